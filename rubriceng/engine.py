@@ -1,0 +1,476 @@
+"""Evaluating units against a compiled rubric.
+
+The :class:`Plan` is built once per rubric (in :func:`rubriceng.load_rubric`): the
+flattened tree, the inputs each indicator needs, the cerberus rules for a unit's
+inputs. Scoring one unit then runs, in order:
+
+1. check and normalise the inputs (all problems at once → :class:`InputError`);
+2. decide which indicators apply (``applies``);
+3. look up the effective points for that pattern (:mod:`rubriceng.reweight`, cached);
+4. score each applicable leaf: intermediate ``values``, ``cases``, then its method;
+   scale to its effective points and round;
+5. add up the tree, apply the adjustments (加减分) within the bounds, and grade.
+"""
+
+from __future__ import annotations
+
+import decimal
+import statistics
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from rubriceng.documents import Document
+from rubriceng.errors import EvaluationError, InputError, Problem
+from rubriceng.expressions import BUILTIN_FUNCTIONS, FormulaEvaluator, FormulaRuntimeError
+from rubriceng.methods import Context, Part, ScoringFailure
+from rubriceng.model import Indicator, InputSpec, Rubric
+from rubriceng.result import (
+    JUDGED,
+    NOT_APPLICABLE,
+    SCORED,
+    AdjustmentResult,
+    IndicatorResult,
+    Result,
+)
+from rubriceng.reweight import Allocation, allocate, allocate_cents
+from rubriceng.schema import Validator, problems
+
+ZERO = Decimal(0)
+
+DECIMAL_CONTEXT = decimal.Context(
+    prec=34,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emax=999_999,
+    Emin=-999_999,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+"""The arithmetic every evaluation runs in, whatever the caller's decimal context is."""
+
+
+def _input_rules(kind: str, spec: InputSpec | None = None) -> dict[str, Any]:
+    """Cerberus rules for a declared input of type ``kind``."""
+    if kind == "list":
+        assert spec is not None and spec.items is not None
+        rules: dict[str, Any] = {"type": "list", "schema": _input_rules(spec.items)}
+        if spec.length is not None:
+            rules.update(minlength=spec.length, maxlength=spec.length)
+        return rules
+    if kind == "boolean":
+        return {"type": "boolean", "coerce": "boolean"}
+    if kind == "text":
+        return {"type": "string"}
+    if kind == "count":
+        rules = {"type": "integer", "coerce": "count", "min": 0}
+    else:
+        rules = {"type": "decimal", "coerce": "decimal"}
+        if kind in ("money", "rate"):
+            rules["min"] = ZERO
+    if spec is not None and spec.minimum is not None:
+        rules["min"] = spec.minimum
+    if spec is not None and spec.maximum is not None:
+        rules["max"] = spec.maximum
+    return rules
+
+
+class Plan:
+    """A rubric prepared for scoring. Immutable after construction and thread-safe."""
+
+    def __init__(self, rubric: Rubric, functions: Mapping[str, Any] = BUILTIN_FUNCTIONS) -> None:
+        self.rubric = rubric
+        self.functions = functions
+        self.nodes = {node.id: node for node in rubric.walk()}
+        self.leaves = tuple(node for node in rubric.walk() if node.is_leaf)
+        self.conditional = tuple(node for node in rubric.walk() if node.applies is not None)
+        self.peer_leaves = tuple(
+            leaf for leaf in self.leaves if leaf.scorer and leaf.scorer.peer_statistic()
+        )
+        declared_inputs = [spec for spec in rubric.inputs if spec.implicit_for is None]
+        declared = {spec.id for spec in declared_inputs}
+        self.required: dict[str, tuple[str, ...]] = {}
+        for leaf in self.leaves:
+            names: set[str] = set()
+            formulas = [formula for _, formula in leaf.values]
+            formulas += [case.when for case in leaf.cases]
+            if leaf.scorer is not None:
+                formulas += list(leaf.scorer.formulas())
+                if leaf.scorer.own_input() is not None:
+                    names.add(leaf.id)
+            for formula in formulas:
+                names.update(formula.names & declared)
+            self.required[leaf.id] = tuple(sorted(names))
+        self.users: dict[str, list[str]] = {}
+        for leaf_id, names in self.required.items():
+            for name in names:
+                self.users.setdefault(name, []).append(leaf_id)
+        for node in self.conditional:
+            assert node.applies is not None
+            for name in sorted(node.applies.names):
+                self.users.setdefault(name, []).append(node.id)
+        schema = {spec.id: _input_rules(spec.type, spec) for spec in declared_inputs}
+        for leaf in self.leaves:
+            own = leaf.scorer.own_input() if leaf.scorer else None
+            if own is not None:
+                schema[leaf.id] = dict(own)
+        for adjustment in rubric.adjustments:
+            schema[adjustment.id] = {"type": "integer", "coerce": "count", "min": 0}
+        self.input_schema = schema
+        self._local = threading.local()
+        self._allocations: dict[frozenset[str], Allocation] = {}
+
+    # -- inputs ---------------------------------------------------------------------
+
+    def _validator(self) -> Validator:
+        validator: Validator | None = getattr(self._local, "validator", None)
+        if validator is None:
+            validator = Validator(self.input_schema)
+            self._local.validator = validator
+        return validator
+
+    def check_inputs(
+        self, inputs: Mapping[str, Any], unit: str | None, document: Document | None = None
+    ) -> tuple[dict[str, Any], list[Problem]]:
+        """Normalised inputs (Decimals, booleans, ints) and the problems found in them."""
+        if not isinstance(inputs, Mapping):
+            return {}, [Problem("input-form", "a unit's inputs are a mapping of input ids to "
+                                "values", unit=unit)]
+        validator = self._validator()
+        if validator.validate(dict(inputs)):
+            return dict(validator.document), []
+        source = document or Document(dict(inputs))
+        prefix: tuple[str, ...] = ("inputs",) if document is not None else ()
+
+        def locate(path: tuple[Any, ...]) -> dict[str, Any]:
+            field = str(path[len(prefix)]) if len(path) > len(prefix) else None
+            users = self.users.get(field or "", [])
+            return {"unit": unit, "field": field, "indicator": ", ".join(users) or None}
+
+        found = problems(validator, source, prefix, code="input-invalid", locate=locate)
+        return {}, [
+            attrs.evolve(problem, message="unknown input: the rubric declares no input by this "
+                         "name") if problem.message == "unknown key" else problem
+            for problem in found
+        ]
+
+    # -- scoring ---------------------------------------------------------------------
+
+    def allocation(self, roots: Sequence[Indicator]) -> Allocation:
+        """Effective points when ``roots`` do not apply (cached per pattern)."""
+        key = frozenset(root.id for root in roots)
+        found = self._allocations.get(key)
+        if found is None:
+            found = allocate(self.rubric.indicators, roots, self.rubric.total)
+            self._allocations[key] = found
+        return found
+
+
+@attrs.define
+class _Unit:
+    """One unit on its way through the plan."""
+
+    name: str | None
+    inputs: dict[str, Any]
+    problems: list[Problem]
+    evaluator: FormulaEvaluator
+    roots: list[Indicator] = attrs.field(factory=list)
+
+
+def _prepare(plan: Plan, inputs: Mapping[str, Any], unit: str | None,
+             document: Document | None = None) -> _Unit:
+    """Steps 1 and 2: check the inputs, find what does not apply, check what is missing."""
+    normalised, found = plan.check_inputs(inputs, unit, document)
+    state = _Unit(unit, normalised, found, FormulaEvaluator(plan.functions))
+    if found:
+        return state
+    skipped: set[str] = set()
+    missing: dict[str, list[str]] = {}
+    for node in plan.conditional:
+        if node.id in skipped:
+            continue
+        assert node.applies is not None
+        absent = [name for name in sorted(node.applies.names) if name not in normalised]
+        for name in absent:
+            missing.setdefault(name, []).append(node.id)
+        if absent:
+            continue
+        try:
+            applies = state.evaluator.evaluate(node.applies, normalised)
+        except FormulaRuntimeError as error:
+            found.append(Problem("formula-failed", f"{node.applies.text}: {error}", unit=unit,
+                                 indicator=node.id, field="applies"))
+            continue
+        if not isinstance(applies, bool):
+            found.append(Problem("formula-type", f"{node.applies.text}: expected true or false",
+                                 unit=unit, indicator=node.id, field="applies"))
+        elif not applies:
+            state.roots.append(node)
+            skipped.update(inner.id for inner in node.walk())
+    for leaf in plan.leaves:
+        if leaf.id in skipped:
+            continue
+        for name in plan.required[leaf.id]:
+            if name not in normalised:
+                missing.setdefault(name, []).append(leaf.id)
+    for adjustment in plan.rubric.adjustments:
+        if adjustment.id not in normalised:
+            missing.setdefault(adjustment.id, []).append(adjustment.id)
+    for name, users in missing.items():
+        found.append(Problem("input-missing", "missing input", unit=unit, field=name,
+                             indicator=", ".join(users)))
+    return state
+
+
+def _scope(leaf: Indicator, state: _Unit, context_names: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The names a leaf's formulas see, and its intermediate values."""
+    values: dict[str, Any] = {}
+    if not leaf.values:
+        return context_names, values
+    names = context_names
+    for name, formula in leaf.values:
+        try:
+            names[name] = values[name] = state.evaluator.evaluate(formula, names)
+        except FormulaRuntimeError as error:
+            field = "value" if name == "value" else f"values.{name}"
+            raise ScoringFailure("formula-failed", f"{formula.text}: {error}", field) from None
+    return names, values
+
+
+def _score_leaf(
+    plan: Plan, leaf: Indicator, state: _Unit, allocation: Allocation,
+    peers: Mapping[str, Decimal], trace: bool,
+) -> IndicatorResult:
+    rubric = plan.rubric
+    effective = allocation.effective[leaf.id]
+    if leaf.id in allocation.not_applicable:
+        full = leaf.id in allocation.full_marks
+        info = _not_applicable_trace(leaf, allocation) if trace else {}
+        return IndicatorResult(leaf.id, leaf.name, leaf.points, effective,
+                               rubric.rounding.apply(effective if full else ZERO), NOT_APPLICABLE, info,
+                               name_en=leaf.name_en)
+    assert leaf.scorer is not None
+    names: dict[str, Any] = {**state.inputs, "points": leaf.points}
+    details: dict[str, Any] = {"method": leaf.method} if trace else {}
+    values: dict[str, Any] = {}
+    scored = None
+    for case in leaf.cases:
+        try:
+            hit = state.evaluator.evaluate(case.when, names)
+        except FormulaRuntimeError as error:
+            raise ScoringFailure("formula-failed", f"{case.when.text}: {error}", "cases") from None
+        if hit is True:
+            raw, parts = case.score, ()
+            if trace:
+                details["case"] = {"when": case.when.text, "reason": case.reason}
+            break
+    else:
+        names, values = _scope(leaf, state, names)
+        context = Context(state.evaluator, names, leaf.points, state.inputs.get(leaf.id),
+                          peers.get(leaf.id))
+        scored = leaf.scorer.score(context)
+        raw, parts = scored.raw, scored.parts
+    if not ZERO <= raw <= leaf.points:
+        raise ScoringFailure("score-out-of-range",
+                             f"score {raw} is outside [0, {leaf.points}]", leaf.method)
+    children: tuple[IndicatorResult, ...] = ()
+    if parts:
+        children = _score_parts(leaf, parts, effective, rubric.rounding.apply, trace)
+        score = sum((child.score for child in children), ZERO)
+    else:
+        score = rubric.rounding.apply(raw if effective == leaf.points else raw * effective / leaf.points)
+    if trace:
+        used = {name: state.inputs[name] for name in plan.required[leaf.id]
+                if name in state.inputs and name != leaf.id}
+        if used:
+            details["inputs"] = used
+        if leaf.id in state.inputs:
+            details["given"] = state.inputs[leaf.id]
+        if values:
+            details["values"] = values
+        if scored is not None:
+            details.update(scored.trace)
+        details["raw"] = raw
+        if effective != leaf.points:
+            details["reweighting"] = [
+                {"from": source, "points": amount} for source, amount in allocation.received.get(leaf.id, ())
+            ]
+            details["scaled"] = f"{raw} / {leaf.points} × {effective}"
+    status = JUDGED if leaf.scorer.judged and "case" not in details else SCORED
+    return IndicatorResult(leaf.id, leaf.name, leaf.points, effective, score, status, details,
+                           children, leaf.name_en)
+
+
+def _score_parts(leaf: Indicator, parts: tuple[Part, ...], effective: Decimal,
+                 round_score: Any, trace: bool) -> tuple[IndicatorResult, ...]:
+    if effective == leaf.points:
+        shares = [part.points for part in parts]
+    else:
+        shares = allocate_cents(effective, [part.points for part in parts])
+    children = []
+    for index, (part, share) in enumerate(zip(parts, shares, strict=True), start=1):
+        if part.points == 0:
+            score = ZERO
+        else:
+            score = round_score(part.raw if share == part.points else part.raw * share / part.points)
+        info: dict[str, Any] = {"raw": part.raw, "reason": part.reason} if trace else {}
+        children.append(IndicatorResult(f"{leaf.id}.{index}", part.name, part.points, share, score,
+                                        JUDGED, info))
+    return tuple(children)
+
+
+def _not_applicable_trace(node: Indicator, allocation: Allocation) -> dict[str, Any]:
+    rule = node.not_applicable
+    if rule is None:  # inside an indicator that does not apply
+        return {"not_applicable": "inside an indicator that does not apply"}
+    info: dict[str, Any] = {
+        "applies": node.applies.text if node.applies else None,
+        "strategy": allocation.strategy.get(node.id, rule.strategy),
+    }
+    if node.id in allocation.given:
+        info["given_to"] = {leaf: amount for leaf, amount in allocation.given[node.id]}
+    return {"not_applicable": info}
+
+
+def _assemble(node: Indicator, leaves: Mapping[str, IndicatorResult], allocation: Allocation,
+              trace: bool) -> IndicatorResult:
+    if node.is_leaf:
+        return leaves[node.id]
+    children = tuple(_assemble(child, leaves, allocation, trace) for child in node.children)
+    score = sum((child.score for child in children), ZERO)
+    inapplicable = node.id in allocation.not_applicable
+    status = NOT_APPLICABLE if inapplicable else SCORED
+    info = _not_applicable_trace(node, allocation) if inapplicable and trace else {}
+    return IndicatorResult(node.id, node.name, node.points, allocation.effective[node.id], score,
+                           status, info, children, node.name_en)
+
+
+def _score(plan: Plan, state: _Unit, peers: Mapping[str, Decimal], trace: bool) -> Result:
+    """Steps 3 to 5 for a unit whose inputs passed."""
+    rubric = plan.rubric
+    try:
+        allocation = plan.allocation(state.roots)
+    except ValueError as error:
+        raise EvaluationError("cannot score", [Problem("nothing-applies", str(error),
+                                                       unit=state.name)]) from None
+    leaves: dict[str, IndicatorResult] = {}
+    found: list[Problem] = []
+    for leaf in plan.leaves:
+        try:
+            leaves[leaf.id] = _score_leaf(plan, leaf, state, allocation, peers, trace)
+        except ScoringFailure as failure:
+            found.append(Problem(failure.code, failure.message, unit=state.name,
+                                 indicator=leaf.id, field=failure.field))
+    if found:
+        raise EvaluationError(f"cannot score unit {state.name!r}" if state.name else "cannot score",
+                              found)
+    indicators = tuple(_assemble(top, leaves, allocation, trace) for top in rubric.indicators)
+    subtotal = sum((top.score for top in indicators), ZERO)
+    adjustments = []
+    for adjustment in rubric.adjustments:
+        events = state.inputs[adjustment.id]
+        amount = adjustment.per_event * events
+        if adjustment.max is not None and abs(amount) > adjustment.max:
+            amount = adjustment.max if amount > 0 else -adjustment.max
+        amount = amount if amount else ZERO  # never "-0"
+        adjustments.append(AdjustmentResult(adjustment.id, adjustment.name, events, amount))
+    total = subtotal + sum((item.points for item in adjustments), ZERO)
+    if rubric.total_bounds is not None:
+        low, high = rubric.total_bounds
+        total = min(max(total, low), high)
+    return Result(rubric.id, rubric.version, rubric.title, state.name, subtotal, total,
+                  rubric.grade_for(total), indicators, tuple(adjustments))
+
+
+def _plan(rubric: Rubric) -> Plan:
+    if not isinstance(rubric, Rubric) or not isinstance(rubric.plan, Plan):
+        raise TypeError("expected a Rubric from rubriceng.load_rubric()")
+    return rubric.plan
+
+
+def evaluate(
+    rubric: Rubric,
+    inputs: Mapping[str, Any],
+    *,
+    unit: str | None = None,
+    trace: bool = True,
+    document: Document | None = None,
+) -> Result:
+    """Score one unit. ``inputs`` maps input ids (and judged indicators' ids) to values.
+
+    Raises :class:`InputError` listing every problem with the inputs, or
+    :class:`EvaluationError` if a formula fails on them. ``trace=False`` skips the
+    explanations (faster). ``document`` is where ``inputs`` came from, to locate problems.
+    """
+    plan = _plan(rubric)
+    with decimal.localcontext(DECIMAL_CONTEXT):
+        state = _prepare(plan, inputs, unit, document)
+        if state.problems:
+            raise InputError(f"invalid inputs for unit {unit!r}" if unit else "invalid inputs",
+                             state.problems)
+        return _score(plan, state, {}, trace)
+
+
+def _units(units: Mapping[str, Mapping[str, Any]] | Iterable[Mapping[str, Any]]
+           ) -> list[tuple[str, Mapping[str, Any]]]:
+    if isinstance(units, Mapping):
+        return [(str(name), inputs) for name, inputs in units.items()]
+    named = []
+    for index, item in enumerate(units, start=1):
+        if isinstance(item, Mapping) and set(item) <= {"unit", "inputs"} and "inputs" in item:
+            named.append((str(item.get("unit") or index), item["inputs"]))
+        else:
+            named.append((str(index), item))
+    return named
+
+
+def _peer_statistics(plan: Plan, states: Sequence[_Unit]) -> dict[str, Decimal]:
+    stats: dict[str, Decimal] = {}
+    for leaf in plan.peer_leaves:
+        values = []
+        for state in states:
+            if state.problems or any(leaf.id in {n.id for n in root.walk()} for root in state.roots):
+                continue
+            try:
+                _, found = _scope(leaf, state, {**state.inputs, "points": leaf.points})
+            except ScoringFailure:
+                continue
+            value = found.get("value")
+            if isinstance(value, Decimal | int) and not isinstance(value, bool):
+                values.append(Decimal(value))
+        if values:
+            kind = leaf.scorer.peer_statistic() if leaf.scorer else "mean"
+            stats[leaf.id] = (statistics.median(values) if kind == "median"
+                              else sum(values, ZERO) / len(values))
+    return stats
+
+
+def evaluate_many(
+    rubric: Rubric,
+    units: Mapping[str, Mapping[str, Any]] | Iterable[Mapping[str, Any]],
+    *,
+    trace: bool = True,
+) -> list[Result]:
+    """Score many units together; peer statistics (``peer``) are computed over the batch.
+
+    ``units`` is a mapping of unit name to inputs, or a sequence of inputs (named 1, 2, …)
+    or of ``{"unit": name, "inputs": {...}}``. Raises :class:`InputError` (or
+    :class:`EvaluationError`) listing the problems of every unit that has any.
+    """
+    plan = _plan(rubric)
+    with decimal.localcontext(DECIMAL_CONTEXT):
+        states = [_prepare(plan, inputs, name) for name, inputs in _units(units)]
+        bad = [problem for state in states for problem in state.problems]
+        if bad:
+            raise InputError(f"invalid inputs in {sum(1 for s in states if s.problems)} unit(s)", bad)
+        peers = _peer_statistics(plan, states)
+        results, failures = [], []
+        for state in states:
+            try:
+                results.append(_score(plan, state, peers, trace))
+            except EvaluationError as error:
+                failures.extend(error.problems)
+        if failures:
+            raise EvaluationError("some units cannot be scored", failures)
+        return results

@@ -1,0 +1,109 @@
+"""The errors rubriceng raises: one hierarchy, each with a stable code.
+
+Every error carries a tuple of :class:`Problem` records so that *all* problems found in a
+rubric document or in a unit's inputs are reported at once. A problem names where it was
+found as precisely as rubriceng knows it: the file and line, the path inside the
+document (``indicators[1].children[0].bands[2].upto``), the indicator, the field and,
+when scoring, the unit.
+
+::
+
+    RubricengError                  code "rubriceng"
+    ├── RubricError                 code "rubric-invalid"      the rubric document is invalid
+    ├── InputError                  code "input-invalid"       a unit's inputs are invalid
+    ├── EvaluationError             code "evaluation-failed"   a formula failed on valid inputs
+    └── RubricNotFoundError         code "rubric-not-found"    no rubric has that id or path
+
+Problem codes (``Problem.code``) are listed in ``docs/errors.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+
+@attrs.frozen
+class Problem:
+    """One located problem.
+
+    Attributes:
+        code: a stable, kebab-case identifier of the kind of problem (``points-mismatch``).
+        message: what is wrong, in words.
+        file: the file the problem is in, if it came from a file.
+        line: the 1-based line in ``file``.
+        path: where in the document, e.g. ``indicators[0].children[2].points``.
+        indicator: the id of the indicator concerned.
+        field: the field of the indicator or the input concerned.
+        unit: the unit being scored.
+    """
+
+    code: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+    path: str | None = None
+    indicator: str | None = None
+    field: str | None = None
+    unit: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.file is not None:
+            where.append(self.file if self.line is None else f"{self.file}:{self.line}")
+        if self.unit is not None:
+            where.append(f"unit {self.unit!r}")
+        if self.path:
+            where.append(self.path)
+        context = []
+        if self.indicator is not None:
+            context.append(f"indicator {self.indicator}")
+        if self.field is not None and not (self.path and self.path.endswith(self.field)):
+            context.append(f"field {self.field}")
+        text = f"{self.message} [{self.code}]"
+        if context:
+            text += f" ({', '.join(context)})"
+        return f"{': '.join(where)}: {text}" if where else text
+
+
+class RubricengError(Exception):
+    """Base class of every error rubriceng raises on purpose."""
+
+    code = "rubriceng"
+
+    def __init__(self, summary: str, problems: Iterable[Problem] = ()) -> None:
+        self.summary = summary
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        if not self.problems:
+            return self.summary
+        count = len(self.problems)
+        head = f"{self.summary} ({count} problem{'s' if count != 1 else ''}):"
+        return "\n".join([head, *(f"  - {problem}" for problem in self.problems)])
+
+
+class RubricError(RubricengError):
+    """The rubric document is invalid: schema, formulas, points, bands or references."""
+
+    code = "rubric-invalid"
+
+
+class InputError(RubricengError):
+    """A unit's inputs are invalid: missing, unknown, of the wrong type or out of range."""
+
+    code = "input-invalid"
+
+
+class EvaluationError(RubricengError):
+    """A formula could not be evaluated on a unit's (valid) inputs, e.g. a zero divisor."""
+
+    code = "evaluation-failed"
+
+
+class RubricNotFoundError(RubricengError):
+    """No rubric file or rubric id matches what was asked for."""
+
+    code = "rubric-not-found"

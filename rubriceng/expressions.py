@@ -1,0 +1,444 @@
+"""Formulas written in rubric files: parsed once, checked against a whitelist, run exactly.
+
+A formula is one Python-like expression over numbers, booleans and short strings::
+
+    0 if actual > plan else points * actual / plan
+
+It may use the names the rubric declares (inputs, the indicator's own intermediate
+values, ``points``), the operators ``+ - * / // % **``, comparisons, ``and or not``,
+``a if c else b`` and calls to registered functions (see :data:`BUILTIN_FUNCTIONS`).
+Nothing else parses: no attributes, subscripts, lambdas, comprehensions, f-strings,
+keyword arguments or names starting with ``_``. Sizes are bounded (text length,
+nesting, node count, literal size, exponent) so a formula cannot use unbounded CPU or
+memory. Every numeric literal is turned into a :class:`~decimal.Decimal` from its
+source text at compile time, and the operators refuse anything but numbers, so the
+arithmetic is exact decimal arithmetic.
+
+Formulas are evaluated by :mod:`simpleeval` over the tree parsed at load; nothing is
+parsed again when a unit is scored.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Callable, Iterable, Mapping
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import Any
+
+import attrs
+from simpleeval import SimpleEval
+
+MAX_FORMULA_LENGTH = 1000
+MAX_NESTING = 24
+MAX_NODES = 400
+MAX_LITERAL_DIGITS = 30
+MAX_LITERAL = Decimal("1e18")
+MAX_STRING_LITERAL = 200
+MAX_EXPONENT = 100
+
+Number = Decimal | int | bool
+
+
+class FormulaSyntaxError(ValueError):
+    """A formula that does not parse or uses something the sandbox does not allow.
+
+    ``code`` is the :class:`~rubriceng.errors.Problem` code to report it under.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(message)
+
+
+class FormulaRuntimeError(ArithmeticError):
+    """A formula failed on the values it was given (zero divisor, wrong type, bound)."""
+
+
+def _number(value: Any) -> Number:
+    if isinstance(value, Decimal | int):  # bool is an int
+        return value
+    raise FormulaRuntimeError(f"expected a number, got {_describe(value)}")
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"text {value!r}"
+    return type(value).__name__
+
+
+def _arith(function: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    def checked(left: Any, right: Any) -> Any:
+        return function(_number(left), _number(right))
+
+    return checked
+
+
+def _power(base: Any, exponent: Any) -> Any:
+    base, exponent = _number(base), _number(exponent)
+    if abs(exponent) > MAX_EXPONENT:
+        raise FormulaRuntimeError(f"exponent {exponent} is larger than {MAX_EXPONENT}")
+    return Decimal(base) ** exponent
+
+
+def _compare(function: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
+    def checked(left: Any, right: Any) -> bool:
+        if isinstance(left, str) != isinstance(right, str):
+            raise FormulaRuntimeError(f"cannot compare {_describe(left)} with {_describe(right)}")
+        if isinstance(left, list) or isinstance(right, list):
+            raise FormulaRuntimeError("cannot compare lists")
+        return function(left, right)
+
+    return checked
+
+
+def _equality(function: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
+    def checked(left: Any, right: Any) -> bool:
+        if isinstance(left, list) or isinstance(right, list):
+            raise FormulaRuntimeError("cannot compare lists")
+        return function(left, right)
+
+    return checked
+
+
+_OPERATORS: dict[type, Callable[..., Any]] = {
+    ast.Add: _arith(operator.add),
+    ast.Sub: _arith(operator.sub),
+    ast.Mult: _arith(operator.mul),
+    ast.Div: _arith(operator.truediv),
+    ast.FloorDiv: _arith(operator.floordiv),
+    ast.Mod: _arith(operator.mod),
+    ast.Pow: _power,
+    ast.USub: lambda value: -_number(value),
+    ast.UAdd: lambda value: +_number(value),
+    ast.Not: operator.not_,
+    ast.Eq: _equality(operator.eq),
+    ast.NotEq: _equality(operator.ne),
+    ast.Lt: _compare(operator.lt),
+    ast.LtE: _compare(operator.le),
+    ast.Gt: _compare(operator.gt),
+    ast.GtE: _compare(operator.ge),
+}
+
+
+# -- built-in functions --------------------------------------------------------------
+
+
+def _numbers(args: Iterable[Any]) -> list[Number]:
+    values = list(args)
+    if len(values) == 1 and isinstance(values[0], list):
+        values = values[0]
+    if not values:
+        raise FormulaRuntimeError("needs at least one number")
+    return [_number(value) for value in values]
+
+
+def _list(value: Any) -> list[Number]:
+    if not isinstance(value, list):
+        raise FormulaRuntimeError(f"expected a list, got {_describe(value)}")
+    return [_number(item) for item in value]
+
+
+def fn_min(*args: Any) -> Number:
+    """``min(a, b, ...)`` or ``min(list)``."""
+    return min(_numbers(args))
+
+
+def fn_max(*args: Any) -> Number:
+    """``max(a, b, ...)`` or ``max(list)``."""
+    return max(_numbers(args))
+
+
+def fn_abs(value: Any) -> Number:
+    """``abs(x)``."""
+    return abs(_number(value))
+
+
+def fn_ceil(value: Any) -> Decimal:
+    """``ceil(x)``: the smallest whole number not below ``x``."""
+    return Decimal(_number(value)).to_integral_value(rounding=ROUND_CEILING)
+
+
+def fn_floor(value: Any) -> Decimal:
+    """``floor(x)``: the largest whole number not above ``x``."""
+    return Decimal(_number(value)).to_integral_value(rounding=ROUND_FLOOR)
+
+
+def fn_round(value: Any, digits: Any = 0) -> Decimal:
+    """``round(x, digits)``, half-up (1.855 → 1.86), never banker's rounding."""
+    places = _number(digits)
+    if places != int(places) or not 0 <= places <= 12:
+        raise FormulaRuntimeError("round() takes 0 to 12 digits")
+    return Decimal(_number(value)).quantize(Decimal(1).scaleb(-int(places)), ROUND_HALF_UP)
+
+
+def fn_clamp(value: Any, low: Any, high: Any) -> Number:
+    """``clamp(x, low, high)``: ``x`` limited to ``[low, high]``."""
+    return max(_number(low), min(_number(high), _number(value)))
+
+
+def fn_sum(values: Any) -> Number:
+    """``sum(list)``."""
+    return sum(_list(values), Decimal(0))
+
+
+def fn_count(values: Any) -> int:
+    """``count(list)``: the number of items."""
+    return len(_list(values))
+
+
+def fn_mean(values: Any) -> Decimal:
+    """``mean(list)``: the arithmetic mean."""
+    numbers = _list(values)
+    if not numbers:
+        raise FormulaRuntimeError("mean() of an empty list")
+    return Decimal(sum(numbers, Decimal(0))) / len(numbers)
+
+
+def fn_div(numerator: Any, denominator: Any, if_zero: Any) -> Number:
+    """``div(a, b, if_zero)``: ``a / b``, or ``if_zero`` when ``b`` is zero."""
+    if _number(denominator) == 0:
+        return _number(if_zero)
+    return Decimal(_number(numerator)) / _number(denominator)
+
+
+BUILTIN_FUNCTIONS: Mapping[str, Callable[..., Any]] = {
+    "abs": fn_abs,
+    "ceil": fn_ceil,
+    "clamp": fn_clamp,
+    "count": fn_count,
+    "div": fn_div,
+    "floor": fn_floor,
+    "max": fn_max,
+    "mean": fn_mean,
+    "min": fn_min,
+    "round": fn_round,
+    "sum": fn_sum,
+}
+"""Functions every formula may call. Plugins may register more (pure functions only)."""
+
+
+# -- compiling -------------------------------------------------------------------------
+
+_ALLOWED_NODES = (
+    ast.Expression,
+    ast.Constant,
+    ast.Name,
+    ast.Load,
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.BoolOp,
+    ast.Compare,
+    ast.IfExp,
+    ast.Call,
+    ast.And,
+    ast.Or,
+    *_OPERATORS,
+)
+
+_NODE_WORDS = {
+    ast.Attribute: "attribute access (a.b)",
+    ast.Subscript: "subscripts (a[b])",
+    ast.Lambda: "lambda",
+    ast.ListComp: "comprehensions",
+    ast.SetComp: "comprehensions",
+    ast.DictComp: "comprehensions",
+    ast.GeneratorExp: "generator expressions",
+    ast.JoinedStr: "f-strings",
+    ast.FormattedValue: "f-strings",
+    ast.NamedExpr: "assignment expressions (:=)",
+    ast.Starred: "starred arguments",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield",
+    ast.List: "list literals",
+    ast.Tuple: "tuples",
+    ast.Dict: "dict literals",
+    ast.Set: "set literals",
+    ast.Slice: "slices",
+}
+
+
+@attrs.frozen
+class Formula:
+    """A checked, parsed formula. ``names`` are the names it reads (not functions)."""
+
+    text: str
+    tree: ast.AST = attrs.field(eq=False, repr=False)
+    names: frozenset[str]
+    constant: Any = attrs.field(default=None, eq=False, repr=False)
+    is_constant: bool = False
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def constant_formula(value: Number) -> Formula:
+    """A formula that is just a number or boolean written directly in the document."""
+    converted: Any = value if isinstance(value, bool) else Decimal(value)
+    return Formula(str(value).lower() if isinstance(value, bool) else str(value),
+                   ast.Constant(converted), frozenset(), converted, True)
+
+
+def _nesting(text: str) -> int:
+    depth = deepest = 0
+    for char in text:
+        if char in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]}":
+            depth -= 1
+    return deepest
+
+
+def compile_formula(
+    text: Any,
+    names: Iterable[str],
+    functions: Mapping[str, Callable[..., Any]] = BUILTIN_FUNCTIONS,
+) -> Formula:
+    """Parse and check ``text``; raise :class:`FormulaSyntaxError` if it is not allowed.
+
+    ``names`` are the names the formula may read. A bare number or boolean is accepted
+    as a constant formula.
+    """
+    if isinstance(text, bool | int | Decimal):
+        return constant_formula(text)
+    if not isinstance(text, str):
+        raise FormulaSyntaxError("formula-syntax", f"a formula must be text, got {_describe(text)}")
+    source = text.strip()
+    if not source:
+        raise FormulaSyntaxError("formula-syntax", "the formula is empty")
+    if len(source) > MAX_FORMULA_LENGTH:
+        raise FormulaSyntaxError(
+            "formula-too-complex", f"the formula is longer than {MAX_FORMULA_LENGTH} characters"
+        )
+    if _nesting(source) > MAX_NESTING:
+        raise FormulaSyntaxError(
+            "formula-too-complex", f"brackets nest deeper than {MAX_NESTING} levels"
+        )
+    try:
+        tree = ast.parse(source, mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+        detail = getattr(error, "msg", None) or str(error) or type(error).__name__
+        raise FormulaSyntaxError("formula-syntax", f"cannot parse {source!r}: {detail}") from None
+    allowed = frozenset(names)
+    used = _check(tree, source, allowed, functions)
+    if isinstance(tree.body, ast.Constant):
+        value = tree.body.value
+        return Formula(source, tree.body, frozenset(), value, True)
+    return Formula(source, tree.body, frozenset(used))
+
+
+def _check(
+    tree: ast.Expression,
+    source: str,
+    allowed: frozenset[str],
+    functions: Mapping[str, Callable[..., Any]],
+) -> set[str]:
+    used: set[str] = set()
+    count = 0
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_NODES or depth > 2 * MAX_NESTING:
+            raise FormulaSyntaxError("formula-too-complex", "the formula is too large or too deep")
+        if not isinstance(node, _ALLOWED_NODES):
+            word = _NODE_WORDS.get(type(node), type(node).__name__)
+            raise FormulaSyntaxError("formula-forbidden", f"{word} is not allowed in formulas")
+        if isinstance(node, ast.Name):
+            _check_name(node.id, allowed, functions, used)
+        elif isinstance(node, ast.Call):
+            _check_call(node, functions)
+            stack.extend((arg, depth + 1) for arg in node.args)
+            continue
+        elif isinstance(node, ast.Constant):
+            node.value = _literal(node, source)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return used
+
+
+def _check_name(
+    name: str, allowed: frozenset[str], functions: Mapping[str, Any], used: set[str]
+) -> None:
+    if name.startswith("_"):
+        raise FormulaSyntaxError("formula-forbidden", f"names starting with '_' are not allowed: {name}")
+    if name not in allowed:
+        hint = " (it is a function; call it)" if name in functions else ""
+        raise FormulaSyntaxError("formula-name", f"unknown name {name!r}{hint}")
+    used.add(name)
+
+
+def _check_call(node: ast.Call, functions: Mapping[str, Any]) -> None:
+    if not isinstance(node.func, ast.Name):
+        raise FormulaSyntaxError("formula-forbidden", "only registered functions may be called")
+    name = node.func.id
+    if name.startswith("_") or name not in functions:
+        raise FormulaSyntaxError("formula-function", f"unknown function {name!r}")
+    if node.keywords:
+        raise FormulaSyntaxError("formula-forbidden", "keyword arguments are not allowed")
+
+
+def _literal(node: ast.Constant, source: str) -> Any:
+    value = node.value
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        if len(value) > MAX_STRING_LITERAL:
+            raise FormulaSyntaxError("formula-too-complex", "text literal is too long")
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        text = (ast.get_source_segment(source, node) or repr(value)).replace("_", "")
+        if len(text) > MAX_LITERAL_DIGITS:
+            raise FormulaSyntaxError("formula-too-complex", f"number literal {text[:20]}… is too long")
+        try:
+            number = Decimal(text)
+        except ArithmeticError:
+            number = Decimal(repr(value))
+        if not number.is_finite() or abs(number) > MAX_LITERAL:
+            raise FormulaSyntaxError("formula-too-complex", f"number literal {text} is too large")
+        return number
+    raise FormulaSyntaxError("formula-forbidden", f"literal {type(value).__name__} is not allowed")
+
+
+# -- evaluating ------------------------------------------------------------------------
+
+
+class FormulaEvaluator:
+    """Evaluates compiled formulas. Create one per thread or per unit; it is cheap."""
+
+    def __init__(self, functions: Mapping[str, Callable[..., Any]] = BUILTIN_FUNCTIONS) -> None:
+        self._simple = SimpleEval(
+            operators=dict(_OPERATORS),
+            functions=dict(functions),
+            names={},
+        )
+
+    def evaluate(self, formula: Formula, names: Mapping[str, Any]) -> Any:
+        """The value of ``formula`` with ``names`` bound. Raises FormulaRuntimeError."""
+        if formula.is_constant:
+            return formula.constant
+        self._simple.names = names
+        try:
+            return self._simple.eval(formula.text, previously_parsed=formula.tree)
+        except FormulaRuntimeError:
+            raise
+        except ZeroDivisionError:
+            raise FormulaRuntimeError("division by zero") from None
+        except ArithmeticError as error:
+            raise FormulaRuntimeError(_arith_message(error)) from None
+        except (TypeError, ValueError, KeyError, RecursionError) as error:
+            raise FormulaRuntimeError(str(error) or type(error).__name__) from None
+        except Exception as error:  # simpleeval's own errors, e.g. NameNotDefined
+            raise FormulaRuntimeError(str(error) or type(error).__name__) from None
+
+
+def _arith_message(error: ArithmeticError) -> str:
+    names = {cls.__name__ for cls in type(error).__mro__}
+    if "DivisionByZero" in names or "DivisionUndefined" in names:
+        return "division by zero"
+    if "Overflow" in names:
+        return "the result is too large"
+    return "invalid arithmetic"

@@ -1,0 +1,180 @@
+"""The rubric model: frozen attrs classes built by :mod:`rubriceng.compiler`.
+
+A :class:`Rubric` is an indicator tree. Leaves carry a compiled scoring method; every
+formula in it has been parsed and checked. Objects here are immutable and safe to share
+between threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from rubriceng.expressions import Formula
+
+if TYPE_CHECKING:
+    from rubriceng.methods import Scorer
+
+ROUNDING_MODES: Mapping[str, str] = {
+    "half_up": ROUND_HALF_UP,
+    "half_even": ROUND_HALF_EVEN,
+    "down": ROUND_DOWN,
+    "up": ROUND_UP,
+}
+"""Rounding modes a rubric may declare (``half_up`` is the default and the usual rule)."""
+
+CENT = Decimal("0.01")
+
+NOT_APPLICABLE_STRATEGIES = ("proportional", "even", "move", "rescale", "full_marks")
+"""How the points of a not-applicable indicator are reassigned."""
+
+
+@attrs.frozen
+class Rounding:
+    """How each scored leaf is rounded: ``digits`` after the point, ``mode``."""
+
+    digits: int = 2
+    mode: str = "half_up"
+
+    @property
+    def quantum(self) -> Decimal:
+        """The smallest step of a rounded score, e.g. ``Decimal("0.01")``."""
+        return Decimal(1).scaleb(-self.digits)
+
+    def apply(self, value: Decimal) -> Decimal:
+        """``value`` rounded as the rubric says."""
+        return value.quantize(self.quantum, rounding=ROUNDING_MODES[self.mode])
+
+
+@attrs.frozen
+class Grade:
+    """A grade (等级) given to totals of at least ``minimum``."""
+
+    name: str
+    minimum: Decimal
+
+
+@attrs.frozen
+class InputSpec:
+    """An input the unit supplies (declared in ``inputs:`` or implied by an indicator)."""
+
+    id: str
+    type: str
+    label: str | None = None
+    unit: str | None = None
+    description: str | None = None
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    items: str | None = None
+    """The type of each item of a ``list`` input."""
+    length: int | None = None
+    implicit_for: str | None = None
+    """The indicator or adjustment whose own judgement this input carries, if any."""
+
+
+@attrs.frozen
+class NotApplicable:
+    """What happens to an indicator's points when it does not apply (不适用)."""
+
+    strategy: str
+    to: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Case:
+    """A special case checked before the scoring method: first ``when`` that holds wins."""
+
+    when: Formula
+    score: Decimal
+    reason: str | None = None
+
+
+@attrs.frozen
+class Indicator:
+    """A node of the indicator tree (指标). Leaves have a ``scorer``; groups have children."""
+
+    id: str
+    name: str
+    points: Decimal
+    children: tuple[Indicator, ...] = ()
+    scorer: Scorer | None = attrs.field(default=None, eq=False, repr=False)
+    method: str | None = None
+    name_en: str | None = None
+    applies: Formula | None = None
+    not_applicable: NotApplicable | None = None
+    values: tuple[tuple[str, Formula], ...] = ()
+    cases: tuple[Case, ...] = ()
+    description: str | None = None
+    standard: str | None = None
+    notes: tuple[str, ...] = ()
+    provenance: Mapping[str, Any] | None = None
+    source: str | None = None
+    line: int | None = None
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for a scored indicator, False for a group of indicators."""
+        return not self.children
+
+    def walk(self) -> Iterator[Indicator]:
+        """This indicator and all below it, depth first, in document order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@attrs.frozen
+class Adjustment:
+    """A bonus or penalty item outside the total (加减分项): ``per_event`` × events, capped."""
+
+    id: str
+    name: str
+    per_event: Decimal
+    max: Decimal | None = None
+    name_en: str | None = None
+    description: str | None = None
+
+
+@attrs.frozen
+class Rubric:
+    """A loaded, validated and compiled rubric (指标评分表). Build it with ``load_rubric``."""
+
+    id: str
+    version: str
+    title: str
+    total: Decimal
+    indicators: tuple[Indicator, ...]
+    rounding: Rounding = Rounding()
+    grades: tuple[Grade, ...] = ()
+    inputs: tuple[InputSpec, ...] = ()
+    adjustments: tuple[Adjustment, ...] = ()
+    total_bounds: tuple[Decimal, Decimal] | None = None
+    level: str | None = None
+    region: Mapping[str, Any] | None = None
+    title_en: str | None = None
+    notes: tuple[str, ...] = ()
+    provenance: Mapping[str, Any] | None = None
+    source: str | None = None
+    plan: Any = attrs.field(default=None, eq=False, repr=False)
+
+    def walk(self) -> Iterator[Indicator]:
+        """Every indicator, depth first, in document order."""
+        for indicator in self.indicators:
+            yield from indicator.walk()
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        """The indicator with this id (KeyError if there is none)."""
+        for indicator in self.walk():
+            if indicator.id == indicator_id:
+                return indicator
+        raise KeyError(indicator_id)
+
+    def grade_for(self, total: Decimal) -> str | None:
+        """The grade name for a total, or None if the rubric declares no grades."""
+        for grade in self.grades:
+            if total >= grade.minimum:
+                return grade.name
+        return None

@@ -1,0 +1,150 @@
+"""Results: a tree mirroring the rubric, with every score explained.
+
+``Result.to_dict()`` returns plain JSON types in the layout named by
+:data:`RESULT_FORMAT` (Decimals become strings, so no digit is lost)::
+
+    {
+      "format": "rubriceng.result/1",
+      "rubric": {"id": ..., "version": ..., "title": ...},
+      "unit": "惠州市人民政府办公室",
+      "subtotal": "97.86",            # sum of the indicator scores
+      "adjustments": [{"id", "name", "events", "points"}],
+      "total": "97.86",               # subtotal + adjustments, within the rubric's bounds
+      "grade": "优",
+      "indicators": [                 # nested like the rubric
+        {"id", "name", "points", "effective_points", "score", "status", "trace",
+         "children": [...]}
+      ]
+    }
+
+``status`` is ``scored``, ``judged`` (an assessor's or the unit's own judgement) or
+``not_applicable``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+RESULT_FORMAT = "rubriceng.result/1"
+"""Name and version of the layout ``Result.to_dict()`` returns."""
+
+SCORED = "scored"
+JUDGED = "judged"
+NOT_APPLICABLE = "not_applicable"
+
+
+def plain(value: Any) -> Any:
+    """``value`` as JSON types: Decimals as strings, mappings and sequences recursively."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
+
+
+@attrs.frozen
+class IndicatorResult:
+    """The score of one indicator and how it came about."""
+
+    id: str
+    name: str
+    points: Decimal
+    effective_points: Decimal
+    score: Decimal
+    status: str
+    trace: Mapping[str, Any] = attrs.field(factory=dict)
+    children: tuple[IndicatorResult, ...] = ()
+    name_en: str | None = None
+
+    def walk(self) -> Iterator[IndicatorResult]:
+        """This result and all below it, depth first."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON types (see the module documentation)."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "name": self.name,
+            "points": str(self.points),
+            "effective_points": str(self.effective_points),
+            "score": str(self.score),
+            "status": self.status,
+            "trace": plain(self.trace),
+        }
+        if self.name_en is not None:
+            data["name_en"] = self.name_en
+        if self.children:
+            data["children"] = [child.to_dict() for child in self.children]
+        return data
+
+
+@attrs.frozen
+class AdjustmentResult:
+    """A bonus or penalty item (加减分): how many events, and the points they made."""
+
+    id: str
+    name: str
+    events: int
+    points: Decimal
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON types."""
+        return {"id": self.id, "name": self.name, "events": self.events, "points": str(self.points)}
+
+
+@attrs.frozen
+class Result:
+    """The evaluation of one unit against one rubric."""
+
+    rubric_id: str
+    rubric_version: str
+    rubric_title: str
+    unit: str | None
+    subtotal: Decimal
+    total: Decimal
+    grade: str | None
+    indicators: tuple[IndicatorResult, ...]
+    adjustments: tuple[AdjustmentResult, ...] = ()
+
+    def walk(self) -> Iterator[IndicatorResult]:
+        """Every indicator result, depth first, in rubric order."""
+        for indicator in self.indicators:
+            yield from indicator.walk()
+
+    def indicator(self, indicator_id: str) -> IndicatorResult:
+        """The result of the indicator with this id (KeyError if there is none)."""
+        for found in self.walk():
+            if found.id == indicator_id:
+                return found
+        raise KeyError(indicator_id)
+
+    def scores(self) -> dict[str, Decimal]:
+        """Every indicator's score by id, groups included."""
+        return {found.id: found.score for found in self.walk()}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON types in the :data:`RESULT_FORMAT` layout."""
+        return {
+            "format": RESULT_FORMAT,
+            "rubric": {"id": self.rubric_id, "version": self.rubric_version,
+                       "title": self.rubric_title},
+            "unit": self.unit,
+            "subtotal": str(self.subtotal),
+            "adjustments": [adjustment.to_dict() for adjustment in self.adjustments],
+            "total": str(self.total),
+            "grade": self.grade,
+            "indicators": [indicator.to_dict() for indicator in self.indicators],
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """``to_dict()`` as JSON text (UTF-8 characters kept as they are)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)

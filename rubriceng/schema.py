@@ -1,0 +1,322 @@
+"""The rubric language as a cerberus schema, and the cerberus validator rubriceng uses.
+
+:func:`rubric_schema` builds the schema of a rubric document from the registered scoring
+methods, so a plugin's method is part of the language as soon as it is registered.
+:class:`Validator` adds rubriceng's types (``decimal``, ``formula``, ``credit``), the
+coercions used for unit inputs and the ``credit_max`` rule. :func:`problems` turns
+cerberus errors into located :class:`~rubriceng.errors.Problem` records.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import cerberus
+from cerberus import TypeDefinition
+from cerberus.errors import BasicErrorHandler
+
+from rubriceng.documents import Document, PathKey
+from rubriceng.errors import Problem
+from rubriceng.methods import Method
+from rubriceng.model import NOT_APPLICABLE_STRATEGIES, ROUNDING_MODES
+
+ID_PATTERN = r"[a-z][a-z0-9_]*"
+RUBRIC_ID_PATTERN = r"[a-z0-9][a-z0-9._/-]*"
+INPUT_TYPES = ("money", "number", "rate", "count", "boolean", "text", "list")
+NUMERIC_INPUT_TYPES = ("money", "number", "rate", "count")
+LEVELS = ("province", "city", "county", "district", "township", "other")
+
+_TYPE_WORDS = {
+    "decimal": "a number",
+    "formula": "a formula (text, number or true/false)",
+    "credit": "true, false or a number",
+    "string": "text",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "dict": "a mapping",
+    "list": "a list",
+}
+
+_TRUE_WORDS = {"true", "yes", "是", "有", "y", "1"}
+_FALSE_WORDS = {"false", "no", "否", "无", "n", "0"}
+
+
+def to_decimal(value: Any) -> Decimal:
+    """A unit's number as a Decimal: ints, Decimals, floats (by repr) and numeric text.
+
+    Booleans, NaN and infinities are refused. Text may use thousands separators
+    (``1,331,100``) and a trailing ``%`` (``90%`` → ``0.9``).
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {value}")
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        return Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    elif isinstance(value, str):
+        text = value.strip().replace(",", "").replace("，", "")
+        percent = text.endswith(("%", "％"))
+        try:
+            number = Decimal(text.rstrip("%％").strip())
+        except InvalidOperation:
+            raise ValueError(f"expected a number, got {value!r}") from None
+        if percent:
+            number = number / 100
+    else:
+        raise ValueError(f"expected a number, got {type(value).__name__}")
+    if not number.is_finite():
+        raise ValueError(f"expected a finite number, got {value!r}")
+    return number
+
+
+class Validator(cerberus.Validator):  # type: ignore[misc]
+    """cerberus with rubriceng's types, coercions and rules."""
+
+    types_mapping = dict(cerberus.Validator.types_mapping)
+    types_mapping["decimal"] = TypeDefinition("decimal", (int, Decimal), (bool,))
+    types_mapping["formula"] = TypeDefinition("formula", (str, int, Decimal, bool), ())
+    types_mapping["credit"] = TypeDefinition("credit", (bool, int, Decimal), ())
+
+    def _normalize_coerce_decimal(self, value: Any) -> Decimal:
+        return to_decimal(value)
+
+    def _normalize_coerce_count(self, value: Any) -> int:
+        number = to_decimal(value)
+        if number != number.to_integral_value():
+            raise ValueError(f"expected a whole number, got {value!r}")
+        return int(number)
+
+    def _normalize_coerce_boolean(self, value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int | Decimal) and value in (0, 1):
+            return bool(value)
+        if isinstance(value, str):
+            word = value.strip().lower()
+            if word in _TRUE_WORDS:
+                return True
+            if word in _FALSE_WORDS:
+                return False
+        raise ValueError(f"expected true or false, got {value!r}")
+
+    def _normalize_coerce_credit(self, value: Any) -> bool | Decimal:
+        if isinstance(value, bool):
+            return value
+        return to_decimal(value)
+
+    def _validate_credit_max(self, constraint: Decimal, field: str, value: Any) -> None:
+        """Partial credit is a number in [0, constraint], or true/false.
+
+        The rule's arguments are validated against this schema:
+        {'nullable': False}
+        """
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
+            return
+        if not 0 <= value <= constraint:
+            self._error(field, f"credit {value} is outside [0, {constraint}]")
+
+
+def _formula() -> dict[str, Any]:
+    return {"type": "formula"}
+
+
+def _text() -> dict[str, Any]:
+    return {"type": "string"}
+
+
+_NOTES = {"type": ["string", "list"], "schema": {"type": "string"}}
+
+_PROVENANCE = {
+    "type": "dict",
+    "schema": {
+        "basis": {"type": "string", "allowed": ["transcribed", "reconstructed", "derived"]},
+        "sources": {"type": "list", "schema": {"type": "string"}},
+        "reasoning": _text(),
+    },
+}
+
+
+def indicator_schema(methods: Mapping[str, Method]) -> dict[str, Any]:
+    """The cerberus schema of one indicator (children refer to it by name)."""
+    schema: dict[str, Any] = {
+        "id": {"type": "string", "required": True, "regex": ID_PATTERN},
+        "name": {"type": "string", "required": True, "empty": False},
+        "name_en": _text(),
+        "points": {"type": "decimal", "required": True, "min": 0},
+        "description": _text(),
+        "standard": _text(),
+        "notes": _NOTES,
+        "provenance": _PROVENANCE,
+        "applies": _formula(),
+        "not_applicable": {
+            "type": "dict",
+            "schema": {
+                "strategy": {"type": "string", "required": True,
+                             "allowed": list(NOT_APPLICABLE_STRATEGIES)},
+                "to": {"type": "list", "schema": {"type": "string"}},
+            },
+        },
+        "children": {"type": "list", "minlength": 1,
+                     "schema": {"type": "dict", "schema": "indicator"}},
+        "values": {"type": "dict", "keysrules": {"type": "string", "regex": ID_PATTERN},
+                   "valuesrules": _formula()},
+        "value": _formula(),
+        "cases": {
+            "type": "list",
+            "schema": {
+                "type": "dict",
+                "schema": {
+                    "when": {"type": "formula", "required": True},
+                    "score": {"type": "decimal", "required": True},
+                    "reason": _text(),
+                },
+            },
+        },
+    }
+    for key, method in methods.items():
+        if key in schema:
+            raise ValueError(f"scoring method {key!r} clashes with an indicator key")
+        schema[key] = dict(method.rules)
+    return schema
+
+
+def rubric_schema(methods: Mapping[str, Method]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The schema of a rubric document and the schema registry it refers to."""
+    input_rules = {
+        "type": {"type": "string", "required": True, "allowed": list(INPUT_TYPES)},
+        "label": _text(),
+        "label_en": _text(),
+        "unit": _text(),
+        "description": _text(),
+        "min": {"type": "decimal"},
+        "max": {"type": "decimal"},
+        "items": {"type": "string", "allowed": list(NUMERIC_INPUT_TYPES)},
+        "length": {"type": "integer", "min": 1},
+    }
+    schema = {
+        "id": {"type": "string", "required": True, "regex": RUBRIC_ID_PATTERN},
+        "version": {"type": ["string", "integer"], "required": True},
+        "title": {"type": "string", "required": True},
+        "title_en": _text(),
+        "description": _text(),
+        "level": {"type": "string", "allowed": list(LEVELS)},
+        "region": {"type": "dict", "schema": {"name": _text(), "code": {"type": ["string", "integer"]}}},
+        "notes": _NOTES,
+        "provenance": _PROVENANCE,
+        "total": {"type": "decimal", "required": True, "min": 0},
+        "rounding": {
+            "type": "dict",
+            "schema": {
+                "digits": {"type": "integer", "min": 0, "max": 6},
+                "mode": {"type": "string", "allowed": list(ROUNDING_MODES)},
+            },
+        },
+        "grades": {
+            "type": "list",
+            "schema": {
+                "type": "dict",
+                "schema": {
+                    "name": {"type": "string", "required": True},
+                    "min": {"type": "decimal", "required": True},
+                },
+            },
+        },
+        "total_bounds": {"type": "list", "nullable": True, "minlength": 2, "maxlength": 2,
+                         "schema": {"type": "decimal"}},
+        "inputs": {
+            "type": "dict",
+            "keysrules": {"type": "string", "regex": ID_PATTERN},
+            "valuesrules": {"type": "dict", "schema": input_rules},
+        },
+        "indicators": {"type": "list", "required": True, "minlength": 1,
+                       "schema": {"type": "dict", "schema": "indicator"}},
+        "adjustments": {
+            "type": "list",
+            "schema": {
+                "type": "dict",
+                "schema": {
+                    "id": {"type": "string", "required": True, "regex": ID_PATTERN},
+                    "name": {"type": "string", "required": True},
+                    "name_en": _text(),
+                    "description": _text(),
+                    "per_event": {"type": "decimal", "required": True},
+                    "max": {"type": "decimal", "min": 0},
+                },
+            },
+        },
+    }
+    return schema, {"indicator": indicator_schema(methods)}
+
+
+def make_validator(schema: Mapping[str, Any], registry: Mapping[str, Any] | None = None) -> Validator:
+    """A :class:`Validator` for ``schema``; ``registry`` names sub-schemas it refers to."""
+    schemas = cerberus.schema.SchemaRegistry()
+    for name, definition in (registry or {}).items():
+        schemas.add(name, definition)
+    return Validator(schema, schema_registry=schemas)
+
+
+def _leaf_errors(errors: Any) -> Iterator[Any]:
+    for error in errors:
+        if error.is_group_error:
+            yield from _leaf_errors(error.child_errors)
+        else:
+            yield error
+
+
+def _message(error: Any) -> str:
+    if error.code == 0x24:  # type
+        wanted = error.constraint if isinstance(error.constraint, list) else [error.constraint]
+        words = " or ".join(_TYPE_WORDS.get(name, name) for name in wanted)
+        return f"must be {words}, got {_show(error.value)}"
+    if error.code == 0x61:  # coercion failed
+        return str(error.info[0]) if error.info else "cannot be read"
+    if error.code == 0x00:  # custom rule
+        return str(error.info[0]) if error.info else "invalid"
+    if error.code == 0x03:
+        return "unknown key"
+    if error.code == 0x41:  # regex
+        return f"{_show(error.value)} is not a valid id (lower-case letters, digits and _)"
+    template = BasicErrorHandler.messages.get(error.code, "invalid")
+    return str(template.format(*error.info, constraint=error.constraint, field=error.field,
+                               value=error.value))
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def problems(
+    validator: Validator,
+    document: Document,
+    prefix: PathKey = (),
+    code: str = "schema",
+    locate: Callable[[PathKey], Mapping[str, Any]] | None = None,
+) -> list[Problem]:
+    """The located problems of a failed ``validator.validate``, in document order.
+
+    ``locate`` may add ``indicator``/``field``/``unit`` details for a path.
+    """
+    found = []
+    for error in _leaf_errors(validator._errors):
+        path = (*prefix, *error.document_path)
+        details = dict(locate(path)) if locate else {}
+        found.append(document.problem(code, _message(error), path, **details))
+    found.sort(key=lambda p: (p.line or 0, _natural(p.path or "")))
+    return found
+
+
+def _natural(text: str) -> list[Any]:
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
