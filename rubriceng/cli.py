@@ -25,10 +25,21 @@ def main() -> None:
 @main.command()
 @click.argument("rubric")
 @click.argument("inputs", type=click.Path(dir_okay=False))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="text: a table for people; json: rubriceng.result/1.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Indicator names in the text table.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: a table for people; json: rubriceng.result/1.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Indicator names in the text table.",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 def score(rubric: str, inputs: str, output_format: str, lang: str, debug: bool) -> None:
     """Score one unit: RUBRIC (a file or a rubric id) against INPUTS (YAML or JSON).

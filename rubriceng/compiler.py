@@ -50,8 +50,10 @@ def compile_rubric(
     validator = _validator(_MethodSet(methods))
     where = document.source or "rubric"
     if not isinstance(document.data, Mapping):
-        raise RubricError(f"{where} is not a valid rubric",
-                          [document.problem("schema", "a rubric document is a mapping", ())])
+        raise RubricError(
+            f"{where} is not a valid rubric",
+            [document.problem("schema", "a rubric document is a mapping", ())],
+        )
     if not validator.validate(document.data):
         found = problems(validator, document, locate=functools.partial(_locate, document.data))
         raise RubricError(f"{where} is not a valid rubric", found)
@@ -97,7 +99,11 @@ def _locate(data: Any, path: PathKey) -> dict[str, Any]:
             node = node[part]
         except (KeyError, IndexError, TypeError):
             break
-        if isinstance(node, Mapping) and index > 0 and path[index - 1] in ("indicators", "children"):
+        if (
+            isinstance(node, Mapping)
+            and index > 0
+            and path[index - 1] in ("indicators", "children")
+        ):
             indicator = node.get("id") if isinstance(node.get("id"), str) else indicator
             field = None
         elif indicator is not None and field is None and isinstance(part, str):
@@ -139,9 +145,11 @@ class _Builder:
         total = total.quantize(CENT)
         top = sum((indicator.points for indicator in indicators), Decimal(0))
         if top != total:
-            self.report("points-mismatch",
-                        f"the level-1 indicators add up to {top}, the rubric's total is {total}",
-                        ("total",))
+            self.report(
+                "points-mismatch",
+                f"the level-1 indicators add up to {top}, the rubric's total is {total}",
+                ("total",),
+            )
         adjustments = self._adjustments()
         self._check_not_applicable(indicators)
         rounding = data.get("rounding", {})
@@ -189,20 +197,33 @@ class _Builder:
             path = ("inputs", key)
             self._claim(key, path, "an input")
             if spec["type"] == "list" and "items" not in spec:
-                self.report("input-form", "a list input needs 'items' (the type of each item)", path)
+                self.report(
+                    "input-form", "a list input needs 'items' (the type of each item)", path
+                )
             if spec["type"] != "list" and ("items" in spec or "length" in spec):
                 self.report("input-form", "'items' and 'length' are for list inputs", path)
             if "min" in spec and "max" in spec and spec["min"] > spec["max"]:
                 self.report("input-form", "'min' is above 'max'", path)
-            specs.append(InputSpec(key, spec["type"], spec.get("label"), spec.get("unit"),
-                                   spec.get("description"), spec.get("min"), spec.get("max"),
-                                   spec.get("items"), spec.get("length")))
+            specs.append(
+                InputSpec(
+                    key,
+                    spec["type"],
+                    spec.get("label"),
+                    spec.get("unit"),
+                    spec.get("description"),
+                    spec.get("min"),
+                    spec.get("max"),
+                    spec.get("items"),
+                    spec.get("length"),
+                )
+            )
         return specs
 
     def _check_cents(self, points: Decimal, path: PathKey, **details: Any) -> None:
         if Decimal(points) != Decimal(points).quantize(CENT):
-            self.report("points-precision", f"points {points} are not whole cents (0.01)", path,
-                        **details)
+            self.report(
+                "points-precision", f"points {points} are not whole cents (0.01)", path, **details
+            )
 
     # -- indicators --------------------------------------------------------------------
 
@@ -223,29 +244,42 @@ class _Builder:
         base = self._formulas(raw, path, ident, points)
         if children:
             for key in (*method_keys, *(k for k in ("value", "values", "cases") if k in raw)):
-                self.report("group-method",
-                            f"'{key}' belongs on a scored indicator; this one has children",
-                            (*path, key), **details)
+                self.report(
+                    "group-method",
+                    f"'{key}' belongs on a scored indicator; this one has children",
+                    (*path, key),
+                    **details,
+                )
             total = sum((child.points for child in children), Decimal(0))
             if total != points:
-                self.report("points-mismatch",
-                            f"children add up to {total}, the indicator has {points} points",
-                            (*path, "points"), **details)
+                self.report(
+                    "points-mismatch",
+                    f"children add up to {total}, the indicator has {points} points",
+                    (*path, "points"),
+                    **details,
+                )
             return Indicator(children=children, **base)
         if len(method_keys) != 1:
             names = ", ".join(self.methods)
-            message = (f"give one scoring method ({names}) or children"
-                       if not method_keys else
-                       f"give one scoring method, not {' and '.join(method_keys)}")
-            self.report("method-missing" if not method_keys else "method-conflict", message, path,
-                        **details)
+            message = (
+                f"give one scoring method ({names}) or children"
+                if not method_keys
+                else f"give one scoring method, not {' and '.join(method_keys)}"
+            )
+            self.report(
+                "method-missing" if not method_keys else "method-conflict", message, path, **details
+            )
             return Indicator(**base)
         key = method_keys[0]
         method = self.methods[key]
         value_names = {name for name, _ in base["values"]}
         if method.needs_value and "value" not in value_names:
-            self.report("value-missing", f"'{key}' scores a 'value': give the formula for it",
-                        path, **details)
+            self.report(
+                "value-missing",
+                f"'{key}' scores a 'value': give the formula for it",
+                path,
+                **details,
+            )
             return Indicator(method=key, **base)
         scope = (*self.declared, "points", *value_names)
         context = CompileContext(
@@ -267,8 +301,9 @@ class _Builder:
             applies = self._formula(raw["applies"], tuple(self.declared), (*path, "applies"), ident)
         values: list[tuple[str, Formula]] = []
         scope = [*self.declared, "points"]
-        entries = [(name, text, (*path, "values", name))
-                   for name, text in raw.get("values", {}).items()]
+        entries = [
+            (name, text, (*path, "values", name)) for name, text in raw.get("values", {}).items()
+        ]
         if "value" in raw:
             entries.append(("value", raw["value"], (*path, "value")))
         for name, text, field in entries:
@@ -276,20 +311,26 @@ class _Builder:
                 self.report("reserved-name", f"{name!r} is reserved", field, indicator=ident)
                 continue
             if name in self.declared:
-                self.report("duplicate-id", f"value {name!r} shadows an input", field,
-                            indicator=ident)
+                self.report(
+                    "duplicate-id", f"value {name!r} shadows an input", field, indicator=ident
+                )
             formula = self._formula(text, tuple(scope), field, ident)
             if formula is not None:
                 values.append((name, formula))
             scope.append(name)
         cases = []
         for index, case in enumerate(raw.get("cases", ())):
-            when = self._formula(case["when"], (*self.declared, "points"),
-                                 (*path, "cases", index, "when"), ident)
+            when = self._formula(
+                case["when"], (*self.declared, "points"), (*path, "cases", index, "when"), ident
+            )
             score = Decimal(case["score"])
             if not 0 <= score <= points:
-                self.report("score-out-of-range", f"score {score} is outside [0, {points}]",
-                            (*path, "cases", index, "score"), indicator=ident)
+                self.report(
+                    "score-out-of-range",
+                    f"score {score} is outside [0, {points}]",
+                    (*path, "cases", index, "score"),
+                    indicator=ident,
+                )
             if when is not None:
                 cases.append(Case(when, score, case.get("reason")))
         not_applicable = None
@@ -297,14 +338,20 @@ class _Builder:
             spec = raw["not_applicable"]
             not_applicable = NotApplicable(spec["strategy"], tuple(spec.get("to", ())))
             if applies is None and "applies" not in raw:
-                self.report("not-applicable-unused",
-                            "'not_applicable' needs 'applies' (when the indicator applies)",
-                            (*path, "not_applicable"), indicator=ident)
+                self.report(
+                    "not-applicable-unused",
+                    "'not_applicable' needs 'applies' (when the indicator applies)",
+                    (*path, "not_applicable"),
+                    indicator=ident,
+                )
         elif "applies" in raw:
-            self.report("not-applicable-missing",
-                        "say what happens to the points when the indicator does not apply: "
-                        "not_applicable: {strategy: proportional|even|move|rescale|full_marks}",
-                        (*path, "applies"), indicator=ident)
+            self.report(
+                "not-applicable-missing",
+                "say what happens to the points when the indicator does not apply: "
+                "not_applicable: {strategy: proportional|even|move|rescale|full_marks}",
+                (*path, "applies"),
+                indicator=ident,
+            )
         return {
             "id": ident,
             "name": raw["name"],
@@ -322,11 +369,13 @@ class _Builder:
             "line": self.document.line_of(path),
         }
 
-    def _formula(self, text: Any, names: tuple[str, ...], path: PathKey, ident: str) -> Formula | None:
+    def _formula(
+        self, text: Any, names: tuple[str, ...], path: PathKey, ident: str
+    ) -> Formula | None:
         try:
             return compile_formula(text, names, self.functions)
         except FormulaSyntaxError as error:
-            field = ".".join(str(part) for part in path[_indicator_depth(path):])
+            field = ".".join(str(part) for part in path[_indicator_depth(path) :])
             self.report(error.code, str(error), path, indicator=ident, field=field or None)
             return None
 
@@ -342,26 +391,44 @@ class _Builder:
             path = (*paths.get(node.id, ()), "not_applicable")
             details = {"indicator": node.id, "field": "not_applicable"}
             if rule.strategy in _NEEDS_TARGETS and not rule.to:
-                self.report("not-applicable-target",
-                            f"strategy {rule.strategy!r} needs 'to' (the indicators that receive "
-                            "the points)", path, **details)
+                self.report(
+                    "not-applicable-target",
+                    f"strategy {rule.strategy!r} needs 'to' (the indicators that receive "
+                    "the points)",
+                    path,
+                    **details,
+                )
             if rule.strategy not in _NEEDS_TARGETS and rule.to:
-                self.report("not-applicable-target",
-                            f"strategy {rule.strategy!r} takes no 'to'", path, **details)
+                self.report(
+                    "not-applicable-target",
+                    f"strategy {rule.strategy!r} takes no 'to'",
+                    path,
+                    **details,
+                )
             if rule.strategy == "move" and len(rule.to) > 1:
-                self.report("not-applicable-target", "'move' gives all points to one indicator",
-                            path, **details)
+                self.report(
+                    "not-applicable-target",
+                    "'move' gives all points to one indicator",
+                    path,
+                    **details,
+                )
             own = {inner.id for inner in node.walk()}
             for index, target in enumerate(rule.to):
                 target_path = (*path, "to", index)
                 if target not in nodes:
-                    self.report("not-applicable-target",
-                                f"{target!r} is not an indicator of this rubric", target_path,
-                                **details)
+                    self.report(
+                        "not-applicable-target",
+                        f"{target!r} is not an indicator of this rubric",
+                        target_path,
+                        **details,
+                    )
                 elif target in own:
-                    self.report("not-applicable-target",
-                                f"{target!r} is inside the indicator that does not apply",
-                                target_path, **details)
+                    self.report(
+                        "not-applicable-target",
+                        f"{target!r} is inside the indicator that does not apply",
+                        target_path,
+                        **details,
+                    )
             if len(set(rule.to)) != len(rule.to):
                 self.report("not-applicable-target", "a recipient is listed twice", path, **details)
 
@@ -387,9 +454,16 @@ class _Builder:
             if raw["per_event"] == 0:
                 self.report("adjustment-form", "'per_event' must not be 0", (*path, "per_event"))
             maximum = raw.get("max")
-            adjustments.append(Adjustment(raw["id"], raw["name"], Decimal(raw["per_event"]),
-                                          None if maximum is None else Decimal(maximum),
-                                          raw.get("name_en"), raw.get("description")))
+            adjustments.append(
+                Adjustment(
+                    raw["id"],
+                    raw["name"],
+                    Decimal(raw["per_event"]),
+                    None if maximum is None else Decimal(maximum),
+                    raw.get("name_en"),
+                    raw.get("description"),
+                )
+            )
         return tuple(adjustments)
 
     def _grades(self, total: Decimal) -> tuple[Grade, ...]:
@@ -399,15 +473,24 @@ class _Builder:
         grades = tuple(Grade(item["name"], Decimal(item["min"])) for item in raw)
         minimums = [grade.minimum for grade in grades]
         if minimums != sorted(minimums, reverse=True) or len(set(minimums)) != len(minimums):
-            self.report("grade-order", "grades go from the highest minimum to the lowest, "
-                        "each minimum once", ("grades",))
+            self.report(
+                "grade-order",
+                "grades go from the highest minimum to the lowest, each minimum once",
+                ("grades",),
+            )
         if min(minimums) != 0:
-            self.report("grade-coverage", f"the lowest grade must start at 0 so that every total "
-                        f"in [0, {total}] has a grade", ("grades",))
+            self.report(
+                "grade-coverage",
+                f"the lowest grade must start at 0 so that every total in [0, {total}] has a grade",
+                ("grades",),
+            )
         for index, grade in enumerate(grades):
             if not 0 <= grade.minimum <= total:
-                self.report("grade-coverage", f"minimum {grade.minimum} is outside [0, {total}]",
-                            ("grades", index, "min"))
+                self.report(
+                    "grade-coverage",
+                    f"minimum {grade.minimum} is outside [0, {total}]",
+                    ("grades", index, "min"),
+                )
         if len({grade.name for grade in grades}) != len(grades):
             self.report("grade-order", "a grade name is used twice", ("grades",))
         return grades
@@ -420,7 +503,9 @@ class _Builder:
             return None
         low, high = (Decimal(bound) for bound in bounds)
         if low > high:
-            self.report("bounds-order", "the lower bound is above the upper bound", ("total_bounds",))
+            self.report(
+                "bounds-order", "the lower bound is above the upper bound", ("total_bounds",)
+            )
         return (low, high)
 
 

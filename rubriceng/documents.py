@@ -81,7 +81,7 @@ class DocumentError(Exception):
         super().__init__("; ".join(str(p) for p in problems))
 
 
-class _DecimalConstructor(RoundTripConstructor):  # type: ignore[misc]
+class _DecimalConstructor(RoundTripConstructor):
     """Round-trip constructor that reads floats as exact Decimals."""
 
 
@@ -202,7 +202,9 @@ class _Converter:
         if tag is not None:
             self.fail("document-tag", f"YAML tag {tag} is not allowed", path)
         else:
-            self.fail("document-value", f"values of type {type(value).__name__} are not allowed", path)
+            self.fail(
+                "document-value", f"values of type {type(value).__name__} are not allowed", path
+            )
         return None
 
 
@@ -247,7 +249,13 @@ def from_path(path: str | Path) -> Document:
         size = file.stat().st_size
         if size > MAX_DOCUMENT_BYTES:
             raise DocumentError(
-                [Problem("document-too-large", f"larger than {MAX_DOCUMENT_BYTES} bytes", file=str(file))]
+                [
+                    Problem(
+                        "document-too-large",
+                        f"larger than {MAX_DOCUMENT_BYTES} bytes",
+                        file=str(file),
+                    )
+                ]
             )
         text = file.read_text(encoding="utf-8-sig")
     except OSError as error:

@@ -103,8 +103,8 @@ class Plan:
                 names.update(formula.names & declared)
             self.required[leaf.id] = tuple(sorted(names))
         self.users: dict[str, list[str]] = {}
-        for leaf_id, names in self.required.items():
-            for name in names:
+        for leaf_id, needed in self.required.items():
+            for name in needed:
                 self.users.setdefault(name, []).append(leaf_id)
         for node in self.conditional:
             assert node.applies is not None
@@ -135,8 +135,11 @@ class Plan:
     ) -> tuple[dict[str, Any], list[Problem]]:
         """Normalised inputs (Decimals, booleans, ints) and the problems found in them."""
         if not isinstance(inputs, Mapping):
-            return {}, [Problem("input-form", "a unit's inputs are a mapping of input ids to "
-                                "values", unit=unit)]
+            return {}, [
+                Problem(
+                    "input-form", "a unit's inputs are a mapping of input ids to values", unit=unit
+                )
+            ]
         validator = self._validator()
         if validator.validate(dict(inputs)):
             return dict(validator.document), []
@@ -150,8 +153,11 @@ class Plan:
 
         found = problems(validator, source, prefix, code="input-invalid", locate=locate)
         return {}, [
-            attrs.evolve(problem, message="unknown input: the rubric declares no input by this "
-                         "name") if problem.message == "unknown key" else problem
+            attrs.evolve(
+                problem, message="unknown input: the rubric declares no input by this name"
+            )
+            if problem.message == "unknown key"
+            else problem
             for problem in found
         ]
 
@@ -178,8 +184,9 @@ class _Unit:
     roots: list[Indicator] = attrs.field(factory=list)
 
 
-def _prepare(plan: Plan, inputs: Mapping[str, Any], unit: str | None,
-             document: Document | None = None) -> _Unit:
+def _prepare(
+    plan: Plan, inputs: Mapping[str, Any], unit: str | None, document: Document | None = None
+) -> _Unit:
     """Steps 1 and 2: check the inputs, find what does not apply, check what is missing."""
     normalised, found = plan.check_inputs(inputs, unit, document)
     state = _Unit(unit, normalised, found, FormulaEvaluator(plan.functions))
@@ -199,12 +206,26 @@ def _prepare(plan: Plan, inputs: Mapping[str, Any], unit: str | None,
         try:
             applies = state.evaluator.evaluate(node.applies, normalised)
         except FormulaRuntimeError as error:
-            found.append(Problem("formula-failed", f"{node.applies.text}: {error}", unit=unit,
-                                 indicator=node.id, field="applies"))
+            found.append(
+                Problem(
+                    "formula-failed",
+                    f"{node.applies.text}: {error}",
+                    unit=unit,
+                    indicator=node.id,
+                    field="applies",
+                )
+            )
             continue
         if not isinstance(applies, bool):
-            found.append(Problem("formula-type", f"{node.applies.text}: expected true or false",
-                                 unit=unit, indicator=node.id, field="applies"))
+            found.append(
+                Problem(
+                    "formula-type",
+                    f"{node.applies.text}: expected true or false",
+                    unit=unit,
+                    indicator=node.id,
+                    field="applies",
+                )
+            )
         elif not applies:
             state.roots.append(node)
             skipped.update(inner.id for inner in node.walk())
@@ -218,12 +239,17 @@ def _prepare(plan: Plan, inputs: Mapping[str, Any], unit: str | None,
         if adjustment.id not in normalised:
             missing.setdefault(adjustment.id, []).append(adjustment.id)
     for name, users in missing.items():
-        found.append(Problem("input-missing", "missing input", unit=unit, field=name,
-                             indicator=", ".join(users)))
+        found.append(
+            Problem(
+                "input-missing", "missing input", unit=unit, field=name, indicator=", ".join(users)
+            )
+        )
     return state
 
 
-def _scope(leaf: Indicator, state: _Unit, context_names: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def _scope(
+    leaf: Indicator, state: _Unit, context_names: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """The names a leaf's formulas see, and its intermediate values."""
     values: dict[str, Any] = {}
     if not leaf.values:
@@ -239,17 +265,28 @@ def _scope(leaf: Indicator, state: _Unit, context_names: dict[str, Any]) -> tupl
 
 
 def _score_leaf(
-    plan: Plan, leaf: Indicator, state: _Unit, allocation: Allocation,
-    peers: Mapping[str, Decimal], trace: bool,
+    plan: Plan,
+    leaf: Indicator,
+    state: _Unit,
+    allocation: Allocation,
+    peers: Mapping[str, Decimal],
+    trace: bool,
 ) -> IndicatorResult:
     rubric = plan.rubric
     effective = allocation.effective[leaf.id]
     if leaf.id in allocation.not_applicable:
         full = leaf.id in allocation.full_marks
         info = _not_applicable_trace(leaf, allocation) if trace else {}
-        return IndicatorResult(leaf.id, leaf.name, leaf.points, effective,
-                               rubric.rounding.apply(effective if full else ZERO), NOT_APPLICABLE, info,
-                               name_en=leaf.name_en)
+        return IndicatorResult(
+            leaf.id,
+            leaf.name,
+            leaf.points,
+            effective,
+            rubric.rounding.apply(effective if full else ZERO),
+            NOT_APPLICABLE,
+            info,
+            name_en=leaf.name_en,
+        )
     assert leaf.scorer is not None
     names: dict[str, Any] = {**state.inputs, "points": leaf.points}
     details: dict[str, Any] = {"method": leaf.method} if trace else {}
@@ -261,28 +298,35 @@ def _score_leaf(
         except FormulaRuntimeError as error:
             raise ScoringFailure("formula-failed", f"{case.when.text}: {error}", "cases") from None
         if hit is True:
-            raw, parts = case.score, ()
+            raw, parts = case.score, tuple[Part, ...]()
             if trace:
                 details["case"] = {"when": case.when.text, "reason": case.reason}
             break
     else:
         names, values = _scope(leaf, state, names)
-        context = Context(state.evaluator, names, leaf.points, state.inputs.get(leaf.id),
-                          peers.get(leaf.id))
+        context = Context(
+            state.evaluator, names, leaf.points, state.inputs.get(leaf.id), peers.get(leaf.id)
+        )
         scored = leaf.scorer.score(context)
         raw, parts = scored.raw, scored.parts
     if not ZERO <= raw <= leaf.points:
-        raise ScoringFailure("score-out-of-range",
-                             f"score {raw} is outside [0, {leaf.points}]", leaf.method)
+        raise ScoringFailure(
+            "score-out-of-range", f"score {raw} is outside [0, {leaf.points}]", leaf.method
+        )
     children: tuple[IndicatorResult, ...] = ()
     if parts:
         children = _score_parts(leaf, parts, effective, rubric.rounding.apply, trace)
         score = sum((child.score for child in children), ZERO)
     else:
-        score = rubric.rounding.apply(raw if effective == leaf.points else raw * effective / leaf.points)
+        score = rubric.rounding.apply(
+            raw if effective == leaf.points else raw * effective / leaf.points
+        )
     if trace:
-        used = {name: state.inputs[name] for name in plan.required[leaf.id]
-                if name in state.inputs and name != leaf.id}
+        used = {
+            name: state.inputs[name]
+            for name in plan.required[leaf.id]
+            if name in state.inputs and name != leaf.id
+        }
         if used:
             details["inputs"] = used
         if leaf.id in state.inputs:
@@ -294,16 +338,19 @@ def _score_leaf(
         details["raw"] = raw
         if effective != leaf.points:
             details["reweighting"] = [
-                {"from": source, "points": amount} for source, amount in allocation.received.get(leaf.id, ())
+                {"from": source, "points": amount}
+                for source, amount in allocation.received.get(leaf.id, ())
             ]
             details["scaled"] = f"{raw} / {leaf.points} × {effective}"
     status = JUDGED if leaf.scorer.judged and "case" not in details else SCORED
-    return IndicatorResult(leaf.id, leaf.name, leaf.points, effective, score, status, details,
-                           children, leaf.name_en)
+    return IndicatorResult(
+        leaf.id, leaf.name, leaf.points, effective, score, status, details, children, leaf.name_en
+    )
 
 
-def _score_parts(leaf: Indicator, parts: tuple[Part, ...], effective: Decimal,
-                 round_score: Any, trace: bool) -> tuple[IndicatorResult, ...]:
+def _score_parts(
+    leaf: Indicator, parts: tuple[Part, ...], effective: Decimal, round_score: Any, trace: bool
+) -> tuple[IndicatorResult, ...]:
     if effective == leaf.points:
         shares = [part.points for part in parts]
     else:
@@ -313,10 +360,15 @@ def _score_parts(leaf: Indicator, parts: tuple[Part, ...], effective: Decimal,
         if part.points == 0:
             score = ZERO
         else:
-            score = round_score(part.raw if share == part.points else part.raw * share / part.points)
+            score = round_score(
+                part.raw if share == part.points else part.raw * share / part.points
+            )
         info: dict[str, Any] = {"raw": part.raw, "reason": part.reason} if trace else {}
-        children.append(IndicatorResult(f"{leaf.id}.{index}", part.name, part.points, share, score,
-                                        JUDGED, info))
+        children.append(
+            IndicatorResult(
+                f"{leaf.id}.{index}", part.name, part.points, share, score, JUDGED, info
+            )
+        )
     return tuple(children)
 
 
@@ -329,12 +381,13 @@ def _not_applicable_trace(node: Indicator, allocation: Allocation) -> dict[str, 
         "strategy": allocation.strategy.get(node.id, rule.strategy),
     }
     if node.id in allocation.given:
-        info["given_to"] = {leaf: amount for leaf, amount in allocation.given[node.id]}
+        info["given_to"] = dict(allocation.given[node.id])
     return {"not_applicable": info}
 
 
-def _assemble(node: Indicator, leaves: Mapping[str, IndicatorResult], allocation: Allocation,
-              trace: bool) -> IndicatorResult:
+def _assemble(
+    node: Indicator, leaves: Mapping[str, IndicatorResult], allocation: Allocation, trace: bool
+) -> IndicatorResult:
     if node.is_leaf:
         return leaves[node.id]
     children = tuple(_assemble(child, leaves, allocation, trace) for child in node.children)
@@ -342,8 +395,17 @@ def _assemble(node: Indicator, leaves: Mapping[str, IndicatorResult], allocation
     inapplicable = node.id in allocation.not_applicable
     status = NOT_APPLICABLE if inapplicable else SCORED
     info = _not_applicable_trace(node, allocation) if inapplicable and trace else {}
-    return IndicatorResult(node.id, node.name, node.points, allocation.effective[node.id], score,
-                           status, info, children, node.name_en)
+    return IndicatorResult(
+        node.id,
+        node.name,
+        node.points,
+        allocation.effective[node.id],
+        score,
+        status,
+        info,
+        children,
+        node.name_en,
+    )
 
 
 def _score(plan: Plan, state: _Unit, peers: Mapping[str, Decimal], trace: bool) -> Result:
@@ -352,19 +414,28 @@ def _score(plan: Plan, state: _Unit, peers: Mapping[str, Decimal], trace: bool) 
     try:
         allocation = plan.allocation(state.roots)
     except ValueError as error:
-        raise EvaluationError("cannot score", [Problem("nothing-applies", str(error),
-                                                       unit=state.name)]) from None
+        raise EvaluationError(
+            "cannot score", [Problem("nothing-applies", str(error), unit=state.name)]
+        ) from None
     leaves: dict[str, IndicatorResult] = {}
     found: list[Problem] = []
     for leaf in plan.leaves:
         try:
             leaves[leaf.id] = _score_leaf(plan, leaf, state, allocation, peers, trace)
         except ScoringFailure as failure:
-            found.append(Problem(failure.code, failure.message, unit=state.name,
-                                 indicator=leaf.id, field=failure.field))
+            found.append(
+                Problem(
+                    failure.code,
+                    failure.message,
+                    unit=state.name,
+                    indicator=leaf.id,
+                    field=failure.field,
+                )
+            )
     if found:
-        raise EvaluationError(f"cannot score unit {state.name!r}" if state.name else "cannot score",
-                              found)
+        raise EvaluationError(
+            f"cannot score unit {state.name!r}" if state.name else "cannot score", found
+        )
     indicators = tuple(_assemble(top, leaves, allocation, trace) for top in rubric.indicators)
     subtotal = sum((top.score for top in indicators), ZERO)
     adjustments = []
@@ -379,8 +450,17 @@ def _score(plan: Plan, state: _Unit, peers: Mapping[str, Decimal], trace: bool) 
     if rubric.total_bounds is not None:
         low, high = rubric.total_bounds
         total = min(max(total, low), high)
-    return Result(rubric.id, rubric.version, rubric.title, state.name, subtotal, total,
-                  rubric.grade_for(total), indicators, tuple(adjustments))
+    return Result(
+        rubric.id,
+        rubric.version,
+        rubric.title,
+        state.name,
+        subtotal,
+        total,
+        rubric.grade_for(total),
+        indicators,
+        tuple(adjustments),
+    )
 
 
 def _plan(rubric: Rubric) -> Plan:
@@ -407,13 +487,15 @@ def evaluate(
     with decimal.localcontext(DECIMAL_CONTEXT):
         state = _prepare(plan, inputs, unit, document)
         if state.problems:
-            raise InputError(f"invalid inputs for unit {unit!r}" if unit else "invalid inputs",
-                             state.problems)
+            raise InputError(
+                f"invalid inputs for unit {unit!r}" if unit else "invalid inputs", state.problems
+            )
         return _score(plan, state, {}, trace)
 
 
-def _units(units: Mapping[str, Mapping[str, Any]] | Iterable[Mapping[str, Any]]
-           ) -> list[tuple[str, Mapping[str, Any]]]:
+def _units(
+    units: Mapping[str, Mapping[str, Any]] | Iterable[Mapping[str, Any]],
+) -> list[tuple[str, Mapping[str, Any]]]:
     if isinstance(units, Mapping):
         return [(str(name), inputs) for name, inputs in units.items()]
     named = []
@@ -430,7 +512,9 @@ def _peer_statistics(plan: Plan, states: Sequence[_Unit]) -> dict[str, Decimal]:
     for leaf in plan.peer_leaves:
         values = []
         for state in states:
-            if state.problems or any(leaf.id in {n.id for n in root.walk()} for root in state.roots):
+            if state.problems or any(
+                leaf.id in {n.id for n in root.walk()} for root in state.roots
+            ):
                 continue
             try:
                 _, found = _scope(leaf, state, {**state.inputs, "points": leaf.points})
@@ -441,8 +525,9 @@ def _peer_statistics(plan: Plan, states: Sequence[_Unit]) -> dict[str, Decimal]:
                 values.append(Decimal(value))
         if values:
             kind = leaf.scorer.peer_statistic() if leaf.scorer else "mean"
-            stats[leaf.id] = (statistics.median(values) if kind == "median"
-                              else sum(values, ZERO) / len(values))
+            stats[leaf.id] = (
+                statistics.median(values) if kind == "median" else sum(values, ZERO) / len(values)
+            )
     return stats
 
 
@@ -463,9 +548,12 @@ def evaluate_many(
         states = [_prepare(plan, inputs, name) for name, inputs in _units(units)]
         bad = [problem for state in states for problem in state.problems]
         if bad:
-            raise InputError(f"invalid inputs in {sum(1 for s in states if s.problems)} unit(s)", bad)
+            raise InputError(
+                f"invalid inputs in {sum(1 for s in states if s.problems)} unit(s)", bad
+            )
         peers = _peer_statistics(plan, states)
-        results, failures = [], []
+        results: list[Result] = []
+        failures: list[Problem] = []
         for state in states:
             try:
                 results.append(_score(plan, state, peers, trace))

@@ -71,7 +71,8 @@ def _describe(value: Any) -> str:
 
 def _arith(function: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
     def checked(left: Any, right: Any) -> Any:
-        return function(_number(left), _number(right))
+        # Decimal on both sides: 3 / 4 is Decimal("0.75"), never a float.
+        return function(Decimal(_number(left)), Decimal(_number(right)))
 
     return checked
 
@@ -111,8 +112,8 @@ _OPERATORS: dict[type, Callable[..., Any]] = {
     ast.FloorDiv: _arith(operator.floordiv),
     ast.Mod: _arith(operator.mod),
     ast.Pow: _power,
-    ast.USub: lambda value: -_number(value),
-    ast.UAdd: lambda value: +_number(value),
+    ast.USub: lambda value: -Decimal(_number(value)),
+    ast.UAdd: lambda value: +Decimal(_number(value)),
     ast.Not: operator.not_,
     ast.Eq: _equality(operator.eq),
     ast.NotEq: _equality(operator.ne),
@@ -153,7 +154,7 @@ def fn_max(*args: Any) -> Number:
 
 def fn_abs(value: Any) -> Number:
     """``abs(x)``."""
-    return abs(_number(value))
+    return abs(Decimal(_number(value)))
 
 
 def fn_ceil(value: Any) -> Decimal:
@@ -278,8 +279,13 @@ class Formula:
 def constant_formula(value: Number) -> Formula:
     """A formula that is just a number or boolean written directly in the document."""
     converted: Any = value if isinstance(value, bool) else Decimal(value)
-    return Formula(str(value).lower() if isinstance(value, bool) else str(value),
-                   ast.Constant(converted), frozenset(), converted, True)
+    return Formula(
+        str(value).lower() if isinstance(value, bool) else str(value),
+        ast.Constant(converted),
+        frozenset(),
+        converted,
+        True,
+    )
 
 
 def _nesting(text: str) -> int:
@@ -364,7 +370,9 @@ def _check_name(
     name: str, allowed: frozenset[str], functions: Mapping[str, Any], used: set[str]
 ) -> None:
     if name.startswith("_"):
-        raise FormulaSyntaxError("formula-forbidden", f"names starting with '_' are not allowed: {name}")
+        raise FormulaSyntaxError(
+            "formula-forbidden", f"names starting with '_' are not allowed: {name}"
+        )
     if name not in allowed:
         hint = " (it is a function; call it)" if name in functions else ""
         raise FormulaSyntaxError("formula-name", f"unknown name {name!r}{hint}")
@@ -392,7 +400,9 @@ def _literal(node: ast.Constant, source: str) -> Any:
     if isinstance(value, int | float) and not isinstance(value, bool):
         text = (ast.get_source_segment(source, node) or repr(value)).replace("_", "")
         if len(text) > MAX_LITERAL_DIGITS:
-            raise FormulaSyntaxError("formula-too-complex", f"number literal {text[:20]}… is too long")
+            raise FormulaSyntaxError(
+                "formula-too-complex", f"number literal {text[:20]}… is too long"
+            )
         try:
             number = Decimal(text)
         except ArithmeticError:

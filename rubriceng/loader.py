@@ -42,10 +42,7 @@ def load_rubric(
     Decimal('10')
     """
     try:
-        if isinstance(source, Mapping):
-            document = from_mapping(source, "<mapping>")
-        else:
-            document = from_path(source)
+        document = _read(source)
     except DocumentError as error:
         raise RubricError(f"cannot read rubric {_name(source)}", error.problems) from None
     rubric = compile_rubric(document, methods, functions)
@@ -57,6 +54,12 @@ def _with_plan(rubric: Rubric, functions: Mapping[str, Callable[..., Any]]) -> R
     planned = attrs.evolve(rubric, plan=plan)
     plan.rubric = planned
     return planned
+
+
+def _read(source: str | os.PathLike[str] | Mapping[str, Any]) -> Document:
+    if isinstance(source, Mapping):
+        return from_mapping(source, "<mapping>")
+    return from_path(Path(source))
 
 
 def _name(source: Any) -> str:
@@ -75,14 +78,19 @@ class UnitInputs:
 def load_inputs(source: str | os.PathLike[str] | Mapping[str, Any]) -> UnitInputs:
     """Read a unit's inputs: ``{unit: name, inputs: {...}}`` from YAML/JSON or a mapping."""
     try:
-        document = from_mapping(source, "<mapping>") if isinstance(source, Mapping) else from_path(source)
+        document = _read(source)
     except DocumentError as error:
         raise InputError(f"cannot read inputs {_name(source)}", error.problems) from None
     data = document.data
     problems = []
     if not isinstance(data, dict) or not isinstance(data.get("inputs"), dict):
-        problems.append(document.problem("input-form", "an inputs file is a mapping with "
-                                         "'inputs' (and optionally 'unit')", ()))
+        problems.append(
+            document.problem(
+                "input-form",
+                "an inputs file is a mapping with 'inputs' (and optionally 'unit')",
+                (),
+            )
+        )
     else:
         unknown = sorted(set(data) - {"unit", "inputs", "notes"})
         problems += [document.problem("input-form", "unknown key", (key,)) for key in unknown]
@@ -95,7 +103,9 @@ def load_inputs(source: str | os.PathLike[str] | Mapping[str, Any]) -> UnitInput
 
 def search_path() -> list[Path]:
     """Folders searched for rubric ids: ``$RUBRICENG_PATH`` then ``./rubrics``."""
-    folders = [Path(part) for part in os.environ.get(SEARCH_PATH_VARIABLE, "").split(os.pathsep) if part]
+    folders = [
+        Path(part) for part in os.environ.get(SEARCH_PATH_VARIABLE, "").split(os.pathsep) if part
+    ]
     return [*folders, Path("rubrics")]
 
 
@@ -118,13 +128,20 @@ def find_rubric(reference: str) -> Rubric:
             data = from_path(file).data
         except DocumentError:
             continue
-        if isinstance(data, dict) and data.get("id") == wanted and (
-            not version or str(data.get("version")) == version
+        if (
+            isinstance(data, dict)
+            and data.get("id") == wanted
+            and (not version or str(data.get("version")) == version)
         ):
             matches.append((str(data.get("version")), file))
     if not matches:
         folders = ", ".join(str(folder) for folder in search_path())
-        raise RubricNotFoundError(f"no rubric {reference!r}", [
-            Problem("rubric-not-found", f"no file or rubric id {reference!r} (searched {folders})")
-        ])
+        raise RubricNotFoundError(
+            f"no rubric {reference!r}",
+            [
+                Problem(
+                    "rubric-not-found", f"no file or rubric id {reference!r} (searched {folders})"
+                )
+            ],
+        )
     return load_rubric(max(matches)[1])

@@ -14,6 +14,7 @@ Built-in methods: ``score`` (free formula), ``ratio``, ``bands``, ``steps``,
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
@@ -157,7 +158,9 @@ class CompileContext:
     def check_score(self, value: Decimal, *field: str | int) -> None:
         """Report a constant score that lies outside ``[0, points]``."""
         if not ZERO <= value <= self.points:
-            self.problem("score-out-of-range", f"score {value} is outside [0, {self.points}]", *field)
+            self.problem(
+                "score-out-of-range", f"score {value} is outside [0, {self.points}]", *field
+            )
 
 
 @attrs.frozen
@@ -220,7 +223,9 @@ class RatioScorer(Scorer):
         target = context.number(self.target, "ratio.target")
         trace: dict[str, Any] = {"actual": actual, "target": target}
         if actual < 0 or target < 0:
-            raise ScoringFailure("negative-value", "actual and target must not be negative", "ratio")
+            raise ScoringFailure(
+                "negative-value", "actual and target must not be negative", "ratio"
+            )
         if target == 0:
             if self.if_target_zero is None:
                 raise ScoringFailure(
@@ -304,14 +309,20 @@ def _compile_bands(spec: Sequence[Mapping[str, Any]], cc: CompileContext) -> Sco
     for index, row in enumerate(spec):
         keys = [key for key in ("upto", "below", "else") if key in row]
         if len(keys) != 1:
-            cc.problem("band-form", "each band has exactly one of 'upto', 'below' or 'else'",
-                       "bands", index)
+            cc.problem(
+                "band-form",
+                "each band has exactly one of 'upto', 'below' or 'else'",
+                "bands",
+                index,
+            )
             ok = False
             continue
         if keys[0] == "else":
             score = Decimal(row["else"])
             if "score" in row:
-                cc.problem("band-form", "'else' carries the score itself: {else: 0}", "bands", index)
+                cc.problem(
+                    "band-form", "'else' carries the score itself: {else: 0}", "bands", index
+                )
             band = Band(score)
         else:
             if "score" not in row:
@@ -324,7 +335,7 @@ def _compile_bands(spec: Sequence[Mapping[str, Any]], cc: CompileContext) -> Sco
         bands.append(band)
     if not ok:
         return None
-    for index, (before, after) in enumerate(zip(bands, bands[1:], strict=False), start=1):
+    for index, (before, after) in enumerate(itertools.pairwise(bands), start=1):
         if before.bound is None:
             cc.problem("band-order", "'else' must be the last band", "bands", index - 1)
             return None
@@ -337,12 +348,14 @@ def _compile_bands(spec: Sequence[Mapping[str, Any]], cc: CompileContext) -> Sco
                 "band-order",
                 f"band '{after.describe()}' overlaps or is empty after '{before.describe()}': "
                 "bounds must increase (equal bounds only as 'below x' then 'upto x')",
-                "bands", index,
+                "bands",
+                index,
             )
             return None
     if not bands or bands[-1].bound is not None:
-        cc.problem("band-gap", "the last band must be {else: <score>} so every value is covered",
-                   "bands")
+        cc.problem(
+            "band-gap", "the last band must be {else: <score>} so every value is covered", "bands"
+        )
         return None
     return BandsScorer(tuple(bands))
 
@@ -381,8 +394,15 @@ class StepsScorer(Scorer):
         rounding = ROUND_CEILING if self.count == "started" else ROUND_FLOOR
         count = max(ZERO, steps.to_integral_value(rounding=rounding))
         raw = max(ZERO, context.points - self.deduct * count)
-        return Scored(raw, {"value": value, "steps": count, "deducted": context.points - raw,
-                            "rule": f"{self.deduct} for each {self.count} step of {self.size}"})
+        return Scored(
+            raw,
+            {
+                "value": value,
+                "steps": count,
+                "deducted": context.points - raw,
+                "rule": f"{self.deduct} for each {self.count} step of {self.size}",
+            },
+        )
 
 
 def _compile_steps(spec: Mapping[str, Any], cc: CompileContext) -> Scorer | None:
@@ -392,8 +412,12 @@ def _compile_steps(spec: Mapping[str, Any], cc: CompileContext) -> Scorer | None
     if spec["deduct"] < 0:
         cc.problem("steps-deduct", "the deduction must not be negative", "steps", "deduct")
         return None
-    return StepsScorer(Decimal(spec["size"]), Decimal(spec["deduct"]),
-                       spec.get("count", "started"), Decimal(spec.get("start", ZERO)))
+    return StepsScorer(
+        Decimal(spec["size"]),
+        Decimal(spec["deduct"]),
+        spec.get("count", "started"),
+        Decimal(spec.get("start", ZERO)),
+    )
 
 
 _STEPS_RULES = {
@@ -458,7 +482,9 @@ class ChecklistScorer(Scorer):
                 share = context.number(item.fraction, field)
                 if not ZERO <= share <= ONE:
                     raise ScoringFailure(
-                        "fraction-out-of-range", f"{item.fraction.text} = {share} is outside [0, 1]", field
+                        "fraction-out-of-range",
+                        f"{item.fraction.text} = {share} is outside [0, 1]",
+                        field,
                     )
                 credit = item.points * share
             total += credit
@@ -471,19 +497,29 @@ def _compile_checklist(spec: Sequence[Mapping[str, Any]], cc: CompileContext) ->
     seen: set[str] = set()
     for index, row in enumerate(spec):
         if row["id"] in seen:
-            cc.problem("duplicate-id", f"checklist item id {row['id']!r} is used twice",
-                       "checklist", index, "id")
+            cc.problem(
+                "duplicate-id",
+                f"checklist item id {row['id']!r} is used twice",
+                "checklist",
+                index,
+                "id",
+            )
         seen.add(row["id"])
         fraction = None
         if "fraction" in row:
             fraction = cc.formula(row["fraction"], "checklist", index, "fraction")
-        items.append(ChecklistItem(row["id"], row["name"], Decimal(row["points"]), fraction,
-                                   row.get("partial", True)))
+        items.append(
+            ChecklistItem(
+                row["id"], row["name"], Decimal(row["points"]), fraction, row.get("partial", True)
+            )
+        )
     total = sum((item.points for item in items), ZERO)
     if total != cc.points:
-        cc.problem("points-mismatch",
-                   f"checklist items add up to {total}, the indicator has {cc.points} points",
-                   "checklist")
+        cc.problem(
+            "points-mismatch",
+            f"checklist items add up to {total}, the indicator has {cc.points} points",
+            "checklist",
+        )
     return ChecklistScorer(tuple(items))
 
 
@@ -554,16 +590,26 @@ def _compile_deductions(spec: Sequence[Mapping[str, Any]], cc: CompileContext) -
     items = []
     for index, row in enumerate(spec):
         if ("when" in row) == ("count" in row):
-            cc.problem("deduction-form", "a deduction has exactly one of 'when' or 'count'",
-                       "deductions", index)
+            cc.problem(
+                "deduction-form",
+                "a deduction has exactly one of 'when' or 'count'",
+                "deductions",
+                index,
+            )
             continue
         key = "when" if "when" in row else "count"
         formula = cc.formula(row[key], "deductions", index, key)
         if formula is None:
             continue
-        items.append(Deduction(row["name"], Decimal(row["deduct"]),
-                               formula if key == "when" else None,
-                               formula if key == "count" else None, _decimal(row.get("max"))))
+        items.append(
+            Deduction(
+                row["name"],
+                Decimal(row["deduct"]),
+                formula if key == "when" else None,
+                formula if key == "count" else None,
+                _decimal(row.get("max")),
+            )
+        )
     return DeductionsScorer(tuple(items))
 
 
@@ -597,8 +643,9 @@ class AllOrNothingScorer(Scorer):
 
     def score(self, context: Context) -> Scored:
         met = context.boolean(self.condition, "all_or_nothing")
-        return Scored(context.points if met else ZERO,
-                      {"condition": self.condition.text, "met": met})
+        return Scored(
+            context.points if met else ZERO, {"condition": self.condition.text, "met": met}
+        )
 
 
 def _compile_all_or_nothing(spec: Any, cc: CompileContext) -> Scorer | None:
@@ -639,11 +686,15 @@ class AverageScorer(Scorer):
             actual = _numbers(context, self.actual, "average.actual")
             target = _numbers(context, self.target, "average.target")
             if len(actual) != len(target):
-                raise ScoringFailure("length-mismatch",
-                                     f"{len(actual)} actual values but {len(target)} targets",
-                                     "average")
+                raise ScoringFailure(
+                    "length-mismatch",
+                    f"{len(actual)} actual values but {len(target)} targets",
+                    "average",
+                )
             if any(t == 0 for t in target):
-                raise ScoringFailure("zero-denominator", "a period's target is zero", "average.target")
+                raise ScoringFailure(
+                    "zero-denominator", "a period's target is zero", "average.target"
+                )
             trace.update(actual=actual, target=target)
             rates = [a / t for a, t in zip(actual, target, strict=True)]
         if any(rate < 0 for rate in rates):
@@ -715,16 +766,23 @@ class PeerScorer(Scorer):
                 self.given or "peer",
             )
         met = value >= peer if self.compare == "at_least" else value > peer
-        trace.update(peer=peer, rule=f"value {'≥' if self.compare == 'at_least' else '>'} peer "
-                                      f"{self.statistic}", met=met)
+        trace.update(
+            peer=peer,
+            rule=f"value {'≥' if self.compare == 'at_least' else '>'} peer {self.statistic}",
+            met=met,
+        )
         return Scored(context.points if met else ZERO, trace)
 
 
 def _compile_peer(spec: Mapping[str, Any], cc: CompileContext) -> Scorer | None:
     given = spec.get("given")
     if given is not None and given not in cc.declared_inputs:
-        cc.problem("unknown-input", f"'given' names {given!r}, which is not a declared input",
-                   "peer", "given")
+        cc.problem(
+            "unknown-input",
+            f"'given' names {given!r}, which is not a declared input",
+            "peer",
+            "given",
+        )
         return None
     return PeerScorer(spec.get("statistic", "mean"), spec.get("compare", "at_least"), given)
 
@@ -754,8 +812,13 @@ class JudgementScorer(Scorer):
         return {
             "type": "dict",
             "schema": {
-                "score": {"type": "decimal", "coerce": "decimal", "required": True,
-                          "min": self.minimum, "max": self.maximum},
+                "score": {
+                    "type": "decimal",
+                    "coerce": "decimal",
+                    "required": True,
+                    "min": self.minimum,
+                    "max": self.maximum,
+                },
                 "reason": {"type": "string", "required": True, "empty": False},
             },
         }
@@ -822,8 +885,9 @@ class UnitDefinedScorer(Scorer):
         if all(points is None for points in given):
             shares = split_evenly(context.points, len(items))
         elif any(points is None for points in given):
-            raise ScoringFailure("points-mismatch",
-                                 "give points for every sub-indicator or for none", "points")
+            raise ScoringFailure(
+                "points-mismatch", "give points for every sub-indicator or for none", "points"
+            )
         else:
             shares = [Decimal(points) for points in given]
             if sum(shares, ZERO) != context.points:
@@ -835,9 +899,11 @@ class UnitDefinedScorer(Scorer):
         parts = []
         for index, (item, points) in enumerate(zip(items, shares, strict=True)):
             if item["score"] > points:
-                raise ScoringFailure("score-out-of-range",
-                                     f"{item['name']}: score {item['score']} is above {points}",
-                                     f"[{index}].score")
+                raise ScoringFailure(
+                    "score-out-of-range",
+                    f"{item['name']}: score {item['score']} is above {points}",
+                    f"[{index}].score",
+                )
             parts.append(Part(item["name"], points, Decimal(item["score"]), item.get("reason")))
         return Scored(sum((part.raw for part in parts), ZERO), {"items": len(parts)}, tuple(parts))
 
@@ -858,28 +924,75 @@ _UNIT_DEFINED_RULES = {
 BUILTIN_METHODS: Mapping[str, Method] = {
     method.key: method
     for method in (
-        Method("score", {"type": "formula"}, _compile_formula,
-               summary="a free formula with points, value and the inputs in scope"),
-        Method("ratio", _RATIO_RULES, _compile_ratio,
-               summary="points × actual / target, capped at points"),
-        Method("bands", _BANDS_RULES, _compile_bands, needs_value=True,
-               summary="ordered thresholds on value, explicit edges"),
-        Method("steps", _STEPS_RULES, _compile_steps, needs_value=True,
-               summary="deduct per started or full step of value, floor 0"),
-        Method("checklist", _CHECKLIST_RULES, _compile_checklist,
-               summary="criteria worth points, judged or computed, partial credit"),
-        Method("deductions", _DEDUCTIONS_RULES, _compile_deductions,
-               summary="full marks less deductions per event or condition, floor 0"),
-        Method("all_or_nothing", {"type": "formula"}, _compile_all_or_nothing,
-               summary="full marks when a condition holds, else 0"),
-        Method("average", _AVERAGE_RULES, _compile_average,
-               summary="points × mean of per-period rates, each capped"),
-        Method("peer", _PEER_RULES, _compile_peer, needs_value=True,
-               summary="full marks when value reaches the peers' mean or median"),
-        Method("judgement", _JUDGEMENT_RULES, _compile_judgement,
-               summary="an assessor's score within bounds, with a reason"),
-        Method("unit_defined", _UNIT_DEFINED_RULES, _compile_unit_defined,
-               summary="sub-indicators the unit names itself, judged"),
+        Method(
+            "score",
+            {"type": "formula"},
+            _compile_formula,
+            summary="a free formula with points, value and the inputs in scope",
+        ),
+        Method(
+            "ratio",
+            _RATIO_RULES,
+            _compile_ratio,
+            summary="points × actual / target, capped at points",
+        ),
+        Method(
+            "bands",
+            _BANDS_RULES,
+            _compile_bands,
+            needs_value=True,
+            summary="ordered thresholds on value, explicit edges",
+        ),
+        Method(
+            "steps",
+            _STEPS_RULES,
+            _compile_steps,
+            needs_value=True,
+            summary="deduct per started or full step of value, floor 0",
+        ),
+        Method(
+            "checklist",
+            _CHECKLIST_RULES,
+            _compile_checklist,
+            summary="criteria worth points, judged or computed, partial credit",
+        ),
+        Method(
+            "deductions",
+            _DEDUCTIONS_RULES,
+            _compile_deductions,
+            summary="full marks less deductions per event or condition, floor 0",
+        ),
+        Method(
+            "all_or_nothing",
+            {"type": "formula"},
+            _compile_all_or_nothing,
+            summary="full marks when a condition holds, else 0",
+        ),
+        Method(
+            "average",
+            _AVERAGE_RULES,
+            _compile_average,
+            summary="points × mean of per-period rates, each capped",
+        ),
+        Method(
+            "peer",
+            _PEER_RULES,
+            _compile_peer,
+            needs_value=True,
+            summary="full marks when value reaches the peers' mean or median",
+        ),
+        Method(
+            "judgement",
+            _JUDGEMENT_RULES,
+            _compile_judgement,
+            summary="an assessor's score within bounds, with a reason",
+        ),
+        Method(
+            "unit_defined",
+            _UNIT_DEFINED_RULES,
+            _compile_unit_defined,
+            summary="sub-indicators the unit names itself, judged",
+        ),
     )
 }
 """The scoring methods every rubric may use, by the key that introduces them."""

@@ -25,6 +25,7 @@ def render_text(result: Result, english: bool = False) -> str:
 
     Effective points differ from points where not-applicable indicators moved points.
     """
+
     def label(row: IndicatorResult) -> str:
         return (row.name_en or row.name) if english else row.name
 
@@ -32,8 +33,15 @@ def render_text(result: Result, english: bool = False) -> str:
 
     def visit(row: IndicatorResult, depth: int) -> None:
         moved = "" if row.effective_points == row.points else str(row.effective_points)
-        rows.append(("  " * depth + label(row), str(row.points), moved, str(row.score),
-                     _STATUS_MARKS.get(row.status, "")))
+        rows.append(
+            (
+                "  " * depth + label(row),
+                str(row.points),
+                moved,
+                str(row.score),
+                _STATUS_MARKS.get(row.status, ""),
+            )
+        )
         for child in row.children:
             visit(child, depth + 1)
 
@@ -44,13 +52,17 @@ def render_text(result: Result, english: bool = False) -> str:
     header = ("指标 indicator", "分值", "调整后", "得分", "")
     widths = [max(display_width(row[column]) for row in [header, *rows]) for column in range(5)]
     aligned: list[Callable[[str, int], str]] = [
-        _pad, lambda t, w: _pad(t, w, True), lambda t, w: _pad(t, w, True),
-        lambda t, w: _pad(t, w, True), _pad,
+        _pad,
+        lambda t, w: _pad(t, w, True),
+        lambda t, w: _pad(t, w, True),
+        lambda t, w: _pad(t, w, True),
+        _pad,
     ]
 
     def line(row: tuple[str, ...]) -> str:
-        return "  ".join(align(cell, width) for align, cell, width in zip(aligned, row, widths,
-                                                                          strict=True)).rstrip()
+        return "  ".join(
+            align(cell, width) for align, cell, width in zip(aligned, row, widths, strict=True)
+        ).rstrip()
 
     rule = "-" * display_width(line(header))
     title = result.rubric_title + (f" — {result.unit}" if result.unit else "")

@@ -135,8 +135,11 @@ class Result:
         """Plain JSON types in the :data:`RESULT_FORMAT` layout."""
         return {
             "format": RESULT_FORMAT,
-            "rubric": {"id": self.rubric_id, "version": self.rubric_version,
-                       "title": self.rubric_title},
+            "rubric": {
+                "id": self.rubric_id,
+                "version": self.rubric_version,
+                "title": self.rubric_title,
+            },
             "unit": self.unit,
             "subtotal": str(self.subtotal),
             "adjustments": [adjustment.to_dict() for adjustment in self.adjustments],

@@ -93,7 +93,7 @@ def allocate(
     not_applicable: set[str] = set()
     full_marks: set[str] = set()
     for root in roots:
-        inside = [node for node in root.walk()]
+        inside = list(root.walk())
         not_applicable.update(node.id for node in inside)
         assert root.not_applicable is not None
         if root.not_applicable.strategy == "full_marks":
@@ -113,7 +113,11 @@ def allocate(
             received.setdefault(leaf.id, []).append((source, amount))
             given.setdefault(source, []).append((leaf.id, amount))
 
-    moving = [root for root in roots if root.not_applicable and root.not_applicable.strategy != "full_marks"]
+    moving = [
+        root
+        for root in roots
+        if root.not_applicable and root.not_applicable.strategy != "full_marks"
+    ]
     rescaled = []
     for root in moving:
         rule = root.not_applicable
@@ -123,15 +127,21 @@ def allocate(
             rescaled.append(root)
             continue
         strategies[root.id] = rule.strategy
-        weights = [node.points for node in recipients] if rule.strategy == "proportional" else [
-            1 for _ in recipients]
+        weights = (
+            [node.points for node in recipients]
+            if rule.strategy == "proportional"
+            else [1 for _ in recipients]
+        )
         for recipient, share in zip(recipients, allocate_cents(root.points, weights), strict=True):
             if recipient.is_leaf:
                 give(root.id, recipient, share)
                 continue
-            below = [leaf for leaf in recipient.walk() if leaf.is_leaf and leaf.id not in not_applicable]
-            for leaf, part in zip(below, allocate_cents(share, [leaf.points for leaf in below]),
-                                  strict=True):
+            below = [
+                leaf for leaf in recipient.walk() if leaf.is_leaf and leaf.id not in not_applicable
+            ]
+            for leaf, part in zip(
+                below, allocate_cents(share, [leaf.points for leaf in below]), strict=True
+            ):
                 give(root.id, leaf, part)
     for root in rescaled:
         strategies[root.id] = "rescale"

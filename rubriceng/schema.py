@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, ClassVar
 
 import cerberus
 from cerberus import TypeDefinition
@@ -77,7 +77,7 @@ def to_decimal(value: Any) -> Decimal:
 class Validator(cerberus.Validator):  # type: ignore[misc]
     """cerberus with rubriceng's types, coercions and rules."""
 
-    types_mapping = dict(cerberus.Validator.types_mapping)
+    types_mapping: ClassVar[dict[str, TypeDefinition]] = dict(cerberus.Validator.types_mapping)
     types_mapping["decimal"] = TypeDefinition("decimal", (int, Decimal), (bool,))
     types_mapping["formula"] = TypeDefinition("formula", (str, int, Decimal, bool), ())
     types_mapping["credit"] = TypeDefinition("credit", (bool, int, Decimal), ())
@@ -156,15 +156,24 @@ def indicator_schema(methods: Mapping[str, Method]) -> dict[str, Any]:
         "not_applicable": {
             "type": "dict",
             "schema": {
-                "strategy": {"type": "string", "required": True,
-                             "allowed": list(NOT_APPLICABLE_STRATEGIES)},
+                "strategy": {
+                    "type": "string",
+                    "required": True,
+                    "allowed": list(NOT_APPLICABLE_STRATEGIES),
+                },
                 "to": {"type": "list", "schema": {"type": "string"}},
             },
         },
-        "children": {"type": "list", "minlength": 1,
-                     "schema": {"type": "dict", "schema": "indicator"}},
-        "values": {"type": "dict", "keysrules": {"type": "string", "regex": ID_PATTERN},
-                   "valuesrules": _formula()},
+        "children": {
+            "type": "list",
+            "minlength": 1,
+            "schema": {"type": "dict", "schema": "indicator"},
+        },
+        "values": {
+            "type": "dict",
+            "keysrules": {"type": "string", "regex": ID_PATTERN},
+            "valuesrules": _formula(),
+        },
         "value": _formula(),
         "cases": {
             "type": "list",
@@ -205,7 +214,10 @@ def rubric_schema(methods: Mapping[str, Method]) -> tuple[dict[str, Any], dict[s
         "title_en": _text(),
         "description": _text(),
         "level": {"type": "string", "allowed": list(LEVELS)},
-        "region": {"type": "dict", "schema": {"name": _text(), "code": {"type": ["string", "integer"]}}},
+        "region": {
+            "type": "dict",
+            "schema": {"name": _text(), "code": {"type": ["string", "integer"]}},
+        },
         "notes": _NOTES,
         "provenance": _PROVENANCE,
         "total": {"type": "decimal", "required": True, "min": 0},
@@ -226,15 +238,24 @@ def rubric_schema(methods: Mapping[str, Method]) -> tuple[dict[str, Any], dict[s
                 },
             },
         },
-        "total_bounds": {"type": "list", "nullable": True, "minlength": 2, "maxlength": 2,
-                         "schema": {"type": "decimal"}},
+        "total_bounds": {
+            "type": "list",
+            "nullable": True,
+            "minlength": 2,
+            "maxlength": 2,
+            "schema": {"type": "decimal"},
+        },
         "inputs": {
             "type": "dict",
             "keysrules": {"type": "string", "regex": ID_PATTERN},
             "valuesrules": {"type": "dict", "schema": input_rules},
         },
-        "indicators": {"type": "list", "required": True, "minlength": 1,
-                       "schema": {"type": "dict", "schema": "indicator"}},
+        "indicators": {
+            "type": "list",
+            "required": True,
+            "minlength": 1,
+            "schema": {"type": "dict", "schema": "indicator"},
+        },
         "adjustments": {
             "type": "list",
             "schema": {
@@ -253,7 +274,9 @@ def rubric_schema(methods: Mapping[str, Method]) -> tuple[dict[str, Any], dict[s
     return schema, {"indicator": indicator_schema(methods)}
 
 
-def make_validator(schema: Mapping[str, Any], registry: Mapping[str, Any] | None = None) -> Validator:
+def make_validator(
+    schema: Mapping[str, Any], registry: Mapping[str, Any] | None = None
+) -> Validator:
     """A :class:`Validator` for ``schema``; ``registry`` names sub-schemas it refers to."""
     schemas = cerberus.schema.SchemaRegistry()
     for name, definition in (registry or {}).items():
@@ -272,7 +295,7 @@ def _leaf_errors(errors: Any) -> Iterator[Any]:
 def _message(error: Any) -> str:
     if error.code == 0x24:  # type
         wanted = error.constraint if isinstance(error.constraint, list) else [error.constraint]
-        words = " or ".join(_TYPE_WORDS.get(name, name) for name in wanted)
+        words = " or ".join(_TYPE_WORDS.get(str(name), str(name)) for name in wanted)
         return f"must be {words}, got {_show(error.value)}"
     if error.code == 0x61:  # coercion failed
         return str(error.info[0]) if error.info else "cannot be read"
@@ -283,8 +306,11 @@ def _message(error: Any) -> str:
     if error.code == 0x41:  # regex
         return f"{_show(error.value)} is not a valid id (lower-case letters, digits and _)"
     template = BasicErrorHandler.messages.get(error.code, "invalid")
-    return str(template.format(*error.info, constraint=error.constraint, field=error.field,
-                               value=error.value))
+    return str(
+        template.format(
+            *error.info, constraint=error.constraint, field=error.field, value=error.value
+        )
+    )
 
 
 def _show(value: Any) -> str:
@@ -310,7 +336,11 @@ def problems(
     ``locate`` may add ``indicator``/``field``/``unit`` details for a path.
     """
     found = []
-    for error in _leaf_errors(validator._errors):
+    leaves = list(_leaf_errors(validator._errors))
+    unreadable = {error.document_path for error in leaves if error.code == 0x61}
+    for error in leaves:
+        if error.code == 0x24 and error.document_path in unreadable:
+            continue  # the coercion error already says what is wrong
         path = (*prefix, *error.document_path)
         details = dict(locate(path)) if locate else {}
         found.append(document.problem(code, _message(error), path, **details))

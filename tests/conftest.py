@@ -1,0 +1,48 @@
+"""Shared fixtures: the bundled 惠州 rubric, its seed unit, and a small-rubric builder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import rubriceng
+
+ROOT = Path(__file__).resolve().parent.parent
+HUIZHOU = ROOT / "rubrics" / "cn.gd.huizhou" / "dept-overall-2020.yaml"
+HUIZHOU_UNIT = ROOT / "examples" / "huizhou-2020-office.yaml"
+
+
+@pytest.fixture(scope="session")
+def huizhou() -> rubriceng.Rubric:
+    return rubriceng.load_rubric(HUIZHOU)
+
+
+@pytest.fixture()
+def huizhou_inputs() -> dict[str, Any]:
+    return dict(rubriceng.load_inputs(HUIZHOU_UNIT).inputs)
+
+
+def make_rubric(
+    indicators: list[dict[str, Any]], inputs: dict[str, Any] | None = None, **extra: Any
+) -> dict[str, Any]:
+    """A rubric document whose total is the sum of its level-1 points."""
+    total = sum(indicator["points"] for indicator in indicators)
+    document: dict[str, Any] = {
+        "id": "test",
+        "version": "1",
+        "title": "test",
+        "total": total,
+        "indicators": indicators,
+    }
+    if inputs:
+        document["inputs"] = inputs
+    document.update(extra)
+    return document
+
+
+def score_of(document: dict[str, Any], inputs: dict[str, Any], indicator: str | None = None) -> str:
+    """The score (as text) of one indicator, or the total, for ``inputs``."""
+    result = rubriceng.evaluate(rubriceng.load_rubric(document), inputs)
+    return str(result.total if indicator is None else result.indicator(indicator).score)
