@@ -45,6 +45,15 @@ def format_path(path: PathKey) -> str:
     return text
 
 
+def nearest_line(lines: Mapping[PathKey, int], path: PathKey) -> int | None:
+    """The line of ``path``, or of its nearest ancestor that has one."""
+    for end in range(len(path), -1, -1):
+        line = lines.get(path[:end])
+        if line is not None:
+            return line
+    return None
+
+
 @attrs.frozen
 class Document:
     """Plain data read from a file or mapping, and where each part of it was."""
@@ -55,11 +64,7 @@ class Document:
 
     def line_of(self, path: PathKey) -> int | None:
         """The line of ``path``, or of its nearest ancestor that has one."""
-        for end in range(len(path), -1, -1):
-            line = self.lines.get(path[:end])
-            if line is not None:
-                return line
-        return None
+        return nearest_line(self.lines, path)
 
     def problem(self, code: str, message: str, path: PathKey, **where: Any) -> Problem:
         """A :class:`Problem` located at ``path`` in this document."""
@@ -121,11 +126,7 @@ class _Converter:
         self.nodes = 0
 
     def fail(self, code: str, message: str, path: PathKey) -> None:
-        line = None
-        for end in range(len(path), -1, -1):
-            line = self.lines.get(path[:end])
-            if line is not None:
-                break
+        line = nearest_line(self.lines, path)
         self.problems.append(
             Problem(code, message, file=self.source, line=line, path=format_path(path) or None)
         )

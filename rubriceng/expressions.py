@@ -383,7 +383,11 @@ def _check_call(node: ast.Call, functions: Mapping[str, Any]) -> None:
     if not isinstance(node.func, ast.Name):
         raise FormulaSyntaxError("formula-forbidden", "only registered functions may be called")
     name = node.func.id
-    if name.startswith("_") or name not in functions:
+    if name.startswith("_"):
+        raise FormulaSyntaxError(
+            "formula-forbidden", f"names starting with '_' are not allowed: {name}"
+        )
+    if name not in functions:
         raise FormulaSyntaxError("formula-function", f"unknown function {name!r}")
     if node.keywords:
         raise FormulaSyntaxError("formula-forbidden", "keyword arguments are not allowed")
@@ -447,6 +451,8 @@ class FormulaEvaluator:
 
 def _arith_message(error: ArithmeticError) -> str:
     names = {cls.__name__ for cls in type(error).__mro__}
+    for signal in error.args[0] if error.args and isinstance(error.args[0], list) else ():
+        names.add(getattr(signal, "__name__", ""))
     if "DivisionByZero" in names or "DivisionUndefined" in names:
         return "division by zero"
     if "Overflow" in names:

@@ -39,7 +39,7 @@ def load_rubric(
     ...                     "ratio": {"actual": "done", "target": "planned"}}],
     ... })
     >>> rubric.indicator("completion").points
-    Decimal('10')
+    Decimal('10.00')
     """
     try:
         document = _read(source)

@@ -1,0 +1,87 @@
+"""Bad unit inputs: every problem of a unit at once, naming the field and its indicators."""
+
+from __future__ import annotations
+
+import pytest
+
+import rubriceng
+from tests.conftest import HUIZHOU, HUIZHOU_UNIT
+
+
+def problems_of(rubric, inputs, **kwargs):
+    with pytest.raises(rubriceng.InputError) as caught:
+        rubriceng.evaluate(rubric, inputs, **kwargs)
+    return caught.value.problems
+
+
+def test_every_problem_at_once(huizhou, huizhou_inputs):
+    huizhou_inputs.update(
+        procurement_plan="abc",
+        procurement_actual=-5,
+        ledgers_reconciled="maybe",
+        late_monthly_asset_reports=1.5,
+        bogus=1,
+        carryover_end=float("nan"),
+    )
+    del huizhou_inputs["key_tasks_total"]
+    found = problems_of(huizhou, huizhou_inputs, unit="某单位")
+    assert sorted((p.field, p.message, p.indicator) for p in found) == sorted(
+        [
+            ("bogus", "unknown input: the rubric declares no input by this name", None),
+            ("carryover_end", "expected a finite number, got nan", "carryover_rate"),
+            (
+                "late_monthly_asset_reports",
+                "expected a whole number, got 1.5",
+                "asset_report_timeliness",
+            ),
+            ("ledgers_reconciled", "expected true or false, got 'maybe'", "ledger_reconciliation"),
+            ("procurement_actual", "min value is 0", "procurement_rate"),
+            ("procurement_plan", "expected a number, got 'abc'", "procurement_rate"),
+        ]
+    )
+    assert all(problem.unit == "某单位" for problem in found)
+
+
+def test_missing_inputs_are_never_defaulted(huizhou, huizhou_inputs):
+    for name in ("key_tasks_total", "satisfaction", "commendations"):
+        del huizhou_inputs[name]
+    found = problems_of(huizhou, huizhou_inputs)
+    assert [(p.code, p.field, p.indicator) for p in found] == [
+        ("input-missing", "key_tasks_total", "key_task_completion"),
+        ("input-missing", "satisfaction", "satisfaction"),
+        ("input-missing", "commendations", "commendations"),
+    ]
+
+
+def test_rates_declared_with_a_range_refuse_percent_numbers(huizhou, huizhou_inputs):
+    huizhou_inputs["peer_fixed_asset_use_rate"] = 93
+    (problem,) = problems_of(huizhou, huizhou_inputs)
+    assert (problem.field, problem.message) == ("peer_fixed_asset_use_rate", "max value is 1")
+    huizhou_inputs["peer_fixed_asset_use_rate"] = "93%"
+    assert str(rubriceng.evaluate(huizhou, huizhou_inputs).total) == "97.86"
+
+
+def test_input_file_problems_carry_file_and_line(tmp_path):
+    text = HUIZHOU_UNIT.read_text(encoding="utf-8").replace(
+        "procurement_plan: 1331100 ", "procurement_plan: lots    "
+    )
+    path = tmp_path / "unit.yaml"
+    path.write_text(text, encoding="utf-8")
+    unit = rubriceng.load_inputs(path)
+    found = problems_of(
+        rubriceng.load_rubric(HUIZHOU), unit.inputs, unit=unit.unit, document=unit.document
+    )
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "procurement_plan" in row)
+    assert [str(p) for p in found] == [
+        f"{path}:{line}: unit '惠州市人民政府办公室': inputs.procurement_plan: expected a number, "
+        "got 'lots' [input-invalid] (indicator procurement_rate)"
+    ]
+
+
+def test_batch_reports_every_bad_unit(huizhou, huizhou_inputs):
+    bad = dict(huizhou_inputs, procurement_plan="x")
+    with pytest.raises(rubriceng.InputError) as caught:
+        rubriceng.evaluate_many(huizhou, {"good": huizhou_inputs, "bad": bad, "worse": {}})
+    units = {problem.unit for problem in caught.value.problems}
+    assert units == {"bad", "worse"}
+    assert str(caught.value).startswith("invalid inputs in 2 unit(s)")

@@ -1,0 +1,176 @@
+"""Properties over random rubric trees and inputs (hypothesis).
+
+For every generated rubric and unit: 0 ≤ score ≤ effective points at every node, the
+effective points of the leaves add up to the total under any combination of indicators
+that do not apply, the total lies in [0, total], the same inputs give the same result,
+and ``to_dict`` survives a JSON round trip.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from decimal import Decimal
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import rubriceng
+
+settings.register_profile(
+    "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("long", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+POINTS = st.integers(min_value=1, max_value=2000).map(lambda cents: Decimal(cents) / 100)
+METHODS = ["ratio", "bands", "steps", "checklist", "all_or_nothing", "score", "judgement"]
+STRATEGIES = ["proportional", "even", "move", "rescale", "full_marks"]
+
+
+@st.composite
+def leaf(draw, ident: str, inputs: dict) -> dict:
+    points = draw(POINTS)
+    method = draw(st.sampled_from(METHODS))
+    node: dict = {"id": ident, "name": ident, "points": points}
+    x, y = f"{ident}_x", f"{ident}_y"
+    if method == "ratio":
+        inputs.update({x: {"type": "money"}, y: {"type": "money"}})
+        node["ratio"] = {
+            "actual": x,
+            "target": y,
+            "if_target_zero": 0,
+            "zero_when_exceeds": draw(st.booleans()),
+        }
+    elif method == "bands":
+        inputs[x] = {"type": "number"}
+        bounds = sorted(draw(st.lists(st.integers(-50, 50), min_size=1, max_size=4, unique=True)))
+        node["value"] = f"{x} / 10"
+        node["bands"] = [
+            {"upto": Decimal(b) / 10, "score": draw(st.integers(0, 100)) * points / 100}
+            for b in bounds
+        ] + [{"else": 0}]
+    elif method == "steps":
+        inputs[x] = {"type": "number"}
+        node["value"] = f"abs({x})"
+        node["steps"] = {
+            "size": Decimal("0.05"),
+            "deduct": points / 4,
+            "count": draw(st.sampled_from(["started", "full"])),
+        }
+    elif method == "checklist":
+        node["checklist"] = [{"id": "a", "name": "a", "points": points}]
+    elif method == "all_or_nothing":
+        inputs[x] = {"type": "boolean"}
+        node["all_or_nothing"] = x
+    elif method == "score":
+        inputs[x] = {"type": "number"}
+        node["score"] = f"clamp({x}, 0, points)"
+    else:
+        node["judgement"] = {}
+    return node
+
+
+@st.composite
+def rubrics(draw) -> dict:
+    inputs: dict = {}
+    counter = iter(range(1000))
+    leaves: list[dict] = []
+
+    def tree(depth: int) -> dict:
+        ident = f"n{next(counter)}"
+        if depth >= 2 or draw(st.booleans()):
+            node = draw(leaf(ident, inputs))
+            leaves.append(node)
+            return node
+        children = [tree(depth + 1) for _ in range(draw(st.integers(1, 3)))]
+        return {
+            "id": ident,
+            "name": ident,
+            "points": sum(c["points"] for c in children),
+            "children": children,
+        }
+
+    top = [tree(0) for _ in range(draw(st.integers(1, 4)))]
+    ids = [node["id"] for node in leaves]
+    for node in leaves:
+        if len(ids) > 1 and draw(st.booleans()):
+            flag = f"{node['id']}_applies"
+            inputs[flag] = {"type": "boolean"}
+            strategy = draw(st.sampled_from(STRATEGIES))
+            others = [i for i in ids if i != node["id"]]
+            rule: dict = {"strategy": strategy}
+            if strategy in ("proportional", "even"):
+                rule["to"] = draw(st.lists(st.sampled_from(others), min_size=1, unique=True))
+            elif strategy == "move":
+                rule["to"] = [draw(st.sampled_from(others))]
+            node.update(applies=flag, not_applicable=rule)
+    total = sum(node["points"] for node in top)
+    return {
+        "id": "random",
+        "version": "1",
+        "title": "random",
+        "total": total,
+        "inputs": inputs,
+        "indicators": top,
+        "grades": [{"name": "A", "min": total / 2}, {"name": "B", "min": 0}],
+        "adjustments": [{"id": "bonus", "name": "bonus", "per_event": 1, "max": 3}],
+    }
+
+
+@st.composite
+def unit_for(draw, document: dict) -> dict:
+    values: dict = {"bonus": draw(st.integers(0, 5))}
+    numbers = st.decimals(min_value=-10, max_value=10, places=3, allow_nan=False)
+    for name, spec in document["inputs"].items():
+        if spec["type"] == "boolean":
+            values[name] = draw(st.booleans())
+        elif spec["type"] == "money":
+            values[name] = draw(st.decimals(min_value=0, max_value=1000, places=2))
+        else:
+            values[name] = draw(numbers)
+
+    def visit(node: dict) -> None:
+        for child in node.get("children", ()):
+            visit(child)
+        if "checklist" in node:
+            values[node["id"]] = {
+                "a": draw(
+                    st.one_of(
+                        st.booleans(), st.decimals(min_value=0, max_value=node["points"], places=2)
+                    )
+                )
+            }
+        if "judgement" in node:
+            values[node["id"]] = {
+                "score": draw(st.decimals(min_value=0, max_value=node["points"], places=2)),
+                "reason": "r",
+            }
+
+    for top in document["indicators"]:
+        visit(top)
+    return values
+
+
+@given(st.data())
+def test_invariants(data):
+    document = data.draw(rubrics())
+    rubric = rubriceng.load_rubric(document)
+    inputs = data.draw(unit_for(document))
+    try:
+        result = rubriceng.evaluate(rubric, inputs)
+    except rubriceng.EvaluationError as error:
+        assert all(p.code in {"nothing-applies"} for p in error.problems), error
+        return
+    total = rubric.total
+    for row in result.walk():
+        assert Decimal(0) <= row.score <= row.effective_points, row
+    leaves = [result.indicator(node.id) for node in rubric.walk() if node.is_leaf]
+    assert sum(row.effective_points for row in leaves) == total
+    assert sum(row.effective_points for row in result.indicators) == total
+    assert Decimal(0) <= result.total <= total
+    assert result.subtotal == sum(row.score for row in result.indicators)
+    assert rubriceng.evaluate(rubric, inputs) == result
+    data_dict = result.to_dict()
+    assert json.loads(json.dumps(data_dict, ensure_ascii=False)) == data_dict
+    assert result.grade == ("A" if result.total >= total / 2 else "B")
