@@ -337,7 +337,7 @@ class _Builder:
         if "not_applicable" in raw:
             spec = raw["not_applicable"]
             not_applicable = NotApplicable(spec["strategy"], tuple(spec.get("to", ())))
-            if applies is None and "applies" not in raw:
+            if "applies" not in raw:
                 self.report(
                     "not-applicable-unused",
                     "'not_applicable' needs 'applies' (when the indicator applies)",

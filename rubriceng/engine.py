@@ -512,9 +512,7 @@ def _peer_statistics(plan: Plan, states: Sequence[_Unit]) -> dict[str, Decimal]:
     for leaf in plan.peer_leaves:
         values = []
         for state in states:
-            if state.problems or any(
-                leaf.id in {n.id for n in root.walk()} for root in state.roots
-            ):
+            if state.problems or leaf.id in plan.allocation(state.roots).not_applicable:
                 continue
             try:
                 _, found = _scope(leaf, state, {**state.inputs, "points": leaf.points})

@@ -144,26 +144,22 @@ def test_applicable_indicator_keeps_its_points():
     assert effective(tree({"strategy": "move", "to": ["d"]}), has_a=True)["a"] == "4.00"
 
 
+def node(ident: str, points: int, score: str = "points", **rest) -> dict:
+    """A scored indicator; ``applies``/``to`` given make it one that may not apply."""
+    return {"id": ident, "name": ident, "points": points, "score": score, **rest}
+
+
+def unless(flag: str, strategy: str, *to: str) -> dict:
+    """The keys of an indicator that applies only when ``flag`` holds."""
+    return {"applies": flag, "not_applicable": {"strategy": strategy, "to": list(to)}}
+
+
 def test_both_not_applicable_and_a_recipient_that_does_not_apply():
     document = make_rubric(
         [
-            {
-                "id": "a",
-                "name": "a",
-                "points": 4,
-                "applies": "x",
-                "score": "points",
-                "not_applicable": {"strategy": "proportional", "to": ["b", "c"]},
-            },
-            {
-                "id": "b",
-                "name": "b",
-                "points": 3,
-                "applies": "y",
-                "score": "points",
-                "not_applicable": {"strategy": "move", "to": ["c"]},
-            },
-            {"id": "c", "name": "c", "points": 3, "score": "points / 3"},
+            node("a", 4, **unless("x", "proportional", "b", "c")),
+            node("b", 3, **unless("y", "move", "c")),
+            node("c", 3, "points / 3"),
         ],
         {"x": {"type": "boolean"}, "y": {"type": "boolean"}},
     )
@@ -181,23 +177,9 @@ def test_both_not_applicable_and_a_recipient_that_does_not_apply():
 def test_no_recipient_left_falls_back_to_rescale():
     document = make_rubric(
         [
-            {
-                "id": "a",
-                "name": "a",
-                "points": 4,
-                "applies": "x",
-                "score": "points",
-                "not_applicable": {"strategy": "move", "to": ["b"]},
-            },
-            {
-                "id": "b",
-                "name": "b",
-                "points": 3,
-                "applies": "x",
-                "score": "points",
-                "not_applicable": {"strategy": "move", "to": ["a"]},
-            },
-            {"id": "c", "name": "c", "points": 3, "score": "points"},
+            node("a", 4, **unless("x", "move", "b")),
+            node("b", 3, **unless("x", "move", "a")),
+            node("c", 3),
         ],
         {"x": {"type": "boolean"}},
     )
@@ -207,23 +189,14 @@ def test_no_recipient_left_falls_back_to_rescale():
 
 
 def test_a_group_that_does_not_apply_takes_its_children_along():
-    document = make_rubric(
-        [
-            {
-                "id": "g",
-                "name": "g",
-                "points": 6,
-                "applies": "x",
-                "not_applicable": {"strategy": "move", "to": ["c"]},
-                "children": [
-                    {"id": "g1", "name": "g1", "points": 2, "score": "points"},
-                    {"id": "g2", "name": "g2", "points": 4, "score": "points"},
-                ],
-            },
-            {"id": "c", "name": "c", "points": 4, "score": "points / 2"},
-        ],
-        {"x": {"type": "boolean"}},
-    )
+    group = {
+        "id": "g",
+        "name": "g",
+        "points": 6,
+        **unless("x", "move", "c"),
+        "children": [node("g1", 2), node("g2", 4)],
+    }
+    document = make_rubric([group, node("c", 4, "points / 2")], {"x": {"type": "boolean"}})
     result = rubriceng.evaluate(rubriceng.load_rubric(document), {"x": False})
     assert [result.indicator(i).status for i in ("g", "g1", "g2")] == ["not_applicable"] * 3
     assert result.total == Decimal("5.00")
