@@ -14,26 +14,29 @@ Formulas are parsed here, once; the engine only evaluates them.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from rubriceng.documents import Document, PathKey
 from rubriceng.errors import Problem, RubricError
-from rubriceng.expressions import BUILTIN_FUNCTIONS, Formula, FormulaSyntaxError, compile_formula
-from rubriceng.methods import BUILTIN_METHODS, CompileContext, Method, Scorer
+from rubriceng.expressions import Formula, FormulaSyntaxError, compile_formula
+from rubriceng.methods import CompileContext, Scorer
 from rubriceng.model import (
     CENT,
     Adjustment,
     Case,
     Grade,
     Indicator,
+    InForce,
     InputSpec,
     NotApplicable,
     Rounding,
     Rubric,
+    parse_day,
 )
 from rubriceng.schema import make_validator, problems, rubric_schema
+from rubriceng.vocabulary import BUILTIN_VOCABULARY, Vocabulary
 
 RESERVED_NAMES = frozenset({"points", "value", "True", "False", "None"})
 """Names a rubric may not use for its inputs or intermediate values."""
@@ -41,13 +44,9 @@ RESERVED_NAMES = frozenset({"points", "value", "True", "False", "None"})
 _NEEDS_TARGETS = {"proportional", "even", "move"}
 
 
-def compile_rubric(
-    document: Document,
-    methods: Mapping[str, Method] = BUILTIN_METHODS,
-    functions: Mapping[str, Callable[..., Any]] = BUILTIN_FUNCTIONS,
-) -> Rubric:
+def compile_rubric(document: Document, vocabulary: Vocabulary = BUILTIN_VOCABULARY) -> Rubric:
     """Validate and compile a rubric document; raise :class:`RubricError` with every problem."""
-    validator = _validator(_MethodSet(methods))
+    validator = _validator(vocabulary)
     where = document.source or "rubric"
     if not isinstance(document.data, Mapping):
         raise RubricError(
@@ -57,34 +56,22 @@ def compile_rubric(
     if not validator.validate(document.data):
         found = problems(validator, document, locate=functools.partial(_locate, document.data))
         raise RubricError(f"{where} is not a valid rubric", found)
-    builder = _Builder(document, methods, functions)
+    builder = _Builder(document, vocabulary)
     rubric = builder.build()
     if builder.problems:
         raise RubricError(f"{where} is not a valid rubric", builder.problems)
     return rubric
 
 
-class _MethodSet:
-    """Hashable wrapper so the schema of a set of methods is built once and cached."""
-
-    def __init__(self, methods: Mapping[str, Method]) -> None:
-        self.methods = methods
-        self.key = tuple(sorted((key, id(method)) for key, method in methods.items()))
-
-    def __hash__(self) -> int:
-        return hash(self.key)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _MethodSet) and other.key == self.key
-
-
 @functools.lru_cache(maxsize=8)
-def _schema_for(methods: _MethodSet) -> tuple[dict[str, Any], dict[str, Any]]:
-    return rubric_schema(methods.methods)
+def _schema_for(vocabulary: Vocabulary) -> tuple[dict[str, Any], dict[str, Any]]:
+    return rubric_schema(
+        vocabulary.methods, tuple(vocabulary.input_types), vocabulary.numeric_types
+    )
 
 
-def _validator(methods: _MethodSet) -> Any:
-    schema, registry = _schema_for(methods)
+def _validator(vocabulary: Vocabulary) -> Any:
+    schema, registry = _schema_for(vocabulary)
     return make_validator(schema, registry)
 
 
@@ -112,16 +99,12 @@ def _locate(data: Any, path: PathKey) -> dict[str, Any]:
 
 
 class _Builder:
-    def __init__(
-        self,
-        document: Document,
-        methods: Mapping[str, Method],
-        functions: Mapping[str, Callable[..., Any]],
-    ) -> None:
+    def __init__(self, document: Document, vocabulary: Vocabulary) -> None:
         self.document = document
         self.data: dict[str, Any] = document.data
-        self.methods = methods
-        self.functions = functions
+        self.methods = vocabulary.methods
+        self.functions = vocabulary.functions
+        self.ref = f"{self.data['id']}@{self.data['version']}"
         self.problems: list[Problem] = []
         self.declared: dict[str, str] = {
             key: spec["type"] for key, spec in self.data.get("inputs", {}).items()
@@ -177,9 +160,52 @@ class _Builder:
             level=data.get("level"),
             region=data.get("region"),
             notes=_notes(data.get("notes")),
-            provenance=data.get("provenance"),
+            provenance=self._provenance(data.get("provenance"), ("provenance",)),
             source=self.document.source,
+            in_force=self._in_force(),
+            extends=data.get("extends"),
         )
+
+    def _provenance(self, own: Mapping[str, Any] | None, path: PathKey) -> dict[str, Any] | None:
+        """Effective provenance: what ``own`` says over what its rubric document says."""
+        origin = self.document.origin_of(path)
+        inherited = self.data.get("provenance") if origin is None else origin.provenance
+        if own is None and inherited is None:
+            return None
+        merged = {**(inherited or {}), **(own or {})}
+        if own is not None and "basis" in own:
+            for key in ("points", "rule"):
+                merged[key] = own.get(key, own["basis"])
+        basis = merged.pop("basis", None)
+        for key in ("points", "rule"):
+            merged.setdefault(key, basis)
+            if merged[key] is None:
+                del merged[key]
+        if "reconstructed" in (merged.get("points"), merged.get("rule")) and not merged.get(
+            "reasoning"
+        ):
+            self.report(
+                "provenance-reasoning",
+                "reconstructed points or rules need 'reasoning' (here or on the rubric)",
+                path,
+            )
+        return merged
+
+    def _in_force(self) -> InForce | None:
+        raw = self.data.get("in_force")
+        if raw is None:
+            return None
+        days = {}
+        for key, last in (("from", False), ("until", True)):
+            if key in raw:
+                try:
+                    days[key] = parse_day(raw[key], last)
+                except ValueError as error:
+                    self.report("in-force", str(error), ("in_force", key))
+        in_force = InForce(days.get("from"), days.get("until"))
+        if in_force.start and in_force.end and in_force.start > in_force.end:
+            self.report("in-force", "'from' is after 'until'", ("in_force",))
+        return in_force
 
     def _claim(self, identifier: str, path: PathKey, what: str) -> None:
         if identifier in RESERVED_NAMES:
@@ -364,10 +390,15 @@ class _Builder:
             "description": raw.get("description"),
             "standard": raw.get("standard"),
             "notes": _notes(raw.get("notes")),
-            "provenance": raw.get("provenance"),
-            "source": self.document.source,
+            "provenance": self._provenance(raw.get("provenance"), (*path, "provenance")),
+            "source": self.document.file_of(path),
             "line": self.document.line_of(path),
+            "origin": self._origin(path),
         }
+
+    def _origin(self, path: PathKey) -> str:
+        origin = self.document.origin_of(path)
+        return self.ref if origin is None or origin.rubric is None else origin.rubric
 
     def _formula(
         self, text: Any, names: tuple[str, ...], path: PathKey, ident: str

@@ -55,23 +55,54 @@ def nearest_line(lines: Mapping[PathKey, int], path: PathKey) -> int | None:
 
 
 @attrs.frozen
+class Origin:
+    """Which document a part of a merged document (a variant) came from."""
+
+    file: str | None
+    """The file it was read from, if any."""
+    rubric: str | None = None
+    """The rubric it belongs to, as ``id@version``."""
+    provenance: Mapping[str, Any] | None = None
+    """That rubric's own ``provenance``."""
+
+
+@attrs.frozen
 class Document:
-    """Plain data read from a file or mapping, and where each part of it was."""
+    """Plain data read from a file or mapping, and where each part of it was.
+
+    A document merged from several (a variant and the rubric it extends) records in
+    ``origins`` which document each subtree came from; ``lines`` are then the lines in
+    those documents.
+    """
 
     data: Any
     source: str | None = None
     lines: Mapping[PathKey, int] = attrs.field(factory=dict)
+    origins: Mapping[PathKey, Origin] = attrs.field(factory=dict)
 
     def line_of(self, path: PathKey) -> int | None:
         """The line of ``path``, or of its nearest ancestor that has one."""
         return nearest_line(self.lines, path)
+
+    def origin_of(self, path: PathKey) -> Origin | None:
+        """The origin of ``path`` in a merged document (None for a single document)."""
+        for end in range(len(path), -1, -1):
+            origin = self.origins.get(path[:end])
+            if origin is not None:
+                return origin
+        return None
+
+    def file_of(self, path: PathKey) -> str | None:
+        """The file the part at ``path`` was read from."""
+        origin = self.origin_of(path)
+        return self.source if origin is None else origin.file
 
     def problem(self, code: str, message: str, path: PathKey, **where: Any) -> Problem:
         """A :class:`Problem` located at ``path`` in this document."""
         return Problem(
             code,
             message,
-            file=self.source,
+            file=self.file_of(path),
             line=self.line_of(path),
             path=format_path(path) or None,
             **where,

@@ -25,9 +25,9 @@ import attrs
 
 from rubriceng.documents import Document
 from rubriceng.errors import EvaluationError, InputError, Problem
-from rubriceng.expressions import BUILTIN_FUNCTIONS, FormulaEvaluator, FormulaRuntimeError
+from rubriceng.expressions import FormulaEvaluator, FormulaRuntimeError
 from rubriceng.methods import Context, Part, ScoringFailure
-from rubriceng.model import Indicator, InputSpec, Rubric
+from rubriceng.model import Indicator, Rubric
 from rubriceng.result import (
     JUDGED,
     NOT_APPLICABLE,
@@ -38,6 +38,7 @@ from rubriceng.result import (
 )
 from rubriceng.reweight import Allocation, allocate, allocate_cents
 from rubriceng.schema import Validator, problems
+from rubriceng.vocabulary import BUILTIN_VOCABULARY, Vocabulary
 
 ZERO = Decimal(0)
 
@@ -51,37 +52,12 @@ DECIMAL_CONTEXT = decimal.Context(
 """The arithmetic every evaluation runs in, whatever the caller's decimal context is."""
 
 
-def _input_rules(kind: str, spec: InputSpec | None = None) -> dict[str, Any]:
-    """Cerberus rules for a declared input of type ``kind``."""
-    if kind == "list":
-        assert spec is not None and spec.items is not None
-        rules: dict[str, Any] = {"type": "list", "schema": _input_rules(spec.items)}
-        if spec.length is not None:
-            rules.update(minlength=spec.length, maxlength=spec.length)
-        return rules
-    if kind == "boolean":
-        return {"type": "boolean", "coerce": "boolean"}
-    if kind == "text":
-        return {"type": "string"}
-    if kind == "count":
-        rules = {"type": "integer", "coerce": "count", "min": 0}
-    else:
-        rules = {"type": "decimal", "coerce": "decimal"}
-        if kind in ("money", "rate"):
-            rules["min"] = ZERO
-    if spec is not None and spec.minimum is not None:
-        rules["min"] = spec.minimum
-    if spec is not None and spec.maximum is not None:
-        rules["max"] = spec.maximum
-    return rules
-
-
 class Plan:
     """A rubric prepared for scoring. Immutable after construction and thread-safe."""
 
-    def __init__(self, rubric: Rubric, functions: Mapping[str, Any] = BUILTIN_FUNCTIONS) -> None:
+    def __init__(self, rubric: Rubric, vocabulary: Vocabulary = BUILTIN_VOCABULARY) -> None:
         self.rubric = rubric
-        self.functions = functions
+        self.functions = vocabulary.functions
         self.nodes = {node.id: node for node in rubric.walk()}
         self.leaves = tuple(node for node in rubric.walk() if node.is_leaf)
         self.conditional = tuple(node for node in rubric.walk() if node.applies is not None)
@@ -110,7 +86,8 @@ class Plan:
             assert node.applies is not None
             for name in sorted(node.applies.names):
                 self.users.setdefault(name, []).append(node.id)
-        schema = {spec.id: _input_rules(spec.type, spec) for spec in declared_inputs}
+        types = vocabulary.input_types
+        schema = {spec.id: types[spec.type].rules(spec, types) for spec in declared_inputs}
         for leaf in self.leaves:
             own = leaf.scorer.own_input() if leaf.scorer else None
             if own is not None:

@@ -21,6 +21,7 @@ parsed again when a unit is scored.
 from __future__ import annotations
 
 import ast
+import keyword
 import operator
 from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -219,6 +220,9 @@ BUILTIN_FUNCTIONS: Mapping[str, Callable[..., Any]] = {
     "sum": fn_sum,
 }
 """Functions every formula may call. Plugins may register more (pure functions only)."""
+
+RESERVED_FUNCTION_NAMES = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
+"""Words that cannot name a formula function."""
 
 
 # -- compiling -------------------------------------------------------------------------

@@ -3,34 +3,27 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from rubriceng.compiler import compile_rubric
 from rubriceng.documents import Document, DocumentError, from_mapping, from_path
-from rubriceng.engine import Plan
-from rubriceng.errors import InputError, Problem, RubricError, RubricNotFoundError
-from rubriceng.expressions import BUILTIN_FUNCTIONS
-from rubriceng.methods import BUILTIN_METHODS, Method
+from rubriceng.errors import InputError
 from rubriceng.model import Rubric
-
-RUBRIC_SUFFIXES = (".yaml", ".yml", ".json")
-SEARCH_PATH_VARIABLE = "RUBRICENG_PATH"
+from rubriceng.registry import Registry, default_registry
 
 
 def load_rubric(
-    source: str | os.PathLike[str] | Mapping[str, Any],
-    *,
-    methods: Mapping[str, Method] = BUILTIN_METHODS,
-    functions: Mapping[str, Callable[..., Any]] = BUILTIN_FUNCTIONS,
+    source: str | os.PathLike[str] | Mapping[str, Any], *, registry: Registry | None = None
 ) -> Rubric:
     """Load, validate and compile a rubric from a YAML/JSON file or a mapping.
 
-    Every formula is parsed here, once. Raises :class:`RubricError` listing every problem,
-    each with its file, line and path in the document.
+    Every formula is parsed here, once. The scoring methods, formula functions and input
+    types are those of ``registry`` (default: :func:`default_registry`, the installed
+    plugins). A rubric that ``extends`` another is merged with it first. Raises
+    :class:`RubricError` listing every problem, each with its file, line and path.
 
     >>> rubric = load_rubric({
     ...     "id": "example", "version": "1", "title": "Example", "total": 10,
@@ -41,19 +34,17 @@ def load_rubric(
     >>> rubric.indicator("completion").points
     Decimal('10.00')
     """
-    try:
-        document = _read(source)
-    except DocumentError as error:
-        raise RubricError(f"cannot read rubric {_name(source)}", error.problems) from None
-    rubric = compile_rubric(document, methods, functions)
-    return _with_plan(rubric, functions)
+    return (registry or default_registry()).load_rubric(source)
 
 
-def _with_plan(rubric: Rubric, functions: Mapping[str, Callable[..., Any]]) -> Rubric:
-    plan = Plan(rubric, functions)
-    planned = attrs.evolve(rubric, plan=plan)
-    plan.rubric = planned
-    return planned
+def find_rubric(
+    reference: str, *, year: int | None = None, registry: Registry | None = None
+) -> Rubric:
+    """Load a rubric by file path, by ``id`` or by ``id@version``.
+
+    By id alone: the version in force in ``year`` (the last day of it), or the latest.
+    """
+    return (registry or default_registry()).load(reference, year=year)
 
 
 def _read(source: str | os.PathLike[str] | Mapping[str, Any]) -> Document:
@@ -99,49 +90,3 @@ def load_inputs(source: str | os.PathLike[str] | Mapping[str, Any]) -> UnitInput
     if problems:
         raise InputError(f"cannot read inputs {_name(source)}", problems)
     return UnitInputs(data.get("unit"), data["inputs"], document)
-
-
-def search_path() -> list[Path]:
-    """Folders searched for rubric ids: ``$RUBRICENG_PATH`` then ``./rubrics``."""
-    folders = [
-        Path(part) for part in os.environ.get(SEARCH_PATH_VARIABLE, "").split(os.pathsep) if part
-    ]
-    return [*folders, Path("rubrics")]
-
-
-def _candidates(folders: list[Path]) -> Iterator[Path]:
-    for folder in folders:
-        if folder.is_dir():
-            for file in sorted(folder.rglob("*")):
-                if file.suffix in RUBRIC_SUFFIXES and file.is_file():
-                    yield file
-
-
-def find_rubric(reference: str) -> Rubric:
-    """Load a rubric by file path, by id, or by ``id@version`` from :func:`search_path`."""
-    if Path(reference).suffix in RUBRIC_SUFFIXES or Path(reference).is_file():
-        return load_rubric(reference)
-    wanted, _, version = reference.partition("@")
-    matches = []
-    for file in _candidates(search_path()):
-        try:
-            data = from_path(file).data
-        except DocumentError:
-            continue
-        if (
-            isinstance(data, dict)
-            and data.get("id") == wanted
-            and (not version or str(data.get("version")) == version)
-        ):
-            matches.append((str(data.get("version")), file))
-    if not matches:
-        folders = ", ".join(str(folder) for folder in search_path())
-        raise RubricNotFoundError(
-            f"no rubric {reference!r}",
-            [
-                Problem(
-                    "rubric-not-found", f"no file or rubric id {reference!r} (searched {folders})"
-                )
-            ],
-        )
-    return load_rubric(max(matches)[1])

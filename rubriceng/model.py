@@ -7,6 +7,7 @@ between threads.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator, Mapping
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -47,6 +48,34 @@ class Rounding:
     def apply(self, value: Decimal) -> Decimal:
         """``value`` rounded as the rubric says."""
         return value.quantize(self.quantum, rounding=ROUNDING_MODES[self.mode])
+
+
+def parse_day(raw: int | str, last: bool = False) -> datetime.date:
+    """A year (its first day, or its ``last``) or an ISO date ``YYYY-MM-DD``, as a date."""
+    if isinstance(raw, int) or len(raw) == 4:
+        year = int(raw)
+        return datetime.date(year, 12, 31) if last else datetime.date(year, 1, 1)
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"{raw!r} is not a date (YYYY-MM-DD) or a year") from None
+
+
+@attrs.frozen
+class InForce:
+    """The days a rubric is in force: from ``start`` to ``end`` inclusive (open if None)."""
+
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+
+    def covers(self, day: datetime.date) -> bool:
+        """True if the rubric is in force on ``day``."""
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+    def __str__(self) -> str:
+        start = self.start.isoformat() if self.start else "…"
+        end = self.end.isoformat() if self.end else "…"
+        return f"{start} – {end}"
 
 
 @attrs.frozen
@@ -111,8 +140,13 @@ class Indicator:
     standard: str | None = None
     notes: tuple[str, ...] = ()
     provenance: Mapping[str, Any] | None = None
+    """Where the points and rule come from (the indicator's own, else its rubric's)."""
     source: str | None = None
+    """The file the indicator was written in."""
     line: int | None = None
+    origin: str | None = None
+    """The rubric document (``id@version``) the indicator came from; differs from the
+    rubric's own for indicators a variant inherited."""
 
     @property
     def is_leaf(self) -> bool:
@@ -158,7 +192,15 @@ class Rubric:
     notes: tuple[str, ...] = ()
     provenance: Mapping[str, Any] | None = None
     source: str | None = None
+    in_force: InForce | None = None
+    extends: str | None = None
+    """The rubric this one is a variant of (``id@version``), if any."""
     plan: Any = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def ref(self) -> str:
+        """``id@version``, the name of this rubric in registries and results."""
+        return f"{self.id}@{self.version}"
 
     def walk(self) -> Iterator[Indicator]:
         """Every indicator, depth first, in document order."""

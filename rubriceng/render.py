@@ -1,11 +1,36 @@
-"""Rendering results for people (a text table) and for programs (JSON)."""
+"""Rendering results for people (a text table) and for programs (JSON).
+
+A :class:`Renderer` is a named function from a :class:`~rubriceng.result.Result` to
+text. The built-in ``text`` and ``json`` renderers are registered through the
+``rubriceng_renderers`` hook like any plugin's.
+"""
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
 
+import attrs
+
 from rubriceng.result import JUDGED, NOT_APPLICABLE, IndicatorResult, Result
+
+
+@attrs.frozen
+class Renderer:
+    """A named way to show a result.
+
+    Attributes:
+        name: the format name (``rubriceng score --format NAME``).
+        render: ``render(result, lang)`` returns the text; ``lang`` is ``"zh"`` or ``"en"``.
+        suffix: the usual file suffix of the output, e.g. ``.json``.
+        summary: one line for ``rubriceng plugins``.
+    """
+
+    name: str
+    render: Callable[[Result, str], str]
+    suffix: str = ".txt"
+    summary: str = ""
+
 
 _STATUS_MARKS = {NOT_APPLICABLE: "不适用", JUDGED: "评定"}
 
@@ -74,3 +99,15 @@ def render_text(result: Result, english: bool = False) -> str:
 def render_json(result: Result) -> str:
     """The result as JSON in the documented ``rubriceng.result/1`` layout."""
     return result.to_json()
+
+
+BUILTIN_RENDERERS: tuple[Renderer, ...] = (
+    Renderer(
+        "text",
+        lambda result, lang: render_text(result, english=lang == "en"),
+        ".txt",
+        "a table of every indicator for people",
+    ),
+    Renderer("json", lambda result, lang: render_json(result), ".json", "rubriceng.result/1"),
+)
+"""The renderers rubriceng registers itself."""

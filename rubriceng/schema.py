@@ -10,7 +10,7 @@ cerberus errors into located :class:`~rubriceng.errors.Problem` records.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
@@ -25,8 +25,6 @@ from rubriceng.model import NOT_APPLICABLE_STRATEGIES, ROUNDING_MODES
 
 ID_PATTERN = r"[a-z][a-z0-9_]*"
 RUBRIC_ID_PATTERN = r"[a-z0-9][a-z0-9._/-]*"
-INPUT_TYPES = ("money", "number", "rate", "count", "boolean", "text", "list")
-NUMERIC_INPUT_TYPES = ("money", "number", "rate", "count")
 LEVELS = ("province", "city", "county", "district", "township", "other")
 
 _TYPE_WORDS = {
@@ -131,14 +129,24 @@ def _text() -> dict[str, Any]:
 
 _NOTES = {"type": ["string", "list"], "schema": {"type": "string"}}
 
+PROVENANCE_BASES = ("transcribed", "reconstructed", "derived")
+"""How points or a rule were obtained: copied from a published table, reconstructed from
+indirect evidence (with reasoning), or derived from another rubric (a variant)."""
+
+_BASIS = {"type": "string", "allowed": list(PROVENANCE_BASES)}
+
 _PROVENANCE = {
     "type": "dict",
     "schema": {
-        "basis": {"type": "string", "allowed": ["transcribed", "reconstructed", "derived"]},
+        "basis": _BASIS,
+        "points": _BASIS,
+        "rule": _BASIS,
         "sources": {"type": "list", "schema": {"type": "string"}},
         "reasoning": _text(),
     },
 }
+
+_DAY = {"type": ["integer", "string"], "regex": r"\d{4}(-\d{2}-\d{2})?"}
 
 
 def indicator_schema(methods: Mapping[str, Method]) -> dict[str, Any]:
@@ -194,17 +202,21 @@ def indicator_schema(methods: Mapping[str, Method]) -> dict[str, Any]:
     return schema
 
 
-def rubric_schema(methods: Mapping[str, Method]) -> tuple[dict[str, Any], dict[str, Any]]:
+def rubric_schema(
+    methods: Mapping[str, Method],
+    input_types: Sequence[str],
+    numeric_types: Sequence[str],
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """The schema of a rubric document and the schema registry it refers to."""
     input_rules = {
-        "type": {"type": "string", "required": True, "allowed": list(INPUT_TYPES)},
+        "type": {"type": "string", "required": True, "allowed": list(input_types)},
         "label": _text(),
         "label_en": _text(),
         "unit": _text(),
         "description": _text(),
         "min": {"type": "decimal"},
         "max": {"type": "decimal"},
-        "items": {"type": "string", "allowed": list(NUMERIC_INPUT_TYPES)},
+        "items": {"type": "string", "allowed": list(numeric_types)},
         "length": {"type": "integer", "min": 1},
     }
     schema = {
@@ -214,6 +226,8 @@ def rubric_schema(methods: Mapping[str, Method]) -> tuple[dict[str, Any], dict[s
         "title_en": _text(),
         "description": _text(),
         "level": {"type": "string", "allowed": list(LEVELS)},
+        "in_force": {"type": "dict", "schema": {"from": _DAY, "until": _DAY}},
+        "extends": _text(),
         "region": {
             "type": "dict",
             "schema": {"name": _text(), "code": {"type": ["string", "integer"]}},

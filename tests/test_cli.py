@@ -41,7 +41,7 @@ def test_errors_exit_1_without_traceback(tmp_path):
     assert "inputs.procurement_plan: expected a number, got 'x'" in result.output
     missing = CliRunner().invoke(main, ["score", "no/such-rubric", str(bad)])
     assert missing.exit_code == 1
-    assert "no file or rubric id 'no/such-rubric'" in missing.output
+    assert "no rubric 'no/such-rubric' (known: " in missing.output
 
 
 def test_usage_errors_exit_2():

@@ -1,0 +1,40 @@
+"""The built-in plugin: rubriceng's own methods, functions, input types and renderers.
+
+It is registered first, through the same hooks as any other plugin, so that every
+contribution — built-in or not — goes through one path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from rubriceng.expressions import BUILTIN_FUNCTIONS
+from rubriceng.hookspecs import hookimpl
+from rubriceng.inputs import BUILTIN_INPUT_TYPES, InputType
+from rubriceng.methods import BUILTIN_METHODS, Method
+from rubriceng.render import BUILTIN_RENDERERS, Renderer
+
+
+@hookimpl
+def rubriceng_scoring_methods() -> Iterable[Method]:
+    """The eleven built-in scoring methods."""
+    return BUILTIN_METHODS.values()
+
+
+@hookimpl
+def rubriceng_formula_functions() -> Mapping[str, Callable[..., Any]]:
+    """abs, ceil, clamp, count, div, floor, max, mean, min, round, sum."""
+    return BUILTIN_FUNCTIONS
+
+
+@hookimpl
+def rubriceng_input_types() -> Iterable[InputType]:
+    """money, number, rate, count, boolean, text, list."""
+    return BUILTIN_INPUT_TYPES.values()
+
+
+@hookimpl
+def rubriceng_renderers() -> Iterable[Renderer]:
+    """text and json."""
+    return BUILTIN_RENDERERS

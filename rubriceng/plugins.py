@@ -1,0 +1,307 @@
+"""Loading plugins and collecting what they contribute, one plugin's failure at a time.
+
+:class:`PluginSet` wraps a pluggy ``PluginManager``. It registers the built-in plugin,
+then the installed plugins (entry-point group ``rubriceng``, by entry-point name), then
+those an application registers in code. :meth:`PluginSet.collect` calls every hook of
+every plugin *separately*: a plugin that fails to import, whose hook raises or returns
+something unusable is recorded as a :class:`PluginFailure` naming the plugin, the hook
+and the problem, and the other plugins are unaffected. In strict mode any failure
+raises :class:`PluginError` instead.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import inspect
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import attrs
+import pluggy
+
+from rubriceng import builtin, hookspecs
+from rubriceng.errors import Problem, RubricengError
+from rubriceng.expressions import RESERVED_FUNCTION_NAMES
+from rubriceng.inputs import InputType
+from rubriceng.methods import Method
+from rubriceng.render import Renderer
+from rubriceng.schema import indicator_schema
+from rubriceng.vocabulary import Vocabulary
+
+HOOKS = (
+    "rubriceng_rubrics",
+    "rubriceng_scoring_methods",
+    "rubriceng_formula_functions",
+    "rubriceng_input_types",
+    "rubriceng_renderers",
+    "rubriceng_test_cases",
+)
+"""Every hook a plugin may implement (see :mod:`rubriceng.hookspecs`)."""
+
+BUILTIN_PLUGIN = "rubriceng"
+"""The name the built-in plugin is registered under."""
+
+_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
+
+_UNSAFE_CALLABLES = frozenset(
+    id(item)
+    for item in (
+        eval, exec, compile, open, getattr, setattr, delattr, globals, locals, vars,
+        __import__, input, breakpoint, type, object, memoryview, help,
+        os.system, os.popen, os.remove, os.unlink,
+    )
+)  # fmt: skip
+
+
+class PluginError(RubricengError):
+    """A plugin failed to load or contribute, and the registry is strict."""
+
+    code = "plugin-failed"
+
+
+@attrs.frozen
+class PluginFailure:
+    """A plugin that could not be imported, or one of whose contributions was refused."""
+
+    plugin: str
+    hook: str
+    """The hook concerned, or ``import`` when the plugin did not import."""
+    message: str
+
+    def __str__(self) -> str:
+        return f"plugin {self.plugin!r} ({self.hook}): {self.message}"
+
+    def problem(self) -> Problem:
+        """The failure as a :class:`~rubriceng.errors.Problem` (code ``plugin-failed``)."""
+        return Problem("plugin-failed", str(self))
+
+
+@attrs.frozen
+class PluginInfo:
+    """A registered plugin: its name, its distribution and version, the hooks it has."""
+
+    name: str
+    hooks: tuple[str, ...]
+    distribution: str | None = None
+    version: str | None = None
+
+
+@attrs.frozen
+class Contributions:
+    """Everything the plugins contributed, resolved once."""
+
+    vocabulary: Vocabulary
+    renderers: Mapping[str, Renderer]
+    rubric_sources: tuple[tuple[str, hookspecs.RubricSource], ...]
+    case_sources: tuple[tuple[str, str], ...]
+    plugins: tuple[PluginInfo, ...]
+    failures: tuple[PluginFailure, ...]
+
+
+class PluginSet:
+    """The plugins of one registry, in a fixed order."""
+
+    def __init__(self, *, entry_points: bool = True) -> None:
+        self.manager = pluggy.PluginManager(hookspecs.PROJECT)
+        self.manager.add_hookspecs(hookspecs)
+        self.order: list[str] = []
+        self.infos: dict[str, PluginInfo] = {}
+        self.failures: list[PluginFailure] = []
+        self.register(builtin, BUILTIN_PLUGIN)
+        if entry_points:
+            self._load_entry_points()
+
+    def _load_entry_points(self) -> None:
+        found = importlib.metadata.entry_points(group=hookspecs.PROJECT)
+        for entry in sorted(found, key=lambda point: (point.name, point.value)):
+            dist = entry.dist
+            try:
+                plugin = entry.load()
+            except Exception as error:  # any import failure is the plugin's, not ours
+                self.failures.append(PluginFailure(entry.name, "import", _describe(error)))
+                continue
+            self.register(
+                plugin,
+                entry.name,
+                distribution=dist.name if dist else None,
+                version=dist.version if dist else None,
+            )
+
+    def register(
+        self,
+        plugin: object,
+        name: str | None = None,
+        *,
+        distribution: str | None = None,
+        version: str | None = None,
+    ) -> str:
+        """Register ``plugin`` (a module or object with hook implementations)."""
+        name = name or getattr(plugin, "__name__", None) or type(plugin).__name__
+        if name in self.infos:
+            self.failures.append(PluginFailure(name, "register", "a plugin of this name exists"))
+            return name
+        unknown = sorted(
+            attribute
+            for attribute in dir(plugin)
+            if attribute.startswith("rubriceng_") and attribute not in HOOKS
+        )
+        for attribute in unknown:
+            self.failures.append(
+                PluginFailure(name, attribute, f"no such hook (hooks: {', '.join(HOOKS)})")
+            )
+        try:
+            self.manager.register(plugin, name=name)
+        except Exception as error:  # pluggy validation of the hook signatures
+            self.failures.append(PluginFailure(name, "register", _describe(error)))
+            return name
+        hooks = tuple(
+            caller.name for caller in self.manager.get_hookcallers(plugin) or () if caller.name
+        )
+        self.order.append(name)
+        self.infos[name] = PluginInfo(name, tuple(sorted(hooks)), distribution, version)
+        return name
+
+    def call(self, hook: str) -> list[tuple[str, Any]]:
+        """Each plugin's answer to ``hook``, in plugin order; failures are recorded."""
+        caller = getattr(self.manager.hook, hook)
+        impls = {impl.plugin_name: impl for impl in caller.get_hookimpls()}
+        answers = []
+        for name in self.order:
+            impl = impls.get(name)
+            if impl is None:
+                continue
+            try:
+                answer = impl.function()
+            except Exception as error:  # isolate the plugin
+                self.failures.append(PluginFailure(name, hook, f"raised {_describe(error)}"))
+                continue
+            if answer is not None:
+                answers.append((name, answer))
+        return answers
+
+    def collect(self) -> Contributions:
+        """Call every hook once and check what came back."""
+        collector = _Collector(self)
+        methods = collector.named(
+            "rubriceng_scoring_methods", Method, lambda item: item.key, _check_method
+        )
+        functions = collector.functions()
+        input_types = collector.named(
+            "rubriceng_input_types", InputType, lambda item: item.name, None
+        )
+        renderers = collector.named("rubriceng_renderers", Renderer, lambda item: item.name, None)
+        rubric_sources = collector.sources("rubriceng_rubrics", allow_mappings=True)
+        case_sources = collector.sources("rubriceng_test_cases", allow_mappings=False)
+        return Contributions(
+            vocabulary=Vocabulary(methods, functions, input_types),
+            renderers=renderers,
+            rubric_sources=tuple(rubric_sources),
+            case_sources=tuple((name, str(source)) for name, source in case_sources),
+            plugins=tuple(self.infos[name] for name in self.order),
+            failures=tuple(self.failures),
+        )
+
+
+_INDICATOR_KEYS = frozenset(indicator_schema({}))
+
+
+def _check_method(method: Method) -> str | None:
+    if method.key in _INDICATOR_KEYS:
+        return f"method {method.key!r} would shadow the indicator key of that name"
+    return None
+
+
+class _Collector:
+    def __init__(self, plugins: PluginSet) -> None:
+        self.plugins = plugins
+
+    def fail(self, plugin: str, hook: str, message: str) -> None:
+        self.plugins.failures.append(PluginFailure(plugin, hook, message))
+
+    def named(
+        self,
+        hook: str,
+        kind: type[Any],
+        key: Callable[[Any], str],
+        check: Callable[[Any], str | None] | None,
+    ) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        owners: dict[str, str] = {}
+        for plugin, answer in self.plugins.call(hook):
+            for item in _items(answer):
+                if not isinstance(item, kind):
+                    self.fail(plugin, hook, f"expected {kind.__name__}, got {_show(item)}")
+                    continue
+                name = key(item)
+                problem = _check_name(name, owners) or (check(item) if check else None)
+                if problem:
+                    self.fail(plugin, hook, problem)
+                    continue
+                found[name] = item
+                owners[name] = plugin
+        return found
+
+    def functions(self) -> dict[str, Callable[..., Any]]:
+        hook = "rubriceng_formula_functions"
+        found: dict[str, Callable[..., Any]] = {}
+        owners: dict[str, str] = {}
+        for plugin, answer in self.plugins.call(hook):
+            if not isinstance(answer, Mapping):
+                self.fail(
+                    plugin, hook, f"expected a mapping of name to function, got {_show(answer)}"
+                )
+                continue
+            for name, function in answer.items():
+                problem = _check_name(name, owners)
+                if problem is None and name in RESERVED_FUNCTION_NAMES:
+                    problem = f"{name!r} is a reserved word of formulas"
+                if problem is None and not callable(function):
+                    problem = f"{name!r} is not callable"
+                if problem is None and (
+                    id(function) in _UNSAFE_CALLABLES or inspect.isclass(function)
+                ):
+                    problem = f"{name!r} is not a pure function and cannot be offered to formulas"
+                if problem:
+                    self.fail(plugin, hook, problem)
+                    continue
+                found[name] = function
+                owners[name] = plugin
+        return found
+
+    def sources(self, hook: str, *, allow_mappings: bool) -> list[tuple[str, Any]]:
+        found = []
+        for plugin, answer in self.plugins.call(hook):
+            for item in _items(answer):
+                if isinstance(item, str | os.PathLike) or (
+                    allow_mappings and isinstance(item, Mapping)
+                ):
+                    found.append((plugin, item))
+                else:
+                    wanted = "a path or a mapping" if allow_mappings else "a path"
+                    self.fail(plugin, hook, f"expected {wanted}, got {_show(item)}")
+        return found
+
+
+def _items(answer: Any) -> list[Any]:
+    if isinstance(answer, str | bytes | Mapping | os.PathLike) or not isinstance(answer, Iterable):
+        return [answer]
+    return list(answer)
+
+
+def _check_name(name: Any, owners: Mapping[str, str]) -> str | None:
+    if not isinstance(name, str) or not _NAME.match(name):
+        return f"{name!r} is not a valid name (lower-case letters, digits and _)"
+    if name in owners:
+        return f"{name!r} is already registered by plugin {owners[name]!r}"
+    return None
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"
