@@ -97,6 +97,15 @@ class Document:
         origin = self.origin_of(path)
         return self.source if origin is None else origin.file
 
+    def part(self, path: PathKey) -> Document:
+        """The part of this document at ``path``, as a document of its own (same lines)."""
+        data = self.data
+        for key in path:
+            data = data[key]
+        size = len(path)
+        lines = {key[size:]: line for key, line in self.lines.items() if key[:size] == path}
+        return Document(data, self.file_of(path), lines)
+
     def problem(self, code: str, message: str, path: PathKey, **where: Any) -> Problem:
         """A :class:`Problem` located at ``path`` in this document."""
         return Problem(

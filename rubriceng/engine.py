@@ -263,6 +263,8 @@ def _score_leaf(
             NOT_APPLICABLE,
             info,
             name_en=leaf.name_en,
+            origin=leaf.origin,
+            provenance=leaf.provenance,
         )
     assert leaf.scorer is not None
     names: dict[str, Any] = {**state.inputs, "points": leaf.points}
@@ -321,7 +323,17 @@ def _score_leaf(
             details["scaled"] = f"{raw} / {leaf.points} × {effective}"
     status = JUDGED if leaf.scorer.judged and "case" not in details else SCORED
     return IndicatorResult(
-        leaf.id, leaf.name, leaf.points, effective, score, status, details, children, leaf.name_en
+        leaf.id,
+        leaf.name,
+        leaf.points,
+        effective,
+        score,
+        status,
+        details,
+        children,
+        leaf.name_en,
+        leaf.origin,
+        leaf.provenance,
     )
 
 
@@ -382,6 +394,8 @@ def _assemble(
         info,
         children,
         node.name_en,
+        node.origin,
+        node.provenance,
     )
 
 
@@ -437,6 +451,8 @@ def _score(plan: Plan, state: _Unit, peers: Mapping[str, Decimal], trace: bool) 
         rubric.grade_for(total),
         indicators,
         tuple(adjustments),
+        rubric.provenance,
+        rubric.extends,
     )
 
 

@@ -406,10 +406,8 @@ def _plugin_error(failures: Any) -> PluginError:
 
 
 def _looks_like_path(reference: str) -> bool:
-    return (
-        Path(reference).suffix in RUBRIC_SUFFIXES
-        or (os.sep in reference
-        and Path(reference).exists())
+    return Path(reference).suffix in RUBRIC_SUFFIXES or (
+        os.sep in reference and Path(reference).exists()
     )
 
 
@@ -518,7 +516,26 @@ def _build_index(
                 )
                 continue
             versions.append(entry)
-    return index, failures
+    return _inherit(index), failures
+
+
+def _inherit(index: dict[str, list[RubricEntry]]) -> dict[str, list[RubricEntry]]:
+    """Variants (``extends: id@version``) take level and region from their base."""
+    by_ref = {entry.ref: entry for versions in index.values() for entry in versions}
+
+    def resolved(entry: RubricEntry, depth: int) -> RubricEntry:
+        base = by_ref.get(entry.extends or "")
+        if base is None or depth > MAX_DEPTH:
+            return entry
+        base = resolved(base, depth + 1)
+        return attrs.evolve(
+            entry,
+            level=entry.level or base.level,
+            region_name=entry.region_name or base.region_name,
+            region_code=entry.region_code or base.region_code,
+        )
+
+    return {key: [resolved(entry, 0) for entry in versions] for key, versions in index.items()}
 
 
 def _entry(plugin: str, name: str, document: Document) -> tuple[RubricEntry | None, str]:

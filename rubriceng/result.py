@@ -5,7 +5,7 @@
 
     {
       "format": "rubriceng.result/1",
-      "rubric": {"id": ..., "version": ..., "title": ...},
+      "rubric": {"id", "version", "title", "extends", "provenance"},
       "unit": "惠州市人民政府办公室",
       "subtotal": "97.86",            # sum of the indicator scores
       "adjustments": [{"id", "name", "events", "points"}],
@@ -13,6 +13,7 @@
       "grade": "优",
       "indicators": [                 # nested like the rubric
         {"id", "name", "points", "effective_points", "score", "status", "trace",
+         "origin": "id@version", "provenance": {"points", "rule", "sources", "reasoning"},
          "children": [...]}
       ]
     }
@@ -62,6 +63,10 @@ class IndicatorResult:
     trace: Mapping[str, Any] = attrs.field(factory=dict)
     children: tuple[IndicatorResult, ...] = ()
     name_en: str | None = None
+    origin: str | None = None
+    """The rubric document (``id@version``) the indicator came from."""
+    provenance: Mapping[str, Any] | None = None
+    """Whether points and rule were transcribed or reconstructed, sources and reasoning."""
 
     def walk(self) -> Iterator[IndicatorResult]:
         """This result and all below it, depth first."""
@@ -69,8 +74,12 @@ class IndicatorResult:
         for child in self.children:
             yield from child.walk()
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON types (see the module documentation)."""
+    def to_dict(self, rubric_provenance: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Plain JSON types (see the module documentation).
+
+        Provenance keys equal to ``rubric_provenance`` (the scoring rubric's) are left out,
+        except ``points`` and ``rule``, which are always given.
+        """
         data: dict[str, Any] = {
             "id": self.id,
             "name": self.name,
@@ -82,8 +91,17 @@ class IndicatorResult:
         }
         if self.name_en is not None:
             data["name_en"] = self.name_en
+        if self.origin is not None:
+            data["origin"] = self.origin
+        if self.provenance is not None:
+            inherited = rubric_provenance or {}
+            data["provenance"] = {
+                key: plain(value)
+                for key, value in self.provenance.items()
+                if key in ("points", "rule") or inherited.get(key) != value
+            }
         if self.children:
-            data["children"] = [child.to_dict() for child in self.children]
+            data["children"] = [child.to_dict(rubric_provenance) for child in self.children]
         return data
 
 
@@ -114,6 +132,10 @@ class Result:
     grade: str | None
     indicators: tuple[IndicatorResult, ...]
     adjustments: tuple[AdjustmentResult, ...] = ()
+    provenance: Mapping[str, Any] | None = None
+    """The rubric's provenance."""
+    extends: str | None = None
+    """The rubric the scoring rubric is a variant of, if any."""
 
     def walk(self) -> Iterator[IndicatorResult]:
         """Every indicator result, depth first, in rubric order."""
@@ -139,13 +161,15 @@ class Result:
                 "id": self.rubric_id,
                 "version": self.rubric_version,
                 "title": self.rubric_title,
+                "extends": self.extends,
+                "provenance": plain(self.provenance),
             },
             "unit": self.unit,
             "subtotal": str(self.subtotal),
             "adjustments": [adjustment.to_dict() for adjustment in self.adjustments],
             "total": str(self.total),
             "grade": self.grade,
-            "indicators": [indicator.to_dict() for indicator in self.indicators],
+            "indicators": [indicator.to_dict(self.provenance) for indicator in self.indicators],
         }
 
     def to_json(self, indent: int | None = 2) -> str:

@@ -10,7 +10,9 @@ import pytest
 import rubriceng
 
 ROOT = Path(__file__).resolve().parent.parent
-HUIZHOU = ROOT / "rubrics" / "cn.gd.huizhou" / "dept-overall-2020.yaml"
+PLUGINS = ROOT / "plugins"
+HUIZHOU_RUBRICS = PLUGINS / "rubriceng-gd-huizhou" / "src" / "rubriceng_gd_huizhou" / "rubrics"
+HUIZHOU = HUIZHOU_RUBRICS / "dept-overall-2020.yaml"
 HUIZHOU_UNIT = ROOT / "examples" / "huizhou-2020-office.yaml"
 
 

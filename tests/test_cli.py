@@ -25,7 +25,7 @@ def test_score_prints_the_table_and_total():
 def test_score_by_rubric_id_as_json(monkeypatch):
     monkeypatch.chdir(ROOT)
     result = CliRunner().invoke(
-        main, ["score", "cn.gd.huizhou/dept-overall", str(HUIZHOU_UNIT), "--format", "json"]
+        main, ["score", "cn.gd.huizhou/dept-overall@2020", str(HUIZHOU_UNIT), "--format", "json"]
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)

@@ -186,6 +186,12 @@ def test_result_json_layout(huizhou, huizhou_inputs):
         "id": "cn.gd.huizhou/dept-overall",
         "version": "2020",
         "title": "惠州市市直部门整体支出绩效自评指标评分表",
+        "extends": None,
+        "provenance": {
+            "sources": ["惠州市人民政府办公室 整体绩效自评信息指标评分表 (2020)"],
+            "points": "transcribed",
+            "rule": "transcribed",
+        },
     }
     assert (data["total"], data["grade"], data["unit"]) == ("97.86", "优", "惠州市人民政府办公室")
     top = data["indicators"][0]
@@ -193,6 +199,8 @@ def test_result_json_layout(huizhou, huizhou_inputs):
     procurement = data["indicators"][1]["children"][0]["children"][3]
     assert procurement["id"] == "procurement_rate"
     assert procurement["score"] == "1.86"
+    assert procurement["origin"] == "cn.gd.huizhou/dept-overall@2020"
+    assert procurement["provenance"] == {"points": "transcribed", "rule": "transcribed"}
     assert procurement["trace"]["inputs"] == {
         "procurement_actual": "1236754.68",
         "procurement_plan": "1331100",

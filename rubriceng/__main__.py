@@ -1,0 +1,5 @@
+"""``python -m rubriceng``: the command line."""
+
+from rubriceng.cli import main
+
+main()
