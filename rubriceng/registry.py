@@ -202,21 +202,25 @@ class Registry:
         """Every indexed rubric matching all the criteria given, by id then start date.
 
         ``year`` means the last day of that year (the rubric a unit is evaluated by for
-        that year); ``on`` is a precise day. ``region`` is a code or a name.
+        that year); ``on`` is a precise day. With either, each rubric appears once, in the
+        version in force then: of several versions whose dates cover the day, the one that
+        came into force last supersedes the others. ``region`` is a code or a name.
         """
         day = _day(year, on)
         found = []
         for rubric_id, versions in sorted(self._entries().items()):
             if id is not None and rubric_id != id:
                 continue
-            for entry in versions:
-                if level is not None and entry.level != level:
-                    continue
-                if region is not None and not entry.matches_region(region):
-                    continue
-                if day is not None and not entry.in_force_on(day):
-                    continue
-                found.append(entry)
+            matching = [
+                entry
+                for entry in versions
+                if (level is None or entry.level == level)
+                and (region is None or entry.matches_region(region))
+                and (day is None or entry.in_force_on(day))
+            ]
+            if day is not None and matching:
+                matching = [max(matching, key=_recency)]  # later versions supersede
+            found += sorted(matching, key=_recency)
         return found
 
     def find(

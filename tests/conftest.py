@@ -9,6 +9,8 @@ import pytest
 
 import rubriceng
 
+pytest_plugins = ["pytester"]
+
 ROOT = Path(__file__).resolve().parent.parent
 PLUGINS = ROOT / "plugins"
 HUIZHOU_RUBRICS = PLUGINS / "rubriceng-gd-huizhou" / "src" / "rubriceng_gd_huizhou" / "rubrics"

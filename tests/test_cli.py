@@ -46,3 +46,67 @@ def test_errors_exit_1_without_traceback(tmp_path):
 
 def test_usage_errors_exit_2():
     assert CliRunner().invoke(main, ["score"]).exit_code == 2
+
+
+def test_list_filters_by_region_and_year():
+    result = CliRunner().invoke(main, ["list", "--region", "441300", "--year", "2025"])
+    assert result.exit_code == 0, result.output
+    rows = result.output.splitlines()[2:]
+    assert [row.split()[:5] for row in rows] == [
+        ["cn.gd.huizhou/dept-overall@2025", "city", "惠州市", "441300", "2025-01-01"]
+    ]
+
+
+def test_show_gives_points_methods_origin_and_provenance():
+    result = CliRunner().invoke(main, ["show", "cn.gd.huizhou/dept-overall", "--year", "2025"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[:3] == [
+        "cn.gd.huizhou/dept-overall@2025  惠州市市直部门整体支出绩效自评指标评分表（2025年起）",
+        "extends cn.gd.huizhou/dept-overall@2020",
+        "in force 2025-01-01 – …",
+    ]
+    rows = {line.split()[1]: line.split()[2:] for line in lines if line.startswith("    ")}
+    assert rows["budget_spending_rate"] == ["6.00", "ratio", "transcribed", "/", "reconstructed"]
+    assert rows["procurement_rate"] == [
+        "2.00", "ratio", "cn.gd.huizhou/dept-overall@2020", "transcribed"
+    ]  # fmt: skip
+
+
+def test_diff_lists_what_a_variant_changes(tmp_path):
+    unit = tmp_path / "unit.yaml"
+    unit.write_text(
+        HUIZHOU_UNIT.read_text(encoding="utf-8")
+        + "  total_revenue: 7827.18\n  total_spending: 7725.3\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main,
+        ["diff", "cn.gd.huizhou/dept-overall@2020", "cn.gd.huizhou/dept-overall@2025", str(unit)],
+    )
+    assert result.exit_code == 0, result.output
+    assert [line.split() for line in result.output.splitlines()[2:]] == [
+        ["预算执行情况", "budget_execution", "42.86", "42.74", "-0.12", "changed"],
+        ["资金管理", "fund_management", "24.86", "24.74", "-0.12", "changed"],
+        ["部门预算资金支出率", "budget_spending_rate", "9.00", "8.88", "-0.12", "changed"],
+        ["合计", "total", "97.86", "97.74", "-0.12"],
+    ]
+
+
+def test_plugins_lists_what_loaded():
+    result = CliRunner().invoke(main, ["--strict", "plugins"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:6] == [
+        "rubriceng",
+        "  hooks: formula_functions, input_types, renderers, scoring_methods",
+        "gd_huizhou 0.1.0 (rubriceng-gd-huizhou)",
+        "  hooks: rubrics, test_cases",
+        "  rubric: cn.gd.huizhou/dept-overall@2020",
+        "  rubric: cn.gd.huizhou/dept-overall@2025",
+    ]
+
+
+def test_unknown_format_is_a_usage_error():
+    result = CliRunner().invoke(main, ["score", str(HUIZHOU), str(HUIZHOU_UNIT), "--format", "x"])
+    assert result.exit_code == 2
+    assert "'x' (have: json, text)" in result.output

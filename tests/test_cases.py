@@ -1,0 +1,140 @@
+"""Rule-author test cases: the runner, `rubriceng test`, the pytest plugin, the scaffold."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from rubriceng.cases import CaseFileError, load_cases, run_cases
+from rubriceng.cli import main
+
+SMALL = """\
+id: small/example
+version: "1"
+title: 小表
+total: 10
+inputs: {done: {type: count}, planned: {type: count}}
+indicators:
+  - {id: completion, name: 完成率, points: 10, ratio: {actual: done, target: planned}}
+"""
+
+SMALL_CASES = """\
+rubric: small.yaml
+cases:
+  - name: three of four
+    inputs: {done: 3, planned: 4}
+    expected: {total: 7.5, indicators: {completion: 7.50}}
+  - name: a wrong expectation
+    inputs: {done: 3, planned: 4}
+    expected:
+      total: 8
+      grade: 优
+      indicators: {completion: {score: 7.5, status: judged}, nowhere: 1}
+  - name: near enough
+    inputs: {done: 2, planned: 3}
+    expected: {total: 6.67}
+    tolerance: 0.01
+  - name: bad inputs
+    inputs: {done: -1, planned: 4}
+    expected: {total: 0}
+"""
+
+
+@pytest.fixture()
+def small(tmp_path: Path) -> Path:
+    (tmp_path / "small.yaml").write_text(SMALL, encoding="utf-8")
+    cases = tmp_path / "test_small.yaml"
+    cases.write_text(SMALL_CASES, encoding="utf-8")
+    return cases
+
+
+def test_outcomes_say_what_differs(small):
+    outcomes = list(run_cases([small]))
+    assert [outcome.passed for outcome in outcomes] == [True, False, True, False]
+    assert outcomes[1].report() == (
+        f"{small}:6: a wrong expectation\n"
+        "  total: expected 8, got 7.50\n"
+        "  grade: expected 优, got None\n"
+        "  completion status: expected judged, got scored\n"
+        "  nowhere: expected an indicator, got no such indicator in the rubric"
+    )
+    assert outcomes[3].report() == (
+        f"{small}:16: bad inputs: invalid inputs (1 problem):\n"
+        f"  - {small}:17: inputs.done: min value is 0 [input-invalid] (indicator completion)"
+    )
+
+
+def test_a_malformed_case_file_lists_every_problem(tmp_path):
+    bad = tmp_path / "test_bad.yaml"
+    bad.write_text(
+        "cases:\n  - name: no rubric\n    inputs: {}\n    expected: {total: x}\n"
+        "  - inputs: {}\n    expected: {}\n    tolerance: -1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CaseFileError) as raised:
+        load_cases(bad)
+    assert [(problem.line, problem.path, problem.message) for problem in raised.value.problems] == [
+        (4, "cases[0].expected.total", "expected a number, got 'x'"),
+        (5, "cases[1].name", "required field"),
+        (7, "cases[1].tolerance", "min value is 0"),
+    ]
+
+
+def test_rubriceng_test_reports_failures_and_exits_1(small):
+    result = CliRunner().invoke(main, ["test", str(small)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == "2 passed, 2 failed"
+    assert f"FAIL  {small}:6: a wrong expectation" in result.output
+
+
+def test_rubriceng_test_without_paths_runs_every_installed_plugins_cases():
+    result = CliRunner().invoke(main, ["test", "-v"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "4 passed, 0 failed"
+    assert "(96.56)" in result.output and "(50 + 47.41)" in result.output
+
+
+def test_pytest_collects_case_files(pytester, small):
+    pytester.makefile(".yaml", small=SMALL)
+    pytester.makefile(".yaml", test_small=SMALL_CASES)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, failed=2)
+    result.stdout.fnmatch_lines(["*total: expected 8, got 7.50*"])
+
+
+def test_new_plugin_scaffolds_a_plugin_that_installs_and_passes_its_own_tests(tmp_path):
+    result = CliRunner().invoke(
+        main,
+        ["new-plugin", "my-county", "--directory", str(tmp_path), "--year", "2026",
+         "--region", "某某县", "--code", "440999"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    root = tmp_path / "rubriceng-my-county"
+    site = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
+         "--target", str(site), str(root)],
+        check=True,
+    )  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), *sys.path])}
+    ran = subprocess.run(
+        [sys.executable, "-m", "rubriceng", "test", "-v", str(site / "rubriceng_my_county")],
+        capture_output=True, text=True, env=env, cwd=tmp_path,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert ran.stdout.splitlines()[-1] == "2 passed, 0 failed"
+    listed = subprocess.run(
+        [sys.executable, "-m", "rubriceng", "--strict", "plugins"],
+        capture_output=True, text=True, env=env, cwd=tmp_path,
+    )  # fmt: skip
+    assert listed.returncode == 0, listed.stdout + listed.stderr
+    assert "my_county 0.1.0 (rubriceng-my-county)" in listed.stdout
+    assert "  rubric: local.my-county/dept-overall@2026" in listed.stdout
+    again = CliRunner().invoke(main, ["new-plugin", "my-county", "--directory", str(tmp_path)])
+    assert again.exit_code == 2
+    assert "rubriceng-my-county exists" in again.output
