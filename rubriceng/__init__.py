@@ -19,6 +19,7 @@ Decimal('1.86')
 The names exported here are the public API; everything else may change.
 """
 
+from rubriceng.compare import Comparison, compare
 from rubriceng.engine import evaluate, evaluate_many
 from rubriceng.errors import (
     EvaluationError,
@@ -30,6 +31,8 @@ from rubriceng.errors import (
 )
 from rubriceng.loader import find_rubric, load_inputs, load_rubric
 from rubriceng.model import Indicator, Rubric
+from rubriceng.plugins import PluginError
+from rubriceng.registry import Registry, RubricEntry, default_registry
 from rubriceng.result import RESULT_FORMAT, AdjustmentResult, IndicatorResult, Result
 
 __version__ = "0.1.0"
@@ -37,16 +40,22 @@ __version__ = "0.1.0"
 __all__ = [
     "RESULT_FORMAT",
     "AdjustmentResult",
+    "Comparison",
     "EvaluationError",
     "Indicator",
     "IndicatorResult",
     "InputError",
+    "PluginError",
     "Problem",
+    "Registry",
     "Result",
     "Rubric",
+    "RubricEntry",
     "RubricError",
     "RubricNotFoundError",
     "RubricengError",
+    "compare",
+    "default_registry",
     "evaluate",
     "evaluate_many",
     "find_rubric",
