@@ -290,3 +290,24 @@ def test_find_explains_what_it_could_not_find(installed):
 def test_find_rubric_by_id_picks_the_version_in_force(installed):
     assert rubriceng.find_rubric("cn.gd.huizhou/dept-overall", year=2023).version == "2020"
     assert rubriceng.find_rubric("cn.gd.huizhou/dept-overall", year=2026).version == "2025"
+
+
+def test_every_bundled_indicator_says_where_its_points_and_rule_come_from(installed):
+    bases = {}
+    for entry in installed.rubrics():
+        rubric = installed.load(entry)
+        for node in rubric.walk():
+            provenance = node.provenance or {}
+            assert provenance.get("sources"), (entry.ref, node.id)
+            bases.setdefault(entry.ref, set()).add((provenance["points"], provenance["rule"]))
+            if "reconstructed" in (provenance["points"], provenance["rule"]):
+                assert provenance.get("reasoning"), (entry.ref, node.id)
+    assert bases == {
+        "cn.gd.huizhou/dept-overall@2020": {("transcribed", "transcribed")},
+        "cn.gd.huizhou/dept-overall@2025": {
+            ("transcribed", "transcribed"),
+            ("transcribed", "reconstructed"),
+        },
+        "cn.gd.zhanjiang.lianjiang/dept-overall@2024": {("reconstructed", "reconstructed")},
+        "cn.gd/dept-overall@2024": {("reconstructed", "reconstructed")},
+    }
