@@ -80,7 +80,7 @@ def new_plugin(
 
 _PYPROJECT = """\
 [build-system]
-requires = ["setuptools>=70.1"]
+requires = ["setuptools>=77"]
 build-backend = "setuptools.build_meta"
 
 [project]
