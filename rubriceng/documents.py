@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import os
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -27,6 +28,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from rubriceng.errors import Problem
 
+MAPPING_NAME = "<mapping>"
 MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
 MAX_NODES = 200_000
 MAX_DEPTH = 64
@@ -308,3 +310,15 @@ def from_path(path: str | Path) -> Document:
             [Problem("document-encoding", f"not UTF-8 text: {error.reason}", file=str(file))]
         ) from None
     return from_text(text, str(file))
+
+
+def read(source: str | os.PathLike[str] | Mapping[str, Any]) -> Document:
+    """Read a file (by path) or a mapping; a mapping is named ``<mapping>``."""
+    if isinstance(source, Mapping):
+        return from_mapping(source, MAPPING_NAME)
+    return from_path(Path(source))
+
+
+def name_of(source: Any) -> str:
+    """How ``source`` is named in messages: its path, or ``<mapping>``."""
+    return MAPPING_NAME if isinstance(source, Mapping) else str(source)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import attrs
 
-from rubriceng.documents import Document, DocumentError, from_mapping, from_path
+from rubriceng.documents import Document, DocumentError, name_of, read
 from rubriceng.errors import InputError
 from rubriceng.model import Rubric
 from rubriceng.registry import Registry, default_registry
@@ -47,16 +46,6 @@ def find_rubric(
     return (registry or default_registry()).load(reference, year=year)
 
 
-def _read(source: str | os.PathLike[str] | Mapping[str, Any]) -> Document:
-    if isinstance(source, Mapping):
-        return from_mapping(source, "<mapping>")
-    return from_path(Path(source))
-
-
-def _name(source: Any) -> str:
-    return "<mapping>" if isinstance(source, Mapping) else str(source)
-
-
 @attrs.frozen
 class UnitInputs:
     """A unit's inputs as read from a file: the unit's name, the values, the document."""
@@ -69,9 +58,9 @@ class UnitInputs:
 def load_inputs(source: str | os.PathLike[str] | Mapping[str, Any]) -> UnitInputs:
     """Read a unit's inputs: ``{unit: name, inputs: {...}}`` from YAML/JSON or a mapping."""
     try:
-        document = _read(source)
+        document = read(source)
     except DocumentError as error:
-        raise InputError(f"cannot read inputs {_name(source)}", error.problems) from None
+        raise InputError(f"cannot read inputs {name_of(source)}", error.problems) from None
     data = document.data
     problems = []
     if not isinstance(data, dict) or not isinstance(data.get("inputs"), dict):
@@ -88,5 +77,5 @@ def load_inputs(source: str | os.PathLike[str] | Mapping[str, Any]) -> UnitInput
         if data.get("unit") is not None and not isinstance(data["unit"], str):
             problems.append(document.problem("input-form", "'unit' must be text", ("unit",)))
     if problems:
-        raise InputError(f"cannot read inputs {_name(source)}", problems)
+        raise InputError(f"cannot read inputs {name_of(source)}", problems)
     return UnitInputs(data.get("unit"), data["inputs"], document)

@@ -26,7 +26,7 @@ from typing import Any
 import attrs
 
 from rubriceng.compiler import compile_rubric
-from rubriceng.documents import Document, DocumentError, from_mapping, from_path
+from rubriceng.documents import Document, DocumentError, from_mapping, from_path, name_of, read
 from rubriceng.engine import Plan
 from rubriceng.errors import Problem, RubricError, RubricNotFoundError
 from rubriceng.model import InForce, Rubric, parse_day
@@ -296,9 +296,9 @@ class Registry:
     def load_rubric(self, source: str | os.PathLike[str] | Mapping[str, Any]) -> Rubric:
         """Load, validate and compile a rubric from a file or a mapping (not indexed)."""
         try:
-            document = _read(source)
+            document = read(source)
         except DocumentError as error:
-            raise RubricError(f"cannot read rubric {_name(source)}", error.problems) from None
+            raise RubricError(f"cannot read rubric {name_of(source)}", error.problems) from None
         return self._compile(document, 0)
 
     def _compile(self, document: Document, depth: int) -> Rubric:
@@ -413,16 +413,6 @@ def _looks_like_path(reference: str) -> bool:
     return Path(reference).suffix in RUBRIC_SUFFIXES or (
         os.sep in reference and Path(reference).exists()
     )
-
-
-def _read(source: str | os.PathLike[str] | Mapping[str, Any]) -> Document:
-    if isinstance(source, Mapping):
-        return from_mapping(source, "<mapping>")
-    return from_path(Path(source))
-
-
-def _name(source: Any) -> str:
-    return "<mapping>" if isinstance(source, Mapping) else str(source)
 
 
 def _day(year: int | None, on: datetime.date | None) -> datetime.date | None:
