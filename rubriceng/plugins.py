@@ -15,7 +15,7 @@ import importlib.metadata
 import inspect
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -185,13 +185,15 @@ class PluginSet:
         """Call every hook once and check what came back."""
         collector = _Collector(self)
         methods = collector.named(
-            "rubriceng_scoring_methods", Method, lambda item: item.key, _check_method
+            "rubriceng_scoring_methods", _typed(Method, lambda item: item.key), _check_method
         )
-        functions = collector.functions()
+        functions = collector.named(
+            "rubriceng_formula_functions", _function_entries, _check_function
+        )
         input_types = collector.named(
-            "rubriceng_input_types", InputType, lambda item: item.name, None
+            "rubriceng_input_types", _typed(InputType, lambda item: item.name)
         )
-        renderers = collector.named("rubriceng_renderers", Renderer, lambda item: item.name, None)
+        renderers = collector.named("rubriceng_renderers", _typed(Renderer, lambda item: item.name))
         rubric_sources = collector.sources("rubriceng_rubrics", allow_mappings=True)
         case_sources = collector.sources("rubriceng_test_cases", allow_mappings=False)
         return Contributions(
@@ -207,9 +209,42 @@ class PluginSet:
 _INDICATOR_KEYS = frozenset(indicator_schema({}))
 
 
-def _check_method(method: Method) -> str | None:
-    if method.key in _INDICATOR_KEYS:
-        return f"method {method.key!r} would shadow the indicator key of that name"
+def _typed(
+    kind: type[Any], key: Callable[[Any], str]
+) -> Callable[[Any], Iterator[tuple[Any, Any, str | None]]]:
+    """Entries of an answer listing objects of ``kind``, named by ``key``."""
+
+    def entries(answer: Any) -> Iterator[tuple[Any, Any, str | None]]:
+        for item in _items(answer):
+            if isinstance(item, kind):
+                yield key(item), item, None
+            else:
+                yield None, item, f"expected {kind.__name__}, got {_show(item)}"
+
+    return entries
+
+
+def _function_entries(answer: Any) -> Iterator[tuple[Any, Any, str | None]]:
+    if not isinstance(answer, Mapping):
+        yield None, answer, f"expected a mapping of name to function, got {_show(answer)}"
+        return
+    for name, function in answer.items():
+        yield name, function, None
+
+
+def _check_method(key: str, method: Method) -> str | None:
+    if key in _INDICATOR_KEYS:
+        return f"method {key!r} would shadow the indicator key of that name"
+    return None
+
+
+def _check_function(name: str, function: Any) -> str | None:
+    if name in RESERVED_FUNCTION_NAMES:
+        return f"{name!r} is a reserved word of formulas"
+    if not callable(function):
+        return f"{name!r} is not callable"
+    if id(function) in _UNSAFE_CALLABLES or inspect.isclass(function):
+        return f"{name!r} is not a pure function and cannot be offered to formulas"
     return None
 
 
@@ -223,50 +258,23 @@ class _Collector:
     def named(
         self,
         hook: str,
-        kind: type[Any],
-        key: Callable[[Any], str],
-        check: Callable[[Any], str | None] | None,
+        entries: Callable[[Any], Iterator[tuple[Any, Any, str | None]]],
+        check: Callable[[str, Any], str | None] | None = None,
     ) -> dict[str, Any]:
+        """Contributions by name, first come first served.
+
+        ``entries(answer)`` yields ``(name, item, refusal)`` for each item of a plugin's
+        answer; ``check(name, item)`` may refuse an item too.
+        """
         found: dict[str, Any] = {}
         owners: dict[str, str] = {}
         for plugin, answer in self.plugins.call(hook):
-            for item in _items(answer):
-                if not isinstance(item, kind):
-                    self.fail(plugin, hook, f"expected {kind.__name__}, got {_show(item)}")
-                    continue
-                name = key(item)
-                problem = _check_name(name, owners) or (check(item) if check else None)
+            for name, item, refusal in entries(answer):
+                problem = refusal or _check_name(name, owners) or (check and check(name, item))
                 if problem:
                     self.fail(plugin, hook, problem)
                     continue
                 found[name] = item
-                owners[name] = plugin
-        return found
-
-    def functions(self) -> dict[str, Callable[..., Any]]:
-        hook = "rubriceng_formula_functions"
-        found: dict[str, Callable[..., Any]] = {}
-        owners: dict[str, str] = {}
-        for plugin, answer in self.plugins.call(hook):
-            if not isinstance(answer, Mapping):
-                self.fail(
-                    plugin, hook, f"expected a mapping of name to function, got {_show(answer)}"
-                )
-                continue
-            for name, function in answer.items():
-                problem = _check_name(name, owners)
-                if problem is None and name in RESERVED_FUNCTION_NAMES:
-                    problem = f"{name!r} is a reserved word of formulas"
-                if problem is None and not callable(function):
-                    problem = f"{name!r} is not callable"
-                if problem is None and (
-                    id(function) in _UNSAFE_CALLABLES or inspect.isclass(function)
-                ):
-                    problem = f"{name!r} is not a pure function and cannot be offered to formulas"
-                if problem:
-                    self.fail(plugin, hook, problem)
-                    continue
-                found[name] = function
                 owners[name] = plugin
         return found
 
