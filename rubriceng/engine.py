@@ -110,7 +110,11 @@ class Plan:
     def check_inputs(
         self, inputs: Mapping[str, Any], unit: str | None, document: Document | None = None
     ) -> tuple[dict[str, Any], list[Problem]]:
-        """Normalised inputs (Decimals, booleans, ints) and the problems found in them."""
+        """Normalised inputs (Decimals, booleans, ints) and the problems found in them.
+
+        When there are problems, the normalised inputs are those that passed; the
+        invalid ones are left out (and are never defaulted).
+        """
         if not isinstance(inputs, Mapping):
             return {}, [
                 Problem(
@@ -129,7 +133,9 @@ class Plan:
             return {"unit": unit, "field": field, "indicator": ", ".join(users) or None}
 
         found = problems(validator, source, prefix, code="input-invalid", locate=locate)
-        return {}, [
+        invalid = set(validator.errors)
+        valid = {key: value for key, value in validator.document.items() if key not in invalid}
+        return valid, [
             attrs.evolve(
                 problem, message="unknown input: the rubric declares no input by this name"
             )
@@ -167,8 +173,7 @@ def _prepare(
     """Steps 1 and 2: check the inputs, find what does not apply, check what is missing."""
     normalised, found = plan.check_inputs(inputs, unit, document)
     state = _Unit(unit, normalised, found, FormulaEvaluator(plan.functions))
-    if found:
-        return state
+    given = inputs if isinstance(inputs, Mapping) else {}
     skipped: set[str] = set()
     missing: dict[str, list[str]] = {}
     for node in plan.conditional:
@@ -177,8 +182,12 @@ def _prepare(
         assert node.applies is not None
         absent = [name for name in sorted(node.applies.names) if name not in normalised]
         for name in absent:
-            missing.setdefault(name, []).append(node.id)
+            if name not in given:
+                missing.setdefault(name, []).append(node.id)
         if absent:
+            # Undecided: whether its inputs are needed depends on values that are
+            # missing or invalid, and those are reported already.
+            skipped.update(inner.id for inner in node.walk())
             continue
         try:
             applies = state.evaluator.evaluate(node.applies, normalised)
@@ -192,6 +201,7 @@ def _prepare(
                     field="applies",
                 )
             )
+            skipped.update(inner.id for inner in node.walk())
             continue
         if not isinstance(applies, bool):
             found.append(
@@ -203,6 +213,7 @@ def _prepare(
                     field="applies",
                 )
             )
+            skipped.update(inner.id for inner in node.walk())
         elif not applies:
             state.roots.append(node)
             skipped.update(inner.id for inner in node.walk())
@@ -210,10 +221,10 @@ def _prepare(
         if leaf.id in skipped:
             continue
         for name in plan.required[leaf.id]:
-            if name not in normalised:
+            if name not in given:
                 missing.setdefault(name, []).append(leaf.id)
     for adjustment in plan.rubric.adjustments:
-        if adjustment.id not in normalised:
+        if adjustment.id not in given:
             missing.setdefault(adjustment.id, []).append(adjustment.id)
     for name, users in missing.items():
         found.append(

@@ -38,6 +38,11 @@ _TYPE_WORDS = {
     "list": "a list",
 }
 
+MAX_NUMBER = Decimal("1e18")
+"""The largest magnitude a unit's number may have (far above any budget, in 元)."""
+MAX_DIGITS = 34
+"""The most significant digits a unit's number may have (the precision of the arithmetic)."""
+
 _TRUE_WORDS = {"true", "yes", "是", "有", "y", "1"}
 _FALSE_WORDS = {"false", "no", "否", "无", "n", "0"}
 
@@ -45,7 +50,8 @@ _FALSE_WORDS = {"false", "no", "否", "无", "n", "0"}
 def to_decimal(value: Any) -> Decimal:
     """A unit's number as a Decimal: ints, Decimals, floats (by repr) and numeric text.
 
-    Booleans, NaN and infinities are refused. Text may use thousands separators
+    Booleans, NaN, infinities, magnitudes above :data:`MAX_NUMBER` and more than
+    :data:`MAX_DIGITS` significant digits are refused. Text may use thousands separators
     (``1,331,100``) and a trailing ``%`` (``90%`` → ``0.9``).
     """
     if isinstance(value, bool):
@@ -53,6 +59,8 @@ def to_decimal(value: Any) -> Decimal:
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, int):
+        if abs(value) > MAX_NUMBER:
+            raise ValueError(f"{_short(value)} is too large (the limit is 10^18)")
         return Decimal(value)
     elif isinstance(value, float):
         number = Decimal(repr(value))
@@ -65,11 +73,30 @@ def to_decimal(value: Any) -> Decimal:
             raise ValueError(f"expected a number, got {value!r}") from None
         if percent:
             number = number / 100
+    elif value is None:
+        raise ValueError("expected a number, got nothing (null)")
     else:
         raise ValueError(f"expected a number, got {type(value).__name__}")
     if not number.is_finite():
         raise ValueError(f"expected a finite number, got {value!r}")
+    if abs(number) > MAX_NUMBER:
+        raise ValueError(f"{_short(value)} is too large (the limit is 10^18)")
+    digits = "".join(map(str, number.as_tuple().digits)).strip("0")
+    if len(digits) > MAX_DIGITS:
+        raise ValueError(f"{_short(value)} has more than {MAX_DIGITS} significant digits")
     return number
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 24 else f"{text[:20]}…"
+
+
+def _comparable(value: Any) -> bool:
+    """A finite number (what could not be read as one is reported by its coercion)."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return False
+    return not isinstance(value, Decimal) or value.is_finite()
 
 
 class Validator(cerberus.Validator):  # type: ignore[misc]
@@ -106,6 +133,19 @@ class Validator(cerberus.Validator):  # type: ignore[misc]
         if isinstance(value, bool):
             return value
         return to_decimal(value)
+
+    def _validate_min(self, min_value: Any, field: str, value: Any) -> None:
+        """{'nullable': False}"""
+        if _comparable(value) and value < min_value:
+            self._error(field, f"must be at least {min_value}, got {_show(value)}")
+
+    def _validate_max(self, max_value: Any, field: str, value: Any) -> None:
+        """{'nullable': False}"""
+        if _comparable(value) and value > max_value:
+            message = f"must be at most {max_value}, got {_show(value)}"
+            if max_value <= 1 < value <= 100:
+                message += f" (a percentage? write {Decimal(value) / 100} or '{value}%')"
+            self._error(field, message)
 
     def _validate_credit_max(self, constraint: Decimal, field: str, value: Any) -> None:
         """Partial credit is a number in [0, constraint], or true/false.
@@ -353,7 +393,7 @@ def problems(
     leaves = list(_leaf_errors(validator._errors))
     unreadable = {error.document_path for error in leaves if error.code == 0x61}
     for error in leaves:
-        if error.code == 0x24 and error.document_path in unreadable:
+        if error.code != 0x61 and error.document_path in unreadable:
             continue  # the coercion error already says what is wrong
         path = (*prefix, *error.document_path)
         details = dict(locate(path)) if locate else {}

@@ -65,7 +65,8 @@ def test_outcomes_say_what_differs(small):
     )
     assert outcomes[3].report() == (
         f"{small}:16: bad inputs: invalid inputs (1 problem):\n"
-        f"  - {small}:17: inputs.done: min value is 0 [input-invalid] (indicator completion)"
+        f"  - {small}:17: inputs.done: must be at least 0, got -1 [input-invalid]"
+        " (indicator completion)"
     )
 
 
@@ -81,7 +82,7 @@ def test_a_malformed_case_file_lists_every_problem(tmp_path):
     assert [(problem.line, problem.path, problem.message) for problem in raised.value.problems] == [
         (4, "cases[0].expected.total", "expected a number, got 'x'"),
         (5, "cases[1].name", "required field"),
-        (7, "cases[1].tolerance", "min value is 0"),
+        (7, "cases[1].tolerance", "must be at least 0, got -1"),
     ]
 
 

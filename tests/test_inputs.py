@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 import rubriceng
@@ -29,17 +31,50 @@ def test_every_problem_at_once(huizhou, huizhou_inputs):
         [
             ("bogus", "unknown input: the rubric declares no input by this name", None),
             ("carryover_end", "expected a finite number, got nan", "carryover_rate"),
+            ("key_tasks_total", "missing input", "key_task_completion"),
             (
                 "late_monthly_asset_reports",
                 "expected a whole number, got 1.5",
                 "asset_report_timeliness",
             ),
             ("ledgers_reconciled", "expected true or false, got 'maybe'", "ledger_reconciliation"),
-            ("procurement_actual", "min value is 0", "procurement_rate"),
+            ("procurement_actual", "must be at least 0, got -5", "procurement_rate"),
             ("procurement_plan", "expected a number, got 'abc'", "procurement_rate"),
         ]
     )
     assert all(problem.unit == "某单位" for problem in found)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (Decimal("NaN"), "expected a finite number, got Decimal('NaN')"),
+        (Decimal("-Infinity"), "expected a finite number, got Decimal('-Infinity')"),
+        (float("inf"), "expected a finite number, got inf"),
+        (10**19, "10000000000000000000 is too large (the limit is 10^18)"),
+        ("9" * 5000, "99999999999999999999… is too large (the limit is 10^18)"),
+        ("1." + "3" * 40, "1.333333333333333333… has more than 34 significant digits"),
+        (True, "expected a number, got True"),
+        ([1], "expected a number, got list"),
+        (None, "expected a number, got nothing (null)"),
+        (object(), "expected a number, got object"),
+    ],
+)
+def test_numbers_that_are_not_amounts_are_refused(huizhou, huizhou_inputs, value, message):
+    huizhou_inputs["revenue_final"] = value
+    (problem,) = problems_of(huizhou, huizhou_inputs, unit="u")
+    assert (problem.code, problem.unit, problem.field, problem.indicator, problem.message) == (
+        "input-invalid",
+        "u",
+        "revenue_final",
+        "revenue_budget_variance",
+        message,
+    )
+
+
+def test_trailing_zeros_are_not_significant_digits(huizhou, huizhou_inputs):
+    huizhou_inputs["revenue_final"] = "10298.31" + "0" * 40
+    assert rubriceng.evaluate(huizhou, huizhou_inputs).total == Decimal("97.86")
 
 
 def test_missing_inputs_are_never_defaulted(huizhou, huizhou_inputs):
@@ -56,7 +91,10 @@ def test_missing_inputs_are_never_defaulted(huizhou, huizhou_inputs):
 def test_rates_declared_with_a_range_refuse_percent_numbers(huizhou, huizhou_inputs):
     huizhou_inputs["peer_fixed_asset_use_rate"] = 93
     (problem,) = problems_of(huizhou, huizhou_inputs)
-    assert (problem.field, problem.message) == ("peer_fixed_asset_use_rate", "max value is 1")
+    assert (problem.field, problem.message) == (
+        "peer_fixed_asset_use_rate",
+        "must be at most 1, got 93 (a percentage? write 0.93 or '93%')",
+    )
     huizhou_inputs["peer_fixed_asset_use_rate"] = "93%"
     assert str(rubriceng.evaluate(huizhou, huizhou_inputs).total) == "97.86"
 

@@ -293,7 +293,7 @@ def test_judgement_needs_a_reason_and_bounds():
         score_of(document, {"x": {"score": 5, "reason": ""}})
     assert [(p.path, p.message) for p in caught.value.problems] == [
         ("x.reason", "empty values not allowed"),
-        ("x.score", "max value is 4"),
+        ("x.score", "must be at most 4, got 5"),
     ]
 
 
