@@ -24,6 +24,7 @@ from rubriceng.engine import evaluate, evaluate_many
 from rubriceng.errors import (
     EvaluationError,
     InputError,
+    PluginError,
     Problem,
     RubricengError,
     RubricError,
@@ -31,15 +32,22 @@ from rubriceng.errors import (
 )
 from rubriceng.loader import find_rubric, load_inputs, load_rubric
 from rubriceng.model import Indicator, Rubric
-from rubriceng.plugins import PluginError
 from rubriceng.registry import Registry, RubricEntry, default_registry
-from rubriceng.result import RESULT_FORMAT, AdjustmentResult, IndicatorResult, Result
+from rubriceng.result import (
+    RESULT_FORMAT,
+    AdjustmentResult,
+    Batch,
+    IndicatorResult,
+    Result,
+    UnitFailure,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "RESULT_FORMAT",
     "AdjustmentResult",
+    "Batch",
     "Comparison",
     "EvaluationError",
     "Indicator",
@@ -54,6 +62,7 @@ __all__ = [
     "RubricError",
     "RubricNotFoundError",
     "RubricengError",
+    "UnitFailure",
     "compare",
     "default_registry",
     "evaluate",

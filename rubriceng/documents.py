@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import math
 import os
+import types
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -54,6 +55,15 @@ def nearest_line(lines: Mapping[PathKey, int], path: PathKey) -> int | None:
         if line is not None:
             return line
     return None
+
+
+def freeze(value: Any) -> Any:
+    """Plain data made read-only: mappings become read-only views, lists become tuples."""
+    if isinstance(value, Mapping):
+        return types.MappingProxyType({key: freeze(item) for key, item in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(freeze(item) for item in value)
+    return value
 
 
 @attrs.frozen

@@ -19,12 +19,13 @@ import statistics
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, overload
 
 import attrs
+import cerberus
 
 from rubriceng.documents import Document
-from rubriceng.errors import EvaluationError, InputError, Problem
+from rubriceng.errors import EvaluationError, InputError, Problem, RubricengError, RubricError
 from rubriceng.expressions import FormulaEvaluator, FormulaRuntimeError
 from rubriceng.methods import Context, Part, ScoringFailure
 from rubriceng.model import Indicator, Rubric
@@ -33,8 +34,10 @@ from rubriceng.result import (
     NOT_APPLICABLE,
     SCORED,
     AdjustmentResult,
+    Batch,
     IndicatorResult,
     Result,
+    UnitFailure,
 )
 from rubriceng.reweight import Allocation, allocate, allocate_cents
 from rubriceng.schema import Validator, problems
@@ -96,6 +99,13 @@ class Plan:
             schema[adjustment.id] = {"type": "integer", "coerce": "count", "min": 0}
         self.input_schema = schema
         self._local = threading.local()
+        try:
+            self._validator()
+        except cerberus.SchemaError as error:
+            raise RubricError(
+                f"the inputs of {rubric.id} cannot be checked",
+                [Problem("plugin-failed", f"an input type gave invalid rules: {error}")],
+            ) from None
         self._allocations: dict[frozenset[str], Allocation] = {}
 
     # -- inputs ---------------------------------------------------------------------
@@ -194,7 +204,7 @@ def _prepare(
         except FormulaRuntimeError as error:
             found.append(
                 Problem(
-                    "formula-failed",
+                    error.code,
                     f"{node.applies.text}: {error}",
                     unit=unit,
                     indicator=node.id,
@@ -248,7 +258,7 @@ def _scope(
             names[name] = values[name] = state.evaluator.evaluate(formula, names)
         except FormulaRuntimeError as error:
             field = "value" if name == "value" else f"values.{name}"
-            raise ScoringFailure("formula-failed", f"{formula.text}: {error}", field) from None
+            raise ScoringFailure(error.code, f"{formula.text}: {error}", field) from None
     return names, values
 
 
@@ -286,7 +296,7 @@ def _score_leaf(
         try:
             hit = state.evaluator.evaluate(case.when, names)
         except FormulaRuntimeError as error:
-            raise ScoringFailure("formula-failed", f"{case.when.text}: {error}", "cases") from None
+            raise ScoringFailure(error.code, f"{case.when.text}: {error}", "cases") from None
         if hit is True:
             raw, parts = case.score, tuple[Part, ...]()
             if trace:
@@ -533,34 +543,79 @@ def _peer_statistics(plan: Plan, states: Sequence[_Unit]) -> dict[str, Decimal]:
     return stats
 
 
+@overload
+def evaluate_many(
+    rubric: Rubric,
+    units: Mapping[str, Mapping[str, Any]] | Iterable[Mapping[str, Any]],
+    *,
+    trace: bool = ...,
+    errors: Literal["raise"] = ...,
+) -> list[Result]: ...
+
+
+@overload
+def evaluate_many(
+    rubric: Rubric,
+    units: Mapping[str, Mapping[str, Any]] | Iterable[Mapping[str, Any]],
+    *,
+    trace: bool = ...,
+    errors: Literal["collect"],
+) -> Batch: ...
+
+
 def evaluate_many(
     rubric: Rubric,
     units: Mapping[str, Mapping[str, Any]] | Iterable[Mapping[str, Any]],
     *,
     trace: bool = True,
-) -> list[Result]:
+    errors: Literal["raise", "collect"] = "raise",
+) -> list[Result] | Batch:
     """Score many units together; peer statistics (``peer``) are computed over the batch.
 
     ``units`` is a mapping of unit name to inputs, or a sequence of inputs (named 1, 2, …)
-    or of ``{"unit": name, "inputs": {...}}``. Raises :class:`InputError` (or
-    :class:`EvaluationError`) listing the problems of every unit that has any.
+    or of ``{"unit": name, "inputs": {...}}``. Units with invalid inputs take no part in
+    the peer statistics.
+
+    With ``errors="raise"`` (the default) the results come back as a list, in order, or
+    :class:`InputError` (else :class:`EvaluationError`) is raised listing the problems of
+    every unit that has any. With ``errors="collect"`` a :class:`Batch` comes back: the
+    units that were scored, and each unit that was not with its error — one bad unit
+    costs no other unit its result.
     """
+    if errors not in ("raise", "collect"):
+        raise ValueError(f"errors must be 'raise' or 'collect', not {errors!r}")
     plan = _plan(rubric)
     with decimal.localcontext(DECIMAL_CONTEXT):
         states = [_prepare(plan, inputs, name) for name, inputs in _units(units)]
-        bad = [problem for state in states for problem in state.problems]
-        if bad:
-            raise InputError(
-                f"invalid inputs in {sum(1 for s in states if s.problems)} unit(s)", bad
-            )
         peers = _peer_statistics(plan, states)
         results: list[Result] = []
-        failures: list[Problem] = []
+        failures: list[UnitFailure] = []
         for state in states:
+            assert state.name is not None
+            if state.problems:
+                failure = InputError(f"invalid inputs for unit {state.name!r}", state.problems)
+                failures.append(UnitFailure(state.name, failure))
+                continue
             try:
                 results.append(_score(plan, state, peers, trace))
             except EvaluationError as error:
-                failures.extend(error.problems)
-        if failures:
-            raise EvaluationError("some units cannot be scored", failures)
-        return results
+                failures.append(UnitFailure(state.name, error))
+    if errors == "collect":
+        return Batch(tuple(results), tuple(failures))
+    if failures:
+        raise _batch_error(failures)
+    return results
+
+
+def _batch_error(failures: Sequence[UnitFailure]) -> RubricengError:
+    """One error for all failed units: InputError if any unit's inputs were invalid."""
+    invalid = [failure for failure in failures if isinstance(failure.error, InputError)]
+    if invalid:
+        return InputError(
+            f"invalid inputs in {len(invalid)} unit(s)",
+            [problem for failure in invalid for problem in failure.problems],
+        )
+    return EvaluationError(
+        f"{len(failures)} unit(s) cannot be scored",
+        [problem for failure in failures for problem in failure.problems],
+    )

@@ -12,7 +12,8 @@ when scoring, the unit.
     ├── RubricError                 code "rubric-invalid"      the rubric document is invalid
     ├── InputError                  code "input-invalid"       a unit's inputs are invalid
     ├── EvaluationError             code "evaluation-failed"   a formula failed on valid inputs
-    └── RubricNotFoundError         code "rubric-not-found"    no rubric has that id or path
+    ├── RubricNotFoundError         code "rubric-not-found"    no rubric has that id or path
+    └── PluginError                 code "plugin-failed"       a plugin failed (strict mode)
 
 Problem codes (``Problem.code``) are listed in ``docs/errors.md``.
 """
@@ -107,3 +108,10 @@ class RubricNotFoundError(RubricengError):
     """No rubric file or rubric id matches what was asked for."""
 
     code = "rubric-not-found"
+
+
+class PluginError(RubricengError):
+    """A plugin failed to load or contribute and the registry is strict, or a plugin's
+    renderer failed."""
+
+    code = "plugin-failed"

@@ -53,7 +53,15 @@ class FormulaSyntaxError(ValueError):
 
 
 class FormulaRuntimeError(ArithmeticError):
-    """A formula failed on the values it was given (zero divisor, wrong type, bound)."""
+    """A formula failed on the values it was given (zero divisor, wrong type, bound).
+
+    ``code`` is the problem code to report it under: ``formula-failed``, or
+    ``plugin-failed`` when a plugin's function failed.
+    """
+
+    def __init__(self, message: str, code: str = "formula-failed") -> None:
+        self.code = code
+        super().__init__(message)
 
 
 def _number(value: Any) -> Number:

@@ -81,7 +81,7 @@ class Context:
         try:
             return self._evaluator.evaluate(formula, self.names)
         except FormulaRuntimeError as error:
-            raise ScoringFailure("formula-failed", f"{formula.text}: {error}", field) from None
+            raise ScoringFailure(error.code, f"{formula.text}: {error}", field) from None
 
     def number(self, formula: Formula, field: str) -> Decimal:
         """Evaluate ``formula`` and insist on a number (booleans count as 1 and 0)."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from rubriceng.documents import freeze
 from rubriceng.expressions import Formula
 
 if TYPE_CHECKING:
@@ -139,7 +140,7 @@ class Indicator:
     description: str | None = None
     standard: str | None = None
     notes: tuple[str, ...] = ()
-    provenance: Mapping[str, Any] | None = None
+    provenance: Mapping[str, Any] | None = attrs.field(default=None, converter=freeze)
     """Where the points and rule come from (the indicator's own, else its rubric's)."""
     source: str | None = None
     """The file the indicator was written in."""
@@ -187,10 +188,10 @@ class Rubric:
     adjustments: tuple[Adjustment, ...] = ()
     total_bounds: tuple[Decimal, Decimal] | None = None
     level: str | None = None
-    region: Mapping[str, Any] | None = None
+    region: Mapping[str, Any] | None = attrs.field(default=None, converter=freeze)
     title_en: str | None = None
     notes: tuple[str, ...] = ()
-    provenance: Mapping[str, Any] | None = None
+    provenance: Mapping[str, Any] | None = attrs.field(default=None, converter=freeze)
     source: str | None = None
     in_force: InForce | None = None
     extends: str | None = None

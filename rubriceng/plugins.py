@@ -11,8 +11,10 @@ raises :class:`PluginError` instead.
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import inspect
+import operator
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -22,9 +24,10 @@ import attrs
 import pluggy
 
 from rubriceng import builtin, hookspecs
-from rubriceng.errors import Problem, RubricengError
+from rubriceng.errors import Problem
 from rubriceng.expressions import RESERVED_FUNCTION_NAMES
 from rubriceng.inputs import InputType
+from rubriceng.isolation import guard_function, guard_input_type, guard_method, guard_renderer
 from rubriceng.methods import Method
 from rubriceng.render import Renderer
 from rubriceng.schema import indicator_schema
@@ -50,15 +53,20 @@ _UNSAFE_CALLABLES = frozenset(
     for item in (
         eval, exec, compile, open, getattr, setattr, delattr, globals, locals, vars,
         __import__, input, breakpoint, type, object, memoryview, help,
-        os.system, os.popen, os.remove, os.unlink,
+        os.system, os.popen, os.remove, os.unlink, pow,
     )
 )  # fmt: skip
 
+_UNSAFE_MODULES = frozenset(
+    {
+        "builtins", "os", "posix", "nt", "sys", "subprocess", "shutil", "io", "socket",
+        "importlib", "ctypes", "pickle", "marshal", "operator", "_operator", "inspect",
+        "gc", "signal", "threading", "multiprocessing", "pathlib", "tempfile", "runpy",
+    }
+)  # fmt: skip
+"""Modules whose functions are refused as formula functions (a few builtins excepted)."""
 
-class PluginError(RubricengError):
-    """A plugin failed to load or contribute, and the registry is strict."""
-
-    code = "plugin-failed"
+_SAFE_BUILTINS = frozenset(id(item) for item in (abs, min, max, len, round, sum, all, any))
 
 
 @attrs.frozen
@@ -185,15 +193,24 @@ class PluginSet:
         """Call every hook once and check what came back."""
         collector = _Collector(self)
         methods = collector.named(
-            "rubriceng_scoring_methods", _typed(Method, lambda item: item.key), _check_method
+            "rubriceng_scoring_methods",
+            _typed(Method, lambda item: item.key),
+            _check_method,
+            lambda key, method, plugin: guard_method(method, plugin),
         )
         functions = collector.named(
-            "rubriceng_formula_functions", _function_entries, _check_function
+            "rubriceng_formula_functions", _function_entries, _check_function, guard_function
         )
         input_types = collector.named(
-            "rubriceng_input_types", _typed(InputType, lambda item: item.name)
+            "rubriceng_input_types",
+            _typed(InputType, lambda item: item.name),
+            guard=lambda name, kind, plugin: guard_input_type(kind, plugin),
         )
-        renderers = collector.named("rubriceng_renderers", _typed(Renderer, lambda item: item.name))
+        renderers = collector.named(
+            "rubriceng_renderers",
+            _typed(Renderer, lambda item: item.name),
+            guard=lambda name, renderer, plugin: guard_renderer(renderer, plugin),
+        )
         rubric_sources = collector.sources("rubriceng_rubrics", allow_mappings=True)
         case_sources = collector.sources("rubriceng_test_cases", allow_mappings=False)
         return Contributions(
@@ -243,9 +260,26 @@ def _check_function(name: str, function: Any) -> str | None:
         return f"{name!r} is a reserved word of formulas"
     if not callable(function):
         return f"{name!r} is not callable"
-    if id(function) in _UNSAFE_CALLABLES or inspect.isclass(function):
+    if _unsafe(function):
         return f"{name!r} is not a pure function and cannot be offered to formulas"
     return None
+
+
+def _unsafe(function: Any) -> bool:
+    """Callables that reach the interpreter, the file system or the operating system."""
+    if isinstance(function, functools.partial):
+        return _unsafe(function.func)
+    if id(function) in _SAFE_BUILTINS:
+        return False
+    if id(function) in _UNSAFE_CALLABLES or inspect.isclass(function):
+        return True
+    if isinstance(function, operator.attrgetter | operator.itemgetter | operator.methodcaller):
+        return True
+    owner = getattr(function, "__self__", None)
+    if owner is not None and not inspect.ismodule(owner) and inspect.isbuiltin(function):
+        return True  # a bound method of a built-in object: dict.update, list.append…
+    module = owner.__name__ if inspect.ismodule(owner) else getattr(function, "__module__", None)
+    return isinstance(module, str) and module.split(".")[0] in _UNSAFE_MODULES
 
 
 class _Collector:
@@ -260,11 +294,13 @@ class _Collector:
         hook: str,
         entries: Callable[[Any], Iterator[tuple[Any, Any, str | None]]],
         check: Callable[[str, Any], str | None] | None = None,
+        guard: Callable[[str, Any, str], Any] | None = None,
     ) -> dict[str, Any]:
         """Contributions by name, first come first served.
 
         ``entries(answer)`` yields ``(name, item, refusal)`` for each item of a plugin's
-        answer; ``check(name, item)`` may refuse an item too.
+        answer; ``check(name, item)`` may refuse an item too. ``guard(name, item,
+        plugin)`` wraps what a plugin other than the built-in one contributes.
         """
         found: dict[str, Any] = {}
         owners: dict[str, str] = {}
@@ -274,7 +310,9 @@ class _Collector:
                 if problem:
                     self.fail(plugin, hook, problem)
                     continue
-                found[name] = item
+                found[name] = (
+                    item if guard is None or plugin == BUILTIN_PLUGIN else guard(name, item, plugin)
+                )
                 owners[name] = plugin
         return found
 

@@ -28,11 +28,10 @@ import attrs
 from rubriceng.compiler import compile_rubric
 from rubriceng.documents import Document, DocumentError, from_mapping, from_path, name_of, read
 from rubriceng.engine import Plan
-from rubriceng.errors import Problem, RubricError, RubricNotFoundError
+from rubriceng.errors import PluginError, Problem, RubricError, RubricNotFoundError
 from rubriceng.model import InForce, Rubric, parse_day
 from rubriceng.plugins import (
     Contributions,
-    PluginError,
     PluginFailure,
     PluginInfo,
     PluginSet,
@@ -91,7 +90,7 @@ class Registry:
     Args:
         entry_points: also load the plugins installed under the ``rubriceng`` entry-point
             group (the built-in plugin is always there).
-        strict: raise :class:`~rubriceng.plugins.PluginError` on any plugin failure
+        strict: raise :class:`~rubriceng.errors.PluginError` on any plugin failure
             instead of recording it and carrying on (for CI).
         search_path: folders of loose rubric files to index as well.
     """
@@ -366,10 +365,14 @@ class Registry:
     # -- rendering -------------------------------------------------------------------------
 
     def render(self, result: Any, format: str = "text", lang: str = "zh") -> str:
-        """``result`` in a registered format (``text``, ``json`` or a plugin's)."""
+        """``result`` in a registered format (``text``, ``json`` or a plugin's).
+
+        Raises :class:`PluginError` if there is no such format or its renderer fails.
+        """
         renderers = self.renderers
         if format not in renderers:
-            raise KeyError(f"no renderer {format!r} (have: {', '.join(sorted(renderers))})")
+            message = f"no renderer {format!r} (have: {', '.join(sorted(renderers))})"
+            raise PluginError(message, [Problem("renderer-unknown", message)])
         return renderers[format].render(result, lang)
 
 

@@ -31,6 +31,9 @@ from typing import Any
 
 import attrs
 
+from rubriceng.documents import freeze
+from rubriceng.errors import Problem, RubricengError
+
 RESULT_FORMAT = "rubriceng.result/1"
 """Name and version of the layout ``Result.to_dict()`` returns."""
 
@@ -60,7 +63,7 @@ class IndicatorResult:
     effective_points: Decimal
     score: Decimal
     status: str
-    trace: Mapping[str, Any] = attrs.field(factory=dict)
+    trace: Mapping[str, Any] = attrs.field(factory=dict, converter=freeze)
     children: tuple[IndicatorResult, ...] = ()
     name_en: str | None = None
     origin: str | None = None
@@ -132,7 +135,7 @@ class Result:
     grade: str | None
     indicators: tuple[IndicatorResult, ...]
     adjustments: tuple[AdjustmentResult, ...] = ()
-    provenance: Mapping[str, Any] | None = None
+    provenance: Mapping[str, Any] | None = attrs.field(default=None, converter=freeze)
     """The rubric's provenance."""
     extends: str | None = None
     """The rubric the scoring rubric is a variant of, if any."""
@@ -175,3 +178,67 @@ class Result:
     def to_json(self, indent: int | None = 2) -> str:
         """``to_dict()`` as JSON text (UTF-8 characters kept as they are)."""
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+
+BATCH_FORMAT = "rubriceng.batch/1"
+"""Name and version of the layout ``Batch.to_dict()`` returns."""
+
+
+@attrs.frozen
+class UnitFailure:
+    """A unit of a batch that could not be scored: its inputs were invalid (``InputError``)
+    or a formula or plugin failed on them (``EvaluationError``)."""
+
+    unit: str
+    error: RubricengError = attrs.field(
+        eq=lambda error: (type(error), error.summary, error.problems)
+    )
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """Every problem found with this unit, each naming the unit."""
+        return self.error.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"unit", "error": code, "problems": [{"code", "message", …}]}``."""
+        return {
+            "unit": self.unit,
+            "error": self.error.code,
+            "problems": [
+                {key: value for key, value in attrs.asdict(problem).items() if value is not None}
+                for problem in self.problems
+            ],
+        }
+
+
+@attrs.frozen
+class Batch:
+    """What ``evaluate_many(..., errors="collect")`` returns: every unit's outcome.
+
+    ``results`` are the units that were scored and ``failures`` those that were not, each
+    in the order the units were given. Peer statistics were computed over the units
+    whose inputs were valid.
+    """
+
+    results: tuple[Result, ...]
+    failures: tuple[UnitFailure, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when every unit was scored."""
+        return not self.failures
+
+    def result(self, unit: str) -> Result:
+        """The result of the unit with this name (KeyError if it was not scored)."""
+        for found in self.results:
+            if found.unit == unit:
+                return found
+        raise KeyError(unit)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON types: ``{"format", "results": [...], "failures": [...]}``."""
+        return {
+            "format": BATCH_FORMAT,
+            "results": [result.to_dict() for result in self.results],
+            "failures": [failure.to_dict() for failure in self.failures],
+        }

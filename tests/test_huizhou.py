@@ -118,9 +118,9 @@ def test_not_applicable_points_are_conserved(huizhou, huizhou_inputs):
         "indicator_clarity": Decimal("1.33"),
     }
     spending = result.indicator("budget_spending_rate")
-    assert spending.trace["reweighting"] == [
-        {"from": "fund_release_legality", "points": Decimal("3.00")}
-    ]
+    assert spending.trace["reweighting"] == (
+        {"from": "fund_release_legality", "points": Decimal("3.00")},
+    )
 
 
 def test_rounding_each_recipient_down_would_lose_a_cent(huizhou, huizhou_inputs):

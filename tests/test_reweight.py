@@ -168,10 +168,10 @@ def test_both_not_applicable_and_a_recipient_that_does_not_apply():
     # b does not apply, so a's points all go to c; then b's points move to c too
     assert result.indicator("c").effective_points == Decimal("10.00")
     assert result.total == Decimal("3.33")
-    assert result.indicator("c").trace["reweighting"] == [
+    assert result.indicator("c").trace["reweighting"] == (
         {"from": "a", "points": Decimal("4.00")},
         {"from": "b", "points": Decimal("3.00")},
-    ]
+    )
 
 
 def test_no_recipient_left_falls_back_to_rescale():

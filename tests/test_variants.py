@@ -231,12 +231,12 @@ def test_provenance_is_inherited_and_reconstructed_needs_reasoning(files):
         )
     )
     assert variant.indicator("completion").provenance == {
-        "sources": ["示例县评分表 2020"],
+        "sources": ("示例县评分表 2020",),
         "points": "transcribed",
         "rule": "transcribed",
     }
     assert variant.indicator("openness").provenance == {
-        "sources": ["示例县评分表 2024"],
+        "sources": ("示例县评分表 2024",),
         "reasoning": "报告未载明规则",
         "points": "derived",
         "rule": "reconstructed",

@@ -1,0 +1,194 @@
+"""Plugin code behind a guard: what a third-party plugin raises stays with its plugin.
+
+A plugin's scoring method, formula function, input type or renderer is code, and code
+fails. The registry wraps every contribution of a plugin other than the built-in one so
+that an exception from it — or a value of the wrong kind — becomes a located rubriceng
+problem with code ``plugin-failed`` that names the plugin and what it contributed:
+
+* while a rubric is compiled (a method's ``compile``, a scorer's ``formulas``,
+  ``own_input``, ``peer_statistic``; an input type's ``rules``): a problem of the
+  :class:`~rubriceng.errors.RubricError`, located at the indicator or input;
+* while a unit is scored (a scorer's ``score``, a formula function): a problem of the
+  unit's :class:`~rubriceng.errors.EvaluationError`, naming the unit and the indicator;
+  other units are scored as usual;
+* while a result is rendered: a :class:`~rubriceng.errors.PluginError`.
+
+A guard cannot make a plugin pure or fast; installed plugins are trusted as far as any
+installed package is (see ``docs/security.md``).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from rubriceng.errors import PluginError, Problem, RubricError
+from rubriceng.expressions import Formula, FormulaRuntimeError
+from rubriceng.inputs import InputType
+from rubriceng.methods import CompileContext, Context, Method, Scored, Scorer, ScoringFailure
+from rubriceng.model import InputSpec
+from rubriceng.render import Renderer
+from rubriceng.result import Result
+
+PLUGIN_FAILED = "plugin-failed"
+
+
+def describe(error: BaseException) -> str:
+    """``ValueError: message`` (the type alone when there is no message)."""
+    text = str(error)
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def _is_formula_value(value: Any) -> bool:
+    if isinstance(value, bool | int | Decimal | str):
+        return not isinstance(value, Decimal) or value.is_finite()
+    if isinstance(value, list):
+        return all(isinstance(item, bool | int | Decimal) for item in value)
+    return False
+
+
+def guard_function(name: str, function: Callable[..., Any], plugin: str) -> Callable[..., Any]:
+    """``function`` raising only :class:`FormulaRuntimeError` and returning formula values."""
+    who = f"function {name}() of plugin {plugin!r}"
+
+    @functools.wraps(function)
+    def guarded(*args: Any) -> Any:
+        try:
+            value = function(*args)
+        except FormulaRuntimeError:
+            raise
+        except Exception as error:
+            raise FormulaRuntimeError(f"{who} raised {describe(error)}", PLUGIN_FAILED) from None
+        if not _is_formula_value(value):
+            raise FormulaRuntimeError(
+                f"{who} returned {type(value).__name__}, not a number, text, "
+                "true/false or a list of numbers",
+                PLUGIN_FAILED,
+            )
+        return value
+
+    return guarded
+
+
+@attrs.frozen
+class GuardedScorer(Scorer):
+    """A plugin's scorer: answers computed once at compile time, ``score`` guarded."""
+
+    inner: Scorer
+    key: str
+    who: str
+    formula_list: tuple[Formula, ...]
+    own: Mapping[str, Any] | None
+    peer: str | None
+    is_judged: bool
+
+    @property
+    def judged(self) -> bool:  # type: ignore[override]
+        """Whether the plugin's scorer scores by judgement."""
+        return self.is_judged
+
+    def formulas(self) -> tuple[Formula, ...]:
+        return self.formula_list
+
+    def own_input(self) -> Mapping[str, Any] | None:
+        return self.own
+
+    def peer_statistic(self) -> str | None:
+        return self.peer
+
+    def score(self, context: Context) -> Scored:
+        try:
+            scored = self.inner.score(context)
+        except ScoringFailure:
+            raise
+        except Exception as error:
+            raise ScoringFailure(
+                PLUGIN_FAILED, f"{self.who} raised {describe(error)}", self.key
+            ) from None
+        if not isinstance(scored, Scored):
+            raise ScoringFailure(
+                PLUGIN_FAILED, f"{self.who} returned {type(scored).__name__}, not Scored", self.key
+            )
+        raw = scored.raw
+        if isinstance(raw, bool) or not isinstance(raw, Decimal | int):
+            raise ScoringFailure(
+                PLUGIN_FAILED,
+                f"{self.who} returned a score of type {type(raw).__name__}, not a number",
+                self.key,
+            )
+        if isinstance(raw, Decimal) and not raw.is_finite():
+            raise ScoringFailure(PLUGIN_FAILED, f"{self.who} returned a score of {raw}", self.key)
+        return scored
+
+
+def guard_method(method: Method, plugin: str) -> Method:
+    """``method`` whose compile and scorer report failures as ``plugin-failed`` problems."""
+    who = f"method {method.key!r} of plugin {plugin!r}"
+
+    def compile_guarded(spec: Any, context: CompileContext) -> Scorer | None:
+        try:
+            scorer = method.compile(spec, context)
+            if scorer is None:
+                return None
+            if not isinstance(scorer, Scorer):
+                raise TypeError(f"compile returned {type(scorer).__name__}, not a Scorer")
+            formulas = tuple(scorer.formulas())
+            if not all(isinstance(formula, Formula) for formula in formulas):
+                raise TypeError("formulas() must return compiled formulas")
+            own = scorer.own_input()
+            peer = scorer.peer_statistic()
+            if peer not in (None, "mean", "median"):
+                raise TypeError(f"peer_statistic() returned {peer!r}")
+            judged = bool(scorer.judged)
+        except Exception as error:
+            context.problem(PLUGIN_FAILED, f"{who} failed to compile: {describe(error)}")
+            return None
+        return GuardedScorer(
+            scorer, method.key, who, formulas, None if own is None else dict(own), peer, judged
+        )
+
+    return attrs.evolve(method, compile=compile_guarded)
+
+
+def guard_input_type(kind: InputType, plugin: str) -> InputType:
+    """``kind`` whose ``rules`` failures are rubric problems located at the input."""
+    who = f"input type {kind.name!r} of plugin {plugin!r}"
+
+    def rules(spec: InputSpec, types: Mapping[str, InputType]) -> dict[str, Any]:
+        try:
+            found = kind.rules(spec, types)
+            if not isinstance(found, Mapping):
+                raise TypeError(f"rules() returned {type(found).__name__}, not a mapping")
+            return dict(found)
+        except Exception as error:
+            raise RubricError(
+                f"input {spec.id!r} cannot be checked",
+                [Problem(PLUGIN_FAILED, f"{who} failed: {describe(error)}", field=spec.id)],
+            ) from None
+
+    return attrs.evolve(kind, rules=rules)
+
+
+def guard_renderer(renderer: Renderer, plugin: str) -> Renderer:
+    """``renderer`` whose failures raise a rubriceng error naming the plugin."""
+    who = f"renderer {renderer.name!r} of plugin {plugin!r}"
+
+    def render(result: Result, lang: str) -> str:
+        try:
+            text = renderer.render(result, lang)
+        except Exception as error:
+            raise PluginError(
+                f"{who} failed", [Problem(PLUGIN_FAILED, f"{who} raised {describe(error)}")]
+            ) from None
+        if not isinstance(text, str):
+            raise PluginError(
+                f"{who} failed",
+                [Problem(PLUGIN_FAILED, f"{who} returned {type(text).__name__}, not text")],
+            )
+        return text
+
+    return attrs.evolve(renderer, render=render)
