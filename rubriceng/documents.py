@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import math
 import os
+import re
 import types
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
@@ -209,11 +210,14 @@ class _Converter:
         result: dict[str, Any] = {}
         for key in value:
             if isinstance(value, CommentedMap):
-                position = value.lc.key(key)
+                try:
+                    position = value.lc.key(key)
+                except KeyError:  # merged in by '<<': its line is the merge's
+                    position = None
                 if position is not None:
                     self.lines[(*path, str(key))] = position[0] + 1
             if not isinstance(key, str):
-                self.fail("document-key", f"key {key!r} must be text", path)
+                self.fail("document-key", f"key {key!r} must be text", (*path, str(key)))
                 continue
             result[key] = self.convert(value[key], (*path, key))
         return result
@@ -270,12 +274,37 @@ def from_mapping(data: Mapping[str, Any], source: str | None = None) -> Document
     return Document(plain, source, converter.lines)
 
 
+# Quoted scalars (where a scalar may start), comments, and flow brackets.
+_FLOW_TOKENS = re.compile(
+    r"""(?<![^\s\[{,:])(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')|(?<!\S)#[^\n]*|[\[\]{}]"""
+)
+
+
+def _flow_depth_problem(text: str, source: str | None) -> Problem | None:
+    """Refuse ``[[[[…`` nesting before the parser spends time on it."""
+    depth = 0
+    for match in _FLOW_TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, match.start()) + 1
+                message = f"nesting deeper than {MAX_DEPTH} levels"
+                return Problem("document-too-deep", message, file=source, line=line)
+        elif token in "]}":
+            depth = max(0, depth - 1)
+    return None
+
+
 def from_text(text: str, source: str | None = None) -> Document:
     """Read YAML or JSON text (JSON is read as YAML 1.2, which gives line numbers too)."""
     if len(text.encode("utf-8")) > MAX_DOCUMENT_BYTES:
         raise DocumentError(
             [Problem("document-too-large", f"larger than {MAX_DOCUMENT_BYTES} bytes", file=source)]
         )
+    too_deep = _flow_depth_problem(text, source)
+    if too_deep is not None:
+        raise DocumentError([too_deep])
     try:
         raw = _yaml().load(text)
     except MarkedYAMLError as error:

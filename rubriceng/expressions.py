@@ -5,8 +5,10 @@ A formula is one Python-like expression over numbers, booleans and short strings
     0 if actual > plan else points * actual / plan
 
 It may use the names the rubric declares (inputs, the indicator's own intermediate
-values, ``points``), the operators ``+ - * / // % **``, comparisons, ``and or not``,
-``a if c else b`` and calls to registered functions (see :data:`BUILTIN_FUNCTIONS`).
+values, ``points``), the operators ``+ - * / // % **`` (the exponent written out, at
+most 100), comparisons, ``and or not``, ``a if c else b`` and calls to registered
+functions (see :data:`BUILTIN_FUNCTIONS`). Text literals may only be compared or passed
+to a function.
 Nothing else parses: no attributes, subscripts, lambdas, comprehensions, f-strings,
 keyword arguments or names starting with ``_``. Sizes are bounded (text length,
 nesting, node count, literal size, exponent) so a formula cannot use unbounded CPU or
@@ -365,7 +367,9 @@ def _check(
             raise FormulaSyntaxError("formula-too-complex", "the formula is too large or too deep")
         if not isinstance(node, _ALLOWED_NODES):
             word = _NODE_WORDS.get(type(node), type(node).__name__)
-            raise FormulaSyntaxError("formula-forbidden", f"{word} is not allowed in formulas")
+            raise FormulaSyntaxError("formula-forbidden", f"formulas cannot use {word}")
+        if isinstance(node, ast.BinOp | ast.UnaryOp | ast.BoolOp):
+            _check_operands(node)
         if isinstance(node, ast.Name):
             _check_name(node.id, allowed, functions, used)
         elif isinstance(node, ast.Call):
@@ -376,6 +380,35 @@ def _check(
             node.value = _literal(node, source)
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
     return used
+
+
+def _check_operands(node: ast.BinOp | ast.UnaryOp | ast.BoolOp) -> None:
+    """Text only in comparisons and calls; exponents written out and bounded."""
+    if isinstance(node, ast.BinOp):
+        operands = [node.left, node.right]
+    elif isinstance(node, ast.UnaryOp):
+        operands = [node.operand]
+    else:
+        operands = list(node.values)
+    if any(isinstance(item, ast.Constant) and isinstance(item.value, str) for item in operands):
+        raise FormulaSyntaxError(
+            "formula-forbidden", "text can only be compared or passed to a function"
+        )
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+        exponent = node.right
+        if isinstance(exponent, ast.UnaryOp) and isinstance(exponent.op, ast.USub | ast.UAdd):
+            exponent = exponent.operand
+        value = exponent.value if isinstance(exponent, ast.Constant) else None
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or abs(value) > MAX_EXPONENT
+        ):
+            raise FormulaSyntaxError(
+                "formula-forbidden",
+                f"the exponent of ** must be a number written in the formula, "
+                f"at most {MAX_EXPONENT}",
+            )
 
 
 def _check_name(

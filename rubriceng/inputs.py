@@ -17,6 +17,9 @@ import attrs
 
 from rubriceng.model import InputSpec
 
+MAX_LIST_ITEMS = 10_000
+"""The most items a ``list`` input without a declared ``length`` may have."""
+
 RulesFunction = Callable[[InputSpec, Mapping[str, "InputType"]], dict[str, Any]]
 """``rules(spec, types)``: the cerberus rules for one value of an input declared as ``spec``."""
 
@@ -77,6 +80,8 @@ def _list_rules(spec: InputSpec, types: Mapping[str, InputType]) -> dict[str, An
     rules: dict[str, Any] = {"type": "list", "schema": types[spec.items].rules(item, types)}
     if spec.length is not None:
         rules.update(minlength=spec.length, maxlength=spec.length)
+    else:
+        rules["maxlength"] = MAX_LIST_ITEMS
     return rules
 
 

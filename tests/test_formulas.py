@@ -1,4 +1,7 @@
-"""The formula sandbox: what a rubric file may write, and what it may never reach."""
+"""Formulas: exact decimal values, and the errors of formulas that fail on their values.
+
+What a formula may never do is in ``test_security.py``.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,6 @@ import pytest
 from rubriceng.expressions import (
     FormulaEvaluator,
     FormulaRuntimeError,
-    FormulaSyntaxError,
     compile_formula,
 )
 
@@ -45,60 +47,13 @@ def test_values_are_exact_decimals(text, names, value):
     assert type(result) is type(value)
 
 
-HOSTILE = [
-    "().__class__.__bases__[0].__subclasses__()",
-    "a.__class__",
-    "a.real",
-    "__import__('os').system('echo hi')",
-    "_a",
-    "[x for x in (1, 2)]",
-    "{x: 1 for x in (1,)}",
-    "(x for x in (1,))",
-    "lambda: 1",
-    "f'{a}'",
-    "'{0.__class__}'.format(a)",
-    "rates[0]",
-    "open('/etc/passwd')",
-    "eval('1')",
-    "exec('1')",
-    "getattr(a, 'real')",
-    "type(a)",
-    "a if (b := 1) else 2",
-    "[1, 2]",
-    "{'a': 1}",
-    "(1, 2)",
-    "a; b",
-    "import os",
-    "min(a, key=b)",
-    "min(*rates)",
-    "9" * 40,
-    "1e999",
-    "'x' * 1000" + "0" * 300,
-    "(" * 30 + "1" + ")" * 30,
-    "+".join(["a"] * 500),
-    "not " * 300 + "a",
-    "yield a",
-    "await a",
-    "c",
-    "points()",
-    "None",
-    "1j",
-]
-
-
-@pytest.mark.parametrize("text", HOSTILE)
-def test_hostile_formulas_are_rejected_at_load(text):
-    with pytest.raises(FormulaSyntaxError):
-        compile_formula(text, NAMES)
-
-
 @pytest.mark.parametrize(
     ("text", "names", "message"),
     [
         ("a / b", {"a": 1, "b": 0}, "division by zero"),
         ("a / b", {"a": 0, "b": 0}, "division by zero"),
-        ("a ** b", {"a": 10, "b": 101}, "exponent 101 is larger than 100"),
-        ("a ** b", {"a": Decimal("1e999999"), "b": 100}, "the result is too large"),
+        ("a ** 2", {"a": Decimal("1e999999")}, "the result is too large"),
+        ("((a ** 100) ** 100) ** 100", {"a": Decimal("1e18")}, "the result is too large"),
         ("a + 1", {"a": "text"}, "expected a number, got text 'text'"),
         ("a < 1", {"a": [1]}, "cannot compare lists"),
         ("mean(a)", {"a": 1}, "expected a list, got int"),

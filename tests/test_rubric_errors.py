@@ -155,7 +155,7 @@ def test_alias_bomb_is_refused(tmp_path):
         (
             {"id": "x", "name": "x", "points": 4, "score": "points.real"},
             "formula-forbidden",
-            "attribute access (a.b) is not allowed in formulas",
+            "formulas cannot use attribute access (a.b)",
         ),
         (
             {"id": "x", "name": "x", "points": 4, "score": "sqrt(points)"},
