@@ -53,7 +53,7 @@ def compile_rubric(document: Document, vocabulary: Vocabulary = BUILTIN_VOCABULA
             f"{where} is not a valid rubric",
             [document.problem("schema", "a rubric document is a mapping", ())],
         )
-    if not validator.validate(document.data):
+    if not validator.validate(document.data, normalize=False):
         found = problems(validator, document, locate=functools.partial(_locate, document.data))
         raise RubricError(f"{where} is not a valid rubric", found)
     builder = _Builder(document, vocabulary)

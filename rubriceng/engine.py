@@ -131,10 +131,20 @@ class Plan:
                     "input-form", "a unit's inputs are a mapping of input ids to values", unit=unit
                 )
             ]
+        named = {key: value for key, value in inputs.items() if isinstance(key, str)}
+        unnamed = [
+            Problem(
+                "input-invalid",
+                f"input names are text, not {type(key).__name__} ({key!r:.40})",
+                unit=unit,
+            )
+            for key in inputs
+            if not isinstance(key, str)
+        ]
         validator = self._validator()
-        if validator.validate(dict(inputs)):
+        if validator.validate(named) and not unnamed:
             return dict(validator.document), []
-        source = document or Document(dict(inputs))
+        source = document or Document(named)
         prefix: tuple[str, ...] = ("inputs",) if document is not None else ()
 
         def locate(path: tuple[Any, ...]) -> dict[str, Any]:
@@ -142,14 +152,17 @@ class Plan:
             users = self.users.get(field or "", [])
             return {"unit": unit, "field": field, "indicator": ", ".join(users) or None}
 
-        found = problems(validator, source, prefix, code="input-invalid", locate=locate)
+        found = unnamed + problems(validator, source, prefix, code="input-invalid", locate=locate)
         invalid = set(validator.errors)
-        valid = {key: value for key, value in validator.document.items() if key not in invalid}
+        valid = {
+            key: value for key, value in (validator.document or {}).items() if key not in invalid
+        }
         return valid, [
             attrs.evolve(
                 problem, message="unknown input: the rubric declares no input by this name"
             )
             if problem.message == "unknown key"
+            and problem.path in (problem.field, f"{'.'.join(prefix)}.{problem.field}")
             else problem
             for problem in found
         ]

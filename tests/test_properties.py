@@ -8,20 +8,13 @@ and ``to_dict`` survives a JSON round trip.
 
 from __future__ import annotations
 
-import json
-import os
 from decimal import Decimal
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import rubriceng
-
-settings.register_profile(
-    "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.register_profile("long", max_examples=2000, deadline=None)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+from tests.invariants import assert_invariants
 
 POINTS = st.integers(min_value=1, max_value=2000).map(lambda cents: Decimal(cents) / 100)
 METHODS = ["ratio", "bands", "steps", "checklist", "all_or_nothing", "score", "judgement"]
@@ -162,15 +155,6 @@ def test_invariants(data):
     except rubriceng.EvaluationError as error:
         assert all(p.code in {"nothing-applies"} for p in error.problems), error
         return
+    assert_invariants(rubric, inputs, result)
     total = rubric.total
-    for row in result.walk():
-        assert Decimal(0) <= row.score <= row.effective_points, row
-    leaves = [result.indicator(node.id) for node in rubric.walk() if node.is_leaf]
-    assert sum(row.effective_points for row in leaves) == total
-    assert sum(row.effective_points for row in result.indicators) == total
-    assert Decimal(0) <= result.total <= total
-    assert result.subtotal == sum(row.score for row in result.indicators)
-    assert rubriceng.evaluate(rubric, inputs) == result
-    data_dict = result.to_dict()
-    assert json.loads(json.dumps(data_dict, ensure_ascii=False)) == data_dict
     assert result.grade == ("A" if result.total >= total / 2 else "B")

@@ -1,0 +1,209 @@
+"""Fuzzing (hypothesis): random formulas, random documents, mutated bundled rubrics, and
+random inputs. Whatever comes in, the only exceptions that leave the public API are
+rubriceng's own, and every rubric that loads keeps the invariants of
+:func:`tests.invariants.assert_invariants`.
+
+The CI profile runs a few dozen examples per test; ``HYPOTHESIS_PROFILE=long`` runs
+2000 (see ``tests/conftest.py``).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+import rubriceng
+from rubriceng.documents import from_path
+from rubriceng.expressions import (
+    BUILTIN_FUNCTIONS,
+    FormulaEvaluator,
+    FormulaRuntimeError,
+    FormulaSyntaxError,
+    compile_formula,
+)
+from tests.conftest import HUIZHOU, HUIZHOU_UNIT
+from tests.invariants import assert_invariants
+
+# -- formulas -----------------------------------------------------------------------------
+
+NAMES = ("a", "b", "rates", "flag", "label")
+
+TOKENS = [
+    *NAMES, *BUILTIN_FUNCTIONS, "points", "0", "1", "2.5", "1e3", "100", "-", "+", "*", "/",
+    "//", "%", "**", "(", ")", ",", "<", "<=", "==", "!=", ">", "and", "or", "not", "if",
+    "else", "'x'", '"是"', "true", "True", "None", ".", "__class__", "[", "]", "lambda",
+    ":", "for", "in", "_", "{", "}", "=", ":=", "@", "f'{a}'", "\\", "#", "\n", "\x00",
+]  # fmt: skip
+
+formula_texts = st.one_of(
+    st.text(max_size=60),
+    st.lists(st.sampled_from(TOKENS), max_size=25).map(" ".join),
+)
+
+values = st.one_of(
+    st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**6), max_value=10**6),
+    st.integers(-1000, 1000),
+    st.booleans(),
+    st.sampled_from(["是", "x", ""]),
+    st.lists(st.decimals(min_value=0, max_value=10, places=2), max_size=5),
+)
+
+
+@given(formula_texts, st.fixed_dictionaries(dict.fromkeys(NAMES, values)))
+def test_any_text_either_compiles_or_is_refused_and_runs_exactly_or_fails_cleanly(text, names):
+    try:
+        formula = compile_formula(text, (*NAMES, "points"))
+    except FormulaSyntaxError as error:
+        assert error.code.startswith("formula-")
+        return
+    try:
+        value = FormulaEvaluator().evaluate(formula, {**names, "points": Decimal(10)})
+    except FormulaRuntimeError:
+        return
+    assert isinstance(value, bool | int | Decimal | str | list), (text, value)
+    assert not isinstance(value, float)
+
+
+# -- documents ----------------------------------------------------------------------------
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.decimals(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
+    st.sampled_from(["a + b", "points", "a.__class__", "x", "ratio", "bands", "proportional"]),
+)
+plain_data = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(
+            st.sampled_from(
+                ["id", "name", "points", "total", "version", "title", "indicators", "inputs",
+                 "children", "score", "type", "applies", "not_applicable", "strategy", "to",
+                 "bands", "upto", "else", "ratio", "actual", "target", "grades", "min"]
+            ),
+            children,
+            max_size=6,
+        ),
+    ),
+    max_leaves=30,
+)  # fmt: skip
+
+
+@given(plain_data)
+def test_any_document_either_loads_or_raises_a_rubric_error(document):
+    try:
+        rubriceng.load_rubric(document if isinstance(document, dict) else {"data": document})
+    except rubriceng.RubricError as error:
+        assert error.problems
+
+
+SEED_DOCUMENT = from_path(HUIZHOU).data
+SEED_INPUTS = dict(rubriceng.load_inputs(HUIZHOU_UNIT).inputs)
+
+
+def _paths(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [path]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += _paths(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += _paths(value, (*path, index))
+    return found
+
+
+SEED_PATHS = _paths(SEED_DOCUMENT)[1:]
+
+replacement = st.one_of(
+    scalars,
+    st.sampled_from(
+        [[], {}, 0, -1, Decimal("0.005"), "1 / 0", "points * 2", "not_an_input", [{"else": 0}]]
+    ),
+)
+
+
+@st.composite
+def mutations(draw) -> dict[str, Any]:
+    document = copy.deepcopy(SEED_DOCUMENT)
+    for _ in range(draw(st.integers(1, 3))):
+        path = draw(st.sampled_from(SEED_PATHS))
+        parent = document
+        try:
+            for key in path[:-1]:
+                parent = parent[key]
+            kind = draw(st.sampled_from(["replace", "delete", "duplicate"]))
+            if kind == "delete":
+                del parent[path[-1]]
+            elif kind == "duplicate" and isinstance(parent, list):
+                parent.insert(path[-1], copy.deepcopy(parent[path[-1]]))
+            else:
+                parent[path[-1]] = draw(replacement)
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier mutation removed the way there
+    return document
+
+
+def _score(rubric: rubriceng.Rubric, inputs: Any) -> None:
+    try:
+        result = rubriceng.evaluate(rubric, inputs)
+    except (rubriceng.InputError, rubriceng.EvaluationError) as error:
+        assert error.problems
+        return
+    assert_invariants(rubric, inputs, result)
+
+
+@given(mutations())
+def test_mutated_bundled_rubrics_load_cleanly_or_not_at_all(document):
+    try:
+        rubric = rubriceng.load_rubric(document)
+    except rubriceng.RubricError as error:
+        assert all(problem.code and problem.message for problem in error.problems)
+        return
+    _score(rubric, SEED_INPUTS)
+
+
+# -- inputs -------------------------------------------------------------------------------
+
+HUIZHOU_RUBRIC = rubriceng.load_rubric(HUIZHOU)
+INPUT_IDS = sorted(SEED_INPUTS)
+
+any_value = st.one_of(
+    scalars,
+    st.just(math.nan),
+    st.just(Decimal("sNaN")),
+    st.sampled_from(["90%", "1,331,100", "是", "否", "１２", "1e400", "-0", "0x10"]),
+    st.lists(scalars, max_size=5),
+    st.dictionaries(st.text(max_size=5), scalars, max_size=3),
+)
+
+
+@given(
+    st.dictionaries(st.sampled_from(INPUT_IDS), any_value, max_size=4),
+    st.lists(st.sampled_from(INPUT_IDS), max_size=3),
+    st.dictionaries(st.text(max_size=8), scalars, max_size=2),
+)
+def test_any_inputs_score_or_are_refused_with_located_problems(changes, removed, extra):
+    inputs = {**SEED_INPUTS, **changes, **extra}
+    for name in removed:
+        inputs.pop(name, None)
+    _score(HUIZHOU_RUBRIC, inputs)
+
+
+keys = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=10))
+
+
+@given(st.one_of(scalars, st.lists(scalars), st.dictionaries(keys, scalars, max_size=3)))
+def test_inputs_that_are_not_a_mapping_of_names_are_refused(inputs):
+    try:
+        rubriceng.evaluate(HUIZHOU_RUBRIC, inputs)
+    except rubriceng.InputError as error:
+        assert error.problems
