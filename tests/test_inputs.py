@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 import rubriceng
-from tests.conftest import HUIZHOU, HUIZHOU_UNIT
+from tests.conftest import HUIZHOU, HUIZHOU_UNIT, make_rubric
 
 
 def problems_of(rubric, inputs, **kwargs):
@@ -123,3 +123,39 @@ def test_batch_reports_every_bad_unit(huizhou, huizhou_inputs):
     units = {problem.unit for problem in caught.value.problems}
     assert units == {"bad", "worse"}
     assert str(caught.value).startswith("invalid inputs in 2 unit(s)")
+
+
+def test_a_zero_denominator_is_an_error_unless_the_rubric_says_the_indicator_does_not_apply():
+    indicators = [
+        {
+            "id": "completion",
+            "name": "完成率",
+            "points": 6,
+            "ratio": {"actual": "done", "target": "plan"},
+        },
+        {"id": "other", "name": "其他", "points": 4, "all_or_nothing": "ok"},
+    ]
+    inputs = {"done": {"type": "count"}, "plan": {"type": "count"}, "ok": {"type": "boolean"}}
+    strict = rubriceng.load_rubric(make_rubric(indicators, inputs))
+    with pytest.raises(rubriceng.EvaluationError) as raised:
+        rubriceng.evaluate(strict, {"done": 0, "plan": 0, "ok": True}, unit="某单位")
+    assert [str(p) for p in raised.value.problems] == [
+        "unit '某单位': target plan is zero [zero-denominator]"
+        " (indicator completion, field ratio.target)"
+    ]
+    indicators[0].update(applies="plan > 0", not_applicable={"strategy": "rescale"})
+    lenient = rubriceng.load_rubric(make_rubric(indicators, inputs))
+    result = rubriceng.evaluate(lenient, {"done": 0, "plan": 0, "ok": True})
+    completion = result.indicator("completion")
+    assert (completion.status, completion.score, result.total) == (
+        "not_applicable",
+        Decimal("0.00"),
+        Decimal("10.00"),
+    )
+    assert completion.trace == {
+        "not_applicable": {
+            "applies": "plan > 0",
+            "strategy": "rescale",
+            "given_to": {"other": Decimal("6.00")},
+        }
+    }
