@@ -6,8 +6,10 @@ document to its line, so that later stages can say *where* a problem is.
 
 Numbers with a fraction are read as :class:`decimal.Decimal` from their source text
 (``0.10`` stays ``Decimal("0.10")``): a float never enters a rubric or a unit's inputs.
-YAML is read without object-building tags; duplicate keys, tags, non-finite numbers and
-documents that are too large or too deeply nested are rejected.
+YAML is composed into nodes by PyYAML (libyaml's parser where available) and turned
+into data here, by the YAML 1.2 core schema: nothing is ever constructed from a tag.
+Duplicate keys, tags, non-text keys, non-finite numbers and documents that are too large
+or too deeply nested are rejected, each with its line.
 """
 
 from __future__ import annotations
@@ -23,15 +25,23 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+import yaml
+from yaml.composer import Composer
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import BaseResolver
+from yaml.scanner import Scanner
+
+try:  # libyaml's parser, shipped in PyYAML's wheels: about 50 times faster
+    from yaml.cyaml import CParser as _FastParser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _FastParser = None  # type: ignore[assignment,misc]
 
 from rubriceng.errors import Problem
 
 MAPPING_NAME = "<mapping>"
-MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
+MAX_DOCUMENT_BYTES = 1024 * 1024
 MAX_NODES = 200_000
 MAX_DEPTH = 64
 
@@ -139,38 +149,57 @@ class DocumentError(Exception):
         super().__init__("; ".join(str(p) for p in problems))
 
 
-class _DecimalConstructor(RoundTripConstructor):
-    """Round-trip constructor that reads floats as exact Decimals."""
+_TAG = "tag:yaml.org,2002:"
 
 
-def _construct_decimal(constructor: RoundTripConstructor, node: Any) -> Any:
-    text = str(constructor.construct_scalar(node)).replace("_", "")
+class _Resolver(BaseResolver):
+    """YAML 1.2 core schema: ``yes``/``no``/``on``/``off`` and ``010`` stay as written."""
+
+
+for _tag, _pattern, _first in (
+    ("bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
+    ("int", r"[-+]?[0-9][0-9_]*|0o[0-7]+|0x[0-9a-fA-F]+", "-+0123456789"),
+    (
+        "float",
+        r"[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)",
+        "-+.0123456789",
+    ),
+    ("null", r"~|null|Null|NULL|", ["~", "n", "N", ""]),
+    ("merge", r"<<", "<"),
+):
+    _Resolver.add_implicit_resolver(_TAG + _tag, re.compile(rf"^(?:{_pattern})$"), list(_first))
+
+
+class _PureLoader(Reader, Scanner, Parser, Composer, _Resolver):
+    """PyYAML's pure-Python composer, for builds without libyaml."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        _Resolver.__init__(self)
+
+
+def _compose(text: str) -> Node | None:
+    """The node graph of one YAML document (nothing is constructed from it)."""
+    if _FastParser is not None:
+        loader: Any = type("_FastLoader", (_FastParser, _Resolver), {})(text)
+    else:  # pragma: no cover
+        loader = _PureLoader(text)
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite():
-        # Keep the text: the schema reports it as a value of the wrong type, with its line.
-        return _NonFinite(text)
-    return number
+        return loader.get_single_node()  # type: ignore[no-any-return]
+    finally:
+        loader.dispose()
 
 
 class _NonFinite(str):
     """A float literal such as ``.inf`` or ``.nan``, kept as text so it can be refused."""
 
 
-_DecimalConstructor.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
-
-
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _DecimalConstructor
-    yaml.allow_duplicate_keys = False
-    return yaml
-
-
 class _Converter:
-    """Turns ruamel or Python objects into plain data, recording lines and limits."""
+    """Turns YAML nodes or Python objects into plain data, recording lines and limits."""
 
     def __init__(self, source: str | None) -> None:
         self.source = source
@@ -198,51 +227,112 @@ class _Converter:
         if len(path) > MAX_DEPTH:
             self.fail("document-too-deep", f"nesting deeper than {MAX_DEPTH} levels", path)
             return None
+        if isinstance(value, Node):
+            return self._node(value, path)
         if isinstance(value, Mapping):
             return self._mapping(value, path)
         if isinstance(value, list | tuple):
-            return self._sequence(value, path)
+            return [self.convert(item, (*path, index)) for index, item in enumerate(value)]
         return self._scalar(value, path)
 
+    # -- YAML nodes ----------------------------------------------------------------------
+
+    def _node(self, node: Node, path: PathKey) -> Any:
+        if isinstance(node, MappingNode) and node.tag == _TAG + "map":
+            return self._node_mapping(node, path)
+        if isinstance(node, SequenceNode) and node.tag == _TAG + "seq":
+            result = []
+            for index, item in enumerate(node.value):
+                self.lines[(*path, index)] = item.start_mark.line + 1
+                result.append(self.convert(item, (*path, index)))
+            return result
+        if isinstance(node, ScalarNode) and node.tag.startswith(_TAG):
+            return self._node_scalar(node, path)
+        self.fail("document-tag", f"YAML tag {node.tag} is not allowed", path)
+        return None
+
+    def _node_mapping(self, node: MappingNode, path: PathKey) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_lines: dict[str, int] = {}
+        merged: list[Node] = []
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if key_node.tag == _TAG + "merge":
+                merged.append(value_node)
+                continue
+            key = self._node_scalar(key_node, path) if isinstance(key_node, ScalarNode) else None
+            if not isinstance(key, str) or key_node.tag != _TAG + "str":
+                if isinstance(key_node, ScalarNode):
+                    shown, message = str(key), f"key {key!r} must be text"
+                else:
+                    kind = "list" if isinstance(key_node, SequenceNode) else "mapping"
+                    shown, message = f"<{kind}>", f"a key must be text, not a {kind}"
+                self.lines[(*path, shown)] = line
+                self.fail("document-key", message, (*path, shown))
+                continue
+            if key in first_lines:
+                self.lines[(*path, key)] = line
+                self.fail(
+                    "document-duplicate-key",
+                    f"duplicate key {key!r} (first at line {first_lines[key]})",
+                    (*path, key),
+                )
+                continue
+            first_lines[key] = line
+            self.lines[(*path, key)] = line
+            result[key] = self.convert(value_node, (*path, key))
+        for value_node in merged:  # '<<: *base' adds the keys not given here
+            sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+            for source in sources:
+                if not isinstance(source, MappingNode):
+                    self.fail("document-value", "'<<' merges mappings only", path)
+                    continue
+                for key, value in self._node_mapping(source, path).items():
+                    result.setdefault(key, value)
+        return result
+
+    def _node_scalar(self, node: ScalarNode, path: PathKey) -> Any:
+        text, kind = node.value, node.tag[len(_TAG) :]
+        if kind == "str":
+            return text
+        if kind == "null":
+            return None
+        if kind == "bool":
+            return text.lower() == "true"
+        if kind == "int":
+            digits = text.replace("_", "")
+            if len(digits) > 100:
+                self.fail("document-number", f"{digits[:20]}… has too many digits", path)
+                return None
+            if digits.startswith(("0o", "0x")):
+                return int(digits[2:], 8 if digits[1] == "o" else 16)
+            return int(digits)
+        if kind == "float":
+            try:
+                number = Decimal(text.replace("_", ""))
+            except InvalidOperation:
+                number = None
+            if number is None or not number.is_finite():
+                # Keep the text: the schema refuses it as a value of the wrong type.
+                return _NonFinite(text)
+            return number
+        self.fail("document-tag", f"YAML tag {node.tag} is not allowed", path)
+        return None
+
+    # -- Python objects -------------------------------------------------------------------
+
     def _mapping(self, value: Mapping[Any, Any], path: PathKey) -> dict[str, Any]:
-        if isinstance(value, CommentedMap) and value.tag.value is not None:
-            self.fail("document-tag", f"YAML tag {value.tag.value} is not allowed", path)
         result: dict[str, Any] = {}
         for key in value:
-            if isinstance(value, CommentedMap):
-                try:
-                    position = value.lc.key(key)
-                except KeyError:  # merged in by '<<': its line is the merge's
-                    position = None
-                if position is not None:
-                    self.lines[(*path, str(key))] = position[0] + 1
             if not isinstance(key, str):
                 self.fail("document-key", f"key {key!r} must be text", (*path, str(key)))
                 continue
             result[key] = self.convert(value[key], (*path, key))
         return result
 
-    def _sequence(self, value: list[Any] | tuple[Any, ...], path: PathKey) -> list[Any]:
-        if isinstance(value, CommentedSeq) and value.tag.value is not None:
-            self.fail("document-tag", f"YAML tag {value.tag.value} is not allowed", path)
-        result = []
-        for index, item in enumerate(value):
-            if isinstance(value, CommentedSeq):
-                position = value.lc.item(index)
-                if position is not None:
-                    self.lines[(*path, index)] = position[0] + 1
-            result.append(self.convert(item, (*path, index)))
-        return result
-
     def _scalar(self, value: Any, path: PathKey) -> Any:
-        if value is None or isinstance(value, bool):
+        if value is None or isinstance(value, bool | str | int):
             return value
-        if isinstance(value, _NonFinite):
-            return str(value)
-        if isinstance(value, str):
-            return str(value)
-        if isinstance(value, int):
-            return int(value)
         if isinstance(value, Decimal):
             if not value.is_finite():
                 self.fail("document-number", f"{value} is not a finite number", path)
@@ -255,13 +345,7 @@ class _Converter:
             return Decimal(repr(value))
         if isinstance(value, datetime.date):
             return value.isoformat()
-        tag = getattr(getattr(value, "tag", None), "value", None)
-        if tag is not None:
-            self.fail("document-tag", f"YAML tag {tag} is not allowed", path)
-        else:
-            self.fail(
-                "document-value", f"values of type {type(value).__name__} are not allowed", path
-            )
+        self.fail("document-value", f"values of type {type(value).__name__} are not allowed", path)
         return None
 
 
@@ -297,7 +381,7 @@ def _flow_depth_problem(text: str, source: str | None) -> Problem | None:
 
 
 def from_text(text: str, source: str | None = None) -> Document:
-    """Read YAML or JSON text (JSON is read as YAML 1.2, which gives line numbers too)."""
+    """Read YAML or JSON text (JSON is YAML too, so it gets line numbers as well)."""
     if len(text.encode("utf-8")) > MAX_DOCUMENT_BYTES:
         raise DocumentError(
             [Problem("document-too-large", f"larger than {MAX_DOCUMENT_BYTES} bytes", file=source)]
@@ -306,19 +390,20 @@ def from_text(text: str, source: str | None = None) -> Document:
     if too_deep is not None:
         raise DocumentError([too_deep])
     try:
-        raw = _yaml().load(text)
-    except MarkedYAMLError as error:
+        raw = _compose(text)
+    except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
         message = " ".join(str(part) for part in (error.context, error.problem) if part)
-        code = "document-duplicate-key" if "duplicate key" in message else "document-syntax"
-        raise DocumentError([Problem(code, message.strip(), file=source, line=line)]) from None
-    except (YAMLError, RecursionError, ValueError) as error:
+        raise DocumentError(
+            [Problem("document-syntax", message.strip(), file=source, line=line)]
+        ) from None
+    except (yaml.YAMLError, RecursionError, ValueError) as error:
         raise DocumentError(
             [Problem("document-syntax", str(error).strip() or type(error).__name__, file=source)]
         ) from None
     converter = _Converter(source)
-    plain = converter.convert(raw)
+    plain = None if raw is None else converter.convert(raw)
     if converter.problems:
         raise DocumentError(converter.problems)
     return Document(plain, source, converter.lines)

@@ -344,8 +344,15 @@ HOSTILE_DOCUMENTS = [
     ),
     ("id: !include /etc/passwd\n", "document-tag", 1, "YAML tag !include is not allowed"),
     ("id: !custom {a: 1}\n", "document-tag", 1, "YAML tag !custom is not allowed"),
-    ("id: !!binary aGVsbG8=\n", "document-value", 1, "values of type bytes are not allowed"),
-    ("id: !!set {a, b}\n", "document-value", 1, "values of type CommentedSet are not allowed"),
+    (
+        "id: !!binary aGVsbG8=\n",
+        "document-tag",
+        1,
+        "YAML tag tag:yaml.org,2002:binary is not allowed",
+    ),
+    ("id: !!set {a, b}\n", "document-tag", 1, "YAML tag tag:yaml.org,2002:set is not allowed"),
+    ("id: !!timestamp 2020-01-01\n", "document-tag", 1, None),
+    ("id: !!str 12\nn: !!int '12'\nx: !!python/str y\n", "document-tag", 3, None),
     ("id: a\nid: b\n", "document-duplicate-key", 2, None),
     ('{"id": "a",\n "id": "b"}', "document-duplicate-key", 2, None),
     (ALIAS_BOMB, "document-too-large", 1, None),  # the line of the aliased node
@@ -358,7 +365,9 @@ HOSTILE_DOCUMENTS = [
         None,
     ),
     ("x: 1\n1: a\n", "document-key", 2, "key 1 must be text"),
-    ("? [a, b]\n: c\n", "document-key", 1, "key ('a', 'b') must be text"),
+    ("? [a, b]\n: c\n", "document-key", 1, "a key must be text, not a list"),
+    ("x: 1\n? {a: b}\n: c\n", "document-key", 2, "a key must be text, not a mapping"),
+    ("x: 1\ntrue: c\n", "document-key", 2, "key True must be text"),
     ("id: a\n---\nid: b\n", "document-syntax", 2, None),
 ]
 
@@ -392,7 +401,7 @@ def test_brackets_in_quotes_and_comments_are_not_nesting(tmp_path):
 
 def test_oversized_and_undecodable_files_are_refused(tmp_path):
     big = tmp_path / "big.yaml"
-    big.write_text("a: " + "x" * (4 * 1024 * 1024) + "\n", encoding="utf-8")
+    big.write_text("a: " + "x" * (1024 * 1024) + "\n", encoding="utf-8")
     latin = tmp_path / "latin.yaml"
     latin.write_bytes("id: 惠州".encode("gb18030"))
     found = []
@@ -401,7 +410,7 @@ def test_oversized_and_undecodable_files_are_refused(tmp_path):
             rubriceng.load_rubric(path)
         found += [(p.code, p.message.split(":")[0]) for p in raised.value.problems]
     assert found == [
-        ("document-too-large", "larger than 4194304 bytes"),
+        ("document-too-large", "larger than 1048576 bytes"),
         ("document-encoding", "not UTF-8 text"),
     ]
 
