@@ -202,44 +202,11 @@ def _prepare(
     for node in plan.conditional:
         if node.id in skipped:
             continue
-        assert node.applies is not None
-        absent = [name for name in sorted(node.applies.names) if name not in normalised]
-        for name in absent:
-            if name not in given:
-                missing.setdefault(name, []).append(node.id)
-        if absent:
-            # Undecided: whether its inputs are needed depends on values that are
-            # missing or invalid, and those are reported already.
+        applies = _applies(node, state, given, missing)
+        if applies is not True:  # not applicable, or undecided (its problem is reported)
             skipped.update(inner.id for inner in node.walk())
-            continue
-        try:
-            applies = state.evaluator.evaluate(node.applies, normalised)
-        except FormulaRuntimeError as error:
-            found.append(
-                Problem(
-                    error.code,
-                    f"{node.applies.text}: {error}",
-                    unit=unit,
-                    indicator=node.id,
-                    field="applies",
-                )
-            )
-            skipped.update(inner.id for inner in node.walk())
-            continue
-        if not isinstance(applies, bool):
-            found.append(
-                Problem(
-                    "formula-type",
-                    f"{node.applies.text}: expected true or false",
-                    unit=unit,
-                    indicator=node.id,
-                    field="applies",
-                )
-            )
-            skipped.update(inner.id for inner in node.walk())
-        elif not applies:
-            state.roots.append(node)
-            skipped.update(inner.id for inner in node.walk())
+            if applies is False:
+                state.roots.append(node)
     for leaf in plan.leaves:
         if leaf.id in skipped:
             continue
@@ -256,6 +223,32 @@ def _prepare(
             )
         )
     return state
+
+
+def _applies(
+    node: Indicator, state: _Unit, given: Mapping[str, Any], missing: dict[str, list[str]]
+) -> bool | None:
+    """Whether ``node`` applies to the unit; None when that cannot be decided because an
+    input it depends on is missing or invalid (recorded) or its formula fails (recorded)."""
+    assert node.applies is not None
+    absent = [name for name in sorted(node.applies.names) if name not in state.inputs]
+    for name in absent:
+        if name not in given:
+            missing.setdefault(name, []).append(node.id)
+    if absent:
+        return None
+    try:
+        applies = state.evaluator.evaluate(node.applies, state.inputs)
+    except FormulaRuntimeError as error:
+        message, code = f"{node.applies.text}: {error}", error.code
+    else:
+        if isinstance(applies, bool):
+            return applies
+        message, code = f"{node.applies.text}: expected true or false", "formula-type"
+    state.problems.append(
+        Problem(code, message, unit=state.name, indicator=node.id, field="applies")
+    )
+    return None
 
 
 def _scope(

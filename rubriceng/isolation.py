@@ -109,20 +109,22 @@ class GuardedScorer(Scorer):
             raise ScoringFailure(
                 PLUGIN_FAILED, f"{self.who} raised {describe(error)}", self.key
             ) from None
-        if not isinstance(scored, Scored):
-            raise ScoringFailure(
-                PLUGIN_FAILED, f"{self.who} returned {type(scored).__name__}, not Scored", self.key
-            )
-        raw = scored.raw
-        if isinstance(raw, bool) or not isinstance(raw, Decimal | int):
-            raise ScoringFailure(
-                PLUGIN_FAILED,
-                f"{self.who} returned a score of type {type(raw).__name__}, not a number",
-                self.key,
-            )
-        if isinstance(raw, Decimal) and not raw.is_finite():
-            raise ScoringFailure(PLUGIN_FAILED, f"{self.who} returned a score of {raw}", self.key)
+        wrong = _wrong_score(scored)
+        if wrong:
+            raise ScoringFailure(PLUGIN_FAILED, f"{self.who} returned {wrong}", self.key)
         return scored
+
+
+def _wrong_score(scored: Any) -> str | None:
+    """What is wrong with a scorer's answer, if anything."""
+    if not isinstance(scored, Scored):
+        return f"{type(scored).__name__}, not Scored"
+    raw = scored.raw
+    if isinstance(raw, bool) or not isinstance(raw, Decimal | int):
+        return f"a score of type {type(raw).__name__}, not a number"
+    if isinstance(raw, Decimal) and not raw.is_finite():
+        return f"a score of {raw}"
+    return None
 
 
 def guard_method(method: Method, plugin: str) -> Method:
