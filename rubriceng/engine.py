@@ -27,6 +27,7 @@ import cerberus
 from rubriceng.documents import Document
 from rubriceng.errors import EvaluationError, InputError, Problem, RubricengError, RubricError
 from rubriceng.expressions import FormulaEvaluator, FormulaRuntimeError
+from rubriceng.inputs import compile_checker
 from rubriceng.methods import Context, Part, ScoringFailure
 from rubriceng.model import Indicator, Rubric
 from rubriceng.result import (
@@ -98,6 +99,7 @@ class Plan:
         for adjustment in rubric.adjustments:
             schema[adjustment.id] = {"type": "integer", "coerce": "count", "min": 0}
         self.input_schema = schema
+        self.checker = compile_checker(schema)
         self._local = threading.local()
         try:
             self._validator()
@@ -141,6 +143,10 @@ class Plan:
             for key in inputs
             if not isinstance(key, str)
         ]
+        if self.checker is not None and not unnamed:
+            normalised = self.checker(named)
+            if normalised is not None:
+                return normalised, []
         validator = self._validator()
         if validator.validate(named) and not unnamed:
             return dict(validator.document), []

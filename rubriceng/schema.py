@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, ClassVar
 
 import cerberus
@@ -20,6 +20,7 @@ from cerberus.errors import BasicErrorHandler
 
 from rubriceng.documents import Document, PathKey
 from rubriceng.errors import Problem
+from rubriceng.inputs import is_comparable, to_boolean, to_count, to_credit, to_decimal
 from rubriceng.methods import Method
 from rubriceng.model import NOT_APPLICABLE_STRATEGIES, ROUNDING_MODES
 
@@ -38,67 +39,6 @@ _TYPE_WORDS = {
     "list": "a list",
 }
 
-MAX_NUMBER = Decimal("1e18")
-"""The largest magnitude a unit's number may have (far above any budget, in 元)."""
-MAX_DIGITS = 34
-"""The most significant digits a unit's number may have (the precision of the arithmetic)."""
-
-_TRUE_WORDS = {"true", "yes", "是", "有", "y", "1"}
-_FALSE_WORDS = {"false", "no", "否", "无", "n", "0"}
-
-
-def to_decimal(value: Any) -> Decimal:
-    """A unit's number as a Decimal: ints, Decimals, floats (by repr) and numeric text.
-
-    Booleans, NaN, infinities, magnitudes above :data:`MAX_NUMBER` and more than
-    :data:`MAX_DIGITS` significant digits are refused. Text may use thousands separators
-    (``1,331,100``) and a trailing ``%`` (``90%`` → ``0.9``).
-    """
-    if isinstance(value, bool):
-        raise ValueError(f"expected a number, got {value}")
-    if isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, int):
-        if abs(value) > MAX_NUMBER:
-            raise ValueError(f"{_short(value)} is too large (the limit is 10^18)")
-        return Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(repr(value))
-    elif isinstance(value, str):
-        text = value.strip().replace(",", "").replace("，", "")
-        percent = text.endswith(("%", "％"))
-        try:
-            number = Decimal(text.rstrip("%％").strip())
-        except InvalidOperation:
-            raise ValueError(f"expected a number, got {value!r}") from None
-        if percent:
-            number = number / 100
-    elif value is None:
-        raise ValueError("expected a number, got nothing (null)")
-    else:
-        raise ValueError(f"expected a number, got {type(value).__name__}")
-    if not number.is_finite():
-        raise ValueError(f"expected a finite number, got {value!r}")
-    if abs(number) > MAX_NUMBER:
-        raise ValueError(f"{_short(value)} is too large (the limit is 10^18)")
-    digits = "".join(map(str, number.as_tuple().digits)).strip("0")
-    if len(digits) > MAX_DIGITS:
-        raise ValueError(f"{_short(value)} has more than {MAX_DIGITS} significant digits")
-    return number
-
-
-def _short(value: Any) -> str:
-    text = str(value)
-    return text if len(text) <= 24 else f"{text[:20]}…"
-
-
-def _comparable(value: Any) -> bool:
-    """A finite number (what could not be read as one is reported by its coercion)."""
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        return False
-    return not isinstance(value, Decimal) or value.is_finite()
-
-
 class Validator(cerberus.Validator):  # type: ignore[misc]
     """cerberus with rubriceng's types, coercions and rules."""
 
@@ -111,37 +51,22 @@ class Validator(cerberus.Validator):  # type: ignore[misc]
         return to_decimal(value)
 
     def _normalize_coerce_count(self, value: Any) -> int:
-        number = to_decimal(value)
-        if number != number.to_integral_value():
-            raise ValueError(f"expected a whole number, got {value!r}")
-        return int(number)
+        return to_count(value)
 
     def _normalize_coerce_boolean(self, value: Any) -> bool:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, int | Decimal) and value in (0, 1):
-            return bool(value)
-        if isinstance(value, str):
-            word = value.strip().lower()
-            if word in _TRUE_WORDS:
-                return True
-            if word in _FALSE_WORDS:
-                return False
-        raise ValueError(f"expected true or false, got {value!r}")
+        return to_boolean(value)
 
     def _normalize_coerce_credit(self, value: Any) -> bool | Decimal:
-        if isinstance(value, bool):
-            return value
-        return to_decimal(value)
+        return to_credit(value)
 
     def _validate_min(self, min_value: Any, field: str, value: Any) -> None:
         """{'nullable': False}"""
-        if _comparable(value) and value < min_value:
+        if is_comparable(value) and value < min_value:
             self._error(field, f"must be at least {min_value}, got {_show(value)}")
 
     def _validate_max(self, max_value: Any, field: str, value: Any) -> None:
         """{'nullable': False}"""
-        if _comparable(value) and value > max_value:
+        if is_comparable(value) and value > max_value:
             message = f"must be at most {max_value}, got {_show(value)}"
             if max_value <= 1 < value <= 100:
                 message += f" (a percentage? write {Decimal(value) / 100} or '{value}%')"
@@ -153,9 +78,7 @@ class Validator(cerberus.Validator):  # type: ignore[misc]
         The rule's arguments are validated against this schema:
         {'nullable': False}
         """
-        if isinstance(value, bool) or not isinstance(value, int | Decimal):
-            return
-        if not 0 <= value <= constraint:
+        if is_comparable(value) and not 0 <= value <= constraint:
             self._error(field, f"credit {value} is outside [0, {constraint}]")
 
 

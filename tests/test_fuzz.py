@@ -208,3 +208,128 @@ def test_inputs_that_are_not_a_mapping_of_names_are_refused(inputs):
         rubriceng.evaluate(HUIZHOU_RUBRIC, inputs)
     except rubriceng.InputError as error:
         assert error.problems
+
+
+# -- the compiled input checker agrees with cerberus ---------------------------------------
+
+CHECKER_SCHEMA: dict[str, Any] = {
+    "money": {"type": "decimal", "coerce": "decimal", "min": Decimal(0)},
+    "rate": {"type": "decimal", "coerce": "decimal", "min": Decimal(0), "max": Decimal(1)},
+    "count": {"type": "integer", "coerce": "count", "min": 0, "max": 12},
+    "flag": {"type": "boolean", "coerce": "boolean"},
+    "label": {"type": "string"},
+    "rates": {
+        "type": "list",
+        "schema": {"type": "decimal", "coerce": "decimal", "min": Decimal(0)},
+        "minlength": 2,
+        "maxlength": 3,
+    },
+    "checklist": {  # a checklist's judged items
+        "type": "dict",
+        "schema": {
+            "plan": {"type": "boolean", "coerce": "boolean", "required": True},
+            "share": {"type": "credit", "coerce": "credit", "required": True, "credit_max": 2},
+        },
+    },
+    "judgement": {  # a judgement's score and reason
+        "type": "dict",
+        "schema": {
+            "score": {"type": "decimal", "coerce": "decimal", "required": True, "max": 3},
+            "reason": {"type": "string", "required": True, "empty": False},
+        },
+    },
+    "parts": {  # judged sub-indicators
+        "type": "list",
+        "minlength": 1,
+        "schema": {
+            "type": "dict",
+            "schema": {
+                "name": {"type": "string", "required": True, "empty": False},
+                "score": {"type": "decimal", "coerce": "decimal", "required": True, "min": 0},
+            },
+        },
+    },
+}
+
+checker_value = st.recursive(
+    any_value,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.tuples(inner, inner),
+        st.dictionaries(
+            st.sampled_from(["plan", "share", "score", "reason", "name", "other"]),
+            inner,
+            max_size=3,
+        ),
+    ),
+    max_leaves=8,
+)
+
+
+numbers = st.one_of(
+    st.integers(0, 3),
+    st.decimals(min_value=0, max_value=1, places=2),
+    st.sampled_from(["90%", "1,331.5", " 3 ", "0.5", "1e1", "2.0", "-0", "-1", True]),
+)
+flags = st.sampled_from([True, False, "是", "否", "有", 0, 1, Decimal(1), " YES ", "maybe", None])
+names = st.sampled_from(["x", "说明", "", 1])
+PLAUSIBLE = {
+    "money": numbers,
+    "rate": numbers,
+    "count": numbers,
+    "flag": flags,
+    "label": names,
+    "rates": st.lists(numbers, min_size=1, max_size=4),
+    "checklist": st.fixed_dictionaries(
+        {"plan": flags, "share": st.one_of(flags, numbers)}, optional={"other": numbers}
+    ),
+    "judgement": st.fixed_dictionaries({"score": numbers, "reason": names}),
+    "parts": st.lists(st.fixed_dictionaries({"name": names, "score": numbers}), max_size=3),
+}
+CHECKER_VALUES = {
+    **{key: st.one_of(values, values, values, checker_value) for key, values in PLAUSIBLE.items()},
+    "unknown": numbers,
+}
+checker_inputs = st.lists(st.sampled_from(sorted(CHECKER_VALUES)), max_size=3, unique=True).flatmap(
+    lambda keys: st.fixed_dictionaries({key: CHECKER_VALUES[key] for key in keys})
+)
+
+
+@given(checker_inputs)
+@example({"rates": ["1", "2%"], "parts": [{"name": "x", "score": "1"}]})
+@example({"checklist": {"plan": "是", "share": "1.5"}, "judgement": {"score": 3, "reason": "r"}})
+def test_the_compiled_checker_accepts_exactly_what_cerberus_accepts(inputs):
+    """The fast checker (no cerberus) returns cerberus's normalised document, with the same
+    types, whenever cerberus accepts the inputs, and refuses whenever cerberus refuses."""
+    from rubriceng.inputs import compile_checker
+    from rubriceng.schema import Validator
+
+    checker = compile_checker(CHECKER_SCHEMA)
+    assert checker is not None
+    validator = Validator(CHECKER_SCHEMA)
+    accepted = validator.validate(inputs)
+    normalised = checker(inputs)
+    if not accepted:
+        assert normalised is None, validator.errors
+        return
+    assert normalised is not None
+    assert _typed(normalised) == _typed(dict(validator.document))
+
+
+def _typed(value: Any) -> Any:
+    """A value with the type of every part, so that 1 and Decimal(1) and True differ."""
+    if isinstance(value, dict):
+        return {key: _typed(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, [_typed(item) for item in value])
+    return (type(value).__name__, str(value))
+
+
+def test_rules_outside_the_checkers_subset_leave_checking_to_cerberus():
+    from rubriceng.inputs import compile_checker
+
+    assert compile_checker({"code": {"type": "string", "regex": "[0-9]+"}}) is None
+    assert compile_checker({"kind": {"type": "string", "allowed": ["a", "b"]}}) is None
+    assert compile_checker({"day": {"type": "date"}}) is None
+    assert compile_checker({"x": {"type": "decimal", "coerce": "unheard-of"}}) is None
+    assert compile_checker({"x": {"type": "decimal", "nullable": True}}) is None
