@@ -1,0 +1,160 @@
+"""Units per second and peak memory of rubriceng's scoring paths, against a hand-written
+scorer of the same rubric, on synthetic units of the 惠州 2020 table.
+
+    python benchmarks/run.py                     # 10,000 and 100,000 units
+    python benchmarks/run.py --sizes 2000        # a quick look
+    python benchmarks/run.py --no-memory         # timings only (memory needs a second pass)
+
+Paths, each over the same units:
+
+(a) ``evaluate`` one unit at a time, with traces;
+(b) ``evaluate`` one unit at a time, ``trace=False``;
+(c) ``evaluate_many`` over the batch (columns in, a score table out);
+(d) ``hand_score``: the rubric written out in plain Python and Decimal (the baseline);
+(e) the baseline plus every formula of the rubric evaluated by simpleeval, parsed anew on
+    each call — what rules-as-data costs when nothing is compiled.
+
+Each figure is printed with its ratio to (d) (higher is faster). Every path's totals are
+compared with (d)'s; any disagreement is printed and the script exits 1. Peak memory is
+measured with tracemalloc in a second pass, so that tracing does not slow the timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import platform
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import rubriceng  # noqa: E402
+from benchmarks.huizhou import generate, hand_score  # noqa: E402
+from rubriceng.expressions import (  # noqa: E402
+    FormulaEvaluator,
+    FormulaRuntimeError,
+    compile_formula,
+)
+
+RUBRIC = "cn.gd.huizhou/dept-overall@2020"
+
+Path_ = Callable[[list[dict[str, Any]]], list[Decimal]]
+
+
+def path_a(rubric: rubriceng.Rubric) -> Path_:
+    return lambda units: [rubriceng.evaluate(rubric, unit).total for unit in units]
+
+
+def path_b(rubric: rubriceng.Rubric) -> Path_:
+    return lambda units: [rubriceng.evaluate(rubric, unit, trace=False).total for unit in units]
+
+
+def path_c(rubric: rubriceng.Rubric) -> Path_:
+    def run(units: list[dict[str, Any]]) -> list[Decimal]:
+        return [result.total for result in rubriceng.evaluate_many(rubric, units, trace=False)]
+
+    return run
+
+
+def path_d(rubric: rubriceng.Rubric) -> Path_:
+    return lambda units: [hand_score(unit) for unit in units]
+
+
+def path_e(rubric: rubriceng.Rubric) -> Path_:
+    texts = sorted({formula.text for formula in _formulas(rubric)})
+    known = [spec.id for spec in rubric.inputs]
+    evaluator = FormulaEvaluator()
+
+    def run(units: list[dict[str, Any]]) -> list[Decimal]:
+        totals = []
+        for unit in units:
+            for text in texts:
+                try:  # parsed (and checked) on every call, then evaluated by simpleeval
+                    evaluator.evaluate(compile_formula(text, known), unit)
+                except FormulaRuntimeError:
+                    pass  # e.g. no stock last year: the hand scorer takes that case
+            totals.append(hand_score(unit))
+        return totals
+
+    return run
+
+
+def _formulas(rubric: rubriceng.Rubric) -> list[Any]:
+    found = []
+    for node in rubric.walk():
+        if node.applies is not None:
+            found.append(node.applies)
+        found += [formula for _, formula in node.values]
+        found += [case.when for case in node.cases]
+        if node.scorer is not None:
+            found += [f for f in node.scorer.formulas() if not f.is_constant]
+    return found
+
+
+PATHS = {
+    "a  evaluate, traces": path_a,
+    "b  evaluate, no traces": path_b,
+    "c  evaluate_many": path_c,
+    "d  hand-written (baseline)": path_d,
+    "e  simpleeval, parse per call": path_e,
+}
+
+
+def _timed(run: Path_, units: list[dict[str, Any]]) -> tuple[float, list[Decimal]]:
+    gc.collect()
+    start = time.perf_counter()
+    totals = run(units)
+    return time.perf_counter() - start, totals
+
+
+def _peak(run: Path_, units: list[dict[str, Any]]) -> int:
+    gc.collect()
+    tracemalloc.start()
+    run(units)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def bench(size: int, memory: bool, rubric: rubriceng.Rubric) -> bool:
+    units = generate(size)
+    print(f"\n{size:,} units of {RUBRIC}")
+    print(f"{'path':32} {'units/s':>12} {'× (d)':>8} {'peak MiB':>9}  totals")
+    timings: dict[str, tuple[float, list[Decimal]]] = {
+        name: _timed(make(rubric), units) for name, make in PATHS.items()
+    }
+    baseline_seconds, expected = timings["d  hand-written (baseline)"]
+    agree = True
+    for name, (seconds, totals) in timings.items():
+        wrong = [i for i, (got, want) in enumerate(zip(totals, expected, strict=True)) if got != want]
+        peak = f"{_peak(PATHS[name](rubric), units) / 2**20:9.1f}" if memory else f"{'-':>9}"
+        verdict = "agree" if not wrong else f"{len(wrong)} DIFFER, e.g. unit {wrong[0]}"
+        print(
+            f"{name:32} {size / seconds:12,.0f} {baseline_seconds / seconds:8.2f} {peak}  {verdict}"
+        )
+        agree = agree and not wrong
+    return agree
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--no-memory", dest="memory", action="store_false")
+    args = parser.parse_args(argv)
+    print(f"rubriceng {rubriceng.__version__}, Python {platform.python_version()}, "
+          f"{platform.machine()}, {platform.system()}")  # fmt: skip
+    rubric = rubriceng.find_rubric(RUBRIC)
+    ok = all([bench(size, args.memory, rubric) for size in args.sizes])
+    if not ok:
+        print("\npaths disagree on some totals", file=sys.stderr)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
