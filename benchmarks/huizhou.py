@@ -193,10 +193,12 @@ def hand_score(u: dict[str, Any]) -> Decimal:
 
 def _hand_score(u: dict[str, Any]) -> Decimal:
     transfers = u["has_transfer_payments"]
-    ones = {item: 1 for item in JUDGED_LISTS["budget_reasonableness"]}
+    ones = dict.fromkeys(JUDGED_LISTS["budget_reasonableness"], 1)
     # 预算编制: without transfers, 提前下达率's 4 points go 1.34/1.33/1.33 to three checklists
     reasonableness = _credits(u["budget_reasonableness"], ones)
-    goals = _credits(u["goal_reasonableness"], dict.fromkeys(JUDGED_LISTS["goal_reasonableness"], 1))
+    goals = _credits(
+        u["goal_reasonableness"], dict.fromkeys(JUDGED_LISTS["goal_reasonableness"], 1)
+    )
     clarity = _credits(u["indicator_clarity"], CLARITY)
     if transfers:
         scores = [_round(reasonableness), _round(goals), _round(clarity)]
@@ -243,7 +245,8 @@ def _hand_score(u: dict[str, Any]) -> Decimal:
     scores.append(_round(_credits(u["budget_disclosure"], DISCLOSURE)))
     scores.append(_round(_credits(u["project_procedures"], dict.fromkeys(
         JUDGED_LISTS["project_procedures"], 1))))  # fmt: skip
-    scores.append(ZERO if u["special_fund_graded_poor"] else _round(u["project_supervision"]["score"]))
+    supervision = u["project_supervision"]["score"]
+    scores.append(ZERO if u["special_fund_graded_poor"] else _round(supervision))
     # 资产管理
     late = (2 if u["annual_asset_report_late"] else 0) + u["late_monthly_asset_reports"]
     scores.append(D(max(0, 2 - late)))

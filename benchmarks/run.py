@@ -22,6 +22,7 @@ measured with tracemalloc in a second pass, so that tracing does not slow the ti
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import platform
 import sys
@@ -34,9 +35,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import rubriceng  # noqa: E402
-from benchmarks.huizhou import generate, hand_score  # noqa: E402
-from rubriceng.expressions import (  # noqa: E402
+import rubriceng
+from benchmarks.huizhou import generate, hand_score
+from rubriceng.expressions import (
     FormulaEvaluator,
     FormulaRuntimeError,
     compile_formula,
@@ -75,10 +76,10 @@ def path_e(rubric: rubriceng.Rubric) -> Path_:
         totals = []
         for unit in units:
             for text in texts:
-                try:  # parsed (and checked) on every call, then evaluated by simpleeval
+                # parsed and checked on every call; a failure (no stock last year) is a
+                # case the hand scorer takes
+                with contextlib.suppress(FormulaRuntimeError):
                     evaluator.evaluate(compile_formula(text, known), unit)
-                except FormulaRuntimeError:
-                    pass  # e.g. no stock last year: the hand scorer takes that case
             totals.append(hand_score(unit))
         return totals
 
@@ -132,7 +133,8 @@ def bench(size: int, memory: bool, rubric: rubriceng.Rubric) -> bool:
     baseline_seconds, expected = timings["d  hand-written (baseline)"]
     agree = True
     for name, (seconds, totals) in timings.items():
-        wrong = [i for i, (got, want) in enumerate(zip(totals, expected, strict=True)) if got != want]
+        pairs = enumerate(zip(totals, expected, strict=True))
+        wrong = [index for index, (got, want) in pairs if got != want]
         peak = f"{_peak(PATHS[name](rubric), units) / 2**20:9.1f}" if memory else f"{'-':>9}"
         verdict = "agree" if not wrong else f"{len(wrong)} DIFFER, e.g. unit {wrong[0]}"
         print(
@@ -150,7 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"rubriceng {rubriceng.__version__}, Python {platform.python_version()}, "
           f"{platform.machine()}, {platform.system()}")  # fmt: skip
     rubric = rubriceng.find_rubric(RUBRIC)
-    ok = all([bench(size, args.memory, rubric) for size in args.sizes])
+    verdicts = [bench(size, args.memory, rubric) for size in args.sizes]  # every size runs
+    ok = all(verdicts)
     if not ok:
         print("\npaths disagree on some totals", file=sys.stderr)
     return 0 if ok else 1

@@ -68,9 +68,14 @@ def nearest_line(lines: Mapping[PathKey, int], path: PathKey) -> int | None:
     return None
 
 
+_EMPTY: Mapping[str, Any] = types.MappingProxyType({})
+
+
 def freeze(value: Any) -> Any:
     """Plain data made read-only: mappings become read-only views, lists become tuples."""
     if isinstance(value, Mapping):
+        if not value:
+            return _EMPTY
         return types.MappingProxyType({key: freeze(item) for key, item in value.items()})
     if isinstance(value, list | tuple):
         return tuple(freeze(item) for item in value)

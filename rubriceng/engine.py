@@ -194,6 +194,11 @@ class _Unit:
     problems: list[Problem]
     evaluator: FormulaEvaluator
     roots: list[Indicator] = attrs.field(factory=list)
+    names: dict[str, Any] = attrs.field(init=False)
+    """What formulas see: the inputs and ``points`` (set for each leaf in turn)."""
+
+    def __attrs_post_init__(self) -> None:
+        self.names = dict(self.inputs)
 
 
 def _prepare(
@@ -264,7 +269,7 @@ def _scope(
     values: dict[str, Any] = {}
     if not leaf.values:
         return context_names, values
-    names = context_names
+    names = dict(context_names)  # the unit's names stay as they were for the next leaf
     for name, formula in leaf.values:
         try:
             names[name] = values[name] = state.evaluator.evaluate(formula, names)
@@ -300,7 +305,8 @@ def _score_leaf(
             provenance=leaf.provenance,
         )
     assert leaf.scorer is not None
-    names: dict[str, Any] = {**state.inputs, "points": leaf.points}
+    names = state.names
+    names["points"] = leaf.points
     details: dict[str, Any] = {"method": leaf.method} if trace else {}
     values: dict[str, Any] = {}
     scored = None

@@ -16,8 +16,12 @@ memory. Every numeric literal is turned into a :class:`~decimal.Decimal` from it
 source text at compile time, and the operators refuse anything but numbers, so the
 arithmetic is exact decimal arithmetic.
 
-Formulas are evaluated by :mod:`simpleeval` over the tree parsed at load; nothing is
-parsed again when a unit is scored.
+Formulas are parsed and checked once, at load, and the checked tree is turned into
+nested Python closures (one per node, each calling the operator functions above): a
+unit's scoring walks no tree and parses nothing. The closures do exactly what
+:mod:`simpleeval` does with the same operators on the same tree (``tests/test_fuzz.py``
+compares them on random formulas); nothing in a formula can reach an attribute, and
+every value a formula sees is a number, a boolean, text or a list of numbers.
 """
 
 from __future__ import annotations
@@ -276,6 +280,10 @@ _NODE_WORDS = {
 }
 
 
+Runner = Callable[[Mapping[str, Any], Mapping[str, Callable[..., Any]]], Any]
+"""A compiled formula: ``run(names, functions)`` → its value."""
+
+
 @attrs.frozen
 class Formula:
     """A checked, parsed formula. ``names`` are the names it reads (not functions)."""
@@ -285,6 +293,11 @@ class Formula:
     names: frozenset[str]
     constant: Any = attrs.field(default=None, eq=False, repr=False)
     is_constant: bool = False
+    run: Runner = attrs.field(eq=False, repr=False)
+
+    @run.default
+    def _compile(self) -> Runner:
+        return _runner(self.tree, self.text)
 
     def __str__(self) -> str:
         return self.text
@@ -465,33 +478,141 @@ def _literal(node: ast.Constant, source: str) -> Any:
 # -- evaluating ------------------------------------------------------------------------
 
 
+def _runner(node: ast.AST, text: str) -> Runner:
+    """The closure that computes ``node``, as simpleeval would with :data:`_OPERATORS`."""
+    if isinstance(node, ast.Constant):
+        value = node.value
+        return lambda names, functions: value
+    if isinstance(node, ast.Name):
+        key = node.id
+
+        def name(names: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]]) -> Any:
+            try:
+                return names[key]
+            except KeyError:
+                raise FormulaRuntimeError(
+                    f"'{key}' is not defined for expression '{text}'"
+                ) from None
+
+        return name
+    if isinstance(node, ast.BinOp):
+        binary = _OPERATORS[type(node.op)]
+        left, right = _runner(node.left, text), _runner(node.right, text)
+        return lambda names, functions: binary(left(names, functions), right(names, functions))
+    if isinstance(node, ast.UnaryOp):
+        unary = _OPERATORS[type(node.op)]
+        operand = _runner(node.operand, text)
+        return lambda names, functions: unary(operand(names, functions))
+    if isinstance(node, ast.BoolOp):
+        return _boolean_runner(node, text)
+    if isinstance(node, ast.Compare):
+        return _compare_runner(node, text)
+    if isinstance(node, ast.IfExp):
+        test, body = _runner(node.test, text), _runner(node.body, text)
+        orelse = _runner(node.orelse, text)
+        return lambda names, functions: (
+            body(names, functions) if test(names, functions) else orelse(names, functions)
+        )
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        function = node.func.id
+        arguments = tuple(_runner(argument, text) for argument in node.args)
+
+        def call(names: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]]) -> Any:
+            try:
+                chosen = functions[function]
+            except KeyError:
+                raise FormulaRuntimeError(f"unknown function {function!r}") from None
+            return chosen(*[argument(names, functions) for argument in arguments])
+
+        return call
+    raise FormulaSyntaxError(  # unreachable for a checked tree
+        "formula-forbidden", f"formulas cannot use {type(node).__name__}"
+    )
+
+
+def _boolean_runner(node: ast.BoolOp, text: str) -> Runner:
+    parts = tuple(_runner(value, text) for value in node.values)
+    stop_when = not isinstance(node.op, ast.And)  # `and` stops at a falsy value, `or` at a truthy
+
+    def boolean(names: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]]) -> Any:
+        result: Any = False
+        for part in parts:
+            result = part(names, functions)
+            if bool(result) is stop_when:
+                break
+        return result
+
+    return boolean
+
+
+def _compare_runner(node: ast.Compare, text: str) -> Runner:
+    first = _runner(node.left, text)
+    steps = tuple(
+        (_OPERATORS[type(op)], _runner(comparator, text))
+        for op, comparator in zip(node.ops, node.comparators, strict=True)
+    )
+    if len(steps) == 1:
+        (compare, second), = steps
+        return lambda names, functions: compare(first(names, functions), second(names, functions))
+
+    def chain(names: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]]) -> Any:
+        right = first(names, functions)
+        result: Any = True
+        for compare, comparator in steps:
+            if not result:
+                break
+            left, right = right, comparator(names, functions)
+            result = compare(left, right)
+        return result
+
+    return chain
+
+
 class FormulaEvaluator:
     """Evaluates compiled formulas. Create one per thread or per unit; it is cheap."""
 
     def __init__(self, functions: Mapping[str, Callable[..., Any]] = BUILTIN_FUNCTIONS) -> None:
-        self._simple = SimpleEval(
-            operators=dict(_OPERATORS),
-            functions=dict(functions),
-            names={},
-        )
+        self._functions = functions
 
     def evaluate(self, formula: Formula, names: Mapping[str, Any]) -> Any:
         """The value of ``formula`` with ``names`` bound. Raises FormulaRuntimeError."""
         if formula.is_constant:
             return formula.constant
-        self._simple.names = names
         try:
-            return self._simple.eval(formula.text, previously_parsed=formula.tree)
+            return formula.run(names, self._functions)
         except FormulaRuntimeError:
             raise
-        except ZeroDivisionError:
-            raise FormulaRuntimeError("division by zero") from None
-        except ArithmeticError as error:
-            raise FormulaRuntimeError(_arith_message(error)) from None
-        except (TypeError, ValueError, KeyError, RecursionError) as error:
-            raise FormulaRuntimeError(str(error) or type(error).__name__) from None
-        except Exception as error:  # simpleeval's own errors, e.g. NameNotDefined
-            raise FormulaRuntimeError(str(error) or type(error).__name__) from None
+        except Exception as error:
+            raise _runtime_error(error) from None
+
+
+def reference_value(
+    formula: Formula,
+    names: Mapping[str, Any],
+    functions: Mapping[str, Callable[..., Any]] = BUILTIN_FUNCTIONS,
+) -> Any:
+    """``formula``'s value computed by :mod:`simpleeval` walking the checked tree.
+
+    This is the reference semantics the compiled closures (``formula.run``) must agree
+    with, value for value and error for error; ``tests/test_fuzz.py`` holds them to it.
+    """
+    if formula.is_constant:
+        return formula.constant
+    simple = SimpleEval(operators=dict(_OPERATORS), functions=dict(functions), names=names)
+    try:
+        return simple.eval(formula.text, previously_parsed=formula.tree)
+    except FormulaRuntimeError:
+        raise
+    except Exception as error:
+        raise _runtime_error(error) from None
+
+
+def _runtime_error(error: Exception) -> FormulaRuntimeError:
+    if isinstance(error, ZeroDivisionError):
+        return FormulaRuntimeError("division by zero")
+    if isinstance(error, ArithmeticError):
+        return FormulaRuntimeError(_arith_message(error))
+    return FormulaRuntimeError(str(error) or type(error).__name__)
 
 
 def _arith_message(error: ArithmeticError) -> str:

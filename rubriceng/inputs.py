@@ -13,6 +13,7 @@ is called only to explain a unit whose inputs the checker refused.
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -62,12 +63,16 @@ def to_decimal(value: Any) -> Decimal:
         raise ValueError(f"expected a number, got {type(value).__name__}")
     if not number.is_finite():
         raise ValueError(f"expected a finite number, got {value!r}")
-    if abs(number) > MAX_NUMBER:
+    if not -MAX_NUMBER <= number <= MAX_NUMBER:
         raise ValueError(f"{_short(value)} is too large (the limit is 10^18)")
-    digits = "".join(map(str, number.as_tuple().digits)).strip("0")
-    if len(digits) > MAX_DIGITS:
+    if _SIGNIFICANT.plus(number) != number:  # rounding to 34 digits would change it
         raise ValueError(f"{_short(value)} has more than {MAX_DIGITS} significant digits")
     return number
+
+
+_SIGNIFICANT = decimal.Context(
+    prec=MAX_DIGITS, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN, traps=[]
+)
 
 
 def _short(value: Any) -> str:
@@ -237,6 +242,29 @@ _RULES = frozenset(
 )
 
 
+_ALWAYS: Mapping[Check, tuple[str, ...]] = {
+    to_decimal: ("decimal", "credit"),
+    to_count: ("integer", "decimal", "credit"),
+    to_boolean: ("boolean", "credit"),
+}
+"""The types the result of each coercion always has (so their test can be skipped)."""
+
+
+def _number_check(convert: Check, low: Any, high: Any) -> Check:
+    if low is None and high is None:
+        return convert
+    if convert is to_boolean:  # a boolean is not comparable: bounds never apply
+        return convert
+
+    def check(value: Any) -> Any:
+        number = convert(value)
+        if (low is not None and number < low) or (high is not None and number > high):
+            raise ValueError
+        return number
+
+    return check
+
+
 def compile_checker(schema: Mapping[str, Mapping[str, Any]]) -> InputChecker | None:
     """A checker that agrees with :class:`rubriceng.schema.Validator` on ``schema``.
 
@@ -311,10 +339,10 @@ def _value_check(rules: Mapping[str, Any]) -> Check:
     elif inner is not None:
         raise _Unsupported
 
-    if convert is not None and not tests and not not_empty and (
-        low is high is credit is shortest is longest is items is fields is None
-    ):
-        return convert  # a plain coercion stays one call
+    if convert is not None and not not_empty and (
+        credit is shortest is longest is items is fields is None
+    ) and all(name in _ALWAYS.get(convert, ()) for name in names or ()):
+        return _number_check(convert, low, high)  # the common case, kept short
 
     def check(value: Any) -> Any:
         if convert is not None:

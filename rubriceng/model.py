@@ -40,15 +40,21 @@ class Rounding:
 
     digits: int = 2
     mode: str = "half_up"
+    quantum: Decimal = attrs.field(init=False, eq=False, repr=False)
+    """The smallest step of a rounded score, e.g. ``Decimal("0.01")``."""
+    _decimal_mode: str = attrs.field(init=False, eq=False, repr=False)
 
-    @property
-    def quantum(self) -> Decimal:
-        """The smallest step of a rounded score, e.g. ``Decimal("0.01")``."""
+    @quantum.default
+    def _quantum(self) -> Decimal:
         return Decimal(1).scaleb(-self.digits)
+
+    @_decimal_mode.default
+    def _mode(self) -> str:
+        return ROUNDING_MODES[self.mode]
 
     def apply(self, value: Decimal) -> Decimal:
         """``value`` rounded as the rubric says."""
-        return value.quantize(self.quantum, rounding=ROUNDING_MODES[self.mode])
+        return value.quantize(self.quantum, rounding=self._decimal_mode)
 
 
 def parse_day(raw: int | str, last: bool = False) -> datetime.date:

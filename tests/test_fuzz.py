@@ -10,6 +10,7 @@ The CI profile runs a few dozen examples per test; ``HYPOTHESIS_PROFILE=long`` r
 from __future__ import annotations
 
 import copy
+import decimal
 import math
 from decimal import Decimal
 from typing import Any
@@ -67,6 +68,66 @@ def test_any_text_either_compiles_or_is_refused_and_runs_exactly_or_fails_cleanl
         return
     assert isinstance(value, bool | int | Decimal | str | list), (text, value)
     assert not isinstance(value, float)
+
+
+def _formula_grammar() -> st.SearchStrategy[str]:
+    leaves = st.sampled_from(
+        ["a", "b", "flag", "label", "points", "0", "1", "2.5", "0.05", "-3", "True", "'x'"]
+    )
+
+    def grow(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        one = inner.map
+        two = st.tuples(inner, inner)
+        three = st.tuples(inner, inner, inner)
+        return st.one_of(
+            st.tuples(inner, st.sampled_from(["+", "-", "*", "/", "//", "%"]), inner).map(
+                lambda t: f"({t[0]} {t[1]} {t[2]})"
+            ),
+            st.tuples(inner, st.sampled_from(["<", "<=", "==", "!=", ">", ">="]), inner).map(
+                " ".join
+            ),
+            three.map(lambda t: f"{t[0]} < {t[1]} <= {t[2]}"),
+            two.map(lambda t: f"({t[0]} and {t[1]})"),
+            two.map(lambda t: f"({t[0]} or {t[1]})"),
+            three.map(lambda t: f"({t[0]} if {t[1]} else {t[2]})"),
+            one(lambda x: f"-{x}"),
+            one(lambda x: f"(not {x})"),
+            one(lambda x: f"{x} ** 2"),
+            st.sampled_from(["abs", "floor", "ceil", "round"]).flatmap(
+                lambda f: inner.map(lambda x: f"{f}({x})")
+            ),
+            two.map(lambda t: f"min({t[0]}, {t[1]})"),
+            two.map(lambda t: f"max({t[0]}, {t[1]})"),
+            three.map(lambda t: f"div({t[0]}, {t[1]}, {t[2]})"),
+            three.map(lambda t: f"clamp({t[0]}, {t[1]}, {t[2]})"),
+            st.sampled_from(["sum", "mean", "count", "min", "max"]).map(lambda f: f"{f}(rates)"),
+        )
+
+    return st.recursive(leaves, grow, max_leaves=12)
+
+
+@given(_formula_grammar(), st.fixed_dictionaries(dict.fromkeys(NAMES, values)))
+@example("a < b <= points", {"a": Decimal(1), "b": Decimal(2), "rates": [], "flag": 1, "label": ""})
+def test_compiled_formulas_agree_with_simpleeval_value_for_value(text, names):
+    """The closures a formula compiles to give simpleeval's value, or its error, always."""
+    from rubriceng.engine import DECIMAL_CONTEXT
+    from rubriceng.expressions import reference_value
+
+    try:
+        formula = compile_formula(text, (*NAMES, "points"))
+    except FormulaSyntaxError:
+        return
+    scope = {**names, "points": Decimal(10)}
+
+    def outcome(run: Any) -> tuple[Any, ...]:
+        try:
+            with decimal.localcontext(DECIMAL_CONTEXT):
+                return ("value", _typed(run()))
+        except FormulaRuntimeError as error:
+            return ("error", str(error), error.code)
+
+    compiled = outcome(lambda: FormulaEvaluator().evaluate(formula, scope))
+    assert compiled == outcome(lambda: reference_value(formula, scope)), text
 
 
 # -- documents ----------------------------------------------------------------------------
