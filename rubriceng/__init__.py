@@ -19,28 +19,78 @@ Decimal('1.86')
 The names exported here are the public API; everything else may change.
 """
 
-from rubriceng.compare import Comparison, compare
-from rubriceng.engine import evaluate, evaluate_many
-from rubriceng.errors import (
-    EvaluationError,
-    InputError,
-    PluginError,
-    Problem,
-    RubricengError,
-    RubricError,
-    RubricNotFoundError,
-)
-from rubriceng.loader import find_rubric, load_inputs, load_rubric
-from rubriceng.model import Indicator, Rubric
-from rubriceng.registry import Registry, RubricEntry, default_registry
-from rubriceng.result import (
-    RESULT_FORMAT,
-    AdjustmentResult,
-    Batch,
-    IndicatorResult,
-    Result,
-    UnitFailure,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rubriceng.compare import Comparison, compare
+    from rubriceng.engine import evaluate, evaluate_many
+    from rubriceng.errors import (
+        EvaluationError,
+        InputError,
+        PluginError,
+        Problem,
+        RubricengError,
+        RubricError,
+        RubricNotFoundError,
+    )
+    from rubriceng.loader import find_rubric, load_inputs, load_rubric
+    from rubriceng.model import Indicator, Rubric
+    from rubriceng.registry import Registry, RubricEntry, default_registry
+    from rubriceng.result import (
+        RESULT_FORMAT,
+        AdjustmentResult,
+        Batch,
+        IndicatorResult,
+        Result,
+        UnitFailure,
+    )
+
+_EXPORTS = {
+    "Comparison": "compare",
+    "compare": "compare",
+    "evaluate": "engine",
+    "evaluate_many": "engine",
+    "EvaluationError": "errors",
+    "InputError": "errors",
+    "PluginError": "errors",
+    "Problem": "errors",
+    "RubricengError": "errors",
+    "RubricError": "errors",
+    "RubricNotFoundError": "errors",
+    "find_rubric": "loader",
+    "load_inputs": "loader",
+    "load_rubric": "loader",
+    "Indicator": "model",
+    "Rubric": "model",
+    "Registry": "registry",
+    "RubricEntry": "registry",
+    "default_registry": "registry",
+    "RESULT_FORMAT": "result",
+    "AdjustmentResult": "result",
+    "Batch": "result",
+    "IndicatorResult": "result",
+    "Result": "result",
+    "UnitFailure": "result",
+}
+"""Where each exported name lives. They are imported on first use, so that
+``import rubriceng`` stays fast for command lines and embedding processes."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'rubriceng' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"rubriceng.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
+
 
 __version__ = "0.1.0"
 

@@ -1,8 +1,9 @@
 """Evaluating units against a compiled rubric.
 
 The :class:`Plan` is built once per rubric (in :func:`rubriceng.load_rubric`): the
-flattened tree, the inputs each indicator needs, the cerberus rules for a unit's
-inputs. Scoring one unit then runs, in order:
+flattened tree, the inputs each indicator needs, and a checker compiled from the rules
+for a unit's inputs (cerberus is asked only to explain inputs the checker refuses).
+Scoring one unit then runs, in order:
 
 1. check and normalise the inputs (all problems at once → :class:`InputError`);
 2. decide which indicators apply (``applies``);
@@ -19,10 +20,9 @@ import statistics
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import attrs
-import cerberus
 
 from rubriceng.documents import Document
 from rubriceng.errors import EvaluationError, InputError, Problem, RubricengError, RubricError
@@ -41,8 +41,10 @@ from rubriceng.result import (
     UnitFailure,
 )
 from rubriceng.reweight import Allocation, allocate, allocate_cents
-from rubriceng.schema import Validator, problems
 from rubriceng.vocabulary import BUILTIN_VOCABULARY, Vocabulary
+
+if TYPE_CHECKING:
+    from rubriceng.schema import Validator
 
 ZERO = Decimal(0)
 
@@ -101,20 +103,26 @@ class Plan:
         self.input_schema = schema
         self.checker = compile_checker(schema)
         self._local = threading.local()
-        try:
-            self._validator()
-        except cerberus.SchemaError as error:
-            raise RubricError(
-                f"the inputs of {rubric.id} cannot be checked",
-                [Problem("plugin-failed", f"an input type gave invalid rules: {error}")],
-            ) from None
+        if self.checker is None:  # rules beyond the checker's: cerberus must accept them now
+            import cerberus
+
+            try:
+                self._validator()
+            except cerberus.SchemaError as error:
+                raise RubricError(
+                    f"the inputs of {rubric.id} cannot be checked",
+                    [Problem("plugin-failed", f"an input type gave invalid rules: {error}")],
+                ) from None
         self._allocations: dict[frozenset[str], Allocation] = {}
 
     # -- inputs ---------------------------------------------------------------------
 
     def _validator(self) -> Validator:
+        """This thread's cerberus validator: it explains refused inputs (built on demand)."""
         validator: Validator | None = getattr(self._local, "validator", None)
         if validator is None:
+            from rubriceng.schema import Validator
+
             validator = Validator(self.input_schema)
             self._local.validator = validator
         return validator
@@ -157,6 +165,8 @@ class Plan:
             field = str(path[len(prefix)]) if len(path) > len(prefix) else None
             users = self.users.get(field or "", [])
             return {"unit": unit, "field": field, "indicator": ", ".join(users) or None}
+
+        from rubriceng.schema import problems
 
         found = unnamed + problems(validator, source, prefix, code="input-invalid", locate=locate)
         invalid = set(validator.errors)
