@@ -301,8 +301,10 @@ def _mapping_check(schema: Mapping[str, Mapping[str, Any]]) -> InputChecker:
 def _value_check(rules: Mapping[str, Any]) -> Check:
     if not isinstance(rules, Mapping) or not _RULES.issuperset(rules):
         raise _Unsupported
-    if rules.get("nullable", False) is not False or rules.get("empty", True) not in (True, False):
-        raise _Unsupported
+    if rules.get("nullable", False) is not False or any(
+        not isinstance(rules.get(flag, False), bool) for flag in ("empty", "required")
+    ):
+        raise _Unsupported  # (rules cerberus would reject are left for it to reject)
     coerce = rules.get("coerce")
     convert: Check | None
     if coerce is None:

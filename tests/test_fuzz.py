@@ -394,3 +394,8 @@ def test_rules_outside_the_checkers_subset_leave_checking_to_cerberus():
     assert compile_checker({"day": {"type": "date"}}) is None
     assert compile_checker({"x": {"type": "decimal", "coerce": "unheard-of"}}) is None
     assert compile_checker({"x": {"type": "decimal", "nullable": True}}) is None
+    # rules cerberus would reject are left to it, so that the rubric is refused at load
+    assert compile_checker({"x": {"type": "decimal", "required": "yes"}}) is None
+    assert compile_checker({"x": {"type": "string", "empty": 0}}) is None
+    assert compile_checker({"x": {"type": "decimal", "min": "0"}}) is None
+    assert compile_checker({"x": {"type": "list", "maxlength": 1.5}}) is None
