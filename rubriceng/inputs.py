@@ -92,7 +92,7 @@ _FALSE_WORDS = frozenset({"false", "no", "否", "无", "n", "0"})
 
 
 def to_count(value: Any) -> int:
-    """A whole number ≥ 0 or not, as :func:`to_decimal` reads it, refusing fractions."""
+    """A whole number, read as :func:`to_decimal` reads it; fractions are refused."""
     number = to_decimal(value)
     if number != number.to_integral_value():
         raise ValueError(f"expected a whole number, got {value!r}")
@@ -334,7 +334,7 @@ def _value_check(rules: Mapping[str, Any]) -> Check:
     inner = rules.get("schema")
     items: Check | None = None
     fields: InputChecker | None = None
-    if isinstance(inner, Mapping) and "list" in (names or ()) and names == ["list"]:
+    if isinstance(inner, Mapping) and names == ["list"]:
         items = _value_check(inner)
     elif isinstance(inner, Mapping) and names == ["dict"]:
         fields = _mapping_check(inner)
