@@ -56,9 +56,12 @@ def _fraction(rng: random.Random, low: float, high: float, places: int = 4) -> D
     return D(rng.randrange(int(low * scale), int(high * scale) + 1)) / scale
 
 
-def _pick(rng: random.Random, edges: list[Decimal], low: float, high: float) -> Decimal:
-    """An edge half of the time, else a value drawn between low and high."""
-    return rng.choice(edges) if rng.random() < 0.5 else _fraction(rng, low, high)
+def _picker(rng: random.Random, often: float) -> Any:
+    def pick(edges: list[Decimal], low: float, high: float) -> Decimal:
+        """An edge (``often`` of the time), else a value drawn between low and high."""
+        return rng.choice(edges) if rng.random() < often else _fraction(rng, low, high)
+
+    return pick
 
 
 def _credit(rng: random.Random, points: int) -> Any:
@@ -70,36 +73,37 @@ def _credit(rng: random.Random, points: int) -> Any:
     return D(rng.randrange(0, points * 4 + 1)) / 4  # quarters of a point
 
 
-def _unit(rng: random.Random) -> dict[str, Any]:
+def _unit(rng: random.Random, edges: float) -> dict[str, Any]:
+    pick = _picker(rng, edges)
     u: dict[str, Any] = {}
     u["has_transfer_payments"] = rng.random() < 0.5
     adjusted = _money(rng)
     u["revenue_adjusted_budget"] = adjusted
-    variance = _pick(rng, [D(0), D("0.05"), D("-0.05"), D("0.10"), D("0.35")], -0.3, 0.3)
+    variance = pick([D(0), D("0.05"), D("-0.05"), D("0.10"), D("0.35")], -0.3, 0.3)
     u["revenue_final"] = adjusted * (1 + variance)
-    u["general_transfer_advance_rate"] = _pick(rng, [D("0.90"), D("0.45")], 0, 1)
-    u["special_transfer_advance_rate"] = _pick(rng, [D("0.70"), D("0.35")], 0, 1)
+    u["general_transfer_advance_rate"] = pick([D("0.90"), D("0.45")], 0, 1)
+    u["special_transfer_advance_rate"] = pick([D("0.70"), D("0.35")], 0, 1)
     scheduled = QUARTERS if rng.random() < 0.5 else [_fraction(rng, 0.1, 1, 2) for _ in QUARTERS]
     u["quarterly_scheduled_progress"] = scheduled
     u["quarterly_spending_progress"] = [
-        quarter * _pick(rng, [ONE], 0.6, 1.2) for quarter in scheduled
+        quarter * pick([ONE], 0.6, 1.2) for quarter in scheduled
     ]
     start, general, fund = _money(rng, 10**7), _money(rng), _money(rng, 10**7)
     u.update(carryover_start=start, general_budget_final=general, fund_budget_final=fund)
-    rate = _pick(rng, [D("0.10"), D("0.20"), D("0.30")], 0, 0.4)
+    rate = pick([D("0.10"), D("0.20"), D("0.30")], 0, 0.4)
     u["carryover_end"] = (start + general + fund) * rate
     previous = D(0) if rng.random() < 0.1 else _money(rng)
-    change = _pick(rng, [D("-0.15"), D("-0.10"), D(0)], -0.3, 0.3)
+    change = pick([D("-0.15"), D("-0.10"), D(0)], -0.3, 0.3)
     u["treasury_stock_previous"] = previous
     u["treasury_stock_end"] = (
         (D(0) if rng.random() < 0.5 else _money(rng)) if previous == 0 else previous * (1 + change)
     )
     plan = _money(rng)
     u["procurement_plan"] = plan
-    u["procurement_actual"] = plan * _pick(rng, [ONE, D("0.5")], 0.5, 1.05)
+    u["procurement_actual"] = plan * pick([ONE, D("0.5")], 0.5, 1.05)
     approved = _money(rng)
     u["transfers_approved"] = approved
-    u["transfers_issued_on_time"] = approved * _pick(rng, [ONE], 0.5, 1)
+    u["transfers_issued_on_time"] = approved * pick([ONE], 0.5, 1)
     u["budget_approval_days_late"] = rng.choice([0, 0, 1, 2, 3, 4])
     for flag, chance in (
         ("special_fund_graded_poor", 0.1), ("annual_asset_report_late", 0.1),
@@ -112,13 +116,13 @@ def _unit(rng: random.Random) -> dict[str, Any]:
     u["asset_inspection_findings"] = rng.choice([0, 0, 0, 1, 2, 4])
     total_assets = _money(rng)
     u["fixed_assets_total"] = total_assets
-    u["fixed_assets_in_use"] = total_assets * _pick(rng, [D("0.9"), ONE], 0.6, 1)
+    u["fixed_assets_in_use"] = total_assets * pick([D("0.9"), ONE], 0.6, 1)
     for actual, budget in (
         ("three_public_actual", "three_public_budget"),
         ("daily_public_final", "daily_public_adjusted_budget"),
     ):
         u[budget] = _money(rng)
-        u[actual] = u[budget] * _pick(rng, [ONE], 0.8, 1.1)
+        u[actual] = u[budget] * pick([ONE], 0.8, 1.1)
     for done, declared in (
         ("key_tasks_completed", "key_tasks_total"),
         ("targets_met", "targets_declared"),
@@ -147,10 +151,14 @@ def _unit(rng: random.Random) -> dict[str, Any]:
     return u
 
 
-def generate(n: int, seed: int = 2020) -> list[dict[str, Any]]:
-    """``n`` valid units for the 惠州 2020 rubric, reproducibly from ``seed``."""
+def generate(n: int, seed: int = 2020, edges: float = 0.5) -> list[dict[str, Any]]:
+    """``n`` valid units for the 惠州 2020 rubric, reproducibly from ``seed``.
+
+    ``edges`` is how often a value that has an edge is put exactly on it (a band's bound,
+    the start of a step, a cap): 0.5 to test exactness, less for realistic data.
+    """
     rng = random.Random(seed)
-    units = [_unit(rng) for _ in range(n)]
+    units = [_unit(rng, edges) for _ in range(n)]
     with decimal.localcontext(CONTEXT):
         rates = [u["fixed_assets_in_use"] / u["fixed_assets_total"] for u in units]
         mean = sum(rates, ZERO) / len(rates)
@@ -277,3 +285,57 @@ def _hand_score(u: dict[str, Any]) -> Decimal:
     subtotal = sum(scores, ZERO)
     bonus = D(min(3, u["commendations"])) - D(min(6, 2 * u["accountability_findings"]))
     return min(max(subtotal + bonus, ZERO), D(100))
+
+
+# -- the same units as columns ---------------------------------------------------------------
+
+CREDIT_POINTS = {
+    **{(indicator, item): 1 for indicator, items in JUDGED_LISTS.items() for item in items},
+    **{("indicator_clarity", item): points for item, points in CLARITY.items()},
+    **{("budget_disclosure", item): points for item, points in DISCLOSURE.items()},
+}
+"""What ``true`` is worth for each judged checklist item."""
+
+
+def _flat(unit: dict[str, Any], credits: dict[tuple[str, str], int]) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for key, value in unit.items():
+        if isinstance(value, dict):
+            for item, given in value.items():
+                worth = credits.get((key, item))
+                if worth is not None and isinstance(given, bool):
+                    given = D(worth) if given else ZERO  # a spreadsheet holds the number
+                row[f"{key}.{item}"] = given
+        elif isinstance(value, list):
+            for index, item in enumerate(value, start=1):
+                if isinstance(item, dict):
+                    row.update({f"{key}.{index}.{name}": v for name, v in item.items()})
+                else:
+                    row[f"{key}.{index}"] = item
+        else:
+            row[key] = value
+    return row
+
+
+def to_columns(
+    units: list[dict[str, Any]], credits: dict[tuple[str, str], int] = CREDIT_POINTS
+) -> dict[str, Any]:
+    """The units as the table an analyst would load: a column per input (dotted for a
+    judged indicator's parts, numbered for list items), floats for numbers, an empty
+    cell (NaN, None) where a unit gives nothing. A checklist's true/false becomes the
+    points in ``credits``; pass ``{}`` to keep them (any rubric). Needs numpy."""
+    import numpy as np
+
+    rows = [_flat(unit, credits) for unit in units]
+    names = sorted({name for row in rows for name in row})
+    columns: dict[str, Any] = {}
+    for name in names:
+        values = [row.get(name) for row in rows]
+        kinds = {type(value) for value in values if value is not None}
+        if kinds == {bool} and None not in values:
+            columns[name] = np.array(values, dtype=bool)
+        elif kinds <= {int, Decimal, float}:
+            columns[name] = np.array([np.nan if v is None else float(v) for v in values])
+        else:
+            columns[name] = np.array(values, dtype=object)
+    return columns

@@ -25,6 +25,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from rubriceng.columns import ScoreTable, evaluate_table
     from rubriceng.compare import Comparison, compare
     from rubriceng.engine import evaluate, evaluate_many
     from rubriceng.errors import (
@@ -49,6 +50,8 @@ if TYPE_CHECKING:
     )
 
 _EXPORTS = {
+    "ScoreTable": "columns",
+    "evaluate_table": "columns",
     "Comparison": "compare",
     "compare": "compare",
     "evaluate": "engine",
@@ -112,11 +115,13 @@ __all__ = [
     "RubricError",
     "RubricNotFoundError",
     "RubricengError",
+    "ScoreTable",
     "UnitFailure",
     "compare",
     "default_registry",
     "evaluate",
     "evaluate_many",
+    "evaluate_table",
     "find_rubric",
     "load_inputs",
     "load_rubric",

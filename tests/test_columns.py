@@ -1,0 +1,141 @@
+"""The exact batch path over columns (``rubriceng.evaluate_table``) against the row-wise
+Decimal path: the same score for every indicator of every unit, the same failures with
+the same problems, on every bundled rubric."""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import rubriceng
+from benchmarks.huizhou import generate, to_columns
+from rubriceng.columns import _Table
+from rubriceng.documents import from_path
+from tests.conftest import HUIZHOU, PLUGINS
+from tests.units import vary
+
+np = pytest.importorskip("numpy")
+
+
+def _scores(rubric: rubriceng.Rubric, result: rubriceng.Result) -> dict[str, Any]:
+    """Every indicator's score (not a unit-defined indicator's items), total and grade."""
+    scores = result.scores()
+    found = {node.id: scores[node.id] for node in rubric.walk()}
+    return {**found, "total": result.total, "grade": result.grade}
+
+
+def _row_scores(rubric: rubriceng.Rubric, units: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [_scores(rubric, rubriceng.evaluate(rubric, unit, trace=False)) for unit in units]
+
+
+def _table_scores(table: rubriceng.ScoreTable, rubric: rubriceng.Rubric) -> list[dict[str, Any]]:
+    ids = [node.id for node in rubric.walk()] + ["total"]
+    columns = {name: table.column(name) for name in ids}
+    return [
+        {**{name: columns[name][row] for name in ids}, "grade": table.grades[row]}
+        for row in range(len(table))
+    ]
+
+
+def test_one_hundred_thousand_edge_heavy_units_score_exactly_as_row_by_row():
+    """Values sit on band edges, step starts, caps, zeros and rounding halves in most
+    units; every indicator's score, the total and the grade must equal the Decimal
+    path's, unit by unit."""
+    rubric = rubriceng.load_rubric(HUIZHOU)
+    units = generate(100_000, seed=66, edges=0.4)
+    table = rubriceng.evaluate_table(rubric, to_columns(units))
+    assert len(table) == 100_000 and table.failures == ()
+    assert table.rows_rescored > 10_000  # the edges were hit, and decided exactly
+    expected = _row_scores(rubric, units)
+    got = _table_scores(table, rubric)
+    wrong = [index for index, (a, b) in enumerate(zip(got, expected, strict=True)) if a != b]
+    assert wrong == []
+    assert len({row["total"] for row in got}) > 5000
+
+
+def _case_inputs(path: Path) -> dict[str, Any]:
+    cases = from_path(path).data["cases"]
+    return dict(cases[0]["inputs"])
+
+
+BUNDLED = [
+    (rubric_file, tests_file)
+    for plugin in sorted(PLUGINS.glob("rubriceng-*/src/*"))
+    for rubric_file in sorted((plugin / "rubrics").glob("*.yaml"))
+    for tests_file in [plugin / "tests" / f"test_{rubric_file.stem.replace('-', '_')}.yaml"]
+]
+
+
+@pytest.mark.parametrize(("rubric_file", "tests_file"), BUNDLED, ids=lambda p: p.stem)
+def test_every_bundled_rubric_scores_and_fails_exactly_as_row_by_row(rubric_file, tests_file):
+    """Varied units of each bundled rubric, many of them invalid: the same units are
+    scored, with the same scores, and the same units fail, with the same problems."""
+    rubric = rubriceng.find_rubric(from_path(rubric_file).data["id"] + "@"
+                                   + str(from_path(rubric_file).data["version"]))  # fmt: skip
+    base = _case_inputs(tests_file)
+    rng = random.Random(8)
+    units = [vary(rubric, base, rng) for _ in range(300)]
+    units[3] = {**units[3], "unheard_of": 1}  # an input the rubric does not declare
+    first = next(spec.id for spec in rubric.inputs if spec.type == "money")
+    units[4] = {**units[4], first: "lots"}
+    units[5] = {key: value for key, value in units[5].items() if key != first}
+    columns = to_columns(units, credits={})
+    table = rubriceng.evaluate_table(rubric, columns, errors="collect")
+    rows = _Table(columns)  # the same values as the table holds (87 as 87.0, say)
+    batch = rubriceng.evaluate_many(
+        rubric, [rows.row(index) for index in range(rows.size)], trace=False, errors="collect"
+    )
+    assert table.units == tuple(result.unit for result in batch.results)
+    assert [(f.unit, f.error.problems) for f in table.failures] == [
+        (f.unit, f.error.problems) for f in batch.failures
+    ]
+    assert {"4", "5", "6"} <= {f.unit for f in table.failures}
+    assert _table_scores(table, rubric) == [_scores(rubric, r) for r in batch.results]
+
+
+def test_a_dataframe_in_and_out(huizhou):
+    pandas = pytest.importorskip("pandas")
+    units = generate(50, seed=3)
+    frame = pandas.DataFrame(to_columns(units), index=[f"单位{i}" for i in range(50)])
+    table = rubriceng.evaluate_table(huizhou, frame)
+    out = table.to_frame()
+    assert list(out.index[:2]) == ["单位0", "单位1"]
+    assert out.loc["单位0", "total"] == rubriceng.evaluate(huizhou, units[0]).total
+    assert isinstance(out.loc["单位0", "procurement_rate"], Decimal)
+    assert out.loc["单位7", "grade"] == rubriceng.evaluate(huizhou, units[7]).grade
+    full = table.result("单位7")
+    assert full.unit == "单位7" and full.indicator("carryover_rate").trace
+
+
+def test_errors_raise_as_evaluate_many_does(huizhou):
+    units = generate(20, seed=4)
+    units[2] = {**units[2], "procurement_plan": -5.5}
+    with pytest.raises(rubriceng.InputError) as raised:
+        rubriceng.evaluate_table(huizhou, to_columns(units))
+    with pytest.raises(rubriceng.InputError) as expected:
+        rubriceng.evaluate_many(huizhou, units)
+    assert str(raised.value) == str(expected.value)
+    assert raised.value.problems == expected.value.problems
+
+
+def test_a_rubric_beyond_the_columns_is_still_scored_exactly_row_by_row():
+    rubric = rubriceng.load_rubric({
+        "id": "power", "version": "1", "title": "power", "total": 4,
+        "inputs": {"x": {"type": "number"}},
+        "indicators": [{"id": "p", "name": "p", "points": 4, "score": "min(4, x ** 2)"}],
+    })  # fmt: skip
+    table = rubriceng.evaluate_table(rubric, {"x": [1.5, 0.5, 3.0]})
+    assert table.totals() == [Decimal("2.25"), Decimal("0.25"), Decimal("4")]
+    assert table.rows_rescored == 3
+
+
+def test_a_table_must_be_columns():
+    rubric = rubriceng.load_rubric(HUIZHOU)
+    with pytest.raises(TypeError, match="expected a pandas DataFrame or a mapping"):
+        rubriceng.evaluate_table(rubric, [1, 2, 3])
+    with pytest.raises(ValueError, match="columns differ in length: \\[1, 2\\]"):
+        rubriceng.evaluate_table(rubric, {"x": [1], "y": [1, 2]})
