@@ -9,7 +9,8 @@ Paths, each over the same units:
 
 (a) ``evaluate`` one unit at a time, with traces;
 (b) ``evaluate`` one unit at a time, ``trace=False``;
-(c) ``evaluate_many`` over the batch (columns in, a score table out);
+(c) ``evaluate_table``: the batch path over columns (the units as a table of float
+    columns, made before the clock starts, as an analyst's spreadsheet would be loaded);
 (d) ``hand_score``: the rubric written out in plain Python and Decimal (the baseline);
 (e) the baseline plus every formula of the rubric evaluated by simpleeval, parsed anew on
     each call — what rules-as-data costs when nothing is compiled.
@@ -36,7 +37,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import rubriceng
-from benchmarks.huizhou import generate, hand_score
+from benchmarks.huizhou import generate, hand_score, to_columns
 from rubriceng.expressions import (
     FormulaEvaluator,
     FormulaRuntimeError,
@@ -45,7 +46,7 @@ from rubriceng.expressions import (
 
 RUBRIC = "cn.gd.huizhou/dept-overall@2020"
 
-Path_ = Callable[[list[dict[str, Any]]], list[Decimal]]
+Path_ = Callable[[Any], list[Decimal]]
 
 
 def path_a(rubric: rubriceng.Rubric) -> Path_:
@@ -57,8 +58,8 @@ def path_b(rubric: rubriceng.Rubric) -> Path_:
 
 
 def path_c(rubric: rubriceng.Rubric) -> Path_:
-    def run(units: list[dict[str, Any]]) -> list[Decimal]:
-        return [result.total for result in rubriceng.evaluate_many(rubric, units, trace=False)]
+    def run(columns: Any) -> list[Decimal]:
+        return rubriceng.evaluate_table(rubric, columns).totals()
 
     return run
 
@@ -101,20 +102,20 @@ def _formulas(rubric: rubriceng.Rubric) -> list[Any]:
 PATHS = {
     "a  evaluate, traces": path_a,
     "b  evaluate, no traces": path_b,
-    "c  evaluate_many": path_c,
+    "c  evaluate_table (columns)": path_c,
     "d  hand-written (baseline)": path_d,
     "e  simpleeval, parse per call": path_e,
 }
 
 
-def _timed(run: Path_, units: list[dict[str, Any]]) -> tuple[float, list[Decimal]]:
+def _timed(run: Path_, units: Any) -> tuple[float, list[Decimal]]:
     gc.collect()
     start = time.perf_counter()
     totals = run(units)
     return time.perf_counter() - start, totals
 
 
-def _peak(run: Path_, units: list[dict[str, Any]]) -> int:
+def _peak(run: Path_, units: Any) -> int:
     gc.collect()
     tracemalloc.start()
     run(units)
@@ -123,19 +124,23 @@ def _peak(run: Path_, units: list[dict[str, Any]]) -> int:
     return peak
 
 
-def bench(size: int, memory: bool, rubric: rubriceng.Rubric) -> bool:
-    units = generate(size)
-    print(f"\n{size:,} units of {RUBRIC}")
+def bench(size: int, memory: bool, rubric: rubriceng.Rubric, edges: float,
+          chosen: str) -> bool:  # fmt: skip
+    units = generate(size, edges=edges)
+    columns = to_columns(units)
+    print(f"\n{size:,} units of {RUBRIC}, a value on its edge {edges:.0%} of the time")
     print(f"{'path':32} {'units/s':>12} {'× (d)':>8} {'peak MiB':>9}  totals")
+    paths = {name: make for name, make in PATHS.items() if name[0] in chosen or name[0] == "d"}
+    data = {name: columns if name.startswith("c") else units for name in paths}
     timings: dict[str, tuple[float, list[Decimal]]] = {
-        name: _timed(make(rubric), units) for name, make in PATHS.items()
+        name: _timed(make(rubric), data[name]) for name, make in paths.items()
     }
     baseline_seconds, expected = timings["d  hand-written (baseline)"]
     agree = True
     for name, (seconds, totals) in timings.items():
         pairs = enumerate(zip(totals, expected, strict=True))
         wrong = [index for index, (got, want) in pairs if got != want]
-        peak = f"{_peak(PATHS[name](rubric), units) / 2**20:9.1f}" if memory else f"{'-':>9}"
+        peak = f"{_peak(PATHS[name](rubric), data[name]) / 2**20:9.1f}" if memory else f"{'-':>9}"
         verdict = "agree" if not wrong else f"{len(wrong)} DIFFER, e.g. unit {wrong[0]}"
         print(
             f"{name:32} {size / seconds:12,.0f} {baseline_seconds / seconds:8.2f} {peak}  {verdict}"
@@ -148,11 +153,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--no-memory", dest="memory", action="store_false")
+    parser.add_argument("--edges", type=float, default=0.02,
+                        help="how often a value sits exactly on an edge (default 0.02)")
+    parser.add_argument("--paths", default="abcde", help="which paths to run, e.g. cd")
     args = parser.parse_args(argv)
     print(f"rubriceng {rubriceng.__version__}, Python {platform.python_version()}, "
           f"{platform.machine()}, {platform.system()}")  # fmt: skip
     rubric = rubriceng.find_rubric(RUBRIC)
-    verdicts = [bench(size, args.memory, rubric) for size in args.sizes]  # every size runs
+    verdicts = [bench(size, args.memory, rubric, args.edges, args.paths)
+                for size in args.sizes]  # fmt: skip
     ok = all(verdicts)
     if not ok:
         print("\npaths disagree on some totals", file=sys.stderr)

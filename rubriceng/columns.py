@@ -68,6 +68,15 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float | np.floating) and math.isnan(value))
 
 
+def _given(column: Any) -> Any:
+    """Which cells of a column hold something."""
+    if column.dtype.kind == "f":
+        return ~np.isnan(column)
+    if column.dtype.kind != "O":
+        return np.ones(len(column), dtype=bool)
+    return np.array([not _missing(value) for value in column], dtype=bool)
+
+
 def _python(value: Any) -> Any:
     """A NumPy scalar as the Python value the row path expects."""
     if isinstance(value, np.generic):
@@ -928,12 +937,19 @@ class _Batch:
         column = self.table.columns.get(name)
         if column is None:
             return np.full(self.n, "", dtype=object), np.zeros(self.n, dtype=bool)
-        present = np.array([not _missing(value) for value in column], dtype=bool)
-        bad = present & np.array([not isinstance(value, str) for value in column], dtype=bool)
-        if required:
-            bad |= present & np.array([value == "" for value in column], dtype=bool)
-        self._refuse(bad)
-        return column.astype(object), present
+        if column.dtype.kind in "US":  # text throughout, as numpy keeps it
+            values = column.astype(object)
+            present = np.ones(self.n, dtype=bool)
+            self._refuse(present & (column == "") if required else ~present)
+            return values, present
+        # one pass: 0 missing, 1 text, 2 anything else (or empty text where it is required)
+        kinds = np.array([
+            0 if value is None or (type(value) is float and value != value)
+            else 1 if type(value) is str and (value or not required) else 2
+            for value in column
+        ], dtype=np.int8)  # fmt: skip
+        self._refuse(kinds == 2)
+        return column.astype(object), kinds != 0
 
     def _read_inputs(self) -> None:
         plan = self.plan
@@ -966,7 +982,7 @@ class _Batch:
             known.update(self._read_own(leaf))
         for name, column in self.table.columns.items():
             if name not in known:  # an input the rubric does not declare: the row path says so
-                self._refuse(np.array([not _missing(value) for value in column], dtype=bool))
+                self._refuse(_given(column))
 
     def _read_list(self, name: str, rules: Mapping[str, Any]) -> list[str]:
         fixed = rules.get("minlength") == rules.get("maxlength")
@@ -1040,7 +1056,7 @@ class _Batch:
             _, _reason = self._texts(f"{prefix}.reason")
             points = self.table.columns.get(f"{prefix}.points")
             if points is not None:
-                self._refuse(np.array([not _missing(v) for v in points], dtype=bool))
+                self._refuse(_given(points))
             self._refuse((given != named) | (given & ~open_))  # half an item, or a gap
             open_ &= given
             count += open_
@@ -1201,7 +1217,15 @@ class _Batch:
         from rubriceng.engine import _Unit
 
         needed = (*self.plan.required[leaf.id], leaf.id)
-        row = self.table.row(index, needed)
+        row: dict[str, Any] = {}
+        nested = []
+        for name in needed:
+            column = self.table.columns.get(name)
+            if column is None:
+                nested.append(name)
+            elif not _missing(value := column[index]):
+                row[name] = _python(value)
+        row.update(self.table.row(index, nested))
         inputs: dict[str, Any] = {}
         for name in needed:
             if name in row:
@@ -1235,6 +1259,39 @@ class _Batch:
             return (down + up).astype(np.int64)
         env.doubt((np.minimum(fraction, 1 - fraction) <= error) & ~exact)
         return (down if rounding.mode == "down" else np.ceil(y)).astype(np.int64)
+
+    def _scale(
+        self, env: _Env, raw: _Num, effective: Decimal, points: Decimal, rounding: Any
+    ) -> Any:
+        """``raw × effective / points``, rounded: in floats, and where the raw score is an
+        exact binary fraction (a sum of credits, say) in integers, so that a reweighted
+        score that ends in exactly half a cent is known to."""
+        if effective == points:
+            return self._round(env, raw, rounding)
+        floats = _Env(env.names, env.active)
+        scaled = _divide(floats, _multiply(raw, _constant(effective)), _constant(points))
+        units = self._round(floats, scaled, rounding)
+        numerator, denominator = effective.scaleb(2), points.scaleb(2)
+        fractions = raw.v * 1024.0
+        exact = (np.asarray(raw.e) == 0) & (fractions == np.floor(fractions))
+        exact &= np.abs(raw.v) < 2.0**30
+        if numerator == int(numerator) and denominator == int(denominator) and exact.any():
+            top = np.where(exact, fractions, 0).astype(np.int64) * (
+                int(numerator) * 10**rounding.digits
+            )
+            bottom = 1024 * int(denominator)
+            quotient, remainder = np.divmod(top, bottom)
+            twice = 2 * remainder
+            if rounding.mode == "half_up":
+                up = twice >= bottom
+            elif rounding.mode == "half_even":
+                up = (twice > bottom) | ((twice == bottom) & (quotient % 2 == 1))
+            else:
+                up = (remainder > 0) if rounding.mode == "up" else np.zeros_like(exact)
+            units = np.where(exact, quotient + up, units)
+            floats.undecided &= ~exact
+        env.undecided |= floats.undecided
+        return units
 
     def _parts(self, env: _Env, leaf: Indicator) -> Any:
         """A unit-defined indicator: each item's score rounded, summed (in rounding units)."""
@@ -1290,9 +1347,7 @@ class _Batch:
                     going.doubt(_may_be_below(found, zero) | _may_be_above(found, _points(leaf)))
                     raw = _Num(np.where(remaining, found.v, raw.v),
                                np.where(remaining, found.e, raw.e))  # fmt: skip
-                    if effective != leaf.points:
-                        raw = _divide(env, _multiply(raw, _constant(effective)), _points(leaf))
-                    units = self._round(env, raw, rubric.rounding)
+                    units = self._scale(env, raw, effective, leaf.points, rubric.rounding)
                 scaled[leaf.id][rows] = units[rows] * shift
                 for index in np.flatnonzero(env.undecided & rows):
                     self._rescore(int(index), leaf, allocation, scaled, compiled.places)
