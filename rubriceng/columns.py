@@ -65,7 +65,10 @@ class _Unsupported(Exception):
 
 
 def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float | np.floating) and math.isnan(value))
+    """An empty cell: None, NaN, or pandas' NA (pandas and Dask text columns use it)."""
+    if value is None or type(value).__name__ == "NAType":
+        return True
+    return isinstance(value, float | np.floating) and math.isnan(value)
 
 
 def _given(column: Any) -> Any:
@@ -822,8 +825,12 @@ def _compiled(plan: Plan) -> _Compiled | None:
 
 
 def evaluate_table(
-    rubric: Rubric, table: Any, *, errors: Literal["raise", "collect"] = "raise"
-) -> ScoreTable:
+    rubric: Rubric,
+    table: Any,
+    *,
+    errors: Literal["raise", "collect"] = "raise",
+    peers: Mapping[str, Decimal] | None = None,
+) -> Any:
     """Score every row of ``table`` (one unit per row) over columns, exactly.
 
     ``table`` is a pandas DataFrame (units named by its index, or a ``unit`` column) or a
@@ -831,32 +838,92 @@ def evaluate_table(
     input is spread over dotted columns (``budget_reasonableness.not_fixed``,
     ``project_supervision.score``, ``effect_indicators.1.score``) and a list input over
     numbered ones (``quarterly_spending_progress.1`` … ``.4``); an empty cell (NaN, None)
-    is a missing input. Peer statistics are computed over the table.
+    is a missing input. Returns a :class:`ScoreTable`.
 
     The scores are those of :func:`rubriceng.evaluate_many` on the same units, to the
-    digit. ``errors`` works as there: ``"raise"`` raises for the first bad unit's kind of
-    error listing every bad unit; ``"collect"`` lists them in ``ScoreTable.failures``.
+    digit. Peer statistics are computed over the table, unless ``peers`` gives them (by
+    indicator id, as computed over a larger batch). ``errors`` works as for
+    ``evaluate_many``: ``"raise"`` raises listing every bad unit, ``"collect"`` lists
+    them in ``ScoreTable.failures``.
+
+    ``table`` may also be a Dask DataFrame: the peer statistics are computed over all of
+    it first (exact sums per partition, added up), then each partition is scored on its
+    own, and a Dask DataFrame in the layout of :meth:`ScoreTable.to_frame` comes back,
+    lazily (``errors="raise"`` only).
     """
     if errors not in ("raise", "collect"):
         raise ValueError(f"errors must be 'raise' or 'collect', not {errors!r}")
     if np is None:  # pragma: no cover
         raise ImportError("evaluate_table needs numpy: pip install 'rubriceng[columns]'")
     plan = _plan(rubric)
+    if hasattr(table, "map_partitions") and hasattr(table, "npartitions"):
+        if errors != "raise":
+            raise ValueError("a Dask DataFrame is scored with errors='raise'")
+        return _evaluate_dask(rubric, table, peers)
     source = _Table(table)
     with decimal.localcontext(DECIMAL_CONTEXT), np.errstate(all="ignore"):
-        compiled = _compiled(plan)
-        batch = _Batch(plan, compiled, source)
+        batch = _Batch(plan, _compiled(plan), source, peers)
         scored = batch.run()
     if errors == "raise" and scored.failures:
         raise _batch_error(scored.failures)
     return scored
 
 
+def _peer_sums(rubric: Rubric, part: Any) -> dict[str, tuple[Decimal, int]]:
+    plan = _plan(rubric)
+    with decimal.localcontext(DECIMAL_CONTEXT), np.errstate(all="ignore"):
+        compiled = _compiled(plan)
+        if compiled is None:
+            raise _Unsupported("a rubric beyond the columns")
+        return _Batch(plan, compiled, _Table(part)).peer_sums()
+
+
+def _score_part(part: Any, rubric: Rubric, peers: Mapping[str, Decimal]) -> Any:
+    return evaluate_table(rubric, part, peers=peers).to_frame()
+
+
+def _evaluate_dask(rubric: Rubric, frame: Any, peers: Mapping[str, Decimal] | None) -> Any:
+    import dask
+    import pandas
+    from dask.base import compute
+    from dask.delayed import delayed
+
+    from rubriceng.engine import exact_sum, mean_of
+
+    plan = _plan(rubric)
+    if peers is None and plan.peer_leaves:
+        parts = compute(*[delayed(_peer_sums, pure=False)(rubric, part)  # type: ignore[no-untyped-call]
+                          for part in frame.to_delayed()])  # fmt: skip
+        peers = {}
+        for leaf in plan.peer_leaves:
+            count = sum(part[leaf.id][1] for part in parts)
+            if count:
+                total = exact_sum([part[leaf.id][0] for part in parts])
+                peers[leaf.id] = mean_of(total, count)
+    names = [node.id for node in rubric.walk()] + ["subtotal"]
+    names += [adjustment.id for adjustment in rubric.adjustments] + ["total", "grade"]
+    meta = pandas.DataFrame({name: pandas.Series(dtype=object) for name in names},
+                            index=pandas.Index([], name="unit", dtype=object))  # fmt: skip
+    from dask import dataframe
+
+    scored = [delayed(_score_part, pure=False)(part, rubric, peers or {})
+              for part in frame.to_delayed()]  # fmt: skip
+    with dask.config.set({"dataframe.convert-string": False}):  # keep Decimals as Decimals
+        return dataframe.from_delayed(scored, meta=meta, verify_meta=False)
+
+
 class _Batch:
     """One table on its way through the column path."""
 
-    def __init__(self, plan: Plan, compiled: _Compiled | None, table: _Table) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        compiled: _Compiled | None,
+        table: _Table,
+        peers: Mapping[str, Decimal] | None = None,
+    ) -> None:
         self.plan, self.compiled, self.table = plan, compiled, table
+        self.given_peers = dict(peers or {})
         self.n = table.size
         self.exact = np.ones(self.n, dtype=bool) if compiled is None else np.zeros(self.n, bool)
         self.names: dict[str, Any] = {}
@@ -944,8 +1011,7 @@ class _Batch:
             return values, present
         # one pass: 0 missing, 1 text, 2 anything else (or empty text where it is required)
         kinds = np.array([
-            0 if value is None or (type(value) is float and value != value)
-            else 1 if type(value) is str and (value or not required) else 2
+            1 if type(value) is str and (value or not required) else 0 if _missing(value) else 2
             for value in column
         ], dtype=np.int8)  # fmt: skip
         self._refuse(kinds == 2)
@@ -1097,7 +1163,8 @@ class _Batch:
         else:  # every row by the row path, with the batch's exact peer statistics
             from rubriceng.engine import _peer_statistics
 
-            self.exact_peers = _peer_statistics(self.plan, list(states.values()))
+            found = _peer_statistics(self.plan, list(states.values()))
+            self.exact_peers = {**found, **self.given_peers}
         return self._assemble(compiled, scaled, states)
 
     def _patterns(self, compiled: _Compiled) -> Any:
@@ -1172,6 +1239,9 @@ class _Batch:
 
         self.exact_values: dict[str, list[Decimal]] = {}
         for leaf in self.plan.peer_leaves:
+            if leaf.id in self.given_peers:  # computed over the whole batch elsewhere
+                self.peers[leaf.id] = _constant(self.given_peers[leaf.id])
+                continue
             rows, value = self.peer_columns[leaf.id]
             rows = rows & ~self.exact
             exact: list[Decimal] = []
@@ -1197,20 +1267,45 @@ class _Batch:
             self.peers[leaf.id] = _Num(np.float64(mean), error / count + abs(mean) * U)
             self.exact_values[leaf.id] = exact
 
+    def _exact_values(self, leaf: Indicator) -> list[Decimal]:
+        """Every peer's exact value: the row path's, and the rest computed exactly."""
+        from rubriceng.engine import _scope
+
+        rows, _ = self.peer_columns[leaf.id]
+        values = list(self.exact_values[leaf.id])
+        for index in np.flatnonzero(rows & ~self.exact):
+            state = self._mini_state(int(index), leaf)
+            _, found = _scope(leaf, state, {**state.inputs, "points": leaf.points})
+            values.append(Decimal(found["value"]))
+        return values
+
     def _exact_peer(self, leaf: Indicator) -> Decimal:
         """The exact mean, computed only when a unit sits within the float mean's bound."""
+        from rubriceng.engine import exact_sum, mean_of
+
+        if leaf.id in self.given_peers:
+            return self.given_peers[leaf.id]
         cache = self.__dict__.setdefault("_exact_peers", {})
         if leaf.id not in cache:
-            from rubriceng.engine import _scope
-
-            rows, _ = self.peer_columns[leaf.id]
-            values = list(self.exact_values[leaf.id])
-            for index in np.flatnonzero(rows & ~self.exact):
-                state = self._mini_state(int(index), leaf)
-                _, found = _scope(leaf, state, {**state.inputs, "points": leaf.points})
-                values.append(Decimal(found["value"]))
-            cache[leaf.id] = sum(values, Decimal(0)) / len(values)
+            values = self._exact_values(leaf)
+            cache[leaf.id] = mean_of(exact_sum(values), len(values))
         return cache[leaf.id]  # type: ignore[no-any-return]
+
+    def peer_sums(self) -> dict[str, tuple[Decimal, int]]:
+        """Exact sums and counts of the peers' values in this table (a part of a batch)."""
+        from rubriceng.engine import exact_sum
+
+        if self.compiled is None:
+            raise _Unsupported("peer sums of a rubric beyond the columns")
+        pattern = self._patterns(self.compiled)
+        self._require(pattern)
+        self._peer_values(self.compiled, pattern)
+        self._peer_statistics(self._prepare_exact())
+        sums = {}
+        for leaf in self.plan.peer_leaves:
+            values = self._exact_values(leaf) if leaf.id in self.exact_values else []
+            sums[leaf.id] = (exact_sum(values), len(values))
+        return sums
 
     def _mini_state(self, index: int, leaf: Indicator) -> Any:
         """Just the inputs ``leaf`` reads, normalised, for the exact row code."""
@@ -1445,7 +1540,10 @@ class _Batch:
                 peers[leaf.id] = self._exact_peer(leaf)
                 continue
             decided = abs(value - float(mean.v)) > float(mean.e) + abs(value) * 4 * U
-            peers[leaf.id] = Decimal(float(mean.v)) if decided else self._exact_peer(leaf)
+            if leaf.id in self.given_peers or not decided:
+                peers[leaf.id] = self._exact_peer(leaf)
+            else:
+                peers[leaf.id] = Decimal(float(mean.v))
         return peers
 
     def _grades(self, total: Any, places: int) -> list[str | None]:

@@ -566,9 +566,32 @@ def _peer_statistics(plan: Plan, states: Sequence[_Unit]) -> dict[str, Decimal]:
         if values:
             kind = leaf.scorer.peer_statistic() if leaf.scorer else "mean"
             stats[leaf.id] = (
-                statistics.median(values) if kind == "median" else sum(values, ZERO) / len(values)
+                statistics.median(values)
+                if kind == "median"
+                else mean_of(exact_sum(values), len(values))
             )
     return stats
+
+
+_EXACT = decimal.Context(prec=2000, Emax=999_999, Emin=-999_999, traps=[decimal.Inexact])
+
+
+def exact_sum(values: Sequence[Decimal]) -> Decimal:
+    """The sum without rounding, whatever the order of ``values`` (so a batch split into
+    parts sums to the same as the whole); rounded to 34 digits only past 2000."""
+    total = ZERO
+    try:
+        for value in values:
+            total = _EXACT.add(total, value)
+    except decimal.Inexact:
+        return sum(values, ZERO)  # pragma: no cover - values of wildly different sizes
+    return total
+
+
+def mean_of(total: Decimal, count: int) -> Decimal:
+    """The peers' mean from their exact sum, rounded once (to 34 digits)."""
+    with decimal.localcontext(DECIMAL_CONTEXT):
+        return total / count
 
 
 @overload

@@ -139,3 +139,30 @@ def test_a_table_must_be_columns():
         rubriceng.evaluate_table(rubric, [1, 2, 3])
     with pytest.raises(ValueError, match="columns differ in length: \\[1, 2\\]"):
         rubriceng.evaluate_table(rubric, {"x": [1], "y": [1, 2]})
+
+
+def test_a_dask_dataframe_gives_exactly_the_in_memory_batch(huizhou):
+    """Peer statistics over the whole frame first (exact sums per partition), then each
+    partition scored on its own: the same frame as scoring all units in memory."""
+    pandas = pytest.importorskip("pandas")
+    dask_frame = pytest.importorskip("dask.dataframe")
+    import dask
+
+    units = generate(900, seed=12)
+    for unit in units:
+        del unit["peer_fixed_asset_use_rate"]  # only the whole batch knows the mean
+    frame = pandas.DataFrame(to_columns(units), index=[f"u{i}" for i in range(900)])
+    lazy = rubriceng.evaluate_table(huizhou, dask_frame.from_pandas(frame, npartitions=4))
+    with dask.config.set(scheduler="synchronous"):
+        scored = lazy.compute()
+    whole = rubriceng.evaluate_table(huizhou, frame).to_frame()
+    scored = scored.loc[whole.index]  # Dask sorts by the index
+    assert scored.equals(whole)
+    batch = rubriceng.evaluate_many(huizhou, units, trace=False)
+    assert list(scored["total"]) == [result.total for result in batch]
+    # scored alone, each partition would compare with its own mean: some totals differ
+    alone = pandas.concat(
+        rubriceng.evaluate_table(huizhou, part).to_frame()
+        for part in (frame.iloc[:225], frame.iloc[225:450], frame.iloc[450:675], frame.iloc[675:])
+    )
+    assert not alone["fixed_asset_utilisation"].equals(scored["fixed_asset_utilisation"])
