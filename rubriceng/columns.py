@@ -6,17 +6,14 @@ the row-wise Decimal path (:func:`rubriceng.evaluate_many`) gives, to the last d
 
 How it stays exact
 ------------------
-Formulas and scoring methods run on float64 columns, and every number carries a bound
-on how far it may be from the exact Decimal value (*running error analysis*): an input
-is within half a unit in the last place of its float; ``a ± b`` adds the operands'
-bounds and a rounding of the result; ``a × b`` and ``a ÷ b`` their first-order terms.
-Comparisons between two inputs are exact, since a float's shortest decimal form keeps its
-order, and so is the difference or quotient of two equal inputs. Wherever a decision —
-a comparison, a band edge, a step, a cap, the half-cent a score rounds at — lies within
-the bound of its edge, that (unit, indicator) is *undecided* and is scored again by the
-exact row-wise code, as is any unit whose inputs the column checks cannot vouch for.
-Once rounded, scores are integers of the rubric's smallest step, so sums, totals,
-adjustments, bounds and grades are exact integer arithmetic.
+Formulas and scoring methods run on float64 columns whose every value carries a bound on
+its distance from the exact Decimal value (:mod:`rubriceng.vector`). Wherever a decision
+— a comparison, a band edge, a step, a cap, the half cent a score rounds at — lies within
+that bound of its edge, the (unit, indicator) is *undecided* and is scored again by the
+exact row code; so is every unit whose inputs the column checks cannot vouch for (the
+row code then also reports what is wrong with them). A reweighted score that is an exact
+binary fraction is scaled and rounded in integers. Once rounded, scores are integers of
+the rubric's smallest step, so sums, totals, adjustments, bounds and grades are exact.
 
 What runs on columns: the built-in scoring methods (peer statistics by mean), formulas
 with ``+ - * /``, comparisons, ``and or not``, ``if else`` and the built-in functions.
@@ -26,10 +23,9 @@ median) is scored row by row — the same answers, without the speed.
 
 from __future__ import annotations
 
-import ast
 import decimal
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -38,10 +34,29 @@ import attrs
 from rubriceng import methods as m
 from rubriceng.engine import DECIMAL_CONTEXT, Plan, _batch_error, _plan, _prepare, _score
 from rubriceng.errors import EvaluationError, InputError
-from rubriceng.expressions import BUILTIN_FUNCTIONS, Formula, FormulaEvaluator
+from rubriceng.expressions import BUILTIN_FUNCTIONS, FormulaEvaluator
 from rubriceng.inputs import COERCIONS, to_boolean
 from rubriceng.model import Indicator, Rubric
 from rubriceng.result import Result, UnitFailure
+from rubriceng.vector import (
+    METHODS,
+    ZERO,
+    Env,
+    ListColumn,
+    Num,
+    U,
+    Unsupported,
+    boolean,
+    constant,
+    divide,
+    may_be_above,
+    may_be_below,
+    multiply,
+    number,
+    points_of,
+    two_product_error,
+    vectorise,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -51,15 +66,6 @@ try:
     import numpy as np
 except ImportError:  # pragma: no cover - numpy is an optional dependency
     np = None  # type: ignore[assignment]
-
-U = 2.0**-52
-"""Relative error allowed per float operation: twice the unit roundoff, which also covers
-the 34-digit rounding of the exact path."""
-
-
-class _Unsupported(Exception):
-    """Something the column path does not do; the rubric is scored row by row."""
-
 
 # -- the table ---------------------------------------------------------------------------------
 
@@ -148,336 +154,6 @@ def _lists(value: Any) -> Any:
     return items
 
 
-# -- numbers with error bounds -----------------------------------------------------------------
-
-
-@attrs.define
-class _Num:
-    """A column of floats, each within ``e`` of its exact value; ``raw`` if these are the
-    inputs themselves (their shortest decimal forms are the exact values)."""
-
-    v: Any
-    e: Any
-    raw: bool = False
-
-
-def _constant(value: Decimal) -> _Num:
-    near = float(value)
-    error = abs(Decimal(near) - value)
-    return _Num(np.float64(near), float(error) * (1 + U), Decimal(repr(near)) == value)
-
-
-def _number(value: Any) -> _Num:
-    if isinstance(value, _Num):
-        return value
-    if isinstance(value, np.ndarray) and value.dtype == bool:
-        return _Num(value.astype(np.float64), 0.0, True)
-    if isinstance(value, bool | np.bool_):
-        return _Num(np.float64(value), 0.0, True)
-    raise _Unsupported("not a number")
-
-
-class _Env:
-    """One indicator's evaluation over all rows: names, the rows it is active on, and
-    the rows whose result cannot be decided in floats."""
-
-    def __init__(self, names: dict[str, Any], active: Any) -> None:
-        self.names = names
-        self.active = active
-        self.undecided = np.zeros_like(active)
-
-    def doubt(self, rows: Any) -> None:
-        self.undecided |= rows & self.active
-
-    def narrowed(self, rows: Any) -> _Env:
-        inner = _Env(self.names, self.active & rows)
-        inner.undecided = self.undecided
-        return inner
-
-
-def _close(a: _Num, b: _Num) -> Any:
-    """Rows where ``a`` and ``b`` may be on either side of each other."""
-    if a.raw and b.raw:
-        return np.zeros(np.shape(a.v - b.v), dtype=bool)  # the order of inputs is exact
-    return np.abs(a.v - b.v) <= a.e + b.e
-
-
-_SPLIT = 2.0**27 + 1
-
-
-def _two_sum_error(a: Any, b: Any, total: Any) -> Any:
-    """The exact rounding error of ``total = a + b`` (Knuth's TwoSum)."""
-    b_virtual = total - a
-    return (a - (total - b_virtual)) + (b - b_virtual)
-
-
-def _split(a: Any) -> tuple[Any, Any]:
-    high = _SPLIT * a
-    high = high - (high - a)
-    return high, a - high
-
-
-def _two_product_error(a: Any, b: Any, product: Any) -> Any:
-    """The exact rounding error of ``product = a × b`` (Dekker's TwoProduct)."""
-    a_high, a_low = _split(a)
-    b_high, b_low = _split(b)
-    return ((a_high * b_high - product) + a_high * b_low + a_low * b_high) + a_low * b_low
-
-
-def _add(a: _Num, b: _Num, sign: float) -> _Num:
-    right = sign * b.v
-    value = a.v + right
-    error = a.e + b.e + np.abs(_two_sum_error(a.v, right, value)) * (1 + U)
-    if a.raw and b.raw and sign < 0:
-        error = np.where(a.v == b.v, 0.0, error)  # x - x is exactly 0
-    return _Num(value, error)
-
-
-def _multiply(a: _Num, b: _Num) -> _Num:
-    value = a.v * b.v
-    rounding = np.abs(_two_product_error(a.v, b.v, value)) * (1 + U)
-    return _Num(value, np.abs(a.v) * b.e + np.abs(b.v) * a.e + a.e * b.e + rounding)
-
-
-def _divide(env: _Env, a: _Num, b: _Num) -> _Num:
-    denominator = np.abs(b.v)
-    doubtful = denominator <= b.e
-    env.doubt(doubtful)  # a divisor that may be zero: the exact path decides (or fails)
-    safe = np.where(doubtful, 1.0, b.v)
-    value = a.v / safe
-    back = value * safe  # value × b == a exactly means the quotient is exact
-    exact = (back == a.v) & (_two_product_error(value, safe, back) == 0)
-    margin = np.where(doubtful, 1.0, denominator * np.maximum(denominator - b.e, 1e-300))
-    error = (np.abs(a.v) * b.e + denominator * a.e) / margin * (1 + 4 * U)
-    error = error + np.where(exact, 0.0, np.abs(value) * U)
-    if a.raw and b.raw:
-        error = np.where(a.v == b.v, 0.0, error)  # x / x is exactly 1
-    return _Num(value, error)
-
-
-def _extreme(values: Sequence[_Num], pick: Callable[..., Any]) -> _Num:
-    result = values[0]
-    for other in values[1:]:
-        result = _Num(pick(result.v, other.v), np.maximum(result.e, other.e),
-                      result.raw and other.raw)  # fmt: skip
-    return result
-
-
-def _integral(env: _Env, x: _Num, up: bool) -> _Num:
-    """floor or ceil; doubtful within the bound of a whole number (unless exactly on it)."""
-    nearest = np.round(x.v)
-    exact = (x.e == 0) & (nearest == x.v)
-    env.doubt((np.abs(x.v - nearest) <= x.e) & ~exact)
-    return _Num(np.ceil(x.v) if up else np.floor(x.v), 0.0)
-
-
-def _truth(env: _Env, value: Any) -> Any:
-    if isinstance(value, _Num):
-        exact_zero = (value.v == 0) & (np.asarray(value.e) == 0)
-        env.doubt((np.abs(value.v) <= value.e) & ~exact_zero)
-        return value.v != 0
-    if isinstance(value, np.ndarray) and value.dtype == bool:
-        return value
-    if isinstance(value, bool | np.bool_):
-        return np.full(env.active.shape, bool(value))
-    raise _Unsupported("not true or false")
-
-
-# -- formulas ----------------------------------------------------------------------------------
-
-Vector = Callable[[_Env], Any]
-
-
-def vectorise(formula: Formula) -> Vector:
-    """``formula`` as a function of a column environment (raises _Unsupported)."""
-    if formula.is_constant:
-        constant = formula.constant
-        return (lambda env: constant) if isinstance(constant, bool) else _const(constant)
-    return _vector(formula.tree)
-
-
-def _const(value: Any) -> Vector:
-    number = _constant(Decimal(value))
-    return lambda env: number
-
-
-_COMPARE: Mapping[type, Callable[[Any, Any], Any]] = {
-    ast.Lt: np.less if np else None,  # type: ignore[dict-item]
-    ast.LtE: np.less_equal if np else None,  # type: ignore[dict-item]
-    ast.Gt: np.greater if np else None,  # type: ignore[dict-item]
-    ast.GtE: np.greater_equal if np else None,  # type: ignore[dict-item]
-    ast.Eq: np.equal if np else None,  # type: ignore[dict-item]
-    ast.NotEq: np.not_equal if np else None,  # type: ignore[dict-item]
-}
-
-
-def _vector(node: ast.AST) -> Vector:
-    if isinstance(node, ast.Constant):
-        if isinstance(node.value, bool):
-            flag = node.value
-            return lambda env: flag
-        if isinstance(node.value, str):
-            text = node.value
-            return lambda env: text
-        return _const(node.value)
-    if isinstance(node, ast.Name):
-        key = node.id
-        return lambda env: env.names[key]
-    if isinstance(node, ast.BinOp):
-        left, right = _vector(node.left), _vector(node.right)
-        if isinstance(node.op, ast.Add | ast.Sub):
-            sign = 1.0 if isinstance(node.op, ast.Add) else -1.0
-            return lambda env: _add(_number(left(env)), _number(right(env)), sign)
-        if isinstance(node.op, ast.Mult):
-            return lambda env: _multiply(_number(left(env)), _number(right(env)))
-        if isinstance(node.op, ast.Div):
-            return lambda env: _divide(env, _number(left(env)), _number(right(env)))
-        raise _Unsupported(type(node.op).__name__)
-    if isinstance(node, ast.UnaryOp):
-        operand = _vector(node.operand)
-        if isinstance(node.op, ast.USub):
-            return lambda env: (lambda x: _Num(-x.v, x.e, x.raw))(_number(operand(env)))
-        if isinstance(node.op, ast.UAdd):
-            return lambda env: _number(operand(env))
-        if isinstance(node.op, ast.Not):
-            return lambda env: ~_truth(env, operand(env))
-    if isinstance(node, ast.Compare):
-        return _compare_vector(node)
-    if isinstance(node, ast.BoolOp):
-        parts = [_vector(value) for value in node.values]
-        conjunction = isinstance(node.op, ast.And)
-
-        def boolean(env: _Env) -> Any:
-            result = _truth(env, parts[0](env))
-            for part in parts[1:]:
-                going = result if conjunction else ~result
-                value = _truth(env, part(env.narrowed(going)))
-                result = (result & value) if conjunction else (result | value)
-            return result
-
-        return boolean
-    if isinstance(node, ast.IfExp):
-        test, body, orelse = _vector(node.test), _vector(node.body), _vector(node.orelse)
-
-        def choose(env: _Env) -> Any:
-            condition = _truth(env, test(env))
-            yes, no = body(env.narrowed(condition)), orelse(env.narrowed(~condition))
-            if isinstance(yes, _Num) or isinstance(no, _Num):
-                yes, no = _number(yes), _number(no)
-                return _Num(np.where(condition, yes.v, no.v), np.where(condition, yes.e, no.e))
-            return np.where(condition, yes, no)
-
-        return choose
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-        return _call_vector(node.func.id, [_vector(argument) for argument in node.args])
-    raise _Unsupported(type(node).__name__)
-
-
-def _compare_vector(node: ast.Compare) -> Vector:
-    first = _vector(node.left)
-    steps = [(type(op), _vector(right)) for op, right in zip(node.ops, node.comparators,
-                                                              strict=True)]  # fmt: skip
-
-    def compare(env: _Env) -> Any:
-        left = first(env)
-        result: Any = True
-        for kind, right_vector in steps:
-            right = right_vector(env)
-            if isinstance(left, str) or isinstance(right, str) or _is_text(left) or _is_text(
-                right
-            ):
-                if kind not in (ast.Eq, ast.NotEq):
-                    raise _Unsupported("ordering text")
-                outcome = _COMPARE[kind](left, right)
-            elif _is_bool(left) and _is_bool(right) and kind in (ast.Eq, ast.NotEq):
-                outcome = _COMPARE[kind](left, right)
-            else:
-                a, b = _number(left), _number(right)
-                env.doubt(_close(a, b))
-                outcome = _COMPARE[kind](a.v, b.v)
-            result = result & outcome
-            left = right
-        return np.broadcast_to(result, env.active.shape)
-
-    return compare
-
-
-def _is_text(value: Any) -> bool:
-    return isinstance(value, np.ndarray) and value.dtype == object
-
-
-def _is_bool(value: Any) -> bool:
-    return isinstance(value, bool | np.bool_) or (
-        isinstance(value, np.ndarray) and value.dtype == bool
-    )
-
-
-def _call_vector(name: str, arguments: list[Vector]) -> Vector:
-    if name in ("min", "max"):
-        pick = np.minimum if name == "min" else np.maximum
-        if len(arguments) == 1:
-            return lambda env: _list_extreme(_listed(arguments[0](env)), name)
-        return lambda env: _extreme([_number(argument(env)) for argument in arguments], pick)
-    if name == "abs" and len(arguments) == 1:
-        return lambda env: (lambda x: _Num(np.abs(x.v), x.e, x.raw))(_number(arguments[0](env)))
-    if name == "clamp" and len(arguments) == 3:
-        value, low, high = arguments
-        return lambda env: _extreme(
-            [_number(low(env)), _extreme([_number(high(env)), _number(value(env))], np.minimum)],
-            np.maximum,
-        )
-    if name == "div" and len(arguments) == 3:
-        numerator, denominator, if_zero = arguments
-
-        def div(env: _Env) -> _Num:
-            b = _number(denominator(env))
-            zero = (b.v == 0) & (np.asarray(b.e) == 0)
-            quotient = _divide(env.narrowed(~zero), _number(numerator(env)), _Num(
-                np.where(zero, 1.0, b.v), np.where(zero, 0.0, b.e), b.raw))  # fmt: skip
-            fallback = _number(if_zero(env))
-            return _Num(np.where(zero, fallback.v, quotient.v),
-                        np.where(zero, fallback.e, quotient.e))  # fmt: skip
-
-        return div
-    if name in ("floor", "ceil") and len(arguments) == 1:
-        up = name == "ceil"
-        return lambda env: _integral(env, _number(arguments[0](env)), up)
-    if name in ("sum", "mean", "count") and len(arguments) == 1:
-        return lambda env: _aggregate(_listed(arguments[0](env)), name)
-    raise _Unsupported(f"function {name}")
-
-
-@attrs.define
-class _List:
-    """A list input with the same length in every row: an (n, k) array."""
-
-    v: Any
-    e: Any
-
-
-def _listed(value: Any) -> _List:
-    if not isinstance(value, _List):
-        raise _Unsupported("not a list")
-    return value
-
-
-def _list_extreme(values: _List, name: str) -> _Num:
-    pick = np.min if name == "min" else np.max
-    return _Num(pick(values.v, axis=1), np.max(values.e, axis=1))
-
-
-def _aggregate(values: _List, name: str) -> _Num:
-    count = values.v.shape[1]
-    if name == "count":
-        return _Num(np.full(values.v.shape[0], float(count)), 0.0)
-    total = values.v.sum(axis=1)
-    error = values.e.sum(axis=1) + count * U * np.abs(values.v).sum(axis=1)
-    if name == "sum":
-        return _Num(total, error)
-    mean = total / count
-    return _Num(mean, error / count + np.abs(mean) * U)
-
-
 # -- the plan over columns ---------------------------------------------------------------------
 
 
@@ -530,241 +206,6 @@ class ScoreTable:
         return pandas.DataFrame(data, index=pandas.Index(self.units, name="unit"))
 
 
-# -- scoring methods over columns -------------------------------------------------------------
-
-Raw = Callable[[_Env, "_Batch", Indicator], _Num]
-"""A method over columns: the raw score of every active row (doubtful rows marked)."""
-
-def _zeros(env: _Env) -> _Num:
-    return _Num(np.zeros(env.active.shape), 0.0)
-
-
-def _points(leaf: Indicator) -> _Num:
-    return _constant(leaf.points)
-
-
-def _boolean(env: _Env, value: Any) -> Any:
-    if _is_bool(value):
-        return np.broadcast_to(value, env.active.shape)
-    env.doubt(env.active)  # not true/false: the exact path reports it
-    return np.zeros(env.active.shape, dtype=bool)
-
-
-def _named_number(env: _Env, name: str) -> _Num:
-    value = env.names.get(name)
-    if isinstance(value, _Num):
-        return value
-    env.doubt(env.active)  # e.g. true/false where a number is needed: an error, exactly
-    return _zeros(env)
-
-
-def _may_be_below(x: _Num, bound: _Num) -> Any:
-    if x.raw and bound.raw:
-        return x.v < bound.v
-    return x.v - x.e < bound.v + bound.e
-
-
-def _may_be_above(x: _Num, bound: _Num) -> Any:
-    if x.raw and bound.raw:
-        return x.v > bound.v
-    return x.v + x.e > bound.v - bound.e
-
-
-_ZERO_CONST = Decimal(0)
-_ONE_CONST = Decimal(1)
-
-
-def _formula_raw(scorer: m.FormulaScorer) -> Raw:
-    formula = vectorise(scorer.formula)
-    return lambda env, batch, leaf: _number(formula(env))
-
-
-def _ratio_raw(scorer: m.RatioScorer) -> Raw:
-    actual, target = vectorise(scorer.actual), vectorise(scorer.target)
-    zero, one = _constant(_ZERO_CONST), _constant(_ONE_CONST)
-    if_zero = None if scorer.if_target_zero is None else _constant(scorer.if_target_zero)
-
-    def raw(env: _Env, batch: _Batch, leaf: Indicator) -> _Num:
-        a, t = _number(actual(env)), _number(target(env))
-        env.doubt(_may_be_below(a, zero) | _may_be_below(t, zero))  # negative: an error
-        exact_zero = (t.v == 0) & (np.asarray(t.e) == 0)
-        if if_zero is None:
-            env.doubt(exact_zero)  # a zero target: an error
-        rest = env.narrowed(~exact_zero)
-        rate = _divide(rest, a, _Num(np.where(exact_zero, 1.0, t.v), t.e, t.raw))
-        score = _multiply(_points(leaf), _extreme([one, rate], np.minimum))
-        if scorer.zero_when_exceeds:
-            rest.doubt(_close(a, t))
-            score = _Num(np.where(a.v > t.v, 0.0, score.v), np.where(a.v > t.v, 0.0, score.e))
-        if if_zero is not None:
-            score = _Num(np.where(exact_zero, if_zero.v, score.v),
-                         np.where(exact_zero, if_zero.e, score.e))  # fmt: skip
-        return score
-
-    return raw
-
-
-def _bands_raw(scorer: m.BandsScorer) -> Raw:
-    bands = [(None if b.bound is None else _constant(b.bound), b.inclusive, _constant(b.score))
-             for b in scorer.bands]  # fmt: skip
-
-    def raw(env: _Env, batch: _Batch, leaf: Indicator) -> _Num:
-        value = _named_number(env, "value")
-        matched = np.zeros(env.active.shape, dtype=bool)
-        score_v, score_e = np.zeros(env.active.shape), np.zeros(env.active.shape)
-        for bound, inclusive, score in bands:
-            if bound is None:
-                holds = np.ones(env.active.shape, dtype=bool)
-            else:
-                env.narrowed(~matched).doubt(_close(value, bound))
-                holds = value.v <= bound.v if inclusive else value.v < bound.v
-            take = holds & ~matched
-            score_v, score_e = np.where(take, score.v, score_v), np.where(take, score.e, score_e)
-            matched |= holds
-        return _Num(score_v, score_e)
-
-    return raw
-
-
-def _steps_raw(scorer: m.StepsScorer) -> Raw:
-    start, size, deduct = _constant(scorer.start), _constant(scorer.size), _constant(scorer.deduct)
-    zero = _constant(_ZERO_CONST)
-
-    def raw(env: _Env, batch: _Batch, leaf: Indicator) -> _Num:
-        value = _named_number(env, "value")
-        steps = _divide(env, _add(value, start, -1.0), size)
-        count = _integral(env, steps, up=scorer.count == "started")
-        count = _extreme([zero, count], np.maximum)
-        left = _add(_points(leaf), _multiply(deduct, count), -1.0)
-        return _extreme([zero, left], np.maximum)
-
-    return raw
-
-
-def _checklist_raw(scorer: m.ChecklistScorer) -> Raw:
-    items = [(item, None if item.fraction is None else vectorise(item.fraction))
-             for item in scorer.items]  # fmt: skip
-    zero, one = _constant(_ZERO_CONST), _constant(_ONE_CONST)
-
-    def raw(env: _Env, batch: _Batch, leaf: Indicator) -> _Num:
-        total = _zeros(env)
-        for item, fraction in items:
-            if fraction is None:
-                credit = batch.credit(env, leaf, item)
-            else:
-                share = _number(fraction(env))
-                env.doubt(_may_be_below(share, zero) | _may_be_above(share, one))
-                credit = _multiply(_constant(item.points), share)
-            total = _add(total, credit, 1.0)
-        return total
-
-    return raw
-
-
-def _deductions_raw(scorer: m.DeductionsScorer) -> Raw:
-    rows = [
-        (d, None if d.when is None else vectorise(d.when),
-         None if d.count is None else vectorise(d.count))
-        for d in scorer.deductions
-    ]  # fmt: skip
-    zero = _constant(_ZERO_CONST)
-
-    def raw(env: _Env, batch: _Batch, leaf: Indicator) -> _Num:
-        deducted = _zeros(env)
-        for item, when, count in rows:
-            if when is not None:
-                events = _number(_boolean(env, when(env)))
-            else:
-                assert count is not None
-                events = _number(count(env))
-                env.doubt(_may_be_below(events, zero))
-            amount = _multiply(_constant(item.deduct), events)
-            if item.max is not None:
-                amount = _extreme([amount, _constant(item.max)], np.minimum)
-            deducted = _add(deducted, amount, 1.0)
-        return _extreme([zero, _add(_points(leaf), deducted, -1.0)], np.maximum)
-
-    return raw
-
-
-def _all_or_nothing_raw(scorer: m.AllOrNothingScorer) -> Raw:
-    condition = vectorise(scorer.condition)
-
-    def raw(env: _Env, batch: _Batch, leaf: Indicator) -> _Num:
-        met = _boolean(env, condition(env))
-        points = _points(leaf)
-        return _Num(np.where(met, points.v, 0.0), np.where(met, points.e, 0.0))
-
-    return raw
-
-
-def _average_raw(scorer: m.AverageScorer) -> Raw:
-    if scorer.rates is not None:
-        raise _Unsupported("average of rates")
-    actual, target = vectorise(scorer.actual), vectorise(scorer.target)  # type: ignore[arg-type]
-    one = _constant(_ONE_CONST)
-    cap = None if scorer.cap_each is None else _constant(scorer.cap_each)
-
-    def raw(env: _Env, batch: _Batch, leaf: Indicator) -> _Num:
-        a, t = _listed(actual(env)), _listed(target(env))
-        if a.v.shape != t.v.shape:
-            env.doubt(env.active)
-            return _zeros(env)
-        env.doubt(np.any(np.abs(t.v) <= t.e, axis=1))  # a zero target: an error
-        safe = np.where(np.abs(t.v) <= t.e, 1.0, t.v)
-        rates_v = a.v / safe
-        margin = np.maximum(np.abs(safe) * (np.abs(safe) - t.e), 1e-300)
-        rates_e = (np.abs(a.v) * t.e + np.abs(safe) * a.e) / margin + np.abs(rates_v) * U
-        exact_zero = (rates_v == 0) & (rates_e == 0)
-        env.doubt(np.any((rates_v - rates_e < 0) & ~exact_zero, axis=1))  # negative: an error
-        if cap is not None:
-            rates_e = np.where(rates_v > cap.v, cap.e, rates_e)
-            rates_v = np.minimum(rates_v, cap.v)
-        mean = _aggregate(_List(rates_v, rates_e), "mean")
-        return _multiply(_points(leaf), _extreme([one, mean], np.minimum))
-
-    return raw
-
-
-def _peer_raw(scorer: m.PeerScorer) -> Raw:
-    if scorer.statistic != "mean":
-        raise _Unsupported("median")
-    strict = scorer.compare != "at_least"
-
-    def raw(env: _Env, batch: _Batch, leaf: Indicator) -> _Num:
-        value = _named_number(env, "value")
-        peer = batch.peers.get(leaf.id)
-        if peer is None:
-            if scorer.given is None:
-                env.doubt(env.active)  # no statistic: an error, exactly
-                return _zeros(env)
-            peer = _named_number(env, scorer.given)
-        env.doubt(_close(value, peer))
-        met = value.v > peer.v if strict else value.v >= peer.v
-        points = _points(leaf)
-        return _Num(np.where(met, points.v, 0.0), np.where(met, points.e, 0.0))
-
-    return raw
-
-
-def _judgement_raw(scorer: m.JudgementScorer) -> Raw:
-    return lambda env, batch, leaf: batch.own_number(env, leaf, "score")
-
-
-_RAW: Mapping[type, Callable[[Any], Raw]] = {
-    m.FormulaScorer: _formula_raw,
-    m.RatioScorer: _ratio_raw,
-    m.BandsScorer: _bands_raw,
-    m.StepsScorer: _steps_raw,
-    m.ChecklistScorer: _checklist_raw,
-    m.DeductionsScorer: _deductions_raw,
-    m.AllOrNothingScorer: _all_or_nothing_raw,
-    m.AverageScorer: _average_raw,
-    m.PeerScorer: _peer_raw,
-    m.JudgementScorer: _judgement_raw,
-}
-
-
 # -- the batch ---------------------------------------------------------------------------------
 
 
@@ -774,7 +215,7 @@ def _decimals(value: Decimal) -> int:
 
 
 class _Compiled:
-    """A plan in column form: built once per plan (raises _Unsupported)."""
+    """A plan in column form: built once per plan (raises Unsupported)."""
 
     def __init__(self, plan: Plan) -> None:
         from rubriceng.inputs import compile_checker
@@ -783,26 +224,26 @@ class _Compiled:
         self.plan = plan
         if any(name not in BUILTIN_FUNCTIONS or plan.functions[name] is not BUILTIN_FUNCTIONS[
             name] for name in plan.functions):  # fmt: skip
-            raise _Unsupported("plugin functions")
+            raise Unsupported("plugin functions")
         if len(plan.conditional) > 60:
-            raise _Unsupported("too many conditional indicators")
+            raise Unsupported("too many conditional indicators")
         self.applies = [(node, vectorise(node.applies)) for node in plan.conditional]  # type: ignore[arg-type]
         self.leaves: dict[str, tuple[Any, ...]] = {}
         for leaf in plan.leaves:
             scorer = leaf.scorer
-            cases = tuple((vectorise(case.when), _constant(case.score)) for case in leaf.cases)
+            cases = tuple((vectorise(case.when), constant(case.score)) for case in leaf.cases)
             values = tuple((name, vectorise(formula)) for name, formula in leaf.values)
             if isinstance(scorer, m.UnitDefinedScorer):
                 raw: Any = None
-            elif type(scorer) in _RAW:
-                raw = _RAW[type(scorer)](scorer)
+            elif type(scorer) in METHODS:
+                raw = METHODS[type(scorer)](scorer)
             else:
-                raise _Unsupported(f"method {leaf.method}")
+                raise Unsupported(f"method {leaf.method}")
             self.leaves[leaf.id] = (cases, values, raw)
         self.checks = {name: compile_checker({name: rules})
                        for name, rules in plan.input_schema.items()}  # fmt: skip
         if any(check is None for check in self.checks.values()):
-            raise _Unsupported("input rules beyond the checker")
+            raise Unsupported("input rules beyond the checker")
         amounts = [a.per_event for a in rubric.adjustments] + [
             a.max for a in rubric.adjustments if a.max is not None
         ] + list(rubric.total_bounds or ())  # fmt: skip
@@ -818,7 +259,7 @@ def _compiled(plan: Plan) -> _Compiled | None:
     if found is None or found[0] is not plan:
         try:
             compiled: _Compiled | None = _Compiled(plan)
-        except _Unsupported:
+        except Unsupported:
             compiled = None
         found = _CACHE[id(plan)] = (plan, compiled)
     return found[1]
@@ -874,7 +315,7 @@ def _peer_sums(rubric: Rubric, part: Any) -> dict[str, tuple[Decimal, int]]:
     with decimal.localcontext(DECIMAL_CONTEXT), np.errstate(all="ignore"):
         compiled = _compiled(plan)
         if compiled is None:
-            raise _Unsupported("a rubric beyond the columns")
+            raise Unsupported("a rubric beyond the columns")
         return _Batch(plan, compiled, _Table(part)).peer_sums()
 
 
@@ -928,7 +369,7 @@ class _Batch:
         self.exact = np.ones(self.n, dtype=bool) if compiled is None else np.zeros(self.n, bool)
         self.names: dict[str, Any] = {}
         self.present: dict[str, Any] = {}
-        self.peers: dict[str, _Num] = {}
+        self.peers: dict[str, Num] = {}
         self.rescored = 0
         if compiled is not None:
             self._read_inputs()
@@ -940,12 +381,12 @@ class _Batch:
 
     def _numbers(
         self, name: str, rules: Mapping[str, Any], full: Decimal | None = None
-    ) -> tuple[_Num, Any]:
+    ) -> tuple[Num, Any]:
         """A numeric column, checked as the row path would; ``full`` is what ``true`` is
         worth where true/false may stand for a number (a checklist's partial credit)."""
         column = self.table.columns.get(name)
         if column is None:
-            return _Num(np.zeros(self.n), 0.0, True), np.zeros(self.n, dtype=bool)
+            return Num(np.zeros(self.n), 0.0, True), np.zeros(self.n, dtype=bool)
         whole = rules.get("coerce") == "count"
         if column.dtype.kind in "fiu":
             values = column.astype(np.float64)
@@ -973,13 +414,13 @@ class _Batch:
             bad |= present & (values != np.floor(values))
         for key, compare in (("min", np.less), ("max", np.greater)):
             if rules.get(key) is not None:
-                bound = _constant(Decimal(rules[key]))
+                bound = constant(Decimal(rules[key]))
                 bad |= present & (compare(values, bound.v) if bound.raw else
                                   np.abs(values - bound.v) <= bound.e + np.abs(values) * U)
         self._refuse(bad)
         scaled = values * 1024.0  # a multiple of 1/1024 below 2**40 is exactly its decimal
         dyadic = (scaled == np.floor(scaled)) & (np.abs(values) < 2.0**40)
-        return _Num(values, np.where(dyadic, 0.0, np.abs(values) * 2.0**-53), True), present
+        return Num(values, np.where(dyadic, 0.0, np.abs(values) * 2.0**-53), True), present
 
     def _booleans(self, name: str) -> tuple[Any, Any]:
         column = self.table.columns.get(name)
@@ -1037,7 +478,7 @@ class _Batch:
             elif kind == "list":
                 known.update(self._read_list(spec.id, rules))
             else:
-                raise _Unsupported(f"input type {spec.type}")
+                raise Unsupported(f"input type {spec.type}")
         for adjustment in plan.rubric.adjustments:
             rules = plan.input_schema[adjustment.id]
             self.names[adjustment.id], self.present[adjustment.id] = self._numbers(
@@ -1054,7 +495,7 @@ class _Batch:
         fixed = rules.get("minlength") == rules.get("maxlength")
         length = rules.get("maxlength") if fixed else None
         if length is None or name in self.table.columns:
-            raise _Unsupported("lists without numbered columns of a fixed length")
+            raise Unsupported("lists without numbered columns of a fixed length")
         items, errors, present = [], [], np.ones(self.n, dtype=bool)
         columns = [f"{name}.{index}" for index in range(1, length + 1)]
         for column in columns:
@@ -1063,7 +504,7 @@ class _Batch:
             errors.append(number.e)
             present &= given
             self._refuse(given != present)  # a gap: the row path reports it
-        self.names[name] = _List(np.stack(items, axis=1), np.stack(errors, axis=1))
+        self.names[name] = ListColumn(np.stack(items, axis=1), np.stack(errors, axis=1))
         self.present[name] = present
         return columns
 
@@ -1081,14 +522,14 @@ class _Batch:
                 source = self.table.columns.get(column)
                 if source is not None and source.dtype.kind == "b":
                     flags, given = self._booleans(column)
-                    self.names[column] = _multiply(_constant(item.points), _number(flags))
+                    self.names[column] = multiply(constant(item.points), number(flags))
                 elif item.partial:
                     limits = {"coerce": "decimal", "min": 0, "max": rules["credit_max"]}
                     credit, given = self._numbers(column, limits, full=item.points)
                     self.names[column] = credit
                 else:
                     flags, given = self._booleans(column)
-                    self.names[column] = _multiply(_constant(item.points), _number(flags))
+                    self.names[column] = multiply(constant(item.points), number(flags))
                 present &= given
         elif isinstance(scorer, m.JudgementScorer):
             rules = self.plan.input_schema[base]["schema"]
@@ -1111,7 +552,7 @@ class _Batch:
                           if (parts := name.split("."))[0] == base and len(parts) == 3
                           and parts[1].isdecimal()})  # fmt: skip
         if base in self.table.columns:
-            raise _Unsupported("unit-defined items as a column of lists")
+            raise Unsupported("unit-defined items as a column of lists")
         count = np.zeros(self.n, dtype=np.int64)
         open_ = np.ones(self.n, dtype=bool)
         scores, columns = [], []
@@ -1136,14 +577,14 @@ class _Batch:
         self.present[base] = count > 0
         return columns
 
-    def credit(self, env: _Env, leaf: Indicator, item: m.ChecklistItem) -> _Num:
+    def credit(self, env: Env, leaf: Indicator, item: m.ChecklistItem) -> Num:
         value = self.names[f"{leaf.id}.{item.id}"]
-        assert isinstance(value, _Num)
+        assert isinstance(value, Num)
         return value
 
-    def own_number(self, env: _Env, leaf: Indicator, key: str) -> _Num:
+    def own_number(self, env: Env, leaf: Indicator, key: str) -> Num:
         value = self.names[f"{leaf.id}.{key}"]
-        assert isinstance(value, _Num)
+        assert isinstance(value, Num)
         return value
 
     # -- scoring ----------------------------------------------------------------------------
@@ -1175,8 +616,8 @@ class _Batch:
             active = ~self.exact & ~skipped[node.id]
             for name in node.applies.names:  # type: ignore[union-attr]
                 self._refuse(active & ~self.present.get(name, active))
-            env = _Env(self.names, active & ~self.exact)
-            holds = _boolean(env, applies(env))
+            env = Env(self.names, active & ~self.exact)
+            holds = boolean(env, applies(env))
             self._refuse(env.undecided)
             out = env.active & ~holds
             pattern |= out.astype(np.int64) << bit
@@ -1207,21 +648,21 @@ class _Batch:
         for adjustment in self.plan.rubric.adjustments:
             self._refuse(~self.present[adjustment.id])
 
-    def _leaf_env(self, compiled: _Compiled, leaf: Indicator, rows: Any) -> _Env:
-        env = _Env(dict(self.names), rows)
-        env.names["points"] = _points(leaf)
+    def _leaf_env(self, compiled: _Compiled, leaf: Indicator, rows: Any) -> Env:
+        env = Env(dict(self.names), rows)
+        env.names["points"] = points_of(leaf)
         for name, value in compiled.leaves[leaf.id][1]:
             env.names[name] = value(env)
         return env
 
     def _peer_values(self, compiled: _Compiled, pattern: Any) -> None:
-        self.peer_columns: dict[str, tuple[Any, _Num]] = {}
+        self.peer_columns: dict[str, tuple[Any, Num]] = {}
         for leaf in self.plan.peer_leaves:
             rows = self._applicable(leaf, pattern)
             env = self._leaf_env(compiled, leaf, rows)
             value = env.names.get("value")
-            if not isinstance(value, _Num):
-                raise _Unsupported("a peer value that is not a number")
+            if not isinstance(value, Num):
+                raise Unsupported("a peer value that is not a number")
             self._refuse(env.undecided)  # its value is needed exactly: the row path
             self.peer_columns[leaf.id] = (rows, value)
 
@@ -1240,7 +681,7 @@ class _Batch:
         self.exact_values: dict[str, list[Decimal]] = {}
         for leaf in self.plan.peer_leaves:
             if leaf.id in self.given_peers:  # computed over the whole batch elsewhere
-                self.peers[leaf.id] = _constant(self.given_peers[leaf.id])
+                self.peers[leaf.id] = constant(self.given_peers[leaf.id])
                 continue
             rows, value = self.peer_columns[leaf.id]
             rows = rows & ~self.exact
@@ -1264,7 +705,7 @@ class _Batch:
             spread = np.abs(chosen).sum() + sum(abs(float(item)) for item in exact)
             error = np.where(rows, value.e, 0.0).sum() + (count + 2) * U * spread
             mean = total / count
-            self.peers[leaf.id] = _Num(np.float64(mean), error / count + abs(mean) * U)
+            self.peers[leaf.id] = Num(np.float64(mean), error / count + abs(mean) * U)
             self.exact_values[leaf.id] = exact
 
     def _exact_values(self, leaf: Indicator) -> list[Decimal]:
@@ -1296,7 +737,7 @@ class _Batch:
         from rubriceng.engine import exact_sum
 
         if self.compiled is None:
-            raise _Unsupported("peer sums of a rubric beyond the columns")
+            raise Unsupported("peer sums of a rubric beyond the columns")
         pattern = self._patterns(self.compiled)
         self._require(pattern)
         self._peer_values(self.compiled, pattern)
@@ -1335,12 +776,12 @@ class _Batch:
             return {leaf.id: self._exact_peer(leaf)}
         return {}
 
-    def _round(self, env: _Env, value: _Num, rounding: Any) -> Any:
+    def _round(self, env: Env, value: Num, rounding: Any) -> Any:
         """``value`` in whole ``10**-digits`` as the rubric rounds; doubtful at the edge
         unless exact (then a tie is a tie and is broken as the rubric says)."""
         factor = 10.0**rounding.digits
         y = value.v * factor
-        error = value.e * factor + np.abs(_two_product_error(value.v, factor, y)) * (1 + U)
+        error = value.e * factor + np.abs(two_product_error(value.v, factor, y)) * (1 + U)
         down = np.floor(y)
         exact = np.asarray(error) == 0
         fraction = y - down
@@ -1356,15 +797,15 @@ class _Batch:
         return (down if rounding.mode == "down" else np.ceil(y)).astype(np.int64)
 
     def _scale(
-        self, env: _Env, raw: _Num, effective: Decimal, points: Decimal, rounding: Any
+        self, env: Env, raw: Num, effective: Decimal, points: Decimal, rounding: Any
     ) -> Any:
         """``raw × effective / points``, rounded: in floats, and where the raw score is an
         exact binary fraction (a sum of credits, say) in integers, so that a reweighted
         score that ends in exactly half a cent is known to."""
         if effective == points:
             return self._round(env, raw, rounding)
-        floats = _Env(env.names, env.active)
-        scaled = _divide(floats, _multiply(raw, _constant(effective)), _constant(points))
+        floats = Env(env.names, env.active)
+        scaled = divide(floats, multiply(raw, constant(effective)), constant(points))
         units = self._round(floats, scaled, rounding)
         numerator, denominator = effective.scaleb(2), points.scaleb(2)
         fractions = raw.v * 1024.0
@@ -1388,15 +829,15 @@ class _Batch:
         env.undecided |= floats.undecided
         return units
 
-    def _parts(self, env: _Env, leaf: Indicator) -> Any:
+    def _parts(self, env: Env, leaf: Indicator) -> Any:
         """A unit-defined indicator: each item's score rounded, summed (in rounding units)."""
         scores, count = self.names[f"{leaf.id}#scores"], self.names[f"{leaf.id}#count"]
         units = np.zeros(self.n, dtype=np.int64)
         for k in np.unique(count[env.active]):
             rows = env.active & (count == k)
             for index, share in enumerate(m.split_evenly(leaf.points, int(k))):
-                item = _Num(scores[:, index], np.abs(scores[:, index]) * 2.0**-53, True)
-                env.narrowed(rows).doubt(_may_be_above(item, _constant(share)))
+                item = Num(scores[:, index], np.abs(scores[:, index]) * 2.0**-53, True)
+                env.narrowed(rows).doubt(may_be_above(item, constant(share)))
                 units += np.where(rows, self._round(env.narrowed(rows), item,
                                                     self.plan.rubric.rounding), 0)  # fmt: skip
         return units
@@ -1404,7 +845,7 @@ class _Batch:
     def _score_columns(self, compiled: _Compiled, pattern: Any, scaled: dict[str, Any]) -> None:
         rubric = self.plan.rubric
         shift = 10 ** (compiled.places - rubric.rounding.digits)
-        zero = _constant(_ZERO_CONST)
+        zero = constant(ZERO)
         self.failed: set[int] = set()
         for leaf in self.plan.leaves:
             cases, _, raw_score = compiled.leaves[leaf.id]
@@ -1415,17 +856,17 @@ class _Batch:
                 effective = allocation.effective[leaf.id]
                 if leaf.id in allocation.not_applicable:
                     full = leaf.id in allocation.full_marks
-                    score = rubric.rounding.apply(effective if full else _ZERO_CONST)
+                    score = rubric.rounding.apply(effective if full else ZERO)
                     scaled[leaf.id][rows] = int(score.scaleb(compiled.places))
                     continue
-                env = _Env(dict(self.names), rows)
-                env.names["points"] = _points(leaf)
+                env = Env(dict(self.names), rows)
+                env.names["points"] = points_of(leaf)
                 remaining = rows.copy()
-                raw = _Num(np.zeros(self.n), np.zeros(self.n))
+                raw = Num(np.zeros(self.n), np.zeros(self.n))
                 for when, score in cases:
                     going = env.narrowed(remaining)
-                    hit = _boolean(going, when(going)) & remaining
-                    raw = _Num(np.where(hit, score.v, raw.v), np.where(hit, score.e, raw.e))
+                    hit = boolean(going, when(going)) & remaining
+                    raw = Num(np.where(hit, score.v, raw.v), np.where(hit, score.e, raw.e))
                     remaining &= ~hit
                 going = env.narrowed(remaining)
                 for name, value in compiled.leaves[leaf.id][1]:  # values, once no case holds
@@ -1439,8 +880,8 @@ class _Batch:
                                      units)  # fmt: skip
                 else:
                     found = raw_score(going, self, leaf)
-                    going.doubt(_may_be_below(found, zero) | _may_be_above(found, _points(leaf)))
-                    raw = _Num(np.where(remaining, found.v, raw.v),
+                    going.doubt(may_be_below(found, zero) | may_be_above(found, points_of(leaf)))
+                    raw = Num(np.where(remaining, found.v, raw.v),
                                np.where(remaining, found.e, raw.e))  # fmt: skip
                     units = self._scale(env, raw, effective, leaf.points, rubric.rounding)
                 scaled[leaf.id][rows] = units[rows] * shift
