@@ -25,7 +25,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from rubriceng.columns import ScoreTable, evaluate_table
+    from rubriceng.columns import ScoreTable, evaluate_table, peer_means, peer_sums
     from rubriceng.compare import Comparison, compare
     from rubriceng.engine import evaluate, evaluate_many
     from rubriceng.errors import (
@@ -52,6 +52,8 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "ScoreTable": "columns",
     "evaluate_table": "columns",
+    "peer_means": "columns",
+    "peer_sums": "columns",
     "Comparison": "compare",
     "compare": "compare",
     "evaluate": "engine",
@@ -125,4 +127,6 @@ __all__ = [
     "find_rubric",
     "load_inputs",
     "load_rubric",
+    "peer_means",
+    "peer_sums",
 ]

@@ -310,13 +310,49 @@ def evaluate_table(
     return scored
 
 
-def _peer_sums(rubric: Rubric, part: Any) -> dict[str, tuple[Decimal, int]]:
+PeerSums = Mapping[str, tuple[Decimal, int]]
+"""Per peer-compared indicator: the exact sum of the units' values, and how many."""
+
+
+def peer_sums(rubric: Rubric, table: Any) -> dict[str, tuple[Decimal, int]]:
+    """The exact sums and counts behind the peer statistics of one part of a batch.
+
+    For scoring a batch split over workers (Dask, Spark): compute these on every part,
+    combine them with :func:`peer_means` and give the result to each part's
+    :func:`evaluate_table` as ``peers`` — the scores are those of the whole batch.
+    """
     plan = _plan(rubric)
+    source = _Table(table)
     with decimal.localcontext(DECIMAL_CONTEXT), np.errstate(all="ignore"):
         compiled = _compiled(plan)
-        if compiled is None:
-            raise Unsupported("a rubric beyond the columns")
-        return _Batch(plan, compiled, _Table(part)).peer_sums()
+        if compiled is None:  # every row by the row path
+            states = [_prepare(plan, source.row(i), source.names[i]) for i in range(source.size)]
+            return _exact_sums(plan, states)
+        return _Batch(plan, compiled, source).peer_sums()
+
+
+def _exact_sums(plan: Plan, states: Sequence[Any]) -> dict[str, tuple[Decimal, int]]:
+    from rubriceng.engine import _peer_values, exact_sum
+
+    sums = {}
+    for leaf in plan.peer_leaves:
+        values = _peer_values(plan, leaf, states)
+        sums[leaf.id] = (exact_sum(values), len(values))
+    return sums
+
+
+def peer_means(parts: Sequence[PeerSums]) -> dict[str, Decimal]:
+    """The peers' means over all parts, from each part's :func:`peer_sums`: exactly the
+    means of the whole batch, however it was split."""
+    from rubriceng.engine import exact_sum, mean_of
+
+    means = {}
+    for name in {name for part in parts for name in part}:
+        count = sum(part[name][1] for part in parts if name in part)
+        if count:
+            total = exact_sum([part[name][0] for part in parts if name in part])
+            means[name] = mean_of(total, count)
+    return means
 
 
 def _score_part(part: Any, rubric: Rubric, peers: Mapping[str, Decimal]) -> Any:
@@ -326,27 +362,17 @@ def _score_part(part: Any, rubric: Rubric, peers: Mapping[str, Decimal]) -> Any:
 def _evaluate_dask(rubric: Rubric, frame: Any, peers: Mapping[str, Decimal] | None) -> Any:
     import dask
     import pandas
+    from dask import dataframe
     from dask.base import compute
     from dask.delayed import delayed
 
-    from rubriceng.engine import exact_sum, mean_of
-
-    plan = _plan(rubric)
-    if peers is None and plan.peer_leaves:
-        parts = compute(*[delayed(_peer_sums, pure=False)(rubric, part)  # type: ignore[no-untyped-call]
-                          for part in frame.to_delayed()])  # fmt: skip
-        peers = {}
-        for leaf in plan.peer_leaves:
-            count = sum(part[leaf.id][1] for part in parts)
-            if count:
-                total = exact_sum([part[leaf.id][0] for part in parts])
-                peers[leaf.id] = mean_of(total, count)
+    if peers is None and _plan(rubric).peer_leaves:
+        sums = [delayed(peer_sums, pure=False)(rubric, part) for part in frame.to_delayed()]
+        peers = peer_means(compute(*sums))  # type: ignore[no-untyped-call]
     names = [node.id for node in rubric.walk()] + ["subtotal"]
     names += [adjustment.id for adjustment in rubric.adjustments] + ["total", "grade"]
     meta = pandas.DataFrame({name: pandas.Series(dtype=object) for name in names},
                             index=pandas.Index([], name="unit", dtype=object))  # fmt: skip
-    from dask import dataframe
-
     scored = [delayed(_score_part, pure=False)(part, rubric, peers or {})
               for part in frame.to_delayed()]  # fmt: skip
     with dask.config.set({"dataframe.convert-string": False}):  # keep Decimals as Decimals
@@ -676,7 +702,7 @@ class _Batch:
     def _peer_statistics(self, states: Mapping[int, Any]) -> None:
         """The peers' mean over the table: floats with a bound; exact values for the rows
         the row path takes."""
-        from rubriceng.engine import _scope
+        from rubriceng.engine import _peer_values
 
         self.exact_values: dict[str, list[Decimal]] = {}
         for leaf in self.plan.peer_leaves:
@@ -685,18 +711,7 @@ class _Batch:
                 continue
             rows, value = self.peer_columns[leaf.id]
             rows = rows & ~self.exact
-            exact: list[Decimal] = []
-            for state in states.values():
-                if state.problems or leaf.id in self.plan.allocation(state.roots).not_applicable:
-                    continue
-                try:
-                    _, found = _scope(leaf, state, {**state.inputs, "points": leaf.points})
-                except m.ScoringFailure:
-                    continue
-                if isinstance(found.get("value"), Decimal | int) and not isinstance(
-                    found.get("value"), bool
-                ):
-                    exact.append(Decimal(found["value"]))
+            exact = _peer_values(self.plan, leaf, list(states.values()))
             count = int(rows.sum()) + len(exact)
             if not count:
                 continue

@@ -549,20 +549,27 @@ def _units(
     return named
 
 
+def _peer_values(plan: Plan, leaf: Indicator, states: Sequence[_Unit]) -> list[Decimal]:
+    """The ``value`` of ``leaf`` for every unit whose inputs passed and to which it
+    applies (a unit whose value fails takes no part)."""
+    values = []
+    for state in states:
+        if state.problems or leaf.id in plan.allocation(state.roots).not_applicable:
+            continue
+        try:
+            _, found = _scope(leaf, state, {**state.inputs, "points": leaf.points})
+        except ScoringFailure:
+            continue
+        value = found.get("value")
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            values.append(Decimal(value))
+    return values
+
+
 def _peer_statistics(plan: Plan, states: Sequence[_Unit]) -> dict[str, Decimal]:
     stats: dict[str, Decimal] = {}
     for leaf in plan.peer_leaves:
-        values = []
-        for state in states:
-            if state.problems or leaf.id in plan.allocation(state.roots).not_applicable:
-                continue
-            try:
-                _, found = _scope(leaf, state, {**state.inputs, "points": leaf.points})
-            except ScoringFailure:
-                continue
-            value = found.get("value")
-            if isinstance(value, Decimal | int) and not isinstance(value, bool):
-                values.append(Decimal(value))
+        values = _peer_values(plan, leaf, states)
         if values:
             kind = leaf.scorer.peer_statistic() if leaf.scorer else "mean"
             stats[leaf.id] = (

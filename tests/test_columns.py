@@ -166,3 +166,24 @@ def test_a_dask_dataframe_gives_exactly_the_in_memory_batch(huizhou):
         for part in (frame.iloc[:225], frame.iloc[225:450], frame.iloc[450:675], frame.iloc[675:])
     )
     assert not alone["fixed_asset_utilisation"].equals(scored["fixed_asset_utilisation"])
+
+
+def test_parts_scored_with_the_combined_peer_means_are_the_whole_batch(huizhou):
+    """The recipe for Spark's mapInPandas (docs/performance.md): peer_sums per part,
+    peer_means over them, then each part scored with those means."""
+    pandas = pytest.importorskip("pandas")
+    units = generate(600, seed=13)
+    for unit in units:
+        del unit["peer_fixed_asset_use_rate"]
+    frame = pandas.DataFrame(to_columns(units), index=[f"u{i}" for i in range(600)])
+    parts = [frame.iloc[:100], frame.iloc[100:350], frame.iloc[350:]]
+    means = rubriceng.peer_means([rubriceng.peer_sums(huizhou, part) for part in parts])
+    whole = rubriceng.evaluate_table(huizhou, frame)
+    assert set(means) == {"fixed_asset_utilisation"}
+    assert means["fixed_asset_utilisation"] == rubriceng.peer_means(
+        [rubriceng.peer_sums(huizhou, frame)]
+    )["fixed_asset_utilisation"]
+    scored = pandas.concat(
+        rubriceng.evaluate_table(huizhou, part, peers=means).to_frame() for part in parts
+    )
+    assert scored.equals(whole.to_frame())
