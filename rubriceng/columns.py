@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import decimal
 import math
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
@@ -173,7 +174,8 @@ class ScoreTable:
     """Integer scores by indicator id, plus ``subtotal``, ``total`` and each adjustment."""
     grades: tuple[str | None, ...] = attrs.field(repr=False)
     rows_rescored: int = 0
-    """How many (unit, indicator) scores the exact row path had to decide."""
+    """How many scores the exact row code decided: (unit, indicator) pairs the floats
+    left undecided, plus whole units it scored (doubtful or invalid inputs)."""
     _table: Any = attrs.field(default=None, repr=False)
     _rows: Any = attrs.field(default=None, repr=False)
 
@@ -182,7 +184,7 @@ class ScoreTable:
 
     def column(self, name: str) -> list[Decimal]:
         """The scores of one indicator (or ``total``, ``subtotal``, an adjustment's id)."""
-        step = Decimal(1).scaleb(-len(str(self.scale)) + 1)
+        step = Decimal(1) / self.scale
         return [Decimal(int(value)) * step for value in self.scaled[name]]
 
     def totals(self) -> list[Decimal]:
@@ -251,18 +253,17 @@ class _Compiled:
         self.scale = 10**self.places
 
 
-_CACHE: dict[int, tuple[Plan, _Compiled | None]] = {}
+_COMPILED: weakref.WeakKeyDictionary[Plan, _Compiled | None] = weakref.WeakKeyDictionary()
 
 
 def _compiled(plan: Plan) -> _Compiled | None:
-    found = _CACHE.get(id(plan))
-    if found is None or found[0] is not plan:
+    """The plan in column form, or None if it cannot run on columns (cached per plan)."""
+    if plan not in _COMPILED:
         try:
-            compiled: _Compiled | None = _Compiled(plan)
+            _COMPILED[plan] = _Compiled(plan)
         except Unsupported:
-            compiled = None
-        found = _CACHE[id(plan)] = (plan, compiled)
-    return found[1]
+            _COMPILED[plan] = None
+    return _COMPILED[plan]
 
 
 def evaluate_table(
