@@ -54,7 +54,7 @@ def test_one_hundred_thousand_edge_heavy_units_score_exactly_as_row_by_row():
     got = _table_scores(table, rubric)
     wrong = [index for index, (a, b) in enumerate(zip(got, expected, strict=True)) if a != b]
     assert wrong == []
-    assert len({row["total"] for row in got}) > 5000
+    assert len({row["total"] for row in got}) > 3000  # of at most 10,001 (0 to 100 in cents)
 
 
 def _case_inputs(path: Path) -> dict[str, Any]:
