@@ -41,6 +41,7 @@ from rubriceng.model import Indicator, Rubric
 from rubriceng.result import Result, UnitFailure
 from rubriceng.vector import (
     METHODS,
+    SLACK,
     ZERO,
     Env,
     ListColumn,
@@ -644,7 +645,11 @@ class _Batch:
             for name in node.applies.names:  # type: ignore[union-attr]
                 self._refuse(active & ~self.present.get(name, active))
             env = Env(self.names, active & ~self.exact)
-            holds = boolean(env, applies(env))
+            try:
+                holds = boolean(env, applies(env))
+            except Unsupported:  # e.g. text where true/false is needed: the row code says
+                self._refuse(env.active)
+                holds = np.ones(self.n, dtype=bool)
             self._refuse(env.undecided)
             out = env.active & ~holds
             pattern |= out.astype(np.int64) << bit
@@ -686,10 +691,15 @@ class _Batch:
         self.peer_columns: dict[str, tuple[Any, Num]] = {}
         for leaf in self.plan.peer_leaves:
             rows = self._applicable(leaf, pattern)
-            env = self._leaf_env(compiled, leaf, rows)
+            try:
+                env = self._leaf_env(compiled, leaf, rows)
+            except Unsupported:
+                env = Env(self.names, rows)
+                env.doubt(rows)
             value = env.names.get("value")
-            if not isinstance(value, Num):
-                raise Unsupported("a peer value that is not a number")
+            if not isinstance(value, Num):  # not a number here: the row code decides
+                env.doubt(rows)
+                value = Num(np.zeros(self.n), 0.0)
             self._refuse(env.undecided)  # its value is needed exactly: the row path
             self.peer_columns[leaf.id] = (rows, value)
 
@@ -802,14 +812,14 @@ class _Batch:
         exact = np.asarray(error) == 0
         fraction = y - down
         if rounding.mode in ("half_up", "half_even"):
-            env.doubt((np.abs(fraction - 0.5) <= error) & ~exact)
+            env.doubt((np.abs(fraction - 0.5) <= error * SLACK) & ~exact)
             up = fraction > 0.5
             if rounding.mode == "half_up":
                 up |= fraction == 0.5
             else:
                 up |= (fraction == 0.5) & (down % 2 == 1)
             return (down + up).astype(np.int64)
-        env.doubt((np.minimum(fraction, 1 - fraction) <= error) & ~exact)
+        env.doubt((np.minimum(fraction, 1 - fraction) <= error * SLACK) & ~exact)
         return (down if rounding.mode == "down" else np.ceil(y)).astype(np.int64)
 
     def _scale(
@@ -861,10 +871,8 @@ class _Batch:
     def _score_columns(self, compiled: _Compiled, pattern: Any, scaled: dict[str, Any]) -> None:
         rubric = self.plan.rubric
         shift = 10 ** (compiled.places - rubric.rounding.digits)
-        zero = constant(ZERO)
         self.failed: set[int] = set()
         for leaf in self.plan.leaves:
-            cases, _, raw_score = compiled.leaves[leaf.id]
             for code, allocation in self.allocations.items():
                 rows = (pattern == code) & ~self.exact
                 if not rows.any():
@@ -875,35 +883,48 @@ class _Batch:
                     score = rubric.rounding.apply(effective if full else ZERO)
                     scaled[leaf.id][rows] = int(score.scaleb(compiled.places))
                     continue
-                env = Env(dict(self.names), rows)
-                env.names["points"] = points_of(leaf)
-                remaining = rows.copy()
-                raw = Num(np.zeros(self.n), np.zeros(self.n))
-                for when, score in cases:
-                    going = env.narrowed(remaining)
-                    hit = boolean(going, when(going)) & remaining
-                    raw = Num(np.where(hit, score.v, raw.v), np.where(hit, score.e, raw.e))
-                    remaining &= ~hit
-                going = env.narrowed(remaining)
-                for name, value in compiled.leaves[leaf.id][1]:  # values, once no case holds
-                    going.names[name] = value(going)
-                if raw_score is None:  # unit-defined: the parts are rounded one by one
-                    if effective != leaf.points:
-                        going.doubt(remaining)
-                    units = self._parts(going, leaf)
-                    hits = rows & ~remaining
-                    units = np.where(hits, self._round(env.narrowed(hits), raw, rubric.rounding),
-                                     units)  # fmt: skip
-                else:
-                    found = raw_score(going, self, leaf)
-                    going.doubt(may_be_below(found, zero) | may_be_above(found, points_of(leaf)))
-                    raw = Num(np.where(remaining, found.v, raw.v),
-                               np.where(remaining, found.e, raw.e))  # fmt: skip
-                    units = self._scale(env, raw, effective, leaf.points, rubric.rounding)
+                try:
+                    units, undecided = self._leaf_units(compiled, leaf, rows, effective)
+                except Unsupported:  # e.g. text where a number is needed: the row code
+                    units, undecided = np.zeros(self.n, dtype=np.int64), rows
                 scaled[leaf.id][rows] = units[rows] * shift
-                for index in np.flatnonzero(env.undecided & rows):
+                for index in np.flatnonzero(undecided & rows):
                     self._rescore(int(index), leaf, allocation, scaled, compiled.places)
                     self.rescored += 1
+
+    def _leaf_units(
+        self, compiled: _Compiled, leaf: Indicator, rows: Any, effective: Decimal
+    ) -> tuple[Any, Any]:
+        """One applicable leaf over ``rows``: its rounded scores, and the rows undecided."""
+        rubric = self.plan.rubric
+        cases, _, raw_score = compiled.leaves[leaf.id]
+        zero = constant(ZERO)
+        env = Env(dict(self.names), rows)
+        env.names["points"] = points_of(leaf)
+        remaining = rows.copy()
+        raw = Num(np.zeros(self.n), np.zeros(self.n))
+        for when, score in cases:
+            going = env.narrowed(remaining)
+            hit = boolean(going, when(going)) & remaining
+            raw = Num(np.where(hit, score.v, raw.v), np.where(hit, score.e, raw.e))
+            remaining &= ~hit
+        going = env.narrowed(remaining)
+        for name, value in compiled.leaves[leaf.id][1]:  # values, once no case holds
+            going.names[name] = value(going)
+        if raw_score is None:  # unit-defined: the parts are rounded one by one
+            if effective != leaf.points:
+                going.doubt(remaining)
+            units = self._parts(going, leaf)
+            hits = rows & ~remaining
+            units = np.where(hits, self._round(env.narrowed(hits), raw, rubric.rounding),
+                             units)  # fmt: skip
+        else:
+            found = raw_score(going, self, leaf)
+            going.doubt(may_be_below(found, zero) | may_be_above(found, points_of(leaf)))
+            raw = Num(np.where(remaining, found.v, raw.v),
+                       np.where(remaining, found.e, raw.e))  # fmt: skip
+            units = self._scale(env, raw, effective, leaf.points, rubric.rounding)
+        return units, env.undecided
 
     def _rescore(self, index: int, leaf: Indicator, allocation: Any, scaled: dict[str, Any],
                  places: int) -> None:  # fmt: skip
@@ -996,7 +1017,8 @@ class _Batch:
             except (m.ScoringFailure, KeyError, TypeError, ValueError):
                 peers[leaf.id] = self._exact_peer(leaf)
                 continue
-            decided = abs(value - float(mean.v)) > float(mean.e) + abs(value) * 4 * U
+            bound = (float(mean.e) + abs(value) * 4 * U) * SLACK  # the float of an exact value
+            decided = abs(value - float(mean.v)) > bound
             if leaf.id in self.given_peers or not decided:
                 peers[leaf.id] = self._exact_peer(leaf)
             else:

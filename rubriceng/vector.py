@@ -37,6 +37,10 @@ U = 2.0**-52
 """Relative error allowed per float operation: twice the unit roundoff, which also covers
 the 34-digit rounding of the exact path."""
 
+SLACK = 1 + 2.0**-40
+"""Every bound, and every comparison with one, is widened by this factor: a bound is
+itself computed in floats and may come out a few roundings short."""
+
 
 class Unsupported(Exception):
     """Something the column path does not do; the rubric is scored row by row."""
@@ -103,7 +107,7 @@ def _close(a: Num, b: Num) -> Any:
     """Rows where ``a`` and ``b`` may be on either side of each other."""
     if a.raw and b.raw:
         return np.zeros(np.shape(a.v - b.v), dtype=bool)  # the order of inputs is exact
-    return np.abs(a.v - b.v) <= a.e + b.e
+    return np.abs(a.v - b.v) <= (a.e + b.e) * SLACK
 
 
 _SPLIT = 2.0**27 + 1
@@ -131,7 +135,7 @@ def two_product_error(a: Any, b: Any, product: Any) -> Any:
 def _add(a: Num, b: Num, sign: float) -> Num:
     right = sign * b.v
     value = a.v + right
-    error = a.e + b.e + np.abs(_two_sum_error(a.v, right, value)) * (1 + U)
+    error = (a.e + b.e + np.abs(_two_sum_error(a.v, right, value))) * SLACK
     if a.raw and b.raw and sign < 0:
         error = np.where(a.v == b.v, 0.0, error)  # x - x is exactly 0
     return Num(value, error)
@@ -139,21 +143,22 @@ def _add(a: Num, b: Num, sign: float) -> Num:
 
 def multiply(a: Num, b: Num) -> Num:
     value = a.v * b.v
-    rounding = np.abs(two_product_error(a.v, b.v, value)) * (1 + U)
-    return Num(value, np.abs(a.v) * b.e + np.abs(b.v) * a.e + a.e * b.e + rounding)
+    rounding = np.abs(two_product_error(a.v, b.v, value))
+    error = (np.abs(a.v) * b.e + np.abs(b.v) * a.e + a.e * b.e + rounding) * SLACK
+    return Num(value, error)
 
 
 def divide(env: Env, a: Num, b: Num) -> Num:
     denominator = np.abs(b.v)
-    doubtful = denominator <= b.e
+    doubtful = denominator <= b.e * SLACK
     env.doubt(doubtful)  # a divisor that may be zero: the exact path decides (or fails)
     safe = np.where(doubtful, 1.0, b.v)
     value = a.v / safe
     back = value * safe  # value × b == a exactly means the quotient is exact
     exact = (back == a.v) & (two_product_error(value, safe, back) == 0)
     margin = np.where(doubtful, 1.0, denominator * np.maximum(denominator - b.e, 1e-300))
-    error = (np.abs(a.v) * b.e + denominator * a.e) / margin * (1 + 4 * U)
-    error = error + np.where(exact, 0.0, np.abs(value) * U)
+    error = (np.abs(a.v) * b.e + denominator * a.e) / margin
+    error = (error + np.where(exact, 0.0, np.abs(value) * U)) * SLACK
     if a.raw and b.raw:
         error = np.where(a.v == b.v, 0.0, error)  # x / x is exactly 1
     return Num(value, error)
@@ -171,14 +176,14 @@ def _integral(env: Env, x: Num, up: bool) -> Num:
     """floor or ceil; doubtful within the bound of a whole number (unless exactly on it)."""
     nearest = np.round(x.v)
     exact = (x.e == 0) & (nearest == x.v)
-    env.doubt((np.abs(x.v - nearest) <= x.e) & ~exact)
+    env.doubt((np.abs(x.v - nearest) <= x.e * SLACK) & ~exact)
     return Num(np.ceil(x.v) if up else np.floor(x.v), 0.0)
 
 
 def _truth(env: Env, value: Any) -> Any:
     if isinstance(value, Num):
         exact_zero = (value.v == 0) & (np.asarray(value.e) == 0)
-        env.doubt((np.abs(value.v) <= value.e) & ~exact_zero)
+        env.doubt((np.abs(value.v) <= value.e * SLACK) & ~exact_zero)
         return value.v != 0
     if isinstance(value, np.ndarray) and value.dtype == bool:
         return value
@@ -252,12 +257,29 @@ def _vector(node: ast.AST) -> Vector:
         conjunction = isinstance(node.op, ast.And)
 
         def boolean(env: Env) -> Any:
-            result = _truth(env, parts[0](env))
-            for part in parts[1:]:
-                going = result if conjunction else ~result
-                value = _truth(env, part(env.narrowed(going)))
-                result = (result & value) if conjunction else (result | value)
-            return result
+            """Python's ``and``/``or``: the first operand that decides, as it is (so
+            ``a and b`` of numbers is a number), each operand evaluated only where the
+            ones before it did not decide."""
+            values, stops = [], []
+            going = np.ones(env.active.shape, dtype=bool)
+            for index, part in enumerate(parts):
+                value = part(env.narrowed(going))
+                values.append(value)
+                if index < len(parts) - 1:
+                    truth = _truth(env.narrowed(going), value)
+                    stop = going & (~truth if conjunction else truth)
+                    stops.append(stop)
+                    going = going & ~stop
+            if all(_is_bool(value) for value in values):
+                result = np.broadcast_to(values[-1], env.active.shape)
+                for value, stop in zip(reversed(values[:-1]), reversed(stops), strict=True):
+                    result = np.where(stop, value, result)
+                return result
+            chosen = number(values[-1])
+            for value, stop in zip(reversed(values[:-1]), reversed(stops), strict=True):
+                picked = number(value)
+                chosen = Num(np.where(stop, picked.v, chosen.v), np.where(stop, picked.e, chosen.e))
+            return chosen
 
         return boolean
     if isinstance(node, ast.IfExp):
@@ -375,11 +397,11 @@ def _aggregate(values: ListColumn, name: str) -> Num:
     if name == "count":
         return Num(np.full(values.v.shape[0], float(count)), 0.0)
     total = values.v.sum(axis=1)
-    error = values.e.sum(axis=1) + count * U * np.abs(values.v).sum(axis=1)
+    error = (values.e.sum(axis=1) + count * U * np.abs(values.v).sum(axis=1)) * SLACK
     if name == "sum":
         return Num(total, error)
     mean = total / count
-    return Num(mean, error / count + np.abs(mean) * U)
+    return Num(mean, (error / count + np.abs(mean) * U) * SLACK)
 
 
 
@@ -414,13 +436,13 @@ def _named_number(env: Env, name: str) -> Num:
 def may_be_below(x: Num, bound: Num) -> Any:
     if x.raw and bound.raw:
         return x.v < bound.v
-    return x.v - x.e < bound.v + bound.e
+    return x.v - bound.v < (x.e + bound.e) * SLACK
 
 
 def may_be_above(x: Num, bound: Num) -> Any:
     if x.raw and bound.raw:
         return x.v > bound.v
-    return x.v + x.e > bound.v - bound.e
+    return bound.v - x.v < (x.e + bound.e) * SLACK
 
 
 ZERO = Decimal(0)
@@ -563,15 +585,17 @@ def _average_raw(scorer: m.AverageScorer) -> Raw:
         if a.v.shape != t.v.shape:
             env.doubt(env.active)
             return _zeros(env)
-        env.doubt(np.any(np.abs(t.v) <= t.e, axis=1))  # a zero target: an error
-        safe = np.where(np.abs(t.v) <= t.e, 1.0, t.v)
+        zero = np.abs(t.v) <= t.e * SLACK
+        env.doubt(np.any(zero, axis=1))  # a zero target: an error
+        safe = np.where(zero, 1.0, t.v)
         rates_v = a.v / safe
         margin = np.maximum(np.abs(safe) * (np.abs(safe) - t.e), 1e-300)
-        rates_e = (np.abs(a.v) * t.e + np.abs(safe) * a.e) / margin + np.abs(rates_v) * U
+        rates_e = ((np.abs(a.v) * t.e + np.abs(safe) * a.e) / margin + np.abs(rates_v) * U) * SLACK
         exact_zero = (rates_v == 0) & (rates_e == 0)
-        env.doubt(np.any((rates_v - rates_e < 0) & ~exact_zero, axis=1))  # negative: an error
+        negative = (rates_v < rates_e * SLACK) & ~exact_zero  # may be negative: an error
+        env.doubt(np.any(negative, axis=1))
         if cap is not None:
-            rates_e = np.where(rates_v > cap.v, cap.e, rates_e)
+            rates_e = np.maximum(rates_e, cap.e)  # min(rate, cap) is within the larger bound
             rates_v = np.minimum(rates_v, cap.v)
         mean = _aggregate(ListColumn(rates_v, rates_e), "mean")
         return multiply(points_of(leaf), _extreme([one, mean], np.minimum))

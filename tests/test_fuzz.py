@@ -399,3 +399,59 @@ def test_rules_outside_the_checkers_subset_leave_checking_to_cerberus():
     assert compile_checker({"x": {"type": "string", "empty": 0}}) is None
     assert compile_checker({"x": {"type": "decimal", "min": "0"}}) is None
     assert compile_checker({"x": {"type": "list", "maxlength": 1.5}}) is None
+
+
+# -- the column path agrees with the row path on random formulas ---------------------------
+
+
+@given(_formula_grammar(), st.integers(0, 10**6))
+def test_random_formulas_score_the_same_over_columns_as_row_by_row(text, seed):
+    """A random formula as an indicator's score, over units whose values often sit on
+    edges (zeros, equal values, halves): evaluate_table scores and fails every unit
+    exactly as evaluate_many does."""
+    np = __import__("pytest").importorskip("numpy")
+    import random
+
+    from rubriceng.columns import _Table
+
+    try:
+        rubric = rubriceng.load_rubric({
+            "id": "fuzz", "version": "1", "title": "fuzz", "total": 10,
+            "inputs": {"a": {"type": "number"}, "b": {"type": "money"},
+                       "flag": {"type": "boolean"}, "label": {"type": "text"},
+                       "rates": {"type": "list", "items": "rate", "length": 3}},
+            "indicators": [{"id": "x", "name": "x", "points": 10, "score": text}],
+        })  # fmt: skip
+    except rubriceng.RubricError:
+        return
+    rng = random.Random(seed)
+    edges = [Decimal(0), Decimal("0.5"), Decimal("2.5"), Decimal(10), Decimal("-1")]
+
+    def number() -> Decimal:
+        if rng.random() < 0.5:
+            return rng.choice(edges)
+        return Decimal(rng.randrange(-300, 1500)) / 100
+
+    units = [
+        {"a": number(), "b": abs(number()), "flag": rng.random() < 0.5,
+         "label": rng.choice(["x", "是"]),
+         "rates": [abs(number()) / 10 for _ in range(3)]}
+        for _ in range(24)
+    ]  # fmt: skip
+    columns = {
+        "a": np.array([float(u["a"]) for u in units]),
+        "b": np.array([float(u["b"]) for u in units]),
+        "flag": np.array([u["flag"] for u in units]),
+        "label": np.array([u["label"] for u in units], dtype=object),
+        **{f"rates.{i + 1}": np.array([float(u["rates"][i]) for u in units]) for i in range(3)},
+    }
+    table = rubriceng.evaluate_table(rubric, columns, errors="collect")
+    rows = _Table(columns)  # the values as the table holds them (-1 as -1.0)
+    same = [rows.row(index) for index in range(rows.size)]
+    batch = rubriceng.evaluate_many(rubric, same, trace=False, errors="collect")
+    assert table.units == tuple(result.unit for result in batch.results), text
+    assert table.totals() == [result.total for result in batch.results], text
+    assert [f.unit for f in table.failures] == [f.unit for f in batch.failures], text
+    assert [f.error.problems for f in table.failures] == [
+        f.error.problems for f in batch.failures
+    ], text
