@@ -869,10 +869,14 @@ class _Batch:
         return units
 
     def _score_columns(self, compiled: _Compiled, pattern: Any, scaled: dict[str, Any]) -> None:
+        """Every leaf, once over all the rows it applies to, then scaled for each of its
+        effective points; undecided (unit, leaf) pairs by the exact row code."""
         rubric = self.plan.rubric
         shift = 10 ** (compiled.places - rubric.rounding.digits)
         self.failed: set[int] = set()
         for leaf in self.plan.leaves:
+            applicable = np.zeros(self.n, dtype=bool)
+            groups: dict[Decimal, Any] = {}
             for code, allocation in self.allocations.items():
                 rows = (pattern == code) & ~self.exact
                 if not rows.any():
@@ -883,22 +887,27 @@ class _Batch:
                     score = rubric.rounding.apply(effective if full else ZERO)
                     scaled[leaf.id][rows] = int(score.scaleb(compiled.places))
                     continue
-                try:
-                    units, undecided = self._leaf_units(compiled, leaf, rows, effective)
-                except Unsupported:  # e.g. text where a number is needed: the row code
-                    units, undecided = np.zeros(self.n, dtype=np.int64), rows
-                scaled[leaf.id][rows] = units[rows] * shift
-                for index in np.flatnonzero(undecided & rows):
-                    self._rescore(int(index), leaf, allocation, scaled, compiled.places)
-                    self.rescored += 1
+                applicable |= rows
+                groups[effective] = groups.get(effective, False) | rows
+            if not groups:
+                continue
+            try:
+                units, undecided = self._leaf_units(compiled, leaf, applicable, groups)
+            except Unsupported:  # e.g. text where a number is needed: the row code
+                units, undecided = np.zeros(self.n, dtype=np.int64), applicable
+            scaled[leaf.id][applicable] = units[applicable] * shift
+            for index in np.flatnonzero(undecided & applicable):
+                allocation = self.allocations[int(pattern[index])]
+                self._rescore(int(index), leaf, allocation, scaled, compiled.places)
+                self.rescored += 1
 
     def _leaf_units(
-        self, compiled: _Compiled, leaf: Indicator, rows: Any, effective: Decimal
+        self, compiled: _Compiled, leaf: Indicator, rows: Any, groups: Mapping[Decimal, Any]
     ) -> tuple[Any, Any]:
-        """One applicable leaf over ``rows``: its rounded scores, and the rows undecided."""
+        """One leaf over ``rows``: its rounded scores, with the rows in each of ``groups``
+        scaled to that group's effective points; and the rows left undecided."""
         rubric = self.plan.rubric
         cases, _, raw_score = compiled.leaves[leaf.id]
-        zero = constant(ZERO)
         env = Env(dict(self.names), rows)
         env.names["points"] = points_of(leaf)
         remaining = rows.copy()
@@ -911,19 +920,24 @@ class _Batch:
         going = env.narrowed(remaining)
         for name, value in compiled.leaves[leaf.id][1]:  # values, once no case holds
             going.names[name] = value(going)
+        parts = None
         if raw_score is None:  # unit-defined: the parts are rounded one by one
-            if effective != leaf.points:
-                going.doubt(remaining)
-            units = self._parts(going, leaf)
-            hits = rows & ~remaining
-            units = np.where(hits, self._round(env.narrowed(hits), raw, rubric.rounding),
-                             units)  # fmt: skip
+            parts = self._parts(going, leaf)
         else:
             found = raw_score(going, self, leaf)
+            zero = constant(ZERO)
             going.doubt(may_be_below(found, zero) | may_be_above(found, points_of(leaf)))
             raw = Num(np.where(remaining, found.v, raw.v),
                        np.where(remaining, found.e, raw.e))  # fmt: skip
-            units = self._scale(env, raw, effective, leaf.points, rubric.rounding)
+        units = np.zeros(self.n, dtype=np.int64)
+        for effective, members in groups.items():
+            group = env.narrowed(members)
+            scaled = self._scale(group, raw, effective, leaf.points, rubric.rounding)
+            if parts is not None:  # parts are split by their own points: reweighted, exactly
+                if effective != leaf.points:
+                    group.doubt(remaining)
+                scaled = np.where(remaining, parts, scaled)
+            units = np.where(members, scaled, units)
         return units, env.undecided
 
     def _rescore(self, index: int, leaf: Indicator, allocation: Any, scaled: dict[str, Any],

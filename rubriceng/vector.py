@@ -200,8 +200,8 @@ Vector = Callable[[Env], Any]
 def vectorise(formula: Formula) -> Vector:
     """``formula`` as a function of a column environment (raises Unsupported)."""
     if formula.is_constant:
-        constant = formula.constant
-        return (lambda env: constant) if isinstance(constant, bool) else _const(constant)
+        fixed = formula.constant
+        return (lambda env: fixed) if isinstance(fixed, bool | str) else _const(fixed)
     return _vector(formula.tree)
 
 
@@ -309,12 +309,12 @@ def _compare_vector(node: ast.Compare) -> Vector:
         result: Any = True
         for kind, right_vector in steps:
             right = right_vector(env)
-            if isinstance(left, str) or isinstance(right, str) or _is_text(left) or _is_text(
-                right
-            ):
+            if _is_text(left) or _is_text(right):
                 if kind not in (ast.Eq, ast.NotEq):
                     raise Unsupported("ordering text")
-                outcome = _COMPARE[kind](left, right)
+                outcome = _text_equal(left, right, env.active.shape)
+                if kind is ast.NotEq:
+                    outcome = ~outcome
             elif _is_bool(left) and _is_bool(right) and kind in (ast.Eq, ast.NotEq):
                 outcome = _COMPARE[kind](left, right)
             else:
@@ -329,7 +329,16 @@ def _compare_vector(node: ast.Compare) -> Vector:
 
 
 def _is_text(value: Any) -> bool:
-    return isinstance(value, np.ndarray) and value.dtype == object
+    return isinstance(value, str) or (isinstance(value, np.ndarray) and value.dtype == object)
+
+
+def _text_equal(left: Any, right: Any, shape: tuple[int, ...]) -> Any:
+    """Python's ``==`` where text is involved: text equals only the same text."""
+    if not (_is_text(left) and _is_text(right)):
+        return np.zeros(shape, dtype=bool)  # text never equals a number or true/false
+    pairs = np.broadcast_arrays(np.asarray(left, dtype=object), np.asarray(right, dtype=object))
+    return np.array([a == b for a, b in zip(pairs[0].ravel(), pairs[1].ravel(),
+                                            strict=True)], dtype=bool).reshape(shape)  # fmt: skip
 
 
 def _is_bool(value: Any) -> bool:
