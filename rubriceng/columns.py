@@ -225,9 +225,11 @@ class _Compiled:
 
         rubric = plan.rubric
         self.plan = plan
-        if any(name not in BUILTIN_FUNCTIONS or plan.functions[name] is not BUILTIN_FUNCTIONS[
-            name] for name in plan.functions):  # fmt: skip
-            raise Unsupported("plugin functions")
+        if any(plan.functions.get(name) is not BUILTIN_FUNCTIONS[name]
+               for name in BUILTIN_FUNCTIONS):  # fmt: skip
+            raise Unsupported("a built-in function replaced by a plugin")
+        # a plugin's own functions are unknown to the column formulas: a rubric that calls
+        # one is scored row by row (vectorise raises Unsupported)
         if len(plan.conditional) > 60:
             raise Unsupported("too many conditional indicators")
         self.applies = [(node, vectorise(node.applies)) for node in plan.conditional]  # type: ignore[arg-type]

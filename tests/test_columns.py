@@ -15,6 +15,7 @@ import rubriceng
 from benchmarks.huizhou import generate, to_columns
 from rubriceng.columns import _Table
 from rubriceng.documents import from_path
+from rubriceng.hookspecs import hookimpl
 from tests.conftest import HUIZHOU, PLUGINS
 from tests.units import vary
 
@@ -187,3 +188,28 @@ def test_parts_scored_with_the_combined_peer_means_are_the_whole_batch(huizhou):
         rubriceng.evaluate_table(huizhou, part, peers=means).to_frame() for part in parts
     )
     assert scored.equals(whole.to_frame())
+
+
+class _Halves:
+    """A plugin with one formula function."""
+
+    @hookimpl
+    def rubriceng_formula_functions(self) -> dict[str, Any]:
+        return {"bonus": lambda value: Decimal(value) / 2}
+
+
+def test_a_plugin_function_sends_only_the_rubrics_that_call_it_to_the_row_path():
+    registry = rubriceng.Registry(entry_points=False)
+    registry.register(_Halves(), name="halves")
+    document = {
+        "id": "f", "version": "1", "title": "f", "total": 4,
+        "inputs": {"x": {"type": "number"}},
+        "indicators": [{"id": "p", "name": "p", "points": 4, "score": "min(4, bonus(x))"}],
+    }  # fmt: skip
+    calling = registry.load_rubric(document)
+    plain = registry.load_rubric({**document, "indicators": [
+        {"id": "p", "name": "p", "points": 4, "score": "min(4, x)"}]})  # fmt: skip
+    called = rubriceng.evaluate_table(calling, {"x": [1.5, 9.0]})
+    assert called.totals() == [Decimal("0.75"), Decimal("4")] and called.rows_rescored == 2
+    direct = rubriceng.evaluate_table(plain, {"x": [1.5, 9.0]})
+    assert direct.totals() == [Decimal("1.5"), Decimal("4")] and direct.rows_rescored == 0
