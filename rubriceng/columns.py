@@ -18,7 +18,8 @@ the rubric's smallest step, so sums, totals, adjustments, bounds and grades are 
 What runs on columns: the built-in scoring methods (peer statistics by mean), formulas
 with ``+ - * /``, comparisons, ``and or not``, ``if else`` and the built-in functions.
 A rubric using anything else (a plugin's method or function, ``//``, ``%``, ``**``, a
-median) is scored row by row — the same answers, without the speed.
+median, an ``average`` over ``rates:``) is scored row by row — the same answers, without
+the speed.
 """
 
 from __future__ import annotations
