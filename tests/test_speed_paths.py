@@ -93,3 +93,32 @@ def test_every_exported_name_resolves_and_is_listed():
     assert set(rubriceng.__all__) <= set(dir(rubriceng))
     with pytest.raises(AttributeError, match="no attribute 'evaluat'"):
         rubriceng.evaluat  # noqa: B018
+
+
+def test_scoring_a_valid_unit_builds_no_validator_and_parses_no_formula(monkeypatch, huizhou):
+    """The per-unit path uses what the plan compiled: no cerberus validator is built and
+    no formula is parsed; cerberus is asked only to explain inputs that were refused."""
+    import ast
+
+    from rubriceng import schema
+
+    unit = generate(1, seed=9)[0]
+    expected = rubriceng.evaluate(huizhou, unit).total
+    built: list[str] = []
+
+    def refuse_parsing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a formula was parsed while scoring")
+
+    original = schema.Validator.__init__
+
+    def counting(self: object, *args: object, **kwargs: object) -> None:
+        built.append("validator")
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ast, "parse", refuse_parsing)
+    monkeypatch.setattr(schema.Validator, "__init__", counting)
+    assert rubriceng.evaluate(huizhou, unit).total == expected
+    assert rubriceng.evaluate(huizhou, unit, trace=False).total == expected
+    assert built == []
+    with pytest.raises(rubriceng.InputError, match="must be at least 0, got -1"):
+        rubriceng.evaluate(huizhou, {**unit, "procurement_plan": -1})
