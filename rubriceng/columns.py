@@ -254,7 +254,6 @@ class _Compiled:
             a.max for a in rubric.adjustments if a.max is not None
         ] + list(rubric.total_bounds or ())  # fmt: skip
         self.places = max([rubric.rounding.digits, *(_decimals(d) for d in amounts)])
-        self.scale = 10**self.places
 
 
 _COMPILED: weakref.WeakKeyDictionary[Plan, _Compiled | None] = weakref.WeakKeyDictionary()
@@ -402,6 +401,12 @@ class _Batch:
         self.present: dict[str, Any] = {}
         self.peers: dict[str, Num] = {}
         self.rescored = 0
+        # filled in by the phases of run(), in order
+        self.allocations: dict[int, Any] = {}
+        self.peer_columns: dict[str, tuple[Any, Num]] = {}
+        self.exact_values: dict[str, list[Decimal]] = {}
+        self.exact_peers: dict[str, Decimal] = {}
+        self.failed: set[int] = set()
         if compiled is not None:
             self._read_inputs()
 
@@ -658,7 +663,6 @@ class _Batch:
             pattern |= out.astype(np.int64) << bit
             for inner in node.walk():
                 skipped[inner.id] |= out
-        self.allocations: dict[int, Any] = {}
         for code in np.unique(pattern[~self.exact]):
             roots = [node for bit, (node, _) in enumerate(compiled.applies) if code >> bit & 1]
             try:
@@ -691,7 +695,6 @@ class _Batch:
         return env
 
     def _peer_values(self, compiled: _Compiled, pattern: Any) -> None:
-        self.peer_columns: dict[str, tuple[Any, Num]] = {}
         for leaf in self.plan.peer_leaves:
             rows = self._applicable(leaf, pattern)
             try:
@@ -718,7 +721,6 @@ class _Batch:
         the row path takes."""
         from rubriceng.engine import _peer_values
 
-        self.exact_values: dict[str, list[Decimal]] = {}
         for leaf in self.plan.peer_leaves:
             if leaf.id in self.given_peers:  # computed over the whole batch elsewhere
                 self.peers[leaf.id] = constant(self.given_peers[leaf.id])
@@ -755,11 +757,10 @@ class _Batch:
 
         if leaf.id in self.given_peers:
             return self.given_peers[leaf.id]
-        cache = self.__dict__.setdefault("_exact_peers", {})
-        if leaf.id not in cache:
+        if leaf.id not in self.exact_peers:
             values = self._exact_values(leaf)
-            cache[leaf.id] = mean_of(exact_sum(values), len(values))
-        return cache[leaf.id]  # type: ignore[no-any-return]
+            self.exact_peers[leaf.id] = mean_of(exact_sum(values), len(values))
+        return self.exact_peers[leaf.id]
 
     def peer_sums(self) -> dict[str, tuple[Decimal, int]]:
         """Exact sums and counts of the peers' values in this table (a part of a batch)."""
@@ -876,7 +877,6 @@ class _Batch:
         effective points; undecided (unit, leaf) pairs by the exact row code."""
         rubric = self.plan.rubric
         shift = 10 ** (compiled.places - rubric.rounding.digits)
-        self.failed: set[int] = set()
         for leaf in self.plan.leaves:
             applicable = np.zeros(self.n, dtype=bool)
             groups: dict[Decimal, Any] = {}
@@ -982,7 +982,7 @@ class _Batch:
             total = np.clip(total, low, high)
         scaled["total"] = total
         failures: dict[int, UnitFailure] = {}
-        for index in sorted(set(states) | getattr(self, "failed", set())):
+        for index in sorted(set(states) | self.failed):
             name = self.table.names[index]
             state = states.get(index) or _prepare(plan, self.table.row(index), name)
             if state.problems:
