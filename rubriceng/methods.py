@@ -22,7 +22,7 @@ from typing import Any
 import attrs
 
 from rubriceng.expressions import Formula, FormulaEvaluator, FormulaRuntimeError
-from rubriceng.model import CENT
+from rubriceng.model import CENT, MAX_POINTS
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -534,7 +534,7 @@ _CHECKLIST_RULES = {
             "id": _ID_RULES,
             "name": {"type": "string", "required": True},
             "name_en": {"type": "string"},
-            "points": {"type": "decimal", "required": True, "min": 0},
+            "points": {"type": "decimal", "required": True, "min": 0, "max": MAX_POINTS},
             "fraction": {"type": "formula"},
             "partial": {"type": "boolean"},
         },

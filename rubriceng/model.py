@@ -30,6 +30,9 @@ ROUNDING_MODES: Mapping[str, str] = {
 
 CENT = Decimal("0.01")
 
+MAX_POINTS = 1_000_000
+"""The most points an indicator, criterion or rubric may have (rubrics use 100)."""
+
 NOT_APPLICABLE_STRATEGIES = ("proportional", "even", "move", "rescale", "full_marks")
 """How the points of a not-applicable indicator are reassigned."""
 

@@ -22,7 +22,7 @@ from rubriceng.documents import Document, PathKey
 from rubriceng.errors import Problem
 from rubriceng.inputs import is_comparable, to_boolean, to_count, to_credit, to_decimal
 from rubriceng.methods import Method
-from rubriceng.model import NOT_APPLICABLE_STRATEGIES, ROUNDING_MODES
+from rubriceng.model import MAX_POINTS, NOT_APPLICABLE_STRATEGIES, ROUNDING_MODES
 
 ID_PATTERN = r"[a-z][a-z0-9_]*"
 RUBRIC_ID_PATTERN = r"[a-z0-9][a-z0-9._/-]*"
@@ -118,7 +118,7 @@ def indicator_schema(methods: Mapping[str, Method]) -> dict[str, Any]:
         "id": {"type": "string", "required": True, "regex": ID_PATTERN},
         "name": {"type": "string", "required": True, "empty": False},
         "name_en": _text(),
-        "points": {"type": "decimal", "required": True, "min": 0},
+        "points": {"type": "decimal", "required": True, "min": 0, "max": MAX_POINTS},
         "description": _text(),
         "standard": _text(),
         "notes": _NOTES,
@@ -197,7 +197,7 @@ def rubric_schema(
         },
         "notes": _NOTES,
         "provenance": _PROVENANCE,
-        "total": {"type": "decimal", "required": True, "min": 0},
+        "total": {"type": "decimal", "required": True, "min": 0, "max": MAX_POINTS},
         "rounding": {
             "type": "dict",
             "schema": {

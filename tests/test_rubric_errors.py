@@ -218,3 +218,17 @@ def test_a_bad_rubric_changes_nothing(huizhou, huizhou_inputs):
     with pytest.raises(rubriceng.RubricError):
         rubriceng.load_rubric(make_rubric([{"id": "x", "name": "x", "points": 1}]))
     assert str(rubriceng.evaluate(huizhou, huizhou_inputs).total) == "97.86"
+
+
+def test_points_beyond_any_rubric_are_refused_not_crashed_on():
+    """Found by the mutation fuzz test: 10^26 points overflowed rounding to cents."""
+    document = make_rubric([{"id": "x", "name": "x", "points": 4, "score": "1"}])
+    document["indicators"][0]["points"] = 10**26
+    document["total"] = 10**26
+    with pytest.raises(rubriceng.RubricError) as caught:
+        rubriceng.load_rubric(document)
+    assert [str(problem) for problem in caught.value.problems] == [
+        "<mapping>: indicators[0].points: must be at most 1000000, got "
+        "100000000000000000000000000 [schema] (indicator x)",
+        "<mapping>: total: must be at most 1000000, got 100000000000000000000000000 [schema]",
+    ]
