@@ -115,10 +115,16 @@ def to_boolean(value: Any) -> bool:
 
 
 def to_credit(value: Any) -> bool | Decimal:
-    """Partial credit: true/false as given, anything else as a number."""
+    """Partial credit: true/false as given, a number as a number; text is a number if it
+    reads as one (``"0.5"``), else a yes/no word (``"是"``, ``"true"``)."""
     if isinstance(value, bool):
         return value
-    return to_decimal(value)
+    try:
+        return to_decimal(value)
+    except ValueError:
+        if isinstance(value, str) and value.strip().lower() in _TRUE_WORDS | _FALSE_WORDS:
+            return to_boolean(value)
+        raise
 
 
 COERCIONS: Mapping[str, Callable[[Any], Any]] = {

@@ -159,3 +159,19 @@ def test_a_zero_denominator_is_an_error_unless_the_rubric_says_the_indicator_doe
             "given_to": {"other": Decimal("6.00")},
         }
     }
+
+
+def test_checklist_criteria_read_yes_and_no_words_as_in_spreadsheets():
+    """Spreadsheet and CSV cells are text: 是/否 mean met/not met, digits are partial points."""
+    document = make_rubric(
+        [{"id": "c", "name": "c", "points": 2,
+          "checklist": [{"id": "a", "name": "a", "points": 1}, {"id": "b", "name": "b", "points": 1}]}]
+    )  # fmt: skip
+    rubric = rubriceng.load_rubric(document)
+    assert rubriceng.evaluate(rubric, {"c": {"a": "是", "b": "否"}}).total == Decimal("1.00")
+    assert rubriceng.evaluate(rubric, {"c": {"a": " TRUE ", "b": "0.5"}}).total == Decimal("1.50")
+    with pytest.raises(rubriceng.InputError) as caught:
+        rubriceng.evaluate(rubric, {"c": {"a": "也许", "b": True}})
+    assert [problem.message for problem in caught.value.problems] == [
+        "expected a number, got '也许'"
+    ]
