@@ -27,7 +27,7 @@ from __future__ import annotations
 import decimal
 import math
 import weakref
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -37,6 +37,7 @@ from rubriceng import methods as m
 from rubriceng.engine import DECIMAL_CONTEXT, Plan, _batch_error, _plan, _prepare, _score
 from rubriceng.errors import EvaluationError, InputError
 from rubriceng.expressions import BUILTIN_FUNCTIONS, FormulaEvaluator
+from rubriceng.forms import nest, segments
 from rubriceng.inputs import COERCIONS, to_boolean
 from rubriceng.model import Indicator, Rubric
 from rubriceng.result import Result, UnitFailure
@@ -115,7 +116,7 @@ class _Table:
             names = [str(name) for name in columns.pop("unit")]
         self.names = names
         self.columns = columns
-        self.paths = {name: tuple(_segments(name)) for name in columns}
+        self.paths = {name: segments(name) for name in columns}
         self.by_input: dict[str, list[str]] = {}
         for name, path in self.paths.items():
             self.by_input.setdefault(str(path[0]), []).append(name)
@@ -124,37 +125,14 @@ class _Table:
     def row(self, index: int, names: Sequence[str] | None = None) -> dict[str, Any]:
         """Row ``index`` as the nested mapping the row path takes (missing cells left out);
         only the inputs ``names`` if given."""
-        row: dict[str, Any] = {}
         chosen = self.columns if names is None else [
             column for name in names for column in self.by_input.get(name, ())
         ]  # fmt: skip
-        for name in chosen:
-            value = self.columns[name][index]
-            if not _missing(value):
-                _put(row, self.paths[name], _python(value))
-        lists: dict[str, Any] = _lists(row)
-        return lists
-
-
-def _segments(name: str) -> Iterator[str | int]:
-    for part in name.split("."):
-        yield int(part) - 1 if part.isdecimal() else part
-
-
-def _put(row: dict[Any, Any], path: tuple[str | int, ...], value: Any) -> None:
-    for key in path[:-1]:
-        row = row.setdefault(key, {})
-    row[path[-1]] = value
-
-
-def _lists(value: Any) -> Any:
-    """Mappings keyed 0, 1, 2, … (from ``a.1``, ``a.2`` columns) become lists."""
-    if not isinstance(value, dict):
-        return value
-    items = {key: _lists(item) for key, item in value.items()}
-    if items and all(isinstance(key, int) for key in items):
-        return [items[key] for key in sorted(items)]
-    return items
+        return nest(
+            (name, _python(self.columns[name][index]))
+            for name in chosen
+            if not _missing(self.columns[name][index])
+        )
 
 
 # -- the plan over columns ---------------------------------------------------------------------

@@ -18,7 +18,7 @@ from __future__ import annotations
 import decimal
 import statistics
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -538,6 +538,11 @@ def evaluate(
 def _units(
     units: Mapping[str, Mapping[str, Any]] | Iterable[Mapping[str, Any]],
 ) -> list[tuple[str, Mapping[str, Any]]]:
+    if hasattr(units, "columns") and hasattr(units, "index"):  # a pandas DataFrame
+        from rubriceng.columns import _Table
+
+        table = _Table(units)
+        return [(name, table.row(index)) for index, name in enumerate(table.names)]
     if isinstance(units, Mapping):
         return [(str(name), inputs) for name, inputs in units.items()]
     named = []
@@ -608,6 +613,7 @@ def evaluate_many(
     *,
     trace: bool = ...,
     errors: Literal["raise"] = ...,
+    progress: Callable[[int], object] | None = ...,
 ) -> list[Result]: ...
 
 
@@ -618,6 +624,7 @@ def evaluate_many(
     *,
     trace: bool = ...,
     errors: Literal["collect"],
+    progress: Callable[[int], object] | None = ...,
 ) -> Batch: ...
 
 
@@ -627,12 +634,16 @@ def evaluate_many(
     *,
     trace: bool = True,
     errors: Literal["raise", "collect"] = "raise",
+    progress: Callable[[int], object] | None = None,
 ) -> list[Result] | Batch:
     """Score many units together; peer statistics (``peer``) are computed over the batch.
 
-    ``units`` is a mapping of unit name to inputs, or a sequence of inputs (named 1, 2, …)
-    or of ``{"unit": name, "inputs": {...}}``. Units with invalid inputs take no part in
-    the peer statistics.
+    ``units`` is a mapping of unit name to inputs, a sequence of inputs (named 1, 2, …)
+    or of ``{"unit": name, "inputs": {...}}``, or a pandas DataFrame with one unit per
+    row: columns named by input path (``revenue_final``, ``quarterly_spending_progress.1``,
+    ``budget_reasonableness.not_fixed``), the unit's name in a ``unit`` column or else the
+    index; empty cells are left out. Units with invalid inputs take no part in the peer
+    statistics. ``progress``, if given, is called with 1, 2, … as each unit is scored.
 
     With ``errors="raise"`` (the default) the results come back as a list, in order, or
     :class:`InputError` (else :class:`EvaluationError`) is raised listing the problems of
@@ -648,8 +659,10 @@ def evaluate_many(
         peers = _peer_statistics(plan, states)
         results: list[Result] = []
         failures: list[UnitFailure] = []
-        for state in states:
+        for done, state in enumerate(states, start=1):
             assert state.name is not None
+            if progress is not None:
+                progress(done)
             if state.problems:
                 failure = InputError(f"invalid inputs for unit {state.name!r}", state.problems)
                 failures.append(UnitFailure(state.name, failure))

@@ -25,14 +25,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from rubriceng.documents import freeze
 from rubriceng.errors import Problem, RubricengError
+
+if TYPE_CHECKING:
+    import pandas
 
 RESULT_FORMAT = "rubriceng.result/1"
 """Name and version of the layout ``Result.to_dict()`` returns."""
@@ -179,6 +182,31 @@ class Result:
         """``to_dict()`` as JSON text (UTF-8 characters kept as they are)."""
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
+    def row(self) -> dict[str, Any]:
+        """The scores as one flat row: every indicator of the rubric by id (groups too;
+        not the sub-indicators a unit named itself), ``subtotal``, each adjustment by id,
+        ``total`` and ``grade`` — the columns of a batch table."""
+        row: dict[str, Any] = {found.id: found.score for found in self.walk()
+                               if "." not in found.id}  # fmt: skip
+        row["subtotal"] = self.subtotal
+        row.update({adjustment.id: adjustment.points for adjustment in self.adjustments})
+        row["total"] = self.total
+        row["grade"] = self.grade
+        return row
+
+    def to_frame(self) -> pandas.DataFrame:
+        """A pandas DataFrame with one row per indicator (index ``id``, depth first):
+        ``name``, ``points``, ``effective_points``, ``score`` (Decimals) and ``status``."""
+        import pandas
+
+        rows = [
+            {"id": found.id, "name": found.name, "points": found.points,
+             "effective_points": found.effective_points, "score": found.score,
+             "status": found.status}
+            for found in self.walk()
+        ]  # fmt: skip
+        return pandas.DataFrame(rows).set_index("id")
+
 
 BATCH_FORMAT = "rubriceng.batch/1"
 """Name and version of the layout ``Batch.to_dict()`` returns."""
@@ -235,6 +263,11 @@ class Batch:
                 return found
         raise KeyError(unit)
 
+    def to_frame(self) -> pandas.DataFrame:
+        """A pandas DataFrame: one row per scored unit (index ``unit``), the columns of
+        :meth:`Result.row` — the same frame ``evaluate_table(...).to_frame()`` gives."""
+        return to_frame(self.results)
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON types: ``{"format", "results": [...], "failures": [...]}``."""
         return {
@@ -242,3 +275,18 @@ class Batch:
             "results": [result.to_dict() for result in self.results],
             "failures": [failure.to_dict() for failure in self.failures],
         }
+
+
+def to_frame(results: Iterable[Result] | Batch) -> pandas.DataFrame:
+    """Results as a pandas DataFrame: one row per unit (index ``unit``), a column per
+    indicator (Decimal scores), ``subtotal``, adjustments, ``total`` and ``grade``.
+
+    Takes what :func:`rubriceng.evaluate_many` returns, a list or a :class:`Batch`.
+    """
+    import pandas
+
+    found = results.results if isinstance(results, Batch) else tuple(results)
+    index = pandas.Index([result.unit for result in found], name="unit")
+    rows = [result.row() for result in found]
+    columns = list(rows[0]) if rows else []
+    return pandas.DataFrame(rows, index=index, columns=columns)

@@ -1,0 +1,168 @@
+"""Many units at once: `rubriceng batch` over .csv, .xlsx and .parquet, and pandas in and out."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+
+import openpyxl
+import pandas
+import pytest
+from click.testing import CliRunner
+
+import rubriceng
+from benchmarks.huizhou import generate
+from rubriceng.cli import main
+from rubriceng.forms import nest
+from rubriceng.spreadsheet import _flat, read_units
+from tests.conftest import HUIZHOU
+
+UNITS = 40
+
+
+@pytest.fixture(scope="module")
+def units():
+    """Generated 惠州 units, many on band edges, flattened to columns; one is invalid."""
+    rows = [{"unit": f"单位{index:02d}", **_flat(unit)}
+            for index, unit in enumerate(generate(UNITS, seed=7, edges=0.3))]  # fmt: skip
+    rows[3]["procurement_plan"] = "abc"
+    return rows
+
+
+@pytest.fixture(scope="module")
+def expected(huizhou, units):
+    named = {row["unit"]: nest(
+        (key, value) for key, value in row.items() if key != "unit") for row in units}  # fmt: skip
+    return rubriceng.evaluate_many(huizhou, named, errors="collect")
+
+
+def _write_csv(rows, path):
+    header = list(dict.fromkeys(key for row in rows for key in row))
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, header)
+        writer.writeheader()
+        writer.writerows({key: str(value) for key, value in row.items()} for row in rows)
+
+
+def _write_xlsx(rows, path):
+    header = list(dict.fromkeys(key for row in rows for key in row))
+    book = openpyxl.Workbook()
+    book.active.append(header)
+    for row in rows:
+        book.active.append([_cell(row.get(key)) for key in header])
+    book.save(path)
+
+
+def _cell(value):
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _write_parquet(rows, path):
+    frame = pandas.DataFrame([{key: _cell(value) for key, value in row.items()} for row in rows])
+    frame.astype(str).to_parquet(path)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".parquet"])
+def test_batch_scores_every_unit_as_evaluate_many_does(tmp_path, units, expected, suffix):
+    source = tmp_path / f"units{suffix}"
+    {".csv": _write_csv, ".xlsx": _write_xlsx, ".parquet": _write_parquet}[suffix](units, source)
+    out = tmp_path / "scores.xlsx"
+    result = CliRunner().invoke(main, ["batch", str(HUIZHOU), str(source), "-o", str(out)])
+    assert result.exit_code == 1  # one unit failed
+    assert result.output.splitlines() == [
+        f"{UNITS - 1} scored, 1 failed → {out}",
+        f"error: {source}:5: unit '单位03': procurement_plan: expected a number, got 'abc' "
+        "[input-invalid] (indicator procurement_rate)",
+    ]
+    book = openpyxl.load_workbook(out)
+    sheet = book["得分"]
+    header = [cell.value for cell in sheet[1]]
+    assert header[:3] == ["unit", "budget_preparation", "budget_compilation"]
+    assert header[-3:] == ["accountability_findings", "total", "grade"]
+    assert [cell.value for cell in sheet[2]][:2] == ["单位名称", "预算编制情况"]
+    assert sheet.auto_filter.ref == f"A2:AR{UNITS + 1}"
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert len(rows) == UNITS - 1
+    for row, result_ in zip(rows, expected.results, strict=True):
+        want = result_.row()
+        assert row[0] == result_.unit
+        got = dict(zip(header[1:], row[1:], strict=True))
+        assert got["grade"] == want["grade"]
+        assert {key: Decimal(str(value)) for key, value in got.items() if key != "grade"} == {
+            key: value for key, value in want.items() if key != "grade"
+        }
+    failures = book["未能评分"]
+    assert [cell.value for cell in failures[2]] == [
+        "单位03", "input-invalid", "expected a number, got 'abc'",
+        "procurement_plan, procurement_rate",
+    ]  # fmt: skip
+
+
+def test_batch_to_csv_and_json(tmp_path, units, expected):
+    source = tmp_path / "units.csv"
+    _write_csv(units, source)
+    out = tmp_path / "scores.csv"
+    CliRunner().invoke(main, ["batch", str(HUIZHOU), str(source), "-o", str(out)])
+    with open(out, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["unit"] for row in rows] == [result.unit for result in expected.results]
+    assert [row["total"] for row in rows] == [str(result.total) for result in expected.results]
+    out = tmp_path / "scores.json"
+    CliRunner().invoke(main, ["batch", str(HUIZHOU), str(source), "-o", str(out)])
+    assert out.read_text(encoding="utf-8").startswith('{\n  "format": "rubriceng.batch/1"')
+
+
+def test_duplicate_unit_names_are_refused_with_both_rows(tmp_path, units):
+    source = tmp_path / "units.csv"
+    _write_csv([units[0], units[1], {**units[2], "unit": units[0]["unit"]}], source)
+    result = CliRunner().invoke(main, ["batch", str(HUIZHOU), str(source), "-o",
+                                       str(tmp_path / "x.xlsx")])  # fmt: skip
+    assert result.exit_code == 1
+    assert f"{source}:4: unit '单位00' is also in row 2 [input-form]" in result.output
+
+
+def test_unnamed_units_are_named_by_row_and_blank_rows_skipped(tmp_path):
+    source = tmp_path / "units.csv"
+    source.write_text("revenue_final,unit\n1,\n,\n2,乙\n", encoding="utf-8")
+    assert [(row.unit, row.inputs, row.row) for row in read_units(source)] == [
+        ("row 2", {"revenue_final": "1"}, 2),
+        ("乙", {"revenue_final": "2"}, 4),
+    ]
+
+
+def test_evaluate_many_takes_a_dataframe_and_to_frame_matches_the_column_path(huizhou, units):
+    valid = [row for index, row in enumerate(units) if index != 3]
+    frame = pandas.DataFrame([{key: _cell(value) for key, value in row.items()} for row in valid])
+    results = rubriceng.evaluate_many(huizhou, frame)
+    named = {row["unit"]: nest(
+        (key, value) for key, value in row.items() if key != "unit") for row in valid}  # fmt: skip
+    assert [result.scores() for result in results] == [
+        result.scores() for result in rubriceng.evaluate_many(huizhou, named)
+    ]
+    table = rubriceng.to_frame(results)
+    assert table.equals(rubriceng.evaluate_table(huizhou, frame).to_frame())
+    assert table.index.name == "unit" and list(table.index) == [row["unit"] for row in valid]
+    assert table.loc["单位00", "total"] == results[0].total
+    batch = rubriceng.evaluate_many(huizhou, frame, errors="collect")
+    assert batch.to_frame().equals(table)
+
+
+def test_a_dataframe_without_a_unit_column_names_units_by_index(huizhou, units):
+    frame = pandas.DataFrame([units[0]]).drop(columns="unit")
+    frame.index = ["甲"]
+    assert [result.unit for result in rubriceng.evaluate_many(huizhou, frame)] == ["甲"]
+
+
+def test_a_result_as_a_frame_of_its_indicators(huizhou, units):
+    inputs = nest((k, v) for k, v in units[0].items() if k != "unit")
+    frame = rubriceng.evaluate(huizhou, inputs).to_frame()
+    assert list(frame.columns) == ["name", "points", "effective_points", "score", "status"]
+    assert frame.loc["advance_release_rate", "status"] in ("not_applicable", "scored")
+    assert frame.loc["budget_preparation", "points"] == Decimal("23.00")
+
+
+def test_progress_is_reported_for_each_unit(huizhou, units):
+    named = {row["unit"]: nest((k, v) for k, v in row.items() if k != "unit") for row in units[:5]}
+    seen = []
+    rubriceng.evaluate_many(huizhou, named, errors="collect", progress=seen.append)
+    assert seen == [1, 2, 3, 4, 5]
