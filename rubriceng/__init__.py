@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rubriceng.columns import ScoreTable, evaluate_table, peer_means, peer_sums
     from rubriceng.compare import Comparison, compare
+    from rubriceng.contracts import BATCH_SCHEMA, RESULT_SCHEMA, inputs_schema
     from rubriceng.engine import evaluate, evaluate_many
     from rubriceng.errors import (
         EvaluationError,
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
         RubricError,
         RubricNotFoundError,
     )
+    from rubriceng.explanation import explain
     from rubriceng.loader import find_rubric, load_inputs, load_rubric
     from rubriceng.model import Indicator, Rubric
     from rubriceng.registry import Registry, RubricEntry, default_registry
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
         IndicatorResult,
         Result,
         UnitFailure,
+        to_frame,
     )
 
 _EXPORTS = {
@@ -56,6 +59,9 @@ _EXPORTS = {
     "peer_sums": "columns",
     "Comparison": "compare",
     "compare": "compare",
+    "BATCH_SCHEMA": "contracts",
+    "RESULT_SCHEMA": "contracts",
+    "inputs_schema": "contracts",
     "evaluate": "engine",
     "evaluate_many": "engine",
     "EvaluationError": "errors",
@@ -79,6 +85,8 @@ _EXPORTS = {
     "IndicatorResult": "result",
     "Result": "result",
     "UnitFailure": "result",
+    "to_frame": "result",
+    "explain": "explanation",
 }
 """Where each exported name lives. They are imported on first use, so that
 ``import rubriceng`` stays fast for command lines and embedding processes."""
@@ -100,7 +108,9 @@ def __dir__() -> list[str]:
 __version__ = "0.1.0"
 
 __all__ = [
+    "BATCH_SCHEMA",
     "RESULT_FORMAT",
+    "RESULT_SCHEMA",
     "AdjustmentResult",
     "Batch",
     "Comparison",
@@ -124,9 +134,12 @@ __all__ = [
     "evaluate",
     "evaluate_many",
     "evaluate_table",
+    "explain",
     "find_rubric",
+    "inputs_schema",
     "load_inputs",
     "load_rubric",
     "peer_means",
     "peer_sums",
+    "to_frame",
 ]

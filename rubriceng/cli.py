@@ -7,6 +7,7 @@ messages) or a failing test case; 2 a usage error. ``--debug`` shows tracebacks;
 
 from __future__ import annotations
 
+import csv
 import functools
 import json
 import sys
@@ -18,13 +19,19 @@ import click
 
 from rubriceng.cases import CaseFileError, run_cases
 from rubriceng.compare import SAME, compare
-from rubriceng.engine import evaluate
+from rubriceng.contracts import BATCH_SCHEMA, RESULT_SCHEMA, inputs_schema
+from rubriceng.engine import evaluate, evaluate_many
 from rubriceng.errors import RubricengError
+from rubriceng.explanation import explain as explain_indicator
+from rubriceng.forms import fields, template_json, template_yaml
+from rubriceng.lint import lint
 from rubriceng.loader import load_inputs
 from rubriceng.model import Indicator
 from rubriceng.registry import Registry, default_registry, search_path
-from rubriceng.render import display_width
+from rubriceng.render import display_width, write_result
+from rubriceng.result import Batch
 from rubriceng.scaffold import new_plugin
+from rubriceng.spreadsheet import read_units
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,24 +74,36 @@ _YEAR = click.option(
 )
 
 
+_LANG = click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Indicator names and headings: Chinese as in the rubric, or English where it has them.",
+)
+
+_OUTPUT_SUFFIXES = (".txt", ".md", ".json", ".html", ".xlsx")
+
+
 @main.command()
 @click.argument("rubric")
 @click.argument("inputs", type=click.Path(dir_okay=False))
 @_YEAR
 @click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the result to a file; its suffix chooses the form: "
+    ".xlsx (the 指标评分表 and the inputs), .html (a report), .json, .md or .txt.",
+)
+@click.option(
     "--format",
     "output_format",
     default="text",
     show_default=True,
-    help="text (a table), json (rubriceng.result/1) or a plugin's format.",
+    help="Without -o: text (a table), json (rubriceng.result/1), markdown or a plugin's format.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="Indicator names in the text table.",
-)
+@_LANG
 @click.pass_context
 @_reported
 def score(
@@ -92,25 +111,246 @@ def score(
     rubric: str,
     inputs: str,
     year: int | None,
+    output: Path | None,
     output_format: str,
     lang: str,
 ) -> None:
-    """Score one unit: RUBRIC (a file, an id or id@version) against INPUTS (YAML or JSON).
+    """Score one unit: RUBRIC (a file, an id or id@version) against INPUTS (.yaml, .json,
+    or the .xlsx form from 'rubriceng template').
 
     \b
-    Example:
+    Examples:
       rubriceng score cn.gd.huizhou/dept-overall@2020 examples/huizhou-2020-office.yaml
+      rubriceng score cn.gd.huizhou/dept-overall@2020 form.xlsx -o result.xlsx
+      rubriceng score cn.gd.huizhou/dept-overall@2020 unit.yaml -o report.html --lang en
     """
     registry = _registry(context)
-    if output_format not in registry.renderers:
+    if output is None and output_format not in registry.renderers:
         raise click.BadParameter(
             f"{output_format!r} (have: {', '.join(sorted(registry.renderers))})",
             param_hint="--format",
         )
+    if output is not None and output.suffix.lower() not in _OUTPUT_SUFFIXES:
+        raise click.BadParameter(
+            f"{output.name}: the suffix must be one of {', '.join(_OUTPUT_SUFFIXES)}",
+            param_hint="-o",
+        )
     loaded = registry.load(rubric, year=year)
     unit = load_inputs(inputs)
     result = evaluate(loaded, unit.inputs, unit=unit.unit, document=unit.document)
-    click.echo(registry.render(result, output_format, lang))
+    if output is None:
+        click.echo(registry.render(result, output_format, lang))
+        return
+    write_result(result, output, rubric=loaded, inputs=unit.inputs, lang=lang)
+    _done(f"{result.total} {result.grade or ''}".rstrip(), output)
+
+
+def _done(what: str, path: Path) -> None:
+    """Say on stderr what was written where (stdout stays for data)."""
+    click.echo(f"{click.style(what, bold=True)} → {path}", err=True)
+
+
+@main.command()
+@click.argument("rubric")
+@click.argument("inputs", type=click.Path(dir_okay=False))
+@click.argument("indicator")
+@_YEAR
+@_LANG
+@click.pass_context
+@_reported
+def explain(
+    context: click.Context, rubric: str, inputs: str, indicator: str, year: int | None, lang: str
+) -> None:
+    """Explain one INDICATOR's score (its id) in words and numbers, step by step.
+
+    \b
+    Example:
+      rubriceng explain cn.gd.huizhou/dept-overall@2020 \\
+          examples/huizhou-2020-office.yaml procurement_rate
+    """
+    loaded = _registry(context).load(rubric, year=year)
+    unit = load_inputs(inputs)
+    result = evaluate(loaded, unit.inputs, unit=unit.unit, document=unit.document)
+    try:
+        click.echo(explain_indicator(result, indicator, loaded, lang))
+    except KeyError:
+        known = ", ".join(row.id for row in result.walk())
+        raise click.BadParameter(f"no indicator {indicator!r} (have: {known})",
+                                 param_hint="INDICATOR") from None  # fmt: skip
+
+
+@main.command()
+@click.argument("rubric")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help=".xlsx (a form with data validation), .yaml (commented), .json, "
+    "or .csv (the header of a batch file).",
+)
+@_YEAR
+@_LANG
+@click.pass_context
+@_reported
+def template(
+    context: click.Context, rubric: str, output: Path, year: int | None, lang: str
+) -> None:
+    """Write an input form for RUBRIC: every input with its label, unit, type, allowed
+    range and the indicators that use it.
+
+    \b
+    Examples:
+      rubriceng template cn.gd.huizhou/dept-overall@2020 -o form.xlsx
+      rubriceng template cn.gd.huizhou/dept-overall@2020 -o units.csv
+    """
+    loaded = _registry(context).load(rubric, year=year)
+    suffix = output.suffix.lower()
+    if suffix == ".xlsx":
+        from rubriceng.spreadsheet import write_template
+
+        write_template(loaded, output, lang=lang)
+    elif suffix in (".yaml", ".yml"):
+        output.write_text(template_yaml(loaded, lang), encoding="utf-8")
+    elif suffix == ".json":
+        output.write_text(template_json(loaded), encoding="utf-8")
+    elif suffix == ".csv":
+        header = ["unit", *(field.path for field in fields(loaded))]
+        output.write_text(",".join(header) + "\n", encoding="utf-8-sig")
+    else:
+        raise click.BadParameter(
+            f"{output.name}: the suffix must be .xlsx, .yaml, .json or .csv", param_hint="-o"
+        )
+    _done(f"{len(fields(loaded))} inputs", output)
+
+
+@main.command()
+@click.argument("rubric")
+@click.argument("units", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help=".xlsx (filterable, failures on a second sheet), .csv or .json (rubriceng.batch/1).",
+)
+@_YEAR
+@_LANG
+@click.pass_context
+@_reported
+def batch(
+    context: click.Context, rubric: str, units: str, output: Path, year: int | None, lang: str
+) -> None:
+    """Score many units at once: UNITS is .xlsx, .csv or .parquet, one unit per row,
+    columns named by input path (see 'rubriceng template RUBRIC -o units.csv') and 'unit'.
+
+    Peer statistics (e.g. the 市直 average) are computed over the units in the file.
+    Units that cannot be scored are listed with their problems; the exit code is then 1.
+
+    \b
+    Example:
+      rubriceng batch cn.gd.huizhou/dept-overall@2020 units.xlsx -o scores.xlsx
+    """
+    suffix = output.suffix.lower()
+    if suffix not in (".xlsx", ".csv", ".json"):
+        raise click.BadParameter(
+            f"{output.name}: the suffix must be .xlsx, .csv or .json", param_hint="-o"
+        )
+    loaded = _registry(context).load(rubric, year=year)
+    table = read_units(units)
+    named = {row.unit: row.inputs for row in table}
+    if sys.stderr.isatty():
+        with click.progressbar(length=len(table), label="scoring", file=sys.stderr) as bar:
+            found = evaluate_many(loaded, named, trace=False, errors="collect",
+                                  progress=_Progress(bar))  # fmt: skip
+    else:
+        found = evaluate_many(loaded, named, trace=False, errors="collect")
+    if suffix == ".xlsx":
+        from rubriceng.spreadsheet import write_batch
+
+        write_batch(loaded, found, output, lang=lang)
+    elif suffix == ".json":
+        output.write_text(json.dumps(found.to_dict(), ensure_ascii=False, indent=2),
+                          encoding="utf-8")  # fmt: skip
+    else:
+        _write_csv(found, output)
+    _done(f"{len(found.results)} scored, {len(found.failures)} failed", output)
+    rows = {row.unit: row.row for row in table}
+    for failure in found.failures:
+        for problem in failure.problems:
+            click.echo(f"error: {units}:{rows[failure.unit]}: {problem}", err=True)
+    if found.failures:
+        sys.exit(1)
+
+
+class _Progress:
+    """Moves a click progress bar to the number of units done."""
+
+    def __init__(self, bar: Any) -> None:
+        self.bar = bar
+        self.done = 0
+
+    def __call__(self, done: int) -> None:
+        self.bar.update(done - self.done)
+        self.done = done
+
+
+def _write_csv(found: Batch, output: Path) -> None:
+    rows = [result.row() for result in found.results]
+    header = ["unit", *(rows[0] if rows else [])]
+    with open(output, "w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for result, row in zip(found.results, rows, strict=True):
+            writer.writerow([result.unit, *("" if v is None else v for v in row.values())])
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--warnings-as-errors", is_flag=True, help="Exit 1 on warnings too.")
+@click.pass_context
+def check(context: click.Context, file: str, warnings_as_errors: bool) -> None:
+    """Lint a rubric FILE: every error that stops it loading, else warnings (an input no
+    indicator reads, an indicator that can never apply, a band no value reaches, points
+    a method cannot give), each with file:line.
+
+    \b
+    Example:
+      rubriceng check my-rubric.yaml
+    """
+    report = lint(file, registry=_registry(context))
+    for problem in report.errors:
+        click.echo(f"{click.style('error', fg='red', bold=True)}: {problem}")
+    for problem in report.warnings:
+        click.echo(f"{click.style('warning', fg='yellow', bold=True)}: {problem}")
+    click.echo(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)")
+    if report.errors or (warnings_as_errors and report.warnings):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("rubric", required=False)
+@click.option("--result", "which", flag_value="result", help="The schema of results.")
+@click.option("--batch", "which", flag_value="batch", help="The schema of batch results.")
+@_YEAR
+@click.pass_context
+@_reported
+def schema(context: click.Context, rubric: str | None, which: str | None, year: int | None
+           ) -> None:  # fmt: skip
+    """Print a JSON Schema: of RUBRIC's inputs, or with --result / --batch of results.
+
+    \b
+    Examples:
+      rubriceng schema cn.gd.huizhou/dept-overall@2020 > inputs.schema.json
+      rubriceng schema --result > result.schema.json
+    """
+    if which is not None:
+        found: Any = RESULT_SCHEMA if which == "result" else BATCH_SCHEMA
+    elif rubric is None:
+        raise click.UsageError("give a RUBRIC, or --result or --batch")
+    else:
+        found = inputs_schema(_registry(context).load(rubric, year=year))
+    click.echo(json.dumps(found, ensure_ascii=False, indent=2))
 
 
 @main.command(name="list")

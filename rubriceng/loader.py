@@ -56,7 +56,12 @@ class UnitInputs:
 
 
 def load_inputs(source: str | os.PathLike[str] | Mapping[str, Any]) -> UnitInputs:
-    """Read a unit's inputs: ``{unit: name, inputs: {...}}`` from YAML/JSON or a mapping."""
+    """Read a unit's inputs: ``{unit: name, inputs: {...}}`` from YAML/JSON or a mapping,
+    or a filled-in input form (``.xlsx``, written by ``rubriceng template``)."""
+    if not isinstance(source, Mapping) and str(source).lower().endswith((".xlsx", ".xlsm")):
+        from rubriceng.spreadsheet import read_inputs
+
+        return read_inputs(source)
     try:
         document = read(source)
     except DocumentError as error:

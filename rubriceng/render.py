@@ -7,11 +7,15 @@ text. The built-in ``text`` and ``json`` renderers are registered through the
 
 from __future__ import annotations
 
+import os
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
 
 import attrs
 
+from rubriceng.model import Rubric
 from rubriceng.result import JUDGED, NOT_APPLICABLE, IndicatorResult, Result
 
 
@@ -96,6 +100,79 @@ def render_text(result: Result, english: bool = False) -> str:
     return "\n".join(out)
 
 
+def render_markdown(result: Result, rubric: Rubric | None = None, lang: str = "zh") -> str:
+    """A Markdown table of every indicator with its score and 评分依据; then the total."""
+    from rubriceng.explanation import Explainer
+
+    english = lang == "en"
+    explainer = Explainer(rubric, lang)
+    heads = ("Indicator", "Points", "Score", "Basis") if english else (
+        "指标", "分值", "得分", "评分依据")  # fmt: skip
+    title = result.rubric_title + (f" — {result.unit}" if result.unit else "")
+    out = [f"# {title}", "", f"`{result.rubric_id}@{result.rubric_version}`", "",
+           "| " + " | ".join(heads) + " |", "|---|---:|---:|---|"]  # fmt: skip
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    def visit(row: IndicatorResult, depth: int) -> None:
+        name = "&nbsp;&nbsp;" * depth + cell((row.name_en or row.name) if english else row.name)
+        points = str(row.points) + (
+            "" if row.effective_points == row.points else f" → {row.effective_points}"
+        )
+        group = bool(row.children) and "method" not in row.trace
+        if group:
+            out.append(f"| **{name}** | {points} | **{row.score}** | |")
+        else:
+            score = _STATUS_MARKS[NOT_APPLICABLE] if row.status == NOT_APPLICABLE else row.score
+            out.append(f"| {name} | {points} | {score} | {cell(explainer.basis(row))} |")
+        for child in row.children:
+            visit(child, depth + 1)
+
+    for top in result.indicators:
+        visit(top, 0)
+    for adjustment in result.adjustments:
+        name, points = cell(adjustment.name), f"{adjustment.points:+}"
+        out.append(f"| {name} | | {points} | {adjustment.events} 次 |")
+    total = "Total" if english else "合计"
+    out.append(f"| **{total}** | | **{result.total}** | {result.grade or ''} |")
+    return "\n".join(out) + "\n"
+
+
+def write_result(
+    result: Result,
+    path: str | os.PathLike[str],
+    *,
+    rubric: Rubric | None = None,
+    inputs: Mapping[str, Any] | None = None,
+    lang: str = "zh",
+) -> None:
+    """Write ``result`` to ``path`` in the form its suffix names: ``.xlsx`` (the 指标评分表,
+    with the inputs on a second sheet), ``.html`` (a report), ``.json``, ``.md``, ``.txt``.
+
+    ``rubric`` adds descriptions, standards and input labels; ``inputs`` the inputs sheet.
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix == ".xlsx":
+        from rubriceng.spreadsheet import write_result as write_xlsx
+
+        write_xlsx(result, path, rubric=rubric, inputs=inputs, lang=lang)
+        return
+    if suffix == ".html":
+        from rubriceng.report import render_html
+
+        text = render_html(result, rubric, lang)
+    elif suffix == ".json":
+        text = result.to_json() + "\n"
+    elif suffix == ".md":
+        text = render_markdown(result, rubric, lang)
+    elif suffix == ".txt":
+        text = render_text(result, english=lang == "en") + "\n"
+    else:
+        raise ValueError(f"{path}: write .xlsx, .html, .json, .md or .txt")
+    Path(path).write_text(text, encoding="utf-8")
+
+
 def render_json(result: Result) -> str:
     """The result as JSON in the documented ``rubriceng.result/1`` layout."""
     return result.to_json()
@@ -109,5 +186,11 @@ BUILTIN_RENDERERS: tuple[Renderer, ...] = (
         "a table of every indicator for people",
     ),
     Renderer("json", lambda result, lang: render_json(result), ".json", "rubriceng.result/1"),
+    Renderer(
+        "markdown",
+        lambda result, lang: render_markdown(result, lang=lang),
+        ".md",
+        "a Markdown table with each score's basis in words",
+    ),
 )
 """The renderers rubriceng registers itself."""

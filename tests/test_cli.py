@@ -109,4 +109,4 @@ def test_plugins_lists_what_loaded():
 def test_unknown_format_is_a_usage_error():
     result = CliRunner().invoke(main, ["score", str(HUIZHOU), str(HUIZHOU_UNIT), "--format", "x"])
     assert result.exit_code == 2
-    assert "'x' (have: json, text)" in result.output
+    assert "'x' (have: json, markdown, text)" in result.output

@@ -163,10 +163,8 @@ def test_a_zero_denominator_is_an_error_unless_the_rubric_says_the_indicator_doe
 
 def test_checklist_criteria_read_yes_and_no_words_as_in_spreadsheets():
     """Spreadsheet and CSV cells are text: 是/否 mean met/not met, digits are partial points."""
-    document = make_rubric(
-        [{"id": "c", "name": "c", "points": 2,
-          "checklist": [{"id": "a", "name": "a", "points": 1}, {"id": "b", "name": "b", "points": 1}]}]
-    )  # fmt: skip
+    criteria = [{"id": "a", "name": "a", "points": 1}, {"id": "b", "name": "b", "points": 1}]
+    document = make_rubric([{"id": "c", "name": "c", "points": 2, "checklist": criteria}])
     rubric = rubriceng.load_rubric(document)
     assert rubriceng.evaluate(rubric, {"c": {"a": "是", "b": "否"}}).total == Decimal("1.00")
     assert rubriceng.evaluate(rubric, {"c": {"a": " TRUE ", "b": "0.5"}}).total == Decimal("1.50")

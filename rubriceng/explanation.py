@@ -1,0 +1,220 @@
+"""Scores explained in words: the 评分依据 of a table, and the full trace of one indicator.
+
+The words are built from the trace every scoring method leaves (its inputs, the value
+computed, the band, step, rate or criteria, the points moved by 不适用) — the same keys
+across methods, so a plugin's method that uses them is explained too; keys not known
+here are shown as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
+from rubriceng.forms import names
+from rubriceng.model import Rubric
+from rubriceng.result import NOT_APPLICABLE, IndicatorResult, Result
+
+_WORDS = {
+    "zh": {
+        "inputs": "数据", "value": "计算值", "rate": "比率", "mean rate": "平均比率",
+        "band": "落在第{n}档（{rule}）", "steps": "{steps} 个步长，扣 {deducted} 分（{rule}）",
+        "met": "条件 {condition}：{answer}", "yes": "满足", "no": "不满足", "items": "逐项",
+        "deductions": "扣分", "deduction": "{name} {events} 次扣 {deducted} 分",
+        "peer": "与{statistic}比较：本单位 {value}，参照 {peer}（{source}），{rule}：{answer}",
+        "reason": "理由", "case": "特殊情形（{when}）", "raw": "按满分 {points} 得 {raw} 分",
+        "scaled": "不适用指标的分值调入 {moved}，按 {scaled} 折算", "score": "得分 {score}",
+        "not_applicable": "不适用（{applies} 不成立）", "given_to": "，分值调给 {to}",
+        "inside": "不适用（所属指标不适用）", "formula": "公式", "rule": "规则",
+        "parts": "由单位自设的 {n} 个子指标组成", ",": "，", "list": "、", ";": "；", ".": "。",
+        "mean": "均值", "median": "中位数",
+    },
+    "en": {
+        "inputs": "data", "value": "value", "rate": "rate", "mean rate": "mean rate",
+        "band": "in band {n} ({rule})", "steps": "{steps} steps, {deducted} deducted ({rule})",
+        "met": "condition {condition}: {answer}", "yes": "met", "no": "not met",
+        "items": "criteria", "deductions": "deductions",
+        "deduction": "{name} {events}× deducts {deducted}",
+        "peer": "against the {statistic}: this unit {value}, peers {peer} ({source}), "
+        "{rule}: {answer}",
+        "reason": "reason", "case": "special case ({when})", "raw": "{raw} of {points} points",
+        "scaled": "points moved in from not-applicable {moved}; scaled {scaled}",
+        "score": "score {score}", "not_applicable": "not applicable ({applies} is false)",
+        "given_to": "; its points went to {to}",
+        "inside": "not applicable (its group does not apply)", "formula": "formula",
+        "rule": "rule", "parts": "made of {n} sub-indicators the unit named", ",": ", ",
+        "list": ", ", ";": "; ", ".": ".", "mean": "mean", "median": "median",
+    },
+}  # fmt: skip
+
+_KNOWN = {"method", "inputs", "given", "values", "value", "rate", "actual", "target", "band",
+          "rule", "steps", "deducted", "items", "deductions", "condition", "met", "statistic",
+          "source", "peer", "reason", "case", "raw", "reweighting", "scaled", "formula",
+          "rates", "mean", "not_applicable"}  # fmt: skip
+
+
+def number(value: Any, places: int = 4) -> str:
+    """A number for people: at most ``places`` decimals, no trailing zeros, no exponent.
+
+    >>> number(Decimal("0.009153929139829739"))
+    '0.0092'
+    >>> number(Decimal("1331100"))
+    '1331100'
+    """
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return str(value)
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-places))
+    text = format(rounded.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def _show(value: Any, words: Mapping[str, str]) -> str:
+    if isinstance(value, bool):
+        return words["yes"] if value else words["no"]
+    if isinstance(value, list | tuple):
+        return words["list"].join(_show(item, words) for item in value)
+    if isinstance(value, Mapping):
+        return words[","].join(f"{key} {_show(item, words)}" for key, item in value.items())
+    return number(value)
+
+
+class Explainer:
+    """Explains the results of one rubric: input labels and units, indicator names."""
+
+    def __init__(self, rubric: Rubric | None = None, lang: str = "zh") -> None:
+        self.lang = "en" if lang == "en" else "zh"
+        self.words = _WORDS[self.lang]
+        self.labels: dict[str, str] = {}
+        self.units: dict[str, str] = {}
+        self.names: dict[str, str] = {}
+        if rubric is not None:
+            for spec in rubric.inputs:
+                self.labels[spec.id] = spec.label or spec.id
+                if spec.unit:
+                    self.units[spec.id] = spec.unit
+            self.names = names(rubric, self.lang)
+
+    def label(self, name: str) -> str:
+        """An input's label (its id in English, where labels are Chinese)."""
+        return name if self.lang == "en" else self.labels.get(name, name)
+
+    def basis(self, row: IndicatorResult) -> str:
+        """One paragraph: how ``row`` got its score (the 评分依据 column)."""
+        return self.words[";"].join(self.sentences(row)) + self.words["."]
+
+    def sentences(self, row: IndicatorResult) -> Iterator[str]:
+        """The steps of ``row``'s score, one phrase each."""
+        words, trace = self.words, row.trace
+        if row.status == NOT_APPLICABLE:
+            yield from self._not_applicable(trace.get("not_applicable"))
+            return
+        if "case" in trace:
+            case = trace["case"]
+            yield words["case"].format(when=case["when"]) + (
+                f"：{case['reason']}" if case.get("reason") else ""
+            )
+        if trace.get("inputs"):
+            given = words[","].join(
+                f"{self.label(name)} {_show(value, words)}{self.units.get(name, '')}"
+                for name, value in trace["inputs"].items()
+            )
+            yield f"{words['inputs']}：{given}"
+        if "formula" in trace:
+            yield f"{words['formula']} {trace['formula']}"
+        if "value" in trace and "peer" not in trace:
+            yield f"{words['value']} {number(trace['value'])}"
+        if "rate" in trace:
+            yield f"{words['rate']} {number(Decimal(trace['rate']) * 100, 2)}%"
+        if "mean" in trace:
+            yield f"{words['mean rate']} {number(Decimal(trace['mean']) * 100, 2)}%"
+        if "band" in trace:
+            yield words["band"].format(n=int(trace["band"]) + 1, rule=trace.get("rule", ""))
+        elif "steps" in trace:
+            yield words["steps"].format(
+                steps=number(trace["steps"]),
+                deducted=number(trace["deducted"]),
+                rule=trace["rule"],
+            )
+        elif "statistic" in trace:
+            yield words["peer"].format(
+                statistic=words.get(trace["statistic"], trace["statistic"]),
+                value=number(trace["value"]), peer=number(trace["peer"]),
+                source=trace.get("source", ""),
+                rule=trace.get("rule", ""), answer=_show(trace.get("met"), words),
+            )  # fmt: skip
+        elif "rule" in trace:
+            yield f"{words['rule']}：{trace['rule']}"
+        if "condition" in trace:
+            yield words["met"].format(
+                condition=trace["condition"], answer=_show(trace.get("met"), words)
+            )
+        if trace.get("items") and isinstance(trace["items"], list | tuple):
+            items = words[","].join(
+                f"{item['name']} {number(item.get('credit', 0))}/{number(item['points'])}"
+                for item in trace["items"]
+            )
+            yield f"{words['items']}：{items}"
+        elif isinstance(trace.get("items"), int):
+            yield words["parts"].format(n=trace["items"])
+        if trace.get("deductions"):
+            yield words["deductions"] + "：" + words[","].join(
+                words["deduction"].format(
+                    name=item["name"], events=number(item["events"]),
+                    deducted=number(item["deducted"]),
+                )
+                for item in trace["deductions"]
+            )  # fmt: skip
+        if trace.get("reason"):
+            yield f"{words['reason']}：{trace['reason']}"
+        for key, value in trace.items():
+            if key not in _KNOWN:
+                yield f"{key} {_show(value, words)}"
+        if "raw" in trace:
+            yield words["raw"].format(raw=number(trace["raw"]), points=number(row.points))
+        if "scaled" in trace:
+            moved = words[","].join(
+                f"{self.names.get(item['from'], item['from'])} {number(item['points'])}"
+                for item in trace.get("reweighting", ())
+            )
+            yield words["scaled"].format(moved=moved, scaled=trace["scaled"])
+        yield words["score"].format(score=row.score)
+
+    def _not_applicable(self, info: Any) -> Iterator[str]:
+        if not isinstance(info, Mapping):
+            yield self.words["inside"]
+            return
+        text = self.words["not_applicable"].format(applies=info.get("applies", ""))
+        given = info.get("given_to") or {}
+        if given:
+            to = self.words[","].join(
+                f"{self.names.get(name, name)} {number(points)}" for name, points in given.items()
+            )
+            text += self.words["given_to"].format(to=to)
+        yield text
+
+
+def explain(result: Result, indicator_id: str, rubric: Rubric | None = None,
+            lang: str = "zh") -> str:  # fmt: skip
+    """The full trace of one indicator (or group) in words and numbers, several lines.
+
+    A group lists its children's scores; a leaf lists each step of its score. Raises
+    ``KeyError`` if the result has no indicator ``indicator_id``.
+    """
+    row = result.indicator(indicator_id)
+    explainer = Explainer(rubric, lang)
+    english = explainer.lang == "en"
+    name = (row.name_en or row.name) if english else row.name
+    points = f"{row.points}" + (
+        "" if row.effective_points == row.points else f" → {row.effective_points}"
+    )
+    lines = [f"{name} ({row.id}) — {row.score} / {points}", ""]
+    if row.children and "method" not in row.trace:
+        for child in row.children:
+            child_name = (child.name_en or child.name) if english else child.name
+            lines.append(f"  {child_name} ({child.id}): {child.score} / {child.effective_points}")
+        return "\n".join(lines)
+    lines += [f"  {sentence}" for sentence in explainer.sentences(row)]
+    for child in row.children:
+        lines.append(f"  · {child.name}: {explainer.basis(child)}")
+    return "\n".join(lines)

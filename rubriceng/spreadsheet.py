@@ -1,0 +1,605 @@
+"""Excel workbooks (openpyxl): scoring tables, batch tables, input forms; and unit files.
+
+- :func:`write_result` — the 指标评分表 a finance officer knows (seed 002's layout):
+  一级/二级/三级 indicators with 权重, 自评分数, 评分依据, 指标说明, 评分标准, 备注;
+  merged cells for groups, effective points where 不适用 moved points, 加减分 rows, the
+  total and grade; a second sheet with the unit's inputs. A4 landscape, Chinese fonts.
+- :func:`write_template` — an input form: every value with its label, unit, type, range
+  and indicators, with Excel data validation. :func:`read_inputs` reads it back filled
+  in (as does ``rubriceng score RUBRIC form.xlsx``).
+- :func:`write_batch` — one row per unit, a column per indicator, subtotal, adjustments,
+  total and grade, with filters; failures on a second sheet.
+- :func:`read_units` — many units from ``.xlsx``, ``.csv`` or ``.parquet``: one unit per
+  row, columns named by input path (``revenue_final``, ``quarterly_spending_progress.1``)
+  and ``unit`` for the unit's name.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+
+from rubriceng.documents import Document
+from rubriceng.errors import InputError, Problem
+from rubriceng.explanation import Explainer
+from rubriceng.forms import Field, fields, names, nest
+from rubriceng.loader import UnitInputs
+from rubriceng.model import Rubric
+from rubriceng.result import NOT_APPLICABLE, Batch, IndicatorResult, Result
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+FONT_NAME = "宋体"
+"""The font of every cell: SimSun, which every Chinese office installation has."""
+
+INPUTS_SHEET = "填报数据"
+"""The name of the sheet that holds a unit's inputs (template, and the result's second)."""
+
+_LEVELS = ("一级指标", "二级指标", "三级指标", "四级指标", "五级指标", "六级指标")
+_LEVELS_EN = ("Level 1", "Level 2", "Level 3", "Level 4", "Level 5", "Level 6")
+_TRUE_TEXT, _FALSE_TEXT = "是", "否"
+
+_RESULT_HEADINGS = {
+    "zh": ("评价指标", "名称", "权重", "自评分数", "评分依据", "指标说明", "评分标准",
+           "备注", "加减分", "合计", "等级", "单位名称", "评分表"),
+    "en": ("Indicators", "Name", "Points", "Score", "Basis", "Description", "Standard",
+           "Notes", "Bonus / penalty", "Total", "Grade", "Unit", "Rubric"),
+}  # fmt: skip
+_FORM_HEADINGS = {
+    "zh": ("输入项 id", "名称", "填写值", "单位", "类型", "允许范围", "用于指标", "说明"),
+    "en": ("input id", "name", "value", "unit", "type", "allowed", "used by", "notes"),
+}
+
+
+def _openpyxl() -> Any:
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - openpyxl is a dependency
+        raise RuntimeError("Excel files need openpyxl: pip install openpyxl") from None
+    return openpyxl
+
+
+class _Style:
+    """The cell styles of one workbook."""
+
+    def __init__(self) -> None:
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        thin = Side(style="thin")
+        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.font = Font(name=FONT_NAME, size=10)
+        self.bold = Font(name=FONT_NAME, size=10, bold=True)
+        self.title = Font(name=FONT_NAME, size=14, bold=True)
+        self.wrap = Alignment(wrap_text=True, vertical="center")
+        self.centre = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        self.heading = PatternFill("solid", fgColor="DDEBF7")
+
+    def cell(self, sheet: Worksheet, row: int, column: int, value: Any, *,
+             bold: bool = False, centre: bool = False, number: str | None = None,
+             heading: bool = False) -> Any:  # fmt: skip
+        cell = sheet.cell(row=row, column=column, value=value)
+        cell.font = self.bold if bold or heading else self.font
+        cell.alignment = self.centre if centre or heading else self.wrap
+        cell.border = self.border
+        if heading:
+            cell.fill = self.heading
+        if number:
+            cell.number_format = number
+        return cell
+
+    def box(self, sheet: Worksheet, top: int, left: int, bottom: int, right: int) -> None:
+        """Borders on every cell of a range (merged cells keep only their first's)."""
+        for row in range(top, bottom + 1):
+            for column in range(left, right + 1):
+                sheet.cell(row=row, column=column).border = self.border
+
+
+def _print_setup(sheet: Worksheet, title_rows: str | None = None) -> None:
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    if sheet.sheet_properties.pageSetUpPr is not None:
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    if title_rows:
+        sheet.print_title_rows = title_rows
+
+
+def _fit_rows(sheet: Worksheet, first: int, last: int, widths: Sequence[float]) -> None:
+    """Row heights that show all wrapped text (Excel does not grow rows of written files).
+
+    Cells merged over several rows are left out: their text has the rows' room.
+    """
+    from rubriceng.render import display_width
+
+    tall = {
+        (cell_range.min_row, cell_range.min_col)
+        for cell_range in sheet.merged_cells.ranges
+        if cell_range.max_row > cell_range.min_row
+    }
+    for row in range(first, last + 1):
+        lines = 1
+        for column, width in enumerate(widths, start=1):
+            value = sheet.cell(row=row, column=column).value
+            if value is None or (row, column) in tall:
+                continue
+            room = max(1.0, width * 1.15 - 1)
+            needed = sum(
+                max(1, math.ceil(display_width(part) / room)) for part in str(value).split("\n")
+            )
+            lines = max(lines, needed)
+        sheet.row_dimensions[row].height = 13 * lines + 2
+
+
+def _points_format(places: int) -> str:
+    return "0" if places <= 0 else "0." + "0" * places
+
+
+# -- the scoring table ---------------------------------------------------------------------
+
+
+def _depth(rows: Iterable[IndicatorResult]) -> int:
+    return max((1 + _depth(row.children) for row in rows), default=0)
+
+
+def _leaves(row: IndicatorResult, path: tuple[IndicatorResult, ...] = ()
+            ) -> Iterator[tuple[IndicatorResult, ...]]:  # fmt: skip
+    path = (*path, row)
+    if not row.children:
+        yield path
+    for child in row.children:
+        yield from _leaves(child, path)
+
+
+def _remark(row: IndicatorResult, explainer: Explainer) -> str:
+    english = explainer.lang == "en"
+    if row.status == NOT_APPLICABLE:
+        return ("not applicable; points " if english else "不适用，原分值 ") + str(row.points)
+    if row.effective_points != row.points:
+        moved = row.effective_points - row.points
+        return (f"points {row.points}, {moved:+} moved in from not-applicable indicators"
+                if english else f"原分值 {row.points}，不适用指标调入 {moved}")  # fmt: skip
+    return ""
+
+
+def write_result(
+    result: Result,
+    path: str | os.PathLike[str],
+    *,
+    rubric: Rubric | None = None,
+    inputs: Mapping[str, Any] | None = None,
+    lang: str = "zh",
+) -> None:
+    """Write ``result`` as seed 002's 指标评分表 to ``path`` (``.xlsx``).
+
+    ``rubric`` adds each indicator's 指标说明 and 评分标准 and the input labels;
+    ``inputs`` adds the 填报数据 sheet (in the template's layout, so the file can be
+    scored again).
+    """
+    openpyxl = _openpyxl()
+    from openpyxl.utils import get_column_letter
+
+    english = lang == "en"
+    words = _RESULT_HEADINGS["en" if english else "zh"]
+    explainer = Explainer(rubric, lang)
+    nodes = {node.id: node for node in rubric.walk()} if rubric else {}
+    style = _Style()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "评分表" if not english else "Scores"
+    depth = _depth(result.indicators)
+    places = rubric.rounding.digits if rubric else 2
+    score_format = _points_format(places)
+    first_text = 2 * depth + 1  # the score column; basis, description, standard, notes follow
+    last = first_text + 4
+
+    def name(row: IndicatorResult) -> str:
+        return (row.name_en or row.name) if english else row.name
+
+    title = (rubric.title_en or rubric.title) if english and rubric else result.rubric_title
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
+    style.cell(sheet, 1, 1, title, centre=True).font = style.title
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
+    style.cell(sheet, 2, 1, f"{words[11]}：{result.unit or ''}    {words[12]}："
+               f"{result.rubric_id}@{result.rubric_version}")  # fmt: skip
+    # three heading rows: 评价指标 / 一级指标 … / 名称 权重
+    sheet.merge_cells(start_row=3, start_column=1, end_row=3, end_column=2 * depth)
+    style.cell(sheet, 3, 1, words[0], heading=True)
+    levels = _LEVELS_EN if english else _LEVELS
+    for level in range(depth):
+        column = 2 * level + 1
+        sheet.merge_cells(start_row=4, start_column=column, end_row=4, end_column=column + 1)
+        style.cell(sheet, 4, column, levels[level], heading=True)
+        style.cell(sheet, 5, column, words[1], heading=True)
+        style.cell(sheet, 5, column + 1, words[2], heading=True)
+    for offset, heading in enumerate(words[3:8]):
+        column = first_text + offset
+        sheet.merge_cells(start_row=3, start_column=column, end_row=5, end_column=column)
+        style.cell(sheet, 3, column, heading, heading=True)
+    style.box(sheet, 3, 1, 5, last)
+
+    row_number = 6
+    started: dict[str, int] = {}
+    spans: list[tuple[int, int, int]] = []  # (first row, last row, level) of each group cell
+    for top in result.indicators:
+        for chain in _leaves(top):
+            leaf = chain[-1]
+            for level, node in enumerate(chain):
+                if node.id in started:
+                    continue
+                started[node.id] = row_number
+                column = 2 * level + 1
+                style.cell(sheet, row_number, column, name(node))
+                points = Decimal(0) if node.status == NOT_APPLICABLE else node.effective_points
+                style.cell(sheet, row_number, column + 1, points, centre=True,
+                           number=score_format)  # fmt: skip
+                if node is not leaf:
+                    count = sum(1 for _ in _leaves(node))
+                    spans.append((row_number, row_number + count - 1, level))
+            score = (
+                ("n/a" if english else "不适用") if leaf.status == NOT_APPLICABLE else leaf.score
+            )
+            style.cell(sheet, row_number, first_text, score, centre=True, number=score_format)
+            style.cell(sheet, row_number, first_text + 1, explainer.basis(leaf))
+            declared = nodes.get(leaf.id)
+            style.cell(sheet, row_number, first_text + 2,
+                       declared.description if declared else None)  # fmt: skip
+            style.cell(sheet, row_number, first_text + 3, declared.standard if declared else None)
+            style.cell(sheet, row_number, first_text + 4, _remark(leaf, explainer) or None)
+            row_number += 1
+    for first, end, level in spans:
+        if end > first:
+            for column in (2 * level + 1, 2 * level + 2):
+                sheet.merge_cells(start_row=first, start_column=column, end_row=end,
+                                  end_column=column)  # fmt: skip
+    for adjustment in result.adjustments:
+        sheet.merge_cells(start_row=row_number, start_column=1, end_row=row_number,
+                          end_column=2 * depth)  # fmt: skip
+        label = (adjustment.name if not english else adjustment.id)
+        style.cell(sheet, row_number, 1, f"{words[8]}：{label}", bold=True)
+        style.cell(sheet, row_number, first_text, adjustment.points, centre=True,
+                   number="+" + score_format + ";-" + score_format + ";0")  # fmt: skip
+        events = f"{adjustment.events} 次" if not english else f"{adjustment.events} events"
+        style.cell(sheet, row_number, first_text + 1, events)
+        style.box(sheet, row_number, 1, row_number, last)
+        row_number += 1
+    sheet.merge_cells(start_row=row_number, start_column=1, end_row=row_number,
+                      end_column=2 * depth)  # fmt: skip
+    style.cell(sheet, row_number, 1, words[9], bold=True, centre=True)
+    style.cell(sheet, row_number, first_text, result.total, bold=True, centre=True,
+               number=score_format)  # fmt: skip
+    style.cell(sheet, row_number, first_text + 1, f"{words[10]}：{result.grade or '—'}", bold=True)
+    style.box(sheet, 6, 1, row_number, last)
+
+    widths = [14, 7] * depth + [9, 46, 30, 40, 16]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    _fit_rows(sheet, 6, row_number, widths)
+    sheet.freeze_panes = "A6"
+    _print_setup(sheet, "3:5")
+    if inputs is not None and rubric is not None:
+        _form_sheet(book.create_sheet(INPUTS_SHEET), rubric, style, lang,
+                    unit=result.unit, values=inputs)  # fmt: skip
+    book.save(path)
+
+
+# -- input forms ---------------------------------------------------------------------------
+
+
+def _flat(inputs: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested inputs as ``{dotted path: value}`` (lists numbered from 1)."""
+    flat: dict[str, Any] = {}
+    for key, value in inputs.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(_flat(value, path + "."))
+        elif isinstance(value, list | tuple):
+            items = {str(index): item for index, item in enumerate(value, start=1)}
+            flat.update(_flat(items, path + "."))
+        else:
+            flat[path] = value
+    return flat
+
+
+def _cell_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return _TRUE_TEXT if value else _FALSE_TEXT
+    return value
+
+
+def _validation(field: Field) -> Any:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    def number(kind: Literal["whole", "decimal"]) -> Any:
+        low = field.minimum if field.minimum is not None else (0 if kind == "whole" else None)
+        high = field.maximum
+        if low is not None and high is not None:
+            return DataValidation(kind, formula1=str(low), formula2=str(high), operator="between")
+        if low is not None:
+            return DataValidation(kind, formula1=str(low), operator="greaterThanOrEqual")
+        if high is not None:
+            return DataValidation(kind, formula1=str(high), operator="lessThanOrEqual")
+        return None
+
+    if field.kind == "boolean":
+        found = DataValidation("list", formula1=f'"{_TRUE_TEXT},{_FALSE_TEXT}"')
+    elif field.kind == "count":
+        found = number("whole")
+    elif field.kind in ("money", "rate", "number"):
+        found = number("decimal")
+    elif field.kind == "credit":  # 是/否 or partial points: a hint, not a block
+        found = DataValidation("list", formula1=f'"{_TRUE_TEXT},{_FALSE_TEXT}"')
+        found.errorStyle = "information"
+    else:
+        return None
+    if found is not None:
+        found.error = f"{field.label}: {field.allowed()}"
+        found.allow_blank = True
+        found.showErrorMessage = True
+    return found
+
+
+def _form_sheet(
+    sheet: Worksheet,
+    rubric: Rubric,
+    style: _Style,
+    lang: str,
+    *,
+    unit: str | None = None,
+    values: Mapping[str, Any] | None = None,
+) -> None:
+    from openpyxl.utils import get_column_letter
+
+    english = lang == "en"
+    words = _FORM_HEADINGS["en" if english else "zh"]
+    called = names(rubric, lang)
+    title = (rubric.title_en or rubric.title) if english else rubric.title
+    sheet.merge_cells("A1:H1")
+    style.cell(sheet, 1, 1, f"{title}（{rubric.ref}）", centre=True).font = style.title
+    style.cell(sheet, 2, 1, "unit", heading=True)
+    style.cell(sheet, 2, 2, "单位名称" if not english else "unit name", heading=True)
+    style.cell(sheet, 2, 3, unit)
+    for column, heading in enumerate(words, start=1):
+        style.cell(sheet, 4, column, heading, heading=True)
+    flat = _flat(values) if values is not None else {}
+    row = 5
+    for field in fields(rubric):
+        if values is not None and field.path not in flat and not field.required:
+            continue
+        label = (field.label_en or field.label) if english else field.label
+        style.cell(sheet, row, 1, field.path)
+        style.cell(sheet, row, 2, label)
+        value = _cell_value(flat.get(field.path))
+        style.cell(sheet, row, 3, value, number="0.00##" if field.kind == "rate" else None)
+        style.cell(sheet, row, 4, field.unit)
+        style.cell(sheet, row, 5, field.kind + ("" if field.required else " (optional)"))
+        style.cell(sheet, row, 6, field.allowed())
+        style.cell(sheet, row, 7, "、".join(called.get(user, user) for user in field.used_by))
+        style.cell(sheet, row, 8, field.description)
+        validation = _validation(field)
+        if validation is not None:
+            sheet.add_data_validation(validation)
+            validation.add(f"C{row}")
+        row += 1
+    widths = (34, 44, 16, 8, 12, 16, 30, 24)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    _fit_rows(sheet, 5, row - 1, widths)
+    sheet.freeze_panes = "C5"
+    _print_setup(sheet, "4:4")
+
+
+def write_template(rubric: Rubric, path: str | os.PathLike[str], *, lang: str = "zh") -> None:
+    """Write an input form for ``rubric`` to ``path`` (``.xlsx``): fill in column C."""
+    openpyxl = _openpyxl()
+    book = openpyxl.Workbook()
+    _form_sheet(book.active, rubric, _Style(), lang)
+    book.active.title = INPUTS_SHEET
+    book.save(path)
+
+
+def read_inputs(path: str | os.PathLike[str]) -> UnitInputs:
+    """A unit's inputs from a filled-in form (:func:`write_template`, or the inputs sheet
+    of :func:`write_result`). Empty values are left out. Problems name the cell."""
+    openpyxl = _openpyxl()
+    source = str(path)
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a file it cannot read
+        raise InputError(f"cannot read inputs {source}",
+                         [Problem("input-form", f"not an Excel workbook: {error}", file=source)]
+                         ) from None  # fmt: skip
+    sheet = book[INPUTS_SHEET] if INPUTS_SHEET in book.sheetnames else book.worksheets[0]
+    unit: str | None = None
+    pairs: list[tuple[str, Any]] = []
+    lines: dict[tuple[Any, ...], int] = {}
+    header = False
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = list(row) + [None] * 3
+        first = cells[0]
+        if first == "unit":
+            unit = None if cells[2] is None else str(cells[2])
+        elif first in (_FORM_HEADINGS["zh"][0], _FORM_HEADINGS["en"][0]):
+            header = True
+        elif header and isinstance(first, str) and first.strip() and cells[2] is not None:
+            if isinstance(cells[2], str) and not cells[2].strip():
+                continue
+            pairs.append((first.strip(), cells[2]))
+            lines[("inputs", *first.strip().split("."))] = number
+    book.close()
+    if not header:
+        raise InputError(f"cannot read inputs {source}", [Problem(
+            "input-form", f"no row headed {_FORM_HEADINGS['zh'][0]!r}: is this an input form "
+            "written by 'rubriceng template'?", file=source)])  # fmt: skip
+    inputs = nest(pairs)
+    document = Document({"unit": unit, "inputs": inputs}, source, _list_lines(lines))
+    return UnitInputs(unit, inputs, document)
+
+
+def _list_lines(lines: Mapping[tuple[Any, ...], int]) -> dict[tuple[Any, ...], int]:
+    """Paths with list positions as the document has them (``a.2`` is ``a[1]``)."""
+    found: dict[tuple[Any, ...], int] = {}
+    for path, line in lines.items():
+        keys = tuple(int(key) - 1 if key.isdecimal() else key for key in path[1:])
+        for end in range(1, len(keys) + 1):
+            found.setdefault(("inputs", *keys[:end]), line)
+    return found
+
+
+# -- batches -------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class UnitRow:
+    """One unit read from a table file: its name, its nested inputs and its row."""
+
+    unit: str
+    inputs: dict[str, Any]
+    row: int
+
+
+def read_units(path: str | os.PathLike[str]) -> list[UnitRow]:
+    """Units from a table file, one per row.
+
+    ``.xlsx`` (the first sheet), ``.csv`` (UTF-8, with or without BOM) or ``.parquet``
+    (needs pyarrow). The first row names the columns: ``unit`` (or 单位名称) for the unit's
+    name, input paths for the rest. Empty cells are left out. Units without a name are
+    named by their row (``row 7``); two units of the same name are an error.
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix == ".csv":
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.reader(handle))
+    elif suffix in (".xlsx", ".xlsm"):
+        book = _openpyxl().load_workbook(path, read_only=True, data_only=True)
+        rows = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+        book.close()
+    elif suffix == ".parquet":
+        try:
+            import pyarrow.parquet
+        except ImportError:
+            raise InputError(f"cannot read units {path}", [Problem(
+                "input-form", "reading .parquet needs pyarrow: pip install 'rubriceng[parquet]'",
+                file=str(path))]) from None  # fmt: skip
+        table = pyarrow.parquet.read_table(path)
+        rows = [list(table.column_names)]
+        rows += [list(record.values()) for record in table.to_pylist()]
+    else:
+        problem = Problem(
+            "input-form", "units are read from .xlsx, .csv or .parquet", file=str(path)
+        )
+        raise InputError(f"cannot read units {path}", [problem])
+    return _units_of(rows, str(path))
+
+
+def _units_of(rows: Sequence[Sequence[Any]], source: str) -> list[UnitRow]:
+    if not rows:
+        return []
+    header = [None if cell is None else str(cell).strip() for cell in rows[0]]
+    unit_column = next(
+        (index for index, name in enumerate(header) if name in ("unit", "单位名称")), None
+    )
+    units: list[UnitRow] = []
+    seen: dict[str, int] = {}
+    problems: list[Problem] = []
+    for number, row in enumerate(rows[1:], start=2):
+        if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row):
+            continue
+        name = row[unit_column] if unit_column is not None and unit_column < len(row) else None
+        pairs = [
+            (column, cell)
+            for index, (column, cell) in enumerate(zip(header, row, strict=False))
+            if column and index != unit_column and not _empty(cell)
+        ]
+        unit = str(name).strip() if not _empty(name) else f"row {number}"
+        if unit in seen:
+            problems.append(Problem("input-form", f"unit {unit!r} is also in row {seen[unit]}",
+                                    file=source, line=number))  # fmt: skip
+        seen.setdefault(unit, number)
+        units.append(UnitRow(unit, nest(pairs), number))
+    if problems:
+        raise InputError(f"cannot read units {source}", problems)
+    return units
+
+
+def _empty(cell: Any) -> bool:
+    if cell is None:
+        return True
+    if isinstance(cell, str):
+        return not cell.strip()
+    return isinstance(cell, float) and cell != cell  # NaN
+
+
+def write_batch(
+    rubric: Rubric, batch: Batch, path: str | os.PathLike[str], *, lang: str = "zh"
+) -> None:
+    """One row per scored unit, a column per indicator (groups too), then subtotal,
+    adjustments, total and grade; filterable, with frozen headings. Units that could not
+    be scored are listed, with every problem, on a second sheet."""
+    openpyxl = _openpyxl()
+    from openpyxl.utils import get_column_letter
+
+    english = lang == "en"
+    style = _Style()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Scores" if english else "得分"
+    columns = _batch_columns(rubric, english)
+    style.cell(sheet, 1, 1, "unit", heading=True)
+    style.cell(sheet, 2, 1, "单位名称" if not english else "unit", heading=True)
+    for index, (key, label) in enumerate(columns, start=2):
+        style.cell(sheet, 1, index, key, heading=True)
+        style.cell(sheet, 2, index, label, heading=True)
+    score_format = _points_format(rubric.rounding.digits)
+    for number, result in enumerate(batch.results, start=3):
+        values = result.row()
+        style.cell(sheet, number, 1, result.unit)
+        for index, (key, _) in enumerate(columns, start=2):
+            value = values.get(key)
+            style.cell(sheet, number, index, value,
+                       number=score_format if isinstance(value, Decimal) else None)  # fmt: skip
+    last = get_column_letter(len(columns) + 1)
+    sheet.auto_filter.ref = f"A2:{last}{max(2, len(batch.results) + 2)}"
+    sheet.freeze_panes = "B3"
+    sheet.column_dimensions["A"].width = 30
+    for index in range(2, len(columns) + 2):
+        sheet.column_dimensions[get_column_letter(index)].width = 12
+    _print_setup(sheet, "1:2")
+    if batch.failures:
+        failed = book.create_sheet("Failures" if english else "未能评分")
+        for column, heading in enumerate(("unit", "code", "problem", "where"), start=1):
+            style.cell(failed, 1, column, heading, heading=True)
+        line = 2
+        for failure in batch.failures:
+            for problem in failure.problems:
+                where = ", ".join(
+                    str(part) for part in (problem.file, problem.line, problem.path,
+                                           problem.indicator) if part is not None
+                )  # fmt: skip
+                for column, value in enumerate(
+                    (failure.unit, problem.code, problem.message, where), start=1
+                ):
+                    style.cell(failed, line, column, value)
+                line += 1
+        for letter, width in zip("ABCD", (30, 18, 60, 40), strict=True):
+            failed.column_dimensions[letter].width = width
+    book.save(path)
+
+
+def _batch_columns(rubric: Rubric, english: bool) -> list[tuple[str, str]]:
+    columns = [(node.id, (node.name_en or node.name) if english else node.name)
+               for node in rubric.walk()]  # fmt: skip
+    columns.append(("subtotal", "subtotal" if english else "小计"))
+    columns += [(a.id, (a.name_en or a.name) if english else a.name) for a in rubric.adjustments]
+    columns.append(("total", "total" if english else "总分"))
+    columns.append(("grade", "grade" if english else "等级"))
+    return columns

@@ -1,0 +1,60 @@
+"""`rubriceng check`: load errors, then warnings about what loads but is probably wrong."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from rubriceng.cli import main
+from rubriceng.lint import lint
+from tests.conftest import PLUGINS, ROOT
+
+WARNINGS = ROOT / "tests" / "data" / "lint-warnings.yaml"
+
+
+def test_every_warning_with_its_line_and_indicator():
+    report = lint(WARNINGS)
+    assert report.ok and report.errors == ()
+    assert [str(problem) for problem in report.warnings] == [
+        f"{WARNINGS}:7: inputs.spare: input 'spare' is declared but no indicator reads it "
+        "[unused-input]",
+        f"{WARNINGS}:12: its best reachable band can give only 3 of the indicator's 4.00 points "
+        "[points-unreachable] (indicator a, field points)",
+        f"{WARNINGS}:17: band 3 (value ≤ 2) is never reached: every value up to the input's "
+        "maximum 1 is in an earlier band [unreachable-band] (indicator a, field bands[2])",
+        f"{WARNINGS}:18: band 4 (otherwise) is never reached: every value up to the input's "
+        "maximum 1 is in an earlier band [unreachable-band] (indicator a, field bands[3])",
+        f"{WARNINGS}:22: applies: 1 > 2 is always false: the indicator never applies "
+        "[never-applies] (indicator b, field applies)",
+    ]
+
+
+def test_check_exits_0_on_warnings_and_1_with_warnings_as_errors():
+    runner = CliRunner()
+    result = runner.invoke(main, ["check", str(WARNINGS)])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[-1] == "0 error(s), 5 warning(s)"
+    assert result.output.startswith(f"warning: {WARNINGS}:7: inputs.spare: ")
+    strict = runner.invoke(main, ["check", "--warnings-as-errors", str(WARNINGS)])
+    assert strict.exit_code == 1
+
+
+def test_check_lists_every_load_error_and_exits_1(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    text = WARNINGS.read_text(encoding="utf-8")
+    bad.write_text(text.replace("points: 4", "points: 5").replace('applies: "1 > 2"', "applies: x"),
+                   encoding="utf-8")  # fmt: skip
+    result = CliRunner().invoke(main, ["check", str(bad)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"error: {bad}:4: total: the level-1 indicators add up to 11.00, the rubric's total is "
+        "10.00 [points-mismatch]",
+        f"error: {bad}:22: indicators[1].applies: unknown name 'x' [formula-name] (indicator b)",
+        "2 error(s), 0 warning(s)",
+    ]
+
+
+@pytest.mark.parametrize("path", sorted(PLUGINS.glob("*/src/*/rubrics/*.yaml")),
+                         ids=lambda path: path.name)  # fmt: skip
+def test_the_bundled_rubrics_have_no_warnings(path):
+    assert lint(path).warnings == ()

@@ -1,0 +1,367 @@
+"""What users take away: the 指标评分表 in Excel, the HTML report, Markdown, explanations,
+input forms — each checked cell by cell against the seed's table (惠州, 97.86)."""
+
+from __future__ import annotations
+
+import html
+import re
+from decimal import Decimal
+
+import openpyxl
+import pytest
+import yaml
+from click.testing import CliRunner
+
+import rubriceng
+from rubriceng.cli import main
+from rubriceng.explanation import Explainer
+from rubriceng.forms import fields, nest, template_json, template_yaml
+from rubriceng.render import render_markdown, write_result
+from rubriceng.report import render_html
+from rubriceng.spreadsheet import INPUTS_SHEET, read_inputs, write_template
+from tests.conftest import HUIZHOU, HUIZHOU_UNIT
+from tests.test_huizhou import RECIPIENTS, SEED_EFFECTS, SEED_LEAVES, SEED_NOT_APPLICABLE
+
+
+@pytest.fixture(scope="module")
+def seed_result(huizhou):
+    unit = rubriceng.load_inputs(HUIZHOU_UNIT)
+    return rubriceng.evaluate(huizhou, unit.inputs, unit=unit.unit)
+
+
+@pytest.fixture(scope="module")
+def workbook(huizhou, seed_result, tmp_path_factory):
+    path = tmp_path_factory.mktemp("xlsx") / "result.xlsx"
+    inputs = rubriceng.load_inputs(HUIZHOU_UNIT).inputs
+    write_result(seed_result, path, rubric=huizhou, inputs=inputs)
+    return path, openpyxl.load_workbook(path)
+
+
+def _d(value):
+    """A number cell's value as the Decimal it was written from (openpyxl reads floats)."""
+    return Decimal(str(value))
+
+
+def _rows_by_leaf(sheet):
+    """Row number of each level-3 (and level-4) name, from the name columns E and G."""
+    found = {}
+    for row in range(6, sheet.max_row + 1):
+        for column in (5, 7):
+            value = sheet.cell(row=row, column=column).value
+            if value:
+                found[value] = row
+    return found
+
+
+def test_the_xlsx_table_has_seed_002s_layout(workbook):
+    _, book = workbook
+    sheet = book["评分表"]
+    assert sheet["A1"].value == "惠州市市直部门整体支出绩效自评指标评分表"
+    assert sheet["A2"].value == (
+        "单位名称：惠州市人民政府办公室    评分表：cn.gd.huizhou/dept-overall@2020"
+    )
+    assert [sheet.cell(row=3, column=c).value for c in (1, 9, 10, 11, 12, 13)] == [
+        "评价指标", "自评分数", "评分依据", "指标说明", "评分标准", "备注",
+    ]  # fmt: skip
+    assert [sheet.cell(row=4, column=c).value for c in (1, 3, 5, 7)] == [
+        "一级指标", "二级指标", "三级指标", "四级指标",
+    ]  # fmt: skip
+    assert [sheet.cell(row=5, column=c).value for c in range(1, 5)] == ["名称", "权重"] * 2
+    merged = {str(cell_range) for cell_range in sheet.merged_cells.ranges}
+    # 预算编制情况 spans its five leaves, 预算编制 its three; headings span their columns
+    assert {"A6:A10", "B6:B10", "C6:C8", "D6:D8", "A3:H3", "I3:I5", "A4:B4"} <= merged
+    assert (sheet["A6"].value, sheet["B6"].value) == ("预算编制情况", 23)
+    assert (sheet["C6"].value, _d(sheet["D6"].value)) == ("预算编制", Decimal("10.34"))
+
+
+def test_every_leaf_row_holds_the_seeds_score_and_points(workbook):
+    _, book = workbook
+    sheet = book["评分表"]
+    rows = _rows_by_leaf(sheet)
+    names = {node.id: node.name for node in rubriceng.load_rubric(HUIZHOU).walk()}
+    for leaf, seed in SEED_LEAVES.items():
+        row = rows[names[leaf]]
+        expected = Decimal(RECIPIENTS.get(leaf, seed))
+        assert Decimal(str(sheet.cell(row=row, column=9).value)) == expected, leaf
+    for leaf, points in SEED_NOT_APPLICABLE.items():
+        row = rows[names[leaf]]
+        assert sheet.cell(row=row, column=6).value == 0  # effective points
+        assert sheet.cell(row=row, column=9).value == "不适用"
+        assert sheet.cell(row=row, column=13).value == f"不适用，原分值 {points}.00"
+    effects = [_d(sheet.cell(row=r, column=9).value) for r in range(6, sheet.max_row + 1)
+               if sheet.cell(row=r, column=7).value]  # the unit's own level-4 indicators
+    assert effects == [Decimal(score) for score in SEED_EFFECTS]
+    reweighted = rows["预算编制合理性"]
+    assert _d(sheet.cell(row=reweighted, column=6).value) == Decimal("6.34")
+    assert sheet.cell(row=reweighted, column=13).value == "原分值 5.00，不适用指标调入 1.34"
+    procurement = rows["政府采购执行率"]
+    assert sheet.cell(row=procurement, column=10).value == (
+        "数据：实际采购金额合计数 1236754.68元，采购计划金额合计数 1331100元；比率 92.91%；"
+        "按满分 2 得 1.8582 分；得分 1.86。"
+    )
+    assert sheet.cell(row=procurement, column=12).value.startswith("本指标得分=本指标满分分值×")
+
+
+def test_the_xlsx_ends_with_adjustments_total_and_grade_and_prints_on_a4(workbook):
+    _, book = workbook
+    sheet = book["评分表"]
+    last = sheet.max_row
+    assert sheet.cell(row=last, column=1).value == "合计"
+    assert _d(sheet.cell(row=last, column=9).value) == Decimal("97.86")
+    assert sheet.cell(row=last, column=10).value == "等级：优"
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.paperSize == int(sheet.PAPERSIZE_A4)
+    assert sheet.page_setup.fitToWidth == 1
+    assert sheet.print_title_rows == "$3:$5"
+    assert sheet["J10"].font.name == "宋体"
+    assert sheet["J10"].alignment.wrap_text
+    assert sheet.row_dimensions[6].height > 13  # long 评分依据 gets the room it needs
+
+
+def test_the_xlsx_inputs_sheet_scores_again_to_the_same_table(workbook, seed_result, huizhou):
+    path, book = workbook
+    assert INPUTS_SHEET in book.sheetnames
+    again = rubriceng.load_inputs(path)
+    assert again.unit == "惠州市人民政府办公室"
+    result = rubriceng.evaluate(huizhou, again.inputs, unit=again.unit)
+    assert result.scores() == seed_result.scores()
+    assert result.total == Decimal("97.86")
+
+
+def test_the_adjustment_rows_name_each_item(huizhou, tmp_path):
+    unit = rubriceng.load_inputs(HUIZHOU_UNIT)
+    inputs = {**unit.inputs, "accountability_findings": 1}
+    result = rubriceng.evaluate(huizhou, inputs, unit=unit.unit)
+    path = tmp_path / "r.xlsx"
+    write_result(result, path, rubric=huizhou)
+    sheet = openpyxl.load_workbook(path).active
+    last = sheet.max_row
+    adjustments = {
+        sheet.cell(row=r, column=1).value: _d(sheet.cell(row=r, column=9).value)
+        for r in range(last - len(result.adjustments), last)
+    }
+    expected = {f"加减分：{a.name}": a.points for a in result.adjustments}
+    assert adjustments == expected
+    assert _d(sheet.cell(row=last, column=9).value) == result.total == Decimal("95.86")
+
+
+def test_an_input_form_has_every_field_with_data_validation(huizhou, tmp_path):
+    path = tmp_path / "form.xlsx"
+    write_template(huizhou, path)
+    sheet = openpyxl.load_workbook(path)[INPUTS_SHEET]
+    header = [cell.value for cell in sheet[4]]
+    assert header == ["输入项 id", "名称", "填写值", "单位", "类型", "允许范围", "用于指标", "说明"]
+    rows = {sheet.cell(row=r, column=1).value: r for r in range(5, sheet.max_row + 1)}
+    assert set(rows) == {field.path for field in fields(huizhou)}
+    row = rows["procurement_plan"]
+    assert [sheet.cell(row=row, column=c).value for c in range(1, 8)] == [
+        "procurement_plan", "采购计划金额合计数", None, "元", "money", "≥ 0", "政府采购执行率",
+    ]  # fmt: skip
+    validations = {
+        str(ref): (v.type, v.operator, v.formula1, v.formula2)
+        for v in sheet.data_validations.dataValidation
+        for ref in v.sqref.ranges
+    }
+    assert validations[f"C{rows['procurement_plan']}"] == (
+        "decimal", "greaterThanOrEqual", "0", None
+    )
+    rate = rows["general_transfer_advance_rate"]
+    assert validations[f"C{rate}"] == ("decimal", "between", "0", "1")
+    assert validations[f"C{rows['has_transfer_payments']}"] == ("list", None, '"是,否"', None)
+    assert validations[f"C{rows['late_monthly_asset_reports']}"][:3] == (
+        "whole", "greaterThanOrEqual", "0"
+    )
+    part = rows["quarterly_spending_progress.3"]
+    assert sheet.cell(row=part, column=2).value == "各季度部门预算资金支出进度 3"
+    criterion = rows["budget_reasonableness.not_fixed"]
+    assert sheet.cell(row=criterion, column=2).value == (
+        "预算编制合理性：部门预算分配不固化，能根据实际情况合理调整"
+    )
+    assert sheet.cell(row=criterion, column=6).value == "是/否 or 0 – 1"
+
+
+def test_a_filled_in_form_scores_like_the_yaml(huizhou, seed_result, tmp_path):
+    path = tmp_path / "form.xlsx"
+    write_template(huizhou, path)
+    book = openpyxl.load_workbook(path)
+    sheet = book[INPUTS_SHEET]
+    values = rubriceng.spreadsheet._flat(rubriceng.load_inputs(HUIZHOU_UNIT).inputs)
+    sheet["C2"] = "惠州市人民政府办公室"
+    for row in range(5, sheet.max_row + 1):
+        value = values.get(sheet.cell(row=row, column=1).value)
+        if isinstance(value, bool):
+            value = "是" if value else "否"
+        sheet.cell(row=row, column=3, value=value)
+    book.save(path)
+    result = CliRunner().invoke(main, ["score", str(HUIZHOU), str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1].split() == ["合计", "total", "97.86", "优"]
+    unit = read_inputs(path)
+    assert rubriceng.evaluate(huizhou, unit.inputs).scores() == seed_result.scores()
+
+
+def test_a_form_with_bad_cells_names_each_cell_row(huizhou, tmp_path):
+    path = tmp_path / "form.xlsx"
+    write_template(huizhou, path)
+    book = openpyxl.load_workbook(path)
+    sheet = book[INPUTS_SHEET]
+    rows = {sheet.cell(row=r, column=1).value: r for r in range(5, sheet.max_row + 1)}
+    sheet.cell(row=rows["procurement_plan"], column=3, value="一百万")
+    sheet.cell(row=rows["has_transfer_payments"], column=3, value="也许")
+    book.save(path)
+    unit = rubriceng.load_inputs(path)
+    with pytest.raises(rubriceng.InputError) as caught:
+        rubriceng.evaluate(huizhou, unit.inputs, document=unit.document)
+    messages = {str(problem) for problem in caught.value.problems}
+    assert (
+        f"{path}:{rows['procurement_plan']}: inputs.procurement_plan: expected a number, got "
+        "'一百万' [input-invalid] (indicator procurement_rate)"
+    ) in messages
+    assert any(
+        message.startswith(f"{path}:{rows['has_transfer_payments']}: inputs.has_transfer_payments")
+        for message in messages
+    )
+
+
+def test_not_a_form_is_a_located_error(tmp_path):
+    path = tmp_path / "other.xlsx"
+    book = openpyxl.Workbook()
+    book.active["A1"] = "hello"
+    book.save(path)
+    with pytest.raises(rubriceng.InputError) as caught:
+        rubriceng.load_inputs(path)
+    assert str(caught.value.problems[0]) == (
+        f"{path}: no row headed '输入项 id': is this an input form written by "
+        "'rubriceng template'? [input-form]"
+    )
+
+
+def test_the_yaml_template_names_every_input_and_loads_once_filled(huizhou):
+    text = template_yaml(huizhou)
+    assert "  # 采购计划金额合计数 · money (元) · ≥ 0 · → 政府采购执行率\n" in text
+    assert "  procurement_plan: null\n" in text
+    document = yaml.safe_load(text)
+    assert document["unit"] == ""
+    expected = nest((f.path, None) for f in fields(huizhou)
+                    if f.required or f.path.startswith("effect_indicators.1."))  # fmt: skip
+    assert document["inputs"] == expected
+    assert document["inputs"]["quarterly_spending_progress"] == [None] * 4
+    assert document["inputs"]["effect_indicators"] == [
+        {"name": None, "points": None, "score": None, "reason": None}
+    ]
+    assert yaml.safe_load(template_json(huizhou))["inputs"] == expected
+
+
+def test_the_html_report_is_one_file_with_tree_trace_and_chart(huizhou, seed_result):
+    page = render_html(seed_result, huizhou)
+    assert page.startswith("<!DOCTYPE html>")
+    assert re.findall(r"(?:src|href)=", page) == []  # nothing fetched: no network
+    assert "http" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "<b>97.86</b>" in page and '<span class="grade">优</span>' in page
+    for row in seed_result.walk():
+        assert html.escape(row.name) in page
+    # one bar pair per level-1 and level-2 indicator
+    bars = sum(1 + len(top.children) for top in seed_result.indicators)
+    assert page.count('<rect x="220"') == 2 * bars
+    assert "24.86 / 25.00" in page  # 资金管理: 25 points, 24.86 scored
+    assert html.escape(Explainer(huizhou).basis(seed_result.indicator("procurement_rate"))) in page
+    assert "&quot;rate&quot;: &quot;0.9291222898354744196529186387198558&quot;" in page
+
+
+def test_markdown_table_rows(huizhou, seed_result):
+    text = render_markdown(seed_result, huizhou)
+    lines = text.splitlines()
+    assert lines[0] == "# 惠州市市直部门整体支出绩效自评指标评分表 — 惠州市人民政府办公室"
+    assert "| **&nbsp;&nbsp;预算编制** | 13.00 → 10.34 | **10.34** | |" in lines
+    assert lines[-1] == "| **合计** | | **97.86** | 优 |"
+    row = next(line for line in lines if line.startswith("| &nbsp;&nbsp;&nbsp;&nbsp;提前下达率"))
+    assert row.startswith("| &nbsp;&nbsp;&nbsp;&nbsp;提前下达率 | 4.00 → 0.00 | 不适用 | 不适用（")
+
+
+def test_explain_gives_every_step_in_words_and_numbers(huizhou, seed_result):
+    assert rubriceng.explain(seed_result, "procurement_rate", huizhou) == (
+        "政府采购执行率 (procurement_rate) — 1.86 / 2.00\n\n"
+        "  数据：实际采购金额合计数 1236754.68元，采购计划金额合计数 1331100元\n"
+        "  比率 92.91%\n"
+        "  按满分 2 得 1.8582 分\n"
+        "  得分 1.86"
+    )
+    assert rubriceng.explain(seed_result, "advance_release_rate", huizhou, "en") == (
+        "Share of transfer payments released in advance (advance_release_rate) — 0.00 / "
+        "4.00 → 0.00\n\n"
+        "  not applicable (has_transfer_payments is false); its points went to "
+        "Reasonableness of the budget 1.34, Reasonableness of performance goals 1.33, "
+        "Clarity of performance indicators 1.33"
+    )
+    assert rubriceng.explain(seed_result, "budget_preparation", huizhou).splitlines()[2:] == [
+        "  预算编制 (budget_compilation): 10.34 / 10.34",
+        "  目标设置 (goal_setting): 12.66 / 12.66",
+    ]
+
+
+def test_cli_explain_and_its_errors():
+    runner = CliRunner()
+    args = ["explain", str(HUIZHOU), str(HUIZHOU_UNIT)]
+    result = runner.invoke(main, [*args, "carryover_rate"])
+    assert result.exit_code == 0, result.output
+    assert "  落在第1档（value ≤ 0.10）\n" in result.output
+    assert "  计算值 0.0092\n" in result.output
+    wrong = runner.invoke(main, [*args, "carryover"])
+    assert wrong.exit_code == 2
+    assert "no indicator 'carryover' (have: budget_preparation, " in wrong.output
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".html", ".json", ".md", ".txt"])
+def test_cli_score_writes_the_form_its_suffix_names(tmp_path, suffix):
+    out = tmp_path / f"result{suffix}"
+    result = CliRunner().invoke(main, ["score", str(HUIZHOU), str(HUIZHOU_UNIT), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"97.86 优 → {out}\n"
+    if suffix == ".xlsx":
+        sheet = openpyxl.load_workbook(out).active
+        assert sheet.cell(row=sheet.max_row, column=9).value == 97.86
+    else:
+        assert "97.86" in out.read_text(encoding="utf-8")
+
+
+def test_cli_score_refuses_an_unknown_suffix(tmp_path):
+    result = CliRunner().invoke(
+        main, ["score", str(HUIZHOU), str(HUIZHOU_UNIT), "-o", str(tmp_path / "r.pdf")]
+    )
+    assert result.exit_code == 2
+    assert "r.pdf: the suffix must be one of .txt, .md, .json, .html, .xlsx" in result.output
+
+
+def test_lang_en_uses_english_names_where_the_rubric_has_them(tmp_path):
+    runner = CliRunner()
+    text = runner.invoke(main, ["score", str(HUIZHOU), str(HUIZHOU_UNIT), "--lang", "en"])
+    row = next(line for line in text.output.splitlines() if "procurement" in line)
+    assert row.split() == ["Government", "procurement", "execution", "rate", "2.00", "1.86"]
+    out = tmp_path / "r.xlsx"
+    runner.invoke(main, ["score", str(HUIZHOU), str(HUIZHOU_UNIT), "-o", str(out),
+                         "--lang", "en"])  # fmt: skip
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet.title == "Scores"
+    assert [sheet.cell(row=4, column=c).value for c in (1, 3)] == ["Level 1", "Level 2"]
+    assert sheet["A6"].value == "Budget preparation"
+    assert sheet.cell(row=sheet.max_row, column=1).value == "Total"
+
+
+@pytest.mark.parametrize(
+    ("suffix", "check"),
+    [
+        (".xlsx", lambda path: openpyxl.load_workbook(path)[INPUTS_SHEET]["A4"].value),
+        (".yaml", lambda path: yaml.safe_load(path.read_text(encoding="utf-8"))["unit"]),
+        (".json", lambda path: yaml.safe_load(path.read_text(encoding="utf-8"))["unit"]),
+        (".csv", lambda path: path.read_text(encoding="utf-8-sig").split(",")[:2]),
+    ],
+)
+def test_cli_template_writes_each_form(tmp_path, suffix, check):
+    out = tmp_path / f"form{suffix}"
+    result = CliRunner().invoke(main, ["template", str(HUIZHOU), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    count = len(fields(rubriceng.load_rubric(HUIZHOU)))
+    assert result.output == f"{count} inputs → {out}\n"
+    assert check(out) == {
+        ".xlsx": "输入项 id", ".yaml": "", ".json": "", ".csv": ["unit", "has_transfer_payments"]
+    }[suffix]
