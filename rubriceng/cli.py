@@ -42,7 +42,16 @@ F = TypeVar("F", bound=Callable[..., Any])
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @click.pass_context
 def main(context: click.Context, strict: bool, debug: bool) -> None:
-    """Score budget-performance rubrics (部门整体支出绩效自评) declared as data."""
+    """Score budget-performance rubrics (部门整体支出绩效自评) declared as data.
+
+    \b
+    Exit codes:
+      0  success
+      1  a rubric, input, plugin or scoring error (printed as located messages,
+         tracebacks only with --debug), a failing test case, a unit of a batch
+         that could not be scored, a rubric file with errors
+      2  a usage error (a missing argument, an unknown option or suffix)
+    """
     context.obj = {"strict": strict, "debug": debug}
 
 
@@ -362,7 +371,13 @@ def schema(context: click.Context, rubric: str | None, which: str | None, year: 
 def list_rubrics(
     context: click.Context, level: str | None, region: str | None, year: int | None
 ) -> None:
-    """List the rubrics the installed plugins offer."""
+    """List the rubrics the installed plugins offer.
+
+    \b
+    Examples:
+      rubriceng list
+      rubriceng list --level city --region 惠州 --year 2025
+    """
     entries = _registry(context).rubrics(level=level, region=region, year=year)
     rows = [
         (
@@ -381,12 +396,21 @@ def list_rubrics(
 @main.command()
 @click.argument("rubric")
 @_YEAR
+@_LANG
 @click.pass_context
 @_reported
-def show(context: click.Context, rubric: str, year: int | None) -> None:
-    """Show a rubric: its indicators, points, methods and where each comes from."""
+def show(context: click.Context, rubric: str, year: int | None, lang: str) -> None:
+    """Show a rubric: its indicators, points, methods and where each comes from.
+
+    \b
+    Examples:
+      rubriceng show cn.gd.huizhou/dept-overall@2020
+      rubriceng show cn.gd.huizhou/dept-overall --year 2025 --lang en
+    """
     loaded = _registry(context).load(rubric, year=year)
-    click.echo(f"{loaded.ref}  {loaded.title}")
+    english = lang == "en"
+    title = (loaded.title_en or loaded.title) if english else loaded.title
+    click.echo(f"{loaded.ref}  {title}")
     if loaded.extends:
         click.echo(f"extends {loaded.extends}")
     if loaded.in_force:
@@ -397,7 +421,7 @@ def show(context: click.Context, rubric: str, year: int | None) -> None:
     def visit(node: Indicator, depth: int) -> None:
         rows.append(
             (
-                "  " * depth + node.name,
+                "  " * depth + ((node.name_en or node.name) if english else node.name),
                 node.id,
                 str(node.points),
                 node.method or "",
@@ -417,7 +441,13 @@ def show(context: click.Context, rubric: str, year: int | None) -> None:
 @main.command()
 @click.pass_context
 def plugins(context: click.Context) -> None:
-    """List the plugins that loaded (name, version, hooks, rubrics) and what failed."""
+    """List the plugins that loaded (name, version, hooks, rubrics) and what failed.
+
+    \b
+    Examples:
+      rubriceng plugins
+      rubriceng --strict plugins      # exit 1 if any plugin failed (for CI)
+    """
     registry = Registry(strict=False, search_path=search_path())
     failures = registry.check()
     offered: dict[str, list[str]] = {}
@@ -444,7 +474,13 @@ def plugins(context: click.Context) -> None:
 @click.pass_context
 @_reported
 def test_cases(context: click.Context, paths: tuple[str, ...], verbose: bool) -> None:
-    """Run rule-author test cases (test_*.yaml) in PATHS, or every installed plugin's."""
+    """Run rule-author test cases (test_*.yaml) in PATHS, or every installed plugin's.
+
+    \b
+    Examples:
+      rubriceng test
+      rubriceng test -v plugins/rubriceng-gd-huizhou/src/rubriceng_gd_huizhou/tests
+    """
     registry = _registry(context)
     sources = list(paths) or [path for _, path in registry.test_case_sources]
     passed = failed = 0
@@ -479,6 +515,11 @@ def diff(
     """Score INPUTS by two rubrics and show the differences, indicator by indicator.
 
     INPUTS may hold the inputs of both rubrics; each gets those it declares.
+
+    \b
+    Example:
+      rubriceng diff cn.gd.huizhou/dept-overall@2020 cn.gd.huizhou/dept-overall@2025 \\
+          examples/huizhou-2020-office.yaml
     """
     registry = _registry(context)
     unit = load_inputs(inputs)
@@ -534,7 +575,12 @@ def new_plugin_command(
     code: str,
     year: int | None,
 ) -> None:
-    """Write a working plugin skeleton, rubriceng-NAME: one rubric, its test cases."""
+    """Write a working plugin skeleton, rubriceng-NAME: one rubric, its test cases.
+
+    \b
+    Example:
+      rubriceng new-plugin shaoguan --region 韶关市 --code 440200 --level city
+    """
     try:
         skeleton = new_plugin(
             name, directory, rubric_id=rubric_id, level=level, region=region, code=code, year=year

@@ -132,7 +132,7 @@ def _fit_rows(sheet: Worksheet, first: int, last: int, widths: Sequence[float]) 
             value = sheet.cell(row=row, column=column).value
             if value is None or (row, column) in tall:
                 continue
-            room = max(1.0, width * 1.15 - 1)
+            room = max(1.0, width * 1.05 - 1)
             needed = sum(
                 max(1, math.ceil(display_width(part) / room)) for part in str(value).split("\n")
             )

@@ -110,3 +110,25 @@ def test_unknown_format_is_a_usage_error():
     result = CliRunner().invoke(main, ["score", str(HUIZHOU), str(HUIZHOU_UNIT), "--format", "x"])
     assert result.exit_code == 2
     assert "'x' (have: json, markdown, text)" in result.output
+
+
+def test_every_command_has_help_with_an_example():
+    runner = CliRunner()
+    for name, command in main.commands.items():
+        result = runner.invoke(main, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert "Example" in result.output, name
+        assert command.help and command.help.strip(), name
+    top = runner.invoke(main, ["--help"]).output
+    assert "Exit codes:" in top and "2  a usage error" in top
+
+
+def test_show_in_english_where_the_rubric_has_names():
+    result = CliRunner().invoke(main, ["show", str(HUIZHOU), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == (
+        "cn.gd.huizhou/dept-overall@2020  "
+        "Huizhou municipal departments — whole-budget performance self-evaluation"
+    )
+    assert any(line.split()[:3] == ["Government", "procurement", "execution"]
+               for line in result.output.splitlines())  # fmt: skip

@@ -19,6 +19,7 @@ from rubriceng.forms import fields, nest, template_json, template_yaml
 from rubriceng.render import render_markdown, write_result
 from rubriceng.report import render_html
 from rubriceng.spreadsheet import INPUTS_SHEET, read_inputs, write_template
+from docs import screenshots
 from tests.conftest import HUIZHOU, HUIZHOU_UNIT
 from tests.test_huizhou import RECIPIENTS, SEED_EFFECTS, SEED_LEAVES, SEED_NOT_APPLICABLE
 
@@ -365,3 +366,14 @@ def test_cli_template_writes_each_form(tmp_path, suffix, check):
     assert check(out) == {
         ".xlsx": "输入项 id", ".yaml": "", ".json": "", ".csv": ["unit", "has_transfer_payments"]
     }[suffix]
+
+
+@pytest.mark.skipif(
+    screenshots.chromium() is None, reason="no Chromium here (docs/screenshots.py says how)"
+)
+def test_the_report_renders_in_headless_chromium(huizhou, seed_result, tmp_path):
+    page = tmp_path / "report.html"
+    write_result(seed_result, page, rubric=huizhou)
+    shot = screenshots.screenshot_html(page, tmp_path / "report.png", size=(900, 700))
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(shot.read_bytes()) > 20_000  # a page of text and bars, not a blank window
