@@ -59,8 +59,9 @@ def screenshot_xlsx(workbook: Path, target: Path) -> Path:
         subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", work,
                         str(workbook)], check=True, capture_output=True, timeout=300)  # fmt: skip
         pdf = Path(work) / f"{workbook.stem}.pdf"
-        subprocess.run([pages, "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile",
-                        str(pdf), str(target.with_suffix(""))], check=True, timeout=120)  # fmt: skip
+        first_page = ["-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile"]
+        subprocess.run([pages, *first_page, str(pdf), str(target.with_suffix(""))],
+                       check=True, timeout=120)  # fmt: skip
     return target
 
 

@@ -13,13 +13,13 @@ import yaml
 from click.testing import CliRunner
 
 import rubriceng
+from docs import screenshots
 from rubriceng.cli import main
 from rubriceng.explanation import Explainer
 from rubriceng.forms import fields, nest, template_json, template_yaml
 from rubriceng.render import render_markdown, write_result
 from rubriceng.report import render_html
 from rubriceng.spreadsheet import INPUTS_SHEET, read_inputs, write_template
-from docs import screenshots
 from tests.conftest import HUIZHOU, HUIZHOU_UNIT
 from tests.test_huizhou import RECIPIENTS, SEED_EFFECTS, SEED_LEAVES, SEED_NOT_APPLICABLE
 
