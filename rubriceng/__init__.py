@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rubriceng.columns import ScoreTable, evaluate_table, peer_means, peer_sums
-    from rubriceng.compare import Comparison, compare
+    from rubriceng.comparison import Comparison, compare
     from rubriceng.contracts import BATCH_SCHEMA, RESULT_SCHEMA, inputs_schema
     from rubriceng.engine import evaluate, evaluate_many
     from rubriceng.errors import (
@@ -57,8 +57,8 @@ _EXPORTS = {
     "evaluate_table": "columns",
     "peer_means": "columns",
     "peer_sums": "columns",
-    "Comparison": "compare",
-    "compare": "compare",
+    "Comparison": "comparison",
+    "compare": "comparison",
     "BATCH_SCHEMA": "contracts",
     "RESULT_SCHEMA": "contracts",
     "inputs_schema": "contracts",

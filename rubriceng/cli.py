@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from rubriceng.cases import CaseFileError, run_cases
-from rubriceng.compare import SAME, compare
+from rubriceng.comparison import SAME, compare
 from rubriceng.contracts import BATCH_SCHEMA, RESULT_SCHEMA, inputs_schema
 from rubriceng.engine import evaluate, evaluate_many
 from rubriceng.errors import RubricengError

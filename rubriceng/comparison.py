@@ -115,6 +115,21 @@ def compare(
     ``inputs`` may hold the inputs of both rubrics: each rubric is given those it
     declares, so a variant that asks for other figures can be compared on one unit.
     Indicators are matched by id; those only in ``after`` come last.
+
+    >>> from rubriceng import load_rubric
+    >>> document = {
+    ...     "id": "example", "version": "1", "title": "Example", "total": 10,
+    ...     "inputs": {"done": {"type": "count"}, "planned": {"type": "count"}},
+    ...     "indicators": [{"id": "completion", "name": "完成率", "points": 10,
+    ...                     "ratio": {"actual": "done", "target": "planned"}}],
+    ... }
+    >>> rubric = load_rubric(document)
+    >>> stricter = load_rubric({**document, "version": "2", "indicators": [
+    ...     {"id": "completion", "name": "完成率", "points": 10,
+    ...      "all_or_nothing": "done >= planned"}]})
+    >>> comparison = compare(rubric, stricter, {"done": 7, "planned": 8})
+    >>> [(item.id, item.delta) for item in comparison.differences]
+    [('completion', Decimal('-8.75'))]
     """
     first = evaluate(before, _known(before, inputs), unit=unit)
     second = evaluate(after, _known(after, inputs), unit=unit)

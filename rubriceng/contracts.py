@@ -120,6 +120,11 @@ def inputs_schema(rubric: Rubric) -> dict[str, Any]:
     Each input carries ``title`` (its label), ``description`` (type, unit, range and
     the indicators that use it) and, where the rubric gives an English name,
     ``x-name-en``.
+
+    >>> import rubriceng
+    >>> schema = inputs_schema(rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020"))
+    >>> schema["properties"]["inputs"]["properties"]["procurement_plan"]["title"]
+    '采购计划金额合计数'
     """
     from rubriceng.engine import _plan
 

@@ -524,6 +524,17 @@ def evaluate(
     Raises :class:`InputError` listing every problem with the inputs, or
     :class:`EvaluationError` if a formula fails on them. ``trace=False`` skips the
     explanations (faster). ``document`` is where ``inputs`` came from, to locate problems.
+
+    >>> from rubriceng import load_rubric
+    >>> rubric = load_rubric({
+    ...     "id": "example", "version": "1", "title": "Example", "total": 10,
+    ...     "inputs": {"done": {"type": "count"}, "planned": {"type": "count"}},
+    ...     "indicators": [{"id": "completion", "name": "完成率", "points": 10,
+    ...                     "ratio": {"actual": "done", "target": "planned"}}],
+    ... })
+    >>> result = evaluate(rubric, {"done": 7, "planned": 8}, unit="某单位")
+    >>> result.total, result.indicator("completion").trace["rate"]
+    (Decimal('8.75'), Decimal('0.875'))
     """
     plan = _plan(rubric)
     with decimal.localcontext(DECIMAL_CONTEXT):
@@ -650,6 +661,20 @@ def evaluate_many(
     every unit that has any. With ``errors="collect"`` a :class:`Batch` comes back: the
     units that were scored, and each unit that was not with its error — one bad unit
     costs no other unit its result.
+
+    >>> from rubriceng import load_rubric
+    >>> rubric = load_rubric({
+    ...     "id": "tasks", "version": "1", "title": "重点工作", "total": 5,
+    ...     "inputs": {"done": {"type": "count"}, "planned": {"type": "count"}},
+    ...     "indicators": [{"id": "tasks", "name": "重点工作完成率", "points": 5,
+    ...                     "ratio": {"actual": "done", "target": "planned"}}],
+    ... })
+    >>> batch = evaluate_many(rubric, {"甲": {"done": 8, "planned": 8},
+    ...                                "乙": {"done": "x", "planned": 8}}, errors="collect")
+    >>> [(result.unit, result.total) for result in batch.results]
+    [('甲', Decimal('5.00'))]
+    >>> print(batch.failures[0].problems[0])
+    unit '乙': done: expected a number, got 'x' [input-invalid] (indicator tasks)
     """
     if errors not in ("raise", "collect"):
         raise ValueError(f"errors must be 'raise' or 'collect', not {errors!r}")

@@ -27,7 +27,8 @@ _WORDS = {
         "scaled": "不适用指标的分值调入 {moved}，按 {scaled} 折算", "score": "得分 {score}",
         "not_applicable": "不适用（{applies} 不成立）", "given_to": "，分值调给 {to}",
         "inside": "不适用（所属指标不适用）", "formula": "公式", "rule": "规则",
-        "parts": "由单位自设的 {n} 个子指标组成", ",": "，", "list": "、", ";": "；", ".": "。",
+        "parts": "由单位自设的 {n} 个子指标组成",
+        ":": "：", ",": "，", "list": "、", ";": "；", ".": "。",
         "mean": "均值", "median": "中位数",
     },
     "en": {
@@ -43,7 +44,7 @@ _WORDS = {
         "score": "score {score}", "not_applicable": "not applicable ({applies} is false)",
         "given_to": "; its points went to {to}",
         "inside": "not applicable (its group does not apply)", "formula": "formula",
-        "rule": "rule", "parts": "made of {n} sub-indicators the unit named", ",": ", ",
+        "rule": "rule", "parts": "made of {n} sub-indicators the unit named", ":": ": ", ",": ", ",
         "list": ", ", ";": "; ", ".": ".", "mean": "mean", "median": "median",
     },
 }  # fmt: skip
@@ -112,14 +113,14 @@ class Explainer:
         if "case" in trace:
             case = trace["case"]
             yield words["case"].format(when=case["when"]) + (
-                f"：{case['reason']}" if case.get("reason") else ""
+                f"{words[':']}{case['reason']}" if case.get("reason") else ""
             )
         if trace.get("inputs"):
             given = words[","].join(
                 f"{self.label(name)} {_show(value, words)}{self.units.get(name, '')}"
                 for name, value in trace["inputs"].items()
             )
-            yield f"{words['inputs']}：{given}"
+            yield f"{words['inputs']}{words[':']}{given}"
         if "formula" in trace:
             yield f"{words['formula']} {trace['formula']}"
         if "value" in trace and "peer" not in trace:
@@ -144,7 +145,7 @@ class Explainer:
                 rule=trace.get("rule", ""), answer=_show(trace.get("met"), words),
             )  # fmt: skip
         elif "rule" in trace:
-            yield f"{words['rule']}：{trace['rule']}"
+            yield f"{words['rule']}{words[':']}{trace['rule']}"
         if "condition" in trace:
             yield words["met"].format(
                 condition=trace["condition"], answer=_show(trace.get("met"), words)
@@ -154,11 +155,11 @@ class Explainer:
                 f"{item['name']} {number(item.get('credit', 0))}/{number(item['points'])}"
                 for item in trace["items"]
             )
-            yield f"{words['items']}：{items}"
+            yield f"{words['items']}{words[':']}{items}"
         elif isinstance(trace.get("items"), int):
             yield words["parts"].format(n=trace["items"])
         if trace.get("deductions"):
-            yield words["deductions"] + "：" + words[","].join(
+            yield words["deductions"] + words[":"] + words[","].join(
                 words["deduction"].format(
                     name=item["name"], events=number(item["events"]),
                     deducted=number(item["deducted"]),
@@ -166,7 +167,7 @@ class Explainer:
                 for item in trace["deductions"]
             )  # fmt: skip
         if trace.get("reason"):
-            yield f"{words['reason']}：{trace['reason']}"
+            yield f"{words['reason']}{words[':']}{trace['reason']}"
         for key, value in trace.items():
             if key not in _KNOWN:
                 yield f"{key} {_show(value, words)}"
@@ -200,6 +201,18 @@ def explain(result: Result, indicator_id: str, rubric: Rubric | None = None,
 
     A group lists its children's scores; a leaf lists each step of its score. Raises
     ``KeyError`` if the result has no indicator ``indicator_id``.
+
+    >>> import rubriceng
+    >>> rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
+    >>> unit = rubriceng.load_inputs("examples/huizhou-2020-office.yaml").inputs
+    >>> print(explain(rubriceng.evaluate(rubric, unit), "carryover_rate", rubric, "en"))
+    Carry-over and balance rate (carryover_rate) — 3.00 / 3.00
+    <BLANKLINE>
+      data: carryover_end 94.27万元, carryover_start 0万元, fund_budget_final 0万元, ...
+      value 0.0092
+      in band 1 (value ≤ 0.10)
+      3 of 3 points
+      score 3.00
     """
     row = result.indicator(indicator_id)
     explainer = Explainer(rubric, lang)

@@ -42,6 +42,11 @@ def find_rubric(
     """Load a rubric by file path, by ``id`` or by ``id@version``.
 
     By id alone: the version in force in ``year`` (the last day of it), or the latest.
+
+    >>> find_rubric("cn.gd.huizhou/dept-overall", year=2024).ref
+    'cn.gd.huizhou/dept-overall@2020'
+    >>> find_rubric("cn.gd.huizhou/dept-overall@2025").extends
+    'cn.gd.huizhou/dept-overall@2020'
     """
     return (registry or default_registry()).load(reference, year=year)
 
@@ -57,7 +62,12 @@ class UnitInputs:
 
 def load_inputs(source: str | os.PathLike[str] | Mapping[str, Any]) -> UnitInputs:
     """Read a unit's inputs: ``{unit: name, inputs: {...}}`` from YAML/JSON or a mapping,
-    or a filled-in input form (``.xlsx``, written by ``rubriceng template``)."""
+    or a filled-in input form (``.xlsx``, written by ``rubriceng template``).
+
+    >>> unit = load_inputs({"unit": "某单位", "inputs": {"done": 7}})
+    >>> unit.unit, dict(unit.inputs)
+    ('某单位', {'done': 7})
+    """
     if not isinstance(source, Mapping) and str(source).lower().endswith((".xlsx", ".xlsm")):
         from rubriceng.spreadsheet import read_inputs
 

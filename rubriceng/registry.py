@@ -10,7 +10,7 @@ hook.
 >>> [plugin.name for plugin in registry.plugins]
 ['rubriceng']
 >>> sorted(registry.renderers)
-['json', 'text']
+['json', 'markdown', 'text']
 """
 
 from __future__ import annotations

@@ -282,6 +282,13 @@ def to_frame(results: Iterable[Result] | Batch) -> pandas.DataFrame:
     indicator (Decimal scores), ``subtotal``, adjustments, ``total`` and ``grade``.
 
     Takes what :func:`rubriceng.evaluate_many` returns, a list or a :class:`Batch`.
+
+    >>> import rubriceng
+    >>> rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
+    >>> unit = rubriceng.load_inputs("examples/huizhou-2020-office.yaml").inputs
+    >>> frame = to_frame(rubriceng.evaluate_many(rubric, {"办公室": unit}))
+    >>> frame.loc["办公室", ["procurement_rate", "total", "grade"]].tolist()
+    [Decimal('1.86'), Decimal('97.86'), '优']
     """
     import pandas
 

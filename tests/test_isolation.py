@@ -298,7 +298,7 @@ def test_a_failing_renderer_raises_a_plugin_error():
             "renderer 'crash' of plugin 'broken' raised ZeroDivisionError: division by zero",
         ),
         ("plugin-failed", "renderer 'bytes' of plugin 'broken' returned bytes, not text"),
-        ("renderer-unknown", "no renderer 'nope' (have: bytes, crash, json, text)"),
+        ("renderer-unknown", "no renderer 'nope' (have: bytes, crash, json, markdown, text)"),
     ]
 
 

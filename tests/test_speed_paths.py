@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import types
 from collections import Counter
 from decimal import Decimal
 
@@ -122,3 +123,18 @@ def test_scoring_a_valid_unit_builds_no_validator_and_parses_no_formula(monkeypa
     assert built == []
     with pytest.raises(rubriceng.InputError, match="must be at least 0, got -1"):
         rubriceng.evaluate(huizhou, {**unit, "procurement_plan": -1})
+
+
+def test_every_export_is_the_object_not_a_submodule_of_the_same_name():
+    """``rubriceng.compare`` once became the module rubriceng/compare.py as soon as the
+    CLI imported it, hiding the function; no exported name may be a module's name."""
+    import importlib
+    import pkgutil
+
+    import rubriceng
+
+    for module in pkgutil.iter_modules(rubriceng.__path__):
+        if module.name != "__main__":
+            importlib.import_module(f"rubriceng.{module.name}")
+    for name in rubriceng.__all__:
+        assert not isinstance(getattr(rubriceng, name), types.ModuleType), name

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import rubriceng
-from rubriceng.compare import compare
+from rubriceng.comparison import compare
 from rubriceng.registry import Registry
 from tests.conftest import HUIZHOU_UNIT
 

@@ -1,0 +1,159 @@
+"""The documentation stays true: every example in it runs, and its printed output is checked.
+
+- ```pycon blocks run as doctests (from the repository root);
+- ```console blocks: each ``$ rubriceng …`` line runs, and its output must be the lines
+  below it (``...`` stands for any lines);
+- rubric excerpts in the scoring-method pages are the bundled rubric's text;
+- the plugin tutorial's new scoring method (``best_of``) works as a plugin;
+- the generated reference covers every key of the schema.
+"""
+
+from __future__ import annotations
+
+import doctest
+import re
+import shlex
+import sys
+import types
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+import rubriceng
+from rubriceng.cli import main
+from rubriceng.registry import Registry
+from rubriceng.schema import indicator_schema, rubric_schema
+from rubriceng.vocabulary import BUILTIN_VOCABULARY
+from tests.conftest import HUIZHOU, ROOT
+
+DOCS = ROOT / "docs"
+PAGES = sorted(DOCS.rglob("*.md"))
+FENCE = re.compile(r"^```(\w+)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+sys.path.insert(0, str(DOCS))
+import generate  # noqa: E402  (docs/generate.py, the MkDocs hook)
+
+
+def _blocks(page: Path, language: str) -> list[str]:
+    text = page.read_text(encoding="utf-8")
+    return [body for kind, body in FENCE.findall(text) if kind == language]
+
+
+def _page_id(page: Path) -> str:
+    return str(page.relative_to(DOCS))
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if _blocks(p, "pycon")], ids=_page_id)
+def test_python_examples_run_and_print_what_the_page_says(page, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    text = "\n\n".join(_blocks(page, "pycon"))
+    test = doctest.DocTestParser().get_doctest(text, {}, str(page), str(page), 0)
+    runner = doctest.DocTestRunner(optionflags=flags)
+    runner.run(test)
+    assert runner.failures == 0 and test.examples
+
+
+def _commands(page: Path) -> list[tuple[str, list[str]]]:
+    found = []
+    for body in _blocks(page, "console"):
+        command, expected = None, []
+        for line in body.splitlines():
+            if line.startswith("$ "):
+                if command is not None:
+                    found.append((command, expected))
+                command, expected = line[2:], []
+            else:
+                expected.append(line)
+        if command is not None:
+            found.append((command, expected))
+    return found
+
+
+def _matches(expected: list[str], got: list[str]) -> bool:
+    pattern = "".join(
+        r"(?:.*\n)*?" if line == "..." else re.escape(line.rstrip()) + r"\n" for line in expected
+    )
+    return re.fullmatch(pattern, "".join(line.rstrip() + "\n" for line in got)) is not None
+
+
+CONSOLE = [(page, command, expected) for page in PAGES
+           for command, expected in _commands(page)]  # fmt: skip
+
+
+@pytest.mark.parametrize(("page", "command", "expected"), CONSOLE,
+                         ids=[f"{_page_id(p)}: {c[:60]}" for p, c, _ in CONSOLE])  # fmt: skip
+def test_shell_examples_print_what_the_page_says(page, command, expected, tmp_path, monkeypatch):
+    for name in ("examples", "tests", "plugins"):
+        (tmp_path / name).symlink_to(ROOT / name)
+    monkeypatch.chdir(tmp_path)
+    words = shlex.split(command)
+    assert words[0] == "rubriceng", command
+    result = CliRunner().invoke(main, words[1:])
+    assert _matches(expected, result.output.splitlines()), result.output
+
+
+METHOD_PAGES = sorted((DOCS / "methods").glob("*.md"))
+
+
+@pytest.mark.parametrize("page", [p for p in METHOD_PAGES if p.name != "index.md"], ids=_page_id)
+def test_method_pages_quote_the_bundled_rubric_and_name_their_method(page):
+    document = yaml.safe_load(HUIZHOU.read_text(encoding="utf-8"))
+    nodes = {}
+
+    def visit(items):
+        for item in items:
+            nodes[item["id"]] = item
+            visit(item.get("children", ()))
+
+    visit(document["indicators"])
+    (excerpt,) = _blocks(page, "yaml")
+    (quoted,) = yaml.safe_load(excerpt)
+    assert quoted == nodes[quoted["id"]]
+    key = page.stem.replace("-", "_")
+    assert key in quoted and key in BUILTIN_VOCABULARY.methods
+    assert f"<!-- generated: method:{key} -->" in page.read_text(encoding="utf-8")
+
+
+def test_the_reference_covers_every_key_of_the_schema():
+    vocabulary = BUILTIN_VOCABULARY
+    schema, _ = rubric_schema(
+        vocabulary.methods, tuple(vocabulary.input_types), vocabulary.numeric_types
+    )
+    text = generate.rubric_schema_reference()
+    keys = set(schema) | set(indicator_schema(vocabulary.methods))
+    assert {key for key in keys if f"| `{key}` |" not in text} == set()
+    pages = generate.expand((DOCS / "reference.md").read_text(encoding="utf-8"), "reference.md")
+    assert "<!-- generated" not in pages
+    for key in vocabulary.methods:
+        assert f"[`{key}`](methods/{key.replace('_', '-')}.md)" in pages
+
+
+def test_the_plugin_tutorials_best_of_method_works(tmp_path):
+    (code,) = [block for block in _blocks(DOCS / "plugins.md", "python") if "BestOf" in block]
+    package = tmp_path / "rubriceng_mouxian"
+    (package / "rubrics").mkdir(parents=True)
+    (package / "tests").mkdir()
+    (package / "rubrics" / "rate.yaml").write_text(
+        "id: cn.gd.mouxian/rate\nversion: '1'\ntitle: 二者择其一\ntotal: 5\n"
+        "inputs: {a: {type: rate}, b: {type: rate}}\n"
+        "indicators:\n  - {id: rate, name: 执行率, points: 5, best_of: {first: a, second: b}}\n",
+        encoding="utf-8",
+    )
+    module = types.ModuleType("rubriceng_mouxian")
+    module.__file__ = str(package / "__init__.py")
+    exec(compile(code, module.__file__, "exec"), module.__dict__)
+    registry = Registry(entry_points=False)
+    registry.register(module, "mouxian")
+    rubric = registry.load("cn.gd.mouxian/rate@1")
+    result = rubriceng.evaluate(rubric, {"a": "0.5", "b": "0.9"})
+    assert result.total == Decimal("4.50")
+    assert result.indicator("rate").trace["rate"] == Decimal("0.9")
+
+
+def test_the_screenshots_the_docs_show_exist():
+    for page in PAGES:
+        for image in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", page.read_text(encoding="utf-8")):
+            assert (page.parent / image).is_file(), (page, image)
