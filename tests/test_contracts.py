@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -112,6 +111,7 @@ def test_results_and_batches_fit_their_versioned_schemas(huizhou):
 
 @pytest.mark.parametrize("name", sorted(PUBLISHED))
 def test_the_published_result_schemas_are_the_codes(name):
+    """``python docs/generate.py`` writes them."""
     published = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
     assert published == json.loads(json.dumps(PUBLISHED[name]))
 
@@ -132,17 +132,3 @@ def test_cli_schema_prints_each_schema():
         "urn:rubriceng:inputs:cn.gd.huizhou/dept-overall@2020"
     )
     assert runner.invoke(main, ["schema"]).exit_code == 2
-
-
-def write_published(root: Path = SCHEMAS) -> None:
-    """Regenerate docs/schemas:
-    python -c 'from tests.test_contracts import write_published; write_published()'."""
-    (root / "inputs").mkdir(parents=True, exist_ok=True)
-    for name, schema in PUBLISHED.items():
-        (root / name).write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n",
-                                 encoding="utf-8")  # fmt: skip
-    for path in RUBRICS:
-        rubric = rubriceng.load_rubric(path)
-        target = root / "inputs" / f"{rubric.id.replace('/', '--')}@{rubric.version}.json"
-        text = json.dumps(rubriceng.inputs_schema(rubric), ensure_ascii=False, indent=2)
-        target.write_text(text + "\n", encoding="utf-8")
