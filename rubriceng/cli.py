@@ -595,6 +595,75 @@ def new_plugin_command(
     )
 
 
+@main.group()
+def targets() -> None:
+    """Performance targets (绩效目标): read a 申报表 and judge what was achieved.
+
+    \b
+    Example:
+      rubriceng targets check examples/huizhou-2026-targets.yaml
+    """
+
+
+@targets.command(name="check")
+@click.argument("sheet", type=click.Path(exists=True, dir_okay=False))
+@click.pass_context
+@_reported
+def targets_check(context: click.Context, sheet: str) -> None:
+    """List every target of SHEET (.yaml, .json or .xlsx like the published form) with its
+    parsed form — comparator, number, unit; implied comparators are marked — and, where an
+    actual value is given, its judgement. Values that need a person's judgement are
+    flagged, never guessed. Exit 1 if an actual value cannot be compared with its target.
+
+    \b
+    Example:
+      rubriceng targets check examples/huizhou-2026-targets.yaml
+    """
+    from rubriceng.targets import NEEDS_JUDGEMENT, UnitMismatch, load_sheets
+
+    failures = 0
+    for found in load_sheets(sheet):
+        period = "–".join(str(year) for year in found.period if year is not None)
+        budget = f", 预算 {found.budget} 元" if found.budget is not None else ""
+        kind = "部门整体" if found.kind == "department" else "项目"
+        click.echo(click.style(f"{found.name}", bold=True) + f"  ({kind}"
+                   + (f", {period}" if period else "") + f"{budget})")  # fmt: skip
+        rows: list[tuple[str, ...]] = []
+        counts: dict[str, int] = {}
+        for row in found.rows:
+            target = row.target()
+            used = row.comparator_used()
+            parsed = target.describe(used)
+            if not target.judgement and target.comparator is None and not target.parts:
+                parsed += " (override)" if row.comparator else " (implied)"
+            try:
+                judged = row.judgement()
+            except UnitMismatch as error:
+                failures += 1
+                verdict = f"error: {error}"
+            else:
+                if judged is None:
+                    status = NEEDS_JUDGEMENT if target.judgement else "no actual"
+                    verdict = status.replace("_", " ")
+                else:
+                    status = judged.status
+                    verdict = status.replace("_", " ")
+                    if judged.completion is not None and status != "met":
+                        verdict += f" {judged.completion:.1%}"
+                counts[status] = counts.get(status, 0) + 1
+            actual = "" if row.actual is None else str(row.actual)
+            rows.append((row.level1, row.level2, row.name, row.value or "", parsed, actual,
+                         verdict))  # fmt: skip
+        _table(("一级", "二级", "三级", "目标值", "parsed", "actual", "judgement"), rows)
+        summary = ", ".join(f"{count} {status.replace('_', ' ')}"
+                            for status, count in sorted(counts.items()))  # fmt: skip
+        click.echo(f"{len(found.rows)} targets: {summary}\n")
+    if failures:
+        click.echo(f"error: {failures} actual value(s) cannot be compared with their target",
+                   err=True)  # fmt: skip
+        sys.exit(1)
+
+
 def _provenance(provenance: Any, *, full: bool) -> str:
     if not provenance:
         return ""

@@ -201,8 +201,10 @@ def fn_sum(values: Any) -> Number:
 
 
 def fn_count(values: Any) -> int:
-    """``count(list)``: the number of items."""
-    return len(_list(values))
+    """``count(list)``: the number of items (of any kind: numbers, or rows of targets)."""
+    if not isinstance(values, list):
+        raise FormulaRuntimeError(f"expected a list, got {_describe(values)}")
+    return len(values)
 
 
 def fn_mean(values: Any) -> Decimal:

@@ -26,6 +26,12 @@ _PART_LABELS = {
     "reason": ("理由", "reason"),
     "name": ("名称", "name"),
     "points": ("分值", "points"),
+    "level1": ("一级指标", "level 1"),
+    "level2": ("二级指标", "level 2"),
+    "target": ("目标值", "target"),
+    "actual": ("实际完成值", "actual"),
+    "comparator": ("比较方式", "comparator"),
+    "met": ("是否达成", "met"),
 }
 
 

@@ -921,6 +921,78 @@ _UNIT_DEFINED_RULES = {
 }
 
 
+# -- target_completion ----------------------------------------------------------------
+
+
+@attrs.frozen
+class TargetCompletionScorer(Scorer):
+    """绩效目标完成率: the declared targets met (or their mean completion) × points."""
+
+    rows: Formula
+    count: str = "met"
+    levels: tuple[str, ...] = ()
+
+    def formulas(self) -> tuple[Formula, ...]:
+        return (self.rows,)
+
+    def score(self, context: Context) -> Scored:
+        from rubriceng.targets import MET, NEEDS_JUDGEMENT, UnitMismatch, row_of
+
+        rows = context.value(self.rows, "target_completion.targets")
+        if not isinstance(rows, list | tuple):
+            raise ScoringFailure("formula-type", f"{self.rows.text} is not a list of targets",
+                                 "target_completion.targets")  # fmt: skip
+        chosen = [row for row in map(row_of, rows)
+                  if not self.levels or row.level1 in self.levels]  # fmt: skip
+        if not chosen:
+            raise ScoringFailure("targets-missing", "no targets to score",
+                                 "target_completion.targets")  # fmt: skip
+        completions: list[Decimal] = []
+        unmet: list[dict[str, Any]] = []
+        for row in chosen:
+            try:
+                judged = row.judgement()
+            except UnitMismatch as error:
+                raise ScoringFailure("target-unit", f"{row.name}: {error}",
+                                     "target_completion.targets") from None  # fmt: skip
+            if judged is None or judged.status == NEEDS_JUDGEMENT:
+                raise ScoringFailure(
+                    "target-unjudged",
+                    f"{row.name} ({row.value}): give its actual value, or met: true/false",
+                    "target_completion.targets",
+                )
+            completion = judged.completion or ZERO
+            completions.append(ONE if judged.status == MET else (
+                completion if self.count == "completion" else ZERO))  # fmt: skip
+            if judged.status != MET:
+                unmet.append({"name": row.name, "target": row.value, "actual": row.actual,
+                              "status": judged.status, "completion": completion,
+                              "reason": judged.reason})  # fmt: skip
+        met = sum(1 for row_completion in completions if row_completion == ONE)
+        share = sum(completions, ZERO) / len(completions)
+        trace = {"declared": len(chosen), "met": met, "rate": share, "unmet": unmet}
+        return Scored(context.points * share, trace)
+
+
+def _compile_target_completion(spec: Mapping[str, Any], cc: CompileContext) -> Scorer | None:
+    rows = cc.formula(spec["targets"], "target_completion", "targets")
+    if rows is None:
+        return None
+    return TargetCompletionScorer(
+        rows, spec.get("count", "met"), tuple(spec.get("levels", ()))
+    )
+
+
+_TARGET_COMPLETION_RULES = {
+    "type": "dict",
+    "schema": {
+        "targets": {"type": "formula", "required": True},
+        "count": {"type": "string", "allowed": ["met", "completion"]},
+        "levels": {"type": "list", "schema": {"type": "string"}},
+    },
+}
+
+
 BUILTIN_METHODS: Mapping[str, Method] = {
     method.key: method
     for method in (
@@ -992,6 +1064,12 @@ BUILTIN_METHODS: Mapping[str, Method] = {
             _UNIT_DEFINED_RULES,
             _compile_unit_defined,
             summary="sub-indicators the unit names itself, judged",
+        ),
+        Method(
+            "target_completion",
+            _TARGET_COMPLETION_RULES,
+            _compile_target_completion,
+            summary="绩效目标完成率: declared targets met (or their completion) × points",
         ),
     )
 }

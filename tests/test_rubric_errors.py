@@ -97,7 +97,8 @@ def test_alias_bomb_is_refused(tmp_path):
             {"id": "x", "name": "x", "points": 4},
             "method-missing",
             "give one scoring method (score, ratio, bands, steps, checklist, "
-            "deductions, all_or_nothing, average, peer, judgement, unit_defined) or children",
+            "deductions, all_or_nothing, average, peer, judgement, unit_defined, "
+            "target_completion) or children",
         ),
         (
             {"id": "x", "name": "x", "points": 4, "value": "1", "bands": [{"upto": 1, "score": 4}]},

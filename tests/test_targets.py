@@ -1,0 +1,362 @@
+"""Performance targets (绩效目标): every value of seed 001 parsed or flagged, judgements,
+the Excel form, the target_completion method and the project rubric."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+import rubriceng
+from rubriceng.cli import main
+from rubriceng.targets import (
+    MET,
+    NEEDS_JUDGEMENT,
+    NOT_MET,
+    PARTLY_MET,
+    UnitMismatch,
+    judge,
+    load_sheets,
+    parse_target,
+    read_xlsx,
+    write_xlsx,
+)
+from tests.conftest import ROOT, make_rubric
+
+SEED = ROOT / "examples" / "huizhou-2026-targets.yaml"
+ACTUALS = ROOT / "tests" / "data" / "targets-with-actuals.yaml"
+PROJECT_RUBRIC = ROOT / "rubrics" / "cn" / "project-self-evaluation-2020.yaml"
+
+# Every distinct target value of seed 001, and what it must parse to.
+SEED_VALUES = {
+    "<1%": "less than 1%",
+    "≥90%": "at least 90%",
+    "2项": "at least 2 项",
+    "100%": "at least 100%",
+    "99%": "at least 99%",
+    "52次": "at least 52 次",
+    "≥30次": "at least 30 次",
+    "6个": "at least 6 个",
+    "4次": "at least 4 次",
+    "250件": "at least 250 件",
+    ">90%": "more than 90%",
+    "90%": "at least 90%",
+    "≥100%": "at least 100%",
+    ">5%": "more than 5%",
+    "≥10场次": "at least 10 场次",
+    "民兵点验310人次，入队训练61人次": (
+        "all of: 民兵点验 at least 310 人次; 入队训练 at least 61 人次"
+    ),
+    "≥50份": "at least 50 份",
+    "103人次": "at least 103 人次",
+    "3人": "at least 3 人",
+    "按规定标准发放补助": "needs judgement",
+    "按当年核定标准发放": "needs judgement",
+    "1人": "at least 1 人",
+    "12期": "at least 12 期",
+    "5天内": "at most 5 天",
+    "≥80%": "at least 80%",
+    "2次": "at least 2 次",
+    "≥85%": "at least 85%",
+    "100个政务新媒体": "at least 100 个政务新媒体",
+    "36个网站": "at least 36 个网站",
+    "0%": "at least 0%",
+    "≥1场": "at least 1 场",
+    "≥3场": "at least 3 场",
+    "≥100家企业": "at least 100 家企业",
+    ">3%": "more than 3%",
+    "≥2次": "at least 2 次",
+    "≥45家次": "at least 45 家次",
+    "≥6份": "at least 6 份",
+    "≤3日": "at most 3 日",
+    "减少10%": "decrease by at least 10%",
+    "下降10%": "decrease by at least 10%",
+    "增加5%": "increase by at least 5%",
+    "≥40.9万": "at least 409000",
+    "1.3元/户": "at least 1.3 元/户",
+}
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return load_sheets(SEED)
+
+
+def test_the_fixture_transcribes_every_sheet_of_seed_001(seed):
+    assert [sheet.name for sheet in seed] == [
+        "市府办 部门整体", "援派干部经费", "遗属补助经费", "市政府办宣传办刊及慰问经费",
+        "决策咨询工作经费", "市政府办网站运行监测经费", "金融稳定发展协调费",
+        "预防和处置非法集资经费", "广东省地方金融风险监测防控中心服务经费",
+        "政策性农村住房保险保费补贴资金",
+    ]  # fmt: skip
+    assert [len(sheet.rows) for sheet in seed] == [33, 5, 4, 7, 7, 7, 7, 7, 7, 6]
+    assert seed[0].kind == "department" and seed[0].budget == Decimal("69041600.00")
+    assert [sheet.budget for sheet in seed[1:]] == [Decimal(n) for n in (
+        115200, 7412, 305000, 300000, 497650, 300000, 100000, 480000, 540000)]  # fmt: skip
+    assert seed[1].period == (2023, 2099) and seed[0].unit == "惠州市人民政府办公室"
+
+
+def test_every_target_value_in_seed_001_is_parsed_or_flagged(seed):
+    """No value is silently misread: each parses to exactly the form written here, and
+    the two without a number are flagged as needing judgement."""
+    values = {row.value for sheet in seed for row in sheet.rows}
+    assert values == set(SEED_VALUES)
+    for value, expected in SEED_VALUES.items():
+        assert parse_target(value).describe() == expected, value
+    for sheet in seed:
+        for row in sheet.rows:
+            assert row.period_value == row.annual_value  # the form gives both, equal
+
+
+def test_implied_comparators_follow_the_level_and_the_name(seed):
+    rows = {row.name: row for sheet in seed for row in sheet.rows}
+    used = {name: rows[name].comparator_used() for name in (
+        "政府网站与政务新媒体检测结果误判率", "网站及政务新媒体严重问题发生率",
+        "公报投递（发布）及时率", "补助发放及时率", "完成调研成果数量", "保险密度（元）",
+        "受惠群众满意度", "组织现场督查次数")}  # fmt: skip
+    assert used == {
+        "政府网站与政务新媒体检测结果误判率": "<",  # written: <1%
+        "网站及政务新媒体严重问题发生率": "<=",  # 0%, an incident rate: at most
+        "公报投递（发布）及时率": "<=",  # 5天内
+        "补助发放及时率": ">=",  # a 时效 rate: at least
+        "完成调研成果数量": ">=",
+        "保险密度（元）": ">=",
+        "受惠群众满意度": ">=",
+        "组织现场督查次数": ">=",
+    }
+    cost = parse_target("5万元")
+    assert cost.implied("成本指标", "经济成本指标", "项目总成本") == "<="
+    assert cost.implied("产出指标", "数量指标", "x") == ">="
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("＞９０％", "more than 90%"),
+        ("≥ 90 %", "at least 90%"),
+        ("90%以上", "at least 90%"),
+        ("不低于95%", "at least 95%"),
+        ("不少于2项", "at least 2 项"),
+        ("不超过3天", "at most 3 天"),
+        ("3日以内", "at most 3 日"),
+        ("5 个工作日内", "at most 5 个工作日"),
+        ("≤5%", "at most 5%"),
+        ("＝100％", "exactly 100%"),
+        ("3.84万元", "at least 38400 元"),
+        ("2亿", "at least 200000000"),
+        ("提高5%", "increase by at least 5%"),
+        ("2026年底前完成", "needs judgement"),
+        ("完成率90%", "needs judgement"),
+        ("效果明显", "needs judgement"),
+    ],
+)
+def test_forms_words_and_widths(text, expected):
+    assert parse_target(text).describe() == expected
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "status", "completion"),
+    [
+        ("≥90%", "95%", MET, "1"),
+        ("≥90%", Decimal("0.81"), PARTLY_MET, "0.9"),
+        ("≥90%", 0, NOT_MET, "0"),
+        (">90%", "90%", PARTLY_MET, "1"),
+        ("<1%", "0.5%", MET, "1"),
+        ("<1%", "2%", PARTLY_MET, "0.5"),
+        ("0%", 0, MET, "1"),
+        ("5天内", "4天", MET, "1"),
+        ("≤3日", 6, PARTLY_MET, "0.5"),
+        ("≥40.9万", "41.2万", MET, "1"),
+        ("≥40.9万", 204500, PARTLY_MET, "0.5"),
+        ("减少10%", "12%", MET, "1"),
+        ("下降10%", Decimal("0.05"), PARTLY_MET, "0.5"),
+        ("1.3元/户", "1.3元/户", MET, "1"),
+        ("民兵点验310人次，入队训练61人次", "民兵点验310人次，入队训练61人次", MET, "1"),
+        ("民兵点验310人次，入队训练61人次", {"民兵点验": 155, "入队训练": 61}, PARTLY_MET,
+         "0.75"),
+        ("按规定标准发放补助", True, MET, "1"),
+        ("按规定标准发放补助", False, NOT_MET, "0"),
+    ],
+)
+def test_judging_an_actual_value(target, actual, status, completion):
+    found = judge(parse_target(target), actual)
+    assert (found.status, found.completion) == (status, Decimal(completion))
+
+
+def test_what_needs_judgement_is_never_guessed():
+    found = judge(parse_target("按规定标准发放补助"), "已发放")
+    assert (found.status, found.completion) == (NEEDS_JUDGEMENT, None)
+    assert found.reason == "'按规定标准发放补助' needs a person's judgement"
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "message"),
+    [
+        ("≥90%", "52次", "'52次' is a count and '≥90%' a percent: they cannot be compared"),
+        ("52次", "95%", "'95%' is a percent and '52次' a count: they cannot be compared"),
+        ("≥90%", "95", "write 95% or a fraction (0.95) for the % target '≥90%'"),
+        ("5天内", "3元", "'3元' is a money and '5天内' a time: they cannot be compared"),
+        ("2项", True, "expected a number for '2项', got True"),
+        ("民兵点验310人次，入队训练61人次", {"民兵点验": 1}, "no actual value for 入队训练"),
+    ],
+)
+def test_units_are_checked(target, actual, message):
+    with pytest.raises(UnitMismatch) as caught:
+        judge(parse_target(target), actual)
+    assert str(caught.value) == message
+
+
+def test_the_excel_form_round_trips_every_sheet(seed, tmp_path):
+    path = tmp_path / "targets.xlsx"
+    write_xlsx(seed, path)
+    again = read_xlsx(path)
+    assert [(s.name, s.kind, s.period, s.budget) for s in again] == [
+        (s.name, s.kind, s.period, s.budget) for s in seed
+    ]
+    assert [[(r.level1, r.level2, r.name, r.period_value, r.annual_value) for r in s.rows]
+            for s in again] == [[(r.level1, r.level2, r.name, r.period_value,
+                                  r.annual_value) for r in s.rows] for s in seed]  # fmt: skip
+    assert {s.year for s in again} == {2026}
+
+
+def test_an_excel_form_with_merged_levels_and_actuals(tmp_path):
+    """Blank 一级/二级 cells (merged in the form) repeat the cell above."""
+    path = tmp_path / "form.xlsx"
+    book = openpyxl.Workbook()
+    page = book.active
+    period = ["实施周期", "起始年度", 2026, "到期年度", 2099]
+    for row in (["项目绩效目标表"], ["项目名称", "决策咨询工作经费"], period,
+                ["2026年预算金额", 300000], [],
+                ["一级指标", "二级指标", "三级指标", "实施周期指标值", "年度指标值", "实际完成值"],
+                ["产出指标", "数量指标", "开展专项课题研究数量", "2项", "2项", "2项"],
+                [None, None, "配合完成专家在惠调研相关工作", "2次", "2次", 1],
+                [None, "质量指标", "研究成果验收通过率", "≥90%", "≥90%", 0.8],
+                [None, "时效指标", None, None, None, None],
+                ["满意度指标", "服务对象满意度", "成果使用对象满意度", "≥85%", "≥85%", "88%"]):
+        page.append(row)
+    book.save(path)
+    (sheet,) = load_sheets(path)
+    assert (sheet.name, sheet.year, sheet.period, sheet.budget) == (
+        "决策咨询工作经费", 2026, (2026, 2099), Decimal(300000)
+    )
+    assert [(r.level1, r.level2, r.name, r.line) for r in sheet.rows] == [
+        ("产出指标", "数量指标", "开展专项课题研究数量", 7),
+        ("产出指标", "数量指标", "配合完成专家在惠调研相关工作", 8),
+        ("产出指标", "质量指标", "研究成果验收通过率", 9),
+        ("满意度指标", "服务对象满意度", "成果使用对象满意度", 11),
+    ]
+    assert [r.judgement().status for r in sheet.rows] == [MET, PARTLY_MET, PARTLY_MET, MET]
+
+
+def test_bad_target_files_list_every_problem_with_lines(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("unit: x\nsheets:\n  - name: p\n    kind: programme\n    rows:\n"
+                    "      - {level1: 产出指标, level2: 数量指标, name: a, met: maybe}\n",
+                    encoding="utf-8")  # fmt: skip
+    with pytest.raises(rubriceng.InputError) as caught:
+        load_sheets(path)
+    assert [str(problem) for problem in caught.value.problems] == [
+        f"{path}:4: sheets[0].kind: unallowed value programme [targets-form]",
+        f"{path}:6: sheets[0].rows[0].met: must be true or false, got 'maybe' [targets-form]",
+    ]
+    path.write_text("sheets:\n  - name: p\n    rows:\n      - [产出指标, 数量指标, a, 2项]\n",
+                    encoding="utf-8")  # fmt: skip
+    with pytest.raises(rubriceng.InputError) as caught:
+        load_sheets(path)
+    assert [str(problem) for problem in caught.value.problems] == [
+        f"{path}:4: sheets[0].rows[0]: a row is [一级指标, 二级指标, 三级指标, 实施周期指标值, "
+        "年度指标值] and optionally the actual value [targets-form]"
+    ]
+
+
+def _completion_rubric(count: str = "met") -> rubriceng.Rubric:
+    return rubriceng.load_rubric(make_rubric(
+        [{"id": "target_completion", "name": "绩效目标完成率", "points": 5,
+          "target_completion": {"targets": "targets", "count": count}}],
+        inputs={"targets": {"type": "targets", "label": "绩效目标"}},
+    ))  # fmt: skip
+
+
+def test_target_completion_counts_targets_met_and_lists_the_unmet():
+    """绩效目标完成率 = targets met / targets declared × 5 (seed 002's rule)."""
+    (sheet, _) = load_sheets(ACTUALS)
+    result = rubriceng.evaluate(_completion_rubric(), {"targets": sheet.as_input()})
+    row = result.indicator("target_completion")
+    assert row.score == Decimal("3.57")  # 5 of 7 met: 5 × 5/7
+    assert (row.trace["declared"], row.trace["met"]) == (7, 5)
+    assert [(item["name"], item["status"], str(item["completion"]))
+            for item in row.trace["unmet"]] == [
+        ("配合完成专家在惠调研相关工作", "partly_met", "0.5"),
+        ("研究成果验收通过率", "partly_met", "0.8888888888888888888888888888888889"),
+    ]  # fmt: skip
+    partial = rubriceng.evaluate(_completion_rubric("completion"), {"targets": sheet.as_input()})
+    assert partial.total == Decimal("4.56")  # mean completion 6.3889 / 7 × 5
+
+
+def test_target_completion_refuses_unjudged_and_mismatched_targets():
+    rubric = _completion_rubric()
+    unjudged = [{"name": "资金发放的合规性", "target": "按规定标准发放补助", "actual": "已发放"}]
+    with pytest.raises(rubriceng.EvaluationError) as caught:
+        rubriceng.evaluate(rubric, {"targets": unjudged})
+    assert caught.value.problems[0].message == (
+        "资金发放的合规性 (按规定标准发放补助): give its actual value, or met: true/false"
+    )
+    judged = [{**unjudged[0], "met": "是"}]
+    assert rubriceng.evaluate(rubric, {"targets": judged}).total == Decimal("5.00")
+    mismatched = [{"name": "补贴发放率", "target": "100%", "actual": "3人"}]
+    with pytest.raises(rubriceng.EvaluationError) as caught:
+        rubriceng.evaluate(rubric, {"targets": mismatched})
+    assert caught.value.problems[0].message == (
+        "补贴发放率: '3人' is a count and '100%' a percent: they cannot be compared"
+    )
+
+
+def test_the_project_rubric_scores_a_project_from_its_target_sheet():
+    rubric = rubriceng.load_rubric(PROJECT_RUBRIC)
+    consulting, monitoring = load_sheets(ACTUALS)
+    result = rubriceng.evaluate(rubric, consulting.project_inputs(), unit=consulting.name)
+    # no 效益 targets: its 30 points go to 产出 (+25) and 满意度 (+5)
+    assert [(i.id, str(i.effective_points), str(i.score)) for i in result.indicators] == [
+        ("budget_execution", "10.00", "9.50"),  # 285000 / 300000 × 10
+        ("outputs", "75.00", "67.36"),  # mean completion 0.8981… × 75
+        ("effects", "0.00", "0.00"),
+        ("satisfaction", "15.00", "15.00"),
+    ]
+    assert (result.total, result.grade) == (Decimal("91.86"), "优")
+    result = rubriceng.evaluate(rubric, monitoring.project_inputs(), unit=monitoring.name)
+    assert [str(i.score) for i in result.indicators] == ["10.00", "45.83", "25.00", "0.00"]
+    assert (result.total, result.grade) == (Decimal("80.83"), "良")
+
+
+def test_cli_targets_check_lists_every_row():
+    result = CliRunner().invoke(main, ["targets", "check", str(ACTUALS)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "决策咨询工作经费  (项目, 2026–2099, 预算 300000 元)"
+    row = next(line for line in lines if "研究成果验收通过率" in line)
+    assert row.split() == ["产出指标", "质量指标", "研究成果验收通过率", "≥90%", "at", "least",
+                           "90%", "0.8", "partly", "met", "88.9%"]  # fmt: skip
+    row = next(line for line in lines if "发现地方金融风险企业" in line)
+    assert row.split()[-7:] == ["at", "most", "3", "日", "4日", "partly", "met"] or \
+        row.split()[-8:] == ["at", "most", "3", "日", "4日", "partly", "met", "75.0%"]  # fmt: skip
+    assert "7 targets: 5 met, 2 partly met" in lines
+    assert "7 targets: 4 met, 1 not met, 2 partly met" in lines
+
+
+def test_cli_targets_check_on_the_seed_flags_what_needs_judgement():
+    result = CliRunner().invoke(main, ["targets", "check", str(SEED)])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("needs judgement  ") == 2 or \
+        sum("needs judgement" in line for line in result.output.splitlines()) == 2  # fmt: skip
+    assert "33 targets: 33 no actual" in result.output.splitlines()
+
+
+def test_cli_targets_check_exits_1_on_a_unit_mismatch(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text("sheets:\n  - name: p\n    rows:\n      - [产出指标, 数量指标, 补贴发放率, "
+                    "100%, 100%, 3人]\n", encoding="utf-8")  # fmt: skip
+    result = CliRunner().invoke(main, ["targets", "check", str(path)])
+    assert result.exit_code == 1
+    assert "error: '3人' is a count and '100%' a percent: they cannot be compared" in result.output
