@@ -30,6 +30,8 @@ _WORDS = {
         "parts": "由单位自设的 {n} 个子指标组成",
         ":": "：", ",": "，", "list": "、", ";": "；", ".": "。",
         "mean": "均值", "median": "中位数",
+        "targets": "申报绩效目标 {declared} 个，达成 {met} 个", "unmet": "未达成",
+        "rows": "{n} 行",
     },
     "en": {
         "inputs": "data", "value": "value", "rate": "rate", "mean rate": "mean rate",
@@ -46,13 +48,15 @@ _WORDS = {
         "inside": "not applicable (its group does not apply)", "formula": "formula",
         "rule": "rule", "parts": "made of {n} sub-indicators the unit named", ":": ": ", ",": ", ",
         "list": ", ", ";": "; ", ".": ".", "mean": "mean", "median": "median",
+        "targets": "{met} of {declared} declared targets met", "unmet": "not met",
+        "rows": "{n} rows",
     },
 }  # fmt: skip
 
 _KNOWN = {"method", "inputs", "given", "values", "value", "rate", "actual", "target", "band",
           "rule", "steps", "deducted", "items", "deductions", "condition", "met", "statistic",
           "source", "peer", "reason", "case", "raw", "reweighting", "scaled", "formula",
-          "rates", "mean", "not_applicable"}  # fmt: skip
+          "rates", "mean", "not_applicable", "declared", "unmet"}  # fmt: skip
 
 
 def number(value: Any, places: int = 4) -> str:
@@ -74,6 +78,8 @@ def _show(value: Any, words: Mapping[str, str]) -> str:
     if isinstance(value, bool):
         return words["yes"] if value else words["no"]
     if isinstance(value, list | tuple):
+        if value and all(isinstance(item, Mapping) for item in value):
+            return words["rows"].format(n=len(value))
         return words["list"].join(_show(item, words) for item in value)
     if isinstance(value, Mapping):
         return words[","].join(f"{key} {_show(item, words)}" for key, item in value.items())
@@ -146,7 +152,7 @@ class Explainer:
             )  # fmt: skip
         elif "rule" in trace:
             yield f"{words['rule']}{words[':']}{trace['rule']}"
-        if "condition" in trace:
+        if "condition" in trace and "declared" not in trace:
             yield words["met"].format(
                 condition=trace["condition"], answer=_show(trace.get("met"), words)
             )
@@ -166,6 +172,12 @@ class Explainer:
                 )
                 for item in trace["deductions"]
             )  # fmt: skip
+        if "declared" in trace:
+            yield words["targets"].format(declared=trace["declared"], met=trace.get("met", 0))
+        if trace.get("unmet"):
+            yield words["unmet"] + words[":"] + words[","].join(
+                f"{item['name']} ({item['reason']})" for item in trace["unmet"]
+            )
         if trace.get("reason"):
             yield f"{words['reason']}{words[':']}{trace['reason']}"
         for key, value in trace.items():
