@@ -51,6 +51,7 @@ if TYPE_CHECKING:
         UnitFailure,
         to_frame,
     )
+    from rubriceng.targets import judge, load_sheets, parse_target
 
 _EXPORTS = {
     "ScoreTable": "columns",
@@ -86,6 +87,9 @@ _EXPORTS = {
     "Result": "result",
     "UnitFailure": "result",
     "to_frame": "result",
+    "judge": "targets",
+    "load_sheets": "targets",
+    "parse_target": "targets",
     "explain": "explanation",
 }
 """Where each exported name lives. They are imported on first use, so that
@@ -137,8 +141,11 @@ __all__ = [
     "explain",
     "find_rubric",
     "inputs_schema",
+    "judge",
     "load_inputs",
     "load_rubric",
+    "load_sheets",
+    "parse_target",
     "peer_means",
     "peer_sums",
     "to_frame",

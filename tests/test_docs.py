@@ -1,6 +1,7 @@
 """The documentation stays true: every example in it runs, and its printed output is checked.
 
 - ```pycon blocks run as doctests (from the repository root);
+- ```python, ```yaml and ```json blocks that are fragments compile or parse;
 - ```console blocks: each ``$ rubriceng …`` line runs, and its output must be the lines
   below it (``...`` stands for any lines);
 - rubric excerpts in the scoring-method pages are the bundled rubric's text;
@@ -11,6 +12,7 @@
 from __future__ import annotations
 
 import doctest
+import json
 import re
 import shlex
 import sys
@@ -27,7 +29,7 @@ from rubriceng.cli import main
 from rubriceng.registry import Registry
 from rubriceng.schema import indicator_schema, rubric_schema
 from rubriceng.vocabulary import BUILTIN_VOCABULARY
-from tests.conftest import HUIZHOU, ROOT
+from tests.conftest import HUIZHOU, HUIZHOU_UNIT, ROOT
 
 DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.rglob("*.md"))
@@ -159,3 +161,21 @@ def test_the_screenshots_the_docs_show_exist():
     for page in PAGES:
         for image in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", page.read_text(encoding="utf-8")):
             assert (page.parent / image).is_file(), (page, image)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=_page_id)
+def test_every_other_code_block_is_well_formed(page):
+    """Fragments that cannot run alone (a tutorial's excerpts, a recipe for a Spark
+    cluster) are at least valid: python compiles, yaml and json parse, and the result
+    layout shown in results.md has the keys a real result has."""
+    for block in _blocks(page, "python"):
+        compile(block, str(page), "exec")
+    for block in _blocks(page, "yaml"):
+        assert yaml.safe_load(block) is not None
+    for block in _blocks(page, "json"):
+        shown = json.loads(block)
+        real = rubriceng.evaluate(
+            rubriceng.load_rubric(HUIZHOU), rubriceng.load_inputs(HUIZHOU_UNIT).inputs
+        ).to_dict()
+        assert set(shown) == set(real)
+        assert set(shown["indicators"][0]) <= set(real["indicators"][0]) | {"children"}

@@ -143,6 +143,8 @@ def test_implied_comparators_follow_the_level_and_the_name(seed):
         ("3日以内", "at most 3 日"),
         ("5 个工作日内", "at most 5 个工作日"),
         ("≤5%", "at most 5%"),
+        ("5%以下", "at most 5%"),
+        ("至少 3 次", "at least 3 次"),
         ("＝100％", "exactly 100%"),
         ("3.84万元", "at least 38400 元"),
         ("2亿", "at least 200000000"),
