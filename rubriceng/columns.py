@@ -256,6 +256,13 @@ def evaluate_table(
 ) -> Any:
     """Score every row of ``table`` (one unit per row) over columns, exactly.
 
+    >>> import pandas, rubriceng
+    >>> rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
+    >>> units = pandas.read_csv("examples/huizhou-2020-units.csv", dtype=str)
+    >>> table = evaluate_table(rubric, units)
+    >>> table.units[0], table.column("procurement_rate")[0], table.totals()[0]
+    ('惠州市人民政府办公室', Decimal('1.86'), Decimal('97.86'))
+
     ``table`` is a pandas DataFrame (units named by its index, or a ``unit`` column) or a
     mapping of column name to values. Columns are input ids; a judged indicator's own
     input is spread over dotted columns (``budget_reasonableness.not_fixed``,
@@ -302,6 +309,17 @@ def peer_sums(rubric: Rubric, table: Any) -> dict[str, tuple[Decimal, int]]:
     For scoring a batch split over workers (Dask, Spark): compute these on every part,
     combine them with :func:`peer_means` and give the result to each part's
     :func:`evaluate_table` as ``peers`` — the scores are those of the whole batch.
+
+    >>> import pandas, rubriceng
+    >>> rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
+    >>> units = pandas.read_csv("examples/huizhou-2020-units.csv", dtype=str)
+    >>> parts = [peer_sums(rubric, units[:2]), peer_sums(rubric, units[2:])]
+    >>> means = peer_means(parts)
+    >>> means == peer_means([peer_sums(rubric, units)])
+    True
+    >>> table = evaluate_table(rubric, units[2:], peers=means)
+    >>> [str(total) for total in table.totals()]
+    ['71.92', '70.50', '66.51']
     """
     plan = _plan(rubric)
     source = _Table(table)
@@ -325,7 +343,12 @@ def _exact_sums(plan: Plan, states: Sequence[Any]) -> dict[str, tuple[Decimal, i
 
 def peer_means(parts: Sequence[PeerSums]) -> dict[str, Decimal]:
     """The peers' means over all parts, from each part's :func:`peer_sums`: exactly the
-    means of the whole batch, however it was split."""
+    means of the whole batch, however it was split (see :func:`peer_sums`).
+
+    >>> from decimal import Decimal
+    >>> peer_means([{"rate": (Decimal("1.9"), 2)}, {"rate": (Decimal("0.8"), 1)}])
+    {'rate': Decimal('0.9')}
+    """
     from rubriceng.engine import exact_sum, mean_of
 
     means = {}

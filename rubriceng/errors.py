@@ -69,7 +69,21 @@ class Problem:
 
 
 class RubricengError(Exception):
-    """Base class of every error rubriceng raises on purpose."""
+    """Base class of every error rubriceng raises on purpose.
+
+    Every error holds all its ``problems`` at once, each located:
+
+    >>> import rubriceng
+    >>> try:
+    ...     rubriceng.load_rubric({"id": "x", "version": "1", "title": "x", "total": 5,
+    ...                            "indicators": [{"id": "a", "name": "甲", "points": 4,
+    ...                                            "score": "points +"}]})
+    ... except rubriceng.RubricError as error:
+    ...     print(error)
+    <mapping> is not a valid rubric (2 problems):
+      - <mapping>: indicators[0].score: cannot parse 'points +': invalid syntax [formula-...
+      - <mapping>: total: the level-1 indicators add up to 4.00, the rubric's total is 5.00 ...
+    """
 
     code = "rubriceng"
 

@@ -384,6 +384,9 @@ def default_registry() -> Registry:
     """The process-wide registry: installed plugins, ``$RUBRICENG_PATH`` and ``./rubrics``.
 
     Strict when ``$RUBRICENG_STRICT`` is ``1``. Created on first use.
+
+    >>> [entry.ref for entry in default_registry().rubrics(region="惠州", year=2025)]
+    ['cn.gd.huizhou/dept-overall@2025']
     """
     global _DEFAULT
     with _DEFAULT_LOCK:

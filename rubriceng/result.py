@@ -127,7 +127,18 @@ class AdjustmentResult:
 
 @attrs.frozen
 class Result:
-    """The evaluation of one unit against one rubric."""
+    """The evaluation of one unit against one rubric.
+
+    >>> import rubriceng
+    >>> rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
+    >>> result = rubriceng.evaluate(rubric, rubriceng.load_inputs(
+    ...     "examples/huizhou-2020-office.yaml").inputs)
+    >>> row = result.indicator("budget_reasonableness")
+    >>> row.points, row.effective_points, row.score, row.status
+    (Decimal('5.00'), Decimal('6.34'), Decimal('6.34'), 'judged')
+    >>> result.row()["total"], result.to_dict()["format"]
+    (Decimal('97.86'), 'rubriceng.result/1')
+    """
 
     rubric_id: str
     rubric_version: str

@@ -536,6 +536,12 @@ def load_sheets(source: str | os.PathLike[str] | Mapping[str, Any]) -> list[Targ
     each row ``[一级, 二级, 三级, 实施周期指标值, 年度指标值]`` (optionally a sixth item,
     the actual value) or a mapping with ``level1, level2, name, period, annual, actual,
     comparator, met``. Problems are reported all at once with their lines.
+
+    >>> sheets = load_sheets("examples/huizhou-2026-targets.yaml")
+    >>> [(sheet.name, len(sheet.rows)) for sheet in sheets[:2]]
+    [('市府办 部门整体', 33), ('援派干部经费', 5)]
+    >>> sheets[1].rows[0].target().describe()
+    'at least 3 人'
     """
     if not isinstance(source, Mapping) and str(source).lower().endswith((".xlsx", ".xlsm")):
         return read_xlsx(source)
