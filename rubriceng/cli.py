@@ -268,7 +268,7 @@ def batch(
     loaded = _registry(context).load(rubric, year=year)
     table = read_units(units)
     named = {row.unit: row.inputs for row in table}
-    if sys.stderr.isatty():
+    if _on_terminal():
         with click.progressbar(length=len(table), label="scoring", file=sys.stderr) as bar:
             found = evaluate_many(loaded, named, trace=False, errors="collect",
                                   progress=_Progress(bar))  # fmt: skip
@@ -290,6 +290,11 @@ def batch(
             click.echo(f"error: {units}:{rows[failure.unit]}: {problem}", err=True)
     if found.failures:
         sys.exit(1)
+
+
+def _on_terminal() -> bool:
+    """True when stderr is a terminal (progress bars then; never in a pipe)."""
+    return sys.stderr.isatty()
 
 
 class _Progress:

@@ -166,3 +166,18 @@ def test_progress_is_reported_for_each_unit(huizhou, units):
     seen = []
     rubriceng.evaluate_many(huizhou, named, errors="collect", progress=seen.append)
     assert seen == [1, 2, 3, 4, 5]
+
+
+def test_a_progress_bar_on_a_terminal_and_none_in_a_pipe(tmp_path, units, monkeypatch):
+    source = tmp_path / "units.csv"
+    _write_csv(units[:4], source)
+    args = ["batch", str(HUIZHOU), str(source), "-o", str(tmp_path / "s.csv")]
+    piped = CliRunner().invoke(main, args)
+    assert "scoring" not in piped.output
+    monkeypatch.setattr("rubriceng.cli._on_terminal", lambda: True)
+    seen = []
+    monkeypatch.setattr("rubriceng.cli._Progress.__call__",
+                        lambda self, done: seen.append(done))  # fmt: skip
+    on_terminal = CliRunner().invoke(main, args)
+    assert "scoring" in on_terminal.output
+    assert seen == [1, 2, 3, 4]
