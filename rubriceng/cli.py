@@ -26,7 +26,7 @@ from rubriceng.explanation import explain as explain_indicator
 from rubriceng.forms import fields, template_json, template_yaml
 from rubriceng.lint import lint
 from rubriceng.loader import load_inputs
-from rubriceng.model import Indicator
+from rubriceng.model import Indicator, Rubric
 from rubriceng.registry import Registry, default_registry, search_path
 from rubriceng.render import display_width, write_result
 from rubriceng.result import Batch
@@ -260,11 +260,7 @@ def batch(
     Example:
       rubriceng batch cn.gd.huizhou/dept-overall@2020 units.xlsx -o scores.xlsx
     """
-    suffix = output.suffix.lower()
-    if suffix not in (".xlsx", ".csv", ".json"):
-        raise click.BadParameter(
-            f"{output.name}: the suffix must be .xlsx, .csv or .json", param_hint="-o"
-        )
+    _check_batch_suffix(output)
     loaded = _registry(context).load(rubric, year=year)
     table = read_units(units)
     named = {row.unit: row.inputs for row in table}
@@ -274,16 +270,7 @@ def batch(
                                   progress=_Progress(bar))  # fmt: skip
     else:
         found = evaluate_many(loaded, named, trace=False, errors="collect")
-    if suffix == ".xlsx":
-        from rubriceng.spreadsheet import write_batch
-
-        write_batch(loaded, found, output, lang=lang)
-    elif suffix == ".json":
-        output.write_text(json.dumps(found.to_dict(), ensure_ascii=False, indent=2),
-                          encoding="utf-8")  # fmt: skip
-    else:
-        _write_csv(found, output)
-    _done(f"{len(found.results)} scored, {len(found.failures)} failed", output)
+    _write_batch(loaded, found, output, lang)
     rows = {row.unit: row.row for row in table}
     for failure in found.failures:
         for problem in failure.problems:
@@ -307,6 +294,31 @@ class _Progress:
     def __call__(self, done: int) -> None:
         self.bar.update(done - self.done)
         self.done = done
+
+
+_BATCH_SUFFIXES = (".xlsx", ".csv", ".json")
+
+
+def _check_batch_suffix(output: Path | None) -> None:
+    if output is not None and output.suffix.lower() not in _BATCH_SUFFIXES:
+        raise click.BadParameter(
+            f"{output.name}: the suffix must be .xlsx, .csv or .json", param_hint="-o"
+        )
+
+
+def _write_batch(rubric: Rubric, found: Batch, output: Path, lang: str) -> None:
+    """Write a batch's scores in the form the suffix of ``output`` names."""
+    suffix = output.suffix.lower()
+    if suffix == ".xlsx":
+        from rubriceng.spreadsheet import write_batch
+
+        write_batch(rubric, found, output, lang=lang)
+    elif suffix == ".json":
+        output.write_text(json.dumps(found.to_dict(), ensure_ascii=False, indent=2),
+                          encoding="utf-8")  # fmt: skip
+    else:
+        _write_csv(found, output)
+    _done(f"{len(found.results)} scored, {len(found.failures)} failed", output)
 
 
 def _write_csv(found: Batch, output: Path) -> None:
@@ -666,6 +678,61 @@ def targets_check(context: click.Context, sheet: str) -> None:
     if failures:
         click.echo(f"error: {failures} actual value(s) cannot be compared with their target",
                    err=True)  # fmt: skip
+        sys.exit(1)
+
+
+@targets.command(name="score")
+@click.argument("sheet", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--rubric",
+    "rubric_ref",
+    default="cn/project-self-evaluation",
+    show_default=True,
+    help="The project rubric (an id, id@version or a file).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the scores: .xlsx, .csv or .json (rubriceng.batch/1).",
+)
+@_LANG
+@click.pass_context
+@_reported
+def targets_score(
+    context: click.Context, sheet: str, rubric_ref: str, output: Path | None, lang: str
+) -> None:
+    """Score every project sheet of SHEET (with its actual values) by the project rubric
+    (项目支出绩效自评表): 预算执行率 from budget and spent, the targets by level-1 group.
+    The department's sheet is left out (绩效目标完成率 is an indicator of the department
+    rubric). A project that cannot be scored is listed with why; the exit code is then 1.
+
+    \b
+    Example:
+      rubriceng targets score tests/data/targets-with-actuals.yaml -o projects.xlsx
+    """
+    from rubriceng.targets import load_sheets
+
+    _check_batch_suffix(output)
+    loaded = _registry(context).load(rubric_ref, year=None)
+    projects = [found for found in load_sheets(sheet) if found.kind == "project"]
+    found = evaluate_many(loaded, {p.name: p.project_inputs() for p in projects},
+                          errors="collect")  # fmt: skip
+    english = lang == "en"
+    heads = [(top.name_en or top.name) if english else top.name for top in loaded.indicators]
+    rows = [
+        (result.unit or "", *(str(top.score) for top in result.indicators), str(result.total),
+         result.grade or "")
+        for result in found.results
+    ]  # fmt: skip
+    _table(("project" if english else "项目", *heads, "total" if english else "总分",
+            "grade" if english else "等级"), rows)  # fmt: skip
+    if output is not None:
+        _write_batch(loaded, found, output, lang)
+    for failure in found.failures:
+        for problem in failure.problems:
+            click.echo(f"error: {problem}", err=True)
+    if found.failures:
         sys.exit(1)
 
 

@@ -248,27 +248,35 @@ class UnitMismatch(ValueError):
 
 
 def actual_value(value: Any, target: Target) -> Decimal:
-    """An actual value in the target's terms: numbers as they are (fractions for ``%``),
-    text parsed like a target (``95%``, ``41.2万``, ``50次``); units must agree."""
+    """An actual value in the target's terms: numbers as they are — for a ``%`` target a
+    fraction, as rates are everywhere in rubriceng (``0.95``, ``"0.95"``) — and text
+    parsed like a target (``95%``, ``41.2万``, ``50次``). Units must agree, and a bare
+    number above 10 for a ``%`` target of at most 1000% (``95`` for ``≥90%``) is refused
+    as a percentage written without its ``%``."""
     if isinstance(value, bool):
         raise UnitMismatch(f"expected a number for {target.text!r}, got {value}")
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    if not isinstance(value, str):
+    if isinstance(value, int | Decimal | float):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        bare = True
+    elif isinstance(value, str):
+        parsed = parse_target(value)
+        if parsed.judgement or parsed.parts or parsed.number is None:
+            raise UnitMismatch(f"{value!r} is not a number to compare with {target.text!r}")
+        if parsed.unit and parsed.kind != target.kind:
+            raise UnitMismatch(
+                f"{value!r} is a {parsed.kind} and {target.text!r} a {target.kind}: "
+                "they cannot be compared"
+            )
+        number, bare = parsed.number, not parsed.unit
+    else:
         raise UnitMismatch(f"expected a number for {target.text!r}, got {type(value).__name__}")
-    parsed = parse_target(value)
-    if parsed.judgement or parsed.parts or parsed.number is None:
-        raise UnitMismatch(f"{value!r} is not a number to compare with {target.text!r}")
-    if parsed.unit and parsed.kind != target.kind:
+    goal = target.number if target.number is not None else Decimal(0)
+    if bare and target.kind == "percent" and number > 10 >= goal:
         raise UnitMismatch(
-            f"{value!r} is a {parsed.kind} and {target.text!r} a {target.kind}: "
-            "they cannot be compared"
+            f"{value} for the % target {target.text!r}: write {value}% or a fraction "
+            f"({_plain(number / 100)})"
         )
-    if not parsed.unit and target.kind == "percent":
-        raise UnitMismatch(f"write {value}% or a fraction (0.95) for the % target {target.text!r}")
-    return parsed.number
+    return number
 
 
 def judge(target: Target, actual: Any, comparator: str | None = None) -> Judgement:

@@ -29,7 +29,7 @@ from rubriceng.cli import main
 from rubriceng.registry import Registry
 from rubriceng.schema import indicator_schema, rubric_schema
 from rubriceng.vocabulary import BUILTIN_VOCABULARY
-from tests.conftest import HUIZHOU, HUIZHOU_UNIT, ROOT
+from tests.conftest import HUIZHOU, HUIZHOU_UNIT, PLUGINS, ROOT
 
 DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.rglob("*.md"))
@@ -98,7 +98,10 @@ def test_shell_examples_print_what_the_page_says(page, command, expected, tmp_pa
 
 
 METHOD_PAGES = sorted((DOCS / "methods").glob("*.md"))
-PROJECT_RUBRIC = ROOT / "rubrics" / "cn" / "project-self-evaluation-2020.yaml"
+PROJECT_RUBRIC = (
+    PLUGINS / "rubriceng-cn-national" / "src" / "rubriceng_cn_national" / "rubrics"
+    / "project-self-evaluation-2020.yaml"
+)
 
 
 @pytest.mark.parametrize("page", [p for p in METHOD_PAGES if p.name != "index.md"], ids=_page_id)

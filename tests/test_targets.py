@@ -23,11 +23,14 @@ from rubriceng.targets import (
     read_xlsx,
     write_xlsx,
 )
-from tests.conftest import ROOT, make_rubric
+from tests.conftest import PLUGINS, ROOT, make_rubric
 
 SEED = ROOT / "examples" / "huizhou-2026-targets.yaml"
 ACTUALS = ROOT / "tests" / "data" / "targets-with-actuals.yaml"
-PROJECT_RUBRIC = ROOT / "rubrics" / "cn" / "project-self-evaluation-2020.yaml"
+PROJECT_RUBRIC = (
+    PLUGINS / "rubriceng-cn-national" / "src" / "rubriceng_cn_national" / "rubrics"
+    / "project-self-evaluation-2020.yaml"
+)
 
 # Every distinct target value of seed 001, and what it must parse to.
 SEED_VALUES = {
@@ -163,6 +166,8 @@ def test_forms_words_and_widths(text, expected):
     [
         ("≥90%", "95%", MET, "1"),
         ("≥90%", Decimal("0.81"), PARTLY_MET, "0.9"),
+        ("≥90%", "0.81", PARTLY_MET, "0.9"),
+        ("≥100%", 1.2, MET, "1"),
         ("≥90%", 0, NOT_MET, "0"),
         (">90%", "90%", PARTLY_MET, "1"),
         ("<1%", "0.5%", MET, "1"),
@@ -198,7 +203,8 @@ def test_what_needs_judgement_is_never_guessed():
     [
         ("≥90%", "52次", "'52次' is a count and '≥90%' a percent: they cannot be compared"),
         ("52次", "95%", "'95%' is a percent and '52次' a count: they cannot be compared"),
-        ("≥90%", "95", "write 95% or a fraction (0.95) for the % target '≥90%'"),
+        ("≥90%", "95", "95 for the % target '≥90%': write 95% or a fraction (0.95)"),
+        ("≥90%", 95, "95 for the % target '≥90%': write 95% or a fraction (0.95)"),
         ("5天内", "3元", "'3元' is a money and '5天内' a time: they cannot be compared"),
         ("2项", True, "expected a number for '2项', got True"),
         ("民兵点验310人次，入队训练61人次", {"民兵点验": 1}, "no actual value for 入队训练"),
@@ -375,4 +381,27 @@ def test_the_basis_in_words_names_the_unmet_targets():
         "申报绩效目标 3 个，达成 2 个；"
         "未达成：发现地方金融风险企业发送专项报告及时性 (4 against at most 3 日)；"
         "按满分 50 得 45.8333 分；得分 45.83。"
+    )
+
+
+def test_cli_targets_score_scores_every_project_and_writes_the_table(tmp_path):
+    out = tmp_path / "projects.csv"
+    result = CliRunner().invoke(main, ["targets", "score", str(ACTUALS), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = [line.split() for line in result.output.splitlines()]
+    assert rows[0] == ["项目", "预算执行率", "产出指标", "效益指标", "满意度指标", "总分", "等级"]
+    assert rows[2] == ["决策咨询工作经费", "9.50", "67.36", "0.00", "15.00", "91.86", "优"]
+    assert rows[3] == ["广东省地方金融风险监测防控中心服务经费", "10.00", "45.83", "25.00",
+                       "0.00", "80.83", "良"]  # fmt: skip
+    assert out.read_text(encoding="utf-8-sig").splitlines()[1].endswith(",91.86,优")
+
+
+def test_cli_targets_score_lists_projects_without_actual_values():
+    result = CliRunner().invoke(main, ["targets", "score", str(SEED)])
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 9
+    assert errors[0] == (
+        "error: unit '援派干部经费': missing input [input-missing] "
+        "(indicator budget_execution, field spent)"
     )
