@@ -31,7 +31,7 @@ _WORDS = {
         ":": "：", ",": "，", "list": "、", ";": "；", ".": "。",
         "mean": "均值", "median": "中位数",
         "targets": "申报绩效目标 {declared} 个，达成 {met} 个", "unmet": "未达成",
-        "rows": "{n} 行",
+        "rows": "{n} 行", "target row": "{name}（目标 {target}，实际 {actual}，完成 {done}%）",
     },
     "en": {
         "inputs": "data", "value": "value", "rate": "rate", "mean rate": "mean rate",
@@ -50,6 +50,7 @@ _WORDS = {
         "list": ", ", ";": "; ", ".": ".", "mean": "mean", "median": "median",
         "targets": "{met} of {declared} declared targets met", "unmet": "not met",
         "rows": "{n} rows",
+        "target row": "{name} (target {target}, actual {actual}, {done}% done)",
     },
 }  # fmt: skip
 
@@ -176,8 +177,14 @@ class Explainer:
             yield words["targets"].format(declared=trace["declared"], met=trace.get("met", 0))
         if trace.get("unmet"):
             yield words["unmet"] + words[":"] + words[","].join(
-                f"{item['name']} ({item['reason']})" for item in trace["unmet"]
-            )
+                words["target row"].format(
+                    name=item["name"], target=item.get("target") or "",
+                    actual=_show(item.get("actual"), words) if item.get("actual") is not None
+                    else "—",
+                    done=number(Decimal(item.get("completion") or 0) * 100, 1),
+                )
+                for item in trace["unmet"]
+            )  # fmt: skip
         if trace.get("reason"):
             yield f"{words['reason']}{words[':']}{trace['reason']}"
         for key, value in trace.items():
@@ -190,7 +197,8 @@ class Explainer:
                 f"{self.names.get(item['from'], item['from'])} {number(item['points'])}"
                 for item in trace.get("reweighting", ())
             )
-            yield words["scaled"].format(moved=moved, scaled=trace["scaled"])
+            scaled = f"{number(trace['raw'])} / {row.points} × {row.effective_points}"
+            yield words["scaled"].format(moved=moved, scaled=scaled)
         yield words["score"].format(score=row.score)
 
     def _not_applicable(self, info: Any) -> Iterator[str]:

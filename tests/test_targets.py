@@ -379,7 +379,7 @@ def test_the_basis_in_words_names_the_unmet_targets():
     assert Explainer(rubric).basis(result.indicator("outputs")) == (
         "数据：成本和产出指标（目标值与实际完成值） 3 行；比率 91.67%；"
         "申报绩效目标 3 个，达成 2 个；"
-        "未达成：发现地方金融风险企业发送专项报告及时性 (4 against at most 3 日)；"
+        "未达成：发现地方金融风险企业发送专项报告及时性（目标 ≤3日，实际 4日，完成 75%）；"
         "按满分 50 得 45.8333 分；得分 45.83。"
     )
 
