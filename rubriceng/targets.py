@@ -390,6 +390,16 @@ class TargetRow:
 
 
 @attrs.frozen
+class KeyTask:
+    """A 年度重点工作任务 of the department's sheet: what, how, the funds (元), the aim."""
+
+    name: str
+    content: str | None = None
+    funds: Decimal | None = None
+    goal: str | None = None
+
+
+@attrs.frozen
 class TargetSheet:
     """One sheet of a 申报表: the department's overall targets or one project's."""
 
@@ -405,6 +415,12 @@ class TargetSheet:
     """What was spent of it, in 元, where known (for 预算执行率)."""
     rows: tuple[TargetRow, ...] = ()
     source: str | None = None
+    amounts: Mapping[str, Decimal] = attrs.field(factory=dict)
+    """Budget lines as the form prints them (基本支出, 项目支出, 财政拨款, …), in 元."""
+    tasks: tuple[KeyTask, ...] = ()
+    """The department's 年度重点工作任务."""
+    goal: str | None = None
+    """The 总体绩效目标 (the year's, for a project)."""
 
     def as_input(self, levels: Sequence[str] | None = None) -> list[dict[str, Any]]:
         """The rows (of the level-1 groups ``levels``, else all) as the ``targets`` input of
@@ -508,6 +524,21 @@ _SHEET_SCHEMA: dict[str, Any] = {
     "spent": {"type": ["decimal", "integer", "string"]},
     "money_unit": {"type": "string", "allowed": list(_UNIT_SCALES)},
     "notes": {"type": ["string", "list"]},
+    "goal": {"type": "string"},
+    "amounts": {
+        "type": "dict",
+        "keysrules": {"type": "string"},
+        "valuesrules": {"type": ["decimal", "integer"]},
+    },
+    "tasks": {
+        "type": "list",
+        "schema": {"type": "dict", "schema": {
+            "name": {"type": "string", "required": True, "empty": False},
+            "content": {"type": "string"},
+            "funds": {"type": ["decimal", "integer"]},
+            "goal": {"type": "string"},
+        }},
+    },
     "rows": {
         "type": "list",
         "required": True,
@@ -578,10 +609,18 @@ def load_sheets(source: str | os.PathLike[str] | Mapping[str, Any]) -> list[Targ
             _row(row, document.line_of(("sheets", index, "rows", number)))
             for number, row in enumerate(raw["rows"])
         )
+        amounts = {name: Decimal(value) * scale for name, value in
+                   (raw.get("amounts") or {}).items()}  # fmt: skip
+        tasks = tuple(
+            KeyTask(task["name"], task.get("content"), _decimal(task.get("funds")),
+                    task.get("goal"))
+            for task in raw.get("tasks") or ()
+        )  # fmt: skip
         sheets.append(TargetSheet(
             raw["name"], raw.get("kind", "project"), data.get("unit"), data.get("year"),
             (period[0], period[1]), _decimal(raw.get("budget"), scale),
-            _decimal(raw.get("spent"), scale), rows, document.source,
+            _decimal(raw.get("spent"), scale), rows, document.source, amounts, tasks,
+            raw.get("goal"),
         ))  # fmt: skip
     return sheets
 
@@ -611,6 +650,7 @@ def write_xlsx(sheets: Sequence[TargetSheet], path: str | os.PathLike[str]) -> N
         page.append(["实施周期", "起始年度", sheet.period[0], "到期年度", sheet.period[1]])
         page.append([f"{sheet.year or ''}年预算金额", sheet.budget])
         page.append(["实际支出金额", sheet.spent])
+        page.append(["年度绩效目标", sheet.goal])
         page.append([])
         page.append(list(_HEADINGS))
         for cell in page[page.max_row]:
@@ -620,7 +660,7 @@ def write_xlsx(sheets: Sequence[TargetSheet], path: str | os.PathLike[str]) -> N
                          row.actual if not isinstance(row.actual, Mapping) else None])  # fmt: skip
         for letter, width in zip("ABCDEF", (12, 16, 40, 18, 18, 18), strict=True):
             page.column_dimensions[letter].width = width
-        for cells in page.iter_rows(min_row=9):
+        for cells in page.iter_rows(min_row=10):
             for cell in cells:
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
     book.save(path)
@@ -695,6 +735,7 @@ def _read_page(page: Any, source: str, problems: list[Problem]) -> TargetSheet |
         int(year_text) if year_text else None,
         (_year(period, 1), _year(period, 3)),
         budget, spent, tuple(rows), source,
+        goal=(details.get("年度绩效目标") or details.get("总体绩效目标") or [None])[0],
     )  # fmt: skip
 
 

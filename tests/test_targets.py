@@ -220,8 +220,8 @@ def test_the_excel_form_round_trips_every_sheet(seed, tmp_path):
     path = tmp_path / "targets.xlsx"
     write_xlsx(seed, path)
     again = read_xlsx(path)
-    assert [(s.name, s.kind, s.period, s.budget) for s in again] == [
-        (s.name, s.kind, s.period, s.budget) for s in seed
+    assert [(s.name, s.kind, s.period, s.budget, s.goal) for s in again] == [
+        (s.name, s.kind, s.period, s.budget, s.goal) for s in seed
     ]
     assert [[(r.level1, r.level2, r.name, r.period_value, r.annual_value) for r in s.rows]
             for s in again] == [[(r.level1, r.level2, r.name, r.period_value,
@@ -405,3 +405,16 @@ def test_cli_targets_score_lists_projects_without_actual_values():
         "error: unit '援派干部经费': missing input [input-missing] "
         "(indicator budget_execution, field spent)"
     )
+
+
+def test_the_department_sheet_keeps_its_budget_lines_goal_and_key_tasks(seed):
+    department = seed[0]
+    assert department.amounts["基本支出"] + department.amounts["项目支出"] == department.budget
+    assert department.amounts["财政拨款"] == Decimal("69041600.00")
+    assert [task.name for task in department.tasks][:2] == ["发挥参谋助手作用", "强化督查督办"]
+    assert [task.funds for task in department.tasks] == [Decimal(n) for n in (
+        "252900.00", "40000.00", "42000.00", "497650.00", "135000.00", "270000.00",
+        "580000.00", "64600.00", "70000.00")]  # fmt: skip
+    assert department.goal.startswith("市政府办公室是市政府的“中枢”")
+    assert all(sheet.goal for sheet in seed)
+    assert seed[9].goal.startswith("拟对约40.9万户")
