@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import math
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -372,7 +373,7 @@ def _form_sheet(
         style.cell(sheet, 4, column, heading, heading=True)
     flat = _flat(values) if values is not None else {}
     row = 5
-    for field in fields(rubric):
+    for field in _with_extra_items(fields(rubric), flat):
         if values is not None and field.path not in flat and not field.required:
             continue
         label = (field.label_en or field.label) if english else field.label
@@ -396,6 +397,34 @@ def _form_sheet(
     _fit_rows(sheet, 5, row - 1, widths)
     sheet.freeze_panes = "C5"
     _print_setup(sheet, "4:4")
+
+
+_ITEM = re.compile(r"\.(\d+)(?=\.|$)")
+
+
+def _with_extra_items(found: list[Field], flat: Mapping[str, Any]) -> list[Field]:
+    """``found`` and, after the last field of their input, a field for every value of an
+    open list beyond the form's rows (a unit's seventh target, say)."""
+    known = {field.path for field in found}
+    extra: dict[str, list[Field]] = {}
+    for path in flat:
+        if path in known:
+            continue
+        template = next((field for field in found
+                         if field.path == _ITEM.sub(".1", path)), None)  # fmt: skip
+        if template is not None:
+            number = _ITEM.search(path)
+            label = template.label.replace(" 1", f" {number.group(1)}", 1) if number else path
+            extra.setdefault(template.input, []).append(
+                attrs.evolve(template, path=path, label=label, required=False)
+            )
+    combined: list[Field] = []
+    for index, field in enumerate(found):
+        combined.append(field)
+        last = index + 1 == len(found) or found[index + 1].input != field.input
+        if last:
+            combined.extend(extra.pop(field.input, []))
+    return combined
 
 
 def write_template(rubric: Rubric, path: str | os.PathLike[str], *, lang: str = "zh") -> None:

@@ -377,3 +377,19 @@ def test_the_report_renders_in_headless_chromium(huizhou, seed_result, tmp_path)
     shot = screenshots.screenshot_html(page, tmp_path / "report.png", size=(900, 700))
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(shot.read_bytes()) > 20_000  # a page of text and bars, not a blank window
+
+
+def test_the_inputs_sheet_keeps_every_item_of_a_long_open_list(huizhou, tmp_path):
+    """The form has five rows for sub-indicators a unit names itself; a unit with seven
+    loses none of them in the result's inputs sheet, and scores again the same."""
+    unit = rubriceng.load_inputs(HUIZHOU_UNIT)
+    effects = [{"name": f"效益{n}", "score": "1", "reason": "见报告"} for n in range(1, 8)]
+    inputs = {**unit.inputs, "effect_indicators": effects}
+    result = rubriceng.evaluate(huizhou, inputs, unit=unit.unit)
+    path = tmp_path / "r.xlsx"
+    write_result(result, path, rubric=huizhou, inputs=inputs)
+    again = rubriceng.load_inputs(path)
+    assert [item["name"] for item in again.inputs["effect_indicators"]] == [
+        f"效益{n}" for n in range(1, 8)
+    ]
+    assert rubriceng.evaluate(huizhou, again.inputs).scores() == result.scores()
