@@ -8,6 +8,8 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 import rubriceng
 from rubriceng.cli import main
@@ -418,3 +420,42 @@ def test_the_department_sheet_keeps_its_budget_lines_goal_and_key_tasks(seed):
     assert department.goal.startswith("市政府办公室是市政府的“中枢”")
     assert all(sheet.goal for sheet in seed)
     assert seed[9].goal.startswith("拟对约40.9万户")
+
+
+_WRITTEN = {
+    ">=": ["≥", ">=", "＞＝", "不低于", "不少于", "至少"],
+    "<=": ["≤", "<=", "不超过", "不高于", "至多"],
+    ">": [">", "＞", "高于", "超过"],
+    "<": ["<", "＜", "低于", "少于"],
+}
+_AFTER = {">=": ["以上"], "<=": ["以下", "以内", "内"]}
+
+
+@given(
+    comparator=st.sampled_from(sorted(_WRITTEN)),
+    before=st.booleans(),
+    whole=st.integers(min_value=0, max_value=99_999),
+    fraction=st.sampled_from(["", ".5", ".25", ".125"]),
+    unit=st.sampled_from(["%", "项", "次", "人次", "家企业", "天", "日", "元", "万", "场次"]),
+    spaces=st.sampled_from(["", " ", "  "]),
+    wide=st.booleans(),
+    data=st.data(),
+)
+def test_any_written_comparator_number_and_unit_parses_to_its_parts(
+    comparator, before, whole, fraction, unit, spaces, wide, data
+):
+    number = f"{whole}{fraction}"
+    if before or comparator not in _AFTER:
+        word = data.draw(st.sampled_from(_WRITTEN[comparator]))
+        text = f"{word}{spaces}{number}{spaces}{unit}"
+    else:
+        word = data.draw(st.sampled_from(_AFTER[comparator]))
+        text = f"{number}{spaces}{unit}{word}"
+    if wide:  # the full-width forms units type in Chinese input methods
+        text = text.translate(str.maketrans("0123456789%.", "０１２３４５６７８９％．"))
+    parsed = parse_target(text)
+    expected = Decimal(number) * (Decimal(10_000) if unit == "万" else 1)
+    if unit == "%":
+        expected /= 100
+    assert (parsed.comparator, parsed.number, parsed.judgement) == (comparator, expected, False)
+    assert parsed.unit == ("" if unit == "万" else unit)
