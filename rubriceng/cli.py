@@ -13,25 +13,16 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from rubriceng.cases import CaseFileError, run_cases
-from rubriceng.comparison import SAME, compare
-from rubriceng.contracts import BATCH_SCHEMA, RESULT_SCHEMA, inputs_schema
-from rubriceng.engine import evaluate, evaluate_many
 from rubriceng.errors import RubricengError
-from rubriceng.explanation import explain as explain_indicator
-from rubriceng.forms import fields, template_json, template_yaml
-from rubriceng.lint import lint
-from rubriceng.loader import load_inputs
-from rubriceng.model import Indicator, Rubric
-from rubriceng.registry import Registry, default_registry, search_path
-from rubriceng.render import display_width, write_result
-from rubriceng.result import Batch
-from rubriceng.scaffold import new_plugin
-from rubriceng.spreadsheet import read_units
+
+if TYPE_CHECKING:  # the commands import what they use, so that --help is quick
+    from rubriceng.model import Indicator, Rubric
+    from rubriceng.registry import Registry
+    from rubriceng.result import Batch
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,6 +47,8 @@ def main(context: click.Context, strict: bool, debug: bool) -> None:
 
 
 def _registry(context: click.Context) -> Registry:
+    from rubriceng.registry import Registry, default_registry, search_path
+
     if context.obj and context.obj.get("strict"):
         return Registry(strict=True, search_path=search_path())
     return default_registry()
@@ -133,6 +126,10 @@ def score(
       rubriceng score cn.gd.huizhou/dept-overall@2020 form.xlsx -o result.xlsx
       rubriceng score cn.gd.huizhou/dept-overall@2020 unit.yaml -o report.html --lang en
     """
+    from rubriceng.engine import evaluate
+    from rubriceng.loader import load_inputs
+    from rubriceng.render import write_result
+
     registry = _registry(context)
     if output is None and output_format not in registry.renderers:
         raise click.BadParameter(
@@ -177,6 +174,10 @@ def explain(
       rubriceng explain cn.gd.huizhou/dept-overall@2020 \\
           examples/huizhou-2020-office.yaml procurement_rate
     """
+    from rubriceng.engine import evaluate
+    from rubriceng.explanation import explain as explain_indicator
+    from rubriceng.loader import load_inputs
+
     loaded = _registry(context).load(rubric, year=year)
     unit = load_inputs(inputs)
     result = evaluate(loaded, unit.inputs, unit=unit.unit, document=unit.document)
@@ -213,6 +214,8 @@ def template(
       rubriceng template cn.gd.huizhou/dept-overall@2020 -o form.xlsx
       rubriceng template cn.gd.huizhou/dept-overall@2020 -o units.csv
     """
+    from rubriceng.forms import fields, template_json, template_yaml
+
     loaded = _registry(context).load(rubric, year=year)
     suffix = output.suffix.lower()
     if suffix == ".xlsx":
@@ -260,6 +263,9 @@ def batch(
     Example:
       rubriceng batch cn.gd.huizhou/dept-overall@2020 units.xlsx -o scores.xlsx
     """
+    from rubriceng.engine import evaluate_many
+    from rubriceng.spreadsheet import read_units
+
     _check_batch_suffix(output)
     loaded = _registry(context).load(rubric, year=year)
     table = read_units(units)
@@ -344,6 +350,8 @@ def check(context: click.Context, file: str, warnings_as_errors: bool) -> None:
     Example:
       rubriceng check my-rubric.yaml
     """
+    from rubriceng.lint import lint
+
     report = lint(file, registry=_registry(context))
     for problem in report.errors:
         click.echo(f"{click.style('error', fg='red', bold=True)}: {problem}")
@@ -370,6 +378,8 @@ def schema(context: click.Context, rubric: str | None, which: str | None, year: 
       rubriceng schema cn.gd.huizhou/dept-overall@2020 > inputs.schema.json
       rubriceng schema --result > result.schema.json
     """
+    from rubriceng.contracts import BATCH_SCHEMA, RESULT_SCHEMA, inputs_schema
+
     if which is not None:
         found: Any = RESULT_SCHEMA if which == "result" else BATCH_SCHEMA
     elif rubric is None:
@@ -465,6 +475,8 @@ def plugins(context: click.Context) -> None:
       rubriceng plugins
       rubriceng --strict plugins      # exit 1 if any plugin failed (for CI)
     """
+    from rubriceng.registry import Registry, search_path
+
     registry = Registry(strict=False, search_path=search_path())
     failures = registry.check()
     offered: dict[str, list[str]] = {}
@@ -498,6 +510,8 @@ def test_cases(context: click.Context, paths: tuple[str, ...], verbose: bool) ->
       rubriceng test
       rubriceng test -v plugins/rubriceng-gd-huizhou/src/rubriceng_gd_huizhou/tests
     """
+    from rubriceng.cases import CaseFileError, run_cases
+
     registry = _registry(context)
     sources = list(paths) or [path for _, path in registry.test_case_sources]
     passed = failed = 0
@@ -538,6 +552,9 @@ def diff(
       rubriceng diff cn.gd.huizhou/dept-overall@2020 cn.gd.huizhou/dept-overall@2025 \\
           examples/huizhou-2020-office.yaml
     """
+    from rubriceng.comparison import SAME, compare
+    from rubriceng.loader import load_inputs
+
     registry = _registry(context)
     unit = load_inputs(inputs)
     comparison = compare(registry.load(before), registry.load(after), unit.inputs, unit=unit.unit)
@@ -598,6 +615,8 @@ def new_plugin_command(
     Example:
       rubriceng new-plugin shaoguan --region 韶关市 --code 440200 --level city
     """
+    from rubriceng.scaffold import new_plugin
+
     try:
         skeleton = new_plugin(
             name, directory, rubric_id=rubric_id, level=level, region=region, code=code, year=year
@@ -711,6 +730,7 @@ def targets_score(
     Example:
       rubriceng targets score tests/data/targets-with-actuals.yaml -o projects.xlsx
     """
+    from rubriceng.engine import evaluate_many
     from rubriceng.targets import load_sheets
 
     _check_batch_suffix(output)
@@ -750,6 +770,8 @@ def _provenance(provenance: Any, *, full: bool) -> str:
 
 
 def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
+    from rubriceng.render import display_width
+
     widths = [max(display_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
 
     def line(row: tuple[str, ...]) -> str:
