@@ -22,6 +22,8 @@ import random
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Any
 
+from rubriceng.forms import flatten
+
 D = Decimal
 ZERO, ONE, CENT = D(0), D(1), D("0.01")
 CONTEXT = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_EVEN)
@@ -298,22 +300,13 @@ CREDIT_POINTS = {
 
 
 def _flat(unit: dict[str, Any], credits: dict[tuple[str, str], int]) -> dict[str, Any]:
-    row: dict[str, Any] = {}
-    for key, value in unit.items():
-        if isinstance(value, dict):
-            for item, given in value.items():
-                worth = credits.get((key, item))
-                if worth is not None and isinstance(given, bool):
-                    given = D(worth) if given else ZERO  # a spreadsheet holds the number
-                row[f"{key}.{item}"] = given
-        elif isinstance(value, list):
-            for index, item in enumerate(value, start=1):
-                if isinstance(item, dict):
-                    row.update({f"{key}.{index}.{name}": v for name, v in item.items()})
-                else:
-                    row[f"{key}.{index}"] = item
-        else:
-            row[key] = value
+    """A unit as dotted columns; a checklist's true/false becomes the points in
+    ``credits`` (a spreadsheet holds the number)."""
+    row = flatten(unit)
+    for (key, item), worth in credits.items():
+        given = row.get(f"{key}.{item}")
+        if isinstance(given, bool):
+            row[f"{key}.{item}"] = D(worth) if given else ZERO
     return row
 
 

@@ -206,6 +206,26 @@ def nest(values: Iterable[tuple[str, Any]]) -> dict[str, Any]:
     return nested
 
 
+def flatten(inputs: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested inputs as ``{dotted path: value}``, lists numbered from 1: the inverse of
+    :func:`nest`.
+
+    >>> flatten({"rate": "0.9", "progress": [0.25, 0.5], "check": {"done": True}})
+    {'rate': '0.9', 'progress.1': 0.25, 'progress.2': 0.5, 'check.done': True}
+    """
+    flat: dict[str, Any] = {}
+    for key, value in inputs.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(flatten(value, path + "."))
+        elif isinstance(value, list | tuple):
+            items = {str(index): item for index, item in enumerate(value, start=1)}
+            flat.update(flatten(items, path + "."))
+        else:
+            flat[path] = value
+    return flat
+
+
 def _lists(value: Any) -> Any:
     """Mappings keyed 0, 1, 2, … (from ``a.1``, ``a.2``) become lists, in key order."""
     if not isinstance(value, dict):

@@ -30,7 +30,7 @@ import attrs
 from rubriceng.documents import Document
 from rubriceng.errors import InputError, Problem
 from rubriceng.explanation import Explainer
-from rubriceng.forms import Field, fields, names, nest
+from rubriceng.forms import Field, fields, flatten, names, nest
 from rubriceng.loader import UnitInputs
 from rubriceng.model import Rubric
 from rubriceng.result import NOT_APPLICABLE, Batch, IndicatorResult, Result
@@ -296,21 +296,6 @@ def write_result(
 # -- input forms ---------------------------------------------------------------------------
 
 
-def _flat(inputs: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested inputs as ``{dotted path: value}`` (lists numbered from 1)."""
-    flat: dict[str, Any] = {}
-    for key, value in inputs.items():
-        path = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            flat.update(_flat(value, path + "."))
-        elif isinstance(value, list | tuple):
-            items = {str(index): item for index, item in enumerate(value, start=1)}
-            flat.update(_flat(items, path + "."))
-        else:
-            flat[path] = value
-    return flat
-
-
 def _cell_value(value: Any) -> Any:
     if isinstance(value, bool):
         return _TRUE_TEXT if value else _FALSE_TEXT
@@ -371,7 +356,7 @@ def _form_sheet(
     style.cell(sheet, 2, 3, unit)
     for column, heading in enumerate(words, start=1):
         style.cell(sheet, 4, column, heading, heading=True)
-    flat = _flat(values) if values is not None else {}
+    flat = flatten(values) if values is not None else {}
     row = 5
     for field in _with_extra_items(fields(rubric), flat):
         if values is not None and field.path not in flat and not field.required:

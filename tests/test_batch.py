@@ -13,8 +13,8 @@ from click.testing import CliRunner
 import rubriceng
 from benchmarks.huizhou import generate
 from rubriceng.cli import main
-from rubriceng.forms import nest
-from rubriceng.spreadsheet import _flat, read_units
+from rubriceng.forms import flatten, nest
+from rubriceng.spreadsheet import read_units
 from tests.conftest import HUIZHOU
 
 UNITS = 40
@@ -23,7 +23,7 @@ UNITS = 40
 @pytest.fixture(scope="module")
 def units():
     """Generated 惠州 units, many on band edges, flattened to columns; one is invalid."""
-    rows = [{"unit": f"单位{index:02d}", **_flat(unit)}
+    rows = [{"unit": f"单位{index:02d}", **flatten(unit)}
             for index, unit in enumerate(generate(UNITS, seed=7, edges=0.3))]  # fmt: skip
     rows[3]["procurement_plan"] = "abc"
     return rows

@@ -16,7 +16,7 @@ import rubriceng
 from docs import screenshots
 from rubriceng.cli import main
 from rubriceng.explanation import Explainer
-from rubriceng.forms import fields, nest, template_json, template_yaml
+from rubriceng.forms import fields, flatten, nest, template_json, template_yaml
 from rubriceng.render import render_markdown, write_result
 from rubriceng.report import render_html
 from rubriceng.spreadsheet import INPUTS_SHEET, read_inputs, write_template
@@ -186,7 +186,7 @@ def test_a_filled_in_form_scores_like_the_yaml(huizhou, seed_result, tmp_path):
     write_template(huizhou, path)
     book = openpyxl.load_workbook(path)
     sheet = book[INPUTS_SHEET]
-    values = rubriceng.spreadsheet._flat(rubriceng.load_inputs(HUIZHOU_UNIT).inputs)
+    values = flatten(rubriceng.load_inputs(HUIZHOU_UNIT).inputs)
     sheet["C2"] = "惠州市人民政府办公室"
     for row in range(5, sheet.max_row + 1):
         value = values.get(sheet.cell(row=row, column=1).value)
