@@ -19,6 +19,7 @@ The scoring method ``target_completion`` scores 绩效目标完成率 from these
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
@@ -148,8 +149,9 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_target(text: str) -> Target:
-    """Parse a target value as a unit wrote it.
+    """Parse a target value as a unit wrote it (cached: a batch repeats the same targets).
 
     >>> parse_target("≥90%").describe()
     'at least 90%'
