@@ -23,7 +23,7 @@ import functools
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -451,12 +451,13 @@ class TargetSheet:
         return inputs
 
 
-def row_of(data: Mapping[str, Any]) -> TargetRow:
-    """A row of a ``targets`` input (``{level1, level2, name, target, actual, …}``)."""
+def row_of(data: Mapping[str, Any], line: int | None = None) -> TargetRow:
+    """A row from a mapping: a sheet's (``annual``, ``period``) or a ``targets`` input's
+    (``target``), with ``level1, level2, name, actual, comparator, met``."""
     return TargetRow(
         str(data.get("level1", "")), str(data.get("level2", "")), str(data.get("name", "")),
-        None, _text(data.get("target")), data.get("actual"), data.get("comparator"),
-        data.get("met"),
+        _text(data.get("period")), _text(data.get("annual", data.get("target"))),
+        data.get("actual"), data.get("comparator"), data.get("met"), line,
     )  # fmt: skip
 
 
@@ -494,17 +495,6 @@ def _row_problems(document: Any) -> list[Problem]:
                             row.get(key), bool):  # fmt: skip
                         row[key] = str(row[key])
     return found
-
-
-def _row(raw: Any, line: int | None) -> TargetRow:
-    if isinstance(raw, list | tuple):
-        raw = dict(zip(_ROW_KEYS, raw, strict=False))
-    data = dict(raw)
-    return TargetRow(
-        str(data.get("level1", "")), str(data.get("level2", "")), str(data.get("name", "")),
-        _text(data.get("period")), _text(data.get("annual", data.get("target"))),
-        data.get("actual"), data.get("comparator"), data.get("met"), line,
-    )  # fmt: skip
 
 
 def _text(value: Any) -> str | None:
@@ -608,7 +598,7 @@ def load_sheets(source: str | os.PathLike[str] | Mapping[str, Any]) -> list[Targ
         scale = _UNIT_SCALES[raw.get("money_unit", "元")]
         period = tuple(raw.get("period") or (None, None))
         rows = tuple(
-            _row(row, document.line_of(("sheets", index, "rows", number)))
+            row_of(row, document.line_of(("sheets", index, "rows", number)))
             for number, row in enumerate(raw["rows"])
         )
         amounts = {name: Decimal(value) * scale for name, value in
@@ -746,12 +736,3 @@ def _year(cells: Sequence[Any], index: int) -> int | None:
         digits = re.sub(r"\D", "", str(cells[index]))
         return int(digits[:4]) if digits else None
     return None
-
-
-def walk(sheets: Iterable[TargetSheet]) -> Iterator[tuple[TargetSheet, TargetRow]]:
-    """Every row of every sheet."""
-    for sheet in sheets:
-        for row in sheet.rows:
-            yield sheet, row
-
-
