@@ -22,7 +22,7 @@ import types
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import attrs
 import yaml
@@ -38,7 +38,7 @@ try:  # libyaml's parser, shipped in PyYAML's wheels: about 50 times faster
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _FastParser = None  # type: ignore[assignment,misc]
 
-from rubriceng.errors import Problem
+from rubriceng.errors import InputError, Problem
 
 MAPPING_NAME = "<mapping>"
 MAX_DOCUMENT_BYTES = 1024 * 1024
@@ -451,3 +451,21 @@ def read(source: str | os.PathLike[str] | Mapping[str, Any]) -> Document:
 def name_of(source: Any) -> str:
     """How ``source`` is named in messages: its path, or ``<mapping>``."""
     return MAPPING_NAME if isinstance(source, Mapping) else str(source)
+
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+"""Suffixes of Excel files: read by openpyxl, not as documents."""
+
+
+def is_workbook(source: Any) -> TypeGuard[str | os.PathLike[str]]:
+    """True for a path to an Excel workbook."""
+    return not isinstance(source, Mapping) and str(source).lower().endswith(WORKBOOK_SUFFIXES)
+
+
+def read_input(source: str | os.PathLike[str] | Mapping[str, Any], what: str) -> Document:
+    """:func:`read` for a unit's data: a file it cannot read is an :class:`InputError`
+    ("cannot read WHAT SOURCE") listing the problems."""
+    try:
+        return read(source)
+    except DocumentError as error:
+        raise InputError(f"cannot read {what} {name_of(source)}", error.problems) from None

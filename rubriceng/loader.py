@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from rubriceng.documents import Document, DocumentError, name_of, read
+from rubriceng.documents import Document, is_workbook, name_of, read_input
 from rubriceng.errors import InputError
 from rubriceng.model import Rubric
 from rubriceng.registry import Registry, default_registry
@@ -68,14 +68,11 @@ def load_inputs(source: str | os.PathLike[str] | Mapping[str, Any]) -> UnitInput
     >>> unit.unit, dict(unit.inputs)
     ('某单位', {'done': 7})
     """
-    if not isinstance(source, Mapping) and str(source).lower().endswith((".xlsx", ".xlsm")):
+    if is_workbook(source):
         from rubriceng.spreadsheet import read_inputs
 
         return read_inputs(source)
-    try:
-        document = read(source)
-    except DocumentError as error:
-        raise InputError(f"cannot read inputs {name_of(source)}", error.problems) from None
+    document = read_input(source, "inputs")
     data = document.data
     problems = []
     if not isinstance(data, dict) or not isinstance(data.get("inputs"), dict):

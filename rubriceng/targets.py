@@ -574,15 +574,12 @@ def load_sheets(source: str | os.PathLike[str] | Mapping[str, Any]) -> list[Targ
     >>> sheets[1].rows[0].target().describe()
     'at least 3 人'
     """
-    if not isinstance(source, Mapping) and str(source).lower().endswith((".xlsx", ".xlsm")):
-        return read_xlsx(source)
-    from rubriceng.documents import DocumentError, name_of, read
+    from rubriceng.documents import is_workbook, name_of, read_input
     from rubriceng.schema import make_validator, problems
 
-    try:
-        document = read(source)
-    except DocumentError as error:
-        raise InputError(f"cannot read targets {name_of(source)}", error.problems) from None
+    if is_workbook(source):
+        return read_xlsx(source)
+    document = read_input(source, "targets")
     validator = make_validator(_BOOK_SCHEMA)
     found_rows = _row_problems(document)
     if found_rows:
