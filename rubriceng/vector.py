@@ -336,9 +336,10 @@ def _text_equal(left: Any, right: Any, shape: tuple[int, ...]) -> Any:
     """Python's ``==`` where text is involved: text equals only the same text."""
     if not (_is_text(left) and _is_text(right)):
         return np.zeros(shape, dtype=bool)  # text never equals a number or true/false
-    pairs = np.broadcast_arrays(np.asarray(left, dtype=object), np.asarray(right, dtype=object))
-    return np.array([a == b for a, b in zip(pairs[0].ravel(), pairs[1].ravel(),
-                                            strict=True)], dtype=bool).reshape(shape)  # fmt: skip
+    lefts = np.broadcast_to(np.asarray(left, dtype=object), shape).ravel()
+    rights = np.broadcast_to(np.asarray(right, dtype=object), shape).ravel()
+    return np.array([a == b for a, b in zip(lefts, rights, strict=True)],
+                    dtype=bool).reshape(shape)  # fmt: skip
 
 
 def _is_bool(value: Any) -> bool:

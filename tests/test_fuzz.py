@@ -405,6 +405,8 @@ def test_rules_outside_the_checkers_subset_leave_checking_to_cerberus():
 
 
 @given(_formula_grammar(), st.integers(0, 10**6))
+@example("(not 'x' == 'x')", 0)  # text against text, both constants: one answer for all units
+@example("'x' != label", 1)
 def test_random_formulas_score_the_same_over_columns_as_row_by_row(text, seed):
     """A random formula as an indicator's score, over units whose values often sit on
     edges (zeros, equal values, halves): evaluate_table scores and fails every unit
