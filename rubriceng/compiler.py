@@ -300,12 +300,14 @@ class _Builder:
         method = self.methods[key]
         value_names = {name for name, _ in base["values"]}
         if method.needs_value and "value" not in value_names:
-            self.report(
-                "value-missing",
-                f"'{key}' scores a 'value': give the formula for it",
-                path,
-                **details,
-            )
+            values = raw.get("values")
+            if "value" not in raw and not (isinstance(values, Mapping) and "value" in values):
+                self.report(
+                    "value-missing",
+                    f"'{key}' scores a 'value': give the formula for it",
+                    path,
+                    **details,
+                )  # (a value that is given but wrong has been reported already)
             return Indicator(method=key, **base)
         scope = (*self.declared, "points", *value_names)
         context = CompileContext(

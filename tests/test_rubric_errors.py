@@ -110,6 +110,11 @@ def test_alias_bomb_is_refused(tmp_path):
             "value-missing",
             "'bands' scores a 'value': give the formula for it",
         ),
+        (  # a value that is given but wrong is one problem, not also a missing value
+            {"id": "x", "name": "x", "points": 4, "value": "a_typo / 2", "bands": [{"else": 0}]},
+            "formula-name",
+            "unknown name 'a_typo'",
+        ),
         (
             {"id": "x", "name": "x", "points": 4, "value": "1", "bands": [{"else": 5}]},
             "score-out-of-range",
