@@ -160,6 +160,39 @@ def test_the_plugin_tutorials_best_of_method_works(tmp_path):
     assert result.indicator("rate").trace["rate"] == Decimal("0.9")
 
 
+class _SparkFrame:
+    """What the Spark recipe uses of a Spark DataFrame, over pandas parts."""
+
+    def __init__(self, parts):
+        self.parts = parts
+
+    def mapInPandas(self, function, schema):  # Spark's name
+        return _SparkFrame([out for part in self.parts for out in function(iter([part]))])
+
+    def collect(self):
+        return [row for part in self.parts for row in part.to_dict("records")]
+
+
+def test_the_spark_recipe_scores_parts_as_the_whole_batch():
+    pandas = pytest.importorskip("pandas")
+    (recipe,) = [b for b in _blocks(DOCS / "performance.md", "python") if "mapInPandas" in b]
+    units = pandas.read_csv(ROOT / "examples" / "huizhou-2020-units.csv", dtype={"unit": str})
+    namespace = {"units": _SparkFrame([units.iloc[:2], units.iloc[2:]])}
+    exec(compile(recipe, "performance.md", "exec"), namespace)
+    rows = namespace["scores"].collect()
+    rubric = rubriceng.find_rubric(namespace["RUBRIC"])
+    whole = rubriceng.evaluate_table(rubric, units.set_index("unit"))
+    assert [row["unit"] for row in rows] == list(whole.units)
+    assert [Decimal(row["total"]) for row in rows] == whole.totals()
+    assert [row["fixed_asset_utilisation"] for row in rows] == [
+        str(score) for score in whole.to_frame()["fixed_asset_utilisation"]
+    ]
+    # each part on its own would score differently: the combined peer means are what count
+    alone = [rubriceng.evaluate_table(rubric, part.set_index("unit")).totals()
+             for part in (units.iloc[:2], units.iloc[2:])]  # fmt: skip
+    assert alone[0] + alone[1] != whole.totals()
+
+
 def test_the_screenshots_the_docs_show_exist():
     for page in PAGES:
         for image in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", page.read_text(encoding="utf-8")):
