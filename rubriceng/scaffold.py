@@ -158,7 +158,8 @@ indicators:
       - id: budget_variance
         name: 预决算差异率
         points: 20
-        standard: 差异率每满5%扣2分，扣完为止。
+        standard: 差异率=|决算数-预算数|÷预算数，每满5%扣2分，扣完为止。
+        notes: 每满5% is read as each full 5% (a variance of 5% costs 2 points, 4.9% none).
         value: abs(revenue_final - revenue_budget) / revenue_budget
         steps: {size: 0.05, deduct: 2, count: full}
       - id: execution_rate
