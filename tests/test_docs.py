@@ -140,6 +140,24 @@ def test_the_reference_covers_every_key_of_the_schema():
         assert f"[`{key}`](methods/{key.replace('_', '-')}.md)" in pages
 
 
+def test_the_quick_start_and_ci_run_the_readmes_two_commands():
+    """The README opens with two commands; the quick start shows the same two, and CI
+    runs the README's test command and its example (see .ci/run)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = re.match(r"# rubriceng\n\n```sh\n(.*?)```", readme, re.DOTALL)
+    assert commands is not None, "the README must open with its commands"
+    (shown,) = _blocks(DOCS / "quickstart.md", "sh")
+    assert shown == commands.group(1)
+    run, test = commands.group(1).splitlines()
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert test.endswith(".venv/bin/python -m pytest -q")
+    assert '"$venv/bin/python" -m pytest -q ||' in ci
+    assert run.endswith(".venv/bin/rubriceng score cn.gd.huizhou/dept-overall@2020 "
+                        "examples/huizhou-2020-office.yaml")  # fmt: skip
+    assert ('"$venv/bin/rubriceng" score cn.gd.huizhou/dept-overall@2020 \\\n'
+            "  examples/huizhou-2020-office.yaml") in ci  # fmt: skip
+
+
 class _SparkFrame:
     """What the Spark recipe uses of a Spark DataFrame, over pandas parts."""
 
