@@ -643,61 +643,79 @@ def targets() -> None:
 
 @targets.command(name="check")
 @click.argument("sheet", type=click.Path(exists=True, dir_okay=False))
+@_LANG
 @click.pass_context
 @_reported
-def targets_check(context: click.Context, sheet: str) -> None:
+def targets_check(context: click.Context, sheet: str, lang: str) -> None:
     """List every target of SHEET (.yaml, .json or .xlsx like the published form) with its
     parsed form — comparator, number, unit; implied comparators are marked — and, where an
     actual value is given, its judgement. Values that need a person's judgement are
     flagged, never guessed. Exit 1 if an actual value cannot be compared with its target.
 
     \b
-    Example:
+    Examples:
       rubriceng targets check examples/huizhou-2026-targets.yaml
+      rubriceng targets check tests/data/targets-with-actuals.yaml --lang en
     """
     from rubriceng.targets import NEEDS_JUDGEMENT, UnitMismatch, load_sheets
 
+    words = _TARGET_WORDS[lang]
     failures = 0
     for found in load_sheets(sheet):
         period = "–".join(str(year) for year in found.period if year is not None)
-        budget = f", 预算 {found.budget} 元" if found.budget is not None else ""
-        kind = "部门整体" if found.kind == "department" else "项目"
-        click.echo(click.style(f"{found.name}", bold=True) + f"  ({kind}"
+        budget = words["budget"].format(found.budget) if found.budget is not None else ""
+        click.echo(click.style(f"{found.name}", bold=True) + f"  ({words[found.kind]}"
                    + (f", {period}" if period else "") + f"{budget})")  # fmt: skip
         rows: list[tuple[str, ...]] = []
         counts: dict[str, int] = {}
         for row in found.rows:
             target = row.target()
             used = row.comparator_used()
-            parsed = target.describe(used)
+            parsed = target.describe(used, lang)
             if not target.judgement and target.comparator is None and not target.parts:
-                parsed += " (override)" if row.comparator else " (implied)"
+                parsed += words["override"] if row.comparator else words["implied"]
             try:
-                judged = row.judgement()
+                judged = row.judgement(lang)
             except UnitMismatch as error:
                 failures += 1
                 verdict = f"error: {error}"
             else:
                 if judged is None:
-                    status = NEEDS_JUDGEMENT if target.judgement else "no actual"
-                    verdict = status.replace("_", " ")
+                    status = NEEDS_JUDGEMENT if target.judgement else "none"
                 else:
                     status = judged.status
-                    verdict = status.replace("_", " ")
-                    if judged.completion is not None and status != "met":
-                        verdict += f" {judged.completion:.1%}"
+                verdict = words[status]
+                if judged is not None and judged.completion is not None and status != "met":
+                    verdict += f" {judged.completion:.1%}"
                 counts[status] = counts.get(status, 0) + 1
             actual = "" if row.actual is None else str(row.actual)
             rows.append((row.level1, row.level2, row.name, row.value or "", parsed, actual,
                          verdict))  # fmt: skip
-        _table(("一级", "二级", "三级", "目标值", "parsed", "actual", "judgement"), rows)
-        summary = ", ".join(f"{count} {status.replace('_', ' ')}"
-                            for status, count in sorted(counts.items()))  # fmt: skip
-        click.echo(f"{len(found.rows)} targets: {summary}\n")
+        _table(words["headings"], rows)
+        summary = words[","].join(words["count"].format(n=count, status=words[status])
+                                  for status, count in sorted(counts.items()))  # fmt: skip
+        click.echo(words["summary"].format(n=len(found.rows), summary=summary) + "\n")
     if failures:
         click.echo(f"error: {failures} actual value(s) cannot be compared with their target",
                    err=True)  # fmt: skip
         sys.exit(1)
+
+
+_TARGET_WORDS: dict[str, dict[str, Any]] = {
+    "zh": {"headings": ("一级", "二级", "三级", "目标值", "解析", "实际完成值", "判定"),
+           "department": "部门整体", "project": "项目", "budget": ", 预算 {} 元",
+           "implied": "（默认）", "override": "（指定）", "met": "达成",
+           "partly_met": "部分达成", "not_met": "未达成", "needs_judgement": "需人工判断",
+           "none": "未填实际值", "count": "{status} {n}", ",": "，",
+           "summary": "{n} 个目标：{summary}"},
+    "en": {"headings": ("level 1", "level 2", "level 3", "target", "parsed", "actual",
+                        "judgement"),
+           "department": "department", "project": "project", "budget": ", budget {} 元",
+           "implied": " (implied)", "override": " (override)", "met": "met",
+           "partly_met": "partly met", "not_met": "not met",
+           "needs_judgement": "needs judgement", "none": "no actual",
+           "count": "{n} {status}", ",": ", ", "summary": "{n} targets: {summary}"},
+}  # fmt: skip
 
 
 @targets.command(name="score")

@@ -95,18 +95,18 @@ class Target:
         """``percent``, ``money``, ``time``, ``count`` — what units an actual may have."""
         return unit_kind(self.unit)
 
-    def describe(self, comparator: str | None = None) -> str:
-        """The parsed form in words, e.g. ``at least 0.9 (%)`` or ``needs judgement``."""
+    def describe(self, comparator: str | None = None, lang: str = "zh") -> str:
+        """The parsed form in words, ``lang`` ``zh`` or ``en``: ``不低于 90%``,
+        ``at least 90%``; ``需人工判断``, ``needs judgement``."""
+        words = _WORDS[lang]
         if self.judgement:
-            return "needs judgement"
+            return words[NEEDS_JUDGEMENT]
         if self.parts:
-            return "all of: " + "; ".join(
-                f"{part.label} {part.describe(comparator)}" for part in self.parts
+            return words["all"] + words[";"].join(
+                f"{part.label} {part.describe(comparator, lang)}" for part in self.parts
             )
-        words = {AT_LEAST: "at least", ABOVE: "more than", AT_MOST: "at most",
-                 BELOW: "less than", EQUAL: "exactly"}  # fmt: skip
         how = words[comparator or self.comparator or AT_LEAST]
-        change = f"{self.direction} by " if self.direction else ""
+        change = words[self.direction] if self.direction else ""
         if self.unit == "%" and self.number is not None:
             return f"{change}{how} {_plain(self.number * 100)}%"
         return f"{change}{how} {_plain(self.number)}" + (f" {self.unit}" if self.unit else "")
@@ -125,6 +125,22 @@ class Target:
         if "成本" in level1 or "成本" in level2 or any(word in name for word in _AT_MOST_NAMES):
             return AT_MOST
         return AT_LEAST
+
+
+_WORDS = {
+    "zh": {AT_LEAST: "不低于", ABOVE: "高于", AT_MOST: "不超过", BELOW: "低于", EQUAL: "等于",
+           "decrease": "减少幅度", "increase": "增加幅度", "all": "全部满足：", ";": "；",
+           NEEDS_JUDGEMENT: "需人工判断", MET: "达成", PARTLY_MET: "部分达成",
+           NOT_MET: "未达成", "judged": "人工判定", "against": "实际 {actual}，目标{target}",
+           "person": "「{text}」需人工判断", "part": "{label}：{reason}"},
+    "en": {AT_LEAST: "at least", ABOVE: "more than", AT_MOST: "at most", BELOW: "less than",
+           EQUAL: "exactly", "decrease": "decrease by ", "increase": "increase by ",
+           "all": "all of: ", ";": "; ", NEEDS_JUDGEMENT: "needs judgement", MET: "met",
+           PARTLY_MET: "partly met", NOT_MET: "not met", "judged": "judged",
+           "against": "{actual} against {target}", "person": "{text!r} needs a person's judgement",
+           "part": "{label}: {reason}"},
+}  # fmt: skip
+"""The words of parsed forms and judgements, by language."""
 
 
 def unit_kind(unit: str) -> str:
@@ -154,14 +170,14 @@ def parse_target(text: str) -> Target:
     """Parse a target value as a unit wrote it (cached: a batch repeats the same targets).
 
     >>> parse_target("≥90%").describe()
-    'at least 90%'
-    >>> parse_target("5天内").describe()
+    '不低于 90%'
+    >>> parse_target("5天内").describe(lang="en")
     'at most 5 天'
     >>> parse_target("≥40.9万").number
     Decimal('409000.0')
     >>> parse_target("减少10%").describe()
-    'decrease by at least 10%'
-    >>> parse_target("民兵点验310人次，入队训练61人次").describe()
+    '减少幅度不低于 10%'
+    >>> parse_target("民兵点验310人次，入队训练61人次").describe(lang="en")
     'all of: 民兵点验 at least 310 人次; 入队训练 at least 61 人次'
     >>> parse_target("按规定标准发放补助").judgement
     True
@@ -237,7 +253,7 @@ class Judgement:
 
     ``status`` is ``met``, ``not_met``, ``partly_met`` or ``needs_judgement``;
     ``completion`` is actual ÷ target (target ÷ actual for at-most targets), capped at 1
-    (None when a person must judge); ``reason`` says why, in words.
+    (None when a person must judge); ``reason`` says why, in words (Chinese or English).
     """
 
     status: str
@@ -281,8 +297,11 @@ def actual_value(value: Any, target: Target) -> Decimal:
     return number
 
 
-def judge(target: Target, actual: Any, comparator: str | None = None) -> Judgement:
-    """Judge ``actual`` against ``target``; ``comparator`` overrides the target's.
+def judge(
+    target: Target, actual: Any, comparator: str | None = None, lang: str = "zh"
+) -> Judgement:
+    """Judge ``actual`` against ``target``; ``comparator`` overrides the target's, and
+    ``lang`` (``zh`` or ``en``) is the language of the reason.
 
     ``actual`` is a number (a fraction for ``%`` targets), text in the target's units
     (``"95%"``, ``"41.2万"``), a mapping of part label to value for a compound target,
@@ -291,16 +310,19 @@ def judge(target: Target, actual: Any, comparator: str | None = None) -> Judgeme
     >>> judge(parse_target("≥90%"), "95%").status
     'met'
     >>> judge(parse_target("2项"), 1)
-    Judgement(status='partly_met', completion=Decimal('0.5'), reason='1 against at least 2 项')
+    Judgement(status='partly_met', completion=Decimal('0.5'), reason='实际 1，目标不低于 2 项')
+    >>> judge(parse_target("2项"), 1, lang="en").reason
+    '1 against at least 2 项'
     >>> judge(parse_target("≤3日"), 4).completion
     Decimal('0.75')
     """
+    words = _WORDS[lang]
     if target.judgement:
         if isinstance(actual, bool):
-            return Judgement(MET if actual else NOT_MET, Decimal(int(actual)), "judged")
-        return Judgement(NEEDS_JUDGEMENT, None, f"{target.text!r} needs a person's judgement")
+            return Judgement(MET if actual else NOT_MET, Decimal(int(actual)), words["judged"])
+        return Judgement(NEEDS_JUDGEMENT, None, words["person"].format(text=target.text))
     if target.parts:
-        return _judge_parts(target, actual, comparator)
+        return _judge_parts(target, actual, comparator, lang)
     assert target.number is not None
     value = actual_value(actual, target)
     how = comparator or target.comparator or AT_LEAST
@@ -315,13 +337,13 @@ def judge(target: Target, actual: Any, comparator: str | None = None) -> Judgeme
         ratio = Decimal(1) if goal <= 0 else value / goal
     ratio = max(Decimal(0), min(Decimal(1), ratio))
     shown = f"{_plain(value * 100)}%" if target.unit == "%" else _plain(value)
-    reason = f"{shown} against {target.describe(how)}"
+    reason = words["against"].format(actual=shown, target=target.describe(how, lang))
     if met:
         return Judgement(MET, Decimal(1), reason)
     return Judgement(PARTLY_MET if ratio > 0 else NOT_MET, ratio, reason)
 
 
-def _judge_parts(target: Target, actual: Any, comparator: str | None) -> Judgement:
+def _judge_parts(target: Target, actual: Any, comparator: str | None, lang: str) -> Judgement:
     if isinstance(actual, str):
         given = parse_target(actual)
         values: Mapping[str, Any] = {
@@ -337,12 +359,15 @@ def _judge_parts(target: Target, actual: Any, comparator: str | None) -> Judgeme
     if missing:
         raise UnitMismatch(f"no actual value for {', '.join(map(str, missing))}")
     judged = [
-        judge(attrs.evolve(part, label=None), values[str(part.label)], comparator)
+        judge(attrs.evolve(part, label=None), values[str(part.label)], comparator, lang)
         for part in target.parts
     ]
     ratio = sum((j.completion or Decimal(0) for j in judged), Decimal(0)) / len(judged)
-    reason = "; ".join(f"{part.label}: {j.reason}" for part, j in zip(target.parts, judged,
-                                                                     strict=True))  # fmt: skip
+    words = _WORDS[lang]
+    reason = words[";"].join(
+        words["part"].format(label=part.label, reason=j.reason)
+        for part, j in zip(target.parts, judged, strict=True)
+    )
     if all(j.status == MET for j in judged):
         return Judgement(MET, Decimal(1), reason)
     return Judgement(PARTLY_MET if ratio > 0 else NOT_MET, ratio, reason)
@@ -382,13 +407,15 @@ class TargetRow:
         """The comparator that applies: the row's override, as written, or implied."""
         return self.comparator or self.target().implied(self.level1, self.level2, self.name)
 
-    def judgement(self) -> Judgement | None:
-        """The row's judgement; None if it has no actual value and no ``met``."""
+    def judgement(self, lang: str = "zh") -> Judgement | None:
+        """The row's judgement, its reason in ``lang``; None if it has no actual value and
+        no ``met``."""
         if self.met is not None:
-            return Judgement(MET if self.met else NOT_MET, Decimal(int(self.met)), "judged")
+            judged = _WORDS[lang]["judged"]
+            return Judgement(MET if self.met else NOT_MET, Decimal(int(self.met)), judged)
         if self.actual is None:
             return None
-        return judge(self.target(), self.actual, self.comparator_used())
+        return judge(self.target(), self.actual, self.comparator_used(), lang)
 
 
 @attrs.frozen
@@ -572,7 +599,7 @@ def load_sheets(source: str | os.PathLike[str] | Mapping[str, Any]) -> list[Targ
     >>> [(sheet.name, len(sheet.rows)) for sheet in sheets[:2]]
     [('市府办 部门整体', 33), ('援派干部经费', 5)]
     >>> sheets[1].rows[0].target().describe()
-    'at least 3 人'
+    '不低于 3 人'
     """
     from rubriceng.documents import is_workbook, name_of, read_input
     from rubriceng.schema import make_validator, problems

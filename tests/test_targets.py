@@ -109,7 +109,7 @@ def test_every_target_value_in_seed_001_is_parsed_or_flagged(seed):
     values = {row.value for sheet in seed for row in sheet.rows}
     assert values == set(SEED_VALUES)
     for value, expected in SEED_VALUES.items():
-        assert parse_target(value).describe() == expected, value
+        assert parse_target(value).describe(lang="en") == expected, value
     for sheet in seed:
         for row in sheet.rows:
             assert row.period_value == row.annual_value  # the form gives both, equal
@@ -160,7 +160,7 @@ def test_implied_comparators_follow_the_level_and_the_name(seed):
     ],
 )
 def test_forms_words_and_widths(text, expected):
-    assert parse_target(text).describe() == expected
+    assert parse_target(text).describe(lang="en") == expected
 
 
 @pytest.mark.parametrize(
@@ -194,10 +194,44 @@ def test_judging_an_actual_value(target, actual, status, completion):
     assert (found.status, found.completion) == (status, Decimal(completion))
 
 
+@pytest.mark.parametrize(
+    ("text", "comparator", "chinese"),
+    [
+        ("≥90%", None, "不低于 90%"),
+        (">90%", None, "高于 90%"),
+        ("<1%", None, "低于 1%"),
+        ("5天内", None, "不超过 5 天"),
+        ("1.3元/户", None, "不低于 1.3 元/户"),
+        ("100%", "=", "等于 100%"),
+        ("减少10%", None, "减少幅度不低于 10%"),
+        ("增加5%", None, "增加幅度不低于 5%"),
+        ("民兵点验310人次，入队训练61人次", None,
+         "全部满足：民兵点验 不低于 310 人次；入队训练 不低于 61 人次"),
+        ("按规定标准发放补助", None, "需人工判断"),
+    ],
+)
+def test_parsed_forms_in_chinese(text, comparator, chinese):
+    assert parse_target(text).describe(comparator) == chinese
+
+
+def test_judgements_give_their_reason_in_either_language():
+    parts = parse_target("民兵点验310人次，入队训练61人次")
+    found = judge(parts, {"民兵点验": 155, "入队训练": 61})
+    assert found.reason == (
+        "民兵点验：实际 155，目标不低于 310 人次；入队训练：实际 61，目标不低于 61 人次"
+    )
+    assert judge(parts, {"民兵点验": 155, "入队训练": 61}, lang="en").reason == (
+        "民兵点验: 155 against at least 310 人次; 入队训练: 61 against at least 61 人次"
+    )
+    assert judge(parse_target("≥90%"), 0.8).reason == "实际 80%，目标不低于 90%"
+
+
 def test_what_needs_judgement_is_never_guessed():
     found = judge(parse_target("按规定标准发放补助"), "已发放")
     assert (found.status, found.completion) == (NEEDS_JUDGEMENT, None)
-    assert found.reason == "'按规定标准发放补助' needs a person's judgement"
+    assert found.reason == "「按规定标准发放补助」需人工判断"
+    english = judge(parse_target("按规定标准发放补助"), "已发放", lang="en")
+    assert english.reason == "'按规定标准发放补助' needs a person's judgement"
 
 
 @pytest.mark.parametrize(
@@ -340,27 +374,48 @@ def test_the_project_rubric_scores_a_project_from_its_target_sheet():
     assert (result.total, result.grade) == (Decimal("80.83"), "良")
 
 
-def test_cli_targets_check_lists_every_row():
+def test_cli_targets_check_lists_every_row_in_chinese_by_default():
     result = CliRunner().invoke(main, ["targets", "check", str(ACTUALS)])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "决策咨询工作经费  (项目, 2026–2099, 预算 300000 元)"
+    assert lines[1].split() == ["一级", "二级", "三级", "目标值", "解析", "实际完成值", "判定"]
     row = next(line for line in lines if "研究成果验收通过率" in line)
-    assert row.split() == ["产出指标", "质量指标", "研究成果验收通过率", "≥90%", "at", "least",
-                           "90%", "0.8", "partly", "met", "88.9%"]  # fmt: skip
+    assert row.split() == ["产出指标", "质量指标", "研究成果验收通过率", "≥90%", "不低于",
+                           "90%", "0.8", "部分达成", "88.9%"]  # fmt: skip
+    row = next(line for line in lines if "配合完成专家在惠调研相关工作" in line)
+    assert row.split()[3:] == ["2次", "不低于", "2", "次（默认）", "1", "部分达成", "50.0%"]
     row = next(line for line in lines if "发现地方金融风险企业" in line)
-    assert row.split()[-7:] == ["at", "most", "3", "日", "4日", "partly", "met"] or \
-        row.split()[-8:] == ["at", "most", "3", "日", "4日", "partly", "met", "75.0%"]  # fmt: skip
-    assert "7 targets: 5 met, 2 partly met" in lines
+    assert row.split()[3:] == ["≤3日", "不超过", "3", "日", "4日", "部分达成", "75.0%"]
+    row = next(line for line in lines if "服务企业满意度" in line)
+    assert row.split()[3:] == ["≥80%", "不低于", "80%", "0", "未达成", "0.0%"]
+    assert "7 个目标：达成 5，部分达成 2" in lines
+    assert "7 个目标：达成 4，未达成 1，部分达成 2" in lines
+
+
+def test_cli_targets_check_in_english():
+    result = CliRunner().invoke(main, ["targets", "check", str(ACTUALS), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "决策咨询工作经费  (project, 2026–2099, budget 300000 元)"
+    assert lines[1].split() == ["level", "1", "level", "2", "level", "3", "target", "parsed",
+                                "actual", "judgement"]  # fmt: skip
+    row = next(line for line in lines if "配合完成专家在惠调研相关工作" in line)
+    assert row.split()[3:] == ["2次", "at", "least", "2", "次", "(implied)", "1", "partly", "met",
+                               "50.0%"]  # fmt: skip
     assert "7 targets: 4 met, 1 not met, 2 partly met" in lines
 
 
 def test_cli_targets_check_on_the_seed_flags_what_needs_judgement():
     result = CliRunner().invoke(main, ["targets", "check", str(SEED)])
     assert result.exit_code == 0, result.output
-    assert result.output.count("needs judgement  ") == 2 or \
-        sum("needs judgement" in line for line in result.output.splitlines()) == 2  # fmt: skip
-    assert "33 targets: 33 no actual" in result.output.splitlines()
+    flagged = [line.split()[2:] for line in result.output.splitlines()
+               if line.split()[-1:] == ["需人工判断"]]  # fmt: skip
+    assert flagged == [
+        ["资金发放的合规性", "按规定标准发放补助", "需人工判断", "需人工判断"],
+        ["文件标准金额执行率", "按当年核定标准发放", "需人工判断", "需人工判断"],
+    ]
+    assert "33 个目标：未填实际值 33" in result.output.splitlines()
 
 
 def test_cli_targets_check_exits_1_on_a_unit_mismatch(tmp_path):
