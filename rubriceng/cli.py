@@ -668,6 +668,7 @@ def targets_check(context: click.Context, sheet: str, lang: str) -> None:
                    + (f", {period}" if period else "") + f"{budget})")  # fmt: skip
         rows: list[tuple[str, ...]] = []
         counts: dict[str, int] = {}
+        weighed = any(row.points is not None for row in found.rows)
         for row in found.rows:
             target = row.target()
             used = row.comparator_used()
@@ -689,9 +690,11 @@ def targets_check(context: click.Context, sheet: str, lang: str) -> None:
                     verdict += f" {judged.completion:.1%}"
                 counts[status] = counts.get(status, 0) + 1
             actual = "" if row.actual is None else str(row.actual)
-            rows.append((row.level1, row.level2, row.name, row.value or "", parsed, actual,
-                         verdict))  # fmt: skip
-        _table(words["headings"], rows)
+            points = () if not weighed else ("" if row.points is None else str(row.points),)
+            rows.append((row.level1, row.level2, row.name, row.value or "", *points, parsed,
+                         actual, verdict))  # fmt: skip
+        headings = words["headings"]
+        _table((*headings[:4], words["points"], *headings[4:]) if weighed else headings, rows)
         summary = words[","].join(words["count"].format(n=count, status=words[status])
                                   for status, count in sorted(counts.items()))  # fmt: skip
         click.echo(words["summary"].format(n=len(found.rows), summary=summary) + "\n")
@@ -703,7 +706,7 @@ def targets_check(context: click.Context, sheet: str, lang: str) -> None:
 
 _TARGET_WORDS: dict[str, dict[str, Any]] = {
     "zh": {"headings": ("一级", "二级", "三级", "目标值", "解析", "实际完成值", "判定"),
-           "department": "部门整体", "project": "项目", "budget": ", 预算 {} 元",
+           "department": "部门整体", "project": "项目", "budget": ", 预算 {} 元", "points": "分值",
            "implied": "（默认）", "override": "（指定）", "met": "达成",
            "partly_met": "部分达成", "not_met": "未达成", "needs_judgement": "需人工判断",
            "none": "未填实际值", "count": "{status} {n}", ",": "，",
@@ -711,6 +714,7 @@ _TARGET_WORDS: dict[str, dict[str, Any]] = {
     "en": {"headings": ("level 1", "level 2", "level 3", "target", "parsed", "actual",
                         "judgement"),
            "department": "department", "project": "project", "budget": ", budget {} 元",
+           "points": "points",
            "implied": " (implied)", "override": " (override)", "met": "met",
            "partly_met": "partly met", "not_met": "not met",
            "needs_judgement": "needs judgement", "none": "no actual",

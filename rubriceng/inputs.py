@@ -215,6 +215,7 @@ def _targets_rules(spec: InputSpec, types: Mapping[str, InputType]) -> dict[str,
                 "actual": {"nullable": True},
                 "comparator": {"type": "string", "allowed": [">=", ">", "<=", "<", "="]},
                 "met": {"type": "boolean", "coerce": "boolean"},
+                "points": {"type": "decimal", "coerce": "decimal", "min": Decimal(0)},
             },
         },
     }

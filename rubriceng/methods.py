@@ -947,6 +947,17 @@ class TargetCompletionScorer(Scorer):
         if not chosen:
             raise ScoringFailure("targets-missing", "no targets to score",
                                  "target_completion.targets")  # fmt: skip
+        weighed = [row.points for row in chosen if row.points is not None]
+        if weighed and len(weighed) != len(chosen):
+            raise ScoringFailure("target-points", "give every target its points (分值), or none",
+                                 "target_completion.targets")  # fmt: skip
+        if weighed and sum(weighed, ZERO) != context.points:
+            raise ScoringFailure(
+                "target-points",
+                f"the targets' points (分值) add up to {sum(weighed, ZERO)}, "
+                f"the indicator has {context.points}",
+                "target_completion.targets",
+            )
         completions: list[Decimal] = []
         unmet: list[dict[str, Any]] = []
         for row in chosen:
@@ -967,11 +978,17 @@ class TargetCompletionScorer(Scorer):
             if judged.status != MET:
                 unmet.append({"name": row.name, "target": row.value, "actual": row.actual,
                               "status": judged.status, "completion": completion,
-                              "reason": judged.reason})  # fmt: skip
+                              "reason": judged.reason,
+                              **({"points": row.points} if weighed else {})})  # fmt: skip
         met = sum(1 for row_completion in completions if row_completion == ONE)
-        share = sum(completions, ZERO) / len(completions)
+        if weighed:  # each target scores its own points × its completion
+            raw = sum((p * done for p, done in zip(weighed, completions, strict=True)), ZERO)
+            share = raw / context.points if context.points else ONE
+        else:
+            share = sum(completions, ZERO) / len(completions)
+            raw = context.points * share
         trace = {"declared": len(chosen), "met": met, "rate": share, "unmet": unmet}
-        return Scored(context.points * share, trace)
+        return Scored(raw, trace)
 
 
 def _compile_target_completion(spec: Mapping[str, Any], cc: CompileContext) -> Scorer | None:

@@ -393,6 +393,9 @@ class TargetRow:
     comparator: str | None = None
     met: bool | None = None
     line: int | None = None
+    points: Decimal | None = None
+    """The row's 分值 where the form gives one (a self-evaluation form weighs each 三级
+    indicator); rows without points weigh the same."""
 
     @property
     def value(self) -> str | None:
@@ -459,7 +462,8 @@ class TargetSheet:
             {key: value for key, value in (
                 ("level1", row.level1), ("level2", row.level2), ("name", row.name),
                 ("target", row.value), ("actual", row.actual),
-                ("comparator", row.comparator), ("met", row.met)) if value is not None}
+                ("comparator", row.comparator), ("met", row.met), ("points", row.points))
+                if value is not None}
             for row in rows
         ]  # fmt: skip
 
@@ -480,11 +484,12 @@ class TargetSheet:
 
 def row_of(data: Mapping[str, Any], line: int | None = None) -> TargetRow:
     """A row from a mapping: a sheet's (``annual``, ``period``) or a ``targets`` input's
-    (``target``), with ``level1, level2, name, actual, comparator, met``."""
+    (``target``), with ``level1, level2, name, actual, comparator, met, points``."""
     return TargetRow(
         str(data.get("level1", "")), str(data.get("level2", "")), str(data.get("name", "")),
         _text(data.get("period")), _text(data.get("annual", data.get("target"))),
         data.get("actual"), data.get("comparator"), data.get("met"), line,
+        _decimal(data.get("points")),
     )  # fmt: skip
 
 
@@ -570,6 +575,7 @@ _SHEET_SCHEMA: dict[str, Any] = {
             "actual": {"nullable": True},
             "comparator": {"type": "string", "allowed": list(COMPARATORS)},
             "met": {"type": "boolean"},
+            "points": {"type": ["decimal", "integer"], "min": 0},
         }},
     },
 }
@@ -593,7 +599,8 @@ def load_sheets(source: str | os.PathLike[str] | Mapping[str, Any]) -> list[Targ
     A YAML sheet is ``{name, kind, period: [start, end], budget, money_unit, rows}``;
     each row ``[一级, 二级, 三级, 实施周期指标值, 年度指标值]`` (optionally a sixth item,
     the actual value) or a mapping with ``level1, level2, name, period, annual, actual,
-    comparator, met``. Problems are reported all at once with their lines.
+    comparator, met, points`` (``points``: the row's 分值 in a self-evaluation form).
+    Problems are reported all at once with their lines.
 
     >>> sheets = load_sheets("examples/huizhou-2026-targets.yaml")
     >>> [(sheet.name, len(sheet.rows)) for sheet in sheets[:2]]
@@ -643,7 +650,8 @@ def load_sheets(source: str | os.PathLike[str] | Mapping[str, Any]) -> list[Targ
 
 # -- Excel, laid out like the published form -------------------------------------------------
 
-_HEADINGS = ("一级指标", "二级指标", "三级指标", "实施周期指标值", "年度指标值", "实际完成值")
+_HEADINGS = ("一级指标", "二级指标", "三级指标", "实施周期指标值", "年度指标值", "实际完成值",
+             "分值")  # fmt: skip
 
 
 def write_xlsx(sheets: Sequence[TargetSheet], path: str | os.PathLike[str]) -> None:
@@ -668,13 +676,15 @@ def write_xlsx(sheets: Sequence[TargetSheet], path: str | os.PathLike[str]) -> N
         page.append(["实际支出金额", sheet.spent])
         page.append(["年度绩效目标", sheet.goal])
         page.append([])
-        page.append(list(_HEADINGS))
+        weighed = any(row.points is not None for row in sheet.rows)
+        page.append(list(_HEADINGS if weighed else _HEADINGS[:-1]))
         for cell in page[page.max_row]:
             cell.font = bold
         for row in sheet.rows:
             page.append([row.level1, row.level2, row.name, row.period_value, row.annual_value,
-                         row.actual if not isinstance(row.actual, Mapping) else None])  # fmt: skip
-        for letter, width in zip("ABCDEF", (12, 16, 40, 18, 18, 18), strict=True):
+                         row.actual if not isinstance(row.actual, Mapping) else None,
+                         *([row.points] if weighed else [])])  # fmt: skip
+        for letter, width in zip("ABCDEFG", (12, 16, 40, 18, 18, 18, 8), strict=True):
             page.column_dimensions[letter].width = width
         for cells in page.iter_rows(min_row=10):
             for cell in cells:
@@ -685,8 +695,8 @@ def write_xlsx(sheets: Sequence[TargetSheet], path: str | os.PathLike[str]) -> N
 def read_xlsx(path: str | os.PathLike[str]) -> list[TargetSheet]:
     """Sheets from a workbook laid out like the published form: a worksheet per sheet
     with 部门名称 or 项目名称, 用款单位, 实施周期, 预算金额 and the indicator table under a
-    heading row 一级指标 | 二级指标 | 三级指标 | 实施周期指标值 | 年度指标值 [| 实际完成值].
-    Blank 一级/二级 cells (merged in the form) repeat the cell above."""
+    heading row 一级指标 | 二级指标 | 三级指标 | 实施周期指标值 | 年度指标值 [| 实际完成值]
+    [| 分值]. Blank 一级/二级 cells (merged in the form) repeat the cell above."""
     import openpyxl
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -729,8 +739,15 @@ def _read_page(page: Any, source: str, problems: list[Problem]) -> TargetSheet |
         name = cell.get("三级指标")
         if not name:
             continue  # a category without indicators
+        try:
+            points = _decimal(cell.get("分值"))
+        except InvalidOperation:
+            problems.append(Problem("targets-form", f"分值 {cell.get('分值')!r} is not a number",
+                                    file=source, line=number, path=page.title))  # fmt: skip
+            continue
         rows.append(TargetRow(level1, level2, name, cell.get("实施周期指标值"),
-                              cell.get("年度指标值"), actual, line=number))  # fmt: skip
+                              cell.get("年度指标值"), actual, line=number,
+                              points=points))  # fmt: skip
     if heading is None:
         return None
     name_cell = details.get("项目名称") or details.get("部门名称") or [page.title]

@@ -374,6 +374,74 @@ def test_the_project_rubric_scores_a_project_from_its_target_sheet():
     assert (result.total, result.grade) == (Decimal("80.83"), "良")
 
 
+WEIGHED = """\
+sheets:
+  - name: 课题研究经费
+    budget: 100000
+    spent: 95000
+    rows:
+      - {level1: 产出指标, level2: 数量指标, name: 完成课题, annual: 2项, actual: 2项, points: 20}
+      - {level1: 产出指标, level2: 质量指标, name: 验收通过率, annual: ≥90%, actual: 0.8,
+         points: 20}
+      - {level1: 产出指标, level2: 时效指标, name: 按时完成率, annual: 100%, actual: 100%,
+         points: 10}
+      - {level1: 效益指标, level2: 社会效益, name: 受益人数, annual: ≥500人, actual: 400,
+         points: 30}
+      - {level1: 满意度指标, level2: 服务对象满意度, name: 满意度, annual: ≥85%, actual: 88%,
+         points: 10}
+"""
+
+
+def test_the_project_rubric_weighs_targets_by_their_own_points(tmp_path):
+    """A self-evaluation form that gives each 三级 indicator its 分值: each target scores
+    its points × its completion, instead of every target of a group weighing the same."""
+    path = tmp_path / "weighed.yaml"
+    path.write_text(WEIGHED, encoding="utf-8")
+    (sheet,) = load_sheets(path)
+    assert [row.points for row in sheet.rows] == [20, 20, 10, 30, 10]
+    result = rubriceng.evaluate(rubriceng.load_rubric(PROJECT_RUBRIC), sheet.project_inputs())
+    assert [(i.id, str(i.score)) for i in result.indicators] == [
+        ("budget_execution", "9.50"),
+        ("outputs", "47.78"),  # 20 + 20 × 0.8/0.9 + 10 = 47.777…; equal weights: 48.15
+        ("effects", "24.00"),  # 30 × 400/500
+        ("satisfaction", "10.00"),
+    ]
+    assert result.total == Decimal("91.28")
+    outputs = result.indicator("outputs").trace
+    assert [(item["name"], item["points"]) for item in outputs["unmet"]] == [("验收通过率", 20)]
+    checked = CliRunner().invoke(main, ["targets", "check", str(path)]).output.splitlines()
+    assert checked[1].split() == ["一级", "二级", "三级", "目标值", "分值", "解析", "实际完成值",
+                                  "判定"]  # fmt: skip
+    assert checked[4].split() == ["产出指标", "质量指标", "验收通过率", "≥90%", "20", "不低于",
+                                  "90%", "0.8", "部分达成", "88.9%"]  # fmt: skip
+    # the 分值 column of the form round-trips
+    write_xlsx([sheet], tmp_path / "weighed.xlsx")
+    assert [row.points for row in read_xlsx(tmp_path / "weighed.xlsx")[0].rows] == [
+        20, 20, 10, 30, 10
+    ]
+
+
+def test_points_given_to_some_targets_must_be_given_to_all_and_add_up():
+    rubric = rubriceng.load_rubric(PROJECT_RUBRIC)
+    rows = [{"level1": "产出指标", "name": "a", "target": "2项", "actual": 2, "points": 30},
+            {"level1": "产出指标", "name": "b", "target": "2项", "actual": 2, "points": 15}]
+    inputs = {"budget": 1, "spent": 1, "output_targets": rows, "effect_targets": [],
+              "satisfaction_targets": []}  # fmt: skip
+    with pytest.raises(rubriceng.EvaluationError) as caught:
+        rubriceng.evaluate(rubric, inputs)
+    assert [p.message for p in caught.value.problems] == [
+        "the targets' points (分值) add up to 45, the indicator has 50.00"
+    ]
+    rows[1] = {key: value for key, value in rows[1].items() if key != "points"}
+    with pytest.raises(rubriceng.EvaluationError) as caught:
+        rubriceng.evaluate(rubric, inputs)
+    assert [p.message for p in caught.value.problems] == [
+        "give every target its points (分值), or none"
+    ]
+    rows[1]["points"] = 20
+    assert rubriceng.evaluate(rubric, inputs).total == Decimal("100.00")
+
+
 def test_cli_targets_check_lists_every_row_in_chinese_by_default():
     result = CliRunner().invoke(main, ["targets", "check", str(ACTUALS)])
     assert result.exit_code == 0, result.output
