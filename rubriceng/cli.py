@@ -264,12 +264,14 @@ def batch(
       rubriceng batch cn.gd.huizhou/dept-overall@2020 units.xlsx -o scores.xlsx
     """
     from rubriceng.engine import evaluate_many
+    from rubriceng.forms import blank_target_lists
     from rubriceng.spreadsheet import read_units
 
     _check_batch_suffix(output)
     loaded = _registry(context).load(rubric, year=year)
     table = read_units(units)
-    named = {row.unit: row.inputs for row in table}
+    blanks = blank_target_lists(loaded, table[0].columns) if table else {}
+    named = {row.unit: {**blanks, **row.inputs} for row in table}
     if _on_terminal():
         with click.progressbar(length=len(table), label="scoring", file=sys.stderr) as bar:
             found = evaluate_many(loaded, named, trace=False, errors="collect",

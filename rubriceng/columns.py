@@ -37,7 +37,7 @@ from rubriceng import methods as m
 from rubriceng.engine import DECIMAL_CONTEXT, Plan, _batch_error, _plan, _prepare, _score
 from rubriceng.errors import EvaluationError, InputError
 from rubriceng.expressions import BUILTIN_FUNCTIONS, FormulaEvaluator
-from rubriceng.forms import nest, segments
+from rubriceng.forms import blank_target_lists, nest, segments
 from rubriceng.inputs import COERCIONS, to_boolean
 from rubriceng.model import Indicator, Rubric
 from rubriceng.result import Result, UnitFailure
@@ -100,7 +100,7 @@ def _python(value: Any) -> Any:
 class _Table:
     """Columns by dotted path, and how to rebuild one row as the row path's mapping."""
 
-    def __init__(self, table: Any) -> None:
+    def __init__(self, table: Any, rubric: Rubric | None = None) -> None:
         if hasattr(table, "columns") and hasattr(table, "index"):  # a pandas DataFrame
             columns = {str(name): table[name].to_numpy() for name in table.columns}
             names = [str(label) for label in table.index]
@@ -121,6 +121,8 @@ class _Table:
         for name, path in self.paths.items():
             self.by_input.setdefault(str(path[0]), []).append(name)
         self.size = len(names)
+        # a list of targets whose cells a unit left blank: it declared none
+        self.blanks = blank_target_lists(rubric, columns) if rubric is not None else {}
 
     def row(self, index: int, names: Sequence[str] | None = None) -> dict[str, Any]:
         """Row ``index`` as the nested mapping the row path takes (missing cells left out);
@@ -128,11 +130,14 @@ class _Table:
         chosen = self.columns if names is None else [
             column for name in names for column in self.by_input.get(name, ())
         ]  # fmt: skip
-        return nest(
+        found = nest(
             (name, _python(self.columns[name][index]))
             for name in chosen
             if not _missing(self.columns[name][index])
         )
+        for name in self.blanks if names is None else set(self.blanks) & set(names):
+            found.setdefault(name, [])
+        return found
 
 
 # -- the plan over columns ---------------------------------------------------------------------
@@ -290,7 +295,7 @@ def evaluate_table(
         if errors != "raise":
             raise ValueError("a Dask DataFrame is scored with errors='raise'")
         return _evaluate_dask(rubric, table, peers)
-    source = _Table(table)
+    source = _Table(table, rubric)
     with decimal.localcontext(DECIMAL_CONTEXT), np.errstate(all="ignore"):
         batch = _Batch(plan, _compiled(plan), source, peers)
         scored = batch.run()
@@ -322,7 +327,7 @@ def peer_sums(rubric: Rubric, table: Any) -> dict[str, tuple[Decimal, int]]:
     ['71.92', '70.50', '66.51']
     """
     plan = _plan(rubric)
-    source = _Table(table)
+    source = _Table(table, rubric)
     with decimal.localcontext(DECIMAL_CONTEXT), np.errstate(all="ignore"):
         compiled = _compiled(plan)
         if compiled is None:  # every row by the row path

@@ -547,12 +547,12 @@ def evaluate(
 
 
 def _units(
-    units: Mapping[str, Mapping[str, Any]] | Iterable[Mapping[str, Any]],
+    units: Mapping[str, Mapping[str, Any]] | Iterable[Mapping[str, Any]], rubric: Rubric
 ) -> list[tuple[str, Mapping[str, Any]]]:
     if hasattr(units, "columns") and hasattr(units, "index"):  # a pandas DataFrame
         from rubriceng.columns import _Table
 
-        table = _Table(units)
+        table = _Table(units, rubric)
         return [(name, table.row(index)) for index, name in enumerate(table.names)]
     if isinstance(units, Mapping):
         return [(str(name), inputs) for name, inputs in units.items()]
@@ -680,7 +680,7 @@ def evaluate_many(
         raise ValueError(f"errors must be 'raise' or 'collect', not {errors!r}")
     plan = _plan(rubric)
     with decimal.localcontext(DECIMAL_CONTEXT):
-        states = [_prepare(plan, inputs, name) for name, inputs in _units(units)]
+        states = [_prepare(plan, inputs, name) for name, inputs in _units(units, plan.rubric)]
         peers = _peer_statistics(plan, states)
         results: list[Result] = []
         failures: list[UnitFailure] = []

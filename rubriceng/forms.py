@@ -206,6 +206,20 @@ def nest(values: Iterable[tuple[str, Any]]) -> dict[str, Any]:
     return nested
 
 
+def blank_target_lists(rubric: Rubric, columns: Iterable[str]) -> dict[str, list[Any]]:
+    """The ``targets`` inputs a table has columns for (``effect_targets.1.name``, …), each
+    as an empty list: in a table, a unit that leaves all of a list's cells blank declared
+    no rows, which a flat file cannot otherwise say.
+
+    >>> from rubriceng.registry import default_registry
+    >>> rubric = default_registry().load("cn/project-self-evaluation@2020")
+    >>> blank_target_lists(rubric, ["budget", "effect_targets.1.name", "effect_targets.1.target"])
+    {'effect_targets': []}
+    """
+    listed = {str(keys[0]) for keys in map(segments, columns) if len(keys) > 2}
+    return {spec.id: [] for spec in rubric.inputs if spec.type == "targets" and spec.id in listed}
+
+
 def flatten(inputs: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     """Nested inputs as ``{dotted path: value}``, lists numbered from 1: the inverse of
     :func:`nest`.

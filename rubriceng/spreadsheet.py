@@ -474,11 +474,13 @@ def _list_lines(lines: Mapping[tuple[Any, ...], int]) -> dict[tuple[Any, ...], i
 
 @attrs.frozen
 class UnitRow:
-    """One unit read from a table file: its name, its nested inputs and its row."""
+    """One unit read from a table file: its name, its nested inputs, its row, and the
+    columns of the table."""
 
     unit: str
     inputs: dict[str, Any]
     row: int
+    columns: tuple[str, ...] = ()
 
 
 def read_units(path: str | os.PathLike[str]) -> list[UnitRow]:
@@ -519,6 +521,7 @@ def _units_of(rows: Sequence[Sequence[Any]], source: str) -> list[UnitRow]:
     if not rows:
         return []
     header = [None if cell is None else str(cell).strip() for cell in rows[0]]
+    columns = tuple(name for name in header if name)
     unit_column = next(
         (index for index, name in enumerate(header) if name in ("unit", "单位名称")), None
     )
@@ -539,7 +542,7 @@ def _units_of(rows: Sequence[Sequence[Any]], source: str) -> list[UnitRow]:
             problems.append(Problem("input-form", f"unit {unit!r} is also in row {seen[unit]}",
                                     file=source, line=number))  # fmt: skip
         seen.setdefault(unit, number)
-        units.append(UnitRow(unit, nest(pairs), number))
+        units.append(UnitRow(unit, nest(pairs), number, columns))
     if problems:
         raise InputError(f"cannot read units {source}", problems)
     return units

@@ -521,6 +521,44 @@ def test_cli_targets_score_scores_every_project_and_writes_the_table(tmp_path):
     assert out.read_text(encoding="utf-8-sig").splitlines()[1].endswith(",91.86,优")
 
 
+def test_a_flat_table_of_projects_scores_as_their_sheets(tmp_path):
+    """In a CSV (or DataFrame) of projects, a project that leaves every cell of its 效益
+    targets blank declared none: the empty list a flat table cannot otherwise write."""
+    import csv
+
+    from rubriceng.forms import flatten
+
+    sheets = load_sheets(ACTUALS)
+    flat = {sheet.name: flatten(sheet.project_inputs()) for sheet in sheets}
+    assert not any(column.startswith("effect_targets.") for column in flat["决策咨询工作经费"])
+    columns = sorted({column for row in flat.values() for column in row})
+    path = tmp_path / "projects.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["unit", *columns])
+        for name, row in flat.items():
+            writer.writerow([name, *(row.get(column, "") for column in columns)])
+    out = tmp_path / "scores.csv"
+    result = CliRunner().invoke(main, ["batch", "cn/project-self-evaluation@2020", str(path),
+                                       "-o", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with open(out, encoding="utf-8-sig") as handle:
+        scored = {row["unit"]: row["total"] for row in csv.DictReader(handle)}
+    assert scored == {
+        "决策咨询工作经费": "91.86", "广东省地方金融风险监测防控中心服务经费": "80.83"
+    }
+    pandas = pytest.importorskip("pandas")
+    frame = pandas.read_csv(path, index_col="unit", dtype=str, keep_default_na=False)
+    frame = frame.replace("", None)
+    rubric = rubriceng.load_rubric(PROJECT_RUBRIC)
+    assert [str(r.total) for r in rubriceng.evaluate_many(rubric, frame)] == [
+        "91.86", "80.83"
+    ]
+    assert [str(total) for total in rubriceng.evaluate_table(rubric, frame).totals()] == [
+        "91.86", "80.83"
+    ]
+
+
 def test_cli_targets_score_lists_projects_without_actual_values():
     result = CliRunner().invoke(main, ["targets", "score", str(SEED)])
     assert result.exit_code == 1
