@@ -424,19 +424,48 @@ def list_rubrics(
 
 @main.command()
 @click.argument("rubric")
+@click.argument("indicators", nargs=-1)
 @_YEAR
 @_LANG
+@click.option("--rules", is_flag=True,
+              help="Under the tree, every scored indicator's rule: 评分标准, formulas, the "
+                   "method's settings, cases, when it applies, notes, source line.")  # fmt: skip
 @click.pass_context
 @_reported
-def show(context: click.Context, rubric: str, year: int | None, lang: str) -> None:
-    """Show a rubric: its indicators, points, methods and where each comes from.
+def show(
+    context: click.Context,
+    rubric: str,
+    indicators: tuple[str, ...],
+    year: int | None,
+    lang: str,
+    rules: bool,
+) -> None:
+    """Show a rubric: its indicators, points, methods and where each comes from; with
+    --rules or INDICATORS, the rules they are scored by.
 
     \b
     Examples:
       rubriceng show cn.gd.huizhou/dept-overall@2020
       rubriceng show cn.gd.huizhou/dept-overall --year 2025 --lang en
+      rubriceng show cn.gd.huizhou/dept-overall@2020 --rules
+      rubriceng show cn.gd.huizhou/dept-overall@2020 carryover_rate procurement_rate
     """
+    from rubriceng.outline import rule_lines
+
     loaded = _registry(context).load(rubric, year=year)
+    known = [node.id for node in loaded.walk()]
+    unknown = [ident for ident in indicators if ident not in known]
+    if unknown:
+        raise click.BadParameter(
+            f"no indicator {', '.join(map(repr, unknown))} (have: {', '.join(known)})",
+            param_hint="INDICATORS",
+        )
+    if indicators:
+        for index, ident in enumerate(indicators):
+            if index:
+                click.echo()
+            click.echo("\n".join(rule_lines(loaded.indicator(ident), lang)))
+        return
     english = lang == "en"
     title = (loaded.title_en or loaded.title) if english else loaded.title
     click.echo(f"{loaded.ref}  {title}")
@@ -465,6 +494,9 @@ def show(context: click.Context, rubric: str, year: int | None, lang: str) -> No
         visit(top, 0)
     click.echo()
     _table(("indicator", "id", "points", "method", "inherited from", "points / rule"), rows)
+    for node in loaded.walk() if rules else ():
+        if node.method:
+            click.echo("\n" + "\n".join(rule_lines(node, lang)))
 
 
 @main.command()

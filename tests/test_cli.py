@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 from click.testing import CliRunner
 
+import rubriceng
 from rubriceng.cli import main
 from tests.conftest import HUIZHOU, HUIZHOU_UNIT, ROOT
 
@@ -124,6 +126,40 @@ def test_every_command_has_help_with_an_example():
         assert command.help and command.help.strip(), name
     top = runner.invoke(main, ["--help"]).output
     assert "Exit codes:" in top and "2  a usage error" in top
+
+
+def test_show_rules_prints_each_indicators_rule_from_the_rubric():
+    result = CliRunner().invoke(main, ["show", str(HUIZHOU), "treasury_stock_efficiency",
+                                       "fund_management", "--lang", "en"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "Change of treasury carry-over stock (treasury_stock_efficiency) — 3.00 points, bands",
+        "  value = treasury_stock_end / treasury_stock_previous - 1",
+        "  bands: ",
+        "    - value ≤ -0.15 → 3",
+        "    - value ≤ -0.10 → 2",
+        "    - value ≤ 0 → 1",
+        "    - otherwise → 0",
+        "  case: treasury_stock_previous == 0 and treasury_stock_end == 0 → scores 3 "
+        "(上年度为0，本年度继续为0)",
+        "  case: treasury_stock_previous == 0 → scores 0 (上年度为0，本年度增加)",
+        "  notes: Previous and current stock both 0 scores 3, as the table says. A stock that "
+        "grows from 0 has no rate of change; it is read as growth (> 0), scoring 0.",
+        f"  source: {HUIZHOU}:181",
+        "",
+        "Fund management (fund_management) — 25.00 points",
+        "  children: budget_spending_rate 6.00, carryover_rate 3.00, "
+        "treasury_stock_efficiency 3.00, procurement_rate 2.00, financial_compliance 4.00, "
+        "fund_release_legality 3.00, budget_disclosure 4.00",
+        f"  source: {HUIZHOU}:154",
+    ]
+    every = CliRunner().invoke(main, ["show", str(HUIZHOU), "--rules"]).output
+    scored = [node for node in rubriceng.load_rubric(HUIZHOU).walk() if node.method]
+    headings = [re.match(r"\S.* \((\w+)\) — [\d.]+ 分, \w+$", line) for line in every.splitlines()]
+    assert [found.group(1) for found in headings if found] == [node.id for node in scored]
+    unknown = CliRunner().invoke(main, ["show", str(HUIZHOU), "carryover", "procurement"])
+    assert unknown.exit_code == 2
+    assert "no indicator 'carryover', 'procurement' (have: budget_preparation," in unknown.output
 
 
 def test_show_in_english_where_the_rubric_has_names():
