@@ -31,7 +31,8 @@ _WORDS = {
         ":": "：", ",": "，", "list": "、", ";": "；", ".": "。",
         "mean": "均值", "median": "中位数",
         "targets": "申报绩效目标 {declared} 个，达成 {met} 个", "unmet": "未达成",
-        "rows": "{n} 行", "target row": "{name}（目标 {target}，实际 {actual}，完成 {done}%）",
+        "rows": "{n} 行", "target points": "分值 {points}，",
+        "target row": "{name}（{points}目标 {target}，实际 {actual}，完成 {done}%）",
     },
     "en": {
         "inputs": "data", "value": "value", "rate": "rate", "mean rate": "mean rate",
@@ -50,7 +51,8 @@ _WORDS = {
         "list": ", ", ";": "; ", ".": ".", "mean": "mean", "median": "median",
         "targets": "{met} of {declared} declared targets met", "unmet": "not met",
         "rows": "{n} rows",
-        "target row": "{name} (target {target}, actual {actual}, {done}% done)",
+        "target row": "{name} ({points}target {target}, actual {actual}, {done}% done)",
+        "target points": "{points} points, ",
     },
 }  # fmt: skip
 
@@ -182,6 +184,8 @@ class Explainer:
                     actual=_show(item.get("actual"), words) if item.get("actual") is not None
                     else "—",
                     done=number(Decimal(item.get("completion") or 0) * 100, 1),
+                    points=words["target points"].format(points=number(item["points"]))
+                    if item.get("points") is not None else "",
                 )
                 for item in trace["unmet"]
             )  # fmt: skip

@@ -409,6 +409,8 @@ def test_the_project_rubric_weighs_targets_by_their_own_points(tmp_path):
     assert result.total == Decimal("91.28")
     outputs = result.indicator("outputs").trace
     assert [(item["name"], item["points"]) for item in outputs["unmet"]] == [("验收通过率", 20)]
+    words = rubriceng.explain(result, "outputs", rubriceng.load_rubric(PROJECT_RUBRIC))
+    assert "  未达成：验收通过率（分值 20，目标 ≥90%，实际 0.8，完成 88.9%）" in words.splitlines()
     checked = CliRunner().invoke(main, ["targets", "check", str(path)]).output.splitlines()
     assert checked[1].split() == ["一级", "二级", "三级", "目标值", "分值", "解析", "实际完成值",
                                   "判定"]  # fmt: skip
