@@ -124,7 +124,8 @@ class Reader:
             [sys.executable, str(self.launcher), str(self.site), module, *arguments],
             cwd=self.home, capture_output=True, text=True, check=False,
             env={"PATH": "/usr/bin:/bin", "HOME": str(self.home), "PYTHONUTF8": "1",
-                 "COLUMNS": "200", "NO_COLOR": "1"},
+                 "COLUMNS": "200", "NO_COLOR": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+                 "PIP_NO_INPUT": "1"},
         )  # fmt: skip
         if check:
             assert done.returncode == 0, done.stdout + done.stderr
