@@ -63,7 +63,7 @@ def rule_lines(indicator: Indicator, lang: str = "zh") -> list[str]:
         for field in _settings(indicator.scorer):
             value = getattr(indicator.scorer, field.name)
             if isinstance(value, tuple) and value and attrs.has(type(value[0])):
-                rows.append(f"  {field.name}{colon}")  # bands, criteria: a line each
+                rows.append(f"  {field.name}{colon}".rstrip())  # bands, criteria: a line each
                 rows.extend(f"    - {_shown(item)}" for item in value)
             elif (shown := _shown(value)) is not None:
                 settings.append(f"{field.name} = {shown}")

@@ -135,7 +135,7 @@ def test_show_rules_prints_each_indicators_rule_from_the_rubric():
     assert result.output.splitlines() == [
         "Change of treasury carry-over stock (treasury_stock_efficiency) — 3.00 points, bands",
         "  value = treasury_stock_end / treasury_stock_previous - 1",
-        "  bands: ",
+        "  bands:",
         "    - value ≤ -0.15 → 3",
         "    - value ≤ -0.10 → 2",
         "    - value ≤ 0 → 1",
