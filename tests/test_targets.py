@@ -423,6 +423,21 @@ def test_the_project_rubric_weighs_targets_by_their_own_points(tmp_path):
     ]
 
 
+@given(st.lists(st.integers(0, 150), min_size=1, max_size=6), st.integers(1, 20),
+       st.sampled_from(["met", "completion"]))  # fmt: skip
+def test_equal_points_on_every_target_score_as_no_points(actuals, each, count):
+    rubric = rubriceng.load_rubric(make_rubric(
+        [{"id": "goals", "name": "目标", "points": each * len(actuals),
+          "target_completion": {"targets": "targets", "count": count}}],
+        inputs={"targets": {"type": "targets"}},
+    ))  # fmt: skip
+    rows = [{"name": f"目标{i}", "target": "100项", "actual": a} for i, a in enumerate(actuals)]
+    plain = rubriceng.evaluate(rubric, {"targets": rows})
+    weighed = rubriceng.evaluate(rubric, {"targets": [{**r, "points": each} for r in rows]})
+    assert weighed.total == plain.total
+    assert weighed.indicator("goals").trace["rate"] == plain.indicator("goals").trace["rate"]
+
+
 def test_points_given_to_some_targets_must_be_given_to_all_and_add_up():
     rubric = rubriceng.load_rubric(PROJECT_RUBRIC)
     rows = [{"level1": "产出指标", "name": "a", "target": "2项", "actual": 2, "points": 30},
