@@ -404,7 +404,7 @@ def _score_parts(
         info: dict[str, Any] = {"raw": part.raw, "reason": part.reason} if trace else {}
         children.append(
             IndicatorResult(
-                f"{leaf.id}.{index}", part.name, part.points, share, score, JUDGED, info
+                f"{leaf.id}.{index}", part.name, part.points, share, score, part.status, info
             )
         )
     return tuple(children)

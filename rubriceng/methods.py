@@ -40,12 +40,15 @@ class ScoringFailure(Exception):
 
 @attrs.frozen
 class Part:
-    """A sub-indicator the unit defined itself under a fixed parent (unit_defined)."""
+    """A row scored under an indicator: a sub-indicator the unit defined itself
+    (unit_defined, ``judged``) or a declared target with its own points
+    (target_completion, ``scored``). The indicator's score is the sum of its parts'."""
 
     name: str
     points: Decimal
     raw: Decimal
     reason: str | None = None
+    status: str = "judged"
 
 
 @attrs.frozen
@@ -959,6 +962,7 @@ class TargetCompletionScorer(Scorer):
                 "target_completion.targets",
             )
         completions: list[Decimal] = []
+        reasons: list[str] = []
         unmet: list[dict[str, Any]] = []
         for row in chosen:
             try:
@@ -975,20 +979,32 @@ class TargetCompletionScorer(Scorer):
             completion = judged.completion or ZERO
             completions.append(ONE if judged.status == MET else (
                 completion if self.count == "completion" else ZERO))  # fmt: skip
+            reasons.append(f"{row.level2}：{judged.reason}" if row.level2 else judged.reason)
             if judged.status != MET:
                 unmet.append({"name": row.name, "target": row.value, "actual": row.actual,
                               "status": judged.status, "completion": completion,
                               "reason": judged.reason,
                               **({"points": row.points} if weighed else {})})  # fmt: skip
         met = sum(1 for row_completion in completions if row_completion == ONE)
-        if weighed:  # each target scores its own points × its completion
-            raw = sum((p * done for p, done in zip(weighed, completions, strict=True)), ZERO)
+        if weighed:  # each target is a row of its own: its points × its completion
+            parts = tuple(
+                Part(row.name, _cents(points), points * done, reason, "scored")
+                for row, points, done, reason in zip(chosen, weighed, completions, reasons,
+                                                     strict=True)
+            )  # fmt: skip
+            raw = sum((part.raw for part in parts), ZERO)
             share = raw / context.points if context.points else ONE
-        else:
-            share = sum(completions, ZERO) / len(completions)
-            raw = context.points * share
+            trace = {"declared": len(chosen), "met": met, "rate": share, "unmet": unmet}
+            return Scored(raw, trace, parts)
+        share = sum(completions, ZERO) / len(completions)
         trace = {"declared": len(chosen), "met": met, "rate": share, "unmet": unmet}
-        return Scored(raw, trace)
+        return Scored(context.points * share, trace)
+
+
+def _cents(points: Decimal) -> Decimal:
+    """Points as the table prints them (``20`` as ``20.00``), when they are whole cents."""
+    quantized = points.quantize(CENT)
+    return quantized if quantized == points else points
 
 
 def _compile_target_completion(spec: Mapping[str, Any], cc: CompileContext) -> Scorer | None:

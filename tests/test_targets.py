@@ -407,6 +407,24 @@ def test_the_project_rubric_weighs_targets_by_their_own_points(tmp_path):
         ("satisfaction", "10.00"),
     ]
     assert result.total == Decimal("91.28")
+    # each target is a row of the result, as in the 自评表: 分值, 得分, and why
+    rows = result.indicator("outputs").children
+    assert [(row.id, row.name, str(row.points), str(row.score), row.status) for row in rows] == [
+        ("outputs.1", "完成课题", "20.00", "20.00", "scored"),
+        ("outputs.2", "验收通过率", "20.00", "17.78", "scored"),
+        ("outputs.3", "按时完成率", "10.00", "10.00", "scored"),
+    ]
+    assert rows[1].trace["reason"] == "质量指标：实际 80%，目标不低于 90%"
+    jsonschema = pytest.importorskip("jsonschema")
+    jsonschema.validate(result.to_dict(), rubriceng.RESULT_SCHEMA)
+    # without 效益 targets its 30 points go to 产出 and 满意度, and to their rows in cents
+    alone = rubriceng.evaluate(rubriceng.load_rubric(PROJECT_RUBRIC), {
+        **sheet.project_inputs(), "effect_targets": []})  # fmt: skip
+    assert [(str(row.effective_points), str(row.score))
+            for row in alone.indicator("outputs").children] == [
+        ("30.00", "30.00"), ("30.00", "26.67"), ("15.00", "15.00")
+    ]  # fmt: skip
+    assert alone.total == Decimal("96.17")
     outputs = result.indicator("outputs").trace
     assert [(item["name"], item["points"]) for item in outputs["unmet"]] == [("验收通过率", 20)]
     words = rubriceng.explain(result, "outputs", rubriceng.load_rubric(PROJECT_RUBRIC))
