@@ -838,8 +838,9 @@ class _Batch:
         """``raw × effective / points``, rounded: in floats, and where the raw score is an
         exact binary fraction (a sum of credits, say) in integers, so that a reweighted
         score that ends in exactly half a cent is known to."""
+        cap = int(rounding.cap(effective).scaleb(rounding.digits))  # never above the points
         if effective == points:
-            return self._round(env, raw, rounding)
+            return np.minimum(self._round(env, raw, rounding), cap)
         floats = Env(env.names, env.active)
         scaled = divide(floats, multiply(raw, constant(effective)), constant(points))
         units = self._round(floats, scaled, rounding)
@@ -863,7 +864,7 @@ class _Batch:
             units = np.where(exact, quotient + up, units)
             floats.undecided &= ~exact
         env.undecided |= floats.undecided
-        return units
+        return np.minimum(units, cap)
 
     def _parts(self, env: Env, leaf: Indicator) -> Any:
         """A unit-defined indicator: each item's score rounded, summed (in rounding units)."""
@@ -874,8 +875,10 @@ class _Batch:
             for index, share in enumerate(m.split_evenly(leaf.points, int(k))):
                 item = Num(scores[:, index], np.abs(scores[:, index]) * 2.0**-53, True)
                 env.narrowed(rows).doubt(may_be_above(item, constant(share)))
-                units += np.where(rows, self._round(env.narrowed(rows), item,
-                                                    self.plan.rubric.rounding), 0)  # fmt: skip
+                rounding = self.plan.rubric.rounding
+                cap = int(rounding.cap(share).scaleb(rounding.digits))
+                units += np.where(rows, np.minimum(cap, self._round(env.narrowed(rows), item,
+                                                                    rounding)), 0)  # fmt: skip
         return units
 
     def _score_columns(self, compiled: _Compiled, pattern: Any, scaled: dict[str, Any]) -> None:

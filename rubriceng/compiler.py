@@ -110,6 +110,9 @@ class _Builder:
             key: spec["type"] for key, spec in self.data.get("inputs", {}).items()
         }
         self.ids: dict[str, PathKey] = {}
+        digits = self.data.get("rounding", {}).get("digits", 2)
+        self.digits = digits if isinstance(digits, int) else 2
+        self.step = Decimal(1).scaleb(-min(self.digits, 2))  # points: cents, or coarser
 
     def report(self, code: str, message: str, path: PathKey, **details: Any) -> None:
         self.problems.append(self.document.problem(code, message, path, **details))
@@ -250,6 +253,10 @@ class _Builder:
             self.report(
                 "points-precision", f"points {points} are not whole cents (0.01)", path, **details
             )
+        elif Decimal(points) != Decimal(points).quantize(self.step):
+            message = (f"points {points} are finer than the rubric's rounding "
+                       f"({self.digits} decimals): a score could exceed them")  # fmt: skip
+            self.report("points-precision", message, path, **details)
 
     # -- indicators --------------------------------------------------------------------
 

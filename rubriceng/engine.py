@@ -29,7 +29,7 @@ from rubriceng.errors import EvaluationError, InputError, Problem, RubricengErro
 from rubriceng.expressions import FormulaEvaluator, FormulaRuntimeError
 from rubriceng.inputs import compile_checker
 from rubriceng.methods import Context, Part, ScoringFailure
-from rubriceng.model import Indicator, Rubric
+from rubriceng.model import Indicator, Rounding, Rubric
 from rubriceng.result import (
     JUDGED,
     NOT_APPLICABLE,
@@ -343,11 +343,11 @@ def _score_leaf(
         )
     children: tuple[IndicatorResult, ...] = ()
     if parts:
-        children = _score_parts(leaf, parts, effective, rubric.rounding.apply, trace)
+        children = _score_parts(leaf, parts, effective, rubric.rounding, trace)
         score = sum((child.score for child in children), ZERO)
     else:
-        score = rubric.rounding.apply(
-            raw if effective == leaf.points else raw * effective / leaf.points
+        score = rubric.rounding.score(
+            raw if effective == leaf.points else raw * effective / leaf.points, effective
         )
     if trace:
         used = {
@@ -387,7 +387,7 @@ def _score_leaf(
 
 
 def _score_parts(
-    leaf: Indicator, parts: tuple[Part, ...], effective: Decimal, round_score: Any, trace: bool
+    leaf: Indicator, parts: tuple[Part, ...], effective: Decimal, rounding: Rounding, trace: bool
 ) -> tuple[IndicatorResult, ...]:
     if effective == leaf.points:
         shares = [part.points for part in parts]
@@ -398,8 +398,8 @@ def _score_parts(
         if part.points == 0:
             score = ZERO
         else:
-            score = round_score(
-                part.raw if share == part.points else part.raw * share / part.points
+            score = rounding.score(
+                part.raw if share == part.points else part.raw * share / part.points, share
             )
         info: dict[str, Any] = {"raw": part.raw, "reason": part.reason} if trace else {}
         children.append(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator, Mapping
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -58,6 +58,15 @@ class Rounding:
     def apply(self, value: Decimal) -> Decimal:
         """``value`` rounded as the rubric says."""
         return value.quantize(self.quantum, rounding=self._decimal_mode)
+
+    def cap(self, points: Decimal) -> Decimal:
+        """The highest rounded score a row of ``points`` may have: ``points`` rounded down
+        to the step (2.50 points with whole-point rounding: 2, never 3)."""
+        return points.quantize(self.quantum, rounding=ROUND_FLOOR)
+
+    def score(self, raw: Decimal, points: Decimal) -> Decimal:
+        """``raw`` (at most ``points``) rounded, and never above :meth:`cap`."""
+        return min(self.apply(raw), self.cap(points))
 
 
 def parse_day(raw: int | str, last: bool = False) -> datetime.date:

@@ -44,6 +44,7 @@ class Validator(cerberus.Validator):  # type: ignore[misc]
 
     types_mapping: ClassVar[dict[str, TypeDefinition]] = dict(cerberus.Validator.types_mapping)
     types_mapping["decimal"] = TypeDefinition("decimal", (int, Decimal), (bool,))
+    types_mapping["integer"] = TypeDefinition("integer", (int,), (bool,))  # true is not 1
     types_mapping["formula"] = TypeDefinition("formula", (str, int, Decimal, bool), ())
     types_mapping["credit"] = TypeDefinition("credit", (bool, int, Decimal), ())
 
