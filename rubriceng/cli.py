@@ -691,9 +691,9 @@ def targets_check(context: click.Context, sheet: str, lang: str) -> None:
       rubriceng targets check examples/huizhou-2026-targets.yaml
       rubriceng targets check tests/data/targets-with-actuals.yaml --lang en
     """
-    from rubriceng.targets import NEEDS_JUDGEMENT, UnitMismatch, load_sheets
+    from rubriceng.targets import NEEDS_JUDGEMENT, WORDS, UnitMismatch, load_sheets
 
-    words = _TARGET_WORDS[lang]
+    words = {**WORDS[lang], **_TARGET_WORDS[lang]}  # statuses: the judgements' words
     failures = 0
     for found in load_sheets(sheet):
         period = "–".join(str(year) for year in found.period if year is not None)
@@ -741,17 +741,14 @@ def targets_check(context: click.Context, sheet: str, lang: str) -> None:
 _TARGET_WORDS: dict[str, dict[str, Any]] = {
     "zh": {"headings": ("一级", "二级", "三级", "目标值", "解析", "实际完成值", "判定"),
            "department": "部门整体", "project": "项目", "budget": ", 预算 {} 元", "points": "分值",
-           "implied": "（默认）", "override": "（指定）", "met": "达成",
-           "partly_met": "部分达成", "not_met": "未达成", "needs_judgement": "需人工判断",
-           "none": "未填实际值", "count": "{status} {n}", ",": "，",
+           "implied": "（默认）", "override": "（指定）", "none": "未填实际值",
+           "count": "{status} {n}", ",": "，",
            "summary": "{n} 个目标：{summary}"},
     "en": {"headings": ("level 1", "level 2", "level 3", "target", "parsed", "actual",
                         "judgement"),
            "department": "department", "project": "project", "budget": ", budget {} 元",
            "points": "points",
-           "implied": " (implied)", "override": " (override)", "met": "met",
-           "partly_met": "partly met", "not_met": "not met",
-           "needs_judgement": "needs judgement", "none": "no actual",
+           "implied": " (implied)", "override": " (override)", "none": "no actual",
            "count": "{n} {status}", ",": ", ", "summary": "{n} targets: {summary}"},
 }  # fmt: skip
 

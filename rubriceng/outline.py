@@ -100,8 +100,8 @@ def _fields(value: object) -> Iterator[str]:
 
 
 def _shown(value: object) -> str | None:
-    """A setting as text: formulas by their text, numbers and words as written, nested
-    settings in brackets; None for what is not set."""
+    """A setting as text: formulas by their text, numbers and words as written, a band
+    with what it scores, a nested setting as its fields; None for what is not set."""
     if value is None or value == ():
         return None
     if isinstance(value, Formula):

@@ -98,7 +98,7 @@ class Target:
     def describe(self, comparator: str | None = None, lang: str = "zh") -> str:
         """The parsed form in words, ``lang`` ``zh`` or ``en``: ``不低于 90%``,
         ``at least 90%``; ``需人工判断``, ``needs judgement``."""
-        words = _WORDS[lang]
+        words = WORDS[lang]
         if self.judgement:
             return words[NEEDS_JUDGEMENT]
         if self.parts:
@@ -127,7 +127,7 @@ class Target:
         return AT_LEAST
 
 
-_WORDS = {
+WORDS = {
     "zh": {AT_LEAST: "不低于", ABOVE: "高于", AT_MOST: "不超过", BELOW: "低于", EQUAL: "等于",
            "decrease": "减少幅度", "increase": "增加幅度", "all": "全部满足：", ";": "；",
            NEEDS_JUDGEMENT: "需人工判断", MET: "达成", PARTLY_MET: "部分达成",
@@ -316,7 +316,7 @@ def judge(
     >>> judge(parse_target("≤3日"), 4).completion
     Decimal('0.75')
     """
-    words = _WORDS[lang]
+    words = WORDS[lang]
     if target.judgement:
         if isinstance(actual, bool):
             return Judgement(MET if actual else NOT_MET, Decimal(int(actual)), words["judged"])
@@ -363,7 +363,7 @@ def _judge_parts(target: Target, actual: Any, comparator: str | None, lang: str)
         for part in target.parts
     ]
     ratio = sum((j.completion or Decimal(0) for j in judged), Decimal(0)) / len(judged)
-    words = _WORDS[lang]
+    words = WORDS[lang]
     reason = words[";"].join(
         words["part"].format(label=part.label, reason=j.reason)
         for part, j in zip(target.parts, judged, strict=True)
@@ -414,7 +414,7 @@ class TargetRow:
         """The row's judgement, its reason in ``lang``; None if it has no actual value and
         no ``met``."""
         if self.met is not None:
-            judged = _WORDS[lang]["judged"]
+            judged = WORDS[lang]["judged"]
             return Judgement(MET if self.met else NOT_MET, Decimal(int(self.met)), judged)
         if self.actual is None:
             return None
