@@ -986,6 +986,7 @@ class TargetCompletionScorer(Scorer):
                               "reason": judged.reason,
                               **({"points": row.points} if weighed else {})})  # fmt: skip
         met = sum(1 for row_completion in completions if row_completion == ONE)
+        parts: tuple[Part, ...] = ()
         if weighed:  # each target is a row of its own: its points × its completion
             parts = tuple(
                 Part(row.name, _cents(points), points * done, reason, "scored")
@@ -994,11 +995,11 @@ class TargetCompletionScorer(Scorer):
             )  # fmt: skip
             raw = sum((part.raw for part in parts), ZERO)
             share = raw / context.points if context.points else ONE
-            trace = {"declared": len(chosen), "met": met, "rate": share, "unmet": unmet}
-            return Scored(raw, trace, parts)
-        share = sum(completions, ZERO) / len(completions)
+        else:
+            share = sum(completions, ZERO) / len(completions)
+            raw = context.points * share
         trace = {"declared": len(chosen), "met": met, "rate": share, "unmet": unmet}
-        return Scored(context.points * share, trace)
+        return Scored(raw, trace, parts)
 
 
 def _cents(points: Decimal) -> Decimal:
