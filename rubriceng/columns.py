@@ -114,6 +114,10 @@ class _Table:
             raise TypeError("expected a pandas DataFrame or a mapping of column name to values")
         if "unit" in columns:
             names = [str(name) for name in columns.pop("unit")]
+        if rubric is not None:  # an optional input the table leaves out takes its default
+            for spec in rubric.inputs:
+                if spec.default is not None and spec.id not in columns:
+                    columns[spec.id] = np.full(len(names), spec.default, dtype=object)
         self.names = names
         self.columns = columns
         self.paths = {name: segments(name) for name in columns}

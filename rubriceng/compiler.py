@@ -244,6 +244,7 @@ class _Builder:
                     spec.get("max"),
                     spec.get("items"),
                     spec.get("length"),
+                    default=spec.get("default"),
                 )
             )
         return specs
@@ -398,6 +399,7 @@ class _Builder:
             "cases": tuple(cases),
             "description": raw.get("description"),
             "standard": raw.get("standard"),
+            "remarks": raw.get("remarks"),
             "notes": _notes(raw.get("notes")),
             "provenance": self._provenance(raw.get("provenance"), (*path, "provenance")),
             "source": self.document.file_of(path),
@@ -502,6 +504,7 @@ class _Builder:
                     None if maximum is None else Decimal(maximum),
                     raw.get("name_en"),
                     raw.get("description"),
+                    raw.get("standard"),
                 )
             )
         return tuple(adjustments)

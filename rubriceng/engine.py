@@ -20,6 +20,7 @@ import statistics
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 import attrs
@@ -72,6 +73,10 @@ class Plan:
         )
         declared_inputs = [spec for spec in rubric.inputs if spec.implicit_for is None]
         declared = {spec.id for spec in declared_inputs}
+        self.defaults: Mapping[str, Any] = MappingProxyType(
+            {spec.id: spec.default for spec in declared_inputs if spec.default is not None}
+        )
+        """The values of optional inputs a unit leaves out."""
         self.required: dict[str, tuple[str, ...]] = {}
         for leaf in self.leaves:
             names: set[str] = set()
@@ -215,6 +220,8 @@ def _prepare(
     plan: Plan, inputs: Mapping[str, Any], unit: str | None, document: Document | None = None
 ) -> _Unit:
     """Steps 1 and 2: check the inputs, find what does not apply, check what is missing."""
+    if plan.defaults and isinstance(inputs, Mapping):
+        inputs = {**plan.defaults, **inputs}
     normalised, found = plan.check_inputs(inputs, unit, document)
     state = _Unit(unit, normalised, found, FormulaEvaluator(plan.functions))
     given = inputs if isinstance(inputs, Mapping) else {}

@@ -254,4 +254,8 @@ def explain(result: Result, indicator_id: str, rubric: Rubric | None = None,
     lines += [f"  {sentence}" for sentence in explainer.sentences(row)]
     for child in row.children:
         lines.append(f"  · {child.name}: {explainer.basis(child)}")
+    declared = {node.id: node for node in rubric.walk()}.get(row.id) if rubric else None
+    if declared is not None and declared.standard:
+        lines += ["", f"  {'standard' if english else '评分标准'}"
+                  f"{': ' if english else '：'}{declared.standard}"]  # fmt: skip
     return "\n".join(lines)

@@ -192,7 +192,8 @@ def _text_rules(spec: InputSpec, types: Mapping[str, InputType]) -> dict[str, An
 
 def _list_rules(spec: InputSpec, types: Mapping[str, InputType]) -> dict[str, Any]:
     assert spec.items is not None
-    item = InputSpec(spec.id, spec.items)
+    # a list's range is its items' range: quarterly rates of at most 1
+    item = InputSpec(spec.id, spec.items, minimum=spec.minimum, maximum=spec.maximum)
     rules: dict[str, Any] = {"type": "list", "schema": types[spec.items].rules(item, types)}
     if spec.length is not None:
         rules.update(minlength=spec.length, maxlength=spec.length)

@@ -9,7 +9,9 @@ Warnings, each with file, line and indicator:
 - ``unreachable-band`` — a band no value can fall in, given the declared range of the
   input the value is (a rate of at most 1 never reaches a band beyond 1);
 - ``points-unreachable`` — the criteria, bands or judgement of an indicator cannot give
-  its full points, or give more than it has.
+  its full points, or give more than it has;
+- ``rate-unbounded`` — a rate (or a number or list named as a rate, share or progress)
+  with no ``max``, so a percentage typed as 20 for 20% would be scored, not refused.
 """
 
 from __future__ import annotations
@@ -103,6 +105,15 @@ def _warnings(rubric: Rubric, where: _Where) -> Iterator[Problem]:
                 file=where.source, line=where.line(None, spec.id), path=f"inputs.{spec.id}",
                 field=spec.id,
             )  # fmt: skip
+    for spec in rubric.inputs:
+        if _rate_like(spec.type, spec.items, spec.id, spec.label) and spec.maximum is None:
+            yield Problem(
+                "rate-unbounded",
+                f"input {spec.id!r} is a rate with no maximum: a percentage typed as 20 "
+                "(for 20%) would be scored as 2000%; give it max: 1",
+                file=where.source, line=where.line(None, spec.id), path=f"inputs.{spec.id}",
+                field=spec.id,
+            )  # fmt: skip
     ranges = {spec.id: (spec.minimum, spec.maximum) for spec in rubric.inputs}
     for node in rubric.walk():
         for problem in _node_warnings(node, ranges):
@@ -111,6 +122,18 @@ def _warnings(rubric: Rubric, where: _Where) -> Iterator[Problem]:
                 for part in (problem.field or "").replace("[", ".").replace("]", "").split(".")
             )
             yield attrs.evolve(problem, file=where.source, line=where.line(node.id, *field))
+
+
+_RATE_WORDS = ("率", "比例", "进度", "占比", "rate", "ratio", "share", "progress")
+
+
+def _rate_like(kind: str, items: str | None, name: str, label: str | None) -> bool:
+    """A rate input, or a number or list whose label (else id) says it is a rate or share."""
+    if kind == "rate" or (kind == "list" and items == "rate"):
+        return True
+    if kind not in ("number", "list"):
+        return False
+    return any(word in (label or name).lower() for word in _RATE_WORDS)
 
 
 def _names(node: Indicator) -> set[str]:

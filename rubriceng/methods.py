@@ -211,12 +211,19 @@ def _compile_formula(spec: Any, cc: CompileContext) -> Scorer | None:
 
 @attrs.frozen
 class RatioScorer(Scorer):
-    """points × actual / target, capped at points."""
+    """points × actual / target, capped at points.
+
+    ``zero_when_exceeds``: an actual above its target scores 0 (decided before a zero
+    target, so "plan 0, purchases > 0" scores 0). ``refuse_when_exceeds``: an actual above
+    its target is refused (more tasks done than were due). ``if_target_zero``: the score
+    when there was nothing to do (target and actual 0); without it that is refused.
+    """
 
     actual: Formula
     target: Formula
     zero_when_exceeds: bool = False
     if_target_zero: Decimal | None = None
+    refuse_when_exceeds: bool = False
 
     def formulas(self) -> tuple[Formula, ...]:
         return (self.actual, self.target)
@@ -229,6 +236,16 @@ class RatioScorer(Scorer):
             raise ScoringFailure(
                 "negative-value", "actual and target must not be negative", "ratio"
             )
+        if actual > target:
+            if self.zero_when_exceeds:
+                trace["rule"] = "actual exceeds target: 0"
+                return Scored(ZERO, trace)
+            if self.refuse_when_exceeds:
+                raise ScoringFailure(
+                    "actual-exceeds-target",
+                    f"{self.actual.text} ({actual}) is more than {self.target.text} ({target})",
+                    "ratio.actual",
+                )
         if target == 0:
             if self.if_target_zero is None:
                 raise ScoringFailure(
@@ -238,9 +255,6 @@ class RatioScorer(Scorer):
             return Scored(self.if_target_zero, trace)
         rate = actual / target
         trace["rate"] = rate
-        if self.zero_when_exceeds and actual > target:
-            trace["rule"] = "actual exceeds target: 0"
-            return Scored(ZERO, trace)
         if rate > 1:
             trace["rule"] = "capped at full marks"
         return Scored(context.points * min(ONE, rate), trace)
@@ -254,7 +268,13 @@ def _compile_ratio(spec: Mapping[str, Any], cc: CompileContext) -> Scorer | None
         cc.check_score(if_zero, "ratio", "if_target_zero")
     if actual is None or target is None:
         return None
-    return RatioScorer(actual, target, bool(spec.get("zero_when_exceeds", False)), if_zero)
+    return RatioScorer(
+        actual,
+        target,
+        bool(spec.get("zero_when_exceeds", False)),
+        if_zero,
+        bool(spec.get("refuse_when_exceeds", False)),
+    )
 
 
 _RATIO_RULES = {
@@ -263,6 +283,7 @@ _RATIO_RULES = {
         "actual": {"type": "formula", "required": True},
         "target": {"type": "formula", "required": True},
         "zero_when_exceeds": {"type": "boolean"},
+        "refuse_when_exceeds": {"type": "boolean"},
         "if_target_zero": {"type": "decimal"},
     },
 }

@@ -121,6 +121,8 @@ class InputSpec:
     length: int | None = None
     implicit_for: str | None = None
     """The indicator or adjustment whose own judgement this input carries, if any."""
+    default: Decimal | bool | None = None
+    """The value taken when a unit does not give the input (an optional input)."""
 
 
 @attrs.frozen
@@ -157,6 +159,8 @@ class Indicator:
     cases: tuple[Case, ...] = ()
     description: str | None = None
     standard: str | None = None
+    remarks: str | None = None
+    """The table's 备注: where the figures come from, and the like."""
     notes: tuple[str, ...] = ()
     provenance: Mapping[str, Any] | None = attrs.field(default=None, converter=freeze)
     """Where the points and rule come from (the indicator's own, else its rubric's)."""
@@ -189,6 +193,7 @@ class Adjustment:
     max: Decimal | None = None
     name_en: str | None = None
     description: str | None = None
+    standard: str | None = None
 
 
 @attrs.frozen

@@ -18,11 +18,13 @@ from rubriceng.expressions import Formula
 from rubriceng.model import Indicator
 
 _WORDS = {
-    "zh": {"standard": "评分标准", "applies": "适用条件", "otherwise": "不适用时",
+    "zh": {"standard": "评分标准", "description": "指标说明", "remarks": "备注",
+           "applies": "适用条件", "otherwise": "不适用时",
            "case": "特殊情形", "notes": "说明", "source": "来源", "points": "分",
            "children": "下级指标",
            "scores": "得 {score} 分", ":": "："},
-    "en": {"standard": "standard", "applies": "applies when", "otherwise": "if not",
+    "en": {"standard": "standard", "description": "description", "remarks": "remarks",
+           "applies": "applies when", "otherwise": "if not",
            "case": "case", "notes": "notes", "source": "source", "points": "points",
            "children": "children",
            "scores": "scores {score}", ":": ": "},
@@ -54,8 +56,9 @@ def rule_lines(indicator: Indicator, lang: str = "zh") -> list[str]:
     if indicator.children:
         parts = ", ".join(f"{child.id} {child.points}" for child in indicator.children)
         lines.append(f"  {words['children']}{colon}{parts}")
-    if indicator.standard:
-        lines.append(f"  {words['standard']}{colon}{indicator.standard}")
+    for key in ("description", "standard", "remarks"):
+        if text := getattr(indicator, key):
+            lines.append(f"  {words[key]}{colon}{text}")
     for key, formula in indicator.values:
         lines.append(f"  {key} = {formula.text}")
     if indicator.scorer is not None:

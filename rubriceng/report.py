@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
 from rubriceng.explanation import Explainer
-from rubriceng.model import Rubric
+from rubriceng.model import Adjustment, Indicator, Rubric
 from rubriceng.result import NOT_APPLICABLE, IndicatorResult, Result, plain
 
 _CSS = """
@@ -71,8 +71,26 @@ def _chart(result: Result, english: bool) -> str:
     return "".join(parts)
 
 
-def _rows(row: IndicatorResult, depth: int, explainer: Explainer, english: bool
-          ) -> Iterator[str]:  # fmt: skip
+_RULE_WORDS = {
+    "zh": ("评分标准", {"description": "指标说明", "standard": "评分标准", "remarks": "备注"}),
+    "en": ("Rule", {"description": "Description", "standard": "Standard", "remarks": "Remarks"}),
+}
+
+
+def _rule(declared: Indicator | Adjustment | None, english: bool) -> str:
+    """The table's texts of an indicator (指标说明, 评分标准, 备注), folded."""
+    if declared is None:
+        return ""
+    summary, labels = _RULE_WORDS["en" if english else "zh"]
+    texts = [(label, getattr(declared, key, None)) for key, label in labels.items()]
+    shown = "".join(
+        f"<p><b>{label}</b>：{html.escape(text)}</p>" for label, text in texts if text
+    )
+    return f"<details><summary>{summary}</summary>{shown}</details>" if shown else ""
+
+
+def _rows(row: IndicatorResult, depth: int, explainer: Explainer, english: bool,
+          nodes: Mapping[str, Indicator]) -> Iterator[str]:  # fmt: skip
     points = _number(row.points)
     if row.effective_points != row.points:
         points += f" → {_number(row.effective_points)}"
@@ -82,7 +100,7 @@ def _rows(row: IndicatorResult, depth: int, explainer: Explainer, english: bool
         yield (f'<tr class="group"><td {indent}>{name}</td><td class="n">{points}</td>'
                f'<td class="n">{_number(row.score)}</td><td></td></tr>')  # fmt: skip
         for child in row.children:
-            yield from _rows(child, depth + 1, explainer, english)
+            yield from _rows(child, depth + 1, explainer, english, nodes)
         return
     na = row.status == NOT_APPLICABLE
     score = ("n/a" if english else "不适用") if na else _number(row.score)
@@ -92,11 +110,12 @@ def _rows(row: IndicatorResult, depth: int, explainer: Explainer, english: bool
         f'<tr{css}><td {indent}>{name}<br>'
         f'<span class="muted">{html.escape(row.id)}</span></td><td class="n">{points}</td>'
         f'<td class="n">{score}</td><td>{html.escape(explainer.basis(row))}'
+        f"{_rule(nodes.get(row.id), english)}"
         f"<details><summary>{'trace' if english else '计算过程'}</summary><pre>{trace}</pre>"
         "</details></td></tr>"
     )
     for child in row.children:
-        yield from _rows(child, depth + 1, explainer, english)
+        yield from _rows(child, depth + 1, explainer, english, nodes)
 
 
 def render_html(result: Result, rubric: Rubric | None = None, lang: str = "zh") -> str:
@@ -122,14 +141,17 @@ def render_html(result: Result, rubric: Rubric | None = None, lang: str = "zh") 
         "<table><thead><tr>" + "".join(f"<th>{head}</th>" for head in heads),
         "</tr></thead><tbody>",
     ]
+    nodes = {node.id: node for node in rubric.walk()} if rubric else {}
+    rules = {item.id: item for item in rubric.adjustments} if rubric else {}
     for top in result.indicators:
-        body.extend(_rows(top, 0, explainer, english))
+        body.extend(_rows(top, 0, explainer, english, nodes))
     bonus = "Bonus / penalty" if english else "加减分"
     for adjustment in result.adjustments:
         body.append(
             f"<tr><td>{bonus}：{html.escape(adjustment.name)}</td>"
             f'<td></td><td class="n">{adjustment.points:+}</td>'
-            f"<td>{adjustment.events} {'events' if english else '次'}</td></tr>"
+            f"<td>{adjustment.events} {'events' if english else '次'}"
+            f"{_rule(rules.get(adjustment.id), english)}</td></tr>"
         )
     body.append(
         f'<tr class="group"><td>{"Total" if english else "合计"}</td>'

@@ -106,6 +106,7 @@ _PROVENANCE = {
         "points": _BASIS,
         "rule": _BASIS,
         "sources": {"type": "list", "schema": {"type": "string"}},
+        "grades": _BASIS,
         "reasoning": _text(),
     },
 }
@@ -122,6 +123,7 @@ def indicator_schema(methods: Mapping[str, Method]) -> dict[str, Any]:
         "points": {"type": "decimal", "required": True, "min": 0, "max": MAX_POINTS},
         "description": _text(),
         "standard": _text(),
+        "remarks": _text(),
         "notes": _NOTES,
         "provenance": _PROVENANCE,
         "applies": _formula(),
@@ -182,6 +184,7 @@ def rubric_schema(
         "max": {"type": "decimal"},
         "items": {"type": "string", "allowed": list(numeric_types)},
         "length": {"type": "integer", "min": 1},
+        "default": {"type": ["boolean", "decimal"]},
     }
     schema = {
         "id": {"type": "string", "required": True, "regex": RUBRIC_ID_PATTERN},
@@ -243,6 +246,7 @@ def rubric_schema(
                     "name": {"type": "string", "required": True},
                     "name_en": _text(),
                     "description": _text(),
+                    "standard": _text(),
                     "per_event": {"type": "decimal", "required": True},
                     "max": {"type": "decimal", "min": 0},
                 },

@@ -193,6 +193,7 @@ def write_result(
     words = _RESULT_HEADINGS["en" if english else "zh"]
     explainer = Explainer(rubric, lang)
     nodes = {node.id: node for node in rubric.walk()} if rubric else {}
+    adjustments = {item.id: item for item in rubric.adjustments} if rubric else {}
     style = _Style()
     book = openpyxl.Workbook()
     sheet = book.active
@@ -255,7 +256,9 @@ def write_result(
             style.cell(sheet, row_number, first_text + 2,
                        declared.description if declared else None)  # fmt: skip
             style.cell(sheet, row_number, first_text + 3, declared.standard if declared else None)
-            style.cell(sheet, row_number, first_text + 4, _remark(leaf, explainer) or None)
+            remarks = [declared.remarks if declared else None, _remark(leaf, explainer)]
+            style.cell(sheet, row_number, first_text + 4,
+                       "\n".join(text for text in remarks if text) or None)  # fmt: skip
             row_number += 1
     for first, end, level in spans:
         if end > first:
@@ -271,6 +274,9 @@ def write_result(
                    number="+" + score_format + ";-" + score_format + ";0")  # fmt: skip
         events = f"{adjustment.events} 次" if not english else f"{adjustment.events} events"
         style.cell(sheet, row_number, first_text + 1, events)
+        rule = adjustments.get(adjustment.id)
+        style.cell(sheet, row_number, first_text + 2, rule.description if rule else None)
+        style.cell(sheet, row_number, first_text + 3, rule.standard if rule else None)
         style.box(sheet, row_number, 1, row_number, last)
         row_number += 1
     sheet.merge_cells(start_row=row_number, start_column=1, end_row=row_number,

@@ -478,12 +478,15 @@ def _ratio_raw(scorer: m.RatioScorer) -> Raw:
         rest = env.narrowed(~exact_zero)
         rate = divide(rest, a, Num(np.where(exact_zero, 1.0, t.v), t.e, t.raw))
         score = multiply(points_of(leaf), _extreme([one, rate], np.minimum))
-        if scorer.zero_when_exceeds:
-            rest.doubt(_close(a, t))
-            score = Num(np.where(a.v > t.v, 0.0, score.v), np.where(a.v > t.v, 0.0, score.e))
         if if_zero is not None:
             score = Num(np.where(exact_zero, if_zero.v, score.v),
                          np.where(exact_zero, if_zero.e, score.e))  # fmt: skip
+        if scorer.zero_when_exceeds or scorer.refuse_when_exceeds:
+            env.doubt(_close(a, t))
+            if scorer.refuse_when_exceeds:
+                env.doubt(a.v > t.v)  # refused: the row code says why
+            over = a.v > t.v
+            score = Num(np.where(over, 0.0, score.v), np.where(over, 0.0, score.e))
         return score
 
     return raw

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 import rubriceng
 
 # Every scored indicator of the seed's table, as printed. The two 不适用 indicators are
@@ -52,7 +54,7 @@ GROUPS = {
     "budget_effectiveness": "32.00",
     "economy": "4.00",
     "efficiency": "13.00",
-    "effectiveness": "9.00",
+    "effect_indicators": "9.00",
     "fairness": "6.00",
 }
 
@@ -191,6 +193,8 @@ def test_result_json_layout(huizhou, huizhou_inputs):
             "sources": ["惠州市人民政府办公室 整体绩效自评信息指标评分表 (2020)"],
             "points": "transcribed",
             "rule": "transcribed",
+            "grades": "reconstructed",
+            "reasoning": data["rubric"]["provenance"]["reasoning"],
         },
     }
     assert (data["total"], data["grade"], data["unit"]) == ("97.86", "优", "惠州市人民政府办公室")
@@ -205,3 +209,103 @@ def test_result_json_layout(huizhou, huizhou_inputs):
         "procurement_actual": "1236754.68",
         "procurement_plan": "1331100",
     }
+
+
+@pytest.mark.parametrize(
+    ("spending", "schedule", "bad"),
+    [
+        ([20, 40, 60, 80], [0.25, 0.5, 0.75, 0.95], 4),  # progress typed in percent
+        ([0.26, 0.51, 0.76, 0.98], [25, 50, 75, 95], 4),  # the schedule typed in percent
+        ([0.26, 0.51, 76, 0.98], [0.25, 0.5, 0.75, 0.95], 1),  # one quarter slipped
+    ],
+)
+def test_quarterly_rates_typed_as_percentages_are_refused(huizhou, huizhou_inputs, spending,
+                                                          schedule, bad):  # fmt: skip
+    huizhou_inputs.update(quarterly_spending_progress=spending,
+                          quarterly_scheduled_progress=schedule)  # fmt: skip
+    with pytest.raises(rubriceng.InputError) as raised:
+        rubriceng.evaluate(huizhou, huizhou_inputs)
+    problems = raised.value.problems
+    assert len(problems) == bad
+    assert all("a percentage? write 0." in problem.message for problem in problems)
+
+
+@pytest.mark.parametrize(
+    ("plan", "actual", "score", "rule"),
+    [("0", "0", "2.00", "target is zero"), ("0", "5000", "0.00", "actual exceeds target: 0"),
+     ("100", "100", "2.00", None), ("100", "100.01", "0.00", "actual exceeds target: 0")],
+)  # fmt: skip
+def test_a_unit_without_a_procurement_plan(huizhou, huizhou_inputs, plan, actual, score, rule):
+    huizhou_inputs.update(procurement_plan=plan, procurement_actual=actual)
+    row = rubriceng.evaluate(huizhou, huizhou_inputs).indicator("procurement_rate")
+    assert (str(row.score), row.trace.get("rule")) == (score, rule)
+
+
+@pytest.mark.parametrize(
+    ("indicator", "done", "due", "full"),
+    [("key_task_completion", "key_tasks_completed", "key_tasks_total", "5.00"),
+     ("target_completion", "targets_met", "targets_declared", "5.00"),
+     ("project_timeliness", "projects_on_time", "projects_total", "3.00")],
+)  # fmt: skip
+def test_nothing_due_scores_full_marks_and_more_done_than_due_is_refused(
+    huizhou, huizhou_inputs, indicator, done, due, full
+):
+    huizhou_inputs.update({done: 0, due: 0})
+    row = rubriceng.evaluate(huizhou, huizhou_inputs).indicator(indicator)
+    assert (str(row.score), row.trace["rule"]) == (full, "target is zero")
+    huizhou_inputs.update({done: 4, due: 3})
+    with pytest.raises(rubriceng.EvaluationError) as raised:
+        rubriceng.evaluate(huizhou, huizhou_inputs)
+    [problem] = raised.value.problems
+    assert (problem.code, problem.indicator) == ("actual-exceeds-target", indicator)
+    assert problem.message == f"{done} (4) is more than {due} (3)"
+
+
+def test_no_complaints_received_scores_full_marks(huizhou, huizhou_inputs):
+    huizhou_inputs.update(complaints_received=0, complaints_answered=0,
+                          complaints_answered_on_time=0)  # fmt: skip
+    assert rubriceng.evaluate(huizhou, huizhou_inputs).indicator("complaint_handling").score == 3
+
+
+@pytest.mark.parametrize(
+    ("final", "budget", "score"),
+    [("10298.31", "10330.43", "4.00"),  # the seed's own figures: 0.31%
+     ("95.01", "100", "4.00"), ("95", "100", "3.50"), ("105", "100", "3.50"),  # 5% itself
+     ("90.01", "100", "3.50"), ("90", "100", "3.00"), ("160", "100", "0.00"),
+     ("100", "100", "4.00")],
+)  # fmt: skip
+def test_each_full_5_percent_of_revenue_variance_costs_half_a_point(
+    huizhou, huizhou_inputs, final, budget, score
+):
+    huizhou_inputs.update(revenue_final=final, revenue_adjusted_budget=budget)
+    row = rubriceng.evaluate(huizhou, huizhou_inputs).indicator("revenue_budget_variance")
+    assert str(row.score) == score
+
+
+@pytest.mark.parametrize(
+    ("changes", "score"),
+    [({}, None),  # no transfer payments: not applicable
+     ({"has_transfer_payments": True, "transfers_issued_on_time": 80, "transfers_approved": 100,
+       "budget_approval_days_late": 1}, "2.20"),  # 1.5 × 0.8 + (1.5 − 0.5)
+     ({"has_transfer_payments": True, "transfers_issued_on_time": 0, "transfers_approved": 0,
+       "budget_approval_days_late": 1}, "2.00"),  # none of its own: 3 − 1 per day
+     ({"has_transfer_payments": True, "transfers_issued_on_time": 0, "transfers_approved": 0,
+       "budget_approval_days_late": 5}, "0.00"),
+     ({"has_transfer_payments": True, "transfers_issued_on_time": 100, "transfers_approved": 100,
+       "budget_approval_days_late": 0, "budget_approved": False}, "1.50"),  # never approved
+     ({"has_transfer_payments": True, "transfers_issued_on_time": 0, "transfers_approved": 0,
+       "budget_approval_days_late": 0, "budget_approved": False}, "0.00")],
+)  # fmt: skip
+def test_fund_release_legality_has_every_branch_of_the_table(huizhou, huizhou_inputs, changes,
+                                                             score):  # fmt: skip
+    huizhou_inputs.update(general_transfer_advance_rate=1, special_transfer_advance_rate=1)
+    huizhou_inputs.update(changes)
+    row = rubriceng.evaluate(huizhou, huizhou_inputs).indicator("fund_release_legality")
+    assert (None if row.status == "not_applicable" else str(row.score)) == score
+
+
+@pytest.mark.parametrize(("evidence", "score"), [(True, "3.00"), (False, "0.00")])
+def test_project_supervision_needs_its_evidence(huizhou, huizhou_inputs, evidence, score):
+    huizhou_inputs["supervision_evidence_provided"] = evidence
+    row = rubriceng.evaluate(huizhou, huizhou_inputs).indicator("project_supervision")
+    assert str(row.score) == score

@@ -58,3 +58,33 @@ def test_check_lists_every_load_error_and_exits_1(tmp_path):
                          ids=lambda path: path.name)  # fmt: skip
 def test_the_bundled_rubrics_have_no_warnings(path):
     assert lint(path).warnings == ()
+
+
+@pytest.mark.parametrize(
+    "declared",
+    [
+        "{type: rate, label: 完成率}",
+        "{type: list, items: rate, length: 4, label: 各季度进度}",
+        "{type: number, label: 预算执行率}",
+        "{type: number, label: 资金占比}",
+        "{type: list, items: number, label: quarterly progress}",
+    ],
+)
+def test_a_rate_without_a_maximum_is_a_warning(tmp_path, declared):
+    text = WARNINGS.read_text(encoding="utf-8")
+    path = tmp_path / "rates.yaml"
+    path.write_text(text.replace("{type: rate, max: 1, label: 完成率}", declared),
+                    encoding="utf-8")  # fmt: skip
+    codes = [(problem.code, problem.field, problem.line) for problem in lint(path).warnings]
+    assert ("rate-unbounded", "rate", 6) in codes
+
+
+@pytest.mark.parametrize(
+    "declared", ["{type: number, label: 金额}", "{type: rate, max: 1.2, label: 完成率}"]
+)
+def test_a_bounded_rate_or_a_plain_number_is_no_warning(tmp_path, declared):
+    text = WARNINGS.read_text(encoding="utf-8")
+    path = tmp_path / "rates.yaml"
+    path.write_text(text.replace("{type: rate, max: 1, label: 完成率}", declared),
+                    encoding="utf-8")  # fmt: skip
+    assert "rate-unbounded" not in [problem.code for problem in lint(path).warnings]
