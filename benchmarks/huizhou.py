@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import decimal
 import random
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from rubriceng.forms import flatten
@@ -223,7 +223,7 @@ def _hand_score(u: dict[str, Any]) -> Decimal:
             _round(clarity * D("6.33") / 5),
         ]
     variance = abs(u["revenue_final"] - u["revenue_adjusted_budget"]) / u["revenue_adjusted_budget"]
-    steps = max(ZERO, (variance / D("0.05")).to_integral_value(rounding=ROUND_CEILING))
+    steps = max(ZERO, (variance / D("0.05")).to_integral_value(rounding=ROUND_FLOOR))
     scores.append(_round(max(ZERO, 4 - D("0.5") * steps)))
     # 资金管理: without transfers, 资金下达合法性's 3 points go to 部门预算资金支出率 (6 → 9)
     rates = [
@@ -249,9 +249,13 @@ def _hand_score(u: dict[str, Any]) -> Decimal:
     scores.append(_round(_credits(u["financial_compliance"], dict.fromkeys(
         JUDGED_LISTS["financial_compliance"], 1))))  # fmt: skip
     if transfers:
-        on_time = u["transfers_issued_on_time"] / u["transfers_approved"]
-        late = max(ZERO, D("1.5") - D("0.5") * u["budget_approval_days_late"])
-        scores.append(_round(D("1.5") * min(ONE, on_time) + late))
+        approved, days = u["transfers_approved"], u["budget_approval_days_late"]
+        if approved == 0:  # no transfers of its own: the budget part is worth 3, 1 a day
+            scores.append(_round(max(ZERO, 3 - D(days))))
+        else:
+            on_time = u["transfers_issued_on_time"] / approved
+            late = max(ZERO, D("1.5") - D("0.5") * days)
+            scores.append(_round(D("1.5") * min(ONE, on_time) + late))
     scores.append(_round(_credits(u["budget_disclosure"], DISCLOSURE)))
     scores.append(_round(_credits(u["project_procedures"], dict.fromkeys(
         JUDGED_LISTS["project_procedures"], 1))))  # fmt: skip

@@ -71,6 +71,7 @@ def path_d(rubric: rubriceng.Rubric) -> Path_:
 def path_e(rubric: rubriceng.Rubric) -> Path_:
     texts = sorted({formula.text for formula in _formulas(rubric)})
     known = [spec.id for spec in rubric.inputs]
+    known += sorted({name for node in rubric.walk() for name, _ in node.values})
     evaluator = FormulaEvaluator()
 
     def run(units: list[dict[str, Any]]) -> list[Decimal]:

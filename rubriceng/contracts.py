@@ -142,6 +142,9 @@ def inputs_schema(rubric: Rubric) -> dict[str, Any]:
         if users:
             description += "; used by " + ", ".join(called.get(user, user) for user in users)
         properties[name] = {**schema, "title": title, "description": description}
+        if spec is not None and spec.default is not None:
+            default = spec.default
+            properties[name]["default"] = default if isinstance(default, bool) else str(default)
     return {
         "$schema": DRAFT,
         "$id": f"urn:rubriceng:inputs:{rubric.ref}",

@@ -80,7 +80,7 @@ def test_batch_scores_every_unit_as_evaluate_many_does(tmp_path, units, expected
     assert header[:3] == ["unit", "budget_preparation", "budget_compilation"]
     assert header[-3:] == ["accountability_findings", "total", "grade"]
     assert [cell.value for cell in sheet[2]][:2] == ["单位名称", "预算编制情况"]
-    assert sheet.auto_filter.ref == f"A2:AR{UNITS + 1}"
+    assert sheet.auto_filter.ref == f"A2:AQ{UNITS + 1}"
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
     assert len(rows) == UNITS - 1
     for row, result_ in zip(rows, expected.results, strict=True):

@@ -134,6 +134,8 @@ def test_show_rules_prints_each_indicators_rule_from_the_rubric():
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "Change of treasury carry-over stock (treasury_stock_efficiency) — 3.00 points, bands",
+        "  description: 部门（单位）的财政存量考核中国库集中支付结转结余存量资金的变动情况。",
+        "  standard: " + rubriceng.load_rubric(HUIZHOU).indicator("treasury_stock_efficiency").standard,
         "  value = treasury_stock_end / treasury_stock_previous - 1",
         "  bands:",
         "    - value ≤ -0.15 → 3",
@@ -145,13 +147,13 @@ def test_show_rules_prints_each_indicators_rule_from_the_rubric():
         "  case: treasury_stock_previous == 0 → scores 0 (上年度为0，本年度增加)",
         "  notes: Previous and current stock both 0 scores 3, as the table says. A stock that "
         "grows from 0 has no rate of change; it is read as growth (> 0), scoring 0.",
-        f"  source: {HUIZHOU}:181",
+        f"  source: {HUIZHOU}:224",
         "",
         "Fund management (fund_management) — 25.00 points",
         "  children: budget_spending_rate 6.00, carryover_rate 3.00, "
         "treasury_stock_efficiency 3.00, procurement_rate 2.00, financial_compliance 4.00, "
         "fund_release_legality 3.00, budget_disclosure 4.00",
-        f"  source: {HUIZHOU}:154",
+        f"  source: {HUIZHOU}:193",
     ]
     every = CliRunner().invoke(main, ["show", str(HUIZHOU), "--rules"]).output
     scored = [node for node in rubriceng.load_rubric(HUIZHOU).walk() if node.method]

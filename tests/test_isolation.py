@@ -325,6 +325,12 @@ def test_rubrics_and_results_cannot_be_changed(huizhou, huizhou_inputs):
 def test_one_rubric_scored_from_8_threads_gives_the_serial_results(huizhou, huizhou_inputs):
     rng = random.Random(20261121)
     units = [vary(huizhou, huizhou_inputs, rng) for _ in range(160)]
+    for unit in units:  # more done than due is refused; keep most units scorable
+        for done, due in (("key_tasks_completed", "key_tasks_total"),
+                          ("targets_met", "targets_declared"),
+                          ("projects_on_time", "projects_total")):  # fmt: skip
+            if rng.random() < 0.9 and unit[done] > unit[due]:
+                unit[done], unit[due] = unit[due], unit[done]
 
     def outcome(inputs: dict[str, Any]) -> Any:
         try:
@@ -339,5 +345,5 @@ def test_one_rubric_scored_from_8_threads_gives_the_serial_results(huizhou, huiz
     scored = [item for item in serial if isinstance(item, rubriceng.Result)]
     # random counts often answer more complaints than were received: those units fail,
     # as they should, and their problems must match too
-    assert len(scored) > 40
+    assert len(scored) > 30
     assert len({item.total for item in scored}) > 30

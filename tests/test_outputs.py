@@ -44,10 +44,10 @@ def _d(value):
 
 
 def _rows_by_leaf(sheet):
-    """Row number of each level-3 (and level-4) name, from the name columns E and G."""
+    """Row number of each level-2, level-3 (and level-4) name, from the name columns."""
     found = {}
     for row in range(6, sheet.max_row + 1):
-        for column in (5, 7):
+        for column in (3, 5, 7):
             value = sheet.cell(row=row, column=column).value
             if value:
                 found[value] = row
@@ -61,16 +61,17 @@ def test_the_xlsx_table_has_seed_002s_layout(workbook):
     assert sheet["A2"].value == (
         "单位名称：惠州市人民政府办公室    评分表：cn.gd.huizhou/dept-overall@2020"
     )
-    assert [sheet.cell(row=3, column=c).value for c in (1, 9, 10, 11, 12, 13)] == [
+    # three levels, as the seed: 效果性's own indicators are its level-3 rows
+    assert [sheet.cell(row=3, column=c).value for c in (1, 7, 8, 9, 10, 11)] == [
         "评价指标", "自评分数", "评分依据", "指标说明", "评分标准", "备注",
     ]  # fmt: skip
-    assert [sheet.cell(row=4, column=c).value for c in (1, 3, 5, 7)] == [
-        "一级指标", "二级指标", "三级指标", "四级指标",
+    assert [sheet.cell(row=4, column=c).value for c in (1, 3, 5)] == [
+        "一级指标", "二级指标", "三级指标",
     ]  # fmt: skip
     assert [sheet.cell(row=5, column=c).value for c in range(1, 5)] == ["名称", "权重"] * 2
     merged = {str(cell_range) for cell_range in sheet.merged_cells.ranges}
     # 预算编制情况 spans its five leaves, 预算编制 its three; headings span their columns
-    assert {"A6:A10", "B6:B10", "C6:C8", "D6:D8", "A3:H3", "I3:I5", "A4:B4"} <= merged
+    assert {"A6:A10", "B6:B10", "C6:C8", "D6:D8", "A3:F3", "G3:G5", "A4:B4"} <= merged
     assert (sheet["A6"].value, sheet["B6"].value) == ("预算编制情况", 23)
     assert (sheet["C6"].value, _d(sheet["D6"].value)) == ("预算编制", Decimal("10.34"))
 
@@ -83,24 +84,32 @@ def test_every_leaf_row_holds_the_seeds_score_and_points(workbook):
     for leaf, seed in SEED_LEAVES.items():
         row = rows[names[leaf]]
         expected = Decimal(RECIPIENTS.get(leaf, seed))
-        assert Decimal(str(sheet.cell(row=row, column=9).value)) == expected, leaf
+        assert Decimal(str(sheet.cell(row=row, column=7).value)) == expected, leaf
     for leaf, points in SEED_NOT_APPLICABLE.items():
         row = rows[names[leaf]]
         assert sheet.cell(row=row, column=6).value == 0  # effective points
-        assert sheet.cell(row=row, column=9).value == "不适用"
-        assert sheet.cell(row=row, column=13).value == f"不适用，原分值 {points}.00"
-    effects = [_d(sheet.cell(row=r, column=9).value) for r in range(6, sheet.max_row + 1)
-               if sheet.cell(row=r, column=7).value]  # the unit's own level-4 indicators
+        assert sheet.cell(row=row, column=7).value == "不适用"
+        assert sheet.cell(row=row, column=11).value == f"不适用，原分值 {points}.00"
+    first = rows["效果性"]  # 效果性 at level 2, the unit's own indicators its level-3 rows
+    effects = [_d(sheet.cell(row=r, column=7).value) for r in range(first, first + 4)]
+    assert [sheet.cell(row=r, column=5).value for r in range(first, first + 4)] == [
+        "推进政务信息公开透明", "网民来信答复率及时", "提升参训人员素养和军事技能", "安全事故发生次数=0",
+    ]  # fmt: skip
     assert effects == [Decimal(score) for score in SEED_EFFECTS]
     reweighted = rows["预算编制合理性"]
     assert _d(sheet.cell(row=reweighted, column=6).value) == Decimal("6.34")
-    assert sheet.cell(row=reweighted, column=13).value == "原分值 5.00，不适用指标调入 1.34"
+    assert sheet.cell(row=reweighted, column=11).value == "原分值 5.00，不适用指标调入 1.34"
     procurement = rows["政府采购执行率"]
-    assert sheet.cell(row=procurement, column=10).value == (
+    assert sheet.cell(row=procurement, column=8).value == (
         "数据：实际采购金额合计数 1236754.68元，采购计划金额合计数 1331100元；比率 92.91%；"
         "按满分 2 得 1.8582 分；得分 1.86。"
     )
-    assert sheet.cell(row=procurement, column=12).value.startswith("本指标得分=本指标满分分值×")
+    assert sheet.cell(row=procurement, column=10).value.startswith("本指标得分=本指标满分分值×")
+    # the table's 备注 comes before rubriceng's own remark
+    assert sheet.cell(row=procurement, column=11).value == (
+        "本指标根据部门决算报表附表《政府采购情况表》相关数据计算"
+    )
+    assert sheet.cell(row=procurement, column=9).value.startswith("部门（单位）本年度实际政府采购")
 
 
 def test_the_xlsx_ends_with_adjustments_total_and_grade_and_prints_on_a4(workbook):
@@ -108,14 +117,14 @@ def test_the_xlsx_ends_with_adjustments_total_and_grade_and_prints_on_a4(workboo
     sheet = book["评分表"]
     last = sheet.max_row
     assert sheet.cell(row=last, column=1).value == "合计"
-    assert _d(sheet.cell(row=last, column=9).value) == Decimal("97.86")
-    assert sheet.cell(row=last, column=10).value == "等级：优"
+    assert _d(sheet.cell(row=last, column=7).value) == Decimal("97.86")
+    assert sheet.cell(row=last, column=8).value == "等级：优"
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.page_setup.paperSize == int(sheet.PAPERSIZE_A4)
     assert sheet.page_setup.fitToWidth == 1
     assert sheet.print_title_rows == "$3:$5"
-    assert sheet["J10"].font.name == "宋体"
-    assert sheet["J10"].alignment.wrap_text
+    assert sheet["H10"].font.name == "宋体"
+    assert sheet["H10"].alignment.wrap_text
     assert sheet.row_dimensions[6].height > 13  # long 评分依据 gets the room it needs
 
 
@@ -138,12 +147,15 @@ def test_the_adjustment_rows_name_each_item(huizhou, tmp_path):
     sheet = openpyxl.load_workbook(path).active
     last = sheet.max_row
     adjustments = {
-        sheet.cell(row=r, column=1).value: _d(sheet.cell(row=r, column=9).value)
+        sheet.cell(row=r, column=1).value: _d(sheet.cell(row=r, column=7).value)
         for r in range(last - len(result.adjustments), last)
     }
     expected = {f"加减分：{a.name}": a.points for a in result.adjustments}
     assert adjustments == expected
-    assert _d(sheet.cell(row=last, column=9).value) == result.total == Decimal("95.86")
+    penalty = last - 1  # the table's 指标说明 and this part's 评分标准 on its row
+    assert sheet.cell(row=penalty, column=9).value == "反映部门工作受到表彰或批评问责的情况。"
+    assert sheet.cell(row=penalty, column=10).value.startswith("2.减分项：在国务院大督察")
+    assert _d(sheet.cell(row=last, column=7).value) == result.total == Decimal("95.86")
 
 
 def test_an_input_form_has_every_field_with_data_validation(huizhou, tmp_path):
@@ -176,7 +188,7 @@ def test_an_input_form_has_every_field_with_data_validation(huizhou, tmp_path):
     assert sheet.cell(row=part, column=2).value == "各季度部门预算资金支出进度 3"
     criterion = rows["budget_reasonableness.not_fixed"]
     assert sheet.cell(row=criterion, column=2).value == (
-        "预算编制合理性：部门预算分配不固化，能根据实际情况合理调整"
+        "预算编制合理性：部门预算分配不固化，能根据实际情况合理调整（如不存在项目支出完成不理想但连年持续安排预算的情况等），得1分"
     )
     assert sheet.cell(row=criterion, column=6).value == "是/否 or 0 – 1"
 
@@ -285,14 +297,19 @@ def test_explain_gives_every_step_in_words_and_numbers(huizhou, seed_result):
         "  数据：实际采购金额合计数 1236754.68元，采购计划金额合计数 1331100元\n"
         "  比率 92.91%\n"
         "  按满分 2 得 1.8582 分\n"
-        "  得分 1.86"
+        "  得分 1.86\n\n"
+        "  评分标准：本指标得分=本指标满分分值×政府采购执行率 其中：政府采购执行率=（实际采购金额合计数"
+        "/采购计划金额合计数）×100%； 如实际采购金额大于采购计划金额则本项不得分。 政府采购预算是指"
+        "采购机关根据事业发展计划和行政任务编制的、并经过规定程序批准的年度政府采购计划。"
     )
     assert rubriceng.explain(seed_result, "advance_release_rate", huizhou, "en") == (
         "Share of transfer payments released in advance (advance_release_rate) — 0.00 / "
         "4.00 → 0.00\n\n"
         "  not applicable (has_transfer_payments is false); its points went to "
         "Reasonableness of the budget 1.34, Reasonableness of performance goals 1.33, "
-        "Clarity of performance indicators 1.33"
+        "Clarity of performance indicators 1.33\n\n"
+        "  standard: 除自然灾害等突发事件处理的资金"
+        + huizhou.indicator("advance_release_rate").standard.removeprefix("除自然灾害等突发事件处理的资金")
     )
     assert rubriceng.explain(seed_result, "budget_preparation", huizhou).splitlines()[2:] == [
         "  预算编制 (budget_compilation): 10.34 / 10.34",
@@ -320,7 +337,7 @@ def test_cli_score_writes_the_form_its_suffix_names(tmp_path, suffix):
     assert result.output == f"97.86 优 → {out}\n"
     if suffix == ".xlsx":
         sheet = openpyxl.load_workbook(out).active
-        assert sheet.cell(row=sheet.max_row, column=9).value == 97.86
+        assert sheet.cell(row=sheet.max_row, column=7).value == 97.86
     else:
         assert "97.86" in out.read_text(encoding="utf-8")
 
