@@ -328,7 +328,7 @@ def peer_sums(rubric: Rubric, table: Any) -> dict[str, tuple[Decimal, int]]:
     True
     >>> table = evaluate_table(rubric, units[2:], peers=means)
     >>> [str(total) for total in table.totals()]
-    ['71.92', '70.50', '66.51']
+    ['71.92', '71.00', '66.51']
     """
     plan = _plan(rubric)
     source = _Table(table, rubric)

@@ -237,6 +237,8 @@ def explain(result: Result, indicator_id: str, rubric: Rubric | None = None,
       in band 1 (value ≤ 0.10)
       3 of 3 points
       score 3.00
+    <BLANKLINE>
+      standard: 结余结转率=年末财政拨款结转和结余决算数/...
     """
     row = result.indicator(indicator_id)
     explainer = Explainer(rubric, lang)

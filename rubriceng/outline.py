@@ -39,11 +39,13 @@ def rule_lines(indicator: Indicator, lang: str = "zh") -> list[str]:
     >>> rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
     >>> print("\\n".join(rule_lines(rubric.indicator("procurement_rate"), "en")))
     Government procurement execution rate (procurement_rate) — 2.00 points, ratio
-      standard: 本指标得分=本指标满分分值×政府采购执行率；...
-      ratio: actual = procurement_actual, target = procurement_plan, zero_when_exceeds = True
-      source: ...dept-overall-2020.yaml:197
-    >>> print("\\n".join(rule_lines(rubric.indicator("carryover_rate"))[:4]))
-    结转结余率 (carryover_rate) — 3.00 分, bands
+      description: 部门（单位）本年度实际政府采购金额与年度政府采购预算的比率，...
+      standard: 本指标得分=本指标满分分值×政府采购执行率 其中：...
+      remarks: 本指标根据部门决算报表附表《政府采购情况表》相关数据计算
+      ratio: actual = procurement_actual, ..., zero_when_exceeds = True, if_target_zero = 2
+      notes: A unit with no procurement plan (采购计划金额 0) and no purchases had ...
+      source: ...dept-overall-2020.yaml:242
+    >>> print("\\n".join(rule_lines(rubric.indicator("carryover_rate"))[4:7]))
       value = carryover_end / (carryover_start + general_budget_final + fund_budget_final)
       bands：
         - value ≤ 0.10 → 3
@@ -65,6 +67,8 @@ def rule_lines(indicator: Indicator, lang: str = "zh") -> list[str]:
         settings, rows = [], []
         for field in _settings(indicator.scorer):
             value = getattr(indicator.scorer, field.name)
+            if value is field.default or (isinstance(value, bool) and value == field.default):
+                continue  # a setting left as it is by default says nothing
             if isinstance(value, tuple) and value and attrs.has(type(value[0])):
                 rows.append(f"  {field.name}{colon}".rstrip())  # bands, criteria: a line each
                 rows.extend(f"    - {_shown(item)}" for item in value)

@@ -135,7 +135,8 @@ def test_show_rules_prints_each_indicators_rule_from_the_rubric():
     assert result.output.splitlines() == [
         "Change of treasury carry-over stock (treasury_stock_efficiency) — 3.00 points, bands",
         "  description: 部门（单位）的财政存量考核中国库集中支付结转结余存量资金的变动情况。",
-        "  standard: " + rubriceng.load_rubric(HUIZHOU).indicator("treasury_stock_efficiency").standard,
+        "  standard: "
+        + rubriceng.load_rubric(HUIZHOU).indicator("treasury_stock_efficiency").standard,
         "  value = treasury_stock_end / treasury_stock_previous - 1",
         "  bands:",
         "    - value ≤ -0.15 → 3",

@@ -91,7 +91,10 @@ def test_inputs_schema_describes_each_input(huizhou):
     )
     assert properties["quarterly_spending_progress"]["minItems"] == 4
     criterion = properties["budget_reasonableness"]["properties"]["not_fixed"]
-    assert criterion["title"] == "预算编制合理性：部门预算分配不固化，能根据实际情况合理调整（如不存在项目支出完成不理想但连年持续安排预算的情况等），得1分"
+    assert criterion["title"] == (
+        "预算编制合理性：部门预算分配不固化，能根据实际情况合理调整"
+        "（如不存在项目支出完成不理想但连年持续安排预算的情况等），得1分"
+    )
     assert properties["budget_reasonableness"]["required"] == [
         "fits_duties_and_policy", "allocated_by_priority", "special_funds_detailed",
         "classification_accurate", "not_fixed",

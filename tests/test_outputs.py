@@ -93,7 +93,8 @@ def test_every_leaf_row_holds_the_seeds_score_and_points(workbook):
     first = rows["效果性"]  # 效果性 at level 2, the unit's own indicators its level-3 rows
     effects = [_d(sheet.cell(row=r, column=7).value) for r in range(first, first + 4)]
     assert [sheet.cell(row=r, column=5).value for r in range(first, first + 4)] == [
-        "推进政务信息公开透明", "网民来信答复率及时", "提升参训人员素养和军事技能", "安全事故发生次数=0",
+        "推进政务信息公开透明", "网民来信答复率及时",
+        "提升参训人员素养和军事技能", "安全事故发生次数=0",
     ]  # fmt: skip
     assert effects == [Decimal(score) for score in SEED_EFFECTS]
     reweighted = rows["预算编制合理性"]
@@ -298,8 +299,9 @@ def test_explain_gives_every_step_in_words_and_numbers(huizhou, seed_result):
         "  比率 92.91%\n"
         "  按满分 2 得 1.8582 分\n"
         "  得分 1.86\n\n"
-        "  评分标准：本指标得分=本指标满分分值×政府采购执行率 其中：政府采购执行率=（实际采购金额合计数"
-        "/采购计划金额合计数）×100%； 如实际采购金额大于采购计划金额则本项不得分。 政府采购预算是指"
+        "  评分标准：本指标得分=本指标满分分值×政府采购执行率 其中：政府采购执行率="
+        "（实际采购金额合计数/采购计划金额合计数）×100%； 如实际采购金额大于采购计划金额则本项"
+        "不得分。 政府采购预算是指"
         "采购机关根据事业发展计划和行政任务编制的、并经过规定程序批准的年度政府采购计划。"
     )
     assert rubriceng.explain(seed_result, "advance_release_rate", huizhou, "en") == (
@@ -308,8 +310,7 @@ def test_explain_gives_every_step_in_words_and_numbers(huizhou, seed_result):
         "  not applicable (has_transfer_payments is false); its points went to "
         "Reasonableness of the budget 1.34, Reasonableness of performance goals 1.33, "
         "Clarity of performance indicators 1.33\n\n"
-        "  standard: 除自然灾害等突发事件处理的资金"
-        + huizhou.indicator("advance_release_rate").standard.removeprefix("除自然灾害等突发事件处理的资金")
+        "  standard: " + huizhou.indicator("advance_release_rate").standard
     )
     assert rubriceng.explain(seed_result, "budget_preparation", huizhou).splitlines()[2:] == [
         "  预算编制 (budget_compilation): 10.34 / 10.34",

@@ -14,8 +14,6 @@ from pathlib import Path
 
 import pytest
 
-import rubriceng
-
 SEED = Path(__file__).parent / "data" / "seed-002-huizhou-2020.txt"
 
 # indicator id → {rubric field: (first line, last line)} in the seed copy (1-based,
