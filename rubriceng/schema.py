@@ -69,7 +69,7 @@ class Validator(cerberus.Validator):  # type: ignore[misc]
         """{'nullable': False}"""
         if is_comparable(value) and value > max_value:
             message = f"must be at most {max_value}, got {_show(value)}"
-            if max_value <= 1 < value <= 100:
+            if max_value <= 2 and max(1, max_value) < value <= 100:  # a rate typed as 20 for 20%
                 message += f" (a percentage? write {Decimal(value) / 100} or '{value}%')"
             self._error(field, message)
 

@@ -309,3 +309,21 @@ def test_project_supervision_needs_its_evidence(huizhou, huizhou_inputs, evidenc
     huizhou_inputs["supervision_evidence_provided"] = evidence
     row = rubriceng.evaluate(huizhou, huizhou_inputs).indicator("project_supervision")
     assert str(row.score) == score
+
+
+def test_the_as_printed_variant_reproduces_every_printed_row(huizhou_inputs):
+    """The rule reading (default) and the printed reading, side by side."""
+    rule = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
+    printed = rubriceng.load_rubric("examples/huizhou-2020-as-printed.yaml")
+    by_rule, as_printed = (rubriceng.evaluate(r, huizhou_inputs) for r in (rule, printed))
+    assert by_rule.total == as_printed.total == Decimal("97.86")
+    for leaf, seed in {**SEED_LEAVES, **SEED_NOT_APPLICABLE}.items():
+        assert as_printed.indicator(leaf).score == Decimal(seed), leaf
+    six = {**SEED_NOT_APPLICABLE, **RECIPIENTS}
+    differ = {leaf for leaf in six if by_rule.indicator(leaf).score != Decimal(six[leaf])}
+    assert differ == set(SEED_NOT_APPLICABLE)  # by rule: 不适用, their points moved
+    # a recipient that loses a point: the readings part (5 × 4/5 = 4 vs 6.34 × 4/5 = 5.07)
+    huizhou_inputs["budget_reasonableness"] = {**huizhou_inputs["budget_reasonableness"],
+                                               "not_fixed": False}  # fmt: skip
+    totals = [rubriceng.evaluate(r, huizhou_inputs).total for r in (rule, printed)]
+    assert totals == [Decimal("96.59"), Decimal("96.86")]
