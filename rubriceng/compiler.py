@@ -104,6 +104,7 @@ class _Builder:
         self.data: dict[str, Any] = document.data
         self.methods = vocabulary.methods
         self.functions = vocabulary.functions
+        self.numeric_types = frozenset(vocabulary.numeric_types)
         self.ref = f"{self.data['id']}@{self.data['version']}"
         self.problems: list[Problem] = []
         self.declared: dict[str, str] = {
@@ -233,6 +234,8 @@ class _Builder:
                 self.report("input-form", "'items' and 'length' are for list inputs", path)
             if "min" in spec and "max" in spec and spec["min"] > spec["max"]:
                 self.report("input-form", "'min' is above 'max'", path)
+            if "default" in spec:
+                self._check_default(spec, path)
             specs.append(
                 InputSpec(
                     key,
@@ -248,6 +251,28 @@ class _Builder:
                 )
             )
         return specs
+
+    def _check_default(self, spec: Mapping[str, Any], path: PathKey) -> None:
+        """A default is a value the input itself would accept: true/false for a boolean,
+        a number in the input's range for a number; other inputs take none."""
+        default, kind = spec["default"], spec["type"]
+        numeric = kind in self.numeric_types
+        if kind == "boolean":
+            wrong = not isinstance(default, bool)
+        elif numeric:
+            low, high = spec.get("min"), spec.get("max")
+            wrong = isinstance(default, bool) or not (
+                (low is None or default >= low) and (high is None or default <= high)
+            )
+        else:
+            self.report("input-default", f"a {kind} input takes no default", (*path, "default"))
+            return
+        if wrong:
+            self.report(
+                "input-default",
+                f"the default {default!r} is not a value this {kind} input accepts",
+                (*path, "default"),
+            )
 
     def _check_cents(self, points: Decimal, path: PathKey, **details: Any) -> None:
         if Decimal(points) != Decimal(points).quantize(CENT):

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from rubriceng.forms import names
-from rubriceng.model import Rubric
+from rubriceng.model import Indicator, Rubric
 from rubriceng.result import NOT_APPLICABLE, IndicatorResult, Result
 
 _WORDS = {
@@ -98,7 +98,10 @@ class Explainer:
         self.labels: dict[str, str] = {}
         self.units: dict[str, str] = {}
         self.names: dict[str, str] = {}
+        self.nodes: dict[str, Indicator] = {}
+        """The rubric's indicators by id (for their table texts)."""
         if rubric is not None:
+            self.nodes = {node.id: node for node in rubric.walk()}
             for spec in rubric.inputs:
                 self.labels[spec.id] = spec.label or spec.id
                 if spec.unit:
@@ -256,7 +259,7 @@ def explain(result: Result, indicator_id: str, rubric: Rubric | None = None,
     lines += [f"  {sentence}" for sentence in explainer.sentences(row)]
     for child in row.children:
         lines.append(f"  · {child.name}: {explainer.basis(child)}")
-    declared = {node.id: node for node in rubric.walk()}.get(row.id) if rubric else None
+    declared = explainer.nodes.get(row.id)
     if declared is not None and declared.standard:
         lines += ["", f"  {'standard' if english else '评分标准'}"
                   f"{': ' if english else '：'}{declared.standard}"]  # fmt: skip

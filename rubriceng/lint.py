@@ -105,7 +105,6 @@ def _warnings(rubric: Rubric, where: _Where) -> Iterator[Problem]:
                 file=where.source, line=where.line(None, spec.id), path=f"inputs.{spec.id}",
                 field=spec.id,
             )  # fmt: skip
-    for spec in rubric.inputs:
         if _rate_like(spec.type, spec.items, spec.id, spec.label) and spec.maximum is None:
             yield Problem(
                 "rate-unbounded",

@@ -67,7 +67,7 @@ def rule_lines(indicator: Indicator, lang: str = "zh") -> list[str]:
         settings, rows = [], []
         for field in _settings(indicator.scorer):
             value = getattr(indicator.scorer, field.name)
-            if value is field.default or (isinstance(value, bool) and value == field.default):
+            if field.default is not attrs.NOTHING and value == field.default:
                 continue  # a setting left as it is by default says nothing
             if isinstance(value, tuple) and value and attrs.has(type(value[0])):
                 rows.append(f"  {field.name}{colon}".rstrip())  # bands, criteria: a line each
