@@ -1,4 +1,5 @@
-"""The built-in plugin: rubriceng's own methods, functions, input types and renderers.
+"""The built-in plugin: rubriceng's own methods, functions, input types, renderers and
+the national rubrics that ship with it (the top-level ``rubrics/`` folder).
 
 It is registered first, through the same hooks as any other plugin, so that every
 contribution — built-in or not — goes through one path.
@@ -7,6 +8,7 @@ contribution — built-in or not — goes through one path.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from rubriceng.expressions import BUILTIN_FUNCTIONS
@@ -14,6 +16,29 @@ from rubriceng.hookspecs import hookimpl
 from rubriceng.inputs import BUILTIN_INPUT_TYPES, InputType
 from rubriceng.methods import BUILTIN_METHODS, Method
 from rubriceng.render import BUILTIN_RENDERERS, Renderer
+
+
+def bundled_rubrics() -> Path:
+    """The folder of rubrics that ship with rubriceng.
+
+    In an installed wheel it is ``rubriceng/rubrics`` (``pyproject.toml`` maps the
+    top-level ``rubrics/`` there); in a source checkout, the top-level folder itself.
+    """
+    here = Path(__file__).resolve().parent
+    installed = here / "rubrics"
+    return installed if installed.is_dir() else here.parent / "rubrics"
+
+
+@hookimpl
+def rubriceng_rubrics() -> list[Path]:
+    """The national layer: ``cn/project-self-evaluation`` and ``cn/dept-overall-framework``."""
+    return [bundled_rubrics()]
+
+
+@hookimpl
+def rubriceng_test_cases() -> list[Path]:
+    """The rule-author cases of the bundled rubrics."""
+    return [bundled_rubrics()]
 
 
 @hookimpl

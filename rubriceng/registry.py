@@ -479,6 +479,7 @@ def _build_index(
     index: dict[str, list[RubricEntry]] = {}
     failures: list[PluginFailure] = []
     hook = "rubriceng_rubrics"
+    seen: set[Path] = set()  # a file reached twice (./rubrics is also the bundled folder)
     for plugin, source in sources:
         if isinstance(source, Mapping):
             documents: list[tuple[str, Any]] = [(f"<{plugin}>", source)]
@@ -488,7 +489,9 @@ def _build_index(
                 if plugin != SEARCH_PATH_PLUGIN:
                     failures.append(PluginFailure(plugin, hook, f"{path} does not exist"))
                 continue
-            documents = [(str(file), file) for file in _files(path)]
+            files = [file for file in _files(path) if file.resolve() not in seen]
+            seen.update(file.resolve() for file in files)
+            documents = [(str(file), file) for file in files]
         for name, item in documents:
             try:
                 document = (

@@ -96,7 +96,7 @@ def test_rubriceng_test_reports_failures_and_exits_1(small):
 def test_rubriceng_test_without_paths_runs_every_installed_plugins_cases():
     result = CliRunner().invoke(main, ["test", "-v"])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-1] == "6 passed, 0 failed"
+    assert result.output.splitlines()[-1] == "8 passed, 0 failed"
     assert "(96.56)" in result.output and "(50 + 47.41)" in result.output
 
 

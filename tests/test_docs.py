@@ -27,7 +27,7 @@ import rubriceng
 from rubriceng.cli import main
 from rubriceng.schema import indicator_schema, rubric_schema
 from rubriceng.vocabulary import BUILTIN_VOCABULARY
-from tests.conftest import HUIZHOU, HUIZHOU_UNIT, PLUGINS, ROOT
+from tests.conftest import HUIZHOU, HUIZHOU_UNIT, ROOT
 
 DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.rglob("*.md"))
@@ -101,8 +101,7 @@ def test_shell_examples_print_what_the_page_says(page, command, expected, tmp_pa
 
 METHOD_PAGES = sorted((DOCS / "methods").glob("*.md"))
 PROJECT_RUBRIC = (
-    PLUGINS / "rubriceng-cn-national" / "src" / "rubriceng_cn_national" / "rubrics"
-    / "project-self-evaluation-2020.yaml"
+    ROOT / "rubrics" / "cn" / "project-self-evaluation-2020.yaml"
 )
 
 

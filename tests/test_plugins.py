@@ -241,7 +241,6 @@ def installed() -> Registry:
 def test_the_bundled_plugins_are_installed_and_valid(installed):
     assert [plugin.name for plugin in installed.plugins] == [
         "rubriceng",
-        "cn_national",
         "gd_huizhou",
         "gd_lianjiang",
         "gd_province",
@@ -252,6 +251,7 @@ def test_the_bundled_plugins_are_installed_and_valid(installed):
         "cn.gd.huizhou/dept-overall@2025",
         "cn.gd.zhanjiang.lianjiang/dept-overall@2024",
         "cn.gd/dept-overall@2024",
+        "cn/dept-overall-framework@2020",
         "cn/project-self-evaluation@2020",
     ]
 
@@ -278,14 +278,15 @@ def test_find_explains_what_it_could_not_find(installed):
     assert str(raised.value.problems[0]) == (
         "no rubric for region 惠州 in force in 2019 (known: cn.gd.huizhou/dept-overall@2020, "
         "cn.gd.huizhou/dept-overall@2025, cn.gd.zhanjiang.lianjiang/dept-overall@2024, "
-        "cn.gd/dept-overall@2024, cn/project-self-evaluation@2020) [rubric-not-found]"
+        "cn.gd/dept-overall@2024, cn/dept-overall-framework@2020, "
+        "cn/project-self-evaluation@2020) [rubric-not-found]"
     )
     with pytest.raises(rubriceng.RubricNotFoundError) as raised:
         installed.find(year=2024)
     assert str(raised.value.problems[0]) == (
         "several rubrics in force in 2024: cn.gd.huizhou/dept-overall, "
         "cn.gd.zhanjiang.lianjiang/dept-overall, cn.gd/dept-overall, "
-        "cn/project-self-evaluation; give an id [rubric-ambiguous]"
+        "cn/dept-overall-framework, cn/project-self-evaluation; give an id [rubric-ambiguous]"
     )
 
 
@@ -313,4 +314,5 @@ def test_every_bundled_indicator_says_where_its_points_and_rule_come_from(instal
         "cn.gd.zhanjiang.lianjiang/dept-overall@2024": {("reconstructed", "reconstructed")},
         "cn.gd/dept-overall@2024": {("reconstructed", "reconstructed")},
         "cn/project-self-evaluation@2020": {("reconstructed", "reconstructed")},
+        "cn/dept-overall-framework@2020": {("reconstructed", "reconstructed")},
     }

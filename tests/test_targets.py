@@ -25,13 +25,12 @@ from rubriceng.targets import (
     read_xlsx,
     write_xlsx,
 )
-from tests.conftest import PLUGINS, ROOT, make_rubric
+from tests.conftest import ROOT, make_rubric
 
 SEED = ROOT / "examples" / "huizhou-2026-targets.yaml"
 ACTUALS = ROOT / "tests" / "data" / "targets-with-actuals.yaml"
 PROJECT_RUBRIC = (
-    PLUGINS / "rubriceng-cn-national" / "src" / "rubriceng_cn_national" / "rubrics"
-    / "project-self-evaluation-2020.yaml"
+    ROOT / "rubrics" / "cn" / "project-self-evaluation-2020.yaml"
 )
 
 # Every distinct target value of seed 001, and what it must parse to.

@@ -216,7 +216,8 @@ def test_a_missing_base_and_a_loop_are_reported(files):
     with pytest.raises(rubriceng.RubricError) as raised:
         _load(path)
     assert str(raised.value.problems[0]) == (
-        f"{path}:3: extends: cannot use 'x/none@1': no rubric 'x/none'@1 (known: none) "
+        f"{path}:3: extends: cannot use 'x/none@1': no rubric 'x/none'@1 (known: "
+        "cn/dept-overall-framework@2020, cn/project-self-evaluation@2020) "
         "[variant-base]"
     )
 
