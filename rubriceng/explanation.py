@@ -89,6 +89,16 @@ def _show(value: Any, words: Mapping[str, str]) -> str:
     return number(value)
 
 
+_RULES = {
+    "zh": {
+        "target is zero": "目标值为 0，没有应完成的事项",
+        "actual exceeds target: 0": "实际值超过目标值，本项不得分",
+        "capped at full marks": "超过目标值，按满分计",
+    },
+}
+"""The ratio method's rules in words (the trace keeps them as written)."""
+
+
 class Explainer:
     """Explains the results of one rubric: input labels and units, indicator names."""
 
@@ -157,7 +167,8 @@ class Explainer:
                 rule=trace.get("rule", ""), answer=_show(trace.get("met"), words),
             )  # fmt: skip
         elif "rule" in trace:
-            yield f"{words['rule']}{words[':']}{trace['rule']}"
+            rule = _RULES.get(self.lang, {}).get(trace["rule"], trace["rule"])
+            yield f"{words['rule']}{words[':']}{rule}"
         if "condition" in trace and "declared" not in trace:
             yield words["met"].format(
                 condition=trace["condition"], answer=_show(trace.get("met"), words)

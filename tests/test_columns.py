@@ -213,3 +213,43 @@ def test_a_plugin_function_sends_only_the_rubrics_that_call_it_to_the_row_path()
     assert called.totals() == [Decimal("0.75"), Decimal("4")] and called.rows_rescored == 2
     direct = rubriceng.evaluate_table(plain, {"x": [1.5, 9.0]})
     assert direct.totals() == [Decimal("1.5"), Decimal("4")] and direct.rows_rescored == 0
+
+
+# The table's branches for units with nothing to count, on rows and on columns.
+_NOTHING_TO_COUNT = [
+    {"procurement_plan": 0, "procurement_actual": 0},
+    {"procurement_plan": 0, "procurement_actual": 5000},
+    {"procurement_plan": 100, "procurement_actual": 100},
+    {"key_tasks_total": 0, "key_tasks_completed": 0, "targets_declared": 0, "targets_met": 0,
+     "projects_total": 0, "projects_on_time": 0},
+    {"key_tasks_total": 3, "key_tasks_completed": 4},  # refused
+    {"has_transfer_payments": True, "transfers_approved": 0, "transfers_issued_on_time": 0,
+     "budget_approval_days_late": 2},
+    {"has_transfer_payments": True, "budget_approved": False},
+    {"supervision_evidence_provided": False},
+    {"revenue_final": 105, "revenue_adjusted_budget": 100},  # exactly one full step
+]  # fmt: skip
+
+
+def test_units_with_nothing_to_count_score_alike_on_rows_and_columns(huizhou):
+    units = [{**unit, **change} for unit, change in
+             zip(generate(len(_NOTHING_TO_COUNT), seed=11), _NOTHING_TO_COUNT, strict=True)]
+    columns = to_columns(units)
+    columns["budget_approved"] = [unit.get("budget_approved", True) for unit in units]
+    columns["supervision_evidence_provided"] = [
+        unit.get("supervision_evidence_provided", True) for unit in units
+    ]  # fmt: skip
+    table = rubriceng.evaluate_table(huizhou, columns, errors="collect")
+    rows = _Table(columns)
+    batch = rubriceng.evaluate_many(
+        huizhou, [rows.row(index) for index in range(rows.size)], trace=False, errors="collect"
+    )
+    assert [(f.unit, f.error.problems) for f in table.failures] == [
+        (f.unit, f.error.problems) for f in batch.failures
+    ]
+    assert [f.error.problems[0].code for f in table.failures] == ["actual-exceeds-target"]
+    assert _table_scores(table, huizhou) == [_scores(huizhou, r) for r in batch.results]
+    scored = {result.unit: result for result in batch.results}
+    assert scored["1"].indicator("procurement_rate").score == 2  # nothing to buy, nothing bought
+    assert scored["2"].indicator("procurement_rate").score == 0  # bought without a plan
+    assert scored["9"].indicator("revenue_budget_variance").score == Decimal("3.5")

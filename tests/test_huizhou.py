@@ -261,6 +261,17 @@ def test_nothing_due_scores_full_marks_and_more_done_than_due_is_refused(
     assert problem.message == f"{done} (4) is more than {due} (3)"
 
 
+def test_nothing_to_do_and_exceeding_are_explained_in_chinese(huizhou, huizhou_inputs):
+    huizhou_inputs.update(procurement_plan=0, procurement_actual=0)
+    result = rubriceng.evaluate(huizhou, huizhou_inputs)
+    assert "  规则：目标值为 0，没有应完成的事项" in rubriceng.explain(
+        result, "procurement_rate", huizhou).splitlines()  # fmt: skip
+    huizhou_inputs.update(procurement_actual=5000)
+    result = rubriceng.evaluate(huizhou, huizhou_inputs)
+    assert "  规则：实际值超过目标值，本项不得分" in rubriceng.explain(
+        result, "procurement_rate", huizhou).splitlines()  # fmt: skip
+
+
 def test_no_complaints_received_scores_full_marks(huizhou, huizhou_inputs):
     huizhou_inputs.update(complaints_received=0, complaints_answered=0,
                           complaints_answered_on_time=0)  # fmt: skip
@@ -327,3 +338,21 @@ def test_the_as_printed_variant_reproduces_every_printed_row(huizhou_inputs):
                                                "not_fixed": False}  # fmt: skip
     totals = [rubriceng.evaluate(r, huizhou_inputs).total for r in (rule, printed)]
     assert totals == [Decimal("96.59"), Decimal("96.86")]
+
+
+def test_the_inputs_schema_carries_the_rates_ranges(huizhou):
+    inputs = rubriceng.inputs_schema(huizhou)["properties"]["inputs"]["properties"]
+    ranges = {
+        name: next(part for part in inputs[name]["items"]["anyOf"] if part["type"] == "number")
+        for name in ("quarterly_scheduled_progress", "quarterly_spending_progress")
+    }
+    assert ranges == {
+        "quarterly_scheduled_progress": {"type": "number", "minimum": 0, "maximum": 1},
+        "quarterly_spending_progress": {"type": "number", "minimum": 0, "maximum": 1.5},
+    }
+    rates = [name for name, spec in inputs.items() if "rate" in spec["description"]]
+    assert rates and all(
+        any(part.get("maximum") is not None for part in
+            inputs[name].get("anyOf", inputs[name].get("items", {}).get("anyOf", [])))
+        for name in rates
+    )  # fmt: skip
