@@ -14,6 +14,7 @@ or too deeply nested are rejected, each with its line.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import math
 import os
@@ -203,6 +204,15 @@ class _NonFinite(str):
     """A float literal such as ``.inf`` or ``.nan``, kept as text so it can be refused."""
 
 
+def _size(value: Any) -> int:
+    """The number of values in plain data, itself included."""
+    if isinstance(value, dict):
+        return 1 + sum(_size(item) for item in value.values())
+    if isinstance(value, list):
+        return 1 + sum(_size(item) for item in value)
+    return 1
+
+
 class _Converter:
     """Turns YAML nodes or Python objects into plain data, recording lines and limits."""
 
@@ -211,6 +221,22 @@ class _Converter:
         self.lines: dict[PathKey, int] = {}
         self.problems: list[Problem] = []
         self.nodes = 0
+        self.building: set[int] = set()  # the mapping nodes being built, to refuse a cycle
+        self.merged: dict[int, tuple[dict[str, Any], int]] = {}  # a merged mapping, once
+        self.over_budget = False
+
+    def spend(self, count: int, path: PathKey) -> bool:
+        """Count ``count`` values against the budget; False (reported once) when over it."""
+        self.nodes += count
+        if self.nodes > MAX_NODES and not self.over_budget:
+            self.over_budget = True
+            self.fail(
+                "document-too-large",
+                f"the document has more than {MAX_NODES} values "
+                "(an alias, anchor or merge bomb, or simply too big)",
+                path,
+            )
+        return not self.over_budget
 
     def fail(self, code: str, message: str, path: PathKey) -> None:
         line = nearest_line(self.lines, path)
@@ -219,15 +245,7 @@ class _Converter:
         )
 
     def convert(self, value: Any, path: PathKey = ()) -> Any:
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            if self.nodes == MAX_NODES + 1:
-                self.fail(
-                    "document-too-large",
-                    f"the document has more than {MAX_NODES} values "
-                    "(an alias or anchor bomb, or simply too big)",
-                    path,
-                )
+        if not self.spend(1, path):
             return None
         if len(path) > MAX_DEPTH:
             self.fail("document-too-deep", f"nesting deeper than {MAX_DEPTH} levels", path)
@@ -257,6 +275,13 @@ class _Converter:
         return None
 
     def _node_mapping(self, node: MappingNode, path: PathKey) -> dict[str, Any]:
+        self.building.add(id(node))
+        try:
+            return self._build_mapping(node, path)
+        finally:
+            self.building.discard(id(node))
+
+    def _build_mapping(self, node: MappingNode, path: PathKey) -> dict[str, Any]:
         result: dict[str, Any] = {}
         first_lines: dict[str, int] = {}
         merged: list[Node] = []
@@ -264,6 +289,7 @@ class _Converter:
             line = key_node.start_mark.line + 1
             if key_node.tag == _TAG + "merge":
                 merged.append(value_node)
+                self.lines[(*path, "<<")] = line
                 continue
             key = self._node_scalar(key_node, path) if isinstance(key_node, ScalarNode) else None
             if not isinstance(key, str) or key_node.tag != _TAG + "str":
@@ -290,10 +316,25 @@ class _Converter:
             sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
             for source in sources:
                 if not isinstance(source, MappingNode):
-                    self.fail("document-value", "'<<' merges mappings only", path)
+                    self.fail("document-value", "'<<' merges mappings only", (*path, "<<"))
                     continue
-                for key, value in self._node_mapping(source, path).items():
-                    result.setdefault(key, value)
+                if id(source) in self.building:
+                    self.fail(
+                        "document-merge-cycle",
+                        "'<<' merges a mapping into itself",
+                        (*path, "<<"),
+                    )
+                    continue
+                # a mapping is merged from its node once; each merge of it counts every
+                # value it brings against the budget, as if it were written out
+                if id(source) not in self.merged:
+                    built = self._node_mapping(source, path)
+                    self.merged[id(source)] = (built, _size(built))
+                built, size = self.merged[id(source)]
+                if not self.spend(size, (*path, "<<")):
+                    return result
+                for key, value in built.items():
+                    result.setdefault(key, copy.deepcopy(value))
         return result
 
     def _node_scalar(self, node: ScalarNode, path: PathKey) -> Any:

@@ -20,9 +20,13 @@ Problem codes (``Problem.code``) are listed in ``docs/errors.md``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import attrs
+
+MAX_PROBLEMS = 100
+"""An error lists at most this many problems, then how many more there were."""
 
 
 @attrs.frozen
@@ -68,6 +72,39 @@ class Problem:
         return f"{': '.join(where)}: {text}" if where else text
 
 
+OMITTED = "too-many-problems"
+"""The code of the last problem of an error that had more than :data:`MAX_PROBLEMS`."""
+
+
+def omitted(count: int, file: str | None = None, unit: str | None = None) -> Problem:
+    """The problem that stands for ``count`` problems not listed."""
+    return Problem(OMITTED, f"{count} more problems not listed", file=file, unit=unit)
+
+
+def _omitted_count(problem: Problem) -> int:
+    found = re.match(r"\d+", problem.message)
+    return int(found.group()) if found else 0
+
+
+def cap(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    """At most :data:`MAX_PROBLEMS` problems, then one that counts the rest."""
+    listed: list[Problem] = []
+    rest = 0
+    where: Problem | None = None
+    for problem in problems:
+        if problem.code == OMITTED:
+            rest += _omitted_count(problem)
+            where = where or problem
+        elif len(listed) < MAX_PROBLEMS:
+            listed.append(problem)
+        else:
+            rest += 1
+            where = where or problem
+    if rest and where is not None:
+        listed.append(omitted(rest, where.file, where.unit))
+    return tuple(listed)
+
+
 class RubricengError(Exception):
     """Base class of every error rubriceng raises on purpose.
 
@@ -89,13 +126,15 @@ class RubricengError(Exception):
 
     def __init__(self, summary: str, problems: Iterable[Problem] = ()) -> None:
         self.summary = summary
-        self.problems: tuple[Problem, ...] = tuple(problems)
+        self.problems: tuple[Problem, ...] = cap(problems)
         super().__init__(self._text())
 
     def _text(self) -> str:
         if not self.problems:
             return self.summary
         count = len(self.problems)
+        if self.problems[-1].code == OMITTED:
+            count += _omitted_count(self.problems[-1]) - 1
         head = f"{self.summary} ({count} problem{'s' if count != 1 else ''}):"
         return "\n".join([head, *(f"  - {problem}" for problem in self.problems)])
 

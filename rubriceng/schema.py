@@ -19,7 +19,7 @@ from cerberus import TypeDefinition
 from cerberus.errors import BasicErrorHandler
 
 from rubriceng.documents import Document, PathKey
-from rubriceng.errors import Problem
+from rubriceng.errors import MAX_PROBLEMS, Problem, omitted
 from rubriceng.inputs import is_comparable, to_boolean, to_count, to_credit, to_decimal
 from rubriceng.methods import Method
 from rubriceng.model import MAX_POINTS, NOT_APPLICABLE_STRATEGIES, ROUNDING_MODES
@@ -40,13 +40,47 @@ _TYPE_WORDS = {
 }
 
 class Validator(cerberus.Validator):  # type: ignore[misc]
-    """cerberus with rubriceng's types, coercions and rules."""
+    """cerberus with rubriceng's types, coercions and rules.
+
+    It keeps at most :data:`~rubriceng.errors.MAX_PROBLEMS` errors and counts the rest in
+    ``dropped`` (on the root validator): cerberus sorts its error list on every error, so
+    4,000 unknown keys would otherwise take quadratic time.
+    """
 
     types_mapping: ClassVar[dict[str, TypeDefinition]] = dict(cerberus.Validator.types_mapping)
     types_mapping["decimal"] = TypeDefinition("decimal", (int, Decimal), (bool,))
     types_mapping["integer"] = TypeDefinition("integer", (int,), (bool,))  # true is not 1
     types_mapping["formula"] = TypeDefinition("formula", (str, int, Decimal, bool), ())
     types_mapping["credit"] = TypeDefinition("credit", (bool, int, Decimal), ())
+
+    dropped = 0
+    """Errors not kept (beyond the limit), counted on the top validator."""
+
+    def validate(self, *args: Any, **kwargs: Any) -> bool:
+        if not self.is_child:
+            self.dropped = 0
+        return bool(super().validate(*args, **kwargs))
+
+    def _get_child_validator(self, *args: Any, **kwargs: Any) -> Validator:
+        child: Validator = super()._get_child_validator(*args, **kwargs)
+        child._top = self._top_validator()
+        return child
+
+    def _top_validator(self) -> Validator:
+        top: Validator | None = getattr(self, "_top", None)
+        return top if top is not None else self
+
+    def _error(self, *args: Any) -> None:
+        if len(args) == 1:  # a batch of ValidationErrors: the path every error takes
+            kept = list(args[0])
+            room = max(0, MAX_PROBLEMS + 1 - len(self._errors))
+            if len(kept) > room:
+                self._top_validator().dropped += len(kept) - room
+                kept = kept[:room]
+            if kept:
+                super()._error(kept)
+            return
+        super()._error(*args)
 
     def _normalize_coerce_decimal(self, value: Any) -> Decimal:
         return to_decimal(value)
@@ -327,6 +361,10 @@ def problems(
         details = dict(locate(path)) if locate else {}
         found.append(document.problem(code, _message(error), path, **details))
     found.sort(key=lambda p: (p.line or 0, _natural(p.path or "")))
+    dropped = validator.dropped
+    if dropped:
+        unit = found[0].unit if found else None
+        found.append(omitted(dropped, document.source, unit))
     return found
 
 
