@@ -19,6 +19,7 @@ import datetime
 import math
 import os
 import re
+import stat
 import types
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
@@ -455,22 +456,34 @@ def from_text(text: str, source: str | None = None) -> Document:
     return Document(plain, source, converter.lines)
 
 
+def read_bounded(path: str | os.PathLike[str], limit: int = MAX_DOCUMENT_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes.
+
+    Checked before reading: a device (``/dev/zero``), a FIFO or a directory is refused
+    (``document-not-a-file``), and no more than ``limit + 1`` bytes are ever read, so a
+    file that lies about its size (``/proc``) or grows is refused too.
+    Raises :class:`DocumentError`, or :class:`OSError` if the file cannot be opened.
+    """
+    where = str(path)
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "a device, pipe or socket"
+        raise DocumentError([Problem("document-not-a-file", f"not a file: {kind}", file=where)])
+    too_large = Problem("document-too-large", f"larger than {limit} bytes", file=where)
+    if os.stat(path).st_size > limit:
+        raise DocumentError([too_large])
+    with open(path, "rb") as stream:
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise DocumentError([too_large])
+    return data
+
+
 def from_path(path: str | Path) -> Document:
-    """Read a ``.yaml``, ``.yml`` or ``.json`` file."""
+    """Read a ``.yaml``, ``.yml`` or ``.json`` file (a regular file of at most 1 MiB)."""
     file = Path(path)
     try:
-        size = file.stat().st_size
-        if size > MAX_DOCUMENT_BYTES:
-            raise DocumentError(
-                [
-                    Problem(
-                        "document-too-large",
-                        f"larger than {MAX_DOCUMENT_BYTES} bytes",
-                        file=str(file),
-                    )
-                ]
-            )
-        text = file.read_text(encoding="utf-8-sig")
+        text = read_bounded(file).decode("utf-8-sig")
     except OSError as error:
         raise DocumentError(
             [Problem("document-unreadable", error.strerror or str(error), file=str(file))]

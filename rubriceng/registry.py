@@ -346,10 +346,9 @@ class Registry:
         return merged
 
     def _base(self, reference: str, document: Document) -> tuple[Document, str]:
-        if _looks_like_path(reference):
-            folder = Path(document.source).parent if document.source else Path()
+        if _extends_path(reference):
             try:
-                base = from_path(folder / reference)
+                base = from_path(_inside(reference, document.source))
             except DocumentError as error:
                 raise RubricError("unreadable", error.problems) from None
             data = base.data if isinstance(base.data, Mapping) else {}
@@ -413,6 +412,35 @@ def _plugin_error(failures: Any) -> PluginError:
     return PluginError(
         f"{len(failures)} plugin problem(s)", [failure.problem() for failure in failures]
     )
+
+
+def _extends_path(reference: str) -> bool:
+    """Whether ``extends`` names a file rather than an id (``cn.gd/dept-overall@2024``)."""
+    return (
+        Path(reference).suffix.lower() in RUBRIC_SUFFIXES
+        or reference.startswith(("/", "./", "../", "~", "\\"))
+        or ".." in Path(reference).parts
+    )
+
+
+def _inside(reference: str, source: str | None) -> Path:
+    """The file ``extends: reference`` names, which must be a rubric file inside the
+    variant's own folder: no absolute path, no ``..`` out of it, no symlink out of it."""
+
+    def refuse(message: str) -> RubricError:
+        return RubricError("refused", [Problem("variant-base", message)])
+
+    if source is None or source.startswith("<"):
+        raise refuse("a rubric that is not a file extends by id (extends: <id>@<version>)")
+    if Path(reference).is_absolute() or reference.startswith(("~", "\\")):
+        raise refuse("extends takes an id, or a path relative to the rubric's own folder")
+    if Path(reference).suffix.lower() not in RUBRIC_SUFFIXES:
+        raise refuse(f"a rubric file ends in {', '.join(RUBRIC_SUFFIXES)}")
+    folder = Path(source).resolve().parent
+    target = (folder / reference).resolve()
+    if not target.is_relative_to(folder):
+        raise refuse("the file is outside the rubric's own folder")
+    return target
 
 
 def _looks_like_path(reference: str) -> bool:

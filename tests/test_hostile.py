@@ -83,7 +83,8 @@ def test_a_merge_bomb_in_a_rubric_file_is_a_located_rubric_error(tmp_path):
 
 def _rubric(**extra: object) -> dict[str, object]:
     return {"id": "x", "version": "1", "title": "x", "total": 4,
-            "indicators": [{"id": "a", "name": "甲", "points": 4, "score": "4"}], **extra}  # fmt: skip
+            "indicators": [{"id": "a", "name": "甲", "points": 4, "score": "4"}],
+            **extra}  # fmt: skip
 
 
 @pytest.mark.parametrize("count", [101, 4000])
@@ -117,3 +118,97 @@ def test_a_units_many_unknown_and_nested_problems_are_counted(huizhou, huizhou_i
     assert len(problems) == 101 and problems[-1].code == "too-many-problems"
     listed = len(problems) - 1
     assert problems[-1].message == f"{3000 + 500 + 5 - listed} more problems not listed"
+
+
+# -- extends reads only rubrics ----------------------------------------------------------------
+
+BASE = """id: t/base
+version: "1"
+title: base
+total: 4
+indicators:
+  - {id: a, name: 甲, points: 4, score: "4"}
+"""
+
+
+def _variant(folder, extends: str):
+    path = folder / "variant.yaml"
+    path.write_text(f'id: t/variant\nversion: "2"\nextends: {extends}\n', encoding="utf-8")
+    return path
+
+
+def _refusal(path) -> str:
+    with pytest.raises(rubriceng.RubricError) as raised:
+        rubriceng.load_rubric(path)
+    (problem,) = raised.value.problems
+    assert (problem.code, problem.file, problem.line) == ("variant-base", str(path), 3)
+    return problem.message
+
+
+@pytest.mark.parametrize(
+    ("extends", "message"),
+    [
+        ("/dev/zero", "extends takes an id, or a path relative to the rubric's own folder"),
+        ("/dev/stdin", "extends takes an id, or a path relative to the rubric's own folder"),
+        ("/etc/passwd", "extends takes an id, or a path relative to the rubric's own folder"),
+        ("/proc/self/status", "extends takes an id, or a path relative to the rubric's own folder"),
+        ("~/base.yaml", "extends takes an id, or a path relative to the rubric's own folder"),
+        ("../outside/base.yaml", "the file is outside the rubric's own folder"),
+        ("./sub/../../outside/base.yaml", "the file is outside the rubric's own folder"),
+        ("../../../../../../etc/passwd", "a rubric file ends in .yaml, .yml, .json"),
+        ("out.yaml", "the file is outside the rubric's own folder"),  # a symlink out
+        ("fifo.yaml", "not a file: a device, pipe or socket"),
+        ("folder.yaml", "not a file: a folder"),
+        ("missing.yaml", "No such file or directory"),
+        ("huge.yaml", "larger than 1048576 bytes"),
+    ],
+)  # fmt: skip
+def test_extends_reads_only_rubric_files_inside_the_rubrics_folder(tmp_path, extends, message):
+    import os
+
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "base.yaml").write_text(BASE, encoding="utf-8")
+    folder = tmp_path / "rubrics"
+    folder.mkdir()
+    (folder / "out.yaml").symlink_to(tmp_path / "outside" / "base.yaml")
+    os.mkfifo(folder / "fifo.yaml")
+    (folder / "folder.yaml").mkdir()
+    (folder / "huge.yaml").write_text("a: " + "x" * (1024 * 1024) + "\n", encoding="utf-8")
+    text = _refusal(_variant(folder, extends))
+    assert text == f"cannot use {extends!r}: {message}" or text.startswith(
+        f"cannot use {extends!r}: {message}"
+    )
+    assert "root:" not in text and "VmPeak" not in text  # nothing read is echoed
+
+
+def test_extends_takes_a_file_inside_its_folder_and_a_symlink_that_stays_there(tmp_path):
+    folder = tmp_path / "rubrics"
+    (folder / "2020").mkdir(parents=True)
+    (folder / "2020" / "base.yaml").write_text(BASE, encoding="utf-8")
+    (folder / "link.yaml").symlink_to(folder / "2020" / "base.yaml")
+    for extends in ("2020/base.yaml", "./2020/base.yaml", "link.yaml", "2020/../link.yaml"):
+        rubric = rubriceng.load_rubric(_variant(folder, extends))
+        assert (rubric.ref, rubric.extends) == ("t/variant@2", "t/base@1")
+
+
+def test_a_mapping_extends_by_id_only():
+    with pytest.raises(rubriceng.RubricError) as raised:
+        rubriceng.load_rubric({"id": "t/v", "version": "2", "extends": "base.yaml"})
+    assert [p.message for p in raised.value.problems] == [
+        "cannot use 'base.yaml': a rubric that is not a file extends by id "
+        "(extends: <id>@<version>)"
+    ]
+
+
+@pytest.mark.parametrize("source", ["/dev/zero", "fifo", "folder"])
+def test_inputs_and_rubrics_read_only_regular_files(tmp_path, source):
+    import os
+
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "folder").mkdir()
+    path = source if source.startswith("/") else str(tmp_path / source)
+    for loader, error in ((rubriceng.load_inputs, rubriceng.InputError),
+                          (rubriceng.load_rubric, rubriceng.RubricError)):  # fmt: skip
+        with pytest.raises(error) as raised:
+            loader(path)
+        assert [p.code for p in raised.value.problems] == ["document-not-a-file"]
