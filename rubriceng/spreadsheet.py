@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import csv
 import math
 import os
 import re
@@ -34,6 +33,7 @@ from rubriceng.forms import Field, fields, flatten, names, nest
 from rubriceng.loader import UnitInputs
 from rubriceng.model import Rubric
 from rubriceng.result import NOT_APPLICABLE, Batch, IndicatorResult, Result
+from rubriceng.tablefiles import csv_rows, open_workbook, parquet_rows, sheet_rows
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -430,21 +430,15 @@ def write_template(rubric: Rubric, path: str | os.PathLike[str], *, lang: str = 
 def read_inputs(path: str | os.PathLike[str]) -> UnitInputs:
     """A unit's inputs from a filled-in form (:func:`write_template`, or the inputs sheet
     of :func:`write_result`). Empty values are left out. Problems name the cell."""
-    openpyxl = _openpyxl()
     source = str(path)
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a file it cannot read
-        raise InputError(f"cannot read inputs {source}",
-                         [Problem("input-form", f"not an Excel workbook: {error}", file=source)]
-                         ) from None  # fmt: skip
+    book = open_workbook(path, "inputs")
     sheet = book[INPUTS_SHEET] if INPUTS_SHEET in book.sheetnames else book.worksheets[0]
     unit: str | None = None
     pairs: list[tuple[str, Any]] = []
     lines: dict[tuple[Any, ...], int] = {}
     header = False
-    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = list(row) + [None] * 3
+    for number, row in sheet_rows(sheet, source, "inputs"):
+        cells = row + [None] * 3
         first = cells[0]
         if first == "unit":
             unit = None if cells[2] is None else str(cells[2])
@@ -499,22 +493,13 @@ def read_units(path: str | os.PathLike[str]) -> list[UnitRow]:
     """
     suffix = Path(path).suffix.lower()
     if suffix == ".csv":
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.reader(handle))
+        rows = csv_rows(path, "units")
     elif suffix in (".xlsx", ".xlsm"):
-        book = _openpyxl().load_workbook(path, read_only=True, data_only=True)
-        rows = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+        book = open_workbook(path, "units")
+        rows = [row for _, row in sheet_rows(book.worksheets[0], str(path), "units")]
         book.close()
     elif suffix == ".parquet":
-        try:
-            import pyarrow.parquet
-        except ImportError:
-            raise InputError(f"cannot read units {path}", [Problem(
-                "input-form", "reading .parquet needs pyarrow: pip install 'rubriceng[parquet]'",
-                file=str(path))]) from None  # fmt: skip
-        table = pyarrow.parquet.read_table(path)
-        rows = [list(table.column_names)]
-        rows += [list(record.values()) for record in table.to_pylist()]
+        rows = parquet_rows(path, "units")
     else:
         problem = Problem(
             "input-form", "units are read from .xlsx, .csv or .parquet", file=str(path)

@@ -30,6 +30,7 @@ from typing import Any
 import attrs
 
 from rubriceng.errors import InputError, Problem
+from rubriceng.tablefiles import open_workbook, sheet_rows
 
 MET = "met"
 NOT_MET = "not_met"
@@ -697,9 +698,7 @@ def read_xlsx(path: str | os.PathLike[str]) -> list[TargetSheet]:
     with 部门名称 or 项目名称, 用款单位, 实施周期, 预算金额 and the indicator table under a
     heading row 一级指标 | 二级指标 | 三级指标 | 实施周期指标值 | 年度指标值 [| 实际完成值]
     [| 分值]. Blank 一级/二级 cells (merged in the form) repeat the cell above."""
-    import openpyxl
-
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    book = open_workbook(path, "targets")
     sheets = []
     problems: list[Problem] = []
     for page in book.worksheets:
@@ -719,7 +718,7 @@ def _read_page(page: Any, source: str, problems: list[Problem]) -> TargetSheet |
     rows: list[TargetRow] = []
     heading: list[str] | None = None
     level1 = level2 = ""
-    for number, cells in enumerate(page.iter_rows(values_only=True), start=1):
+    for number, cells in sheet_rows(page, source, "targets"):
         values = [None if cell is None else str(cell).strip() for cell in cells]
         values = [value or None for value in values]
         if heading is None:

@@ -212,3 +212,219 @@ def test_inputs_and_rubrics_read_only_regular_files(tmp_path, source):
         with pytest.raises(error) as raised:
             loader(path)
         assert [p.code for p in raised.value.problems] == ["document-not-a-file"]
+
+
+# -- spreadsheets and tables are bounded before they are read ---------------------------------
+
+_SHEET = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns='
+    '"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="{dim}"/>'
+    "<sheetData>{rows}</sheetData></worksheet>"
+)
+_PARTS = {
+    "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
+    'openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="'
+    'application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+    'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="'
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override '
+    'PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.spreadsheetml.worksheet+xml"/></Types>',
+    "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas'
+    '.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+    'schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/'
+    'workbook.xml"/></Relationships>',
+    "xl/workbook.xml": '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.'
+    'openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/>'
+    "</sheets></workbook>",
+    "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns='
+    '"http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+    'Target="worksheets/sheet1.xml"/></Relationships>',
+}
+
+
+def _cell(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def _workbook(path, rows: str, dim: str = "A1:XFD1048576", extra: dict | None = None):
+    """A few-KB workbook written part by part, as an attacker would."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in {**_PARTS, **(extra or {})}.items():
+            archive.writestr(name, text)
+        archive.writestr("xl/worksheets/sheet1.xml", _SHEET.format(dim=dim, rows=rows))
+    return path
+
+
+_HEADER = '<row r="1">' + _cell("A1", "unit") + _cell("B1", "procurement_plan") + "</row>"
+_UNIT = '<row r="2">' + _cell("A2", "甲") + _cell("B2", "5") + "</row>"
+
+
+def _loaders(path):
+    from rubriceng.spreadsheet import read_units
+
+    return {
+        "batch": lambda: read_units(path),
+        "load_inputs": lambda: rubriceng.load_inputs(path),
+        "load_sheets": lambda: rubriceng.load_sheets(path),
+    }
+
+
+def test_a_declared_extent_is_not_read(tmp_path):
+    """XFD1048576 declared, two rows present: read as the two rows."""
+    from rubriceng.spreadsheet import read_units
+
+    path = _workbook(tmp_path / "declared.xlsx", _HEADER + _UNIT)
+    assert path.stat().st_size < 5000
+    (unit,) = read_units(path)
+    assert (unit.unit, unit.inputs, unit.row) == ("甲", {"procurement_plan": "5"}, 2)
+
+
+@pytest.mark.parametrize(
+    ("rows", "message", "line"),
+    [
+        (_HEADER + '<row r="1048576">' + _cell("A1048576", "x") + "</row>",
+         "sheet 'Sheet1' has more than 100000 rows", 100_001),
+        (_HEADER + '<row r="2">' + _cell("XFD2", "x") + "</row>",
+         "sheet 'Sheet1' has a value beyond column 2000", 2),
+    ],
+    ids=["far-row", "far-column"],
+)  # fmt: skip
+@pytest.mark.parametrize("reader", ["batch", "load_inputs", "load_sheets"])
+def test_a_real_extent_beyond_the_limits_is_refused(tmp_path, rows, message, line, reader):
+    path = _workbook(tmp_path / "far.xlsx", rows)
+    with pytest.raises(rubriceng.InputError) as raised:
+        _loaders(path)[reader]()
+    assert [(p.code, p.message, p.file, p.line) for p in raised.value.problems] == [
+        ("table-too-large", message, str(path), line)
+    ]
+
+
+def _broken(tmp_path, kind: str):
+    real = _workbook(tmp_path / "real.xlsx", _HEADER + _UNIT)
+    path = tmp_path / f"{kind}.xlsx"
+    if kind == "truncated":
+        path.write_bytes(real.read_bytes()[:700])
+    elif kind == "not-a-zip":
+        path.write_bytes(b"PK\x03\x04 this is not a workbook" * 10)
+    elif kind == "text":
+        path.write_text("unit,procurement_plan\n甲,5\n", encoding="utf-8")
+    elif kind == "bad-xml":
+        _workbook(path, "<row r='1'><c r='A1'", dim="A1")
+    elif kind == "empty":
+        path.write_bytes(b"")
+    return path
+
+
+@pytest.mark.parametrize("kind", ["truncated", "not-a-zip", "text", "bad-xml", "empty"])
+@pytest.mark.parametrize("reader", ["batch", "load_inputs", "load_sheets"])
+def test_a_broken_workbook_is_a_located_input_error(tmp_path, kind, reader):
+    path = _broken(tmp_path, kind)
+    with pytest.raises(rubriceng.InputError) as raised:
+        _loaders(path)[reader]()
+    (problem,) = raised.value.problems
+    assert problem.code == "input-form" and problem.file == str(path)
+    assert problem.message.startswith(("not an Excel workbook", "sheet 'Sheet1' cannot be read"))
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path, monkeypatch):
+    from rubriceng import tablefiles
+
+    monkeypatch.setattr(tablefiles, "MAX_UNPACKED_BYTES", 1024 * 1024)
+    path = _workbook(tmp_path / "bomb.xlsx", _HEADER, extra={"xl/media/x.bin": "0" * 2_000_000})
+    for reader in ("batch", "load_inputs", "load_sheets"):
+        with pytest.raises(rubriceng.InputError) as raised:
+            _loaders(path)[reader]()
+        assert [p.code for p in raised.value.problems] == ["table-too-large"]
+
+
+def test_a_csv_with_a_200_kb_field_is_a_located_error(tmp_path):
+    from rubriceng.spreadsheet import read_units
+
+    path = tmp_path / "units.csv"
+    path.write_text("unit,note\n甲,ok\n乙," + "x" * 200_000 + "\n", encoding="utf-8")
+    with pytest.raises(rubriceng.InputError) as raised:
+        read_units(path)
+    (problem,) = raised.value.problems
+    assert (problem.code, problem.file, problem.line) == ("input-form", str(path), 3)
+    assert problem.message.startswith("not a CSV table: field larger than field limit")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
+def test_a_csv_in_utf8_or_as_excel_writes_it_on_chinese_windows_is_read(tmp_path, encoding):
+    from rubriceng.spreadsheet import read_units
+
+    path = tmp_path / "units.csv"
+    path.write_bytes("unit,procurement_plan\n惠州市人民政府办公室,1331100\n".encode(encoding))
+    (unit,) = read_units(path)
+    assert (unit.unit, unit.inputs) == ("惠州市人民政府办公室", {"procurement_plan": "1331100"})
+
+
+@pytest.mark.parametrize("size", [5, 6])
+def test_rows_beyond_the_limit_are_refused_in_csv_and_xlsx(tmp_path, monkeypatch, size):
+    from rubriceng import tablefiles
+    from rubriceng.spreadsheet import read_units
+
+    monkeypatch.setattr(tablefiles, "MAX_ROWS", 5)
+    csv_path = tmp_path / "units.csv"
+    csv_path.write_text("unit,a\n" + "".join(f"u{i},1\n" for i in range(size - 1)), "utf-8")
+    rows = "".join(
+        f'<row r="{i}">' + _cell(f"A{i}", f"u{i}") + "</row>" for i in range(1, size + 1)
+    )
+    xlsx_path = _workbook(tmp_path / "units.xlsx", rows)
+    for path in (csv_path, xlsx_path):
+        if size <= 5:
+            assert len(read_units(path)) == size - 1
+        else:
+            with pytest.raises(rubriceng.InputError) as raised:
+                read_units(path)
+            assert [(p.code, p.line) for p in raised.value.problems] == [("table-too-large", 6)]
+
+
+@pytest.mark.parametrize("content", [b"PAR1 broken", b"", b"PAR1" + b"\x00" * 64 + b"PAR1"])
+def test_a_broken_parquet_file_is_a_located_input_error(tmp_path, content):
+    from rubriceng.spreadsheet import read_units
+
+    path = tmp_path / "units.parquet"
+    path.write_bytes(content)
+    with pytest.raises(rubriceng.InputError) as raised:
+        read_units(path)
+    (problem,) = raised.value.problems
+    assert (problem.code, problem.file) == ("input-form", str(path))
+    assert problem.message.startswith("not a parquet table")
+
+
+def test_a_parquet_file_beyond_the_limits_is_refused_from_its_metadata(tmp_path, monkeypatch):
+    pytest.importorskip("pyarrow")
+    import pyarrow
+    import pyarrow.parquet
+
+    from rubriceng import tablefiles
+    from rubriceng.spreadsheet import read_units
+
+    path = tmp_path / "units.parquet"
+    pyarrow.parquet.write_table(pyarrow.table({"unit": [f"u{i}" for i in range(10)]}), path)
+    assert len(read_units(path)) == 10
+    monkeypatch.setattr(tablefiles, "MAX_ROWS", 9)
+    with pytest.raises(rubriceng.InputError) as raised:
+        read_units(path)
+    assert [p.message for p in raised.value.problems] == [
+        "10 rows of 1 columns: at most 9 rows of 2000 columns"
+    ]
+
+
+def test_the_batch_command_reports_a_broken_table_without_a_traceback(tmp_path):
+    from click.testing import CliRunner
+
+    from rubriceng.cli import main
+    from tests.conftest import HUIZHOU
+
+    path = _broken(tmp_path, "truncated")
+    out = tmp_path / "scores.xlsx"
+    result = CliRunner().invoke(main, ["batch", str(HUIZHOU), str(path), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.output.startswith(f"error: cannot read units {path}")
