@@ -59,6 +59,7 @@ from rubriceng.vector import (
     number,
     points_of,
     two_product_error,
+    unsure,
     vectorise,
 )
 
@@ -824,6 +825,7 @@ class _Batch:
         error = value.e * factor + np.abs(two_product_error(value.v, factor, y)) * (1 + U)
         down = np.floor(y)
         exact = np.asarray(error) == 0
+        env.doubt(unsure(Num(y, error)))  # never a score from an overflow or a NaN
         fraction = y - down
         if rounding.mode in ("half_up", "half_even"):
             env.doubt((np.abs(fraction - 0.5) <= error * SLACK) & ~exact)

@@ -84,19 +84,31 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
-def _arith(function: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+def _arith(
+    function: Callable[[Any, Any], Any], divides: bool = False
+) -> Callable[[Any, Any], Any]:
     def checked(left: Any, right: Any) -> Any:
         # Decimal on both sides: 3 / 4 is Decimal("0.75"), never a float.
-        return function(Decimal(_number(left)), Decimal(_number(right)))
+        left, right = Decimal(_number(left)), Decimal(_number(right))
+        if divides and right == 0:  # 1 / 0, 0 / 0, 1 // 0 and 1 % 0 fail alike
+            raise FormulaRuntimeError("division by zero")
+        return function(left, right)
 
     return checked
 
 
 def _power(base: Any, exponent: Any) -> Any:
+    """``base ** exponent`` for a whole exponent of at most :data:`MAX_EXPONENT`: exact
+    (a fractional power has no exact value), and never infinite (``0 ** -1`` is a
+    division by zero, as ``1 / 0`` is)."""
     base, exponent = _number(base), _number(exponent)
     if abs(exponent) > MAX_EXPONENT:
         raise FormulaRuntimeError(f"exponent {exponent} is larger than {MAX_EXPONENT}")
-    return Decimal(base) ** exponent
+    if exponent != int(exponent):
+        raise FormulaRuntimeError(f"exponent {exponent} is not a whole number")
+    if base == 0 and exponent < 0:
+        raise FormulaRuntimeError("division by zero")
+    return Decimal(base) ** int(exponent)
 
 
 def _compare(function: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
@@ -123,9 +135,9 @@ _OPERATORS: dict[type, Callable[..., Any]] = {
     ast.Add: _arith(operator.add),
     ast.Sub: _arith(operator.sub),
     ast.Mult: _arith(operator.mul),
-    ast.Div: _arith(operator.truediv),
-    ast.FloorDiv: _arith(operator.floordiv),
-    ast.Mod: _arith(operator.mod),
+    ast.Div: _arith(operator.truediv, divides=True),
+    ast.FloorDiv: _arith(operator.floordiv, divides=True),
+    ast.Mod: _arith(operator.mod, divides=True),
     ast.Pow: _power,
     ast.USub: lambda value: -Decimal(_number(value)),
     ast.UAdd: lambda value: +Decimal(_number(value)),

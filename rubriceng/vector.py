@@ -103,11 +103,21 @@ class Env:
         return inner
 
 
+def unsure(*values: Num) -> Any:
+    """Rows where a value or its bound is not finite (an overflow or a NaN on the way):
+    nothing may be decided from them in floats; the exact path decides, or fails."""
+    rows: Any = False
+    for x in values:
+        rows = rows | ~np.isfinite(x.v) | ~np.isfinite(x.e)
+    return rows
+
+
 def _close(a: Num, b: Num) -> Any:
     """Rows where ``a`` and ``b`` may be on either side of each other."""
     if a.raw and b.raw:
         return np.zeros(np.shape(a.v - b.v), dtype=bool)  # the order of inputs is exact
-    return np.abs(a.v - b.v) <= (a.e + b.e) * SLACK
+    with np.errstate(invalid="ignore"):
+        return (np.abs(a.v - b.v) <= (a.e + b.e) * SLACK) | unsure(a, b)
 
 
 _SPLIT = 2.0**27 + 1
@@ -150,7 +160,7 @@ def multiply(a: Num, b: Num) -> Num:
 
 def divide(env: Env, a: Num, b: Num) -> Num:
     denominator = np.abs(b.v)
-    doubtful = denominator <= b.e * SLACK
+    doubtful = (denominator <= b.e * SLACK) | unsure(a, b)
     env.doubt(doubtful)  # a divisor that may be zero: the exact path decides (or fails)
     safe = np.where(doubtful, 1.0, b.v)
     value = a.v / safe
@@ -176,14 +186,14 @@ def _integral(env: Env, x: Num, up: bool) -> Num:
     """floor or ceil; doubtful within the bound of a whole number (unless exactly on it)."""
     nearest = np.round(x.v)
     exact = (x.e == 0) & (nearest == x.v)
-    env.doubt((np.abs(x.v - nearest) <= x.e * SLACK) & ~exact)
+    env.doubt(((np.abs(x.v - nearest) <= x.e * SLACK) & ~exact) | unsure(x))
     return Num(np.ceil(x.v) if up else np.floor(x.v), 0.0)
 
 
 def _truth(env: Env, value: Any) -> Any:
     if isinstance(value, Num):
         exact_zero = (value.v == 0) & (np.asarray(value.e) == 0)
-        env.doubt((np.abs(value.v) <= value.e * SLACK) & ~exact_zero)
+        env.doubt(((np.abs(value.v) <= value.e * SLACK) & ~exact_zero) | unsure(value))
         return value.v != 0
     if isinstance(value, np.ndarray) and value.dtype == bool:
         return value
@@ -446,13 +456,13 @@ def _named_number(env: Env, name: str) -> Num:
 def may_be_below(x: Num, bound: Num) -> Any:
     if x.raw and bound.raw:
         return x.v < bound.v
-    return x.v - bound.v < (x.e + bound.e) * SLACK
+    return (x.v - bound.v < (x.e + bound.e) * SLACK) | unsure(x, bound)
 
 
 def may_be_above(x: Num, bound: Num) -> Any:
     if x.raw and bound.raw:
         return x.v > bound.v
-    return bound.v - x.v < (x.e + bound.e) * SLACK
+    return (bound.v - x.v < (x.e + bound.e) * SLACK) | unsure(x, bound)
 
 
 ZERO = Decimal(0)

@@ -428,3 +428,57 @@ def test_the_batch_command_reports_a_broken_table_without_a_traceback(tmp_path):
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert result.output.startswith(f"error: cannot read units {path}")
+
+
+# -- nothing non-finite is ever a score -----------------------------------------------------------
+
+def _one(score: str) -> rubriceng.Rubric:
+    return rubriceng.load_rubric({
+        "id": "t", "version": "1", "title": "t", "total": 10,
+        "inputs": {"a": {"type": "number"}, "b": {"type": "number"}},
+        "indicators": [{"id": "x", "name": "x", "points": 10, "score": score}],
+    })  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "formula",
+    ["1 / (a - b)", "min(10, (a - b) ** -1)", "min(10, (a - b) ** -3)", "max(0, (a - b) ** -2)",
+     "a // (a - b)", "a % (a - b)", "(a - b) / (a - b)", "min(10, div(1, a - b, 1) / (a - b))",
+     "10 if (a - b) ** -1 > 0 else 0", "min(10, 1 / (a - b) - 1 / (a - b))"],
+)  # fmt: skip
+def test_every_division_by_zero_fails_alike_on_rows_and_columns(formula):
+    rubric = _one(formula)
+    with pytest.raises(rubriceng.EvaluationError) as raised:
+        rubriceng.evaluate(rubric, {"a": 3, "b": 3})
+    (problem,) = raised.value.problems
+    assert (problem.code, problem.message) == ("formula-failed", f"{formula}: division by zero")
+    table = rubriceng.evaluate_table(rubric, {"a": [3, 5], "b": [3, 4]}, errors="collect")
+    assert [(f.unit, [(p.code, p.message) for p in f.error.problems])
+            for f in table.failures] == [("1", [(problem.code, problem.message)])]  # fmt: skip
+
+
+@pytest.mark.parametrize("exponent", ["0.5", "-0.5", "1.5"])
+def test_a_fractional_power_has_no_exact_value_and_is_refused(exponent):
+    formula = f"min(10, a ** {exponent})"
+    with pytest.raises(rubriceng.EvaluationError) as raised:
+        rubriceng.evaluate(_one(formula), {"a": 4, "b": 0})
+    assert [p.message for p in raised.value.problems] == [
+        f"{formula}: exponent {exponent} is not a whole number"
+    ]
+
+
+_HUGE = " * ".join(["1000000000000000000"] * 18)  # 10 ** 324: beyond a float
+
+
+@pytest.mark.parametrize(
+    ("formula", "total"),
+    [(f"min(10, a * {_HUGE})", "10.00"),  # overflows to inf in floats
+     (f"min(10, a * {_HUGE} - a * {_HUGE})", "0.00"),  # inf − inf is NaN in floats
+     (f"10 if a * {_HUGE} > b * {_HUGE} else 0", "0.00"),  # NaN compares false
+     (f"max(0, 10 - a * {_HUGE} / (b * {_HUGE}))", "9.60")],
+)  # fmt: skip
+def test_the_column_path_never_decides_from_an_overflow_or_a_nan(formula, total):
+    rubric = _one(formula)
+    row = rubriceng.evaluate(rubric, {"a": 4, "b": 10}).total
+    (column,) = rubriceng.evaluate_table(rubric, {"a": [4], "b": [10]}).totals()
+    assert str(row) == str(column) == total
