@@ -34,7 +34,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from rubriceng import methods as m
-from rubriceng.engine import DECIMAL_CONTEXT, Plan, _batch_error, _plan, _prepare, _score
+from rubriceng.decimals import DECIMAL_CONTEXT, isolated
+from rubriceng.engine import Plan, _batch_error, _plan, _prepare, _score
 from rubriceng.errors import EvaluationError, InputError
 from rubriceng.expressions import BUILTIN_FUNCTIONS, FormulaEvaluator
 from rubriceng.forms import blank_target_lists, nest, segments
@@ -172,15 +173,18 @@ class ScoreTable:
     def __len__(self) -> int:
         return len(self.units)
 
+    @isolated
     def column(self, name: str) -> list[Decimal]:
         """The scores of one indicator (or ``total``, ``subtotal``, an adjustment's id)."""
         step = Decimal(1) / self.scale
         return [Decimal(int(value)) * step for value in self.scaled[name]]
 
+    @isolated
     def totals(self) -> list[Decimal]:
         """Every scored unit's total, in order."""
         return self.column("total")
 
+    @isolated
     def result(self, unit: str) -> Result:
         """The full :class:`Result` of one unit, with its trace (computed on demand)."""
         from rubriceng.engine import evaluate
@@ -188,6 +192,7 @@ class ScoreTable:
         index = self.units.index(unit)
         return evaluate(self.rubric, self._table.row(self._rows[index]), unit=unit)
 
+    @isolated
     def to_frame(self) -> pandas.DataFrame:
         """A pandas DataFrame: one row per scored unit (the index), a column per indicator
         and for subtotal, adjustments, total and grade, each score a Decimal."""
@@ -351,6 +356,7 @@ def _exact_sums(plan: Plan, states: Sequence[Any]) -> dict[str, tuple[Decimal, i
     return sums
 
 
+@isolated
 def peer_means(parts: Sequence[PeerSums]) -> dict[str, Decimal]:
     """The peers' means over all parts, from each part's :func:`peer_sums`: exactly the
     means of the whole batch, however it was split (see :func:`peer_sums`).

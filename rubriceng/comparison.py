@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from rubriceng.decimals import isolated
 from rubriceng.engine import evaluate
 from rubriceng.model import Rubric
 from rubriceng.result import IndicatorResult, Result
@@ -107,6 +108,7 @@ class Comparison:
         }
 
 
+@isolated
 def compare(
     before: Rubric, after: Rubric, inputs: Mapping[str, Any], *, unit: str | None = None
 ) -> Comparison:

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from rubriceng.decimals import isolated
 from rubriceng.documents import Document, PathKey
 from rubriceng.errors import Problem, RubricError
 from rubriceng.expressions import Formula, FormulaSyntaxError, compile_formula
@@ -44,6 +45,7 @@ RESERVED_NAMES = frozenset({"points", "value", "True", "False", "None"})
 _NEEDS_TARGETS = {"proportional", "even", "move"}
 
 
+@isolated
 def compile_rubric(document: Document, vocabulary: Vocabulary = BUILTIN_VOCABULARY) -> Rubric:
     """Validate and compile a rubric document; raise :class:`RubricError` with every problem."""
     validator = _validator(vocabulary)

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from rubriceng.decimals import isolated
 from rubriceng.forms import Field, fields, names
 from rubriceng.inputs import _FALSE_WORDS, _TRUE_WORDS
 from rubriceng.model import Rubric
@@ -114,6 +115,7 @@ def _value_schema(
     return schema
 
 
+@isolated
 def inputs_schema(rubric: Rubric) -> dict[str, Any]:
     """The JSON Schema of an inputs document for ``rubric``: ``{"unit", "inputs"}``.
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 import attrs
 
+from rubriceng.decimals import DECIMAL_CONTEXT
 from rubriceng.documents import Document
 from rubriceng.errors import EvaluationError, InputError, Problem, RubricengError, RubricError
 from rubriceng.expressions import FormulaEvaluator, FormulaRuntimeError
@@ -49,14 +50,7 @@ if TYPE_CHECKING:
 
 ZERO = Decimal(0)
 
-DECIMAL_CONTEXT = decimal.Context(
-    prec=34,
-    rounding=decimal.ROUND_HALF_EVEN,
-    Emax=999_999,
-    Emin=-999_999,
-    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
-)
-"""The arithmetic every evaluation runs in, whatever the caller's decimal context is."""
+
 
 
 class Plan:

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
+from rubriceng.decimals import isolated
 from rubriceng.forms import names
 from rubriceng.model import Indicator, Rubric
 from rubriceng.result import NOT_APPLICABLE, IndicatorResult, Result
@@ -233,6 +234,7 @@ class Explainer:
         yield text
 
 
+@isolated
 def explain(result: Result, indicator_id: str, rubric: Rubric | None = None,
             lang: str = "zh") -> str:  # fmt: skip
     """The full trace of one indicator (or group) in words and numbers, several lines.

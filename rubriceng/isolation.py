@@ -13,19 +13,29 @@ problem with code ``plugin-failed`` that names the plugin and what it contribute
   other units are scored as usual;
 * while a result is rendered: a :class:`~rubriceng.errors.PluginError`.
 
+Every guard catches what a plugin raises, ``SystemExit``, ``GeneratorExit`` and other
+``BaseException`` included, except a ``KeyboardInterrupt`` from the user, which still
+stops the program. Every plugin call runs under a fresh copy of rubriceng's decimal
+context (a plugin that changes the context changes nothing after it returns), and a
+formula function receives lists as tuples, so it cannot change another indicator's
+values.
+
 A guard cannot make a plugin pure or fast; installed plugins are trusted as far as any
 installed package is (see ``docs/security.md``).
 """
 
 from __future__ import annotations
 
+import contextlib
+import decimal
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
+from rubriceng.decimals import DECIMAL_CONTEXT
 from rubriceng.errors import PluginError, Problem, RubricError
 from rubriceng.expressions import Formula, FormulaRuntimeError
 from rubriceng.inputs import InputType
@@ -35,6 +45,29 @@ from rubriceng.render import Renderer
 from rubriceng.result import Result
 
 PLUGIN_FAILED = "plugin-failed"
+
+
+class PluginRaised(Exception):
+    """What a plugin raised, of any kind but ``KeyboardInterrupt``, as an Exception."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+        super().__init__(describe(error))
+
+
+@contextlib.contextmanager
+def plugin_call() -> Iterator[None]:
+    """Run plugin code: under a fresh decimal context, anything it raises (but the user's
+    ``KeyboardInterrupt``) re-raised as :class:`PluginRaised`."""
+    try:
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            yield
+    except KeyboardInterrupt:
+        raise
+    except (FormulaRuntimeError, ScoringFailure, RubricError, PluginError):
+        raise
+    except BaseException as error:
+        raise PluginRaised(error) from None
 
 
 def describe(error: BaseException) -> str:
@@ -57,12 +90,13 @@ def guard_function(name: str, function: Callable[..., Any], plugin: str) -> Call
 
     @functools.wraps(function)
     def guarded(*args: Any) -> Any:
+        frozen = tuple(tuple(item) if isinstance(item, list) else item for item in args)
         try:
-            value = function(*args)
-        except FormulaRuntimeError:
-            raise
-        except Exception as error:
-            raise FormulaRuntimeError(f"{who} raised {describe(error)}", PLUGIN_FAILED) from None
+            with plugin_call():
+                value = function(*frozen)
+        except PluginRaised as raised:
+            message = f"{who} raised {raised}"
+            raise FormulaRuntimeError(message, PLUGIN_FAILED) from None
         if not _is_formula_value(value):
             raise FormulaRuntimeError(
                 f"{who} returned {type(value).__name__}, not a number, text, "
@@ -102,13 +136,10 @@ class GuardedScorer(Scorer):
 
     def score(self, context: Context) -> Scored:
         try:
-            scored = self.inner.score(context)
-        except ScoringFailure:
-            raise
-        except Exception as error:
-            raise ScoringFailure(
-                PLUGIN_FAILED, f"{self.who} raised {describe(error)}", self.key
-            ) from None
+            with plugin_call():
+                scored = self.inner.score(context.private())
+        except PluginRaised as raised:
+            raise ScoringFailure(PLUGIN_FAILED, f"{self.who} raised {raised}", self.key) from None
         wrong = _wrong_score(scored)
         if wrong:
             raise ScoringFailure(PLUGIN_FAILED, f"{self.who} returned {wrong}", self.key)
@@ -132,6 +163,14 @@ def guard_method(method: Method, plugin: str) -> Method:
     who = f"method {method.key!r} of plugin {plugin!r}"
 
     def compile_guarded(spec: Any, context: CompileContext) -> Scorer | None:
+        try:
+            with plugin_call():
+                return _compiled(spec, context)
+        except PluginRaised as raised:
+            context.problem(PLUGIN_FAILED, f"{who} failed to compile: {raised}")
+            return None
+
+    def _compiled(spec: Any, context: CompileContext) -> Scorer | None:
         try:
             scorer = method.compile(spec, context)
             if scorer is None:
@@ -162,14 +201,15 @@ def guard_input_type(kind: InputType, plugin: str) -> InputType:
 
     def rules(spec: InputSpec, types: Mapping[str, InputType]) -> dict[str, Any]:
         try:
-            found = kind.rules(spec, types)
-            if not isinstance(found, Mapping):
-                raise TypeError(f"rules() returned {type(found).__name__}, not a mapping")
-            return dict(found)
-        except Exception as error:
+            with plugin_call():
+                found = kind.rules(spec, types)
+                if not isinstance(found, Mapping):
+                    raise TypeError(f"rules() returned {type(found).__name__}, not a mapping")
+                return dict(found)
+        except PluginRaised as raised:
             raise RubricError(
                 f"input {spec.id!r} cannot be checked",
-                [Problem(PLUGIN_FAILED, f"{who} failed: {describe(error)}", field=spec.id)],
+                [Problem(PLUGIN_FAILED, f"{who} failed: {raised}", field=spec.id)],
             ) from None
 
     return attrs.evolve(kind, rules=rules)
@@ -181,10 +221,11 @@ def guard_renderer(renderer: Renderer, plugin: str) -> Renderer:
 
     def render(result: Result, lang: str) -> str:
         try:
-            text = renderer.render(result, lang)
-        except Exception as error:
+            with plugin_call():
+                text = renderer.render(result, lang)
+        except PluginRaised as raised:
             raise PluginError(
-                f"{who} failed", [Problem(PLUGIN_FAILED, f"{who} raised {describe(error)}")]
+                f"{who} failed", [Problem(PLUGIN_FAILED, f"{who} raised {raised}")]
             ) from None
         if not isinstance(text, str):
             raise PluginError(

@@ -8,12 +8,14 @@ from typing import Any
 
 import attrs
 
+from rubriceng.decimals import isolated
 from rubriceng.documents import Document, is_workbook, name_of, read_input
 from rubriceng.errors import InputError
 from rubriceng.model import Rubric
 from rubriceng.registry import Registry, default_registry
 
 
+@isolated
 def load_rubric(
     source: str | os.PathLike[str] | Mapping[str, Any], *, registry: Registry | None = None
 ) -> Rubric:
@@ -36,6 +38,7 @@ def load_rubric(
     return (registry or default_registry()).load_rubric(source)
 
 
+@isolated
 def find_rubric(
     reference: str, *, year: int | None = None, registry: Registry | None = None
 ) -> Rubric:
@@ -60,6 +63,7 @@ class UnitInputs:
     document: Document | None = None
 
 
+@isolated
 def load_inputs(source: str | os.PathLike[str] | Mapping[str, Any]) -> UnitInputs:
     """Read a unit's inputs: ``{unit: name, inputs: {...}}`` from YAML/JSON or a mapping,
     or a filled-in input form (``.xlsx``, written by ``rubriceng template``).

@@ -14,6 +14,7 @@ Built-in methods: ``score`` (free formula), ``ratio``, ``bands``, ``steps``,
 
 from __future__ import annotations
 
+import copy
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
@@ -78,6 +79,16 @@ class Context:
         self.points = points
         self.own = own
         self.peer = peer
+
+    def private(self) -> Context:
+        """A copy whose names and own input are copies too: what a plugin's scorer does
+        to them stays with the indicator it scores."""
+        names = {
+            key: list(value) if isinstance(value, list) else value
+            for key, value in self.names.items()
+        }
+        own = copy.deepcopy(self.own) if isinstance(self.own, list | dict) else self.own
+        return Context(self._evaluator, names, self.points, own, self.peer)
 
     def value(self, formula: Formula, field: str) -> Any:
         """Evaluate ``formula``; failures name ``field``."""

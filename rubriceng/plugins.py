@@ -27,7 +27,14 @@ from rubriceng import builtin, hookspecs
 from rubriceng.errors import Problem
 from rubriceng.expressions import RESERVED_FUNCTION_NAMES
 from rubriceng.inputs import InputType
-from rubriceng.isolation import guard_function, guard_input_type, guard_method, guard_renderer
+from rubriceng.isolation import (
+    PluginRaised,
+    guard_function,
+    guard_input_type,
+    guard_method,
+    guard_renderer,
+    plugin_call,
+)
 from rubriceng.methods import Method
 from rubriceng.render import Renderer
 from rubriceng.schema import indicator_schema
@@ -126,9 +133,10 @@ class PluginSet:
         for entry in sorted(found, key=lambda point: (point.name, point.value)):
             dist = entry.dist
             try:
-                plugin = entry.load()
-            except Exception as error:  # any import failure is the plugin's, not ours
-                self.failures.append(PluginFailure(entry.name, "import", _describe(error)))
+                with plugin_call():
+                    plugin = entry.load()
+            except PluginRaised as raised:  # any import failure is the plugin's, not ours
+                self.failures.append(PluginFailure(entry.name, "import", str(raised)))
                 continue
             self.register(
                 plugin,
@@ -160,9 +168,10 @@ class PluginSet:
                 PluginFailure(name, attribute, f"no such hook (hooks: {', '.join(HOOKS)})")
             )
         try:
-            self.manager.register(plugin, name=name)
-        except Exception as error:  # pluggy validation of the hook signatures
-            self.failures.append(PluginFailure(name, "register", _describe(error)))
+            with plugin_call():
+                self.manager.register(plugin, name=name)
+        except PluginRaised as raised:  # pluggy validation of the hook signatures
+            self.failures.append(PluginFailure(name, "register", str(raised)))
             return name
         hooks = tuple(
             caller.name for caller in self.manager.get_hookcallers(plugin) or () if caller.name
@@ -181,9 +190,11 @@ class PluginSet:
             if impl is None:
                 continue
             try:
-                answer = impl.function()
-            except Exception as error:  # isolate the plugin
-                self.failures.append(PluginFailure(name, hook, f"raised {_describe(error)}"))
+                with plugin_call():
+                    # a generator or a lazy mapping runs here, inside the guard
+                    answer = _materialised(impl.function())
+            except PluginRaised as raised:  # isolate the plugin
+                self.failures.append(PluginFailure(name, hook, f"raised {raised}"))
                 continue
             if answer is not None:
                 answers.append((name, answer))
@@ -330,6 +341,17 @@ class _Collector:
         return found
 
 
+def _materialised(answer: Any) -> Any:
+    """A hook's answer with every lazy part run: mappings as dicts, iterables as lists."""
+    if isinstance(answer, str | bytes | os.PathLike) or answer is None:
+        return answer
+    if isinstance(answer, Mapping):
+        return dict(answer.items())
+    if isinstance(answer, Iterable):
+        return list(answer)
+    return answer
+
+
 def _items(answer: Any) -> list[Any]:
     if isinstance(answer, str | bytes | Mapping | os.PathLike) or not isinstance(answer, Iterable):
         return [answer]
@@ -348,6 +370,3 @@ def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
-
-def _describe(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}"

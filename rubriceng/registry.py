@@ -26,6 +26,7 @@ from typing import Any
 import attrs
 
 from rubriceng.compiler import compile_rubric
+from rubriceng.decimals import isolated
 from rubriceng.documents import Document, DocumentError, from_mapping, from_path, name_of, read
 from rubriceng.engine import Plan
 from rubriceng.errors import PluginError, Problem, RubricError, RubricNotFoundError
@@ -269,6 +270,7 @@ class Registry:
 
     # -- loading -------------------------------------------------------------------------
 
+    @isolated
     def load(self, reference: str | RubricEntry, *, year: int | None = None) -> Rubric:
         """Load a rubric: an entry, ``id``, ``id@version``, or a file path."""
         if isinstance(reference, str) and _looks_like_path(reference):
@@ -292,6 +294,7 @@ class Registry:
         with self._lock:
             return self._rubrics.setdefault(entry.ref, rubric)
 
+    @isolated
     def load_rubric(self, source: str | os.PathLike[str] | Mapping[str, Any]) -> Rubric:
         """Load, validate and compile a rubric from a file or a mapping (not indexed)."""
         try:
@@ -363,6 +366,7 @@ class Registry:
 
     # -- rendering -------------------------------------------------------------------------
 
+    @isolated
     def render(self, result: Any, format: str = "text", lang: str = "zh") -> str:
         """``result`` in a registered format (``text``, ``json`` or a plugin's).
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from rubriceng.decimals import isolated
 from rubriceng.model import Rubric
 from rubriceng.result import JUDGED, NOT_APPLICABLE, IndicatorResult, Result
 
@@ -49,6 +50,7 @@ def _pad(text: str, width: int, right: bool = False) -> str:
     return gap + text if right else text + gap
 
 
+@isolated
 def render_text(result: Result, english: bool = False) -> str:
     """A text table of every indicator: points, effective points, score; then the total.
 
@@ -100,6 +102,7 @@ def render_text(result: Result, english: bool = False) -> str:
     return "\n".join(out)
 
 
+@isolated
 def render_markdown(result: Result, rubric: Rubric | None = None, lang: str = "zh") -> str:
     """A Markdown table of every indicator with its score and 评分依据; then the total."""
     from rubriceng.explanation import Explainer
@@ -139,6 +142,7 @@ def render_markdown(result: Result, rubric: Rubric | None = None, lang: str = "z
     return "\n".join(out) + "\n"
 
 
+@isolated
 def write_result(
     result: Result,
     path: str | os.PathLike[str],
@@ -173,6 +177,7 @@ def write_result(
     Path(path).write_text(text, encoding="utf-8")
 
 
+@isolated
 def render_json(result: Result) -> str:
     """The result as JSON in the documented ``rubriceng.result/1`` layout."""
     return result.to_json()

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
+from rubriceng.decimals import isolated
 from rubriceng.explanation import Explainer
 from rubriceng.model import Adjustment, Indicator, Rubric
 from rubriceng.result import NOT_APPLICABLE, IndicatorResult, Result, plain
@@ -118,6 +119,7 @@ def _rows(row: IndicatorResult, depth: int, explainer: Explainer, english: bool,
         yield from _rows(child, depth + 1, explainer, english, nodes)
 
 
+@isolated
 def render_html(result: Result, rubric: Rubric | None = None, lang: str = "zh") -> str:
     """The report as one HTML document (UTF-8, no external resources)."""
     english = lang == "en"

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from rubriceng.decimals import isolated
 from rubriceng.documents import freeze
 from rubriceng.errors import Problem, RubricengError
 
@@ -80,6 +81,7 @@ class IndicatorResult:
         for child in self.children:
             yield from child.walk()
 
+    @isolated
     def to_dict(self, rubric_provenance: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Plain JSON types (see the module documentation).
 
@@ -120,6 +122,7 @@ class AdjustmentResult:
     events: int
     points: Decimal
 
+    @isolated
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON types."""
         return {"id": self.id, "name": self.name, "events": self.events, "points": str(self.points)}
@@ -170,6 +173,7 @@ class Result:
         """Every indicator's score by id, groups included."""
         return {found.id: found.score for found in self.walk()}
 
+    @isolated
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON types in the :data:`RESULT_FORMAT` layout."""
         return {
@@ -193,6 +197,7 @@ class Result:
         """``to_dict()`` as JSON text (UTF-8 characters kept as they are)."""
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
+    @isolated
     def row(self) -> dict[str, Any]:
         """The scores as one flat row: every indicator of the rubric by id (groups too;
         not the sub-indicators a unit named itself), ``subtotal``, each adjustment by id,
@@ -205,6 +210,7 @@ class Result:
         row["grade"] = self.grade
         return row
 
+    @isolated
     def to_frame(self) -> pandas.DataFrame:
         """A pandas DataFrame with one row per indicator (index ``id``, depth first):
         ``name``, ``points``, ``effective_points``, ``score`` (Decimals) and ``status``."""
@@ -238,6 +244,7 @@ class UnitFailure:
         """Every problem found with this unit, each naming the unit."""
         return self.error.problems
 
+    @isolated
     def to_dict(self) -> dict[str, Any]:
         """``{"unit", "error": code, "problems": [{"code", "message", …}]}``."""
         return {
@@ -274,11 +281,13 @@ class Batch:
                 return found
         raise KeyError(unit)
 
+    @isolated
     def to_frame(self) -> pandas.DataFrame:
         """A pandas DataFrame: one row per scored unit (index ``unit``), the columns of
         :meth:`Result.row` — the same frame ``evaluate_table(...).to_frame()`` gives."""
         return to_frame(self.results)
 
+    @isolated
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON types: ``{"format", "results": [...], "failures": [...]}``."""
         return {
@@ -288,6 +297,7 @@ class Batch:
         }
 
 
+@isolated
 def to_frame(results: Iterable[Result] | Batch) -> pandas.DataFrame:
     """Results as a pandas DataFrame: one row per unit (index ``unit``), a column per
     indicator (Decimal scores), ``subtotal``, adjustments, ``total`` and ``grade``.

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from rubriceng.decimals import isolated
 from rubriceng.documents import Document
 from rubriceng.errors import InputError, Problem
 from rubriceng.explanation import Explainer
@@ -172,6 +173,7 @@ def _remark(row: IndicatorResult, explainer: Explainer) -> str:
     return ""
 
 
+@isolated
 def write_result(
     result: Result,
     path: str | os.PathLike[str],
@@ -418,6 +420,7 @@ def _with_extra_items(found: list[Field], flat: Mapping[str, Any]) -> list[Field
     return combined
 
 
+@isolated
 def write_template(rubric: Rubric, path: str | os.PathLike[str], *, lang: str = "zh") -> None:
     """Write an input form for ``rubric`` to ``path`` (``.xlsx``): fill in column C."""
     openpyxl = _openpyxl()
@@ -427,6 +430,7 @@ def write_template(rubric: Rubric, path: str | os.PathLike[str], *, lang: str = 
     book.save(path)
 
 
+@isolated
 def read_inputs(path: str | os.PathLike[str]) -> UnitInputs:
     """A unit's inputs from a filled-in form (:func:`write_template`, or the inputs sheet
     of :func:`write_result`). Empty values are left out. Problems name the cell."""
@@ -483,6 +487,7 @@ class UnitRow:
     columns: tuple[str, ...] = ()
 
 
+@isolated
 def read_units(path: str | os.PathLike[str]) -> list[UnitRow]:
     """Units from a table file, one per row.
 

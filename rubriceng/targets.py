@@ -29,6 +29,7 @@ from typing import Any
 
 import attrs
 
+from rubriceng.decimals import isolated
 from rubriceng.errors import InputError, Problem
 from rubriceng.tablefiles import open_workbook, sheet_rows
 
@@ -166,6 +167,7 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
+@isolated
 @functools.lru_cache(maxsize=4096)
 def parse_target(text: str) -> Target:
     """Parse a target value as a unit wrote it (cached: a batch repeats the same targets).
@@ -298,6 +300,7 @@ def actual_value(value: Any, target: Target) -> Decimal:
     return number
 
 
+@isolated
 def judge(
     target: Target, actual: Any, comparator: str | None = None, lang: str = "zh"
 ) -> Judgement:
@@ -593,6 +596,7 @@ _BOOK_SCHEMA: dict[str, Any] = {
 }
 
 
+@isolated
 def load_sheets(source: str | os.PathLike[str] | Mapping[str, Any]) -> list[TargetSheet]:
     """The sheets of a 申报表: a YAML/JSON file or mapping ``{unit, year, sheets: [...]}``,
     or an ``.xlsx`` workbook laid out like the published form (one sheet per worksheet).

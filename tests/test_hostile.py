@@ -6,10 +6,19 @@ takes to refuse is measured in docs/security.md, not asserted here.
 
 from __future__ import annotations
 
+import decimal
+from decimal import Decimal
+
 import pytest
 
 import rubriceng
 from rubriceng.documents import DocumentError, from_text
+from rubriceng.forms import flatten
+from rubriceng.plugin import Context, Method, Renderer, Scored, Scorer, hookimpl
+from rubriceng.registry import Registry
+from rubriceng.render import render_markdown, render_text, write_result
+from rubriceng.report import render_html
+from tests.conftest import HUIZHOU, HUIZHOU_UNIT
 
 # -- YAML merge keys -----------------------------------------------------------------------
 
@@ -482,3 +491,275 @@ def test_the_column_path_never_decides_from_an_overflow_or_a_nan(formula, total)
     row = rubriceng.evaluate(rubric, {"a": 4, "b": 10}).total
     (column,) = rubriceng.evaluate_table(rubric, {"a": [4], "b": [10]}).totals()
     assert str(row) == str(column) == total
+
+
+# -- plugins are contained completely ------------------------------------------------------
+
+
+
+class _Custom(BaseException):
+    """A plugin's own BaseException."""
+
+
+_RAISES = {
+    "SystemExit": SystemExit(3),
+    "GeneratorExit": GeneratorExit(),
+    "custom BaseException": _Custom("mine"),
+    "ValueError": ValueError("bad"),
+}
+
+
+def _raiser(error: BaseException):
+    def function(*args: object) -> object:
+        raise error
+
+    return function
+
+
+class _Raising(Scorer):
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def score(self, context: Context) -> Scored:
+        raise self.error
+
+
+def _plugin(error: BaseException) -> object:
+    class Plugin:
+        @hookimpl
+        def rubriceng_formula_functions(self) -> dict[str, object]:
+            return {"boom": _raiser(error)}
+
+        @hookimpl
+        def rubriceng_scoring_methods(self) -> list[Method]:
+            return [Method("explode", {"type": "boolean"}, lambda spec, cc: _Raising(error))]
+
+        @hookimpl
+        def rubriceng_renderers(self) -> list[Renderer]:
+            return [Renderer("bang", _raiser(error))]
+
+    return Plugin()
+
+
+def _contained_rubric(registry: Registry) -> rubriceng.Rubric:
+    return registry.load_rubric({
+        "id": "t", "version": "1", "title": "t", "total": 20,
+        "inputs": {"x": {"type": "number"}},
+        "indicators": [{"id": "f", "name": "函数", "points": 10, "score": "min(10, boom(x))"},
+                       {"id": "m", "name": "方法", "points": 10, "explode": True}],
+    })  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", list(_RAISES))
+def test_whatever_a_plugin_raises_is_a_located_plugin_failure(kind):
+    registry = Registry(entry_points=False)
+    registry.register(_plugin(_RAISES[kind]), name="wild")
+    rubric = _contained_rubric(registry)
+    with pytest.raises(rubriceng.EvaluationError) as raised:
+        rubriceng.evaluate(rubric, {"x": 1})
+    assert [(p.code, p.indicator) for p in raised.value.problems] == [
+        ("plugin-failed", "f"), ("plugin-failed", "m")
+    ]
+    assert kind.split()[0] in raised.value.problems[1].message or kind == "custom BaseException"
+    result = rubriceng.load_rubric(make_small()).indicators  # the registry is still usable
+    assert result
+    with pytest.raises(rubriceng.PluginError) as rendered:
+        registry.render(rubriceng.evaluate(registry.load_rubric(make_small()), {}), "bang")
+    assert [p.code for p in rendered.value.problems] == ["plugin-failed"]
+
+
+def make_small() -> dict[str, object]:
+    return {"id": "s", "version": "1", "title": "s", "total": 1,
+            "indicators": [{"id": "a", "name": "甲", "points": 1, "score": "1"}]}  # fmt: skip
+
+
+def test_a_keyboard_interrupt_from_the_user_still_stops_the_program():
+    registry = Registry(entry_points=False)
+    registry.register(_plugin(KeyboardInterrupt()), name="wild")
+    with pytest.raises(KeyboardInterrupt):
+        rubriceng.evaluate(_contained_rubric(registry), {"x": 1})
+
+
+@pytest.mark.parametrize("kind", list(_RAISES))
+def test_a_hook_whose_generator_raises_part_way_is_a_recorded_failure(kind):
+    error = _RAISES[kind]
+
+    class Lazy:
+        @hookimpl
+        def rubriceng_rubrics(self):
+            yield make_small()
+            raise error
+
+        @hookimpl
+        def rubriceng_formula_functions(self):
+            class Mapping(dict):  # a mapping that fails as it is read
+                def items(self):
+                    raise error
+
+            return Mapping(x=abs)
+
+    registry = Registry(entry_points=False)
+    registry.register(Lazy(), name="lazy")
+    failures = [(f.plugin, f.hook) for f in registry.failures]
+    assert ("lazy", "rubriceng_rubrics") in failures
+    assert ("lazy", "rubriceng_formula_functions") in failures
+
+
+@pytest.mark.parametrize("kind", list(_RAISES))
+def test_an_entry_point_that_raises_on_import_is_one_recorded_failure(kind, monkeypatch):
+    import importlib.metadata
+
+    from click.testing import CliRunner
+
+    from rubriceng.cli import main
+    from rubriceng.registry import default_registry
+
+    error = _RAISES[kind]
+
+    class Point:
+        name, value, group, dist = "wild", "wild:plugin", "rubriceng", None
+
+        def load(self):
+            raise error
+
+    real = importlib.metadata.entry_points
+
+    def points(**select):
+        found = list(real(**select))
+        return [*found, Point()] if select.get("group") == "rubriceng" else found
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", points)
+    registry = Registry()
+    assert [(f.plugin, f.hook) for f in registry.failures] == [("wild", "import")]
+    monkeypatch.setattr("rubriceng.registry._DEFAULT", None)
+    result = CliRunner().invoke(main, ["list"])
+    assert result.exit_code == 0, result.output
+    assert "cn.gd.huizhou/dept-overall@2020" in result.output
+    default_registry.__globals__["_DEFAULT"] = None
+
+
+def test_a_plugin_function_gets_tuples_and_cannot_change_another_indicators_list():
+    def grab(values):
+        assert isinstance(values, tuple)
+        return sum(values)
+
+    class Greedy:
+        @hookimpl
+        def rubriceng_formula_functions(self):
+            return {"grab": grab, "spoil": lambda values: values.append(99) or 0}
+
+    registry = Registry(entry_points=False)
+    registry.register(Greedy(), name="greedy")
+    rubric = registry.load_rubric({
+        "id": "t", "version": "1", "title": "t", "total": 10,
+        "inputs": {"xs": {"type": "list", "items": "number"}},
+        "indicators": [{"id": "a", "name": "甲", "points": 5, "score": "min(5, spoil(xs))"},
+                       {"id": "b", "name": "乙", "points": 5, "score": "min(5, grab(xs))"}],
+    })  # fmt: skip
+    with pytest.raises(rubriceng.EvaluationError) as raised:
+        rubriceng.evaluate(rubric, {"xs": [1, 0.02]})
+    assert [(p.indicator, p.code) for p in raised.value.problems] == [("a", "plugin-failed")]
+    assert "AttributeError" in raised.value.problems[0].message  # tuples have no append
+    # b on its own sees the list as the unit gave it
+    only_b = registry.load_rubric({
+        "id": "t2", "version": "1", "title": "t", "total": 5,
+        "inputs": {"xs": {"type": "list", "items": "number"}},
+        "indicators": [{"id": "b", "name": "乙", "points": 5, "score": "min(5, grab(xs))"}],
+    })  # fmt: skip
+    assert str(rubriceng.evaluate(only_b, {"xs": [1, 0.02]}).total) == "1.02"
+
+
+def test_a_plugin_scorer_that_changes_its_inputs_changes_no_other_indicator():
+    class Spoiler(Scorer):
+        def score(self, context: Context) -> Scored:
+            context.names["xs"].append(4)  # a copy
+            return Scored(Decimal(0))
+
+    class Plugin:
+        @hookimpl
+        def rubriceng_scoring_methods(self):
+            return [Method("spoil", {"type": "boolean"}, lambda spec, cc: Spoiler())]
+
+    registry = Registry(entry_points=False)
+    registry.register(Plugin(), name="spoiler")
+    rubric = registry.load_rubric({
+        "id": "t", "version": "1", "title": "t", "total": 10,
+        "inputs": {"xs": {"type": "list", "items": "number"}},
+        "indicators": [{"id": "a", "name": "甲", "points": 5, "spoil": True},
+                       {"id": "b", "name": "乙", "points": 5, "score": "min(5, sum(xs))"}],
+    })  # fmt: skip
+    result = rubriceng.evaluate(rubric, {"xs": [1, 0.02]})
+    assert str(result.indicator("b").score) == "1.02"
+
+
+# -- the caller's decimal context never matters ---------------------------------------------
+
+
+HOSTILE_CONTEXTS = {
+    "prec=3": {"prec": 3},
+    "Emax=20, clamp=1": {"Emax": 20, "clamp": 1},
+    "traps Inexact and Rounded": {"traps": None},
+    "ROUND_FLOOR, prec=5": {"rounding": "ROUND_FLOOR", "prec": 5},
+}
+
+
+def _context(name: str):
+    settings = dict(HOSTILE_CONTEXTS[name])
+    if "traps" in settings:
+        settings["traps"] = [decimal.Inexact, decimal.Rounded, decimal.InvalidOperation]
+    if "rounding" in settings:
+        settings["rounding"] = getattr(decimal, settings["rounding"])
+    return decimal.Context(**settings)
+
+
+def _everything(huizhou_path, unit_path, tmp_path) -> list[object]:
+    rubric = rubriceng.load_rubric(huizhou_path)
+    found = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
+    unit = rubriceng.load_inputs(unit_path)
+    result = rubriceng.evaluate(rubric, unit.inputs, unit=unit.unit)
+    write_result(result, tmp_path / "r.xlsx", rubric=rubric, inputs=unit.inputs)
+    columns = {key: [value] for key, value in flatten(unit.inputs).items()}
+    table = rubriceng.evaluate_table(rubric, columns)
+    return [
+        result.total, found.total, result.to_dict(), render_text(result),
+        render_markdown(result, rubric), render_html(result, rubric),
+        rubriceng.explain(result, "procurement_rate", rubric),
+        rubriceng.explain(result, "budget_reasonableness", rubric, "en"),
+        rubriceng.inputs_schema(rubric), table.totals(),
+        rubriceng.judge(rubriceng.parse_target("≥95%"), "93.5%").completion,
+        rubriceng.load_inputs(tmp_path / "r.xlsx").inputs,
+    ]
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_CONTEXTS))
+def test_the_callers_decimal_context_changes_nothing(name, tmp_path):
+    expected = _everything(HUIZHOU, HUIZHOU_UNIT, tmp_path)
+    with decimal.localcontext(_context(name)):
+        got = _everything(HUIZHOU, HUIZHOU_UNIT, tmp_path)
+        assert decimal.getcontext().prec == _context(name).prec  # the caller's, restored
+    assert got == expected
+    assert expected[0] == Decimal("97.86")
+
+
+def test_a_plugin_that_changes_the_context_changes_no_later_score():
+    def careless(value):
+        decimal.getcontext().prec = 2
+        decimal.getcontext().rounding = decimal.ROUND_FLOOR
+        return value
+
+    class Plugin:
+        @hookimpl
+        def rubriceng_formula_functions(self):
+            return {"careless": careless}
+
+    registry = Registry(entry_points=False)
+    registry.register(Plugin(), name="careless")
+    rubric = registry.load_rubric({
+        "id": "t", "version": "1", "title": "t", "total": 10,
+        "inputs": {"a": {"type": "number"}, "b": {"type": "number"}},
+        "indicators": [{"id": "p", "name": "甲", "points": 5, "score": "min(5, careless(a))"},
+                       {"id": "q", "name": "乙", "points": 5, "score": "5 * a / b"}],
+    })  # fmt: skip
+    units = [{"a": 1, "b": 2.03}, {"a": 1, "b": 2.03}]
+    scores = [str(r.indicator("q").score) for r in rubriceng.evaluate_many(rubric, units)]
+    assert scores == ["2.46", "2.46"]
