@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from rubriceng.errors import RubricengError
+from rubriceng.sanitize import csv_cell, printable
 
 if TYPE_CHECKING:  # the commands import what they use, so that --help is quick
     from rubriceng.model import Indicator, Rubric
@@ -25,6 +26,26 @@ if TYPE_CHECKING:  # the commands import what they use, so that --help is quick
     from rubriceng.result import Batch
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Styled:
+    """Text to print bold or in colour: the style is ours, the text is made printable."""
+
+    def __init__(self, text: str, **style: Any) -> None:
+        self.text = text
+        self.style = style
+
+
+def echo(*parts: object, err: bool = False) -> None:
+    """``click.echo`` of ``parts`` with every control character in them shown, never sent
+    to the terminal; :class:`Styled` parts carry rubriceng's own styling."""
+    text = "".join(
+        click.style(printable(part.text), **part.style)
+        if isinstance(part, Styled)
+        else printable(str(part))
+        for part in parts
+    )
+    click.echo(text, err=err)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -65,7 +86,7 @@ def _reported(command: F) -> F:
             context = click.get_current_context()
             if context.obj and context.obj.get("debug"):
                 raise
-            click.echo(f"error: {error}", err=True)
+            echo(f"error: {error}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -145,7 +166,7 @@ def score(
     unit = load_inputs(inputs)
     result = evaluate(loaded, unit.inputs, unit=unit.unit, document=unit.document)
     if output is None:
-        click.echo(registry.render(result, output_format, lang))
+        echo(registry.render(result, output_format, lang))
         return
     write_result(result, output, rubric=loaded, inputs=unit.inputs, lang=lang)
     _done(f"{result.total} {result.grade or ''}".rstrip(), output)
@@ -153,7 +174,7 @@ def score(
 
 def _done(what: str, path: Path) -> None:
     """Say on stderr what was written where (stdout stays for data)."""
-    click.echo(f"{click.style(what, bold=True)} → {path}", err=True)
+    echo(Styled(what, bold=True), f" → {path}", err=True)
 
 
 @main.command()
@@ -182,7 +203,7 @@ def explain(
     unit = load_inputs(inputs)
     result = evaluate(loaded, unit.inputs, unit=unit.unit, document=unit.document)
     try:
-        click.echo(explain_indicator(result, indicator, loaded, lang))
+        echo(explain_indicator(result, indicator, loaded, lang))
     except KeyError:
         known = ", ".join(row.id for row in result.walk())
         raise click.BadParameter(f"no indicator {indicator!r} (have: {known})",
@@ -282,7 +303,7 @@ def batch(
     rows = {row.unit: row.row for row in table}
     for failure in found.failures:
         for problem in failure.problems:
-            click.echo(f"error: {units}:{rows[failure.unit]}: {problem}", err=True)
+            echo(f"error: {units}:{rows[failure.unit]}: {problem}", err=True)
     if found.failures:
         sys.exit(1)
 
@@ -334,9 +355,10 @@ def _write_csv(found: Batch, output: Path) -> None:
     header = ["unit", *(rows[0] if rows else [])]
     with open(output, "w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
-        writer.writerow(header)
+        writer.writerow([csv_cell(cell) for cell in header])
         for result, row in zip(found.results, rows, strict=True):
-            writer.writerow([result.unit, *("" if v is None else v for v in row.values())])
+            cells = [result.unit, *("" if v is None else v for v in row.values())]
+            writer.writerow([csv_cell(cell) for cell in cells])
 
 
 @main.command()
@@ -356,10 +378,10 @@ def check(context: click.Context, file: str, warnings_as_errors: bool) -> None:
 
     report = lint(file, registry=_registry(context))
     for problem in report.errors:
-        click.echo(f"{click.style('error', fg='red', bold=True)}: {problem}")
+        echo(Styled("error", fg="red", bold=True), f": {problem}")
     for problem in report.warnings:
-        click.echo(f"{click.style('warning', fg='yellow', bold=True)}: {problem}")
-    click.echo(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)")
+        echo(Styled("warning", fg="yellow", bold=True), f": {problem}")
+    echo(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)")
     if report.errors or (warnings_as_errors and report.warnings):
         sys.exit(1)
 
@@ -388,7 +410,7 @@ def schema(context: click.Context, rubric: str | None, which: str | None, year: 
         raise click.UsageError("give a RUBRIC, or --result or --batch")
     else:
         found = inputs_schema(_registry(context).load(rubric, year=year))
-    click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+    echo(json.dumps(found, ensure_ascii=False, indent=2))
 
 
 @main.command(name="list")
@@ -463,17 +485,17 @@ def show(
     if indicators:
         for index, ident in enumerate(indicators):
             if index:
-                click.echo()
-            click.echo("\n".join(rule_lines(loaded.indicator(ident), lang)))
+                echo()
+            echo("\n".join(rule_lines(loaded.indicator(ident), lang)))
         return
     english = lang == "en"
     title = (loaded.title_en or loaded.title) if english else loaded.title
-    click.echo(f"{loaded.ref}  {title}")
+    echo(f"{loaded.ref}  {title}")
     if loaded.extends:
-        click.echo(f"extends {loaded.extends}")
+        echo(f"extends {loaded.extends}")
     if loaded.in_force:
-        click.echo(f"in force {loaded.in_force}")
-    click.echo(f"provenance: {_provenance(loaded.provenance, full=True)}")
+        echo(f"in force {loaded.in_force}")
+    echo(f"provenance: {_provenance(loaded.provenance, full=True)}")
     rows: list[tuple[str, ...]] = []
 
     def visit(node: Indicator, depth: int) -> None:
@@ -492,11 +514,11 @@ def show(
 
     for top in loaded.indicators:
         visit(top, 0)
-    click.echo()
+    echo()
     _table(("indicator", "id", "points", "method", "inherited from", "points / rule"), rows)
     for node in loaded.walk() if rules else ():
         if node.method:
-            click.echo("\n" + "\n".join(rule_lines(node, lang)))
+            echo("\n" + "\n".join(rule_lines(node, lang)))
 
 
 @main.command()
@@ -519,14 +541,14 @@ def plugins(context: click.Context) -> None:
     for info in registry.plugins:
         version = f" {info.version}" if info.version else ""
         dist = f" ({info.distribution})" if info.distribution else ""
-        click.echo(f"{info.name}{version}{dist}")
-        click.echo(f"  hooks: {', '.join(hook.removeprefix('rubriceng_') for hook in info.hooks)}")
+        echo(f"{info.name}{version}{dist}")
+        echo(f"  hooks: {', '.join(hook.removeprefix('rubriceng_') for hook in info.hooks)}")
         for ref in offered.get(info.name, []):
-            click.echo(f"  rubric: {ref}")
+            echo(f"  rubric: {ref}")
     if failures:
-        click.echo(f"\n{len(failures)} problem(s):")
+        echo(f"\n{len(failures)} problem(s):")
         for failure in failures:
-            click.echo(f"  {failure}")
+            echo(f"  {failure}")
         if context.obj and context.obj.get("strict"):
             sys.exit(1)
 
@@ -554,14 +576,14 @@ def test_cases(context: click.Context, paths: tuple[str, ...], verbose: bool) ->
             if outcome.passed:
                 passed += 1
                 if verbose:
-                    click.echo(f"ok    {outcome.case.where}: {outcome.case.name}")
+                    echo(f"ok    {outcome.case.where}: {outcome.case.name}")
             else:
                 failed += 1
-                click.echo(f"FAIL  {outcome.report()}")
+                echo(f"FAIL  {outcome.report()}")
     except CaseFileError as error:
-        click.echo(f"error: {error}", err=True)
+        echo(f"error: {error}", err=True)
         sys.exit(1)
-    click.echo(f"{passed} passed, {failed} failed")
+    echo(f"{passed} passed, {failed} failed")
     if failed or not passed:
         sys.exit(1)
 
@@ -593,7 +615,7 @@ def diff(
     unit = load_inputs(inputs)
     comparison = compare(registry.load(before), registry.load(after), unit.inputs, unit=unit.unit)
     if as_json:
-        click.echo(json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2))
+        echo(json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2))
         return
     rows = []
     for item in comparison.differences:
@@ -658,8 +680,8 @@ def new_plugin_command(
     except (ValueError, FileExistsError) as error:
         raise click.UsageError(str(error)) from None
     for file in skeleton.files:
-        click.echo(f"wrote {file}")
-    click.echo(
+        echo(f"wrote {file}")
+    echo(
         f"\nnext:\n  pip install -e {skeleton.root}\n"
         f"  rubriceng test {skeleton.root / 'src' / skeleton.package / 'tests'}"
     )
@@ -698,8 +720,8 @@ def targets_check(context: click.Context, sheet: str, lang: str) -> None:
     for found in load_sheets(sheet):
         period = "–".join(str(year) for year in found.period if year is not None)
         budget = words["budget"].format(found.budget) if found.budget is not None else ""
-        click.echo(click.style(f"{found.name}", bold=True) + f"  ({words[found.kind]}"
-                   + (f", {period}" if period else "") + f"{budget})")  # fmt: skip
+        during = f", {period}" if period else ""
+        echo(Styled(found.name, bold=True), f"  ({words[found.kind]}{during}{budget})")
         rows: list[tuple[str, ...]] = []
         counts: dict[str, int] = {}
         weighed = any(row.points is not None for row in found.rows)
@@ -731,9 +753,9 @@ def targets_check(context: click.Context, sheet: str, lang: str) -> None:
         _table((*headings[:4], words["points"], *headings[4:]) if weighed else headings, rows)
         summary = words[","].join(words["count"].format(n=count, status=words[status])
                                   for status, count in sorted(counts.items()))  # fmt: skip
-        click.echo(words["summary"].format(n=len(found.rows), summary=summary) + "\n")
+        echo(words["summary"].format(n=len(found.rows), summary=summary) + "\n")
     if failures:
-        click.echo(f"error: {failures} actual value(s) cannot be compared with their target",
+        echo(f"error: {failures} actual value(s) cannot be compared with their target",
                    err=True)  # fmt: skip
         sys.exit(1)
 
@@ -804,7 +826,7 @@ def targets_score(
         _write_batch(loaded, found, output, lang)
     for failure in found.failures:
         for problem in failure.problems:
-            click.echo(f"error: {problem}", err=True)
+            echo(f"error: {problem}", err=True)
     if found.failures:
         sys.exit(1)
 
@@ -834,7 +856,7 @@ def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
         )
         return "  ".join(cells).rstrip()
 
-    click.echo(line(header))
-    click.echo("-" * display_width(line(header)))
+    echo(line(header))
+    echo("-" * display_width(line(header)))
     for row in rows:
-        click.echo(line(row))
+        echo(line(row))

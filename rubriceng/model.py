@@ -56,8 +56,9 @@ class Rounding:
         return ROUNDING_MODES[self.mode]
 
     def apply(self, value: Decimal) -> Decimal:
-        """``value`` rounded as the rubric says."""
-        return value.quantize(self.quantum, rounding=self._decimal_mode)
+        """``value`` rounded as the rubric says; zero is never ``-0.00``."""
+        rounded = value.quantize(self.quantum, rounding=self._decimal_mode)
+        return rounded if rounded else abs(rounded)
 
     def cap(self, points: Decimal) -> Decimal:
         """The highest rounded score a row of ``points`` may have: ``points`` rounded down

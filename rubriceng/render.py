@@ -18,6 +18,7 @@ import attrs
 from rubriceng.decimals import isolated
 from rubriceng.model import Rubric
 from rubriceng.result import JUDGED, NOT_APPLICABLE, IndicatorResult, Result
+from rubriceng.sanitize import markdown_text, printable
 
 
 @attrs.frozen
@@ -99,7 +100,7 @@ def render_text(result: Result, english: bool = False) -> str:
     title = result.rubric_title + (f" — {result.unit}" if result.unit else "")
     out = [title, rule, line(header), rule, *(line(row) for row in rows), rule]
     out.append(line(("合计 total", "", "", str(result.total), result.grade or "")))
-    return "\n".join(out)
+    return printable("\n".join(out))
 
 
 @isolated
@@ -111,12 +112,11 @@ def render_markdown(result: Result, rubric: Rubric | None = None, lang: str = "z
     explainer = Explainer(rubric, lang)
     heads = ("Indicator", "Points", "Score", "Basis") if english else (
         "指标", "分值", "得分", "评分依据")  # fmt: skip
-    title = result.rubric_title + (f" — {result.unit}" if result.unit else "")
+    title = markdown_text(result.rubric_title + (f" — {result.unit}" if result.unit else ""))
     out = [f"# {title}", "", f"`{result.rubric_id}@{result.rubric_version}`", "",
            "| " + " | ".join(heads) + " |", "|---|---:|---:|---|"]  # fmt: skip
 
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
+    cell = markdown_text
 
     def visit(row: IndicatorResult, depth: int) -> None:
         name = "&nbsp;&nbsp;" * depth + cell((row.name_en or row.name) if english else row.name)

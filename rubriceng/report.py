@@ -16,6 +16,7 @@ from rubriceng.decimals import isolated
 from rubriceng.explanation import Explainer
 from rubriceng.model import Adjustment, Indicator, Rubric
 from rubriceng.result import NOT_APPLICABLE, IndicatorResult, Result, plain
+from rubriceng.sanitize import printable
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",
@@ -62,7 +63,7 @@ def _chart(result: Result, english: bool) -> str:
         colour = "#2f6fb0" if level == 0 else "#7fb3e0"
         weight = ' font-weight="bold"' if level == 0 else ""
         parts.append(
-            f'<text x="{4 + 16 * level}" y="{y + 15}"{weight}>{html.escape(name)}</text>'
+            f'<text x="{4 + 16 * level}" y="{y + 15}"{weight}>{_escape(name)}</text>'
             f'<rect x="{label_width}" y="{y + 3}" width="{full:.1f}" height="14" '
             f'fill="#e4e7eb"/><rect x="{label_width}" y="{y + 3}" width="{got:.1f}" '
             f'height="14" fill="{colour}"/><text x="{label_width + full + 6:.1f}" '
@@ -70,6 +71,11 @@ def _chart(result: Result, english: bool) -> str:
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _escape(text: str, quote: bool = True) -> str:
+    """Text for HTML: printable (no control character), with <, >, & and quotes escaped."""
+    return html.escape(printable(text), quote)
 
 
 _RULE_WORDS = {
@@ -85,7 +91,7 @@ def _rule(declared: Indicator | Adjustment | None, english: bool) -> str:
     summary, labels = _RULE_WORDS["en" if english else "zh"]
     texts = [(label, getattr(declared, key, None)) for key, label in labels.items()]
     shown = "".join(
-        f"<p><b>{label}</b>：{html.escape(text)}</p>" for label, text in texts if text
+        f"<p><b>{label}</b>：{_escape(text)}</p>" for label, text in texts if text
     )
     return f"<details><summary>{summary}</summary>{shown}</details>" if shown else ""
 
@@ -96,7 +102,7 @@ def _rows(row: IndicatorResult, depth: int, explainer: Explainer, english: bool,
     if row.effective_points != row.points:
         points += f" → {_number(row.effective_points)}"
     indent = f'style="padding-left:{0.5 + 1.2 * depth:.1f}rem"'
-    name = html.escape(_name(row, english))
+    name = _escape(_name(row, english))
     if row.children and "method" not in row.trace:
         yield (f'<tr class="group"><td {indent}>{name}</td><td class="n">{points}</td>'
                f'<td class="n">{_number(row.score)}</td><td></td></tr>')  # fmt: skip
@@ -105,12 +111,12 @@ def _rows(row: IndicatorResult, depth: int, explainer: Explainer, english: bool,
         return
     na = row.status == NOT_APPLICABLE
     score = ("n/a" if english else "不适用") if na else _number(row.score)
-    trace = html.escape(json.dumps(plain(row.trace), ensure_ascii=False, indent=2))
+    trace = _escape(json.dumps(plain(row.trace), ensure_ascii=False, indent=2))
     css = ' class="na"' if na else ""
     yield (
         f'<tr{css}><td {indent}>{name}<br>'
-        f'<span class="muted">{html.escape(row.id)}</span></td><td class="n">{points}</td>'
-        f'<td class="n">{score}</td><td>{html.escape(explainer.basis(row))}'
+        f'<span class="muted">{_escape(row.id)}</span></td><td class="n">{points}</td>'
+        f'<td class="n">{score}</td><td>{_escape(explainer.basis(row))}'
         f"{_rule(nodes.get(row.id), english)}"
         f"<details><summary>{'trace' if english else '计算过程'}</summary><pre>{trace}</pre>"
         "</details></td></tr>"
@@ -131,14 +137,14 @@ def render_html(result: Result, rubric: Rubric | None = None, lang: str = "zh") 
     body = [
         "<!DOCTYPE html>",
         f'<html lang="{"en" if english else "zh-CN"}"><head><meta charset="utf-8">',
-        f"<title>{html.escape(title)} — {html.escape(result.unit or '')}</title>",
+        f"<title>{_escape(title)} — {_escape(result.unit or '')}</title>",
         f"<style>{_CSS}</style></head><body>",
-        f"<h1>{html.escape(title)}</h1>",
-        f'<p class="meta">{html.escape(result.unit or "")} · '
-        f"{html.escape(result.rubric_id)}@{html.escape(result.rubric_version)}</p>",
+        f"<h1>{_escape(title)}</h1>",
+        f'<p class="meta">{_escape(result.unit or "")} · '
+        f"{_escape(result.rubric_id)}@{_escape(result.rubric_version)}</p>",
         f'<div class="total"><span>{"Total" if english else "总分"} '
         f"<b>{_number(result.total)}</b></span>"
-        f'<span class="grade">{html.escape(result.grade or "")}</span></div>',
+        f'<span class="grade">{_escape(result.grade or "")}</span></div>',
         _chart(result, english),
         "<table><thead><tr>" + "".join(f"<th>{head}</th>" for head in heads),
         "</tr></thead><tbody>",
@@ -150,7 +156,7 @@ def render_html(result: Result, rubric: Rubric | None = None, lang: str = "zh") 
     bonus = "Bonus / penalty" if english else "加减分"
     for adjustment in result.adjustments:
         body.append(
-            f"<tr><td>{bonus}：{html.escape(adjustment.name)}</td>"
+            f"<tr><td>{bonus}：{_escape(adjustment.name)}</td>"
             f'<td></td><td class="n">{adjustment.points:+}</td>'
             f"<td>{adjustment.events} {'events' if english else '次'}"
             f"{_rule(rules.get(adjustment.id), english)}</td></tr>"
@@ -158,7 +164,7 @@ def render_html(result: Result, rubric: Rubric | None = None, lang: str = "zh") 
     body.append(
         f'<tr class="group"><td>{"Total" if english else "合计"}</td>'
         f'<td class="n"></td><td class="n">{_number(result.total)}</td>'
-        f"<td>{html.escape(result.grade or '')}</td></tr>"
+        f"<td>{_escape(result.grade or '')}</td></tr>"
     )
     body.append("</tbody></table></body></html>")
     return "\n".join(body) + "\n"

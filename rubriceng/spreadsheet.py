@@ -34,6 +34,7 @@ from rubriceng.forms import Field, fields, flatten, names, nest
 from rubriceng.loader import UnitInputs
 from rubriceng.model import Rubric
 from rubriceng.result import NOT_APPLICABLE, Batch, IndicatorResult, Result
+from rubriceng.sanitize import harden_workbook, printable
 from rubriceng.tablefiles import csv_rows, open_workbook, parquet_rows, sheet_rows
 
 if TYPE_CHECKING:
@@ -87,7 +88,8 @@ class _Style:
     def cell(self, sheet: Worksheet, row: int, column: int, value: Any, *,
              bold: bool = False, centre: bool = False, number: str | None = None,
              heading: bool = False) -> Any:  # fmt: skip
-        cell = sheet.cell(row=row, column=column, value=value)
+        cell = sheet.cell(row=row, column=column,
+                          value=printable(value) if isinstance(value, str) else value)  # fmt: skip
         cell.font = self.bold if bold or heading else self.font
         cell.alignment = self.centre if centre or heading else self.wrap
         cell.border = self.border
@@ -298,6 +300,7 @@ def write_result(
     if inputs is not None and rubric is not None:
         _form_sheet(book.create_sheet(INPUTS_SHEET), rubric, style, lang,
                     unit=result.unit, values=inputs)  # fmt: skip
+    harden_workbook(book)
     book.save(path)
 
 
@@ -427,6 +430,7 @@ def write_template(rubric: Rubric, path: str | os.PathLike[str], *, lang: str = 
     book = openpyxl.Workbook()
     _form_sheet(book.active, rubric, _Style(), lang)
     book.active.title = INPUTS_SHEET
+    harden_workbook(book)
     book.save(path)
 
 
@@ -605,6 +609,7 @@ def write_batch(
                 line += 1
         for letter, width in zip("ABCD", (30, 18, 60, 40), strict=True):
             failed.column_dimensions[letter].width = width
+    harden_workbook(book)
     book.save(path)
 
 

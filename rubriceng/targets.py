@@ -31,6 +31,7 @@ import attrs
 
 from rubriceng.decimals import isolated
 from rubriceng.errors import InputError, Problem
+from rubriceng.sanitize import harden_workbook, printable_cells, sheet_title
 from rubriceng.tablefiles import open_workbook, sheet_rows
 
 MET = "met"
@@ -670,30 +671,37 @@ def write_xlsx(sheets: Sequence[TargetSheet], path: str | os.PathLike[str]) -> N
         book.remove(empty)
     bold = Font(name="宋体", bold=True)
     for index, sheet in enumerate(sheets, start=1):
-        page = book.create_sheet(f"{index:02d} {sheet.name}"[:31])
+        page = book.create_sheet(sheet_title(f"{index:02d} {sheet.name}"))
         title = "部门整体预算绩效目标申报表" if sheet.kind == "department" else "项目绩效目标表"
-        page.append([title])
-        page["A1"].font = Font(name="宋体", bold=True, size=14)
-        page.append(["部门名称" if sheet.kind == "department" else "项目名称", sheet.name])
-        page.append(["用款单位", sheet.unit])
-        page.append(["实施周期", "起始年度", sheet.period[0], "到期年度", sheet.period[1]])
-        page.append([f"{sheet.year or ''}年预算金额", sheet.budget])
-        page.append(["实际支出金额", sheet.spent])
-        page.append(["年度绩效目标", sheet.goal])
-        page.append([])
         weighed = any(row.points is not None for row in sheet.rows)
-        page.append(list(_HEADINGS if weighed else _HEADINGS[:-1]))
-        for cell in page[page.max_row]:
+        lines: list[list[Any]] = [
+            [title],
+            ["部门名称" if sheet.kind == "department" else "项目名称", sheet.name],
+            ["用款单位", sheet.unit],
+            ["实施周期", "起始年度", sheet.period[0], "到期年度", sheet.period[1]],
+            [f"{sheet.year or ''}年预算金额", sheet.budget],
+            ["实际支出金额", sheet.spent],
+            ["年度绩效目标", sheet.goal],
+            [],
+            list(_HEADINGS if weighed else _HEADINGS[:-1]),
+        ]
+        lines += [
+            [row.level1, row.level2, row.name, row.period_value, row.annual_value,
+             row.actual if not isinstance(row.actual, Mapping) else None,
+             *([row.points] if weighed else [])]
+            for row in sheet.rows
+        ]  # fmt: skip
+        for line in lines:
+            page.append(printable_cells(line))
+        page["A1"].font = Font(name="宋体", bold=True, size=14)
+        for cell in page[9]:
             cell.font = bold
-        for row in sheet.rows:
-            page.append([row.level1, row.level2, row.name, row.period_value, row.annual_value,
-                         row.actual if not isinstance(row.actual, Mapping) else None,
-                         *([row.points] if weighed else [])])  # fmt: skip
         for letter, width in zip("ABCDEFG", (12, 16, 40, 18, 18, 18, 8), strict=True):
             page.column_dimensions[letter].width = width
         for cells in page.iter_rows(min_row=10):
             for cell in cells:
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
+    harden_workbook(book)
     book.save(path)
 
 

@@ -763,3 +763,139 @@ def test_a_plugin_that_changes_the_context_changes_no_later_score():
     units = [{"a": 1, "b": 2.03}, {"a": 1, "b": 2.03}]
     scores = [str(r.indicator("q").score) for r in rubriceng.evaluate_many(rubric, units)]
     assert scores == ["2.46", "2.46"]
+
+
+# -- no formula and no control character in any output -------------------------------------
+
+HOSTILE_TEXTS = [
+    '=HYPERLINK("http://example.invalid","点我")',
+    "=cmd|' /C calc'!A0",
+    "+1+1",
+    "-2+3",
+    "@SUM(1,2)",
+    "\t=1+1",
+    "\r=1+1",
+    "单位\x1b[31m红\x1b[0m\x07",
+]
+
+
+def _hostile_units(huizhou_inputs, count: int = len(HOSTILE_TEXTS)) -> dict[str, dict]:
+    units = {}
+    for index, text in enumerate(HOSTILE_TEXTS[:count]):
+        inputs = dict(huizhou_inputs)
+        inputs["satisfaction"] = {"score": 3, "reason": text}
+        units[f"{text}{index}"] = inputs
+    return units
+
+
+def _workbook_cells(path):
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    return [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
+            if isinstance(cell.value, str)]  # fmt: skip
+
+
+def _assert_inert(cells) -> None:
+    import re
+
+    assert cells
+    for cell in cells:
+        assert cell.data_type == "s", (cell.coordinate, cell.value)
+        assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", cell.value), cell.value
+
+
+def test_score_xlsx_writes_every_hostile_text_as_inert_text(huizhou, huizhou_inputs, tmp_path):
+    for name, inputs in _hostile_units(huizhou_inputs).items():
+        result = rubriceng.evaluate(huizhou, inputs, unit=name)
+        path = tmp_path / "result.xlsx"
+        write_result(result, path, rubric=huizhou, inputs=inputs)
+        cells = _workbook_cells(path)
+        _assert_inert(cells)
+        texts = {cell.value for cell in cells}
+        assert any(name.startswith(("=", "+", "-", "@")) and name in text for text in texts) \
+            or not name.startswith(("=", "+", "-", "@"))  # fmt: skip
+        again = rubriceng.load_inputs(path)  # the inputs sheet still scores the same
+        assert rubriceng.evaluate(huizhou, again.inputs).total == result.total
+
+
+def test_batch_outputs_write_hostile_texts_as_inert_text(huizhou, huizhou_inputs, tmp_path):
+    import csv
+
+    from rubriceng.spreadsheet import write_batch
+
+    units = _hostile_units(huizhou_inputs)
+    units["=bad()"] = {**huizhou_inputs, "procurement_plan": "=1+1"}  # fails: a failure row
+    batch = rubriceng.evaluate_many(huizhou, units, errors="collect")
+    assert len(batch.failures) == 1
+    path = tmp_path / "scores.xlsx"
+    write_batch(huizhou, batch, path)
+    _assert_inert(_workbook_cells(path))
+    from rubriceng.cli import _write_csv
+
+    out = tmp_path / "scores.csv"
+    _write_csv(batch, out)
+    with open(out, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    names = [row[0] for row in rows[1:]]
+    assert all(not name.startswith(("=", "+", "-", "@", "\t", "\r")) for name in names)
+    assert names[0] == "'" + HOSTILE_TEXTS[0] + "0"
+    assert "\\x1b[31m" in names[-1]
+
+
+def test_text_and_markdown_carry_no_control_sequence_and_no_html(huizhou, huizhou_inputs):
+    result = rubriceng.evaluate(huizhou, huizhou_inputs, unit="甲<script>alert(1)</script>\x1b[2J")
+    text, markdown = render_text(result), render_markdown(result, huizhou)
+    assert "\x1b" not in text and "\\x1b[2J" in text
+    assert "<script>" not in markdown and "&lt;script&gt;" in markdown
+    assert "\x1b" not in markdown
+
+
+def test_the_command_line_prints_no_control_sequence(tmp_path):
+    from click.testing import CliRunner
+
+    from rubriceng.cli import main
+
+    unit = tmp_path / "unit.yaml"
+    unit.write_text(HUIZHOU_UNIT.read_text(encoding="utf-8").replace(
+        "unit: 惠州市人民政府办公室", 'unit: "办公室\\e[31m\\a"'), encoding="utf-8")  # fmt: skip
+    result = CliRunner().invoke(main, ["score", str(HUIZHOU), str(unit)])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "办公室\\x1b[31m\\x07" in result.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text('unit: "\\e]0;owned\\a"\ninputs: {nonsense: 1}\n', encoding="utf-8")
+    failed = CliRunner().invoke(main, ["score", str(HUIZHOU), str(bad)])
+    assert failed.exit_code == 1 and "\x1b" not in failed.output
+
+
+@pytest.mark.parametrize("raw", ["-0.001", "-0.004", "-0", "-0.00"])
+def test_a_score_never_prints_as_minus_zero(raw):
+    from rubriceng.model import Rounding
+
+    rounded = Rounding().apply(Decimal(raw))
+    assert str(rounded) == "0.00"
+    assert str(Rounding(0).apply(Decimal("-0.4"))) == "0"
+
+
+def test_the_html_report_carries_no_control_character_and_no_markup(huizhou, huizhou_inputs):
+    huizhou_inputs["satisfaction"] = {"score": 3, "reason": "<img src=x onerror=alert(1)>\x1b"}
+    result = rubriceng.evaluate(huizhou, huizhou_inputs, unit="<script>甲</script>\x07")
+    page = render_html(result, huizhou)
+    assert "<script>甲" not in page and "<img src=x" not in page
+    assert "\x1b" not in page and "\x07" not in page
+    assert "&lt;script&gt;甲&lt;/script&gt;\\x07" in page
+
+
+@pytest.mark.parametrize("name", ["a/b", "项目[一]", "x:y*z?", "\x1b[31m项目", "很" * 40])
+def test_a_target_sheet_of_any_name_is_written(tmp_path, name):
+    import openpyxl
+
+    from rubriceng.targets import TargetSheet, write_xlsx
+
+    sheet = TargetSheet(name=name, kind="project", unit="=1+1")
+    path = tmp_path / "targets.xlsx"
+    write_xlsx([sheet], path)
+    _assert_inert(_workbook_cells(path))
+    (title,) = openpyxl.load_workbook(path).sheetnames
+    assert len(title) <= 31 and not set(title) & set("[]:*?/\\\x1b")

@@ -1,0 +1,88 @@
+"""What goes out is text, never a live formula or a terminal control sequence.
+
+Unit names, judgement reasons, rubric texts and input values come from outside, and
+they reach workbooks, CSV files, Markdown, HTML and the terminal. This module is the one
+place that makes them safe for each:
+
+- :func:`printable` shows a control character (C0 but tab and newline, DEL, C1 — ESC,
+  BEL, …) as a visible escape ``\\x1b``, so it can neither move a terminal's cursor nor
+  make openpyxl refuse the workbook (``IllegalCharacterError``);
+- :func:`csv_cell` also puts ``'`` before text that a spreadsheet program would take as a
+  formula (``=``, ``+``, ``-``, ``@``, tab, CR), as the usual CSV-injection guidance says;
+- :func:`harden_workbook` makes every text cell of a workbook a text cell (a value that
+  starts with ``=`` is never written as a formula) with the quote prefix Excel itself
+  sets for text that looks like a formula;
+- :func:`markdown_text` also escapes ``<``, ``>``, ``&`` and ``|``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""How text that a spreadsheet program would run as a formula starts."""
+
+
+def printable(text: str) -> str:
+    """``text`` with each control character (but tab and newline) as a visible escape.
+
+    >>> printable("惠州\\x1b[31m单位\\x07")
+    '惠州\\\\x1b[31m单位\\\\x07'
+    """
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
+
+
+def looks_like_formula(text: str) -> bool:
+    """True for text a spreadsheet program would take as a formula."""
+    return text.startswith(FORMULA_STARTS)
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell: text made printable, and quoted with ``'`` if it looks like a formula;
+    numbers as they are.
+
+    >>> [csv_cell(v) for v in ("=HYPERLINK(1)", "-2 分", "惠州", 3)]
+    ["'=HYPERLINK(1)", "'-2 分", '惠州', 3]
+    """
+    if not isinstance(value, str):
+        return value
+    text = printable(value)
+    return "'" + text if looks_like_formula(text) else text
+
+
+def harden_workbook(book: Any) -> None:
+    """Every text cell of ``book`` printable and stored as text, never as a formula."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                value = cell.value
+                if not isinstance(value, str):
+                    continue
+                text = printable(value)
+                if text != value:
+                    cell.value = text
+                if cell.data_type == "f" or looks_like_formula(text):
+                    cell.data_type = "s"  # openpyxl takes "=…" for a formula
+                    cell.quotePrefix = True
+
+
+def printable_cells(values: Any) -> list[Any]:
+    """A row of cells for a worksheet: text made printable, other values as they are."""
+    return [printable(value) if isinstance(value, str) else value for value in values]
+
+
+_SHEET_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(text: str) -> str:
+    """A worksheet title from any text: printable, without ``[]:*?/\\``, 31 characters."""
+    return _SHEET_TITLE.sub("_", printable(text))[:31] or "_"
+
+
+def markdown_text(text: str) -> str:
+    """``text`` for a Markdown table cell: printable, no HTML, no ``|``, one line."""
+    escaped = html.escape(printable(text), quote=False)
+    return escaped.replace("|", "\\|").replace("\n", " ")
