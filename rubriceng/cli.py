@@ -429,7 +429,8 @@ def list_rubrics(
       rubriceng list
       rubriceng list --level city --region 惠州 --year 2025
     """
-    entries = _registry(context).rubrics(level=level, region=region, year=year)
+    registry = _registry(context)
+    entries = registry.rubrics(level=level, region=region, year=year)
     rows = [
         (
             entry.ref,
@@ -442,6 +443,8 @@ def list_rubrics(
         for entry in entries
     ]
     _table(("rubric", "level", "region", "in force", "plugin", "title"), rows)
+    for failure in registry.failures:  # what could not be listed, said out loud
+        echo(Styled("warning", fg="yellow", bold=True), f": {failure}", err=True)
 
 
 @main.command()

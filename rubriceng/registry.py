@@ -532,9 +532,13 @@ def _build_index(
             except DocumentError as error:
                 failures += [PluginFailure(plugin, hook, str(p)) for p in error.problems]
                 continue
-            entry, problem = _entry(plugin, name, document)
+            try:
+                entry, problem = _entry(plugin, name, document)
+            except Exception as error:  # one odd file is reported alone, never the index
+                entry, problem = None, f"{type(error).__name__}: {error}"
             if entry is None:
-                if plugin != SEARCH_PATH_PLUGIN:
+                # a loose folder may hold other YAML; a rubric that is broken is reported
+                if plugin != SEARCH_PATH_PLUGIN or problem != _NOT_A_RUBRIC:
                     failures.append(PluginFailure(plugin, hook, f"{name}: {problem}"))
                 continue
             versions = index.setdefault(entry.id, [])
@@ -573,10 +577,13 @@ def _inherit(index: dict[str, list[RubricEntry]]) -> dict[str, list[RubricEntry]
     return {key: [resolved(entry, 0) for entry in versions] for key, versions in index.items()}
 
 
+_NOT_A_RUBRIC = "not a rubric (no 'id')"
+
+
 def _entry(plugin: str, name: str, document: Document) -> tuple[RubricEntry | None, str]:
     data = document.data
     if not isinstance(data, Mapping) or not isinstance(data.get("id"), str):
-        return None, "not a rubric (no 'id')"
+        return None, _NOT_A_RUBRIC
     if not isinstance(data.get("version"), str | int):
         return None, "a rubric needs a 'version'"
     raw_region = data.get("region")
@@ -589,7 +596,7 @@ def _entry(plugin: str, name: str, document: Document) -> tuple[RubricEntry | No
                 parse_day(raw["from"]) if "from" in raw else None,
                 parse_day(raw["until"], last=True) if "until" in raw else None,
             )
-        except (ValueError, TypeError) as error:
+        except (ValueError, TypeError, OverflowError) as error:
             return None, f"in_force: {error}"
     extends = data.get("extends")
     return (

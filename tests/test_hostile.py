@@ -899,3 +899,68 @@ def test_a_target_sheet_of_any_name_is_written(tmp_path, name):
     _assert_inert(_workbook_cells(path))
     (title,) = openpyxl.load_workbook(path).sheetnames
     assert len(title) <= 31 and not set(title) & set("[]:*?/\\\x1b")
+
+
+# -- one bad file never hides the others ----------------------------------------------------
+
+GOOD = """id: t/good
+version: "1"
+title: good
+total: 1
+indicators: [{id: a, name: 甲, points: 1, score: "1"}]
+"""
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        GOOD.replace("t/good", "t/bad") + "in_force: {from: 99999999999999999999}\n",
+        GOOD.replace("t/good", "t/bad") + "in_force: {from: '9999-99-99'}\n",
+        GOOD.replace("t/good", "t/bad") + "in_force: {from: [2020]}\n",
+        GOOD.replace("t/good", "t/bad") + "in_force: {until: -99999999999999999999}\n",
+        GOOD.replace("t/good", "t/bad").replace('version: "1"', "version: [1]"),
+        "id: t/bad\nversion: 1\n  title: x: y\n",
+        "\udcff".encode("utf-8", "surrogateescape").decode("latin-1") + "id: t/bad\n",
+    ],
+    ids=["huge-year", "bad-date", "list-date", "huge-until", "list-version", "syntax",
+         "not-utf8"],
+)  # fmt: skip
+def test_a_bad_file_is_reported_alone_and_hides_no_other_rubric(tmp_path, monkeypatch, bad):
+    from click.testing import CliRunner
+
+    from rubriceng.cli import main
+
+    folder = tmp_path / "rubrics"
+    folder.mkdir()
+    (folder / "good.yaml").write_text(GOOD, encoding="utf-8")
+    (folder / "bad.yaml").write_bytes(bad.encode("latin-1", "replace") if "\xff" in bad
+                                      else bad.encode("utf-8"))  # fmt: skip
+    registry = Registry(entry_points=False, search_path=[folder])
+    assert [entry.ref for entry in registry.rubrics()] == [
+        "cn/dept-overall-framework@2020", "cn/project-self-evaluation@2020", "t/good@1"
+    ]
+    assert registry.find("t/good").ref == "t/good@1"
+    (failure,) = registry.failures
+    assert str(folder / "bad.yaml") in failure.message
+    monkeypatch.setenv("RUBRICENG_PATH", str(folder))
+    monkeypatch.setattr("rubriceng.registry._DEFAULT", None)
+    listed = CliRunner().invoke(main, ["list"])
+    assert listed.exit_code == 0, listed.output
+    assert "t/good@1" in listed.output
+    assert f"warning: plugin 'RUBRICENG_PATH' (rubriceng_rubrics): {folder / 'bad.yaml'}" in (
+        listed.output
+    )
+    monkeypatch.setattr("rubriceng.registry._DEFAULT", None)
+    strict = CliRunner().invoke(main, ["--strict", "list"])
+    assert strict.exit_code == 1
+    monkeypatch.setattr("rubriceng.registry._DEFAULT", None)
+
+
+def test_a_loose_folder_may_hold_other_yaml_without_a_word(tmp_path):
+    folder = tmp_path / "rubrics"
+    folder.mkdir()
+    (folder / "good.yaml").write_text(GOOD, encoding="utf-8")
+    (folder / "notes.yaml").write_text("remember: to check the 2026 table\n", encoding="utf-8")
+    registry = Registry(entry_points=False, search_path=[folder])
+    assert "t/good@1" in [entry.ref for entry in registry.rubrics()]
+    assert registry.failures == ()
