@@ -39,7 +39,7 @@ from rubriceng.model import (
 from rubriceng.schema import make_validator, problems, rubric_schema
 from rubriceng.vocabulary import BUILTIN_VOCABULARY, Vocabulary
 
-RESERVED_NAMES = frozenset({"points", "value", "True", "False", "None"})
+RESERVED_NAMES = frozenset({"points", "value", "True", "False", "None", "true", "false"})
 """Names a rubric may not use for its inputs or intermediate values."""
 
 _NEEDS_TARGETS = {"proportional", "even", "move"}

@@ -340,6 +340,19 @@ def _nesting(text: str) -> int:
     return deepest
 
 
+WORDS: Mapping[str, bool] = {"true": True, "false": False}
+"""The formula language's words for the booleans (Python's ``True``/``False`` work too)."""
+
+
+class _Words(ast.NodeTransformer):
+    """``true`` and ``false`` as the constants they name, for every evaluator alike."""
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        if node.id in WORDS:
+            return ast.copy_location(ast.Constant(WORDS[node.id]), node)
+        return node
+
+
 def compile_formula(
     text: Any,
     names: Iterable[str],
@@ -370,6 +383,7 @@ def compile_formula(
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         detail = getattr(error, "msg", None) or str(error) or type(error).__name__
         raise FormulaSyntaxError("formula-syntax", f"cannot parse {source!r}: {detail}") from None
+    tree = ast.fix_missing_locations(_Words().visit(tree))
     allowed = frozenset(names)
     used = _check(tree, source, allowed, functions)
     if isinstance(tree.body, ast.Constant):

@@ -964,3 +964,35 @@ def test_a_loose_folder_may_hold_other_yaml_without_a_word(tmp_path):
     registry = Registry(entry_points=False, search_path=[folder])
     assert "t/good@1" in [entry.ref for entry in registry.rubrics()]
     assert registry.failures == ()
+
+
+# -- true and false are words of the formula language ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("formula", "flag", "score"),
+    [("1 if flag == true else 0", True, "1.00"), ("1 if flag == false else 0", True, "0.00"),
+     ("1 if flag != false else 0", False, "0.00"), ("1 if true and flag else 0", True, "1.00"),
+     ("1 if false or not flag else 0", False, "1.00"), ("1 if True == true else 0", False, "1.00")],
+)  # fmt: skip
+def test_true_and_false_are_formula_words_on_rows_and_columns(formula, flag, score):
+    rubric = rubriceng.load_rubric({
+        "id": "t", "version": "1", "title": "t", "total": 1,
+        "inputs": {"flag": {"type": "boolean"}},
+        "indicators": [{"id": "x", "name": "x", "points": 1, "score": formula}],
+    })  # fmt: skip
+    assert str(rubriceng.evaluate(rubric, {"flag": flag}).total) == score
+    assert [str(t) for t in rubriceng.evaluate_table(rubric, {"flag": [flag]}).totals()] == [
+        score
+    ]
+
+
+@pytest.mark.parametrize("word", ["true", "false"])
+def test_true_and_false_cannot_name_an_input(word):
+    with pytest.raises(rubriceng.RubricError) as raised:
+        rubriceng.load_rubric({
+            "id": "t", "version": "1", "title": "t", "total": 1,
+            "inputs": {word: {"type": "boolean"}},
+            "indicators": [{"id": "x", "name": "x", "points": 1, "score": "1"}],
+        })  # fmt: skip
+    assert [p.code for p in raised.value.problems] == ["reserved-name"]
