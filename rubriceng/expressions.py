@@ -383,9 +383,11 @@ def compile_formula(
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         detail = getattr(error, "msg", None) or str(error) or type(error).__name__
         raise FormulaSyntaxError("formula-syntax", f"cannot parse {source!r}: {detail}") from None
-    tree = ast.fix_missing_locations(_Words().visit(tree))
     allowed = frozenset(names)
     used = _check(tree, source, allowed, functions)
+    if used & WORDS.keys():  # checked, so small enough to walk again
+        tree = ast.fix_missing_locations(_Words().visit(tree))
+        used -= WORDS.keys()
     if isinstance(tree.body, ast.Constant):
         value = tree.body.value
         return Formula(source, tree.body, frozenset(), value, True)
@@ -459,7 +461,7 @@ def _check_name(
         raise FormulaSyntaxError(
             "formula-forbidden", f"names starting with '_' are not allowed: {name}"
         )
-    if name not in allowed:
+    if name not in allowed and name not in WORDS:
         hint = " (it is a function; call it)" if name in functions else ""
         raise FormulaSyntaxError("formula-name", f"unknown name {name!r}{hint}")
     used.add(name)
