@@ -21,7 +21,14 @@ from typing import Any
 from rubriceng.decimals import isolated
 from rubriceng.documents import Document, PathKey
 from rubriceng.errors import Problem, RubricError
-from rubriceng.expressions import Formula, FormulaSyntaxError, compile_formula
+from rubriceng.expressions import (
+    MAX_UNIT_WORK,
+    Formula,
+    FormulaSyntaxError,
+    compile_formula,
+    formula_work,
+)
+from rubriceng.inputs import MAX_LIST_ITEMS
 from rubriceng.methods import CompileContext, Scorer
 from rubriceng.model import (
     CENT,
@@ -141,6 +148,7 @@ class _Builder:
             )
         adjustments = self._adjustments()
         self._check_not_applicable(indicators)
+        self._check_work(indicators, inputs)
         rounding = data.get("rounding", {})
         implicit = [
             InputSpec(leaf.id, leaf.method or "judgement", leaf.name, implicit_for=leaf.id)
@@ -449,6 +457,35 @@ class _Builder:
             return None
 
     # -- not applicable ------------------------------------------------------------------
+
+    def _check_work(self, indicators: tuple[Indicator, ...], inputs: list[InputSpec]) -> None:
+        """Refuse formulas whose work for one unit exceeds :data:`MAX_UNIT_WORK`."""
+        lengths = {
+            spec.id: spec.length or MAX_LIST_ITEMS for spec in inputs if spec.type == "list"
+        }
+        costs: list[tuple[int, Indicator, str]] = []
+        for top in indicators:
+            for node in top.walk():
+                formulas = [formula for _, formula in node.values]
+                formulas += [case.when for case in node.cases]
+                if node.applies is not None:
+                    formulas.append(node.applies)
+                if node.scorer is not None:
+                    formulas += list(node.scorer.formulas())
+                for formula in formulas:
+                    costs.append((formula_work(formula, lengths), node, formula.text))
+        total = sum(cost for cost, _, _ in costs)
+        if total <= MAX_UNIT_WORK:
+            return
+        cost, node, text = max(costs, key=lambda found: found[0])
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        self.problems.append(Problem(
+            "formula-cost",
+            f"the formulas would do about {total:,} steps of work for each unit, more than "
+            f"the {MAX_UNIT_WORK:,} allowed; the costliest is {shown!r} ({cost:,}): give "
+            "list inputs a 'length', or read each list fewer times",
+            file=node.source, line=node.line, indicator=node.id,
+        ))  # fmt: skip
 
     def _check_not_applicable(self, indicators: tuple[Indicator, ...]) -> None:
         nodes = {node.id: node for top in indicators for node in top.walk()}

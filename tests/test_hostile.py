@@ -996,3 +996,46 @@ def test_true_and_false_cannot_name_an_input(word):
             "indicators": [{"id": "x", "name": "x", "points": 1, "score": "1"}],
         })  # fmt: skip
     assert [p.code for p in raised.value.problems] == ["reserved-name"]
+
+
+# -- work per unit is bounded ------------------------------------------------------------------
+
+
+def _listy(formula: str, indicators: int, length: int | None = None) -> dict[str, object]:
+    spec: dict[str, object] = {"type": "list", "items": "number"}
+    if length is not None:
+        spec["length"] = length
+    return {"id": "t", "version": "1", "title": "t", "total": indicators,
+            "inputs": {"l": spec},
+            "indicators": [{"id": f"i{i}", "name": f"指标{i}", "points": 1, "score": formula}
+                           for i in range(indicators)]}  # fmt: skip
+
+
+_CALLS = "min(1, max(" + ", ".join(["sum(l)", "mean(l)", "max(l)", "min(l)", "count(l)"] * 12)
+_CALLS += "))"
+
+
+@pytest.mark.parametrize(
+    ("formula", "indicators", "length", "refused"),
+    [(_CALLS, 40, None, True),  # 994 characters over 10,000 items, 40 times: seconds a unit
+     (_CALLS, 1, None, True),  # once is 600,000 steps
+     ("min(1, sum(l) / 100000)", 41, None, True),  # 41 × 10,000
+     ("min(1, sum(l) / 100000)", 39, None, False),
+     (_CALLS, 40, 4, False),  # the same formulas over four quarters
+     ("min(1, max(" + ", ".join(["1"] * 150) + "))", 40, None, False)],
+)  # fmt: skip
+def test_formulas_whose_work_per_unit_is_unbounded_are_refused_at_load(
+    formula, indicators, length, refused
+):
+    document = _listy(formula, indicators, length)
+    if not refused:
+        rubric = rubriceng.load_rubric(document)
+        values = list(range(length or 10_000))
+        assert rubriceng.evaluate(rubric, {"l": values}, trace=False).total >= 0
+        return
+    with pytest.raises(rubriceng.RubricError) as raised:
+        rubriceng.load_rubric(document)
+    (problem,) = raised.value.problems
+    assert problem.code == "formula-cost" and problem.indicator is not None
+    assert problem.message.startswith("the formulas would do about ")
+    assert "more than the 400,000 allowed" in problem.message
