@@ -29,6 +29,7 @@ import math
 import weakref
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -37,6 +38,7 @@ from rubriceng import methods as m
 from rubriceng.decimals import DECIMAL_CONTEXT, isolated
 from rubriceng.engine import Plan, _batch_error, _plan, _prepare, _score
 from rubriceng.errors import EvaluationError, InputError
+from rubriceng.exact import Exact, rational
 from rubriceng.expressions import BUILTIN_FUNCTIONS, FormulaEvaluator
 from rubriceng.forms import blank_target_lists, nest, segments
 from rubriceng.inputs import COERCIONS, to_boolean
@@ -267,7 +269,7 @@ def evaluate_table(
     table: Any,
     *,
     errors: Literal["raise", "collect"] = "raise",
-    peers: Mapping[str, Decimal] | None = None,
+    peers: Mapping[str, Exact] | None = None,
 ) -> Any:
     """Score every row of ``table`` (one unit per row) over columns, exactly.
 
@@ -314,11 +316,11 @@ def evaluate_table(
     return scored
 
 
-PeerSums = Mapping[str, tuple[Decimal, int]]
+PeerSums = Mapping[str, tuple[Exact, int]]
 """Per peer-compared indicator: the exact sum of the units' values, and how many."""
 
 
-def peer_sums(rubric: Rubric, table: Any) -> dict[str, tuple[Decimal, int]]:
+def peer_sums(rubric: Rubric, table: Any) -> dict[str, tuple[Exact, int]]:
     """The exact sums and counts behind the peer statistics of one part of a batch.
 
     For scoring a batch split over workers (Dask, Spark): compute these on every part,
@@ -346,10 +348,10 @@ def peer_sums(rubric: Rubric, table: Any) -> dict[str, tuple[Decimal, int]]:
         return _Batch(plan, compiled, source).peer_sums()
 
 
-def _exact_sums(plan: Plan, states: Sequence[Any]) -> dict[str, tuple[Decimal, int]]:
+def _exact_sums(plan: Plan, states: Sequence[Any]) -> dict[str, tuple[Exact, int]]:
     from rubriceng.engine import _peer_values, exact_sum
 
-    sums = {}
+    sums: dict[str, tuple[Exact, int]] = {}
     for leaf in plan.peer_leaves:
         values = _peer_values(plan, leaf, states)
         sums[leaf.id] = (exact_sum(values), len(values))
@@ -357,17 +359,19 @@ def _exact_sums(plan: Plan, states: Sequence[Any]) -> dict[str, tuple[Decimal, i
 
 
 @isolated
-def peer_means(parts: Sequence[PeerSums]) -> dict[str, Decimal]:
+def peer_means(parts: Sequence[PeerSums]) -> dict[str, Exact]:
     """The peers' means over all parts, from each part's :func:`peer_sums`: exactly the
     means of the whole batch, however it was split (see :func:`peer_sums`).
 
+    Means are exact: a Fraction (the mean of 1, 1 and 0 is 2/3, not 0.6666…).
+
     >>> from decimal import Decimal
     >>> peer_means([{"rate": (Decimal("1.9"), 2)}, {"rate": (Decimal("0.8"), 1)}])
-    {'rate': Decimal('0.9')}
+    {'rate': Fraction(9, 10)}
     """
     from rubriceng.engine import exact_sum, mean_of
 
-    means = {}
+    means: dict[str, Exact] = {}
     for name in {name for part in parts for name in part}:
         count = sum(part[name][1] for part in parts if name in part)
         if count:
@@ -376,11 +380,11 @@ def peer_means(parts: Sequence[PeerSums]) -> dict[str, Decimal]:
     return means
 
 
-def _score_part(part: Any, rubric: Rubric, peers: Mapping[str, Decimal]) -> Any:
+def _score_part(part: Any, rubric: Rubric, peers: Mapping[str, Exact]) -> Any:
     return evaluate_table(rubric, part, peers=peers).to_frame()
 
 
-def _evaluate_dask(rubric: Rubric, frame: Any, peers: Mapping[str, Decimal] | None) -> Any:
+def _evaluate_dask(rubric: Rubric, frame: Any, peers: Mapping[str, Exact] | None) -> Any:
     import dask
     import pandas
     from dask import dataframe
@@ -408,7 +412,7 @@ class _Batch:
         plan: Plan,
         compiled: _Compiled | None,
         table: _Table,
-        peers: Mapping[str, Decimal] | None = None,
+        peers: Mapping[str, Exact] | None = None,
     ) -> None:
         self.plan, self.compiled, self.table = plan, compiled, table
         self.given_peers = dict(peers or {})
@@ -421,8 +425,8 @@ class _Batch:
         # filled in by the phases of run(), in order
         self.allocations: dict[int, Any] = {}
         self.peer_columns: dict[str, tuple[Any, Num]] = {}
-        self.exact_values: dict[str, list[Decimal]] = {}
-        self.exact_peers: dict[str, Decimal] = {}
+        self.exact_values: dict[str, list[Fraction]] = {}
+        self.exact_peers: dict[str, Exact] = {}
         self.failed: set[int] = set()
         if compiled is not None:
             self._read_inputs()
@@ -756,7 +760,7 @@ class _Batch:
             self.peers[leaf.id] = Num(np.float64(mean), error / count + abs(mean) * U)
             self.exact_values[leaf.id] = exact
 
-    def _exact_values(self, leaf: Indicator) -> list[Decimal]:
+    def _exact_values(self, leaf: Indicator) -> list[Fraction]:
         """Every peer's exact value: the row path's, and the rest computed exactly."""
         from rubriceng.engine import _scope
 
@@ -765,10 +769,10 @@ class _Batch:
         for index in np.flatnonzero(rows & ~self.exact):
             state = self._mini_state(int(index), leaf)
             _, found = _scope(leaf, state, {**state.inputs, "points": leaf.points})
-            values.append(Decimal(found["value"]))
+            values.append(rational(found["value"]))
         return values
 
-    def _exact_peer(self, leaf: Indicator) -> Decimal:
+    def _exact_peer(self, leaf: Indicator) -> Exact:
         """The exact mean, computed only when a unit sits within the float mean's bound."""
         from rubriceng.engine import exact_sum, mean_of
 
@@ -779,7 +783,7 @@ class _Batch:
             self.exact_peers[leaf.id] = mean_of(exact_sum(values), len(values))
         return self.exact_peers[leaf.id]
 
-    def peer_sums(self) -> dict[str, tuple[Decimal, int]]:
+    def peer_sums(self) -> dict[str, tuple[Exact, int]]:
         """Exact sums and counts of the peers' values in this table (a part of a batch)."""
         from rubriceng.engine import exact_sum
 
@@ -789,7 +793,7 @@ class _Batch:
         self._require(pattern)
         self._peer_values(self.compiled, pattern)
         self._peer_statistics(self._prepare_exact())
-        sums = {}
+        sums: dict[str, tuple[Exact, int]] = {}
         for leaf in self.plan.peer_leaves:
             values = self._exact_values(leaf) if leaf.id in self.exact_values else []
             sums[leaf.id] = (exact_sum(values), len(values))
@@ -818,7 +822,7 @@ class _Batch:
                 inputs.update(checked)
         return _Unit(self.table.names[index], inputs, [], FormulaEvaluator(self.plan.functions))
 
-    def _peers_for(self, leaf: Indicator) -> dict[str, Decimal]:
+    def _peers_for(self, leaf: Indicator) -> dict[str, Exact]:
         if leaf.id in self.peers:
             return {leaf.id: self._exact_peer(leaf)}
         return {}
@@ -1037,14 +1041,14 @@ class _Batch:
             np.flatnonzero(keep),
         )
 
-    def _row_peers(self, state: Any) -> dict[str, Decimal]:
+    def _row_peers(self, state: Any) -> dict[str, Exact]:
         """Peers for a unit the row path scores: the float mean where it decides the
         comparison, else the exact mean."""
         from rubriceng.engine import _scope
 
         if self.compiled is None:
             return self.exact_peers
-        peers: dict[str, Decimal] = {}
+        peers: dict[str, Exact] = {}
         for leaf in self.plan.peer_leaves:
             mean = self.peers.get(leaf.id)
             if mean is None or leaf.id in self.plan.allocation(state.roots).not_applicable:

@@ -20,6 +20,7 @@ import statistics
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -28,6 +29,7 @@ import attrs
 from rubriceng.decimals import DECIMAL_CONTEXT
 from rubriceng.documents import Document
 from rubriceng.errors import EvaluationError, InputError, Problem, RubricengError, RubricError
+from rubriceng.exact import Exact, rational, shown
 from rubriceng.expressions import FormulaEvaluator, FormulaRuntimeError
 from rubriceng.inputs import compile_checker
 from rubriceng.methods import Context, Part, ScoringFailure
@@ -295,7 +297,7 @@ def _score_leaf(
     leaf: Indicator,
     state: _Unit,
     allocation: Allocation,
-    peers: Mapping[str, Decimal],
+    peers: Mapping[str, Exact],
     trace: bool,
 ) -> IndicatorResult:
     rubric = plan.rubric
@@ -327,7 +329,8 @@ def _score_leaf(
         except FormulaRuntimeError as error:
             raise ScoringFailure(error.code, f"{case.when.text}: {error}", "cases") from None
         if hit is True:
-            raw, parts = case.score, tuple[Part, ...]()
+            raw: Exact = case.score
+            parts: tuple[Part, ...] = ()
             if trace:
                 details["case"] = {"when": case.when.text, "reason": case.reason}
             break
@@ -347,9 +350,10 @@ def _score_leaf(
         children = _score_parts(leaf, parts, effective, rubric.rounding, trace)
         score = sum((child.score for child in children), ZERO)
     else:
-        score = rubric.rounding.score(
-            raw if effective == leaf.points else raw * effective / leaf.points, effective
-        )
+        share = raw if effective == leaf.points else (
+            rational(raw) * rational(effective) / rational(leaf.points)
+        )  # exactly: 5 × 6.34 / 5 rounds once
+        score = rubric.rounding.score(share, effective)
     if trace:
         used = {
             name: state.inputs[name]
@@ -361,16 +365,19 @@ def _score_leaf(
         if leaf.id in state.inputs:
             details["given"] = state.inputs[leaf.id]
         if values:
-            details["values"] = values
+            details["values"] = {
+                name: shown(value) if isinstance(value, Fraction) else value
+                for name, value in values.items()
+            }
         if scored is not None:
             details.update(scored.trace)
-        details["raw"] = raw
+        details["raw"] = shown(raw)
         if effective != leaf.points:
             details["reweighting"] = [
                 {"from": source, "points": amount}
                 for source, amount in allocation.received.get(leaf.id, ())
             ]
-            details["scaled"] = f"{raw} / {leaf.points} × {effective}"
+            details["scaled"] = f"{shown(raw)} / {leaf.points} × {effective}"
     status = JUDGED if leaf.scorer.judged and "case" not in details else SCORED
     return IndicatorResult(
         leaf.id,
@@ -400,9 +407,11 @@ def _score_parts(
             score = ZERO
         else:
             score = rounding.score(
-                part.raw if share == part.points else part.raw * share / part.points, share
-            )
-        info: dict[str, Any] = {"raw": part.raw, "reason": part.reason} if trace else {}
+                part.raw if share == part.points
+                else rational(part.raw) * rational(share) / rational(part.points),
+                share,
+            )  # fmt: skip
+        info: dict[str, Any] = {"raw": shown(part.raw), "reason": part.reason} if trace else {}
         children.append(
             IndicatorResult(
                 f"{leaf.id}.{index}", part.name, part.points, share, score, part.status, info
@@ -449,7 +458,7 @@ def _assemble(
     )
 
 
-def _score(plan: Plan, state: _Unit, peers: Mapping[str, Decimal], trace: bool) -> Result:
+def _score(plan: Plan, state: _Unit, peers: Mapping[str, Exact], trace: bool) -> Result:
     """Steps 3 to 5 for a unit whose inputs passed."""
     rubric = plan.rubric
     try:
@@ -566,7 +575,7 @@ def _units(
     return named
 
 
-def _peer_values(plan: Plan, leaf: Indicator, states: Sequence[_Unit]) -> list[Decimal]:
+def _peer_values(plan: Plan, leaf: Indicator, states: Sequence[_Unit]) -> list[Fraction]:
     """The ``value`` of ``leaf`` for every unit whose inputs passed and to which it
     applies (a unit whose value fails takes no part)."""
     values = []
@@ -578,13 +587,13 @@ def _peer_values(plan: Plan, leaf: Indicator, states: Sequence[_Unit]) -> list[D
         except ScoringFailure:
             continue
         value = found.get("value")
-        if isinstance(value, Decimal | int) and not isinstance(value, bool):
-            values.append(Decimal(value))
+        if isinstance(value, Decimal | Fraction | int) and not isinstance(value, bool):
+            values.append(rational(value))
     return values
 
 
-def _peer_statistics(plan: Plan, states: Sequence[_Unit]) -> dict[str, Decimal]:
-    stats: dict[str, Decimal] = {}
+def _peer_statistics(plan: Plan, states: Sequence[_Unit]) -> dict[str, Exact]:
+    stats: dict[str, Exact] = {}
     for leaf in plan.peer_leaves:
         values = _peer_values(plan, leaf, states)
         if values:
@@ -597,25 +606,15 @@ def _peer_statistics(plan: Plan, states: Sequence[_Unit]) -> dict[str, Decimal]:
     return stats
 
 
-_EXACT = decimal.Context(prec=2000, Emax=999_999, Emin=-999_999, traps=[decimal.Inexact])
+def exact_sum(values: Sequence[Exact]) -> Fraction:
+    """The sum, exactly, whatever the order of ``values`` (so a batch split into parts
+    sums to the same as the whole)."""
+    return sum((rational(value) for value in values), Fraction(0))
 
 
-def exact_sum(values: Sequence[Decimal]) -> Decimal:
-    """The sum without rounding, whatever the order of ``values`` (so a batch split into
-    parts sums to the same as the whole); rounded to 34 digits only past 2000."""
-    total = ZERO
-    try:
-        for value in values:
-            total = _EXACT.add(total, value)
-    except decimal.Inexact:
-        return sum(values, ZERO)  # pragma: no cover - values of wildly different sizes
-    return total
-
-
-def mean_of(total: Decimal, count: int) -> Decimal:
-    """The peers' mean from their exact sum, rounded once (to 34 digits)."""
-    with decimal.localcontext(DECIMAL_CONTEXT):
-        return total / count
+def mean_of(total: Exact, count: int) -> Fraction:
+    """The peers' mean from their exact sum, exactly (a mean of 2/3 stays 2/3)."""
+    return rational(total) / count
 
 
 @overload

@@ -13,8 +13,10 @@ Nothing else parses: no attributes, subscripts, lambdas, comprehensions, f-strin
 keyword arguments or names starting with ``_``. Sizes are bounded (text length,
 nesting, node count, literal size, exponent) so a formula cannot use unbounded CPU or
 memory. Every numeric literal is turned into a :class:`~decimal.Decimal` from its
-source text at compile time, and the operators refuse anything but numbers, so the
-arithmetic is exact decimal arithmetic.
+source text at compile time, and the operators refuse anything but numbers and compute
+with exact rationals (:class:`~fractions.Fraction`): ``5 / 24`` is exactly five
+twenty-fourths, never a 34-digit decimal, so a result on a half cent rounds the way the
+rubric says.
 
 Formulas are parsed and checked once, at load, and the checked tree is turned into
 nested Python closures (one per node, each calling the operator functions above): a
@@ -28,13 +30,17 @@ from __future__ import annotations
 
 import ast
 import keyword
+import math
 import operator
 from collections.abc import Callable, Iterable, Mapping
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import attrs
 from simpleeval import SimpleEval
+
+from rubriceng.exact import rational, round_to, shown
 
 MAX_FORMULA_LENGTH = 1000
 MAX_NESTING = 24
@@ -44,7 +50,7 @@ MAX_LITERAL = Decimal("1e18")
 MAX_STRING_LITERAL = 200
 MAX_EXPONENT = 100
 
-Number = Decimal | int | bool
+Number = Decimal | Fraction | int | bool
 
 
 class FormulaSyntaxError(ValueError):
@@ -71,7 +77,7 @@ class FormulaRuntimeError(ArithmeticError):
 
 
 def _number(value: Any) -> Number:
-    if isinstance(value, Decimal | int):  # bool is an int
+    if isinstance(value, Decimal | Fraction | int):  # bool is an int
         return value
     raise FormulaRuntimeError(f"expected a number, got {_describe(value)}")
 
@@ -88,13 +94,35 @@ def _arith(
     function: Callable[[Any, Any], Any], divides: bool = False
 ) -> Callable[[Any, Any], Any]:
     def checked(left: Any, right: Any) -> Any:
-        # Decimal on both sides: 3 / 4 is Decimal("0.75"), never a float.
-        left, right = Decimal(_number(left)), Decimal(_number(right))
+        # exact rationals on both sides: 5 / 24 is Fraction(5, 24), never rounded
+        left, right = rational(_number(left)), rational(_number(right))
         if divides and right == 0:  # 1 / 0, 0 / 0, 1 // 0 and 1 % 0 fail alike
             raise FormulaRuntimeError("division by zero")
-        return function(left, right)
+        return _bounded(function(left, right))
 
     return checked
+
+
+MAX_BITS = 12_000
+"""The largest numerator or denominator a formula may reach (about 3,600 digits)."""
+
+
+def _bounded(value: Fraction) -> Fraction:
+    """``value``, unless it has grown past :data:`MAX_BITS` (a result too large to be a
+    score's step, and too costly to carry on with)."""
+    if value.numerator.bit_length() > MAX_BITS or value.denominator.bit_length() > MAX_BITS:
+        raise FormulaRuntimeError("the result is too large")
+    return value
+
+
+def _quotient(left: Fraction, right: Fraction) -> Fraction:
+    """``//``: the quotient truncated towards zero (as :mod:`decimal` does)."""
+    return Fraction(int(left / right))
+
+
+def _remainder(left: Fraction, right: Fraction) -> Fraction:
+    """``%``: what ``//`` leaves, with the sign of ``left`` (as :mod:`decimal` does)."""
+    return left - right * _quotient(left, right)
 
 
 def _power(base: Any, exponent: Any) -> Any:
@@ -105,10 +133,14 @@ def _power(base: Any, exponent: Any) -> Any:
     if abs(exponent) > MAX_EXPONENT:
         raise FormulaRuntimeError(f"exponent {exponent} is larger than {MAX_EXPONENT}")
     if exponent != int(exponent):
-        raise FormulaRuntimeError(f"exponent {exponent} is not a whole number")
+        raise FormulaRuntimeError(f"exponent {shown(exponent)} is not a whole number")
     if base == 0 and exponent < 0:
         raise FormulaRuntimeError("division by zero")
-    return Decimal(base) ** int(exponent)
+    exact = rational(base)
+    size = max(exact.numerator.bit_length(), exact.denominator.bit_length())
+    if size * abs(int(exponent)) > MAX_BITS:  # refused before it is computed
+        raise FormulaRuntimeError("the result is too large")
+    return exact ** int(exponent)
 
 
 def _compare(function: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
@@ -136,11 +168,11 @@ _OPERATORS: dict[type, Callable[..., Any]] = {
     ast.Sub: _arith(operator.sub),
     ast.Mult: _arith(operator.mul),
     ast.Div: _arith(operator.truediv, divides=True),
-    ast.FloorDiv: _arith(operator.floordiv, divides=True),
-    ast.Mod: _arith(operator.mod, divides=True),
+    ast.FloorDiv: _arith(_quotient, divides=True),
+    ast.Mod: _arith(_remainder, divides=True),
     ast.Pow: _power,
-    ast.USub: lambda value: -Decimal(_number(value)),
-    ast.UAdd: lambda value: +Decimal(_number(value)),
+    ast.USub: lambda value: -rational(_number(value)),
+    ast.UAdd: lambda value: rational(_number(value)),
     ast.Not: operator.not_,
     ast.Eq: _equality(operator.eq),
     ast.NotEq: _equality(operator.ne),
@@ -181,25 +213,25 @@ def fn_max(*args: Any) -> Number:
 
 def fn_abs(value: Any) -> Number:
     """``abs(x)``."""
-    return abs(Decimal(_number(value)))
+    return abs(rational(_number(value)))
 
 
-def fn_ceil(value: Any) -> Decimal:
+def fn_ceil(value: Any) -> Fraction:
     """``ceil(x)``: the smallest whole number not below ``x``."""
-    return Decimal(_number(value)).to_integral_value(rounding=ROUND_CEILING)
+    return Fraction(math.ceil(rational(_number(value))))
 
 
-def fn_floor(value: Any) -> Decimal:
+def fn_floor(value: Any) -> Fraction:
     """``floor(x)``: the largest whole number not above ``x``."""
-    return Decimal(_number(value)).to_integral_value(rounding=ROUND_FLOOR)
+    return Fraction(math.floor(rational(_number(value))))
 
 
 def fn_round(value: Any, digits: Any = 0) -> Decimal:
-    """``round(x, digits)``, half-up (1.855 → 1.86), never banker's rounding."""
+    """``round(x, digits)``, half-up (1.855 → 1.86, 5/8 → 0.63), exactly; never banker's."""
     places = _number(digits)
     if places != int(places) or not 0 <= places <= 12:
         raise FormulaRuntimeError("round() takes 0 to 12 digits")
-    return Decimal(_number(value)).quantize(Decimal(1).scaleb(-int(places)), ROUND_HALF_UP)
+    return round_to(_number(value), Decimal(1).scaleb(-int(places)), "half_up")
 
 
 def fn_clamp(value: Any, low: Any, high: Any) -> Number:
@@ -209,7 +241,7 @@ def fn_clamp(value: Any, low: Any, high: Any) -> Number:
 
 def fn_sum(values: Any) -> Number:
     """``sum(list)``."""
-    return sum(_list(values), Decimal(0))
+    return sum((rational(value) for value in _list(values)), Fraction(0))
 
 
 def fn_count(values: Any) -> int:
@@ -219,19 +251,19 @@ def fn_count(values: Any) -> int:
     return len(values)
 
 
-def fn_mean(values: Any) -> Decimal:
+def fn_mean(values: Any) -> Fraction:
     """``mean(list)``: the arithmetic mean."""
     numbers = _list(values)
     if not numbers:
         raise FormulaRuntimeError("mean() of an empty list")
-    return Decimal(sum(numbers, Decimal(0))) / len(numbers)
+    return sum((rational(number) for number in numbers), Fraction(0)) / len(numbers)
 
 
 def fn_div(numerator: Any, denominator: Any, if_zero: Any) -> Number:
     """``div(a, b, if_zero)``: ``a / b``, or ``if_zero`` when ``b`` is zero."""
     if _number(denominator) == 0:
         return _number(if_zero)
-    return Decimal(_number(numerator)) / _number(denominator)
+    return rational(_number(numerator)) / rational(_number(denominator))
 
 
 BUILTIN_FUNCTIONS: Mapping[str, Callable[..., Any]] = {
@@ -317,7 +349,7 @@ class Formula:
         return self.text
 
 
-def constant_formula(value: Number) -> Formula:
+def constant_formula(value: Decimal | int | bool) -> Formula:
     """A formula that is just a number or boolean written directly in the document."""
     converted: Any = value if isinstance(value, bool) else Decimal(value)
     return Formula(

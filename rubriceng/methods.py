@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import copy
 import itertools
+import math
 from collections.abc import Callable, Mapping, Sequence
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import attrs
 
+from rubriceng.exact import Exact, rational, shown
 from rubriceng.expressions import Formula, FormulaEvaluator, FormulaRuntimeError
 from rubriceng.model import CENT, MAX_POINTS
 
@@ -47,7 +50,7 @@ class Part:
 
     name: str
     points: Decimal
-    raw: Decimal
+    raw: Exact
     reason: str | None = None
     status: str = "judged"
 
@@ -56,7 +59,8 @@ class Part:
 class Scored:
     """What a scorer found: the raw score (on the indicator's points) and its trace."""
 
-    raw: Decimal
+    raw: Exact
+    """Exact: a Decimal, a Fraction or an int, rounded only by the engine."""
     trace: Mapping[str, Any] = attrs.field(factory=dict)
     parts: tuple[Part, ...] = ()
 
@@ -64,7 +68,7 @@ class Scored:
 class Context:
     """What a scorer sees while scoring one indicator for one unit."""
 
-    __slots__ = ("_evaluator", "names", "own", "peer", "points")
+    __slots__ = ("_decimals", "_evaluator", "names", "own", "peer", "points")
 
     def __init__(
         self,
@@ -72,13 +76,20 @@ class Context:
         names: Mapping[str, Any],
         points: Decimal,
         own: Any = None,
-        peer: Decimal | None = None,
+        peer: Exact | None = None,
+        decimals: bool = False,
     ) -> None:
         self._evaluator = evaluator
         self.names = names
         self.points = points
         self.own = own
         self.peer = peer
+        self._decimals = decimals
+
+    def _exact(self, value: Exact) -> Exact:
+        """A number as scorers get it: an exact Fraction; for a plugin's scorer written
+        for Decimals, a Decimal (exact if it terminates, else 34 digits)."""
+        return shown(value) if self._decimals else rational(value)
 
     def private(self) -> Context:
         """A copy whose names and own input are copies too: what a plugin's scorer does
@@ -88,7 +99,8 @@ class Context:
             for key, value in self.names.items()
         }
         own = copy.deepcopy(self.own) if isinstance(self.own, list | dict) else self.own
-        return Context(self._evaluator, names, self.points, own, self.peer)
+        peer = None if self.peer is None else shown(self.peer)
+        return Context(self._evaluator, names, self.points, own, peer, decimals=True)
 
     def value(self, formula: Formula, field: str) -> Any:
         """Evaluate ``formula``; failures name ``field``."""
@@ -97,13 +109,11 @@ class Context:
         except FormulaRuntimeError as error:
             raise ScoringFailure(error.code, f"{formula.text}: {error}", field) from None
 
-    def number(self, formula: Formula, field: str) -> Decimal:
+    def number(self, formula: Formula, field: str) -> Exact:
         """Evaluate ``formula`` and insist on a number (booleans count as 1 and 0)."""
         value = self.value(formula, field)
-        if isinstance(value, bool):
-            return ONE if value else ZERO
-        if isinstance(value, Decimal | int):
-            return Decimal(value)
+        if isinstance(value, Decimal | Fraction | int):  # bool is an int
+            return self._exact(value)
         raise ScoringFailure("formula-type", f"{formula.text}: expected a number", field)
 
     def boolean(self, formula: Formula, field: str) -> bool:
@@ -113,12 +123,12 @@ class Context:
             return value
         raise ScoringFailure("formula-type", f"{formula.text}: expected true or false", field)
 
-    def named_number(self, name: str, field: str) -> Decimal:
+    def named_number(self, name: str, field: str) -> Exact:
         """A number already in scope (an input or the indicator's ``value``)."""
         value = self.names[name]
-        if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        if isinstance(value, bool) or not isinstance(value, Decimal | Fraction | int):
             raise ScoringFailure("formula-type", f"{name} is not a number", field)
-        return Decimal(value)
+        return self._exact(value)
 
 
 class Scorer:
@@ -240,9 +250,9 @@ class RatioScorer(Scorer):
         return (self.actual, self.target)
 
     def score(self, context: Context) -> Scored:
-        actual = context.number(self.actual, "ratio.actual")
-        target = context.number(self.target, "ratio.target")
-        trace: dict[str, Any] = {"actual": actual, "target": target}
+        actual = rational(context.number(self.actual, "ratio.actual"))
+        target = rational(context.number(self.target, "ratio.target"))
+        trace: dict[str, Any] = {"actual": shown(actual), "target": shown(target)}
         if actual < 0 or target < 0:
             raise ScoringFailure(
                 "negative-value", "actual and target must not be negative", "ratio"
@@ -254,7 +264,8 @@ class RatioScorer(Scorer):
             if self.refuse_when_exceeds:
                 raise ScoringFailure(
                     "actual-exceeds-target",
-                    f"{self.actual.text} ({actual}) is more than {self.target.text} ({target})",
+                    f"{self.actual.text} ({shown(actual)}) is more than "
+                    f"{self.target.text} ({shown(target)})",
                     "ratio.actual",
                 )
         if target == 0:
@@ -265,10 +276,10 @@ class RatioScorer(Scorer):
             trace["rule"] = "target is zero"
             return Scored(self.if_target_zero, trace)
         rate = actual / target
-        trace["rate"] = rate
+        trace["rate"] = shown(rate)
         if rate > 1:
             trace["rule"] = "capped at full marks"
-        return Scored(context.points * min(ONE, rate), trace)
+        return Scored(rational(context.points) * min(Fraction(1), rate), trace)
 
 
 def _compile_ratio(spec: Mapping[str, Any], cc: CompileContext) -> Scorer | None:
@@ -311,7 +322,7 @@ class Band:
     bound: Decimal | None = None
     inclusive: bool = True
 
-    def holds(self, value: Decimal) -> bool:
+    def holds(self, value: Exact) -> bool:
         """Whether ``value`` falls in this band, given it was not in an earlier one."""
         if self.bound is None:
             return True
@@ -334,7 +345,8 @@ class BandsScorer(Scorer):
         value = context.named_number("value", "value")
         for index, band in enumerate(self.bands):
             if band.holds(value):
-                return Scored(band.score, {"value": value, "band": index, "rule": band.describe()})
+                trace = {"value": shown(value), "band": index, "rule": band.describe()}
+                return Scored(band.score, trace)
         raise AssertionError("band tables end with 'else'")  # pragma: no cover - checked at load
 
 
@@ -424,17 +436,17 @@ class StepsScorer(Scorer):
     start: Decimal = ZERO
 
     def score(self, context: Context) -> Scored:
-        value = context.named_number("value", "value")
-        steps = (value - self.start) / self.size
-        rounding = ROUND_CEILING if self.count == "started" else ROUND_FLOOR
-        count = max(ZERO, steps.to_integral_value(rounding=rounding))
-        raw = max(ZERO, context.points - self.deduct * count)
+        value = rational(context.named_number("value", "value"))
+        steps = (value - rational(self.start)) / rational(self.size)  # exactly: 5% is 1 step
+        count = max(0, math.ceil(steps) if self.count == "started" else math.floor(steps))
+        points = rational(context.points)
+        raw = max(Fraction(0), points - rational(self.deduct) * count)
         return Scored(
             raw,
             {
-                "value": value,
-                "steps": count,
-                "deducted": context.points - raw,
+                "value": shown(value),
+                "steps": Decimal(count),
+                "deducted": shown(points - raw),
                 "rule": f"{self.deduct} for each {self.count} step of {self.size}",
             },
         )
@@ -506,7 +518,7 @@ class ChecklistScorer(Scorer):
         return {"type": "dict", "schema": judged} if judged else None
 
     def score(self, context: Context) -> Scored:
-        total = ZERO
+        total = Fraction(0)
         rows = []
         for item in self.items:
             if item.fraction is None:
@@ -514,16 +526,17 @@ class ChecklistScorer(Scorer):
                 credit = (item.points if given else ZERO) if isinstance(given, bool) else given
             else:
                 field = f"checklist.{item.id}.fraction"
-                share = context.number(item.fraction, field)
-                if not ZERO <= share <= ONE:
+                share = rational(context.number(item.fraction, field))
+                if not 0 <= share <= 1:
                     raise ScoringFailure(
                         "fraction-out-of-range",
-                        f"{item.fraction.text} = {share} is outside [0, 1]",
+                        f"{item.fraction.text} = {shown(share)} is outside [0, 1]",
                         field,
                     )
-                credit = item.points * share
-            total += credit
-            rows.append({"id": item.id, "name": item.name, "points": item.points, "credit": credit})
+                credit = rational(item.points) * share
+            total += rational(credit)
+            rows.append({"id": item.id, "name": item.name, "points": item.points,
+                         "credit": shown(credit)})  # fmt: skip
         return Scored(total, {"items": rows})
 
 
@@ -601,24 +614,25 @@ class DeductionsScorer(Scorer):
         return _formulas(*(d.when for d in self.deductions), *(d.count for d in self.deductions))
 
     def score(self, context: Context) -> Scored:
-        deducted = ZERO
+        deducted = Fraction(0)
         rows = []
         for index, item in enumerate(self.deductions):
             field = f"deductions[{index}]"
             if item.when is not None:
-                events = ONE if context.boolean(item.when, field + ".when") else ZERO
+                events = Fraction(1 if context.boolean(item.when, field + ".when") else 0)
             else:
                 assert item.count is not None
-                events = context.number(item.count, field + ".count")
+                events = rational(context.number(item.count, field + ".count"))
                 if events < 0:
                     raise ScoringFailure("negative-value", f"{item.count.text} is negative", field)
-            amount = item.deduct * events
+            amount = rational(item.deduct) * events
             if item.max is not None:
-                amount = min(amount, item.max)
+                amount = min(amount, rational(item.max))
             deducted += amount
-            rows.append({"name": item.name, "events": events, "deducted": amount})
-        raw = max(ZERO, context.points - deducted)
-        return Scored(raw, {"deductions": rows, "deducted": context.points - raw})
+            rows.append({"name": item.name, "events": shown(events), "deducted": shown(amount)})
+        points = rational(context.points)
+        raw = max(Fraction(0), points - deducted)
+        return Scored(raw, {"deductions": rows, "deducted": shown(points - raw)})
 
 
 def _compile_deductions(spec: Sequence[Mapping[str, Any]], cc: CompileContext) -> Scorer | None:
@@ -691,13 +705,13 @@ def _compile_all_or_nothing(spec: Any, cc: CompileContext) -> Scorer | None:
 # -- average over periods ------------------------------------------------------------------
 
 
-def _numbers(context: Context, formula: Formula, field: str) -> list[Decimal]:
+def _numbers(context: Context, formula: Formula, field: str) -> list[Fraction]:
     value = context.value(formula, field)
     if not isinstance(value, list) or not value:
         raise ScoringFailure("formula-type", f"{formula.text}: expected a non-empty list", field)
-    if any(isinstance(v, bool) or not isinstance(v, Decimal | int) for v in value):
+    if any(isinstance(v, bool) or not isinstance(v, Decimal | Fraction | int) for v in value):
         raise ScoringFailure("formula-type", f"{formula.text}: expected numbers", field)
-    return [Decimal(v) for v in value]
+    return [rational(v) for v in value]
 
 
 @attrs.frozen
@@ -730,15 +744,15 @@ class AverageScorer(Scorer):
                 raise ScoringFailure(
                     "zero-denominator", "a period's target is zero", "average.target"
                 )
-            trace.update(actual=actual, target=target)
+            trace.update(actual=[shown(a) for a in actual], target=[shown(t) for t in target])
             rates = [a / t for a, t in zip(actual, target, strict=True)]
         if any(rate < 0 for rate in rates):
             raise ScoringFailure("negative-value", "a period's rate is negative", "average")
         if self.cap_each is not None:
-            rates = [min(rate, self.cap_each) for rate in rates]
-        mean = sum(rates, ZERO) / len(rates)
-        trace.update(rates=rates, mean=mean)
-        return Scored(context.points * min(ONE, mean), trace)
+            rates = [min(rate, rational(self.cap_each)) for rate in rates]
+        mean = sum(rates, Fraction(0)) / len(rates)  # exactly: four quarters' mean
+        trace.update(rates=[shown(rate) for rate in rates], mean=shown(mean))
+        return Scored(rational(context.points) * min(Fraction(1), mean), trace)
 
 
 def _compile_average(spec: Mapping[str, Any], cc: CompileContext) -> Scorer | None:
@@ -786,7 +800,7 @@ class PeerScorer(Scorer):
 
     def score(self, context: Context) -> Scored:
         value = context.named_number("value", "value")
-        trace: dict[str, Any] = {"value": value, "statistic": self.statistic}
+        trace: dict[str, Any] = {"value": shown(value), "statistic": self.statistic}
         if context.peer is not None:
             peer = context.peer
             trace["source"] = "computed over the units scored together"
@@ -800,9 +814,9 @@ class PeerScorer(Scorer):
                 f"no peer {self.statistic}: score the unit together with its peers{hint}",
                 self.given or "peer",
             )
-        met = value >= peer if self.compare == "at_least" else value > peer
+        met = value >= peer if self.compare == "at_least" else value > peer  # exactly: 2/3 = 2/3
         trace.update(
-            peer=peer,
+            peer=shown(peer),
             rule=f"value {'≥' if self.compare == 'at_least' else '>'} peer {self.statistic}",
             met=met,
         )
@@ -993,7 +1007,7 @@ class TargetCompletionScorer(Scorer):
                 f"the indicator has {context.points}",
                 "target_completion.targets",
             )
-        completions: list[Decimal] = []
+        completions: list[Fraction] = []
         reasons: list[str] = []
         unmet: list[dict[str, Any]] = []
         for row in chosen:
@@ -1009,28 +1023,29 @@ class TargetCompletionScorer(Scorer):
                     "target_completion.targets",
                 )
             completion = judged.completion or ZERO
-            completions.append(ONE if judged.status == MET else (
-                completion if self.count == "completion" else ZERO))  # fmt: skip
+            completions.append(Fraction(1) if judged.status == MET else (
+                rational(completion) if self.count == "completion" else Fraction(0)))  # fmt: skip
             reasons.append(f"{row.level2}：{judged.reason}" if row.level2 else judged.reason)
             if judged.status != MET:
                 unmet.append({"name": row.name, "target": row.value, "actual": row.actual,
                               "status": judged.status, "completion": completion,
                               "reason": judged.reason,
                               **({"points": row.points} if weighed else {})})  # fmt: skip
-        met = sum(1 for row_completion in completions if row_completion == ONE)
+        met = sum(1 for row_completion in completions if row_completion == 1)
         parts: tuple[Part, ...] = ()
+        points = rational(context.points)
         if weighed:  # each target is a row of its own: its points × its completion
             parts = tuple(
-                Part(row.name, _cents(points), points * done, reason, "scored")
-                for row, points, done, reason in zip(chosen, weighed, completions, reasons,
+                Part(row.name, _cents(weight), rational(weight) * done, reason, "scored")
+                for row, weight, done, reason in zip(chosen, weighed, completions, reasons,
                                                      strict=True)
             )  # fmt: skip
-            raw = sum((part.raw for part in parts), ZERO)
-            share = raw / context.points if context.points else ONE
+            raw = sum((rational(part.raw) for part in parts), Fraction(0))
+            share = raw / points if points else Fraction(1)
         else:
-            share = sum(completions, ZERO) / len(completions)
-            raw = context.points * share
-        trace = {"declared": len(chosen), "met": met, "rate": share, "unmet": unmet}
+            share = sum(completions, Fraction(0)) / len(completions)
+            raw = points * share
+        trace = {"declared": len(chosen), "met": met, "rate": shown(share), "unmet": unmet}
         return Scored(raw, trace, parts)
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from rubriceng.documents import freeze
+from rubriceng.exact import Exact, round_to
 from rubriceng.expressions import Formula
 
 if TYPE_CHECKING:
@@ -55,17 +56,17 @@ class Rounding:
     def _mode(self) -> str:
         return ROUNDING_MODES[self.mode]
 
-    def apply(self, value: Decimal) -> Decimal:
-        """``value`` rounded as the rubric says; zero is never ``-0.00``."""
-        rounded = value.quantize(self.quantum, rounding=self._decimal_mode)
-        return rounded if rounded else abs(rounded)
+    def apply(self, value: Exact) -> Decimal:
+        """``value`` (a Decimal or an exact Fraction) rounded as the rubric says, exactly;
+        zero is never ``-0.00``."""
+        return round_to(value, self.quantum, self.mode)
 
     def cap(self, points: Decimal) -> Decimal:
         """The highest rounded score a row of ``points`` may have: ``points`` rounded down
         to the step (2.50 points with whole-point rounding: 2, never 3)."""
         return points.quantize(self.quantum, rounding=ROUND_FLOOR)
 
-    def score(self, raw: Decimal, points: Decimal) -> Decimal:
+    def score(self, raw: Exact, points: Decimal) -> Decimal:
         """``raw`` (at most ``points``) rounded, and never above :meth:`cap`."""
         return min(self.apply(raw), self.cap(points))
 

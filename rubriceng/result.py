@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -34,6 +35,7 @@ import attrs
 from rubriceng.decimals import isolated
 from rubriceng.documents import freeze
 from rubriceng.errors import Problem, RubricengError
+from rubriceng.exact import shown
 
 if TYPE_CHECKING:
     import pandas
@@ -47,9 +49,12 @@ NOT_APPLICABLE = "not_applicable"
 
 
 def plain(value: Any) -> Any:
-    """``value`` as JSON types: Decimals as strings, mappings and sequences recursively."""
+    """``value`` as JSON types: Decimals as strings (an exact Fraction as the decimal it
+    is, or to 34 digits), mappings and sequences recursively."""
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, Fraction):
+        return str(shown(value))
     if isinstance(value, Mapping):
         return {str(key): plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

@@ -20,11 +20,13 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Protocol
 
 import attrs
 
 from rubriceng import methods as m
+from rubriceng.exact import rational
 from rubriceng.expressions import Formula
 from rubriceng.model import Indicator
 
@@ -69,10 +71,11 @@ class Num:
     raw: bool = False
 
 
-def constant(value: Decimal) -> Num:
+def constant(value: Decimal | Fraction | int) -> Num:
+    """An exact number as a float and its distance from the exact value."""
     near = float(value)
-    error = abs(Decimal(near) - value)
-    return Num(np.float64(near), float(error) * (1 + U), Decimal(repr(near)) == value)
+    error = abs(Fraction(near) - rational(value))
+    return Num(np.float64(near), float(error) * (1 + U), Fraction(Decimal(repr(near))) == value)
 
 
 def number(value: Any) -> Num:

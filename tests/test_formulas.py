@@ -6,6 +6,7 @@ What a formula may never do is in ``test_security.py``.
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
@@ -25,23 +26,30 @@ def run(text: str, **names):
 @pytest.mark.parametrize(
     ("text", "names", "value"),
     [
-        ("0.1 + 0.2", {}, Decimal("0.3")),
-        ("a / b", {"a": 3, "b": 4}, Decimal("0.75")),
-        ("0 if a > b else points * a / b", {"a": 1, "b": 2, "points": Decimal(2)}, Decimal(1)),
+        ("0.1 + 0.2", {}, Fraction(3, 10)),
+        ("a / b", {"a": 3, "b": 4}, Fraction(3, 4)),
+        ("0 if a > b else points * a / b", {"a": 1, "b": 2, "points": Decimal(2)}, Fraction(1)),
         ("round(1.855, 2)", {}, Decimal("1.86")),
         ("round(1.845, 2)", {}, Decimal("1.85")),
-        ("ceil(0.0501 / 0.05)", {}, Decimal(2)),
-        ("floor(0.0999 / 0.05)", {}, Decimal(1)),
+        ("round(3 * 5 / 24, 2)", {}, Decimal("0.63")),  # 0.625 exactly: a tie, half-up
+        ("round(3 * 13 / 120, 2)", {}, Decimal("0.33")),  # 0.325 exactly
+        ("3 * a / b", {"a": 5, "b": 24}, Fraction(5, 8)),
+        ("ceil(0.0501 / 0.05)", {}, Fraction(2)),
+        ("floor(0.0999 / 0.05)", {}, Fraction(1)),
+        ("floor(0.15 / 0.05)", {}, Fraction(3)),  # exactly three steps, never 2.999…
         ("clamp(a, 0, 1)", {"a": Decimal("1.2")}, Decimal(1)),
-        ("mean(rates)", {"rates": [Decimal("0.5"), Decimal(1)]}, Decimal("0.75")),
+        ("mean(rates)", {"rates": [Decimal("0.5"), Decimal(1)]}, Fraction(3, 4)),
+        ("mean(rates)", {"rates": [1, 1, 0]}, Fraction(2, 3)),
         ("div(a, b, 1)", {"a": 0, "b": 0}, Decimal(1)),
-        ("min(a, b) + max(rates)", {"a": 1, "b": 2, "rates": [3, 4]}, Decimal(5)),
+        ("min(a, b) + max(rates)", {"a": 1, "b": 2, "rates": [3, 4]}, Fraction(5)),
         ("a and not b", {"a": True, "b": False}, True),
         ("1e3", {}, Decimal(1000)),
-        ("2 ** 10", {}, Decimal(1024)),
+        ("2 ** 10", {}, Fraction(1024)),
+        ("-7 // 2", {}, Fraction(-3)),  # truncated towards zero, as decimal does
+        ("-7 % 2", {}, Fraction(-1)),
     ],
 )
-def test_values_are_exact_decimals(text, names, value):
+def test_values_are_exact(text, names, value):
     result = run(text, **names)
     assert result == value
     assert type(result) is type(value)

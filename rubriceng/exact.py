@@ -1,0 +1,86 @@
+"""Exact numbers: every value inside a unit's scoring is an exact rational until the
+rubric's declared rounding.
+
+Inputs and rubric constants are :class:`~decimal.Decimal` (exact decimal fractions);
+quotients, means, shares and scaled scores are :class:`~fractions.Fraction`, so that
+3 × 5/24 is exactly 0.625 and rounds half-up to 0.63, never to 0.62 through a 34-digit
+0.6249…. Rounding a rational to the rubric's step is integer arithmetic
+(:func:`round_to`); comparisons between Decimals and Fractions are exact in Python.
+
+:func:`shown` gives a rational back as a Decimal for people and traces: exact when the
+rational is a terminating decimal, else rounded to 34 significant digits (for display
+only — no score is computed from it).
+"""
+
+from __future__ import annotations
+
+import decimal
+from decimal import Decimal
+from fractions import Fraction
+
+Exact = Decimal | Fraction | int
+"""A number inside scoring: a decimal input or constant, a rational result, or a count."""
+
+_ROUNDINGS = ("half_up", "half_even", "down", "up", "floor", "ceiling")
+
+
+def rational(value: Exact) -> Fraction:
+    """``value`` as a Fraction, exactly (``True`` is 1)."""
+    if isinstance(value, Fraction):
+        return value
+    return Fraction(int(value)) if isinstance(value, bool) else Fraction(value)
+
+
+def round_to(value: Exact, quantum: Decimal, mode: str = "half_up") -> Decimal:
+    """``value`` rounded to a multiple of ``quantum`` (``0.01``) as ``mode`` says, exactly.
+
+    >>> round_to(Fraction(5, 8), Decimal("0.01"))      # 0.625 is a tie: half-up
+    Decimal('0.63')
+    >>> round_to(Fraction(3 * 5, 24), Decimal("0.01"), "half_even")
+    Decimal('0.62')
+    >>> round_to(Fraction(-1, 1000), Decimal("0.01"))  # never -0.00
+    Decimal('0.00')
+    """
+    if mode not in _ROUNDINGS:
+        raise ValueError(f"unknown rounding {mode!r}")
+    step = rational(quantum)
+    scaled = rational(value) / step  # how many steps, exactly
+    whole, rest = divmod(scaled.numerator, scaled.denominator)  # floor and remainder
+    if rest:
+        twice = 2 * rest
+        if mode == "half_up":  # half away from zero
+            up = twice > scaled.denominator or (twice == scaled.denominator and scaled > 0)
+        elif mode == "half_even":
+            up = twice > scaled.denominator or (twice == scaled.denominator and whole % 2 == 1)
+        elif mode == "down":  # towards zero
+            up = scaled < 0
+        elif mode == "up":  # away from zero
+            up = scaled > 0
+        else:
+            up = mode == "ceiling"
+        whole += 1 if up else 0
+    exponent = quantum.as_tuple().exponent
+    assert isinstance(exponent, int)
+    result = Decimal(whole).scaleb(exponent) if whole else Decimal(0).scaleb(exponent)
+    return result if whole else abs(result)
+
+
+def shown(value: Exact) -> Decimal:
+    """``value`` as a Decimal for reading: exact if it terminates, else 34 digits.
+
+    >>> shown(Fraction(5, 8)), shown(Fraction(2, 3))
+    (Decimal('0.625'), Decimal('0.6666666666666666666666666666666667'))
+    """
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    denominator = value.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    # a terminating decimal is shown whole, at whatever length it has
+    digits = 34 if denominator != 1 else max(34, 2 * len(str(value.denominator)) + len(
+        str(abs(value.numerator))))  # fmt: skip
+    context = decimal.Context(prec=digits, rounding=decimal.ROUND_HALF_EVEN)
+    return context.divide(Decimal(value.numerator), Decimal(value.denominator))
