@@ -4,6 +4,8 @@ scorer of the same rubric, on synthetic units of the 惠州 2020 table.
     python benchmarks/run.py                     # 10,000 and 100,000 units
     python benchmarks/run.py --sizes 2000        # a quick look
     python benchmarks/run.py --no-memory         # timings only (memory needs a second pass)
+    python benchmarks/run.py --check 100000      # every indicator of edge-heavy units:
+                                                 # columns equal rows exactly (slow)
 
 Paths, each over the same units:
 
@@ -150,6 +152,29 @@ def bench(size: int, memory: bool, rubric: rubriceng.Rubric, edges: float,
     return agree
 
 
+def check(size: int, rubric: rubriceng.Rubric) -> bool:
+    """Every indicator, total and grade of ``size`` edge-heavy units (40% of values on
+    edges): the column path against the exact row path, unit by unit."""
+    units = generate(size, seed=66, edges=0.4)
+    table = rubriceng.evaluate_table(rubric, to_columns(units))
+    ids = [node.id for node in rubric.walk()]
+    columns = {name: table.column(name) for name in ids}
+    totals = table.totals()
+    wrong = 0
+    for index, unit in enumerate(units):
+        result = rubriceng.evaluate(rubric, unit, trace=False)
+        scores = result.scores()
+        row = {name: scores[name] for name in ids}
+        got = {name: columns[name][index] for name in ids}
+        same = (row == got and result.total == totals[index]
+                and result.grade == table.grades[index])  # fmt: skip
+        wrong += not same
+    print(f"{size:,} edge-heavy units, {table.rows_rescored:,} (unit, indicator) pairs "
+          "decided by the exact path: "
+          f"{'every indicator agrees' if not wrong else f'{wrong} units DIFFER'}")
+    return not wrong
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -157,10 +182,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--edges", type=float, default=0.02,
                         help="how often a value sits exactly on an edge (default 0.02)")
     parser.add_argument("--paths", default="abcde", help="which paths to run, e.g. cd")
+    parser.add_argument("--check", type=int, metavar="UNITS",
+                        help="only check that columns equal rows on this many units")  # fmt: skip
     args = parser.parse_args(argv)
     print(f"rubriceng {rubriceng.__version__}, Python {platform.python_version()}, "
           f"{platform.machine()}, {platform.system()}")  # fmt: skip
     rubric = rubriceng.find_rubric(RUBRIC)
+    if args.check:
+        return 0 if check(args.check, rubric) else 1
     verdicts = [bench(size, args.memory, rubric, args.edges, args.paths)
                 for size in args.sizes]  # fmt: skip
     ok = all(verdicts)

@@ -378,7 +378,8 @@ def _score_leaf(
                 for source, amount in allocation.received.get(leaf.id, ())
             ]
             details["scaled"] = f"{shown(raw)} / {leaf.points} × {effective}"
-    status = JUDGED if leaf.scorer.judged and "case" not in details else SCORED
+    # a special case decides the score by rule, whether or not traces are kept
+    status = JUDGED if leaf.scorer.judged and scored is not None else SCORED
     return IndicatorResult(
         leaf.id,
         leaf.name,

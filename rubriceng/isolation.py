@@ -18,7 +18,8 @@ Every guard catches what a plugin raises, ``SystemExit``, ``GeneratorExit`` and 
 stops the program. Every plugin call runs under a fresh copy of rubriceng's decimal
 context (a plugin that changes the context changes nothing after it returns), and a
 formula function receives lists as tuples, so it cannot change another indicator's
-values.
+values. Plugin code gets numbers as Decimals (rubriceng computes with exact Fractions; a
+quotient that does not terminate reaches a plugin rounded to 34 digits).
 
 A guard cannot make a plugin pure or fast; installed plugins are trusted as far as any
 installed package is (see ``docs/security.md``).
@@ -31,12 +32,14 @@ import decimal
 import functools
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import attrs
 
 from rubriceng.decimals import DECIMAL_CONTEXT
 from rubriceng.errors import PluginError, Problem, RubricError
+from rubriceng.exact import shown
 from rubriceng.expressions import Formula, FormulaRuntimeError
 from rubriceng.inputs import InputType
 from rubriceng.methods import CompileContext, Context, Method, Scored, Scorer, ScoringFailure
@@ -77,11 +80,21 @@ def describe(error: BaseException) -> str:
 
 
 def _is_formula_value(value: Any) -> bool:
-    if isinstance(value, bool | int | Decimal | str):
+    if isinstance(value, bool | int | Decimal | Fraction | str):
         return not isinstance(value, Decimal) or value.is_finite()
     if isinstance(value, list):
-        return all(isinstance(item, bool | int | Decimal) for item in value)
+        return all(isinstance(item, bool | int | Decimal | Fraction) for item in value)
     return False
+
+
+def _for_plugin(value: Any) -> Any:
+    """A formula value as a plugin function gets it: numbers as Decimals (exact when they
+    terminate, else 34 digits), lists as tuples."""
+    if isinstance(value, list | tuple):
+        return tuple(_for_plugin(item) for item in value)
+    if isinstance(value, Fraction):
+        return shown(value)
+    return value
 
 
 def guard_function(name: str, function: Callable[..., Any], plugin: str) -> Callable[..., Any]:
@@ -90,7 +103,7 @@ def guard_function(name: str, function: Callable[..., Any], plugin: str) -> Call
 
     @functools.wraps(function)
     def guarded(*args: Any) -> Any:
-        frozen = tuple(tuple(item) if isinstance(item, list) else item for item in args)
+        frozen = tuple(_for_plugin(item) for item in args)
         try:
             with plugin_call():
                 value = function(*frozen)

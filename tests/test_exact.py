@@ -184,3 +184,54 @@ def test_hypothesis_finds_no_quarterly_mean_that_rounds_the_wrong_way(huizhou, q
     exact = 9 * min(Fraction(1), sum(rates, Fraction(0)) / 4)
     row = rubriceng.evaluate(huizhou, inputs).indicator("budget_spending_rate")
     assert row.score == half_up(exact)
+
+
+@pytest.mark.parametrize("trace", [True, False])
+def test_a_judged_leaf_decided_by_a_case_has_the_same_status_with_or_without_traces(
+    huizhou, huizhou_inputs, trace
+):
+    huizhou_inputs["special_fund_graded_poor"] = True  # 项目监管's case: 0, by rule
+    row = rubriceng.evaluate(huizhou, huizhou_inputs, trace=trace).indicator("project_supervision")
+    assert (row.score, row.status) == (Decimal("0.00"), "scored")
+    huizhou_inputs["special_fund_graded_poor"] = False  # judged by the assessor
+    row = rubriceng.evaluate(huizhou, huizhou_inputs, trace=trace).indicator("project_supervision")
+    assert (row.score, row.status) == (Decimal("3.00"), "judged")
+
+
+@pytest.mark.parametrize(
+    ("final", "budget", "score"),
+    [("105", "100", "3.50"),  # exactly 5%: one full step
+     ("3.15", "3", "3.50"), ("31.5", "30", "3.50"),  # exactly 5% through a division
+     ("21", "20", "3.50"), ("110", "100", "3.00"), ("63", "60", "3.50"), ("66", "60", "3.00")],
+)  # fmt: skip
+def test_a_step_boundary_reached_through_division_is_exact(huizhou, huizhou_inputs, final,
+                                                          budget, score):  # fmt: skip
+    huizhou_inputs.update(revenue_final=final, revenue_adjusted_budget=budget)
+    row = rubriceng.evaluate(huizhou, huizhou_inputs).indicator("revenue_budget_variance")
+    assert str(row.score) == score
+
+
+@pytest.mark.parametrize(
+    ("end", "start", "general", "score"),
+    [("10", "33", "67", "3"), ("20", "33", "67", "2"), ("1", "3", "7", "3"),  # exactly 10%
+     ("3", "7", "3", "1"), ("2", "7", "3", "2")],  # exactly 30%, 20%
+)  # fmt: skip
+def test_a_band_edge_reached_through_division_is_exact(huizhou, huizhou_inputs, end, start,
+                                                      general, score):  # fmt: skip
+    huizhou_inputs.update(carryover_end=end, carryover_start=start, general_budget_final=general,
+                          fund_budget_final=0)  # fmt: skip
+    row = rubriceng.evaluate(huizhou, huizhou_inputs).indicator("carryover_rate")
+    assert row.score == Decimal(score).quantize(CENT)
+
+
+def test_checklist_fractions_and_deductions_on_ties():
+    document = make_rubric(
+        [{"id": "c", "name": "清单", "points": 3, "checklist": [
+            {"id": "x", "name": "X", "points": 3, "fraction": "div(a, b, 1)"}]},
+         {"id": "d", "name": "扣分", "points": 1, "deductions": [
+            {"name": "每次", "count": "n / 8", "deduct": 1}]}],
+        {"a": {"type": "count"}, "b": {"type": "count"}, "n": {"type": "count"}},
+    )  # fmt: skip
+    rows, columns = _both(document, [{"a": 5, "b": 24, "n": 3}])  # 3 × 5/24; 1 − 3/8
+    assert rows[0].indicator("c").score == columns[0].indicator("c").score == Decimal("0.63")
+    assert rows[0].indicator("d").score == columns[0].indicator("d").score == Decimal("0.63")
