@@ -544,8 +544,10 @@ def evaluate(
     ...                     "ratio": {"actual": "done", "target": "planned"}}],
     ... })
     >>> result = evaluate(rubric, {"done": 7, "planned": 8}, unit="某单位")
-    >>> result.total, result.indicator("completion").trace["rate"]
-    (Decimal('8.75'), Decimal('0.875'))
+    >>> result.total, result.indicator("completion").trace["rate"]  # exact, in the trace
+    (Decimal('8.75'), Fraction(7, 8))
+    >>> result.to_dict()["indicators"][0]["trace"]["rate"]  # a decimal, for people
+    '0.875'
     """
     plan = _plan(rubric)
     with decimal.localcontext(DECIMAL_CONTEXT):

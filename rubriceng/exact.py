@@ -21,14 +21,30 @@ from fractions import Fraction
 Exact = Decimal | Fraction | int
 """A number inside scoring: a decimal input or constant, a rational result, or a count."""
 
-_ROUNDINGS = ("half_up", "half_even", "down", "up", "floor", "ceiling")
+_DECIMAL_MODES = {
+    "half_up": decimal.ROUND_HALF_UP,
+    "half_even": decimal.ROUND_HALF_EVEN,
+    "down": decimal.ROUND_DOWN,
+    "up": decimal.ROUND_UP,
+    "floor": decimal.ROUND_FLOOR,
+    "ceiling": decimal.ROUND_CEILING,
+}
+_ROUNDINGS = tuple(_DECIMAL_MODES)
+_QUANTIZE = decimal.Context(prec=200, Emax=999_999, Emin=-999_999,
+                            traps=[decimal.InvalidOperation])  # fmt: skip
+"""Room for any score's digits: quantizing a decimal to a step is then exact."""
 
 
 def rational(value: Exact) -> Fraction:
     """``value`` as a Fraction, exactly (``True`` is 1)."""
-    if isinstance(value, Fraction):
-        return value
-    return Fraction(int(value)) if isinstance(value, bool) else Fraction(value)
+    kind = type(value)
+    if kind is Fraction:
+        return value  # type: ignore[return-value]
+    if kind is Decimal:
+        return Fraction(*value.as_integer_ratio())
+    if kind is bool:
+        return Fraction(int(value))
+    return Fraction(value)
 
 
 def round_to(value: Exact, quantum: Decimal, mode: str = "half_up") -> Decimal:
@@ -43,6 +59,10 @@ def round_to(value: Exact, quantum: Decimal, mode: str = "half_up") -> Decimal:
     """
     if mode not in _ROUNDINGS:
         raise ValueError(f"unknown rounding {mode!r}")
+    if type(value) is Decimal or type(value) is int:  # a decimal rounds exactly as it is
+        rounded = Decimal(value).quantize(quantum, rounding=_DECIMAL_MODES[mode],
+                                          context=_QUANTIZE)  # fmt: skip
+        return rounded if rounded else abs(rounded)
     step = rational(quantum)
     scaled = rational(value) / step  # how many steps, exactly
     whole, rest = divmod(scaled.numerator, scaled.denominator)  # floor and remainder

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from rubriceng.decimals import isolated
+from rubriceng.exact import rational, round_to
 from rubriceng.forms import names
 from rubriceng.model import Indicator, Rubric
 from rubriceng.result import NOT_APPLICABLE, IndicatorResult, Result
@@ -71,9 +73,9 @@ def number(value: Any, places: int = 4) -> str:
     >>> number(Decimal("1331100"))
     '1331100'
     """
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | Fraction):
         return str(value)
-    rounded = Decimal(value).quantize(Decimal(1).scaleb(-places))
+    rounded = round_to(value, Decimal(1).scaleb(-places), "half_even")
     text = format(rounded.normalize(), "f")
     return "0" if text in ("-0", "") else text
 
@@ -149,9 +151,9 @@ class Explainer:
         if "value" in trace and "peer" not in trace:
             yield f"{words['value']} {number(trace['value'])}"
         if "rate" in trace:
-            yield f"{words['rate']} {number(Decimal(trace['rate']) * 100, 2)}%"
+            yield f"{words['rate']} {number(rational(trace['rate']) * 100, 2)}%"
         if "mean" in trace:
-            yield f"{words['mean rate']} {number(Decimal(trace['mean']) * 100, 2)}%"
+            yield f"{words['mean rate']} {number(rational(trace['mean']) * 100, 2)}%"
         if "band" in trace:
             yield words["band"].format(n=int(trace["band"]) + 1, rule=trace.get("rule", ""))
         elif "steps" in trace:
@@ -198,7 +200,7 @@ class Explainer:
                     name=item["name"], target=item.get("target") or "",
                     actual=_show(item.get("actual"), words) if item.get("actual") is not None
                     else "—",
-                    done=number(Decimal(item.get("completion") or 0) * 100, 1),
+                    done=number(rational(item.get("completion") or 0) * 100, 1),
                     points=words["target points"].format(points=number(item["points"]))
                     if item.get("points") is not None else "",
                 )

@@ -57,7 +57,10 @@ class Part:
 
 @attrs.frozen
 class Scored:
-    """What a scorer found: the raw score (on the indicator's points) and its trace."""
+    """What a scorer found: the raw score (on the indicator's points) and its trace.
+
+    Numbers in the trace stay exact (Fractions too); they become decimals for people when
+    a result is rendered (:func:`~rubriceng.result.plain`, the explanations)."""
 
     raw: Exact
     """Exact: a Decimal, a Fraction or an int, rounded only by the engine."""
@@ -252,7 +255,7 @@ class RatioScorer(Scorer):
     def score(self, context: Context) -> Scored:
         actual = rational(context.number(self.actual, "ratio.actual"))
         target = rational(context.number(self.target, "ratio.target"))
-        trace: dict[str, Any] = {"actual": shown(actual), "target": shown(target)}
+        trace: dict[str, Any] = {"actual": actual, "target": target}
         if actual < 0 or target < 0:
             raise ScoringFailure(
                 "negative-value", "actual and target must not be negative", "ratio"
@@ -276,7 +279,7 @@ class RatioScorer(Scorer):
             trace["rule"] = "target is zero"
             return Scored(self.if_target_zero, trace)
         rate = actual / target
-        trace["rate"] = shown(rate)
+        trace["rate"] = rate
         if rate > 1:
             trace["rule"] = "capped at full marks"
         return Scored(rational(context.points) * min(Fraction(1), rate), trace)
@@ -345,7 +348,7 @@ class BandsScorer(Scorer):
         value = context.named_number("value", "value")
         for index, band in enumerate(self.bands):
             if band.holds(value):
-                trace = {"value": shown(value), "band": index, "rule": band.describe()}
+                trace = {"value": value, "band": index, "rule": band.describe()}
                 return Scored(band.score, trace)
         raise AssertionError("band tables end with 'else'")  # pragma: no cover - checked at load
 
@@ -444,9 +447,9 @@ class StepsScorer(Scorer):
         return Scored(
             raw,
             {
-                "value": shown(value),
+                "value": value,
                 "steps": Decimal(count),
-                "deducted": shown(points - raw),
+                "deducted": points - raw,
                 "rule": f"{self.deduct} for each {self.count} step of {self.size}",
             },
         )
@@ -536,7 +539,7 @@ class ChecklistScorer(Scorer):
                 credit = rational(item.points) * share
             total += rational(credit)
             rows.append({"id": item.id, "name": item.name, "points": item.points,
-                         "credit": shown(credit)})  # fmt: skip
+                         "credit": credit})  # fmt: skip
         return Scored(total, {"items": rows})
 
 
@@ -629,10 +632,10 @@ class DeductionsScorer(Scorer):
             if item.max is not None:
                 amount = min(amount, rational(item.max))
             deducted += amount
-            rows.append({"name": item.name, "events": shown(events), "deducted": shown(amount)})
+            rows.append({"name": item.name, "events": events, "deducted": amount})
         points = rational(context.points)
         raw = max(Fraction(0), points - deducted)
-        return Scored(raw, {"deductions": rows, "deducted": shown(points - raw)})
+        return Scored(raw, {"deductions": rows, "deducted": points - raw})
 
 
 def _compile_deductions(spec: Sequence[Mapping[str, Any]], cc: CompileContext) -> Scorer | None:
@@ -744,14 +747,14 @@ class AverageScorer(Scorer):
                 raise ScoringFailure(
                     "zero-denominator", "a period's target is zero", "average.target"
                 )
-            trace.update(actual=[shown(a) for a in actual], target=[shown(t) for t in target])
+            trace.update(actual=actual, target=target)
             rates = [a / t for a, t in zip(actual, target, strict=True)]
         if any(rate < 0 for rate in rates):
             raise ScoringFailure("negative-value", "a period's rate is negative", "average")
         if self.cap_each is not None:
             rates = [min(rate, rational(self.cap_each)) for rate in rates]
         mean = sum(rates, Fraction(0)) / len(rates)  # exactly: four quarters' mean
-        trace.update(rates=[shown(rate) for rate in rates], mean=shown(mean))
+        trace.update(rates=rates, mean=mean)
         return Scored(rational(context.points) * min(Fraction(1), mean), trace)
 
 
@@ -800,7 +803,7 @@ class PeerScorer(Scorer):
 
     def score(self, context: Context) -> Scored:
         value = context.named_number("value", "value")
-        trace: dict[str, Any] = {"value": shown(value), "statistic": self.statistic}
+        trace: dict[str, Any] = {"value": value, "statistic": self.statistic}
         if context.peer is not None:
             peer = context.peer
             trace["source"] = "computed over the units scored together"
@@ -816,7 +819,7 @@ class PeerScorer(Scorer):
             )
         met = value >= peer if self.compare == "at_least" else value > peer  # exactly: 2/3 = 2/3
         trace.update(
-            peer=shown(peer),
+            peer=peer,
             rule=f"value {'≥' if self.compare == 'at_least' else '>'} peer {self.statistic}",
             met=met,
         )
@@ -1045,7 +1048,7 @@ class TargetCompletionScorer(Scorer):
         else:
             share = sum(completions, Fraction(0)) / len(completions)
             raw = points * share
-        trace = {"declared": len(chosen), "met": met, "rate": shown(share), "unmet": unmet}
+        trace = {"declared": len(chosen), "met": met, "rate": share, "unmet": unmet}
         return Scored(raw, trace, parts)
 
 
