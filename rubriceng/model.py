@@ -222,6 +222,9 @@ class Rubric:
     extends: str | None = None
     """The rubric this one is a variant of (``id@version``), if any."""
     plan: Any = attrs.field(default=None, eq=False, repr=False)
+    document: Any = attrs.field(default=None, eq=False, repr=False)
+    """The merged document the rubric was compiled from: what travels when the rubric is
+    pickled (to a Dask or Spark worker), to be compiled again on arrival."""
 
     @property
     def ref(self) -> str:

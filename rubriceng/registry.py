@@ -15,6 +15,7 @@ hook.
 
 from __future__ import annotations
 
+import copyreg
 import datetime
 import os
 import re
@@ -27,7 +28,15 @@ import attrs
 
 from rubriceng.compiler import compile_rubric
 from rubriceng.decimals import isolated
-from rubriceng.documents import Document, DocumentError, from_mapping, from_path, name_of, read
+from rubriceng.documents import (
+    Document,
+    DocumentError,
+    Origin,
+    from_mapping,
+    from_path,
+    name_of,
+    read,
+)
 from rubriceng.engine import Plan
 from rubriceng.errors import PluginError, Problem, RubricError, RubricNotFoundError
 from rubriceng.model import InForce, Rubric, parse_day
@@ -308,7 +317,7 @@ class Registry:
         vocabulary = self.vocabulary
         rubric = compile_rubric(merged, vocabulary)
         plan = Plan(rubric, vocabulary)
-        planned = attrs.evolve(rubric, plan=plan)
+        planned = attrs.evolve(rubric, plan=plan, document=merged)
         plan.rubric = planned
         return planned
 
@@ -409,6 +418,51 @@ def search_path() -> list[Path]:
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+
+# -- a compiled rubric travels ------------------------------------------------------------
+
+
+def _thawed(value: Any) -> Any:
+    """Plain data without read-only views (which do not pickle)."""
+    if isinstance(value, Mapping):
+        return {key: _thawed(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_thawed(item) for item in value)
+    return value
+
+
+def _reduce_rubric(rubric: Rubric) -> tuple[Any, tuple[Any, ...]]:
+    """How a compiled rubric pickles: as the merged document it was compiled from."""
+    document = rubric.document
+    if document is None:
+        raise TypeError(
+            f"rubric {rubric.ref} was not compiled by a registry and cannot be pickled"
+        )
+    origins = [(path, origin.file, origin.rubric, _thawed(origin.provenance))
+               for path, origin in document.origins.items()]  # fmt: skip
+    state = (_thawed(document.data), document.source, dict(document.lines), origins)
+    return rebuild_rubric, (state,)
+
+
+@isolated
+def rebuild_rubric(state: tuple[Any, ...]) -> Rubric:
+    """A pickled rubric, compiled again where it arrives (a Dask or Spark worker) with
+    that process's registry; its ``extends`` were already applied."""
+    data, source, lines, origins = state
+    document = Document(
+        data, source, lines,
+        {tuple(path): Origin(file, ref, provenance) for path, file, ref, provenance in origins},
+    )  # fmt: skip
+    vocabulary = default_registry().vocabulary
+    rubric = compile_rubric(document, vocabulary)
+    plan = Plan(rubric, vocabulary)
+    planned = attrs.evolve(rubric, plan=plan, document=document)
+    plan.rubric = planned
+    return planned
+
+
+copyreg.pickle(Rubric, _reduce_rubric)
 
 
 def _plugin_error(failures: Any) -> PluginError:

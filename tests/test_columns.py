@@ -259,3 +259,45 @@ def test_units_with_nothing_to_count_score_alike_on_rows_and_columns(huizhou):
     assert scored["1"].indicator("procurement_rate").score == 2  # nothing to buy, nothing bought
     assert scored["2"].indicator("procurement_rate").score == 0  # bought without a plan
     assert scored["9"].indicator("revenue_budget_variance").score == Decimal("3.5")
+
+
+def test_a_compiled_rubric_travels_by_pickle_and_scores_the_same(huizhou):
+    """It pickles as its merged document and is compiled again on arrival (a variant
+    needs no base on the far side: its extends were applied)."""
+    import pickle
+
+    inputs = dict(rubriceng.load_inputs(Path(__file__).parent.parent / "examples"
+                                        / "huizhou-2020-office.yaml").inputs)  # fmt: skip
+    for ref in ("cn.gd.huizhou/dept-overall@2020", "cn.gd.huizhou/dept-overall@2025",
+                "cn/project-self-evaluation@2020"):  # fmt: skip
+        rubric = rubriceng.find_rubric(ref)
+        again = pickle.loads(pickle.dumps(rubric))
+        assert again == rubric and again.ref == ref and again.extends == rubric.extends
+    again = pickle.loads(pickle.dumps(huizhou))
+    assert rubriceng.evaluate(again, inputs).to_dict() == rubriceng.evaluate(
+        huizhou, inputs).to_dict()  # fmt: skip
+    with pytest.raises(TypeError, match="was not compiled by a registry"):
+        from rubriceng.compiler import compile_rubric
+        from rubriceng.documents import from_path
+
+        pickle.dumps(compile_rubric(from_path(HUIZHOU)))
+
+
+def test_a_dask_cluster_of_worker_processes_scores_exactly_the_in_memory_batch(huizhou):
+    """A LocalCluster on loopback with two worker processes: the rubric travels to the
+    workers by pickle, peer sums come back exact, and every score is the in-memory one."""
+    pandas = pytest.importorskip("pandas")
+    dask_frame = pytest.importorskip("dask.dataframe")
+    distributed = pytest.importorskip("distributed")
+
+    units = generate(400, seed=21)
+    for unit in units:
+        del unit["peer_fixed_asset_use_rate"]
+    frame = pandas.DataFrame(to_columns(units), index=[f"u{i}" for i in range(400)])
+    whole = rubriceng.evaluate_table(huizhou, frame).to_frame()
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:  # fmt: skip
+        lazy = rubriceng.evaluate_table(huizhou, dask_frame.from_pandas(frame, npartitions=4))
+        scored = client.compute(lazy).result()
+    assert scored.loc[whole.index].equals(whole)
