@@ -1017,7 +1017,7 @@ class _Batch:
                 continue
             try:
                 result = _score(plan, state, self._row_peers(state), False)
-            except EvaluationError as error:
+            except (EvaluationError, InputError) as error:
                 failures[index] = UnitFailure(name, error)
                 continue
             for node_id, score in result.scores().items():

@@ -470,10 +470,12 @@ def _score(plan: Plan, state: _Unit, peers: Mapping[str, Exact], trace: bool) ->
         ) from None
     leaves: dict[str, IndicatorResult] = {}
     found: list[Problem] = []
+    inputs_at_fault = False
     for leaf in plan.leaves:
         try:
             leaves[leaf.id] = _score_leaf(plan, leaf, state, allocation, peers, trace)
         except ScoringFailure as failure:
+            inputs_at_fault = inputs_at_fault or failure.input
             found.append(
                 Problem(
                     failure.code,
@@ -483,6 +485,10 @@ def _score(plan: Plan, state: _Unit, peers: Mapping[str, Exact], trace: bool) ->
                     field=failure.field,
                 )
             )
+    if found and inputs_at_fault:  # e.g. more tasks done than were due
+        raise InputError(
+            f"invalid inputs for unit {state.name!r}" if state.name else "invalid inputs", found
+        )
     if found:
         raise EvaluationError(
             f"cannot score unit {state.name!r}" if state.name else "cannot score", found
@@ -697,7 +703,7 @@ def evaluate_many(
                 continue
             try:
                 results.append(_score(plan, state, peers, trace))
-            except EvaluationError as error:
+            except (EvaluationError, InputError) as error:
                 failures.append(UnitFailure(state.name, error))
     if errors == "collect":
         return Batch(tuple(results), tuple(failures))

@@ -35,10 +35,15 @@ ONE = Decimal(1)
 class ScoringFailure(Exception):
     """Raised by a scorer when a unit cannot be scored; the engine locates it."""
 
-    def __init__(self, code: str, message: str, field: str | None = None) -> None:
+    def __init__(
+        self, code: str, message: str, field: str | None = None, *, input: bool = False
+    ) -> None:
         self.code = code
         self.message = message
         self.field = field
+        self.input = input
+        """True when the unit's inputs are at fault (more tasks done than due, points that
+        do not add up): the unit's error is then an InputError, as a wrong input's is."""
         super().__init__(message)
 
 
@@ -270,6 +275,7 @@ class RatioScorer(Scorer):
                     f"{self.actual.text} ({shown(actual)}) is more than "
                     f"{self.target.text} ({shown(target)})",
                     "ratio.actual",
+                    input=True,
                 )
         if target == 0:
             if self.if_target_zero is None:
@@ -938,8 +944,9 @@ class UnitDefinedScorer(Scorer):
             shares = split_evenly(context.points, len(items))
         elif any(points is None for points in given):
             raise ScoringFailure(
-                "points-mismatch", "give points for every sub-indicator or for none", "points"
-            )
+                "points-mismatch", "give points for every sub-indicator or for none", "points",
+                input=True,
+            )  # fmt: skip
         else:
             shares = [Decimal(points) for points in given]
             if sum(shares, ZERO) != context.points:
@@ -947,6 +954,7 @@ class UnitDefinedScorer(Scorer):
                     "points-mismatch",
                     f"sub-indicator points add up to {sum(shares, ZERO)}, not {context.points}",
                     "points",
+                    input=True,
                 )
         parts = []
         for index, (item, points) in enumerate(zip(items, shares, strict=True)):
@@ -955,6 +963,7 @@ class UnitDefinedScorer(Scorer):
                     "score-out-of-range",
                     f"{item['name']}: score {item['score']} is above {points}",
                     f"[{index}].score",
+                    input=True,
                 )
             parts.append(Part(item["name"], points, Decimal(item["score"]), item.get("reason")))
         return Scored(sum((part.raw for part in parts), ZERO), {"items": len(parts)}, tuple(parts))
@@ -1002,13 +1011,14 @@ class TargetCompletionScorer(Scorer):
         weighed = [row.points for row in chosen if row.points is not None]
         if weighed and len(weighed) != len(chosen):
             raise ScoringFailure("target-points", "give every target its points (分值), or none",
-                                 "target_completion.targets")  # fmt: skip
+                                 "target_completion.targets", input=True)  # fmt: skip
         if weighed and sum(weighed, ZERO) != context.points:
             raise ScoringFailure(
                 "target-points",
                 f"the targets' points (分值) add up to {sum(weighed, ZERO)}, "
                 f"the indicator has {context.points}",
                 "target_completion.targets",
+                input=True,
             )
         completions: list[Fraction] = []
         reasons: list[str] = []
@@ -1018,12 +1028,13 @@ class TargetCompletionScorer(Scorer):
                 judged = row.judgement()
             except UnitMismatch as error:
                 raise ScoringFailure("target-unit", f"{row.name}: {error}",
-                                     "target_completion.targets") from None  # fmt: skip
+                                     "target_completion.targets", input=True) from None  # fmt: skip
             if judged is None or judged.status == NEEDS_JUDGEMENT:
                 raise ScoringFailure(
                     "target-unjudged",
                     f"{row.name} ({row.value}): give its actual value, or met: true/false",
                     "target_completion.targets",
+                    input=True,
                 )
             completion = judged.completion or ZERO
             completions.append(Fraction(1) if judged.status == MET else (

@@ -254,7 +254,7 @@ def test_nothing_due_scores_full_marks_and_more_done_than_due_is_refused(
     row = rubriceng.evaluate(huizhou, huizhou_inputs).indicator(indicator)
     assert (str(row.score), row.trace["rule"]) == (full, "target is zero")
     huizhou_inputs.update({done: 4, due: 3})
-    with pytest.raises(rubriceng.EvaluationError) as raised:
+    with pytest.raises(rubriceng.InputError) as raised:  # the inputs are at fault
         rubriceng.evaluate(huizhou, huizhou_inputs)
     [problem] = raised.value.problems
     assert (problem.code, problem.indicator) == ("actual-exceeds-target", indicator)

@@ -306,7 +306,7 @@ def test_unit_defined_even_split_in_cents_and_given_points():
     assert row.score == Decimal("9.67")
     given = [{"name": "甲", "points": 6, "score": 6}, {"name": "乙", "points": 4, "score": 1}]
     assert score_of(document, {"x": given}, "x") == "7.00"
-    with pytest.raises(rubriceng.EvaluationError) as caught:
+    with pytest.raises(rubriceng.InputError) as caught:
         score_of(document, {"x": [{"name": "甲", "points": 6, "score": 6}]})
     assert caught.value.problems[0].message == "sub-indicator points add up to 6, not 10.00"
 

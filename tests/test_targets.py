@@ -341,7 +341,7 @@ def test_target_completion_counts_targets_met_and_lists_the_unmet():
 def test_target_completion_refuses_unjudged_and_mismatched_targets():
     rubric = _completion_rubric()
     unjudged = [{"name": "资金发放的合规性", "target": "按规定标准发放补助", "actual": "已发放"}]
-    with pytest.raises(rubriceng.EvaluationError) as caught:
+    with pytest.raises(rubriceng.InputError) as caught:
         rubriceng.evaluate(rubric, {"targets": unjudged})
     assert caught.value.problems[0].message == (
         "资金发放的合规性 (按规定标准发放补助): give its actual value, or met: true/false"
@@ -349,7 +349,7 @@ def test_target_completion_refuses_unjudged_and_mismatched_targets():
     judged = [{**unjudged[0], "met": "是"}]
     assert rubriceng.evaluate(rubric, {"targets": judged}).total == Decimal("5.00")
     mismatched = [{"name": "补贴发放率", "target": "100%", "actual": "3人"}]
-    with pytest.raises(rubriceng.EvaluationError) as caught:
+    with pytest.raises(rubriceng.InputError) as caught:
         rubriceng.evaluate(rubric, {"targets": mismatched})
     assert caught.value.problems[0].message == (
         "补贴发放率: '3人' is a count and '100%' a percent: they cannot be compared"
@@ -461,13 +461,13 @@ def test_points_given_to_some_targets_must_be_given_to_all_and_add_up():
             {"level1": "产出指标", "name": "b", "target": "2项", "actual": 2, "points": 15}]
     inputs = {"budget": 1, "spent": 1, "output_targets": rows, "effect_targets": [],
               "satisfaction_targets": []}  # fmt: skip
-    with pytest.raises(rubriceng.EvaluationError) as caught:
+    with pytest.raises(rubriceng.InputError) as caught:
         rubriceng.evaluate(rubric, inputs)
     assert [p.message for p in caught.value.problems] == [
         "the targets' points (分值) add up to 45, the indicator has 50.00"
     ]
     rows[1] = {key: value for key, value in rows[1].items() if key != "points"}
-    with pytest.raises(rubriceng.EvaluationError) as caught:
+    with pytest.raises(rubriceng.InputError) as caught:
         rubriceng.evaluate(rubric, inputs)
     assert [p.message for p in caught.value.problems] == [
         "give every target its points (分值), or none"
