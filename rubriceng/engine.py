@@ -29,7 +29,7 @@ import attrs
 from rubriceng.decimals import DECIMAL_CONTEXT
 from rubriceng.documents import Document
 from rubriceng.errors import EvaluationError, InputError, Problem, RubricengError, RubricError
-from rubriceng.exact import Exact, rational, shown
+from rubriceng.exact import Exact, divide, multiply, rational, shown
 from rubriceng.expressions import FormulaEvaluator, FormulaRuntimeError
 from rubriceng.inputs import compile_checker
 from rubriceng.methods import Context, Part, ScoringFailure
@@ -351,7 +351,7 @@ def _score_leaf(
         score = sum((child.score for child in children), ZERO)
     else:
         share = raw if effective == leaf.points else (
-            rational(raw) * rational(effective) / rational(leaf.points)
+            divide(multiply(raw, effective), leaf.points)
         )  # exactly: 5 × 6.34 / 5 rounds once
         score = rubric.rounding.score(share, effective)
     if trace:
@@ -551,7 +551,7 @@ def evaluate(
     ... })
     >>> result = evaluate(rubric, {"done": 7, "planned": 8}, unit="某单位")
     >>> result.total, result.indicator("completion").trace["rate"]  # exact, in the trace
-    (Decimal('8.75'), Fraction(7, 8))
+    (Decimal('8.75'), Decimal('0.875'))
     >>> result.to_dict()["indicators"][0]["trace"]["rate"]  # a decimal, for people
     '0.875'
     """

@@ -1,11 +1,13 @@
 """Exact numbers: every value inside a unit's scoring is an exact rational until the
 rubric's declared rounding.
 
-Inputs and rubric constants are :class:`~decimal.Decimal` (exact decimal fractions);
-quotients, means, shares and scaled scores are :class:`~fractions.Fraction`, so that
-3 × 5/24 is exactly 0.625 and rounds half-up to 0.63, never to 0.62 through a 34-digit
-0.6249…. Rounding a rational to the rubric's step is integer arithmetic
-(:func:`round_to`); comparisons between Decimals and Fractions are exact in Python.
+Inputs and rubric constants are :class:`~decimal.Decimal` (exact decimal fractions).
+:func:`add`, :func:`subtract`, :func:`multiply` and :func:`divide` answer in decimals when
+the decimal answer is exact (most sums and products, ``3 / 4``: fast) and in
+:class:`~fractions.Fraction` when no decimal is (``5 / 24``), so that 3 × 5/24 is exactly
+0.625 and rounds half-up to 0.63, never to 0.62 through a 34-digit 0.6249…. Rounding to
+the rubric's step is exact for both (:func:`round_to`); comparisons between Decimals and
+Fractions are exact in Python.
 
 :func:`shown` gives a rational back as a Decimal for people and traces: exact when the
 rational is a terminating decimal, else rounded to 34 significant digits (for display
@@ -45,6 +47,54 @@ def rational(value: Exact) -> Fraction:
     if kind is bool:
         return Fraction(int(value))
     return Fraction(value)
+
+
+_EXACTLY = decimal.Context(
+    prec=120, Emax=999_999, Emin=-999_999,
+    traps=[decimal.Inexact, decimal.Overflow, decimal.InvalidOperation, decimal.DivisionByZero],
+)  # fmt: skip
+"""Decimal arithmetic that refuses to round: its answer is exact, or it raises."""
+_DECIMALS = (Decimal, int)
+
+
+def _exactly(operation: str, left: Exact, right: Exact) -> Exact:
+    """``left`` op ``right``, exactly: in decimals (fast) when their answer is exact,
+    else as Fractions (5 / 24)."""
+    if type(left) in _DECIMALS and type(right) in _DECIMALS:
+        try:
+            result: Decimal = getattr(_EXACTLY, operation)(left, right)
+            return result
+        except (decimal.Inexact, decimal.Overflow, decimal.InvalidOperation):
+            pass
+    left, right = rational(left), rational(right)
+    if operation == "add":
+        return left + right
+    if operation == "subtract":
+        return left - right
+    if operation == "multiply":
+        return left * right
+    return left / right
+
+
+def add(left: Exact, right: Exact) -> Exact:
+    """``left + right``, exactly."""
+    return _exactly("add", left, right)
+
+
+def subtract(left: Exact, right: Exact) -> Exact:
+    """``left - right``, exactly."""
+    return _exactly("subtract", left, right)
+
+
+def multiply(left: Exact, right: Exact) -> Exact:
+    """``left × right``, exactly."""
+    return _exactly("multiply", left, right)
+
+
+def divide(left: Exact, right: Exact) -> Exact:
+    """``left / right``, exactly (``right`` is not zero): ``3 / 4`` is ``0.75``,
+    ``5 / 24`` is ``Fraction(5, 24)``."""
+    return _exactly("divide", left, right)
 
 
 def round_to(value: Exact, quantum: Decimal, mode: str = "half_up") -> Decimal:

@@ -40,7 +40,7 @@ from typing import Any
 import attrs
 from simpleeval import SimpleEval
 
-from rubriceng.exact import rational, round_to, shown
+from rubriceng.exact import add, divide, multiply, rational, round_to, shown, subtract
 
 MAX_FORMULA_LENGTH = 1000
 MAX_NESTING = 24
@@ -94,8 +94,8 @@ def _arith(
     function: Callable[[Any, Any], Any], divides: bool = False
 ) -> Callable[[Any, Any], Any]:
     def checked(left: Any, right: Any) -> Any:
-        # exact rationals on both sides: 5 / 24 is Fraction(5, 24), never rounded
-        left, right = rational(_number(left)), rational(_number(right))
+        # exactly: 3 / 4 is Decimal("0.75"), 5 / 24 is Fraction(5, 24), never rounded
+        left, right = _number(left), _number(right)
         if divides and right == 0:  # 1 / 0, 0 / 0, 1 // 0 and 1 % 0 fail alike
             raise FormulaRuntimeError("division by zero")
         return _bounded(function(left, right))
@@ -107,22 +107,25 @@ MAX_BITS = 12_000
 """The largest numerator or denominator a formula may reach (about 3,600 digits)."""
 
 
-def _bounded(value: Fraction) -> Fraction:
+def _bounded(value: Any) -> Any:
     """``value``, unless it has grown past :data:`MAX_BITS` (a result too large to be a
-    score's step, and too costly to carry on with)."""
-    if value.numerator.bit_length() > MAX_BITS or value.denominator.bit_length() > MAX_BITS:
+    score's step, and too costly to carry on with). A Decimal answer is exact within
+    120 digits, so it is small enough."""
+    if type(value) is Fraction and (
+        value.numerator.bit_length() > MAX_BITS or value.denominator.bit_length() > MAX_BITS
+    ):
         raise FormulaRuntimeError("the result is too large")
     return value
 
 
-def _quotient(left: Fraction, right: Fraction) -> Fraction:
+def _quotient(left: Any, right: Any) -> Fraction:
     """``//``: the quotient truncated towards zero (as :mod:`decimal` does)."""
-    return Fraction(int(left / right))
+    return Fraction(int(rational(left) / rational(right)))
 
 
-def _remainder(left: Fraction, right: Fraction) -> Fraction:
+def _remainder(left: Any, right: Any) -> Fraction:
     """``%``: what ``//`` leaves, with the sign of ``left`` (as :mod:`decimal` does)."""
-    return left - right * _quotient(left, right)
+    return rational(left) - rational(right) * _quotient(left, right)
 
 
 def _power(base: Any, exponent: Any) -> Any:
@@ -164,10 +167,10 @@ def _equality(function: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool
 
 
 _OPERATORS: dict[type, Callable[..., Any]] = {
-    ast.Add: _arith(operator.add),
-    ast.Sub: _arith(operator.sub),
-    ast.Mult: _arith(operator.mul),
-    ast.Div: _arith(operator.truediv, divides=True),
+    ast.Add: _arith(add),
+    ast.Sub: _arith(subtract),
+    ast.Mult: _arith(multiply),
+    ast.Div: _arith(divide, divides=True),
     ast.FloorDiv: _arith(_quotient, divides=True),
     ast.Mod: _arith(_remainder, divides=True),
     ast.Pow: _power,

@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from rubriceng.exact import Exact, rational, shown
+from rubriceng.exact import Exact, add, divide, multiply, rational, shown, subtract
 from rubriceng.expressions import Formula, FormulaEvaluator, FormulaRuntimeError
 from rubriceng.model import CENT, MAX_POINTS
 
@@ -95,9 +95,12 @@ class Context:
         self._decimals = decimals
 
     def _exact(self, value: Exact) -> Exact:
-        """A number as scorers get it: an exact Fraction; for a plugin's scorer written
-        for Decimals, a Decimal (exact if it terminates, else 34 digits)."""
-        return shown(value) if self._decimals else rational(value)
+        """A number as scorers get it: exact (a Decimal, or a Fraction where no decimal
+        is exact); for a plugin's scorer written for Decimals, always a Decimal (exact if
+        it terminates, else 34 digits)."""
+        if self._decimals:
+            return shown(value)
+        return int(value) if type(value) is bool else value
 
     def private(self) -> Context:
         """A copy whose names and own input are copies too: what a plugin's scorer does
@@ -258,8 +261,8 @@ class RatioScorer(Scorer):
         return (self.actual, self.target)
 
     def score(self, context: Context) -> Scored:
-        actual = rational(context.number(self.actual, "ratio.actual"))
-        target = rational(context.number(self.target, "ratio.target"))
+        actual = context.number(self.actual, "ratio.actual")
+        target = context.number(self.target, "ratio.target")
         trace: dict[str, Any] = {"actual": actual, "target": target}
         if actual < 0 or target < 0:
             raise ScoringFailure(
@@ -284,11 +287,11 @@ class RatioScorer(Scorer):
                 )
             trace["rule"] = "target is zero"
             return Scored(self.if_target_zero, trace)
-        rate = actual / target
+        rate = divide(actual, target)
         trace["rate"] = rate
         if rate > 1:
             trace["rule"] = "capped at full marks"
-        return Scored(rational(context.points) * min(Fraction(1), rate), trace)
+        return Scored(multiply(context.points, min(ONE, rate)), trace)
 
 
 def _compile_ratio(spec: Mapping[str, Any], cc: CompileContext) -> Scorer | None:
@@ -445,17 +448,17 @@ class StepsScorer(Scorer):
     start: Decimal = ZERO
 
     def score(self, context: Context) -> Scored:
-        value = rational(context.named_number("value", "value"))
-        steps = (value - rational(self.start)) / rational(self.size)  # exactly: 5% is 1 step
+        value = context.named_number("value", "value")
+        steps = divide(subtract(value, self.start), self.size)  # exactly: 5% is 1 step
         count = max(0, math.ceil(steps) if self.count == "started" else math.floor(steps))
-        points = rational(context.points)
-        raw = max(Fraction(0), points - rational(self.deduct) * count)
+        points = context.points
+        raw = max(ZERO, subtract(points, multiply(self.deduct, count)))
         return Scored(
             raw,
             {
                 "value": value,
                 "steps": Decimal(count),
-                "deducted": points - raw,
+                "deducted": subtract(points, raw),
                 "rule": f"{self.deduct} for each {self.count} step of {self.size}",
             },
         )
@@ -527,7 +530,7 @@ class ChecklistScorer(Scorer):
         return {"type": "dict", "schema": judged} if judged else None
 
     def score(self, context: Context) -> Scored:
-        total = Fraction(0)
+        total: Exact = ZERO
         rows = []
         for item in self.items:
             if item.fraction is None:
@@ -542,8 +545,8 @@ class ChecklistScorer(Scorer):
                         f"{item.fraction.text} = {shown(share)} is outside [0, 1]",
                         field,
                     )
-                credit = rational(item.points) * share
-            total += rational(credit)
+                credit = multiply(item.points, share)
+            total = add(total, credit)
             rows.append({"id": item.id, "name": item.name, "points": item.points,
                          "credit": credit})  # fmt: skip
         return Scored(total, {"items": rows})
@@ -623,25 +626,25 @@ class DeductionsScorer(Scorer):
         return _formulas(*(d.when for d in self.deductions), *(d.count for d in self.deductions))
 
     def score(self, context: Context) -> Scored:
-        deducted = Fraction(0)
+        deducted: Exact = ZERO
         rows = []
         for index, item in enumerate(self.deductions):
             field = f"deductions[{index}]"
+            events: Exact
             if item.when is not None:
-                events = Fraction(1 if context.boolean(item.when, field + ".when") else 0)
+                events = ONE if context.boolean(item.when, field + ".when") else ZERO
             else:
                 assert item.count is not None
-                events = rational(context.number(item.count, field + ".count"))
+                events = context.number(item.count, field + ".count")
                 if events < 0:
                     raise ScoringFailure("negative-value", f"{item.count.text} is negative", field)
-            amount = rational(item.deduct) * events
+            amount = multiply(item.deduct, events)
             if item.max is not None:
-                amount = min(amount, rational(item.max))
-            deducted += amount
+                amount = min(amount, item.max)
+            deducted = add(deducted, amount)
             rows.append({"name": item.name, "events": events, "deducted": amount})
-        points = rational(context.points)
-        raw = max(Fraction(0), points - deducted)
-        return Scored(raw, {"deductions": rows, "deducted": points - raw})
+        raw = max(ZERO, subtract(context.points, deducted))
+        return Scored(raw, {"deductions": rows, "deducted": subtract(context.points, raw)})
 
 
 def _compile_deductions(spec: Sequence[Mapping[str, Any]], cc: CompileContext) -> Scorer | None:

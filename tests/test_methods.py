@@ -322,7 +322,7 @@ def test_free_formula_out_of_range_is_an_error_not_a_clamp():
     (problem,) = caught.value.problems
     assert (problem.code, problem.message) == (
         "score-out-of-range",
-        "score 6 is outside [0, 5.00]",
+        "score 6.00 is outside [0, 5.00]",
     )
 
 
