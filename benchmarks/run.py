@@ -28,6 +28,7 @@ import argparse
 import contextlib
 import gc
 import platform
+import statistics
 import sys
 import time
 import tracemalloc
@@ -112,10 +113,12 @@ PATHS = {
 
 
 def _timed(run: Path_, units: Any) -> tuple[float, list[Decimal]]:
+    """Process CPU time of one run (not wall time: another process on the machine
+    does not count), and the totals it gave."""
     gc.collect()
-    start = time.perf_counter()
+    start = time.process_time()
     totals = run(units)
-    return time.perf_counter() - start, totals
+    return time.process_time() - start, totals
 
 
 def _peak(run: Path_, units: Any) -> int:
@@ -128,26 +131,38 @@ def _peak(run: Path_, units: Any) -> int:
 
 
 def bench(size: int, memory: bool, rubric: rubriceng.Rubric, edges: float,
-          chosen: str) -> bool:  # fmt: skip
+          chosen: str, rounds: int = 5) -> bool:  # fmt: skip
+    """Every chosen path, interleaved: each round times every path back to back on the
+    same units, ratios to (d) are taken within the round, and the median over rounds is
+    printed, so that a machine busy for a moment changes no ratio much."""
     units = generate(size, edges=edges)
     columns = to_columns(units)
-    print(f"\n{size:,} units of {RUBRIC}, a value on its edge {edges:.0%} of the time")
+    print(f"\n{size:,} units of {RUBRIC}, a value on its edge {edges:.0%} of the time; "
+          f"median of {rounds} interleaved rounds, process CPU time")  # fmt: skip
     print(f"{'path':32} {'units/s':>12} {'× (d)':>8} {'peak MiB':>9}  totals")
-    paths = {name: make for name, make in PATHS.items() if name[0] in chosen or name[0] == "d"}
+    paths = {name: make(rubric) for name, make in PATHS.items()
+             if name[0] in chosen or name[0] == "d"}  # fmt: skip
     data = {name: columns if name.startswith("c") else units for name in paths}
-    timings: dict[str, tuple[float, list[Decimal]]] = {
-        name: _timed(make(rubric), data[name]) for name, make in paths.items()
-    }
-    baseline_seconds, expected = timings["d  hand-written (baseline)"]
+    baseline = "d  hand-written (baseline)"
+    seconds: dict[str, list[float]] = {name: [] for name in paths}
+    ratios: dict[str, list[float]] = {name: [] for name in paths}
+    totals: dict[str, list[Decimal]] = {}
+    for _ in range(rounds):
+        timed = {name: _timed(run, data[name]) for name, run in paths.items()}
+        for name, (spent, found) in timed.items():
+            seconds[name].append(spent)
+            ratios[name].append(timed[baseline][0] / spent)
+            totals[name] = found
+    expected = totals[baseline]
     agree = True
-    for name, (seconds, totals) in timings.items():
-        pairs = enumerate(zip(totals, expected, strict=True))
+    for name in paths:
+        pairs = enumerate(zip(totals[name], expected, strict=True))
         wrong = [index for index, (got, want) in pairs if got != want]
         peak = f"{_peak(PATHS[name](rubric), data[name]) / 2**20:9.1f}" if memory else f"{'-':>9}"
         verdict = "agree" if not wrong else f"{len(wrong)} DIFFER, e.g. unit {wrong[0]}"
-        print(
-            f"{name:32} {size / seconds:12,.0f} {baseline_seconds / seconds:8.2f} {peak}  {verdict}"
-        )
+        rate = size / statistics.median(seconds[name])
+        ratio = statistics.median(ratios[name])
+        print(f"{name:32} {rate:12,.0f} {ratio:8.2f} {peak}  {verdict}")
         agree = agree and not wrong
     return agree
 
@@ -182,6 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--edges", type=float, default=0.02,
                         help="how often a value sits exactly on an edge (default 0.02)")
     parser.add_argument("--paths", default="abcde", help="which paths to run, e.g. cd")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="interleaved rounds; their median is printed (default 5)")  # fmt: skip
     parser.add_argument("--check", type=int, metavar="UNITS",
                         help="only check that columns equal rows on this many units")  # fmt: skip
     args = parser.parse_args(argv)
@@ -190,7 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rubric = rubriceng.find_rubric(RUBRIC)
     if args.check:
         return 0 if check(args.check, rubric) else 1
-    verdicts = [bench(size, args.memory, rubric, args.edges, args.paths)
+    verdicts = [bench(size, args.memory, rubric, args.edges, args.paths, args.rounds)
                 for size in args.sizes]  # fmt: skip
     ok = all(verdicts)
     if not ok:
