@@ -20,7 +20,7 @@ import datetime
 import os
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -321,6 +321,16 @@ class Registry:
         plan.rubric = planned
         return planned
 
+    def _rubric_folders(self) -> list[Path]:
+        """The folders rubrics are offered from (plugins, the search path), resolved."""
+        sources = [source for _, source in self._resolve().rubric_sources]
+        sources += self._search_path
+        folders = []
+        for source in sources:
+            if isinstance(source, str | os.PathLike) and Path(source).is_dir():
+                folders.append(Path(source).resolve())
+        return folders
+
     def _merged(self, document: Document, depth: int) -> Document:
         """``document`` with its ``extends`` chain applied (itself if it extends nothing)."""
         data = document.data
@@ -360,7 +370,7 @@ class Registry:
     def _base(self, reference: str, document: Document) -> tuple[Document, str]:
         if _extends_path(reference):
             try:
-                base = from_path(_inside(reference, document.source))
+                base = from_path(_inside(reference, document.source, self._rubric_folders()))
             except DocumentError as error:
                 raise RubricError("unreadable", error.problems) from None
             data = base.data if isinstance(base.data, Mapping) else {}
@@ -481,9 +491,11 @@ def _extends_path(reference: str) -> bool:
     )
 
 
-def _inside(reference: str, source: str | None) -> Path:
+def _inside(reference: str, source: str | None, folders: Sequence[Path] = ()) -> Path:
     """The file ``extends: reference`` names, which must be a rubric file inside the
-    variant's own folder: no absolute path, no ``..`` out of it, no symlink out of it."""
+    variant's own folder — or, for a rubric a plugin offers (or the search path holds),
+    inside that plugin's folder of rubrics: no absolute path, no ``..`` out of it, no
+    symlink out of it."""
 
     def refuse(message: str) -> RubricError:
         return RubricError("refused", [Problem("variant-base", message)])
@@ -494,9 +506,12 @@ def _inside(reference: str, source: str | None) -> Path:
         raise refuse("extends takes an id, or a path relative to the rubric's own folder")
     if Path(reference).suffix.lower() not in RUBRIC_SUFFIXES:
         raise refuse(f"a rubric file ends in {', '.join(RUBRIC_SUFFIXES)}")
-    folder = Path(source).resolve().parent
-    target = (folder / reference).resolve()
-    if not target.is_relative_to(folder):
+    own = Path(source).resolve().parent
+    # the rubric folder that holds this file (the nearest one), else the file's own
+    roots = [root for root in folders if own.is_relative_to(root)]
+    allowed = max(roots, key=lambda root: len(root.parts)) if roots else own
+    target = (own / reference).resolve()
+    if not target.is_relative_to(allowed):
         raise refuse("the file is outside the rubric's own folder")
     return target
 

@@ -1039,3 +1039,23 @@ def test_formulas_whose_work_per_unit_is_unbounded_are_refused_at_load(
     assert problem.code == "formula-cost" and problem.indicator is not None
     assert problem.message.startswith("the formulas would do about ")
     assert "more than the 400,000 allowed" in problem.message
+
+
+def test_a_plugin_rubric_extends_a_file_elsewhere_in_its_plugins_folder(tmp_path):
+    """Inside the folder of rubrics a plugin (or the search path) offers, a variant in a
+    subfolder may extend ../2020/base.yaml; out of that folder it may not."""
+    rubrics = tmp_path / "plugin" / "rubrics"
+    (rubrics / "2020").mkdir(parents=True)
+    (rubrics / "2025").mkdir()
+    (rubrics / "2020" / "base.yaml").write_text(BASE, encoding="utf-8")
+    (tmp_path / "outside.yaml").write_text(BASE, encoding="utf-8")
+    variant = _variant(rubrics / "2025", "../2020/base.yaml")
+    registry = Registry(entry_points=False, search_path=[rubrics])
+    assert registry.load_rubric(variant).extends == "t/base@1"
+    with pytest.raises(rubriceng.RubricError) as raised:  # loaded alone: its own folder only
+        Registry(entry_points=False).load_rubric(variant)
+    assert "outside the rubric's own folder" in raised.value.problems[0].message
+    escaping = _variant(rubrics / "2025", "../../../outside.yaml")
+    with pytest.raises(rubriceng.RubricError) as raised:
+        registry.load_rubric(escaping)
+    assert "outside the rubric's own folder" in raised.value.problems[0].message
