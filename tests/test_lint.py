@@ -54,9 +54,14 @@ def test_check_lists_every_load_error_and_exits_1(tmp_path):
     ]
 
 
-@pytest.mark.parametrize("path", sorted(PLUGINS.glob("*/src/*/rubrics/*.yaml")),
-                         ids=lambda path: path.name)  # fmt: skip
+BUNDLED = sorted(PLUGINS.glob("*/src/*/rubrics/*.yaml")) + sorted(
+    (ROOT / "rubrics").glob("*/*.yaml")
+)
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda path: path.name)
 def test_the_bundled_rubrics_have_no_warnings(path):
+    """No unused input, no unreachable band, no rate without a maximum, …"""
     assert lint(path).warnings == ()
 
 
