@@ -188,12 +188,15 @@ def _done(what: str, path: Path) -> None:
 def explain(
     context: click.Context, rubric: str, inputs: str, indicator: str, year: int | None, lang: str
 ) -> None:
-    """Explain one INDICATOR's score (its id) in words and numbers, step by step.
+    """Explain one INDICATOR's score in words and numbers, step by step. INDICATOR is its
+    id, its name as the table prints it, or a unique beginning of that name.
 
     \b
-    Example:
+    Examples:
       rubriceng explain cn.gd.huizhou/dept-overall@2020 \\
           examples/huizhou-2020-office.yaml procurement_rate
+      rubriceng explain cn.gd.huizhou/dept-overall@2020 \\
+          examples/huizhou-2020-office.yaml 政府采购执行率
     """
     from rubriceng.engine import evaluate
     from rubriceng.explanation import explain as explain_indicator
@@ -202,12 +205,7 @@ def explain(
     loaded = _registry(context).load(rubric, year=year)
     unit = load_inputs(inputs)
     result = evaluate(loaded, unit.inputs, unit=unit.unit, document=unit.document)
-    try:
-        echo(explain_indicator(result, indicator, loaded, lang))
-    except KeyError:
-        known = ", ".join(row.id for row in result.walk())
-        raise click.BadParameter(f"no indicator {indicator!r} (have: {known})",
-                                 param_hint="INDICATOR") from None  # fmt: skip
+    echo(explain_indicator(result, result.indicator(indicator).id, loaded, lang))
 
 
 @main.command()
@@ -478,13 +476,7 @@ def show(
     from rubriceng.outline import rule_lines
 
     loaded = _registry(context).load(rubric, year=year)
-    known = [node.id for node in loaded.walk()]
-    unknown = [ident for ident in indicators if ident not in known]
-    if unknown:
-        raise click.BadParameter(
-            f"no indicator {', '.join(map(repr, unknown))} (have: {', '.join(known)})",
-            param_hint="INDICATORS",
-        )
+    indicators = tuple(loaded.indicator(key).id for key in indicators)  # ids, names, prefixes
     if indicators:
         for index, ident in enumerate(indicators):
             if index:

@@ -17,6 +17,7 @@ import attrs
 from rubriceng.documents import freeze
 from rubriceng.exact import Exact, round_to
 from rubriceng.expressions import Formula
+from rubriceng.lookup import find_id
 
 if TYPE_CHECKING:
     from rubriceng.methods import Scorer
@@ -237,11 +238,13 @@ class Rubric:
             yield from indicator.walk()
 
     def indicator(self, indicator_id: str) -> Indicator:
-        """The indicator with this id (KeyError if there is none)."""
-        for indicator in self.walk():
-            if indicator.id == indicator_id:
-                return indicator
-        raise KeyError(indicator_id)
+        """The indicator by its id, its name or a unique beginning of its name;
+        :class:`~rubriceng.lookup.IndicatorNotFoundError` (a :class:`KeyError` too) with
+        suggestions if there is none."""
+        nodes = {node.id: node for node in self.walk()}
+        if indicator_id in nodes:
+            return nodes[indicator_id]
+        return nodes[find_id(indicator_id, ((node.id, node.name) for node in nodes.values()))]
 
     def grade_for(self, total: Decimal) -> str | None:
         """The grade name for a total, or None if the rubric declares no grades."""

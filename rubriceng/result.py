@@ -36,6 +36,7 @@ from rubriceng.decimals import isolated
 from rubriceng.documents import freeze
 from rubriceng.errors import Problem, RubricengError
 from rubriceng.exact import shown
+from rubriceng.lookup import find_id
 
 if TYPE_CHECKING:
     import pandas
@@ -168,11 +169,13 @@ class Result:
             yield from indicator.walk()
 
     def indicator(self, indicator_id: str) -> IndicatorResult:
-        """The result of the indicator with this id (KeyError if there is none)."""
-        for found in self.walk():
-            if found.id == indicator_id:
-                return found
-        raise KeyError(indicator_id)
+        """The result of an indicator by its id, its name (财政拨款收入预决算差异率) or a
+        unique beginning of its name; :class:`~rubriceng.lookup.IndicatorNotFoundError`
+        (a :class:`KeyError` too) with suggestions if there is none."""
+        rows = {found.id: found for found in self.walk()}
+        if indicator_id in rows:
+            return rows[indicator_id]
+        return rows[find_id(indicator_id, ((row.id, row.name) for row in rows.values()))]
 
     def scores(self) -> dict[str, Decimal]:
         """Every indicator's score by id, groups included."""

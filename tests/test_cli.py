@@ -160,8 +160,16 @@ def test_show_rules_prints_each_indicators_rule_from_the_rubric():
     headings = [re.match(r"\S.* \((\w+)\) — [\d.]+ 分, \w+$", line) for line in every.splitlines()]
     assert [found.group(1) for found in headings if found] == [node.id for node in scored]
     unknown = CliRunner().invoke(main, ["show", str(HUIZHOU), "carryover", "procurement"])
-    assert unknown.exit_code == 2
-    assert "no indicator 'carryover', 'procurement' (have: budget_preparation," in unknown.output
+    assert unknown.exit_code == 1
+    assert unknown.output.splitlines() == [
+        "error: no indicator 'carryover' (1 problem):",
+        "  - did you mean 结转结余率 (carryover_rate)? [indicator-not-found]",
+    ]
+    by_name = CliRunner().invoke(main, ["show", str(HUIZHOU), "结转结余率", "政府采购"])
+    assert [line for line in by_name.output.splitlines() if " — " in line] == [
+        "结转结余率 (carryover_rate) — 3.00 分, bands",
+        "政府采购执行率 (procurement_rate) — 2.00 分, ratio",
+    ]
 
 
 def test_show_in_english_where_the_rubric_has_names():

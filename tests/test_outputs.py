@@ -326,8 +326,12 @@ def test_cli_explain_and_its_errors():
     assert "  落在第1档（value ≤ 0.10）\n" in result.output
     assert "  计算值 0.0092\n" in result.output
     wrong = runner.invoke(main, [*args, "carryover"])
-    assert wrong.exit_code == 2
-    assert "no indicator 'carryover' (have: budget_preparation, " in wrong.output
+    assert wrong.exit_code == 1
+    assert "did you mean 结转结余率 (carryover_rate)? [indicator-not-found]" in wrong.output
+    by_name = runner.invoke(main, [*args, "结转结余率"])
+    assert by_name.output == result.output  # the Chinese name, as the table prints it
+    prefix = runner.invoke(main, [*args, "预算"])  # begins five names
+    assert prefix.exit_code == 1 and "several indicators begin with it" in prefix.output
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".html", ".json", ".md", ".txt"])
@@ -411,3 +415,33 @@ def test_the_inputs_sheet_keeps_every_item_of_a_long_open_list(huizhou, tmp_path
         f"效益{n}" for n in range(1, 8)
     ]
     assert rubriceng.evaluate(huizhou, again.inputs).scores() == result.scores()
+
+
+@pytest.mark.parametrize(
+    ("key", "found"),
+    [("procurement_rate", "procurement_rate"), ("政府采购执行率", "procurement_rate"),
+     ("财政拨款", "revenue_budget_variance"), ("效果性", "effect_indicators"),
+     ("预算编制合理性", "budget_reasonableness")],
+)  # fmt: skip
+def test_an_indicator_by_id_name_or_unique_beginning(huizhou, seed_result, key, found):
+    assert seed_result.indicator(key).id == found
+    assert huizhou.indicator(key).id == found
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [("政府采购率", "did you mean 政府采购执行率 (procurement_rate)?"),
+     ("procurement", "did you mean 政府采购执行率 (procurement_rate) or 项目管理 "
+                     "(project_management)?"),
+     ("预算编制", None), ("完全不相干的名字", "no indicator has it")],
+)  # fmt: skip
+def test_an_unknown_indicator_is_a_rubriceng_error_with_suggestions(seed_result, key, message):
+    from rubriceng.lookup import IndicatorNotFoundError
+
+    if key == "预算编制":  # a group's own name is found, not its children's beginning
+        assert seed_result.indicator(key).id == "budget_compilation"
+        return
+    with pytest.raises(IndicatorNotFoundError) as raised:
+        seed_result.indicator(key)
+    assert isinstance(raised.value, KeyError) and isinstance(raised.value, rubriceng.RubricengError)
+    assert raised.value.problems[0].message == message
