@@ -8,6 +8,7 @@ here are shown as they are.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -97,9 +98,41 @@ _RULES = {
         "target is zero": "目标值为 0，没有应完成的事项",
         "actual exceeds target: 0": "实际值超过目标值，本项不得分",
         "capped at full marks": "超过目标值，按满分计",
+        "otherwise": "其他情形",
+        "computed over the units scored together": "按同批评分单位计算",
     },
 }
-"""The ratio method's rules in words (the trace keeps them as written)."""
+"""Rules in words (the trace keeps them as the methods wrote them)."""
+
+_PATTERNS_ZH = (
+    (re.compile(r"^value ([≤<]) (\S+)$"), "计算值 {0} {1}"),
+    (re.compile(r"^(\S+) for each full step of (\S+)$"), "每满 {1} 扣 {0} 分"),
+    (re.compile(r"^(\S+) for each started step of (\S+)$"),
+     "每增加 {1}（不足 {1} 按 {1} 计）扣 {0} 分"),
+    (re.compile(r"^value ≥ peer (mean|median)$"), "本单位不低于{0}"),
+    (re.compile(r"^value > peer (mean|median)$"), "本单位高于{0}"),
+    (re.compile(r"^input (\w+)$"), "输入项 {0}"),
+)
+
+
+_STATISTICS = {"mean": "均值", "median": "中位数"}
+
+
+def rule_words(rule: str, lang: str, labels: Mapping[str, str] | None = None) -> str:
+    """A method's rule as a reader of ``lang`` reads it (``0.5 for each full step of
+    0.05`` is 每满 0.05 扣 0.5 分)."""
+    if lang != "zh":
+        return rule
+    if rule in _RULES["zh"]:
+        return _RULES["zh"][rule]
+    for pattern, template in _PATTERNS_ZH:
+        found = pattern.match(rule)
+        if found:
+            parts = [_STATISTICS.get(part, part) for part in found.groups()]
+            if template.startswith("输入项") and labels:
+                parts = [labels.get(part, part) for part in parts]
+            return template.format(*parts)
+    return rule
 
 
 class Explainer:
@@ -154,24 +187,26 @@ class Explainer:
             yield f"{words['rate']} {number(rational(trace['rate']) * 100, 2)}%"
         if "mean" in trace:
             yield f"{words['mean rate']} {number(rational(trace['mean']) * 100, 2)}%"
+        def said(rule: Any) -> str:
+            return rule_words(str(rule or ""), self.lang, self.labels)
+
         if "band" in trace:
-            yield words["band"].format(n=int(trace["band"]) + 1, rule=trace.get("rule", ""))
+            yield words["band"].format(n=int(trace["band"]) + 1, rule=said(trace.get("rule")))
         elif "steps" in trace:
             yield words["steps"].format(
                 steps=number(trace["steps"]),
                 deducted=number(trace["deducted"]),
-                rule=trace["rule"],
+                rule=said(trace["rule"]),
             )
         elif "statistic" in trace:
             yield words["peer"].format(
                 statistic=words.get(trace["statistic"], trace["statistic"]),
                 value=number(trace["value"]), peer=number(trace["peer"]),
-                source=trace.get("source", ""),
-                rule=trace.get("rule", ""), answer=_show(trace.get("met"), words),
+                source=said(trace.get("source")),
+                rule=said(trace.get("rule")), answer=_show(trace.get("met"), words),
             )  # fmt: skip
         elif "rule" in trace:
-            rule = _RULES.get(self.lang, {}).get(trace["rule"], trace["rule"])
-            yield f"{words['rule']}{words[':']}{rule}"
+            yield f"{words['rule']}{words[':']}{said(trace['rule'])}"
         if "condition" in trace and "declared" not in trace:
             yield words["met"].format(
                 condition=trace["condition"], answer=_show(trace.get("met"), words)

@@ -323,7 +323,7 @@ def test_cli_explain_and_its_errors():
     args = ["explain", str(HUIZHOU), str(HUIZHOU_UNIT)]
     result = runner.invoke(main, [*args, "carryover_rate"])
     assert result.exit_code == 0, result.output
-    assert "  落在第1档（value ≤ 0.10）\n" in result.output
+    assert "  落在第1档（计算值 ≤ 0.10）\n" in result.output
     assert "  计算值 0.0092\n" in result.output
     wrong = runner.invoke(main, [*args, "carryover"])
     assert wrong.exit_code == 1
@@ -445,3 +445,19 @@ def test_an_unknown_indicator_is_a_rubriceng_error_with_suggestions(seed_result,
         seed_result.indicator(key)
     assert isinstance(raised.value, KeyError) and isinstance(raised.value, rubriceng.RubricengError)
     assert raised.value.problems[0].message == message
+
+
+@pytest.mark.parametrize(
+    ("rule", "zh"),
+    [("value ≤ 0.10", "计算值 ≤ 0.10"), ("value < 5", "计算值 < 5"), ("otherwise", "其他情形"),
+     ("0.5 for each full step of 0.05", "每满 0.05 扣 0.5 分"),
+     ("1 for each started step of 0.1", "每增加 0.1（不足 0.1 按 0.1 计）扣 1 分"),
+     ("value ≥ peer mean", "本单位不低于均值"), ("value > peer median", "本单位高于中位数"),
+     ("computed over the units scored together", "按同批评分单位计算"),
+     ("input peer_rate", "输入项 市直均值"), ("target is zero", "目标值为 0，没有应完成的事项")],
+)  # fmt: skip
+def test_method_rules_read_in_chinese(rule, zh):
+    from rubriceng.explanation import rule_words
+
+    assert rule_words(rule, "zh", {"peer_rate": "市直均值"}) == zh
+    assert rule_words(rule, "en") == rule
