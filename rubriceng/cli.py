@@ -708,6 +708,9 @@ def targets_check(context: click.Context, sheet: str, lang: str) -> None:
       rubriceng targets check examples/huizhou-2026-targets.yaml
       rubriceng targets check tests/data/targets-with-actuals.yaml --lang en
     """
+    from decimal import Decimal
+
+    from rubriceng.exact import rational, round_to
     from rubriceng.targets import NEEDS_JUDGEMENT, WORDS, UnitMismatch, load_sheets
 
     words = {**WORDS[lang], **_TARGET_WORDS[lang]}  # statuses: the judgements' words
@@ -738,7 +741,8 @@ def targets_check(context: click.Context, sheet: str, lang: str) -> None:
                     status = judged.status
                 verdict = words[status]
                 if judged is not None and judged.completion is not None and status != "met":
-                    verdict += f" {judged.completion:.1%}"
+                    share = rational(judged.completion) * 100
+                    verdict += f" {round_to(share, Decimal('0.1'), 'half_even')}%"
                 counts[status] = counts.get(status, 0) + 1
             actual = "" if row.actual is None else str(row.actual)
             points = () if not weighed else ("" if row.points is None else str(row.points),)

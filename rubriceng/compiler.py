@@ -258,6 +258,7 @@ class _Builder:
                     spec.get("items"),
                     spec.get("length"),
                     default=spec.get("default"),
+                    optional=spec.get("optional", False),
                 )
             )
         return specs

@@ -73,6 +73,8 @@ class Plan:
             {spec.id: spec.default for spec in declared_inputs if spec.default is not None}
         )
         """The values of optional inputs a unit leaves out."""
+        self.optional = frozenset(spec.id for spec in declared_inputs if spec.optional)
+        """Inputs a unit may leave out with no default: formulas see ``None``."""
         self.required: dict[str, tuple[str, ...]] = {}
         for leaf in self.leaves:
             names: set[str] = set()
@@ -235,8 +237,10 @@ def _prepare(
         if leaf.id in skipped:
             continue
         for name in plan.required[leaf.id]:
-            if name not in given:
+            if name not in given and name not in plan.optional:
                 missing.setdefault(name, []).append(leaf.id)
+    for name in plan.optional:
+        state.names.setdefault(name, None)
     for adjustment in plan.rubric.adjustments:
         if adjustment.id not in given:
             missing.setdefault(adjustment.id, []).append(adjustment.id)

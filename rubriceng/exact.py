@@ -97,6 +97,22 @@ def divide(left: Exact, right: Exact) -> Exact:
     return _exactly("divide", left, right)
 
 
+def settled(value: Exact) -> Exact:
+    """``value`` as a Decimal when it terminates (``3/4`` is ``0.75``), else as it is
+    (``2/3`` stays a Fraction): the same number, in the cheaper form.
+
+    >>> settled(Fraction(3, 4)), settled(Fraction(2, 3))
+    (Decimal('0.75'), Fraction(2, 3))
+    """
+    if type(value) is not Fraction:
+        return value
+    denominator = value.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    return shown(value) if denominator == 1 else value
+
+
 def round_to(value: Exact, quantum: Decimal, mode: str = "half_up") -> Decimal:
     """``value`` rounded to a multiple of ``quantum`` (``0.01``) as ``mode`` says, exactly.
 

@@ -37,6 +37,8 @@ _WORDS = {
         "targets": "申报绩效目标 {declared} 个，达成 {met} 个", "unmet": "未达成",
         "rows": "{n} 行", "target points": "分值 {points}，",
         "target row": "{name}（{points}目标 {target}，实际 {actual}，完成 {done}%）",
+        "achieved": "（{names}）", "deviation": "偏差原因 {reason}",
+        "too low": "超额完成较多、目标可能偏低：{names}",
     },
     "en": {
         "inputs": "data", "value": "value", "rate": "rate", "mean rate": "mean rate",
@@ -57,13 +59,16 @@ _WORDS = {
         "rows": "{n} rows",
         "target row": "{name} ({points}target {target}, actual {actual}, {done}% done)",
         "target points": "{points} points, ",
+        "achieved": " ({names})", "deviation": "why: {reason}",
+        "too low": "far exceeded, the target may have been set too low: {names}",
     },
 }  # fmt: skip
 
 _KNOWN = {"method", "inputs", "given", "values", "value", "rate", "actual", "target", "band",
           "rule", "steps", "deducted", "items", "deductions", "condition", "met", "statistic",
           "source", "peer", "reason", "case", "raw", "reweighting", "scaled", "formula",
-          "rates", "mean", "not_applicable", "declared", "unmet"}  # fmt: skip
+          "rates", "mean", "not_applicable", "declared", "unmet", "targets",
+          "set_too_low"}  # fmt: skip
 
 
 def number(value: Any, places: int = 4) -> str:
@@ -228,7 +233,10 @@ class Explainer:
                 for item in trace["deductions"]
             )  # fmt: skip
         if "declared" in trace:
-            yield words["targets"].format(declared=trace["declared"], met=trace.get("met", 0))
+            achieved = [item["name"] for item in trace.get("targets", ())
+                        if item.get("status") == "met"]  # fmt: skip
+            yield words["targets"].format(declared=trace["declared"], met=trace.get("met", 0)) + (
+                words["achieved"].format(names=words["list"].join(achieved)) if achieved else "")
         if trace.get("unmet"):
             yield words["unmet"] + words[":"] + words[","].join(
                 words["target row"].format(
@@ -238,9 +246,12 @@ class Explainer:
                     done=number(rational(item.get("completion") or 0) * 100, 1),
                     points=words["target points"].format(points=number(item["points"]))
                     if item.get("points") is not None else "",
-                )
+                ) + (words[","] + words["deviation"].format(reason=item["deviation"])
+                     if item.get("deviation") else "")
                 for item in trace["unmet"]
             )  # fmt: skip
+        if trace.get("set_too_low"):
+            yield words["too low"].format(names=words["list"].join(trace["set_too_low"]))
         if trace.get("reason"):
             yield f"{words['reason']}{words[':']}{trace['reason']}"
         for key, value in trace.items():

@@ -32,6 +32,8 @@ _PART_LABELS = {
     "actual": ("实际完成值", "actual"),
     "comparator": ("比较方式", "comparator"),
     "met": ("是否达成", "met"),
+    "baseline": ("上年实际值", "baseline"),
+    "tier": ("达成情况", "tier"),
 }
 
 

@@ -217,6 +217,12 @@ def _targets_rules(spec: InputSpec, types: Mapping[str, InputType]) -> dict[str,
                 "comparator": {"type": "string", "allowed": [">=", ">", "<=", "<", "="]},
                 "met": {"type": "boolean", "coerce": "boolean"},
                 "points": {"type": "decimal", "coerce": "decimal", "min": Decimal(0)},
+                "baseline": {"nullable": True},
+                "tier": {
+                    "type": "string",
+                    "allowed": ["达成", "部分达成", "未达成", "met", "partly_met", "not_met"],
+                },
+                "reason": {"type": "string", "nullable": True},
             },
         },
     }

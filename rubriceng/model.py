@@ -126,6 +126,9 @@ class InputSpec:
     """The indicator or adjustment whose own judgement this input carries, if any."""
     default: Decimal | bool | None = None
     """The value taken when a unit does not give the input (an optional input)."""
+    optional: bool = False
+    """A unit may leave the input out, with no default: formulas then see ``None`` (for a
+    method that takes one of two inputs, such as ``target_completion``)."""
 
 
 @attrs.frozen

@@ -219,6 +219,7 @@ def rubric_schema(
         "items": {"type": "string", "allowed": list(numeric_types)},
         "length": {"type": "integer", "min": 1},
         "default": {"type": ["boolean", "decimal"]},
+        "optional": {"type": "boolean", "excludes": "default"},
     }
     schema = {
         "id": {"type": "string", "required": True, "regex": RUBRIC_ID_PATTERN},

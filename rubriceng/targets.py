@@ -25,12 +25,15 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Any
 
 import attrs
 
 from rubriceng.decimals import isolated
 from rubriceng.errors import InputError, Problem
+from rubriceng.exact import Exact, rational, round_to, settled
+from rubriceng.quantities import Incomparable, Unit, arabic, convert, read_unit
 from rubriceng.sanitize import harden_workbook, printable_cells, sheet_title
 from rubriceng.tablefiles import open_workbook, sheet_rows
 
@@ -43,8 +46,13 @@ AT_LEAST, ABOVE, AT_MOST, BELOW, EQUAL = ">=", ">", "<=", "<", "="
 COMPARATORS = (AT_LEAST, ABOVE, AT_MOST, BELOW, EQUAL)
 """How an actual value must relate to the target's number."""
 
+TIERS = {"达成": MET, "部分达成": PARTLY_MET, "未达成": NOT_MET,
+         MET: MET, PARTLY_MET: PARTLY_MET, NOT_MET: NOT_MET}  # fmt: skip
+"""A person's judgement of a target, in the form's words or rubriceng's."""
+
 _WORDS_BEFORE = (  # longest first: 不低于 before 低于
     ("不低于", AT_LEAST), ("不少于", AT_LEAST), ("不小于", AT_LEAST), ("至少", AT_LEAST),
+    ("达到", AT_LEAST), ("大于等于", AT_LEAST), ("小于等于", AT_MOST),
     ("不高于", AT_MOST), ("不超过", AT_MOST), ("不大于", AT_MOST), ("不多于", AT_MOST),
     ("至多", AT_MOST), ("最多", AT_MOST), ("低于", BELOW), ("少于", BELOW), ("小于", BELOW),
     ("高于", ABOVE), ("超过", ABOVE), ("大于", ABOVE), ("多于", ABOVE),
@@ -52,15 +60,19 @@ _WORDS_BEFORE = (  # longest first: 不低于 before 低于
     ("<=", AT_MOST), ("≤", AT_MOST), ("≦", AT_MOST), ("=<", AT_MOST),
     (">", ABOVE), ("<", BELOW), ("=", EQUAL),
 )  # fmt: skip
-_WORDS_AFTER = (("以上", AT_LEAST), ("以下", AT_MOST), ("以内", AT_MOST), ("之内", AT_MOST),
+_WORDS_AFTER = (("及以上", AT_LEAST), ("及以下", AT_MOST), ("以上", AT_LEAST),
+                ("以下", AT_MOST), ("以内", AT_MOST), ("之内", AT_MOST),
                 ("内", AT_MOST))  # fmt: skip
 _DIRECTIONS = (("减少", "decrease"), ("下降", "decrease"), ("降低", "decrease"),
                ("压减", "decrease"), ("增加", "increase"), ("增长", "increase"),
                ("提高", "increase"), ("提升", "increase"))  # fmt: skip
+_BASELINES = ("较上年度", "比上年度", "较上年", "比上年", "较去年", "比去年", "较上期",
+              "比上期", "同比", "环比")  # fmt: skip
+"""Words naming the baseline of a change (同比下降5%): the change is what counts."""
 _SCALES = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
-_TIME_UNITS = ("个工作日", "工作日", "小时", "个月", "天", "日", "月", "周", "年")
-_AT_MOST_NAMES = ("误判率", "差错率", "错误率", "出错率", "发生率", "投诉率", "事故", "失误",
-                  "误差", "损失", "超支", "返工率", "故障率", "违规")  # fmt: skip
+_AT_MOST_NAMES = ("误判率", "差错", "错误率", "出错率", "发生率", "投诉", "事故", "失误",
+                  "误差", "损失", "超支", "返工率", "故障率", "违规", "成本", "费用", "用时",
+                  "耗时", "时长", "时限", "办结时间", "响应时间", "等待时间")  # fmt: skip
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)")
 _SEPARATORS = re.compile(r"[,;、]")
 
@@ -73,13 +85,15 @@ class Target:
         text: the value as written.
         comparator: ``>=``, ``>``, ``<=``, ``<`` or ``=``, as written (words included:
             不低于, 以内, …); None when the value has none (see :meth:`implied`).
-        number: the number, scaled (``40.9万`` is 409000) and, for ``%``, a fraction
-            (``90%`` is 0.9).
-        unit: ``%``, ``元``, ``元/户``, a time unit (``天``), or the count noun as written
+        number: the number, scaled (``40.9万`` is 409000) and, for ``%``, ``‰`` and
+            ``个百分点``, a fraction (``90%`` is 0.9, ``0.5‰`` 0.0005).
+        unit: the unit as written after its scale: ``%``, ``‰``, ``个百分点``, ``元``,
+            ``元/户``, ``公里``, ``分钟``, ``分``, or the measure word and noun of a count
             (``项``, ``人次``, ``家企业``; empty for a bare number).
-        direction: ``decrease`` or ``increase`` for a change (``减少10%``, ``增加5%``): the
-            number is the change the actual must reach.
-        label: the part's name within a compound value (``民兵点验``).
+        direction: ``decrease`` or ``increase`` for a change against a baseline
+            (``同比下降5%``, ``较上年提高2个百分点``): the number is the change the actual
+            must reach, relative (``%``) or in percentage points (``个百分点``).
+        label: the name written before the value (``满意度≥90%``, ``民兵点验310人次``).
         parts: the parts of a compound value, each a Target.
         judgement: True for text with no number (``按规定标准发放补助``): a person decides.
     """
@@ -94,37 +108,49 @@ class Target:
     judgement: bool = False
 
     @property
+    def quantity(self) -> Unit:
+        """The unit, read: its kind (money, length, time, count, …) and measure."""
+        return read_unit(self.unit, zero=self.number == 0) or Unit(self.unit, "count")
+
+    @property
     def kind(self) -> str:
-        """``percent``, ``money``, ``time``, ``count`` — what units an actual may have."""
+        """``percent``, ``points``, ``money``, ``length``, ``area``, ``time``, ``score``,
+        ``per`` or ``count``: what units an actual may have."""
         return unit_kind(self.unit)
 
-    def describe(self, comparator: str | None = None, lang: str = "zh") -> str:
+    def describe(
+        self, comparator: str | None = None, lang: str = "zh", *, implied: bool = False
+    ) -> str:
         """The parsed form in words, ``lang`` ``zh`` or ``en``: ``不低于 90%``,
-        ``at least 90%``; ``需人工判断``, ``needs judgement``."""
+        ``at least 90%``; ``需人工判断``, ``needs judgement``. ``implied`` marks a
+        comparator the indicator implies rather than the value states (``（默认）``)."""
         words = WORDS[lang]
         if self.judgement:
             return words[NEEDS_JUDGEMENT]
         if self.parts:
             return words["all"] + words[";"].join(
-                f"{part.label} {part.describe(comparator, lang)}" for part in self.parts
+                f"{part.label} {part.describe(comparator, lang, implied=implied)}"
+                for part in self.parts
             )
         how = words[comparator or self.comparator or AT_LEAST]
         change = words[self.direction] if self.direction else ""
-        if self.unit == "%" and self.number is not None:
-            return f"{change}{how} {_plain(self.number * 100)}%"
-        return f"{change}{how} {_plain(self.number)}" + (f" {self.unit}" if self.unit else "")
+        mark = words["implied"] if implied and self.comparator is None else ""
+        return f"{change}{how} {amount(self.number, self.unit)}{mark}"
 
     def implied(self, level1: str = "", level2: str = "", name: str = "") -> str:
-        """The comparator: as written, else implied by the indicator's levels and name.
+        """The comparator: as written, else implied by the value and the indicator.
 
-        成本 indicators and error or incident rates (误判率, 发生率, …) are at most; time
-        limits written with 内/以内 are at most; everything else (数量, 质量, 时效 rates,
-        效益, 满意度) is at least.
+        A target of zero (``0起``, ``零事故``) is at most zero; a change (``下降10%``) must
+        reach at least its number; 成本 indicators, and incident, complaint, error, cost
+        and time-limit words in the name (事故, 投诉, 差错, 误判率, 费用, 用时, …), are at
+        most; everything else (数量, 质量, 时效 rates, 效益, 满意度) is at least.
         """
         if self.comparator is not None:
             return self.comparator
         if self.direction is not None:
             return AT_LEAST
+        if self.number == 0:
+            return AT_MOST
         if "成本" in level1 or "成本" in level2 or any(word in name for word in _AT_MOST_NAMES):
             return AT_MOST
         return AT_LEAST
@@ -135,37 +161,61 @@ WORDS = {
            "decrease": "减少幅度", "increase": "增加幅度", "all": "全部满足：", ";": "；",
            NEEDS_JUDGEMENT: "需人工判断", MET: "达成", PARTLY_MET: "部分达成",
            NOT_MET: "未达成", "judged": "人工判定", "against": "实际 {actual}，目标{target}",
-           "person": "「{text}」需人工判断", "part": "{label}：{reason}"},
+           "person": "「{text}」需人工判断", "part": "{label}：{reason}",
+           "implied": "（默认）",
+           "change": "{direction} {change}（上年 {baseline}，本年 {actual}）",
+           "decreased": "减少", "increased": "增加"},
     "en": {AT_LEAST: "at least", ABOVE: "more than", AT_MOST: "at most", BELOW: "less than",
            EQUAL: "exactly", "decrease": "decrease by ", "increase": "increase by ",
            "all": "all of: ", ";": "; ", NEEDS_JUDGEMENT: "needs judgement", MET: "met",
            PARTLY_MET: "partly met", NOT_MET: "not met", "judged": "judged",
            "against": "{actual} against {target}", "person": "{text!r} needs a person's judgement",
-           "part": "{label}: {reason}"},
+           "part": "{label}: {reason}", "implied": " (implied)",
+           "change": "{direction} {change} (baseline {baseline}, now {actual})",
+           "decreased": "decreased by", "increased": "increased by"},
 }  # fmt: skip
 """The words of parsed forms and judgements, by language."""
 
 
 def unit_kind(unit: str) -> str:
-    """``percent``, ``money``, ``time`` or ``count`` for a unit as :class:`Target` has it."""
-    if unit == "%":
-        return "percent"
-    if unit.startswith("元"):
-        return "money"
-    if unit in _TIME_UNITS:
-        return "time"
-    return "count"
+    """The kind of a unit as :class:`Target` has it: ``percent``, ``points``, ``money``,
+    ``length``, ``area``, ``time``, ``score``, ``per`` or ``count`` (a bare number, or
+    words of a zero target, count)."""
+    found = read_unit(unit, zero=True)
+    return found.kind if found is not None and found.kind else "count"
 
 
-def _plain(number: Decimal | None) -> str:
+def amount(number: Exact | None, unit: str) -> str:
+    """A number in its unit as people write it: ``90%``, ``0.5‰``, ``2 个百分点``,
+    ``3 公里``. A number that has no finite decimal (2000/3) is shown to four places,
+    with ``≈``."""
     if number is None:
         return ""
-    return format(number.normalize(), "f")
+    if unit in ("%", "‰"):
+        return f"{_plain(rational(number) * (100 if unit == '%' else 1000))}{unit}"
+    if unit == "个百分点":
+        return f"{_plain(rational(number) * 100)} {unit}"
+    return _plain(number) + (f" {unit}" if unit else "")
+
+
+def _plain(number: Exact | None) -> str:
+    if number is None:
+        return ""
+    number = settled(number)
+    if isinstance(number, Fraction):
+        return "≈" + format(round_to(number, Decimal("0.0001")).normalize(), "f")
+    return format(Decimal(number).normalize(), "f")
 
 
 def _normal(text: str) -> str:
-    """Full-width forms made half-width (NFKC), spaces removed."""
+    """Full-width forms made half-width (NFKC), spaces removed, ㎡ and m² as 平方米 (NFKC
+    would make them m2, a number)."""
+    for sign, unit in _SIGNS:
+        text = text.replace(sign, unit)
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+_SIGNS = (("㎡", "平方米"), ("m²", "平方米"), ("㎢", "平方公里"), ("㎞", "公里"))
 
 
 @isolated
@@ -185,8 +235,10 @@ def parse_target(text: str) -> Target:
     'all of: 民兵点验 at least 310 人次; 入队训练 at least 61 人次'
     >>> parse_target("按规定标准发放补助").judgement
     True
+    >>> parse_target("满意度≥百分之九十").label, parse_target("≥三次").describe()
+    ('满意度', '不低于 3 次')
     """
-    clean = _normal(text)
+    clean = arabic(_normal(text))
     if not _NUMBER.search(clean):
         return Target(text, judgement=True)
     pieces = [piece for piece in _SEPARATORS.split(clean) if piece]
@@ -202,7 +254,7 @@ _SHAPE = re.compile(r"^(?P<before>\D*?)(?P<number>\d+(?:\.\d+)?)(?P<after>\D*)$"
 
 
 def _single(clean: str, text: str, *, labelled: bool) -> Target | None:
-    """One value: [label][direction][comparator] number [scale][unit][以上/以内…]."""
+    """One value: [label][:][baseline][direction][comparator] number [scale][unit][以上…]."""
     match = _SHAPE.match(clean)
     if match is None:
         return None
@@ -216,9 +268,17 @@ def _single(clean: str, text: str, *, labelled: bool) -> Target | None:
         if before.endswith(word):
             comparator, before = found, before[: -len(word)]
             break
-    label = before or None
-    if label is not None and not labelled:
-        return None  # text before the number that is not a comparator: not a target form
+    if direction is not None:
+        for word in _BASELINES:
+            if before.endswith(word):
+                before = before[: -len(word)]
+                break
+    separated = before.endswith(":")
+    if comparator == EQUAL and before:  # 满意度=90%: the = separates the name from the value
+        comparator, separated = None, True
+    label = before.rstrip(":") or None
+    if label is not None and not labelled and not (separated or comparator or direction):
+        return None  # text before the number that is not a label: not a target form
     for word, found in _WORDS_AFTER:
         if after.endswith(word) and comparator is None:
             comparator, after = found, after[: -len(word)]
@@ -227,25 +287,15 @@ def _single(clean: str, text: str, *, labelled: bool) -> Target | None:
         number = Decimal(match.group("number"))
     except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
         return None
-    if after[:1] in _SCALES:
+    if after[:1] in _SCALES and (len(after) == 1 or read_unit(after[1:]) is not None):
         number *= _SCALES[after[0]]
         after = after[1:]
-    if after == "%":
-        number /= 100
-    elif not _is_unit(after):
+    unit = read_unit(after, zero=number == 0)
+    if unit is None:
         return None  # 2026年底前完成 and the like: words, not a unit — a person judges
-    return Target(text, comparator, number, after, direction, label)
-
-
-_MEASURE_WORDS = frozenset("项次个件场份人家期本户篇条所名台套批处张册宗起位辆亩米吨只头座间")
-
-
-def _is_unit(text: str) -> bool:
-    """A unit a target may have: none, money (元, 元/户), time (天), or a count noun that
-    starts with a measure word (人次, 家企业, 个政务新媒体) and is short."""
-    if not text or (text.startswith("元") and len(text) <= 4) or text in _TIME_UNITS:
-        return True
-    return text[0] in _MEASURE_WORDS and len(text) <= 8
+    if unit.text in ("%", "‰", "个百分点"):
+        number /= 100 if unit.text != "‰" else 1000
+    return Target(text, comparator, number, unit.text, direction, label)
 
 
 # -- judging -------------------------------------------------------------------------------
@@ -256,61 +306,135 @@ class Judgement:
     """How an actual value compares with a target.
 
     ``status`` is ``met``, ``not_met``, ``partly_met`` or ``needs_judgement``;
-    ``completion`` is actual ÷ target (target ÷ actual for at-most targets), capped at 1
-    (None when a person must judge); ``reason`` says why, in words (Chinese or English).
+    ``completion`` is actual ÷ target (target ÷ actual for at-most targets), capped at 1,
+    exactly (a ``Decimal``, or a ``Fraction`` such as 2/3; None when a person must judge);
+    ``reason`` says why, in words (Chinese or English); ``achieved`` is the same ratio
+    before the cap (1.6 for 160 against ≥100), where one is defined.
     """
 
     status: str
-    completion: Decimal | None
+    completion: Exact | None
     reason: str
+    achieved: Exact | None = attrs.field(default=None, repr=False)
 
 
 class UnitMismatch(ValueError):
-    """An actual value whose unit cannot be compared with the target's (``52次`` for ``%``)."""
+    """An actual value whose unit cannot be compared with the target's (``52次`` for ``%``,
+    ``3个月`` for ``≤90天``), or a change judged without its baseline."""
 
 
-def actual_value(value: Any, target: Target) -> Decimal:
-    """An actual value in the target's terms: numbers as they are — for a ``%`` target a
-    fraction, as rates are everywhere in rubriceng (``0.95``, ``"0.95"``) — and text
-    parsed like a target (``95%``, ``41.2万``, ``50次``). Units must agree, and a bare
-    number above 10 for a ``%`` target of at most 1000% (``95`` for ``≥90%``) is refused
-    as a percentage written without its ``%``."""
+def _given(value: Any, what: str) -> tuple[Fraction, Target | None]:
+    """A number as given: (its value, the parsed text or None for a bare number)."""
     if isinstance(value, bool):
-        raise UnitMismatch(f"expected a number for {target.text!r}, got {value}")
+        raise UnitMismatch(f"expected a number for {what}, got {value}")
     if isinstance(value, int | Decimal | float):
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        bare = True
-    elif isinstance(value, str):
+        if isinstance(value, float | Decimal) and not Decimal(repr(value) if isinstance(
+                value, float) else value).is_finite():  # fmt: skip
+            raise UnitMismatch(f"expected a finite number for {what}, got {value}")
+        return rational(Decimal(repr(value)) if isinstance(value, float) else value), None
+    if isinstance(value, str):
         parsed = parse_target(value)
         if parsed.judgement or parsed.parts or parsed.number is None:
-            raise UnitMismatch(f"{value!r} is not a number to compare with {target.text!r}")
-        if parsed.unit and parsed.kind != target.kind:
+            raise UnitMismatch(f"{value!r} is not a number to compare with {what}")
+        return rational(parsed.number), parsed
+    raise UnitMismatch(f"expected a number for {what}, got {type(value).__name__}")
+
+
+def actual_value(value: Any, target: Target) -> Exact:
+    """An actual value in the target's terms, exactly: numbers as they are — for a ``%``
+    target a fraction, as rates are everywhere in rubriceng (``0.95``, ``"0.95"``) — and
+    text parsed like a target (``95%``, ``41.2万``, ``50次``, ``2.5小时``), converted to
+    the target's unit where the conversion is exact (``150分钟`` for ``≤3小时`` is 2.5).
+    Units that measure different things (``人次`` and ``人``, ``月`` and ``天``, a count and
+    a ``%``) are refused, and so is a bare number above 10 for a ``%`` target of at most
+    1000% (``95`` for ``≥90%``), as a percentage written without its ``%``."""
+    number, parsed = _given(value, repr(target.text))
+    if parsed is not None and parsed.direction is not None:
+        raise UnitMismatch(f"{value!r} is a change; {target.text!r} is not")
+    if parsed is not None and parsed.unit:
+        try:
+            number = convert(number, parsed.quantity, target.quantity)
+        except Incomparable:
             raise UnitMismatch(
-                f"{value!r} is a {parsed.kind} and {target.text!r} a {target.kind}: "
+                f"{value!r} is a {parsed.kind} ({parsed.unit}) and {target.text!r} a "
+                f"{target.kind}{f' ({target.unit})' if target.unit else ''}: "
                 "they cannot be compared"
-            )
-        number, bare = parsed.number, not parsed.unit
-    else:
-        raise UnitMismatch(f"expected a number for {target.text!r}, got {type(value).__name__}")
-    goal = target.number if target.number is not None else Decimal(0)
-    if bare and target.kind == "percent" and number > 10 >= goal:
+            ) from None
+    goal = rational(target.number or 0)
+    if (parsed is None or not parsed.unit) and target.unit == "%" and number > 10 >= goal:
         raise UnitMismatch(
             f"{value} for the % target {target.text!r}: write {value}% or a fraction "
             f"({_plain(number / 100)})"
         )
-    return number
+    return settled(number)
+
+
+def _change(target: Target, actual: Any, baseline: Any) -> tuple[Fraction, str]:
+    """The change from ``baseline`` to ``actual`` in the target's terms (a fraction of the
+    baseline for ``%``, a difference of rates for ``个百分点``), positive in the target's
+    direction, and the words for it."""
+    number, parsed = _given(actual, repr(target.text))
+    if parsed is not None and parsed.direction is not None:  # the change itself: 减少12%
+        if parsed.unit != target.unit and {parsed.unit, target.unit} != {"%", "‰"}:
+            raise UnitMismatch(
+                f"{actual!r} and {target.text!r}: a change in {parsed.unit or 'a number'} "
+                f"is not a change in {target.unit}"
+            )
+        return (number if parsed.direction == target.direction else -number), ""
+    if baseline is None:
+        raise UnitMismatch(
+            f"{target.text!r} is a change against a baseline: give the baseline "
+            "(上年实际值, 'baseline'), or write the actual value as the change "
+            f"(e.g. '{'减少' if target.direction == 'decrease' else '增加'}12%')"
+        )
+    before, base_parsed = _given(baseline, f"the baseline of {target.text!r}")
+    points = target.unit == "个百分点"
+    if points:  # both are rates; the change is their difference
+        for value, found in ((number, parsed), (before, base_parsed)):
+            if (found is not None and found.kind != "percent") or (found is None and value > 10):
+                raise UnitMismatch(
+                    f"{target.text!r} is a change in percentage points: give the actual "
+                    "value and the baseline as rates (93%, or 0.93)"
+                )
+    elif parsed is not None and base_parsed is not None and (parsed.unit or base_parsed.unit):
+        try:
+            number = convert(number, parsed.quantity, base_parsed.quantity)
+        except Incomparable:
+            raise UnitMismatch(
+                f"{actual!r} and its baseline {baseline!r} cannot be compared"
+            ) from None
+    difference = number - before
+    if target.direction == "decrease":
+        difference = -difference
+    if points:
+        return difference, ""
+    if before <= 0:
+        raise UnitMismatch(
+            f"the baseline of {target.text!r} is {baseline}: a change relative to it is "
+            "not defined"
+        )
+    return difference / before, ""
 
 
 @isolated
 def judge(
-    target: Target, actual: Any, comparator: str | None = None, lang: str = "zh"
+    target: Target,
+    actual: Any,
+    comparator: str | None = None,
+    lang: str = "zh",
+    *,
+    baseline: Any = None,
+    implied: bool = False,
 ) -> Judgement:
-    """Judge ``actual`` against ``target``; ``comparator`` overrides the target's, and
-    ``lang`` (``zh`` or ``en``) is the language of the reason.
+    """Judge ``actual`` against ``target``, exactly; ``comparator`` overrides the
+    target's, ``lang`` (``zh`` or ``en``) is the language of the reason, ``implied`` marks
+    the comparator as implied in it, and ``baseline`` is the value a change
+    (``同比下降5%``) is measured from.
 
     ``actual`` is a number (a fraction for ``%`` targets), text in the target's units
-    (``"95%"``, ``"41.2万"``), a mapping of part label to value for a compound target,
-    or ``True``/``False`` for one that needs judgement. Raises :class:`UnitMismatch`.
+    (``"95%"``, ``"41.2万"``, ``"2.5小时"``), a change as written (``"减少12%"``), a mapping
+    of part label to value for a compound target, or ``True``/``False`` for one that
+    needs judgement. Raises :class:`UnitMismatch`.
 
     >>> judge(parse_target("≥90%"), "95%").status
     'met'
@@ -320,6 +444,8 @@ def judge(
     '1 against at least 2 项'
     >>> judge(parse_target("≤3日"), 4).completion
     Decimal('0.75')
+    >>> judge(parse_target("同比下降5%"), "95万元", baseline="100万元").status
+    'met'
     """
     words = WORDS[lang]
     if target.judgement:
@@ -327,28 +453,47 @@ def judge(
             return Judgement(MET if actual else NOT_MET, Decimal(int(actual)), words["judged"])
         return Judgement(NEEDS_JUDGEMENT, None, words["person"].format(text=target.text))
     if target.parts:
-        return _judge_parts(target, actual, comparator, lang)
+        return _judge_parts(target, actual, comparator, lang, implied)
     assert target.number is not None
-    value = actual_value(actual, target)
+    goal = rational(target.number)
     how = comparator or target.comparator or AT_LEAST
-    goal = target.number
+    if target.direction is not None:
+        value, _ = _change(target, actual, baseline)
+        moved = words["decreased" if (value >= 0) == (target.direction == "decrease")
+                      else "increased"]  # fmt: skip
+        shown = f"{moved} {amount(abs(value), target.unit)}"
+        if baseline is not None and not (isinstance(actual, str) and parse_target(
+                actual).direction):  # fmt: skip
+            shown = words["change"].format(direction=moved, change=amount(
+                abs(value), target.unit), baseline=baseline, actual=actual)  # fmt: skip
+    else:
+        value = rational(actual_value(actual, target))
+        shown = amount(value, target.unit if target.unit in ("%", "‰") else "")
     met = {AT_LEAST: value >= goal, ABOVE: value > goal, AT_MOST: value <= goal,
            BELOW: value < goal, EQUAL: value == goal}[how]  # fmt: skip
+    achieved: Fraction | None
     if how in (AT_MOST, BELOW):
-        ratio = Decimal(1) if value <= 0 else goal / value
+        achieved = None if value <= 0 else goal / value
+        ratio = Fraction(1) if achieved is None else achieved
     elif how == EQUAL:
-        ratio = min(value, goal) / max(value, goal) if max(value, goal) > 0 else Decimal(1)
+        achieved = None
+        ratio = min(value, goal) / max(value, goal) if max(value, goal) > 0 else Fraction(1)
     else:
-        ratio = Decimal(1) if goal <= 0 else value / goal
-    ratio = max(Decimal(0), min(Decimal(1), ratio))
-    shown = f"{_plain(value * 100)}%" if target.unit == "%" else _plain(value)
-    reason = words["against"].format(actual=shown, target=target.describe(how, lang))
+        achieved = None if goal <= 0 else value / goal
+        ratio = Fraction(1) if achieved is None else achieved
+    ratio = max(Fraction(0), min(Fraction(1), ratio))
+    reason = words["against"].format(
+        actual=shown, target=target.describe(how, lang, implied=implied)
+    )
+    kept = None if achieved is None else settled(achieved)
     if met:
-        return Judgement(MET, Decimal(1), reason)
-    return Judgement(PARTLY_MET if ratio > 0 else NOT_MET, ratio, reason)
+        return Judgement(MET, Decimal(1), reason, kept)
+    return Judgement(PARTLY_MET if ratio > 0 else NOT_MET, settled(ratio), reason, kept)
 
 
-def _judge_parts(target: Target, actual: Any, comparator: str | None, lang: str) -> Judgement:
+def _judge_parts(
+    target: Target, actual: Any, comparator: str | None, lang: str, implied: bool
+) -> Judgement:
     if isinstance(actual, str):
         given = parse_target(actual)
         values: Mapping[str, Any] = {
@@ -364,10 +509,11 @@ def _judge_parts(target: Target, actual: Any, comparator: str | None, lang: str)
     if missing:
         raise UnitMismatch(f"no actual value for {', '.join(map(str, missing))}")
     judged = [
-        judge(attrs.evolve(part, label=None), values[str(part.label)], comparator, lang)
+        judge(attrs.evolve(part, label=None), values[str(part.label)], comparator, lang,
+              implied=implied)
         for part in target.parts
-    ]
-    ratio = sum((j.completion or Decimal(0) for j in judged), Decimal(0)) / len(judged)
+    ]  # fmt: skip
+    ratio = sum((rational(j.completion or 0) for j in judged), Fraction(0)) / len(judged)
     words = WORDS[lang]
     reason = words[";"].join(
         words["part"].format(label=part.label, reason=j.reason)
@@ -375,7 +521,7 @@ def _judge_parts(target: Target, actual: Any, comparator: str | None, lang: str)
     )
     if all(j.status == MET for j in judged):
         return Judgement(MET, Decimal(1), reason)
-    return Judgement(PARTLY_MET if ratio > 0 else NOT_MET, ratio, reason)
+    return Judgement(PARTLY_MET if ratio > 0 else NOT_MET, settled(ratio), reason)
 
 
 # -- sheets --------------------------------------------------------------------------------
@@ -386,7 +532,9 @@ class TargetRow:
     """One three-level indicator of a target sheet, with the unit's actual value if known.
 
     ``comparator`` overrides the implied one; ``met`` is a person's judgement (for values
-    that need one, or to overrule).
+    that need one, or to overrule), and ``tier`` one in three tiers (达成, 部分达成,
+    未达成); ``baseline`` is the value a change is measured from (上年实际值); ``reason``
+    is the 偏差原因 of a target not met.
     """
 
     level1: str
@@ -401,6 +549,9 @@ class TargetRow:
     points: Decimal | None = None
     """The row's 分值 where the form gives one (a self-evaluation form weighs each 三级
     indicator); rows without points weigh the same."""
+    baseline: Any = None
+    tier: str | None = None
+    reason: str | None = None
 
     @property
     def value(self) -> str | None:
@@ -415,15 +566,34 @@ class TargetRow:
         """The comparator that applies: the row's override, as written, or implied."""
         return self.comparator or self.target().implied(self.level1, self.level2, self.name)
 
+    def comparator_implied(self) -> bool:
+        """Whether the comparator is implied (neither written in the value nor the row's)."""
+        target = self.target()
+        return (
+            self.comparator is None and target.comparator is None and not target.judgement
+            and target.direction is None
+        )  # fmt: skip
+
     def judgement(self, lang: str = "zh") -> Judgement | None:
-        """The row's judgement, its reason in ``lang``; None if it has no actual value and
-        no ``met``."""
+        """The row's judgement, its reason in ``lang``; None if it has no actual value, no
+        ``met`` and no ``tier``."""
+        judged = WORDS[lang]["judged"]
+        if self.tier is not None:
+            status = TIERS.get(self.tier)
+            if status is None:
+                raise UnitMismatch(
+                    f"{self.tier!r} is not a tier: 达成, 部分达成 or 未达成"
+                )
+            done = {MET: Decimal(1), NOT_MET: Decimal(0)}.get(status)
+            return Judgement(status, done, judged)
         if self.met is not None:
-            judged = WORDS[lang]["judged"]
             return Judgement(MET if self.met else NOT_MET, Decimal(int(self.met)), judged)
         if self.actual is None:
             return None
-        return judge(self.target(), self.actual, self.comparator_used(), lang)
+        return judge(
+            self.target(), self.actual, self.comparator_used(), lang,
+            baseline=self.baseline, implied=self.comparator_implied(),
+        )  # fmt: skip
 
 
 @attrs.frozen
@@ -467,7 +637,8 @@ class TargetSheet:
             {key: value for key, value in (
                 ("level1", row.level1), ("level2", row.level2), ("name", row.name),
                 ("target", row.value), ("actual", row.actual),
-                ("comparator", row.comparator), ("met", row.met), ("points", row.points))
+                ("comparator", row.comparator), ("met", row.met), ("points", row.points),
+                ("baseline", row.baseline), ("tier", row.tier), ("reason", row.reason))
                 if value is not None}
             for row in rows
         ]  # fmt: skip
@@ -489,12 +660,14 @@ class TargetSheet:
 
 def row_of(data: Mapping[str, Any], line: int | None = None) -> TargetRow:
     """A row from a mapping: a sheet's (``annual``, ``period``) or a ``targets`` input's
-    (``target``), with ``level1, level2, name, actual, comparator, met, points``."""
+    (``target``), with ``level1, level2, name, actual, comparator, met, points, baseline,
+    tier, reason``."""
     return TargetRow(
         str(data.get("level1", "")), str(data.get("level2", "")), str(data.get("name", "")),
         _text(data.get("period")), _text(data.get("annual", data.get("target"))),
         data.get("actual"), data.get("comparator"), data.get("met"), line,
-        _decimal(data.get("points")),
+        _decimal(data.get("points")), data.get("baseline"), _text(data.get("tier")),
+        _text(data.get("reason")),
     )  # fmt: skip
 
 
@@ -581,6 +754,9 @@ _SHEET_SCHEMA: dict[str, Any] = {
             "comparator": {"type": "string", "allowed": list(COMPARATORS)},
             "met": {"type": "boolean"},
             "points": {"type": ["decimal", "integer"], "min": 0},
+            "baseline": {"nullable": True},
+            "tier": {"type": "string", "allowed": list(TIERS)},
+            "reason": {"type": "string", "nullable": True},
         }},
     },
 }
@@ -658,6 +834,8 @@ def load_sheets(source: str | os.PathLike[str] | Mapping[str, Any]) -> list[Targ
 
 _HEADINGS = ("一级指标", "二级指标", "三级指标", "实施周期指标值", "年度指标值", "实际完成值",
              "分值")  # fmt: skip
+_EXTRA = (("上年实际值", "baseline"), ("达成情况", "tier"), ("偏差原因", "reason"))
+"""Columns a sheet has when any of its rows uses them: heading, row attribute."""
 
 
 def write_xlsx(sheets: Sequence[TargetSheet], path: str | os.PathLike[str]) -> None:
@@ -674,6 +852,8 @@ def write_xlsx(sheets: Sequence[TargetSheet], path: str | os.PathLike[str]) -> N
         page = book.create_sheet(sheet_title(f"{index:02d} {sheet.name}"))
         title = "部门整体预算绩效目标申报表" if sheet.kind == "department" else "项目绩效目标表"
         weighed = any(row.points is not None for row in sheet.rows)
+        extra = [(heading, key) for heading, key in _EXTRA
+                 if any(getattr(row, key) is not None for row in sheet.rows)]  # fmt: skip
         lines: list[list[Any]] = [
             [title],
             ["部门名称" if sheet.kind == "department" else "项目名称", sheet.name],
@@ -683,12 +863,13 @@ def write_xlsx(sheets: Sequence[TargetSheet], path: str | os.PathLike[str]) -> N
             ["实际支出金额", sheet.spent],
             ["年度绩效目标", sheet.goal],
             [],
-            list(_HEADINGS if weighed else _HEADINGS[:-1]),
+            [*(_HEADINGS if weighed else _HEADINGS[:-1]), *(heading for heading, _ in extra)],
         ]
         lines += [
             [row.level1, row.level2, row.name, row.period_value, row.annual_value,
              row.actual if not isinstance(row.actual, Mapping) else None,
-             *([row.points] if weighed else [])]
+             *([row.points] if weighed else []),
+             *(_cell(getattr(row, key)) for _, key in extra)]
             for row in sheet.rows
         ]  # fmt: skip
         for line in lines:
@@ -696,13 +877,18 @@ def write_xlsx(sheets: Sequence[TargetSheet], path: str | os.PathLike[str]) -> N
         page["A1"].font = Font(name="宋体", bold=True, size=14)
         for cell in page[9]:
             cell.font = bold
-        for letter, width in zip("ABCDEFG", (12, 16, 40, 18, 18, 18, 8), strict=True):
+        widths = (12, 16, 40, 18, 18, 18, 8, 18, 12, 30)
+        for letter, width in zip("ABCDEFGHIJ", widths, strict=True):
             page.column_dimensions[letter].width = width
         for cells in page.iter_rows(min_row=10):
             for cell in cells:
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
     harden_workbook(book)
     book.save(path)
+
+
+def _cell(value: Any) -> Any:
+    return value if value is None or isinstance(value, str | int | Decimal) else str(value)
 
 
 def read_xlsx(path: str | os.PathLike[str]) -> list[TargetSheet]:
@@ -756,9 +942,13 @@ def _read_page(page: Any, source: str, problems: list[Problem]) -> TargetSheet |
             problems.append(Problem("targets-form", f"分值 {cell.get('分值')!r} is not a number",
                                     file=source, line=number, path=page.title))  # fmt: skip
             continue
+        raws = dict(zip(heading, cells, strict=False))
+        baseline = raws.get("上年实际值")
         rows.append(TargetRow(level1, level2, name, cell.get("实施周期指标值"),
-                              cell.get("年度指标值"), actual, line=number,
-                              points=points))  # fmt: skip
+                              cell.get("年度指标值"), actual, line=number, points=points,
+                              baseline=baseline.strip() or None if isinstance(
+                                  baseline, str) else baseline,
+                              tier=cell.get("达成情况"), reason=cell.get("偏差原因")))  # fmt: skip
     if heading is None:
         return None
     name_cell = details.get("项目名称") or details.get("部门名称") or [page.title]

@@ -178,8 +178,9 @@ def test_forms_words_and_widths(text, expected):
         ("≤3日", 6, PARTLY_MET, "0.5"),
         ("≥40.9万", "41.2万", MET, "1"),
         ("≥40.9万", 204500, PARTLY_MET, "0.5"),
-        ("减少10%", "12%", MET, "1"),
-        ("下降10%", Decimal("0.05"), PARTLY_MET, "0.5"),
+        ("减少10%", "减少12%", MET, "1"),
+        ("下降10%", "下降5%", PARTLY_MET, "0.5"),
+        ("下降10%", "增加5%", NOT_MET, "0"),
         ("1.3元/户", "1.3元/户", MET, "1"),
         ("民兵点验310人次，入队训练61人次", "民兵点验310人次，入队训练61人次", MET, "1"),
         ("民兵点验310人次，入队训练61人次", {"民兵点验": 155, "入队训练": 61}, PARTLY_MET,
@@ -236,11 +237,12 @@ def test_what_needs_judgement_is_never_guessed():
 @pytest.mark.parametrize(
     ("target", "actual", "message"),
     [
-        ("≥90%", "52次", "'52次' is a count and '≥90%' a percent: they cannot be compared"),
-        ("52次", "95%", "'95%' is a percent and '52次' a count: they cannot be compared"),
+        ("≥90%", "52次",
+         "'52次' is a count (次) and '≥90%' a percent (%): they cannot be compared"),
+        ("52次", "95%", "'95%' is a percent (%) and '52次' a count (次): they cannot be compared"),
         ("≥90%", "95", "95 for the % target '≥90%': write 95% or a fraction (0.95)"),
         ("≥90%", 95, "95 for the % target '≥90%': write 95% or a fraction (0.95)"),
-        ("5天内", "3元", "'3元' is a money and '5天内' a time: they cannot be compared"),
+        ("5天内", "3元", "'3元' is a money (元) and '5天内' a time (天): they cannot be compared"),
         ("2项", True, "expected a number for '2项', got True"),
         ("民兵点验310人次，入队训练61人次", {"民兵点验": 1}, "no actual value for 入队训练"),
     ],
@@ -332,7 +334,7 @@ def test_target_completion_counts_targets_met_and_lists_the_unmet():
     assert [(item["name"], item["status"], str(item["completion"]))
             for item in row.trace["unmet"]] == [
         ("配合完成专家在惠调研相关工作", "partly_met", "0.5"),
-        ("研究成果验收通过率", "partly_met", "0.8888888888888888888888888888888889"),
+        ("研究成果验收通过率", "partly_met", "8/9"),
     ]  # fmt: skip
     partial = rubriceng.evaluate(_completion_rubric("completion"), {"targets": sheet.as_input()})
     assert partial.total == Decimal("4.56")  # mean completion 6.3889 / 7 × 5
@@ -352,7 +354,7 @@ def test_target_completion_refuses_unjudged_and_mismatched_targets():
     with pytest.raises(rubriceng.InputError) as caught:
         rubriceng.evaluate(rubric, {"targets": mismatched})
     assert caught.value.problems[0].message == (
-        "补贴发放率: '3人' is a count and '100%' a percent: they cannot be compared"
+        "补贴发放率: '3人' is a count (人) and '100%' a percent (%): they cannot be compared"
     )
 
 
@@ -381,11 +383,11 @@ sheets:
     rows:
       - {level1: 产出指标, level2: 数量指标, name: 完成课题, annual: 2项, actual: 2项, points: 20}
       - {level1: 产出指标, level2: 质量指标, name: 验收通过率, annual: ≥90%, actual: 0.8,
-         points: 20}
+         points: 20, reason: 两项成果需补充论证}
       - {level1: 产出指标, level2: 时效指标, name: 按时完成率, annual: 100%, actual: 100%,
          points: 10}
       - {level1: 效益指标, level2: 社会效益, name: 受益人数, annual: ≥500人, actual: 400,
-         points: 30}
+         points: 30, reason: 第四季度活动延期}
       - {level1: 满意度指标, level2: 服务对象满意度, name: 满意度, annual: ≥85%, actual: 88%,
          points: 10}
 """
@@ -427,7 +429,11 @@ def test_the_project_rubric_weighs_targets_by_their_own_points(tmp_path):
     outputs = result.indicator("outputs").trace
     assert [(item["name"], item["points"]) for item in outputs["unmet"]] == [("验收通过率", 20)]
     words = rubriceng.explain(result, "outputs", rubriceng.load_rubric(PROJECT_RUBRIC))
-    assert "  未达成：验收通过率（分值 20，目标 ≥90%，实际 0.8，完成 88.9%）" in words.splitlines()
+    assert (
+        "  未达成：验收通过率（分值 20，目标 ≥90%，实际 0.8，完成 88.9%），"
+        "偏差原因 两项成果需补充论证"
+        in words.splitlines()
+    )
     checked = CliRunner().invoke(main, ["targets", "check", str(path)]).output.splitlines()
     assert checked[1].split() == ["一级", "二级", "三级", "目标值", "分值", "解析", "实际完成值",
                                   "判定"]  # fmt: skip
@@ -526,7 +532,10 @@ def test_cli_targets_check_exits_1_on_a_unit_mismatch(tmp_path):
                     "100%, 100%, 3人]\n", encoding="utf-8")  # fmt: skip
     result = CliRunner().invoke(main, ["targets", "check", str(path)])
     assert result.exit_code == 1
-    assert "error: '3人' is a count and '100%' a percent: they cannot be compared" in result.output
+    assert (
+        "error: '3人' is a count (人) and '100%' a percent (%): they cannot be compared"
+        in result.output
+    )
 
 
 def test_the_basis_in_words_names_the_unmet_targets():
@@ -537,8 +546,9 @@ def test_the_basis_in_words_names_the_unmet_targets():
     result = rubriceng.evaluate(rubric, sheet.project_inputs())
     assert Explainer(rubric).basis(result.indicator("outputs")) == (
         "数据：成本和产出指标（目标值与实际完成值） 3 行；比率 91.67%；"
-        "申报绩效目标 3 个，达成 2 个；"
-        "未达成：发现地方金融风险企业发送专项报告及时性（目标 ≤3日，实际 4日，完成 75%）；"
+        "申报绩效目标 3 个，达成 2 个（组织开展全面监测数量、惠州市地方金融风险监测分析报告数量）；"
+        "未达成：发现地方金融风险企业发送专项报告及时性（目标 ≤3日，实际 4日，完成 75%），"
+        "偏差原因 一份报告需补充核实；"
         "按满分 50 得 45.8333 分；得分 45.83。"
     )
 
