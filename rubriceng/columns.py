@@ -238,17 +238,35 @@ class _Compiled:
                 raw: Any = None
             elif type(scorer) in METHODS:
                 raw = METHODS[type(scorer)](scorer)
+            elif (isinstance(scorer, m.TargetCompletionScorer) and scorer.met is not None
+                  and scorer.declared is not None):  # fmt: skip
+                # given as counts, 绩效目标完成率 is a ratio; rows that give the targets
+                # themselves are scored row by row (see _Batch._read_inputs)
+                raw = METHODS[m.RatioScorer](m.RatioScorer(
+                    scorer.met, scorer.declared, if_target_zero=scorer.if_none,
+                    refuse_when_exceeds=True))  # fmt: skip
             else:
                 raise Unsupported(f"method {leaf.method}")
             self.leaves[leaf.id] = (cases, values, raw)
         self.checks = {name: compile_checker({name: rules})
-                       for name, rules in plan.input_schema.items()}  # fmt: skip
+                       for name, rules in plan.input_schema.items()
+                       if name not in row_only(plan)}  # fmt: skip
         if any(check is None for check in self.checks.values()):
             raise Unsupported("input rules beyond the checker")
         amounts = [a.per_event for a in rubric.adjustments] + [
             a.max for a in rubric.adjustments if a.max is not None
         ] + list(rubric.total_bounds or ())  # fmt: skip
         self.places = max([rubric.rounding.digits, *(_decimals(d) for d in amounts)])
+
+
+def row_only(plan: Plan) -> frozenset[str]:
+    """Optional inputs the column path does not read (a list of targets given instead of
+    its counts): a row that gives one is scored by the row path."""
+    return frozenset(
+        name for name in plan.optional
+        if plan.input_schema[name].get("type") == "list"
+        and plan.input_schema[name].get("schema", {}).get("type") == "dict"
+    )  # fmt: skip
 
 
 _COMPILED: weakref.WeakKeyDictionary[Plan, _Compiled | None] = weakref.WeakKeyDictionary()
@@ -518,8 +536,14 @@ class _Batch:
     def _read_inputs(self) -> None:
         plan = self.plan
         known: set[str] = set()
+        skipped = row_only(plan)
         for spec in plan.rubric.inputs:
             if spec.implicit_for is not None:
+                continue
+            if spec.id in skipped:  # rows that give it are scored row by row
+                for column in self.table.by_input.get(spec.id, ()):
+                    self._refuse(_given(self.table.columns[column]))
+                    known.add(column)
                 continue
             rules = plan.input_schema[spec.id]
             kind = rules.get("type")
@@ -701,9 +725,12 @@ class _Batch:
 
     def _require(self, pattern: Any) -> None:
         """Rows missing an input an applicable indicator needs go to the row path."""
+        skipped = row_only(self.plan)
         for leaf in self.plan.leaves:
             rows = self._applicable(leaf, pattern)
             for name in self.plan.required[leaf.id]:
+                if name in skipped:
+                    continue
                 self._refuse(rows & ~self.present.get(name, np.zeros(self.n, dtype=bool)))
         for adjustment in self.plan.rubric.adjustments:
             self._refuse(~self.present[adjustment.id])

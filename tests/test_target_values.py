@@ -463,6 +463,18 @@ def test_huizhou_2025_batch_with_counts_equals_the_row_path(huizhou_2025):
     columns = {key: [row.get(key) for row in flat] for key in flat[0]}
     table = rubriceng.evaluate_table(huizhou_2025, {"unit": list(units), **columns})
     assert table.totals() == [result.total for result in rows]
+    # a unit that gives its 申报表 instead of the counts, in the same table: the row path
+    form = {key: value for key, value in base.items()
+            if key not in ("targets_met", "targets_declared")}  # fmt: skip
+    form["department_targets"] = _department_sheet_filled()
+    mixed = {**units, "form": form}
+    flat = [flatten(inputs) for inputs in mixed.values()]
+    keys = dict.fromkeys(key for row in flat for key in row)
+    columns = {key: [row.get(key) for row in flat] for key in keys}
+    table = rubriceng.evaluate_table(huizhou_2025, {"unit": list(mixed), **columns})
+    expected = rubriceng.evaluate_many(huizhou_2025, mixed)
+    assert table.totals() == [result.total for result in expected]
+    assert expected[-1].indicator("target_completion").score == Decimal("4.85")
 
 
 # -- the project rubric: tiers, 偏差原因, targets set too low -------------------------------
