@@ -270,8 +270,8 @@ def arabic(text: str) -> str:
     for match in _RUN.finditer(text):
         run, start, end = match.group(), match.start(), match.end()
         before, after = text[start - 1 : start], text[end:]
-        if not any(char in "零〇一二两三四五六七八九十" for char in run):
-            continue  # 万元, 亿元: a scale word, not a value
+        if not any(char in "零〇一二两三四五六七八九十" for char in run) or len(run) > 24:
+            continue  # 万元, 亿元: a scale word, not a value; or no number people write
         if before == "第" or any(after.startswith(word) for word in _NOT_VALUES):
             continue
         standalone = not before or before in _BEFORE or not before.strip()
