@@ -651,6 +651,12 @@ def diff(
 @click.option("--region", default="示例县", show_default=True, help="The region's name.")
 @click.option("--code", default="000000", show_default=True, help="Its administrative code.")
 @click.option("--year", type=int, help="First evaluation year (default: this year).")
+@click.option(
+    "--from-table",
+    "table",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Start from a published 指标评分表 (.xlsx, .docx or .csv), as import-table reads it.",
+)
 def new_plugin_command(
     name: str,
     directory: Path,
@@ -659,19 +665,22 @@ def new_plugin_command(
     region: str,
     code: str,
     year: int | None,
+    table: Path | None,
 ) -> None:
     """Write a working plugin skeleton, rubriceng-NAME: one rubric, its test cases.
 
     \b
-    Example:
+    Examples:
       rubriceng new-plugin shaoguan --region 韶关市 --code 440200 --level city
+      rubriceng new-plugin shaoguan --region 韶关市 --level city --from-table 评分表.xlsx
     """
     from rubriceng.scaffold import new_plugin
 
     try:
         skeleton = new_plugin(
-            name, directory, rubric_id=rubric_id, level=level, region=region, code=code, year=year
-        )
+            name, directory, rubric_id=rubric_id, level=level, region=region, code=code,
+            year=year, table=table,
+        )  # fmt: skip
     except (ValueError, FileExistsError) as error:
         raise click.UsageError(str(error)) from None
     for file in skeleton.files:
@@ -680,6 +689,54 @@ def new_plugin_command(
         f"\nnext:\n  pip install -e {skeleton.root}\n"
         f"  rubriceng test {skeleton.root / 'src' / skeleton.package / 'tests'}"
     )
+
+
+@main.command(name="import-table")
+@click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+    help="The rubric to write (.yaml).",
+)  # fmt: skip
+@click.option("--id", "rubric_id", help="The rubric id (default local/<file name>).")
+@click.option("--version", help="The rubric's version (default 1).")
+@click.option("--level", help="province, city, county, district, township or other.")
+@click.option("--region", help="The region's name (惠州市).")
+@click.option("--title", help="The title (default: the table's own, or the file name).")
+@_reported
+def import_table_command(
+    table: Path,
+    output: Path,
+    rubric_id: str | None,
+    version: str | None,
+    level: str | None,
+    region: str | None,
+    title: str | None,
+) -> None:
+    """Read a published 指标评分表 TABLE (.xlsx, .docx or .csv) into a rubric: every name,
+    point value and text as the table prints them, every leaf a judgement, a suggested
+    method where a 评分标准 looks like a known pattern. What does not add up is reported
+    with its sheet and row, and the rubric is written all the same.
+
+    \b
+    Examples:
+      rubriceng import-table 评分表.xlsx -o rubric.yaml --id cn.gd.shaoguan/dept-overall \\
+          --version 2025 --level city --region 韶关市
+      rubriceng check rubric.yaml
+    """
+    from rubriceng.tableimport import import_table
+
+    try:
+        imported = import_table(table, rubric_id=rubric_id, version=version, level=level,
+                                region=region, title=title)  # fmt: skip
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    for problem in imported.problems:
+        echo(Styled("warning", fg="yellow", bold=True), f": {problem}")
+    output.write_text(imported.text, encoding="utf-8")
+    leaves = imported.text.count("judgement: {}") + imported.text.count("unit_defined: {}")
+    hints = imported.text.count("# suggested method:")
+    echo(f"wrote {output}: {leaves} 个末级指标（{hints} 个附建议方法），"
+         f"{len(imported.problems)} 个问题")  # fmt: skip
 
 
 @main.group()

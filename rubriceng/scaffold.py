@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -37,10 +39,14 @@ def new_plugin(
     region: str = "示例县",
     code: str = "000000",
     year: int | None = None,
+    table: Path | None = None,
 ) -> Skeleton:
     """Write the plugin ``rubriceng-<name>`` into ``directory`` and return what was written.
 
     ``name`` is lower-case words joined by hyphens (``my-county``). Refuses to overwrite.
+    ``table``: a published 指标评分表 (xlsx, docx, csv) to start from, imported with
+    :func:`rubriceng.tableimport.import_table`; the test case then scores a unit with
+    every judgement at full marks.
     """
     if not _NAME.match(name):
         raise ValueError(f"{name!r}: use lower-case letters and digits joined by '-'")
@@ -69,13 +75,68 @@ def new_plugin(
         root / "src" / package / "rubrics" / f"dept-overall-{year}.yaml": _RUBRIC,
         root / "src" / package / "tests" / f"test_dept_overall_{year}.yaml": _CASES,
     }
+    texts: dict[Path, str] = {}
     for path, template in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
         text = template
         for key, value in values.items():
             text = text.replace("{" + key + "}", value)
+        texts[path] = text
+    if table is not None:
+        rubric_path = root / "src" / package / "rubrics" / f"dept-overall-{year}.yaml"
+        cases_path = root / "src" / package / "tests" / f"test_dept_overall_{year}.yaml"
+        texts[rubric_path], texts[cases_path] = _from_table(
+            table, rubric_id, str(year), level, region
+        )
+    for path, text in texts.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return Skeleton(root, distribution, package, entry_point, rubric_id, tuple(files))
+
+
+def _from_table(
+    table: Path, rubric_id: str, year: str, level: str, region: str
+) -> tuple[str, str]:
+    """The rubric imported from ``table`` (in force from ``year``), and a test case that
+    scores a unit with every judgement at full marks."""
+    import json
+
+    from rubriceng.methods import split_evenly
+    from rubriceng.tableimport import import_table
+
+    imported = import_table(table, rubric_id=rubric_id, version=year, level=level,
+                            region=region)  # fmt: skip
+    version = f'version: "{year}"\n'
+    text = imported.text.replace(version, f"{version}in_force: {{from: {year}}}\n", 1)
+    inputs: dict[str, Any] = {}
+
+    def full_marks(nodes: list[dict[str, Any]]) -> None:
+        for node in nodes:
+            if "children" in node:
+                full_marks(node["children"])
+            elif "unit_defined" in node:
+                shares = split_evenly(Decimal(node["points"]), 2)
+                inputs[node["id"]] = [
+                    {"name": f"自设指标{index}", "score": str(share), "reason": "满分"}
+                    for index, share in enumerate(shares, start=1)
+                ]
+            else:
+                inputs[node["id"]] = {"score": str(node["points"]), "reason": "满分"}
+
+    full_marks(imported.rubric["indicators"])
+    for adjustment in imported.rubric.get("adjustments", ()):
+        inputs[adjustment["id"]] = 0
+    total = imported.rubric["total"]
+    lines = [
+        f"rubric: {rubric_id}@{year}",
+        "cases:",
+        "  - name: every judgement at full marks",
+        "    unit: 示例单位",
+        "    inputs:",
+        *(f"      {key}: {json.dumps(value, ensure_ascii=False)}" for key, value in inputs.items()),
+        "    expected:",
+        f"      total: {total}",
+    ]
+    return text, "\n".join(lines) + "\n"
 
 
 _PYPROJECT = """\

@@ -234,6 +234,7 @@ def write_result(
     style.box(sheet, 3, 1, 5, last)
 
     row_number = 6
+    shared: dict[str, list[int]] = {}  # an indicator's part rows: first, last
     started: dict[str, int] = {}
     spans: list[tuple[int, int, int]] = []  # (first row, last row, level) of each group cell
     for top in result.indicators:
@@ -257,6 +258,15 @@ def write_result(
             style.cell(sheet, row_number, first_text, score, centre=True, number=score_format)
             style.cell(sheet, row_number, first_text + 1, explainer.basis(leaf))
             declared = nodes.get(leaf.id)
+            owner = chain[-2] if declared is None and len(chain) > 1 else None
+            if owner is not None and owner.id in nodes:
+                # the parts of one indicator (效果性's, a unit's own) share its texts: one
+                # cell over all of them, as the published table prints it
+                declared = nodes[owner.id]
+                shared.setdefault(owner.id, [row_number, row_number])[1] = row_number
+                if shared[owner.id][0] != row_number:
+                    row_number += 1
+                    continue
             style.cell(sheet, row_number, first_text + 2,
                        declared.description if declared else None)  # fmt: skip
             style.cell(sheet, row_number, first_text + 3, declared.standard if declared else None)
@@ -267,6 +277,11 @@ def write_result(
     for first, end, level in spans:
         if end > first:
             for column in (2 * level + 1, 2 * level + 2):
+                sheet.merge_cells(start_row=first, start_column=column, end_row=end,
+                                  end_column=column)  # fmt: skip
+    for first, end in shared.values():
+        if end > first:
+            for column in range(first_text + 2, first_text + 5):
                 sheet.merge_cells(start_row=first, start_column=column, end_row=end,
                                   end_column=column)  # fmt: skip
     for adjustment in result.adjustments:

@@ -58,24 +58,49 @@ def _checked_bytes(path: str | os.PathLike[str], what: str) -> bytes:
         raise _refuse(what, str(path), "document-unreadable", message) from None
 
 
-def open_workbook(path: str | os.PathLike[str], what: str) -> Any:
-    """An openpyxl workbook (read-only, values only) of a checked ``.xlsx`` file."""
-    import openpyxl
-
+def _checked_archive(
+    path: str | os.PathLike[str], what: str, kind: str, limit: int = MAX_UNPACKED_BYTES
+) -> bytes:
+    """The bytes of a checked zip container (.xlsx, .docx): bounded packed and unpacked."""
     source = str(path)
     data = _checked_bytes(path, what)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         unpacked = sum(member.file_size for member in archive.infolist())
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as error:
-        raise _refuse(what, source, "input-form", f"not an Excel workbook: {error}") from None
-    if unpacked > MAX_UNPACKED_BYTES:
+        raise _refuse(what, source, "input-form", f"not {kind}: {error}") from None
+    if unpacked > limit:
         raise _refuse(what, source, "table-too-large",
-                      f"the workbook unpacks to more than {MAX_UNPACKED_BYTES} bytes")  # fmt: skip
+                      f"the file unpacks to more than {limit} bytes")  # fmt: skip
+    return data
+
+
+MAX_LAID_OUT_BYTES = 32 * 1024 * 1024
+"""A table read whole, with its layout (merged cells): a published rubric is far smaller."""
+
+
+def open_workbook(path: str | os.PathLike[str], what: str, *, merged: bool = False) -> Any:
+    """An openpyxl workbook (values only) of a checked ``.xlsx`` file: read-only, or with
+    its merged cells known when ``merged`` (a published table's layout)."""
+    import openpyxl
+
+    limit = MAX_LAID_OUT_BYTES if merged else MAX_UNPACKED_BYTES
+    data = _checked_archive(path, what, "an Excel workbook", limit)
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=not merged, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file it cannot read
-        raise _refuse(what, source, "input-form", f"not an Excel workbook: {error}") from None
+        raise _refuse(what, str(path), "input-form", f"not an Excel workbook: {error}") from None
+
+
+def open_docx(path: str | os.PathLike[str], what: str) -> Any:
+    """A python-docx document of a checked ``.docx`` file."""
+    import docx
+
+    data = _checked_archive(path, what, "a Word document", MAX_LAID_OUT_BYTES)
+    try:
+        return docx.Document(io.BytesIO(data))
+    except Exception as error:  # python-docx raises many kinds for a file it cannot read
+        raise _refuse(what, str(path), "input-form", f"not a Word document: {error}") from None
 
 
 def sheet_rows(sheet: Any, source: str, what: str) -> Iterator[tuple[int, list[Any]]]:
