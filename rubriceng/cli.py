@@ -901,7 +901,7 @@ def _provenance(provenance: Any, *, full: bool) -> str:
 
 
 def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
-    from rubriceng.render import display_width
+    from rubriceng.sanitize import display_width
 
     widths = [max(display_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
 

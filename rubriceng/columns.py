@@ -25,7 +25,6 @@ the speed.
 from __future__ import annotations
 
 import decimal
-import math
 import weakref
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -40,10 +39,10 @@ from rubriceng.engine import Plan, _batch_error, _plan, _prepare, _score
 from rubriceng.errors import EvaluationError, InputError
 from rubriceng.exact import Exact, rational
 from rubriceng.expressions import BUILTIN_FUNCTIONS, FormulaEvaluator
-from rubriceng.forms import blank_target_lists, nest, segments
 from rubriceng.inputs import COERCIONS, to_boolean
 from rubriceng.model import Indicator, Rubric
 from rubriceng.result import Result, UnitFailure
+from rubriceng.table import Table, filled, missing, python_value
 from rubriceng.vector import (
     METHODS,
     SLACK,
@@ -74,79 +73,6 @@ try:
     import numpy as np
 except ImportError:  # pragma: no cover - numpy is an optional dependency
     np = None  # type: ignore[assignment]
-
-# -- the table ---------------------------------------------------------------------------------
-
-
-def _missing(value: Any) -> bool:
-    """An empty cell: None, NaN, or pandas' NA (pandas and Dask text columns use it)."""
-    if value is None or type(value).__name__ == "NAType":
-        return True
-    return isinstance(value, float | np.floating) and math.isnan(value)
-
-
-def _given(column: Any) -> Any:
-    """Which cells of a column hold something."""
-    if column.dtype.kind == "f":
-        return ~np.isnan(column)
-    if column.dtype.kind != "O":
-        return np.ones(len(column), dtype=bool)
-    return np.array([not _missing(value) for value in column], dtype=bool)
-
-
-def _python(value: Any) -> Any:
-    """A NumPy scalar as the Python value the row path expects."""
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-class _Table:
-    """Columns by dotted path, and how to rebuild one row as the row path's mapping."""
-
-    def __init__(self, table: Any, rubric: Rubric | None = None) -> None:
-        if hasattr(table, "columns") and hasattr(table, "index"):  # a pandas DataFrame
-            columns = {str(name): table[name].to_numpy() for name in table.columns}
-            names = [str(label) for label in table.index]
-        elif isinstance(table, Mapping):
-            columns = {str(name): np.asarray(values) for name, values in table.items()}
-            sizes = {len(values) for values in columns.values()}
-            if len(sizes) > 1:
-                raise ValueError(f"columns differ in length: {sorted(sizes)}")
-            names = [str(index) for index in range(1, (sizes.pop() if sizes else 0) + 1)]
-        else:
-            raise TypeError("expected a pandas DataFrame or a mapping of column name to values")
-        if "unit" in columns:
-            names = [str(name) for name in columns.pop("unit")]
-        if rubric is not None:  # an optional input the table leaves out takes its default
-            for spec in rubric.inputs:
-                if spec.default is not None and spec.id not in columns:
-                    columns[spec.id] = np.full(len(names), spec.default, dtype=object)
-        self.names = names
-        self.columns = columns
-        self.paths = {name: segments(name) for name in columns}
-        self.by_input: dict[str, list[str]] = {}
-        for name, path in self.paths.items():
-            self.by_input.setdefault(str(path[0]), []).append(name)
-        self.size = len(names)
-        # a list of targets whose cells a unit left blank: it declared none
-        self.blanks = blank_target_lists(rubric, columns) if rubric is not None else {}
-
-    def row(self, index: int, names: Sequence[str] | None = None) -> dict[str, Any]:
-        """Row ``index`` as the nested mapping the row path takes (missing cells left out);
-        only the inputs ``names`` if given."""
-        chosen = self.columns if names is None else [
-            column for name in names for column in self.by_input.get(name, ())
-        ]  # fmt: skip
-        found = nest(
-            (name, _python(self.columns[name][index]))
-            for name in chosen
-            if not _missing(self.columns[name][index])
-        )
-        for name in self.blanks if names is None else set(self.blanks) & set(names):
-            found.setdefault(name, [])
-        return found
-
 
 # -- the plan over columns ---------------------------------------------------------------------
 
@@ -325,7 +251,7 @@ def evaluate_table(
         if errors != "raise":
             raise ValueError("a Dask DataFrame is scored with errors='raise'")
         return _evaluate_dask(rubric, table, peers)
-    source = _Table(table, rubric)
+    source = Table(table, rubric)
     with decimal.localcontext(DECIMAL_CONTEXT), np.errstate(all="ignore"):
         batch = _Batch(plan, _compiled(plan), source, peers)
         scored = batch.run()
@@ -357,7 +283,7 @@ def peer_sums(rubric: Rubric, table: Any) -> dict[str, tuple[Exact, int]]:
     ['71.92', '71.00', '66.51']
     """
     plan = _plan(rubric)
-    source = _Table(table, rubric)
+    source = Table(table, rubric)
     with decimal.localcontext(DECIMAL_CONTEXT), np.errstate(all="ignore"):
         compiled = _compiled(plan)
         if compiled is None:  # every row by the row path
@@ -429,7 +355,7 @@ class _Batch:
         self,
         plan: Plan,
         compiled: _Compiled | None,
-        table: _Table,
+        table: Table,
         peers: Mapping[str, Exact] | None = None,
     ) -> None:
         self.plan, self.compiled, self.table = plan, compiled, table
@@ -472,11 +398,11 @@ class _Batch:
         else:  # text, Decimals, mixed: read each value as the row path does, then check
             values, present, bad = np.zeros(self.n), np.ones(self.n, bool), np.zeros(self.n, bool)
             for index, value in enumerate(column):
-                if _missing(value):
+                if missing(value):
                     present[index] = False
                     continue
                 try:
-                    value = _python(value)
+                    value = python_value(value)
                     if full is not None and isinstance(value, bool):
                         value = full if value else Decimal(0)
                     number = Decimal(COERCIONS[rules.get("coerce", "decimal")](value))
@@ -506,11 +432,11 @@ class _Batch:
         values, present = np.zeros(self.n, dtype=bool), np.ones(self.n, dtype=bool)
         bad = np.zeros(self.n, dtype=bool)
         for index, value in enumerate(column):
-            if _missing(value):
+            if missing(value):
                 present[index] = False
                 continue
             try:
-                values[index] = to_boolean(_python(value))
+                values[index] = to_boolean(python_value(value))
             except ValueError:
                 bad[index] = True
         self._refuse(bad)
@@ -527,7 +453,7 @@ class _Batch:
             return values, present
         # one pass: 0 missing, 1 text, 2 anything else (or empty text where it is required)
         kinds = np.array([
-            1 if type(value) is str and (value or not required) else 0 if _missing(value) else 2
+            1 if type(value) is str and (value or not required) else 0 if missing(value) else 2
             for value in column
         ], dtype=np.int8)  # fmt: skip
         self._refuse(kinds == 2)
@@ -542,7 +468,7 @@ class _Batch:
                 continue
             if spec.id in skipped:  # rows that give it are scored row by row
                 for column in self.table.by_input.get(spec.id, ()):
-                    self._refuse(_given(self.table.columns[column]))
+                    self._refuse(filled(self.table.columns[column]))
                     known.add(column)
                 continue
             rules = plan.input_schema[spec.id]
@@ -570,7 +496,7 @@ class _Batch:
             known.update(self._read_own(leaf))
         for name, column in self.table.columns.items():
             if name not in known:  # an input the rubric does not declare: the row path says so
-                self._refuse(_given(column))
+                self._refuse(filled(column))
 
     def _read_list(self, name: str, rules: Mapping[str, Any]) -> list[str]:
         fixed = rules.get("minlength") == rules.get("maxlength")
@@ -644,7 +570,7 @@ class _Batch:
             _, _reason = self._texts(f"{prefix}.reason")
             points = self.table.columns.get(f"{prefix}.points")
             if points is not None:
-                self._refuse(_given(points))
+                self._refuse(filled(points))
             self._refuse((given != named) | (given & ~open_))  # half an item, or a gap
             open_ &= given
             count += open_
@@ -837,8 +763,8 @@ class _Batch:
             column = self.table.columns.get(name)
             if column is None:
                 nested.append(name)
-            elif not _missing(value := column[index]):
-                row[name] = _python(value)
+            elif not missing(value := column[index]):
+                row[name] = python_value(value)
         row.update(self.table.row(index, nested))
         inputs: dict[str, Any] = {}
         for name in needed:

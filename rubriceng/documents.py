@@ -523,3 +523,12 @@ def read_input(source: str | os.PathLike[str] | Mapping[str, Any], what: str) ->
         return read(source)
     except DocumentError as error:
         raise InputError(f"cannot read {what} {name_of(source)}", error.problems) from None
+
+
+@attrs.frozen
+class UnitInputs:
+    """A unit's inputs as read from a file: the unit's name, the values, the document."""
+
+    unit: str | None
+    inputs: Mapping[str, Any]
+    document: Document | None = None

@@ -573,9 +573,9 @@ def _units(
     units: Mapping[str, Mapping[str, Any]] | Iterable[Mapping[str, Any]], rubric: Rubric
 ) -> list[tuple[str, Mapping[str, Any]]]:
     if hasattr(units, "columns") and hasattr(units, "index"):  # a pandas DataFrame
-        from rubriceng.columns import _Table
+        from rubriceng.table import Table
 
-        table = _Table(units, rubric)
+        table = Table(units, rubric)
         return [(name, table.row(index)) for index, name in enumerate(table.names)]
     if isinstance(units, Mapping):
         return [(str(name), inputs) for name, inputs in units.items()]

@@ -6,10 +6,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-import attrs
-
 from rubriceng.decimals import isolated
-from rubriceng.documents import Document, is_workbook, name_of, read_input
+from rubriceng.documents import UnitInputs, is_workbook, name_of, read_input
 from rubriceng.errors import InputError
 from rubriceng.model import Rubric
 from rubriceng.registry import Registry, default_registry
@@ -52,15 +50,6 @@ def find_rubric(
     'cn.gd.huizhou/dept-overall@2020'
     """
     return (registry or default_registry()).load(reference, year=year)
-
-
-@attrs.frozen
-class UnitInputs:
-    """A unit's inputs as read from a file: the unit's name, the values, the document."""
-
-    unit: str | None
-    inputs: Mapping[str, Any]
-    document: Document | None = None
 
 
 @isolated

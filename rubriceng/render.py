@@ -8,7 +8,6 @@ text. The built-in ``text`` and ``json`` renderers are registered through the
 from __future__ import annotations
 
 import os
-import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ import attrs
 from rubriceng.decimals import isolated
 from rubriceng.model import Rubric
 from rubriceng.result import JUDGED, NOT_APPLICABLE, IndicatorResult, Result
-from rubriceng.sanitize import markdown_text, printable
+from rubriceng.sanitize import display_width, markdown_text, printable
 
 
 @attrs.frozen
@@ -39,11 +38,6 @@ class Renderer:
 
 
 _STATUS_MARKS = {NOT_APPLICABLE: "不适用", JUDGED: "评定"}
-
-
-def display_width(text: str) -> int:
-    """Columns ``text`` takes in a terminal: wide (CJK) characters take two."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def _pad(text: str, width: int, right: bool = False) -> str:

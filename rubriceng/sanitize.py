@@ -19,11 +19,17 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from typing import Any
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """How text that a spreadsheet program would run as a formula starts."""
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def printable(text: str) -> str:

@@ -27,14 +27,13 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from rubriceng.decimals import isolated
-from rubriceng.documents import Document
+from rubriceng.documents import Document, UnitInputs
 from rubriceng.errors import InputError, Problem
 from rubriceng.explanation import Explainer
 from rubriceng.forms import Field, fields, flatten, names, nest
-from rubriceng.loader import UnitInputs
 from rubriceng.model import Rubric
 from rubriceng.result import NOT_APPLICABLE, Batch, IndicatorResult, Result
-from rubriceng.sanitize import harden_workbook, printable
+from rubriceng.sanitize import display_width, harden_workbook, printable
 from rubriceng.tablefiles import csv_rows, open_workbook, parquet_rows, sheet_rows
 
 if TYPE_CHECKING:
@@ -123,7 +122,6 @@ def _fit_rows(sheet: Worksheet, first: int, last: int, widths: Sequence[float]) 
 
     Cells merged over several rows are left out: their text has the rows' room.
     """
-    from rubriceng.render import display_width
 
     tall = {
         (cell_range.min_row, cell_range.min_col)

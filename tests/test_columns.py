@@ -14,7 +14,7 @@ import pytest
 
 import rubriceng
 from benchmarks.huizhou import generate, to_columns
-from rubriceng.columns import _Table
+from rubriceng.table import Table
 from rubriceng.documents import from_path
 from rubriceng.hookspecs import hookimpl
 from tests.conftest import HUIZHOU, PLUGINS
@@ -92,7 +92,7 @@ def test_every_bundled_rubric_scores_and_fails_exactly_as_row_by_row(rubric_file
     units[5] = {key: value for key, value in units[5].items() if key != first}
     columns = to_columns(units, credits={})
     table = rubriceng.evaluate_table(rubric, columns, errors="collect")
-    rows = _Table(columns)  # the same values as the table holds (87 as 87.0, say)
+    rows = Table(columns)  # the same values as the table holds (87 as 87.0, say)
     batch = rubriceng.evaluate_many(
         rubric, [rows.row(index) for index in range(rows.size)], trace=False, errors="collect"
     )
@@ -246,7 +246,7 @@ def test_units_with_nothing_to_count_score_alike_on_rows_and_columns(huizhou):
         unit.get("supervision_evidence_provided", True) for unit in units
     ]  # fmt: skip
     table = rubriceng.evaluate_table(huizhou, columns, errors="collect")
-    rows = _Table(columns)
+    rows = Table(columns)
     batch = rubriceng.evaluate_many(
         huizhou, [rows.row(index) for index in range(rows.size)], trace=False, errors="collect"
     )

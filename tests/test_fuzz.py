@@ -414,7 +414,7 @@ def test_random_formulas_score_the_same_over_columns_as_row_by_row(text, seed):
     np = __import__("pytest").importorskip("numpy")
     import random
 
-    from rubriceng.columns import _Table
+    from rubriceng.table import Table
 
     try:
         rubric = rubriceng.load_rubric({
@@ -448,7 +448,7 @@ def test_random_formulas_score_the_same_over_columns_as_row_by_row(text, seed):
         **{f"rates.{i + 1}": np.array([float(u["rates"][i]) for u in units]) for i in range(3)},
     }
     table = rubriceng.evaluate_table(rubric, columns, errors="collect")
-    rows = _Table(columns)  # the values as the table holds them (-1 as -1.0)
+    rows = Table(columns)  # the values as the table holds them (-1 as -1.0)
     same = [rows.row(index) for index in range(rows.size)]
     batch = rubriceng.evaluate_many(rubric, same, trace=False, errors="collect")
     assert table.units == tuple(result.unit for result in batch.results), text
