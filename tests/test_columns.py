@@ -14,9 +14,9 @@ import pytest
 
 import rubriceng
 from benchmarks.huizhou import generate, to_columns
-from rubriceng.table import Table
 from rubriceng.documents import from_path
 from rubriceng.hookspecs import hookimpl
+from rubriceng.table import Table
 from tests.conftest import HUIZHOU, PLUGINS
 from tests.units import vary
 
