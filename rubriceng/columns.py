@@ -35,7 +35,7 @@ import attrs
 
 from rubriceng import methods as m
 from rubriceng.decimals import DECIMAL_CONTEXT, isolated
-from rubriceng.engine import Plan, _batch_error, _plan, _prepare, _score
+from rubriceng.engine import Plan, batch_error, plan_of, prepare, score_unit
 from rubriceng.errors import EvaluationError, InputError
 from rubriceng.exact import Exact, rational
 from rubriceng.expressions import BUILTIN_FUNCTIONS, FormulaEvaluator
@@ -246,17 +246,17 @@ def evaluate_table(
         raise ValueError(f"errors must be 'raise' or 'collect', not {errors!r}")
     if np is None:  # pragma: no cover
         raise ImportError("evaluate_table needs numpy: pip install 'rubriceng[columns]'")
-    plan = _plan(rubric)
+    plan = plan_of(rubric)
     if hasattr(table, "map_partitions") and hasattr(table, "npartitions"):
         if errors != "raise":
             raise ValueError("a Dask DataFrame is scored with errors='raise'")
         return _evaluate_dask(rubric, table, peers)
     source = Table(table, rubric)
     with decimal.localcontext(DECIMAL_CONTEXT), np.errstate(all="ignore"):
-        batch = _Batch(plan, _compiled(plan), source, peers)
+        batch = _Batch(plan, _compiled(plan), source, peers, rubric)
         scored = batch.run()
     if errors == "raise" and scored.failures:
-        raise _batch_error(scored.failures)
+        raise batch_error(scored.failures)
     return scored
 
 
@@ -282,22 +282,22 @@ def peer_sums(rubric: Rubric, table: Any) -> dict[str, tuple[Exact, int]]:
     >>> [str(total) for total in table.totals()]
     ['71.92', '71.00', '66.51']
     """
-    plan = _plan(rubric)
+    plan = plan_of(rubric)
     source = Table(table, rubric)
     with decimal.localcontext(DECIMAL_CONTEXT), np.errstate(all="ignore"):
         compiled = _compiled(plan)
         if compiled is None:  # every row by the row path
-            states = [_prepare(plan, source.row(i), source.names[i]) for i in range(source.size)]
+            states = [prepare(plan, source.row(i), source.names[i]) for i in range(source.size)]
             return _exact_sums(plan, states)
-        return _Batch(plan, compiled, source).peer_sums()
+        return _Batch(plan, compiled, source, rubric=rubric).peer_sums()
 
 
 def _exact_sums(plan: Plan, states: Sequence[Any]) -> dict[str, tuple[Exact, int]]:
-    from rubriceng.engine import _peer_values, exact_sum
+    from rubriceng.engine import exact_sum, peer_values
 
     sums: dict[str, tuple[Exact, int]] = {}
     for leaf in plan.peer_leaves:
-        values = _peer_values(plan, leaf, states)
+        values = peer_values(plan, leaf, states)
         sums[leaf.id] = (exact_sum(values), len(values))
     return sums
 
@@ -335,7 +335,7 @@ def _evaluate_dask(rubric: Rubric, frame: Any, peers: Mapping[str, Exact] | None
     from dask.base import compute
     from dask.delayed import delayed
 
-    if peers is None and _plan(rubric).peer_leaves:
+    if peers is None and plan_of(rubric).peer_leaves:
         sums = [delayed(peer_sums, pure=False)(rubric, part) for part in frame.to_delayed()]
         peers = peer_means(compute(*sums))  # type: ignore[no-untyped-call]
     names = [node.id for node in rubric.walk()] + ["subtotal"]
@@ -357,8 +357,11 @@ class _Batch:
         compiled: _Compiled | None,
         table: Table,
         peers: Mapping[str, Exact] | None = None,
+        rubric: Rubric | None = None,
     ) -> None:
         self.plan, self.compiled, self.table = plan, compiled, table
+        self.rubric = rubric or plan.rubric
+        """The rubric as the caller holds it (with its plan): what results refer to."""
         self.given_peers = dict(peers or {})
         self.n = table.size
         self.exact = np.ones(self.n, dtype=bool) if compiled is None else np.zeros(self.n, bool)
@@ -609,9 +612,9 @@ class _Batch:
             self._peer_statistics(states)
             self._score_columns(compiled, pattern, scaled)
         else:  # every row by the row path, with the batch's exact peer statistics
-            from rubriceng.engine import _peer_statistics
+            from rubriceng.engine import peer_statistics
 
-            found = _peer_statistics(self.plan, list(states.values()))
+            found = peer_statistics(self.plan, list(states.values()))
             self.exact_peers = {**found, **self.given_peers}
         return self._assemble(compiled, scaled, states)
 
@@ -687,13 +690,13 @@ class _Batch:
         states = {}
         for index in np.flatnonzero(self.exact):
             row = self.table.row(int(index))
-            states[int(index)] = _prepare(self.plan, row, self.table.names[index])
+            states[int(index)] = prepare(self.plan, row, self.table.names[index])
         return states
 
     def _peer_statistics(self, states: Mapping[int, Any]) -> None:
         """The peers' mean over the table: floats with a bound; exact values for the rows
         the row path takes."""
-        from rubriceng.engine import _peer_values
+        from rubriceng.engine import peer_values
 
         for leaf in self.plan.peer_leaves:
             if leaf.id in self.given_peers:  # computed over the whole batch elsewhere
@@ -701,7 +704,7 @@ class _Batch:
                 continue
             rows, value = self.peer_columns[leaf.id]
             rows = rows & ~self.exact
-            exact = _peer_values(self.plan, leaf, list(states.values()))
+            exact = peer_values(self.plan, leaf, list(states.values()))
             count = int(rows.sum()) + len(exact)
             if not count:
                 continue
@@ -715,13 +718,13 @@ class _Batch:
 
     def _exact_values(self, leaf: Indicator) -> list[Fraction]:
         """Every peer's exact value: the row path's, and the rest computed exactly."""
-        from rubriceng.engine import _scope
+        from rubriceng.engine import leaf_scope
 
         rows, _ = self.peer_columns[leaf.id]
         values = list(self.exact_values[leaf.id])
         for index in np.flatnonzero(rows & ~self.exact):
             state = self._mini_state(int(index), leaf)
-            _, found = _scope(leaf, state, {**state.inputs, "points": leaf.points})
+            _, found = leaf_scope(leaf, state, {**state.inputs, "points": leaf.points})
             values.append(rational(found["value"]))
         return values
 
@@ -754,7 +757,7 @@ class _Batch:
 
     def _mini_state(self, index: int, leaf: Indicator) -> Any:
         """Just the inputs ``leaf`` reads, normalised, for the exact row code."""
-        from rubriceng.engine import _Unit
+        from rubriceng.engine import UnitState
 
         needed = (*self.plan.required[leaf.id], leaf.id)
         row: dict[str, Any] = {}
@@ -773,7 +776,7 @@ class _Batch:
                 if checked is None:
                     raise m.ScoringFailure("input-invalid", "invalid input", name)
                 inputs.update(checked)
-        return _Unit(self.table.names[index], inputs, [], FormulaEvaluator(self.plan.functions))
+        return UnitState(self.table.names[index], inputs, [], FormulaEvaluator(self.plan.functions))
 
     def _peers_for(self, leaf: Indicator) -> dict[str, Exact]:
         if leaf.id in self.peers:
@@ -924,11 +927,11 @@ class _Batch:
     def _rescore(self, index: int, leaf: Indicator, allocation: Any, scaled: dict[str, Any],
                  places: int) -> None:  # fmt: skip
         """One (unit, indicator) the floats could not decide, by the exact row code."""
-        from rubriceng.engine import _score_leaf
+        from rubriceng.engine import score_leaf
 
         try:
             state = self._mini_state(index, leaf)
-            found = _score_leaf(self.plan, leaf, state, allocation, self._peers_for(leaf), False)
+            found = score_leaf(self.plan, leaf, state, allocation, self._peers_for(leaf), False)
         except m.ScoringFailure:
             self.failed.add(index)  # the unit fails: the row path will say how
             return
@@ -936,7 +939,7 @@ class _Batch:
 
     def _assemble(self, compiled: _Compiled | None, scaled: dict[str, Any],
                   states: dict[int, Any]) -> ScoreTable:  # fmt: skip
-        plan, rubric = self.plan, self.plan.rubric
+        plan, rubric = self.plan, self.rubric
         places = compiled.places if compiled is not None else max(
             [rubric.rounding.digits] + [_decimals(a.per_event) for a in rubric.adjustments])
         scale = 10**places
@@ -962,14 +965,14 @@ class _Batch:
         failures: dict[int, UnitFailure] = {}
         for index in sorted(set(states) | self.failed):
             name = self.table.names[index]
-            state = states.get(index) or _prepare(plan, self.table.row(index), name)
+            state = states.get(index) or prepare(plan, self.table.row(index), name)
             if state.problems:
                 failures[index] = UnitFailure(
                     name, InputError(f"invalid inputs for unit {name!r}", state.problems)
                 )
                 continue
             try:
-                result = _score(plan, state, self._row_peers(state), False)
+                result = score_unit(plan, state, self._row_peers(state), False)
             except (EvaluationError, InputError) as error:
                 failures[index] = UnitFailure(name, error)
                 continue
@@ -997,7 +1000,7 @@ class _Batch:
     def _row_peers(self, state: Any) -> dict[str, Exact]:
         """Peers for a unit the row path scores: the float mean where it decides the
         comparison, else the exact mean."""
-        from rubriceng.engine import _scope
+        from rubriceng.engine import leaf_scope
 
         if self.compiled is None:
             return self.exact_peers
@@ -1007,7 +1010,7 @@ class _Batch:
             if mean is None or leaf.id in self.plan.allocation(state.roots).not_applicable:
                 continue
             try:
-                _, found = _scope(leaf, state, {**state.inputs, "points": leaf.points})
+                _, found = leaf_scope(leaf, state, {**state.inputs, "points": leaf.points})
                 value = float(found["value"])
             except (m.ScoringFailure, KeyError, TypeError, ValueError):
                 peers[leaf.id] = self._exact_peer(leaf)

@@ -43,6 +43,7 @@ from rubriceng.model import (
     Rubric,
     parse_day,
 )
+from rubriceng.needs import input_needs
 from rubriceng.schema import make_validator, problems, rubric_schema
 from rubriceng.vocabulary import BUILTIN_VOCABULARY, Vocabulary
 
@@ -113,6 +114,7 @@ class _Builder:
         self.data: dict[str, Any] = document.data
         self.methods = vocabulary.methods
         self.functions = vocabulary.functions
+        self.input_types = vocabulary.input_types
         self.numeric_types = frozenset(vocabulary.numeric_types)
         self.ref = f"{self.data['id']}@{self.data['version']}"
         self.problems: list[Problem] = []
@@ -178,6 +180,7 @@ class _Builder:
             source=self.document.source,
             in_force=self._in_force(),
             extends=data.get("extends"),
+            needs=input_needs(indicators, (*inputs, *implicit), adjustments, self.input_types),
         )
 
     def _provenance(self, own: Mapping[str, Any] | None, path: PathKey) -> dict[str, Any] | None:

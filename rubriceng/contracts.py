@@ -20,7 +20,7 @@ from typing import Any
 
 from rubriceng.decimals import isolated
 from rubriceng.forms import Field, fields, names
-from rubriceng.inputs import _FALSE_WORDS, _TRUE_WORDS
+from rubriceng.inputs import FALSE_WORDS, TRUE_WORDS
 from rubriceng.model import Rubric
 from rubriceng.result import BATCH_FORMAT, RESULT_FORMAT
 
@@ -38,7 +38,7 @@ def _any_case(word: str) -> str:
 
 
 _BOOLEAN_TEXT = (
-    r"^\s*(" + "|".join(_any_case(word) for word in sorted(_TRUE_WORDS | _FALSE_WORDS)) + r")\s*$"
+    r"^\s*(" + "|".join(_any_case(word) for word in sorted(TRUE_WORDS | FALSE_WORDS)) + r")\s*$"
 )
 
 
@@ -128,17 +128,17 @@ def inputs_schema(rubric: Rubric) -> dict[str, Any]:
     >>> schema["properties"]["inputs"]["properties"]["procurement_plan"]["title"]
     '采购计划金额合计数'
     """
-    from rubriceng.engine import _plan
-
-    plan = _plan(rubric)
     known = {field.path: field for field in fields(rubric)}
+    needs = rubric.needs
+    assert needs is not None  # fields() refuses a rubric without
     called = names(rubric)
     specs = {spec.id: spec for spec in rubric.inputs}
     properties: dict[str, Any] = {}
-    for name, rules in plan.input_schema.items():
+    for name, rules in needs.schema.items():
         schema = _value_schema(rules, name, known)
         spec = specs.get(name)
-        users = plan.users.get(name) or ([spec.implicit_for] if spec and spec.implicit_for else [])
+        implicit = (spec.implicit_for,) if spec and spec.implicit_for else ()
+        users = needs.users.get(name) or implicit
         title = spec.label if spec and spec.label else called.get(name, name)
         description = str(schema.get("description") or rules.get("type") or "")
         if users:

@@ -21,7 +21,6 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 import attrs
@@ -67,42 +66,16 @@ class Plan:
         self.peer_leaves = tuple(
             leaf for leaf in self.leaves if leaf.scorer and leaf.scorer.peer_statistic()
         )
-        declared_inputs = [spec for spec in rubric.inputs if spec.implicit_for is None]
-        declared = {spec.id for spec in declared_inputs}
-        self.defaults: Mapping[str, Any] = MappingProxyType(
-            {spec.id: spec.default for spec in declared_inputs if spec.default is not None}
-        )
+        needs = rubric.needs
+        if needs is None:  # a Rubric built by hand, not by the compiler
+            raise TypeError("expected a Rubric from rubriceng.load_rubric()")
+        self.defaults: Mapping[str, Any] = needs.defaults
         """The values of optional inputs a unit leaves out."""
-        self.optional = frozenset(spec.id for spec in declared_inputs if spec.optional)
+        self.optional = needs.optional
         """Inputs a unit may leave out with no default: formulas see ``None``."""
-        self.required: dict[str, tuple[str, ...]] = {}
-        for leaf in self.leaves:
-            names: set[str] = set()
-            formulas = [formula for _, formula in leaf.values]
-            formulas += [case.when for case in leaf.cases]
-            if leaf.scorer is not None:
-                formulas += list(leaf.scorer.formulas())
-                if leaf.scorer.own_input() is not None:
-                    names.add(leaf.id)
-            for formula in formulas:
-                names.update(formula.names & declared)
-            self.required[leaf.id] = tuple(sorted(names))
-        self.users: dict[str, list[str]] = {}
-        for leaf_id, needed in self.required.items():
-            for name in needed:
-                self.users.setdefault(name, []).append(leaf_id)
-        for node in self.conditional:
-            assert node.applies is not None
-            for name in sorted(node.applies.names):
-                self.users.setdefault(name, []).append(node.id)
-        types = vocabulary.input_types
-        schema = {spec.id: types[spec.type].rules(spec, types) for spec in declared_inputs}
-        for leaf in self.leaves:
-            own = leaf.scorer.own_input() if leaf.scorer else None
-            if own is not None:
-                schema[leaf.id] = dict(own)
-        for adjustment in rubric.adjustments:
-            schema[adjustment.id] = {"type": "integer", "coerce": "count", "min": 0}
+        self.required = needs.required
+        self.users = needs.users
+        schema = {name: dict(rules) for name, rules in needs.schema.items()}
         self.input_schema = schema
         self.checker = compile_checker(schema)
         self._local = threading.local()
@@ -166,7 +139,7 @@ class Plan:
 
         def locate(path: tuple[Any, ...]) -> dict[str, Any]:
             field = str(path[len(prefix)]) if len(path) > len(prefix) else None
-            users = self.users.get(field or "", [])
+            users = self.users.get(field or "", ())
             return {"unit": unit, "field": field, "indicator": ", ".join(users) or None}
 
         from rubriceng.schema import problems
@@ -199,8 +172,9 @@ class Plan:
 
 
 @attrs.define
-class _Unit:
-    """One unit on its way through the plan."""
+class UnitState:
+    """One unit on its way through the plan: what :func:`prepare` found (the checked
+    inputs, their problems, the indicators that do not apply) and what formulas see."""
 
     name: str | None
     inputs: dict[str, Any]
@@ -214,14 +188,19 @@ class _Unit:
         self.names = dict(self.inputs)
 
 
-def _prepare(
+def prepare(
     plan: Plan, inputs: Mapping[str, Any], unit: str | None, document: Document | None = None
-) -> _Unit:
-    """Steps 1 and 2: check the inputs, find what does not apply, check what is missing."""
+) -> UnitState:
+    """Steps 1 and 2: check the inputs, find what does not apply, check what is missing.
+
+    The row kernel's first half, public for the batch path: a unit whose
+    ``state.problems`` is empty can be scored by :func:`score_unit`; one with problems
+    is reported with all of them. Nothing here depends on other units.
+    """
     if plan.defaults and isinstance(inputs, Mapping):
         inputs = {**plan.defaults, **inputs}
     normalised, found = plan.check_inputs(inputs, unit, document)
-    state = _Unit(unit, normalised, found, FormulaEvaluator(plan.functions))
+    state = UnitState(unit, normalised, found, FormulaEvaluator(plan.functions))
     given = inputs if isinstance(inputs, Mapping) else {}
     skipped: set[str] = set()
     missing: dict[str, list[str]] = {}
@@ -254,7 +233,7 @@ def _prepare(
 
 
 def _applies(
-    node: Indicator, state: _Unit, given: Mapping[str, Any], missing: dict[str, list[str]]
+    node: Indicator, state: UnitState, given: Mapping[str, Any], missing: dict[str, list[str]]
 ) -> bool | None:
     """Whether ``node`` applies to the unit; None when that cannot be decided because an
     input it depends on is missing or invalid (recorded) or its formula fails (recorded)."""
@@ -279,10 +258,11 @@ def _applies(
     return None
 
 
-def _scope(
-    leaf: Indicator, state: _Unit, context_names: dict[str, Any]
+def leaf_scope(
+    leaf: Indicator, state: UnitState, context_names: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The names a leaf's formulas see, and its intermediate values."""
+    """The names a leaf's formulas see, and its intermediate ``values:`` (the batch path
+    asks it for a peer leaf's ``value``); a formula that fails is a ScoringFailure."""
     values: dict[str, Any] = {}
     if not leaf.values:
         return context_names, values
@@ -296,14 +276,17 @@ def _scope(
     return names, values
 
 
-def _score_leaf(
+def score_leaf(
     plan: Plan,
     leaf: Indicator,
-    state: _Unit,
+    state: UnitState,
     allocation: Allocation,
     peers: Mapping[str, Exact],
     trace: bool,
 ) -> IndicatorResult:
+    """One leaf of one unit, at its effective points in ``allocation``: its cases, its
+    method, the scaling and the rounding, exactly. The batch path calls it for each
+    (unit, leaf) its columns leave undecided."""
     rubric = plan.rubric
     effective = allocation.effective[leaf.id]
     if leaf.id in allocation.not_applicable:
@@ -339,7 +322,7 @@ def _score_leaf(
                 details["case"] = {"when": case.when.text, "reason": case.reason}
             break
     else:
-        names, values = _scope(leaf, state, names)
+        names, values = leaf_scope(leaf, state, names)
         context = Context(
             state.evaluator, names, leaf.points, state.inputs.get(leaf.id), peers.get(leaf.id)
         )
@@ -463,8 +446,11 @@ def _assemble(
     )
 
 
-def _score(plan: Plan, state: _Unit, peers: Mapping[str, Exact], trace: bool) -> Result:
-    """Steps 3 to 5 for a unit whose inputs passed."""
+def score_unit(plan: Plan, state: UnitState, peers: Mapping[str, Exact], trace: bool) -> Result:
+    """Steps 3 to 5 for a unit whose inputs passed: score each leaf (``peers`` gives the
+    peer statistics by leaf id), add up, adjust and grade. The row kernel's second half;
+    the batch path calls it for every unit its columns cannot decide, and its answer is
+    the reference the columns must equal."""
     rubric = plan.rubric
     try:
         allocation = plan.allocation(state.roots)
@@ -477,7 +463,7 @@ def _score(plan: Plan, state: _Unit, peers: Mapping[str, Exact], trace: bool) ->
     inputs_at_fault = False
     for leaf in plan.leaves:
         try:
-            leaves[leaf.id] = _score_leaf(plan, leaf, state, allocation, peers, trace)
+            leaves[leaf.id] = score_leaf(plan, leaf, state, allocation, peers, trace)
         except ScoringFailure as failure:
             inputs_at_fault = inputs_at_fault or failure.input
             found.append(
@@ -526,7 +512,8 @@ def _score(plan: Plan, state: _Unit, peers: Mapping[str, Exact], trace: bool) ->
     )
 
 
-def _plan(rubric: Rubric) -> Plan:
+def plan_of(rubric: Rubric) -> Plan:
+    """The plan of a rubric from :func:`rubriceng.load_rubric` (TypeError otherwise)."""
     if not isinstance(rubric, Rubric) or not isinstance(rubric.plan, Plan):
         raise TypeError("expected a Rubric from rubriceng.load_rubric()")
     return rubric.plan
@@ -559,14 +546,14 @@ def evaluate(
     >>> result.to_dict()["indicators"][0]["trace"]["rate"]  # a decimal, for people
     '0.875'
     """
-    plan = _plan(rubric)
+    plan = plan_of(rubric)
     with decimal.localcontext(DECIMAL_CONTEXT):
-        state = _prepare(plan, inputs, unit, document)
+        state = prepare(plan, inputs, unit, document)
         if state.problems:
             raise InputError(
                 f"invalid inputs for unit {unit!r}" if unit else "invalid inputs", state.problems
             )
-        return _score(plan, state, {}, trace)
+        return score_unit(plan, state, {}, trace)
 
 
 def _units(
@@ -588,7 +575,7 @@ def _units(
     return named
 
 
-def _peer_values(plan: Plan, leaf: Indicator, states: Sequence[_Unit]) -> list[Fraction]:
+def peer_values(plan: Plan, leaf: Indicator, states: Sequence[UnitState]) -> list[Fraction]:
     """The ``value`` of ``leaf`` for every unit whose inputs passed and to which it
     applies (a unit whose value fails takes no part)."""
     values = []
@@ -596,7 +583,7 @@ def _peer_values(plan: Plan, leaf: Indicator, states: Sequence[_Unit]) -> list[F
         if state.problems or leaf.id in plan.allocation(state.roots).not_applicable:
             continue
         try:
-            _, found = _scope(leaf, state, {**state.inputs, "points": leaf.points})
+            _, found = leaf_scope(leaf, state, {**state.inputs, "points": leaf.points})
         except ScoringFailure:
             continue
         value = found.get("value")
@@ -605,10 +592,12 @@ def _peer_values(plan: Plan, leaf: Indicator, states: Sequence[_Unit]) -> list[F
     return values
 
 
-def _peer_statistics(plan: Plan, states: Sequence[_Unit]) -> dict[str, Exact]:
+def peer_statistics(plan: Plan, states: Sequence[UnitState]) -> dict[str, Exact]:
+    """Each peer leaf's statistic (mean or median) over ``states``, exactly, by leaf id;
+    a leaf no unit takes part in is left out."""
     stats: dict[str, Exact] = {}
     for leaf in plan.peer_leaves:
-        values = _peer_values(plan, leaf, states)
+        values = peer_values(plan, leaf, states)
         if values:
             kind = leaf.scorer.peer_statistic() if leaf.scorer else "mean"
             stats[leaf.id] = (
@@ -691,10 +680,10 @@ def evaluate_many(
     """
     if errors not in ("raise", "collect"):
         raise ValueError(f"errors must be 'raise' or 'collect', not {errors!r}")
-    plan = _plan(rubric)
+    plan = plan_of(rubric)
     with decimal.localcontext(DECIMAL_CONTEXT):
-        states = [_prepare(plan, inputs, name) for name, inputs in _units(units, plan.rubric)]
-        peers = _peer_statistics(plan, states)
+        states = [prepare(plan, inputs, name) for name, inputs in _units(units, plan.rubric)]
+        peers = peer_statistics(plan, states)
         results: list[Result] = []
         failures: list[UnitFailure] = []
         for done, state in enumerate(states, start=1):
@@ -706,17 +695,17 @@ def evaluate_many(
                 failures.append(UnitFailure(state.name, failure))
                 continue
             try:
-                results.append(_score(plan, state, peers, trace))
+                results.append(score_unit(plan, state, peers, trace))
             except (EvaluationError, InputError) as error:
                 failures.append(UnitFailure(state.name, error))
     if errors == "collect":
         return Batch(tuple(results), tuple(failures))
     if failures:
-        raise _batch_error(failures)
+        raise batch_error(failures)
     return results
 
 
-def _batch_error(failures: Sequence[UnitFailure]) -> RubricengError:
+def batch_error(failures: Sequence[UnitFailure]) -> RubricengError:
     """One error for all failed units: InputError if any unit's inputs were invalid."""
     invalid = [failure for failure in failures if isinstance(failure.error, InputError)]
     if invalid:

@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from rubriceng.model import Adjustment, Indicator, InputSpec, Rubric
+from rubriceng.model import Adjustment, Indicator, InputNeeds, InputSpec, Rubric
 
 OPEN_LIST_SLOTS = 5
 """How many numbered rows a form gives a list whose length the unit chooses."""
@@ -87,17 +87,22 @@ class Field:
         return f"≤ {high}" if high else ""
 
 
+def _needs(rubric: Rubric) -> InputNeeds:
+    if not isinstance(rubric, Rubric) or rubric.needs is None:
+        raise TypeError("expected a Rubric from rubriceng.load_rubric()")
+    return rubric.needs
+
+
 def fields(rubric: Rubric) -> list[Field]:
     """Every value ``rubric`` asks of a unit, in the order of its inputs and indicators."""
-    from rubriceng.engine import _plan
-
-    plan = _plan(rubric)
+    needs = _needs(rubric)
+    nodes = {node.id for node in rubric.walk()}
     specs = {spec.id: spec for spec in rubric.inputs}
     chinese, english = names(rubric), names(rubric, "en")
     found: list[Field] = []
-    for name, rules in plan.input_schema.items():
+    for name, rules in needs.schema.items():
         spec = specs.get(name)
-        users = tuple(plan.users.get(name, ())) or ((name,) if name in plan.nodes else ())
+        users = tuple(needs.users.get(name, ())) or ((name,) if name in nodes else ())
         if spec is not None and spec.implicit_for is not None:
             users = (spec.implicit_for,)
         base = Field(

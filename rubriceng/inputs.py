@@ -87,8 +87,10 @@ def is_comparable(value: Any) -> bool:
     return not isinstance(value, Decimal) or value.is_finite()
 
 
-_TRUE_WORDS = frozenset({"true", "yes", "是", "有", "y", "1"})
-_FALSE_WORDS = frozenset({"false", "no", "否", "无", "n", "0"})
+TRUE_WORDS = frozenset({"true", "yes", "是", "有", "y", "1"})
+"""Words a unit may write for true (case aside)."""
+FALSE_WORDS = frozenset({"false", "no", "否", "无", "n", "0"})
+"""Words a unit may write for false (case aside)."""
 
 
 def to_count(value: Any) -> int:
@@ -107,9 +109,9 @@ def to_boolean(value: Any) -> bool:
         return bool(value)
     if isinstance(value, str):
         word = value.strip().lower()
-        if word in _TRUE_WORDS:
+        if word in TRUE_WORDS:
             return True
-        if word in _FALSE_WORDS:
+        if word in FALSE_WORDS:
             return False
     raise ValueError(f"expected true or false, got {value!r}")
 
@@ -122,7 +124,7 @@ def to_credit(value: Any) -> bool | Decimal:
     try:
         return to_decimal(value)
     except ValueError:
-        if isinstance(value, str) and value.strip().lower() in _TRUE_WORDS | _FALSE_WORDS:
+        if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS:
             return to_boolean(value)
         raise
 

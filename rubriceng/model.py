@@ -203,6 +203,27 @@ class Adjustment:
 
 
 @attrs.frozen
+class InputNeeds:
+    """What a rubric asks of a unit, known once it is compiled (see
+    :func:`rubriceng.needs.input_needs`).
+
+    Attributes:
+        schema: the rules of each input a unit may give (cerberus rules, by input id;
+            judged indicators and adjustments included).
+        required: the declared inputs each leaf's formulas read, by leaf id.
+        users: the indicators that read each input, by input id.
+        defaults: the values of optional inputs a unit leaves out.
+        optional: the inputs a unit may leave out with no default (formulas see None).
+    """
+
+    schema: Mapping[str, Mapping[str, Any]]
+    required: Mapping[str, tuple[str, ...]]
+    users: Mapping[str, tuple[str, ...]]
+    defaults: Mapping[str, Any]
+    optional: frozenset[str]
+
+
+@attrs.frozen
 class Rubric:
     """A loaded, validated and compiled rubric (指标评分表). Build it with ``load_rubric``."""
 
@@ -225,6 +246,8 @@ class Rubric:
     in_force: InForce | None = None
     extends: str | None = None
     """The rubric this one is a variant of (``id@version``), if any."""
+    needs: InputNeeds | None = attrs.field(default=None, eq=False, repr=False)
+    """What the rubric asks of a unit; set by the compiler."""
     plan: Any = attrs.field(default=None, eq=False, repr=False)
     document: Any = attrs.field(default=None, eq=False, repr=False)
     """The merged document the rubric was compiled from: what travels when the rubric is

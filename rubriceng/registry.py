@@ -316,10 +316,9 @@ class Registry:
         merged = self._merged(document, depth)
         vocabulary = self.vocabulary
         rubric = compile_rubric(merged, vocabulary)
-        plan = Plan(rubric, vocabulary)
-        planned = attrs.evolve(rubric, plan=plan, document=merged)
-        plan.rubric = planned
-        return planned
+        # the plan keeps the rubric it was built from (the same rubric, without a plan):
+        # nothing is changed after it is built
+        return attrs.evolve(rubric, plan=Plan(rubric, vocabulary), document=merged)
 
     def _rubric_folders(self) -> list[Path]:
         """The folders rubrics are offered from (plugins, the search path), resolved."""
@@ -466,10 +465,7 @@ def rebuild_rubric(state: tuple[Any, ...]) -> Rubric:
     )  # fmt: skip
     vocabulary = default_registry().vocabulary
     rubric = compile_rubric(document, vocabulary)
-    plan = Plan(rubric, vocabulary)
-    planned = attrs.evolve(rubric, plan=plan, document=document)
-    plan.rubric = planned
-    return planned
+    return attrs.evolve(rubric, plan=Plan(rubric, vocabulary), document=document)
 
 
 copyreg.pickle(Rubric, _reduce_rubric)
