@@ -22,9 +22,12 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from rubriceng.builtin import builtin_vocabulary
 from rubriceng.contracts import PUBLISHED
 from rubriceng.schema import rubric_schema
-from rubriceng.vocabulary import BUILTIN_VOCABULARY
+
+BUILTIN = builtin_vocabulary()
+"""The words of the built-in plugin, which the reference pages list."""
 
 DOCS = Path(__file__).resolve().parent
 MARKER = re.compile(r"<!-- generated: ([a-z_:-]+) -->")
@@ -112,7 +115,7 @@ def _sections(
 
 def rubric_schema_reference() -> str:
     """Every key of a rubric document, generated from the schema rubriceng checks."""
-    vocabulary = BUILTIN_VOCABULARY
+    vocabulary = BUILTIN
     schema, registry = rubric_schema(
         vocabulary.methods, tuple(vocabulary.input_types), vocabulary.numeric_types
     )
@@ -128,7 +131,7 @@ def methods_table(base: str = "") -> str:
     """The built-in scoring methods: the key an indicator gives, and what it does; each
     links to its page (``base`` leads from the page to the docs folder)."""
     rows = ["| key | what it scores |", "|---|---|"]
-    for key, method in BUILTIN_VOCABULARY.methods.items():
+    for key, method in BUILTIN.methods.items():
         page = f"{base}methods/{key.replace('_', '-')}.md"
         rows.append(f"| [`{key}`]({page}) | {method.summary} |")
     return "\n".join(rows)
@@ -137,7 +140,7 @@ def methods_table(base: str = "") -> str:
 def input_types_table() -> str:
     """The built-in input types."""
     rows = ["| type | values |", "|---|---|"]
-    for name, kind in BUILTIN_VOCABULARY.input_types.items():
+    for name, kind in BUILTIN.input_types.items():
         rows.append(f"| `{name}` | {kind.summary} |")
     return "\n".join(rows)
 
@@ -145,7 +148,7 @@ def input_types_table() -> str:
 def functions_table() -> str:
     """The functions formulas may call, with the first line of each one's docstring."""
     rows = ["| function | what it returns |", "|---|---|"]
-    for name, function in sorted(BUILTIN_VOCABULARY.functions.items()):
+    for name, function in sorted(BUILTIN.functions.items()):
         doc = (inspect.getdoc(function) or "").replace("``", "`").splitlines()
         rows.append(f"| `{name}` | {doc[0] if doc else ''} |")
     return "\n".join(rows)
@@ -153,8 +156,8 @@ def functions_table() -> str:
 
 def method_keys(key: str) -> str:
     """What an indicator writes under a method's key, from the method's cerberus rules."""
-    rules = BUILTIN_VOCABULARY.methods[key].rules
-    method = BUILTIN_VOCABULARY.methods[key]
+    rules = BUILTIN.methods[key].rules
+    method = BUILTIN.methods[key]
     head = f"An indicator scored this way gives `{key}:`"
     if method.needs_value:
         head += " and a `value:` formula"

@@ -16,6 +16,19 @@ from rubriceng.hookspecs import hookimpl
 from rubriceng.inputs import BUILTIN_INPUT_TYPES, InputType
 from rubriceng.methods import BUILTIN_METHODS, Method
 from rubriceng.render import BUILTIN_RENDERERS, Renderer
+from rubriceng.targets import TARGET_COMPLETION, TARGETS_INPUT
+from rubriceng.vocabulary import Vocabulary
+
+
+def builtin_vocabulary() -> Vocabulary:
+    """Every word the built-in plugin contributes: the core language's methods, input
+    types and functions, and 绩效目标's method and input type (what a registry with no
+    other plugin compiles with)."""
+    return Vocabulary(
+        methods={**BUILTIN_METHODS, TARGET_COMPLETION.key: TARGET_COMPLETION},
+        functions=BUILTIN_FUNCTIONS,
+        input_types={**BUILTIN_INPUT_TYPES, TARGETS_INPUT.name: TARGETS_INPUT},
+    )
 
 
 def bundled_rubrics() -> Path:
@@ -43,8 +56,8 @@ def rubriceng_test_cases() -> list[Path]:
 
 @hookimpl
 def rubriceng_scoring_methods() -> Iterable[Method]:
-    """The eleven built-in scoring methods."""
-    return BUILTIN_METHODS.values()
+    """The built-in scoring methods, and 绩效目标's target_completion."""
+    return [*BUILTIN_METHODS.values(), TARGET_COMPLETION]
 
 
 @hookimpl
@@ -55,8 +68,8 @@ def rubriceng_formula_functions() -> Mapping[str, Callable[..., Any]]:
 
 @hookimpl
 def rubriceng_input_types() -> Iterable[InputType]:
-    """money, number, rate, count, boolean, text, list."""
-    return BUILTIN_INPUT_TYPES.values()
+    """money, number, rate, count, boolean, text, list, and 绩效目标's targets."""
+    return [*BUILTIN_INPUT_TYPES.values(), TARGETS_INPUT]
 
 
 @hookimpl

@@ -43,6 +43,7 @@ from rubriceng.inputs import COERCIONS, to_boolean
 from rubriceng.model import Indicator, Rubric
 from rubriceng.result import Result, UnitFailure
 from rubriceng.table import Table, filled, missing, python_value
+from rubriceng.targets import TargetCompletionScorer
 from rubriceng.vector import (
     METHODS,
     SLACK,
@@ -164,7 +165,7 @@ class _Compiled:
                 raw: Any = None
             elif type(scorer) in METHODS:
                 raw = METHODS[type(scorer)](scorer)
-            elif (isinstance(scorer, m.TargetCompletionScorer) and scorer.met is not None
+            elif (isinstance(scorer, TargetCompletionScorer) and scorer.met is not None
                   and scorer.declared is not None):  # fmt: skip
                 # given as counts, 绩效目标完成率 is a ratio; rows that give the targets
                 # themselves are scored row by row (see _Batch._read_inputs)

@@ -204,32 +204,6 @@ def _list_rules(spec: InputSpec, types: Mapping[str, InputType]) -> dict[str, An
     return rules
 
 
-def _targets_rules(spec: InputSpec, types: Mapping[str, InputType]) -> dict[str, Any]:
-    return {
-        "type": "list",
-        "maxlength": MAX_LIST_ITEMS,
-        "schema": {
-            "type": "dict",
-            "schema": {
-                "level1": {"type": "string"},
-                "level2": {"type": "string"},
-                "name": {"type": "string", "required": True, "empty": False},
-                "target": {"type": "string", "nullable": True},
-                "actual": {"nullable": True},
-                "comparator": {"type": "string", "allowed": [">=", ">", "<=", "<", "="]},
-                "met": {"type": "boolean", "coerce": "boolean"},
-                "points": {"type": "decimal", "coerce": "decimal", "min": Decimal(0)},
-                "baseline": {"nullable": True},
-                "tier": {
-                    "type": "string",
-                    "allowed": ["达成", "部分达成", "未达成", "met", "partly_met", "not_met"],
-                },
-                "reason": {"type": "string", "nullable": True},
-            },
-        },
-    }
-
-
 BUILTIN_INPUT_TYPES: Mapping[str, InputType] = {
     kind.name: kind
     for kind in (
@@ -240,12 +214,6 @@ BUILTIN_INPUT_TYPES: Mapping[str, InputType] = {
         InputType("boolean", _boolean_rules, False, "true/false; 是/否, 有/无, yes/no"),
         InputType("text", _text_rules, False, "text, for cases and labels"),
         InputType("list", _list_rules, False, "a list of numbers ('items' gives their type)"),
-        InputType(
-            "targets",
-            _targets_rules,
-            False,
-            "declared performance targets (绩效目标): rows of name, target, actual",
-        ),
     )
 }
 """The input types every rubric may declare, by name."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator, Mapping
 from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import attrs
 
@@ -19,8 +19,30 @@ from rubriceng.exact import Exact, round_to
 from rubriceng.expressions import Formula
 from rubriceng.lookup import find_id
 
-if TYPE_CHECKING:
-    from rubriceng.methods import Scorer
+
+class ScorerProtocol(Protocol):
+    """What the model knows of a compiled scoring method (the base class plugins build
+    on is :class:`rubriceng.plugin.Scorer`): the formulas it reads, the input it takes
+    as its own, the peer statistic it compares with, whether its score is a judgement,
+    and how it scores a unit's context."""
+
+    judged: bool
+
+    def formulas(self) -> tuple[Formula, ...]:
+        """The formulas the method evaluates."""
+        ...
+
+    def own_input(self) -> Mapping[str, Any] | None:
+        """The rules of the input named after the indicator, if it takes one."""
+        ...
+
+    def peer_statistic(self) -> str | None:
+        """``mean`` or ``median`` when it compares with peers."""
+        ...
+
+    def score(self, context: Any) -> Any:
+        """The raw score and trace (a ``Scored``) of one unit's context."""
+        ...
 
 ROUNDING_MODES: Mapping[str, str] = {
     "half_up": ROUND_HALF_UP,
@@ -156,7 +178,7 @@ class Indicator:
     name: str
     points: Decimal
     children: tuple[Indicator, ...] = ()
-    scorer: Scorer | None = attrs.field(default=None, eq=False, repr=False)
+    scorer: ScorerProtocol | None = attrs.field(default=None, eq=False, repr=False)
     method: str | None = None
     name_en: str | None = None
     applies: Formula | None = None
