@@ -15,10 +15,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import attrs
 import click
 
 from rubriceng.errors import RubricengError
 from rubriceng.sanitize import csv_cell, printable
+from rubriceng.words import language, term, using
 
 if TYPE_CHECKING:  # the commands import what they use, so that --help is quick
     from rubriceng.model import Indicator, Rubric
@@ -52,8 +54,13 @@ def echo(*parts: object, err: bool = False) -> None:
 @click.version_option(package_name="rubriceng")
 @click.option("--strict", is_flag=True, help="Fail on any plugin problem (for CI).")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    help="The language of everything printed: zh (the default, or $RUBRICENG_LANG) or en.",
+)
 @click.pass_context
-def main(context: click.Context, strict: bool, debug: bool) -> None:
+def main(context: click.Context, strict: bool, debug: bool, lang: str | None) -> None:
     """Score budget-performance rubrics (部门整体支出绩效自评) declared as data.
 
     \b
@@ -65,6 +72,8 @@ def main(context: click.Context, strict: bool, debug: bool) -> None:
       2  a usage error (a missing argument, an unknown option or suffix)
     """
     context.obj = {"strict": strict, "debug": debug}
+    if lang:
+        context.with_resource(using(lang))
 
 
 def _registry(context: click.Context) -> Registry:
@@ -80,14 +89,15 @@ def _reported(command: F) -> F:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except RubricengError as error:
-            context = click.get_current_context()
-            if context.obj and context.obj.get("debug"):
-                raise
-            echo(f"error: {error}", err=True)
-            sys.exit(1)
+        with using(kwargs.get("lang")):
+            try:
+                return command(*args, **kwargs)
+            except RubricengError as error:
+                context = click.get_current_context()
+                if context.obj and context.obj.get("debug"):
+                    raise
+                echo(f"{term('error', error.spoken())}: {error.text()}", err=True)
+                sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
 
@@ -100,9 +110,9 @@ _YEAR = click.option(
 _LANG = click.option(
     "--lang",
     type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="Indicator names and headings: Chinese as in the rubric, or English where it has them.",
+    default=lambda: language(),
+    show_default="zh, or $RUBRICENG_LANG",
+    help="Indicator names, headings and errors: Chinese, or English where the rubric has it.",
 )
 
 _OUTPUT_SUFFIXES = (".txt", ".md", ".json", ".html", ".xlsx")
@@ -300,8 +310,12 @@ def batch(
     _write_batch(loaded, found, output, lang)
     rows = {row.unit: row.row for row in table}
     for failure in found.failures:
-        for problem in failure.problems:
-            echo(f"error: {units}:{rows[failure.unit]}: {problem}", err=True)
+        for problem in failure.problems:  # located in the table: its file and row
+            row = rows[failure.unit]
+            told = (attrs.evolve(problem, file=str(units), line=row).text()
+                    if problem.params is not None else f"{units}:{row}: {problem}")  # fmt: skip
+            echo(f"{term('error', None if problem.params is not None else 'en')}: {told}",
+                 err=True)  # fmt: skip
     if found.failures:
         sys.exit(1)
 
@@ -576,7 +590,7 @@ def test_cases(context: click.Context, paths: tuple[str, ...], verbose: bool) ->
                 failed += 1
                 echo(f"FAIL  {outcome.report()}")
     except CaseFileError as error:
-        echo(f"error: {error}", err=True)
+        echo(f"{term('error', error.spoken())}: {error.text()}", err=True)
         sys.exit(1)
     echo(f"{passed} passed, {failed} failed")
     if failed or not passed:
@@ -882,7 +896,8 @@ def targets_score(
         _write_batch(loaded, found, output, lang)
     for failure in found.failures:
         for problem in failure.problems:
-            echo(f"error: {problem}", err=True)
+            echo(f"{term('error', None if problem.params is not None else 'en')}: "
+                 f"{problem.text()}", err=True)  # fmt: skip
     if found.failures:
         sys.exit(1)
 

@@ -75,6 +75,8 @@ class Plan:
         """Inputs a unit may leave out with no default: formulas see ``None``."""
         self.required = needs.required
         self.users = needs.users
+        self.labels = {spec.id: spec.label for spec in rubric.inputs if spec.label}
+        """The label of each input (as the form prints it), by id."""
         schema = {name: dict(rules) for name, rules in needs.schema.items()}
         self.input_schema = schema
         self.checker = compile_checker(schema)
@@ -114,15 +116,18 @@ class Plan:
         if not isinstance(inputs, Mapping):
             return {}, [
                 Problem(
-                    "input-form", "a unit's inputs are a mapping of input ids to values", unit=unit
+                    "input-form", "a unit's inputs are a mapping of input ids to values",
+                    unit=unit, params={},
                 )
-            ]
+            ]  # fmt: skip
         named = {key: value for key, value in inputs.items() if isinstance(key, str)}
         unnamed = [
             Problem(
                 "input-invalid",
                 f"input names are text, not {type(key).__name__} ({key!r:.40})",
                 unit=unit,
+                params={"template": "input-names", "kind": type(key).__name__,
+                        "value": f"{key!r:.40}"},
             )
             for key in inputs
             if not isinstance(key, str)
@@ -140,7 +145,8 @@ class Plan:
         def locate(path: tuple[Any, ...]) -> dict[str, Any]:
             field = str(path[len(prefix)]) if len(path) > len(prefix) else None
             users = self.users.get(field or "", ())
-            return {"unit": unit, "field": field, "indicator": ", ".join(users) or None}
+            return {"unit": unit, "field": field, "indicator": ", ".join(users) or None,
+                    "params": self.told(field or "", users)}  # fmt: skip
 
         from rubriceng.schema import problems
 
@@ -151,13 +157,47 @@ class Plan:
         }
         return valid, [
             attrs.evolve(
-                problem, message="unknown input: the rubric declares no input by this name"
+                problem, message="unknown input: the rubric declares no input by this name",
+                params={"template": "input-unknown", "suggestion": self.suggest(problem.field)},
             )
             if problem.message == "unknown key"
             and problem.path in (problem.field, f"{'.'.join(prefix)}.{problem.field}")
             else problem
             for problem in found
-        ]
+        ]  # fmt: skip
+
+    def told(self, name: str, users: Sequence[str]) -> dict[str, Any]:
+        """What a problem of input ``name`` is told with: its label, and the names of the
+        indicators that use it (Chinese and English)."""
+        nodes = self.nodes
+        adjustments = {item.id: item for item in self.rubric.adjustments}
+
+        def called(user: str, english: bool) -> str:
+            if user in nodes:
+                return (nodes[user].name_en or user) if english else nodes[user].name
+            if user in adjustments:
+                item = adjustments[user]
+                return (item.name_en or user) if english else item.name
+            return user
+
+        return {
+            "label": self.labels.get(name) or (nodes[name].name if name in nodes else None),
+            "names": [called(user, False) for user in users],
+            "names_en": [called(user, True) for user in users],
+        }
+
+    def suggest(self, name: str | None) -> list[str]:
+        """The inputs ``name`` may have meant, by id (with the label)."""
+        if not name:
+            return []
+        import difflib
+
+        known = list(self.input_schema)
+        by_label = {label: key for key, label in self.labels.items()}
+        close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+        close += [by_label[label] for label in difflib.get_close_matches(
+            name, list(by_label), n=3, cutoff=0.6) if by_label[label] not in close]  # fmt: skip
+        return [f"{key}（{self.labels[key]}）" if key in self.labels else key for key in close]
 
     # -- scoring ---------------------------------------------------------------------
 
@@ -223,12 +263,17 @@ def prepare(
     for adjustment in plan.rubric.adjustments:
         if adjustment.id not in given:
             missing.setdefault(adjustment.id, []).append(adjustment.id)
-    for name, users in missing.items():
+    lines = document.lines if document is not None else {}
+    order = sorted(missing, key=lambda name: lines.get(("inputs", name), 1 << 30))
+    for name, users in ((name, missing[name]) for name in order):  # in the form's order
         found.append(
             Problem(
-                "input-missing", "missing input", unit=unit, field=name, indicator=", ".join(users)
+                "input-missing", "missing input", unit=unit, field=name,
+                indicator=", ".join(users), params=plan.told(name, users),
+                file=document.source if document is not None else None,
+                line=document.lines.get(("inputs", name)) if document is not None else None,
             )
-        )
+        )  # fmt: skip
     return state
 
 
@@ -675,8 +720,10 @@ def evaluate_many(
     ...                                "乙": {"done": "x", "planned": 8}}, errors="collect")
     >>> [(result.unit, result.total) for result in batch.results]
     [('甲', Decimal('5.00'))]
-    >>> print(batch.failures[0].problems[0])
-    unit '乙': done: expected a number, got 'x' [input-invalid] (indicator tasks)
+    >>> print(batch.failures[0].problems[0].text("en"))
+    unit '乙': done: expected a number, got 'x', used by tasks [input-invalid]
+    >>> print(batch.failures[0].problems[0].text("zh"))
+    单位「乙」 done：应为数值，实际为 'x'，用于重点工作完成率 [input-invalid]
     """
     if errors not in ("raise", "collect"):
         raise ValueError(f"errors must be 'raise' or 'collect', not {errors!r}")

@@ -21,9 +21,12 @@ Problem codes (``Problem.code``) are listed in ``docs/errors.md``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
+
+from rubriceng.words import MESSAGES, READINGS, RULES, TERMS, language
 
 MAX_PROBLEMS = 100
 """An error lists at most this many problems, then how many more there were."""
@@ -42,6 +45,10 @@ class Problem:
         indicator: the id of the indicator concerned.
         field: the field of the indicator or the input concerned.
         unit: the unit being scored.
+        params: what the problem is told with in any language (see
+            :mod:`rubriceng.words`): the input's ``label``, the indicators' ``names``
+            (and ``names_en``), and the values its message template names. A problem
+            without them is told by its ``message``.
     """
 
     code: str
@@ -52,8 +59,57 @@ class Problem:
     indicator: str | None = None
     field: str | None = None
     unit: str | None = None
+    params: Mapping[str, Any] | None = attrs.field(default=None, eq=False, repr=False)
 
     def __str__(self) -> str:
+        return self.text()
+
+    def text(self, lang: str | None = None) -> str:
+        """The problem in words, in ``lang`` (default: :func:`rubriceng.words.language`):
+        where, the input by its label (its id in brackets), what is wrong, the indicators
+        that use it, and the code.
+
+        >>> problem = Problem("input-missing", "missing input", file="a.xlsx", line=12,
+        ...                   field="revenue_final", params={"label": "财政拨款收入决算数",
+        ...                   "names": ["差异率"], "names_en": ["Variance"]})
+        >>> print(problem.text("zh"))
+        a.xlsx 第 12 行 财政拨款收入决算数（revenue_final）：未填写，用于差异率 [input-missing]
+        >>> print(problem.text("en"))
+        a.xlsx row 12: 财政拨款收入决算数 (revenue_final): missing, used by Variance [input-missing]
+        """
+        if self.params is None:
+            return self._plain()
+        lang = language(lang)
+        words = TERMS[lang]
+        where = []
+        if self.file is not None:
+            if self.line is None:
+                where.append(self.file)
+            elif self.file.lower().endswith((".xlsx", ".xlsm")):
+                where.append(words["form row"].format(file=self.file, row=self.line))
+            else:
+                where.append(words["line"].format(file=self.file, line=self.line))
+        if self.unit is not None:
+            where.append(words["unit"].format(unit=self.unit))
+        label = self.params.get("label")
+        if label and self.field:
+            subject = words["input"].format(label=label, field=self.field)
+        elif self.code.startswith("input"):
+            subject = self.field or self.path or ""
+        else:
+            subject = self.path or self.field or ""
+        names = self.params.get("names_en" if lang == "en" else "names") or self.params.get(
+            "names")  # fmt: skip
+        used = words["used by"].format(names=words["list"].join(names)) if names else ""
+        inside = ""
+        if not names and self.indicator:
+            inside = words["in indicator"].format(name=self.indicator)
+        joined = words["place"]
+        head = joined.join(where + ([subject] if subject else []))
+        body = f"{_told(self, lang)}{used} [{self.code}]{inside}"
+        return f"{head}{words[': ']}{body}" if head else body
+
+    def _plain(self) -> str:
         where = []
         if self.file is not None:
             where.append(self.file if self.line is None else f"{self.file}:{self.line}")
@@ -78,7 +134,8 @@ OMITTED = "too-many-problems"
 
 def omitted(count: int, file: str | None = None, unit: str | None = None) -> Problem:
     """The problem that stands for ``count`` problems not listed."""
-    return Problem(OMITTED, f"{count} more problems not listed", file=file, unit=unit)
+    return Problem(OMITTED, f"{count} more problems not listed", file=file, unit=unit,
+                   params={"count": count})  # fmt: skip
 
 
 def _omitted_count(problem: Problem) -> int:
@@ -105,6 +162,34 @@ def cap(problems: Iterable[Problem]) -> tuple[Problem, ...]:
     return tuple(listed)
 
 
+def _told(problem: Problem, lang: str) -> str:
+    """The message of a problem with params, in ``lang``."""
+    params = dict(problem.params or {})
+    template = MESSAGES.get(str(params.get("template", problem.code)))
+    if template is None:
+        return problem.message
+    if "rule" in params:
+        rules = RULES[lang]
+        rule = str(params["rule"])
+        if rule == "type":
+            wanted = rules["or"].join(rules.get(name, name) for name in params["wanted"])
+            params["rule"] = MESSAGES["input-type"][lang].format(
+                wanted=wanted, value=params.get("value"))
+        else:
+            info = str(params.get("info"))
+            for pattern, replacement in READINGS.get(lang, ()):
+                if re.match(pattern, info):
+                    info = re.sub(pattern, replacement, info)
+                    break
+            params["rule"] = rules.get(rule, rules["invalid"]).format(
+                constraint=params.get("constraint"), value=params.get("value"), info=info)
+    suggestion = params.get("suggestion")
+    if suggestion is not None:
+        names = TERMS[lang]["list"].join(suggestion)
+        params["suggestion"] = TERMS[lang]["did you mean"].format(names=names) if names else ""
+    return template[lang].format(**params)
+
+
 class RubricengError(Exception):
     """Base class of every error rubriceng raises on purpose.
 
@@ -127,16 +212,66 @@ class RubricengError(Exception):
     def __init__(self, summary: str, problems: Iterable[Problem] = ()) -> None:
         self.summary = summary
         self.problems: tuple[Problem, ...] = cap(problems)
-        super().__init__(self._text())
+        super().__init__(self._text("en"))
 
-    def _text(self) -> str:
+    def __str__(self) -> str:
+        return self.text()
+
+    def text(self, lang: str | None = None) -> str:
+        """Every problem, in ``lang`` (default: :func:`rubriceng.words.language`): in
+        Chinese under a Chinese heading, in English under the error's summary. Many
+        inputs missing from one form are counted first, with their rows. (An error with
+        a problem whose code has no template in the words table yet is told as before,
+        in English.)"""
+        return self._text(language(lang))
+
+    def spoken(self, lang: str | None = None) -> str:
+        """The language :meth:`text` speaks for ``lang``: English while a problem of the
+        error has no template in the words table yet (never half one, half the other)."""
+        lang = language(lang)
+        if not self.problems or any(problem.params is None for problem in self.problems):
+            return "en"
+        return lang
+
+    def _text(self, lang: str) -> str:
         if not self.problems:
             return self.summary
         count = len(self.problems)
         if self.problems[-1].code == OMITTED:
             count += _omitted_count(self.problems[-1]) - 1
-        head = f"{self.summary} ({count} problem{'s' if count != 1 else ''}):"
-        return "\n".join([head, *(f"  - {problem}" for problem in self.problems)])
+        lang = self.spoken(lang)
+        words = TERMS[lang]
+        if lang == "en":
+            head = f"{self.summary}{words['problems'].format(count=count, s='s' * (count != 1))}"
+        else:
+            head = self._heading(lang) + words["problems"].format(count=count)
+        lines = [head]
+        missing = [problem for problem in self.problems if problem.code == "input-missing"]
+        one_form = len({(problem.unit, problem.file) for problem in missing}) == 1
+        if len(missing) >= 5 and one_form:
+            rows = sorted({problem.line for problem in missing if problem.line is not None})
+            span = ""
+            if rows:
+                key = "one row" if len(rows) == 1 else "rows"
+                span = words["missing rows"].format(
+                    rows=words[key].format(first=rows[0], last=rows[-1]))
+            lines.append("  " + words["missing group"].format(count=len(missing), rows=span))
+        lines += [f"  - {problem.text(lang)}" for problem in self.problems]
+        return "\n".join(lines)
+
+    def _heading(self, lang: str) -> str:
+        words = TERMS[lang]
+        name = next((kind.__name__ for kind in type(self).__mro__ if kind.__name__ in words),
+                    "RubricengError")  # fmt: skip
+        units = {problem.unit for problem in self.problems if problem.unit is not None}
+        files = {problem.file for problem in self.problems if problem.file is not None}
+        if len(units) == 1:
+            return words["of unit"].format(unit=units.pop()) + words[name]
+        if len(units) > 1:
+            return words["of units"].format(count=len(units)) + words[name]
+        if len(files) == 1 and not units:
+            return words["of file"].format(file=files.pop()) + words[name]
+        return words[name]
 
 
 class RubricError(RubricengError):

@@ -330,6 +330,22 @@ def _message(error: Any) -> str:
     )
 
 
+def _params(error: Any) -> dict[str, Any]:
+    """What a broken rule is told with in any language (see :data:`rubriceng.words.RULES`)."""
+    if error.code == 0x24:
+        wanted = error.constraint if isinstance(error.constraint, list) else [error.constraint]
+        return {"template": "input-rule", "rule": "type", "wanted": [str(w) for w in wanted],
+                "value": _show(error.value)}  # fmt: skip
+    if error.code in (0x61, 0x00):  # a coercion or a custom rule says what is wrong
+        return {"template": "input-rule", "rule": "coerce", "info": _message(error)}
+    rule = "unknown" if error.code == 0x03 else str(error.rule or "invalid")
+    constraint = error.constraint
+    if isinstance(constraint, list | tuple):
+        constraint = "、".join(str(item) for item in constraint)
+    value = str(error.value) if rule == "allowed" else _show(error.value)
+    return {"template": "input-rule", "rule": rule, "constraint": constraint, "value": value}
+
+
 def _show(value: Any) -> str:
     if isinstance(value, Decimal):
         return str(value)
@@ -360,7 +376,8 @@ def problems(
             continue  # the coercion error already says what is wrong
         path = (*prefix, *error.document_path)
         details = dict(locate(path)) if locate else {}
-        found.append(document.problem(code, _message(error), path, **details))
+        params = {**_params(error), **details.pop("params", {})}
+        found.append(document.problem(code, _message(error), path, params=params, **details))
     found.sort(key=lambda p: (p.line or 0, _natural(p.path or "")))
     dropped = validator.dropped
     if dropped:

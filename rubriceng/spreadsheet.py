@@ -465,11 +465,12 @@ def read_inputs(path: str | os.PathLike[str]) -> UnitInputs:
             unit = None if cells[2] is None else str(cells[2])
         elif first in (_FORM_HEADINGS["zh"][0], _FORM_HEADINGS["en"][0]):
             header = True
-        elif header and isinstance(first, str) and first.strip() and cells[2] is not None:
-            if isinstance(cells[2], str) and not cells[2].strip():
+        elif header and isinstance(first, str) and first.strip():
+            # every row's place is kept, filled or not: a missing value is named by its row
+            lines[("inputs", *first.strip().split("."))] = number
+            if cells[2] is None or (isinstance(cells[2], str) and not cells[2].strip()):
                 continue
             pairs.append((first.strip(), cells[2]))
-            lines[("inputs", *first.strip().split("."))] = number
     book.close()
     if not header:
         raise InputError(f"cannot read inputs {source}", [Problem(

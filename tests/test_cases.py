@@ -64,9 +64,13 @@ def test_outcomes_say_what_differs(small):
         "  nowhere: expected an indicator, got no such indicator in the rubric"
     )
     assert outcomes[3].report() == (
-        f"{small}:16: bad inputs: invalid inputs (1 problem):\n"
-        f"  - {small}:17: inputs.done: must be at least 0, got -1 [input-invalid]"
-        " (indicator completion)"
+        f"{small}:16: bad inputs: {small} 的填报数据有误（1 个问题）：\n"
+        f"  - {small}:17 done：不能小于 0，实际为 -1，用于完成率 [input-invalid]"
+    )
+    assert outcomes[3].error is not None
+    assert outcomes[3].error.text("en") == (
+        "invalid inputs (1 problem):\n"
+        f"  - {small}:17: done: must be at least 0, got -1, used by completion [input-invalid]"
     )
 
 

@@ -40,7 +40,18 @@ def test_errors_exit_1_without_traceback(tmp_path):
     result = CliRunner().invoke(main, ["score", str(HUIZHOU), str(bad)])
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert "inputs.procurement_plan: expected a number, got 'x'" in result.output
+    assert result.output.startswith(
+        f"错误: {bad} 的填报数据有误（49 个问题）：\n  共 48 项未填写，逐项如下：\n"
+    )
+    assert (
+        f"  - {bad}:1 采购计划金额合计数（procurement_plan）：应为数值，实际为 'x'，"
+        "用于政府采购执行率 [input-invalid]\n" in result.output
+    )
+    english = CliRunner().invoke(main, ["--lang", "en", "score", str(HUIZHOU), str(bad)])
+    assert (
+        f"  - {bad}:1: 采购计划金额合计数 (procurement_plan): expected a number, got 'x', "
+        "used by Government procurement execution rate [input-invalid]\n" in english.output
+    )
     missing = CliRunner().invoke(main, ["score", "no/such-rubric", str(bad)])
     assert missing.exit_code == 1
     assert "no rubric 'no/such-rubric' (known: " in missing.output

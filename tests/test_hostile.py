@@ -106,9 +106,10 @@ def test_an_error_lists_100_problems_then_counts_the_rest(count):
     assert (problems[-1].code, problems[-1].message) == (
         "too-many-problems", f"{count - 100} more problems not listed"
     )
-    assert str(raised.value).splitlines()[0] == (
+    assert raised.value.text("en").splitlines()[0] == (
         f"<mapping> is not a valid rubric ({count} problems):"
     )
+    assert str(raised.value).splitlines()[0] == f"<mapping> 的评分表有误（{count} 个问题）："
 
 
 def test_exactly_100_problems_are_all_listed():

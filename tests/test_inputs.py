@@ -111,8 +111,13 @@ def test_input_file_problems_carry_file_and_line(tmp_path):
     )
     line = next(i for i, row in enumerate(text.splitlines(), 1) if "procurement_plan" in row)
     assert [str(p) for p in found] == [
-        f"{path}:{line}: unit '惠州市人民政府办公室': inputs.procurement_plan: expected a number, "
-        "got 'lots' [input-invalid] (indicator procurement_rate)"
+        f"{path}:{line} 单位「惠州市人民政府办公室」 采购计划金额合计数（procurement_plan）："
+        "应为数值，实际为 'lots'，用于政府采购执行率 [input-invalid]"
+    ]
+    assert [p.text("en") for p in found] == [
+        f"{path}:{line}: unit '惠州市人民政府办公室': 采购计划金额合计数 (procurement_plan): "
+        "expected a number, got 'lots', used by Government procurement execution rate "
+        "[input-invalid]"
     ]
 
 
@@ -122,7 +127,8 @@ def test_batch_reports_every_bad_unit(huizhou, huizhou_inputs):
         rubriceng.evaluate_many(huizhou, {"good": huizhou_inputs, "bad": bad, "worse": {}})
     units = {problem.unit for problem in caught.value.problems}
     assert units == {"bad", "worse"}
-    assert str(caught.value).startswith("invalid inputs in 2 unit(s)")
+    assert str(caught.value).startswith("2 个单位的填报数据有误（50 个问题）：\n")
+    assert caught.value.text("en").startswith("invalid inputs in 2 unit(s) (50 problems):\n")
 
 
 def test_a_zero_denominator_is_an_error_unless_the_rubric_says_the_indicator_does_not_apply():

@@ -113,10 +113,14 @@ def test_by_default_a_batch_with_a_bad_unit_raises_listing_every_bad_unit():
     with pytest.raises(rubriceng.InputError) as raised:
         rubriceng.evaluate_many(rubric, units)
     assert str(raised.value) == (
+        "单位「3」的填报数据有误（2 个问题）：\n"
+        "  - 单位「3」 plan：应为数值，实际为 'x'，用于完成率 [input-invalid]\n"
+        "  - 单位「3」 used：应为数值，实际为空值（null），用于利用率 [input-invalid]"
+    )
+    assert raised.value.text("en") == (
         "invalid inputs in 1 unit(s) (2 problems):\n"
-        "  - unit '3': plan: expected a number, got 'x' [input-invalid] (indicator completion)\n"
-        "  - unit '3': used: expected a number, got nothing (null) [input-invalid]"
-        " (indicator use)"
+        "  - unit '3': plan: expected a number, got 'x', used by completion [input-invalid]\n"
+        "  - unit '3': used: expected a number, got nothing (null), used by use [input-invalid]"
     )
     with pytest.raises(rubriceng.EvaluationError) as raised:
         rubriceng.evaluate_many(rubric, units[:2])

@@ -228,13 +228,14 @@ def test_a_form_with_bad_cells_names_each_cell_row(huizhou, tmp_path):
         rubriceng.evaluate(huizhou, unit.inputs, document=unit.document)
     messages = {str(problem) for problem in caught.value.problems}
     assert (
-        f"{path}:{rows['procurement_plan']}: inputs.procurement_plan: expected a number, got "
-        "'一百万' [input-invalid] (indicator procurement_rate)"
+        f"{path} 第 {rows['procurement_plan']} 行 采购计划金额合计数（procurement_plan）："
+        "应为数值，实际为 '一百万'，用于政府采购执行率 [input-invalid]"
     ) in messages
-    assert any(
-        message.startswith(f"{path}:{rows['has_transfer_payments']}: inputs.has_transfer_payments")
-        for message in messages
-    )
+    assert (
+        f"{path} 第 {rows['has_transfer_payments']} 行 是否有主管的转移支付资金"
+        "（has_transfer_payments）：应为是/否（true/false），实际为 '也许'，"
+        "用于提前下达率、资金下达合法性 [input-invalid]"
+    ) in messages
 
 
 def test_not_a_form_is_a_located_error(tmp_path):

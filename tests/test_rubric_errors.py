@@ -233,7 +233,7 @@ def test_points_beyond_any_rubric_are_refused_not_crashed_on():
     document["total"] = 10**26
     with pytest.raises(rubriceng.RubricError) as caught:
         rubriceng.load_rubric(document)
-    assert [str(problem) for problem in caught.value.problems] == [
+    assert [problem.text("en") for problem in caught.value.problems] == [
         "<mapping>: indicators[0].points: must be at most 1000000, got "
         "100000000000000000000000000 [schema] (indicator x)",
         "<mapping>: total: must be at most 1000000, got 100000000000000000000000000 [schema]",

@@ -121,7 +121,7 @@ def test_scoring_a_valid_unit_builds_no_validator_and_parses_no_formula(monkeypa
     assert rubriceng.evaluate(huizhou, unit).total == expected
     assert rubriceng.evaluate(huizhou, unit, trace=False).total == expected
     assert built == []
-    with pytest.raises(rubriceng.InputError, match="must be at least 0, got -1"):
+    with pytest.raises(rubriceng.InputError, match="不能小于 0，实际为 -1"):
         rubriceng.evaluate(huizhou, {**unit, "procurement_plan": -1})
 
 

@@ -302,9 +302,14 @@ def test_bad_target_files_list_every_problem_with_lines(tmp_path):
                     encoding="utf-8")  # fmt: skip
     with pytest.raises(rubriceng.InputError) as caught:
         load_sheets(path)
-    assert [str(problem) for problem in caught.value.problems] == [
+    assert [problem.text("en") for problem in caught.value.problems] == [
         f"{path}:4: sheets[0].kind: unallowed value programme [targets-form]",
         f"{path}:6: sheets[0].rows[0].met: must be true or false, got 'maybe' [targets-form]",
+    ]
+    assert [str(problem) for problem in caught.value.problems] == [
+        f"{path}:4 sheets[0].kind：「programme」不是允许的值（应为 department、project 之一） "
+        "[targets-form]",
+        f"{path}:6 sheets[0].rows[0].met：应为是/否（true/false），实际为 'maybe' [targets-form]",
     ]
     path.write_text("sheets:\n  - name: p\n    rows:\n      - [产出指标, 数量指标, a, 2项]\n",
                     encoding="utf-8")  # fmt: skip
@@ -606,11 +611,10 @@ def test_a_flat_table_of_projects_scores_as_their_sheets(tmp_path):
 def test_cli_targets_score_lists_projects_without_actual_values():
     result = CliRunner().invoke(main, ["targets", "score", str(SEED)])
     assert result.exit_code == 1
-    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    errors = [line for line in result.output.splitlines() if line.startswith("错误:")]
     assert len(errors) == 9
     assert errors[0] == (
-        "error: unit '援派干部经费': missing input [input-missing] "
-        "(indicator budget_execution, field spent)"
+        "错误: 单位「援派干部经费」 全年执行数（spent）：未填写，用于预算执行率 [input-missing]"
     )
 
 
