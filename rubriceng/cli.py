@@ -642,7 +642,7 @@ def diff(
         )
     first, second = comparison.before, comparison.after
     rows.append(
-        ("合计 total", "", str(first.total), str(second.total), f"{comparison.delta:+}", "")
+        (term("total"), "", str(first.total), str(second.total), f"{comparison.delta:+}", "")
     )
     _table(
         ("indicator", "id", f"{first.rubric_id}@{first.rubric_version}",

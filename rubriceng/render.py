@@ -18,6 +18,7 @@ from rubriceng.decimals import isolated
 from rubriceng.model import Rubric
 from rubriceng.result import JUDGED, NOT_APPLICABLE, IndicatorResult, Result
 from rubriceng.sanitize import display_width, markdown_text, printable
+from rubriceng.words import grade, term
 
 
 @attrs.frozen
@@ -37,7 +38,6 @@ class Renderer:
     summary: str = ""
 
 
-_STATUS_MARKS = {NOT_APPLICABLE: "不适用", JUDGED: "评定"}
 
 
 def _pad(text: str, width: int, right: bool = False) -> str:
@@ -55,6 +55,7 @@ def render_text(result: Result, english: bool = False) -> str:
     def label(row: IndicatorResult) -> str:
         return (row.name_en or row.name) if english else row.name
 
+    lang = "en" if english else "zh"
     rows: list[tuple[str, str, str, str, str]] = []
 
     def visit(row: IndicatorResult, depth: int) -> None:
@@ -65,7 +66,7 @@ def render_text(result: Result, english: bool = False) -> str:
                 str(row.points),
                 moved,
                 str(row.score),
-                _STATUS_MARKS.get(row.status, ""),
+                term(row.status, lang) if row.status in (NOT_APPLICABLE, JUDGED) else "",
             )
         )
         for child in row.children:
@@ -74,8 +75,11 @@ def render_text(result: Result, english: bool = False) -> str:
     for top in result.indicators:
         visit(top, 0)
     for adjustment in result.adjustments:
-        rows.append((adjustment.name, "", "", f"{adjustment.points:+}", f"{adjustment.events} 次"))
-    header = ("指标 indicator", "分值", "调整后", "得分", "")
+        rows.append((adjustment.id if english else adjustment.name, "", "",
+                     f"{adjustment.points:+}",
+                     term("events", lang, count=adjustment.events)))  # fmt: skip
+    header = (term("indicator heading", lang), term("points", lang), term("effective", lang),
+              term("score", lang), "")  # fmt: skip
     widths = [max(display_width(row[column]) for row in [header, *rows]) for column in range(5)]
     aligned: list[Callable[[str, int], str]] = [
         _pad,
@@ -93,7 +97,8 @@ def render_text(result: Result, english: bool = False) -> str:
     rule = "-" * display_width(line(header))
     title = result.rubric_title + (f" — {result.unit}" if result.unit else "")
     out = [title, rule, line(header), rule, *(line(row) for row in rows), rule]
-    out.append(line(("合计 total", "", "", str(result.total), result.grade or "")))
+    out.append(line((term("total", lang), "", "", str(result.total),
+                     grade(result.grade, lang))))  # fmt: skip
     return printable("\n".join(out))
 
 
@@ -121,7 +126,7 @@ def render_markdown(result: Result, rubric: Rubric | None = None, lang: str = "z
         if group:
             out.append(f"| **{name}** | {points} | **{row.score}** | |")
         else:
-            score = _STATUS_MARKS[NOT_APPLICABLE] if row.status == NOT_APPLICABLE else row.score
+            score = term(NOT_APPLICABLE, lang) if row.status == NOT_APPLICABLE else row.score
             out.append(f"| {name} | {points} | {score} | {cell(explainer.basis(row))} |")
         for child in row.children:
             visit(child, depth + 1)
@@ -129,10 +134,11 @@ def render_markdown(result: Result, rubric: Rubric | None = None, lang: str = "z
     for top in result.indicators:
         visit(top, 0)
     for adjustment in result.adjustments:
-        name, points = cell(adjustment.name), f"{adjustment.points:+}"
-        out.append(f"| {name} | | {points} | {adjustment.events} 次 |")
-    total = "Total" if english else "合计"
-    out.append(f"| **{total}** | | **{result.total}** | {result.grade or ''} |")
+        name = cell(adjustment.id if english else adjustment.name)
+        events = term("events", lang, count=adjustment.events)
+        out.append(f"| {name} | | {adjustment.points:+} | {events} |")
+    total = term("total", lang)
+    out.append(f"| **{total}** | | **{result.total}** | {grade(result.grade, lang)} |")
     return "\n".join(out) + "\n"
 
 

@@ -25,11 +25,13 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 __all__ = [
+    "GRADES",
     "LANGUAGES",
     "MESSAGES",
     "READINGS",
     "RULES",
     "TERMS",
+    "grade",
     "language",
     "term",
     "using",
@@ -92,6 +94,8 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "IndicatorNotFoundError": "找不到指标",
         "of unit": "单位「{unit}」的", "of file": "{file} 的", "of units": "{count} 个单位的",
         "error": "错误", "warning": "警告",
+        "indicator heading": "指标", "points": "分值", "effective": "调整后", "score": "得分",
+        "total": "合计", "events": "{count} 次", "judged": "评定", "not_applicable": "不适用",
     },
     "en": {
         "row": "row {row}", "line": "{file}:{line}", "form row": "{file} row {row}",
@@ -104,9 +108,35 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "rows": "rows {first}–{last}", "one row": "row {first}",
         "did you mean": "; did you mean {names}?",
         "error": "error", "warning": "warning",
+        "indicator heading": "Indicator", "points": "Points", "effective": "Effective",
+        "score": "Score", "total": "Total", "events": "{count} events", "judged": "judged",
+        "not_applicable": "n/a",
     },
 }  # fmt: skip
-"""The words around problems and errors, by language."""
+"""The words around problems and errors, and the headings of score tables, by language."""
+
+
+GRADES: Mapping[str, Mapping[str, str]] = {
+    "en": {"优": "Excellent", "优秀": "Excellent", "良": "Good", "良好": "Good",
+           "中": "Pass", "合格": "Pass", "及格": "Pass", "差": "Fail", "不合格": "Fail",
+           "不及格": "Fail"},
+}  # fmt: skip
+"""The usual grade names in other languages (a rubric's own English names come first)."""
+
+
+def grade(name: str | None, lang: str | None = None, english: str | None = None) -> str:
+    """A grade's name in the language: the rubric's English name (``english``) or the
+    usual one for ``en``; as the rubric names it for ``zh``.
+
+    >>> grade("优", "en"), grade("良", "zh")
+    ('Excellent', '良')
+    """
+    if not name:
+        return ""
+    lang = language(lang)
+    if lang == "zh":
+        return name
+    return english or GRADES.get(lang, {}).get(name, name)
 
 
 MESSAGES: Mapping[str, Mapping[str, str]] = {

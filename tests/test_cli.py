@@ -17,7 +17,7 @@ def test_score_prints_the_table_and_total():
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "惠州市市直部门整体支出绩效自评指标评分表 — 惠州市人民政府办公室"
-    assert lines[-1].split() == ["合计", "total", "97.86", "优"]
+    assert lines[-1].split() == ["合计", "97.86", "优"]
     row = next(line for line in lines if "政府采购执行率" in line)
     assert row.split() == ["政府采购执行率", "2.00", "1.86"]
     row = next(line for line in lines if "提前下达率" in line)
@@ -102,7 +102,7 @@ def test_diff_lists_what_a_variant_changes(tmp_path):
         ["预算执行情况", "budget_execution", "42.86", "42.74", "-0.12", "changed"],
         ["资金管理", "fund_management", "24.86", "24.74", "-0.12", "changed"],
         ["部门预算资金支出率", "budget_spending_rate", "9.00", "8.88", "-0.12", "changed"],
-        ["合计", "total", "97.86", "97.74", "-0.12"],
+        ["合计", "97.86", "97.74", "-0.12"],
     ]
 
 
