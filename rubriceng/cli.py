@@ -753,6 +753,49 @@ def import_table_command(
          f"{len(imported.problems)} 个问题")  # fmt: skip
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; another than loopback needs --token.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes; each loads a rubric once, on its first request.")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="Requests each worker scores at a time (off its event loop).")
+@click.option("--token", envvar="RUBRICENG_TOKEN", show_envvar=True,
+              help="Require 'Authorization: Bearer TOKEN' on every /v1 request.")
+@click.option("--insecure", is_flag=True,
+              help="Listen beyond loopback without a token (behind a proxy that checks).")
+@click.option("--max-body", default=1 << 20, show_default=True, type=click.IntRange(1024),
+              help="The largest request body, in bytes.")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.01),
+              help="The time limit of one request, in seconds.")
+def serve(host: str, port: int, workers: int, threads: int, token: str | None,
+          insecure: bool, max_body: int, timeout: float) -> None:  # fmt: skip
+    """Serve rubriceng over HTTP (needs: pip install 'rubriceng[serve]'): /health,
+    /openapi.json, /docs and the /v1 endpoints (see docs/service.md).
+
+    \b
+    Examples:
+      rubriceng serve
+      rubriceng serve --host 0.0.0.0 --port 8080 --workers 4 --token "$SECRET"
+    """
+    try:
+        from rubriceng.service import Settings, is_loopback
+        from rubriceng.service import serve as run
+    except ImportError as error:
+        raise click.ClickException(
+            f"the service needs its extra: pip install 'rubriceng[serve]' ({error})"
+        ) from None
+    if not token and not insecure and not is_loopback(host):
+        raise click.UsageError(
+            f"listening on {host} lets other machines in: give --token (or $RUBRICENG_TOKEN), "
+            "or --insecure if a proxy in front checks who calls"
+        )
+    run(host, port, workers=workers,
+        settings=Settings(token=token or None, max_body=max_body, timeout=timeout,
+                          threads=threads))  # fmt: skip
+
+
 @main.group()
 def targets() -> None:
     """Performance targets (绩效目标): read a 申报表 and judge what was achieved.

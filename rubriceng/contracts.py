@@ -280,6 +280,8 @@ BATCH_SCHEMA: Mapping[str, Any] = {
                             "properties": {
                                 "code": {"type": "string"},
                                 "message": {"type": "string"},
+                                "text": {"type": "string", "description":
+                                         "The problem in the user's language, located."},
                                 "file": {"type": "string"},
                                 "line": {"type": "integer"},
                                 "path": {"type": "string"},

@@ -26,7 +26,7 @@ from typing import Any
 
 import attrs
 
-from rubriceng.words import MESSAGES, READINGS, RULES, TERMS, language
+from rubriceng.words import MESSAGES, READINGS, RULES, TERMS, Phrase, language
 
 MAX_PROBLEMS = 100
 """An error lists at most this many problems, then how many more there were."""
@@ -164,7 +164,8 @@ def cap(problems: Iterable[Problem]) -> tuple[Problem, ...]:
 
 def _told(problem: Problem, lang: str) -> str:
     """The message of a problem with params, in ``lang``."""
-    params = dict(problem.params or {})
+    params = {key: value.text(lang) if isinstance(value, Phrase) else value
+              for key, value in (problem.params or {}).items()}  # fmt: skip
     template = MESSAGES.get(str(params.get("template", problem.code)))
     if template is None:
         return problem.message

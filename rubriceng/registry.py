@@ -49,6 +49,7 @@ from rubriceng.plugins import (
 from rubriceng.render import Renderer
 from rubriceng.variants import MAX_DEPTH, merge, variant_problems
 from rubriceng.vocabulary import Vocabulary
+from rubriceng.words import Phrase
 
 RUBRIC_SUFFIXES = (".yaml", ".yml", ".json")
 SEARCH_PATH_VARIABLE = "RUBRICENG_PATH"
@@ -255,21 +256,17 @@ class Registry:
         wanted = _describe_query(id, version, level, region, year, on)
         if not candidates:
             known = ", ".join(entry.ref for entry in self.rubrics()) or "none"
-            raise RubricNotFoundError(
-                f"no rubric {wanted}",
-                [Problem("rubric-not-found", f"no rubric {wanted} (known: {known})")],
-            )
+            raise RubricNotFoundError(f"no rubric {wanted.text('en')}", [Problem(
+                "rubric-not-found", f"no rubric {wanted.text('en')} (known: {known})",
+                params={"wanted": wanted, "known": Phrase({
+                    "zh": known.replace(", ", "、"), "en": known})})])  # fmt: skip
         ids = sorted({entry.id for entry in candidates})
         if len(ids) > 1:
-            raise RubricNotFoundError(
-                f"several rubrics {wanted}",
-                [
-                    Problem(
-                        "rubric-ambiguous",
-                        f"several rubrics {wanted}: {', '.join(ids)}; give an id",
-                    )
-                ],
-            )
+            raise RubricNotFoundError(f"several rubrics {wanted.text('en')}", [Problem(
+                "rubric-ambiguous",
+                f"several rubrics {wanted.text('en')}: {', '.join(ids)}; give an id",
+                params={"wanted": wanted, "ids": Phrase({"zh": "、".join(ids),
+                                                         "en": ", ".join(ids)})})])  # fmt: skip
         return max(candidates, key=_recency)
 
     def reference(self, reference: str, *, year: int | None = None) -> RubricEntry:
@@ -542,19 +539,20 @@ def _describe_query(
     region: str | None,
     year: int | None,
     on: datetime.date | None,
-) -> str:
-    words = [repr(id) + (f"@{version}" if version else "") if id else ""]
-    if version and not id:
-        words.append(f"version {version}")
-    if level:
-        words.append(f"at level {level}")
-    if region:
-        words.append(f"for region {region}")
-    if year is not None:
-        words.append(f"in force in {year}")
-    if on is not None:
-        words.append(f"in force on {on.isoformat()}")
-    return " ".join(word for word in words if word) or "at all"
+) -> Phrase:
+    """What was asked for, in each language (``'x'@2020 in force in 2025``)."""
+    named = f"{id}@{version}" if id and version else id
+    en = [repr(id) + (f"@{version}" if version else "") if id else "",
+          f"version {version}" if version and not id else "",
+          f"at level {level}" if level else "", f"for region {region}" if region else "",
+          f"in force in {year}" if year is not None else "",
+          f"in force on {on.isoformat()}" if on is not None else ""]  # fmt: skip
+    zh = [f"「{named}」" if named else "", f"版本 {version}" if version and not id else "",
+          f"层级 {level}" if level else "", f"地区 {region}" if region else "",
+          f"{year} 年适用" if year is not None else "",
+          f"{on.isoformat()} 适用" if on is not None else ""]  # fmt: skip
+    return Phrase({"zh": "，".join(word for word in zh if word) or "（任何）",
+                   "en": " ".join(word for word in en if word) or "at all"})  # fmt: skip
 
 
 def _files(source: Path) -> Iterator[Path]:

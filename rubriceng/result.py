@@ -253,16 +253,19 @@ class UnitFailure:
         return self.error.problems
 
     @isolated
-    def to_dict(self) -> dict[str, Any]:
-        """``{"unit", "error": code, "problems": [{"code", "message", …}]}``."""
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        """``{"unit", "error": code, "problems": [{"code", "message", "text", …}]}``:
+        ``message`` in English, for programs; ``text`` the problem located and told in
+        ``lang`` (default: :func:`rubriceng.words.language`), for people."""
         return {
             "unit": self.unit,
             "error": self.error.code,
             "problems": [
-                {key: value for key, value in attrs.asdict(problem).items() if value is not None}
+                {**{key: value for key, value in attrs.asdict(problem, recurse=False).items()
+                    if value is not None and key != "params"}, "text": problem.text(lang)}
                 for problem in self.problems
             ],
-        }
+        }  # fmt: skip
 
 
 @attrs.frozen
@@ -296,12 +299,13 @@ class Batch:
         return to_frame(self.results)
 
     @isolated
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON types: ``{"format", "results": [...], "failures": [...]}``."""
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        """Plain JSON types: ``{"format", "results": [...], "failures": [...]}``; each
+        failure's problems told in ``lang`` too (see :meth:`UnitFailure.to_dict`)."""
         return {
             "format": BATCH_FORMAT,
             "results": [result.to_dict() for result in self.results],
-            "failures": [failure.to_dict() for failure in self.failures],
+            "failures": [failure.to_dict(lang) for failure in self.failures],
         }
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import dataclasses
 import os
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -31,6 +32,7 @@ __all__ = [
     "READINGS",
     "RULES",
     "TERMS",
+    "Phrase",
     "grade",
     "language",
     "term",
@@ -124,6 +126,19 @@ GRADES: Mapping[str, Mapping[str, str]] = {
 """The usual grade names in other languages (a rubric's own English names come first)."""
 
 
+@dataclasses.dataclass(frozen=True)
+class Phrase:
+    """A value of a problem's ``params`` said differently in each language (a query, a
+    list): the template gets the text for the language it speaks."""
+
+    said: Mapping[str, str]
+
+    def text(self, lang: str | None = None) -> str:
+        """The phrase in ``lang`` (else in English, else in any language it has)."""
+        said = self.said
+        return said.get(language(lang)) or said.get("en") or next(iter(said.values()), "")
+
+
 def grade(name: str | None, lang: str | None = None, english: str | None = None) -> str:
     """A grade's name in the language: the rubric's English name (``english``) or the
     usual one for ``en``; as the rubric names it for ``zh``.
@@ -158,6 +173,38 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "zh": "另有 {count} 个问题未列出", "en": "{count} more problems not listed",
     },
     "input-type": {"zh": "应为{wanted}，实际为 {value}", "en": "must be {wanted}, got {value}"},
+    "rubric-not-found": {
+        "zh": "找不到评分表：{wanted}（已有：{known}）",
+        "en": "no rubric {wanted} (known: {known})",
+    },
+    "rubric-ambiguous": {
+        "zh": "有多个评分表符合 {wanted}：{ids}；请给出 id",
+        "en": "several rubrics {wanted}: {ids}; give an id",
+    },
+    "request-object": {
+        "zh": "请求体应为 JSON 对象", "en": "the request body must be a JSON object",
+    },
+    "request-year": {
+        "zh": "年度应在 1949 至 2200 之间，实际为 {value}",
+        "en": "year must be between 1949 and 2200, got {value}",
+    },
+    "request-rubric": {
+        "zh": "请以 ?rubric=id@version 给出评分表", "en": "give the rubric as ?rubric=id@version",
+    },
+    "request-malformed": {
+        "zh": "请求体不是有效的 JSON：{reason}", "en": "the request body is not JSON: {reason}",
+    },
+    "request-too-large": {
+        "zh": "请求体超过 {limit} 字节的上限",
+        "en": "the request body is larger than {limit} bytes",
+    },
+    "request-timeout": {
+        "zh": "请求处理超过 {limit} 秒的时限", "en": "the request took more than {limit} s",
+    },
+    "unauthorized": {
+        "zh": "此服务需要「Authorization: Bearer <令牌>」",
+        "en": "this service needs 'Authorization: Bearer <token>'",
+    },
 }  # fmt: skip
 """A template for each problem code, by language. ``input-rule`` and ``input-type`` are the
 rule messages of :data:`RULES` under the code a problem keeps."""

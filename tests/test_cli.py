@@ -54,7 +54,7 @@ def test_errors_exit_1_without_traceback(tmp_path):
     )
     missing = CliRunner().invoke(main, ["score", "no/such-rubric", str(bad)])
     assert missing.exit_code == 1
-    assert "no rubric 'no/such-rubric' (known: " in missing.output
+    assert "  - 找不到评分表：「no/such-rubric」（已有：" in missing.output
 
 
 def test_usage_errors_exit_2():

@@ -19,6 +19,7 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -207,6 +208,11 @@ def test_every_other_code_block_is_well_formed(page):
         assert yaml.safe_load(block) is not None
     for block in _blocks(page, "json"):
         shown = json.loads(block)
+        if "error" in shown:  # the service's error layout (docs/service.md)
+            assert set(shown) == {"error", "message", "problems"}
+            fields = set(attrs.fields_dict(rubriceng.Problem)) - {"params"} | {"text"}
+            assert all(set(problem) <= fields for problem in shown["problems"])
+            continue
         real = rubriceng.evaluate(
             rubriceng.load_rubric(HUIZHOU), rubriceng.load_inputs(HUIZHOU_UNIT).inputs
         ).to_dict()

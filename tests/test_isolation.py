@@ -94,6 +94,8 @@ def test_a_bad_unit_costs_no_other_unit_its_result():
                 "indicator": "completion",
                 "field": "ratio.target",
                 "unit": "丁",
+                "text": "unit '丁': target plan is zero [zero-denominator]"
+                " (indicator completion, field ratio.target)",
             }
         ],
     }

@@ -275,7 +275,13 @@ def test_find_by_level_region_and_year(installed, criteria, found):
 def test_find_explains_what_it_could_not_find(installed):
     with pytest.raises(rubriceng.RubricNotFoundError) as raised:
         installed.find(region="惠州", year=2019)
-    assert str(raised.value.problems[0]) == (
+    assert raised.value.problems[0].text("zh") == (
+        "找不到评分表：地区 惠州，2019 年适用（已有：cn.gd.huizhou/dept-overall@2020、"
+        "cn.gd.huizhou/dept-overall@2025、cn.gd.zhanjiang.lianjiang/dept-overall@2024、"
+        "cn.gd/dept-overall@2024、cn/dept-overall-framework@2020、"
+        "cn/project-self-evaluation@2020） [rubric-not-found]"
+    )
+    assert raised.value.problems[0].text("en") == (
         "no rubric for region 惠州 in force in 2019 (known: cn.gd.huizhou/dept-overall@2020, "
         "cn.gd.huizhou/dept-overall@2025, cn.gd.zhanjiang.lianjiang/dept-overall@2024, "
         "cn.gd/dept-overall@2024, cn/dept-overall-framework@2020, "
@@ -283,7 +289,12 @@ def test_find_explains_what_it_could_not_find(installed):
     )
     with pytest.raises(rubriceng.RubricNotFoundError) as raised:
         installed.find(year=2024)
-    assert str(raised.value.problems[0]) == (
+    assert raised.value.problems[0].text("zh") == (
+        "有多个评分表符合 2024 年适用：cn.gd.huizhou/dept-overall、"
+        "cn.gd.zhanjiang.lianjiang/dept-overall、cn.gd/dept-overall、"
+        "cn/dept-overall-framework、cn/project-self-evaluation；请给出 id [rubric-ambiguous]"
+    )
+    assert raised.value.problems[0].text("en") == (
         "several rubrics in force in 2024: cn.gd.huizhou/dept-overall, "
         "cn.gd.zhanjiang.lianjiang/dept-overall, cn.gd/dept-overall, "
         "cn/dept-overall-framework, cn/project-self-evaluation; give an id [rubric-ambiguous]"

@@ -1,0 +1,811 @@
+"""rubriceng over HTTP: a small, stateless scoring service for systems not written in
+Python (``rubriceng serve``; ``pip install 'rubriceng[serve]'``).
+
+It is a Starlette application run by uvicorn. Starlette rather than FastAPI because the
+contract of this service is the JSON Schemas rubriceng already publishes
+(:func:`~rubriceng.contracts.inputs_schema`, ``RESULT_SCHEMA``, ``BATCH_SCHEMA``):
+FastAPI would describe the same bodies a second time through pydantic models, and the
+two descriptions could drift. Here the OpenAPI document (:func:`openapi`) is built from
+those schemas themselves, and the request envelope is checked with cerberus like every
+other document rubriceng reads.
+
+Scoring is CPU-bound, so it never runs on the event loop: each request is scored in a
+bounded pool of threads (the loop keeps answering ``/health``), under a time limit, and
+the service scales with processes (``--workers``), each loading a rubric once, on first
+use. The host system keeps its own data: nothing is stored between requests.
+
+Every error is JSON with the library's codes, in the request's language::
+
+    {"error": "input-invalid", "message": "…", "problems": [{"code", "message",
+     "text", "field", "indicator", "unit", …}]}
+
+422 for inputs or a request body that break the rules, 404 for an unknown rubric or
+indicator, 413 for a body over the limit, 400 for a body that is not JSON, 401 without
+the token, 504 past the time limit. Never a stack trace.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import importlib.metadata
+import ipaddress
+import json
+import logging
+import os
+import re
+import socket
+import tempfile
+from collections.abc import Awaitable, Callable, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import anyio
+import anyio.to_thread
+import attrs
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from rubriceng.contracts import BATCH_SCHEMA, RESULT_SCHEMA, inputs_schema
+from rubriceng.documents import Document
+from rubriceng.engine import evaluate, evaluate_many
+from rubriceng.errors import (
+    EvaluationError,
+    InputError,
+    Problem,
+    RubricengError,
+    RubricError,
+    RubricNotFoundError,
+)
+from rubriceng.explanation import explain
+from rubriceng.lookup import IndicatorNotFoundError
+from rubriceng.model import Indicator, Rubric
+from rubriceng.registry import Registry, RubricEntry
+from rubriceng.schema import Validator, problems
+from rubriceng.words import LANGUAGES, language
+
+__all__ = [
+    "MAX_BODY",
+    "TIMEOUT",
+    "Settings",
+    "create_app",
+    "openapi",
+    "serve",
+]
+
+MAX_BODY = 1 << 20
+"""The largest request body accepted by default, in bytes (1 MiB); more is a 413."""
+
+TIMEOUT = 30.0
+"""The default time limit of one request's scoring, in seconds; past it, a 504."""
+
+LOG = logging.getLogger("rubriceng.service")
+
+VERSION = importlib.metadata.version("rubriceng")
+"""The version of rubriceng serving (in /health and the OpenAPI document)."""
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+ENVIRONMENT = {
+    "token": "RUBRICENG_TOKEN",
+    "max_body": "RUBRICENG_SERVE_MAX_BODY",
+    "timeout": "RUBRICENG_SERVE_TIMEOUT",
+    "threads": "RUBRICENG_SERVE_THREADS",
+}
+"""The environment variables a worker process reads its settings from."""
+
+
+@attrs.frozen
+class Settings:
+    """How a service behaves.
+
+    Attributes:
+        token: the bearer token every ``/v1`` request must carry (None: no auth).
+        max_body: the largest request body, in bytes.
+        timeout: the time limit of one request's work, in seconds.
+        threads: how many requests one worker scores at a time.
+    """
+
+    token: str | None = None
+    max_body: int = MAX_BODY
+    timeout: float = TIMEOUT
+    threads: int = 4
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """The settings :data:`ENVIRONMENT` names (what ``rubriceng serve`` passes on to
+        its worker processes)."""
+        environ = os.environ if environ is None else environ
+        return cls(
+            token=environ.get(ENVIRONMENT["token"]) or None,
+            max_body=int(environ.get(ENVIRONMENT["max_body"], MAX_BODY)),
+            timeout=float(environ.get(ENVIRONMENT["timeout"], TIMEOUT)),
+            threads=int(environ.get(ENVIRONMENT["threads"], 4)),
+        )
+
+
+class Refusal(Exception):
+    """A request answered with an error: its HTTP status, code and problems."""
+
+    def __init__(self, status: int, code: str, message: str,
+                 problems: tuple[Problem, ...] = ()) -> None:  # fmt: skip
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.problems = problems
+
+
+_STATUS: tuple[tuple[type[RubricengError], int], ...] = (
+    (IndicatorNotFoundError, 404),
+    (RubricNotFoundError, 404),
+    (InputError, 422),
+    (EvaluationError, 422),
+    (RubricError, 500),
+)
+
+
+def _problem_json(problem: Problem, lang: str) -> dict[str, Any]:
+    found = {key: value for key, value in attrs.asdict(problem).items()
+             if value is not None and key != "params"}  # fmt: skip
+    found["text"] = problem.text(lang)
+    return found
+
+
+def _error_json(error: RubricengError, lang: str) -> dict[str, Any]:
+    return {
+        "error": error.code,
+        "message": error.text(lang),
+        "problems": [_problem_json(problem, lang) for problem in error.problems],
+    }
+
+
+def _refusal_json(refusal: Refusal, lang: str) -> dict[str, Any]:
+    return {
+        "error": refusal.code,
+        "message": "\n".join(problem.text(lang) for problem in refusal.problems),
+        "problems": [_problem_json(problem, lang) for problem in refusal.problems],
+    }
+
+
+# -- the request envelope ----------------------------------------------------------------
+
+def _whole(value: Any) -> Any:
+    """A JSON number with no fraction (``2025.0`` is an integer to JSON Schema) as an int."""
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
+_UNIT_FIELDS: dict[str, Any] = {
+    "rubric": {"type": "string", "required": True, "empty": False, "maxlength": 300},
+    "year": {"type": "integer", "nullable": True, "min": 1949, "max": 2200, "coerce": _whole},
+    "unit": {"type": "string", "nullable": True, "maxlength": 300},
+    "lang": {"type": "string", "nullable": True, "allowed": list(LANGUAGES)},
+    "trace": {"type": "boolean"},
+}
+_REQUESTS: dict[str, dict[str, Any]] = {
+    "score": {**_UNIT_FIELDS, "inputs": {"type": "dict", "required": True}},
+    "explain": {**_UNIT_FIELDS, "inputs": {"type": "dict", "required": True},
+                "indicator": {"type": "string", "nullable": True, "maxlength": 300}},
+    "batch": {
+        **_UNIT_FIELDS,
+        "units": {"type": "list", "required": True, "maxlength": 10_000, "schema": {
+            "type": "dict", "schema": {
+                "unit": {"type": "string", "nullable": True, "maxlength": 300},
+                "inputs": {"type": "dict", "required": True},
+            }}},
+    },
+}  # fmt: skip
+"""The body of each POST endpoint, as cerberus rules (:func:`openapi` says the same)."""
+
+_JSON_TYPES = {"string": "string", "integer": "integer", "boolean": "boolean",
+               "dict": "object", "list": "array"}  # fmt: skip
+
+
+def _envelope_schema(rules: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON Schema of a cerberus rule set (the few rules :data:`_REQUESTS` uses)."""
+    properties: dict[str, Any] = {}
+    for name, rule in rules.items():
+        kind = _JSON_TYPES[rule["type"]]
+        schema: dict[str, Any] = {"type": [kind, "null"] if rule.get("nullable") else kind}
+        if "allowed" in rule:
+            schema["enum"] = [*rule["allowed"], *([None] if rule.get("nullable") else [])]
+        if "maxlength" in rule:
+            schema["maxLength" if kind == "string" else "maxItems"] = rule["maxlength"]
+        if rule.get("empty") is False:
+            schema["minLength"] = 1
+        for cerberus_key, json_key in (("min", "minimum"), ("max", "maximum")):
+            if cerberus_key in rule:
+                schema[json_key] = rule[cerberus_key]
+        if rule["type"] == "list" and "schema" in rule:
+            schema["items"] = _envelope_schema(rule["schema"]["schema"])
+        properties[name] = schema
+    required = [name for name, rule in rules.items() if rule.get("required")]
+    return {"type": "object", "properties": properties, "required": required,
+            "additionalProperties": False}  # fmt: skip
+
+
+def _checked(body: Any, kind: str) -> dict[str, Any]:
+    """The body if it keeps the rules of :data:`_REQUESTS`, else a 422 naming each field."""
+    if not isinstance(body, dict):
+        raise _refusal(422, "request-invalid", "the request body must be a JSON object",
+                       template="request-object")  # fmt: skip
+    validator = Validator(_REQUESTS[kind])
+    if validator.validate(body):
+        return dict(validator.document)
+    found = problems(validator, Document(body), code="request-invalid")
+    raise Refusal(422, "request-invalid", "the request body breaks its schema", tuple(found))
+
+
+def _refusal(status: int, code: str, message: str, *, field: str | None = None,
+             template: str | None = None, **params: Any) -> Refusal:  # fmt: skip
+    """A refusal with its one problem, told through the words table."""
+    params = {**params, **({"template": template} if template else {})}
+    problem = Problem(code, message, field=field, params=params)
+    return Refusal(status, code, message, (problem,))
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+async def _body(request: Request, settings: Settings) -> bytes:
+    """The body, refused with 413 as soon as it is known to exceed the limit."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdecimal() and int(declared) > settings.max_body:
+        raise _too_large(settings)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > settings.max_body:
+            raise _too_large(settings)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(settings: Settings) -> Refusal:
+    limit = settings.max_body
+    return _refusal(413, "request-too-large", f"the request body is larger than {limit} bytes",
+                    limit=limit)  # fmt: skip
+
+
+async def _json_body(request: Request, settings: Settings, kind: str) -> dict[str, Any]:
+    raw = await _body(request, settings)
+    try:
+        body = json.loads(raw.decode("utf-8"), parse_float=Decimal,
+                          parse_constant=_reject_constant)  # fmt: skip
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        reason = str(error)[:200]
+        raise _refusal(400, "request-malformed", f"the request body is not JSON: {reason}",
+                       reason=reason) from None  # fmt: skip
+    return _checked(body, kind)
+
+
+# -- the endpoints -------------------------------------------------------------------------
+
+
+class Service:
+    """The state of one worker: its registry, settings and thread pool."""
+
+    def __init__(self, registry: Registry, settings: Settings) -> None:
+        self.registry = registry
+        self.settings = settings
+        self.limiter: anyio.CapacityLimiter | None = None
+
+    async def run(self, function: Callable[..., Any], *args: Any) -> Any:
+        """``function(*args)`` in the worker's thread pool, under the time limit."""
+        if self.limiter is None:
+            self.limiter = anyio.CapacityLimiter(self.settings.threads)
+        with anyio.move_on_after(self.settings.timeout) as scope:
+            return await anyio.to_thread.run_sync(
+                functools.partial(function, *args), limiter=self.limiter, abandon_on_cancel=True
+            )
+        if scope.cancelled_caught:
+            limit = f"{self.settings.timeout:g}"
+            raise _refusal(504, "request-timeout", f"the request took more than {limit} s",
+                           limit=limit)  # fmt: skip
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def rubric(self, reference: str, year: int | None) -> Rubric:
+        """A rubric the plugins offer (never a file path: callers are remote)."""
+        entry = self.registry.reference(reference, year=year)
+        return self.registry.load(entry)
+
+    def entry(self, reference: str) -> RubricEntry:
+        return self.registry.reference(reference)
+
+    # the work each endpoint does off the event loop --------------------------------------
+
+    def score(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        rubric = self.rubric(body["rubric"], body.get("year"))
+        result = evaluate(rubric, body["inputs"], unit=body.get("unit"),
+                          trace=body.get("trace", True))  # fmt: skip
+        return result.to_dict()
+
+    def batch(self, body: Mapping[str, Any], lang: str) -> dict[str, Any]:
+        rubric = self.rubric(body["rubric"], body.get("year"))
+        units: dict[str, Any] = {}
+        problems = []
+        for number, item in enumerate(body["units"], 1):
+            name = item.get("unit") or str(number)
+            if name in units:
+                problems.append(Problem("input-form", f"unit {name!r} is given twice",
+                                        path=f"units[{number - 1}].unit", unit=name))  # fmt: skip
+            units[name] = item["inputs"]
+        if problems:
+            raise InputError("the batch names a unit twice", problems)
+        found = evaluate_many(rubric, units, trace=body.get("trace", False), errors="collect")
+        return found.to_dict(lang)
+
+    def explain(self, body: Mapping[str, Any], lang: str) -> dict[str, Any]:
+        rubric = self.rubric(body["rubric"], body.get("year"))
+        result = evaluate(rubric, body["inputs"], unit=body.get("unit"))
+        wanted = body.get("indicator")
+        rows = [result.indicator(wanted)] if wanted else list(result.walk())
+        return {
+            "rubric": rubric.ref,
+            "unit": result.unit,
+            "explanations": [
+                {"id": row.id, "name": row.name, "score": str(row.score),
+                 "text": explain(result, row.id, rubric, lang)}
+                for row in rows
+            ],
+        }  # fmt: skip
+
+    def workbook(self, data: bytes, reference: str, year: int | None, lang: str) -> bytes:
+        from rubriceng.spreadsheet import read_inputs, write_result
+
+        rubric = self.rubric(reference, year)
+        with tempfile.TemporaryDirectory(prefix="rubriceng-") as folder:
+            form = Path(folder, "form.xlsx")
+            form.write_bytes(data)
+            unit = read_inputs(form)
+            result = evaluate(rubric, unit.inputs, unit=unit.unit, document=unit.document)
+            scored = Path(folder, "result.xlsx")
+            write_result(result, scored, rubric=rubric, inputs=unit.inputs, lang=lang)
+            return scored.read_bytes()
+
+
+def _lang(request: Request, body: Mapping[str, Any] | None = None) -> str:
+    """The request's language: ``lang`` in the body or the query, else Accept-Language."""
+    asked = (body or {}).get("lang") or request.query_params.get("lang")
+    if asked:
+        try:
+            return language(str(asked))
+        except ValueError:
+            return language()
+    for part in request.headers.get("accept-language", "").split(","):
+        tag = part.split(";")[0].strip().lower()[:2]
+        if tag in LANGUAGES:
+            return tag
+    return language()
+
+
+def _year(request: Request) -> int | None:
+    text = request.query_params.get("year")
+    if text is None or text == "":
+        return None
+    if not (text.isdecimal() and 1949 <= int(text) <= 2200):
+        raise _refusal(422, "request-invalid", f"year must be between 1949 and 2200, got "
+                       f"{text[:20]!r}", field="year", template="request-year",
+                       value=text[:20])  # fmt: skip
+    return int(text)
+
+
+def _outline(node: Indicator) -> dict[str, Any]:
+    found: dict[str, Any] = {"id": node.id, "name": node.name, "points": str(node.points)}
+    for key in ("name_en", "method", "description", "standard", "remarks"):
+        value = getattr(node, key)
+        if value:
+            found[key] = value
+    if node.children:
+        found["children"] = [_outline(child) for child in node.children]
+    return found
+
+
+def _entry_json(entry: RubricEntry) -> dict[str, Any]:
+    in_force = None
+    if entry.in_force is not None:
+        in_force = {
+            "from": entry.in_force.start.isoformat() if entry.in_force.start else None,
+            "to": entry.in_force.end.isoformat() if entry.in_force.end else None,
+        }
+    return {
+        "ref": entry.ref, "id": entry.id, "version": entry.version, "title": entry.title,
+        "level": entry.level, "region": {"name": entry.region_name, "code": entry.region_code},
+        "in_force": in_force, "plugin": entry.plugin,
+    }  # fmt: skip
+
+
+def _rubric_json(rubric: Rubric) -> dict[str, Any]:
+    return {
+        "ref": rubric.ref, "id": rubric.id, "version": rubric.version, "title": rubric.title,
+        "title_en": rubric.title_en, "total": str(rubric.total), "level": rubric.level,
+        "grades": [{"name": grade.name, "minimum": str(grade.minimum)}
+                   for grade in rubric.grades],
+        "indicators": [_outline(node) for node in rubric.indicators],
+        "adjustments": [
+            {"id": item.id, "name": item.name, "per_event": str(item.per_event),
+             "max": None if item.max is None else str(item.max),
+             **({"standard": item.standard} if item.standard else {})}
+            for item in rubric.adjustments
+        ],
+    }  # fmt: skip
+
+
+Handler = Callable[[Service, Request], Awaitable[Response]]
+
+
+def _endpoint(handler: Handler, *, open_to_all: bool = False
+              ) -> Callable[[Request], Awaitable[Response]]:  # fmt: skip
+    """A route: the token checked, and every failure answered as JSON in the request's
+    language."""
+
+    @functools.wraps(handler)
+    async def route(request: Request) -> Response:
+        service: Service = request.app.state.service
+        try:
+            if not open_to_all:
+                _authorize(request, service.settings)
+            return await handler(service, request)
+        except Refusal as refusal:
+            headers = {"WWW-Authenticate": "Bearer"} if refusal.status == 401 else None
+            return JSONResponse(_refusal_json(refusal, _lang(request)), refusal.status,
+                                headers=headers)  # fmt: skip
+        except RubricengError as error:
+            status = next((code for kind, code in _STATUS if isinstance(error, kind)), 422)
+            lang = request.state.lang if hasattr(request.state, "lang") else _lang(request)
+            return JSONResponse(_error_json(error, lang), status)
+        except Exception:
+            LOG.exception("%s %s failed", request.method, request.url.path)
+            message = "the service failed on this request; its log says why"
+            return JSONResponse({"error": "internal", "message": message, "problems": []}, 500)
+
+    return route
+
+
+def _authorize(request: Request, settings: Settings) -> None:
+    if settings.token is None:
+        return
+    given = request.headers.get("authorization", "")
+    scheme, _, token = given.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        token.strip().encode("utf-8"), settings.token.encode("utf-8")
+    ):
+        raise _refusal(401, "unauthorized", "this service needs 'Authorization: Bearer <token>'")
+
+
+async def _health(service: Service, request: Request) -> Response:
+    registry = service.registry
+    entries = registry.rubrics()  # indexing first: a broken rubric file is a failure too
+    failures = [str(failure) for failure in registry.failures]
+    return JSONResponse({
+        "status": "degraded" if failures else "ok",
+        "version": VERSION,
+        "rubrics": len(entries),
+        "plugins": [info.name for info in registry.plugins],
+        "failures": failures,
+    })  # fmt: skip
+
+
+async def _rubrics(service: Service, request: Request) -> Response:
+    params = request.query_params
+    entries = service.registry.rubrics(level=params.get("level") or None,
+                                       region=params.get("region") or None,
+                                       year=_year(request))  # fmt: skip
+    return JSONResponse({"rubrics": [_entry_json(entry) for entry in entries]})
+
+
+async def _rubric(service: Service, request: Request) -> Response:
+    reference = request.path_params["ref"]
+    rubric = await service.run(service.rubric, reference, _year(request))
+    return JSONResponse(_rubric_json(rubric))
+
+
+async def _inputs_schema(service: Service, request: Request) -> Response:
+    reference = request.path_params["ref"]
+    rubric = await service.run(service.rubric, reference, _year(request))
+    return JSONResponse(inputs_schema(rubric))
+
+
+async def _score(service: Service, request: Request) -> Response:
+    body = await _json_body(request, service.settings, "score")
+    request.state.lang = _lang(request, body)
+    return JSONResponse(await service.run(service.score, body))
+
+
+async def _batch(service: Service, request: Request) -> Response:
+    body = await _json_body(request, service.settings, "batch")
+    request.state.lang = lang = _lang(request, body)
+    return JSONResponse(await service.run(service.batch, body, lang))
+
+
+async def _explain(service: Service, request: Request) -> Response:
+    body = await _json_body(request, service.settings, "explain")
+    request.state.lang = lang = _lang(request, body)
+    return JSONResponse(await service.run(service.explain, body, lang))
+
+
+async def _score_workbook(service: Service, request: Request) -> Response:
+    reference = request.query_params.get("rubric")
+    if not reference:
+        raise _refusal(422, "request-invalid", "give the rubric as ?rubric=id@version",
+                       field="rubric", template="request-rubric")  # fmt: skip
+    data = await _body(request, service.settings)
+    lang = request.state.lang = _lang(request)
+    found = await service.run(service.workbook, data, reference, _year(request), lang)
+    return Response(found, media_type=XLSX,
+                    headers={"Content-Disposition": 'attachment; filename="result.xlsx"'})
+
+
+async def _openapi(service: Service, request: Request) -> Response:
+    return JSONResponse(openapi(service.settings))
+
+
+_DOCS_PAGE = """<!doctype html>
+<html lang="zh"><head><meta charset="utf-8"><title>rubriceng service</title>
+<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css">
+</head><body><div id="ui"></div>
+<script src="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({url: "openapi.json", dom_id: "#ui"});</script>
+<noscript>接口说明见 <a href="openapi.json">openapi.json</a>。</noscript>
+</body></html>
+"""
+
+
+async def _docs(service: Service, request: Request) -> Response:
+    return HTMLResponse(_DOCS_PAGE)
+
+
+# -- the OpenAPI document ----------------------------------------------------------------
+
+
+def _error_schema() -> dict[str, Any]:
+    problem = {
+        "type": "object",
+        "required": ["code", "message", "text"],
+        "properties": {
+            "code": {"type": "string"}, "message": {"type": "string"},
+            "text": {"type": "string", "description": "the problem in the request's language"},
+            "file": {"type": "string"}, "line": {"type": "integer"},
+            "path": {"type": "string"}, "indicator": {"type": "string"},
+            "field": {"type": "string"}, "unit": {"type": "string"},
+        },
+    }  # fmt: skip
+    return {
+        "type": "object",
+        "required": ["error", "message", "problems"],
+        "properties": {
+            "error": {"type": "string", "description": "the library's error code"},
+            "message": {"type": "string"},
+            "problems": {"type": "array", "items": problem},
+        },
+    }
+
+
+def _json_content(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"application/json": {"schema": schema}}
+
+
+def _errors(*statuses: int) -> dict[str, Any]:
+    why = {400: "not JSON", 401: "no or a wrong bearer token", 404: "unknown rubric",
+           413: "body over the limit", 422: "invalid request or inputs",
+           504: "over the time limit"}  # fmt: skip
+    return {str(status): {"description": why[status],
+                          "content": _json_content({"$ref": "#/components/schemas/Error"})}
+            for status in statuses}  # fmt: skip
+
+
+def openapi(settings: Settings | None = None) -> dict[str, Any]:
+    """The service's OpenAPI 3.1 document. Its result schemas are rubriceng's own
+    (``RESULT_SCHEMA``, ``BATCH_SCHEMA``), so the two cannot drift."""
+    settings = settings or Settings()
+    secured: list[dict[str, list[str]]] = [{"bearer": []}] if settings.token else []
+    ref = {"name": "ref", "in": "path", "required": True,
+           "description": "id@version, or an id (then the version in force in `year`)",
+           "schema": {"type": "string", "minLength": 1, "maxLength": 300}}  # fmt: skip
+    year = {"name": "year", "in": "query", "required": False,
+            "schema": {"type": "integer", "minimum": 1949, "maximum": 2200}}  # fmt: skip
+    lang = {"name": "lang", "in": "query", "required": False,
+            "schema": {"type": "string", "enum": list(LANGUAGES)}}  # fmt: skip
+
+    def post(kind: str, answer: dict[str, Any], summary: str) -> dict[str, Any]:
+        return {"post": {
+            "summary": summary, "security": secured,
+            "requestBody": {"required": True, "content": _json_content(
+                {"$ref": f"#/components/schemas/{kind.capitalize()}Request"})},
+            "responses": {"200": {"description": "scored", "content": _json_content(answer)},
+                          **_errors(400, 401, 404, 413, 422, 504)},
+        }}  # fmt: skip
+
+    explained = {
+        "type": "object", "required": ["rubric", "unit", "explanations"],
+        "properties": {
+            "rubric": {"type": "string"}, "unit": {"type": ["string", "null"]},
+            "explanations": {"type": "array", "items": {
+                "type": "object", "required": ["id", "name", "score", "text"],
+                "properties": {"id": {"type": "string"}, "name": {"type": "string"},
+                               "score": {"type": "string"}, "text": {"type": "string"}}}},
+        },
+    }  # fmt: skip
+    health = {"type": "object", "required": ["status", "version", "rubrics", "plugins",
+                                             "failures"]}  # fmt: skip
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "rubriceng", "version": VERSION,
+                 "description": "Scores units against 部门整体支出绩效 rubrics, exactly."},
+        "paths": {
+            "/health": {"get": {"summary": "Is the service up; which plugins failed",
+                                "responses": {"200": {"description": "up",
+                                                      "content": _json_content(health)}}}},
+            "/v1/rubrics": {"get": {
+                "summary": "The rubrics the service offers", "security": secured,
+                "parameters": [
+                    {"name": "level", "in": "query", "schema": {"type": "string"}},
+                    {"name": "region", "in": "query", "schema": {"type": "string"}}, year],
+                "responses": {"200": {"description": "the rubrics", "content": _json_content(
+                    {"type": "object", "required": ["rubrics"],
+                     "properties": {"rubrics": {"type": "array"}}})},
+                    **_errors(401, 422)},
+            }},
+            "/v1/rubrics/{ref}": {"get": {
+                "summary": "A rubric's outline, with each indicator's rule texts",
+                "security": secured, "parameters": [ref, year],
+                "responses": {"200": {"description": "the outline", "content": _json_content(
+                    {"type": "object", "required": ["ref", "indicators"]})},
+                    **_errors(401, 404, 422, 504)},
+            }},
+            "/v1/rubrics/{ref}/inputs": {"get": {
+                "summary": "The JSON Schema of a rubric's inputs", "security": secured,
+                "parameters": [ref, year],
+                "responses": {"200": {"description": "a JSON Schema",
+                                      "content": _json_content({"type": "object"})},
+                              **_errors(401, 404, 422, 504)},
+            }},
+            "/v1/score": post("score", {"$ref": "#/components/schemas/Result"},
+                              "Score one unit"),
+            "/v1/batch": post("batch", {"$ref": "#/components/schemas/Batch"},
+                              "Score many units; peer statistics over the batch"),
+            "/v1/explain": post("explain", explained, "Explain indicators' scores in words"),
+            "/v1/score/xlsx": {"post": {
+                "summary": "Score a filled-in form (the xlsx of 'rubriceng template'); "
+                           "the answer is the 指标评分表 workbook",
+                "security": secured,
+                "parameters": [{**ref, "name": "rubric", "in": "query"}, year, lang],
+                "requestBody": {"required": True,
+                                "content": {XLSX: {"schema": {"type": "string",
+                                                              "format": "binary"}}}},
+                "responses": {"200": {"description": "the workbook",
+                                      "content": {XLSX: {"schema": {"type": "string",
+                                                                    "format": "binary"}}}},
+                              **_errors(401, 404, 413, 422, 504)},
+            }},
+        },
+        "components": {
+            "schemas": {
+                "ScoreRequest": _envelope_schema(_REQUESTS["score"]),
+                "ExplainRequest": _envelope_schema(_REQUESTS["explain"]),
+                "BatchRequest": _envelope_schema(_REQUESTS["batch"]),
+                **_published(),
+                "Error": _error_schema(),
+            },
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }  # fmt: skip
+
+
+def _published() -> dict[str, Any]:
+    """The published result schemas as OpenAPI components: their ``$defs`` lifted beside
+    them and every reference pointed there (the schemas themselves, not a copy to drift)."""
+    moved = {"#/$defs/indicator": "#/components/schemas/Indicator",
+             RESULT_SCHEMA["$id"]: "#/components/schemas/Result"}  # fmt: skip
+
+    def pointed(value: Any) -> Any:
+        if isinstance(value, dict):
+            kept = {key: item for key, item in value.items()
+                    if key not in ("$schema", "$id", "$defs")}  # fmt: skip
+            return {key: moved.get(item, item) if key == "$ref" else pointed(item)
+                    for key, item in kept.items()}  # fmt: skip
+        if isinstance(value, list):
+            return [pointed(item) for item in value]
+        return value
+
+    found = {"Result": pointed(RESULT_SCHEMA), "Batch": pointed(BATCH_SCHEMA),
+             "Indicator": pointed(RESULT_SCHEMA["$defs"]["indicator"])}  # fmt: skip
+    unresolved = {ref for ref in re.findall(r'"\$ref": "([^"]+)"', json.dumps(found))
+                  if not ref.startswith("#/components/schemas/")}  # fmt: skip
+    if unresolved:  # a new reference in the published schemas must be placed here too
+        raise AssertionError(f"references left unresolved: {sorted(unresolved)}")
+    return found
+
+
+# -- the application -------------------------------------------------------------------------
+
+
+def create_app(registry: Registry | None = None, settings: Settings | None = None) -> Starlette:
+    """The service as an ASGI application (for uvicorn, or any ASGI server)."""
+    service = Service(registry or Registry(), settings or Settings())
+    app = Starlette(routes=[
+        Route("/health", _endpoint(_health, open_to_all=True)),
+        Route("/openapi.json", _endpoint(_openapi, open_to_all=True)),
+        Route("/docs", _endpoint(_docs, open_to_all=True)),
+        Route("/v1/rubrics", _endpoint(_rubrics)),
+        Route("/v1/rubrics/{ref:path}/inputs", _endpoint(_inputs_schema)),
+        Route("/v1/rubrics/{ref:path}", _endpoint(_rubric)),
+        Route("/v1/score", _endpoint(_score), methods=["POST"]),
+        Route("/v1/batch", _endpoint(_batch), methods=["POST"]),
+        Route("/v1/explain", _endpoint(_explain), methods=["POST"]),
+        Route("/v1/score/xlsx", _endpoint(_score_workbook), methods=["POST"]),
+    ])  # fmt: skip
+    app.state.service = service
+    return app
+
+
+def app_from_environment() -> Starlette:
+    """The application a worker process serves: settings from :data:`ENVIRONMENT`
+    (``uvicorn --factory rubriceng.service:app_from_environment``)."""
+    from rubriceng.registry import search_path
+
+    return create_app(Registry(search_path=search_path()), Settings.from_environment())
+
+
+def is_loopback(host: str) -> bool:
+    """True for an address only this machine can reach."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, *, workers: int = 1,
+          settings: Settings | None = None) -> None:  # fmt: skip
+    """Run the service with uvicorn until it is stopped (Ctrl-C or SIGTERM)."""
+    import uvicorn
+
+    settings = settings or Settings()
+    environment = {
+        ENVIRONMENT["max_body"]: str(settings.max_body),
+        ENVIRONMENT["timeout"]: str(settings.timeout),
+        ENVIRONMENT["threads"]: str(settings.threads),
+    }
+    if settings.token:
+        environment[ENVIRONMENT["token"]] = settings.token
+    os.environ.update(environment)  # the worker processes read their settings from here
+    uvicorn.run("rubriceng.service:app_from_environment", factory=True, host=host,
+                port=port, workers=workers, log_level="info", server_header=False,
+                http="rubriceng.service:NoDelayProtocol",
+                limit_concurrency=256, timeout_graceful_shutdown=10)  # fmt: skip
+
+
+@functools.cache
+def _no_delay_protocol() -> type[Any]:
+    """uvicorn's h11 protocol, with Nagle's algorithm off on every connection.
+
+    With ``--workers`` above 1, uvicorn binds the listening socket itself and leaves its
+    protocol number at 0, so asyncio does not set TCP_NODELAY on accepted connections, and
+    each keep-alive request after the first waits ~40 ms for the client's delayed ACK
+    (uvicorn issue #3149). Setting it here makes every worker count answer alike.
+    """
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class NoDelay(H11Protocol):
+        def connection_made(self, transport: Any) -> None:
+            sock = transport.get_extra_info("socket")
+            if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            super().connection_made(transport)
+
+    return NoDelay
+
+
+def __getattr__(name: str) -> Any:
+    if name == "NoDelayProtocol":  # built on first use: uvicorn is an optional dependency
+        return _no_delay_protocol()
+    raise AttributeError(f"module 'rubriceng.service' has no attribute {name!r}")

@@ -1,0 +1,367 @@
+"""The HTTP service against a real server: `rubriceng serve` started on a free loopback
+port in a subprocess, called with httpx, stopped at the end."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+httpx = pytest.importorskip("httpx")
+pytest.importorskip("starlette")
+pytest.importorskip("uvicorn")
+
+import rubriceng  # noqa: E402
+from rubriceng.contracts import RESULT_SCHEMA, inputs_schema  # noqa: E402
+from rubriceng.explanation import explain  # noqa: E402
+from tests.conftest import HUIZHOU_UNIT, ROOT  # noqa: E402
+
+REF = "cn.gd.huizhou/dept-overall@2020"
+UNIT = yaml.safe_load(HUIZHOU_UNIT.read_text(encoding="utf-8"))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Server:
+    """`rubriceng serve ARGS` on a free loopback port, until stopped."""
+
+    def __init__(self, *args: str, env: dict[str, str] | None = None,
+                 cwd: Path = ROOT) -> None:  # fmt: skip
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [sys.executable, "-m", "rubriceng", "serve", "--port", str(self.port), *args]
+        environ = {key: value for key, value in os.environ.items()
+                   if not key.startswith("RUBRICENG_")}  # fmt: skip
+        self.process = subprocess.Popen(
+            command, cwd=cwd, env={**environ, **(env or {})},
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                output = self.process.stdout.read().decode() if self.process.stdout else ""
+                raise RuntimeError(f"the server stopped: {output}")
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("the server did not answer in 30 s")
+
+    def stop(self) -> str:
+        self.process.terminate()
+        try:
+            output, _ = self.process.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            output, _ = self.process.communicate()
+        return output.decode("utf-8", "replace")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    running = Server("--workers", "2")
+    yield running
+    log = running.stop()
+    assert "Traceback" not in log, log
+
+
+@pytest.fixture(scope="module")
+def client(server: Server) -> Iterator[Any]:
+    with httpx.Client(base_url=server.url, timeout=60) as session:
+        yield session
+
+
+@pytest.fixture(scope="module")
+def rubric() -> rubriceng.Rubric:
+    return rubriceng.find_rubric(REF)
+
+
+def _score_body(**extra: Any) -> dict[str, Any]:
+    return {"rubric": REF, "unit": UNIT["unit"], "inputs": UNIT["inputs"], **extra}
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, default=str)
+
+
+def _valid(answer: Any, name: str, client: Any) -> None:
+    """``answer`` keeps the schema ``name`` of the service's own OpenAPI document."""
+    jsonschema = pytest.importorskip("jsonschema")
+    document = client.get("/openapi.json").json()
+    schema = {"$ref": f"#/components/schemas/{name}", "components": document["components"]}
+    jsonschema.Draft202012Validator(schema).validate(answer)
+
+
+# -- what it answers -----------------------------------------------------------------------
+
+
+def test_health_names_the_plugins_and_no_failure(client):
+    answer = client.get("/health")
+    assert answer.status_code == 200
+    found = answer.json()
+    assert (found["status"], found["failures"], found["version"]) == ("ok", [], "0.1.0")
+    assert {"rubriceng", "gd_huizhou", "gd_lianjiang", "gd_province"} <= set(found["plugins"])
+    assert found["rubrics"] == len(rubriceng.default_registry().rubrics())
+
+
+def test_rubrics_are_listed_with_filters(client):
+    every = client.get("/v1/rubrics").json()["rubrics"]
+    assert [entry["ref"] for entry in every] == [
+        entry.ref for entry in rubriceng.default_registry().rubrics()]  # fmt: skip
+    in_2025 = client.get("/v1/rubrics", params={"region": "惠州", "year": 2025}).json()
+    assert [(entry["ref"], entry["in_force"]["from"]) for entry in in_2025["rubrics"]] == [
+        ("cn.gd.huizhou/dept-overall@2025", "2025-01-01")]  # fmt: skip
+    cities = client.get("/v1/rubrics", params={"level": "city"}).json()["rubrics"]
+    assert {entry["level"] for entry in cities} == {"city"}
+    assert client.get("/v1/rubrics", params={"year": "1800"}).status_code == 422
+
+
+def test_a_rubrics_outline_carries_its_rule_texts_and_its_inputs_schema(client, rubric):
+    outline = client.get(f"/v1/rubrics/{REF}").json()
+    assert (outline["ref"], outline["total"]) == (REF, "100.00")
+    nodes = {}
+    stack = list(outline["indicators"])
+    while stack:
+        node = stack.pop()
+        nodes[node["id"]] = node
+        stack += node.get("children", [])
+    procurement = rubric.indicator("procurement_rate")
+    assert nodes["procurement_rate"]["standard"] == procurement.standard
+    assert nodes["procurement_rate"]["points"] == "2.00"
+    assert [item["id"] for item in outline["adjustments"]] == [
+        item.id for item in rubric.adjustments]  # fmt: skip
+    assert client.get(f"/v1/rubrics/{REF}/inputs").json() == inputs_schema(rubric)
+    by_year = client.get("/v1/rubrics/cn.gd.huizhou/dept-overall", params={"year": 2021})
+    assert by_year.json()["ref"] == REF
+
+
+def test_score_answers_the_library_s_result(client, rubric):
+    answer = client.post("/v1/score", content=_json(_score_body()))
+    assert answer.status_code == 200, answer.text
+    found = answer.json()
+    assert (found["total"], found["grade"]) == ("97.86", "优")
+    expected = rubriceng.evaluate(rubric, UNIT["inputs"], unit=UNIT["unit"]).to_dict()
+    assert found == json.loads(_json(expected))
+    _valid(found, "Result", client)
+    quick = client.post("/v1/score", content=_json(_score_body(trace=False))).json()
+    assert quick["total"] == "97.86"
+    assert all(row["trace"] == {} for row in quick["indicators"])
+
+
+def test_batch_scores_many_units_with_peer_statistics_over_the_batch(client, rubric):
+    other = dict(UNIT["inputs"], procurement_actual="1331100")
+    units = [{"unit": "甲", "inputs": UNIT["inputs"]}, {"unit": "乙", "inputs": other},
+             {"unit": "丙", "inputs": {"revenue_final": "x"}}]  # fmt: skip
+    answer = client.post("/v1/batch", content=_json({"rubric": REF, "units": units}))
+    assert answer.status_code == 200, answer.text
+    found = answer.json()
+    expected = rubriceng.evaluate_many(
+        rubric, {item["unit"]: item["inputs"] for item in units}, trace=False, errors="collect"
+    ).to_dict()
+    assert found["results"] == json.loads(_json(expected["results"]))
+    assert [result["total"] for result in found["results"]] == ["97.86", "98.00"]
+    (failure,) = found["failures"]
+    assert (failure["unit"], failure["error"]) == ("丙", "input-invalid")
+    first = failure["problems"][0]
+    assert first["text"] == (
+        "单位「丙」 财政拨款收入决算数（revenue_final）：应为数值，实际为 'x'，"
+        "用于财政拨款收入预决算差异率 [input-invalid]"
+    )
+    _valid(found, "Batch", client)
+    twice = client.post("/v1/batch", content=_json({"rubric": REF, "units": units[:1] * 2}))
+    assert twice.status_code == 422
+    assert twice.json()["problems"][0]["path"] == "units[1].unit"
+
+
+def test_explain_speaks_the_request_s_language_and_takes_chinese_names(client, rubric):
+    result = rubriceng.evaluate(rubric, UNIT["inputs"], unit=UNIT["unit"])
+    for lang in ("zh", "en"):
+        body = _score_body(indicator="政府采购执行率", lang=lang)
+        found = client.post("/v1/explain", content=_json(body)).json()
+        (one,) = found["explanations"]
+        assert (one["id"], one["score"]) == ("procurement_rate", "1.86")
+        assert one["text"] == explain(result, "procurement_rate", rubric, lang)
+    every = client.post("/v1/explain", content=_json(_score_body())).json()["explanations"]
+    assert [item["id"] for item in every] == [row.id for row in result.walk()]
+    unknown = client.post("/v1/explain", content=_json(_score_body(indicator="政府采购率")))
+    assert unknown.status_code == 404
+    assert unknown.json()["problems"][0]["code"] == "indicator-not-found"
+
+
+def test_a_filled_form_comes_back_as_the_scored_workbook(client, rubric, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    from rubriceng.spreadsheet import write_result
+
+    result = rubriceng.evaluate(rubric, UNIT["inputs"], unit=UNIT["unit"])
+    form = tmp_path / "form.xlsx"
+    write_result(result, form, rubric=rubric, inputs=UNIT["inputs"])  # its inputs sheet
+    answer = client.post("/v1/score/xlsx", params={"rubric": REF},
+                         content=form.read_bytes())  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("application/vnd.openxmlformats")
+    book = openpyxl.load_workbook(io.BytesIO(answer.content))
+    texts = [str(cell) for row in book.worksheets[0].iter_rows(values_only=True)
+             for cell in row if cell is not None]  # fmt: skip
+    assert "97.86" in texts or Decimal("97.86") in [
+        Decimal(str(cell)) for cell in texts if cell.replace(".", "", 1).isdigit()]  # fmt: skip
+    missing = client.post("/v1/score/xlsx", content=form.read_bytes())
+    assert missing.status_code == 422
+    assert missing.json()["problems"][0]["text"] == (
+        "rubric：请以 ?rubric=id@version 给出评分表 [request-invalid]")
+    broken = client.post("/v1/score/xlsx", params={"rubric": REF}, content=b"not a workbook")
+    assert broken.status_code == 422
+
+
+# -- errors ----------------------------------------------------------------------------------
+
+
+def test_bad_inputs_are_422_with_every_problem_in_the_request_s_language(client):
+    body = _score_body(inputs={**UNIT["inputs"], "revenue_final": "x", "revenu_budget": 1})
+    answer = client.post("/v1/score", content=_json(body))
+    assert answer.status_code == 422
+    found = answer.json()
+    assert found["error"] == "input-invalid"
+    codes = [(problem["code"], problem.get("field")) for problem in found["problems"]]
+    assert ("input-invalid", "revenue_final") in codes
+    assert ("input-invalid", "revenu_budget") in codes
+    assert found["message"].startswith("单位「惠州市人民政府办公室」的填报数据有误（2 个问题）：")
+    english = client.post("/v1/score", content=_json({**body, "lang": "en"})).json()
+    assert english["message"].startswith("invalid inputs for unit")
+    assert "財" not in english["problems"][0]["text"]
+    by_header = client.post("/v1/score", content=_json(body),
+                            headers={"Accept-Language": "en-GB,en;q=0.9"}).json()  # fmt: skip
+    assert by_header["message"] == english["message"]
+
+
+def test_each_kind_of_refusal_has_its_status_and_code(client):
+    cases = [
+        ({"rubric": "nope", "inputs": {}}, 404, "rubric-not-found"),
+        ({"rubric": "/etc/passwd", "inputs": {}}, 404, "rubric-not-found"),
+        ({"rubric": str(ROOT / "rubrics" / "cn" / "dept-overall-framework.yaml"),
+          "inputs": {}}, 404, "rubric-not-found"),  # a path is never read: callers are remote
+        ({"rubric": REF}, 422, "request-invalid"),
+        ({"rubric": REF, "inputs": [], "lang": "fr"}, 422, "request-invalid"),
+        ([1, 2], 422, "request-invalid"),
+    ]  # fmt: skip
+    for body, status, code in cases:
+        answer = client.post("/v1/score", content=_json(body))
+        assert (answer.status_code, answer.json()["error"]) == (status, code), body
+    invalid = client.post("/v1/score", content=_json({"rubric": REF}), params={"lang": "en"})
+    assert invalid.json()["problems"][0]["text"] == "inputs: required field [request-invalid]"
+    for raw in (b'{"rubric": ', b'{"rubric": NaN}', b"\xff\xfe", b"[" * 100_000):
+        answer = client.post("/v1/score", content=raw)
+        assert (answer.status_code, answer.json()["error"]) == (400, "request-malformed"), raw[:9]
+    big = client.post("/v1/score", content=b" " * (1 << 20) + b"{}")
+    assert (big.status_code, big.json()["error"]) == (413, "request-too-large")
+    assert big.json()["message"] == "请求体超过 1048576 字节的上限 [request-too-large]"
+
+
+def test_64_concurrent_requests_get_identical_answers(server):
+    async def run() -> list[Any]:
+        async with httpx.AsyncClient(base_url=server.url, timeout=120) as session:
+            body = _json(_score_body())
+            answers = await asyncio.gather(*(
+                session.post("/v1/score", content=body) for _ in range(64)))  # fmt: skip
+            return [(answer.status_code, answer.content) for answer in answers]
+
+    answers = asyncio.run(run())
+    assert {status for status, _ in answers} == {200}
+    assert len({content for _, content in answers}) == 1
+
+
+# -- a second server: token, time limit, a broken plugin -----------------------------------
+
+
+def test_token_time_limit_and_a_broken_rubric_file(tmp_path):
+    (tmp_path / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    running = Server("--token", "s3cret", "--timeout", "0.05",
+                     env={"RUBRICENG_PATH": str(tmp_path)}, cwd=tmp_path)  # fmt: skip
+    try:
+        with httpx.Client(base_url=running.url, timeout=60) as session:
+            health = session.get("/health").json()  # open to all, for load balancers
+            assert health["status"] == "degraded"
+            assert any("broken.yaml" in failure for failure in health["failures"])
+            refused = session.get("/v1/rubrics")
+            assert (refused.status_code, refused.headers["www-authenticate"]) == (401, "Bearer")
+            assert refused.json()["error"] == "unauthorized"
+            wrong = session.get("/v1/rubrics", headers={"Authorization": "Bearer nope"})
+            assert wrong.status_code == 401
+            key = {"Authorization": "Bearer s3cret"}
+            assert session.get("/v1/rubrics", headers=key).status_code == 200
+            units = [{"unit": str(number), "inputs": UNIT["inputs"]} for number in range(300)]
+            slow = session.post("/v1/batch", headers=key,
+                                content=_json({"rubric": REF, "units": units}))  # fmt: skip
+            assert (slow.status_code, slow.json()["error"]) == (504, "request-timeout")
+            assert session.get("/health").status_code == 200  # still up
+    finally:
+        running.stop()
+
+
+def test_listing_beyond_loopback_needs_a_token_or_insecure():
+    from click.testing import CliRunner
+
+    from rubriceng.cli import main
+
+    refused = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0"])
+    assert refused.exit_code == 2
+    assert "give --token (or $RUBRICENG_TOKEN), or --insecure" in refused.output
+
+
+# -- the contract -----------------------------------------------------------------------------
+
+
+def test_the_openapi_document_reuses_the_published_schemas(client):
+    document = client.get("/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    published = json.dumps(RESULT_SCHEMA["properties"]).replace(
+        "#/$defs/indicator", "#/components/schemas/Indicator")  # the one reference moved
+    assert schemas["Result"]["properties"] == json.loads(published)
+    assert schemas["Indicator"]["properties"].keys() == RESULT_SCHEMA["$defs"]["indicator"][
+        "properties"].keys()  # fmt: skip
+    assert schemas["Batch"]["properties"]["results"]["items"] == {
+        "$ref": "#/components/schemas/Result"}  # fmt: skip
+    assert sorted(document["paths"]) == [
+        "/health", "/v1/batch", "/v1/explain", "/v1/rubrics", "/v1/rubrics/{ref}",
+        "/v1/rubrics/{ref}/inputs", "/v1/score", "/v1/score/xlsx"]  # fmt: skip
+    page = client.get("/docs")
+    assert page.headers["content-type"].startswith("text/html")
+    assert 'SwaggerUIBundle({url: "openapi.json"' in page.text
+
+
+def test_schemathesis_finds_no_server_error_and_no_answer_breaking_its_schema(server):
+    schemathesis = pytest.importorskip("schemathesis")
+    from hypothesis import HealthCheck, given, settings
+
+    schema = schemathesis.openapi.from_url(f"{server.url}/openapi.json")
+    checked = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if operation.path == "/v1/score/xlsx":
+            continue  # a binary body; its refusals are tested above
+
+        @settings(max_examples=25, deadline=None, derandomize=True, database=None,
+                  suppress_health_check=list(HealthCheck))  # fmt: skip
+        @given(case=operation.as_strategy())
+        def check(case: Any) -> None:
+            case.call_and_validate(base_url=server.url, timeout=60)
+
+        check()
+        checked += 1
+    assert checked == 7
