@@ -296,6 +296,7 @@ class Service:
         self.registry = registry
         self.settings = settings
         self.limiter: anyio.CapacityLimiter | None = None
+        self.document: dict[str, Any] | None = None
 
     async def run(self, function: Callable[..., Any], *args: Any) -> Any:
         """``function(*args)`` in the worker's thread pool, under the time limit."""
@@ -544,7 +545,9 @@ async def _score_workbook(service: Service, request: Request) -> Response:
 
 
 async def _openapi(service: Service, request: Request) -> Response:
-    return JSONResponse(openapi(service.settings))
+    if service.document is None:
+        service.document = await service.run(openapi, service.settings, service.registry)
+    return JSONResponse(service.document)
 
 
 _DOCS_PAGE = """<!doctype html>
@@ -601,10 +604,14 @@ def _errors(*statuses: int) -> dict[str, Any]:
             for status in statuses}  # fmt: skip
 
 
-def openapi(settings: Settings | None = None) -> dict[str, Any]:
-    """The service's OpenAPI 3.1 document. Its result schemas are rubriceng's own
-    (``RESULT_SCHEMA``, ``BATCH_SCHEMA``), so the two cannot drift."""
+def openapi(settings: Settings | None = None, registry: Registry | None = None
+            ) -> dict[str, Any]:  # fmt: skip
+    """The service's OpenAPI 3.1 document. Its schemas are rubriceng's own: results
+    (``RESULT_SCHEMA``, ``BATCH_SCHEMA``) and the inputs of every rubric ``registry``
+    offers (:func:`~rubriceng.contracts.inputs_schema`, as ``Inputs_<id@version>``), so
+    the two cannot drift."""
     settings = settings or Settings()
+    inputs = _inputs_components(registry) if registry is not None else {}
     secured: list[dict[str, list[str]]] = [{"bearer": []}] if settings.token else []
     ref = {"name": "ref", "in": "path", "required": True,
            "description": "id@version, or an id (then the version in force in `year`)",
@@ -688,15 +695,47 @@ def openapi(settings: Settings | None = None) -> dict[str, Any]:
         },
         "components": {
             "schemas": {
-                "ScoreRequest": _envelope_schema(_REQUESTS["score"]),
-                "ExplainRequest": _envelope_schema(_REQUESTS["explain"]),
-                "BatchRequest": _envelope_schema(_REQUESTS["batch"]),
+                "ScoreRequest": _with_inputs(_envelope_schema(_REQUESTS["score"]), inputs),
+                "ExplainRequest": _with_inputs(_envelope_schema(_REQUESTS["explain"]), inputs),
+                "BatchRequest": _with_inputs(_envelope_schema(_REQUESTS["batch"]), inputs),
+                **inputs,
                 **_published(),
                 "Error": _error_schema(),
             },
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }  # fmt: skip
+
+
+def _inputs_components(registry: Registry) -> dict[str, Any]:
+    """``Inputs_<id@version>``: the inputs object of each rubric the registry offers (a
+    rubric that does not compile is left out; /health reports it)."""
+    found: dict[str, Any] = {}
+    for entry in registry.rubrics():
+        try:
+            schema = inputs_schema(registry.load(entry))
+        except RubricengError:
+            continue
+        name = "Inputs_" + re.sub(r"[^A-Za-z0-9._-]", "_", entry.ref)
+        found[name] = {"title": schema.get("title"), **schema["properties"]["inputs"]}
+    return found
+
+
+def _with_inputs(envelope: dict[str, Any], inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The request envelope with its ``inputs`` pointing at the rubrics' inputs schemas."""
+    if not inputs:
+        return envelope
+    choices = {"anyOf": [{"$ref": f"#/components/schemas/{name}"} for name in inputs],
+               "description": "the inputs of the rubric named in `rubric`: its schema "
+                              "Inputs_<id@version> (GET /v1/rubrics/{ref}/inputs)"}  # fmt: skip
+    properties = dict(envelope["properties"])
+    if "inputs" in properties:
+        properties["inputs"] = choices
+    if "units" in properties:
+        items = properties["units"]["items"]
+        properties["units"] = {**properties["units"], "items": {
+            **items, "properties": {**items["properties"], "inputs": choices}}}  # fmt: skip
+    return {**envelope, "properties": properties}
 
 
 def _published() -> dict[str, Any]:

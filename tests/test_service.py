@@ -327,9 +327,14 @@ def test_listing_beyond_loopback_needs_a_token_or_insecure():
 # -- the contract -----------------------------------------------------------------------------
 
 
-def test_the_openapi_document_reuses_the_published_schemas(client):
+def test_the_openapi_document_reuses_the_published_schemas(client, rubric):
     document = client.get("/openapi.json").json()
     schemas = document["components"]["schemas"]
+    inputs = inputs_schema(rubric)
+    assert schemas["Inputs_cn.gd.huizhou_dept-overall_2020"] == json.loads(json.dumps(
+        {"title": inputs["title"], **inputs["properties"]["inputs"]}))  # fmt: skip
+    assert {"$ref": "#/components/schemas/Inputs_cn.gd.huizhou_dept-overall_2020"} in schemas[
+        "ScoreRequest"]["properties"]["inputs"]["anyOf"]  # fmt: skip
     published = json.dumps(RESULT_SCHEMA["properties"]).replace(
         "#/$defs/indicator", "#/components/schemas/Indicator")  # the one reference moved
     assert schemas["Result"]["properties"] == json.loads(published)
