@@ -96,10 +96,15 @@ def _reported(command: F) -> F:
                 context = click.get_current_context()
                 if context.obj and context.obj.get("debug"):
                     raise
-                echo(f"{term('error', error.spoken())}: {error.text()}", err=True)
+                echo(_labelled("error", error.spoken(), error.text()), err=True)
                 sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _labelled(kind: str, lang: str | None, text: str) -> str:
+    """``错误：…`` or ``error: …``: a message under its kind, in the language it speaks."""
+    return f"{term(kind, lang)}{term(': ', lang)}{text}"
 
 
 _YEAR = click.option(
@@ -314,7 +319,7 @@ def batch(
             row = rows[failure.unit]
             told = (attrs.evolve(problem, file=str(units), line=row).text()
                     if problem.params is not None else f"{units}:{row}: {problem}")  # fmt: skip
-            echo(f"{term('error', None if problem.params is not None else 'en')}: {told}",
+            echo(_labelled("error", None if problem.params is not None else "en", told),
                  err=True)  # fmt: skip
     if found.failures:
         sys.exit(1)
@@ -590,7 +595,7 @@ def test_cases(context: click.Context, paths: tuple[str, ...], verbose: bool) ->
                 failed += 1
                 echo(f"FAIL  {outcome.report()}")
     except CaseFileError as error:
-        echo(f"{term('error', error.spoken())}: {error.text()}", err=True)
+        echo(_labelled("error", error.spoken(), error.text()), err=True)
         sys.exit(1)
     echo(f"{passed} passed, {failed} failed")
     if failed or not passed:
@@ -939,8 +944,8 @@ def targets_score(
         _write_batch(loaded, found, output, lang)
     for failure in found.failures:
         for problem in failure.problems:
-            echo(f"{term('error', None if problem.params is not None else 'en')}: "
-                 f"{problem.text()}", err=True)  # fmt: skip
+            speaks = None if problem.params is not None else "en"
+            echo(_labelled("error", speaks, problem.text()), err=True)
     if found.failures:
         sys.exit(1)
 

@@ -11,14 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from rubriceng.decimals import isolated
-from rubriceng.exact import rational, round_to
+from rubriceng.exact import rational
 from rubriceng.forms import names
 from rubriceng.model import Indicator, Rubric
+from rubriceng.phrasing import formula_words, is_rate, number, percent
 from rubriceng.result import NOT_APPLICABLE, IndicatorResult, Result
+from rubriceng.words import unit_word
 
 _WORDS = {
     "zh": {
@@ -29,7 +30,7 @@ _WORDS = {
         "peer": "与{statistic}比较：本单位 {value}，参照 {peer}（{source}），{rule}：{answer}",
         "reason": "理由", "case": "特殊情形（{when}）", "raw": "按满分 {points} 得 {raw} 分",
         "scaled": "不适用指标的分值调入 {moved}，按 {scaled} 折算", "score": "得分 {score}",
-        "not_applicable": "不适用（{applies} 不成立）", "given_to": "，分值调给 {to}",
+        "not_applicable": "不适用（适用条件「{applies}」不成立）", "given_to": "，分值调给 {to}",
         "inside": "不适用（所属指标不适用）", "formula": "公式", "rule": "规则",
         "parts": "由单位自设的 {n} 个子指标组成",
         ":": "：", ",": "，", "list": "、", ";": "；", ".": "。",
@@ -71,31 +72,16 @@ _KNOWN = {"method", "inputs", "given", "values", "value", "rate", "actual", "tar
           "set_too_low"}  # fmt: skip
 
 
-def number(value: Any, places: int = 4) -> str:
-    """A number for people: at most ``places`` decimals, no trailing zeros, no exponent.
-
-    >>> number(Decimal("0.009153929139829739"))
-    '0.0092'
-    >>> number(Decimal("1331100"))
-    '1331100'
-    """
-    if isinstance(value, bool) or not isinstance(value, int | Decimal | Fraction):
-        return str(value)
-    rounded = round_to(value, Decimal(1).scaleb(-places), "half_even")
-    text = format(rounded.normalize(), "f")
-    return "0" if text in ("-0", "") else text
-
-
-def _show(value: Any, words: Mapping[str, str]) -> str:
+def _show(value: Any, words: Mapping[str, str], rate: bool = False) -> str:
     if isinstance(value, bool):
         return words["yes"] if value else words["no"]
     if isinstance(value, list | tuple):
         if value and all(isinstance(item, Mapping) for item in value):
             return words["rows"].format(n=len(value))
-        return words["list"].join(_show(item, words) for item in value)
+        return words["list"].join(_show(item, words, rate) for item in value)
     if isinstance(value, Mapping):
-        return words[","].join(f"{key} {_show(item, words)}" for key, item in value.items())
-    return number(value)
+        return words[","].join(f"{key} {_show(item, words, rate)}" for key, item in value.items())
+    return percent(value) if rate else number(value)
 
 
 _RULES = {
@@ -109,35 +95,57 @@ _RULES = {
 }
 """Rules in words (the trace keeps them as the methods wrote them)."""
 
-_PATTERNS_ZH = (
-    (re.compile(r"^value ([≤<]) (\S+)$"), "计算值 {0} {1}"),
-    (re.compile(r"^(\S+) for each full step of (\S+)$"), "每满 {1} 扣 {0} 分"),
-    (re.compile(r"^(\S+) for each started step of (\S+)$"),
-     "每增加 {1}（不足 {1} 按 {1} 计）扣 {0} 分"),
-    (re.compile(r"^value ≥ peer (mean|median)$"), "本单位不低于{0}"),
-    (re.compile(r"^value > peer (mean|median)$"), "本单位高于{0}"),
-    (re.compile(r"^input (\w+)$"), "输入项 {0}"),
-)
+_PATTERNS = {
+    "zh": (
+        (re.compile(r"^value ([≤<]) (\S+)$"), "计算值 {0} {1}", (1,)),
+        (re.compile(r"^(\S+) for each full step of (\S+)$"), "每满 {1} 扣 {0} 分", (1,)),
+        (re.compile(r"^(\S+) for each started step of (\S+)$"),
+         "每增加 {1}（不足 {1} 按 {1} 计）扣 {0} 分", (1,)),
+        (re.compile(r"^value ≥ peer (mean|median)$"), "本单位不低于{0}", ()),
+        (re.compile(r"^value > peer (mean|median)$"), "本单位高于{0}", ()),
+        (re.compile(r"^input (\w+)$"), "填报项 {0}", ()),
+    ),
+    "en": (
+        (re.compile(r"^value ([≤<]) (\S+)$"), "value {0} {1}", (1,)),
+        (re.compile(r"^(\S+) for each full step of (\S+)$"),
+         "{0} for each full step of {1}", (1,)),
+        (re.compile(r"^(\S+) for each started step of (\S+)$"),
+         "{0} for each started step of {1}", (1,)),
+        (re.compile(r"^input (\w+)$"), "input {0}", ()),
+    ),
+}  # fmt: skip
+"""Rules as the methods write them, as people read them: each pattern, its wording, and
+which of its parts are values (shown as percentages where the value is a rate)."""
 
 
 _STATISTICS = {"mean": "均值", "median": "中位数"}
 
 
-def rule_words(rule: str, lang: str, labels: Mapping[str, str] | None = None) -> str:
+def rule_words(rule: str, lang: str, labels: Mapping[str, str] | None = None,
+               rate: bool = False) -> str:  # fmt: skip
     """A method's rule as a reader of ``lang`` reads it (``0.5 for each full step of
-    0.05`` is 每满 0.05 扣 0.5 分)."""
-    if lang != "zh":
-        return rule
-    if rule in _RULES["zh"]:
-        return _RULES["zh"][rule]
-    for pattern, template in _PATTERNS_ZH:
+    0.05`` is 每满 0.05 扣 0.5 分; with ``rate``, 每满 5% 扣 0.5 分)."""
+    if rule in _RULES.get(lang, {}):
+        return _RULES[lang][rule]
+    for pattern, template, values in _PATTERNS.get(lang, ()):
         found = pattern.match(rule)
         if found:
-            parts = [_STATISTICS.get(part, part) for part in found.groups()]
-            if template.startswith("输入项") and labels:
+            parts = [_STATISTICS.get(part, part) if lang == "zh" else part
+                     for part in found.groups()]  # fmt: skip
+            if rate:
+                parts = [_as_percent(part) if index in values else part
+                         for index, part in enumerate(parts)]  # fmt: skip
+            if template.startswith(("填报项", "input")) and labels:
                 parts = [labels.get(part, part) for part in parts]
             return template.format(*parts)
     return rule
+
+
+def _as_percent(text: str) -> str:
+    try:
+        return percent(Decimal(text))
+    except ArithmeticError:
+        return text
 
 
 class Explainer:
@@ -151,13 +159,29 @@ class Explainer:
         self.names: dict[str, str] = {}
         self.nodes: dict[str, Indicator] = {}
         """The rubric's indicators by id (for their table texts)."""
+        self.kinds: dict[str, str] = {}
+        """Each input's type (``money``, ``count``, ``rate`` …)."""
+        self.rates: set[str] = set()
+        """The indicators whose ``value`` is a rate (shown as a percentage)."""
         if rubric is not None:
             self.nodes = {node.id: node for node in rubric.walk()}
             for spec in rubric.inputs:
                 self.labels[spec.id] = spec.label or spec.id
+                self.kinds[spec.id] = spec.type
                 if spec.unit:
                     self.units[spec.id] = spec.unit
             self.names = names(rubric, self.lang)
+            self.rates = {node.id for node in self.nodes.values()
+                          if any(key == "value" and is_rate(formula.text, self.kinds)
+                                 for key, formula in node.values)}  # fmt: skip
+
+    def formula(self, text: str) -> str:
+        """A formula in words: inputs by their labels (in Chinese), operators as printed."""
+        return formula_words(str(text), self.lang, self.labels if self.lang == "zh" else {})
+
+    def value(self, row: IndicatorResult, value: Any) -> str:
+        """A value ``row`` computed: a percentage if it is a rate."""
+        return percent(value) if row.id in self.rates else number(value)
 
     def label(self, name: str) -> str:
         """An input's label (its id in English, where labels are Chinese)."""
@@ -175,25 +199,26 @@ class Explainer:
             return
         if "case" in trace:
             case = trace["case"]
-            yield words["case"].format(when=case["when"]) + (
+            yield words["case"].format(when=self.formula(case["when"])) + (
                 f"{words[':']}{case['reason']}" if case.get("reason") else ""
             )
         if trace.get("inputs"):
             given = words[","].join(
-                f"{self.label(name)} {_show(value, words)}{self.units.get(name, '')}"
+                f"{self.label(name)} {_show(value, words, self.kinds.get(name) == 'rate')}"
+                f"{unit_word(self.units.get(name), self.lang)}"
                 for name, value in trace["inputs"].items()
             )
             yield f"{words['inputs']}{words[':']}{given}"
         if "formula" in trace:
-            yield f"{words['formula']} {trace['formula']}"
+            yield f"{words['formula']} {self.formula(trace['formula'])}"
         if "value" in trace and "peer" not in trace:
-            yield f"{words['value']} {number(trace['value'])}"
+            yield f"{words['value']} {self.value(row, trace['value'])}"
         if "rate" in trace:
             yield f"{words['rate']} {number(rational(trace['rate']) * 100, 2)}%"
         if "mean" in trace:
             yield f"{words['mean rate']} {number(rational(trace['mean']) * 100, 2)}%"
         def said(rule: Any) -> str:
-            return rule_words(str(rule or ""), self.lang, self.labels)
+            return rule_words(str(rule or ""), self.lang, self.labels, row.id in self.rates)
 
         if "band" in trace:
             yield words["band"].format(n=int(trace["band"]) + 1, rule=said(trace.get("rule")))
@@ -206,7 +231,7 @@ class Explainer:
         elif "statistic" in trace:
             yield words["peer"].format(
                 statistic=words.get(trace["statistic"], trace["statistic"]),
-                value=number(trace["value"]), peer=number(trace["peer"]),
+                value=self.value(row, trace["value"]), peer=self.value(row, trace["peer"]),
                 source=said(trace.get("source")),
                 rule=said(trace.get("rule")), answer=_show(trace.get("met"), words),
             )  # fmt: skip
@@ -214,7 +239,7 @@ class Explainer:
             yield f"{words['rule']}{words[':']}{said(trace['rule'])}"
         if "condition" in trace and "declared" not in trace:
             yield words["met"].format(
-                condition=trace["condition"], answer=_show(trace.get("met"), words)
+                condition=self.formula(trace["condition"]), answer=_show(trace.get("met"), words)
             )
         if trace.get("items") and isinstance(trace["items"], list | tuple):
             items = words[","].join(
@@ -272,7 +297,7 @@ class Explainer:
         if not isinstance(info, Mapping):
             yield self.words["inside"]
             return
-        text = self.words["not_applicable"].format(applies=info.get("applies", ""))
+        text = self.words["not_applicable"].format(applies=self.formula(info.get("applies", "")))
         given = info.get("given_to") or {}
         if given:
             to = self.words[","].join(
@@ -296,9 +321,9 @@ def explain(result: Result, indicator_id: str, rubric: Rubric | None = None,
     >>> print(explain(rubriceng.evaluate(rubric, unit), "carryover_rate", rubric, "en"))
     Carry-over and balance rate (carryover_rate) — 3.00 / 3.00
     <BLANKLINE>
-      data: carryover_end 94.27万元, carryover_start 0万元, fund_budget_final 0万元, ...
-      value 0.0092
-      in band 1 (value ≤ 0.10)
+      data: carryover_end 94.27 (10k yuan), carryover_start 0 (10k yuan), ...
+      value 0.92%
+      in band 1 (value ≤ 10%)
       3 of 3 points
       score 3.00
     <BLANKLINE>

@@ -1,5 +1,6 @@
 """Finding an indicator as a person names it: by id, by its name as the table prints it
-(财政拨款收入预决算差异率), or by a unique beginning of that name (财政拨款收入).
+(财政拨款收入预决算差异率), by a unique beginning of that name (财政拨款收入), or by a part
+of it no other name has (差异率).
 
 An unknown name is an :class:`IndicatorNotFoundError` with the closest names as
 suggestions; it is a :class:`KeyError` too, so code that caught the old ``KeyError``
@@ -10,8 +11,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from typing import Any
 
 from rubriceng.errors import Problem, RubricengError
+from rubriceng.words import Phrase
 
 
 class IndicatorNotFoundError(RubricengError, KeyError):
@@ -35,8 +38,8 @@ def find_id(key: str, indicators: Iterable[tuple[str, str]]) -> str:
     >>> find_id("政府采购率", pairs)
     Traceback (most recent call last):
     ...
-    rubriceng.lookup.IndicatorNotFoundError: no indicator '政府采购率' (1 problem):
-      - did you mean 政府采购执行率 (procurement_rate)? [indicator-not-found]
+    rubriceng.lookup.IndicatorNotFoundError: 找不到指标（1 个问题）：
+      - 没有指标「政府采购率」；是否应为 政府采购执行率 (procurement_rate)？ [indicator-not-found]
     """
     pairs = list(indicators)
     for ident, name in pairs:
@@ -45,16 +48,24 @@ def find_id(key: str, indicators: Iterable[tuple[str, str]]) -> str:
     starting = [ident for ident, name in pairs if name.startswith(key)]
     if len(starting) == 1:
         return starting[0]
+    inside = [ident for ident, name in pairs if key and key in name]
+    if not starting and len(inside) == 1:  # 差异率 for 财政拨款收入预决算差异率
+        return inside[0]
     names = {name: ident for ident, name in pairs}
     ids = dict(pairs)
-    if starting:
-        choices = [f"{ids[ident]} ({ident})" for ident in starting[:8]]
-        message = f"several indicators begin with it: {'、'.join(choices)}"
+    several = starting or inside
+    if several:
+        named = [f"{ids[ident]} ({ident})" for ident in several[:8]]
+        message = f"several indicators begin with it: {'、'.join(named)}"
+        params: dict[str, Any] = {"template": "indicator-several", "choices": Phrase(
+            {"zh": "、".join(named), "en": ", ".join(named)})}  # fmt: skip
     else:
         close = difflib.get_close_matches(key, list(names) + list(ids), n=3, cutoff=0.5)
         shown = [f"{name} ({names[name]})" if name in names else f"{ids[name]} ({name})"
                  for name in close]  # fmt: skip
         message = f"did you mean {' or '.join(shown)}?" if shown else "no indicator has it"
-    raise IndicatorNotFoundError(
-        f"no indicator {key!r}", [Problem("indicator-not-found", message)]
-    )
+        choices = Phrase({"zh": " 或 ".join(shown), "en": " or ".join(shown)})
+        params = {"template": "indicator-close" if shown else "indicator-none",
+                  "choices": choices}  # fmt: skip
+    raise IndicatorNotFoundError(f"no indicator {key!r}", [
+        Problem("indicator-not-found", message, params={**params, "key": key})])  # fmt: skip

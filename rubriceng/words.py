@@ -26,6 +26,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 __all__ = [
+    "FORMULA_WORDS",
     "GRADES",
     "LANGUAGES",
     "MESSAGES",
@@ -36,6 +37,7 @@ __all__ = [
     "grade",
     "language",
     "term",
+    "unit_word",
     "using",
 ]
 
@@ -118,6 +120,52 @@ TERMS: Mapping[str, Mapping[str, str]] = {
 """The words around problems and errors, and the headings of score tables, by language."""
 
 
+FORMULA_WORDS: Mapping[str, Mapping[str, str]] = {
+    "zh": {
+        "and": " 且 ", "or": " 或 ", "not": "非（{0}）", "true": "是", "false": "否",
+        "text": "「{0}」", "list": "、", "if": "若 {test} 则 {then}，否则 {otherwise}",
+        "floor div": "{0} 除以 {1} 的整数部分", "mod": "{0} 除以 {1} 的余数",
+        "name points": "满分",
+        "abs()": "|{0}|", "ceil()": "{0} 向上取整", "floor()": "{0} 向下取整",
+        "round()": "{all} 四舍五入", "count()": "{0} 的个数", "sum()": "{0} 之和",
+        "mean()": "{0} 的平均值", "min()": "{all} 中的较小者", "max()": "{all} 中的较大者",
+        "clamp()": "{0} 限定在 {1} 至 {2} 之间", "div()": "{0} ÷ {1}",
+    },
+    "en": {
+        "and": " and ", "or": " or ", "not": "not ({0})", "true": "true", "false": "false",
+        "text": "'{0}'", "list": ", ", "if": "if {test} then {then}, else {otherwise}",
+        "floor div": "the whole part of {0} ÷ {1}", "mod": "the remainder of {0} ÷ {1}",
+        "name points": "full marks",
+        "abs()": "|{0}|", "ceil()": "{0} rounded up", "floor()": "{0} rounded down",
+        "round()": "{all} rounded", "count()": "the number of {0}", "sum()": "the sum of {0}",
+        "mean()": "the mean of {0}", "min()": "the least of {all}",
+        "max()": "the greatest of {all}", "clamp()": "{0} kept between {1} and {2}",
+        "div()": "{0} ÷ {1}",
+    },
+}  # fmt: skip
+"""How formulas are read out (:func:`rubriceng.phrasing.formula_words`), by language."""
+
+UNITS: Mapping[str, Mapping[str, str]] = {
+    "en": {"万元": " (10k yuan)", "元": " yuan", "亿元": " (100m yuan)", "天": " days",
+           "个": "", "项": "", "次": " times", "人": " persons", "%": "%"},
+}  # fmt: skip
+"""Measure words of input units in other languages (Chinese shows the rubric's own)."""
+
+
+def unit_word(unit: str | None, lang: str | None = None) -> str:
+    """An input's unit as written after a number in ``lang`` (``万元`` stays in Chinese).
+
+    >>> unit_word("万元", "zh"), unit_word("万元", "en"), unit_word(None)
+    ('万元', ' (10k yuan)', '')
+    """
+    if not unit:
+        return ""
+    lang = language(lang)
+    if lang == "zh":
+        return unit
+    return UNITS.get(lang, {}).get(unit, f" {unit}")
+
+
 GRADES: Mapping[str, Mapping[str, str]] = {
     "en": {"优": "Excellent", "优秀": "Excellent", "良": "Good", "良好": "Good",
            "中": "Pass", "合格": "Pass", "及格": "Pass", "差": "Fail", "不合格": "Fail",
@@ -181,6 +229,13 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "zh": "有多个评分表符合 {wanted}：{ids}；请给出 id",
         "en": "several rubrics {wanted}: {ids}; give an id",
     },
+    "indicator-several": {
+        "zh": "「{key}」开头或含有它的指标有多个：{choices}",
+        "en": "several indicators begin with or contain '{key}': {choices}",
+    },
+    "indicator-close": {"zh": "没有指标「{key}」；是否应为 {choices}？",
+                        "en": "no indicator '{key}'; did you mean {choices}?"},
+    "indicator-none": {"zh": "没有指标「{key}」", "en": "no indicator is named '{key}'"},
     "request-object": {
         "zh": "请求体应为 JSON 对象", "en": "the request body must be a JSON object",
     },

@@ -71,7 +71,7 @@ def test_batch_scores_every_unit_as_evaluate_many_does(tmp_path, units, expected
     assert result.exit_code == 1  # one unit failed
     assert result.output.splitlines() == [
         f"{UNITS - 1} scored, 1 failed → {out}",
-        f"错误: {source}{' 第 5 行' if suffix == '.xlsx' else ':5'} 单位「单位03」 "
+        f"错误：{source}{' 第 5 行' if suffix == '.xlsx' else ':5'} 单位「单位03」 "
         "采购计划金额合计数（procurement_plan）：应为数值，实际为 'abc'，用于政府采购执行率 "
         "[input-invalid]",
     ]

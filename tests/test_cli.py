@@ -41,7 +41,7 @@ def test_errors_exit_1_without_traceback(tmp_path):
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert result.output.startswith(
-        f"错误: {bad} 的填报数据有误（49 个问题）：\n  共 48 项未填写，逐项如下：\n"
+        f"错误：{bad} 的填报数据有误（49 个问题）：\n  共 48 项未填写，逐项如下：\n"
     )
     assert (
         f"  - {bad}:1 采购计划金额合计数（procurement_plan）：应为数值，实际为 'x'，"
@@ -173,8 +173,14 @@ def test_show_rules_prints_each_indicators_rule_from_the_rubric():
     unknown = CliRunner().invoke(main, ["show", str(HUIZHOU), "carryover", "procurement"])
     assert unknown.exit_code == 1
     assert unknown.output.splitlines() == [
+        "错误：找不到指标（1 个问题）：",
+        "  - 没有指标「carryover」；是否应为 结转结余率 (carryover_rate)？ [indicator-not-found]",
+    ]
+    english = CliRunner().invoke(main, ["--lang", "en", "show", str(HUIZHOU), "carryover"])
+    assert english.output.splitlines() == [
         "error: no indicator 'carryover' (1 problem):",
-        "  - did you mean 结转结余率 (carryover_rate)? [indicator-not-found]",
+        "  - no indicator 'carryover'; did you mean 结转结余率 (carryover_rate)? "
+        "[indicator-not-found]",
     ]
     by_name = CliRunner().invoke(main, ["show", str(HUIZHOU), "结转结余率", "政府采购"])
     assert [line for line in by_name.output.splitlines() if " — " in line] == [

@@ -324,15 +324,18 @@ def test_cli_explain_and_its_errors():
     args = ["explain", str(HUIZHOU), str(HUIZHOU_UNIT)]
     result = runner.invoke(main, [*args, "carryover_rate"])
     assert result.exit_code == 0, result.output
-    assert "  落在第1档（计算值 ≤ 0.10）\n" in result.output
-    assert "  计算值 0.0092\n" in result.output
+    assert "  落在第1档（计算值 ≤ 10%）\n" in result.output
+    assert "  计算值 0.92%\n" in result.output
     wrong = runner.invoke(main, [*args, "carryover"])
     assert wrong.exit_code == 1
-    assert "did you mean 结转结余率 (carryover_rate)? [indicator-not-found]" in wrong.output
+    assert "是否应为 结转结余率 (carryover_rate)？ [indicator-not-found]" in wrong.output
     by_name = runner.invoke(main, [*args, "结转结余率"])
     assert by_name.output == result.output  # the Chinese name, as the table prints it
     prefix = runner.invoke(main, [*args, "预算"])  # begins five names
-    assert prefix.exit_code == 1 and "several indicators begin with it" in prefix.output
+    assert prefix.exit_code == 1
+    assert "「预算」开头或含有它的指标有多个：预算编制情况" in prefix.output
+    part = runner.invoke(main, [*args, "差异率"])  # a part of one name only
+    assert part.output.startswith("财政拨款收入预决算差异率 (revenue_budget_variance) — 4.00")
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".html", ".json", ".md", ".txt"])
@@ -455,7 +458,7 @@ def test_an_unknown_indicator_is_a_rubriceng_error_with_suggestions(seed_result,
      ("1 for each started step of 0.1", "每增加 0.1（不足 0.1 按 0.1 计）扣 1 分"),
      ("value ≥ peer mean", "本单位不低于均值"), ("value > peer median", "本单位高于中位数"),
      ("computed over the units scored together", "按同批评分单位计算"),
-     ("input peer_rate", "输入项 市直均值"), ("target is zero", "目标值为 0，没有应完成的事项")],
+     ("input peer_rate", "填报项 市直均值"), ("target is zero", "目标值为 0，没有应完成的事项")],
 )  # fmt: skip
 def test_method_rules_read_in_chinese(rule, zh):
     from rubriceng.explanation import rule_words

@@ -611,10 +611,10 @@ def test_a_flat_table_of_projects_scores_as_their_sheets(tmp_path):
 def test_cli_targets_score_lists_projects_without_actual_values():
     result = CliRunner().invoke(main, ["targets", "score", str(SEED)])
     assert result.exit_code == 1
-    errors = [line for line in result.output.splitlines() if line.startswith("错误:")]
+    errors = [line for line in result.output.splitlines() if line.startswith("错误：")]
     assert len(errors) == 9
     assert errors[0] == (
-        "错误: 单位「援派干部经费」 全年执行数（spent）：未填写，用于预算执行率 [input-missing]"
+        "错误：单位「援派干部经费」 全年执行数（spent）：未填写，用于预算执行率 [input-missing]"
     )
 
 

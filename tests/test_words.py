@@ -137,7 +137,7 @@ def test_an_empty_form_is_counted_with_its_rows_then_listed_in_the_forms_order(t
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[:4] == [
-        f"错误: {form} 的填报数据有误（49 个问题）：",
+        f"错误：{form} 的填报数据有误（49 个问题）：",
         "  共 49 项未填写，第 5–104 行，逐项如下：",
         f"  - {form} 第 5 行 是否有主管的转移支付资金（has_transfer_payments）：未填写，"
         "用于提前下达率、资金下达合法性 [input-missing]",
