@@ -394,11 +394,13 @@ def check(context: click.Context, file: str, warnings_as_errors: bool) -> None:
     from rubriceng.lint import lint
 
     report = lint(file, registry=_registry(context))
-    for problem in report.errors:
-        echo(Styled("error", fg="red", bold=True), f": {problem}")
-    for problem in report.warnings:
-        echo(Styled("warning", fg="yellow", bold=True), f": {problem}")
-    echo(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)")
+    for kind, problems, colour in (("error", report.errors, "red"),
+                                   ("warning", report.warnings, "yellow")):  # fmt: skip
+        for problem in problems:
+            lang = problem.speaks()
+            echo(Styled(term(kind, lang), fg=colour, bold=True),
+                 f"{term(': ', lang)}{problem.text(lang)}")  # fmt: skip
+    echo(term("checked", errors=len(report.errors), warnings=len(report.warnings)))
     if report.errors or (warnings_as_errors and report.warnings):
         sys.exit(1)
 

@@ -153,7 +153,7 @@ class DocumentError(Exception):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems))
+        super().__init__("; ".join(p.text("en") for p in problems))
 
 
 _TAG = "tag:yaml.org,2002:"

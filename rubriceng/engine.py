@@ -511,15 +511,11 @@ def score_unit(plan: Plan, state: UnitState, peers: Mapping[str, Exact], trace: 
             leaves[leaf.id] = score_leaf(plan, leaf, state, allocation, peers, trace)
         except ScoringFailure as failure:
             inputs_at_fault = inputs_at_fault or failure.input
-            found.append(
-                Problem(
-                    failure.code,
-                    failure.message,
-                    unit=state.name,
-                    indicator=leaf.id,
-                    field=failure.field,
-                )
-            )
+            found.append(Problem(
+                failure.code, failure.message, unit=state.name, indicator=leaf.id,
+                field=failure.field, params={"indicator_name": f"{leaf.name} {leaf.id}",
+                                             "indicator_en": leaf.name_en or leaf.id},
+            ))  # fmt: skip
     if found and inputs_at_fault:  # e.g. more tasks done than were due
         raise InputError(
             f"invalid inputs for unit {state.name!r}" if state.name else "invalid inputs", found

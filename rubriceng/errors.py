@@ -20,13 +20,23 @@ Problem codes (``Problem.code``) are listed in ``docs/errors.md``.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
-from rubriceng.words import MESSAGES, READINGS, RULES, TERMS, Phrase, language
+from rubriceng.words import (
+    FORMULA_ERRORS,
+    MESSAGES,
+    READINGS,
+    RULES,
+    TERMS,
+    TOLD,
+    Phrase,
+    language,
+)
 
 MAX_PROBLEMS = 100
 """An error lists at most this many problems, then how many more there were."""
@@ -77,9 +87,37 @@ class Problem:
         >>> print(problem.text("en"))
         a.xlsx row 12: 财政拨款收入决算数 (revenue_final): missing, used by Variance [input-missing]
         """
-        if self.params is None:
+        lang = self.speaks(lang)  # never half one language, half the other
+        if self.params is None and lang == "en":
             return self._plain()
+        return self._located(lang, self.said(lang))
+
+    def said(self, lang: str | None = None) -> str:
+        """What is wrong, in ``lang``, without where (for a problem told inside another)."""
         lang = language(lang)
+        if self._templated():
+            return _told(self, lang)
+        if lang == "en":
+            return self.message
+        return read_back(self, lang) or self.message
+
+    def speaks(self, lang: str | None = None) -> str:
+        """The language :meth:`text` speaks for ``lang``: English for a problem whose code
+        has no template that fits its message yet."""
+        lang = language(lang)
+        if lang == "en" or self._templated() or read_back(self, lang) is not None:
+            return lang
+        return "en"
+
+    def _templated(self) -> bool:
+        """True when ``params`` name a template of :data:`rubriceng.words.MESSAGES`."""
+        if self.params is None:
+            return False
+        return str(self.params.get("template", self.code)) in MESSAGES
+
+    def _located(self, lang: str, message: str) -> str:
+        """``message`` with where the problem is, what it is about, and its code."""
+        params = self.params or {}
         words = TERMS[lang]
         where = []
         if self.file is not None:
@@ -91,22 +129,22 @@ class Problem:
                 where.append(words["line"].format(file=self.file, line=self.line))
         if self.unit is not None:
             where.append(words["unit"].format(unit=self.unit))
-        label = self.params.get("label")
+        label = params.get("label")
         if label and self.field:
             subject = words["input"].format(label=label, field=self.field)
         elif self.code.startswith("input"):
             subject = self.field or self.path or ""
         else:
             subject = self.path or self.field or ""
-        names = self.params.get("names_en" if lang == "en" else "names") or self.params.get(
-            "names")  # fmt: skip
+        names = params.get("names_en" if lang == "en" else "names") or params.get("names")
         used = words["used by"].format(names=words["list"].join(names)) if names else ""
         inside = ""
         if not names and self.indicator:
-            inside = words["in indicator"].format(name=self.indicator)
+            name = params.get("indicator_en" if lang == "en" else "indicator_name")
+            inside = words["in indicator"].format(name=name or self.indicator)
         joined = words["place"]
         head = joined.join(where + ([subject] if subject else []))
-        body = f"{_told(self, lang)}{used} [{self.code}]{inside}"
+        body = f"{message}{used} [{self.code}]{inside}"
         return f"{head}{words[': ']}{body}" if head else body
 
     def _plain(self) -> str:
@@ -162,6 +200,43 @@ def cap(problems: Iterable[Problem]) -> tuple[Problem, ...]:
     return tuple(listed)
 
 
+@functools.cache
+def _reading(template: str) -> re.Pattern[str]:
+    """A pattern that reads a message made from ``template`` back into its parts."""
+    parts = []
+    for piece in re.split(r"(\{\{|\}\}|\{\w+\})", template):
+        if piece in ("{{", "}}"):
+            parts.append(re.escape(piece[0]))
+        elif piece.startswith("{") and piece.endswith("}"):
+            parts.append(f"(?P<{piece[1:-1]}>.*?)")
+        else:
+            parts.append(re.escape(piece))
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def read_back(problem: Problem, lang: str) -> str | None:
+    """The message of a problem made without ``params``, in ``lang``: read back through
+    its code's English templates (:data:`rubriceng.words.TOLD`); None if none fits."""
+    if lang == "en":
+        return problem.message
+    for english, chinese in TOLD.get(problem.code, ()):
+        found = _reading(english).fullmatch(problem.message)
+        if found:
+            values = found.groupdict()
+            if "error" in values:
+                values["error"] = _formula_error(values["error"])
+            return chinese.format(**values)
+    return None
+
+
+def _formula_error(message: str) -> str:
+    for english, chinese in FORMULA_ERRORS:
+        found = _reading(english).fullmatch(message)
+        if found:
+            return chinese.format(**found.groupdict())
+    return message
+
+
 def _told(problem: Problem, lang: str) -> str:
     """The message of a problem with params, in ``lang``."""
     params = {key: value.text(lang) if isinstance(value, Phrase) else value
@@ -202,7 +277,11 @@ class RubricengError(Exception):
     ...                            "indicators": [{"id": "a", "name": "甲", "points": 4,
     ...                                            "score": "points +"}]})
     ... except rubriceng.RubricError as error:
-    ...     print(error)
+    ...     print(error)  # in the user's language: Chinese unless asked otherwise
+    ...     print(error.text("en"))
+    <mapping> 的评分表有误（2 个问题）：
+      - <mapping> indicators[0].score：无法解析公式 'points +'：invalid syntax [formula-...
+      - <mapping> total：一级指标分值合计 4.00，评分表总分为 5.00 [points-mismatch]
     <mapping> is not a valid rubric (2 problems):
       - <mapping>: indicators[0].score: cannot parse 'points +': invalid syntax [formula-...
       - <mapping>: total: the level-1 indicators add up to 4.00, the rubric's total is 5.00 ...
@@ -230,7 +309,7 @@ class RubricengError(Exception):
         """The language :meth:`text` speaks for ``lang``: English while a problem of the
         error has no template in the words table yet (never half one, half the other)."""
         lang = language(lang)
-        if not self.problems or any(problem.params is None for problem in self.problems):
+        if not self.problems or any(problem.speaks(lang) != lang for problem in self.problems):
             return "en"
         return lang
 

@@ -49,7 +49,7 @@ from rubriceng.plugins import (
 from rubriceng.render import Renderer
 from rubriceng.variants import MAX_DEPTH, merge, variant_problems
 from rubriceng.vocabulary import Vocabulary
-from rubriceng.words import Phrase
+from rubriceng.words import LANGUAGES, Phrase
 
 RUBRIC_SUFFIXES = (".yaml", ".yml", ".json")
 SEARCH_PATH_VARIABLE = "RUBRICENG_PATH"
@@ -181,7 +181,8 @@ class Registry:
                 self.load(entry)
             except RubricError as error:
                 found += [
-                    PluginFailure(entry.plugin, "rubriceng_rubrics", str(p)) for p in error.problems
+                    PluginFailure(entry.plugin, "rubriceng_rubrics", p.text("en"))
+                    for p in error.problems
                 ]
         if self.strict and found:
             raise _plugin_error(found)
@@ -349,7 +350,9 @@ class Registry:
                 f"{where} is not a valid variant",
                 [
                     document.problem(
-                        "variant-base", f"cannot use {reference!r}: {p.message}", ("extends",)
+                        "variant-base", f"cannot use {reference!r}: {p.message}", ("extends",),
+                        params={"template": "variant-base-of", "reference": repr(reference),
+                                "detail": Phrase({lang: p.said(lang) for lang in LANGUAGES})},
                     )
                     for p in error.problems
                 ],
@@ -593,7 +596,7 @@ def _build_index(
                     from_mapping(item, name) if isinstance(item, Mapping) else from_path(item)
                 )
             except DocumentError as error:
-                failures += [PluginFailure(plugin, hook, str(p)) for p in error.problems]
+                failures += [PluginFailure(plugin, hook, p.text("en")) for p in error.problems]
                 continue
             try:
                 entry, problem = _entry(plugin, name, document)

@@ -26,6 +26,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 __all__ = [
+    "FORMULA_ERRORS",
     "FORMULA_WORDS",
     "GRADES",
     "LANGUAGES",
@@ -33,6 +34,7 @@ __all__ = [
     "READINGS",
     "RULES",
     "TERMS",
+    "TOLD",
     "Phrase",
     "grade",
     "language",
@@ -93,13 +95,14 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "rows": "第 {first}–{last} 行", "one row": "第 {first} 行",
         "did you mean": "；是否应为 {names}？",
         "InputError": "填报数据有误", "RubricError": "评分表有误",
-        "EvaluationError": "无法评分", "RubricNotFoundError": "找不到评分表",
+        "EvaluationError": "评分出错", "RubricNotFoundError": "找不到评分表",
         "PluginError": "插件出错", "RubricengError": "出错", "CaseFileError": "测试用例有误",
         "IndicatorNotFoundError": "找不到指标",
         "of unit": "单位「{unit}」的", "of file": "{file} 的", "of units": "{count} 个单位的",
         "error": "错误", "warning": "警告",
         "indicator heading": "指标", "points": "分值", "effective": "调整后", "score": "得分",
         "total": "合计", "events": "{count} 次", "judged": "评定", "not_applicable": "不适用",
+        "checked": "{errors} 个错误，{warnings} 个警告",
     },
     "en": {
         "row": "row {row}", "line": "{file}:{line}", "form row": "{file} row {row}",
@@ -114,7 +117,7 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "error": "error", "warning": "warning",
         "indicator heading": "Indicator", "points": "Points", "effective": "Effective",
         "score": "Score", "total": "Total", "events": "{count} events", "judged": "judged",
-        "not_applicable": "n/a",
+        "not_applicable": "n/a", "checked": "{errors} error(s), {warnings} warning(s)",
     },
 }  # fmt: skip
 """The words around problems and errors, and the headings of score tables, by language."""
@@ -125,7 +128,7 @@ FORMULA_WORDS: Mapping[str, Mapping[str, str]] = {
         "and": " 且 ", "or": " 或 ", "not": "非（{0}）", "true": "是", "false": "否",
         "text": "「{0}」", "list": "、", "if": "若 {test} 则 {then}，否则 {otherwise}",
         "floor div": "{0} 除以 {1} 的整数部分", "mod": "{0} 除以 {1} 的余数",
-        "name points": "满分",
+        "name points": "满分", "name true": "是", "name false": "否",
         "abs()": "|{0}|", "ceil()": "{0} 向上取整", "floor()": "{0} 向下取整",
         "round()": "{all} 四舍五入", "count()": "{0} 的个数", "sum()": "{0} 之和",
         "mean()": "{0} 的平均值", "min()": "{all} 中的较小者", "max()": "{all} 中的较大者",
@@ -135,7 +138,7 @@ FORMULA_WORDS: Mapping[str, Mapping[str, str]] = {
         "and": " and ", "or": " or ", "not": "not ({0})", "true": "true", "false": "false",
         "text": "'{0}'", "list": ", ", "if": "if {test} then {then}, else {otherwise}",
         "floor div": "the whole part of {0} ÷ {1}", "mod": "the remainder of {0} ÷ {1}",
-        "name points": "full marks",
+        "name points": "full marks", "name true": "true", "name false": "false",
         "abs()": "|{0}|", "ceil()": "{0} rounded up", "floor()": "{0} rounded down",
         "round()": "{all} rounded", "count()": "the number of {0}", "sum()": "the sum of {0}",
         "mean()": "the mean of {0}", "min()": "the least of {all}",
@@ -236,6 +239,9 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
     "indicator-close": {"zh": "没有指标「{key}」；是否应为 {choices}？",
                         "en": "no indicator '{key}'; did you mean {choices}?"},
     "indicator-none": {"zh": "没有指标「{key}」", "en": "no indicator is named '{key}'"},
+    "variant-base-of": {
+        "zh": "无法使用 {reference}：{detail}", "en": "cannot use {reference}: {detail}",
+    },
     "request-object": {
         "zh": "请求体应为 JSON 对象", "en": "the request body must be a JSON object",
     },
@@ -263,6 +269,387 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
 }  # fmt: skip
 """A template for each problem code, by language. ``input-rule`` and ``input-type`` are the
 rule messages of :data:`RULES` under the code a problem keeps."""
+
+
+TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
+    # -- reading documents (rubric files, input files, test cases) --------------------
+    "document-syntax": (("{detail}", "语法错误：{detail}"),),
+    "document-encoding": (
+        ("not UTF-8 text: {detail}", "不是 UTF-8 编码的文本：{detail}"),
+        ("neither UTF-8 nor GB18030 text: {detail}",
+         "既不是 UTF-8 也不是 GB18030 编码的文本：{detail}"),
+    ),
+    "table-too-large": (
+        ("the file unpacks to more than {limit} bytes", "文件解压后超过 {limit} 字节"),
+        ("sheet {sheet} has more than {limit} rows", "工作表 {sheet} 超过 {limit} 行"),
+        ("sheet {sheet} has more than {limit} cells", "工作表 {sheet} 超过 {limit} 个单元格"),
+        ("sheet {sheet} has a value beyond column {limit}",
+         "工作表 {sheet} 在第 {limit} 列之后还有值"),
+        ("more than {limit} rows", "超过 {limit} 行"),
+        ("a value beyond column {limit}", "第 {limit} 列之后还有值"),
+        ("more than {limit} cells", "超过 {limit} 个单元格"),
+        ("{rows} rows of {columns} columns: at most {max_rows} rows of {max_columns} columns",
+         "{rows} 行 {columns} 列：至多 {max_rows} 行 {max_columns} 列"),
+    ),
+    "document-unreadable": (("{detail}", "无法读取：{detail}"),),
+    "document-not-a-file": (("not a file: {kind}", "不是普通文件：{kind}"),),
+    "document-too-large": (
+        ("larger than {limit} bytes", "超过 {limit} 字节"),
+        ("the document has more than {limit} values (an alias, anchor or merge bomb, or "
+         "simply too big)", "文档中的值超过 {limit} 个（别名、锚点或合并炸弹，或文件过大）"),
+    ),
+    "document-too-deep": (
+        ("nesting deeper than {limit} levels", "嵌套超过 {limit} 层"),
+        ("{detail}", "嵌套过深：{detail}"),
+    ),
+    "document-duplicate-key": (
+        ("duplicate key {key} (first at line {line})", "键 {key} 重复（首次出现在第 {line} 行）"),
+    ),
+    "document-key": (
+        ("key {key} must be text", "键 {key} 应为文字"),
+        ("{detail}", "键有误：{detail}"),
+    ),
+    "document-merge-cycle": (("'<<' merges a mapping into itself", "「<<」把映射合并进它自身"),),
+    "document-value": (
+        ("'<<' merges mappings only", "「<<」只能合并映射"),
+        ("values of type {kind} are not allowed", "不允许 {kind} 类型的值"),
+    ),
+    "document-number": (
+        ("{digits}… has too many digits", "{digits}… 位数过多"),
+        ("{value} is not a finite number", "{value} 不是有限的数值"),
+    ),
+    "document-tag": (("YAML tag {tag} is not allowed", "不允许 YAML 标签 {tag}"),),
+    "case-file": (
+        ("a test-case file is a mapping", "测试用例文件应为映射"),
+        ("no 'rubric' for this case", "此用例没有给出 rubric（评分表）"),
+        ("{detail}", "测试用例有误：{detail}"),
+    ),
+    "input-form": (
+        ("an inputs file is a mapping with 'inputs' (and optionally 'unit')",
+         "填报文件应为含 inputs（及可选 unit）的映射"),
+        ("unknown key", "没有这一项"),
+        ("'unit' must be text", "unit（单位名称）应为文字"),
+        ("unit {unit} is given twice", "单位 {unit} 出现了两次"),
+        ("unit {unit} is also in row {row}", "单位 {unit} 也在第 {row} 行"),
+        ("no row headed {heading}: is this an input form written by 'rubriceng template'?",
+         "没有以 {heading} 开头的行：这是 rubriceng template 生成的填报表吗？"),
+        ("units are read from .xlsx, .csv or .parquet",
+         "单位数据只能从 .xlsx、.csv 或 .parquet 读取"),
+        ("not an Excel workbook: {detail}", "不是 Excel 工作簿：{detail}"),
+        ("not a Word document: {detail}", "不是 Word 文档：{detail}"),
+        ("not a CSV table: {detail}", "不是 CSV 表格：{detail}"),
+        ("not a parquet table: {detail}", "不是 parquet 表格：{detail}"),
+        ("sheet {sheet} cannot be read: {detail}", "工作表 {sheet} 无法读取：{detail}"),
+        ("reading .parquet needs pyarrow: pip install 'rubriceng[parquet]'",
+         "读取 .parquet 需要 pyarrow：pip install 'rubriceng[parquet]'"),
+        ("not {kind}: {detail}", "不是{kind}：{detail}"),
+        ("a list input needs 'items' (the type of each item)",
+         "列表填报项需要 items（每项的类型）"),
+        ("'items' and 'length' are for list inputs", "items 和 length 只用于列表填报项"),
+        ("'min' is above 'max'", "min 大于 max"),
+    ),
+    # -- rubrics: structure, points, formulas ------------------------------------------
+    "points-mismatch": (
+        ("the level-1 indicators add up to {sum}, the rubric's total is {total}",
+         "一级指标分值合计 {sum}，评分表总分为 {total}"),
+        ("children add up to {sum}, the indicator has {points} points",
+         "下级指标分值合计 {sum}，本指标分值为 {points}"),
+        ("checklist items add up to {sum}, the indicator has {points} points",
+         "逐项评分各项合计 {sum}，本指标分值为 {points}"),
+        ("give points for every sub-indicator or for none", "请为每个子指标都给出分值，或都不给"),
+        ("sub-indicator points add up to {sum}, not {points}",
+         "子指标分值合计 {sum}，而不是 {points}"),
+    ),
+    "points-precision": (
+        ("points {points} are not whole cents (0.01)", "分值 {points} 不是 0.01 的整数倍"),
+        ("{detail}", "分值精度有误：{detail}"),
+    ),
+    "points-zero": (("points must be positive", "分值应大于 0"),),
+    "provenance-reasoning": (
+        ("reconstructed points or rules need 'reasoning' (here or on the rubric)",
+         "重构的分值或规则需要给出 reasoning（理由），写在此处或评分表上"),
+    ),
+    "duplicate-id": (
+        ("id {id} is used twice{where}", "id {id} 用了两次{where}"),
+        ("value {name} shadows an input", "计算值 {name} 与填报项同名"),
+        ("checklist item id {id} is used twice", "逐项评分的 id {id} 用了两次"),
+    ),
+    "reserved-name": (
+        ("{name} is reserved and cannot name {what}", "{name} 是保留字，不能用作{what}的名称"),
+        ("{name} is reserved", "{name} 是保留字"),
+    ),
+    "in-force": (("'from' is after 'until'", "from（起始日）晚于 until（截止日）"),
+                 ("{detail}", "适用期有误：{detail}")),
+    "input-default": (
+        ("a {kind} input takes no default", "{kind} 类型的填报项不能有默认值"),
+        ("the default {value} is not a value this {kind} input accepts",
+         "默认值 {value} 不是此 {kind} 类型填报项可接受的值"),
+    ),
+    "group-method": (
+        ("'{key}' belongs on a scored indicator; this one has children",
+         "{key} 只能用于末级指标；本指标有下级指标"),
+    ),
+    "value-missing": (("'{key}' scores a 'value': give the formula for it",
+                       "{key} 按 value（计算值）评分：请给出它的公式"),),
+    "score-out-of-range": (
+        ("score {score} is outside [0, {points}]", "得分 {score} 不在 0 至 {points} 之间"),
+        ("{name}: score {score} is above {points}", "{name}：得分 {score} 高于 {points}"),
+    ),
+    "not-applicable-unused": (
+        ("'not_applicable' needs 'applies' (when the indicator applies)",
+         "not_applicable 需要 applies（指标何时适用）"),
+    ),
+    "not-applicable-missing": (
+        ("say what happens to the points when the indicator does not apply: not_applicable: "
+         "{strategies}", "请说明指标不适用时分值如何处理：not_applicable: {strategies}"),
+    ),
+    "not-applicable-target": (
+        ("strategy {strategy} needs 'to' (the indicators that receive the points)",
+         "方式 {strategy} 需要 to（接收分值的指标）"),
+        ("strategy {strategy} takes no 'to'", "方式 {strategy} 不需要 to"),
+        ("'move' gives all points to one indicator", "move 把全部分值调给一个指标"),
+        ("{target} is not an indicator of this rubric", "{target} 不是本评分表的指标"),
+        ("{target} is inside the indicator that does not apply", "{target} 在不适用的指标之内"),
+        ("a recipient is listed twice", "接收分值的指标列了两次"),
+    ),
+    "formula-cost": (
+        ("the formulas would do about {steps} steps of work for each unit, more than the "
+         "{limit} allowed; the costliest is {formula} ({cost}): give list inputs a 'length', "
+         "or read each list fewer times",
+         "公式对每个单位约需 {steps} 步计算，超过上限 {limit}；最耗时的是 {formula}（{cost}）："
+         "请为列表填报项给出 length，或减少读取列表的次数"),
+    ),
+    "adjustment-form": (("'per_event' must not be 0", "per_event（每次加减分）不能为 0"),),
+    "bounds-order": (("the lower bound is above the upper bound", "下限高于上限"),),
+    "grade-order": (
+        ("grades go from the highest minimum to the lowest, each minimum once",
+         "等级应按最低分从高到低排列，每个最低分只出现一次"),
+        ("a grade name is used twice", "等级名称用了两次"),
+    ),
+    "grade-coverage": (
+        ("the lowest grade must start at 0 so that every total in [0, {total}] has a grade",
+         "最低等级应从 0 分起，使 0 至 {total} 的每个总分都有等级"),
+        ("minimum {minimum} is outside [0, {total}]", "最低分 {minimum} 不在 0 至 {total} 之间"),
+    ),
+    "band-form": (
+        ("each band has exactly one of 'upto', 'below' or 'else'",
+         "每一档只能有 upto、below、else 中的一个"),
+        ("'else' carries the score itself: {{else: 0}}", "else 本身就是得分：{{else: 0}}"),
+        ("the band needs a 'score'", "这一档需要 score（得分）"),
+    ),
+    "band-gap": (("the last band must be {{else: <score>}} so every value is covered",
+                  "最后一档应为 {{else: <得分>}}，使每个值都有所属档次"),),
+    "band-order": (
+        ("'else' must be the last band", "else 应为最后一档"),
+        ("band '{band}' overlaps or is empty after '{before}': bounds must increase (equal "
+         "bounds only as 'below x' then 'upto x')",
+         "档次「{band}」与前一档「{before}」重叠或为空：界"
+         "限应递增（相等的界限只能是先 below x 后 upto x）"),
+    ),
+    "steps-size": (("the step size must be positive", "步长应大于 0"),),
+    "steps-deduct": (("the deduction must not be negative", "扣分不能为负"),),
+    "deduction-form": (("a deduction has exactly one of 'when' or 'count'",
+                        "每个扣分项只能有 when、count 中的一个"),),
+    "average-form": (("give either 'rates', or both 'actual' and 'target'",
+                      "请给出 rates，或同时给出 actual 和 target"),),
+    "judgement-bounds": (("'min' is above 'max'", "min 大于 max"),),
+    "unknown-input": (("'given' names {name}, which is not a declared input",
+                       "given 指定的 {name} 不是已声明的填报项"),),
+    "target-tiers": (("tiers give 达成, 部分达成 and 未达成 their fractions",
+                      "tiers 应给出达成、部分达成、未达成各自的得分比例"),),
+    "formula-syntax": (
+        ("a formula must be text, got {kind}", "公式应为文字，实际为 {kind}"),
+        ("the formula is empty", "公式为空"),
+        ("cannot parse {formula}: {detail}", "无法解析公式 {formula}：{detail}"),
+    ),
+    "formula-too-complex": (
+        ("the formula is longer than {limit} characters", "公式长度超过 {limit} 个字符"),
+        ("brackets nest deeper than {limit} levels", "括号嵌套超过 {limit} 层"),
+        ("the formula is too large or too deep", "公式过大或嵌套过深"),
+        ("text literal is too long", "文字常量过长"),
+        ("number literal {number}… is too long", "数值常量 {number}… 过长"),
+        ("number literal {number} is too large", "数值常量 {number} 过大"),
+    ),
+    "formula-forbidden": (
+        ("formulas cannot use {what}", "公式不能使用 {what}"),
+        ("text can only be compared or passed to a function", "文字只能用于比较或作为函数参数"),
+        ("the exponent of ** must be a number written in the formula, at most {limit}",
+         "** 的指数应为公式中写明的数值，至多 {limit}"),
+        ("names starting with '_' are not allowed: {name}", "不允许以 _ 开头的名称：{name}"),
+        ("only registered functions may be called", "只能调用已登记的函数"),
+        ("keyword arguments are not allowed", "不允许关键字参数"),
+        ("literal {kind} is not allowed", "不允许 {kind} 常量"),
+    ),
+    "formula-function": (("unknown function {name}", "未知函数 {name}"),),
+    "formula-name": (
+        ("unknown name {name} (it is a function; call it)",
+         "未知名称 {name}（它是函数，请调用它）"),
+        ("unknown name {name}", "未知名称 {name}"),
+    ),
+    # -- scoring a unit ------------------------------------------------------------------
+    "formula-failed": (("{formula}: {error}", "{formula}：{error}"), ("{error}", "{error}")),
+    "formula-type": (
+        ("{formula}: expected a number", "{formula}：应得出数值"),
+        ("{formula}: expected true or false", "{formula}：应得出是或否（true/false）"),
+        ("{formula}: expected a non-empty list", "{formula}：应得出非空列表"),
+        ("{formula}: expected numbers", "{formula}：应得出数值"),
+        ("{formula} is not a list of targets", "{formula} 不是绩效目标的列表"),
+        ("{name} is not a number", "{name} 不是数值"),
+        ("{formula}: {error}", "{formula}：{error}"),
+    ),
+    "zero-denominator": (
+        ("target {formula} is zero", "目标值 {formula} 为 0"),
+        ("a period's target is zero", "某一期的目标值为 0"),
+    ),
+    "actual-exceeds-target": (
+        ("{actual} ({actual_value}) is more than {target} ({target_value})",
+         "{actual}（{actual_value}）大于 {target}（{target_value}）"),
+        ("{met} targets met of {declared} declared", "达成目标 {met} 个，多于申报的 {declared} 个"),
+    ),
+    "negative-value": (
+        ("actual and target must not be negative", "实际值和目标值不能为负"),
+        ("{formula} is negative", "{formula} 为负数"),
+        ("a period's rate is negative", "某一期的比率为负数"),
+        ("counts must not be negative", "个数不能为负"),
+    ),
+    "length-mismatch": (("{actual} actual values but {target} targets",
+                         "实际值 {actual} 个，目标值却有 {target} 个"),),
+    "fraction-out-of-range": (("{formula} = {value} is outside [0, 1]",
+                               "{formula} = {value}，不在 0 至 1 之间"),),
+    "peer-statistic-missing": (
+        ("no peer {statistic}: score the unit together with its peers or supply input {name}",
+         "没有同类单位的{statistic}：请与同类单位一起评分，或填报 {name}"),
+        ("no peer {statistic}: score the unit together with its peers",
+         "没有同类单位的{statistic}：请与同类单位一起评分"),
+    ),
+    "nothing-applies": (("{detail}", "没有适用的指标：{detail}"),),
+    "targets-missing": (
+        ("give the targets with their actual values (the 申报表), or the counts of targets met "
+         "and declared", "请给出绩效目标及其实际值（申报表），或达成目标数与申报目标数"),
+        ("give both counts: the targets met and the targets declared",
+         "请同时给出达成目标数和申报目标数"),
+        ("no targets to score", "没有可评分的绩效目标"),
+    ),
+    "target-points": (
+        ("give every target its points (分值), or none", "请为每个目标都给出分值，或都不给"),
+        ("the targets' points (分值) add up to {sum}, the indicator has {points}",
+         "各目标分值合计 {sum}，本指标分值为 {points}"),
+    ),
+    "target-unit": (("{name}: {detail}", "{name}：{detail}"),),
+    "target-unjudged": (
+        ("{name} ({value}): give its actual value, or met: true/false, or tier: "
+         "达成/部分达成/未达成",
+         "{name}（{value}）：请给出实际值，或 met: true/false，或 tier: 达成/部分达成/未达成"),
+        ("{name} ({value}): give its actual value, or met: true/false",
+         "{name}（{value}）：请给出实际值，或 met: true/false"),
+        ("{name}: 部分达成 needs the rubric's tiers (target_completion.tiers)",
+         "{name}：部分达成需要评分表给出 tiers（target_completion.tiers）"),
+    ),
+    "target-reason": (("a target not met needs its 偏差原因 (reason): {names}",
+                       "未达成的目标需要填写偏差原因（reason）：{names}"),),
+    "target-counts": (
+        ("the 申报表 has {count} targets, {met} met; the counts say {counted_met} met of "
+         "{counted}", "申报表有 {count} 个目标、达成 {met} 个；而填报的个"
+                      "数是 {counted} 个中达成 {counted_met} 个"),
+    ),
+    "targets-form": (
+        ("a row is [一级指标, 二级指标, 三级指标, 实施周期指标值, 年度指标值] and optionally the "
+         "actual value",
+         "每行应为 [一级指标, 二级指标, 三级指标, 实施周期指标值, 年度指标值]，可选实际值"),
+        ("a targets file is a mapping with 'sheets'", "绩效目标文件应为含 sheets 的映射"),
+        ("分值 {value} is not a number", "分值 {value} 不是数值"),
+        ("the budget is not a number", "预算数不是数值"),
+        ("{detail}", "绩效目标表有误：{detail}"),
+    ),
+    "input-invalid": (("invalid input", "填报值无效"),),
+    "input-missing": (("missing input", "未填写"),),
+    # -- plugins, variants, lint -------------------------------------------------------
+    "plugin-failed": (
+        ("plugin {plugin} ({hook}): {detail}", "插件 {plugin}（{hook}）出错：{detail}"),
+        ("an input type gave invalid rules: {detail}", "某个填报类型给出的规则无效：{detail}"),
+        ("{who} raised {detail}", "{who} 出错：{detail}"),
+        ("{who} returned {detail}", "{who} 返回了 {detail}"),
+        ("{detail}", "插件出错：{detail}"),
+    ),
+    "renderer-unknown": (("{detail}", "没有这种输出格式：{detail}"),),
+    "variant-base": (
+        ("cannot use {reference}: {detail}", "无法使用 {reference}：{detail}"),
+        ("name the version too: extends: <id>@<version>",
+         "请同时给出版本：extends: <id>@<version>"),
+        ("{detail}", "所扩展的评分表有误：{detail}"),
+    ),
+    "variant-change": (("{detail}", "变更有误：{detail}"),),
+    "variant-depth": (("more than {limit} extends", "extends 超过 {limit} 层"),),
+    "variant-form": (
+        ("'{op}' takes no '{key}'", "{op} 不接受 {key}"),
+        ("give 'after' or 'before'", "请给出 after 或 before"),
+        ("'{op}' takes {what}", "{op} 需要 {what}"),
+        ("'replace' needs 'with'", "replace 需要 with"),
+        ("'move' needs 'under' (null: top level)", "move 需要 under（null 表示顶层）"),
+        ("'remove_inputs' is a list of ids", "remove_inputs 应为 id 的列表"),
+        ("'extends' names a rubric", "extends 应指明一个评分表"),
+        ("a variant changes the indicators with 'changes', it does not list them",
+         "变体用 changes 修改指标，而不是重新列出指标"),
+        ("a variant needs its own 'version'", "变体需要自己的 version（版本）"),
+        ("'changes' is a list", "changes 应为列表"),
+        ("a change is a mapping", "每项变更应为映射"),
+        ("a change has exactly one of {operations}", "每项变更只能有 {operations} 中的一个"),
+    ),
+    "rate-unbounded": (
+        ("input {name} is a rate with no maximum: a percentage typed as 20 (for 20%) would be "
+         "scored as 2000%; give it max: 1",
+         "填报项 {name} 是比率却没有上限：把 20% 填成 20 会按 2000% 评分；请给出 max: 1"),
+    ),
+    "unused-input": (("input {name} is declared but no indicator reads it",
+                      "填报项 {name} 已声明，但没有指标用到它"),),
+    "never-applies": (("applies: {formula} is always false: the indicator never applies",
+                       "applies（适用条件）{formula} 总是不成立：本指标永不适用"),),
+    "always-applies": (("applies: {formula} is always true: the not-applicable rule is never used",
+                        "applies（适用条件）{formula} 总是成立：不适用的规则永远用不上"),),
+    "unreachable-band": (
+        ("band {n} ({band}) is never reached: every value up to the input's maximum {high} is "
+         "in an earlier band",
+         "第 {n} 档（{band}）永远达不到：填报项最大值 {high} 以内的值都落在前面的档次"),
+        ("band {n} ({band}) is never reached: {formula} is at least {low}",
+         "第 {n} 档（{band}）永远达不到：{formula} 至少为 {low}"),
+    ),
+    "points-unreachable": (
+        ("its criteria can give only {best} of the indicator's {points} points",
+         "各评分项合计只能给出本指标 {points} 分中的 {best} 分"),
+        ("its criteria add up to {best} of the indicator's {points} points",
+         "各评分项合计 {best} 分，本指标为 {points} 分"),
+        ("its best reachable band can give only {best} of the indicator's {points} points",
+         "能达到的最高一档只能给出本指标 {points} 分中的 {best} 分"),
+        ("its best reachable band add up to {best} of the indicator's {points} points",
+         "能达到的最高一档为 {best} 分，本指标为 {points} 分"),
+        ("its judgement's maximum can give only {best} of the indicator's {points} points",
+         "评定的最高分只能给出本指标 {points} 分中的 {best} 分"),
+        ("its judgement's maximum add up to {best} of the indicator's {points} points",
+         "评定的最高分为 {best} 分，本指标为 {points} 分"),
+    ),
+}  # fmt: skip
+"""Each problem code's messages, as ``(English, 中文)`` templates. A problem made without
+``params`` is told in Chinese by reading its English message back through the English
+template (the ``{name}`` parts are what varies); a code's first template that fits wins."""
+
+FORMULA_ERRORS: tuple[tuple[str, str], ...] = (
+    ("division by zero", "除数为 0"),
+    ("the result is too large", "结果过大"),
+    ("exponent {exponent} is larger than {limit}", "指数 {exponent} 大于 {limit}"),
+    ("exponent {exponent} is not a whole number", "指数 {exponent} 不是整数"),
+    ("cannot compare {left} with {right}", "无法比较 {left} 与 {right}"),
+    ("cannot compare lists", "无法比较列表"),
+    ("needs at least one number", "至少需要一个数值"),
+    ("expected a list, got {kind}", "应为列表，实际为 {kind}"),
+    ("expected a number, got {kind}", "应为数值，实际为 {kind}"),
+    ("round() takes 0 to 12 digits", "round() 的位数应为 0 至 12"),
+    ("mean() of an empty list", "对空列表求 mean()"),
+    ("unknown function {name}", "未知函数 {name}"),
+    ("invalid arithmetic", "无效的运算"),
+    ("{name} is not defined for expression {formula}", "公式 {formula} 中 {name} 没有值"),
+)
+"""What a formula says when it fails on a unit's values, in Chinese (the ``{error}`` of
+``formula-failed`` and ``formula-type``)."""
 
 
 RULES: Mapping[str, Mapping[str, str]] = {

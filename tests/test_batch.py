@@ -119,7 +119,7 @@ def test_duplicate_unit_names_are_refused_with_both_rows(tmp_path, units):
     result = CliRunner().invoke(main, ["batch", str(HUIZHOU), str(source), "-o",
                                        str(tmp_path / "x.xlsx")])  # fmt: skip
     assert result.exit_code == 1
-    assert f"{source}:4: unit '单位00' is also in row 2 [input-form]" in result.output
+    assert f"{source}:4：单位 '单位00' 也在第 2 行 [input-form]" in result.output
 
 
 def test_unnamed_units_are_named_by_row_and_blank_rows_skipped(tmp_path):

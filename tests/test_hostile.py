@@ -82,7 +82,7 @@ def test_a_merge_bomb_in_a_rubric_file_is_a_located_rubric_error(tmp_path):
     path.write_text("a: &a {k: 1, <<: *a}\n", encoding="utf-8")
     with pytest.raises(rubriceng.RubricError) as raised:
         rubriceng.load_rubric(path)
-    assert [str(p) for p in raised.value.problems] == [
+    assert [p.text("en") for p in raised.value.problems] == [
         f"{path}:1: a.<<: '<<' merges a mapping into itself [document-merge-cycle]"
     ]
 
@@ -437,7 +437,8 @@ def test_the_batch_command_reports_a_broken_table_without_a_traceback(tmp_path):
     result = CliRunner().invoke(main, ["batch", str(HUIZHOU), str(path), "-o", str(out)])
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert result.output.startswith(f"error: cannot read units {path}")
+    assert result.output.startswith(
+        f"错误：{path} 的填报数据有误（1 个问题）：\n  - {path}：不是 Excel 工作簿：")
 
 
 # -- nothing non-finite is ever a score -----------------------------------------------------------

@@ -145,9 +145,8 @@ def test_a_zero_denominator_is_an_error_unless_the_rubric_says_the_indicator_doe
     strict = rubriceng.load_rubric(make_rubric(indicators, inputs))
     with pytest.raises(rubriceng.EvaluationError) as raised:
         rubriceng.evaluate(strict, {"done": 0, "plan": 0, "ok": True}, unit="某单位")
-    assert [str(p) for p in raised.value.problems] == [
-        "unit '某单位': target plan is zero [zero-denominator]"
-        " (indicator completion, field ratio.target)"
+    assert [p.text("en") for p in raised.value.problems] == [
+        "unit '某单位': ratio.target: target plan is zero [zero-denominator] (indicator completion)"
     ]
     indicators[0].update(applies="plan > 0", not_applicable={"strategy": "rescale"})
     lenient = rubriceng.load_rubric(make_rubric(indicators, inputs))

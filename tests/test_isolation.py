@@ -80,9 +80,8 @@ def test_a_bad_unit_costs_no_other_unit_its_result():
         ("乙", "done", "completion", "must be at least 0, got -1"),
         ("乙", "used", "use", "expected a number, got 'lots'"),
     ]
-    assert [str(p) for p in batch.failures[1].problems] == [
-        "unit '丁': target plan is zero [zero-denominator]"
-        " (indicator completion, field ratio.target)"
+    assert [p.text("en") for p in batch.failures[1].problems] == [
+        "unit '丁': ratio.target: target plan is zero [zero-denominator] (indicator completion)"
     ]
     assert batch.to_dict()["failures"][1] == {
         "unit": "丁",
@@ -94,8 +93,8 @@ def test_a_bad_unit_costs_no_other_unit_its_result():
                 "indicator": "completion",
                 "field": "ratio.target",
                 "unit": "丁",
-                "text": "unit '丁': target plan is zero [zero-denominator]"
-                " (indicator completion, field ratio.target)",
+                "text": "单位「丁」 ratio.target：目标值 plan 为 0 [zero-denominator]"
+                "（指标 完成率 completion）",
             }
         ],
     }

@@ -15,7 +15,7 @@ WARNINGS = ROOT / "tests" / "data" / "lint-warnings.yaml"
 def test_every_warning_with_its_line_and_indicator():
     report = lint(WARNINGS)
     assert report.ok and report.errors == ()
-    assert [str(problem) for problem in report.warnings] == [
+    assert [problem.text("en") for problem in report.warnings] == [
         f"{WARNINGS}:7: inputs.spare: input 'spare' is declared but no indicator reads it "
         "[unused-input]",
         f"{WARNINGS}:12: its best reachable band can give only 3 of the indicator's 4.00 points "
@@ -33,8 +33,21 @@ def test_check_exits_0_on_warnings_and_1_with_warnings_as_errors():
     runner = CliRunner()
     result = runner.invoke(main, ["check", str(WARNINGS)])
     assert result.exit_code == 0
-    assert result.output.splitlines()[-1] == "0 error(s), 5 warning(s)"
-    assert result.output.startswith(f"warning: {WARNINGS}:7: inputs.spare: ")
+    assert result.output.splitlines() == [
+        f"警告：{WARNINGS}:7 inputs.spare：填报项 'spare' 已声明，但没有指标用到它 [unused-input]",
+        f"警告：{WARNINGS}:12 points：能达到的最高一档只能给出本指标 4.00 分中的 3 分 "
+        "[points-unreachable]（指标 a）",
+        f"警告：{WARNINGS}:17 bands[2]：第 3 档（value ≤ 2）永远达不到：填报项最大值 1 以内的"
+        "值都落在前面的档次 [unreachable-band]（指标 a）",
+        f"警告：{WARNINGS}:18 bands[3]：第 4 档（otherwise）永远达不到：填报项最大值 1 以内的"
+        "值都落在前面的档次 [unreachable-band]（指标 a）",
+        f"警告：{WARNINGS}:22 applies：applies（适用条件）1 > 2 总是不成立：本指标永不适用 "
+        "[never-applies]（指标 b）",
+        "0 个错误，5 个警告",
+    ]
+    english = runner.invoke(main, ["--lang", "en", "check", str(WARNINGS)])
+    assert english.output.splitlines()[-1] == "0 error(s), 5 warning(s)"
+    assert english.output.startswith(f"warning: {WARNINGS}:7: inputs.spare: ")
     strict = runner.invoke(main, ["check", "--warnings-as-errors", str(WARNINGS)])
     assert strict.exit_code == 1
 
@@ -47,6 +60,12 @@ def test_check_lists_every_load_error_and_exits_1(tmp_path):
     result = CliRunner().invoke(main, ["check", str(bad)])
     assert result.exit_code == 1
     assert result.output.splitlines() == [
+        f"错误：{bad}:4 total：一级指标分值合计 11.00，评分表总分为 10.00 [points-mismatch]",
+        f"错误：{bad}:22 indicators[1].applies：未知名称 'x' [formula-name]（指标 b）",
+        "2 个错误，0 个警告",
+    ]
+    english = CliRunner().invoke(main, ["--lang", "en", "check", str(bad)])
+    assert english.output.splitlines() == [
         f"error: {bad}:4: total: the level-1 indicators add up to 11.00, the rubric's total is "
         "10.00 [points-mismatch]",
         f"error: {bad}:22: indicators[1].applies: unknown name 'x' [formula-name] (indicator b)",

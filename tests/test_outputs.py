@@ -245,7 +245,7 @@ def test_not_a_form_is_a_located_error(tmp_path):
     book.save(path)
     with pytest.raises(rubriceng.InputError) as caught:
         rubriceng.load_inputs(path)
-    assert str(caught.value.problems[0]) == (
+    assert caught.value.problems[0].text("en") == (
         f"{path}: no row headed '输入项 id': is this an input form written by "
         "'rubriceng template'? [input-form]"
     )

@@ -162,7 +162,7 @@ def test_strict_mode_turns_any_failure_into_an_error_listing_them_all():
     with pytest.raises(PluginError) as raised:
         registry.load_rubric(EXTRAS_RUBRIC)
     assert raised.value.code == "plugin-failed"
-    assert [str(problem) for problem in raised.value.problems] == [
+    assert [problem.text("en") for problem in raised.value.problems] == [
         "plugin 'Raising' (rubriceng_formula_functions): raised RuntimeError: database "
         "unavailable [plugin-failed]"
     ]

@@ -45,7 +45,7 @@ def load_text(tmp_path, text: str) -> rubriceng.RubricError:
 def test_all_semantic_problems_at_once_with_lines(tmp_path):
     error = load_text(tmp_path, BAD_YAML)
     file = str(tmp_path / "rubric.yaml")
-    assert [str(problem) for problem in error.problems] == [
+    assert [problem.text("en") for problem in error.problems] == [
         f"{file}:10: indicators[0].points: children add up to 9.00, the indicator has 10.00 "
         "points [points-mismatch] (indicator g)",
         f"{file}:18: indicators[0].children[0].bands[1]: band 'value ≤ 0.1' overlaps or is "
@@ -54,7 +54,10 @@ def test_all_semantic_problems_at_once_with_lines(tmp_path):
         f"{file}:23: indicators[0].children[1].score: unknown name 'b' [formula-name] "
         "(indicator y)",
     ] or error.problems
-    assert str(error).startswith(f"{file} is not a valid rubric (3 problems):")
+    assert error.text("en").startswith(f"{file} is not a valid rubric (3 problems):")
+    assert str(error).startswith(f"{file} 的评分表有误（3 个问题）：\n")
+    assert (f"\n  - {file}:10 indicators[0].points：下级指标分值合计 9.00，本指标分值为 10.00 "
+            "[points-mismatch]（指标 g）") in str(error)
 
 
 def test_schema_problems_name_path_and_line(tmp_path):

@@ -444,7 +444,7 @@ def test_huizhou_2025_refuses_counts_that_disagree_with_the_form_or_nothing_at_a
         ("targets-missing", "target_completion")
     ]
     inputs["targets_met"] = 3  # one count without the other
-    with pytest.raises(rubriceng.InputError, match="give both counts"):
+    with pytest.raises(rubriceng.InputError, match="请同时给出达成目标数和申报目标数"):
         rubriceng.evaluate(huizhou_2025, inputs)
 
 

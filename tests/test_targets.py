@@ -306,7 +306,7 @@ def test_bad_target_files_list_every_problem_with_lines(tmp_path):
         f"{path}:4: sheets[0].kind: unallowed value programme [targets-form]",
         f"{path}:6: sheets[0].rows[0].met: must be true or false, got 'maybe' [targets-form]",
     ]
-    assert [str(problem) for problem in caught.value.problems] == [
+    assert [problem.text("zh") for problem in caught.value.problems] == [
         f"{path}:4 sheets[0].kind：「programme」不是允许的值（应为 department、project 之一） "
         "[targets-form]",
         f"{path}:6 sheets[0].rows[0].met：应为是/否（true/false），实际为 'maybe' [targets-form]",
@@ -315,7 +315,7 @@ def test_bad_target_files_list_every_problem_with_lines(tmp_path):
                     encoding="utf-8")  # fmt: skip
     with pytest.raises(rubriceng.InputError) as caught:
         load_sheets(path)
-    assert [str(problem) for problem in caught.value.problems] == [
+    assert [problem.text("en") for problem in caught.value.problems] == [
         f"{path}:4: sheets[0].rows[0]: a row is [一级指标, 二级指标, 三级指标, 实施周期指标值, "
         "年度指标值] and optionally the actual value [targets-form]"
     ]

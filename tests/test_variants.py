@@ -158,7 +158,7 @@ def test_change_errors_are_located_in_the_variant_all_at_once(files):
     with pytest.raises(rubriceng.RubricError) as raised:
         _load(path)
     where = str(path)
-    assert [str(problem) for problem in raised.value.problems] == [
+    assert [problem.text("en") for problem in raised.value.problems] == [
         f"{where}:4: remove_inputs[0]: the base has no input 'nothing' [variant-change]",
         f"{where}:6: changes[0].remove: the base has no indicator 'ghost' [variant-change] "
         "(indicator ghost)",
@@ -198,7 +198,7 @@ def test_the_merged_rubric_is_checked_as_a_whole_with_each_problem_in_its_own_fi
     )
     with pytest.raises(rubriceng.RubricError) as raised:
         _load(path)
-    assert [str(problem) for problem in raised.value.problems] == [
+    assert [problem.text("en") for problem in raised.value.problems] == [
         f"{files / 'base.yaml'}:16: indicators[0].points: children add up to 4.00, the "
         "indicator has 6.00 points [points-mismatch] (indicator delivery)",
         f"{path}:7: indicators[1].all_or_nothing: unknown name 'unknown_input' "
@@ -215,7 +215,11 @@ def test_a_missing_base_and_a_loop_are_reported(files):
     path.write_text('id: x/loop\nversion: "1"\nextends: x/none@1\n', encoding="utf-8")
     with pytest.raises(rubriceng.RubricError) as raised:
         _load(path)
-    assert str(raised.value.problems[0]) == (
+    assert raised.value.problems[0].text("zh") == (
+        f"{path}:3 extends：无法使用 'x/none@1'：找不到评分表：「x/none@1」（已有："
+        "cn/dept-overall-framework@2020、cn/project-self-evaluation@2020） [variant-base]"
+    )
+    assert raised.value.problems[0].text("en") == (
         f"{path}:3: extends: cannot use 'x/none@1': no rubric 'x/none'@1 (known: "
         "cn/dept-overall-framework@2020, cn/project-self-evaluation@2020) "
         "[variant-base]"
