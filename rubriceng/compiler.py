@@ -581,7 +581,8 @@ class _Builder:
         raw = self.data.get("grades")
         if not raw:
             return ()
-        grades = tuple(Grade(item["name"], Decimal(item["min"])) for item in raw)
+        grades = tuple(Grade(item["name"], Decimal(item["min"]), item.get("name_en"))
+                       for item in raw)  # fmt: skip
         minimums = [grade.minimum for grade in grades]
         if minimums != sorted(minimums, reverse=True) or len(set(minimums)) != len(minimums):
             self.report(

@@ -109,8 +109,8 @@ def _value_schema(
     field = (known or {}).get(path)
     if field is not None:
         described = field.kind + (f" ({field.unit})" if field.unit else "")
-        if field.allowed():
-            described += f", {field.allowed()}"
+        if field.allowed("en"):
+            described += f", {field.allowed('en')}"
         schema = {"title": field.label, "description": described, **schema}
     return schema
 

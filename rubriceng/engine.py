@@ -538,6 +538,7 @@ def score_unit(plan: Plan, state: UnitState, peers: Mapping[str, Exact], trace: 
     if rubric.total_bounds is not None:
         low, high = rubric.total_bounds
         total = min(max(total, low), high)
+    grade = rubric.grade_for(total)
     return Result(
         rubric.id,
         rubric.version,
@@ -545,11 +546,12 @@ def score_unit(plan: Plan, state: UnitState, peers: Mapping[str, Exact], trace: 
         state.name,
         subtotal,
         total,
-        rubric.grade_for(total),
+        grade,
         indicators,
         tuple(adjustments),
         rubric.provenance,
         rubric.extends,
+        next((item.name_en for item in rubric.grades if item.name == grade), None),
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from rubriceng.model import Adjustment, Indicator, InputNeeds, InputSpec, Rubric
+from rubriceng.words import kind_word
 
 OPEN_LIST_SLOTS = 5
 """How many numbered rows a form gives a list whose length the unit chooses."""
@@ -68,12 +69,12 @@ class Field:
     description: str | None = None
     label_en: str | None = None
 
-    def allowed(self) -> str:
+    def allowed(self, lang: str | None = "zh") -> str:
         """The allowed values in words, e.g. ``0 – 1`` or ``是/否``."""
         if self.kind == "boolean":
-            return "是/否"
+            return kind_word("yes/no", lang)
         if self.kind == "credit":
-            return f"是/否 or 0 – {self.maximum}"
+            return f"{kind_word('yes/no', lang)}{kind_word('or', lang)}0 – {self.maximum}"
         if self.kind == "text":
             return ""
         low = "" if self.minimum is None else str(self.minimum)
@@ -262,15 +263,18 @@ def _lists(value: Any) -> Any:
 
 def _comment(field: Field, rubric: Rubric, english: bool) -> str:
     called = names(rubric, "en" if english else "zh")
-    parts = [(field.label_en or field.label) if english else field.label, field.kind]
+    lang = "en" if english else "zh"
+    parts = [(field.label_en or field.label) if english else field.label,
+             kind_word(field.kind, lang)]  # fmt: skip
     if field.unit:
-        parts[-1] += f" ({field.unit})"
-    if field.allowed():
-        parts.append(field.allowed())
+        parts[-1] += f" ({field.unit})" if english else f"（{field.unit}）"
+    if field.allowed(lang):
+        parts.append(field.allowed(lang))
     if field.used_by:
-        parts.append("→ " + ", ".join(called.get(user, user) for user in field.used_by))
+        parts.append("→ " + (", " if english else "、").join(
+            called.get(user, user) for user in field.used_by))  # fmt: skip
     if not field.required:
-        parts.append("optional")
+        parts.append(kind_word("optional", lang).strip(" （）()"))
     return " · ".join(parts)
 
 
@@ -291,8 +295,8 @@ def template_yaml(rubric: Rubric, lang: str = "zh") -> str:
     chosen = [field for field in fields(rubric) if _in_template(field)]
     comments = {field.path: _comment(field, rubric, english) for field in chosen}
     lines = [
-        f"# {title} ({rubric.ref}) — inputs to fill in",
-        "# null = not given. Rates as fractions (0.9) or text ('90%'); 是/否 or true/false.",
+        kind_word("form title", lang).format(title=title, ref=rubric.ref),
+        kind_word("form note", lang),
         'unit: ""',
         "inputs:",
     ]

@@ -128,6 +128,8 @@ class Grade:
 
     name: str
     minimum: Decimal
+    name_en: str | None = None
+    """The grade's English name (``Excellent``), for ``--lang en``."""
 
 
 @attrs.frozen

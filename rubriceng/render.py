@@ -98,7 +98,7 @@ def render_text(result: Result, english: bool = False) -> str:
     title = result.rubric_title + (f" — {result.unit}" if result.unit else "")
     out = [title, rule, line(header), rule, *(line(row) for row in rows), rule]
     out.append(line((term("total", lang), "", "", str(result.total),
-                     grade(result.grade, lang))))  # fmt: skip
+                     grade(result.grade, lang, result.grade_en))))  # fmt: skip
     return printable("\n".join(out))
 
 
@@ -138,7 +138,8 @@ def render_markdown(result: Result, rubric: Rubric | None = None, lang: str = "z
         events = term("events", lang, count=adjustment.events)
         out.append(f"| {name} | | {adjustment.points:+} | {events} |")
     total = term("total", lang)
-    out.append(f"| **{total}** | | **{result.total}** | {grade(result.grade, lang)} |")
+    graded = grade(result.grade, lang, result.grade_en)
+    out.append(f"| **{total}** | | **{result.total}** | {graded} |")
     return "\n".join(out) + "\n"
 
 

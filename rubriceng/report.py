@@ -2,21 +2,21 @@
 
 The report shows the total and grade, a chart of score against points for every level-1
 and level-2 indicator (inline SVG), and the indicator tree, each leaf with its 评分依据 in
-words and its full trace (the numbers) folded under it.
+words and its working folded under it: a table of each step, in the reader's language.
 """
 
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
 from rubriceng.decimals import isolated
 from rubriceng.explanation import Explainer
 from rubriceng.model import Adjustment, Indicator, Rubric
-from rubriceng.result import NOT_APPLICABLE, IndicatorResult, Result, plain
+from rubriceng.result import NOT_APPLICABLE, IndicatorResult, Result
 from rubriceng.sanitize import printable
+from rubriceng.words import grade, term
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",
@@ -29,7 +29,8 @@ th,td{border:1px solid #cbd2d9;padding:.35rem .5rem;vertical-align:top;text-alig
 th{background:#e4ecf7}td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 tr.group td{background:#f5f7fa;font-weight:600}tr.na td{color:#7b8794}
 details summary{cursor:pointer;color:#3e4c59}pre{background:#f5f7fa;padding:.5rem;
-white-space:pre-wrap;font-size:.8rem}.chart{margin:1rem 0 2rem}
+white-space:pre-wrap;font-size:.8rem}
+table.steps{width:auto;font-size:.85rem}.chart{margin:1rem 0 2rem}
 .chart text{font-size:12px;fill:#1f2933}.muted{color:#7b8794;font-size:.85rem}
 @media print{details{display:none}body{margin:0}}
 """
@@ -111,15 +112,18 @@ def _rows(row: IndicatorResult, depth: int, explainer: Explainer, english: bool,
         return
     na = row.status == NOT_APPLICABLE
     score = ("n/a" if english else "不适用") if na else _number(row.score)
-    trace = _escape(json.dumps(plain(row.trace), ensure_ascii=False, indent=2))
+    lang = "en" if english else "zh"
+    steps = "".join(f'<tr><td class="n">{number}</td><td>{_escape(sentence)}</td></tr>'
+                    for number, sentence in enumerate(explainer.sentences(row), 1))  # fmt: skip
+    working = (f"<details><summary>{term('working', lang)}</summary><table class=\"steps\">"
+               f"<tr><th>{term('step', lang)}</th><th>{term('working step', lang)}</th></tr>"
+               f"{steps}</table></details>")  # fmt: skip
     css = ' class="na"' if na else ""
     yield (
         f'<tr{css}><td {indent}>{name}<br>'
         f'<span class="muted">{_escape(row.id)}</span></td><td class="n">{points}</td>'
         f'<td class="n">{score}</td><td>{_escape(explainer.basis(row))}'
-        f"{_rule(nodes.get(row.id), english)}"
-        f"<details><summary>{'trace' if english else '计算过程'}</summary><pre>{trace}</pre>"
-        "</details></td></tr>"
+        f"{_rule(nodes.get(row.id), english)}{working}</td></tr>"
     )
     for child in row.children:
         yield from _rows(child, depth + 1, explainer, english, nodes)
@@ -144,7 +148,7 @@ def render_html(result: Result, rubric: Rubric | None = None, lang: str = "zh") 
         f"{_escape(result.rubric_id)}@{_escape(result.rubric_version)}</p>",
         f'<div class="total"><span>{"Total" if english else "总分"} '
         f"<b>{_number(result.total)}</b></span>"
-        f'<span class="grade">{_escape(result.grade or "")}</span></div>',
+        f'<span class="grade">{_escape(grade(result.grade, lang, result.grade_en))}</span></div>',
         _chart(result, english),
         "<table><thead><tr>" + "".join(f"<th>{head}</th>" for head in heads),
         "</tr></thead><tbody>",
@@ -164,7 +168,7 @@ def render_html(result: Result, rubric: Rubric | None = None, lang: str = "zh") 
     body.append(
         f'<tr class="group"><td>{"Total" if english else "合计"}</td>'
         f'<td class="n"></td><td class="n">{_number(result.total)}</td>'
-        f"<td>{_escape(result.grade or '')}</td></tr>"
+        f"<td>{_escape(grade(result.grade, lang, result.grade_en))}</td></tr>"
     )
     body.append("</tbody></table></body></html>")
     return "\n".join(body) + "\n"

@@ -162,6 +162,8 @@ class Result:
     """The rubric's provenance."""
     extends: str | None = None
     """The rubric the scoring rubric is a variant of, if any."""
+    grade_en: str | None = None
+    """The grade's English name, where the rubric gives one (not in :meth:`to_dict`)."""
 
     def walk(self) -> Iterator[IndicatorResult]:
         """Every indicator result, depth first, in rubric order."""

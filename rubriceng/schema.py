@@ -250,6 +250,7 @@ def rubric_schema(
                 "type": "dict",
                 "schema": {
                     "name": {"type": "string", "required": True},
+                    "name_en": {"type": "string"},
                     "min": {"type": "decimal", "required": True},
                 },
             },

@@ -35,6 +35,7 @@ from rubriceng.model import Rubric
 from rubriceng.result import NOT_APPLICABLE, Batch, IndicatorResult, Result
 from rubriceng.sanitize import display_width, harden_workbook, printable
 from rubriceng.tablefiles import csv_rows, open_workbook, parquet_rows, sheet_rows
+from rubriceng.words import grade, kind_word
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -301,7 +302,8 @@ def write_result(
     style.cell(sheet, row_number, 1, words[9], bold=True, centre=True)
     style.cell(sheet, row_number, first_text, result.total, bold=True, centre=True,
                number=score_format)  # fmt: skip
-    style.cell(sheet, row_number, first_text + 1, f"{words[10]}：{result.grade or '—'}", bold=True)
+    graded = grade(result.grade, lang, result.grade_en) or "—"
+    style.cell(sheet, row_number, first_text + 1, f"{words[10]}：{graded}", bold=True)
     style.box(sheet, 6, 1, row_number, last)
 
     widths = [14, 7] * depth + [9, 46, 30, 40, 16]
@@ -391,8 +393,9 @@ def _form_sheet(
         value = _cell_value(flat.get(field.path))
         style.cell(sheet, row, 3, value, number="0.00##" if field.kind == "rate" else None)
         style.cell(sheet, row, 4, field.unit)
-        style.cell(sheet, row, 5, field.kind + ("" if field.required else " (optional)"))
-        style.cell(sheet, row, 6, field.allowed())
+        style.cell(sheet, row, 5, kind_word(field.kind, lang)
+                   + ("" if field.required else kind_word("optional", lang)))  # fmt: skip
+        style.cell(sheet, row, 6, field.allowed(lang))
         style.cell(sheet, row, 7, "、".join(called.get(user, user) for user in field.used_by))
         style.cell(sheet, row, 8, field.description)
         validation = _validation(field)

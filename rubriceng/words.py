@@ -29,6 +29,7 @@ __all__ = [
     "FORMULA_ERRORS",
     "FORMULA_WORDS",
     "GRADES",
+    "KINDS",
     "LANGUAGES",
     "MESSAGES",
     "READINGS",
@@ -37,6 +38,7 @@ __all__ = [
     "TOLD",
     "Phrase",
     "grade",
+    "kind_word",
     "language",
     "term",
     "unit_word",
@@ -103,6 +105,7 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "indicator heading": "指标", "points": "分值", "effective": "调整后", "score": "得分",
         "total": "合计", "events": "{count} 次", "judged": "评定", "not_applicable": "不适用",
         "checked": "{errors} 个错误，{warnings} 个警告",
+        "working": "计算过程", "step": "步骤", "working step": "计算",
     },
     "en": {
         "row": "row {row}", "line": "{file}:{line}", "form row": "{file} row {row}",
@@ -118,6 +121,7 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "indicator heading": "Indicator", "points": "Points", "effective": "Effective",
         "score": "Score", "total": "Total", "events": "{count} events", "judged": "judged",
         "not_applicable": "n/a", "checked": "{errors} error(s), {warnings} warning(s)",
+        "working": "Working", "step": "Step", "working step": "What was done",
     },
 }  # fmt: skip
 """The words around problems and errors, and the headings of score tables, by language."""
@@ -147,6 +151,32 @@ FORMULA_WORDS: Mapping[str, Mapping[str, str]] = {
     },
 }  # fmt: skip
 """How formulas are read out (:func:`rubriceng.phrasing.formula_words`), by language."""
+
+KINDS: Mapping[str, Mapping[str, str]] = {
+    "zh": {"money": "金额", "rate": "比率", "number": "数值", "count": "个数", "boolean": "是否",
+           "credit": "是否或得分", "text": "文字", "optional": "（选填）", "yes/no": "是/否",
+           "or": "或 ",
+           "form note": "# null 表示未填写。比率填小数（0.9）或文字（'90%'）；"
+                        "是否填 是/否 或 true/false。",
+           "form title": "# {title}（{ref}）填报表"},
+    "en": {"money": "money", "rate": "rate", "number": "number", "count": "count",
+           "boolean": "yes/no", "credit": "yes/no or points", "text": "text",
+           "optional": " (optional)", "yes/no": "true/false", "or": " or ",
+           "form note": "# null = not given. Rates as fractions (0.9) or text ('90%'); "
+                        "是/否 or true/false.",
+           "form title": "# {title} ({ref}) — inputs to fill in"},
+}  # fmt: skip
+"""The kinds of value a form asks for, and the words around them, by language."""
+
+
+def kind_word(key: str, lang: str | None = None) -> str:
+    """A kind of value (``money``, ``rate`` …) or a form's word, in ``lang``.
+
+    >>> kind_word("money", "zh"), kind_word("boolean", "en")
+    ('金额', 'yes/no')
+    """
+    return KINDS[language(lang)].get(key, key)
+
 
 UNITS: Mapping[str, Mapping[str, str]] = {
     "en": {"万元": " (10k yuan)", "元": " yuan", "亿元": " (100m yuan)", "天": " days",
@@ -663,7 +693,7 @@ RULES: Mapping[str, Mapping[str, str]] = {
         "invalid": "无效",
         "decimal": "数值", "integer": "整数", "boolean": "是/否（true/false）", "string": "文字",
         "dict": "映射", "list": "列表", "formula": "公式（文字、数值或 true/false）",
-        "credit": "是/否或分数", "or": "或",
+        "credit": "是/否或分数", "or": "或 ",
     },
     "en": {
         "required": "required field", "unknown": "unknown key", "empty": "empty values not allowed",

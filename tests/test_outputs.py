@@ -169,7 +169,7 @@ def test_an_input_form_has_every_field_with_data_validation(huizhou, tmp_path):
     assert set(rows) == {field.path for field in fields(huizhou)}
     row = rows["procurement_plan"]
     assert [sheet.cell(row=row, column=c).value for c in range(1, 8)] == [
-        "procurement_plan", "采购计划金额合计数", None, "元", "money", "≥ 0", "政府采购执行率",
+        "procurement_plan", "采购计划金额合计数", None, "元", "金额", "≥ 0", "政府采购执行率",
     ]  # fmt: skip
     validations = {
         str(ref): (v.type, v.operator, v.formula1, v.formula2)
@@ -191,7 +191,7 @@ def test_an_input_form_has_every_field_with_data_validation(huizhou, tmp_path):
     assert sheet.cell(row=criterion, column=2).value == (
         "预算编制合理性：部门预算分配不固化，能根据实际情况合理调整（如不存在项目支出完成不理想但连年持续安排预算的情况等），得1分"
     )
-    assert sheet.cell(row=criterion, column=6).value == "是/否 or 0 – 1"
+    assert sheet.cell(row=criterion, column=6).value == "是/否或 0 – 1"
 
 
 def test_a_filled_in_form_scores_like_the_yaml(huizhou, seed_result, tmp_path):
@@ -253,7 +253,7 @@ def test_not_a_form_is_a_located_error(tmp_path):
 
 def test_the_yaml_template_names_every_input_and_loads_once_filled(huizhou):
     text = template_yaml(huizhou)
-    assert "  # 采购计划金额合计数 · money (元) · ≥ 0 · → 政府采购执行率\n" in text
+    assert "  # 采购计划金额合计数 · 金额（元） · ≥ 0 · → 政府采购执行率\n" in text
     assert "  procurement_plan: null\n" in text
     document = yaml.safe_load(text)
     assert document["unit"] == ""
@@ -280,7 +280,14 @@ def test_the_html_report_is_one_file_with_tree_trace_and_chart(huizhou, seed_res
     assert page.count('<rect x="220"') == 2 * bars
     assert "24.86 / 25.00" in page  # 资金管理: 25 points, 24.86 scored
     assert html.escape(Explainer(huizhou).basis(seed_result.indicator("procurement_rate"))) in page
-    assert "&quot;rate&quot;: &quot;0.9291222898354744196529186387198558&quot;" in page
+    # the working: a table of the steps in words, not the raw trace
+    assert ('<details><summary>计算过程</summary><table class="steps"><tr><th>步骤</th>'
+            '<th>计算</th></tr><tr><td class="n">1</td><td>数据：实际采购金额合计数 1236754.68元，'
+            '采购计划金额合计数 1331100元</td></tr><tr><td class="n">2</td><td>比率 92.91%</td>'
+            '</tr>') in page
+    assert "&quot;" not in page and "{" not in page.split("<style>")[-1].split("</style>")[-1]
+    english = render_html(seed_result, huizhou, "en")
+    assert '<summary>Working</summary><table class="steps"><tr><th>Step</th>' in english
 
 
 def test_markdown_table_rows(huizhou, seed_result):

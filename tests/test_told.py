@@ -292,3 +292,16 @@ def test_explain_in_english_has_no_chinese_words_of_its_own():
     carry = explain(result, "carryover_rate", rubric, "en")
     assert "  data: carryover_end 94.27 (10k yuan), carryover_start 0 (10k yuan), " in carry
 
+
+
+def test_grades_in_english_are_the_rubric_s_own_names_else_the_usual_ones():
+    grades = [{"name": "优秀", "name_en": "Outstanding", "min": 3}, {"name": "合格", "min": 0}]
+    rubric = rubriceng.load_rubric(make_rubric([_leaf(score="a")], INPUTS, grades=grades))
+    high, low = (rubriceng.evaluate(rubric, {"a": value}) for value in (4, 1))
+    assert (high.grade, high.grade_en, low.grade, low.grade_en) == ("优秀", "Outstanding",
+                                                                      "合格", None)
+    assert render_text(high, english=True).splitlines()[-1].split()[-2:] == ["4.00",
+                                                                             "Outstanding"]
+    assert render_text(low, english=True).splitlines()[-1].split()[-2:] == ["1.00", "Pass"]
+    assert render_text(high).splitlines()[-1].split()[-2:] == ["4.00", "优秀"]
+    assert high.to_dict()["grade"] == "优秀" and "grade_en" not in high.to_dict()
