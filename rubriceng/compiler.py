@@ -181,7 +181,15 @@ class _Builder:
             in_force=self._in_force(),
             extends=data.get("extends"),
             needs=input_needs(indicators, (*inputs, *implicit), adjustments, self.input_types),
-        )
+            trace_words=self._trace_words(indicators),
+        )  # fmt: skip
+
+    def _trace_words(self, indicators: tuple[Indicator, ...]
+                     ) -> dict[str, Mapping[str, Mapping[str, str]]]:  # fmt: skip
+        """The words of each scoring method the indicators use, by method key."""
+        used = {node.method for top in indicators for node in top.walk() if node.method}
+        return {key: self.methods[key].words for key in sorted(used)
+                if key in self.methods and self.methods[key].words}  # fmt: skip
 
     def _provenance(self, own: Mapping[str, Any] | None, path: PathKey) -> dict[str, Any] | None:
         """Effective provenance: what ``own`` says over what its rubric document says."""

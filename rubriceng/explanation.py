@@ -161,6 +161,8 @@ class Explainer:
         """The rubric's indicators by id (for their table texts)."""
         self.kinds: dict[str, str] = {}
         """Each input's type (``money``, ``count``, ``rate`` …)."""
+        self.trace_words: Mapping[str, Mapping[str, Mapping[str, str]]] = {}
+        """The words plugin methods give for their trace keys."""
         self.rates: set[str] = set()
         """The indicators whose ``value`` is a rate (shown as a percentage)."""
         if rubric is not None:
@@ -171,6 +173,7 @@ class Explainer:
                 if spec.unit:
                     self.units[spec.id] = spec.unit
             self.names = names(rubric, self.lang)
+            self.trace_words = rubric.trace_words
             self.rates = {node.id for node in self.nodes.values()
                           if any(key == "value" and is_rate(formula.text, self.kinds)
                                  for key, formula in node.values)}  # fmt: skip
@@ -279,9 +282,14 @@ class Explainer:
             yield words["too low"].format(names=words["list"].join(trace["set_too_low"]))
         if trace.get("reason"):
             yield f"{words['reason']}{words[':']}{trace['reason']}"
+        declared = self.nodes.get(row.id)
+        offered = self.trace_words.get(declared.method or "", {}) if declared else {}
+        theirs = offered.get(self.lang) or offered.get("en") or {}
         for key, value in trace.items():
             if key not in _KNOWN:
-                yield f"{key} {_show(value, words)}"
+                template = theirs.get(key)
+                shown = _show(value, words)
+                yield template.format(value=shown) if template else f"{key} {shown}"
         if "raw" in trace:
             yield words["raw"].format(raw=number(trace["raw"]), points=number(row.points))
         if "scaled" in trace:

@@ -200,13 +200,19 @@ class CompileContext:
 
 @attrs.frozen
 class Method:
-    """A scoring method: the document key, its cerberus rules and its compiler."""
+    """A scoring method: the document key, its cerberus rules and its compiler.
+
+    ``words`` say how the keys of its trace read in an explanation, by language:
+    ``{"zh": {"bonus": "奖励 {value} 分"}, "en": {"bonus": "bonus {value}"}}``. A key the
+    explanation does not know and the method gives no words for is shown as it is.
+    """
 
     key: str
     rules: Mapping[str, Any]
     compile: Callable[[Any, CompileContext], Scorer | None]
     needs_value: bool = False
     summary: str = ""
+    words: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
 
 
 def _decimal(value: Decimal | int | None) -> Decimal | None:

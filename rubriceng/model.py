@@ -272,6 +272,10 @@ class Rubric:
     """The rubric this one is a variant of (``id@version``), if any."""
     needs: InputNeeds | None = attrs.field(default=None, eq=False, repr=False)
     """What the rubric asks of a unit; set by the compiler."""
+    trace_words: Mapping[str, Mapping[str, Mapping[str, str]]] = attrs.field(
+        factory=dict, eq=False, repr=False)  # fmt: skip
+    """How the trace keys of the scoring methods it uses read, by method and language
+    (the methods' ``words``)."""
     plan: Any = attrs.field(default=None, eq=False, repr=False)
     document: Any = attrs.field(default=None, eq=False, repr=False)
     """The merged document the rubric was compiled from: what travels when the rubric is

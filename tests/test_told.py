@@ -305,3 +305,28 @@ def test_grades_in_english_are_the_rubric_s_own_names_else_the_usual_ones():
     assert render_text(low, english=True).splitlines()[-1].split()[-2:] == ["1.00", "Pass"]
     assert render_text(high).splitlines()[-1].split()[-2:] == ["4.00", "优秀"]
     assert high.to_dict()["grade"] == "优秀" and "grade_en" not in high.to_dict()
+
+
+def test_a_plugin_method_explains_its_trace_through_the_words_it_gives():
+    from rubriceng.plugin import Context, Method, Scored, Scorer, hookimpl
+    from rubriceng.registry import Registry
+
+    class Lucky(Scorer):
+        def score(self, context: Context) -> Scored:
+            return Scored(context.points, {"clover": 4, "horseshoe": True})
+
+    words = {"zh": {"clover": "四叶草 {value} 片"}, "en": {"clover": "{value}-leaf clover"}}
+
+    class Plugin:
+        @hookimpl
+        def rubriceng_scoring_methods(self) -> list[Method]:
+            return [Method("lucky", {"type": "boolean"}, lambda spec, cc: Lucky(), words=words)]
+
+    registry = Registry(entry_points=False)
+    registry.register(Plugin(), name="lucky")
+    rubric = registry.load_rubric(make_rubric([_leaf(lucky=True)]))
+    assert rubric.trace_words == {"lucky": words}
+    result = rubriceng.evaluate(rubric, {})
+    assert explain(result, "x", rubric).splitlines()[2:4] == ["  四叶草 4 片", "  horseshoe 满足"]
+    assert explain(result, "x", rubric, "en").splitlines()[2:4] == ["  4-leaf clover",
+                                                                    "  horseshoe met"]
