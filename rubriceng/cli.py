@@ -832,9 +832,10 @@ def targets_check(context: click.Context, sheet: str, lang: str) -> None:
     from decimal import Decimal
 
     from rubriceng.exact import rational, round_to
-    from rubriceng.targets import NEEDS_JUDGEMENT, WORDS, UnitMismatch, load_sheets
+    from rubriceng.targets import NEEDS_JUDGEMENT, UnitMismatch, load_sheets
+    from rubriceng.words import TARGET_SHEET_WORDS, TARGET_WORDS
 
-    words = {**WORDS[lang], **_TARGET_WORDS[lang]}  # statuses: the judgements' words
+    words = {**TARGET_WORDS[lang], **TARGET_SHEET_WORDS[lang]}  # statuses: the judgements' words
     failures = 0
     for found in load_sheets(sheet):
         period = "–".join(str(year) for year in found.period if year is not None)
@@ -880,19 +881,6 @@ def targets_check(context: click.Context, sheet: str, lang: str) -> None:
         sys.exit(1)
 
 
-_TARGET_WORDS: dict[str, dict[str, Any]] = {
-    "zh": {"headings": ("一级", "二级", "三级", "目标值", "解析", "实际完成值", "判定"),
-           "department": "部门整体", "project": "项目", "budget": ", 预算 {} 元", "points": "分值",
-           "implied": "（默认）", "override": "（指定）", "none": "未填实际值",
-           "count": "{status} {n}", ",": "，",
-           "summary": "{n} 个目标：{summary}"},
-    "en": {"headings": ("level 1", "level 2", "level 3", "target", "parsed", "actual",
-                        "judgement"),
-           "department": "department", "project": "project", "budget": ", budget {} 元",
-           "points": "points",
-           "implied": " (implied)", "override": " (override)", "none": "no actual",
-           "count": "{n} {status}", ",": ", ", "summary": "{n} targets: {summary}"},
-}  # fmt: skip
 
 
 @targets.command(name="score")

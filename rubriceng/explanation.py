@@ -8,7 +8,6 @@ here are shown as they are.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -19,51 +18,7 @@ from rubriceng.forms import names
 from rubriceng.model import Indicator, Rubric
 from rubriceng.phrasing import formula_words, is_rate, number, percent
 from rubriceng.result import NOT_APPLICABLE, IndicatorResult, Result
-from rubriceng.words import unit_word
-
-_WORDS = {
-    "zh": {
-        "inputs": "数据", "value": "计算值", "rate": "比率", "mean rate": "平均比率",
-        "band": "落在第{n}档（{rule}）", "steps": "{steps} 个步长，扣 {deducted} 分（{rule}）",
-        "met": "条件 {condition}：{answer}", "yes": "满足", "no": "不满足", "items": "逐项",
-        "deductions": "扣分", "deduction": "{name} {events} 次扣 {deducted} 分",
-        "peer": "与{statistic}比较：本单位 {value}，参照 {peer}（{source}），{rule}：{answer}",
-        "reason": "理由", "case": "特殊情形（{when}）", "raw": "按满分 {points} 得 {raw} 分",
-        "scaled": "不适用指标的分值调入 {moved}，按 {scaled} 折算", "score": "得分 {score}",
-        "not_applicable": "不适用（适用条件「{applies}」不成立）", "given_to": "，分值调给 {to}",
-        "inside": "不适用（所属指标不适用）", "formula": "公式", "rule": "规则",
-        "parts": "由单位自设的 {n} 个子指标组成",
-        ":": "：", ",": "，", "list": "、", ";": "；", ".": "。",
-        "mean": "均值", "median": "中位数",
-        "targets": "申报绩效目标 {declared} 个，达成 {met} 个", "unmet": "未达成",
-        "rows": "{n} 行", "target points": "分值 {points}，",
-        "target row": "{name}（{points}目标 {target}，实际 {actual}，完成 {done}%）",
-        "achieved": "（{names}）", "deviation": "偏差原因 {reason}",
-        "too low": "超额完成较多、目标可能偏低：{names}",
-    },
-    "en": {
-        "inputs": "data", "value": "value", "rate": "rate", "mean rate": "mean rate",
-        "band": "in band {n} ({rule})", "steps": "{steps} steps, {deducted} deducted ({rule})",
-        "met": "condition {condition}: {answer}", "yes": "met", "no": "not met",
-        "items": "criteria", "deductions": "deductions",
-        "deduction": "{name} {events}× deducts {deducted}",
-        "peer": "against the {statistic}: this unit {value}, peers {peer} ({source}), "
-        "{rule}: {answer}",
-        "reason": "reason", "case": "special case ({when})", "raw": "{raw} of {points} points",
-        "scaled": "points moved in from not-applicable {moved}; scaled {scaled}",
-        "score": "score {score}", "not_applicable": "not applicable ({applies} is false)",
-        "given_to": "; its points went to {to}",
-        "inside": "not applicable (its group does not apply)", "formula": "formula",
-        "rule": "rule", "parts": "made of {n} sub-indicators the unit named", ":": ": ", ",": ", ",
-        "list": ", ", ";": "; ", ".": ".", "mean": "mean", "median": "median",
-        "targets": "{met} of {declared} declared targets met", "unmet": "not met",
-        "rows": "{n} rows",
-        "target row": "{name} ({points}target {target}, actual {actual}, {done}% done)",
-        "target points": "{points} points, ",
-        "achieved": " ({names})", "deviation": "why: {reason}",
-        "too low": "far exceeded, the target may have been set too low: {names}",
-    },
-}  # fmt: skip
+from rubriceng.words import EXPLAIN_WORDS, RULE_PATTERNS, RULE_TEXTS, unit_word
 
 _KNOWN = {"method", "inputs", "given", "values", "value", "rate", "actual", "target", "band",
           "rule", "steps", "deducted", "items", "deductions", "condition", "met", "statistic",
@@ -84,38 +39,8 @@ def _show(value: Any, words: Mapping[str, str], rate: bool = False) -> str:
     return percent(value) if rate else number(value)
 
 
-_RULES = {
-    "zh": {
-        "target is zero": "目标值为 0，没有应完成的事项",
-        "actual exceeds target: 0": "实际值超过目标值，本项不得分",
-        "capped at full marks": "超过目标值，按满分计",
-        "otherwise": "其他情形",
-        "computed over the units scored together": "按同批评分单位计算",
-    },
-}
 """Rules in words (the trace keeps them as the methods wrote them)."""
 
-_PATTERNS = {
-    "zh": (
-        (re.compile(r"^value ([≤<]) (\S+)$"), "计算值 {0} {1}", (1,)),
-        (re.compile(r"^(\S+) for each full step of (\S+)$"), "每满 {1} 扣 {0} 分", (1,)),
-        (re.compile(r"^(\S+) for each started step of (\S+)$"),
-         "每增加 {1}（不足 {1} 按 {1} 计）扣 {0} 分", (1,)),
-        (re.compile(r"^value ≥ peer (mean|median)$"), "本单位不低于{0}", ()),
-        (re.compile(r"^value > peer (mean|median)$"), "本单位高于{0}", ()),
-        (re.compile(r"^input (\w+)$"), "填报项 {0}", ()),
-    ),
-    "en": (
-        (re.compile(r"^value ([≤<]) (\S+)$"), "value {0} {1}", (1,)),
-        (re.compile(r"^(\S+) for each full step of (\S+)$"),
-         "{0} for each full step of {1}", (1,)),
-        (re.compile(r"^(\S+) for each started step of (\S+)$"),
-         "{0} for each started step of {1}", (1,)),
-        (re.compile(r"^input (\w+)$"), "input {0}", ()),
-    ),
-}  # fmt: skip
-"""Rules as the methods write them, as people read them: each pattern, its wording, and
-which of its parts are values (shown as percentages where the value is a rate)."""
 
 
 _STATISTICS = {"mean": "均值", "median": "中位数"}
@@ -125,9 +50,9 @@ def rule_words(rule: str, lang: str, labels: Mapping[str, str] | None = None,
                rate: bool = False) -> str:  # fmt: skip
     """A method's rule as a reader of ``lang`` reads it (``0.5 for each full step of
     0.05`` is 每满 0.05 扣 0.5 分; with ``rate``, 每满 5% 扣 0.5 分)."""
-    if rule in _RULES.get(lang, {}):
-        return _RULES[lang][rule]
-    for pattern, template, values in _PATTERNS.get(lang, ()):
+    if rule in RULE_TEXTS.get(lang, {}):
+        return RULE_TEXTS[lang][rule]
+    for pattern, template, values in RULE_PATTERNS.get(lang, ()):
         found = pattern.match(rule)
         if found:
             parts = [_STATISTICS.get(part, part) if lang == "zh" else part
@@ -153,7 +78,7 @@ class Explainer:
 
     def __init__(self, rubric: Rubric | None = None, lang: str = "zh") -> None:
         self.lang = "en" if lang == "en" else "zh"
-        self.words = _WORDS[self.lang]
+        self.words = EXPLAIN_WORDS[self.lang]
         self.labels: dict[str, str] = {}
         self.units: dict[str, str] = {}
         self.names: dict[str, str] = {}

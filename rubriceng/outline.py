@@ -16,19 +16,7 @@ import attrs
 
 from rubriceng.expressions import Formula
 from rubriceng.model import Indicator
-
-_WORDS = {
-    "zh": {"standard": "评分标准", "description": "指标说明", "remarks": "备注",
-           "applies": "适用条件", "otherwise": "不适用时",
-           "case": "特殊情形", "notes": "说明", "source": "来源", "points": "分",
-           "children": "下级指标",
-           "scores": "得 {score} 分", ":": "："},
-    "en": {"standard": "standard", "description": "description", "remarks": "remarks",
-           "applies": "applies when", "otherwise": "if not",
-           "case": "case", "notes": "notes", "source": "source", "points": "points",
-           "children": "children",
-           "scores": "scores {score}", ":": ": "},
-}  # fmt: skip
+from rubriceng.words import OUTLINE_WORDS
 
 
 def rule_lines(indicator: Indicator, lang: str = "zh") -> list[str]:
@@ -50,7 +38,7 @@ def rule_lines(indicator: Indicator, lang: str = "zh") -> list[str]:
       bands：
         - value ≤ 0.10 → 3
     """
-    words = _WORDS[lang]
+    words = OUTLINE_WORDS[lang]
     colon = words[":"]
     name = (indicator.name_en or indicator.name) if lang == "en" else indicator.name
     method = f", {indicator.method}" if indicator.method else ""

@@ -16,7 +16,7 @@ from rubriceng.explanation import Explainer
 from rubriceng.model import Adjustment, Indicator, Rubric
 from rubriceng.result import NOT_APPLICABLE, IndicatorResult, Result
 from rubriceng.sanitize import printable
-from rubriceng.words import grade, term
+from rubriceng.words import RULE_HEADINGS, grade, term
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",
@@ -79,17 +79,13 @@ def _escape(text: str, quote: bool = True) -> str:
     return html.escape(printable(text), quote)
 
 
-_RULE_WORDS = {
-    "zh": ("评分标准", {"description": "指标说明", "standard": "评分标准", "remarks": "备注"}),
-    "en": ("Rule", {"description": "Description", "standard": "Standard", "remarks": "Remarks"}),
-}
 
 
 def _rule(declared: Indicator | Adjustment | None, english: bool) -> str:
     """The table's texts of an indicator (指标说明, 评分标准, 备注), folded."""
     if declared is None:
         return ""
-    summary, labels = _RULE_WORDS["en" if english else "zh"]
+    summary, labels = RULE_HEADINGS["en" if english else "zh"]
     texts = [(label, getattr(declared, key, None)) for key, label in labels.items()]
     shown = "".join(
         f"<p><b>{label}</b>：{_escape(text)}</p>" for label, text in texts if text

@@ -35,7 +35,7 @@ from rubriceng.model import Rubric
 from rubriceng.result import NOT_APPLICABLE, Batch, IndicatorResult, Result
 from rubriceng.sanitize import display_width, harden_workbook, printable
 from rubriceng.tablefiles import csv_rows, open_workbook, parquet_rows, sheet_rows
-from rubriceng.words import grade, kind_word
+from rubriceng.words import FORM_HEADINGS, RESULT_HEADINGS, grade, kind_word
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -50,16 +50,6 @@ _LEVELS = ("一级指标", "二级指标", "三级指标", "四级指标", "五�
 _LEVELS_EN = ("Level 1", "Level 2", "Level 3", "Level 4", "Level 5", "Level 6")
 _TRUE_TEXT, _FALSE_TEXT = "是", "否"
 
-_RESULT_HEADINGS = {
-    "zh": ("评价指标", "名称", "权重", "自评分数", "评分依据", "指标说明", "评分标准",
-           "备注", "加减分", "合计", "等级", "单位名称", "评分表"),
-    "en": ("Indicators", "Name", "Points", "Score", "Basis", "Description", "Standard",
-           "Notes", "Bonus / penalty", "Total", "Grade", "Unit", "Rubric"),
-}  # fmt: skip
-_FORM_HEADINGS = {
-    "zh": ("输入项 id", "名称", "填写值", "单位", "类型", "允许范围", "用于指标", "说明"),
-    "en": ("input id", "name", "value", "unit", "type", "allowed", "used by", "notes"),
-}
 
 
 def _openpyxl() -> Any:
@@ -193,7 +183,7 @@ def write_result(
     from openpyxl.utils import get_column_letter
 
     english = lang == "en"
-    words = _RESULT_HEADINGS["en" if english else "zh"]
+    words = RESULT_HEADINGS["en" if english else "zh"]
     explainer = Explainer(rubric, lang)
     nodes = {node.id: node for node in rubric.walk()} if rubric else {}
     adjustments = {item.id: item for item in rubric.adjustments} if rubric else {}
@@ -372,7 +362,7 @@ def _form_sheet(
     from openpyxl.utils import get_column_letter
 
     english = lang == "en"
-    words = _FORM_HEADINGS["en" if english else "zh"]
+    words = FORM_HEADINGS["en" if english else "zh"]
     called = names(rubric, lang)
     title = (rubric.title_en or rubric.title) if english else rubric.title
     sheet.merge_cells("A1:H1")
@@ -466,7 +456,7 @@ def read_inputs(path: str | os.PathLike[str]) -> UnitInputs:
         first = cells[0]
         if first == "unit":
             unit = None if cells[2] is None else str(cells[2])
-        elif first in (_FORM_HEADINGS["zh"][0], _FORM_HEADINGS["en"][0]):
+        elif first in (FORM_HEADINGS["zh"][0], FORM_HEADINGS["en"][0]):
             header = True
         elif header and isinstance(first, str) and first.strip():
             # every row's place is kept, filled or not: a missing value is named by its row
@@ -477,7 +467,7 @@ def read_inputs(path: str | os.PathLike[str]) -> UnitInputs:
     book.close()
     if not header:
         raise InputError(f"cannot read inputs {source}", [Problem(
-            "input-form", f"no row headed {_FORM_HEADINGS['zh'][0]!r}: is this an input form "
+            "input-form", f"no row headed {FORM_HEADINGS['zh'][0]!r}: is this an input form "
             "written by 'rubriceng template'?", file=source)])  # fmt: skip
     inputs = nest(pairs)
     document = Document({"unit": unit, "inputs": inputs}, source, _list_lines(lines))

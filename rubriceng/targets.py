@@ -48,6 +48,7 @@ from rubriceng.model import CENT, InputSpec
 from rubriceng.quantities import Incomparable, Unit, arabic, convert, read_unit
 from rubriceng.sanitize import harden_workbook, printable_cells, sheet_title
 from rubriceng.tablefiles import open_workbook, sheet_rows
+from rubriceng.words import TARGET_WORDS
 
 MET = "met"
 NOT_MET = "not_met"
@@ -136,7 +137,7 @@ class Target:
         """The parsed form in words, ``lang`` ``zh`` or ``en``: ``不低于 90%``,
         ``at least 90%``; ``需人工判断``, ``needs judgement``. ``implied`` marks a
         comparator the indicator implies rather than the value states (``（默认）``)."""
-        words = WORDS[lang]
+        words = TARGET_WORDS[lang]
         if self.judgement:
             return words[NEEDS_JUDGEMENT]
         if self.parts:
@@ -168,24 +169,6 @@ class Target:
         return AT_LEAST
 
 
-WORDS = {
-    "zh": {AT_LEAST: "不低于", ABOVE: "高于", AT_MOST: "不超过", BELOW: "低于", EQUAL: "等于",
-           "decrease": "减少幅度", "increase": "增加幅度", "all": "全部满足：", ";": "；",
-           NEEDS_JUDGEMENT: "需人工判断", MET: "达成", PARTLY_MET: "部分达成",
-           NOT_MET: "未达成", "judged": "人工判定", "against": "实际 {actual}，目标{target}",
-           "person": "「{text}」需人工判断", "part": "{label}：{reason}",
-           "implied": "（默认）",
-           "change": "{direction} {change}（上年 {baseline}，本年 {actual}）",
-           "decreased": "减少", "increased": "增加"},
-    "en": {AT_LEAST: "at least", ABOVE: "more than", AT_MOST: "at most", BELOW: "less than",
-           EQUAL: "exactly", "decrease": "decrease by ", "increase": "increase by ",
-           "all": "all of: ", ";": "; ", NEEDS_JUDGEMENT: "needs judgement", MET: "met",
-           PARTLY_MET: "partly met", NOT_MET: "not met", "judged": "judged",
-           "against": "{actual} against {target}", "person": "{text!r} needs a person's judgement",
-           "part": "{label}: {reason}", "implied": " (implied)",
-           "change": "{direction} {change} (baseline {baseline}, now {actual})",
-           "decreased": "decreased by", "increased": "increased by"},
-}  # fmt: skip
 """The words of parsed forms and judgements, by language."""
 
 
@@ -459,7 +442,7 @@ def judge(
     >>> judge(parse_target("同比下降5%"), "95万元", baseline="100万元").status
     'met'
     """
-    words = WORDS[lang]
+    words = TARGET_WORDS[lang]
     if target.judgement:
         if isinstance(actual, bool):
             return Judgement(MET if actual else NOT_MET, Decimal(int(actual)), words["judged"])
@@ -526,7 +509,7 @@ def _judge_parts(
         for part in target.parts
     ]  # fmt: skip
     ratio = sum((rational(j.completion or 0) for j in judged), Fraction(0)) / len(judged)
-    words = WORDS[lang]
+    words = TARGET_WORDS[lang]
     reason = words[";"].join(
         words["part"].format(label=part.label, reason=j.reason)
         for part, j in zip(target.parts, judged, strict=True)
@@ -589,7 +572,7 @@ class TargetRow:
     def judgement(self, lang: str = "zh") -> Judgement | None:
         """The row's judgement, its reason in ``lang``; None if it has no actual value, no
         ``met`` and no ``tier``."""
-        judged = WORDS[lang]["judged"]
+        judged = TARGET_WORDS[lang]["judged"]
         if self.tier is not None:
             status = TIERS.get(self.tier)
             if status is None:

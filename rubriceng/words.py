@@ -22,18 +22,28 @@ import contextlib
 import contextvars
 import dataclasses
 import os
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 __all__ = [
+    "EXPLAIN_WORDS",
     "FORMULA_ERRORS",
     "FORMULA_WORDS",
+    "FORM_HEADINGS",
     "GRADES",
     "KINDS",
     "LANGUAGES",
     "MESSAGES",
+    "OUTLINE_WORDS",
     "READINGS",
+    "RESULT_HEADINGS",
     "RULES",
+    "RULE_HEADINGS",
+    "RULE_PATTERNS",
+    "RULE_TEXTS",
+    "TARGET_SHEET_WORDS",
+    "TARGET_WORDS",
     "TERMS",
     "TOLD",
     "Phrase",
@@ -197,6 +207,163 @@ def unit_word(unit: str | None, lang: str | None = None) -> str:
     if lang == "zh":
         return unit
     return UNITS.get(lang, {}).get(unit, f" {unit}")
+
+
+EXPLAIN_WORDS: Mapping[str, Mapping[str, str]] = {
+    "zh": {
+        "inputs": "数据", "value": "计算值", "rate": "比率", "mean rate": "平均比率",
+        "band": "落在第{n}档（{rule}）", "steps": "{steps} 个步长，扣 {deducted} 分（{rule}）",
+        "met": "条件 {condition}：{answer}", "yes": "满足", "no": "不满足", "items": "逐项",
+        "deductions": "扣分", "deduction": "{name} {events} 次扣 {deducted} 分",
+        "peer": "与{statistic}比较：本单位 {value}，参照 {peer}（{source}），{rule}：{answer}",
+        "reason": "理由", "case": "特殊情形（{when}）", "raw": "按满分 {points} 得 {raw} 分",
+        "scaled": "不适用指标的分值调入 {moved}，按 {scaled} 折算", "score": "得分 {score}",
+        "not_applicable": "不适用（适用条件「{applies}」不成立）", "given_to": "，分值调给 {to}",
+        "inside": "不适用（所属指标不适用）", "formula": "公式", "rule": "规则",
+        "parts": "由单位自设的 {n} 个子指标组成",
+        ":": "：", ",": "，", "list": "、", ";": "；", ".": "。",
+        "mean": "均值", "median": "中位数",
+        "targets": "申报绩效目标 {declared} 个，达成 {met} 个", "unmet": "未达成",
+        "rows": "{n} 行", "target points": "分值 {points}，",
+        "target row": "{name}（{points}目标 {target}，实际 {actual}，完成 {done}%）",
+        "achieved": "（{names}）", "deviation": "偏差原因 {reason}",
+        "too low": "超额完成较多、目标可能偏低：{names}",
+    },
+    "en": {
+        "inputs": "data", "value": "value", "rate": "rate", "mean rate": "mean rate",
+        "band": "in band {n} ({rule})", "steps": "{steps} steps, {deducted} deducted ({rule})",
+        "met": "condition {condition}: {answer}", "yes": "met", "no": "not met",
+        "items": "criteria", "deductions": "deductions",
+        "deduction": "{name} {events}× deducts {deducted}",
+        "peer": "against the {statistic}: this unit {value}, peers {peer} ({source}), "
+        "{rule}: {answer}",
+        "reason": "reason", "case": "special case ({when})", "raw": "{raw} of {points} points",
+        "scaled": "points moved in from not-applicable {moved}; scaled {scaled}",
+        "score": "score {score}", "not_applicable": "not applicable ({applies} is false)",
+        "given_to": "; its points went to {to}",
+        "inside": "not applicable (its group does not apply)", "formula": "formula",
+        "rule": "rule", "parts": "made of {n} sub-indicators the unit named", ":": ": ", ",": ", ",
+        "list": ", ", ";": "; ", ".": ".", "mean": "mean", "median": "median",
+        "targets": "{met} of {declared} declared targets met", "unmet": "not met",
+        "rows": "{n} rows",
+        "target row": "{name} ({points}target {target}, actual {actual}, {done}% done)",
+        "target points": "{points} points, ",
+        "achieved": " ({names})", "deviation": "why: {reason}",
+        "too low": "far exceeded, the target may have been set too low: {names}",
+    },
+}  # fmt: skip
+"""The words of explanations (评分依据 and ``explain``), by language."""
+
+
+RULE_TEXTS: Mapping[str, Mapping[str, str]] = {
+    "zh": {
+        "target is zero": "目标值为 0，没有应完成的事项",
+        "actual exceeds target: 0": "实际值超过目标值，本项不得分",
+        "capped at full marks": "超过目标值，按满分计",
+        "otherwise": "其他情形",
+        "computed over the units scored together": "按同批评分单位计算",
+    },
+}
+"""Rules the methods write in English, as each language reads them."""
+
+
+OUTLINE_WORDS: Mapping[str, Mapping[str, str]] = {
+    "zh": {"standard": "评分标准", "description": "指标说明", "remarks": "备注",
+           "applies": "适用条件", "otherwise": "不适用时",
+           "case": "特殊情形", "notes": "说明", "source": "来源", "points": "分",
+           "children": "下级指标",
+           "scores": "得 {score} 分", ":": "："},
+    "en": {"standard": "standard", "description": "description", "remarks": "remarks",
+           "applies": "applies when", "otherwise": "if not",
+           "case": "case", "notes": "notes", "source": "source", "points": "points",
+           "children": "children",
+           "scores": "scores {score}", ":": ": "},
+}  # fmt: skip
+"""The words of a rubric's outline (``show --rules``), by language."""
+
+
+RESULT_HEADINGS: Mapping[str, tuple[str, ...]] = {
+    "zh": ("评价指标", "名称", "权重", "自评分数", "评分依据", "指标说明", "评分标准",
+           "备注", "加减分", "合计", "等级", "单位名称", "评分表"),
+    "en": ("Indicators", "Name", "Points", "Score", "Basis", "Description", "Standard",
+           "Notes", "Bonus / penalty", "Total", "Grade", "Unit", "Rubric"),
+}  # fmt: skip
+"""The headings of the 指标评分表 workbook, by language."""
+
+
+FORM_HEADINGS: Mapping[str, tuple[str, ...]] = {
+    "zh": ("输入项 id", "名称", "填写值", "单位", "类型", "允许范围", "用于指标", "说明"),
+    "en": ("input id", "name", "value", "unit", "type", "allowed", "used by", "notes"),
+}
+"""The headings of an input form, by language (a form in either reads back)."""
+
+
+TARGET_SHEET_WORDS: Mapping[str, Mapping[str, Any]] = {
+    "zh": {"headings": ("一级", "二级", "三级", "目标值", "解析", "实际完成值", "判定"),
+           "department": "部门整体", "project": "项目", "budget": ", 预算 {} 元", "points": "分值",
+           "implied": "（默认）", "override": "（指定）", "none": "未填实际值",
+           "count": "{status} {n}", ",": "，",
+           "summary": "{n} 个目标：{summary}"},
+    "en": {"headings": ("level 1", "level 2", "level 3", "target", "parsed", "actual",
+                        "judgement"),
+           "department": "department", "project": "project", "budget": ", budget {} 元",
+           "points": "points",
+           "implied": " (implied)", "override": " (override)", "none": "no actual",
+           "count": "{n} {status}", ",": ", ", "summary": "{n} targets: {summary}"},
+}  # fmt: skip
+"""The words of ``rubriceng targets`` tables, by language."""
+
+
+TARGET_WORDS: Mapping[str, Mapping[str, str]] = {
+    "zh": {">=": "不低于", ">": "高于", "<=": "不超过", "<": "低于", "=": "等于",
+           "decrease": "减少幅度", "increase": "增加幅度", "all": "全部满足：", ";": "；",
+           "needs_judgement": "需人工判断", "met": "达成", "partly_met": "部分达成",
+           "not_met": "未达成", "judged": "人工判定", "against": "实际 {actual}，目标{target}",
+           "person": "「{text}」需人工判断", "part": "{label}：{reason}",
+           "implied": "（默认）",
+           "change": "{direction} {change}（上年 {baseline}，本年 {actual}）",
+           "decreased": "减少", "increased": "增加"},
+    "en": {">=": "at least", ">": "more than", "<=": "at most", "<": "less than",
+           "=": "exactly", "decrease": "decrease by ", "increase": "increase by ",
+           "all": "all of: ", ";": "; ", "needs_judgement": "needs judgement", "met": "met",
+           "partly_met": "partly met", "not_met": "not met", "judged": "judged",
+           "against": "{actual} against {target}", "person": "{text!r} needs a person's judgement",
+           "part": "{label}: {reason}", "implied": " (implied)",
+           "change": "{direction} {change} (baseline {baseline}, now {actual})",
+           "decreased": "decreased by", "increased": "increased by"},
+}  # fmt: skip
+"""The words of parsed 绩效目标 and their judgements, by language (keys: the
+comparators >=, >, <=, <, = and the statuses met, partly_met, not_met, needs_judgement)."""
+
+
+RULE_HEADINGS: Mapping[str, tuple[str, Mapping[str, str]]] = {
+    "zh": ("评分标准", {"description": "指标说明", "standard": "评分标准", "remarks": "备注"}),
+    "en": ("Rule", {"description": "Description", "standard": "Standard", "remarks": "Remarks"}),
+}
+"""The headings of an indicator's table texts in a report, by language."""
+
+
+RULE_PATTERNS: Mapping[str, tuple[tuple[re.Pattern[str], str, tuple[int, ...]], ...]] = {
+    "zh": (
+        (re.compile(r"^value ([≤<]) (\S+)$"), "计算值 {0} {1}", (1,)),
+        (re.compile(r"^(\S+) for each full step of (\S+)$"), "每满 {1} 扣 {0} 分", (1,)),
+        (re.compile(r"^(\S+) for each started step of (\S+)$"),
+         "每增加 {1}（不足 {1} 按 {1} 计）扣 {0} 分", (1,)),
+        (re.compile(r"^value ≥ peer (mean|median)$"), "本单位不低于{0}", ()),
+        (re.compile(r"^value > peer (mean|median)$"), "本单位高于{0}", ()),
+        (re.compile(r"^input (\w+)$"), "填报项 {0}", ()),
+    ),
+    "en": (
+        (re.compile(r"^value ([≤<]) (\S+)$"), "value {0} {1}", (1,)),
+        (re.compile(r"^(\S+) for each full step of (\S+)$"),
+         "{0} for each full step of {1}", (1,)),
+        (re.compile(r"^(\S+) for each started step of (\S+)$"),
+         "{0} for each started step of {1}", (1,)),
+        (re.compile(r"^input (\w+)$"), "input {0}", ()),
+    ),
+}  # fmt: skip
+"""Rules as the methods write them, as people read them: each pattern, its wording, and
+which of its parts are values (shown as percentages where the value is a rate)."""
 
 
 GRADES: Mapping[str, Mapping[str, str]] = {

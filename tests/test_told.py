@@ -330,3 +330,21 @@ def test_a_plugin_method_explains_its_trace_through_the_words_it_gives():
     assert explain(result, "x", rubric).splitlines()[2:4] == ["  四叶草 4 片", "  horseshoe 满足"]
     assert explain(result, "x", rubric, "en").splitlines()[2:4] == ["  4-leaf clover",
                                                                     "  horseshoe met"]
+
+
+def test_the_words_of_every_language_live_in_one_table():
+    """No module but rubriceng.words keeps a table of words by language (a Phrase, one
+    value said in each language, is made where its parts are known)."""
+    found = []
+    for path in sorted(PACKAGE.glob("*.py")):
+        if path.name == "words.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        phrases = {id(argument) for node in ast.walk(tree) if isinstance(node, ast.Call)
+                   and ast.unparse(node.func) == "Phrase" for argument in node.args}  # fmt: skip
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Dict) and id(node) not in phrases:
+                keys = {key.value for key in node.keys if isinstance(key, ast.Constant)}
+                if {"zh", "en"} <= keys:
+                    found.append(f"{path.name}:{node.lineno}")
+    assert found == []
