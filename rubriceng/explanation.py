@@ -94,7 +94,8 @@ class Explainer:
             self.nodes = {node.id: node for node in rubric.walk()}
             for spec in rubric.inputs:
                 self.labels[spec.id] = spec.label or spec.id
-                self.kinds[spec.id] = spec.type
+                listed = spec.type == "list"  # a list of rates is rates
+                self.kinds[spec.id] = (spec.items or spec.type) if listed else spec.type
                 if spec.unit:
                     self.units[spec.id] = spec.unit
             self.names = names(rubric, self.lang)
@@ -146,7 +147,8 @@ class Explainer:
         if "mean" in trace:
             yield f"{words['mean rate']} {number(rational(trace['mean']) * 100, 2)}%"
         def said(rule: Any) -> str:
-            return rule_words(str(rule or ""), self.lang, self.labels, row.id in self.rates)
+            labels = self.labels if self.lang == "zh" else {}
+            return rule_words(str(rule or ""), self.lang, labels, row.id in self.rates)
 
         if "band" in trace:
             yield words["band"].format(n=int(trace["band"]) + 1, rule=said(trace.get("rule")))
