@@ -19,7 +19,15 @@ from rubriceng.cli import main
 from rubriceng.explanation import explain
 from rubriceng.phrasing import formula_words, is_rate, percent
 from rubriceng.render import render_text
-from rubriceng.words import FORMULA_ERRORS, MESSAGES, TOLD
+from rubriceng.words import (
+    EXPLAIN_WORDS,
+    FORMULA_ERRORS,
+    FORMULA_WORDS,
+    MESSAGES,
+    TARGET_WORDS,
+    TERMS,
+    TOLD,
+)
 from tests.conftest import HUIZHOU, HUIZHOU_UNIT, PLUGINS, ROOT, make_rubric
 
 PACKAGE = ROOT / "rubriceng"
@@ -279,6 +287,29 @@ def test_every_case_s_explanations_and_table_are_chinese_through_and_through():
         table = render_text(result)
         assert _ascii_words(table) == [], (case.name, table)
     assert checked >= 150  # every indicator of every case (164 when written)
+
+
+def test_every_case_s_english_explanations_use_no_chinese_word_of_rubriceng_s():
+    ours = {chunk for text in [*EXPLAIN_WORDS["zh"].values(), *TERMS["zh"].values(),
+                               *FORMULA_WORDS["zh"].values(), *TARGET_WORDS["zh"].values()]
+            for chunk in re.findall(r"[\u4e00-\u9fff]{2,}", text)}  # fmt: skip
+    registry = rubriceng.default_registry()
+    methods = set()
+    for case in CASES:
+        rubric = registry.load(case.rubric, year=case.year)
+        result = rubriceng.evaluate(rubric, case.inputs, unit=case.unit)
+        names = {text for node in rubric.walk() for text in (node.name, node.standard or "")}
+        labels = {spec.label or "" for spec in rubric.inputs}
+        for row in result.walk():
+            methods.add(row.trace.get("method"))
+            steps = explain(result, row.id, rubric, "en").split("\n\n")
+            body = steps[1] if len(steps) > 1 else ""
+            given = set(re.findall(r"[^\x00-\x7f，；、]+", repr(row.trace)))  # names in the data
+            for text in sorted(names | labels | given, key=len, reverse=True):  # theirs
+                body = body.replace(text, "") if text else body
+            assert not {chunk for chunk in ours if chunk in body}, (case.name, row.id, body)
+    assert {"bands", "steps", "ratio", "checklist", "average", "peer", "deductions",
+            "judgement", "score", "all_or_nothing"} <= methods
 
 
 def test_explain_in_english_has_no_chinese_words_of_its_own():
