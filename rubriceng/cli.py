@@ -7,7 +7,6 @@ messages) or a failing test case; 2 a usage error. ``--debug`` shows tracebacks;
 
 from __future__ import annotations
 
-import csv
 import functools
 import json
 import sys
@@ -15,12 +14,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import attrs
 import click
 
 from rubriceng.errors import RubricengError
-from rubriceng.sanitize import csv_cell, printable
-from rubriceng.words import language, term, using
+from rubriceng.sanitize import printable
+from rubriceng.words import SUMMARY_WORDS, language, term, using
 
 if TYPE_CHECKING:  # the commands import what they use, so that --help is quick
     from rubriceng.model import Indicator, Rubric
@@ -163,6 +161,7 @@ def score(
       rubriceng score cn.gd.huizhou/dept-overall@2020 unit.yaml -o report.html --lang en
     """
     from rubriceng.engine import evaluate
+    from rubriceng.intake import check_version, returned_form, rubric_for
     from rubriceng.loader import load_inputs
     from rubriceng.render import write_result
 
@@ -177,8 +176,9 @@ def score(
             f"{output.name}: the suffix must be one of {', '.join(_OUTPUT_SUFFIXES)}",
             param_hint="-o",
         )
-    loaded = registry.load(rubric, year=year)
+    loaded = rubric_for(rubric, [inputs], lambda ref: registry.load(ref, year=year))
     unit = load_inputs(inputs)
+    check_version(loaded, returned_form(unit, inputs))
     result = evaluate(loaded, unit.inputs, unit=unit.unit, document=unit.document)
     if output is None:
         echo(registry.render(result, output_format, lang))
@@ -233,26 +233,42 @@ def explain(
     help=".xlsx (a form with data validation), .yaml (commented), .json, "
     "or .csv (the header of a batch file).",
 )
+@click.option("--batch", "many", is_flag=True,
+              help="A form for many units, one per row (.xlsx or .csv), to send out at once.")
 @_YEAR
 @_LANG
 @click.pass_context
 @_reported
 def template(
-    context: click.Context, rubric: str, output: Path, year: int | None, lang: str
+    context: click.Context, rubric: str, output: Path, many: bool, year: int | None, lang: str
 ) -> None:
     """Write an input form for RUBRIC: every input with its label, unit, type, allowed
-    range and the indicators that use it.
+    range and the indicators that use it. The form records the rubric's id@version, and
+    is scored by that version.
+
+    With --batch, a form for many units: a row per unit, columns headed by the inputs'
+    labels and units (a hidden second row holds their ids), with the same checks on
+    every cell, and a sheet of instructions.
 
     \b
     Examples:
       rubriceng template cn.gd.huizhou/dept-overall@2020 -o form.xlsx
+      rubriceng template cn.gd.huizhou/dept-overall@2020 --batch -o units.xlsx
       rubriceng template cn.gd.huizhou/dept-overall@2020 -o units.csv
     """
     from rubriceng.forms import fields, template_json, template_yaml
 
     loaded = _registry(context).load(rubric, year=year)
     suffix = output.suffix.lower()
-    if suffix == ".xlsx":
+    if many and suffix not in (".xlsx", ".csv"):
+        raise click.BadParameter(
+            f"{output.name}: a batch form is .xlsx or .csv", param_hint="-o"
+        )
+    if many and suffix == ".xlsx":
+        from rubriceng.spreadsheet import write_batch_form
+
+        write_batch_form(loaded, output, lang=lang)
+    elif suffix == ".xlsx":
         from rubriceng.spreadsheet import write_template
 
         write_template(loaded, output, lang=lang)
@@ -272,57 +288,99 @@ def template(
 
 @main.command()
 @click.argument("rubric")
-@click.argument("units", type=click.Path(exists=True, dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help=".xlsx (filterable, failures on a second sheet), .csv or .json (rubriceng.batch/1).",
+    help=".xlsx (the bureau's summary: 排名, 等级分布, 失分分析, 参数 and every score), "
+    ".csv, .parquet or .json (rubriceng.batch/1, with each indicator's 评分依据).",
 )
+@click.option("--tables", is_flag=True,
+              help="Also write each unit's 指标评分表 (.xlsx) into a folder beside the output.")
 @_YEAR
 @_LANG
 @click.pass_context
 @_reported
 def batch(
-    context: click.Context, rubric: str, units: str, output: Path, year: int | None, lang: str
+    context: click.Context,
+    rubric: str,
+    paths: tuple[str, ...],
+    output: Path,
+    tables: bool,
+    year: int | None,
+    lang: str,
 ) -> None:
-    """Score many units at once: UNITS is .xlsx, .csv or .parquet, one unit per row,
-    columns named by input path (see 'rubriceng template RUBRIC -o units.csv') and 'unit'.
+    """Score a year's returned forms at once. PATHS are files or folders, in any mix:
+    single-unit forms (.xlsx from 'rubriceng template', .yaml, .json) and tables with one
+    unit per row (.xlsx, .csv in UTF-8 or GB18030, .parquet), headed by input ids or by
+    the inputs' Chinese labels ('rubriceng template RUBRIC --batch' writes one).
 
-    Peer statistics (e.g. the 市直 average) are computed over the units in the file.
-    Units that cannot be scored are listed with their problems; the exit code is then 1.
+    Peer statistics (e.g. the 市直 average) are computed over all the units together and
+    recorded in the output. Columns that are not inputs are named in a warning and left
+    out. A unit returned twice, or a form made for another version of the rubric, stops
+    the batch before anything is scored. Units that cannot be scored are listed with
+    their problems; the exit code is then 1.
 
     \b
-    Example:
-      rubriceng batch cn.gd.huizhou/dept-overall@2020 units.xlsx -o scores.xlsx
+    Examples:
+      rubriceng batch cn.gd.huizhou/dept-overall@2020 returned/ -o summary.xlsx
+      rubriceng batch cn.gd.huizhou/dept-overall units.xlsx late/ -o scores.json
+      rubriceng batch cn.gd.huizhou/dept-overall@2020 returned/ -o summary.xlsx --tables
     """
     from rubriceng.engine import evaluate_many
-    from rubriceng.forms import blank_target_lists
-    from rubriceng.spreadsheet import read_units
+    from rubriceng.intake import read_returns, rubric_for
 
     _check_batch_suffix(output)
-    loaded = _registry(context).load(rubric, year=year)
-    table = read_units(units)
-    blanks = blank_target_lists(loaded, table[0].columns) if table else {}
-    named = {row.unit: {**blanks, **row.inputs} for row in table}
+    output.parent.mkdir(parents=True, exist_ok=True)
+    registry = _registry(context)
+    loaded = rubric_for(rubric, paths, lambda ref: registry.load(ref, year=year))
     if _on_terminal():
-        with click.progressbar(length=len(table), label="scoring", file=sys.stderr) as bar:
-            found = evaluate_many(loaded, named, trace=False, errors="collect",
+        count = len(files_of_paths(paths))
+        with click.progressbar(length=count, label="reading", file=sys.stderr) as bar:
+            intake = read_returns(loaded, paths, progress=_Progress(bar))
+    else:
+        intake = read_returns(loaded, paths)
+    for warning in intake.warnings:
+        echo(_labelled("warning", lang, warning.text(lang)), err=True)
+    named = intake.named()
+    if _on_terminal():
+        with click.progressbar(length=len(named), label="scoring", file=sys.stderr) as bar:
+            found = evaluate_many(loaded, named, trace=True, errors="collect",
                                   progress=_Progress(bar))  # fmt: skip
     else:
-        found = evaluate_many(loaded, named, trace=False, errors="collect")
+        found = evaluate_many(loaded, named, trace=True, errors="collect")
+    found = intake.locate(found)
     _write_batch(loaded, found, output, lang)
-    rows = {row.unit: row.row for row in table}
+    if tables:
+        _write_tables(loaded, found, intake, output, lang)
     for failure in found.failures:
-        for problem in failure.problems:  # located in the table: its file and row
-            row = rows[failure.unit]
-            told = (attrs.evolve(problem, file=str(units), line=row).text()
-                    if problem.params is not None else f"{units}:{row}: {problem}")  # fmt: skip
-            echo(_labelled("error", None if problem.params is not None else "en", told),
-                 err=True)  # fmt: skip
+        echo(_labelled("error", lang, failure.error.text(lang)), err=True)
     if found.failures:
         sys.exit(1)
+
+
+def files_of_paths(paths: Sequence[str]) -> list[Path]:
+    """The files a batch reads from ``paths`` (for the progress bar)."""
+    from rubriceng.intake import files_of
+
+    return files_of(paths)
+
+
+def _write_tables(rubric: Rubric, found: Batch, intake: Any, output: Path, lang: str) -> None:
+    """Each unit's 指标评分表 in a folder beside ``output``, named by the unit."""
+    from rubriceng.sanitize import file_name
+    from rubriceng.spreadsheet import write_result
+
+    folder = output.with_name(f"{output.stem}-{'tables' if lang == 'en' else '指标评分表'}")
+    folder.mkdir(exist_ok=True)
+    inputs = {unit.unit: unit.inputs for unit in intake.units}
+    for result in found.results:
+        name = file_name(result.unit or "unit")
+        write_result(result, folder / f"{name}.xlsx", rubric=rubric,
+                     inputs=inputs.get(result.unit or ""), lang=lang)  # fmt: skip
+    _done(f"{len(found.results)}", folder)
 
 
 def _on_terminal() -> bool:
@@ -342,40 +400,31 @@ class _Progress:
         self.done = done
 
 
-_BATCH_SUFFIXES = (".xlsx", ".csv", ".json")
+_BATCH_SUFFIXES = (".xlsx", ".csv", ".json", ".parquet")
 
 
 def _check_batch_suffix(output: Path | None) -> None:
     if output is not None and output.suffix.lower() not in _BATCH_SUFFIXES:
         raise click.BadParameter(
-            f"{output.name}: the suffix must be .xlsx, .csv or .json", param_hint="-o"
+            f"{output.name}: the suffix must be .xlsx, .csv, .parquet or .json",
+            param_hint="-o",
         )
 
 
 def _write_batch(rubric: Rubric, found: Batch, output: Path, lang: str) -> None:
     """Write a batch's scores in the form the suffix of ``output`` names."""
+    from rubriceng.summary import batch_dict, write_scores, write_summary
+
     suffix = output.suffix.lower()
     if suffix == ".xlsx":
-        from rubriceng.spreadsheet import write_batch
-
-        write_batch(rubric, found, output, lang=lang)
+        write_summary(rubric, found, output, lang=lang)
     elif suffix == ".json":
-        output.write_text(json.dumps(found.to_dict(), ensure_ascii=False, indent=2),
-                          encoding="utf-8")  # fmt: skip
+        output.write_text(json.dumps(batch_dict(rubric, found, lang), ensure_ascii=False,
+                                     indent=2), encoding="utf-8")  # fmt: skip
     else:
-        _write_csv(found, output)
-    _done(f"{len(found.results)} scored, {len(found.failures)} failed", output)
-
-
-def _write_csv(found: Batch, output: Path) -> None:
-    rows = [result.row() for result in found.results]
-    header = ["unit", *(rows[0] if rows else [])]
-    with open(output, "w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([csv_cell(cell) for cell in header])
-        for result, row in zip(found.results, rows, strict=True):
-            cells = [result.unit, *("" if v is None else v for v in row.values())]
-            writer.writerow([csv_cell(cell) for cell in cells])
+        write_scores(rubric, found, output, lang=lang)
+    done = SUMMARY_WORDS[language(lang)]["done"]
+    _done(done.format(scored=len(found.results), failed=len(found.failures)), output)
 
 
 @main.command()

@@ -243,6 +243,11 @@ RESULT_SCHEMA: Mapping[str, Any] = {
                     "type": "object",
                     "description": "How the score came about; keys depend on the method.",
                 },
+                "basis": {
+                    "type": "string",
+                    "description": "How it got its score, in words (评分依据): in batch "
+                    "outputs written with traces",
+                },
                 "origin": {"type": "string", "description": "id@version of its rubric"},
                 "provenance": _PROVENANCE,
                 "children": {"type": "array", "items": {"$ref": "#/$defs/indicator"}},

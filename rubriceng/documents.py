@@ -527,8 +527,10 @@ def read_input(source: str | os.PathLike[str] | Mapping[str, Any], what: str) ->
 
 @attrs.frozen
 class UnitInputs:
-    """A unit's inputs as read from a file: the unit's name, the values, the document."""
+    """A unit's inputs as read from a file: the unit's name, the values, the document,
+    and the rubric (``id@version``) the form was made for, where it records one."""
 
     unit: str | None
     inputs: Mapping[str, Any]
     document: Document | None = None
+    rubric: str | None = None

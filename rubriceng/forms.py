@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from rubriceng.model import Adjustment, Indicator, InputNeeds, InputSpec, Rubric
-from rubriceng.words import kind_word
+from rubriceng.words import kind_word, unit_word
 
 OPEN_LIST_SLOTS = 5
 """How many numbered rows a form gives a list whose length the unit chooses."""
@@ -68,6 +68,17 @@ class Field:
     required: bool = True
     description: str | None = None
     label_en: str | None = None
+
+    def heading(self, lang: str | None = "zh") -> str:
+        """The heading of this value's column in a batch form: its label and its unit
+        (``财政拨款收入决算数（万元）``), or % for a rate."""
+        label = (self.label_en or self.label) if lang == "en" else self.label
+        unit = self.unit or ("%" if self.kind == "rate" else None)
+        if not unit:
+            return label
+        if lang == "en":
+            return f"{label} (%)" if unit == "%" else f"{label}{unit_word(unit, 'en')}"
+        return f"{label}（{unit}）"
 
     def allowed(self, lang: str | None = "zh") -> str:
         """The allowed values in words, e.g. ``0 – 1`` or ``是/否``."""
@@ -297,6 +308,7 @@ def template_yaml(rubric: Rubric, lang: str = "zh") -> str:
     lines = [
         kind_word("form title", lang).format(title=title, ref=rubric.ref),
         kind_word("form note", lang),
+        f"rubric: {rubric.ref}",
         'unit: ""',
         "inputs:",
     ]
@@ -337,5 +349,6 @@ def template_json(rubric: Rubric) -> str:
     """An inputs file in JSON: every value ``null`` (the comments are in the JSON Schema,
     :func:`rubriceng.contracts.inputs_schema`)."""
     chosen = [field for field in fields(rubric) if _in_template(field)]
-    document = {"unit": "", "inputs": nest((field.path, None) for field in chosen)}
+    inputs = nest((field.path, None) for field in chosen)
+    document = {"rubric": rubric.ref, "unit": "", "inputs": inputs}
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

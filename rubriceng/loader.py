@@ -77,10 +77,12 @@ def load_inputs(source: str | os.PathLike[str] | Mapping[str, Any]) -> UnitInput
             )
         )
     else:
-        unknown = sorted(set(data) - {"unit", "inputs", "notes"})
+        unknown = sorted(set(data) - {"unit", "inputs", "notes", "rubric"})
         problems += [document.problem("input-form", "unknown key", (key,)) for key in unknown]
         if data.get("unit") is not None and not isinstance(data["unit"], str):
             problems.append(document.problem("input-form", "'unit' must be text", ("unit",)))
+        if data.get("rubric") is not None and not isinstance(data["rubric"], str):
+            problems.append(document.problem("input-form", "'rubric' must be text", ("rubric",)))
     if problems:
         raise InputError(f"cannot read inputs {name_of(source)}", problems)
-    return UnitInputs(data.get("unit"), data["inputs"], document)
+    return UnitInputs(data.get("unit"), data["inputs"], document, data.get("rubric") or None)

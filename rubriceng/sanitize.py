@@ -88,6 +88,27 @@ def sheet_title(text: str) -> str:
     return _SHEET_TITLE.sub("_", printable(text))[:31] or "_"
 
 
+_FILE_NAME = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)),
+                       *(f"lpt{n}" for n in range(1, 10))})  # fmt: skip
+
+
+def file_name(text: str) -> str:
+    """A file name (without suffix) from any text, e.g. a unit's name: no path separator,
+    control character or character Windows refuses, no leading dot, at most 80
+    characters, never a reserved device name (``CON``).
+
+    >>> file_name("../某局/办公室:一科"), file_name("CON"), file_name(".")
+    ('_.._某局_办公室_一科', '_CON', '_')
+    """
+    name = _FILE_NAME.sub("_", text).strip(" ")[:80].rstrip(". ")
+    if not name or name.startswith("."):
+        name = "_" + name if name not in ("", ".") else "_"
+    if name.split(".")[0].lower() in _RESERVED:
+        name = "_" + name
+    return name
+
+
 def markdown_text(text: str) -> str:
     """``text`` for a Markdown table cell: printable, no HTML, no ``|``, one line."""
     escaped = html.escape(printable(text), quote=False)

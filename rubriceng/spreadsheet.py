@@ -34,8 +34,15 @@ from rubriceng.forms import Field, fields, flatten, names, nest
 from rubriceng.model import Rubric
 from rubriceng.result import NOT_APPLICABLE, Batch, IndicatorResult, Result
 from rubriceng.sanitize import display_width, harden_workbook, printable
-from rubriceng.tablefiles import csv_rows, open_workbook, parquet_rows, sheet_rows
-from rubriceng.words import FORM_HEADINGS, RESULT_HEADINGS, grade, kind_word
+from rubriceng.tablefiles import csv_rows, is_blank, open_workbook, parquet_rows, sheet_rows
+from rubriceng.words import (
+    BATCH_FORM_WORDS,
+    FORM_HEADINGS,
+    RESULT_HEADINGS,
+    SUMMARY_WORDS,
+    grade,
+    kind_word,
+)
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -370,6 +377,9 @@ def _form_sheet(
     style.cell(sheet, 2, 1, "unit", heading=True)
     style.cell(sheet, 2, 2, "单位名称" if not english else "unit name", heading=True)
     style.cell(sheet, 2, 3, unit)
+    style.cell(sheet, 3, 1, "rubric")
+    style.cell(sheet, 3, 2, "评分表" if not english else "rubric")
+    style.cell(sheet, 3, 3, rubric.ref)
     for column, heading in enumerate(words, start=1):
         style.cell(sheet, 4, column, heading, heading=True)
     flat = flatten(values) if values is not None else {}
@@ -441,13 +451,79 @@ def write_template(rubric: Rubric, path: str | os.PathLike[str], *, lang: str = 
 
 
 @isolated
+def write_batch_form(
+    rubric: Rubric, path: str | os.PathLike[str], *, lang: str = "zh", rows: int = 200
+) -> None:
+    """Write a batch input form for ``rubric`` to ``path`` (``.xlsx``): one unit per row.
+
+    Row 1 heads each column with the input's label and unit (``财政拨款收入决算数（万元）``,
+    ``%`` for rates); row 2, hidden, holds the input ids (``rubriceng batch`` reads by
+    them). ``rows`` rows carry the single-unit form's data validation, rates are
+    formatted as percentages (typing 95 gives 0.95), and a second sheet says how to fill
+    it in and which rubric version it is for.
+    """
+    openpyxl = _openpyxl()
+    from openpyxl.comments import Comment
+    from openpyxl.utils import get_column_letter
+
+    words = BATCH_FORM_WORDS["en" if lang == "en" else "zh"]
+    style = _Style()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = words["sheet"]
+    chosen = fields(rubric)
+    style.cell(sheet, 1, 1, words["unit"], heading=True)
+    style.cell(sheet, 2, 1, "unit")
+    last = rows + 2
+    for column, field in enumerate(chosen, start=2):
+        head = style.cell(sheet, 1, column, field.heading(lang), heading=True)
+        allowed = field.allowed(lang)
+        if allowed or field.description:
+            note = "\n".join(part for part in (allowed, field.description) if part)
+            head.comment = Comment(printable(note), "rubriceng")
+        style.cell(sheet, 2, column, field.path)
+        letter = get_column_letter(column)
+        validation = _validation(field)
+        if validation is not None:
+            sheet.add_data_validation(validation)
+            validation.add(f"{letter}3:{letter}{last}")
+        if field.kind == "rate":
+            for row in range(3, last + 1):
+                sheet.cell(row=row, column=column).number_format = "0.00%"
+        sheet.column_dimensions[letter].width = 14
+    sheet.column_dimensions["A"].width = 28
+    sheet.row_dimensions[2].hidden = True
+    sheet.freeze_panes = "B3"
+    _fit_rows(sheet, 1, 1, [28, *([14] * len(chosen))])
+    _print_setup(sheet, "1:1")
+    sheet.page_setup.fitToWidth = 0
+    sheet.print_title_cols = "A:A"
+    help_sheet = book.create_sheet(words["help"])
+    for number, line in enumerate(words["lines"].format(rubric=rubric.ref).split("\n"), 1):
+        style.cell(help_sheet, number, 1, line)
+    help_sheet.column_dimensions["A"].width = 100
+    style.cell(help_sheet, 6, 1, "rubric", bold=True)
+    style.cell(help_sheet, 6, 2, rubric.ref)
+    harden_workbook(book)
+    book.save(path)
+
+
+@isolated
 def read_inputs(path: str | os.PathLike[str]) -> UnitInputs:
     """A unit's inputs from a filled-in form (:func:`write_template`, or the inputs sheet
     of :func:`write_result`). Empty values are left out. Problems name the cell."""
-    source = str(path)
     book = open_workbook(path, "inputs")
+    try:
+        return inputs_of_book(book, str(path))
+    finally:
+        book.close()
+
+
+def inputs_of_book(book: Any, source: str) -> UnitInputs:
+    """:func:`read_inputs` of a workbook already open (``source`` names it in problems)."""
     sheet = book[INPUTS_SHEET] if INPUTS_SHEET in book.sheetnames else book.worksheets[0]
     unit: str | None = None
+    recorded: str | None = None
     pairs: list[tuple[str, Any]] = []
     lines: dict[tuple[Any, ...], int] = {}
     header = False
@@ -456,6 +532,8 @@ def read_inputs(path: str | os.PathLike[str]) -> UnitInputs:
         first = cells[0]
         if first == "unit":
             unit = None if cells[2] is None else str(cells[2])
+        elif first == "rubric" and not header:
+            recorded = None if is_blank(cells[2]) else str(cells[2]).strip()
         elif first in (FORM_HEADINGS["zh"][0], FORM_HEADINGS["en"][0]):
             header = True
         elif header and isinstance(first, str) and first.strip():
@@ -464,14 +542,13 @@ def read_inputs(path: str | os.PathLike[str]) -> UnitInputs:
             if cells[2] is None or (isinstance(cells[2], str) and not cells[2].strip()):
                 continue
             pairs.append((first.strip(), cells[2]))
-    book.close()
     if not header:
         raise InputError(f"cannot read inputs {source}", [Problem(
             "input-form", f"no row headed {FORM_HEADINGS['zh'][0]!r}: is this an input form "
             "written by 'rubriceng template'?", file=source)])  # fmt: skip
     inputs = nest(pairs)
     document = Document({"unit": unit, "inputs": inputs}, source, _list_lines(lines))
-    return UnitInputs(unit, inputs, document)
+    return UnitInputs(unit, inputs, document, recorded)
 
 
 def _list_lines(lines: Mapping[tuple[Any, ...], int]) -> dict[tuple[Any, ...], int]:
@@ -542,9 +619,9 @@ def _units_of(rows: Sequence[Sequence[Any]], source: str) -> list[UnitRow]:
         pairs = [
             (column, cell)
             for index, (column, cell) in enumerate(zip(header, row, strict=False))
-            if column and index != unit_column and not _empty(cell)
+            if column and index != unit_column and not is_blank(cell)
         ]
-        unit = str(name).strip() if not _empty(name) else f"row {number}"
+        unit = str(name).strip() if not is_blank(name) else f"row {number}"
         if unit in seen:
             problems.append(Problem("input-form", f"unit {unit!r} is also in row {seen[unit]}",
                                     file=source, line=number))  # fmt: skip
@@ -555,76 +632,95 @@ def _units_of(rows: Sequence[Sequence[Any]], source: str) -> list[UnitRow]:
     return units
 
 
-def _empty(cell: Any) -> bool:
-    if cell is None:
-        return True
-    if isinstance(cell, str):
-        return not cell.strip()
-    return isinstance(cell, float) and cell != cell  # NaN
-
-
+@isolated
 def write_batch(
     rubric: Rubric, batch: Batch, path: str | os.PathLike[str], *, lang: str = "zh"
 ) -> None:
-    """One row per scored unit, a column per indicator (groups too), then subtotal,
-    adjustments, total and grade; filterable, with frozen headings. Units that could not
-    be scored are listed, with every problem, on a second sheet."""
+    """The scores of a batch as a workbook: :func:`scores_sheet` (one row per unit,
+    total and grade first) and the units that could not be scored on a second sheet."""
     openpyxl = _openpyxl()
-    from openpyxl.utils import get_column_letter
-
-    english = lang == "en"
-    style = _Style()
     book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Scores" if english else "得分"
-    columns = _batch_columns(rubric, english)
-    style.cell(sheet, 1, 1, "unit", heading=True)
-    style.cell(sheet, 2, 1, "单位名称" if not english else "unit", heading=True)
-    for index, (key, label) in enumerate(columns, start=2):
-        style.cell(sheet, 1, index, key, heading=True)
-        style.cell(sheet, 2, index, label, heading=True)
-    score_format = _points_format(rubric.rounding.digits)
-    for number, result in enumerate(batch.results, start=3):
-        values = result.row()
-        style.cell(sheet, number, 1, result.unit)
-        for index, (key, _) in enumerate(columns, start=2):
-            value = values.get(key)
-            style.cell(sheet, number, index, value,
-                       number=score_format if isinstance(value, Decimal) else None)  # fmt: skip
-    last = get_column_letter(len(columns) + 1)
-    sheet.auto_filter.ref = f"A2:{last}{max(2, len(batch.results) + 2)}"
-    sheet.freeze_panes = "B3"
-    sheet.column_dimensions["A"].width = 30
-    for index in range(2, len(columns) + 2):
-        sheet.column_dimensions[get_column_letter(index)].width = 12
-    _print_setup(sheet, "1:2")
-    if batch.failures:
-        failed = book.create_sheet("Failures" if english else "未能评分")
-        for column, heading in enumerate(("unit", "code", "problem", "where"), start=1):
-            style.cell(failed, 1, column, heading, heading=True)
-        line = 2
-        for failure in batch.failures:
-            for problem in failure.problems:
-                where = ", ".join(
-                    str(part) for part in (problem.file, problem.line, problem.path,
-                                           problem.indicator) if part is not None
-                )  # fmt: skip
-                for column, value in enumerate(
-                    (failure.unit, problem.code, problem.message, where), start=1
-                ):
-                    style.cell(failed, line, column, value)
-                line += 1
-        for letter, width in zip("ABCD", (30, 18, 60, 40), strict=True):
-            failed.column_dimensions[letter].width = width
+    book.remove(book.active)
+    scores_sheet(book, rubric, batch, lang)
     harden_workbook(book)
     book.save(path)
 
 
+def scores_sheet(book: Any, rubric: Rubric, batch: Batch, lang: str = "zh") -> None:
+    """Add to ``book`` a sheet of every unit's scores — 单位, 总分, 等级, then each
+    indicator (groups too), 小计 and each 加减分 item — and, if some units could not be
+    scored, a sheet listing every problem of each (:func:`failures_sheet`).
+
+    Row 1 names the columns for a person, row 2 (hidden) by id, for programs; ``rubriceng
+    batch`` reads either. An indicator that does not apply to a unit reads 不适用, never 0.
+    A4 landscape, with the unit, total and grade repeated on every printed page.
+    """
+    from openpyxl.utils import get_column_letter
+
+    words = SUMMARY_WORDS[lang]
+    style = _Style()
+    sheet = book.create_sheet(words["scores"])
+    columns = [("unit", words["unit"]), ("total", words["total"]), ("grade", words["grade"]),
+               *_batch_columns(rubric, lang == "en")]  # fmt: skip
+    for index, (key, label) in enumerate(columns, start=1):
+        style.cell(sheet, 1, index, label, heading=True)
+        style.cell(sheet, 2, index, key)
+    score_format = _points_format(rubric.rounding.digits)
+    for number, result in enumerate(batch.results, start=3):
+        values = result.row()
+        values["unit"] = result.unit
+        values["grade"] = grade(result.grade, lang, result.grade_en)
+        skipped = {row.id for row in result.walk() if row.status == NOT_APPLICABLE}
+        for index, (key, _) in enumerate(columns, start=1):
+            value = words["n/a"] if key in skipped else values.get(key)
+            style.cell(sheet, number, index, value,
+                       number=score_format if isinstance(value, Decimal) else None)  # fmt: skip
+    widths = [28, *([10] * (len(columns) - 1))]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.auto_filter.ref = f"A2:{get_column_letter(len(columns))}{len(batch.results) + 2}"
+    sheet.freeze_panes = "D3"
+    sheet.row_dimensions[2].hidden = True
+    _fit_rows(sheet, 1, 1, widths)
+    _print_setup(sheet, "1:1")
+    sheet.page_setup.fitToWidth = 0  # many columns: pages across, unit and total on each
+    sheet.print_title_cols = "A:C"
+    if batch.failures:
+        failures_sheet(book, batch, lang)
+
+
+def failures_sheet(book: Any, batch: Batch, lang: str = "zh") -> None:
+    """Add to ``book`` a sheet of the units that could not be scored: every problem, in
+    ``lang``, with where it is."""
+    words = SUMMARY_WORDS[lang]
+    style = _Style()
+    failed = book.create_sheet(words["failures"])
+    headings = (words["unit"], words["code"], words["problem"], words["where"])
+    for column, heading in enumerate(headings, start=1):
+        style.cell(failed, 1, column, heading, heading=True)
+    line = 2
+    for failure in batch.failures:
+        for problem in failure.problems:
+            label = (problem.params or {}).get("label")
+            subject = f"{label}（{problem.field}）" if label and problem.field else problem.field
+            where = ", ".join(
+                str(part) for part in (problem.file, problem.line, subject, problem.path,
+                                       problem.indicator) if part is not None
+            )  # fmt: skip
+            cells = (failure.unit, problem.code, problem.said(lang), where)
+            for column, value in enumerate(cells, start=1):
+                style.cell(failed, line, column, value)
+            line += 1
+    for letter, width in zip("ABCD", (30, 18, 60, 40), strict=True):
+        failed.column_dimensions[letter].width = width
+    _print_setup(failed, "1:1")
+
+
 def _batch_columns(rubric: Rubric, english: bool) -> list[tuple[str, str]]:
+    """(id, heading) of each indicator (groups too), 小计 and each 加减分 item."""
+    words = SUMMARY_WORDS["en" if english else "zh"]
     columns = [(node.id, (node.name_en or node.name) if english else node.name)
                for node in rubric.walk()]  # fmt: skip
-    columns.append(("subtotal", "subtotal" if english else "小计"))
+    columns.append(("subtotal", words["subtotal"]))
     columns += [(a.id, (a.name_en or a.name) if english else a.name) for a in rubric.adjustments]
-    columns.append(("total", "total" if english else "总分"))
-    columns.append(("grade", "grade" if english else "等级"))
     return columns

@@ -139,6 +139,15 @@ def sheet_rows(sheet: Any, source: str, what: str) -> Iterator[tuple[int, list[A
         yield number, values
 
 
+def is_blank(cell: Any) -> bool:
+    """True for a cell that holds nothing: None, blank text, or NaN (pandas' empty)."""
+    if cell is None:
+        return True
+    if isinstance(cell, str):
+        return not cell.strip()
+    return isinstance(cell, float) and cell != cell
+
+
 def _decode(data: bytes) -> str:
     """UTF-8 (a BOM dropped), else GB18030, which Excel writes on Chinese Windows."""
     try:

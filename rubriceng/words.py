@@ -27,6 +27,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 __all__ = [
+    "BATCH_FORM_WORDS",
     "EXPLAIN_WORDS",
     "FORMULA_ERRORS",
     "FORMULA_WORDS",
@@ -42,6 +43,7 @@ __all__ = [
     "RULE_HEADINGS",
     "RULE_PATTERNS",
     "RULE_TEXTS",
+    "SUMMARY_WORDS",
     "TARGET_SHEET_WORDS",
     "TARGET_WORDS",
     "TERMS",
@@ -298,6 +300,71 @@ FORM_HEADINGS: Mapping[str, tuple[str, ...]] = {
 """The headings of an input form, by language (a form in either reads back)."""
 
 
+SUMMARY_WORDS: Mapping[str, Mapping[str, str]] = {
+    "zh": {
+        "ranking": "排名", "rank": "排名", "unit": "单位", "total": "总分", "grade": "等级",
+        "n/a": "不适用", "grades": "等级分布", "count": "单位数", "losses": "失分分析",
+        "indicator": "指标", "points": "分值", "units": "适用单位数", "losing": "失分单位数",
+        "average": "平均失分", "reason": "最常见的失分原因", "reason count": "涉及单位数",
+        "basis": "参数", "what": "项目", "value": "取值", "rubric": "评分表",
+        "scored": "已评分单位", "failed": "未能评分单位", "mean": "平均值", "median": "中位数",
+        "scores": "得分", "subtotal": "小计", "failures": "未能评分", "code": "代码",
+        "problem": "问题", "where": "位置", "sources": "数据来源", "source": "来源",
+        "reviewed": "复核", "self": "自评分", "review": "复核分", "difference": "差异",
+        "why": "复核说明", "year": "年度", "change": "变化", "added": "新增",
+        "removed": "删除", "reweighted": "分值调整", "history": "历年得分",
+        "done": "{scored} 个单位已评分，{failed} 个未能评分",
+        "unmet": "{condition}：否", "rate short": "比率未达 100%",
+        "parts short": "自设子指标未得满分", "formula short": "按公式计算未得满分",
+    },
+    "en": {
+        "ranking": "Ranking", "rank": "Rank", "unit": "Unit", "total": "Total",
+        "grade": "Grade", "n/a": "n/a", "grades": "Grades", "count": "Units",
+        "losses": "Points lost", "indicator": "Indicator", "points": "Points",
+        "units": "Units it applies to", "losing": "Units losing points",
+        "average": "Average lost", "reason": "Most common reason", "reason count": "Units",
+        "basis": "Basis", "what": "What", "value": "Value", "rubric": "Rubric",
+        "scored": "Units scored", "failed": "Units not scored", "mean": "mean",
+        "median": "median", "scores": "Scores", "subtotal": "Subtotal",
+        "failures": "Not scored", "code": "Code", "problem": "Problem", "where": "Where",
+        "sources": "Sources", "source": "Source", "reviewed": "Review",
+        "self": "Self-assessed", "review": "Reviewed", "difference": "Difference",
+        "why": "Reviewer's reason", "year": "Year", "change": "Change", "added": "added",
+        "removed": "removed", "reweighted": "points changed", "history": "Scores by year",
+        "done": "{scored} scored, {failed} failed",
+        "unmet": "{condition}: no", "rate short": "rate below 100%",
+        "parts short": "own sub-indicators short of full marks",
+        "formula short": "the formula gave less than full marks",
+    },
+}  # fmt: skip
+"""The words of batch summaries, reviews and histories, by language."""
+
+
+BATCH_FORM_WORDS: Mapping[str, Mapping[str, str]] = {
+    "zh": {
+        "sheet": "单位填报", "unit": "单位名称", "help": "填报说明",
+        "lines": (
+            "每行填写一个单位；第 1 行是填报项名称（括号内为计量单位），"
+            "第 2 行（已隐藏）是填报项 id，请勿修改或删除。\n"
+            "比率按小数填写（例如 95% 填 0.95）；金额以表头所示单位填写。\n"
+            "不适用或没有的项目留空；多余的列会被忽略并提示。\n"
+            "评分表：{rubric}。填好后交财政局，用 rubriceng batch 评分。"
+        ),
+    },
+    "en": {
+        "sheet": "Units", "unit": "unit", "help": "Instructions",
+        "lines": (
+            "One unit per row; row 1 names each input (its unit in brackets), row 2 "
+            "(hidden) holds the input ids: do not change or delete it.\n"
+            "Rates are fractions (95% is 0.95); amounts are in the unit the heading shows.\n"
+            "Leave an input empty where it does not apply; extra columns are ignored with a "
+            "warning.\nRubric: {rubric}. Score the returned file with rubriceng batch."
+        ),
+    },
+}
+"""The words of the batch input form (``rubriceng template --batch``), by language."""
+
+
 TARGET_SHEET_WORDS: Mapping[str, Mapping[str, Any]] = {
     "zh": {"headings": ("一级", "二级", "三级", "目标值", "解析", "实际完成值", "判定"),
            "department": "部门整体", "project": "项目", "budget": ", 预算 {} 元", "points": "分值",
@@ -403,6 +470,17 @@ def grade(name: str | None, lang: str | None = None, english: str | None = None)
 
 
 MESSAGES: Mapping[str, Mapping[str, str]] = {
+    "unit-duplicate": {"zh": "也在 {other} 中", "en": "also returned in {other}"},
+    "form-rubric": {
+        "zh": "这份表是按 {recorded} 填写的，不是 {named}："
+              "请用表上的版本评分，或请单位按新版重新填写",
+        "en": "this form was made for {recorded}, not {named}: score it with the version it "
+              "names, or have the unit fill a form of the new one",
+    },
+    "column-unknown": {
+        "zh": "以下列不属于 {rubric}，已忽略：{columns}",
+        "en": "columns not in {rubric}, left out: {columns}",
+    },
     "input-missing": {"zh": "未填写", "en": "missing"},
     "input-unknown": {
         "zh": "评分表没有这一填报项{suggestion}",
@@ -469,6 +547,13 @@ rule messages of :data:`RULES` under the code a problem keeps."""
 
 
 TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
+    "unit-duplicate": (("also returned in {other}", "也在 {other} 中"),),
+    "form-rubric": ((
+        "this form was made for {recorded}, not {named}: score it with the version it names, "
+        "or have the unit fill a form of the new one",
+        "这份表是按 {recorded} 填写的，不是 {named}：请用表上的版本评分，或请单位按新版重新填写"),),
+    "column-unknown": (("columns not in {rubric}, left out: {columns}",
+                        "以下列不属于 {rubric}，已忽略：{columns}"),),
     # -- reading documents (rubric files, input files, test cases) --------------------
     "document-syntax": (("{detail}", "语法错误：{detail}"),),
     "document-encoding": (
@@ -526,12 +611,15 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
          "填报文件应为含 inputs（及可选 unit）的映射"),
         ("unknown key", "没有这一项"),
         ("'unit' must be text", "unit（单位名称）应为文字"),
+        ("'rubric' must be text", "rubric（评分表）应为文字"),
         ("unit {unit} is given twice", "单位 {unit} 出现了两次"),
         ("unit {unit} is also in row {row}", "单位 {unit} 也在第 {row} 行"),
         ("no row headed {heading}: is this an input form written by 'rubriceng template'?",
          "没有以 {heading} 开头的行：这是 rubriceng template 生成的填报表吗？"),
         ("units are read from .xlsx, .csv or .parquet",
          "单位数据只能从 .xlsx、.csv 或 .parquet 读取"),
+        ("units are read from .xlsx, .csv or .parquet tables, or .yaml or .json forms",
+         "单位数据只能从 .xlsx、.csv、.parquet 表格或 .yaml、.json 填报文件读取"),
         ("not an Excel workbook: {detail}", "不是 Excel 工作簿：{detail}"),
         ("not a Word document: {detail}", "不是 Word 文档：{detail}"),
         ("not a CSV table: {detail}", "不是 CSV 表格：{detail}"),

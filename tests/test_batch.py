@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from decimal import Decimal
 
 import openpyxl
@@ -16,8 +17,18 @@ from rubriceng.cli import main
 from rubriceng.forms import flatten, nest
 from rubriceng.spreadsheet import read_units
 from tests.conftest import HUIZHOU
+from tests.test_contracts import _validator
 
 UNITS = 40
+
+BASIS = (  # 单位00's 预算编制合理性: 0.25 + 0.25 + 0.75 + 1 + 1 of the five criteria
+    "逐项：部门预算编制、分配符合本部门职责、符合市委市政府方针政策和工作要求的，得1分 0.25/1，"
+    "部门预算资金能根据年度工作重点，在不同项目、不同用途之间分配合理的，得1分 0.25/1，"
+    "专项资金编制细化程度合理，未出现因年中调剂导致部门预决算差异过大的问题 0.75/1，"
+    "功能分类和经济分类编制准确，年度中间无大量调剂，项目之间是未频繁调剂的，得1分 1/1，"
+    "部门预算分配不固化，能根据实际情况合理调整（如不存在项目支出完成不理想但连年持续安排预算的"
+    "情况等），得1分 1/1；按满分 5 得 3.25 分；得分 3.25。"
+)
 
 
 @pytest.fixture(scope="module")
@@ -69,33 +80,38 @@ def test_batch_scores_every_unit_as_evaluate_many_does(tmp_path, units, expected
     out = tmp_path / "scores.xlsx"
     result = CliRunner().invoke(main, ["batch", str(HUIZHOU), str(source), "-o", str(out)])
     assert result.exit_code == 1  # one unit failed
+    where = f"{source}{' 第 5 行' if suffix == '.xlsx' else ':5'}"
     assert result.output.splitlines() == [
-        f"{UNITS - 1} scored, 1 failed → {out}",
-        f"错误：{source}{' 第 5 行' if suffix == '.xlsx' else ':5'} 单位「单位03」 "
-        "采购计划金额合计数（procurement_plan）：应为数值，实际为 'abc'，用于政府采购执行率 "
-        "[input-invalid]",
+        f"{UNITS - 1} 个单位已评分，1 个未能评分 → {out}",
+        "错误：单位「单位03」的填报数据有误（1 个问题）：",
+        f"  - {where} 单位「单位03」 采购计划金额合计数（procurement_plan）：应为数值，实际为 "
+        "'abc'，用于政府采购执行率 [input-invalid]",
     ]
     book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["排名", "等级分布", "失分分析", "参数", "得分", "未能评分"]
     sheet = book["得分"]
-    header = [cell.value for cell in sheet[1]]
-    assert header[:3] == ["unit", "budget_preparation", "budget_compilation"]
-    assert header[-3:] == ["accountability_findings", "total", "grade"]
-    assert [cell.value for cell in sheet[2]][:2] == ["单位名称", "预算编制情况"]
+    labels = [cell.value for cell in sheet[1]]
+    header = [cell.value for cell in sheet[2]]  # ids, hidden, under the labels
+    assert labels[:4] == ["单位", "总分", "等级", "预算编制情况"]
+    assert header[:4] == ["unit", "total", "grade", "budget_preparation"]
+    assert header[-2:] == ["commendations", "accountability_findings"]
+    assert sheet.row_dimensions[2].hidden and sheet.freeze_panes == "D3"
     assert sheet.auto_filter.ref == f"A2:AQ{UNITS + 1}"
+    assert sheet.print_title_cols == "$A:$C"
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
     assert len(rows) == UNITS - 1
     for row, result_ in zip(rows, expected.results, strict=True):
         want = result_.row()
-        assert row[0] == result_.unit
-        got = dict(zip(header[1:], row[1:], strict=True))
-        assert got["grade"] == want["grade"]
-        assert {key: Decimal(str(value)) for key, value in got.items() if key != "grade"} == {
-            key: value for key, value in want.items() if key != "grade"
-        }
+        skipped = {found.id for found in result_.walk() if found.status == "not_applicable"}
+        got = dict(zip(header, row, strict=True))
+        assert got.pop("unit") == result_.unit and got.pop("grade") == want.pop("grade")
+        assert {key for key, value in got.items() if value == "不适用"} == skipped
+        assert {key: Decimal(str(value)) for key, value in got.items() if key not in skipped
+                } == {key: value for key, value in want.items() if key not in skipped}  # fmt: skip
     failures = book["未能评分"]
     assert [cell.value for cell in failures[2]] == [
-        "单位03", "input-invalid", "expected a number, got 'abc'",
-        "procurement_plan, procurement_rate",
+        "单位03", "input-invalid", "应为数值，实际为 'abc'",
+        f"{source}, 5, 采购计划金额合计数（procurement_plan）, procurement_plan, procurement_rate",
     ]  # fmt: skip
 
 
@@ -108,9 +124,19 @@ def test_batch_to_csv_and_json(tmp_path, units, expected):
         rows = list(csv.DictReader(handle))
     assert [row["unit"] for row in rows] == [result.unit for result in expected.results]
     assert [row["total"] for row in rows] == [str(result.total) for result in expected.results]
+    for row, result in zip(rows, expected.results, strict=True):  # 不适用 is never 0
+        for found in result.walk():
+            if "." not in found.id:
+                want = "不适用" if found.status == "not_applicable" else str(found.score)
+                assert row[found.id] == want
     out = tmp_path / "scores.json"
     CliRunner().invoke(main, ["batch", str(HUIZHOU), str(source), "-o", str(out)])
-    assert out.read_text(encoding="utf-8").startswith('{\n  "format": "rubriceng.batch/1"')
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert list(_validator(rubriceng.BATCH_SCHEMA).iter_errors(data)) == []
+    first = data["results"][0]["indicators"][0]["children"][0]["children"][0]
+    assert first["id"] == "budget_reasonableness" and first["status"] == "judged"
+    assert first["basis"] == BASIS
+    assert data["results"][0]["total"] == str(expected.results[0].total)
 
 
 def test_duplicate_unit_names_are_refused_with_both_rows(tmp_path, units):
@@ -119,7 +145,11 @@ def test_duplicate_unit_names_are_refused_with_both_rows(tmp_path, units):
     result = CliRunner().invoke(main, ["batch", str(HUIZHOU), str(source), "-o",
                                        str(tmp_path / "x.xlsx")])  # fmt: skip
     assert result.exit_code == 1
-    assert f"{source}:4：单位 '单位00' 也在第 2 行 [input-form]" in result.output
+    assert result.output.splitlines() == [
+        "错误：单位「单位00」的填报数据有误（1 个问题）：",
+        f"  - {source}:4 单位「单位00」：也在 {source}:2 中 [unit-duplicate]",
+    ]
+    assert not (tmp_path / "x.xlsx").exists()
 
 
 def test_unnamed_units_are_named_by_row_and_blank_rows_skipped(tmp_path):
@@ -180,5 +210,5 @@ def test_a_progress_bar_on_a_terminal_and_none_in_a_pipe(tmp_path, units, monkey
     monkeypatch.setattr("rubriceng.cli._Progress.__call__",
                         lambda self, done: seen.append(done))  # fmt: skip
     on_terminal = CliRunner().invoke(main, args)
-    assert "scoring" in on_terminal.output
-    assert seen == [1, 2, 3, 4]
+    assert "reading" in on_terminal.output and "scoring" in on_terminal.output
+    assert seen == [1, 1, 2, 3, 4]  # one file read, then four units scored

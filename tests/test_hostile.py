@@ -833,10 +833,13 @@ def test_batch_outputs_write_hostile_texts_as_inert_text(huizhou, huizhou_inputs
     path = tmp_path / "scores.xlsx"
     write_batch(huizhou, batch, path)
     _assert_inert(_workbook_cells(path))
-    from rubriceng.cli import _write_csv
+    from rubriceng.summary import write_scores, write_summary
 
+    path = tmp_path / "summary.xlsx"
+    write_summary(huizhou, batch, path)
+    _assert_inert(_workbook_cells(path))
     out = tmp_path / "scores.csv"
-    _write_csv(batch, out)
+    write_scores(huizhou, batch, out)
     with open(out, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     names = [row[0] for row in rows[1:]]

@@ -1,0 +1,392 @@
+"""The bureau's yearly cycle: forms out (single and batch), forms back (any mix of files
+and folders), and the summary workbook a person reads and prints."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from fractions import Fraction
+
+import openpyxl
+import pandas
+import pytest
+import yaml
+from click.testing import CliRunner
+
+import rubriceng
+from benchmarks.huizhou import generate
+from rubriceng.cli import main
+from rubriceng.forms import fields, flatten
+from rubriceng.intake import read_returns
+from rubriceng.spreadsheet import write_result
+from rubriceng.summary import summarize
+from tests.conftest import HUIZHOU, HUIZHOU_UNIT
+
+REF = "cn.gd.huizhou/dept-overall@2020"
+
+
+def _run(*args):
+    return CliRunner().invoke(main, [str(arg) for arg in args])
+
+
+@pytest.fixture(scope="module")
+def units():
+    """Twelve generated 惠州 units, by name."""
+    return {f"单位{index:02d}": unit for index, unit in enumerate(generate(12, seed=11, edges=0.3))}
+
+
+def _rows(book, sheet):
+    return [list(row) for row in book[sheet].iter_rows(values_only=True)]
+
+
+# -- forms out ------------------------------------------------------------------------------
+
+
+def test_the_batch_form_heads_columns_by_label_and_unit_over_hidden_ids(tmp_path, huizhou):
+    out = tmp_path / "units.xlsx"
+    result = _run("template", HUIZHOU, "--batch", "-o", out)
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["单位填报", "填报说明"]
+    sheet = book["单位填报"]
+    labels, ids = ([cell.value for cell in sheet[row]] for row in (1, 2))
+    every = fields(huizhou)
+    assert ids == ["unit", *(field.path for field in every)]
+    assert labels[:5] == ["单位名称", "是否有主管的转移支付资金", "财政拨款收入决算数（万元）",
+                          "财政拨款收入调整预算数（万元）", "一般性转移支付提前下达比例（%）"]
+    assert labels[ids.index("procurement_plan")] == "采购计划金额合计数（元）"
+    assert sheet.row_dimensions[2].hidden and sheet.freeze_panes == "B3"
+    rate = ids.index("general_transfer_advance_rate") + 1  # column E
+    assert sheet.cell(row=3, column=rate).number_format == "0.00%"
+    checks = {str(check.sqref): check for check in sheet.data_validations.dataValidation}
+    assert (checks["E3:E202"].type, checks["E3:E202"].formula1, checks["E3:E202"].formula2) == (
+        "decimal", "0", "1")
+    assert checks["B3:B202"].formula1 == '"是,否"'
+    assert sheet["C1"].comment.text == "≥ 0"
+    instructions = _rows(book, "填报说明")
+    assert instructions[0][0].startswith("每行填写一个单位；第 1 行是填报项名称")
+    assert instructions[5] == ["rubric", REF]
+
+
+def test_the_batch_form_in_english_and_as_csv(tmp_path):
+    out = tmp_path / "units.xlsx"
+    assert _run("template", HUIZHOU, "--batch", "-o", out, "--lang", "en").exit_code == 0
+    sheet = openpyxl.load_workbook(out)["Units"]
+    assert [cell.value for cell in sheet[1]][:3] == [
+        "unit", "是否有主管的转移支付资金", "财政拨款收入决算数 (10k yuan)"]  # labels: the rubric's
+    refused = _run("template", HUIZHOU, "--batch", "-o", tmp_path / "units.yaml")
+    assert refused.exit_code == 2 and "a batch form is .xlsx or .csv" in refused.output
+
+
+def test_a_filled_batch_form_scores_as_evaluate_many(tmp_path, huizhou, units):
+    form = tmp_path / "units.xlsx"
+    _run("template", HUIZHOU, "--batch", "-o", form)
+    book = openpyxl.load_workbook(form)
+    sheet = book["单位填报"]
+    ids = [cell.value for cell in sheet[2]]
+    for row, (name, inputs) in enumerate(units.items(), start=3):
+        flat = flatten(inputs)
+        sheet.cell(row=row, column=1, value=name)
+        for column, path in enumerate(ids[1:], start=2):
+            value = flat.get(path)
+            if value is not None:
+                sheet.cell(row=row, column=column, value=_excel(value))
+    book.save(form)
+    out = tmp_path / "scores.csv"
+    result = _run("batch", HUIZHOU, form, "-o", out)
+    assert result.exit_code == 0, result.output
+    expected = rubriceng.evaluate_many(huizhou, units)
+    with open(out, encoding="utf-8-sig", newline="") as handle:
+        got = {row["unit"]: row["total"] for row in csv.DictReader(handle)}
+    assert got == {result.unit: str(result.total) for result in expected}
+
+
+def _excel(value):
+    """A value as a person types it into Excel: 是/否, numbers, text."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def test_every_form_records_its_rubric_version(tmp_path):
+    for suffix in (".yaml", ".json", ".xlsx"):
+        out = tmp_path / f"form{suffix}"
+        assert _run("template", HUIZHOU, "-o", out).exit_code == 0
+        assert rubriceng.load_inputs(out).rubric == REF, suffix
+
+
+# -- forms back -----------------------------------------------------------------------------
+
+
+def _returned(folder, huizhou, units):
+    """A folder as units send it back: xlsx forms (scored 指标评分表 and a filled
+    template), a yaml form, a GB18030 CSV with Chinese headings and a 备注 column, a
+    UTF-8 CSV with ids, a parquet table; and an Excel lock file and a hidden file."""
+    names = list(units)
+    folder.mkdir()
+    (folder / "forms").mkdir()
+    for name in names[:3]:
+        result = rubriceng.evaluate(huizhou, units[name], unit=name)
+        write_result(result, folder / "forms" / f"{name}.xlsx", rubric=huizhou,
+                     inputs=units[name])  # fmt: skip
+    (folder / "forms" / "单位03.yaml").write_text(yaml.safe_dump(
+        {"rubric": REF, "unit": names[3], "inputs": _plain(units[names[3]])},
+        allow_unicode=True), encoding="utf-8")  # fmt: skip
+    every = fields(huizhou)
+    with open(folder / "市直.csv", "w", encoding="gb18030", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["单位名称", *(field.heading() for field in every), "备注"])
+        for name in names[4:7]:
+            flat = flatten(units[name])
+            writer.writerow([name, *(_text(flat.get(field.path)) for field in every), "已核"])
+    with open(folder / "ids.csv", "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["unit", *(field.path for field in every)])
+        for name in names[7:9]:
+            flat = flatten(units[name])
+            writer.writerow([name, *(_text(flat.get(field.path)) for field in every)])
+    frame = pandas.DataFrame([{"unit": name, **{key: _text(value) for key, value in
+                                                flatten(units[name]).items()}}
+                              for name in names[9:]])  # fmt: skip
+    frame.to_parquet(folder / "late.parquet")
+    (folder / "~$市直.xlsx").write_bytes(b"lock")
+    (folder / ".hidden.csv").write_text("unit\nx\n", encoding="utf-8")
+    return folder
+
+
+def _plain(inputs):
+    return yaml.safe_load(yaml.safe_dump(_texts(inputs)))
+
+
+def _texts(value):
+    if isinstance(value, dict):
+        return {key: _texts(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_texts(item) for item in value]
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def test_a_folder_of_mixed_returns_scores_as_one_batch(tmp_path, huizhou, units):
+    folder = _returned(tmp_path / "returned", huizhou, units)
+    out = tmp_path / "summary.xlsx"
+    result = _run("batch", HUIZHOU, folder, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"警告：{folder / '市直.csv'}：以下列不属于 {REF}，已忽略：备注 [column-unknown]",
+        f"12 个单位已评分，0 个未能评分 → {out}",
+    ]
+    expected = rubriceng.evaluate_many(huizhou, units)  # the peers: all twelve together
+    ranking = _rows(openpyxl.load_workbook(out), "排名")
+    assert {row[1]: Decimal(str(row[2])) for row in ranking[1:]} == {
+        result.unit: result.total for result in expected}
+    english = _run("batch", HUIZHOU, folder, "-o", tmp_path / "s.xlsx", "--lang", "en")
+    assert english.output.splitlines()[0] == (
+        f"warning: {folder / '市直.csv'}: columns not in {REF}, left out: 备注 [column-unknown]")
+
+
+def test_read_returns_names_where_each_unit_came_from(tmp_path, huizhou, units):
+    folder = _returned(tmp_path / "returned", huizhou, units)
+    intake = read_returns(huizhou, [folder])
+    assert [(unit.unit, unit.where(), unit.rubric) for unit in intake.units] == [
+        ("单位00", str(folder / "forms" / "单位00.xlsx"), REF),
+        ("单位01", str(folder / "forms" / "单位01.xlsx"), REF),
+        ("单位02", str(folder / "forms" / "单位02.xlsx"), REF),
+        ("单位03", str(folder / "forms" / "单位03.yaml"), REF),
+        ("单位07", f"{folder / 'ids.csv'}:2", None),
+        ("单位08", f"{folder / 'ids.csv'}:3", None),
+        ("单位09", f"{folder / 'late.parquet'}:2", None),
+        ("单位10", f"{folder / 'late.parquet'}:3", None),
+        ("单位11", f"{folder / 'late.parquet'}:4", None),
+        ("单位04", f"{folder / '市直.csv'}:2", None),
+        ("单位05", f"{folder / '市直.csv'}:3", None),
+        ("单位06", f"{folder / '市直.csv'}:4", None),
+    ]
+    assert [warning.code for warning in intake.warnings] == ["column-unknown"]
+
+
+def test_a_unit_returned_twice_is_refused_with_both_places(tmp_path, huizhou, units):
+    folder = _returned(tmp_path / "returned", huizhou, units)
+    extra = folder / "again.csv"
+    extra.write_text("单位名称,财政拨款收入决算数（万元）\n单位05,1\n", encoding="utf-8")
+    out = tmp_path / "summary.xlsx"
+    result = _run("batch", HUIZHOU, folder, "-o", out)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "错误：单位「单位05」的填报数据有误（1 个问题）：",
+        f"  - {folder / '市直.csv'}:3 单位「单位05」：也在 {extra}:2 中 [unit-duplicate]",
+    ]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("typed", "value"), [("95%", "0.95"), (" 87.5 ％", "0.875"),
+                                             ("0.95", "0.95")])  # fmt: skip
+def test_a_rate_may_be_typed_with_its_percent_sign(tmp_path, huizhou, typed, value):
+    table = tmp_path / "t.csv"
+    table.write_text(f"单位名称,一般性转移支付提前下达比例（%）\n甲,{typed}\n", encoding="utf-8")
+    (unit,) = read_returns(huizhou, [table]).units
+    assert Decimal(str(unit.inputs["general_transfer_advance_rate"])) == Decimal(value)
+
+
+def test_a_heading_row_that_names_nothing_known_is_a_warning_not_a_failure(tmp_path, huizhou):
+    table = tmp_path / "t.csv"
+    table.write_text("单位名称,财政拨款收入决算数,联系人,电话\n甲,1,张三,123\n", encoding="utf-8")
+    intake = read_returns(huizhou, [table])
+    assert intake.named() == {"甲": {"revenue_final": "1"}}
+    assert [w.text("zh") for w in intake.warnings] == [
+        f"{table}：以下列不属于 {REF}，已忽略：联系人、电话 [column-unknown]"]
+
+
+def test_a_form_is_scored_by_the_version_it_records(tmp_path):
+    form = tmp_path / "form.yaml"
+    office = yaml.safe_load(HUIZHOU_UNIT.read_text(encoding="utf-8"))
+    form.write_text(yaml.safe_dump({"rubric": REF, **office}, allow_unicode=True),
+                    encoding="utf-8")  # fmt: skip
+    bare = _run("score", "cn.gd.huizhou/dept-overall", form, "--format", "json")
+    assert bare.exit_code == 0, bare.output  # 2025 is newer; the form says 2020
+    assert '"id": "cn.gd.huizhou/dept-overall",\n    "version": "2020"' in bare.output
+    assert '"total": "97.86"' in bare.output
+    other = _run("score", "cn.gd.huizhou/dept-overall@2025", form)
+    assert other.exit_code == 1
+    assert other.output.splitlines()[1] == (
+        f"  - {form} 单位「惠州市人民政府办公室」：这份表是按 {REF} 填写的，不是 "
+        "cn.gd.huizhou/dept-overall@2025：请用表上的版本评分，或请单位按新版重新填写 "
+        "[form-rubric]")
+    batch = _run("batch", "cn.gd.huizhou/dept-overall@2025", form, "-o", tmp_path / "s.json")
+    assert batch.exit_code == 1 and "[form-rubric]" in batch.output
+
+
+# -- the summary ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def summary(tmp_path_factory, huizhou, units):
+    """The summary workbook of the twelve units and two more: a tie, and one that fails."""
+    folder = tmp_path_factory.mktemp("summary")
+    named = {**units, "并列": units["单位00"], "坏": {**units["单位01"], "procurement_plan": -1}}
+    rows = [{"unit": name, **{k: _text(v) for k, v in flatten(inputs).items()}}
+            for name, inputs in named.items()]  # fmt: skip
+    header = list(dict.fromkeys(key for row in rows for key in row))
+    table = folder / "units.csv"
+    with open(table, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, header)
+        writer.writeheader()
+        writer.writerows(rows)
+    out = folder / "summary.xlsx"
+    result = _run("batch", HUIZHOU, table, "-o", out, "--tables")
+    assert result.exit_code == 1  # 坏 fails
+    batch = rubriceng.evaluate_many(huizhou, named, errors="collect")
+    return openpyxl.load_workbook(out), batch, folder
+
+
+def test_the_ranking_puts_total_and_grade_first_best_first_ties_sharing(summary, huizhou):
+    book, batch, _ = summary
+    rows = _rows(book, "排名")
+    assert rows[0] == ["排名", "单位", "总分", "等级", "预算编制情况", "预算执行情况",
+                       "预算使用效益"]  # fmt: skip
+    ordered = sorted(batch.results, key=lambda result: (-result.total, result.unit))
+    assert [row[1] for row in rows[1:]] == [result.unit for result in ordered]
+    assert [Decimal(str(row[2])) for row in rows[1:]] == [result.total for result in ordered]
+    assert [row[3] for row in rows[1:]] == [result.grade for result in ordered]
+    tied = [row for row in rows[1:] if row[1] in ("并列", "单位00")]
+    assert tied[0][0] == tied[1][0] and tied[0][2] == tied[1][2]
+    ranks = [row[0] for row in rows[1:]]
+    assert ranks == [1 + sum(result.total > other.total for result in ordered)
+                     for other in ordered]  # fmt: skip
+    sheet = book["排名"]
+    assert sheet.page_setup.paperSize == int(sheet.PAPERSIZE_A4)
+    assert sheet.print_title_rows == "$1:$1"
+    assert sheet.freeze_panes == "A2"
+
+
+def test_the_grade_counts_and_their_chart(summary, huizhou):
+    book, batch, _ = summary
+    rows = _rows(book, "等级分布")
+    want = {grade.name: sum(result.grade == grade.name for result in batch.results)
+            for grade in huizhou.grades}  # fmt: skip
+    assert rows == [["等级", "单位数"], *([name, count] for name, count in want.items())]
+    assert sum(want.values()) == 13
+    (chart,) = book["等级分布"]._charts
+    assert chart.tagname == "barChart"
+
+
+def test_the_losses_by_indicator(summary, huizhou):
+    book, batch, _ = summary
+    rows = {row[0]: row for row in _rows(book, "失分分析")[1:]}
+    applied = [result.indicator("ledger_reconciliation") for result in batch.results]
+    lost = [row.effective_points - row.score for row in applied]
+    row = rows["账务核对情况"]
+    assert row[1:5] == [3, 13, sum(amount > 0 for amount in lost),
+                        float((sum(lost) / 13).quantize(Decimal("0.01")))]  # fmt: skip
+    assert row[5:] == ["资产账与财务账相符：否", sum(amount > 0 for amount in lost)]
+    averages = [row[4] for row in _rows(book, "失分分析")[1:]]
+    assert averages == sorted(averages, reverse=True)
+    counted = summarize(huizhou, batch)
+    transfer = next(loss for loss in counted.losses if loss.id == "advance_release_rate")
+    not_applying = sum(result.indicator("advance_release_rate").status == "not_applicable"
+                       for result in batch.results)  # fmt: skip
+    assert transfer.units == 13 - not_applying  # 不适用 is not a loss
+
+
+def test_the_basis_records_the_rubric_and_the_peer_mean_used(summary, huizhou):
+    book, batch, _ = summary
+    rows = _rows(book, "参数")
+    values = [Fraction(result.indicator("fixed_asset_utilisation").trace["value"])
+              for result in batch.results]
+    mean = batch.results[0].indicator("fixed_asset_utilisation").trace["peer"]
+    assert Fraction(mean) != 0
+    assert rows[:4] == [["项目", "取值"], ["评分表", REF], ["已评分单位", 13], ["未能评分单位", 1]]
+    assert rows[4][0] == "固定资产利用率（平均值）"
+    assert Decimal(rows[4][1].rstrip("%")) == (Decimal(mean.numerator) / mean.denominator
+                                               * 100).quantize(Decimal("0.01"))  # fmt: skip
+    assert len(values) == 13
+
+
+def test_the_scores_sheet_says_not_applicable_and_lists_failures(summary):
+    book, batch, folder = summary
+    sheet = book["得分"]
+    ids = [cell.value for cell in sheet[2]]
+    for row in sheet.iter_rows(min_row=3, values_only=True):
+        result = batch.result(row[0])
+        for key, value in zip(ids[3:], row[3:], strict=True):
+            if key in {found.id for found in result.walk()}:
+                found = result.indicator(key)
+                assert (value == "不适用") == (found.status == "not_applicable"), key
+    failures = _rows(book, "未能评分")
+    assert failures[1] == ["坏", "input-invalid", "不能小于 0，实际为 -1",
+                           f"{folder / 'units.csv'}, 15, 采购计划金额合计数（procurement_plan）, "
+                           "procurement_plan, procurement_rate"]
+
+
+def test_tables_beside_the_summary_read_back_to_the_same_scores(summary, huizhou):
+    _, batch, folder = summary
+    tables = folder / "summary-指标评分表"
+    assert sorted(path.name for path in tables.iterdir()) == sorted(
+        f"{result.unit}.xlsx" for result in batch.results)
+    again = read_returns(huizhou, [tables])
+    rescored = rubriceng.evaluate_many(huizhou, again.named())
+    assert {result.unit: result.total for result in rescored} == {
+        result.unit: result.total for result in batch.results}
+
+
+def test_unit_names_become_safe_file_names(tmp_path, huizhou, units):
+    name = "../科室/=HYPERLINK(1)"
+    table = tmp_path / "u.csv"
+    flat = flatten(units["单位00"])
+    with open(table, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["unit", *flat])
+        writer.writerow([name, *map(_text, flat.values())])
+    result = _run("batch", HUIZHOU, table, "-o", tmp_path / "out" / "s.xlsx", "--tables")
+    assert result.exit_code == 0, result.output
+    written = list((tmp_path / "out" / "s-指标评分表").iterdir())
+    assert [path.name for path in written] == ["_.._科室_=HYPERLINK(1).xlsx"]
+    cell = openpyxl.load_workbook(tmp_path / "out" / "s.xlsx")["排名"]["B2"]
+    assert cell.value == name and cell.data_type == "s"
