@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -299,6 +300,9 @@ def template(
 )
 @click.option("--tables", is_flag=True,
               help="Also write each unit's 指标评分表 (.xlsx) into a folder beside the output.")
+@click.option("--reviews", multiple=True, type=click.Path(exists=True),
+              help="Reviewers' files (复核; a file or a folder, repeatable), each naming its "
+              "unit: units are scored and ranked as reviewed.")
 @_YEAR
 @_LANG
 @click.pass_context
@@ -309,6 +313,7 @@ def batch(
     paths: tuple[str, ...],
     output: Path,
     tables: bool,
+    reviews: tuple[str, ...],
     year: int | None,
     lang: str,
 ) -> None:
@@ -328,6 +333,8 @@ def batch(
       rubriceng batch cn.gd.huizhou/dept-overall@2020 returned/ -o summary.xlsx
       rubriceng batch cn.gd.huizhou/dept-overall units.xlsx late/ -o scores.json
       rubriceng batch cn.gd.huizhou/dept-overall@2020 returned/ -o summary.xlsx --tables
+      rubriceng batch cn.gd.huizhou/dept-overall@2020 returned/ --reviews reviews/ \\
+          -o reviewed.xlsx
     """
     from rubriceng.engine import evaluate_many
     from rubriceng.intake import read_returns, rubric_for
@@ -344,15 +351,22 @@ def batch(
         intake = read_returns(loaded, paths)
     for warning in intake.warnings:
         echo(_labelled("warning", lang, warning.text(lang)), err=True)
-    named = intake.named()
+    named: Mapping[str, Mapping[str, Any]] = intake.named()
+    scores: dict[str, dict[str, Decimal]] = {}
+    if reviews:
+        from rubriceng.intake import files_of
+        from rubriceng.review import apply_reviews, load_changes
+
+        files = [load_changes(path) for path in files_of(reviews)]
+        named, scores = apply_reviews(loaded, named, files)
     if _on_terminal():
         with click.progressbar(length=len(named), label="scoring", file=sys.stderr) as bar:
             found = evaluate_many(loaded, named, trace=True, errors="collect",
-                                  progress=_Progress(bar))  # fmt: skip
+                                  progress=_Progress(bar), reviewed=scores)  # fmt: skip
     else:
-        found = evaluate_many(loaded, named, trace=True, errors="collect")
+        found = evaluate_many(loaded, named, trace=True, errors="collect", reviewed=scores)
     found = intake.locate(found)
-    _write_batch(loaded, found, output, lang)
+    _write_batch(loaded, found, output, lang, reviewed=len(scores) if reviews else None)
     if tables:
         _write_tables(loaded, found, intake, output, lang)
     for failure in found.failures:
@@ -383,6 +397,74 @@ def _write_tables(rubric: Rubric, found: Batch, intake: Any, output: Path, lang:
     _done(f"{len(found.results)}", folder)
 
 
+@main.command(name="review")
+@click.argument("rubric")
+@click.argument("inputs", type=click.Path(exists=True, dir_okay=False))
+@click.argument("changes", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--form", is_flag=True,
+              help="Write a review form for INPUTS to fill in (-o review.xlsx) instead.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help=".xlsx (复核概况 and 复核结果) or .json; without it, a table of what changed.")
+@click.option("--all", "every", is_flag=True, help="List every indicator, changed or not.")
+@_YEAR
+@_LANG
+@click.pass_context
+@_reported
+def review_command(
+    context: click.Context,
+    rubric: str,
+    inputs: str,
+    changes: str | None,
+    form: bool,
+    output: Path | None,
+    every: bool,
+    year: int | None,
+    lang: str,
+) -> None:
+    """复核: score a unit's self-assessment INPUTS as it assessed itself and as a
+    reviewer's CHANGES (a .yaml/.json file, or the .xlsx form 'review --form' writes)
+    change it, and show 自评分, 复核分 and 差异 for every indicator and the total, each
+    difference with its reason.
+
+    \b
+    Examples:
+      rubriceng review cn.gd.huizhou/dept-overall@2020 unit.yaml --form -o review.xlsx
+      rubriceng review cn.gd.huizhou/dept-overall@2020 unit.yaml review.xlsx
+      rubriceng review cn.gd.huizhou/dept-overall@2020 unit.yaml review.yaml -o reviewed.xlsx
+    """
+    from rubriceng.engine import evaluate
+    from rubriceng.intake import check_version, returned_form, rubric_for
+    from rubriceng.loader import load_inputs
+    from rubriceng.review import load_changes, review, review_text, write_review, write_review_form
+
+    registry = _registry(context)
+    loaded = rubric_for(rubric, [inputs], lambda ref: registry.load(ref, year=year))
+    unit = load_inputs(inputs)
+    check_version(loaded, returned_form(unit, inputs))
+    if form:
+        if output is None or output.suffix.lower() != ".xlsx":
+            raise click.BadParameter("a review form is written to an .xlsx file", param_hint="-o")
+        result = evaluate(loaded, unit.inputs, unit=unit.unit, trace=False)
+        write_review_form(loaded, result, unit.inputs, output, lang=lang)
+        _done(f"{result.total} {result.grade or ''}".rstrip(), output)
+        return
+    if changes is None:
+        raise click.UsageError("give the reviewer's CHANGES, or --form to write a form for them")
+    if output is not None and output.suffix.lower() not in (".xlsx", ".json"):
+        raise click.BadParameter(f"{output.name}: the suffix must be .xlsx or .json",
+                                 param_hint="-o")  # fmt: skip
+    found = review(loaded, unit.inputs, load_changes(changes), unit=unit.unit)
+    if output is None:
+        echo(review_text(found, lang, every=every))
+    elif output.suffix.lower() == ".json":
+        output.write_text(json.dumps(found.to_dict(), ensure_ascii=False, indent=2) + "\n",
+                          encoding="utf-8")  # fmt: skip
+    else:
+        write_review(found, output, lang=lang)
+    if output is not None:
+        _done(f"{found.self_assessed.total} → {found.reviewed.total}", output)
+
+
 def _on_terminal() -> bool:
     """True when stderr is a terminal (progress bars then; never in a pipe)."""
     return sys.stderr.isatty()
@@ -411,13 +493,14 @@ def _check_batch_suffix(output: Path | None) -> None:
         )
 
 
-def _write_batch(rubric: Rubric, found: Batch, output: Path, lang: str) -> None:
+def _write_batch(rubric: Rubric, found: Batch, output: Path, lang: str,
+                 reviewed: int | None = None) -> None:  # fmt: skip
     """Write a batch's scores in the form the suffix of ``output`` names."""
     from rubriceng.summary import batch_dict, write_scores, write_summary
 
     suffix = output.suffix.lower()
     if suffix == ".xlsx":
-        write_summary(rubric, found, output, lang=lang)
+        write_summary(rubric, found, output, lang=lang, reviewed=reviewed)
     elif suffix == ".json":
         output.write_text(json.dumps(batch_dict(rubric, found, lang), ensure_ascii=False,
                                      indent=2), encoding="utf-8")  # fmt: skip

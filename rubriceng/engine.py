@@ -221,6 +221,8 @@ class UnitState:
     problems: list[Problem]
     evaluator: FormulaEvaluator
     roots: list[Indicator] = attrs.field(factory=list)
+    reviewed: Mapping[str, Decimal] = attrs.field(factory=dict)
+    """A reviewer's scores (复核分) by leaf id: they stand for what the leaf's rule gives."""
     names: dict[str, Any] = attrs.field(init=False)
     """What formulas see: the inputs and ``points`` (set for each leaf in turn)."""
 
@@ -335,6 +337,12 @@ def score_leaf(
     rubric = plan.rubric
     effective = allocation.effective[leaf.id]
     if leaf.id in allocation.not_applicable:
+        if leaf.id in state.reviewed:
+            raise ScoringFailure(
+                "review-not-applicable",
+                "the indicator does not apply to this unit: it takes no reviewed score",
+                "score", input=True,
+            )  # fmt: skip
         full = leaf.id in allocation.full_marks
         info = _not_applicable_trace(leaf, allocation) if trace else {}
         return IndicatorResult(
@@ -349,6 +357,8 @@ def score_leaf(
             origin=leaf.origin,
             provenance=leaf.provenance,
         )
+    if leaf.id in state.reviewed:
+        return _reviewed_leaf(leaf, state.reviewed[leaf.id], effective, rubric.rounding, trace)
     assert leaf.scorer is not None
     names = state.names
     names["points"] = leaf.points
@@ -425,6 +435,24 @@ def score_leaf(
         leaf.origin,
         leaf.provenance,
     )
+
+
+def _reviewed_leaf(
+    leaf: Indicator, score: Decimal, effective: Decimal, rounding: Rounding, trace: bool
+) -> IndicatorResult:
+    """A leaf scored by a reviewer: ``score`` out of its effective points, as given."""
+    if not ZERO <= score <= effective or rounding.apply(score) != score:
+        raise ScoringFailure(
+            "review-out-of-range",
+            f"a reviewed score is a number from 0 to {effective} with at most "
+            f"{rounding.digits} decimal places, not {score}",
+            "score", input=True,
+        )  # fmt: skip
+    status = JUDGED if leaf.scorer is not None and leaf.scorer.judged else SCORED
+    return IndicatorResult(
+        leaf.id, leaf.name, leaf.points, effective, rounding.apply(score), status,
+        {"reviewed": score} if trace else {}, (), leaf.name_en, leaf.origin, leaf.provenance,
+    )  # fmt: skip
 
 
 def _score_parts(
@@ -569,12 +597,15 @@ def evaluate(
     unit: str | None = None,
     trace: bool = True,
     document: Document | None = None,
+    reviewed: Mapping[str, Decimal | int] | None = None,
 ) -> Result:
     """Score one unit. ``inputs`` maps input ids (and judged indicators' ids) to values.
 
     Raises :class:`InputError` listing every problem with the inputs, or
     :class:`EvaluationError` if a formula fails on them. ``trace=False`` skips the
     explanations (faster). ``document`` is where ``inputs`` came from, to locate problems.
+    ``reviewed`` gives a reviewer's scores (复核分) by leaf id, which stand for what those
+    leaves' rules would give (see :func:`rubriceng.review.review`).
 
     >>> from rubriceng import load_rubric
     >>> rubric = load_rubric({
@@ -592,6 +623,7 @@ def evaluate(
     plan = plan_of(rubric)
     with decimal.localcontext(DECIMAL_CONTEXT):
         state = prepare(plan, inputs, unit, document)
+        state.reviewed = _review_scores(reviewed)
         if state.problems:
             raise InputError(
                 f"invalid inputs for unit {unit!r}" if unit else "invalid inputs", state.problems
@@ -670,6 +702,7 @@ def evaluate_many(
     trace: bool = ...,
     errors: Literal["raise"] = ...,
     progress: Callable[[int], object] | None = ...,
+    reviewed: Mapping[str, Mapping[str, Decimal | int]] | None = ...,
 ) -> list[Result]: ...
 
 
@@ -681,6 +714,7 @@ def evaluate_many(
     trace: bool = ...,
     errors: Literal["collect"],
     progress: Callable[[int], object] | None = ...,
+    reviewed: Mapping[str, Mapping[str, Decimal | int]] | None = ...,
 ) -> Batch: ...
 
 
@@ -691,6 +725,7 @@ def evaluate_many(
     trace: bool = True,
     errors: Literal["raise", "collect"] = "raise",
     progress: Callable[[int], object] | None = None,
+    reviewed: Mapping[str, Mapping[str, Decimal | int]] | None = None,
 ) -> list[Result] | Batch:
     """Score many units together; peer statistics (``peer``) are computed over the batch.
 
@@ -700,6 +735,7 @@ def evaluate_many(
     ``budget_reasonableness.not_fixed``), the unit's name in a ``unit`` column or else the
     index; empty cells are left out. Units with invalid inputs take no part in the peer
     statistics. ``progress``, if given, is called with 1, 2, … as each unit is scored.
+    ``reviewed`` gives reviewers' scores (复核分) by unit, then by leaf id.
 
     With ``errors="raise"`` (the default) the results come back as a list, in order, or
     :class:`InputError` (else :class:`EvaluationError`) is raised listing the problems of
@@ -728,6 +764,8 @@ def evaluate_many(
     plan = plan_of(rubric)
     with decimal.localcontext(DECIMAL_CONTEXT):
         states = [prepare(plan, inputs, name) for name, inputs in _units(units, plan.rubric)]
+        for state in states:
+            state.reviewed = _review_scores((reviewed or {}).get(str(state.name)))
         peers = peer_statistics(plan, states)
         results: list[Result] = []
         failures: list[UnitFailure] = []
@@ -748,6 +786,18 @@ def evaluate_many(
     if failures:
         raise batch_error(failures)
     return results
+
+
+def _review_scores(given: Mapping[str, Decimal | int] | None) -> dict[str, Decimal]:
+    """Reviewers' scores as Decimals; anything but a finite number is a ValueError."""
+    found: dict[str, Decimal] = {}
+    for key, value in (given or {}).items():
+        if isinstance(value, bool) or not isinstance(value, Decimal | int):
+            raise ValueError(f"a reviewed score is a Decimal or an int, not {value!r}")
+        if not Decimal(value).is_finite():
+            raise ValueError(f"a reviewed score is finite, not {value!r}")
+        found[str(key)] = Decimal(value)
+    return found
 
 
 def batch_error(failures: Sequence[UnitFailure]) -> RubricengError:

@@ -33,7 +33,13 @@ from rubriceng.explanation import Explainer
 from rubriceng.forms import Field, fields, flatten, names, nest
 from rubriceng.model import Rubric
 from rubriceng.result import NOT_APPLICABLE, Batch, IndicatorResult, Result
-from rubriceng.sanitize import display_width, harden_workbook, printable
+from rubriceng.sanitize import (
+    display_width,
+    harden_workbook,
+    printable,
+    printable_cells,
+    sheet_title,
+)
 from rubriceng.tablefiles import csv_rows, is_blank, open_workbook, parquet_rows, sheet_rows
 from rubriceng.words import (
     BATCH_FORM_WORDS,
@@ -113,6 +119,32 @@ def _print_setup(sheet: Worksheet, title_rows: str | None = None) -> None:
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     if title_rows:
         sheet.print_title_rows = title_rows
+
+
+def table_sheet(book: Any, title: str, headings: Sequence[str], widths: Sequence[float], *,
+                landscape: bool = False) -> Any:  # fmt: skip
+    """A new sheet of ``book`` for a person to read and print: bold headings on a tint,
+    frozen under them and repeated on every A4 page, the columns fitted to the width."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    sheet = book.create_sheet(sheet_title(title))
+    append_row(sheet, headings)
+    for cell in sheet[1]:
+        cell.font = Font(name=FONT_NAME, bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    _print_setup(sheet, "1:1")
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    return sheet
+
+
+def append_row(sheet: Any, values: Sequence[Any]) -> None:
+    """Append ``values`` to ``sheet``, text made printable (no control character)."""
+    sheet.append(printable_cells(values))
 
 
 def _fit_rows(sheet: Worksheet, first: int, last: int, widths: Sequence[float]) -> None:

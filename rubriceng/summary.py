@@ -28,7 +28,7 @@ from rubriceng.decimals import isolated
 from rubriceng.explanation import Explainer, rule_words
 from rubriceng.model import Rubric
 from rubriceng.result import NOT_APPLICABLE, Batch, IndicatorResult, Result
-from rubriceng.sanitize import csv_cell, printable_cells
+from rubriceng.sanitize import csv_cell
 from rubriceng.words import SUMMARY_WORDS, TERMS, grade, language
 
 __all__ = ["Loss", "Ranked", "Summary", "batch_dict", "score_rows", "summarize",
@@ -170,62 +170,40 @@ def summarize(rubric: Rubric, batch: Batch, lang: str | None = None) -> Summary:
 
 @isolated
 def write_summary(rubric: Rubric, batch: Batch, path: str | os.PathLike[str], *,
-                  lang: str | None = None) -> Summary:  # fmt: skip
+                  lang: str | None = None, reviewed: int | None = None) -> Summary:  # fmt: skip
     """Write the bureau's summary workbook of ``batch`` to ``path`` (``.xlsx``); returns
-    the figures written."""
+    the figures written. ``reviewed``: how many units were scored as reviewed (复核), said
+    on the 参数 sheet."""
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment
 
     from rubriceng.sanitize import harden_workbook
-    from rubriceng.spreadsheet import scores_sheet
+    from rubriceng.spreadsheet import append_row, scores_sheet, table_sheet
 
     lang = language(lang)
     words = SUMMARY_WORDS[lang]
     figures = summarize(rubric, batch, lang)
     book = Workbook()
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="E4ECF7")
-
-    def put(sheet: Any, values: Sequence[Any]) -> None:
-        sheet.append(printable_cells(values))
-
-    def heading(sheet: Any, values: Sequence[Any], widths: Sequence[float]) -> None:
-        put(sheet, values)
-        for cell in sheet[sheet.max_row]:
-            cell.font, cell.fill = bold, fill
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-        for index, width in enumerate(widths):
-            sheet.column_dimensions[chr(ord("A") + index)].width = width
-        sheet.freeze_panes = "A2"
-
-    def a4(sheet: Any, landscape: bool = False) -> None:
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.orientation = "landscape" if landscape else "portrait"
-        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.print_title_rows = "1:1"
 
     english = lang == "en"
     tops = [(top.name_en or top.name) if english else top.name for top in rubric.indicators]
-    ranking = book.active
-    assert ranking is not None
-    ranking.title = words["ranking"]
-    heading(ranking, [words["rank"], words["unit"], words["total"], words["grade"], *tops],
-            [6, 30, 9, 8, *([12] * len(tops))])  # fmt: skip
+    book.remove(book.worksheets[0])
+    ranking = table_sheet(book, words["ranking"],
+                          [words["rank"], words["unit"], words["total"], words["grade"], *tops],
+                          [6, 30, 9, 8, *([12] * len(tops))], landscape=len(tops) > 4)
     for row in figures.ranking:
-        put(ranking, [row.rank, row.unit, row.total, grade(row.grade, lang, row.grade_en),
+        append_row(ranking, [row.rank, row.unit, row.total, grade(row.grade, lang, row.grade_en),
                       *[words["n/a"] if value is None else value for value in row.subtotals]])
     for line in ranking.iter_rows(min_row=2, min_col=3, max_col=3 + len(tops)):
         for cell in line:
             if isinstance(cell.value, Decimal):
                 cell.number_format = "0.00"
     ranking.auto_filter.ref = ranking.dimensions
-    a4(ranking, landscape=len(tops) > 4)
 
-    spread = book.create_sheet(words["grades"])
-    heading(spread, [words["grade"], words["count"]], [10, 10])
+    spread = table_sheet(book, words["grades"], [words["grade"], words["count"]], [10, 10])
     for name, count in figures.grades:
-        put(spread, [grade(name, lang), count])
+        append_row(spread, [grade(name, lang), count])
     if figures.grades:
         chart = BarChart()
         chart.title, chart.y_axis.title = words["grades"], words["count"]
@@ -234,28 +212,26 @@ def write_summary(rubric: Rubric, batch: Batch, path: str | os.PathLike[str], *,
         chart.add_data(Reference(spread, min_col=2, min_row=1, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(spread, min_col=1, min_row=2, max_row=last))
         spread.add_chart(chart, "D2")
-    a4(spread)
 
-    losses = book.create_sheet(words["losses"])
-    heading(losses, [words["indicator"], words["points"], words["units"], words["losing"],
-                     words["average"], words["reason"], words["reason count"]],
-            [30, 8, 8, 10, 12, 50, 10])  # fmt: skip
+    losses = table_sheet(book, words["losses"],
+                         [words["indicator"], words["points"], words["units"], words["losing"],
+                          words["average"], words["reason"], words["reason count"]],
+                         [30, 8, 8, 10, 12, 50, 10], landscape=True)  # fmt: skip
     for loss in figures.losses:
-        put(losses, [loss.name, loss.points, loss.units, loss.losing, loss.average,
+        append_row(losses, [loss.name, loss.points, loss.units, loss.losing, loss.average,
                      loss.reason or "", loss.reason_count or None])  # fmt: skip
     for line in losses.iter_rows(min_row=2, min_col=6, max_col=6):
         for cell in line:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    a4(losses, landscape=True)
 
-    basis = book.create_sheet(words["basis"])
-    heading(basis, [words["what"], words["value"]], [40, 40])
-    put(basis, [words["rubric"], figures.rubric])
-    put(basis, [words["scored"], len(batch.results)])
-    put(basis, [words["failed"], len(batch.failures)])
+    basis = table_sheet(book, words["basis"], [words["what"], words["value"]], [40, 40])
+    append_row(basis, [words["rubric"], figures.rubric])
+    append_row(basis, [words["scored"], len(batch.results)])
+    append_row(basis, [words["failed"], len(batch.failures)])
+    if reviewed is not None:
+        append_row(basis, [words["reviewed units"], reviewed])
     for name, statistic, value in figures.peers:
-        put(basis, [f"{name} ({statistic})" if english else f"{name}（{statistic}）", value])
-    a4(basis)
+        append_row(basis, [f"{name} ({statistic})" if english else f"{name}（{statistic}）", value])
 
     scores_sheet(book, rubric, batch, lang)
     harden_workbook(book)

@@ -314,7 +314,11 @@ SUMMARY_WORDS: Mapping[str, Mapping[str, str]] = {
         "why": "复核说明", "year": "年度", "change": "变化", "added": "新增",
         "removed": "删除", "reweighted": "分值调整", "history": "历年得分",
         "done": "{scored} 个单位已评分，{failed} 个未能评分",
-        "unmet": "{condition}：否", "rate short": "比率未达 100%",
+        "unmet": "{condition}：否", "rate short": "比率未达 100%", "id": "id", "input": "填报项",
+        "reviewed units": "按复核结果评分的单位",
+        "overview": "复核概况", "self total": "自评总分", "self grade": "自评等级",
+        "review total": "复核总分", "review grade": "复核等级",
+        "totals": "自评 {before} {before_grade} → 复核 {after} {after_grade}",
         "parts short": "自设子指标未得满分", "formula short": "按公式计算未得满分",
     },
     "en": {
@@ -332,7 +336,12 @@ SUMMARY_WORDS: Mapping[str, Mapping[str, str]] = {
         "why": "Reviewer's reason", "year": "Year", "change": "Change", "added": "added",
         "removed": "removed", "reweighted": "points changed", "history": "Scores by year",
         "done": "{scored} scored, {failed} failed",
-        "unmet": "{condition}: no", "rate short": "rate below 100%",
+        "unmet": "{condition}: no", "rate short": "rate below 100%", "id": "id",
+        "reviewed units": "Units scored as reviewed", "input": "Input",
+        "overview": "Overview", "self total": "Self-assessed total",
+        "self grade": "Self-assessed grade", "review total": "Reviewed total",
+        "review grade": "Reviewed grade",
+        "totals": "self-assessed {before} {before_grade} → reviewed {after} {after_grade}",
         "parts short": "own sub-indicators short of full marks",
         "formula short": "the formula gave less than full marks",
     },
@@ -548,6 +557,35 @@ rule messages of :data:`RULES` under the code a problem keeps."""
 
 TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
     "unit-duplicate": (("also returned in {other}", "也在 {other} 中"),),
+    "review-unit": (
+        ("the review names no unit of the batch: {unit}", "复核表所写的单位不在这批单位中：{unit}"),
+        ("the review is for {other}, not this unit", "复核表是针对「{other}」的，不是本单位"),
+    ),
+    "review-not-applicable": ((
+        "the indicator does not apply to this unit: it takes no reviewed score",
+        "该指标对本单位不适用，不能给复核分"),),
+    "review-reason": (("a change needs its reason (复核说明)", "每项复核都要写明复核说明"),),
+    "review-empty": (("a change gives a reviewed score or reviewed inputs",
+                      "每项复核应给出复核分或复核后的填报值"),),
+    "review-indicator": (("a reviewed score names its indicator", "复核分应写明所属指标"),),
+    "review-group": (("{indicator} is a group: review the indicators under it",
+                      "{indicator} 是指标组：请对其下的指标复核"),),
+    "review-input": (("{name} is not an input of {rubric}", "{name} 不是 {rubric} 的填报项"),),
+    "review-form": (
+        ("a review is a mapping with a list of 'changes'", "复核文件应为含 changes 列表的映射"),
+        ("unknown key", "没有这一项"),
+        ("a change is a mapping", "每项复核应为映射"),
+        ("a score is a number", "复核分应为数值"),
+        ("'inputs' is a mapping", "inputs 应为映射"),
+        ("'unit' must be text", "unit 应为文字"),
+        ("'rubric' must be text", "rubric 应为文字"),
+        ("no sheet {sheet}: is this a review form written by 'rubriceng review --form'?",
+         "没有工作表 {sheet}：这是 rubriceng review --form 生成的复核表吗？"),
+    ),
+    "review-out-of-range": ((
+        "a reviewed score is a number from 0 to {effective} with at most {digits} decimal "
+        "places, not {score}",
+        "复核分应为 0 到 {effective} 之间、至多 {digits} 位小数的数，实际为 {score}"),),
     "form-rubric": ((
         "this form was made for {recorded}, not {named}: score it with the version it names, "
         "or have the unit fill a form of the new one",

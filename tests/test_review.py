@@ -1,0 +1,243 @@
+"""复核: a reviewer's scores and inputs, scored beside the unit's own, line by line."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import openpyxl
+import pytest
+import yaml
+from click.testing import CliRunner
+
+import rubriceng
+from rubriceng.cli import main
+from rubriceng.errors import InputError
+from rubriceng.review import Change, apply_changes, load_changes, review
+from tests.conftest import HUIZHOU, HUIZHOU_UNIT
+
+OFFICE = "惠州市人民政府办公室"
+REVIEW = {
+    "unit": OFFICE,
+    "changes": [
+        {"indicator": "项目监管", "score": 1, "reason": "检查底稿不完整"},
+        {"inputs": {"procurement_actual": 1000000}, "reason": "以政府采购系统数据为准"},
+    ],
+}
+
+
+def _run(*args):
+    return CliRunner().invoke(main, [str(arg) for arg in args])
+
+
+@pytest.fixture()
+def review_file(tmp_path):
+    path = tmp_path / "review.yaml"
+    path.write_text(yaml.safe_dump(REVIEW, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")  # fmt: skip
+    return path
+
+
+def test_a_review_lines_up_self_and_reviewed_scores_with_reasons(huizhou, huizhou_inputs,
+                                                                  review_file):  # fmt: skip
+    found = review(huizhou, huizhou_inputs, load_changes(review_file), unit=OFFICE)
+    # 采购: 1,000,000 of the planned 1,331,100 is 75.13%, so 2 × 0.7513 = 1.50
+    both = ("以政府采购系统数据为准", "检查底稿不完整")
+    assert [(line.id, str(line.self_score), str(line.reviewed), str(line.difference),
+             line.reasons) for line in found.changed] == [
+        ("budget_execution", "42.86", "40.50", "-2.36", both),
+        ("fund_management", "24.86", "24.50", "-0.36", ("以政府采购系统数据为准",)),
+        ("procurement_rate", "1.86", "1.50", "-0.36", ("以政府采购系统数据为准",)),
+        ("project_management", "5.00", "3.00", "-2.00", ("检查底稿不完整",)),
+        ("project_supervision", "3.00", "1.00", "-2.00", ("检查底稿不完整",)),
+        ("total", "97.86", "95.50", "-2.36", both),
+    ]  # fmt: skip
+    assert found.self_assessed.total == rubriceng.evaluate(huizhou, huizhou_inputs).total
+    assert found.reviewed.indicator("project_supervision").trace["reviewed"] == 1
+    every = {line.id for line in found.differences}
+    assert every >= {row.id for row in found.self_assessed.walk() if "." not in row.id}
+    assert sum(line.difference for line in found.differences if line.depth == 0
+               and line.id != "total") == Decimal("-2.36")  # fmt: skip
+
+
+def test_the_review_command_prints_what_changed(review_file):
+    result = _run("review", HUIZHOU, HUIZHOU_UNIT, review_file)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "指标                  分值  自评分  复核分   差异  复核说明",
+        "预算执行情况         43.00   42.86   40.50  -2.36  以政府采购系统数据为准；检查底稿不完整",
+        "  资金管理           25.00   24.86   24.50  -0.36  以政府采购系统数据为准",
+        "    政府采购执行率    2.00    1.86    1.50  -0.36  以政府采购系统数据为准",
+        "  项目管理            5.00    5.00    3.00  -2.00  检查底稿不完整",
+        "    项目监管          3.00    3.00    1.00  -2.00  检查底稿不完整",
+        "总分                100.00   97.86   95.50  -2.36  以政府采购系统数据为准；检查底稿不完整",
+        "自评 97.86 优 → 复核 95.50 优",
+    ]
+    english = _run("review", HUIZHOU, HUIZHOU_UNIT, review_file, "--lang", "en")
+    assert english.output.splitlines()[-1] == (
+        "self-assessed 97.86 Excellent → reviewed 95.50 Excellent")
+
+
+def test_the_review_workbook_and_json(tmp_path, review_file):
+    out = tmp_path / "reviewed.xlsx"
+    assert _run("review", HUIZHOU, HUIZHOU_UNIT, review_file, "-o", out).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["复核概况", "复核"]
+    overview = [list(row) for row in book["复核概况"].iter_rows(values_only=True)]
+    assert overview == [["项目", "取值"], ["单位", OFFICE],
+                        ["评分表", "cn.gd.huizhou/dept-overall@2020"], ["自评总分", 97.86],
+                        ["自评等级", "优"], ["复核总分", 95.5], ["复核等级", "优"],
+                        ["差异", -2.36]]  # fmt: skip
+    lines = {row[0].strip("　"): row for row in book["复核"].iter_rows(values_only=True)}
+    assert lines["项目监管"] == ("　　项目监管", 3, 3, 1, -2, "检查底稿不完整")
+    assert lines["总分"][2:5] == (97.86, 95.5, -2.36)
+    assert lines["预算编制"][4] is None  # unchanged: no difference, no reason
+    out = tmp_path / "reviewed.json"
+    assert _run("review", HUIZHOU, HUIZHOU_UNIT, review_file, "-o", out).exit_code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert (data["self_total"], data["reviewed_total"]) == ("97.86", "95.50")
+    assert data["lines"][-1] == {"id": "total", "name": "合计", "depth": 0, "points": "100.00",
+                                 "self": "97.86", "reviewed": "95.50", "difference": "-2.36",
+                                 "reasons": ["以政府采购系统数据为准", "检查底稿不完整"]}
+
+
+def test_the_review_form_reads_back_to_the_same_review(tmp_path, huizhou, huizhou_inputs,
+                                                       review_file):  # fmt: skip
+    form = tmp_path / "review.xlsx"
+    result = _run("review", HUIZHOU, HUIZHOU_UNIT, "--form", "-o", form)
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(form)
+    assert book.sheetnames == ["复核", "复核填报数据"]
+    sheet = book["复核"]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=5)}
+    assert [cell.value for cell in rows["project_supervision"]][:4] == [
+        "project_supervision", "　　项目监管", 3, 3]
+    checks = {str(check.sqref): check for check in sheet.data_validations.dataValidation}
+    place = f"E{rows['project_supervision'][0].row}"
+    assert (checks[place].formula1, checks[place].formula2) == ("0", "3.00")
+    rows["project_supervision"][4].value = 1
+    rows["project_supervision"][5].value = "检查底稿不完整"
+    given = {row[0].value: row for row in book["复核填报数据"].iter_rows(min_row=2)}
+    assert given["procurement_actual"][2].value == 1236754.68
+    given["procurement_actual"][3].value = 1000000
+    given["procurement_actual"][4].value = "以政府采购系统数据为准"
+    book.save(form)
+    from_form = review(huizhou, huizhou_inputs, load_changes(form), unit=OFFICE)
+    from_yaml = review(huizhou, huizhou_inputs, load_changes(review_file), unit=OFFICE)
+    assert from_form.differences == from_yaml.differences  # reasons in the same order too
+    assert from_form.reviewed.total == Decimal("95.50")
+
+
+def test_every_problem_of_a_review_is_told_at_once(tmp_path, huizhou, huizhou_inputs):
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump({"changes": [
+        {"indicator": "项目监管", "score": 1},
+        {"reason": "空"},
+        {"indicator": "不存在的指标", "score": 1, "reason": "x"},
+        {"indicator": "预算执行情况", "score": 1, "reason": "x"},
+        {"inputs": {"nothing": 1}, "reason": "x"},
+        {"indicator": "项目监管", "score": "多", "reason": "x"},
+    ]}, allow_unicode=True), encoding="utf-8")  # fmt: skip
+    with pytest.raises(InputError) as caught:
+        review(huizhou, huizhou_inputs, load_changes(path))
+    assert [(problem.code, problem.line) for problem in caught.value.problems] == [
+        ("review-form", 16)]  # the score line
+    path.write_text(path.read_text(encoding="utf-8").replace("score: 多", "score: 1"),
+                    encoding="utf-8")  # fmt: skip
+    with pytest.raises(InputError) as caught:
+        review(huizhou, huizhou_inputs, load_changes(path))
+    assert [(problem.code, problem.line) for problem in caught.value.problems] == [
+        ("review-reason", 2), ("review-empty", 4), ("indicator-not-found", 5),
+        ("review-group", 8), ("review-input", 11)]
+    told = caught.value.text("zh").splitlines()
+    assert told[1:3] == [f"  - {path}:2：每项复核都要写明复核说明 [review-reason]（指标 项目监管）",
+                         f"  - {path}:4：每项复核应给出复核分或复核后的填报值 [review-empty]"]
+
+
+@pytest.mark.parametrize(("indicator", "score", "code"), [
+    ("project_supervision", Decimal("3.01"), "review-out-of-range"),
+    ("project_supervision", Decimal("-1"), "review-out-of-range"),
+    ("project_supervision", Decimal("1.005"), "review-out-of-range"),
+    ("advance_release_rate", Decimal("1"), "review-not-applicable"),
+])  # fmt: skip
+def test_a_reviewed_score_outside_its_points_or_for_what_does_not_apply_is_refused(
+    huizhou, huizhou_inputs, indicator, score, code
+):
+    inputs = {**huizhou_inputs, "has_transfer_payments": False}
+    with pytest.raises(InputError) as caught:
+        rubriceng.evaluate(huizhou, inputs, reviewed={indicator: score})
+    assert [(problem.code, problem.indicator) for problem in caught.value.problems] == [
+        (code, indicator)]
+
+
+@pytest.mark.parametrize("value", [True, 1.5, "1", Decimal("NaN")])
+def test_reviewed_scores_are_exact_numbers(huizhou, huizhou_inputs, value):
+    with pytest.raises(ValueError):
+        rubriceng.evaluate(huizhou, huizhou_inputs, reviewed={"project_supervision": value})
+
+
+def test_a_review_for_another_unit_or_version_is_refused(tmp_path, huizhou, huizhou_inputs):
+    path = tmp_path / "r.yaml"
+    path.write_text(yaml.safe_dump({**REVIEW, "unit": "别的单位",
+                                    "rubric": "cn.gd.huizhou/dept-overall@2025"},
+                                   allow_unicode=True), encoding="utf-8")  # fmt: skip
+    with pytest.raises(InputError) as caught:
+        review(huizhou, huizhou_inputs, load_changes(path), unit=OFFICE)
+    assert [problem.code for problem in caught.value.problems] == ["review-unit", "form-rubric"]
+    assert caught.value.problems[0].text("zh") == (
+        f"{path} 单位「{OFFICE}」：复核表是针对「别的单位」的，不是本单位 [review-unit]")
+
+
+def test_reviewed_inputs_lay_over_list_items_and_lists(huizhou, huizhou_inputs):
+    merged, scores = apply_changes(huizhou, huizhou_inputs, [
+        Change("二季度数据更正", inputs={"quarterly_spending_progress.2": "0.3"}),
+        Change("目标重列", inputs={"effect_indicators": []}),
+    ])  # fmt: skip
+    assert merged["quarterly_spending_progress"] == [
+        *huizhou_inputs["quarterly_spending_progress"][:1], "0.3",
+        *huizhou_inputs["quarterly_spending_progress"][2:]]
+    assert merged["effect_indicators"] == [] and scores == {}
+    assert merged["budget_reasonableness"] == huizhou_inputs["budget_reasonableness"]
+
+
+def test_a_batch_ranks_by_the_reviewed_scores(tmp_path, huizhou):
+    from benchmarks.huizhou import generate
+    from rubriceng.forms import flatten
+
+    units = {f"单位{index}": unit for index, unit in enumerate(generate(4, seed=5, edges=0.2))}
+    table = tmp_path / "units.csv"
+    flat = {name: flatten(inputs) for name, inputs in units.items()}
+    header = list(dict.fromkeys(key for row in flat.values() for key in row))
+    lines = [",".join(["unit", *header])]
+    lines += [",".join([name, *(_text(row.get(key)) for key in header)])
+              for name, row in flat.items()]  # fmt: skip
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    best = max(units, key=lambda name: rubriceng.evaluate(huizhou, units[name]).total)
+    reviews = tmp_path / "reviews"
+    reviews.mkdir()
+    (reviews / "a.yaml").write_text(yaml.safe_dump({"unit": best, "changes": [
+        {"indicator": "target_completion", "score": 0, "reason": "目标未实现"},
+        {"indicator": "key_task_completion", "score": 0, "reason": "无佐证"},
+        {"indicator": "satisfaction", "score": 0, "reason": "无问卷"}]},
+        allow_unicode=True), encoding="utf-8")  # fmt: skip
+    out = tmp_path / "reviewed.xlsx"
+    result = _run("batch", HUIZHOU, table, "--reviews", reviews, "-o", out)
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)
+    ranking = [list(row) for row in book["排名"].iter_rows(min_row=2, values_only=True)]
+    reviewed = rubriceng.evaluate(huizhou, units[best], reviewed={
+        "target_completion": 0, "key_task_completion": 0, "satisfaction": 0})
+    assert [row[1:3] for row in ranking if row[1] == best] == [[best, float(reviewed.total)]]
+    assert ["按复核结果评分的单位", 1] in [list(row) for row in book["参数"].iter_rows(
+        values_only=True)]  # fmt: skip
+    (reviews / "b.yaml").write_text(yaml.safe_dump({"unit": "无此单位", "changes": []},
+                                                   allow_unicode=True), encoding="utf-8")
+    refused = _run("batch", HUIZHOU, table, "--reviews", reviews, "-o", out)
+    assert refused.exit_code == 1
+    assert "复核表所写的单位不在这批单位中：无此单位 [review-unit]" in refused.output
+
+
+def _text(value):
+    if value is None:
+        return ""
+    return ("是" if value else "否") if isinstance(value, bool) else str(value)
