@@ -119,7 +119,7 @@ _LANG = click.option(
     help="Indicator names, headings and errors: Chinese, or English where the rubric has it.",
 )
 
-_OUTPUT_SUFFIXES = (".txt", ".md", ".json", ".html", ".xlsx")
+_OUTPUT_SUFFIXES = (".txt", ".md", ".json", ".html", ".xlsx", ".docx")
 
 
 @main.command()
@@ -131,7 +131,8 @@ _OUTPUT_SUFFIXES = (".txt", ".md", ".json", ".html", ".xlsx")
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the result to a file; its suffix chooses the form: "
-    ".xlsx (the 指标评分表 and the inputs), .html (a report), .json, .md or .txt.",
+    ".xlsx (the 指标评分表 and the inputs), .html (a report), .docx (the scoring part of "
+    "the 自评报告, to complete), .json, .md or .txt.",
 )
 @click.option(
     "--format",
@@ -160,6 +161,7 @@ def score(
       rubriceng score cn.gd.huizhou/dept-overall@2020 examples/huizhou-2020-office.yaml
       rubriceng score cn.gd.huizhou/dept-overall@2020 form.xlsx -o result.xlsx
       rubriceng score cn.gd.huizhou/dept-overall@2020 unit.yaml -o report.html --lang en
+      rubriceng score cn.gd.huizhou/dept-overall@2020 unit.yaml -o 自评报告.docx
     """
     from rubriceng.engine import evaluate
     from rubriceng.intake import check_version, returned_form, rubric_for

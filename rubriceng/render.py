@@ -153,7 +153,8 @@ def write_result(
     lang: str = "zh",
 ) -> None:
     """Write ``result`` to ``path`` in the form its suffix names: ``.xlsx`` (the 指标评分表,
-    with the inputs on a second sheet), ``.html`` (a report), ``.json``, ``.md``, ``.txt``.
+    with the inputs on a second sheet), ``.html`` (a report), ``.docx`` (the scoring part
+    of the 自评报告), ``.json``, ``.md``, ``.txt``.
 
     ``rubric`` adds descriptions, standards and input labels; ``inputs`` the inputs sheet.
     """
@@ -162,6 +163,11 @@ def write_result(
         from rubriceng.spreadsheet import write_result as write_xlsx
 
         write_xlsx(result, path, rubric=rubric, inputs=inputs, lang=lang)
+        return
+    if suffix == ".docx":
+        from rubriceng.docxreport import write_docx
+
+        write_docx(result, path, rubric=rubric, lang=lang)
         return
     if suffix == ".html":
         from rubriceng.report import render_html
@@ -174,7 +180,7 @@ def write_result(
     elif suffix == ".txt":
         text = render_text(result, english=lang == "en") + "\n"
     else:
-        raise ValueError(f"{path}: write .xlsx, .html, .json, .md or .txt")
+        raise ValueError(f"{path}: write .xlsx, .html, .docx, .json, .md or .txt")
     Path(path).write_text(text, encoding="utf-8")
 
 

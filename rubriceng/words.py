@@ -38,6 +38,7 @@ __all__ = [
     "MESSAGES",
     "OUTLINE_WORDS",
     "READINGS",
+    "REPORT_WORDS",
     "RESULT_HEADINGS",
     "RULES",
     "RULE_HEADINGS",
@@ -347,6 +348,38 @@ SUMMARY_WORDS: Mapping[str, Mapping[str, str]] = {
     },
 }  # fmt: skip
 """The words of batch summaries, reviews and histories, by language."""
+
+
+REPORT_WORDS: Mapping[str, Mapping[str, str]] = {
+    "zh": {
+        "title": "部门整体支出绩效自评报告（评分部分）", "unit": "部门名称：{unit}",
+        "rubric": "评分表：{title}（{ref}）", "part": "二、绩效自评",
+        "conclusion": "（一）自评结论。",
+        "concluded": "根据{title}，本部门自评得分为 {total} 分，自评等级为{grade}。",
+        "table": "（二）部门整体支出绩效指标评分。",
+        "headings": "指标\t分值\t自评分\t评分依据", "total": "合计",
+        "lost": "（三）失分情况。", "none lost": "各项指标均得满分。",
+        "loss": "{name}（分值 {points}，得 {score} 分，失 {lost} 分）：{basis}",
+        "problems": "（四）存在问题及改进措施。", "issues": "1. 存在问题：",
+        "measures": "2. 改进措施：", "fill": "（请填写）", "n/a": "不适用",
+        "draft": "本稿由 rubriceng 按评分表生成，自评结论与失分情况以评分结果为准；"
+                 "存在问题和改进措施请单位填写。",
+    },
+    "en": {
+        "title": "Self-evaluation report on whole-budget spending (the scoring part)",
+        "unit": "Unit: {unit}", "rubric": "Rubric: {title} ({ref})",
+        "part": "2. Self-evaluation", "conclusion": "2.1 Conclusion",
+        "concluded": "By {title}, the unit scores {total} points, graded {grade}.",
+        "table": "2.2 Scores by indicator", "headings": "Indicator\tPoints\tScore\tBasis",
+        "total": "Total", "lost": "2.3 Points lost", "none lost": "Every indicator has full marks.",
+        "loss": "{name} ({points} points, scored {score}, lost {lost}): {basis}",
+        "problems": "2.4 Problems and measures", "issues": "1. Problems found:",
+        "measures": "2. Measures to take:", "fill": "(to be completed)", "n/a": "n/a",
+        "draft": "Drafted by rubriceng from the rubric: the conclusion and the points lost "
+                 "follow the scores; the unit completes the problems and measures.",
+    },
+}  # fmt: skip
+"""The words of the 自评报告 draft (``rubriceng score … -o report.docx``), by language."""
 
 
 BATCH_FORM_WORDS: Mapping[str, Mapping[str, str]] = {
