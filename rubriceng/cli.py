@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import attrs
 import click
 
 from rubriceng.errors import RubricengError
@@ -465,6 +466,42 @@ def review_command(
         write_review(found, output, lang=lang)
     if output is not None:
         _done(f"{found.self_assessed.total} → {found.reviewed.total}", output)
+
+
+@main.command(name="history")
+@click.argument("results", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help=".xlsx (the table and a line chart of the totals), .html or .json.")
+@_LANG
+@_reported
+def history_command(results: tuple[str, ...], output: Path | None, lang: str) -> None:
+    """A unit's scores over the years: RESULTS are its results (JSON, from 'score
+    --format json' or '-o result.json'), one per year, possibly under different versions
+    of the rubric. Indicators are lined up by id; what a new version added, removed or
+    re-weighted is said beside them. The year comes from each file's name (2024.json).
+
+    \b
+    Examples:
+      rubriceng history 2023.json 2024.json 2025.json
+      rubriceng history results/*.json -o history.xlsx
+    """
+    from rubriceng.history import history_text, load_history, write_history
+
+    found = load_history(results)
+    if output is None:
+        echo(history_text(found, lang))
+        return
+    suffix = output.suffix.lower()
+    if suffix == ".json":
+        output.write_text(json.dumps(attrs.asdict(found), ensure_ascii=False, indent=2,
+                                     default=str) + "\n", encoding="utf-8")  # fmt: skip
+    elif suffix in (".xlsx", ".html"):
+        write_history(found, output, lang=lang)
+    else:
+        raise click.BadParameter(f"{output.name}: the suffix must be .xlsx, .html or .json",
+                                 param_hint="-o")  # fmt: skip
+    _done(" → ".join(str(total) for total in found.totals), output)
 
 
 def _on_terminal() -> bool:

@@ -1,0 +1,104 @@
+"""`rubriceng history`: one unit's results over the years, lined up by indicator id."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import openpyxl
+import pytest
+import yaml
+from click.testing import CliRunner
+
+import rubriceng
+from rubriceng.cli import main
+from rubriceng.errors import InputError
+from rubriceng.history import load_history
+from tests.conftest import HUIZHOU_UNIT
+
+
+def _rubric(version, indicators):
+    return rubriceng.load_rubric({
+        "id": "local/history", "version": version, "title": "历年", "total": 10,
+        "inputs": {"done": {"type": "count"}, "planned": {"type": "count"}},
+        "indicators": [{"id": key, "name": name, "points": points,
+                        "ratio": {"actual": "done", "target": "planned"}}
+                       for key, name, points in indicators],
+    })  # fmt: skip
+
+
+@pytest.fixture()
+def years(tmp_path):
+    """2023 and 2024 under v1 (a 5, b 5), 2025 under v2 (a 6, c 4: b removed, c added)."""
+    first = _rubric("1", [("a", "完成率", 5), ("b", "及时率", 5)])
+    second = _rubric("2", [("a", "完成率", 6), ("c", "满意度", 4)])
+    paths = []
+    for year, rubric, done in (("2024", first, 6), ("2023", first, 8), ("2025", second, 7)):
+        result = rubriceng.evaluate(rubric, {"done": done, "planned": 8}, unit="甲")
+        path = tmp_path / f"甲-{year}.json"
+        path.write_text(result.to_json(), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def test_the_history_lines_indicators_up_and_says_what_the_rubric_changed(years):
+    result = CliRunner().invoke(main, ["history", *map(str, years)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [  # the newest year's order, then what it dropped
+        "指标     2023  2024  2025  变化",
+        "完成率   5.00  3.75  5.25  2025 分值调整 5.00 → 6.00",
+        "满意度      —     —  3.50  2025 新增",
+        "及时率   5.00  3.75     —  2025 删除",
+        "总分    10.00  7.50  8.75",
+        "等级",
+    ]
+
+
+def test_the_history_as_a_workbook_with_a_chart_and_as_html(tmp_path, years):
+    out = tmp_path / "history.xlsx"
+    assert CliRunner().invoke(main, ["history", *map(str, years), "-o", str(out)]).exit_code == 0
+    sheet = openpyxl.load_workbook(out)["历年得分"]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0] == ["指标", "2023", "2024", "2025", "变化"]
+    assert rows[-3:] == [["总分", 10, 7.5, 8.75, None], ["等级", None, None, None, None],
+                         ["评分表", "local/history@1", "local/history@1", "local/history@2",
+                          None]]  # fmt: skip
+    assert len(sheet._charts) == 1
+    page = tmp_path / "history.html"
+    args = ["history", *map(str, years), "-o", str(page), "--lang", "en"]
+    runner = CliRunner().invoke(main, args)
+    assert runner.exit_code == 0
+    text = page.read_text(encoding="utf-8")
+    assert "<polyline" in text and "<th>Change</th>" in text and "2025 added" in text
+
+
+def test_results_of_two_units_or_not_results_are_refused(tmp_path, years):
+    other = rubriceng.evaluate(_rubric("1", [("a", "完成率", 10)]), {"done": 1, "planned": 2},
+                               unit="乙")  # fmt: skip
+    (tmp_path / "乙-2026.json").write_text(other.to_json(), encoding="utf-8")
+    (tmp_path / "x.json").write_text('{"format": "something"}', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_history([*years, tmp_path / "乙-2026.json", tmp_path / "x.json"])
+    assert [problem.text("zh") for problem in caught.value.problems] == [
+        f"{tmp_path / 'x.json'}：不是 rubriceng.result/1 格式的评分结果 [history-form]",
+        "这些结果属于不同单位：乙, 甲 [history-units]",
+    ]
+
+
+def test_a_rule_from_a_new_version_is_told_apart_from_the_units_own_change(tmp_path):
+    office = yaml.safe_load(HUIZHOU_UNIT.read_text(encoding="utf-8"))
+    registry = rubriceng.default_registry()
+    before = rubriceng.evaluate(registry.load("cn.gd.huizhou/dept-overall@2020"),
+                                office["inputs"], unit=office["unit"])  # fmt: skip
+    later = dict(office["inputs"])
+    for key in ("quarterly_spending_progress", "quarterly_scheduled_progress"):
+        later.pop(key)
+    later.update(total_revenue=10000, total_spending=9500)
+    after = rubriceng.evaluate(registry.load("cn.gd.huizhou/dept-overall@2025"), later,
+                               unit=office["unit"])  # fmt: skip
+    for year, result in (("2024", before), ("2025", after)):
+        (tmp_path / f"{year}.json").write_text(result.to_json(), encoding="utf-8")
+    found = load_history([tmp_path / "2024.json", tmp_path / "2025.json"])
+    changed = {line.id: line.changes[1] for line in found.lines if line.changes[1]}
+    assert changed == dict.fromkeys(["budget_spending_rate", "target_completion"], "rule changed")
+    spending = next(line for line in found.lines if line.id == "budget_spending_rate")
+    assert spending.scores == (Decimal("9.00"), Decimal("8.55"))  # 9,500 of 10,000: 95%
