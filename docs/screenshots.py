@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import rubriceng
 from rubriceng.render import write_result
@@ -49,8 +50,9 @@ def screenshot_html(page: Path, target: Path, size: tuple[int, int] = (1280, 150
     return target
 
 
-def screenshot_xlsx(workbook: Path, target: Path) -> Path:
-    """The first printed page of ``workbook`` (LibreOffice → PDF → PNG) at ``target``."""
+def screenshot_xlsx(workbook: Path, target: Path, page: int = 1) -> Path:
+    """A printed page of ``workbook`` or a Word document (LibreOffice → PDF → PNG) at
+    ``target``: the first, or ``page``."""
     office, pages = shutil.which("soffice"), shutil.which("pdftoppm")
     if office is None or pages is None:
         raise RuntimeError("no LibreOffice or pdftoppm: apt-get install "
@@ -59,7 +61,7 @@ def screenshot_xlsx(workbook: Path, target: Path) -> Path:
         subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", work,
                         str(workbook)], check=True, capture_output=True, timeout=300)  # fmt: skip
         pdf = Path(work) / f"{workbook.stem}.pdf"
-        first_page = ["-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile"]
+        first_page = ["-png", "-r", "110", "-f", str(page), "-l", str(page), "-singlefile"]
         subprocess.run([pages, *first_page, str(pdf), str(target.with_suffix(""))],
                        check=True, timeout=120)  # fmt: skip
     return target
@@ -74,10 +76,39 @@ def main() -> int:
         page, workbook = Path(work) / "report.html", Path(work) / "result.xlsx"
         write_result(result, page, rubric=rubric)
         write_result(result, workbook, rubric=rubric, inputs=unit.inputs)
-        for made in (screenshot_html(page, IMAGES / "report.png"),
-                     screenshot_xlsx(workbook, IMAGES / "xlsx.png")):  # fmt: skip
-            print(f"wrote {made.relative_to(ROOT)}")
+        made = [screenshot_xlsx(workbook, IMAGES / "xlsx.png")]
+        if chromium() is not None:
+            made.append(screenshot_html(page, IMAGES / "report.png"))
+        made += cycle(rubric, unit, Path(work))
+        for path in made:
+            print(f"wrote {path.relative_to(ROOT)}")
     return 0
+
+
+def cycle(rubric: rubriceng.Rubric, unit: Any, work: Path) -> list[Path]:
+    """The yearly cycle's pictures (docs/cycle.md): the summary of a generated batch
+    (its ranking and its losses), the review of the example, the report draft."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.huizhou import generate
+    from rubriceng.review import load_changes, review, write_review
+    from rubriceng.summary import write_summary
+
+    units = {f"单位{index:02d}": inputs for index, inputs in enumerate(generate(24, seed=3))}
+    units[unit.unit] = unit.inputs
+    batch = rubriceng.evaluate_many(rubric, units, errors="collect")
+    summary = work / "summary.xlsx"
+    write_summary(rubric, batch, summary)
+    reviewed = work / "reviewed.xlsx"
+    found = review(rubric, unit.inputs, load_changes(ROOT / "examples/huizhou-2020-review.yaml"),
+                   unit=unit.unit)  # fmt: skip
+    write_review(found, reviewed)
+    draft = work / "report.docx"
+    result = rubriceng.evaluate(rubric, unit.inputs, unit=unit.unit)
+    write_result(result, draft, rubric=rubric)
+    return [screenshot_xlsx(summary, IMAGES / "summary-ranking.png", 1),
+            screenshot_xlsx(summary, IMAGES / "summary-losses.png", 3),
+            screenshot_xlsx(reviewed, IMAGES / "review.png", 2),
+            screenshot_xlsx(draft, IMAGES / "report-docx.png", 1)]
 
 
 if __name__ == "__main__":

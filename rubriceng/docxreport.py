@@ -41,7 +41,7 @@ def write_docx(result: Result, path: str | os.PathLike[str], *, rubric: Rubric |
     docx = _docx()
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
-    from docx.shared import Pt
+    from docx.shared import Cm, Pt
 
     lang = language(lang)
     words = REPORT_WORDS[lang]
@@ -78,6 +78,7 @@ def write_docx(result: Result, path: str | os.PathLike[str], *, rubric: Rubric |
     rows = [(depth, row) for depth, row in _walk(result.indicators)]
     table = document.add_table(rows=1, cols=4)
     table.style = "Table Grid"
+    table.autofit = False
     for cell, heading in zip(table.rows[0].cells, words["headings"].split("\t"), strict=True):
         cell.text = heading
         cell.paragraphs[0].runs[0].bold = True
@@ -96,6 +97,12 @@ def write_docx(result: Result, path: str | os.PathLike[str], *, rubric: Rubric |
     for cell in cells:
         for run in cell.paragraphs[0].runs:
             run.bold = True
+    widths = (Cm(4.0), Cm(1.6), Cm(1.9), Cm(8.5))  # 评分依据 takes the rest of A4
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
     say(words["lost"], bold=True)
     losing = [row for _, row in rows if not row.children and row.status != NOT_APPLICABLE
               and row.score < row.effective_points]  # fmt: skip

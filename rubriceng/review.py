@@ -508,7 +508,7 @@ def write_review(found: Review, path: str | os.PathLike[str], *,
     from openpyxl.styles import Font
 
     from rubriceng.sanitize import harden_workbook
-    from rubriceng.spreadsheet import append_row, table_sheet
+    from rubriceng.spreadsheet import FONT_NAME, append_row, table_sheet
 
     lang = language(lang)
     words = SUMMARY_WORDS[lang]
@@ -532,14 +532,14 @@ def write_review(found: Review, path: str | os.PathLike[str], *,
         name = (line.name_en or line.name) if english else line.name
         if line.id == "total":
             name = words["total"]
-        append_row(lines, [
+        cells = append_row(lines, [
             "　" * line.depth + name, line.points or None,
             words["n/a"] if line.self_score is None else line.self_score,
             words["n/a"] if line.reviewed is None else line.reviewed,
             line.difference or None, TERMS[lang]["; "].join(line.reasons) or None])  # fmt: skip
         if line.difference:
-            for cell in lines[lines.max_row]:
-                cell.font = Font(bold=True)
+            for cell in cells:
+                cell.font = Font(name=FONT_NAME, bold=True)
     harden_workbook(book)
     book.save(path)
 

@@ -131,7 +131,7 @@ def table_sheet(book: Any, title: str, headings: Sequence[str], widths: Sequence
     sheet = book.create_sheet(sheet_title(title))
     append_row(sheet, headings)
     for cell in sheet[1]:
-        cell.font = Font(name=FONT_NAME, bold=True)
+        cell.font = Font(name=FONT_NAME, size=10, bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for index, width in enumerate(widths, start=1):
@@ -142,12 +142,22 @@ def table_sheet(book: Any, title: str, headings: Sequence[str], widths: Sequence
     return sheet
 
 
-def append_row(sheet: Any, values: Sequence[Any]) -> None:
-    """Append ``values`` to ``sheet``, text made printable (no control character)."""
+def append_row(sheet: Any, values: Sequence[Any]) -> Any:
+    """Append ``values`` to ``sheet``: text made printable (no control character), points
+    (Decimals) shown in cents (``0.00``). Returns the row's cells."""
+    from openpyxl.styles import Alignment, Font
+
     sheet.append(printable_cells(values))
+    cells = sheet[sheet.max_row]
+    body, top = Font(name=FONT_NAME, size=10), Alignment(vertical="top", wrap_text=True)
+    for cell, value in zip(cells, values, strict=False):
+        cell.font, cell.alignment = body, top
+        if isinstance(value, Decimal):
+            cell.number_format = "0.00"
+    return cells
 
 
-def _fit_rows(sheet: Worksheet, first: int, last: int, widths: Sequence[float]) -> None:
+def fit_rows(sheet: Worksheet, first: int, last: int, widths: Sequence[float]) -> None:
     """Row heights that show all wrapped text (Excel does not grow rows of written files).
 
     Cells merged over several rows are left out: their text has the rows' room.
@@ -338,7 +348,7 @@ def write_result(
     widths = [14, 7] * depth + [9, 46, 30, 40, 16]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    _fit_rows(sheet, 6, row_number, widths)
+    fit_rows(sheet, 6, row_number, widths)
     sheet.freeze_panes = "A6"
     _print_setup(sheet, "3:5")
     if inputs is not None and rubric is not None:
@@ -438,7 +448,7 @@ def _form_sheet(
     widths = (34, 44, 16, 8, 12, 16, 30, 24)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    _fit_rows(sheet, 5, row - 1, widths)
+    fit_rows(sheet, 5, row - 1, widths)
     sheet.freeze_panes = "C5"
     _print_setup(sheet, "4:4")
 
@@ -526,7 +536,7 @@ def write_batch_form(
     sheet.column_dimensions["A"].width = 28
     sheet.row_dimensions[2].hidden = True
     sheet.freeze_panes = "B3"
-    _fit_rows(sheet, 1, 1, [28, *([14] * len(chosen))])
+    fit_rows(sheet, 1, 1, [28, *([14] * len(chosen))])
     _print_setup(sheet, "1:1")
     sheet.page_setup.fitToWidth = 0
     sheet.print_title_cols = "A:A"
@@ -713,7 +723,7 @@ def scores_sheet(book: Any, rubric: Rubric, batch: Batch, lang: str = "zh") -> N
     sheet.auto_filter.ref = f"A2:{get_column_letter(len(columns))}{len(batch.results) + 2}"
     sheet.freeze_panes = "D3"
     sheet.row_dimensions[2].hidden = True
-    _fit_rows(sheet, 1, 1, widths)
+    fit_rows(sheet, 1, 1, widths)
     _print_setup(sheet, "1:1")
     sheet.page_setup.fitToWidth = 0  # many columns: pages across, unit and total on each
     sheet.print_title_cols = "A:C"

@@ -179,7 +179,7 @@ def write_summary(rubric: Rubric, batch: Batch, path: str | os.PathLike[str], *,
     from openpyxl.styles import Alignment
 
     from rubriceng.sanitize import harden_workbook
-    from rubriceng.spreadsheet import append_row, scores_sheet, table_sheet
+    from rubriceng.spreadsheet import append_row, fit_rows, scores_sheet, table_sheet
 
     lang = language(lang)
     words = SUMMARY_WORDS[lang]
@@ -195,7 +195,7 @@ def write_summary(rubric: Rubric, batch: Batch, path: str | os.PathLike[str], *,
     for row in figures.ranking:
         append_row(ranking, [row.rank, row.unit, row.total, grade(row.grade, lang, row.grade_en),
                       *[words["n/a"] if value is None else value for value in row.subtotals]])
-    for line in ranking.iter_rows(min_row=2, min_col=3, max_col=3 + len(tops)):
+    for line in ranking.iter_rows(min_row=2, min_col=3, max_col=4 + len(tops)):
         for cell in line:
             if isinstance(cell.value, Decimal):
                 cell.number_format = "0.00"
@@ -220,9 +220,10 @@ def write_summary(rubric: Rubric, batch: Batch, path: str | os.PathLike[str], *,
     for loss in figures.losses:
         append_row(losses, [loss.name, loss.points, loss.units, loss.losing, loss.average,
                      loss.reason or "", loss.reason_count or None])  # fmt: skip
-    for line in losses.iter_rows(min_row=2, min_col=6, max_col=6):
-        for cell in line:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for line in losses.iter_rows(min_row=2):
+        line[4].number_format = "0.00"
+        line[5].alignment = Alignment(wrap_text=True, vertical="top")
+    fit_rows(losses, 2, losses.max_row, [30, 8, 8, 10, 12, 50, 10])
 
     basis = table_sheet(book, words["basis"], [words["what"], words["value"]], [40, 40])
     append_row(basis, [words["rubric"], figures.rubric])
