@@ -213,13 +213,22 @@ def nest(values: Iterable[tuple[str, Any]]) -> dict[str, Any]:
 
     >>> nest([("rate", "0.9"), ("progress.1", 0.25), ("progress.2", 0.5), ("check.done", True)])
     {'rate': '0.9', 'progress': [0.25, 0.5], 'check': {'done': True}}
+
+    Paths that cannot all hold (``a`` and ``a.1``; ``a`` twice; a first key that is a
+    number) are a :class:`ValueError` naming them.
     """
     tree: dict[Any, Any] = {}
     for path, value in values:
         keys = segments(path)
+        if isinstance(keys[0], int):
+            raise ValueError(f"{path}: an input's name does not begin with a number")
         node = tree
         for key in keys[:-1]:
             node = node.setdefault(key, {})
+            if not isinstance(node, dict):
+                raise ValueError(f"{path} is inside a value given as a whole")
+        if keys[-1] in node:
+            raise ValueError(f"{path} names a value given twice, or a whole given in parts")
         node[keys[-1]] = value
     nested: dict[str, Any] = _lists(tree)
     return nested

@@ -222,6 +222,9 @@ def read_returns(
         seen.setdefault(unit.unit, unit)
         if unit.rubric and unit.rubric != rubric.ref:
             problems.append(_other_version(unit, rubric))
+    if not units and not problems:
+        problems.append(Problem("input-form", "no unit in the forms and tables given",
+                                file=", ".join(map(str, paths)) or None))  # fmt: skip
     if problems:
         raise InputError(f"cannot read the returned forms ({len(files)} files)", problems)
     return Intake(tuple(units), tuple(warnings))
@@ -326,6 +329,11 @@ def _table(rows: Sequence[tuple[int, Sequence[Any]]], source: str, columns: _Col
             "column-unknown", f"columns not in {rubric.ref}, left out: {', '.join(unknown)}",
             file=source, params={"columns": "、".join(unknown), "rubric": rubric.ref}))  # fmt: skip
     paths = {index: columns.path(name) for index, name in header.items()}
+    try:  # two columns for one input (a label and its id), or an input and its part
+        nest((path, None) for path in paths.values() if path)
+    except ValueError as error:
+        raise InputError(f"cannot read units {source}", [Problem(
+            "input-form", str(error), file=source, line=rows[start - 1][0])]) from None  # fmt: skip
     unit_at = next((index for index, path in paths.items() if path == ""), None)
     blanks = blank_target_lists(rubric, [path for path in paths.values() if path])
     found: list[Returned] = []

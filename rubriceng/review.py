@@ -171,7 +171,11 @@ def apply_changes(
             flat.update(flatten({name: value}))
     if problems:
         raise InputError(f"cannot apply the review {source or ''}".rstrip(), problems)
-    merged = nest(flat.items())
+    try:
+        merged = nest(flat.items())
+    except ValueError as error:  # a part of an input given as a whole, or the reverse
+        raise InputError(f"cannot apply the review {source or ''}".rstrip(),
+                         [Problem("review-input", str(error), file=source)]) from None
     for name, value in inputs.items():  # empty lists and mappings flatten to nothing
         merged.setdefault(name, value)
     merged.update(emptied)

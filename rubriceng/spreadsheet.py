@@ -588,7 +588,11 @@ def inputs_of_book(book: Any, source: str) -> UnitInputs:
         raise InputError(f"cannot read inputs {source}", [Problem(
             "input-form", f"no row headed {FORM_HEADINGS['zh'][0]!r}: is this an input form "
             "written by 'rubriceng template'?", file=source)])  # fmt: skip
-    inputs = nest(pairs)
+    try:
+        inputs = nest(pairs)
+    except ValueError as error:
+        raise InputError(f"cannot read inputs {source}",
+                         [Problem("input-form", str(error), file=source)]) from None  # fmt: skip
     document = Document({"unit": unit, "inputs": inputs}, source, _list_lines(lines))
     return UnitInputs(unit, inputs, document, recorded)
 
@@ -654,6 +658,12 @@ def _units_of(rows: Sequence[Sequence[Any]], source: str) -> list[UnitRow]:
     units: list[UnitRow] = []
     seen: dict[str, int] = {}
     problems: list[Problem] = []
+    try:
+        nest((name, None) for index, name in enumerate(header)
+             if name and index != unit_column)  # fmt: skip
+    except ValueError as error:
+        raise InputError(f"cannot read units {source}",
+                         [Problem("input-form", str(error), file=source, line=1)]) from None
     for number, row in enumerate(rows[1:], start=2):
         if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row):
             continue

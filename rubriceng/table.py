@@ -70,6 +70,10 @@ class Table:
                     columns[spec.id] = np.full(len(names), spec.default, dtype=object)
         self.names = names
         self.columns = columns
+        try:  # a and a.1, or a column named by a number, cannot make one unit's inputs
+            nest((name, None) for name in columns)
+        except ValueError as error:
+            raise ValueError(f"the table's columns do not fit together: {error}") from None
         self.paths = {name: segments(name) for name in columns}
         self.by_input: dict[str, list[str]] = {}
         for name, path in self.paths.items():

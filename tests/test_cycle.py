@@ -390,3 +390,54 @@ def test_unit_names_become_safe_file_names(tmp_path, huizhou, units):
     assert [path.name for path in written] == ["_.._科室_=HYPERLINK(1).xlsx"]
     cell = openpyxl.load_workbook(tmp_path / "out" / "s.xlsx")["排名"]["B2"]
     assert cell.value == name and cell.data_type == "s"
+
+
+# -- returns that cannot be read as they stand ------------------------------------------------
+
+
+@pytest.mark.parametrize(("heading", "told"), [
+    ("单位名称,revenue_final,财政拨款收入决算数", "revenue_final names a value given twice, or a "
+     "whole given in parts"),
+    ("unit,quarterly_spending_progress,quarterly_spending_progress.1",
+     "quarterly_spending_progress.1 is inside a value given as a whole"),
+    ("unit,budget_reasonableness.not_fixed,budget_reasonableness",
+     "budget_reasonableness names a value given twice, or a whole given in parts"),
+    ("unit,quarterly_spending_progress.1,quarterly_spending_progress.01",
+     "quarterly_spending_progress.01 names a value given twice, or a whole given in parts"),
+])  # fmt: skip
+def test_columns_that_name_one_value_twice_are_refused_not_merged(tmp_path, huizhou, heading,
+                                                                   told):  # fmt: skip
+    table = tmp_path / "t.csv"
+    table.write_text(f"{heading}\n甲,1,2\n", encoding="utf-8")
+    with pytest.raises(rubriceng.InputError) as caught:
+        read_returns(huizhou, [table])
+    assert [(problem.message, problem.line) for problem in caught.value.problems] == [(told, 1)]
+
+
+def test_a_form_whose_rows_name_one_value_twice_is_refused(tmp_path, huizhou):
+    form = tmp_path / "form.xlsx"
+    _run("template", HUIZHOU, "-o", form)
+    book = openpyxl.load_workbook(form)
+    sheet = book.active
+    sheet.append(["revenue_final.1", "x", 5])
+    sheet.append(["revenue_final", "x", 6])
+    book.save(form)
+    result = _run("score", HUIZHOU, form)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (
+        f"  - {form}：revenue_final 重复填写了同一个值，或把已分项填写的值又整体填写 [input-form]")
+
+
+def test_an_empty_folder_is_an_error_not_an_empty_summary(tmp_path):
+    (tmp_path / "returned").mkdir()
+    (tmp_path / "returned" / "~$lock.xlsx").write_bytes(b"x")
+    out = tmp_path / "summary.xlsx"
+    result = _run("batch", HUIZHOU, tmp_path / "returned", "-o", out)
+    assert result.exit_code == 1 and not out.exists()
+    assert result.output.splitlines()[-1].endswith("所给的填报表和表格中没有任何单位 [input-form]")
+
+
+def test_a_frame_whose_columns_clash_is_refused(huizhou):
+    frame = pandas.DataFrame({"unit": ["甲"], "revenue_final": [1], "revenue_final.1": [2]})
+    with pytest.raises(ValueError, match=r"revenue_final\.1 is inside a value given as a whole"):
+        rubriceng.evaluate_many(huizhou, frame)

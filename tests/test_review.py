@@ -241,3 +241,11 @@ def _text(value):
     if value is None:
         return ""
     return ("是" if value else "否") if isinstance(value, bool) else str(value)
+
+
+def test_a_reviewed_part_of_an_input_given_whole_is_refused(huizhou, huizhou_inputs):
+    with pytest.raises(InputError) as caught:
+        apply_changes(huizhou, huizhou_inputs, [
+            Change("x", inputs={"revenue_final.1": 5})])  # fmt: skip
+    assert [(problem.code, problem.message) for problem in caught.value.problems] == [
+        ("review-input", "revenue_final.1 is inside a value given as a whole")]
