@@ -7,6 +7,7 @@ messages) or a failing test case; 2 a usage error. ``--debug`` shows tracebacks;
 
 from __future__ import annotations
 
+import csv
 import functools
 import json
 import sys
@@ -19,8 +20,8 @@ import attrs
 import click
 
 from rubriceng.errors import RubricengError
-from rubriceng.sanitize import printable
-from rubriceng.words import SUMMARY_WORDS, language, term, using
+from rubriceng.sanitize import csv_cell, printable
+from rubriceng.words import BATCH_FORM_WORDS, SUMMARY_WORDS, language, term, using
 
 if TYPE_CHECKING:  # the commands import what they use, so that --help is quick
     from rubriceng.model import Indicator, Rubric
@@ -280,9 +281,14 @@ def template(
         output.write_text(template_yaml(loaded, lang), encoding="utf-8")
     elif suffix == ".json":
         output.write_text(template_json(loaded), encoding="utf-8")
-    elif suffix == ".csv":
-        header = ["unit", *(field.path for field in fields(loaded))]
-        output.write_text(",".join(header) + "\n", encoding="utf-8-sig")
+    elif suffix == ".csv":  # --batch: the labels over the ids, as in the .xlsx batch form
+        every = fields(loaded)
+        with open(output, "w", newline="", encoding="utf-8-sig") as handle:
+            writer = csv.writer(handle)
+            if many:
+                writer.writerow([csv_cell(BATCH_FORM_WORDS[language(lang)]["unit"]),
+                                 *(csv_cell(field.heading(lang)) for field in every)])
+            writer.writerow(["unit", *(field.path for field in every)])
     else:
         raise click.BadParameter(
             f"{output.name}: the suffix must be .xlsx, .yaml, .json or .csv", param_hint="-o"

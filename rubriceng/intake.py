@@ -334,6 +334,11 @@ def _table(rows: Sequence[tuple[int, Sequence[Any]]], source: str, columns: _Col
     except ValueError as error:
         raise InputError(f"cannot read units {source}", [Problem(
             "input-form", str(error), file=source, line=rows[start - 1][0])]) from None  # fmt: skip
+    totals = {_key(words["total"]) for words in SUMMARY_WORDS.values()} | {"total"}
+    if not any(paths.values()) or any(_key(name) in totals for name in header.values()):
+        raise InputError(f"cannot read units {source}", [Problem(
+            "input-form", f"no column names an input of {rubric.ref}: a table of scores, or "
+            "of another rubric?", file=source, line=rows[start - 1][0])])  # fmt: skip
     unit_at = next((index for index, path in paths.items() if path == ""), None)
     blanks = blank_target_lists(rubric, [path for path in paths.values() if path])
     found: list[Returned] = []

@@ -703,6 +703,8 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
         ("{path}: an input's name does not begin with a number",
          "{path}：填报项名称不能以数字开头"),
         ("no unit in the forms and tables given", "所给的填报表和表格中没有任何单位"),
+        ("no column names an input of {rubric}: a table of scores, or of another rubric?",
+         "没有一列是 {rubric} 的填报项：这是得分表，或是别的评分表的表格吗？"),
         ("units are read from .xlsx, .csv or .parquet",
          "单位数据只能从 .xlsx、.csv 或 .parquet 读取"),
         ("units are read from .xlsx, .csv or .parquet tables, or .yaml or .json forms",

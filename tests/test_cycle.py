@@ -441,3 +441,34 @@ def test_a_frame_whose_columns_clash_is_refused(huizhou):
     frame = pandas.DataFrame({"unit": ["甲"], "revenue_final": [1], "revenue_final.1": [2]})
     with pytest.raises(ValueError, match=r"revenue_final\.1 is inside a value given as a whole"):
         rubriceng.evaluate_many(huizhou, frame)
+
+
+def test_the_batch_form_as_csv_has_labels_over_ids_and_reads_back(tmp_path, huizhou, units):
+    form = tmp_path / "units.csv"
+    assert _run("template", HUIZHOU, "--batch", "-o", form).exit_code == 0
+    with open(form, encoding="utf-8-sig", newline="") as handle:
+        labels, ids = list(csv.reader(handle))
+    assert labels[:3] == ["单位名称", "是否有主管的转移支付资金", "财政拨款收入决算数（万元）"]
+    assert ids == ["unit", *(field.path for field in fields(huizhou))]
+    with open(form, "a", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        for name, inputs in units.items():
+            flat = flatten(inputs)
+            writer.writerow([name, *(_text(flat.get(path)) for path in ids[1:])])
+    intake = read_returns(huizhou, [form])
+    assert [unit.row for unit in intake.units] == list(range(3, 3 + len(units)))
+    assert {result.unit: result.total for result in rubriceng.evaluate_many(
+        huizhou, intake.named())} == {result.unit: result.total for result in
+                                      rubriceng.evaluate_many(huizhou, units)}  # fmt: skip
+
+
+def test_a_table_of_scores_given_as_returns_is_told_so(tmp_path, huizhou, units):
+    out = tmp_path / "scores.xlsx"
+    from rubriceng.spreadsheet import write_batch
+
+    write_batch(huizhou, rubriceng.evaluate_many(huizhou, units, errors="collect"), out)
+    with pytest.raises(rubriceng.InputError) as caught:
+        read_returns(huizhou, [out])
+    assert [problem.text("zh") for problem in caught.value.problems] == [
+        f"{out} 第 2 行：没有一列是 {REF} 的填报项：这是得分表，或是别的评分表的表格吗？ "
+        "[input-form]"]
