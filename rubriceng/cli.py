@@ -399,8 +399,14 @@ def _write_tables(rubric: Rubric, found: Batch, intake: Any, output: Path, lang:
     folder = output.with_name(f"{output.stem}-{'tables' if lang == 'en' else '指标评分表'}")
     folder.mkdir(exist_ok=True)
     inputs = {unit.unit: unit.inputs for unit in intake.units}
+    taken: set[str] = set()
     for result in found.results:
-        name = file_name(result.unit or "unit")
+        name = base = file_name(result.unit or "unit")
+        number = 1
+        while name.lower() in taken:  # a/b and a_b; 甲 and 甲 on a case-blind disk
+            number += 1
+            name = f"{base}-{number}"
+        taken.add(name.lower())
         write_result(result, folder / f"{name}.xlsx", rubric=rubric,
                      inputs=inputs.get(result.unit or ""), lang=lang)  # fmt: skip
     _done(f"{len(found.results)}", folder)

@@ -111,22 +111,31 @@ class Intake:
         return {unit.rubric for unit in self.units if unit.rubric}
 
 
+MAX_ENTRIES = 200_000
+"""A folder of returns is walked no further than this many entries (files and folders)."""
+
+
 def files_of(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """The files ``paths`` name: a file as given, a folder's forms and tables (all levels
-    down, in name order), leaving out hidden files and Excel's ``~$`` lock files."""
+    down, in name order; symbolic links to folders are not followed), leaving out hidden
+    files and Excel's ``~$`` lock files. A folder of more than :data:`MAX_ENTRIES`
+    entries is refused before any is read."""
     found: list[Path] = []
     for path in map(Path, paths):
-        if path.is_dir():
-            found.extend(
-                sorted(
-                    item for item in path.rglob("*")
-                    if item.is_file() and item.suffix.lower() in FORMS + TABLES
-                    and not any(part.startswith((".", "~$"))
-                                for part in item.relative_to(path).parts)
-                )
-            )  # fmt: skip
-        else:
+        if not path.is_dir():
             found.append(path)
+            continue
+        chosen = []
+        for seen, item in enumerate(path.rglob("*"), start=1):
+            if seen > MAX_ENTRIES:
+                raise InputError(f"cannot read units {path}", [Problem(
+                    "table-too-large", f"more than {MAX_ENTRIES} entries in the folder",
+                    file=str(path), params=None)])  # fmt: skip
+            if (item.suffix.lower() in FORMS + TABLES and item.is_file()
+                    and not any(part.startswith((".", "~$"))
+                                for part in item.relative_to(path).parts)):  # fmt: skip
+                chosen.append(item)
+        found.extend(sorted(chosen))
     return found
 
 

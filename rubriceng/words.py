@@ -649,6 +649,7 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
         ("sheet {sheet} has a value beyond column {limit}",
          "工作表 {sheet} 在第 {limit} 列之后还有值"),
         ("more than {limit} rows", "超过 {limit} 行"),
+        ("more than {limit} entries in the folder", "文件夹中的条目超过 {limit} 个"),
         ("a value beyond column {limit}", "第 {limit} 列之后还有值"),
         ("more than {limit} cells", "超过 {limit} 个单元格"),
         ("{rows} rows of {columns} columns: at most {max_rows} rows of {max_columns} columns",

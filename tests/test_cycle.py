@@ -472,3 +472,29 @@ def test_a_table_of_scores_given_as_returns_is_told_so(tmp_path, huizhou, units)
     assert [problem.text("zh") for problem in caught.value.problems] == [
         f"{out} 第 2 行：没有一列是 {REF} 的填报项：这是得分表，或是别的评分表的表格吗？ "
         "[input-form]"]
+
+
+def test_units_whose_file_names_collide_each_keep_their_table(tmp_path, units):
+    flat = flatten(units["单位00"])
+    table = tmp_path / "u.csv"
+    with open(table, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["unit", *flat])
+        for name in ("科/室", "科_室", "Ab", "aB"):
+            writer.writerow([name, *map(_text, flat.values())])
+    result = _run("batch", HUIZHOU, table, "-o", tmp_path / "s.xlsx", "--tables")
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in (tmp_path / "s-指标评分表").iterdir()) == [
+        "Ab.xlsx", "aB-2.xlsx", "科_室-2.xlsx", "科_室.xlsx"]
+
+
+def test_a_folder_too_large_to_walk_is_refused_before_reading(tmp_path, huizhou, monkeypatch):
+    monkeypatch.setattr("rubriceng.intake.MAX_ENTRIES", 5)
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for index in range(6):
+        (folder / f"{index}.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(rubriceng.InputError) as caught:
+        read_returns(huizhou, [folder])
+    assert [problem.text("zh") for problem in caught.value.problems] == [
+        f"{folder}：文件夹中的条目超过 5 个 [table-too-large]"]
