@@ -623,7 +623,7 @@ def evaluate(
     plan = plan_of(rubric)
     with decimal.localcontext(DECIMAL_CONTEXT):
         state = prepare(plan, inputs, unit, document)
-        state.reviewed = _review_scores(reviewed)
+        state.reviewed = _review_scores(plan, reviewed)
         if state.problems:
             raise InputError(
                 f"invalid inputs for unit {unit!r}" if unit else "invalid inputs", state.problems
@@ -765,7 +765,7 @@ def evaluate_many(
     with decimal.localcontext(DECIMAL_CONTEXT):
         states = [prepare(plan, inputs, name) for name, inputs in _units(units, plan.rubric)]
         for state in states:
-            state.reviewed = _review_scores((reviewed or {}).get(str(state.name)))
+            state.reviewed = _review_scores(plan, (reviewed or {}).get(str(state.name)))
         peers = peer_statistics(plan, states)
         results: list[Result] = []
         failures: list[UnitFailure] = []
@@ -788,9 +788,16 @@ def evaluate_many(
     return results
 
 
-def _review_scores(given: Mapping[str, Decimal | int] | None) -> dict[str, Decimal]:
-    """Reviewers' scores as Decimals; anything but a finite number is a ValueError."""
+def _review_scores(plan: Plan, given: Mapping[str, Decimal | int] | None
+                   ) -> dict[str, Decimal]:  # fmt: skip
+    """Reviewers' scores as Decimals; anything but a finite number, or a score for what is
+    not an indicator with a rule (a leaf), is a ValueError."""
     found: dict[str, Decimal] = {}
+    leaves = {leaf.id for leaf in plan.leaves}
+    unknown = sorted(str(key) for key in (given or {}) if key not in leaves)
+    if unknown:
+        raise ValueError(f"reviewed scores for {', '.join(unknown)}: not indicators with a "
+                         f"rule in {plan.rubric.ref}")  # fmt: skip
     for key, value in (given or {}).items():
         if isinstance(value, bool) or not isinstance(value, Decimal | int):
             raise ValueError(f"a reviewed score is a Decimal or an int, not {value!r}")

@@ -249,3 +249,12 @@ def test_a_reviewed_part_of_an_input_given_whole_is_refused(huizhou, huizhou_inp
             Change("x", inputs={"revenue_final.1": 5})])  # fmt: skip
     assert [(problem.code, problem.message) for problem in caught.value.problems] == [
         ("review-input", "revenue_final.1 is inside a value given as a whole")]
+
+
+@pytest.mark.parametrize("key", ["nothing", "budget_execution"])
+def test_reviewed_scores_for_what_has_no_rule_are_refused(huizhou, huizhou_inputs, key):
+    with pytest.raises(ValueError, match=f"reviewed scores for {key}: not indicators with a "
+                       "rule in cn.gd.huizhou/dept-overall@2020"):  # fmt: skip
+        rubriceng.evaluate(huizhou, huizhou_inputs, reviewed={key: Decimal(1)})
+    with pytest.raises(ValueError, match=f"reviewed scores for {key}"):
+        rubriceng.evaluate_many(huizhou, {"甲": huizhou_inputs}, reviewed={"甲": {key: 1}})
