@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,17 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 PLUGINS = ROOT / "plugins"
+
+PLUGINS_INSTALLED = all(
+    importlib.util.find_spec(name) is not None
+    for name in ("rubriceng_gd_huizhou", "rubriceng_gd_lianjiang", "rubriceng_gd_province")
+)
+"""False in a core-only environment, where the root conftest.py finds the bundled rubric
+files through ``$RUBRICENG_PATH`` instead."""
+
+needs_plugins = pytest.mark.skipif(
+    not PLUGINS_INSTALLED, reason="about the bundled plugins themselves: install them"
+)
 HUIZHOU_RUBRICS = PLUGINS / "rubriceng-gd-huizhou" / "src" / "rubriceng_gd_huizhou" / "rubrics"
 HUIZHOU = HUIZHOU_RUBRICS / "dept-overall-2020.yaml"
 HUIZHOU_UNIT = ROOT / "examples" / "huizhou-2020-office.yaml"

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from rubriceng.cases import CaseFileError, load_cases, run_cases
 from rubriceng.cli import main
+from tests.conftest import needs_plugins
 
 SMALL = """\
 id: small/example
@@ -97,6 +98,7 @@ def test_rubriceng_test_reports_failures_and_exits_1(small):
     assert f"FAIL  {small}:6: a wrong expectation" in result.output
 
 
+@needs_plugins
 def test_rubriceng_test_without_paths_runs_every_installed_plugins_cases():
     result = CliRunner().invoke(main, ["test", "-v"])
     assert result.exit_code == 0, result.output

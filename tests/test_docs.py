@@ -28,7 +28,7 @@ import rubriceng
 from rubriceng.builtin import builtin_vocabulary
 from rubriceng.cli import main
 from rubriceng.schema import indicator_schema, rubric_schema
-from tests.conftest import HUIZHOU, HUIZHOU_UNIT, ROOT
+from tests.conftest import HUIZHOU, HUIZHOU_UNIT, PLUGINS_INSTALLED, ROOT
 
 DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.rglob("*.md"))
@@ -91,6 +91,8 @@ CONSOLE = [(page, command, expected) for page in PAGES if page.name != "plugins.
 @pytest.mark.parametrize(("page", "command", "expected"), CONSOLE,
                          ids=[f"{_page_id(p)}: {c[:60]}" for p, c, _ in CONSOLE])  # fmt: skip
 def test_shell_examples_print_what_the_page_says(page, command, expected, tmp_path, monkeypatch):
+    if not PLUGINS_INSTALLED and any(" gd_" in line for line in expected):
+        pytest.skip("the output names the bundled plugins: install them")
     for name in ("examples", "tests", "plugins"):
         (tmp_path / name).symlink_to(ROOT / name)
     monkeypatch.chdir(tmp_path)

@@ -26,7 +26,7 @@ pytest.importorskip("uvicorn")
 import rubriceng  # noqa: E402
 from rubriceng.contracts import RESULT_SCHEMA, inputs_schema  # noqa: E402
 from rubriceng.explanation import explain  # noqa: E402
-from tests.conftest import HUIZHOU_UNIT, ROOT  # noqa: E402
+from tests.conftest import HUIZHOU_UNIT, PLUGINS_INSTALLED, ROOT, needs_plugins  # noqa: E402
 
 REF = "cn.gd.huizhou/dept-overall@2020"
 UNIT = yaml.safe_load(HUIZHOU_UNIT.read_text(encoding="utf-8"))
@@ -46,8 +46,9 @@ class Server:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "rubriceng", "serve", "--port", str(self.port), *args]
-        environ = {key: value for key, value in os.environ.items()
-                   if not key.startswith("RUBRICENG_")}  # fmt: skip
+        environ = {key: value for key, value in os.environ.items()  # the bundled rubric
+                   if not key.startswith("RUBRICENG_")  # files are on the path where their
+                   or (key == "RUBRICENG_PATH" and not PLUGINS_INSTALLED)}  # plugins are not
         self.process = subprocess.Popen(
             command, cwd=cwd, env={**environ, **(env or {})},
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
@@ -112,6 +113,7 @@ def _valid(answer: Any, name: str, client: Any) -> None:
 # -- what it answers -----------------------------------------------------------------------
 
 
+@needs_plugins
 def test_health_names_the_plugins_and_no_failure(client):
     answer = client.get("/health")
     assert answer.status_code == 200
@@ -291,8 +293,9 @@ def test_64_concurrent_requests_get_identical_answers(server):
 
 def test_token_time_limit_and_a_broken_rubric_file(tmp_path):
     (tmp_path / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    path = os.pathsep.join([str(tmp_path), *filter(None, [os.environ.get("RUBRICENG_PATH")])])
     running = Server("--token", "s3cret", "--timeout", "0.05",
-                     env={"RUBRICENG_PATH": str(tmp_path)}, cwd=tmp_path)  # fmt: skip
+                     env={"RUBRICENG_PATH": path}, cwd=tmp_path)  # fmt: skip
     try:
         with httpx.Client(base_url=running.url, timeout=60) as session:
             health = session.get("/health").json()  # open to all, for load balancers
