@@ -352,12 +352,13 @@ def batch(
     output.parent.mkdir(parents=True, exist_ok=True)
     registry = _registry(context)
     loaded = rubric_for(rubric, paths, lambda ref: registry.load(ref, year=year))
+    own = [output, _tables_folder(output, lang)]  # a rerun never reads its own output
     if _on_terminal():
-        count = len(files_of_paths(paths))
+        count = len(files_of_paths(paths, own))
         with click.progressbar(length=count, label="reading", file=sys.stderr) as bar:
-            intake = read_returns(loaded, paths, progress=_Progress(bar))
+            intake = read_returns(loaded, paths, progress=_Progress(bar), exclude=own)
     else:
-        intake = read_returns(loaded, paths)
+        intake = read_returns(loaded, paths, exclude=own)
     for warning in intake.warnings:
         echo(_labelled("warning", lang, warning.text(lang)), err=True)
     named: Mapping[str, Mapping[str, Any]] = intake.named()
@@ -384,11 +385,16 @@ def batch(
         sys.exit(1)
 
 
-def files_of_paths(paths: Sequence[str]) -> list[Path]:
+def files_of_paths(paths: Sequence[str], exclude: Sequence[Path]) -> list[Path]:
     """The files a batch reads from ``paths`` (for the progress bar)."""
     from rubriceng.intake import files_of
 
-    return files_of(paths)
+    return files_of(paths, exclude)
+
+
+def _tables_folder(output: Path, lang: str) -> Path:
+    """Where ``--tables`` writes each unit's 指标评分表: a folder beside ``output``."""
+    return output.with_name(f"{output.stem}-{'tables' if language(lang) == 'en' else '指标评分表'}")
 
 
 def _write_tables(rubric: Rubric, found: Batch, intake: Any, output: Path, lang: str) -> None:
@@ -396,7 +402,7 @@ def _write_tables(rubric: Rubric, found: Batch, intake: Any, output: Path, lang:
     from rubriceng.sanitize import file_name
     from rubriceng.spreadsheet import write_result
 
-    folder = output.with_name(f"{output.stem}-{'tables' if lang == 'en' else '指标评分表'}")
+    folder = _tables_folder(output, lang)
     folder.mkdir(exist_ok=True)
     inputs = {unit.unit: unit.inputs for unit in intake.units}
     taken: set[str] = set()

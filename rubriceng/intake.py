@@ -115,15 +115,24 @@ MAX_ENTRIES = 200_000
 """A folder of returns is walked no further than this many entries (files and folders)."""
 
 
-def files_of(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+def files_of(paths: Iterable[str | os.PathLike[str]],
+             exclude: Iterable[str | os.PathLike[str]] = ()) -> list[Path]:  # fmt: skip
     """The files ``paths`` name: a file as given, a folder's forms and tables (all levels
     down, in name order; symbolic links to folders are not followed), leaving out hidden
-    files and Excel's ``~$`` lock files. A folder of more than :data:`MAX_ENTRIES`
-    entries is refused before any is read."""
+    files and Excel's ``~$`` lock files, and whatever is in ``exclude`` (a batch's own
+    output, written into the folder it reads). A folder of more than
+    :data:`MAX_ENTRIES` entries is refused before any is read."""
+    left_out = [Path(path).resolve() for path in exclude]
+
+    def kept(item: Path) -> bool:
+        where = item.resolve()
+        return not any(where == path or path in where.parents for path in left_out)
+
     found: list[Path] = []
     for path in map(Path, paths):
         if not path.is_dir():
-            found.append(path)
+            if kept(path):
+                found.append(path)
             continue
         chosen = []
         for seen, item in enumerate(path.rglob("*"), start=1):
@@ -133,7 +142,8 @@ def files_of(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
                     file=str(path), params=None)])  # fmt: skip
             if (item.suffix.lower() in FORMS + TABLES and item.is_file()
                     and not any(part.startswith((".", "~$"))
-                                for part in item.relative_to(path).parts)):  # fmt: skip
+                                for part in item.relative_to(path).parts)
+                    and kept(item)):  # fmt: skip
                 chosen.append(item)
         found.extend(sorted(chosen))
     return found
@@ -202,8 +212,10 @@ def read_returns(
     paths: Sequence[str | os.PathLike[str]],
     *,
     progress: Callable[[int], object] | None = None,
+    exclude: Sequence[str | os.PathLike[str]] = (),
 ) -> Intake:
-    """The units in ``paths`` (files and folders of forms and tables) for ``rubric``.
+    """The units in ``paths`` (files and folders of forms and tables) for ``rubric``,
+    leaving out ``exclude`` (see :func:`files_of`).
 
     Raises :class:`~rubriceng.errors.InputError` listing every problem at once: a file
     it cannot read, a unit returned twice (both places named), a form made for another
@@ -213,7 +225,7 @@ def read_returns(
     units: list[Returned] = []
     warnings: list[Problem] = []
     problems: list[Problem] = []
-    files = files_of(paths)
+    files = files_of(paths, exclude)
     for done, path in enumerate(files, start=1):
         try:
             units.extend(_read(path, columns, rubric, warnings))

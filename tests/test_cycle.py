@@ -498,3 +498,15 @@ def test_a_folder_too_large_to_walk_is_refused_before_reading(tmp_path, huizhou,
         read_returns(huizhou, [folder])
     assert [problem.text("zh") for problem in caught.value.problems] == [
         f"{folder}：文件夹中的条目超过 5 个 [table-too-large]"]
+
+
+def test_a_batch_rerun_into_the_folder_it_reads_never_reads_its_own_output(tmp_path, huizhou,
+                                                                            units):  # fmt: skip
+    folder = _returned(tmp_path / "returned", huizhou, units)
+    out = folder / "summary.xlsx"
+    first = _run("batch", HUIZHOU, folder, "-o", out, "--tables")
+    assert first.exit_code == 0, first.output
+    again = _run("batch", HUIZHOU, folder, "-o", out, "--tables")
+    assert again.exit_code == 0, again.output
+    assert again.output.splitlines()[1:] == first.output.splitlines()[1:]
+    assert f"12 个单位已评分，0 个未能评分 → {out}" in again.output
