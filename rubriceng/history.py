@@ -79,11 +79,17 @@ def load_history(paths: Sequence[str | os.PathLike[str]]) -> History:
     found: list[tuple[str, Path, Mapping[str, Any]]] = []
     for path in map(Path, paths):
         data = read_input(path, "result").data
-        if not isinstance(data, Mapping) or data.get("format") != "rubriceng.result/1":
+        shaped = (isinstance(data, Mapping) and data.get("format") == "rubriceng.result/1"
+                  and isinstance(data.get("rubric"), Mapping)
+                  and isinstance(data.get("indicators"), list)
+                  and _decimal(data.get("total")) is not None)  # fmt: skip
+        if not shaped:
             problems.append(Problem("history-form", "not a rubriceng.result/1 result",
                                     file=str(path)))  # fmt: skip
             continue
         found.append((_label(path), path, data))
+    if len({label for label, _, _ in found}) < len(found):  # two of one year: by file name
+        found = [(path.stem, path, data) for _, path, data in found]
     units = {str(data.get("unit")) for _, _, data in found}
     if len(units) > 1:
         problems.append(Problem(
@@ -119,7 +125,7 @@ def load_history(paths: Sequence[str | os.PathLike[str]]) -> History:
         next(iter(units)) if units else None, years,
         tuple(f"{data['rubric'].get('id')}@{data['rubric'].get('version')}"
               for _, _, data in found),
-        tuple(lines), tuple(_decimal(data.get("total")) or Decimal(0) for _, _, data in found),
+        tuple(lines), tuple(Decimal(str(data["total"])) for _, _, data in found),
         tuple(data.get("grade") for _, _, data in found),
     )  # fmt: skip
 

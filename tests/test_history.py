@@ -102,3 +102,24 @@ def test_a_rule_from_a_new_version_is_told_apart_from_the_units_own_change(tmp_p
     assert changed == dict.fromkeys(["budget_spending_rate", "target_completion"], "rule changed")
     spending = next(line for line in found.lines if line.id == "budget_spending_rate")
     assert spending.scores == (Decimal("9.00"), Decimal("8.55"))  # 9,500 of 10,000: 95%
+
+
+@pytest.mark.parametrize("text", [
+    '{"format": "rubriceng.result/1", "rubric": {}, "indicators": [], "total": "abc"}',
+    '{"format": "rubriceng.result/1", "rubric": {}, "indicators": {}, "total": "1"}',
+    '{"format": "rubriceng.result/1", "indicators": [], "total": "1"}',
+    "[1, 2]",
+])  # fmt: skip
+def test_a_file_shaped_otherwise_is_not_a_result(tmp_path, text):
+    path = tmp_path / "2024.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_history([path])
+    assert [problem.code for problem in caught.value.problems] == ["history-form"]
+
+
+def test_two_results_of_one_year_are_told_apart_by_their_file_names(tmp_path, years):
+    extra = tmp_path / "甲-2024-复核.json"
+    extra.write_text(years[0].read_text(encoding="utf-8"), encoding="utf-8")
+    found = load_history([*years, extra])
+    assert found.years == ("甲-2023", "甲-2024", "甲-2024-复核", "甲-2025")
