@@ -47,6 +47,7 @@ __all__ = [
     "Returned",
     "check_version",
     "files_of",
+    "other_version",
     "read_returns",
     "returned_form",
     "rubric_for",
@@ -293,14 +294,20 @@ def check_version(rubric: Rubric, returned: Returned) -> None:
         raise InputError(f"cannot score {returned.source}", [_other_version(returned, rubric)])
 
 
-def _other_version(unit: Returned, rubric: Rubric) -> Problem:
+def other_version(recorded: str, rubric: Rubric, **where: Any) -> Problem:
+    """The problem of a form (or review) made for the rubric version ``recorded`` that is
+    given to another, ``rubric``; ``where`` locates it (file, line, unit)."""
     return Problem(
         "form-rubric",
-        f"this form was made for {unit.rubric}, not {rubric.ref}: score it with the version "
+        f"this form was made for {recorded}, not {rubric.ref}: score it with the version "
         "it names, or have the unit fill a form of the new one",
-        file=unit.source, line=unit.row, unit=unit.unit,
-        params={"recorded": unit.rubric, "named": rubric.ref},
+        params={"recorded": recorded, "named": rubric.ref}, **where,
     )  # fmt: skip
+
+
+def _other_version(unit: Returned, rubric: Rubric) -> Problem:
+    return other_version(str(unit.rubric), rubric, file=unit.source, line=unit.row,
+                         unit=unit.unit)  # fmt: skip
 
 
 def _read(path: Path, columns: _Columns, rubric: Rubric, warnings: list[Problem]

@@ -36,6 +36,7 @@ from rubriceng.documents import Document, read_input
 from rubriceng.engine import evaluate
 from rubriceng.errors import InputError, Problem, RubricengError
 from rubriceng.forms import fields, flatten, nest
+from rubriceng.intake import other_version
 from rubriceng.model import Rubric
 from rubriceng.result import NOT_APPLICABLE, IndicatorResult, Result
 from rubriceng.tablefiles import is_blank, open_workbook, sheet_rows
@@ -249,10 +250,7 @@ def _check_file(found: ReviewFile, rubric: Rubric, unit: str | None) -> None:
             "review-unit", f"the review is for {found.unit}, not this unit",
             file=found.source, unit=unit, params={"other": found.unit}))  # fmt: skip
     if found.rubric is not None and found.rubric != rubric.ref:
-        problems.append(Problem(
-            "form-rubric", f"this form was made for {found.rubric}, not {rubric.ref}: score it "
-            "with the version it names, or have the unit fill a form of the new one",
-            file=found.source, params={"recorded": found.rubric, "named": rubric.ref}))
+        problems.append(other_version(found.rubric, rubric, file=found.source))
     if problems:
         raise InputError(f"cannot apply the review {found.source or ''}".rstrip(), problems)
 

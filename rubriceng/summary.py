@@ -145,11 +145,11 @@ def _losses(results: Sequence[Result], rubric: Rubric, explainer: Explainer
 
 def _peers(results: Sequence[Result], explainer: Explainer) -> tuple[tuple[str, str, str], ...]:
     seen: dict[str, tuple[str, str, str]] = {}
+    words = SUMMARY_WORDS[explainer.lang]
     for result in results:
         for row in result.walk():
             computed = str(row.trace.get("source", "")).startswith("computed")
             if computed and "peer" in row.trace and row.id not in seen:
-                words = SUMMARY_WORDS[explainer.lang]
                 statistic = words.get(str(row.trace["statistic"]), str(row.trace["statistic"]))
                 seen[row.id] = (row.name_en or row.name if explainer.lang == "en" else row.name,
                                 statistic, explainer.value(row, row.trace["peer"]))  # fmt: skip
