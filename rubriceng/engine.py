@@ -16,6 +16,7 @@ Scoring one unit then runs, in order:
 from __future__ import annotations
 
 import decimal
+import itertools
 import statistics
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -31,8 +32,9 @@ from rubriceng.errors import EvaluationError, InputError, Problem, RubricengErro
 from rubriceng.exact import Exact, divide, multiply, rational, shown
 from rubriceng.expressions import FormulaEvaluator, FormulaRuntimeError
 from rubriceng.inputs import compile_checker
+from rubriceng.kernel import Kernel, Outcome, build_kernel
 from rubriceng.methods import Context, Part, ScoringFailure
-from rubriceng.model import Indicator, Rounding, Rubric
+from rubriceng.model import Adjustment, Indicator, Rounding, Rubric
 from rubriceng.result import (
     JUDGED,
     NOT_APPLICABLE,
@@ -75,6 +77,10 @@ class Plan:
         """Inputs a unit may leave out with no default: formulas see ``None``."""
         self.required = needs.required
         self.users = needs.users
+        self.judged = tuple(bool(leaf.scorer and leaf.scorer.judged) for leaf in self.leaves)
+        """Whether each leaf's method is a judgement (status ``judged`` unless a case
+        decided the score)."""
+        self.grade_en = {item.name: item.name_en for item in rubric.grades}
         self.labels = {spec.id: spec.label for spec in rubric.inputs if spec.label}
         """The label of each input (as the form prints it), by id."""
         schema = {name: dict(rules) for name, rules in needs.schema.items()}
@@ -92,6 +98,14 @@ class Plan:
                     [Problem("plugin-failed", f"an input type gave invalid rules: {error}")],
                 ) from None
         self._allocations: dict[frozenset[str], Allocation] = {}
+        self._patterns: dict[tuple[str, ...], Pattern | None] = {}
+        self._steps: dict[int, Decimal] = {}
+        self._adjusted: dict[tuple[int, int], AdjustmentResult] = {}
+        self.kernel: Kernel | None = build_kernel(
+            rubric, schema, self.functions, self.defaults, self.optional, self.required,
+            self.conditional, self.leaves, self.pattern, self._general_leaf, self._fixed(),
+        )  # fmt: skip
+        """The rubric's generated scoring function (:mod:`rubriceng.kernel`), or None."""
 
     # -- inputs ---------------------------------------------------------------------
 
@@ -200,6 +214,130 @@ class Plan:
         return [f"{key}（{self.labels[key]}）" if key in self.labels else key for key in close]
 
     # -- scoring ---------------------------------------------------------------------
+
+    def _fixed(self) -> list[tuple[int, int, int] | None]:
+        """For each leaf, its factor and cap if they are the same in every pattern of
+        indicators that do not apply (and it always applies); else None. With more than
+        four conditional indicators, every leaf is None (the patterns are not listed)."""
+        if len(self.conditional) > 4:
+            return [None] * len(self.leaves)
+        patterns = []
+        for chosen in itertools.product((False, True), repeat=len(self.conditional)):
+            roots = tuple(node.id for node, out in zip(self.conditional, chosen, strict=True)
+                          if out)  # fmt: skip
+            if any(self.nodes[inner] in self.nodes[outer].walk() and inner != outer
+                   for inner in roots for outer in roots):  # fmt: skip
+                continue  # one inside another: the outer alone is the pattern
+            found = self.pattern(roots)
+            if found is not None:
+                patterns.append(found)
+        fixed: list[tuple[int, int, int] | None] = []
+        for index in range(len(self.leaves)):
+            factors = {found.factors[index] for found in patterns}
+            always = not any(found.not_applicable[index] for found in patterns)
+            fixed.append(factors.pop() if always and len(factors) == 1 else None)
+        return fixed
+
+    def pattern(self, roots: tuple[str, ...]) -> Pattern | None:
+        """The kernel's constants for the pattern in which the indicators ``roots`` (ids)
+        do not apply (cached); None if nothing would apply."""
+        if roots in self._patterns:
+            return self._patterns[roots]
+        found: Pattern | None
+        nodes = [self.nodes[root] for root in roots]
+        try:
+            allocation = self.allocation(nodes)
+        except ValueError:
+            found = None
+        else:
+            found = Pattern.of(self, tuple(nodes), allocation)
+        self._patterns[roots] = found
+        return found
+
+    def _general_leaf(
+        self, index: int, given: tuple[tuple[str, Any], ...], pattern: Pattern,
+        peers: Mapping[str, Exact],
+    ) -> General:  # fmt: skip
+        """Leaf ``index`` scored by the general code, for the kernel (``given``: the inputs
+        the leaf needs, checked and normalised by the kernel)."""
+        inputs = dict(given)
+        state = UnitState(None, inputs, [], FormulaEvaluator(self.functions), list(pattern.roots))
+        found = score_leaf(self, self.leaves[index], state, pattern.allocation, peers, False)
+        return General(found, int(found.score / self.rubric.rounding.quantum))
+
+    def steps(self, count: int) -> Decimal:
+        """``count`` steps of the rubric's rounding as a Decimal (``634`` → ``6.34``)."""
+        found = self._steps.get(count)
+        if found is None:
+            exponent = self.rubric.rounding.quantum.as_tuple().exponent
+            assert isinstance(exponent, int)
+            found = Decimal(count).scaleb(exponent)
+            if len(self._steps) < 1 << 16:
+                self._steps[count] = found
+        return found
+
+    def scored(self, outcome: Outcome, unit: str | None) -> Result:
+        """The result of a unit the kernel scored (its indicators built when read)."""
+        pattern = self.pattern(outcome.roots)
+        assert pattern is not None
+        steps = 0
+        others: dict[int, Any] = {}
+        for index, found in enumerate(outcome.scores):
+            if type(found) is int:
+                steps += found
+            else:
+                others[index] = found
+                steps += found.steps
+        rubric = self.rubric
+        subtotal = self.steps(steps)
+        adjustments = tuple(self.adjusted(index, events)
+                            for index, events in enumerate(outcome.events))  # fmt: skip
+        total, grade = finish(rubric, subtotal, adjustments)
+
+        def build() -> tuple[IndicatorResult, ...]:
+            leaves = {}
+            allocation = pattern.allocation
+            for index, leaf in enumerate(self.leaves):
+                effective = allocation.effective[leaf.id]
+                found = outcome.scores[index]
+                children: tuple[IndicatorResult, ...] = ()
+                if index in others and isinstance(found, General):
+                    leaves[leaf.id] = found.result
+                    continue
+                if index in others:  # a leaf of parts the unit named itself
+                    children = tuple(
+                        IndicatorResult(f"{leaf.id}.{number}", name, self.steps(share),
+                                        self.steps(share), self.steps(score), JUDGED, {})
+                        for number, (name, share, score) in enumerate(found.parts, start=1)
+                    )  # fmt: skip
+                    found = found.steps
+                if pattern.not_applicable[index]:
+                    status = NOT_APPLICABLE
+                elif self.judged[index] and index not in outcome.cased:
+                    status = JUDGED
+                else:
+                    status = SCORED
+                leaves[leaf.id] = IndicatorResult(
+                    leaf.id, leaf.name, leaf.points, effective, self.steps(found), status, {},
+                    children, leaf.name_en, leaf.origin, leaf.provenance,
+                )  # fmt: skip
+            return tuple(_assemble(top, leaves, allocation, False) for top in rubric.indicators)
+
+        return Result.deferred(
+            build, rubric_id=rubric.id, rubric_version=rubric.version,
+            rubric_title=rubric.title, unit=unit, subtotal=subtotal, total=total, grade=grade,
+            adjustments=adjustments, provenance=rubric.provenance, extends=rubric.extends,
+            grade_en=self.grade_en.get(grade) if grade is not None else None,
+        )  # fmt: skip
+
+    def adjusted(self, index: int, events: int) -> AdjustmentResult:
+        """Adjustment ``index`` (加减分) for ``events`` events (cached)."""
+        found = self._adjusted.get((index, events))
+        if found is None:
+            found = adjust(self.rubric.adjustments[index], events)
+            if len(self._adjusted) < 1 << 12:
+                self._adjusted[(index, events)] = found
+        return found
 
     def allocation(self, roots: Sequence[Indicator]) -> Allocation:
         """Effective points when ``roots`` do not apply (cached per pattern)."""
@@ -554,19 +692,8 @@ def score_unit(plan: Plan, state: UnitState, peers: Mapping[str, Exact], trace: 
         )
     indicators = tuple(_assemble(top, leaves, allocation, trace) for top in rubric.indicators)
     subtotal = sum((top.score for top in indicators), ZERO)
-    adjustments = []
-    for adjustment in rubric.adjustments:
-        events = state.inputs[adjustment.id]
-        amount = adjustment.per_event * events
-        if adjustment.max is not None and abs(amount) > adjustment.max:
-            amount = adjustment.max if amount > 0 else -adjustment.max
-        amount = amount if amount else ZERO  # never "-0"
-        adjustments.append(AdjustmentResult(adjustment.id, adjustment.name, events, amount))
-    total = subtotal + sum((item.points for item in adjustments), ZERO)
-    if rubric.total_bounds is not None:
-        low, high = rubric.total_bounds
-        total = min(max(total, low), high)
-    grade = rubric.grade_for(total)
+    adjustments = tuple(adjust(item, state.inputs[item.id]) for item in rubric.adjustments)
+    total, grade = finish(rubric, subtotal, adjustments)
     return Result(
         rubric.id,
         rubric.version,
@@ -576,11 +703,83 @@ def score_unit(plan: Plan, state: UnitState, peers: Mapping[str, Exact], trace: 
         total,
         grade,
         indicators,
-        tuple(adjustments),
+        adjustments,
         rubric.provenance,
         rubric.extends,
         next((item.name_en for item in rubric.grades if item.name == grade), None),
     )
+
+
+def adjust(adjustment: Adjustment, events: int) -> AdjustmentResult:
+    """A bonus or penalty item (加减分) for ``events`` events, within its cap."""
+    amount = adjustment.per_event * events
+    if adjustment.max is not None and abs(amount) > adjustment.max:
+        amount = adjustment.max if amount > 0 else -adjustment.max
+    amount = amount if amount else ZERO  # never "-0"
+    return AdjustmentResult(adjustment.id, adjustment.name, events, amount)
+
+
+def finish(
+    rubric: Rubric, subtotal: Decimal, adjustments: Sequence[AdjustmentResult]
+) -> tuple[Decimal, str | None]:
+    """The total (the subtotal with the adjustments, within the rubric's bounds) and its
+    grade."""
+    total = subtotal + sum((item.points for item in adjustments), ZERO)
+    if rubric.total_bounds is not None:
+        low, high = rubric.total_bounds
+        total = min(max(total, low), high)
+    return total, rubric.grade_for(total)
+
+
+@attrs.frozen
+class General:
+    """A leaf the kernel had the general code score: its result and its score in steps."""
+
+    result: IndicatorResult
+    steps: int
+
+
+@attrs.frozen
+class Pattern:
+    """What the kernel needs of one pattern of indicators that do not apply: which inputs
+    a unit must give, and for each leaf whether it applies, its score if it does not, and
+    the factor from its raw score to steps of the rubric's rounding with its cap."""
+
+    roots: tuple[Indicator, ...]
+    allocation: Allocation
+    needed: frozenset[str]
+    not_applicable: tuple[bool, ...]
+    na_scores: tuple[int | None, ...]
+    """The score of each leaf that does not apply, in steps."""
+    factors: tuple[tuple[int, int, int] | None, ...]
+
+    @classmethod
+    def of(cls, plan: Plan, roots: tuple[Indicator, ...], allocation: Allocation) -> Pattern:
+        """The pattern of ``roots`` in ``plan``."""
+        rounding = plan.rubric.rounding
+        step = rational(rounding.quantum)
+        needed = {item.id for item in plan.rubric.adjustments}
+        not_applicable: list[bool] = []
+        na_scores: list[int | None] = []
+        factors: list[tuple[int, int, int] | None] = []
+        for leaf in plan.leaves:
+            effective = allocation.effective[leaf.id]
+            skipped = leaf.id in allocation.not_applicable
+            not_applicable.append(skipped)
+            full = leaf.id in allocation.full_marks
+            na_scores.append(int(rounding.apply(effective if full else ZERO) / rounding.quantum)
+                             if skipped else None)  # fmt: skip
+            if not skipped:
+                needed.update(plan.required[leaf.id])
+            cap = int(rational(rounding.cap(effective)) / step)
+            if leaf.points:
+                factor = rational(effective) / (rational(leaf.points) * step)
+                factors.append((factor.numerator, factor.denominator, cap))
+            else:
+                factors.append((0, 1, cap) if not effective else None)
+        needed.difference_update(plan.defaults)
+        return cls(roots, allocation, frozenset(needed), tuple(not_applicable),
+                   tuple(na_scores), tuple(factors))  # fmt: skip
 
 
 def plan_of(rubric: Rubric) -> Plan:
@@ -622,6 +821,13 @@ def evaluate(
     """
     plan = plan_of(rubric)
     with decimal.localcontext(DECIMAL_CONTEXT):
+        if not trace and not reviewed and document is None and plan.kernel is not None:
+            try:
+                outcome = plan.kernel.run(inputs, {})
+            except Exception:  # anything unusual: the general path says what it is
+                outcome = None
+            if outcome is not None:
+                return plan.scored(outcome, unit)
         state = prepare(plan, inputs, unit, document)
         state.reviewed = _review_scores(plan, reviewed)
         if state.problems:

@@ -288,6 +288,16 @@ def compile_checker(schema: Mapping[str, Mapping[str, Any]]) -> InputChecker | N
         return None
 
 
+def value_checker(rules: Mapping[str, Any]) -> Check | None:
+    """The compiled check of one value under ``rules`` (it raises on a value cerberus
+    would refuse, and returns the value normalised), or None for rules only cerberus
+    knows."""
+    try:
+        return _value_check(rules)
+    except _Unsupported:
+        return None
+
+
 def _mapping_check(schema: Mapping[str, Mapping[str, Any]]) -> InputChecker:
     checks = {name: _value_check(rules) for name, rules in schema.items()}
     required = [name for name, rules in schema.items() if rules.get("required")]

@@ -25,7 +25,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -164,6 +164,32 @@ class Result:
     """The rubric the scoring rubric is a variant of, if any."""
     grade_en: str | None = None
     """The grade's English name, where the rubric gives one (not in :meth:`to_dict`)."""
+    _pending: Callable[[], tuple[IndicatorResult, ...]] | None = attrs.field(
+        default=None, init=False, eq=False, repr=False)  # fmt: skip
+
+    @classmethod
+    def deferred(
+        cls, build: Callable[[], tuple[IndicatorResult, ...]], **fields: Any
+    ) -> Result:
+        """A result whose :attr:`indicators` are built by ``build()`` when first read (the
+        row kernel's answer to ``evaluate(trace=False)``: a total is often all that is
+        read). ``fields`` are the other fields, already converted."""
+        result = object.__new__(cls)
+        for field in attrs.fields(cls):
+            if field.name != "indicators" and field.init:
+                object.__setattr__(result, field.name, fields.get(field.name, field.default))
+        object.__setattr__(result, "_pending", build)
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        # only a deferred result's unbuilt indicators reach here (slots are set otherwise)
+        pending = object.__getattribute__(self, "_pending") if name == "indicators" else None
+        if pending is None:
+            raise AttributeError(name)
+        indicators = pending()
+        object.__setattr__(self, "indicators", indicators)
+        object.__setattr__(self, "_pending", None)
+        return indicators
 
     def walk(self) -> Iterator[IndicatorResult]:
         """Every indicator result, depth first, in rubric order."""

@@ -1,0 +1,410 @@
+"""The generated row kernel scores exactly as the general path does.
+
+``evaluate(trace=False)`` runs a rubric's generated function (:mod:`rubriceng.kernel`);
+anything unusual makes it step aside for the general, checked path. These tests hold the
+two to each other on every leaf, every status and every total: the bundled rubrics on
+generated units, every built-in method on random values and exact ties, random formulas,
+and inputs of every unusual kind (which must give the general path's answer or error).
+"""
+
+from __future__ import annotations
+
+import decimal
+import pickle
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+import rubriceng
+from benchmarks.huizhou import generate
+from rubriceng.decimals import DECIMAL_CONTEXT
+from rubriceng.engine import prepare, score_unit
+from rubriceng.errors import InputError, RubricengError
+from rubriceng.expressions import FormulaSyntaxError
+from tests.conftest import HUIZHOU_UNIT, make_rubric
+from tests.test_fuzz import _formula_grammar
+
+BUNDLED = ("cn.gd.huizhou/dept-overall@2020", "cn.gd.huizhou/dept-overall@2025",
+           "cn.gd.zhanjiang.lianjiang/dept-overall@2024", "cn.gd/dept-overall@2024",
+           "cn/project-self-evaluation@2020")  # fmt: skip
+
+
+def general(rubric: rubriceng.Rubric, inputs: Any, peers: dict[str, Any] | None = None) -> Any:
+    """The general path's result, or its error."""
+    plan = rubric.plan
+    with decimal.localcontext(DECIMAL_CONTEXT):
+        try:
+            state = prepare(plan, inputs, None)
+            if state.problems:
+                raise InputError("invalid inputs", state.problems)
+            return score_unit(plan, state, peers or {}, False)
+        except RubricengError as error:
+            return error
+
+
+def fast(rubric: rubriceng.Rubric, inputs: Any, peers: dict[str, Any] | None = None) -> Any:
+    """The kernel's result, or None where it steps aside."""
+    plan = rubric.plan
+    assert plan.kernel is not None
+    with decimal.localcontext(DECIMAL_CONTEXT):
+        try:
+            outcome = plan.kernel.run(inputs, peers or {})
+        except Exception:  # the engine takes any exception as "step aside"
+            return None
+        return None if outcome is None else plan.scored(outcome, None)
+
+
+def agree(rubric: rubriceng.Rubric, inputs: Any, peers: dict[str, Any] | None = None) -> bool:
+    """The kernel gives the general path's result, or steps aside (always, where the
+    general path refuses the unit). True when the kernel scored it."""
+    expected, got = general(rubric, inputs, peers), fast(rubric, inputs, peers)
+    if isinstance(expected, RubricengError):
+        assert got is None, (expected, got)
+        return False
+    if got is None:
+        return False
+    assert got.scores() == expected.scores()
+    assert _rows(got) == _rows(expected)
+    assert got == expected and got.to_dict() == expected.to_dict()
+    assert (str(got.total), got.grade, got.adjustments) == (
+        str(expected.total), expected.grade, expected.adjustments)  # fmt: skip
+    return True
+
+
+def _rows(result: Any) -> list[tuple[str, ...]]:
+    return [(row.id, row.status, str(row.score), str(row.effective_points))
+            for row in result.walk()]  # fmt: skip
+
+
+# -- the bundled rubrics ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ref", BUNDLED)
+def test_every_bundled_rubric_has_a_kernel(ref):
+    rubric = rubriceng.find_rubric(ref)
+    assert rubric.plan.kernel is not None
+    assert rubric.plan.kernel.source.startswith("def run(inputs, peers):")
+
+
+def test_the_bundled_example_is_scored_by_the_kernel_to_the_published_total():
+    rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
+    inputs = dict(rubriceng.load_inputs(HUIZHOU_UNIT).inputs)
+    assert agree(rubric, inputs)
+    result = rubriceng.evaluate(rubric, inputs, trace=False)
+    assert (result.total, result.grade) == (Decimal("97.86"), "优")
+    assert result.indicator("procurement_rate").score == Decimal("1.86")
+    assert result.indicator("budget_reasonableness").effective_points == Decimal("6.34")
+    assert result.indicator("budget_reasonableness").status == "judged"
+    assert result.indicator("advance_release_rate").status == "not_applicable"
+
+
+@given(st.integers(0, 10**6), st.sampled_from([0.0, 0.4, 1.0]))
+@example(5, 0.4)
+def test_generated_units_score_the_same_on_both_paths(seed, edges):
+    rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
+    units = generate(12, seed=seed, edges=edges)
+    scored = [agree(rubric, unit) for unit in units]
+    assert all(scored)  # canonical units never need the general path
+
+
+@pytest.mark.parametrize("ref", BUNDLED[1:])
+def test_the_other_bundled_rubrics_agree_on_their_examples(ref):
+    from pathlib import Path
+
+    rubric = rubriceng.find_rubric(ref)
+    examples = Path(__file__).parent.parent / "examples"
+    found = 0
+    for path in sorted(examples.glob("*.yaml")):
+        try:
+            loaded = rubriceng.load_inputs(path)
+        except RubricengError:
+            continue
+        if getattr(loaded, "rubric", None) not in (None, ref, rubric.id):
+            continue
+        agree(rubric, dict(loaded.inputs))
+        found += 1
+    assert found
+
+
+def test_peers_given_to_the_kernel_decide_as_in_the_general_path():
+    rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
+    inputs = dict(rubriceng.load_inputs(HUIZHOU_UNIT).inputs)
+    inputs.pop("peer_fixed_asset_use_rate", None)
+    rate = inputs["fixed_assets_in_use"] / inputs["fixed_assets_total"]
+    from fractions import Fraction
+
+    exact = Fraction(inputs["fixed_assets_in_use"]) / Fraction(inputs["fixed_assets_total"])
+    for peer, score in ((exact, "2.00"), (exact + Fraction(1, 10**30), "0.00"), (rate, None)):
+        peers = {"fixed_asset_utilisation": peer}
+        assert agree(rubric, inputs, peers)
+        if score is not None:
+            found = fast(rubric, inputs, peers).indicator("fixed_asset_utilisation").score
+            assert str(found) == score
+
+
+# -- every method, on random values and ties -------------------------------------------
+
+METHODS_RUBRIC = make_rubric(
+    [
+        {"id": "g", "name": "组", "points": 40, "children": [
+            {"id": "ratio", "name": "比率", "points": 3,
+             "ratio": {"actual": "done", "target": "due", "if_target_zero": 3}},
+            {"id": "capped", "name": "超出为零", "points": 2,
+             "ratio": {"actual": "spent", "target": "plan", "zero_when_exceeds": True,
+                       "if_target_zero": 2}},
+            {"id": "refused", "name": "不得超出", "points": 5,
+             "ratio": {"actual": "done", "target": "due", "refuse_when_exceeds": True,
+                       "if_target_zero": 5}},
+            {"id": "banded", "name": "分段", "points": 3, "value": "spent / plan",
+             "cases": [{"when": "plan == 0", "score": 3, "reason": "无计划"}],
+             "bands": [{"upto": 0.5, "score": 1}, {"below": 1, "score": 2},
+                       {"upto": 1, "score": 3}, {"else": 0}]},
+            {"id": "stepped", "name": "每超5%扣0.5分", "points": 4,
+             "value": "abs(spent - plan) / plan if plan > 0 else 0",
+             "steps": {"size": 0.05, "deduct": 0.5, "count": "full"}},
+            {"id": "started", "name": "每满一步", "points": 4, "value": "done / 3",
+             "steps": {"size": 0.25, "deduct": 0.75, "start": 0.5}},
+            {"id": "listed", "name": "清单", "points": 5, "checklist": [
+                {"id": "judged", "name": "评价", "points": 2},
+                {"id": "share", "name": "比例", "points": 3,
+                 "fraction": "div(min(done, due), due, 1)"}]},
+            {"id": "deducted", "name": "扣分", "points": 3, "deductions": [
+                {"name": "迟报", "when": "late", "deduct": 1},
+                {"name": "问题", "count": "findings", "deduct": 0.4, "max": 1.5}]},
+            {"id": "all", "name": "全有全无", "points": 2, "all_or_nothing": "not late"},
+            {"id": "mean", "name": "季度均值", "points": 6,
+             "average": {"actual": "actual", "target": "target", "cap_each": 1}},
+            {"id": "peer", "name": "高于均值", "points": 1, "value": "done / (due + 1)",
+             "peer": {"statistic": "mean", "compare": "at_least", "given": "peer_rate"}},
+            {"id": "judgement", "name": "评议", "points": 2,
+             "judgement": {"min": 0, "max": 2}},
+        ]},
+        {"id": "free", "name": "公式", "points": 7, "children": [
+            {"id": "formula", "name": "自由公式", "points": 4,
+             "values": {"rate": "div(spent, plan, 1)"},
+             "score": "clamp(4 * rate - abs(rate - 1) * 3, 0, 4) if not late else 1"},
+            {"id": "parts", "name": "自定指标", "points": 3, "unit_defined": {"min_items": 1}},
+        ]},
+        {"id": "optional", "name": "可不适用", "points": 3, "applies": "has_transfers",
+         "not_applicable": {"strategy": "proportional", "to": ["ratio", "listed"]},
+         "score": "3 * min(1, moved / 0.9)"},
+    ],
+    {"done": {"type": "count"}, "due": {"type": "count"}, "spent": {"type": "money"},
+     "plan": {"type": "money"}, "late": {"type": "boolean"}, "findings": {"type": "count"},
+     "actual": {"type": "list", "items": "rate", "length": 4},
+     "target": {"type": "list", "items": "rate", "length": 4},
+     "peer_rate": {"type": "rate"},
+     "has_transfers": {"type": "boolean"}, "moved": {"type": "rate"}},
+)  # fmt: skip
+
+amounts = st.one_of(
+    st.decimals(min_value=0, max_value=1000, places=2),
+    st.sampled_from([Decimal(0), Decimal("0.5"), Decimal(1), Decimal("100.00"), Decimal("5")]),
+)
+rates = st.sampled_from([Decimal(0), Decimal("0.25"), Decimal("0.5"), Decimal("0.75"),
+                         Decimal(1), Decimal("0.333"), Decimal("0.9")])  # fmt: skip
+credits = st.one_of(st.booleans(), st.sampled_from([Decimal(0), Decimal("0.5"), Decimal(1),
+                                                    Decimal("1.25"), 2]))  # fmt: skip
+
+
+@st.composite
+def method_units(draw: Any) -> dict[str, Any]:
+    unit: dict[str, Any] = {
+        "done": draw(st.integers(0, 30)), "due": draw(st.integers(0, 30)),
+        "spent": draw(amounts), "plan": draw(amounts), "late": draw(st.booleans()),
+        "findings": draw(st.integers(0, 6)),
+        "actual": draw(st.lists(rates, min_size=4, max_size=4)),
+        "target": draw(st.lists(rates.filter(bool), min_size=4, max_size=4)),
+        "has_transfers": draw(st.booleans()), "moved": draw(rates),
+        "listed": {"judged": draw(credits)},
+        "judgement": {"score": draw(st.sampled_from([0, Decimal("1.255"), 2])),
+                      "reason": "评议"},
+        "parts": [{"name": f"效益{index}", "score": draw(st.sampled_from(
+            [0, Decimal("0.5"), Decimal("0.995"), 1]))}
+                  for index in range(draw(st.integers(1, 4)))],
+    }  # fmt: skip
+    if draw(st.booleans()):
+        unit["peer_rate"] = draw(rates)
+    return unit
+
+
+@given(method_units())
+@example({"done": 5, "due": 24, "spent": Decimal("100.00"), "plan": Decimal("100.00"),
+          "late": False, "findings": 4, "actual": [Decimal("0.5")] * 4,
+          "target": [Decimal("0.75")] * 4, "has_transfers": False, "moved": Decimal(1),
+          "listed": {"judged": True}, "judgement": {"score": 2, "reason": "r"},
+          "parts": [{"name": "a", "score": 1}], "peer_rate": Decimal("0.2")})  # fmt: skip
+def test_every_built_in_method_agrees_on_random_values(unit):
+    rubric = rubriceng.load_rubric(METHODS_RUBRIC)
+    agree(rubric, unit)
+
+
+def test_the_methods_rubric_is_generated_whole():
+    """Every built-in method here has its integer form: the general code is called only
+    for parts that bring their own points."""
+    rubric = rubriceng.load_rubric(METHODS_RUBRIC)
+    source = rubric.plan.kernel.source
+    assert source.count("GENERAL(") == 1
+    assert "any('points' in i for i in" in source.split("GENERAL(")[0].splitlines()[-2]
+    unit = {"done": 5, "due": 24, "spent": Decimal(1), "plan": Decimal(2), "late": False,
+            "findings": 0, "actual": [Decimal(1)] * 4, "target": [Decimal(1)] * 4,
+            "has_transfers": True, "moved": Decimal("0.9"), "listed": {"judged": True},
+            "judgement": {"score": 2, "reason": "r"}, "parts": [{"name": "a", "score": 1}],
+            "peer_rate": Decimal("0.2")}  # fmt: skip
+    assert agree(rubric, unit)
+    result = rubriceng.evaluate(rubric, unit, trace=False)
+    assert result.indicator("ratio").score == Decimal("0.63")  # 3 × 5/24 = 0.625
+    assert result.indicator("parts").children[0].score == Decimal("1.00")
+
+
+@pytest.mark.parametrize(("done", "due", "points", "score"), [
+    (5, 24, 3, "0.63"), (13, 120, 3, "0.33"), (1, 8, 5, "0.63"), (3, 8, 5, "1.88"),
+    (1, 40, 1, "0.03"), (7, 40, 3, "0.53"),
+])  # fmt: skip
+def test_half_cents_reached_through_division_round_half_up(done, due, points, score):
+    rubric = rubriceng.load_rubric(make_rubric(
+        [{"id": "r", "name": "及时性", "points": points,
+          "ratio": {"actual": "done", "target": "due"}}],
+        {"done": {"type": "count"}, "due": {"type": "count"}},
+    ))  # fmt: skip
+    assert agree(rubric, {"done": done, "due": due})
+    assert str(rubriceng.evaluate(rubric, {"done": done, "due": due}, trace=False).total) == score
+
+
+# -- random formulas ---------------------------------------------------------------------
+
+FORMULA_INPUTS = {"a": {"type": "number"}, "b": {"type": "number"},
+                  "flag": {"type": "boolean"}, "label": {"type": "text"}}  # fmt: skip
+
+
+@given(_formula_grammar(),
+       st.decimals(min_value=-50, max_value=50, places=2),
+       st.sampled_from([Decimal(0), Decimal(3), Decimal("0.5"), Decimal(-2), 7]),
+       st.booleans())  # fmt: skip
+@example("min(points, max(0, a / b))", Decimal(5), Decimal(0), True)
+@example("(a if flag else b) * 2.5", Decimal("0.25"), 3, False)
+@example("a < b <= points", Decimal(1), Decimal(3), True)
+def test_random_formulas_give_the_general_paths_score_or_step_aside(text, a, b, flag):
+    document = make_rubric(
+        [{"id": "f", "name": "公式", "points": 10, "score": text}], FORMULA_INPUTS
+    )
+    try:
+        rubric = rubriceng.load_rubric(document)
+    except (RubricengError, FormulaSyntaxError):
+        return
+    agree(rubric, {"a": a, "b": b, "flag": flag, "label": "x"})
+
+
+# -- unusual inputs: the general path's answer, or its error ---------------------------------
+
+UNUSUAL = [
+    ("a float", "revenue_final", 10330.43),
+    ("text", "revenue_final", "10,330.43"),
+    ("a percentage", "general_transfer_advance_rate", "90%"),
+    ("a boolean for a number", "revenue_final", True),
+    ("NaN", "revenue_final", Decimal("NaN")),
+    ("infinity", "revenue_final", Decimal("Infinity")),
+    ("35 digits", "revenue_final", Decimal("1.0000000000000000000000000000000001")),
+    ("above 10^18", "revenue_final", Decimal("1e19")),
+    ("a tiny exponent", "revenue_final", Decimal("1e-60")),
+    ("negative", "revenue_final", Decimal("-1")),
+    ("an int above 10^18", "key_tasks_total", 10**19),
+    ("a whole Decimal count", "key_tasks_total", Decimal(8)),
+    ("a fractional count", "key_tasks_total", Decimal("8.5")),
+    ("a rate above 1", "general_transfer_advance_rate", Decimal("1.5")),
+    ("a word for a boolean", "has_transfer_payments", "是"),
+    ("0 for a boolean", "asset_data_complete", 0),
+    ("a tuple for a list", "quarterly_spending_progress", (Decimal("0.5"),) * 4),
+    ("three quarters", "quarterly_spending_progress", [Decimal("0.5")] * 3),
+    ("a credit above its points", "budget_reasonableness",
+     {"fits_duties_and_policy": Decimal(2), "allocated_by_priority": True,
+      "special_funds_detailed": True, "classification_accurate": True, "not_fixed": True}),
+    ("a credit as text", "budget_reasonableness",
+     {"fits_duties_and_policy": "0.5", "allocated_by_priority": True,
+      "special_funds_detailed": True, "classification_accurate": True, "not_fixed": True}),
+    ("a missing credit", "budget_reasonableness", {"fits_duties_and_policy": True}),
+    ("an empty reason", "satisfaction", {"score": 4, "reason": ""}),
+    ("a part without a name", "effect_indicators", [{"score": 1}]),
+    ("parts with points", "effect_indicators",
+     [{"name": "社会效益", "points": 6, "score": 5}, {"name": "经济", "points": 4, "score": 4}]),
+    ("parts that add up wrong", "effect_indicators",
+     [{"name": "社会效益", "points": 6, "score": 5}, {"name": "经济", "points": 3, "score": 3}]),
+    ("a part above its share", "effect_indicators", [{"name": "社会效益", "score": 11}]),
+    ("more tasks done than due", "key_tasks_completed", 99),
+    ("no stock last year", "treasury_stock_previous", Decimal(0)),
+    ("no revenue budget", "revenue_adjusted_budget", Decimal(0)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("what", "name", "value"), UNUSUAL, ids=[row[0] for row in UNUSUAL])
+def test_unusual_inputs_get_the_general_paths_answer(what, name, value):
+    rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
+    inputs = dict(rubriceng.load_inputs(HUIZHOU_UNIT).inputs)
+    inputs[name] = value
+    agree(rubric, inputs)
+    traced = _outcome(lambda: rubriceng.evaluate(rubric, inputs))
+    untraced = _outcome(lambda: rubriceng.evaluate(rubric, inputs, trace=False))
+    assert untraced == traced
+
+
+def _outcome(run: Any) -> Any:
+    try:
+        result = run()
+    except RubricengError as error:
+        return type(error).__name__, [problem.text("zh") for problem in error.problems]
+    return [(row.id, row.status, str(row.score)) for row in result.walk()], str(result.total)
+
+
+@pytest.mark.parametrize("change", [
+    {"unknown_input": 1}, {1: 2}, {"revenue_final": None},
+])  # fmt: skip
+def test_unknown_or_unnamed_inputs_are_refused_as_before(change):
+    rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
+    inputs = {**rubriceng.load_inputs(HUIZHOU_UNIT).inputs, **change}
+    agree(rubric, inputs)
+    with pytest.raises(InputError):
+        rubriceng.evaluate(rubric, inputs, trace=False)
+
+
+@pytest.mark.parametrize("inputs", [None, [], "x", 3])
+def test_inputs_that_are_no_mapping_are_refused_as_before(inputs):
+    rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
+    with pytest.raises(InputError):
+        rubriceng.evaluate(rubric, inputs, trace=False)
+
+
+def test_missing_inputs_of_indicators_that_do_not_apply_are_not_needed():
+    rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
+    inputs = dict(rubriceng.load_inputs(HUIZHOU_UNIT).inputs)
+    assert inputs["has_transfer_payments"] is False
+    for name in ("general_transfer_advance_rate", "special_transfer_advance_rate",
+                 "transfers_approved", "transfers_issued_on_time"):  # fmt: skip
+        inputs.pop(name, None)
+    assert agree(rubric, inputs)
+    del inputs["revenue_final"]
+    agree(rubric, inputs)
+    assert fast(rubric, inputs) is None
+
+
+# -- the result it gives ---------------------------------------------------------------------
+
+
+def test_a_kernel_result_builds_its_indicators_when_read_and_behaves_as_any_result():
+    rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
+    inputs = dict(rubriceng.load_inputs(HUIZHOU_UNIT).inputs)
+    result = rubriceng.evaluate(rubric, inputs, trace=False)
+    expected = general(rubric, inputs)
+    assert result == expected and expected == result
+    assert attrs.evolve(result, unit="甲").unit == "甲"
+    assert result.row() == expected.row()
+    assert repr(result) == repr(expected)
+
+
+def test_the_kernels_source_travels_with_nothing_but_the_rubric():
+    rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
+    again = pickle.loads(pickle.dumps(rubric))
+    assert again.plan.kernel.source == rubric.plan.kernel.source
