@@ -15,7 +15,10 @@ Paths, each over the same units:
     columns, made before the clock starts, as an analyst's spreadsheet would be loaded);
 (d) ``hand_score``: the rubric written out in plain Python and Decimal (the baseline);
 (e) the baseline plus every formula of the rubric evaluated by simpleeval, parsed anew on
-    each call — what rules-as-data costs when nothing is compiled.
+    each call — what rules-as-data costs when nothing is compiled;
+(z) zen-engine scoring the same table from JSON text (``benchmarks/zen_huizhou.py``; the
+    texts are made before the clock starts), the peer to beat; skipped without
+    ``pip install zen-engine``.
 
 Each figure is printed with its ratio to (d) (higher is faster). Every path's totals are
 compared with (d)'s; any disagreement is printed and the script exits 1. Peak memory is
@@ -27,6 +30,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import importlib.util
 import platform
 import statistics
 import sys
@@ -41,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import rubriceng
 from benchmarks.huizhou import generate, hand_score, to_columns
+from benchmarks.zen_huizhou import to_json
 from rubriceng.expressions import (
     FormulaEvaluator,
     FormulaRuntimeError,
@@ -103,12 +108,20 @@ def _formulas(rubric: rubriceng.Rubric) -> list[Any]:
     return found
 
 
+def path_z(rubric: rubriceng.Rubric) -> Path_:
+    from benchmarks.zen_huizhou import scorer
+
+    score = scorer()
+    return lambda texts: [score(text) for text in texts]
+
+
 PATHS = {
     "a  evaluate, traces": path_a,
     "b  evaluate, no traces": path_b,
     "c  evaluate_table (columns)": path_c,
     "d  hand-written (baseline)": path_d,
     "e  simpleeval, parse per call": path_e,
+    "z  zen-engine, JSON text": path_z,
 }
 
 
@@ -140,9 +153,14 @@ def bench(size: int, memory: bool, rubric: rubriceng.Rubric, edges: float,
     print(f"\n{size:,} units of {RUBRIC}, a value on its edge {edges:.0%} of the time; "
           f"median of {rounds} interleaved rounds, process CPU time")  # fmt: skip
     print(f"{'path':32} {'units/s':>12} {'× (d)':>8} {'peak MiB':>9}  totals")
+    if "z" in chosen and importlib.util.find_spec("zen") is None:
+        print("(z) needs zen-engine: pip install zen-engine")
+        chosen = chosen.replace("z", "")
     paths = {name: make(rubric) for name, make in PATHS.items()
              if name[0] in chosen or name[0] == "d"}  # fmt: skip
-    data = {name: columns if name.startswith("c") else units for name in paths}
+    texts = [to_json(unit) for unit in units] if "z" in chosen else []
+    data = {name: columns if name.startswith("c") else texts if name.startswith("z") else units
+            for name in paths}  # fmt: skip
     baseline = "d  hand-written (baseline)"
     seconds: dict[str, list[float]] = {name: [] for name in paths}
     ratios: dict[str, list[float]] = {name: [] for name in paths}
@@ -196,7 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-memory", dest="memory", action="store_false")
     parser.add_argument("--edges", type=float, default=0.02,
                         help="how often a value sits exactly on an edge (default 0.02)")
-    parser.add_argument("--paths", default="abcde", help="which paths to run, e.g. cd")
+    parser.add_argument("--paths", default="abcdez", help="which paths to run, e.g. cd")
     parser.add_argument("--rounds", type=int, default=5,
                         help="interleaved rounds; their median is printed (default 5)")  # fmt: skip
     parser.add_argument("--check", type=int, metavar="UNITS",

@@ -16,6 +16,7 @@ Scoring one unit then runs, in order:
 from __future__ import annotations
 
 import decimal
+import functools
 import itertools
 import statistics
 import threading
@@ -32,7 +33,7 @@ from rubriceng.errors import EvaluationError, InputError, Problem, RubricengErro
 from rubriceng.exact import Exact, divide, multiply, rational, shown
 from rubriceng.expressions import FormulaEvaluator, FormulaRuntimeError
 from rubriceng.inputs import compile_checker
-from rubriceng.kernel import Kernel, Outcome, build_kernel
+from rubriceng.kernel import Kernel, Outcome, Parts, build_kernel
 from rubriceng.methods import Context, Part, ScoringFailure
 from rubriceng.model import Adjustment, Indicator, Rounding, Rubric
 from rubriceng.result import (
@@ -276,59 +277,65 @@ class Plan:
                 self._steps[count] = found
         return found
 
-    def scored(self, outcome: Outcome, unit: str | None) -> Result:
-        """The result of a unit the kernel scored (its indicators built when read)."""
-        pattern = self.pattern(outcome.roots)
+    def scored(
+        self, outcome: Outcome, unit: str | None, traced: Mapping[str, Any] | None = None
+    ) -> Result:
+        """The result of a unit the kernel scored, its indicators built when first read:
+        from the kernel's scores, or, given the unit's inputs as ``traced``, with their
+        traces by the general code (which gives the same scores)."""
+        pattern = self._patterns[outcome.roots]
         assert pattern is not None
-        steps = 0
-        others: dict[int, Any] = {}
-        for index, found in enumerate(outcome.scores):
-            if type(found) is int:
-                steps += found
-            else:
-                others[index] = found
-                steps += found.steps
         rubric = self.rubric
-        subtotal = self.steps(steps)
+        subtotal = self.steps(outcome.steps)
         adjustments = tuple(self.adjusted(index, events)
                             for index, events in enumerate(outcome.events))  # fmt: skip
         total, grade = finish(rubric, subtotal, adjustments)
-
-        def build() -> tuple[IndicatorResult, ...]:
-            leaves = {}
-            allocation = pattern.allocation
-            for index, leaf in enumerate(self.leaves):
-                effective = allocation.effective[leaf.id]
-                found = outcome.scores[index]
-                children: tuple[IndicatorResult, ...] = ()
-                if index in others and isinstance(found, General):
-                    leaves[leaf.id] = found.result
-                    continue
-                if index in others:  # a leaf of parts the unit named itself
-                    children = tuple(
-                        IndicatorResult(f"{leaf.id}.{number}", name, self.steps(share),
-                                        self.steps(share), self.steps(score), JUDGED, {})
-                        for number, (name, share, score) in enumerate(found.parts, start=1)
-                    )  # fmt: skip
-                    found = found.steps
-                if pattern.not_applicable[index]:
-                    status = NOT_APPLICABLE
-                elif self.judged[index] and index not in outcome.cased:
-                    status = JUDGED
-                else:
-                    status = SCORED
-                leaves[leaf.id] = IndicatorResult(
-                    leaf.id, leaf.name, leaf.points, effective, self.steps(found), status, {},
-                    children, leaf.name_en, leaf.origin, leaf.provenance,
-                )  # fmt: skip
-            return tuple(_assemble(top, leaves, allocation, False) for top in rubric.indicators)
-
+        build = (functools.partial(self._tree, outcome, pattern) if traced is None
+                 else functools.partial(self._traced, traced, unit))  # fmt: skip
         return Result.deferred(
-            build, rubric_id=rubric.id, rubric_version=rubric.version,
-            rubric_title=rubric.title, unit=unit, subtotal=subtotal, total=total, grade=grade,
-            adjustments=adjustments, provenance=rubric.provenance, extends=rubric.extends,
-            grade_en=self.grade_en.get(grade) if grade is not None else None,
+            build, rubric.id, rubric.version, rubric.title, unit, subtotal, total, grade,
+            adjustments, rubric.provenance, rubric.extends,
+            None if grade is None else self.grade_en.get(grade),
         )  # fmt: skip
+
+    def _traced(self, inputs: Mapping[str, Any], unit: str | None) -> tuple[IndicatorResult, ...]:
+        """The indicators of a unit with their traces, by the general code."""
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            return score_unit(self, prepare(self, inputs, unit), {}, True).indicators
+
+    def _tree(self, outcome: Outcome, pattern: Pattern) -> tuple[IndicatorResult, ...]:
+        """The indicators of a unit the kernel scored."""
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            return self._leaves(outcome, pattern)
+
+    def _leaves(self, outcome: Outcome, pattern: Pattern) -> tuple[IndicatorResult, ...]:
+        leaves = {}
+        allocation = pattern.allocation
+        for index, leaf in enumerate(self.leaves):
+            effective = allocation.effective[leaf.id]
+            found = outcome.scores[index]
+            children: tuple[IndicatorResult, ...] = ()
+            if isinstance(found, General):
+                leaves[leaf.id] = found.result
+                continue
+            if isinstance(found, Parts):  # a leaf of parts the unit named itself
+                children = tuple(
+                    IndicatorResult(f"{leaf.id}.{number}", name, self.steps(share),
+                                    self.steps(share), self.steps(score), JUDGED, {})
+                    for number, (name, share, score) in enumerate(found.parts, start=1)
+                )  # fmt: skip
+                found = found.steps
+            if pattern.not_applicable[index]:
+                status = NOT_APPLICABLE
+            elif self.judged[index] and index not in outcome.cased:
+                status = JUDGED
+            else:
+                status = SCORED
+            leaves[leaf.id] = IndicatorResult(
+                leaf.id, leaf.name, leaf.points, effective, self.steps(found), status, {},
+                children, leaf.name_en, leaf.origin, leaf.provenance,
+            )  # fmt: skip
+        return tuple(_assemble(top, leaves, allocation, False) for top in self.rubric.indicators)
 
     def adjusted(self, index: int, events: int) -> AdjustmentResult:
         """Adjustment ``index`` (加减分) for ``events`` events (cached)."""
@@ -710,6 +717,19 @@ def score_unit(plan: Plan, state: UnitState, peers: Mapping[str, Exact], trace: 
     )
 
 
+def snapshot(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a unit's inputs that the caller's later changes do not reach (values
+    are numbers, booleans and text, or lists and mappings of them, two levels deep)."""
+    copied: dict[str, Any] = {}
+    for key, value in inputs.items():
+        if type(value) is list:
+            value = [dict(item) if type(item) is dict else item for item in value]
+        elif type(value) is dict:
+            value = dict(value)
+        copied[key] = value
+    return copied
+
+
 def adjust(adjustment: Adjustment, events: int) -> AdjustmentResult:
     """A bonus or penalty item (加减分) for ``events`` events, within its cap."""
     amount = adjustment.per_event * events
@@ -821,13 +841,13 @@ def evaluate(
     """
     plan = plan_of(rubric)
     with decimal.localcontext(DECIMAL_CONTEXT):
-        if not trace and not reviewed and document is None and plan.kernel is not None:
+        if not reviewed and document is None and plan.kernel is not None:
             try:
                 outcome = plan.kernel.run(inputs, {})
             except Exception:  # anything unusual: the general path says what it is
                 outcome = None
-            if outcome is not None:
-                return plan.scored(outcome, unit)
+            if outcome is not None:  # traces are made when first read, from a copy
+                return plan.scored(outcome, unit, snapshot(inputs) if trace else None)
         state = prepare(plan, inputs, unit, document)
         state.reviewed = _review_scores(plan, reviewed)
         if state.problems:

@@ -71,6 +71,8 @@ class Outcome:
     cased: frozenset[int]
     events: tuple[int, ...]
     """The events of each adjustment (加减分), in the rubric's order."""
+    steps: int
+    """The sum of the leaves' scores, in steps."""
 
 
 @attrs.frozen
@@ -108,6 +110,8 @@ class _Source:
         self.depth = 1
         self.counter = 0
         self.constants: dict[str, Any] = {}
+        self.objects: set[int] = set()
+        """The leaves whose score may be an object (the general code's, or parts)."""
 
     def line(self, text: str) -> None:
         self.lines.append("    " * self.depth + text)
@@ -455,13 +459,17 @@ def _read_number(out: _Source, source: str, rules: Mapping[str, Any], n: str, d:
         out.line(f"elif {kind} is int:")
     else:
         out.line(f"if {kind} is int:")
-    out.line(f"    {n}, {d} = {source}, 1")
+    if rules.get("coerce") == "decimal":
+        out.line(f"    {n}, {d} = {source}, 1")
+    else:  # a count: its denominator is 1 in the code (the literal)
+        out.line(f"    {n} = {source}")
     out.line(f"    if not {floor} <= {n} <= {limit}: return None")
     out.line("else: return None")
+    whole = d if rules.get("coerce") == "decimal" else "1"
     if low is not None and Decimal(low) != 0:
-        out.line(f"if {_bound(out, n, d, low, '<')}: return None")
+        out.line(f"if {_bound(out, n, whole, low, '<')}: return None")
     if high is not None:
-        out.line(f"if {_bound(out, n, d, high, '>')}: return None")
+        out.line(f"if {_bound(out, n, whole, high, '>')}: return None")
 
 
 def _simple_number(rules: Mapping[str, Any]) -> bool:
@@ -523,7 +531,7 @@ def _read_value(out: _Source, rules: Mapping[str, Any], raw: str) -> tuple[Value
         out.line(f"for {item} in {raw}:")
         out.depth += 1
         _read_number(out, item, inner, n, d)
-        out.line(f"{pairs}.append(({n}, {d}))")
+        out.line(f"{pairs}.append(({n}, {d if inner.get('coerce') == 'decimal' else 1}))")
         out.depth -= 1
         if inner.get("coerce") == "count":
             return ("list", pairs), f"list({raw})"
@@ -608,12 +616,13 @@ class _Leaf:
     raw score (``rn``, ``rd``) and its points as literals (``pn``, ``pd``)."""
 
     def __init__(self, out: _Source, formulas: _Formulas, leaf: Indicator,
-                 scope: dict[str, Value], own: Value | None, peer: str) -> None:  # fmt: skip
+                 scope: dict[str, Value], own: Value | None, peer: str,
+                 raw: tuple[str, str]) -> None:  # fmt: skip
         self.out, self.formulas, self.leaf, self.scope = out, formulas, leaf, scope
         self.own, self.peer = own, peer
         points = _literal(out, leaf.points)
         self.pn, self.pd = str(points[1]), str(points[2])
-        self.rn, self.rd = out.temp("rn"), out.temp("rd")
+        self.rn, self.rd = raw
 
     def value(self, method: str) -> tuple[str, str]:
         """The leaf's ``value`` as a pair (bands, steps and peers compare it)."""
@@ -639,19 +648,20 @@ def _ratio(at: _Leaf, scorer: Any) -> None:
     _, an, ad, _, _ = actual
     _, tn, td, _, _ = target
     out.line(f"if {an} < 0 or {tn} < 0: return None")
-    out.line(f"if {an} * {td} > {tn} * {ad}:")
-    if scorer.zero_when_exceeds:
-        out.line(f"    {rn}, {rd} = 0, 1")
+    exceeds = f"{_mul(an, td)} > {_mul(tn, ad)}"
+    if scorer.zero_when_exceeds:  # decided before a zero target
+        out.line(f"if {exceeds}: {rn}, {rd} = 0, 1")
     elif scorer.refuse_when_exceeds:
-        out.line("    return None")
+        out.line(f"if {exceeds}: return None")
     else:
-        out.line(f"    {rn}, {rd} = {pn}, {pd}")
+        out.line("if False: pass")
     if scorer.if_target_zero is not None:
         zn, zd = _pair(scorer.if_target_zero)
         out.line(f"elif {tn} == 0: {rn}, {rd} = {zn}, {zd}")
     else:
         out.line(f"elif {tn} == 0: return None")
-    out.line(f"else: {rn}, {rd} = {pn} * {an} * {td}, {pd} * {ad} * {tn}")
+    out.line(f"elif {exceeds}: {rn}, {rd} = {pn}, {pd}")  # a rate above 1: capped
+    out.line(f"else: {rn}, {rd} = {_mul(pn, an, td)}, {_mul(pd, ad, tn)}")
 
 
 def _bands(at: _Leaf, scorer: Any) -> None:
@@ -877,7 +887,7 @@ def build_kernel(
         out.line(f"roots = {' + '.join(roots) if roots else '()'}")
         out.line("P = PATTERNS.get(roots) or PATTERN(roots)")
         out.line("if P is None: return None")
-        out.line("if not P.needed <= keys: return None")
+        out.line(f"if len(keys) != {len(known)} and not P.needed <= keys: return None")
         out.line("na = P.not_applicable")
         out.line("cased = []")
         for index, leaf in enumerate(leaves):
@@ -897,7 +907,10 @@ def build_kernel(
             events.append(str(event[1]))
         out.line(f"events = ({''.join(event + ', ' for event in events)})")
         scores = "".join(f"s{index}, " for index in range(len(leaves)))
-        out.line(f"return OUTCOME(roots, ({scores}), frozenset(cased), events)")
+        total = " + ".join(f"(s{index} if type(s{index}) is int else s{index}.steps)"
+                           if index in out.objects else f"s{index}"
+                           for index in range(len(leaves))) or "0"  # fmt: skip
+        out.line(f"return OUTCOME(roots, ({scores}), frozenset(cased), events, {total})")
     except Unsupported:
         return None
     body = "\n".join(out.lines)
@@ -915,6 +928,8 @@ def _leaf(
     mark = out.mark()
     names = "".join(f"({name!r}, {normal[name]}), " for name in wanted if name in normal)
     general = f"s{index} = GENERAL({index}, ({names}), P, peers)"
+    if isinstance(leaf.scorer, m.UnitDefinedScorer) or not _FORMS.get(type(leaf.scorer)):
+        out.objects.add(index)
     try:
         if isinstance(leaf.scorer, m.UnitDefinedScorer):
             _parts_leaf(out, leaf, index, scope, general, cents)
@@ -922,6 +937,7 @@ def _leaf(
             _fast_leaf(out, formulas, leaf, index, dict(scope), fixed)
     except Unsupported:
         out.rollback(mark)
+        out.objects.add(index)
         out.line(general)
 
 
@@ -986,12 +1002,10 @@ def _fast_leaf(
     form = _FORMS.get(type(scorer))
     if form is None:
         raise Unsupported(type(scorer).__name__)
-    at = _Leaf(out, formulas, leaf, scope, own, peer)
-    form(at, scorer)
-    out.line(f"{rn}, {rd} = {at.rn}, {at.rd}")
+    form(_Leaf(out, formulas, leaf, scope, own, peer, (rn, rd)), scorer)
     out.depth -= opened
     points = _pair(leaf.points)
-    out.line(f"if {rn} < 0 or {rn} * {points[1]} > {points[0]} * {rd}: return None")
+    out.line(f"if {rn} < 0 or {_mul(rn, points[1])} > {_mul(points[0], rd)}: return None")
     if fixed is None:
         out.line(f"fn, fd, cap = P.factors[{index}]")
         out.line(f"{step} = (2 * {rn} * fn + {rd} * fd) // (2 * {rd} * fd)")

@@ -169,15 +169,15 @@ class Result:
 
     @classmethod
     def deferred(
-        cls, build: Callable[[], tuple[IndicatorResult, ...]], **fields: Any
+        cls, build: Callable[[], tuple[IndicatorResult, ...]], *fields: Any
     ) -> Result:
         """A result whose :attr:`indicators` are built by ``build()`` when first read (the
-        row kernel's answer to ``evaluate(trace=False)``: a total is often all that is
-        read). ``fields`` are the other fields, already converted."""
+        row kernel's answer: a total is often all that is read). ``fields`` are the other
+        fields in order (``rubric_id`` … ``grade_en``, ``indicators`` left out), already
+        converted."""
         result = object.__new__(cls)
-        for field in attrs.fields(cls):
-            if field.name != "indicators" and field.init:
-                object.__setattr__(result, field.name, fields.get(field.name, field.default))
+        for name, value in zip(_DEFERRED_FIELDS, fields, strict=True):
+            object.__setattr__(result, name, value)
         object.__setattr__(result, "_pending", build)
         return result
 
@@ -259,6 +259,10 @@ class Result:
             for found in self.walk()
         ]  # fmt: skip
         return pandas.DataFrame(rows).set_index("id")
+
+
+_DEFERRED_FIELDS = tuple(field.name for field in attrs.fields(Result)
+                         if field.init and field.name != "indicators")  # fmt: skip
 
 
 BATCH_FORMAT = "rubriceng.batch/1"

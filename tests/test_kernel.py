@@ -150,9 +150,11 @@ def test_peers_given_to_the_kernel_decide_as_in_the_general_path():
 
 METHODS_RUBRIC = make_rubric(
     [
-        {"id": "g", "name": "组", "points": 40, "children": [
+        {"id": "g", "name": "组", "points": 42, "children": [
             {"id": "ratio", "name": "比率", "points": 3,
              "ratio": {"actual": "done", "target": "due", "if_target_zero": 3}},
+            {"id": "zero_target", "name": "无目标", "points": 2,
+             "ratio": {"actual": "spent", "target": "plan", "if_target_zero": 1}},
             {"id": "capped", "name": "超出为零", "points": 2,
              "ratio": {"actual": "spent", "target": "plan", "zero_when_exceeds": True,
                        "if_target_zero": 2}},
@@ -238,6 +240,10 @@ def method_units(draw: Any) -> dict[str, Any]:
           "target": [Decimal("0.75")] * 4, "has_transfers": False, "moved": Decimal(1),
           "listed": {"judged": True}, "judgement": {"score": 2, "reason": "r"},
           "parts": [{"name": "a", "score": 1}], "peer_rate": Decimal("0.2")})  # fmt: skip
+@example({"done": 0, "due": 0, "spent": Decimal("0.01"), "plan": Decimal("0.00"),
+          "late": True, "findings": 0, "actual": [Decimal(1)] * 4, "target": [Decimal(1)] * 4,
+          "has_transfers": True, "moved": Decimal(0), "listed": {"judged": False},
+          "judgement": {"score": 0, "reason": "r"}, "parts": [{"name": "a", "score": 0}]})
 def test_every_built_in_method_agrees_on_random_values(unit):
     rubric = rubriceng.load_rubric(METHODS_RUBRIC)
     agree(rubric, unit)
