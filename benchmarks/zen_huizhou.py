@@ -115,9 +115,10 @@ _NUMBER = re.compile(r'"@(-?[0-9.E+-]+)@"')
 
 def to_json(unit: dict[str, Any]) -> str:
     """A unit as JSON text with its Decimals written as exact JSON numbers."""
-    text = json.dumps(unit, ensure_ascii=False,
-                      default=lambda value: f"@{value}@" if isinstance(value, Decimal) else value)  # fmt: skip
-    return _NUMBER.sub(r"\1", text)
+    def marked(value: Any) -> Any:
+        return f"@{value}@" if isinstance(value, Decimal) else value
+
+    return _NUMBER.sub(r"\1", json.dumps(unit, ensure_ascii=False, default=marked))
 
 
 def scorer() -> Any:
