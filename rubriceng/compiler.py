@@ -82,7 +82,7 @@ def _schema_for(vocabulary: Vocabulary) -> tuple[dict[str, Any], dict[str, Any]]
 
 def _validator(vocabulary: Vocabulary) -> Any:
     schema, registry = _schema_for(vocabulary)
-    return make_validator(schema, registry)
+    return make_validator(schema, registry, checked=True)  # plugins' rules: checked on arrival
 
 
 def _locate(data: Any, path: PathKey) -> dict[str, Any]:

@@ -35,9 +35,9 @@ from rubriceng.isolation import (
     guard_renderer,
     plugin_call,
 )
-from rubriceng.methods import Method
+from rubriceng.methods import BUILTIN_METHODS, Method
 from rubriceng.render import Renderer
-from rubriceng.schema import indicator_schema
+from rubriceng.schema import indicator_schema, make_validator
 from rubriceng.vocabulary import Vocabulary
 
 HOOKS = (
@@ -263,6 +263,12 @@ def _function_entries(answer: Any) -> Iterator[tuple[Any, Any, str | None]]:
 def _check_method(key: str, method: Method) -> str | None:
     if key in _INDICATOR_KEYS:
         return f"method {key!r} would shadow the indicator key of that name"
+    if BUILTIN_METHODS.get(key) is method:  # checked by the tests
+        return None
+    try:  # once here, so that rubric documents are validated without checking rules again
+        make_validator({key: dict(method.rules)}, {"indicator": {}})
+    except Exception as error:  # cerberus.SchemaError, or rules that are no mapping
+        return f"method {key!r} gave invalid rules: {error}"
     return None
 
 

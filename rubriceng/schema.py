@@ -292,14 +292,29 @@ def rubric_schema(
     return schema, {"indicator": indicator_schema(methods)}
 
 
+class _Checked(cerberus.schema.DefinitionSchema):  # type: ignore[misc]
+    """A schema already known to be valid: cerberus does not check it again."""
+
+    def validate(self, schema: Any = None) -> None:
+        return None
+
+
 def make_validator(
-    schema: Mapping[str, Any], registry: Mapping[str, Any] | None = None
+    schema: Mapping[str, Any], registry: Mapping[str, Any] | None = None, checked: bool = False
 ) -> Validator:
-    """A :class:`Validator` for ``schema``; ``registry`` names sub-schemas it refers to."""
+    """A :class:`Validator` for ``schema``; ``registry`` names sub-schemas it refers to.
+
+    ``checked``: the schema is known to be valid cerberus rules (rubriceng's own, with
+    rules from plugins that were checked when they were collected), so building the
+    validator skips checking them again, a fifth of a first score's time."""
     schemas = cerberus.schema.SchemaRegistry()
     for name, definition in (registry or {}).items():
         schemas.add(name, definition)
-    return Validator(schema, schema_registry=schemas)
+    if not checked:
+        return Validator(schema, schema_registry=schemas)
+    validator = Validator(None, schema_registry=schemas)
+    validator.schema = _Checked(validator, schema)
+    return validator
 
 
 def _leaf_errors(errors: Any) -> Iterator[Any]:

@@ -327,3 +327,37 @@ def test_every_bundled_indicator_says_where_its_points_and_rule_come_from(instal
         "cn/project-self-evaluation@2020": {("reconstructed", "reconstructed")},
         "cn/dept-overall-framework@2020": {("reconstructed", "reconstructed")},
     }
+
+
+class BadRules:
+    @hookimpl
+    def rubriceng_scoring_methods(self) -> list[Any]:
+        return [Method("typo", {"type": "dcimal"}, lambda spec, cc: None),
+                Method("nonsense", {"minn": 1}, lambda spec, cc: None),
+                Method("halved", {"type": "boolean"}, lambda spec, cc: Halving())]  # fmt: skip
+
+
+def test_a_method_with_rules_cerberus_cannot_use_is_refused_when_collected():
+    """Rubric documents are validated against rules checked once, when the plugin's
+    methods are collected: a method whose rules are no valid cerberus rules is refused
+    there, naming the plugin, and the others load."""
+    registry = _registry(BadRules())
+    assert [str(failure) for failure in registry.failures] == [
+        "plugin 'BadRules' (rubriceng_scoring_methods): method 'typo' gave invalid rules: "
+        "{'typo': [{'type': ['Unsupported types: dcimal']}]}",
+        "plugin 'BadRules' (rubriceng_scoring_methods): method 'nonsense' gave invalid rules: "
+        "{'nonsense': [{'minn': ['unknown rule']}]}",
+    ]
+    rubric = registry.load_rubric(make_rubric([{"id": "h", "name": "半", "points": 4,
+                                                "halved": True}]))  # fmt: skip
+    assert rubriceng.evaluate(rubric, {}).total == Decimal("2.00")
+
+
+def test_the_engines_own_rubric_schema_passes_cerberus_own_check():
+    """What make_validator(checked=True) trusts without checking is checked here."""
+    from rubriceng.compiler import _schema_for
+    from rubriceng.schema import make_validator
+    from rubriceng.vocabulary import BUILTIN_VOCABULARY
+
+    schema, registry = _schema_for(BUILTIN_VOCABULARY)
+    make_validator(schema, registry)  # raises cerberus.SchemaError if it were not valid
