@@ -278,7 +278,8 @@ class Plan:
         return found
 
     def scored(
-        self, outcome: Outcome, unit: str | None, traced: Mapping[str, Any] | None = None
+        self, outcome: Outcome, unit: str | None, traced: Mapping[str, Any] | None = None,
+        peers: Mapping[str, Exact] | None = None,
     ) -> Result:
         """The result of a unit the kernel scored, its indicators built when first read:
         from the kernel's scores, or, given the unit's inputs as ``traced``, with their
@@ -291,17 +292,19 @@ class Plan:
                             for index, events in enumerate(outcome.events))  # fmt: skip
         total, grade = finish(rubric, subtotal, adjustments)
         build = (functools.partial(self._tree, outcome, pattern) if traced is None
-                 else functools.partial(self._traced, traced, unit))  # fmt: skip
+                 else functools.partial(self._traced, traced, unit, peers or {}))  # fmt: skip
         return Result.deferred(
             build, rubric.id, rubric.version, rubric.title, unit, subtotal, total, grade,
             adjustments, rubric.provenance, rubric.extends,
             None if grade is None else self.grade_en.get(grade),
         )  # fmt: skip
 
-    def _traced(self, inputs: Mapping[str, Any], unit: str | None) -> tuple[IndicatorResult, ...]:
+    def _traced(
+        self, inputs: Mapping[str, Any], unit: str | None, peers: Mapping[str, Exact]
+    ) -> tuple[IndicatorResult, ...]:
         """The indicators of a unit with their traces, by the general code."""
         with decimal.localcontext(DECIMAL_CONTEXT):
-            return score_unit(self, prepare(self, inputs, unit), {}, True).indicators
+            return score_unit(self, prepare(self, inputs, unit), peers, True).indicators
 
     def _tree(self, outcome: Outcome, pattern: Pattern) -> tuple[IndicatorResult, ...]:
         """The indicators of a unit the kernel scored."""
@@ -989,29 +992,91 @@ def evaluate_many(
         raise ValueError(f"errors must be 'raise' or 'collect', not {errors!r}")
     plan = plan_of(rubric)
     with decimal.localcontext(DECIMAL_CONTEXT):
-        states = [prepare(plan, inputs, name) for name, inputs in _units(units, plan.rubric)]
-        for state in states:
-            state.reviewed = _review_scores(plan, (reviewed or {}).get(str(state.name)))
-        peers = peer_statistics(plan, states)
+        named = _units(units, plan.rubric)
+        given = {str(name): _review_scores(plan, (reviewed or {}).get(str(name)))
+                 for name, _ in named}  # fmt: skip
+        outcomes, peers = _kernel_pass(plan, named, given)
+        states: dict[int, UnitState] = {}
+        if peers is None:  # the peers' values by the general code, over every unit
+            states = {index: prepare(plan, inputs, name)
+                      for index, (name, inputs) in enumerate(named)}  # fmt: skip
+            peers = peer_statistics(plan, list(states.values()))
         results: list[Result] = []
         failures: list[UnitFailure] = []
-        for done, state in enumerate(states, start=1):
-            assert state.name is not None
+        for index, (name, inputs) in enumerate(named):
             if progress is not None:
-                progress(done)
+                progress(index + 1)
+            outcome = outcomes.get(index)
+            if plan.peer_leaves and not given[name]:  # with the whole batch's peers
+                outcome = _run(plan, inputs, peers)
+            if outcome is not None:
+                results.append(plan.scored(outcome, name, snapshot(inputs) if trace else None,
+                                           peers))  # fmt: skip
+                continue
+            state = states.get(index) or prepare(plan, inputs, name)
+            state.reviewed = given[name]
             if state.problems:
-                failure = InputError(f"invalid inputs for unit {state.name!r}", state.problems)
-                failures.append(UnitFailure(state.name, failure))
+                failure = InputError(f"invalid inputs for unit {name!r}", state.problems)
+                failures.append(UnitFailure(name, failure))
                 continue
             try:
                 results.append(score_unit(plan, state, peers, trace))
             except (EvaluationError, InputError) as error:
-                failures.append(UnitFailure(state.name, error))
+                failures.append(UnitFailure(name, error))
     if errors == "collect":
         return Batch(tuple(results), tuple(failures))
     if failures:
         raise batch_error(failures)
     return results
+
+
+def _run(plan: Plan, inputs: Any, peers: Mapping[str, Exact],
+         seen: dict[str, tuple[int, int]] | None = None) -> Outcome | None:  # fmt: skip
+    """The kernel's outcome for one unit, or None (the general path then decides)."""
+    if plan.kernel is None:
+        return None
+    try:
+        return plan.kernel.run(inputs, peers, seen)
+    except Exception:  # anything unusual: the general path says what it is
+        return None
+
+
+def _kernel_pass(
+    plan: Plan, named: Sequence[tuple[str, Mapping[str, Any]]],
+    reviewed: Mapping[str, Mapping[str, Decimal]],
+) -> tuple[dict[int, Outcome], dict[str, Exact] | None]:  # fmt: skip
+    """A first run of the kernel over a batch: the units it scores (by index; a unit with
+    reviewed scores is the general code's), and the peer statistics when every unit it
+    did not score can be asked by the general code (None: ask it for all)."""
+    kernel = plan.kernel
+    if kernel is None:
+        return {}, None
+    wanted = {leaf.id for leaf in plan.peer_leaves}
+    if not wanted <= kernel.collects:
+        return {}, None
+    zeros = dict.fromkeys(wanted, 0)  # any statistic lets the peer leaves run
+    outcomes: dict[int, Outcome] = {}
+    values: dict[str, list[Fraction]] = {leaf: [] for leaf in wanted}
+    others: list[UnitState] = []
+    for index, (name, inputs) in enumerate(named):
+        seen: dict[str, tuple[int, int]] = {}
+        outcome = None if reviewed[name] else _run(plan, inputs, zeros, seen)
+        if outcome is None:
+            others.append(prepare(plan, inputs, name))
+            continue
+        outcomes[index] = outcome
+        for leaf_id, (top, bottom) in seen.items():
+            values[leaf_id].append(Fraction(top, bottom))
+    for leaf in plan.peer_leaves:
+        values[leaf.id] += peer_values(plan, leaf, others)
+    peers: dict[str, Exact] = {}
+    for leaf in plan.peer_leaves:
+        found = values[leaf.id]
+        if found:
+            kind = leaf.scorer.peer_statistic() if leaf.scorer else "mean"
+            peers[leaf.id] = (statistics.median(found) if kind == "median"
+                              else mean_of(exact_sum(found), len(found)))  # fmt: skip
+    return outcomes, peers
 
 
 def _review_scores(plan: Plan, given: Mapping[str, Decimal | int] | None

@@ -92,13 +92,15 @@ def even_shares(points: Decimal, count: int) -> tuple[int, ...]:
 
 @attrs.frozen
 class Kernel:
-    """A rubric's generated scoring function. ``run(inputs, peers)`` gives an
-    :class:`Outcome`, or None when the unit must take the general path."""
+    """A rubric's generated scoring function. ``run(inputs, peers, seen=None)`` gives an
+    :class:`Outcome`, or None when the unit must take the general path; ``peers`` are
+    the peer statistics by leaf id, and ``seen``, if a dict, receives the ``value`` of
+    each peer leaf it reaches (as a numerator/denominator pair)."""
 
     source: str
-    run: Callable[[Mapping[str, Any], Mapping[str, Any]], Outcome | None] = attrs.field(
-        eq=False, repr=False
-    )
+    run: Callable[..., Outcome | None] = attrs.field(eq=False, repr=False)
+    collects: frozenset[str] = frozenset()
+    """The peer leaves whose value ``run`` records in ``seen``."""
 
 
 # -- writing source ------------------------------------------------------------------
@@ -110,6 +112,8 @@ class _Source:
         self.depth = 1
         self.counter = 0
         self.constants: dict[str, Any] = {}
+        self.collects: set[str] = set()
+        """The peer leaves whose value the function records in ``seen``."""
         self.objects: set[int] = set()
         """The leaves whose score may be an object (the general code's, or parts)."""
 
@@ -764,6 +768,8 @@ def _peer(at: _Leaf, scorer: Any) -> None:
     out, scope, peer, rn, rd, pn, pd = at.out, at.scope, at.peer, at.rn, at.rd, at.pn, at.pd
     vn, vd = at.value("peer")
     given = scope.get(scorer.given) if scorer.given else None
+    out.line(f"if seen is not None: seen[{at.leaf.id!r}] = ({vn}, {vd})")
+    out.collects.add(at.leaf.id)
     out.line(f"if {peer} is not None: qn, qd = {peer}")
     if given is not None and given[0] == "num":
         out.line(f"elif {given[1]} is not None: qn, qd = {given[1]}, {given[2]}")
@@ -914,8 +920,8 @@ def build_kernel(
     except Unsupported:
         return None
     body = "\n".join(out.lines)
-    source = f"def run(inputs, peers):\n{body}\n"
-    return _compiled(source, out.constants, pattern, general_leaf)
+    source = f"def run(inputs, peers, seen=None):\n{body}\n"
+    return _compiled(source, out.constants, pattern, general_leaf, frozenset(out.collects))
 
 
 def _leaf(
@@ -1020,7 +1026,10 @@ def _inside(node: Indicator, outer: Indicator) -> bool:
     return any(inner is node for inner in outer.walk())
 
 
-def _compiled(source: str, constants: Mapping[str, Any], pattern: Any, general: Any) -> Kernel:
+def _compiled(
+    source: str, constants: Mapping[str, Any], pattern: Any, general: Any,
+    collects: frozenset[str],
+) -> Kernel:  # fmt: skip
     namespace: dict[str, Any] = {
         **constants, "DECIMAL": Decimal, "SIGNIFICANT": significant, "PATTERNS": {},
         "PATTERN": pattern, "GENERAL": general, "OUTCOME": Outcome, "PARTS": Parts,
@@ -1036,4 +1045,4 @@ def _compiled(source: str, constants: Mapping[str, Any], pattern: Any, general: 
         return found
 
     namespace["PATTERN"] = remember
-    return Kernel(source, namespace["run"])
+    return Kernel(source, namespace["run"], collects)

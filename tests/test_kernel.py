@@ -87,7 +87,7 @@ def _rows(result: Any) -> list[tuple[str, ...]]:
 def test_every_bundled_rubric_has_a_kernel(ref):
     rubric = rubriceng.find_rubric(ref)
     assert rubric.plan.kernel is not None
-    assert rubric.plan.kernel.source.startswith("def run(inputs, peers):")
+    assert rubric.plan.kernel.source.startswith("def run(inputs, peers, seen=None):")
 
 
 def test_the_bundled_example_is_scored_by_the_kernel_to_the_published_total():
@@ -414,3 +414,68 @@ def test_the_kernels_source_travels_with_nothing_but_the_rubric():
     rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
     again = pickle.loads(pickle.dumps(rubric))
     assert again.plan.kernel.source == rubric.plan.kernel.source
+
+
+# -- batches ---------------------------------------------------------------------------------
+
+
+def _general_batch(rubric: rubriceng.Rubric, named: dict[str, dict[str, Any]]) -> Any:
+    """evaluate_many's answer computed by the general code alone."""
+    from rubriceng.engine import peer_statistics
+
+    plan = rubric.plan
+    with decimal.localcontext(DECIMAL_CONTEXT):
+        states = [prepare(plan, inputs, name) for name, inputs in named.items()]
+        peers = peer_statistics(plan, states)
+        scored, failed = [], []
+        for state in states:
+            if state.problems:
+                failed.append((state.name, [p.text("en") for p in state.problems]))
+                continue
+            try:
+                scored.append(score_unit(plan, state, peers, True))
+            except RubricengError as error:
+                failed.append((state.name, [p.text("en") for p in error.problems]))
+    return peers, scored, failed
+
+
+@pytest.mark.parametrize("trace", [False, True])
+def test_a_batch_on_the_kernel_equals_the_general_code_unit_for_unit(trace):
+    """Peers computed over the batch (the kernel records each unit's value), units the
+    kernel leaves to the general code (text numbers, a zero budget, a typo) in their
+    place, every score, trace and failure the same."""
+    rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
+    units = generate(40, seed=3, edges=0.4)
+    for unit in units:
+        del unit["peer_fixed_asset_use_rate"]
+    units[5]["revenue_adjusted_budget"] = Decimal(0)  # a formula fails: EvaluationError
+    units[7]["revenue_final"] = "x"  # refused: InputError
+    units[9]["revenue_final"] = "1,234.50"  # valid, but text: the general code reads it
+    units[11]["fixed_assets_in_use"] = "12.5"
+    named = {f"u{index}": unit for index, unit in enumerate(units)}
+    peers, scored, failed = _general_batch(rubric, named)
+    batch = rubriceng.evaluate_many(rubric, named, errors="collect", trace=trace)
+    assert [result.unit for result in batch.results] == [result.unit for result in scored]
+    for got, expected in zip(batch.results, scored, strict=True):
+        assert _rows(got) == _rows(expected) and got.total == expected.total
+        if trace:
+            assert got.to_dict() == expected.to_dict()
+    assert [(failure.unit, [p.text("en") for p in failure.problems])
+            for failure in batch.failures] == failed  # fmt: skip
+    assert {str(u) for u, _ in failed} == {"u5", "u7"}
+    mean = peers["fixed_asset_utilisation"]
+    assert sum(result.indicator("fixed_asset_utilisation").score == 2 for result in scored) == sum(
+        1 for name, unit in named.items() if name not in ("u5", "u7")
+        and Decimal(unit["fixed_assets_in_use"]) / unit["fixed_assets_total"] >= mean)  # fmt: skip
+
+
+def test_a_unit_exactly_on_the_batch_mean_reaches_it():
+    rubric = rubriceng.load_rubric(make_rubric(
+        [{"id": "use", "name": "利用率", "points": 2, "value": "used / total",
+          "peer": {"statistic": "mean", "compare": "at_least"}}],
+        {"used": {"type": "count"}, "total": {"type": "count"}},
+    ))  # fmt: skip
+    units = {"甲": {"used": 2, "total": 3}, "乙": {"used": 1, "total": 3},
+             "丙": {"used": 1, "total": 1}}  # mean (2/3 + 1/3 + 1) / 3 = 2/3  # fmt: skip
+    results = rubriceng.evaluate_many(rubric, units, trace=False)
+    assert [str(result.total) for result in results] == ["2.00", "0.00", "2.00"]
