@@ -6,14 +6,16 @@ the row-wise Decimal path (:func:`rubriceng.evaluate_many`) gives, to the last d
 
 How it stays exact
 ------------------
-Formulas and scoring methods run on float64 columns whose every value carries a bound on
-its distance from the exact Decimal value (:mod:`rubriceng.vector`). Wherever a decision
-— a comparison, a band edge, a step, a cap, the half cent a score rounds at — lies within
-that bound of its edge, the (unit, indicator) is *undecided* and is scored again by the
-exact row code; so is every unit whose inputs the column checks cannot vouch for (the
-row code then also reports what is wrong with them). A reweighted score that is an exact
-binary fraction is scaled and rounded in integers. Once rounded, scores are integers of
-the rubric's smallest step, so sums, totals, adjustments, bounds and grades are exact.
+Every input column is read as exact integers: numerators and denominators (a float
+column at the exact decimal scale its values were typed at, ``0.1`` as 1/10), in
+``int64`` while the values provably fit and in Python integers otherwise
+(:mod:`rubriceng.vector`). Formulas and scoring methods run on those integers as the row
+kernel does: every comparison with a band's edge, a cap or a peer mean is an integer
+cross-product, every score is rounded to the rubric's step by integer division, and the
+peers' mean is an exact fraction. Nothing is a float, so nothing is left undecided: the
+columns give the row path's scores for every row, wherever its values sit. A row the row
+path would refuse or fail (an invalid input, a zero divisor, more tasks done than due) is
+handed to it whole, and it reports the problems.
 
 What runs on columns: the built-in scoring methods (peer statistics by mean), formulas
 with ``+ - * /``, comparisons, ``and or not``, ``if else`` and the built-in functions.
@@ -46,24 +48,24 @@ from rubriceng.table import Table, filled, missing, python_value
 from rubriceng.targets import TargetCompletionScorer
 from rubriceng.vector import (
     METHODS,
-    SLACK,
     ZERO,
     Env,
-    ListColumn,
     Num,
-    U,
     Unsupported,
+    above,
+    below,
     boolean,
     constant,
-    divide,
-    may_be_above,
-    may_be_below,
     multiply,
     number,
     points_of,
-    two_product_error,
-    unsure,
+    product,
+    spread,
+    stacked,
+    total,
     vectorise,
+    where,
+    wide,
 )
 
 if TYPE_CHECKING:
@@ -133,6 +135,67 @@ class ScoreTable:
 
 
 # -- the batch ---------------------------------------------------------------------------------
+
+_FLOAT_DIGITS = 17
+"""The most decimal places a float column's values are read at (beyond: the row path)."""
+
+
+def _decimal_floats(column: Any) -> tuple[Num, Any, Any]:
+    """A float column as the exact decimals the row path reads (each float by its
+    shortest representation, ``0.1`` as 1/10), at one scale ``10**k`` for the column.
+
+    A value is read at the fewest decimal places ``k`` at which exactly one integer
+    ``m`` has ``m / 10**k`` round to it: that decimal is its shortest representation.
+    A value with no such ``k`` up to :data:`_FLOAT_DIGITS`, or above ``2**53`` at its
+    scale, goes to the row path (it reads every float exactly)."""
+    values = column.astype(np.float64)
+    present = ~np.isnan(values)
+    bad = present & (~np.isfinite(values) | (np.abs(values) > 1e18))
+    usable = present & ~bad
+    places = np.full(len(values), -1, dtype=np.int64)
+    tops = np.zeros(len(values), dtype=np.float64)
+    for k in range(_FLOAT_DIGITS + 1):
+        waiting = usable & (places < 0)
+        if not waiting.any():
+            break
+        scale = 10.0**k
+        with np.errstate(all="ignore"):
+            near = np.rint(values * scale)
+            waiting &= np.abs(near) < 2.0**52
+            # every integer that could read as the value lies within 2 of ``near``
+            hits = [(near + step, (near + step) / scale == values) for step in (-2, -1, 0, 1, 2)]
+        count = sum(hit.astype(np.int64) for _, hit in hits) * waiting
+        for top, hit in hits:
+            chosen = waiting & hit & (count == 1)
+            places[chosen] = k
+            tops[chosen] = top[chosen]
+        bad |= count > 1  # two decimals of k places read as this float: the row path
+        usable &= count <= 1
+    bad |= usable & (places < 0)
+    places = np.where(bad | ~present, 0, places)
+    k = int(places.max()) if len(places) else 0
+    whole = tops.astype(np.int64)
+    lift = 10 ** (k - places)  # to the column's scale
+    if bits_of(whole) + (10**k).bit_length() >= 63:
+        top = wide(whole) * wide(lift)
+    else:
+        top = whole * lift
+    return Num(np.where(bad | ~present, 0, top), 10**k), present, bad
+
+
+def bits_of(x: Any) -> int:
+    """The most bits a value of an integer array needs."""
+    return int(np.max(np.abs(x))).bit_length() if len(x) else 0
+
+
+def _narrow(x: Any) -> Any:
+    """An object array of Python integers as ``int64`` when every value fits."""
+    if len(x) and max(abs(int(value)) for value in x).bit_length() < 63:
+        return x.astype(np.int64)
+    return x
+
+
+
 
 
 def _decimals(value: Decimal) -> int:
@@ -387,45 +450,48 @@ class _Batch:
     def _numbers(
         self, name: str, rules: Mapping[str, Any], full: Decimal | None = None
     ) -> tuple[Num, Any]:
-        """A numeric column, checked as the row path would; ``full`` is what ``true`` is
-        worth where true/false may stand for a number (a checklist's partial credit)."""
+        """A numeric column as exact integers, checked as the row path would; ``full`` is
+        what ``true`` is worth where true/false may stand for a number (a checklist's
+        partial credit). Rows the columns cannot read exactly go to the row path."""
         column = self.table.columns.get(name)
         if column is None:
-            return Num(np.zeros(self.n), 0.0, True), np.zeros(self.n, dtype=bool)
-        whole = rules.get("coerce") == "count"
-        if column.dtype.kind in "fiu":
-            values = column.astype(np.float64)
-            present = ~np.isnan(values)
-            bad = present & (~np.isfinite(values) | (np.abs(values) > 1e18))
-            if column.dtype.kind in "iu":
-                bad |= np.abs(values) >= 2.0**53  # beyond exact floats: let the row path read it
-        else:  # text, Decimals, mixed: read each value as the row path does, then check
-            values, present, bad = np.zeros(self.n), np.ones(self.n, bool), np.zeros(self.n, bool)
-            for index, value in enumerate(column):
-                if missing(value):
-                    present[index] = False
-                    continue
-                try:
-                    value = python_value(value)
-                    if full is not None and isinstance(value, bool):
-                        value = full if value else Decimal(0)
-                    number = Decimal(COERCIONS[rules.get("coerce", "decimal")](value))
-                    values[index] = float(number)
-                    bad[index] = Decimal(repr(float(values[index]))) != number
-                except (ValueError, ArithmeticError, TypeError, KeyError):
-                    bad[index] = True
-        values = np.where(present & ~bad, values, 0.0)
-        if whole:
-            bad |= present & (values != np.floor(values))
-        for key, compare in (("min", np.less), ("max", np.greater)):
+            return Num(np.zeros(self.n, dtype=np.int64), 1), np.zeros(self.n, dtype=bool)
+        if column.dtype.kind in "iu":
+            present = np.ones(self.n, dtype=bool)
+            bad = (column > 10**18) | (column < -(10**18)) if column.dtype.kind == "i" else (
+                column > 10**18)  # fmt: skip
+            found = Num(np.where(bad, 0, column).astype(np.int64), 1)
+        elif column.dtype.kind == "f":
+            found, present, bad = _decimal_floats(column)
+        else:  # text, Decimals, mixed: read each value as the row path does
+            found, present, bad = self._python_numbers(column, rules, full)
+        if rules.get("coerce") == "count":  # a whole number
+            bad |= present & (found.n % found.d != 0)
+        for key, outside in (("min", below), ("max", above)):
             if rules.get(key) is not None:
-                bound = constant(Decimal(rules[key]))
-                bad |= present & (compare(values, bound.v) if bound.raw else
-                                  np.abs(values - bound.v) <= bound.e + np.abs(values) * U)
+                bad |= present & np.asarray(outside(found, constant(Decimal(rules[key]))))
         self._refuse(bad)
-        scaled = values * 1024.0  # a multiple of 1/1024 below 2**40 is exactly its decimal
-        dyadic = (scaled == np.floor(scaled)) & (np.abs(values) < 2.0**40)
-        return Num(values, np.where(dyadic, 0.0, np.abs(values) * 2.0**-53), True), present
+        return found, present
+
+    def _python_numbers(
+        self, column: Any, rules: Mapping[str, Any], full: Decimal | None
+    ) -> tuple[Num, Any, Any]:
+        """A column of Python values, each read by the row path's coercion."""
+        tops, bottoms = np.zeros(self.n, dtype=object), np.ones(self.n, dtype=object)
+        present, bad = np.ones(self.n, bool), np.zeros(self.n, bool)
+        coerce = COERCIONS[rules.get("coerce", "decimal")]
+        for index, value in enumerate(column):
+            if missing(value):
+                present[index] = False
+                continue
+            try:
+                value = python_value(value)
+                if full is not None and isinstance(value, bool):
+                    value = full if value else Decimal(0)
+                tops[index], bottoms[index] = Decimal(coerce(value)).as_integer_ratio()
+            except (ValueError, ArithmeticError, TypeError, KeyError):
+                bad[index] = True
+        return Num(_narrow(tops), _narrow(bottoms)), present, bad
 
     def _booleans(self, name: str) -> tuple[Any, Any]:
         column = self.table.columns.get(name)
@@ -507,15 +573,14 @@ class _Batch:
         length = rules.get("maxlength") if fixed else None
         if length is None or name in self.table.columns:
             raise Unsupported("lists without numbered columns of a fixed length")
-        items, errors, present = [], [], np.ones(self.n, dtype=bool)
+        items, present = [], np.ones(self.n, dtype=bool)
         columns = [f"{name}.{index}" for index in range(1, length + 1)]
         for column in columns:
-            number, given = self._numbers(column, rules["schema"])
-            items.append(number.v)
-            errors.append(number.e)
+            number_, given = self._numbers(column, rules["schema"])
+            items.append(number_)
             present &= given
             self._refuse(given != present)  # a gap: the row path reports it
-        self.names[name] = ListColumn(np.stack(items, axis=1), np.stack(errors, axis=1))
+        self.names[name] = stacked(items, self.n)
         self.present[name] = present
         return columns
 
@@ -578,12 +643,12 @@ class _Batch:
             self._refuse((given != named) | (given & ~open_))  # half an item, or a gap
             open_ &= given
             count += open_
-            scores.append(score.v)
+            scores.append(score)
             columns += [f"{prefix}.score", f"{prefix}.name", f"{prefix}.reason", f"{prefix}.points"]
         self._refuse(count < scorer.min_items)
         if scorer.max_items is not None:
             self._refuse(count > scorer.max_items)
-        self.names[f"{base}#scores"] = np.stack(scores, axis=1) if scores else np.zeros((self.n, 1))
+        self.names[f"{base}#scores"] = stacked(scores or [constant(0)], self.n)
         self.names[f"{base}#count"] = count
         self.present[base] = count > 0
         return columns
@@ -695,66 +760,45 @@ class _Batch:
         return states
 
     def _peer_statistics(self, states: Mapping[int, Any]) -> None:
-        """The peers' mean over the table: floats with a bound; exact values for the rows
-        the row path takes."""
-        from rubriceng.engine import peer_values
+        """The peers' mean over the table, exactly: the columns' values and the row
+        path's for the units it takes."""
+        from rubriceng.engine import mean_of
 
         for leaf in self.plan.peer_leaves:
             if leaf.id in self.given_peers:  # computed over the whole batch elsewhere
                 self.peers[leaf.id] = constant(self.given_peers[leaf.id])
                 continue
-            rows, value = self.peer_columns[leaf.id]
-            rows = rows & ~self.exact
-            exact = peer_values(self.plan, leaf, list(states.values()))
-            count = int(rows.sum()) + len(exact)
-            if not count:
-                continue
-            chosen = np.where(rows, value.v, 0.0)
-            total = chosen.sum() + sum(float(item) for item in exact)
-            spread = np.abs(chosen).sum() + sum(abs(float(item)) for item in exact)
-            error = np.where(rows, value.e, 0.0).sum() + (count + 2) * U * spread
-            mean = total / count
-            self.peers[leaf.id] = Num(np.float64(mean), error / count + abs(mean) * U)
-            self.exact_values[leaf.id] = exact
+            total_, count = self._exact_sum(leaf, states)
+            if count:
+                mean = mean_of(total_, count)
+                self.exact_peers[leaf.id] = mean
+                self.peers[leaf.id] = constant(mean)
 
-    def _exact_values(self, leaf: Indicator) -> list[Fraction]:
-        """Every peer's exact value: the row path's, and the rest computed exactly."""
-        from rubriceng.engine import leaf_scope
+    def _exact_sum(self, leaf: Indicator, states: Mapping[int, Any]) -> tuple[Fraction, int]:
+        """The exact sum and count of the peers' values of ``leaf``: over the columns,
+        summed by denominator, and the row path's for the units it takes."""
+        from rubriceng.engine import exact_sum, peer_values
 
-        rows, _ = self.peer_columns[leaf.id]
-        values = list(self.exact_values[leaf.id])
-        for index in np.flatnonzero(rows & ~self.exact):
-            state = self._mini_state(int(index), leaf)
-            _, found = leaf_scope(leaf, state, {**state.inputs, "points": leaf.points})
-            values.append(rational(found["value"]))
-        return values
-
-    def _exact_peer(self, leaf: Indicator) -> Exact:
-        """The exact mean, computed only when a unit sits within the float mean's bound."""
-        from rubriceng.engine import exact_sum, mean_of
-
-        if leaf.id in self.given_peers:
-            return self.given_peers[leaf.id]
-        if leaf.id not in self.exact_peers:
-            values = self._exact_values(leaf)
-            self.exact_peers[leaf.id] = mean_of(exact_sum(values), len(values))
-        return self.exact_peers[leaf.id]
+        rows, value = self.peer_columns[leaf.id]
+        rows = rows & ~self.exact
+        exact = peer_values(self.plan, leaf, list(states.values()))
+        found = exact_sum(exact)
+        tops = np.broadcast_to(value.n, (self.n,))[rows]
+        bottoms = np.broadcast_to(np.asarray(value.d, dtype=object), (self.n,))[rows]
+        for bottom in set(bottoms.tolist()):
+            chosen = wide(tops[bottoms == bottom])
+            found += Fraction(int(chosen.sum()), int(bottom))
+        return found, int(rows.sum()) + len(exact)
 
     def peer_sums(self) -> dict[str, tuple[Exact, int]]:
         """Exact sums and counts of the peers' values in this table (a part of a batch)."""
-        from rubriceng.engine import exact_sum
-
         if self.compiled is None:
             raise Unsupported("peer sums of a rubric beyond the columns")
         pattern = self._patterns(self.compiled)
         self._require(pattern)
         self._peer_values(self.compiled, pattern)
-        self._peer_statistics(self._prepare_exact())
-        sums: dict[str, tuple[Exact, int]] = {}
-        for leaf in self.plan.peer_leaves:
-            values = self._exact_values(leaf) if leaf.id in self.exact_values else []
-            sums[leaf.id] = (exact_sum(values), len(values))
-        return sums
+        states = self._prepare_exact()
+        return {leaf.id: self._exact_sum(leaf, states) for leaf in self.plan.peer_leaves}
 
     def _mini_state(self, index: int, leaf: Indicator) -> Any:
         """Just the inputs ``leaf`` reads, normalised, for the exact row code."""
@@ -780,78 +824,46 @@ class _Batch:
         return UnitState(self.table.names[index], inputs, [], FormulaEvaluator(self.plan.functions))
 
     def _peers_for(self, leaf: Indicator) -> dict[str, Exact]:
-        if leaf.id in self.peers:
-            return {leaf.id: self._exact_peer(leaf)}
+        if leaf.id in self.given_peers:
+            return {leaf.id: self.given_peers[leaf.id]}
+        if leaf.id in self.exact_peers:
+            return {leaf.id: self.exact_peers[leaf.id]}
         return {}
 
-    def _round(self, env: Env, value: Num, rounding: Any) -> Any:
-        """``value`` in whole ``10**-digits`` as the rubric rounds; doubtful at the edge
-        unless exact (then a tie is a tie and is broken as the rubric says)."""
-        factor = 10.0**rounding.digits
-        y = value.v * factor
-        error = value.e * factor + np.abs(two_product_error(value.v, factor, y)) * (1 + U)
-        down = np.floor(y)
-        exact = np.asarray(error) == 0
-        env.doubt(unsure(Num(y, error)))  # never a score from an overflow or a NaN
-        fraction = y - down
-        if rounding.mode in ("half_up", "half_even"):
-            env.doubt((np.abs(fraction - 0.5) <= error * SLACK) & ~exact)
-            up = fraction > 0.5
-            if rounding.mode == "half_up":
-                up |= fraction == 0.5
-            else:
-                up |= (fraction == 0.5) & (down % 2 == 1)
-            return (down + up).astype(np.int64)
-        env.doubt((np.minimum(fraction, 1 - fraction) <= error * SLACK) & ~exact)
-        return (down if rounding.mode == "down" else np.ceil(y)).astype(np.int64)
-
-    def _scale(
-        self, env: Env, raw: Num, effective: Decimal, points: Decimal, rounding: Any
-    ) -> Any:
-        """``raw × effective / points``, rounded: in floats, and where the raw score is an
-        exact binary fraction (a sum of credits, say) in integers, so that a reweighted
-        score that ends in exactly half a cent is known to."""
-        cap = int(rounding.cap(effective).scaleb(rounding.digits))  # never above the points
-        if effective == points:
-            return np.minimum(self._round(env, raw, rounding), cap)
-        floats = Env(env.names, env.active)
-        scaled = divide(floats, multiply(raw, constant(effective)), constant(points))
-        units = self._round(floats, scaled, rounding)
-        numerator, denominator = effective.scaleb(2), points.scaleb(2)
-        fractions = raw.v * 1024.0
-        exact = (np.asarray(raw.e) == 0) & (fractions == np.floor(fractions))
-        exact &= np.abs(raw.v) < 2.0**30
-        if numerator == int(numerator) and denominator == int(denominator) and exact.any():
-            top = np.where(exact, fractions, 0).astype(np.int64) * (
-                int(numerator) * 10**rounding.digits
-            )
-            bottom = 1024 * int(denominator)
-            quotient, remainder = np.divmod(top, bottom)
-            twice = 2 * remainder
-            if rounding.mode == "half_up":
-                up = twice >= bottom
-            elif rounding.mode == "half_even":
-                up = (twice > bottom) | ((twice == bottom) & (quotient % 2 == 1))
-            else:
-                up = (remainder > 0) if rounding.mode == "up" else np.zeros_like(exact)
-            units = np.where(exact, quotient + up, units)
-            floats.undecided &= ~exact
-        env.undecided |= floats.undecided
-        return np.minimum(units, cap)
+    def _steps(self, raw: Num, effective: Decimal, points: Decimal) -> Any:
+        """``raw × effective / points`` in steps of the rubric's rounding, rounded as it
+        says by integer division, never above the effective points' cap (``raw`` is in
+        ``[0, points]``)."""
+        rounding = self.plan.rubric.rounding
+        cap = int(rounding.cap(effective).scaleb(rounding.digits))
+        if not points:
+            return np.zeros(self.n, dtype=np.int64)
+        factor = rational(effective) * 10**rounding.digits / rational(points)
+        top = product(raw.n, factor.numerator)
+        bottom = product(raw.d, factor.denominator)
+        whole, rest = top // bottom, top % bottom  # (np.divmod knows no Python integers)
+        twice = product(rest, 2)
+        if rounding.mode == "half_up":
+            up = twice >= bottom
+        elif rounding.mode == "half_even":
+            up = (twice > bottom) | ((twice == bottom) & (whole % 2 == 1))
+        elif rounding.mode in ("up", "ceiling"):
+            up = rest > 0
+        else:
+            up = np.zeros(self.n, dtype=bool)
+        steps = spread(total(whole, np.asarray(up).astype(np.int64)), (self.n,))
+        return np.asarray(np.minimum(steps, cap)).astype(np.int64)  # at most the cap: it fits
 
     def _parts(self, env: Env, leaf: Indicator) -> Any:
-        """A unit-defined indicator: each item's score rounded, summed (in rounding units)."""
+        """A unit-defined indicator: each item's score rounded, summed (in steps)."""
         scores, count = self.names[f"{leaf.id}#scores"], self.names[f"{leaf.id}#count"]
         units = np.zeros(self.n, dtype=np.int64)
         for k in np.unique(count[env.active]):
             rows = env.active & (count == k)
             for index, share in enumerate(m.split_evenly(leaf.points, int(k))):
-                item = Num(scores[:, index], np.abs(scores[:, index]) * 2.0**-53, True)
-                env.narrowed(rows).doubt(may_be_above(item, constant(share)))
-                rounding = self.plan.rubric.rounding
-                cap = int(rounding.cap(share).scaleb(rounding.digits))
-                units += np.where(rows, np.minimum(cap, self._round(env.narrowed(rows), item,
-                                                                    rounding)), 0)  # fmt: skip
+                item = scores.item(index)
+                env.narrowed(rows).doubt(above(item, constant(share)))
+                units += np.where(rows, self._steps(item, share, share), 0)
         return units
 
     def _score_columns(self, compiled: _Compiled, pattern: Any, scaled: dict[str, Any]) -> None:
@@ -890,17 +902,16 @@ class _Batch:
         self, compiled: _Compiled, leaf: Indicator, rows: Any, groups: Mapping[Decimal, Any]
     ) -> tuple[Any, Any]:
         """One leaf over ``rows``: its rounded scores, with the rows in each of ``groups``
-        scaled to that group's effective points; and the rows left undecided."""
-        rubric = self.plan.rubric
+        scaled to that group's effective points; and the rows it fails (set aside)."""
         cases, _, raw_score = compiled.leaves[leaf.id]
         env = Env(dict(self.names), rows)
         env.names["points"] = points_of(leaf)
         remaining = rows.copy()
-        raw = Num(np.zeros(self.n), np.zeros(self.n))
+        raw = Num(np.zeros(self.n, dtype=np.int64), 1)
         for when, score in cases:
             going = env.narrowed(remaining)
             hit = boolean(going, when(going)) & remaining
-            raw = Num(np.where(hit, score.v, raw.v), np.where(hit, score.e, raw.e))
+            raw = where(hit, score, raw)
             remaining &= ~hit
         going = env.narrowed(remaining)
         for name, value in compiled.leaves[leaf.id][1]:  # values, once no case holds
@@ -909,18 +920,15 @@ class _Batch:
         if raw_score is None:  # unit-defined: the parts are rounded one by one
             parts = self._parts(going, leaf)
         else:
-            found = raw_score(going, self, leaf)
-            zero = constant(ZERO)
-            going.doubt(may_be_below(found, zero) | may_be_above(found, points_of(leaf)))
-            raw = Num(np.where(remaining, found.v, raw.v),
-                       np.where(remaining, found.e, raw.e))  # fmt: skip
+            found = number(raw_score(going, self, leaf))
+            going.doubt(below(found, constant(ZERO)) | above(found, points_of(leaf)))
+            raw = where(remaining, found, raw)
         units = np.zeros(self.n, dtype=np.int64)
         for effective, members in groups.items():
-            group = env.narrowed(members)
-            scaled = self._scale(group, raw, effective, leaf.points, rubric.rounding)
-            if parts is not None:  # parts are split by their own points: reweighted, exactly
+            scaled = self._steps(raw, effective, leaf.points)
+            if parts is not None:  # parts are split by their own points: at those alone
                 if effective != leaf.points:
-                    group.doubt(remaining)
+                    env.narrowed(members).doubt(remaining)
                 scaled = np.where(remaining, parts, scaled)
             units = np.where(members, scaled, units)
         return units, env.undecided
@@ -952,7 +960,7 @@ class _Batch:
                                  np.zeros(self.n, np.int64))  # fmt: skip
         total = scaled["subtotal"].copy()
         for adjustment in rubric.adjustments:
-            events = np.rint(self.names[adjustment.id].v).astype(np.int64) if compiled else 0
+            events = np.asarray(self.names[adjustment.id].n, dtype=np.int64) if compiled else 0
             amount = events * int(adjustment.per_event.scaleb(places))
             if adjustment.max is not None:
                 cap = int(adjustment.max.scaleb(places))
@@ -999,30 +1007,10 @@ class _Batch:
         )
 
     def _row_peers(self, state: Any) -> dict[str, Exact]:
-        """Peers for a unit the row path scores: the float mean where it decides the
-        comparison, else the exact mean."""
-        from rubriceng.engine import leaf_scope
-
+        """Peers for a unit the row path scores: the batch's exact statistics."""
         if self.compiled is None:
             return self.exact_peers
-        peers: dict[str, Exact] = {}
-        for leaf in self.plan.peer_leaves:
-            mean = self.peers.get(leaf.id)
-            if mean is None or leaf.id in self.plan.allocation(state.roots).not_applicable:
-                continue
-            try:
-                _, found = leaf_scope(leaf, state, {**state.inputs, "points": leaf.points})
-                value = float(found["value"])
-            except (m.ScoringFailure, KeyError, TypeError, ValueError):
-                peers[leaf.id] = self._exact_peer(leaf)
-                continue
-            bound = (float(mean.e) + abs(value) * 4 * U) * SLACK  # the float of an exact value
-            decided = abs(value - float(mean.v)) > bound
-            if leaf.id in self.given_peers or not decided:
-                peers[leaf.id] = self._exact_peer(leaf)
-            else:
-                peers[leaf.id] = Decimal(float(mean.v))
-        return peers
+        return {**self.exact_peers, **self.given_peers}
 
     def _grades(self, total: Any, places: int) -> list[str | None]:
         grades: list[str | None] = [None] * self.n

@@ -1,18 +1,20 @@
-"""NumPy columns that carry bounds on their rounding error: numbers, formulas and the
-built-in scoring methods, for the exact batch path (:mod:`rubriceng.columns`).
+"""Exact integer columns: numbers, formulas and the built-in scoring methods over NumPy
+arrays, for the batch path (:mod:`rubriceng.columns`).
 
-A :class:`Num` is a column of float64 values and, for each, a bound ``e`` on its
-distance from the exact Decimal value the row path would compute (*running error
-analysis*). An input is within half a unit in the last place of its float, or exact
-when it is a short binary fraction; ``a ± b`` and ``a × b`` add the operands' bounds to
-the exact rounding error of the operation (Knuth's TwoSum, Dekker's TwoProduct); ``a ÷ b``
-adds its first-order terms. Raw inputs also compare exactly with each other and with
-constants, since a float's shortest decimal form keeps its order.
+A :class:`Num` is a column of exact rationals held as two integer arrays, numerators
+``n`` and positive denominators ``d``, or Python integers for a constant. They are
+``int64`` while every value provably fits (the operands' largest magnitudes are checked
+before each product), and Python integers in an object array for that column otherwise,
+so nothing ever wraps around. ``a ± b``, ``a × b`` and ``a ÷ b`` are computed as the row
+kernel computes them; every comparison (a band's edge, a cap, a peer mean) is decided by
+cross-multiplying integers; floor, ceiling and rounding are integer divisions. Nothing is
+a float, so nothing is ever undecided.
 
-Every decision — a comparison, a band edge, a step, a cap, a divisor that may be zero —
-that lies within the bound of its edge marks the row *undecided* in the :class:`Env`;
-the batch then scores that (unit, indicator) with the exact row code. Whatever these
-functions cannot do raises :class:`Unsupported`, and the rubric is scored row by row.
+What the row path refuses or fails on — a zero divisor, a negative value where none may
+be, a refused excess, a value of the wrong kind — marks the row *aside* in the
+:class:`Env`: the batch then hands that unit to the row path, which reports it. Whatever
+these functions cannot do raises :class:`Unsupported`, and the rubric is scored row by
+row.
 """
 
 from __future__ import annotations
@@ -35,13 +37,9 @@ try:
 except ImportError:  # pragma: no cover - numpy is an optional dependency
     np = None  # type: ignore[assignment]
 
-U = 2.0**-52
-"""Relative error allowed per float operation: twice the unit roundoff, which also covers
-the 34-digit rounding of the exact path."""
-
-SLACK = 1 + 2.0**-40
-"""Every bound, and every comparison with one, is widened by this factor: a bound is
-itself computed in floats and may come out a few roundings short."""
+ZERO = Decimal(0)
+_WIDE_BITS = 62
+"""A product whose operands' bits add up to this or more is computed in Python integers."""
 
 
 class Unsupported(Exception):
@@ -58,46 +56,185 @@ class Source(Protocol):
     def own_number(self, env: Any, leaf: Indicator, key: str) -> Any: ...
 
 
-# -- numbers with error bounds -----------------------------------------------------------------
+# -- integers that never overflow ---------------------------------------------------------------
+
+
+def bits(x: Any) -> int:
+    """The most bits any value of ``x`` (an int or an integer array) needs."""
+    if isinstance(x, int):
+        return abs(x).bit_length()
+    if not x.size:
+        return 0
+    return int(np.max(np.abs(x))).bit_length()
+
+
+def wide(x: Any) -> Any:
+    """``x`` as Python integers (an object array), which cannot overflow."""
+    if isinstance(x, np.ndarray) and x.dtype != object:
+        return x.astype(object)
+    return x
+
+
+def narrow(x: Any) -> Any:
+    """An object array back in ``int64`` when every value fits (faster from then on)."""
+    if isinstance(x, np.ndarray) and x.dtype == object and x.size and bits(x) < 63:
+        return x.astype(np.int64)
+    return x
+
+
+def _is_wide(x: Any) -> bool:
+    return isinstance(x, np.ndarray) and x.dtype == object
+
+
+def product(a: Any, b: Any) -> Any:
+    """``a × b`` elementwise, exactly."""
+    if _is_wide(a) or _is_wide(b) or bits(a) + bits(b) >= _WIDE_BITS:
+        if isinstance(a, int) and isinstance(b, int):
+            return a * b
+        return wide(a) * wide(b)
+    return a * b
+
+
+def total(a: Any, b: Any, sign: int = 1) -> Any:
+    """``a + b`` (or ``a - b``) elementwise, exactly."""
+    if _is_wide(a) or _is_wide(b) or max(bits(a), bits(b)) + 1 >= _WIDE_BITS:
+        if isinstance(a, int) and isinstance(b, int):
+            return a + sign * b
+        return wide(a) + sign * wide(b)
+    return a + b if sign > 0 else a - b
+
+
+def choose(condition: Any, yes: Any, no: Any) -> Any:
+    """``np.where`` for integers that may be Python integers beyond ``int64``."""
+    if _is_wide(yes) or _is_wide(no) or bits(yes) >= 63 or bits(no) >= 63:
+        return np.where(condition, wide(_array(yes, condition)), wide(_array(no, condition)))
+    return np.where(condition, yes, no)
+
+
+def _array(x: Any, like: Any) -> Any:
+    return spread(x, np.shape(like)) if isinstance(x, int) else x
+
+
+# -- exact rationals over rows ------------------------------------------------------------------
 
 
 @attrs.define
 class Num:
-    """A column of floats, each within ``e`` of its exact value; ``raw`` if these are the
-    inputs themselves (their shortest decimal forms are the exact values)."""
+    """A column of exact rationals ``n / d`` (``d > 0``): integer arrays, or Python
+    integers for a constant."""
 
-    v: Any
-    e: Any
-    raw: bool = False
+    n: Any
+    d: Any
 
 
 def constant(value: Decimal | Fraction | int) -> Num:
-    """An exact number as a float and its distance from the exact value."""
-    near = float(value)
-    error = abs(Fraction(near) - rational(value))
-    return Num(np.float64(near), float(error) * (1 + U), Fraction(Decimal(repr(near))) == value)
+    """An exact number."""
+    fraction = rational(value)
+    return Num(fraction.numerator, fraction.denominator)
 
 
 def number(value: Any) -> Num:
+    """A number column: a Num, or true/false as 1/0."""
     if isinstance(value, Num):
         return value
     if isinstance(value, np.ndarray) and value.dtype == bool:
-        return Num(value.astype(np.float64), 0.0, True)
+        return Num(value.astype(np.int64), 1)
     if isinstance(value, bool | np.bool_):
-        return Num(np.float64(value), 0.0, True)
+        return Num(int(value), 1)
     raise Unsupported("not a number")
+
+
+def _reduced(n: Any, d: Any) -> Num:
+    """``n / d`` in lowest terms where the arrays are ``int64`` (keeps them small)."""
+    if isinstance(n, np.ndarray) and isinstance(d, np.ndarray) and not (
+        _is_wide(n) or _is_wide(d)
+    ):  # fmt: skip
+        divisor = np.gcd(n, d)
+        divisor = np.where(divisor == 0, 1, divisor)
+        return Num(n // divisor, d // divisor)
+    return Num(narrow(n), narrow(d))
+
+
+def add(a: Num, b: Num, sign: int = 1) -> Num:
+    """``a + b`` (``sign`` -1: ``a - b``), exactly."""
+    if isinstance(a.d, int) and isinstance(b.d, int) and a.d == b.d:
+        return Num(total(a.n, b.n, sign), a.d)
+    return _reduced(total(product(a.n, b.d), product(b.n, a.d), sign), product(a.d, b.d))
+
+
+def multiply(a: Num, b: Num) -> Num:
+    """``a × b``, exactly."""
+    return _reduced(product(a.n, b.n), product(a.d, b.d))
+
+
+def negative(a: Num) -> Num:
+    """``-a``."""
+    return Num(-a.n if not _is_wide(a.n) else wide(a.n) * -1, a.d)
+
+
+def divide(env: Env, a: Num, b: Num) -> Num:
+    """``a ÷ b``, exactly; rows where ``b`` is zero are set aside (the row path fails
+    them as a division by zero)."""
+    zero = np.asarray(b.n == 0)
+    if zero.any():
+        env.doubt(np.broadcast_to(zero, env.active.shape))
+    divisor = choose(zero, 1, b.n) if zero.any() else b.n
+    n, d = product(a.n, b.d), product(a.d, divisor)
+    negative_d = np.asarray(d < 0) if not isinstance(d, int) else d < 0
+    if np.any(negative_d):
+        if isinstance(d, int):
+            n, d = -n if not _is_wide(n) else wide(n) * -1, -d
+        else:
+            n, d = choose(negative_d, total(0, n, -1), n), choose(negative_d, total(0, d, -1), d)
+    return _reduced(n, d)
+
+
+def compare(kind: type, a: Num, b: Num) -> Any:
+    """``a <op> b`` for every row, decided by cross-multiplying."""
+    left, right = product(a.n, b.d), product(b.n, a.d)
+    return _COMPARE[kind](left, right)
+
+
+def extreme(values: Sequence[Num], smallest: bool) -> Num:
+    """The least (or greatest) of ``values``, row by row."""
+    result = values[0]
+    for other in values[1:]:
+        take = compare(ast.Lt if smallest else ast.Gt, other, result)
+        if isinstance(take, bool | np.bool_):
+            result = other if take else result
+        else:
+            result = Num(choose(take, other.n, result.n), choose(take, other.d, result.d))
+    return result
+
+
+def where(condition: Any, yes: Num, no: Num) -> Num:
+    """``yes`` where ``condition`` holds, else ``no``."""
+    return Num(choose(condition, yes.n, no.n), choose(condition, yes.d, no.d))
+
+
+def floor_of(a: Num, up: bool = False) -> Num:
+    """floor (or ceil) of ``a``: a whole number."""
+    if up:
+        return Num(total(0, total(0, a.n, -1) // a.d, -1), 1)
+    return Num(a.n // a.d, 1)
+
+
+def _broadcast(value: Any, shape: tuple[int, ...]) -> Any:
+    return np.broadcast_to(np.asarray(value), shape)
 
 
 class Env:
     """One indicator's evaluation over all rows: names, the rows it is active on, and
-    the rows whose result cannot be decided in floats."""
+    the rows set aside for the row path (it reports what is wrong with them)."""
 
     def __init__(self, names: dict[str, Any], active: Any) -> None:
         self.names = names
         self.active = active
         self.undecided = np.zeros_like(active)
+        """The rows set aside: the row path scores (or fails) them."""
 
     def doubt(self, rows: Any) -> None:
+        """Set ``rows`` aside (those this environment is active on)."""
         self.undecided |= rows & self.active
 
     def narrowed(self, rows: Any) -> Env:
@@ -106,98 +243,9 @@ class Env:
         return inner
 
 
-def unsure(*values: Num) -> Any:
-    """Rows where a value or its bound is not finite (an overflow or a NaN on the way):
-    nothing may be decided from them in floats; the exact path decides, or fails."""
-    rows: Any = False
-    for x in values:
-        rows = rows | ~np.isfinite(x.v) | ~np.isfinite(x.e)
-    return rows
-
-
-def _close(a: Num, b: Num) -> Any:
-    """Rows where ``a`` and ``b`` may be on either side of each other."""
-    if a.raw and b.raw:
-        return np.zeros(np.shape(a.v - b.v), dtype=bool)  # the order of inputs is exact
-    with np.errstate(invalid="ignore"):
-        return (np.abs(a.v - b.v) <= (a.e + b.e) * SLACK) | unsure(a, b)
-
-
-_SPLIT = 2.0**27 + 1
-
-
-def _two_sum_error(a: Any, b: Any, total: Any) -> Any:
-    """The exact rounding error of ``total = a + b`` (Knuth's TwoSum)."""
-    b_virtual = total - a
-    return (a - (total - b_virtual)) + (b - b_virtual)
-
-
-def _split(a: Any) -> tuple[Any, Any]:
-    high = _SPLIT * a
-    high = high - (high - a)
-    return high, a - high
-
-
-def two_product_error(a: Any, b: Any, product: Any) -> Any:
-    """The exact rounding error of ``product = a × b`` (Dekker's TwoProduct)."""
-    a_high, a_low = _split(a)
-    b_high, b_low = _split(b)
-    return ((a_high * b_high - product) + a_high * b_low + a_low * b_high) + a_low * b_low
-
-
-def _add(a: Num, b: Num, sign: float) -> Num:
-    right = sign * b.v
-    value = a.v + right
-    error = (a.e + b.e + np.abs(_two_sum_error(a.v, right, value))) * SLACK
-    if a.raw and b.raw and sign < 0:
-        error = np.where(a.v == b.v, 0.0, error)  # x - x is exactly 0
-    return Num(value, error)
-
-
-def multiply(a: Num, b: Num) -> Num:
-    value = a.v * b.v
-    rounding = np.abs(two_product_error(a.v, b.v, value))
-    error = (np.abs(a.v) * b.e + np.abs(b.v) * a.e + a.e * b.e + rounding) * SLACK
-    return Num(value, error)
-
-
-def divide(env: Env, a: Num, b: Num) -> Num:
-    denominator = np.abs(b.v)
-    doubtful = (denominator <= b.e * SLACK) | unsure(a, b)
-    env.doubt(doubtful)  # a divisor that may be zero: the exact path decides (or fails)
-    safe = np.where(doubtful, 1.0, b.v)
-    value = a.v / safe
-    back = value * safe  # value × b == a exactly means the quotient is exact
-    exact = (back == a.v) & (two_product_error(value, safe, back) == 0)
-    margin = np.where(doubtful, 1.0, denominator * np.maximum(denominator - b.e, 1e-300))
-    error = (np.abs(a.v) * b.e + denominator * a.e) / margin
-    error = (error + np.where(exact, 0.0, np.abs(value) * U)) * SLACK
-    if a.raw and b.raw:
-        error = np.where(a.v == b.v, 0.0, error)  # x / x is exactly 1
-    return Num(value, error)
-
-
-def _extreme(values: Sequence[Num], pick: Callable[..., Any]) -> Num:
-    result = values[0]
-    for other in values[1:]:
-        result = Num(pick(result.v, other.v), np.maximum(result.e, other.e),
-                      result.raw and other.raw)  # fmt: skip
-    return result
-
-
-def _integral(env: Env, x: Num, up: bool) -> Num:
-    """floor or ceil; doubtful within the bound of a whole number (unless exactly on it)."""
-    nearest = np.round(x.v)
-    exact = (x.e == 0) & (nearest == x.v)
-    env.doubt(((np.abs(x.v - nearest) <= x.e * SLACK) & ~exact) | unsure(x))
-    return Num(np.ceil(x.v) if up else np.floor(x.v), 0.0)
-
-
 def _truth(env: Env, value: Any) -> Any:
     if isinstance(value, Num):
-        exact_zero = (value.v == 0) & (np.asarray(value.e) == 0)
-        env.doubt(((np.abs(value.v) <= value.e * SLACK) & ~exact_zero) | unsure(value))
-        return value.v != 0
+        return _broadcast(value.n != 0, env.active.shape)
     if isinstance(value, np.ndarray) and value.dtype == bool:
         return value
     if isinstance(value, bool | np.bool_):
@@ -219,21 +267,23 @@ def vectorise(formula: Formula) -> Vector:
 
 
 def _const(value: Any) -> Vector:
-    number = constant(Decimal(value))
-    return lambda env: number
+    number_ = constant(Decimal(value))
+    return lambda env: number_
 
 
 _COMPARE: Mapping[type, Callable[[Any, Any], Any]] = {
-    ast.Lt: np.less if np else None,  # type: ignore[dict-item]
-    ast.LtE: np.less_equal if np else None,  # type: ignore[dict-item]
-    ast.Gt: np.greater if np else None,  # type: ignore[dict-item]
-    ast.GtE: np.greater_equal if np else None,  # type: ignore[dict-item]
-    ast.Eq: np.equal if np else None,  # type: ignore[dict-item]
-    ast.NotEq: np.not_equal if np else None,  # type: ignore[dict-item]
+    ast.Lt: lambda a, b: a < b,
+    ast.LtE: lambda a, b: a <= b,
+    ast.Gt: lambda a, b: a > b,
+    ast.GtE: lambda a, b: a >= b,
+    ast.Eq: lambda a, b: a == b,
+    ast.NotEq: lambda a, b: a != b,
 }
 
 
 def _vector(node: ast.AST) -> Vector:
+    if isinstance(node, ast.Expression):
+        return _vector(node.body)
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool):
             flag = node.value
@@ -248,8 +298,8 @@ def _vector(node: ast.AST) -> Vector:
     if isinstance(node, ast.BinOp):
         left, right = _vector(node.left), _vector(node.right)
         if isinstance(node.op, ast.Add | ast.Sub):
-            sign = 1.0 if isinstance(node.op, ast.Add) else -1.0
-            return lambda env: _add(number(left(env)), number(right(env)), sign)
+            sign = 1 if isinstance(node.op, ast.Add) else -1
+            return lambda env: add(number(left(env)), number(right(env)), sign)
         if isinstance(node.op, ast.Mult):
             return lambda env: multiply(number(left(env)), number(right(env)))
         if isinstance(node.op, ast.Div):
@@ -258,7 +308,7 @@ def _vector(node: ast.AST) -> Vector:
     if isinstance(node, ast.UnaryOp):
         operand = _vector(node.operand)
         if isinstance(node.op, ast.USub):
-            return lambda env: (lambda x: Num(-x.v, x.e, x.raw))(number(operand(env)))
+            return lambda env: negative(number(operand(env)))
         if isinstance(node.op, ast.UAdd):
             return lambda env: number(operand(env))
         if isinstance(node.op, ast.Not):
@@ -266,50 +316,52 @@ def _vector(node: ast.AST) -> Vector:
     if isinstance(node, ast.Compare):
         return _compare_vector(node)
     if isinstance(node, ast.BoolOp):
-        parts = [_vector(value) for value in node.values]
-        conjunction = isinstance(node.op, ast.And)
-
-        def boolean(env: Env) -> Any:
-            """Python's ``and``/``or``: the first operand that decides, as it is (so
-            ``a and b`` of numbers is a number), each operand evaluated only where the
-            ones before it did not decide."""
-            values, stops = [], []
-            going = np.ones(env.active.shape, dtype=bool)
-            for index, part in enumerate(parts):
-                value = part(env.narrowed(going))
-                values.append(value)
-                if index < len(parts) - 1:
-                    truth = _truth(env.narrowed(going), value)
-                    stop = going & (~truth if conjunction else truth)
-                    stops.append(stop)
-                    going = going & ~stop
-            if all(_is_bool(value) for value in values):
-                result = np.broadcast_to(values[-1], env.active.shape)
-                for value, stop in zip(reversed(values[:-1]), reversed(stops), strict=True):
-                    result = np.where(stop, value, result)
-                return result
-            chosen = number(values[-1])
-            for value, stop in zip(reversed(values[:-1]), reversed(stops), strict=True):
-                picked = number(value)
-                chosen = Num(np.where(stop, picked.v, chosen.v), np.where(stop, picked.e, chosen.e))
-            return chosen
-
-        return boolean
+        return _boolean_vector(node)
     if isinstance(node, ast.IfExp):
         test, body, orelse = _vector(node.test), _vector(node.body), _vector(node.orelse)
 
-        def choose(env: Env) -> Any:
+        def choice(env: Env) -> Any:
             condition = _truth(env, test(env))
             yes, no = body(env.narrowed(condition)), orelse(env.narrowed(~condition))
             if isinstance(yes, Num) or isinstance(no, Num):
-                yes, no = number(yes), number(no)
-                return Num(np.where(condition, yes.v, no.v), np.where(condition, yes.e, no.e))
+                return where(condition, number(yes), number(no))
             return np.where(condition, yes, no)
 
-        return choose
+        return choice
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         return _call_vector(node.func.id, [_vector(argument) for argument in node.args])
     raise Unsupported(type(node).__name__)
+
+
+def _boolean_vector(node: ast.BoolOp) -> Vector:
+    parts = [_vector(value) for value in node.values]
+    conjunction = isinstance(node.op, ast.And)
+
+    def boolean_(env: Env) -> Any:
+        """Python's ``and``/``or``: the first operand that decides, as it is (so ``a and
+        b`` of numbers is a number), each operand evaluated only where the ones before it
+        did not decide."""
+        values, stops = [], []
+        going = np.ones(env.active.shape, dtype=bool)
+        for index, part in enumerate(parts):
+            value = part(env.narrowed(going))
+            values.append(value)
+            if index < len(parts) - 1:
+                truth = _truth(env.narrowed(going), value)
+                stop = going & (~truth if conjunction else truth)
+                stops.append(stop)
+                going = going & ~stop
+        if all(_is_bool(value) for value in values):
+            result = np.broadcast_to(values[-1], env.active.shape)
+            for value, stop in zip(reversed(values[:-1]), reversed(stops), strict=True):
+                result = np.where(stop, value, result)
+            return result
+        chosen = number(values[-1])
+        for value, stop in zip(reversed(values[:-1]), reversed(stops), strict=True):
+            chosen = where(stop, number(value), chosen)
+        return chosen
+
+    return boolean_
 
 
 def _compare_vector(node: ast.Compare) -> Vector:
@@ -317,7 +369,7 @@ def _compare_vector(node: ast.Compare) -> Vector:
     steps = [(type(op), _vector(right)) for op, right in zip(node.ops, node.comparators,
                                                               strict=True)]  # fmt: skip
 
-    def compare(env: Env) -> Any:
+    def compare_(env: Env) -> Any:
         left = first(env)
         result: Any = True
         for kind, right_vector in steps:
@@ -331,14 +383,12 @@ def _compare_vector(node: ast.Compare) -> Vector:
             elif _is_bool(left) and _is_bool(right) and kind in (ast.Eq, ast.NotEq):
                 outcome = _COMPARE[kind](left, right)
             else:
-                a, b = number(left), number(right)
-                env.doubt(_close(a, b))
-                outcome = _COMPARE[kind](a.v, b.v)
+                outcome = compare(kind, number(left), number(right))
             result = result & outcome
             left = right
         return np.broadcast_to(result, env.active.shape)
 
-    return compare
+    return compare_
 
 
 def _is_text(value: Any) -> bool:
@@ -363,45 +413,56 @@ def _is_bool(value: Any) -> bool:
 
 def _call_vector(name: str, arguments: list[Vector]) -> Vector:
     if name in ("min", "max"):
-        pick = np.minimum if name == "min" else np.maximum
+        smallest = name == "min"
         if len(arguments) == 1:
-            return lambda env: _list_extreme(_listed(arguments[0](env)), name)
-        return lambda env: _extreme([number(argument(env)) for argument in arguments], pick)
+            return lambda env: _list_extreme(_listed(arguments[0](env)), smallest)
+        return lambda env: extreme([number(argument(env)) for argument in arguments], smallest)
     if name == "abs" and len(arguments) == 1:
-        return lambda env: (lambda x: Num(np.abs(x.v), x.e, x.raw))(number(arguments[0](env)))
+        return lambda env: _absolute(number(arguments[0](env)))
     if name == "clamp" and len(arguments) == 3:
         value, low, high = arguments
-        return lambda env: _extreme(
-            [number(low(env)), _extreme([number(high(env)), number(value(env))], np.minimum)],
-            np.maximum,
+        return lambda env: extreme(
+            [number(low(env)), extreme([number(high(env)), number(value(env))], True)], False
         )
     if name == "div" and len(arguments) == 3:
         numerator, denominator, if_zero = arguments
 
         def div(env: Env) -> Num:
             b = number(denominator(env))
-            zero = (b.v == 0) & (np.asarray(b.e) == 0)
-            quotient = divide(env.narrowed(~zero), number(numerator(env)), Num(
-                np.where(zero, 1.0, b.v), np.where(zero, 0.0, b.e), b.raw))  # fmt: skip
-            fallback = number(if_zero(env))
-            return Num(np.where(zero, fallback.v, quotient.v),
-                        np.where(zero, fallback.e, quotient.e))  # fmt: skip
+            zero = _broadcast(b.n == 0, env.active.shape)
+            safe = Num(choose(zero, 1, b.n), choose(zero, 1, b.d))
+            quotient = divide(env.narrowed(~zero), number(numerator(env)), safe)
+            return where(zero, number(if_zero(env)), quotient)
 
         return div
     if name in ("floor", "ceil") and len(arguments) == 1:
         up = name == "ceil"
-        return lambda env: _integral(env, number(arguments[0](env)), up)
+        return lambda env: floor_of(number(arguments[0](env)), up)
     if name in ("sum", "mean", "count") and len(arguments) == 1:
         return lambda env: _aggregate(_listed(arguments[0](env)), name)
     raise Unsupported(f"function {name}")
 
 
+def _absolute(a: Num) -> Num:
+    return Num(np.abs(a.n) if isinstance(a.n, np.ndarray) else abs(a.n), a.d)
+
+
 @attrs.define
 class ListColumn:
-    """A list input with the same length in every row: an (n, k) array."""
+    """A list input with the same length in every row: (rows, k) arrays of numerators
+    and denominators."""
 
-    v: Any
-    e: Any
+    n: Any
+    d: Any
+
+    def item(self, index: int) -> Num:
+        """The ``index``-th value of every row's list."""
+        return Num(self.n[:, index], self.d[:, index])
+
+    @property
+    def length(self) -> int:
+        """How many values each row's list has."""
+        return int(self.n.shape[1])
 
 
 def _listed(value: Any) -> ListColumn:
@@ -410,41 +471,44 @@ def _listed(value: Any) -> ListColumn:
     return value
 
 
-def _list_extreme(values: ListColumn, name: str) -> Num:
-    pick = np.min if name == "min" else np.max
-    return Num(pick(values.v, axis=1), np.max(values.e, axis=1))
+def _list_extreme(values: ListColumn, smallest: bool) -> Num:
+    return extreme([values.item(index) for index in range(values.length)], smallest)
 
 
 def _aggregate(values: ListColumn, name: str) -> Num:
-    count = values.v.shape[1]
+    count = values.length
     if name == "count":
-        return Num(np.full(values.v.shape[0], float(count)), 0.0)
-    total = values.v.sum(axis=1)
-    error = (values.e.sum(axis=1) + count * U * np.abs(values.v).sum(axis=1)) * SLACK
+        return Num(np.full(values.n.shape[0], count, dtype=np.int64), 1)
+    if not count:
+        raise Unsupported("an empty list")
+    summed = values.item(0)
+    for index in range(1, count):
+        summed = add(summed, values.item(index))
     if name == "sum":
-        return Num(total, error)
-    mean = total / count
-    return Num(mean, (error / count + np.abs(mean) * U) * SLACK)
-
+        return summed
+    return multiply(summed, Num(1, count))
 
 
 # -- scoring methods over columns -------------------------------------------------------------
 
 Raw = Callable[[Env, Source, Indicator], Num]
-"""A method over columns: the raw score of every active row (doubtful rows marked)."""
+"""A method over columns: the raw score of every active row (rows it fails set aside)."""
+
 
 def _zeros(env: Env) -> Num:
-    return Num(np.zeros(env.active.shape), 0.0)
+    return Num(np.zeros(env.active.shape, dtype=np.int64), 1)
 
 
 def points_of(leaf: Indicator) -> Num:
+    """The leaf's own points."""
     return constant(leaf.points)
 
 
 def boolean(env: Env, value: Any) -> Any:
+    """True/false for every row; anything else sets the rows aside."""
     if _is_bool(value):
         return np.broadcast_to(value, env.active.shape)
-    env.doubt(env.active)  # not true/false: the exact path reports it
+    env.doubt(env.active)  # not true/false: the row path reports it
     return np.zeros(env.active.shape, dtype=bool)
 
 
@@ -456,20 +520,17 @@ def _named_number(env: Env, name: str) -> Num:
     return _zeros(env)
 
 
-def may_be_below(x: Num, bound: Num) -> Any:
-    if x.raw and bound.raw:
-        return x.v < bound.v
-    return (x.v - bound.v < (x.e + bound.e) * SLACK) | unsure(x, bound)
+def below(x: Num, bound: Num) -> Any:
+    """Rows where ``x < bound``."""
+    return compare(ast.Lt, x, bound)
 
 
-def may_be_above(x: Num, bound: Num) -> Any:
-    if x.raw and bound.raw:
-        return x.v > bound.v
-    return (bound.v - x.v < (x.e + bound.e) * SLACK) | unsure(x, bound)
+def above(x: Num, bound: Num) -> Any:
+    """Rows where ``x > bound``."""
+    return compare(ast.Gt, x, bound)
 
 
-ZERO = Decimal(0)
-_ONE_CONST = Decimal(1)
+_ZERO, _ONE = constant(0), constant(1)
 
 
 def _formula_raw(scorer: m.FormulaScorer) -> Raw:
@@ -479,27 +540,24 @@ def _formula_raw(scorer: m.FormulaScorer) -> Raw:
 
 def _ratio_raw(scorer: m.RatioScorer) -> Raw:
     actual, target = vectorise(scorer.actual), vectorise(scorer.target)
-    zero, one = constant(ZERO), constant(_ONE_CONST)
     if_zero = None if scorer.if_target_zero is None else constant(scorer.if_target_zero)
 
     def raw(env: Env, batch: Source, leaf: Indicator) -> Num:
         a, t = number(actual(env)), number(target(env))
-        env.doubt(may_be_below(a, zero) | may_be_below(t, zero))  # negative: an error
-        exact_zero = (t.v == 0) & (np.asarray(t.e) == 0)
+        env.doubt(below(a, _ZERO) | below(t, _ZERO))  # negative: an error
+        over = above(a, t)
+        zero = _broadcast(t.n == 0, env.active.shape)
+        if scorer.refuse_when_exceeds:
+            env.doubt(over)  # refused: the row path says why
         if if_zero is None:
-            env.doubt(exact_zero)  # a zero target: an error
-        rest = env.narrowed(~exact_zero)
-        rate = divide(rest, a, Num(np.where(exact_zero, 1.0, t.v), t.e, t.raw))
-        score = multiply(points_of(leaf), _extreme([one, rate], np.minimum))
+            env.doubt(zero & ~over if scorer.zero_when_exceeds else zero)  # no target: an error
+        safe = Num(choose(zero, 1, t.n), choose(zero, 1, t.d))
+        rate = divide(env.narrowed(~zero), a, safe)
+        score = multiply(points_of(leaf), extreme([_ONE, rate], True))
         if if_zero is not None:
-            score = Num(np.where(exact_zero, if_zero.v, score.v),
-                         np.where(exact_zero, if_zero.e, score.e))  # fmt: skip
-        if scorer.zero_when_exceeds or scorer.refuse_when_exceeds:
-            env.doubt(_close(a, t))
-            if scorer.refuse_when_exceeds:
-                env.doubt(a.v > t.v)  # refused: the row code says why
-            over = a.v > t.v
-            score = Num(np.where(over, 0.0, score.v), np.where(over, 0.0, score.e))
+            score = where(zero, if_zero, score)
+        if scorer.zero_when_exceeds:
+            score = where(over, _ZERO, score)  # decided before a zero target
         return score
 
     return raw
@@ -512,32 +570,29 @@ def _bands_raw(scorer: m.BandsScorer) -> Raw:
     def raw(env: Env, batch: Source, leaf: Indicator) -> Num:
         value = _named_number(env, "value")
         matched = np.zeros(env.active.shape, dtype=bool)
-        score_v, score_e = np.zeros(env.active.shape), np.zeros(env.active.shape)
-        for bound, inclusive, score in bands:
+        score = _zeros(env)
+        for bound, inclusive, points in bands:
             if bound is None:
                 holds = np.ones(env.active.shape, dtype=bool)
             else:
-                env.narrowed(~matched).doubt(_close(value, bound))
-                holds = value.v <= bound.v if inclusive else value.v < bound.v
+                holds = compare(ast.LtE if inclusive else ast.Lt, value, bound)
             take = holds & ~matched
-            score_v, score_e = np.where(take, score.v, score_v), np.where(take, score.e, score_e)
+            score = where(take, points, score)
             matched |= holds
-        return Num(score_v, score_e)
+        return score
 
     return raw
 
 
 def _steps_raw(scorer: m.StepsScorer) -> Raw:
     start, size, deduct = constant(scorer.start), constant(scorer.size), constant(scorer.deduct)
-    zero = constant(ZERO)
 
     def raw(env: Env, batch: Source, leaf: Indicator) -> Num:
         value = _named_number(env, "value")
-        steps = divide(env, _add(value, start, -1.0), size)
-        count = _integral(env, steps, up=scorer.count == "started")
-        count = _extreme([zero, count], np.maximum)
-        left = _add(points_of(leaf), multiply(deduct, count), -1.0)
-        return _extreme([zero, left], np.maximum)
+        steps = multiply(add(value, start, -1), Num(size.d, size.n))  # size > 0
+        count = extreme([_ZERO, floor_of(steps, up=scorer.count == "started")], False)
+        left = add(points_of(leaf), multiply(deduct, count), -1)
+        return extreme([_ZERO, left], False)
 
     return raw
 
@@ -545,19 +600,18 @@ def _steps_raw(scorer: m.StepsScorer) -> Raw:
 def _checklist_raw(scorer: m.ChecklistScorer) -> Raw:
     items = [(item, None if item.fraction is None else vectorise(item.fraction))
              for item in scorer.items]  # fmt: skip
-    zero, one = constant(ZERO), constant(_ONE_CONST)
 
     def raw(env: Env, batch: Source, leaf: Indicator) -> Num:
-        total = _zeros(env)
+        summed = _zeros(env)
         for item, fraction in items:
             if fraction is None:
                 credit = batch.credit(env, leaf, item)
             else:
                 share = number(fraction(env))
-                env.doubt(may_be_below(share, zero) | may_be_above(share, one))
+                env.doubt(below(share, _ZERO) | above(share, _ONE))
                 credit = multiply(constant(item.points), share)
-            total = _add(total, credit, 1.0)
-        return total
+            summed = add(summed, credit)
+        return summed
 
     return raw
 
@@ -568,7 +622,6 @@ def _deductions_raw(scorer: m.DeductionsScorer) -> Raw:
          None if d.count is None else vectorise(d.count))
         for d in scorer.deductions
     ]  # fmt: skip
-    zero = constant(ZERO)
 
     def raw(env: Env, batch: Source, leaf: Indicator) -> Num:
         deducted = _zeros(env)
@@ -578,12 +631,12 @@ def _deductions_raw(scorer: m.DeductionsScorer) -> Raw:
             else:
                 assert count is not None
                 events = number(count(env))
-                env.doubt(may_be_below(events, zero))
+                env.doubt(below(events, _ZERO))
             amount = multiply(constant(item.deduct), events)
             if item.max is not None:
-                amount = _extreme([amount, constant(item.max)], np.minimum)
-            deducted = _add(deducted, amount, 1.0)
-        return _extreme([zero, _add(points_of(leaf), deducted, -1.0)], np.maximum)
+                amount = extreme([amount, constant(item.max)], True)
+            deducted = add(deducted, amount)
+        return extreme([_ZERO, add(points_of(leaf), deducted, -1)], False)
 
     return raw
 
@@ -592,9 +645,7 @@ def _all_or_nothing_raw(scorer: m.AllOrNothingScorer) -> Raw:
     condition = vectorise(scorer.condition)
 
     def raw(env: Env, batch: Source, leaf: Indicator) -> Num:
-        met = boolean(env, condition(env))
-        points = points_of(leaf)
-        return Num(np.where(met, points.v, 0.0), np.where(met, points.e, 0.0))
+        return where(boolean(env, condition(env)), points_of(leaf), _ZERO)
 
     return raw
 
@@ -603,30 +654,35 @@ def _average_raw(scorer: m.AverageScorer) -> Raw:
     if scorer.rates is not None:
         raise Unsupported("average of rates")
     actual, target = vectorise(scorer.actual), vectorise(scorer.target)  # type: ignore[arg-type]
-    one = constant(_ONE_CONST)
     cap = None if scorer.cap_each is None else constant(scorer.cap_each)
 
     def raw(env: Env, batch: Source, leaf: Indicator) -> Num:
         a, t = _listed(actual(env)), _listed(target(env))
-        if a.v.shape != t.v.shape:
+        if a.length != t.length or not a.length:
             env.doubt(env.active)
             return _zeros(env)
-        zero = np.abs(t.v) <= t.e * SLACK
-        env.doubt(np.any(zero, axis=1))  # a zero target: an error
-        safe = np.where(zero, 1.0, t.v)
-        rates_v = a.v / safe
-        margin = np.maximum(np.abs(safe) * (np.abs(safe) - t.e), 1e-300)
-        rates_e = ((np.abs(a.v) * t.e + np.abs(safe) * a.e) / margin + np.abs(rates_v) * U) * SLACK
-        exact_zero = (rates_v == 0) & (rates_e == 0)
-        negative = (rates_v < rates_e * SLACK) & ~exact_zero  # may be negative: an error
-        env.doubt(np.any(negative, axis=1))
-        if cap is not None:
-            rates_e = np.maximum(rates_e, cap.e)  # min(rate, cap) is within the larger bound
-            rates_v = np.minimum(rates_v, cap.v)
-        mean = _aggregate(ListColumn(rates_v, rates_e), "mean")
-        return multiply(points_of(leaf), _extreme([one, mean], np.minimum))
+        rates = []
+        for index in range(a.length):
+            rate = divide(env, a.item(index), t.item(index))  # a zero target: an error
+            env.doubt(below(rate, _ZERO))  # a negative rate: an error
+            rates.append(rate if cap is None else extreme([rate, cap], True))
+        mean = _aggregate(stacked(rates, env.active.shape[0]), "mean")
+        return multiply(points_of(leaf), extreme([_ONE, mean], True))
 
     return raw
+
+
+def spread(x: Any, shape: tuple[int, ...]) -> Any:
+    """An integer, or an array of integers, as an array of ``shape``."""
+    if isinstance(x, int):
+        return np.full(shape, x, dtype=object if x.bit_length() >= 63 else np.int64)
+    return np.broadcast_to(x, shape)
+
+
+def stacked(values: Sequence[Num], rows: int) -> ListColumn:
+    """Columns of numbers side by side: one list per row."""
+    return ListColumn(np.stack([spread(value.n, (rows,)) for value in values], axis=1),
+                      np.stack([spread(value.d, (rows,)) for value in values], axis=1))  # fmt: skip
 
 
 def _peer_raw(scorer: m.PeerScorer) -> Raw:
@@ -642,10 +698,8 @@ def _peer_raw(scorer: m.PeerScorer) -> Raw:
                 env.doubt(env.active)  # no statistic: an error, exactly
                 return _zeros(env)
             peer = _named_number(env, scorer.given)
-        env.doubt(_close(value, peer))
-        met = value.v > peer.v if strict else value.v >= peer.v
-        points = points_of(leaf)
-        return Num(np.where(met, points.v, 0.0), np.where(met, points.e, 0.0))
+        met = compare(ast.Gt if strict else ast.GtE, value, peer)  # exactly: 2/3 = 2/3
+        return where(met, points_of(leaf), _ZERO)
 
     return raw
 
@@ -666,5 +720,3 @@ METHODS: Mapping[type, Callable[[Any], Raw]] = {
     m.PeerScorer: _peer_raw,
     m.JudgementScorer: _judgement_raw,
 }
-
-

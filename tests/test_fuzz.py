@@ -13,6 +13,7 @@ import copy
 import decimal
 import math
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from hypothesis import example, given
@@ -66,7 +67,7 @@ def test_any_text_either_compiles_or_is_refused_and_runs_exactly_or_fails_cleanl
         value = FormulaEvaluator().evaluate(formula, {**names, "points": Decimal(10)})
     except FormulaRuntimeError:
         return
-    assert isinstance(value, bool | int | Decimal | str | list), (text, value)
+    assert isinstance(value, bool | int | Decimal | Fraction | str | list), (text, value)
     assert not isinstance(value, float)
 
 

@@ -241,3 +241,19 @@ def test_points_beyond_any_rubric_are_refused_not_crashed_on():
         "100000000000000000000000000 [schema] (indicator x)",
         "<mapping>: total: must be at most 1000000, got 100000000000000000000000000 [schema]",
     ]
+
+
+def test_a_list_input_without_items_is_one_problem_not_a_crash():
+    """Found by the long fuzzing profile: the compiler reported the missing ``items`` and
+    then failed an assertion building the list's rules."""
+    import rubriceng
+
+    document = {"id": "t", "version": "1", "title": "t", "total": 1,
+                "inputs": {"rates": {"type": "list", "length": 4}},
+                "indicators": [{"id": "r", "name": "率", "points": 1,
+                                "score": "min(1, count(rates))"}]}  # fmt: skip
+    with pytest.raises(rubriceng.RubricError) as raised:
+        rubriceng.load_rubric(document)
+    assert [(problem.code, problem.message) for problem in raised.value.problems] == [
+        ("input-form", "a list input needs 'items' (the type of each item)")
+    ]
