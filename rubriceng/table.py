@@ -67,7 +67,8 @@ class Table:
         if rubric is not None:  # an optional input the table leaves out takes its default
             for spec in rubric.inputs:
                 if spec.default is not None and spec.id not in columns:
-                    columns[spec.id] = np.full(len(names), spec.default, dtype=object)
+                    kind = bool if isinstance(spec.default, bool) else object
+                    columns[spec.id] = np.full(len(names), spec.default, dtype=kind)
         self.names = names
         self.columns = columns
         try:  # a and a.1, or a column named by a number, cannot make one unit's inputs

@@ -145,10 +145,11 @@ def number(value: Any) -> Num:
 
 
 def _reduced(n: Any, d: Any) -> Num:
-    """``n / d`` in lowest terms where the arrays are ``int64`` (keeps them small)."""
+    """``n / d``, in lowest terms where the arrays are ``int64`` and large enough for
+    it to matter (keeps them in ``int64``)."""
     if isinstance(n, np.ndarray) and isinstance(d, np.ndarray) and not (
         _is_wide(n) or _is_wide(d)
-    ):  # fmt: skip
+    ) and bits(d) > 40:  # fmt: skip
         divisor = np.gcd(n, d)
         divisor = np.where(divisor == 0, 1, divisor)
         return Num(n // divisor, d // divisor)
