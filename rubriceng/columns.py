@@ -46,6 +46,7 @@ from rubriceng.model import Indicator, Rubric
 from rubriceng.result import Result, UnitFailure
 from rubriceng.table import Table, filled, missing, python_value
 from rubriceng.targets import TargetCompletionScorer
+from rubriceng.words import language
 from rubriceng.vector import (
     METHODS,
     ZERO,
@@ -124,14 +125,34 @@ class ScoreTable:
         return evaluate(self.rubric, self._table.row(self._rows[index]), unit=unit)
 
     @isolated
-    def to_frame(self) -> pandas.DataFrame:
+    def to_frame(self, failures: bool = False, lang: str | None = None) -> pandas.DataFrame:
         """A pandas DataFrame: one row per scored unit (the index), a column per indicator
-        and for subtotal, adjustments, total and grade, each score a Decimal."""
+        and for subtotal, adjustments, total and grade, each score a Decimal.
+
+        ``failures=True`` adds a row for each unit that could not be scored (after the
+        scored ones, its scores empty) and two columns: ``error``, the error's code, and
+        ``problems``, every problem told in ``lang`` (default: the current language),
+        one per line (both empty for a scored unit)."""
         import pandas
 
         data: dict[str, list[Any]] = {name: self.column(name) for name in self.scaled}
         data["grade"] = list(self.grades)
-        return pandas.DataFrame(data, index=pandas.Index(self.units, name="unit"))
+        units = list(self.units)
+        if failures:
+            data["error"] = [None] * len(units)
+            data["problems"] = [None] * len(units)
+            for failure in self.failures:
+                for name, values in data.items():
+                    values.append(None)
+                data["error"][-1] = failure.error.code
+                data["problems"][-1] = "\n".join(problem.text(lang)
+                                                  for problem in failure.problems)  # fmt: skip
+                units.append(failure.unit)
+        frame = pandas.DataFrame(data, index=pandas.Index(units, name="unit"))
+        for name in ("error", "problems"):  # text or nothing, as Dask keeps it
+            if name in frame:
+                frame[name] = pandas.Series(data[name], index=frame.index, dtype=object)
+        return frame
 
 
 # -- the batch ---------------------------------------------------------------------------------
@@ -327,7 +348,8 @@ def evaluate_table(
     ``table`` may also be a Dask DataFrame: the peer statistics are computed over all of
     it first (exact sums per partition, added up), then each partition is scored on its
     own, and a Dask DataFrame in the layout of :meth:`ScoreTable.to_frame` comes back,
-    lazily (``errors="raise"`` only).
+    lazily; with ``errors="collect"``, in the layout of ``to_frame(failures=True)``
+    (the units that could not be scored as rows with their ``error`` and ``problems``).
     """
     if errors not in ("raise", "collect"):
         raise ValueError(f"errors must be 'raise' or 'collect', not {errors!r}")
@@ -335,9 +357,7 @@ def evaluate_table(
         raise ImportError("evaluate_table needs numpy: pip install 'rubriceng[columns]'")
     plan = plan_of(rubric)
     if hasattr(table, "map_partitions") and hasattr(table, "npartitions"):
-        if errors != "raise":
-            raise ValueError("a Dask DataFrame is scored with errors='raise'")
-        return _evaluate_dask(rubric, table, peers)
+        return _evaluate_dask(rubric, table, peers, errors)
     source = Table(table, rubric)
     with decimal.localcontext(DECIMAL_CONTEXT), np.errstate(all="ignore"):
         batch = _Batch(plan, _compiled(plan), source, peers, rubric)
@@ -411,11 +431,16 @@ def peer_means(parts: Sequence[PeerSums]) -> dict[str, Exact]:
     return means
 
 
-def _score_part(part: Any, rubric: Rubric, peers: Mapping[str, Exact]) -> Any:
+def _score_part(part: Any, rubric: Rubric, peers: Mapping[str, Exact], errors: str,
+                lang: str) -> Any:  # fmt: skip
+    if errors == "collect":
+        return evaluate_table(rubric, part, peers=peers, errors="collect").to_frame(True, lang)
     return evaluate_table(rubric, part, peers=peers).to_frame()
 
 
-def _evaluate_dask(rubric: Rubric, frame: Any, peers: Mapping[str, Exact] | None) -> Any:
+def _evaluate_dask(
+    rubric: Rubric, frame: Any, peers: Mapping[str, Exact] | None, errors: str
+) -> Any:
     import dask
     import pandas
     from dask import dataframe
@@ -427,9 +452,12 @@ def _evaluate_dask(rubric: Rubric, frame: Any, peers: Mapping[str, Exact] | None
         peers = peer_means(compute(*sums))  # type: ignore[no-untyped-call]
     names = [node.id for node in rubric.walk()] + ["subtotal"]
     names += [adjustment.id for adjustment in rubric.adjustments] + ["total", "grade"]
+    if errors == "collect":
+        names += ["error", "problems"]
     meta = pandas.DataFrame({name: pandas.Series(dtype=object) for name in names},
                             index=pandas.Index([], name="unit", dtype=object))  # fmt: skip
-    scored = [delayed(_score_part, pure=False)(part, rubric, peers or {})
+    lang = language()  # the caller's, wherever the parts are scored
+    scored = [delayed(_score_part, pure=False)(part, rubric, peers or {}, errors, lang)
               for part in frame.to_delayed()]  # fmt: skip
     with dask.config.set({"dataframe.convert-string": False}):  # keep Decimals as Decimals
         return dataframe.from_delayed(scored, meta=meta, verify_meta=False)

@@ -300,4 +300,15 @@ def test_a_dask_cluster_of_worker_processes_scores_exactly_the_in_memory_batch(h
             distributed.Client(cluster) as client:  # fmt: skip
         lazy = rubriceng.evaluate_table(huizhou, dask_frame.from_pandas(frame, npartitions=4))
         scored = client.compute(lazy).result()
+        broken = frame.copy()
+        broken.loc["u7", "revenue_final"] = -5.0  # refused: a negative amount
+        broken.loc["u300", "revenue_adjusted_budget"] = 0.0  # fails: a zero divisor
+        collected = client.compute(rubriceng.evaluate_table(
+            huizhou, dask_frame.from_pandas(broken, npartitions=4), errors="collect")).result()
     assert scored.loc[whole.index].equals(whole)
+    expected = rubriceng.evaluate_table(huizhou, broken, errors="collect").to_frame(True)
+    assert collected.loc[expected.index].equals(expected)
+    assert collected.loc["u7", "error"] == "input-invalid"
+    assert collected.loc["u300", "error"] == "evaluation-failed"
+    assert "revenue_adjusted_budget" in collected.loc["u300", "problems"]
+    assert collected["total"].isna().sum() == 2
