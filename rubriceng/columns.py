@@ -46,7 +46,6 @@ from rubriceng.model import Indicator, Rubric
 from rubriceng.result import Result, UnitFailure
 from rubriceng.table import Table, filled, missing, python_value
 from rubriceng.targets import TargetCompletionScorer
-from rubriceng.words import language
 from rubriceng.vector import (
     METHODS,
     ZERO,
@@ -68,6 +67,7 @@ from rubriceng.vector import (
     where,
     wide,
 )
+from rubriceng.words import language
 
 if TYPE_CHECKING:
     import numpy as np
