@@ -142,7 +142,7 @@ class ScoreTable:
             data["error"] = [None] * len(units)
             data["problems"] = [None] * len(units)
             for failure in self.failures:
-                for name, values in data.items():
+                for values in data.values():
                     values.append(None)
                 data["error"][-1] = failure.error.code
                 data["problems"][-1] = "\n".join(problem.text(lang)
