@@ -39,7 +39,7 @@ from rubriceng import methods as m
 from rubriceng.decimals import DECIMAL_CONTEXT, isolated
 from rubriceng.engine import Plan, batch_error, plan_of, prepare, score_unit
 from rubriceng.errors import EvaluationError, InputError
-from rubriceng.exact import Exact, rational
+from rubriceng.exact import EXACT_MEANS, MEAN_BITS, Exact, Mean, Statistic, rational
 from rubriceng.expressions import BUILTIN_FUNCTIONS, FormulaEvaluator
 from rubriceng.inputs import COERCIONS, to_boolean
 from rubriceng.model import Indicator, Rubric
@@ -97,8 +97,8 @@ class ScoreTable:
     """Integer scores by indicator id, plus ``subtotal``, ``total`` and each adjustment."""
     grades: tuple[str | None, ...] = attrs.field(repr=False)
     rows_rescored: int = 0
-    """How many scores the exact row code decided: (unit, indicator) pairs the floats
-    left undecided, plus whole units it scored (doubtful or invalid inputs)."""
+    """How many units the row path scored or reported on: inputs the columns do not
+    read (text where a number is expected, an invalid value) and units that fail."""
     _table: Any = attrs.field(default=None, repr=False)
     _rows: Any = attrs.field(default=None, repr=False)
 
@@ -321,7 +321,7 @@ def evaluate_table(
     table: Any,
     *,
     errors: Literal["raise", "collect"] = "raise",
-    peers: Mapping[str, Exact] | None = None,
+    peers: Mapping[str, Statistic] | None = None,
 ) -> Any:
     """Score every row of ``table`` (one unit per row) over columns, exactly.
 
@@ -410,7 +410,7 @@ def _exact_sums(plan: Plan, states: Sequence[Any]) -> dict[str, tuple[Exact, int
 
 
 @isolated
-def peer_means(parts: Sequence[PeerSums]) -> dict[str, Exact]:
+def peer_means(parts: Sequence[PeerSums]) -> dict[str, Statistic]:
     """The peers' means over all parts, from each part's :func:`peer_sums`: exactly the
     means of the whole batch, however it was split (see :func:`peer_sums`).
 
@@ -422,7 +422,7 @@ def peer_means(parts: Sequence[PeerSums]) -> dict[str, Exact]:
     """
     from rubriceng.engine import exact_sum, mean_of
 
-    means: dict[str, Exact] = {}
+    means: dict[str, Statistic] = {}
     for name in {name for part in parts for name in part}:
         count = sum(part[name][1] for part in parts if name in part)
         if count:
@@ -431,7 +431,7 @@ def peer_means(parts: Sequence[PeerSums]) -> dict[str, Exact]:
     return means
 
 
-def _score_part(part: Any, rubric: Rubric, peers: Mapping[str, Exact], errors: str,
+def _score_part(part: Any, rubric: Rubric, peers: Mapping[str, Statistic], errors: str,
                 lang: str) -> Any:  # fmt: skip
     if errors == "collect":
         return evaluate_table(rubric, part, peers=peers, errors="collect").to_frame(True, lang)
@@ -439,7 +439,7 @@ def _score_part(part: Any, rubric: Rubric, peers: Mapping[str, Exact], errors: s
 
 
 def _evaluate_dask(
-    rubric: Rubric, frame: Any, peers: Mapping[str, Exact] | None, errors: str
+    rubric: Rubric, frame: Any, peers: Mapping[str, Statistic] | None, errors: str
 ) -> Any:
     import dask
     import pandas
@@ -471,7 +471,7 @@ class _Batch:
         plan: Plan,
         compiled: _Compiled | None,
         table: Table,
-        peers: Mapping[str, Exact] | None = None,
+        peers: Mapping[str, Statistic] | None = None,
         rubric: Rubric | None = None,
     ) -> None:
         self.plan, self.compiled, self.table = plan, compiled, table
@@ -482,13 +482,13 @@ class _Batch:
         self.exact = np.ones(self.n, dtype=bool) if compiled is None else np.zeros(self.n, bool)
         self.names: dict[str, Any] = {}
         self.present: dict[str, Any] = {}
-        self.peers: dict[str, Num] = {}
+        self.peers: dict[str, Num | Mean] = {}
         self.rescored = 0
         # filled in by the phases of run(), in order
         self.allocations: dict[int, Any] = {}
         self.peer_columns: dict[str, tuple[Any, Num]] = {}
         self.exact_values: dict[str, list[Fraction]] = {}
-        self.exact_peers: dict[str, Exact] = {}
+        self.exact_peers: dict[str, Statistic] = {}
         self.failed: set[int] = set()
         if compiled is not None:
             self._read_inputs()
@@ -813,11 +813,24 @@ class _Batch:
     def _peer_statistics(self, states: Mapping[int, Any]) -> None:
         """The peers' mean over the table, exactly: the columns' values and the row
         path's for the units it takes."""
-        from rubriceng.engine import mean_of
+        from rubriceng.engine import mean_of, peer_values
 
         for leaf in self.plan.peer_leaves:
             if leaf.id in self.given_peers:  # computed over the whole batch elsewhere
-                self.peers[leaf.id] = constant(self.given_peers[leaf.id])
+                given = self.given_peers[leaf.id]
+                self.peers[leaf.id] = given if isinstance(given, Mean) else constant(given)
+                continue
+            rows, value = self.peer_columns[leaf.id]
+            rows = rows & ~self.exact
+            count = int(rows.sum())
+            if count > EXACT_MEANS:  # a large batch: a Mean, decided without being summed
+                tops = spread(value.n, (self.n,))[rows]
+                bottoms = spread(value.d, (self.n,))[rows]
+                low = int(((wide(tops) * (1 << MEAN_BITS)) // wide(bottoms)).sum())
+                more = peer_values(self.plan, leaf, list(states.values()))
+                large = Mean.of_columns(tops, bottoms, low, more)
+                self.exact_peers[leaf.id] = large
+                self.peers[leaf.id] = large
                 continue
             total_, count = self._exact_sum(leaf, states)
             if count:
@@ -878,7 +891,7 @@ class _Batch:
                 inputs.update(checked)
         return UnitState(self.table.names[index], inputs, [], FormulaEvaluator(self.plan.functions))
 
-    def _peers_for(self, leaf: Indicator) -> dict[str, Exact]:
+    def _peers_for(self, leaf: Indicator) -> dict[str, Statistic]:
         if leaf.id in self.given_peers:
             return {leaf.id: self.given_peers[leaf.id]}
         if leaf.id in self.exact_peers:
@@ -1061,7 +1074,7 @@ class _Batch:
             np.flatnonzero(keep),
         )
 
-    def _row_peers(self, state: Any) -> dict[str, Exact]:
+    def _row_peers(self, state: Any) -> dict[str, Statistic]:
         """Peers for a unit the row path scores: the batch's exact statistics."""
         if self.compiled is None:
             return self.exact_peers

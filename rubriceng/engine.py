@@ -30,7 +30,15 @@ import attrs
 from rubriceng.decimals import DECIMAL_CONTEXT
 from rubriceng.documents import Document
 from rubriceng.errors import EvaluationError, InputError, Problem, RubricengError, RubricError
-from rubriceng.exact import Exact, divide, multiply, rational, shown
+from rubriceng.exact import (
+    Exact,
+    Statistic,
+    divide,
+    mean_of_values,
+    multiply,
+    rational,
+    shown,
+)
 from rubriceng.expressions import FormulaEvaluator, FormulaRuntimeError
 from rubriceng.inputs import compile_checker
 from rubriceng.kernel import Kernel, Outcome, Parts, build_kernel
@@ -257,7 +265,7 @@ class Plan:
 
     def _general_leaf(
         self, index: int, given: tuple[tuple[str, Any], ...], pattern: Pattern,
-        peers: Mapping[str, Exact],
+        peers: Mapping[str, Statistic],
     ) -> General:  # fmt: skip
         """Leaf ``index`` scored by the general code, for the kernel (``given``: the inputs
         the leaf needs, checked and normalised by the kernel)."""
@@ -279,7 +287,7 @@ class Plan:
 
     def scored(
         self, outcome: Outcome, unit: str | None, traced: Mapping[str, Any] | None = None,
-        peers: Mapping[str, Exact] | None = None,
+        peers: Mapping[str, Statistic] | None = None,
     ) -> Result:
         """The result of a unit the kernel scored, its indicators built when first read:
         from the kernel's scores, or, given the unit's inputs as ``traced``, with their
@@ -300,7 +308,7 @@ class Plan:
         )  # fmt: skip
 
     def _traced(
-        self, inputs: Mapping[str, Any], unit: str | None, peers: Mapping[str, Exact]
+        self, inputs: Mapping[str, Any], unit: str | None, peers: Mapping[str, Statistic]
     ) -> tuple[IndicatorResult, ...]:
         """The indicators of a unit with their traces, by the general code."""
         with decimal.localcontext(DECIMAL_CONTEXT):
@@ -476,7 +484,7 @@ def score_leaf(
     leaf: Indicator,
     state: UnitState,
     allocation: Allocation,
-    peers: Mapping[str, Exact],
+    peers: Mapping[str, Statistic],
     trace: bool,
 ) -> IndicatorResult:
     """One leaf of one unit, at its effective points in ``allocation``: its cases, its
@@ -667,7 +675,7 @@ def _assemble(
     )
 
 
-def score_unit(plan: Plan, state: UnitState, peers: Mapping[str, Exact], trace: bool) -> Result:
+def score_unit(plan: Plan, state: UnitState, peers: Mapping[str, Statistic], trace: bool) -> Result:
     """Steps 3 to 5 for a unit whose inputs passed: score each leaf (``peers`` gives the
     peer statistics by leaf id), add up, adjust and grade. The row kernel's second half;
     the batch path calls it for every unit its columns cannot decide, and its answer is
@@ -896,18 +904,16 @@ def peer_values(plan: Plan, leaf: Indicator, states: Sequence[UnitState]) -> lis
     return values
 
 
-def peer_statistics(plan: Plan, states: Sequence[UnitState]) -> dict[str, Exact]:
+def peer_statistics(plan: Plan, states: Sequence[UnitState]) -> dict[str, Statistic]:
     """Each peer leaf's statistic (mean or median) over ``states``, exactly, by leaf id;
     a leaf no unit takes part in is left out."""
-    stats: dict[str, Exact] = {}
+    stats: dict[str, Statistic] = {}
     for leaf in plan.peer_leaves:
         values = peer_values(plan, leaf, states)
         if values:
             kind = leaf.scorer.peer_statistic() if leaf.scorer else "mean"
             stats[leaf.id] = (
-                statistics.median(values)
-                if kind == "median"
-                else mean_of(exact_sum(values), len(values))
+                statistics.median(values) if kind == "median" else mean_of_values(values)
             )
     return stats
 
@@ -1030,7 +1036,7 @@ def evaluate_many(
     return results
 
 
-def _run(plan: Plan, inputs: Any, peers: Mapping[str, Exact],
+def _run(plan: Plan, inputs: Any, peers: Mapping[str, Statistic],
          seen: dict[str, tuple[int, int]] | None = None) -> Outcome | None:  # fmt: skip
     """The kernel's outcome for one unit, or None (the general path then decides)."""
     if plan.kernel is None:
@@ -1044,7 +1050,7 @@ def _run(plan: Plan, inputs: Any, peers: Mapping[str, Exact],
 def _kernel_pass(
     plan: Plan, named: Sequence[tuple[str, Mapping[str, Any]]],
     reviewed: Mapping[str, Mapping[str, Decimal]],
-) -> tuple[dict[int, Outcome], dict[str, Exact] | None]:  # fmt: skip
+) -> tuple[dict[int, Outcome], dict[str, Statistic] | None]:  # fmt: skip
     """A first run of the kernel over a batch: the units it scores (by index; a unit with
     reviewed scores is the general code's), and the peer statistics when every unit it
     did not score can be asked by the general code (None: ask it for all)."""
@@ -1069,13 +1075,13 @@ def _kernel_pass(
             values[leaf_id].append(Fraction(top, bottom))
     for leaf in plan.peer_leaves:
         values[leaf.id] += peer_values(plan, leaf, others)
-    peers: dict[str, Exact] = {}
+    peers: dict[str, Statistic] = {}
     for leaf in plan.peer_leaves:
         found = values[leaf.id]
         if found:
             kind = leaf.scorer.peer_statistic() if leaf.scorer else "mean"
             peers[leaf.id] = (statistics.median(found) if kind == "median"
-                              else mean_of(exact_sum(found), len(found)))  # fmt: skip
+                              else mean_of_values(found))  # fmt: skip
     return outcomes, peers
 
 

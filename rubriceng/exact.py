@@ -17,11 +17,14 @@ only — no score is computed from it).
 from __future__ import annotations
 
 import decimal
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 Exact = Decimal | Fraction | int
-"""A number inside scoring: a decimal input or constant, a rational result, or a count."""
+"""A number inside scoring: a decimal input or constant, a rational result, or a count
+(a peer mean of a large batch is a :class:`Mean`, which compares as exactly)."""
 
 _DECIMAL_MODES = {
     "half_up": decimal.ROUND_HALF_UP,
@@ -37,11 +40,13 @@ _QUANTIZE = decimal.Context(prec=200, Emax=999_999, Emin=-999_999,
 """Room for any score's digits: quantizing a decimal to a step is then exact."""
 
 
-def rational(value: Exact) -> Fraction:
-    """``value`` as a Fraction, exactly (``True`` is 1)."""
+def rational(value: Exact | Mean) -> Fraction:
+    """``value`` as a Fraction, exactly (``True`` is 1; a :class:`Mean` computed)."""
     kind = type(value)
     if kind is Fraction:
         return value  # type: ignore[return-value]
+    if isinstance(value, Mean):
+        return value.exact()
     if kind is Decimal:
         return Fraction(*value.as_integer_ratio())
     if kind is bool:
@@ -151,7 +156,7 @@ def round_to(value: Exact, quantum: Decimal, mode: str = "half_up") -> Decimal:
     return result if whole else abs(result)
 
 
-def shown(value: Exact) -> Decimal:
+def shown(value: Exact | Mean) -> Decimal:
     """``value`` as a Decimal for reading: exact if it terminates, else 34 digits.
 
     >>> shown(Fraction(5, 8)), shown(Fraction(2, 3))
@@ -161,6 +166,8 @@ def shown(value: Exact) -> Decimal:
         return value
     if isinstance(value, int):
         return Decimal(value)
+    if isinstance(value, Mean):
+        return value.decimal()
     denominator = value.denominator
     for prime in (2, 5):
         while denominator % prime == 0:
@@ -170,3 +177,151 @@ def shown(value: Exact) -> Decimal:
         str(abs(value.numerator))))  # fmt: skip
     context = decimal.Context(prec=digits, rounding=decimal.ROUND_HALF_EVEN)
     return context.divide(Decimal(value.numerator), Decimal(value.denominator))
+
+
+MEAN_BITS = 128
+"""How finely a :class:`Mean` is known before it is asked for exactly: 2**-128."""
+
+
+class Mean:
+    """The exact mean of many rationals (the peers' mean of a large batch), decided in
+    comparisons without being computed until a comparison needs it.
+
+    The exact mean of 100,000 ratios has a denominator of millions of digits, and adding
+    them up one by one takes minutes. So a Mean holds the integer ``low`` with
+    ``low <= 2**128 · Σvalues < low + count``, from one integer division per value, and
+    decides ``value >= mean`` by cross-multiplying integers with that interval: exactly,
+    whenever the value is not within ``count · 2**-128`` of the mean. Only then (a value
+    exactly on the mean, say) is the exact sum computed, by halves, and used.
+
+    >>> mean = Mean([Fraction(1, 3), Fraction(1, 3), Fraction(2, 3)])
+    >>> Fraction(4, 9) >= mean, Fraction(4, 9) > mean, Decimal("0.45") > mean
+    (True, False, True)
+    """
+
+    __slots__ = ("_count", "_exact", "_low", "_pair", "_values")
+
+    def __init__(
+        self, values: Sequence[Exact] | None = None, *, low: int = 0, count: int = 0,
+        pairs: Sequence[tuple[int, int]] = (),
+    ) -> None:  # fmt: skip
+        self._values: list[tuple[int, int]] = list(pairs)
+        self._low, self._count = low, count
+        for value in values or ():
+            top, bottom = rational(value).as_integer_ratio()
+            self._low += (top << MEAN_BITS) // bottom
+            self._count += 1
+            self._values.append((top, bottom))
+        self._exact: Fraction | None = None
+        self._pair: tuple[int, int] | None = None
+        if not self._count:
+            raise ValueError("the mean of no values")
+
+    @classmethod
+    def of_columns(cls, tops: Sequence[int], bottoms: Sequence[int], low: int,
+                   more: Sequence[Exact] = ()) -> Mean:  # fmt: skip
+        """The mean of ``tops[i] / bottoms[i]`` (with ``low`` the sum of their floors at
+        :data:`MEAN_BITS`, computed over columns) and of ``more``."""
+        return cls(more, low=low, count=len(tops),
+                   pairs=list(zip(map(int, tops), map(int, bottoms), strict=True)))  # fmt: skip
+
+
+    @property
+    def count(self) -> int:
+        """How many values."""
+        return self._count
+
+    @property
+    def low(self) -> int:
+        """The floor of ``2**MEAN_BITS`` × the sum, give or take fewer than ``count``."""
+        return self._low
+
+    def exact(self) -> Fraction:
+        """The mean as a Fraction (computed once; costly for a large batch)."""
+        if self._exact is None:
+            top, bottom = self.pair()
+            self._exact = Fraction(top, bottom)
+        return self._exact
+
+    def pair(self) -> tuple[int, int]:
+        """The mean exactly, as a numerator and a denominator not reduced (reducing the
+        mean of a large batch is the costly part)."""
+        if self._pair is None:
+            top, bottom = _sum_pairs(self._values)
+            self._pair = (top, bottom * self._count)
+        return self._pair
+
+    def compare(self, other: Any) -> int:
+        """-1, 0 or 1 as ``other`` is below, at or above the mean."""
+        if not isinstance(other, Decimal | Fraction | int) or isinstance(other, bool):
+            raise TypeError(f"cannot compare a mean with {type(other).__name__}")
+        top, bottom = rational(other).as_integer_ratio()
+        scaled = (top * self._count) << MEAN_BITS
+        if scaled >= bottom * (self._low + self._count):
+            return 1
+        if scaled < bottom * self._low:
+            return -1
+        numerator, denominator = self.pair()
+        left, right = top * denominator, numerator * bottom
+        return (left > right) - (left < right)
+
+    def __le__(self, other: Any) -> bool:
+        return self.compare(other) >= 0
+
+    def __lt__(self, other: Any) -> bool:
+        return self.compare(other) > 0
+
+    def __ge__(self, other: Any) -> bool:
+        return self.compare(other) <= 0
+
+    def __gt__(self, other: Any) -> bool:
+        return self.compare(other) < 0
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mean):
+            return self.exact() == other.exact()
+        try:
+            return self.compare(other) == 0
+        except TypeError:
+            return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.exact())
+
+    def decimal(self) -> Decimal:
+        """The mean for reading, to 34 significant digits (from the interval: exact to
+        far more than that)."""
+        context = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_EVEN)
+        return context.divide(Decimal(self._low), Decimal(self._count << MEAN_BITS))
+
+    def __repr__(self) -> str:
+        return f"Mean({self.decimal()}, count={self._count})"
+
+
+EXACT_MEANS = 1000
+"""Up to this many values a peer mean is an exact Fraction; beyond, a :class:`Mean`."""
+
+
+def mean_of_values(values: Sequence[Exact]) -> Fraction | Mean:
+    """The mean of ``values``, exactly: a Fraction for a small batch, a :class:`Mean`
+    (the same comparisons, without the cost) for a large one."""
+    if len(values) <= EXACT_MEANS:
+        return sum((rational(value) for value in values), Fraction(0)) / len(values)
+    return Mean(values)
+
+
+Statistic = Exact | Mean
+"""A peer statistic: a number, or the :class:`Mean` of a large batch."""
+
+
+def _sum_pairs(pairs: Sequence[tuple[int, int]]) -> tuple[int, int]:
+    """The sum of ``top / bottom`` pairs as one pair, by halves and without reducing
+    (so that the large products are few and Karatsuba's)."""
+    if len(pairs) <= 16:
+        top, bottom = 0, 1
+        for n, d in pairs:
+            top, bottom = top * d + n * bottom, bottom * d
+        return top, bottom
+    middle = len(pairs) // 2
+    (a, b), (c, d) = _sum_pairs(pairs[:middle]), _sum_pairs(pairs[middle:])
+    return a * d + c * b, b * d

@@ -31,6 +31,7 @@ from typing import Any
 import attrs
 
 from rubriceng import methods as m
+from rubriceng.exact import Mean
 from rubriceng.expressions import BUILTIN_FUNCTIONS, MAX_BITS, Formula
 from rubriceng.inputs import MAX_DIGITS, MAX_NUMBER, value_checker
 from rubriceng.model import CENT, Indicator, Rubric
@@ -44,6 +45,16 @@ _IN_BITS = (DMAX * int(MAX_NUMBER)).bit_length()
 _SIGNIFICANT = decimal.Context(
     prec=MAX_DIGITS, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN, traps=[]
 )
+
+
+def peer_side(top: int, bottom: int, peer: Any) -> int:
+    """-1, 0 or 1 as ``top / bottom`` is below, at or above a peer statistic (a number,
+    or the :class:`~rubriceng.exact.Mean` of a large batch), exactly."""
+    if isinstance(peer, Mean):
+        return peer.compare(Fraction(top, bottom))
+    other_top, other_bottom = peer.as_integer_ratio()
+    left, right = top * other_bottom, other_top * bottom
+    return int(left > right) - int(left < right)
 
 
 def significant(value: Decimal) -> bool:
@@ -770,12 +781,13 @@ def _peer(at: _Leaf, scorer: Any) -> None:
     given = scope.get(scorer.given) if scorer.given else None
     out.line(f"if seen is not None: seen[{at.leaf.id!r}] = ({vn}, {vd})")
     out.collects.add(at.leaf.id)
-    out.line(f"if {peer} is not None: qn, qd = {peer}")
+    out.line(f"if {peer} is not None: side = PEER_SIDE({vn}, {vd}, {peer})")
     if given is not None and given[0] == "num":
-        out.line(f"elif {given[1]} is not None: qn, qd = {given[1]}, {given[2]}")
+        out.line(f"elif {given[1]} is not None: side = "
+                 f"({vn} * {given[2]} > {given[1]} * {vd}) - ({vn} * {given[2]} < {given[1]} * {vd})")  # fmt: skip  # noqa: E501
     out.line("else: return None")
     symbol = ">=" if scorer.compare == "at_least" else ">"
-    out.line(f"{rn}, {rd} = ({pn}, {pd}) if {vn} * qd {symbol} qn * {vd} else (0, 1)")
+    out.line(f"{rn}, {rd} = ({pn}, {pd}) if side {symbol} 0 else (0, 1)")
 
 
 def _average(at: _Leaf, scorer: Any) -> None:
@@ -1004,7 +1016,6 @@ def _fast_leaf(
     peer = out.temp("p")
     if isinstance(scorer, m.PeerScorer):
         out.line(f"{peer} = peers.get({leaf.id!r})")
-        out.line(f"if {peer} is not None: {peer} = {peer}.as_integer_ratio()")
     form = _FORMS.get(type(scorer))
     if form is None:
         raise Unsupported(type(scorer).__name__)
@@ -1033,7 +1044,7 @@ def _compiled(
     namespace: dict[str, Any] = {
         **constants, "DECIMAL": Decimal, "SIGNIFICANT": significant, "PATTERNS": {},
         "PATTERN": pattern, "GENERAL": general, "OUTCOME": Outcome, "PARTS": Parts,
-        "EVEN_SHARES": even_shares,
+        "EVEN_SHARES": even_shares, "PEER_SIDE": peer_side,
     }  # fmt: skip
     code = compile(source, "<rubriceng kernel>", "exec")
     exec(code, namespace)

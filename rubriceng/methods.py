@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from rubriceng.exact import Exact, add, divide, multiply, rational, shown, subtract
+from rubriceng.exact import Exact, Mean, add, divide, multiply, rational, shown, subtract
 from rubriceng.expressions import Formula, FormulaEvaluator, FormulaRuntimeError
 from rubriceng.model import CENT, MAX_POINTS
 
@@ -84,7 +84,7 @@ class Context:
         names: Mapping[str, Any],
         points: Decimal,
         own: Any = None,
-        peer: Exact | None = None,
+        peer: Exact | Mean | None = None,
         decimals: bool = False,
     ) -> None:
         self._evaluator = evaluator

@@ -35,7 +35,7 @@ import attrs
 from rubriceng.decimals import isolated
 from rubriceng.documents import freeze
 from rubriceng.errors import Problem, RubricengError
-from rubriceng.exact import shown
+from rubriceng.exact import Mean, shown
 from rubriceng.lookup import find_id
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def plain(value: Any) -> Any:
     is, or to 34 digits), mappings and sequences recursively."""
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, Fraction):
+    if isinstance(value, Fraction | Mean):
         return str(shown(value))
     if isinstance(value, Mapping):
         return {str(key): plain(item) for key, item in value.items()}

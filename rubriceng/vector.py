@@ -28,7 +28,7 @@ from typing import Any, Protocol
 import attrs
 
 from rubriceng import methods as m
-from rubriceng.exact import rational
+from rubriceng.exact import MEAN_BITS, Mean, rational
 from rubriceng.expressions import Formula
 from rubriceng.model import Indicator
 
@@ -694,6 +694,9 @@ def _peer_raw(scorer: m.PeerScorer) -> Raw:
     def raw(env: Env, batch: Source, leaf: Indicator) -> Num:
         value = _named_number(env, "value")
         peer = batch.peers.get(leaf.id)
+        if isinstance(peer, Mean):  # a large batch's mean
+            side = mean_side(value, peer, env.active.shape)
+            return where(side > 0 if strict else side >= 0, points_of(leaf), _ZERO)
         if peer is None:
             if scorer.given is None:
                 env.doubt(env.active)  # no statistic: an error, exactly
@@ -703,6 +706,20 @@ def _peer_raw(scorer: m.PeerScorer) -> Raw:
         return where(met, points_of(leaf), _ZERO)
 
     return raw
+
+
+def mean_side(value: Num, mean: Mean, shape: tuple[int, ...]) -> Any:
+    """-1, 0 or 1 for each row as its value is below, at or above ``mean``: decided by
+    the mean's integer interval (:class:`~rubriceng.exact.Mean`), and exactly, one row at
+    a time, for the rare value within it."""
+    tops, bottoms = wide(spread(value.n, shape)), wide(spread(value.d, shape))
+    scaled = tops * (mean.count << MEAN_BITS)
+    low = mean.low
+    side = np.where(scaled >= bottoms * (low + mean.count), 1,
+                    np.where(scaled < bottoms * low, -1, 0)).astype(np.int64)  # fmt: skip
+    for index in np.flatnonzero(side == 0):  # within the interval: exactly
+        side[index] = mean.compare(Fraction(int(tops[index]), int(bottoms[index])))
+    return side
 
 
 def _judgement_raw(scorer: m.JudgementScorer) -> Raw:

@@ -479,3 +479,43 @@ def test_a_unit_exactly_on_the_batch_mean_reaches_it():
              "丙": {"used": 1, "total": 1}}  # mean (2/3 + 1/3 + 1) / 3 = 2/3  # fmt: skip
     results = rubriceng.evaluate_many(rubric, units, trace=False)
     assert [str(result.total) for result in results] == ["2.00", "0.00", "2.00"]
+
+
+# -- the mean of a large batch ---------------------------------------------------------------
+
+
+@given(st.lists(st.fractions(min_value=0, max_value=5, max_denominator=10**9), min_size=1,
+                max_size=40),
+       st.fractions(min_value=0, max_value=5, max_denominator=10**9))  # fmt: skip
+def test_a_mean_compares_as_the_exact_fraction(values, other):
+    from fractions import Fraction
+
+    from rubriceng.exact import Mean
+
+    mean, exact = Mean(values), sum(values, Fraction(0)) / len(values)
+    for probe in (other, exact, exact + Fraction(1, 10**40), exact - Fraction(1, 10**40)):
+        assert (probe >= mean, probe > mean, probe <= mean, probe < mean, probe == mean) == (
+            probe >= exact, probe > exact, probe <= exact, probe < exact, probe == exact)
+    assert mean.exact() == exact
+
+
+@pytest.mark.parametrize("path", ["rows", "columns"])
+def test_a_unit_exactly_on_a_large_batchs_mean_reaches_it(path):
+    """Above 1,000 units the peers' mean is a Mean (an integer interval, made exact only
+    for a value inside it): a unit exactly on the mean still reaches it, one a hair
+    below does not."""
+    rubric = rubriceng.load_rubric(make_rubric(
+        [{"id": "use", "name": "利用率", "points": 2, "value": "used / total",
+          "peer": {"statistic": "mean", "compare": "at_least"}}],
+        {"used": {"type": "count"}, "total": {"type": "count"}},
+    ))  # fmt: skip
+    units = [{"used": 1, "total": 3}, {"used": 2, "total": 3}] * 700  # mean 1/2
+    units += [{"used": 1, "total": 2}, {"used": 499_999_999, "total": 1_000_000_000}]
+    if path == "rows":
+        totals = [str(result.total) for result in rubriceng.evaluate_many(rubric, units,
+                                                                           trace=False)]  # fmt: skip
+    else:
+        columns = {key: [unit[key] for unit in units] for key in ("used", "total")}
+        totals = [str(total) for total in rubriceng.evaluate_table(rubric, columns).totals()]
+    assert totals[-2:] == ["2.00", "0.00"]
+    assert totals[:4] == ["0.00", "2.00", "0.00", "2.00"]
