@@ -512,8 +512,8 @@ def test_a_unit_exactly_on_a_large_batchs_mean_reaches_it(path):
     units = [{"used": 1, "total": 3}, {"used": 2, "total": 3}] * 700  # mean 1/2
     units += [{"used": 1, "total": 2}, {"used": 499_999_999, "total": 1_000_000_000}]
     if path == "rows":
-        totals = [str(result.total) for result in rubriceng.evaluate_many(rubric, units,
-                                                                           trace=False)]  # fmt: skip
+        results = rubriceng.evaluate_many(rubric, units, trace=False)
+        totals = [str(result.total) for result in results]
     else:
         columns = {key: [unit[key] for unit in units] for key in ("used", "total")}
         totals = [str(total) for total in rubriceng.evaluate_table(rubric, columns).totals()]
