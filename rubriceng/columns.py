@@ -212,7 +212,7 @@ def _one_scale(values: Any, usable: Any) -> tuple[Any, int] | None:
     10**k`` for exactly one integer ``m`` (then that is each value's shortest decimal,
     written at ``k`` places); None if there is no such ``k`` (the slower reading)."""
     chosen = values[usable]
-    for k in range(_FLOAT_DIGITS + 1):
+    for k in range(_first_places(chosen[:64]), _FLOAT_DIGITS + 1):
         scale = 10.0**k
         near = np.rint(chosen * scale)
         if np.abs(near).max(initial=0) >= 2.0**52:
@@ -225,6 +225,16 @@ def _one_scale(values: Any, usable: Any) -> tuple[Any, int] | None:
         tops[usable] = near.astype(np.int64)
         return tops, 10**k
     return None
+
+
+def _first_places(sample: Any) -> int:
+    """The fewest decimal places every value of a small sample reads at (where the
+    column's search may start: no value needs fewer than its own)."""
+    for k in range(_FLOAT_DIGITS + 1):
+        scale = 10.0**k
+        if np.array_equal(np.rint(sample * scale) / scale, sample):
+            return k
+    return 0
 
 
 def bits_of(x: Any) -> int:

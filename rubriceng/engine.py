@@ -110,6 +110,7 @@ class Plan:
         self._patterns: dict[tuple[str, ...], Pattern | None] = {}
         self._steps: dict[int, Decimal] = {}
         self._adjusted: dict[tuple[int, int], AdjustmentResult] = {}
+        self._totals: dict[tuple[int, tuple[int, ...]], tuple[Any, ...]] = {}
         self.kernel: Kernel | None = build_kernel(
             rubric, schema, self.functions, self.defaults, self.optional, self.required,
             self.conditional, self.leaves, self.pattern, self._general_leaf, self._fixed(),
@@ -295,16 +296,23 @@ class Plan:
         pattern = self._patterns[outcome.roots]
         assert pattern is not None
         rubric = self.rubric
-        subtotal = self.steps(outcome.steps)
-        adjustments = tuple(self.adjusted(index, events)
-                            for index, events in enumerate(outcome.events))  # fmt: skip
-        total, grade = finish(rubric, subtotal, adjustments)
+        key = (outcome.steps, outcome.events)
+        totals = self._totals.get(key)
+        if totals is None:  # the same sum and events give the same total: cached
+            subtotal = self.steps(outcome.steps)
+            adjustments = tuple(self.adjusted(index, events)
+                                for index, events in enumerate(outcome.events))  # fmt: skip
+            total, grade = finish(rubric, subtotal, adjustments)
+            grade_en = None if grade is None else self.grade_en.get(grade)
+            totals = (subtotal, total, grade, adjustments, grade_en)
+            if len(self._totals) < 1 << 16:
+                self._totals[key] = totals
+        subtotal, total, grade, adjustments, grade_en = totals
         build = (functools.partial(self._tree, outcome, pattern) if traced is None
                  else functools.partial(self._traced, traced, unit, peers or {}))  # fmt: skip
         return Result.deferred(
             build, rubric.id, rubric.version, rubric.title, unit, subtotal, total, grade,
-            adjustments, rubric.provenance, rubric.extends,
-            None if grade is None else self.grade_en.get(grade),
+            adjustments, rubric.provenance, rubric.extends, grade_en,
         )  # fmt: skip
 
     def _traced(

@@ -482,12 +482,40 @@ def _aggregate(values: ListColumn, name: str) -> Num:
         return Num(np.full(values.n.shape[0], count, dtype=np.int64), 1)
     if not count:
         raise Unsupported("an empty list")
-    summed = values.item(0)
-    for index in range(1, count):
-        summed = add(summed, values.item(index))
+    summed = sum_of([values.item(index) for index in range(count)])
     if name == "sum":
         return summed
     return multiply(summed, Num(1, count))
+
+
+def sum_of(values: Sequence[Num]) -> Num:
+    """The sum of ``values`` over one common denominator, the product of theirs: each
+    numerator is multiplied by the other denominators only, so that four quarterly
+    ratios of small terms stay in ``int64`` where adding them two by two would not."""
+    if len(values) == 1:
+        return values[0]
+    bottom: Any = 1
+    for value in values:
+        bottom = product(bottom, value.d)
+    top: Any = 0
+    for index, value in enumerate(values):
+        others: Any = 1
+        for position, other in enumerate(values):
+            if position != index:
+                others = product(others, other.d)
+        top = total(top, product(value.n, others))
+    return _reduced(top, bottom)
+
+
+def lowest(value: Num) -> Num:
+    """``value`` in lowest terms where it is held in ``int64`` arrays."""
+    if isinstance(value.n, np.ndarray) and isinstance(value.d, np.ndarray) and not (
+        _is_wide(value.n) or _is_wide(value.d)
+    ):  # fmt: skip
+        divisor = np.gcd(value.n, value.d)
+        divisor = np.where(divisor == 0, 1, divisor)
+        return Num(value.n // divisor, value.d // divisor)
+    return value
 
 
 # -- scoring methods over columns -------------------------------------------------------------
@@ -664,7 +692,7 @@ def _average_raw(scorer: m.AverageScorer) -> Raw:
             return _zeros(env)
         rates = []
         for index in range(a.length):
-            rate = divide(env, a.item(index), t.item(index))  # a zero target: an error
+            rate = lowest(divide(env, a.item(index), t.item(index)))  # zero target: error
             env.doubt(below(rate, _ZERO))  # a negative rate: an error
             rates.append(rate if cap is None else extreme([rate, cap], True))
         mean = _aggregate(stacked(rates, env.active.shape[0]), "mean")
