@@ -441,6 +441,47 @@ def peer_means(parts: Sequence[PeerSums]) -> dict[str, Statistic]:
     return means
 
 
+PeerParts = Mapping[str, tuple[int, list[tuple[int, int]]]]
+"""Per peer-compared indicator of one part: the floored sum of its values at
+:data:`~rubriceng.exact.MEAN_BITS` and the values as numerator/denominator pairs."""
+
+
+def _peer_parts(rubric: Rubric, table: Any) -> PeerParts:
+    """What a part of a batch adds to the peers' means (a Dask partition's share)."""
+    plan = plan_of(rubric)
+    source = Table(table, rubric)
+    with decimal.localcontext(DECIMAL_CONTEXT), np.errstate(all="ignore"):
+        compiled = _compiled(plan)
+        if compiled is None:
+            states = [prepare(plan, source.row(i), source.names[i]) for i in range(source.size)]
+            from rubriceng.engine import peer_values
+
+            values = {leaf.id: peer_values(plan, leaf, states) for leaf in plan.peer_leaves}
+            return {name: _pieces([value.as_integer_ratio() for value in found])
+                    for name, found in values.items()}  # fmt: skip
+        return _Batch(plan, compiled, source, rubric=rubric).peer_parts()
+
+
+def _pieces(pairs: list[tuple[int, int]]) -> tuple[int, list[tuple[int, int]]]:
+    return sum((top << MEAN_BITS) // bottom for top, bottom in pairs), pairs
+
+
+def _combined(parts: Sequence[PeerParts]) -> dict[str, Statistic]:
+    """The peers' means of a whole batch from its parts' shares, exactly as
+    :func:`evaluate_table` computes them over the whole (a Mean above 1,000 values)."""
+    means: dict[str, Statistic] = {}
+    for name in {name for part in parts for name in part}:
+        low = sum(part[name][0] for part in parts if name in part)
+        pairs = [pair for part in parts if name in part for pair in part[name][1]]
+        if not pairs:
+            continue
+        if len(pairs) > EXACT_MEANS:
+            means[name] = Mean(low=low, count=len(pairs), pairs=pairs)
+        else:
+            means[name] = sum((Fraction(*pair) for pair in pairs), Fraction(0)) / len(pairs)
+    return means
+
+
 def _score_part(part: Any, rubric: Rubric, peers: Mapping[str, Statistic], errors: str,
                 lang: str) -> Any:  # fmt: skip
     if errors == "collect":
@@ -458,8 +499,8 @@ def _evaluate_dask(
     from dask.delayed import delayed
 
     if peers is None and plan_of(rubric).peer_leaves:
-        sums = [delayed(peer_sums, pure=False)(rubric, part) for part in frame.to_delayed()]
-        peers = peer_means(compute(*sums))  # type: ignore[no-untyped-call]
+        parts = [delayed(_peer_parts, pure=False)(rubric, part) for part in frame.to_delayed()]
+        peers = _combined(compute(*parts))  # type: ignore[no-untyped-call]
     names = [node.id for node in rubric.walk()] + ["subtotal"]
     names += [adjustment.id for adjustment in rubric.adjustments] + ["total", "grade"]
     if errors == "collect":
@@ -867,6 +908,30 @@ class _Batch:
             found += exact_sum([Fraction(int(top), int(bottom))
                                 for top, bottom in zip(tops, bottoms, strict=True)])  # fmt: skip
         return found, int(rows.sum()) + len(exact)
+
+    def peer_parts(self) -> PeerParts:
+        """This table's share of the peers' means: the floored sum at
+        :data:`~rubriceng.exact.MEAN_BITS` and every value as a pair, by indicator."""
+        from rubriceng.engine import peer_values
+
+        if self.compiled is None:
+            raise Unsupported("peer parts of a rubric beyond the columns")
+        pattern = self._patterns(self.compiled)
+        self._require(pattern)
+        self._peer_values(self.compiled, pattern)
+        states = list(self._prepare_exact().values())
+        shares: dict[str, tuple[int, list[tuple[int, int]]]] = {}
+        for leaf in self.plan.peer_leaves:
+            rows, value = self.peer_columns[leaf.id]
+            rows = rows & ~self.exact
+            tops = spread(value.n, (self.n,))[rows]
+            bottoms = spread(value.d, (self.n,))[rows]
+            low = int(((wide(tops) * (1 << MEAN_BITS)) // wide(bottoms)).sum())
+            pairs = list(zip(map(int, tops), map(int, bottoms), strict=True))
+            more = [found.as_integer_ratio() for found in peer_values(self.plan, leaf, states)]
+            extra, more = _pieces(more)
+            shares[leaf.id] = (low + extra, pairs + more)
+        return shares
 
     def peer_sums(self) -> dict[str, tuple[Exact, int]]:
         """Exact sums and counts of the peers' values in this table (a part of a batch)."""
