@@ -818,7 +818,7 @@ def _average(at: _Leaf, scorer: Any) -> None:
     out.line(f"{rn}, {rd} = {pn} * {mean_n}, {pd} * {mean_d}")
 
 
-_FORMS: Mapping[type, Callable[[_Leaf, Any], None]] = {
+FORMS: Mapping[type, Callable[[Any, Any], None]] = {
     m.FormulaScorer: _formula,
     m.RatioScorer: _ratio,
     m.BandsScorer: _bands,
@@ -946,7 +946,7 @@ def _leaf(
     mark = out.mark()
     names = "".join(f"({name!r}, {normal[name]}), " for name in wanted if name in normal)
     general = f"s{index} = GENERAL({index}, ({names}), P, peers)"
-    if isinstance(leaf.scorer, m.UnitDefinedScorer) or not _FORMS.get(type(leaf.scorer)):
+    if isinstance(leaf.scorer, m.UnitDefinedScorer) or not FORMS.get(type(leaf.scorer)):
         out.objects.add(index)
     try:
         if isinstance(leaf.scorer, m.UnitDefinedScorer):
@@ -1016,7 +1016,7 @@ def _fast_leaf(
     peer = out.temp("p")
     if isinstance(scorer, m.PeerScorer):
         out.line(f"{peer} = peers.get({leaf.id!r})")
-    form = _FORMS.get(type(scorer))
+    form = FORMS.get(type(scorer))
     if form is None:
         raise Unsupported(type(scorer).__name__)
     form(_Leaf(out, formulas, leaf, scope, own, peer, (rn, rd)), scorer)
