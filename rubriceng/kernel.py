@@ -26,7 +26,7 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -71,11 +71,11 @@ class Unsupported(Exception):
     """A formula or method the generator has no integer form for."""
 
 
-@attrs.frozen
-class Outcome:
+class Outcome(NamedTuple):
     """What the kernel found for one unit: the not-applicable pattern it fell into
-    (``roots``, ids), each leaf's score in the rubric's steps, or a Decimal for a leaf
-    the general code scored (with its children), and which leaves a case decided."""
+    (``roots``, ids), each leaf's score in the rubric's steps (or the general code's
+    result, or the parts), and which leaves a case decided. A named tuple: one is made
+    per unit, and a tuple is the cheapest thing to make."""
 
     roots: tuple[str, ...]
     scores: tuple[Any, ...]
