@@ -39,6 +39,8 @@ from rubriceng.model import CENT, Indicator, Rubric
 DMAX = 10**40
 """The largest denominator of a unit's number the kernel reads (40 decimal places);
 a number with more is scored by the general path."""
+MAX_SOURCE = 4_000_000
+"""The longest generated source compiled; a larger rubric is scored by the general path."""
 _BITS_LIMIT = MAX_BITS // 2
 """A formula whose numbers could grow past this many bits is left to the general path."""
 _IN_BITS = (DMAX * int(MAX_NUMBER)).bit_length()
@@ -897,12 +899,12 @@ def build_kernel(
                 out.line(f"if {raws.get(name, missing)} is {missing}: return None")
             out.line(f"{flag} = {formulas.boolean(node.applies, scope)}")
             ids.append((node, flag))
-        roots = []
+        out.line("found = []")  # flat statements: a rubric of thousands compiles too
         for node, flag in ids:
             outer = [f for other, f in ids if other is not node and _inside(node, other)]
             condition = " and ".join([*outer, f"not {flag}"]) if outer else f"not {flag}"
-            roots.append(f"(({node.id!r},) if {condition} else ())")
-        out.line(f"roots = {' + '.join(roots) if roots else '()'}")
+            out.line(f"if {condition}: found.append({node.id!r})")
+        out.line("roots = tuple(found)")
         out.line("P = PATTERNS.get(roots) or PATTERN(roots)")
         out.line("if P is None: return None")
         out.line(f"if len(keys) != {len(known)} and not P.needed <= keys: return None")
@@ -924,16 +926,22 @@ def build_kernel(
                 raise Unsupported("adjustment")
             events.append(str(event[1]))
         out.line(f"events = ({''.join(event + ', ' for event in events)})")
+        for index in sorted(out.objects):  # a score the general code or the parts gave
+            out.line(f"t{index} = s{index} if type(s{index}) is int else s{index}.steps")
         scores = "".join(f"s{index}, " for index in range(len(leaves)))
-        total = " + ".join(f"(s{index} if type(s{index}) is int else s{index}.steps)"
-                           if index in out.objects else f"s{index}"
-                           for index in range(len(leaves))) or "0"  # fmt: skip
-        out.line(f"return OUTCOME(roots, ({scores}), frozenset(cased), events, {total})")
+        steps = "".join(f"t{index}, " if index in out.objects else f"s{index}, "
+                        for index in range(len(leaves)))  # fmt: skip
+        out.line(f"return OUTCOME(roots, ({scores}), frozenset(cased), events, sum(({steps})))")
     except Unsupported:
         return None
     body = "\n".join(out.lines)
     source = f"def run(inputs, peers, seen=None):\n{body}\n"
-    return _compiled(source, out.constants, pattern, general_leaf, frozenset(out.collects))
+    if len(source) > MAX_SOURCE:
+        return None
+    try:
+        return _compiled(source, out.constants, pattern, general_leaf, frozenset(out.collects))
+    except (SyntaxError, RecursionError, MemoryError, ValueError, OverflowError):
+        return None  # beyond what CPython compiles (blocks nested past 20, say): general
 
 
 def _leaf(

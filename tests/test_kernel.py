@@ -519,3 +519,42 @@ def test_a_unit_exactly_on_a_large_batchs_mean_reaches_it(path):
         totals = [str(total) for total in rubriceng.evaluate_table(rubric, columns).totals()]
     assert totals[-2:] == ["2.00", "0.00"]
     assert totals[:4] == ["0.00", "2.00", "0.00", "2.00"]
+
+
+# -- rubrics the generator must survive --------------------------------------------------------
+
+
+def test_a_rubric_of_two_thousand_leaves_compiles_and_scores_as_the_general_path():
+    """Found generating a large rubric: the leaves' sum and the pattern were one chained
+    expression each, and CPython's compiler ran out of recursion on it. Both are flat
+    statements now, and a source CPython cannot compile leaves the rubric to the general
+    path instead of failing to load."""
+    count = 2000
+    rubric = rubriceng.load_rubric(make_rubric(
+        [{"id": f"i{index}", "name": f"指标{index}", "points": 1,
+          "ratio": {"actual": f"a{index}", "target": f"b{index}", "if_target_zero": 1}}
+         for index in range(count)],
+        {**{f"a{index}": {"type": "count"} for index in range(count)},
+         **{f"b{index}": {"type": "count"} for index in range(count)}},
+    ))  # fmt: skip
+    assert rubric.plan.kernel is not None
+    unit = {**{f"a{index}": index % 3 for index in range(count)},
+            **{f"b{index}": 2 for index in range(count)}}  # fmt: skip
+    unit["a7"] = 5  # more done than due: capped at full marks
+    assert agree(rubric, unit)
+    assert str(rubriceng.evaluate(rubric, unit, trace=False).total) == "1000.00"  # 999.5 + 0.5
+
+
+def test_deeply_nested_formulas_and_many_cases_score_as_the_general_path():
+    nested = "a"
+    for depth in range(22):
+        nested = f"({nested} if a > {depth} else {depth})"
+    rubric = rubriceng.load_rubric(make_rubric(
+        [{"id": "x", "name": "深", "points": 30, "score": f"min(30, {nested})",
+          "cases": [{"when": f"a == {k}", "score": 1, "reason": "例"} for k in range(40)]}],
+        {"a": {"type": "count"}},
+    ))  # fmt: skip
+    for value in (0, 7, 39, 41, 100):
+        agree(rubric, {"a": value})
+    assert str(rubriceng.evaluate(rubric, {"a": 25}, trace=False).total) == "1.00"
+    assert str(rubriceng.evaluate(rubric, {"a": 45}, trace=False).total) == "30.00"
