@@ -875,9 +875,15 @@ def build_kernel(
     normal: dict[str, str] = {}
     raws: dict[str, str] = {}
     try:
+        always = _always_needed(rubric, conditional, required) - set(defaults) - optional
         for name, rules in schema.items():
             raw = out.temp("x")
             raws[name] = raw
+            if name in always:  # every unit must give it: absent, the general path says so
+                out.line(f"{raw} = inputs[{name!r}]")
+                found, normal[name] = _read_input(out, name, rules, raw)
+                scope[name] = found
+                continue
             default = defaults.get(name, missing)
             fallback = missing if default is missing else out.constant(default, "DEFAULT")
             out.line(f"{raw} = inputs.get({name!r}, {fallback})")
@@ -1039,6 +1045,19 @@ def _fast_leaf(
     top, bottom, cap = fixed  # the same in every pattern: constants
     out.line(f"{step} = ({rn} * {2 * top} + {rd} * {bottom}) // ({rd} * {2 * bottom})")
     out.line(f"s{index} = {step} if {step} < {cap} else {cap}")
+
+
+def _always_needed(
+    rubric: Rubric, conditional: Sequence[Indicator], required: Mapping[str, Sequence[str]]
+) -> set[str]:
+    """The inputs every unit must give, whatever applies: those of the leaves outside
+    every conditional indicator, and the adjustments'."""
+    inside = {id(node) for top in conditional for node in top.walk()}
+    found = {item.id for item in rubric.adjustments}
+    for leaf in rubric.walk():
+        if leaf.is_leaf and id(leaf) not in inside:
+            found.update(required.get(leaf.id, ()))
+    return found
 
 
 def _inside(node: Indicator, outer: Indicator) -> bool:
