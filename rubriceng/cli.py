@@ -400,7 +400,7 @@ def _tables_folder(output: Path, lang: str) -> Path:
 def _write_tables(rubric: Rubric, found: Batch, intake: Any, output: Path, lang: str) -> None:
     """Each unit's 指标评分表 in a folder beside ``output``, named by the unit."""
     from rubriceng.sanitize import file_name
-    from rubriceng.spreadsheet import write_result
+    from rubriceng.spreadsheet import write_scoresheet
 
     folder = _tables_folder(output, lang)
     folder.mkdir(exist_ok=True)
@@ -413,7 +413,7 @@ def _write_tables(rubric: Rubric, found: Batch, intake: Any, output: Path, lang:
             number += 1
             name = f"{base}-{number}"
         taken.add(name.lower())
-        write_result(result, folder / f"{name}.xlsx", rubric=rubric,
+        write_scoresheet(result, folder / f"{name}.xlsx", rubric=rubric,
                      inputs=inputs.get(result.unit or ""), lang=lang)  # fmt: skip
     _done(f"{len(found.results)}", folder)
 

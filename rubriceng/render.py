@@ -160,7 +160,7 @@ def write_result(
     """
     suffix = Path(path).suffix.lower()
     if suffix == ".xlsx":
-        from rubriceng.spreadsheet import write_result as write_xlsx
+        from rubriceng.spreadsheet import write_scoresheet as write_xlsx
 
         write_xlsx(result, path, rubric=rubric, inputs=inputs, lang=lang)
         return

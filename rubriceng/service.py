@@ -359,7 +359,7 @@ class Service:
         }  # fmt: skip
 
     def workbook(self, data: bytes, reference: str, year: int | None, lang: str) -> bytes:
-        from rubriceng.spreadsheet import read_inputs, write_result
+        from rubriceng.spreadsheet import read_inputs, write_scoresheet
 
         rubric = self.rubric(reference, year)
         with tempfile.TemporaryDirectory(prefix="rubriceng-") as folder:
@@ -368,7 +368,7 @@ class Service:
             unit = read_inputs(form)
             result = evaluate(rubric, unit.inputs, unit=unit.unit, document=unit.document)
             scored = Path(folder, "result.xlsx")
-            write_result(result, scored, rubric=rubric, inputs=unit.inputs, lang=lang)
+            write_scoresheet(result, scored, rubric=rubric, inputs=unit.inputs, lang=lang)
             return scored.read_bytes()
 
 

@@ -1,6 +1,6 @@
 """Excel workbooks (openpyxl): scoring tables, batch tables, input forms; and unit files.
 
-- :func:`write_result` — the 指标评分表 a finance officer knows (seed 002's layout):
+- :func:`write_scoresheet` — the 指标评分表 a finance officer knows (seed 002's layout):
   一级/二级/三级 indicators with 权重, 自评分数, 评分依据, 指标说明, 评分标准, 备注;
   merged cells for groups, effective points where 不适用 moved points, 加减分 rows, the
   total and grade; a second sheet with the unit's inputs. A4 landscape, Chinese fonts.
@@ -214,7 +214,7 @@ def _remark(row: IndicatorResult, explainer: Explainer) -> str:
 
 
 @isolated
-def write_result(
+def write_scoresheet(
     result: Result,
     path: str | os.PathLike[str],
     *,
@@ -553,7 +553,7 @@ def write_batch_form(
 @isolated
 def read_inputs(path: str | os.PathLike[str]) -> UnitInputs:
     """A unit's inputs from a filled-in form (:func:`write_template`, or the inputs sheet
-    of :func:`write_result`). Empty values are left out. Problems name the cell."""
+    of :func:`write_scoresheet`). Empty values are left out. Problems name the cell."""
     book = open_workbook(path, "inputs")
     try:
         return inputs_of_book(book, str(path))

@@ -51,8 +51,8 @@ MAX_DEPTH = 8
 
 
 @attrs.frozen
-class Part:
-    """A document taking part in a merge, with the rubric it defines (``id@version``)."""
+class Layer:
+    """One layer of a merge: a document, with the rubric it defines (``id@version``)."""
 
     document: Document
     rubric: str
@@ -143,25 +143,25 @@ def merge(
 
     ``methods`` are the scoring-method keys (an ``update`` setting one drops the others).
     """
-    return _Merger(Part(variant, variant_rubric), Part(base, base_rubric), methods).run()
+    return _Merger(Layer(variant, variant_rubric), Layer(base, base_rubric), methods).run()
 
 
 class _Merger:
-    def __init__(self, variant: Part, base: Part, methods: Any) -> None:
+    def __init__(self, variant: Layer, base: Layer, methods: Any) -> None:
         self.variant = variant
         self.base = base
         self.methods = frozenset(methods)
         self.problems: list[Problem] = []
         # Where each container of the merged data, and some single keys, came from.
-        self.places: dict[int, tuple[Part, PathKey]] = {}
-        self.key_places: dict[tuple[int, str], tuple[Part, PathKey]] = {}
+        self.places: dict[int, tuple[Layer, PathKey]] = {}
+        self.key_places: dict[tuple[int, str], tuple[Layer, PathKey]] = {}
 
     def report(self, message: str, path: PathKey, **details: Any) -> None:
         self.problems.append(
             self.variant.document.problem("variant-change", message, path, **details)
         )
 
-    def copy(self, value: Any, part: Part, path: PathKey) -> Any:
+    def copy(self, value: Any, part: Layer, path: PathKey) -> Any:
         """A deep copy of ``value`` that remembers where every container came from."""
         if isinstance(value, Mapping):
             copied: Any = {key: self.copy(item, part, (*path, key)) for key, item in value.items()}
@@ -296,7 +296,7 @@ class _Merger:
         lines: dict[PathKey, int] = {}
         origins: dict[PathKey, Origin] = {}
 
-        def visit(value: Any, path: PathKey, part: Part, at: PathKey) -> None:
+        def visit(value: Any, path: PathKey, part: Layer, at: PathKey) -> None:
             place = self.places.get(id(value))
             if place is not None:
                 part, at = place

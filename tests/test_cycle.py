@@ -18,7 +18,7 @@ from benchmarks.huizhou import generate
 from rubriceng.cli import main
 from rubriceng.forms import fields, flatten
 from rubriceng.intake import read_returns
-from rubriceng.spreadsheet import write_result
+from rubriceng.spreadsheet import write_scoresheet
 from rubriceng.summary import summarize
 from tests.conftest import HUIZHOU, HUIZHOU_UNIT
 
@@ -127,7 +127,7 @@ def _returned(folder, huizhou, units):
     (folder / "forms").mkdir()
     for name in names[:3]:
         result = rubriceng.evaluate(huizhou, units[name], unit=name)
-        write_result(result, folder / "forms" / f"{name}.xlsx", rubric=huizhou,
+        write_scoresheet(result, folder / "forms" / f"{name}.xlsx", rubric=huizhou,
                      inputs=units[name])  # fmt: skip
     (folder / "forms" / "单位03.yaml").write_text(yaml.safe_dump(
         {"rubric": REF, "unit": names[3], "inputs": _plain(units[names[3]])},

@@ -209,11 +209,11 @@ def test_explain_speaks_the_request_s_language_and_takes_chinese_names(client, r
 
 def test_a_filled_form_comes_back_as_the_scored_workbook(client, rubric, tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
-    from rubriceng.spreadsheet import write_result
+    from rubriceng.spreadsheet import write_scoresheet
 
     result = rubriceng.evaluate(rubric, UNIT["inputs"], unit=UNIT["unit"])
     form = tmp_path / "form.xlsx"
-    write_result(result, form, rubric=rubric, inputs=UNIT["inputs"])  # its inputs sheet
+    write_scoresheet(result, form, rubric=rubric, inputs=UNIT["inputs"])  # its inputs sheet
     answer = client.post("/v1/score/xlsx", params={"rubric": REF},
                          content=form.read_bytes())  # fmt: skip
     assert answer.status_code == 200, answer.text

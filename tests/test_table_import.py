@@ -14,7 +14,7 @@ import rubriceng
 from rubriceng.cli import main
 from rubriceng.lint import lint
 from rubriceng.scaffold import new_plugin
-from rubriceng.spreadsheet import write_result
+from rubriceng.spreadsheet import write_scoresheet
 from rubriceng.tableimport import TableProblem, import_table, suggestion
 from tests.conftest import ROOT
 
@@ -55,7 +55,7 @@ def test_the_huizhou_score_workbook_imports_back_to_the_same_table(tmp_path):
                   special_transfer_advance_rate=Decimal("0.8"), budget_approval_days_late=0,
                   transfers_approved=3, transfers_issued_on_time=3)  # every indicator applies
     result = rubriceng.evaluate(rubric, inputs, unit="惠州市人民政府办公室")
-    write_result(result, tmp_path / "scores.xlsx", rubric=rubric)
+    write_scoresheet(result, tmp_path / "scores.xlsx", rubric=rubric)
 
     imported = import_table(tmp_path / "scores.xlsx", rubric_id="local/huizhou", version="2020")
     assert imported.problems == ()
