@@ -1,6 +1,6 @@
 """The registry: plugins, what they contribute, and the rubrics they offer.
 
-A :class:`Registry` resolves its plugins once (see :mod:`rubriceng.plugins`), indexes
+A :class:`Registry` resolves its plugins once (see :mod:`rubriceng.host`), indexes
 every rubric they offer by id, version, level, region and the dates it is in force, and
 loads rubrics — following ``extends`` for variants — with the plugins' scoring methods,
 formula functions and input types. Loaded rubrics are cached; scoring never calls a
@@ -39,13 +39,13 @@ from rubriceng.documents import (
 )
 from rubriceng.engine import Plan
 from rubriceng.errors import PluginError, Problem, RubricError, RubricNotFoundError
-from rubriceng.model import InForce, Rubric, parse_day
-from rubriceng.plugins import (
+from rubriceng.host import (
     Contributions,
     PluginFailure,
     PluginInfo,
     PluginSet,
 )
+from rubriceng.model import InForce, Rubric, parse_day
 from rubriceng.render import Renderer
 from rubriceng.variants import MAX_DEPTH, merge, variant_problems
 from rubriceng.vocabulary import Vocabulary

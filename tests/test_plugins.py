@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import rubriceng
-from rubriceng import plugins as plugins_module
+from rubriceng import host as plugins_module
 from rubriceng.errors import PluginError
 from rubriceng.plugin import (
     Context,
