@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from rubriceng.expressions import BUILTIN_FUNCTIONS
+from rubriceng.formula import BUILTIN_FUNCTIONS
 from rubriceng.hookspecs import hookimpl
 from rubriceng.inputs import BUILTIN_INPUT_TYPES, InputType
 from rubriceng.methods import BUILTIN_METHODS, Method

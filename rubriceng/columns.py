@@ -40,7 +40,7 @@ from rubriceng.decimals import DECIMAL_CONTEXT, isolated
 from rubriceng.engine import Plan, batch_error, plan_of, prepare, score_unit
 from rubriceng.errors import EvaluationError, InputError
 from rubriceng.exact import EXACT_MEANS, MEAN_BITS, Exact, Mean, Statistic, rational
-from rubriceng.expressions import BUILTIN_FUNCTIONS, FormulaEvaluator
+from rubriceng.formula import BUILTIN_FUNCTIONS, FormulaEvaluator
 from rubriceng.inputs import COERCIONS, to_boolean
 from rubriceng.model import Indicator, Rubric
 from rubriceng.result import Result, UnitFailure

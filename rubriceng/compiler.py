@@ -21,7 +21,7 @@ from typing import Any
 from rubriceng.decimals import isolated
 from rubriceng.documents import Document, PathKey
 from rubriceng.errors import Problem, RubricError
-from rubriceng.expressions import (
+from rubriceng.formula import (
     MAX_UNIT_WORK,
     Formula,
     FormulaSyntaxError,

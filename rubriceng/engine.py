@@ -39,7 +39,7 @@ from rubriceng.exact import (
     rational,
     shown,
 )
-from rubriceng.expressions import FormulaEvaluator, FormulaRuntimeError
+from rubriceng.formula import FormulaEvaluator, FormulaRuntimeError
 from rubriceng.inputs import compile_checker
 from rubriceng.kernel import Kernel, Outcome, Parts, build_kernel
 from rubriceng.methods import Context, Part, ScoringFailure

@@ -25,7 +25,7 @@ import pluggy
 
 from rubriceng import builtin, hookspecs
 from rubriceng.errors import Problem
-from rubriceng.expressions import RESERVED_FUNCTION_NAMES
+from rubriceng.formula import RESERVED_FUNCTION_NAMES
 from rubriceng.inputs import InputType
 from rubriceng.isolation import (
     PluginRaised,

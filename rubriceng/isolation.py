@@ -40,7 +40,7 @@ import attrs
 from rubriceng.decimals import DECIMAL_CONTEXT
 from rubriceng.errors import PluginError, Problem, RubricError
 from rubriceng.exact import shown
-from rubriceng.expressions import Formula, FormulaRuntimeError
+from rubriceng.formula import Formula, FormulaRuntimeError
 from rubriceng.inputs import InputType
 from rubriceng.methods import CompileContext, Context, Method, Scored, Scorer, ScoringFailure
 from rubriceng.model import InputSpec

@@ -32,7 +32,7 @@ import attrs
 
 from rubriceng import methods as m
 from rubriceng.exact import Mean
-from rubriceng.expressions import BUILTIN_FUNCTIONS, MAX_BITS, Formula
+from rubriceng.formula import BUILTIN_FUNCTIONS, MAX_BITS, Formula
 from rubriceng.inputs import MAX_DIGITS, MAX_NUMBER, value_checker
 from rubriceng.model import CENT, Indicator, Rubric
 

@@ -158,7 +158,7 @@ def _node_warnings(
     node: Indicator, ranges: Mapping[str, tuple[Decimal | None, Decimal | None]]
 ) -> Iterator[Problem]:
     if node.applies is not None and not node.applies.names:
-        from rubriceng.expressions import reference_value
+        from rubriceng.formula import reference_value
 
         constant = reference_value(node.applies, {})
         if constant is False:

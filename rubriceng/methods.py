@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 
 from rubriceng.exact import Exact, Mean, add, divide, multiply, rational, shown, subtract
-from rubriceng.expressions import Formula, FormulaEvaluator, FormulaRuntimeError
+from rubriceng.formula import Formula, FormulaEvaluator, FormulaRuntimeError
 from rubriceng.model import CENT, MAX_POINTS
 
 ZERO = Decimal(0)

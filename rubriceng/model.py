@@ -16,7 +16,7 @@ import attrs
 
 from rubriceng.documents import freeze
 from rubriceng.exact import Exact, round_to
-from rubriceng.expressions import Formula
+from rubriceng.formula import Formula
 from rubriceng.lookup import find_id
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from rubriceng.expressions import Formula
+from rubriceng.formula import Formula
 from rubriceng.model import Indicator
 from rubriceng.words import OUTLINE_WORDS
 

@@ -28,7 +28,7 @@ The names here are a stable contract for plugin authors.
 from collections.abc import Callable
 from pathlib import Path
 
-from rubriceng.expressions import Formula
+from rubriceng.formula import Formula
 from rubriceng.hookspecs import RubricSource, hookimpl, hookspec
 from rubriceng.inputs import InputType
 from rubriceng.methods import (

@@ -33,7 +33,7 @@ import attrs
 from rubriceng.decimals import isolated
 from rubriceng.errors import InputError, Problem
 from rubriceng.exact import Exact, divide, multiply, rational, round_to, settled
-from rubriceng.expressions import Formula
+from rubriceng.formula import Formula
 from rubriceng.inputs import MAX_LIST_ITEMS, InputType
 from rubriceng.methods import (
     CompileContext,

@@ -29,7 +29,7 @@ import attrs
 
 from rubriceng import methods as m
 from rubriceng.exact import MEAN_BITS, Mean, rational
-from rubriceng.expressions import Formula
+from rubriceng.formula import Formula
 from rubriceng.model import Indicator
 
 try:

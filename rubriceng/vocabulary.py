@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from rubriceng.expressions import BUILTIN_FUNCTIONS
+from rubriceng.formula import BUILTIN_FUNCTIONS
 from rubriceng.inputs import BUILTIN_INPUT_TYPES, InputType
 from rubriceng.methods import BUILTIN_METHODS, Method
 

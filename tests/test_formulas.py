@@ -10,7 +10,7 @@ from fractions import Fraction
 
 import pytest
 
-from rubriceng.expressions import (
+from rubriceng.formula import (
     FormulaEvaluator,
     FormulaRuntimeError,
     compile_formula,

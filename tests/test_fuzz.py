@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import rubriceng
 from rubriceng.documents import from_path
-from rubriceng.expressions import (
+from rubriceng.formula import (
     BUILTIN_FUNCTIONS,
     FormulaEvaluator,
     FormulaRuntimeError,
@@ -112,7 +112,7 @@ def _formula_grammar() -> st.SearchStrategy[str]:
 def test_compiled_formulas_agree_with_simpleeval_value_for_value(text, names):
     """The closures a formula compiles to give simpleeval's value, or its error, always."""
     from rubriceng.engine import DECIMAL_CONTEXT
-    from rubriceng.expressions import reference_value
+    from rubriceng.formula import reference_value
 
     try:
         formula = compile_formula(text, (*NAMES, "points"))

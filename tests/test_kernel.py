@@ -24,7 +24,7 @@ from benchmarks.huizhou import generate
 from rubriceng.decimals import DECIMAL_CONTEXT
 from rubriceng.engine import prepare, score_unit
 from rubriceng.errors import InputError, RubricengError
-from rubriceng.expressions import FormulaSyntaxError
+from rubriceng.formula import FormulaSyntaxError
 from tests.conftest import HUIZHOU_UNIT, make_rubric
 from tests.test_fuzz import _formula_grammar
 

@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 
 import rubriceng
-from rubriceng.expressions import BUILTIN_FUNCTIONS, FormulaSyntaxError, compile_formula
+from rubriceng.formula import BUILTIN_FUNCTIONS, FormulaSyntaxError, compile_formula
 from rubriceng.plugin import hookimpl
 from rubriceng.registry import Registry
 
