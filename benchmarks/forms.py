@@ -31,8 +31,8 @@ import openpyxl  # noqa: E402
 
 import rubriceng  # noqa: E402
 from benchmarks.huizhou import generate  # noqa: E402
-from rubriceng.forms import flatten  # noqa: E402
 from rubriceng.intake import read_returns  # noqa: E402
+from rubriceng.paths import flatten  # noqa: E402
 from rubriceng.spreadsheet import INPUTS_SHEET, read_inputs, write_template  # noqa: E402
 from rubriceng.summary import write_summary  # noqa: E402
 

@@ -261,7 +261,7 @@ def template(
       rubriceng template cn.gd.huizhou/dept-overall@2020 --batch -o units.xlsx
       rubriceng template cn.gd.huizhou/dept-overall@2020 -o units.csv
     """
-    from rubriceng.forms import fields, template_json, template_yaml
+    from rubriceng.paths import fields, template_json, template_yaml
 
     loaded = _registry(context).load(rubric, year=year)
     suffix = output.suffix.lower()

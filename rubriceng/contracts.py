@@ -19,9 +19,9 @@ from decimal import Decimal
 from typing import Any
 
 from rubriceng.decimals import isolated
-from rubriceng.forms import Field, fields, names
 from rubriceng.inputs import FALSE_WORDS, TRUE_WORDS
 from rubriceng.model import Rubric
+from rubriceng.paths import Field, fields, names
 from rubriceng.result import BATCH_FORMAT, RESULT_FORMAT
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"

@@ -14,8 +14,8 @@ from typing import Any
 
 from rubriceng.decimals import isolated
 from rubriceng.exact import rational
-from rubriceng.forms import names
 from rubriceng.model import Indicator, Rubric
+from rubriceng.paths import names
 from rubriceng.phrasing import formula_words, is_rate, number, percent
 from rubriceng.result import NOT_APPLICABLE, IndicatorResult, Result
 from rubriceng.words import EXPLAIN_WORDS, RULE_PATTERNS, RULE_TEXTS, unit_word

@@ -32,9 +32,9 @@ import attrs
 from rubriceng.decimals import isolated
 from rubriceng.documents import UnitInputs
 from rubriceng.errors import InputError, Problem, RubricengError
-from rubriceng.forms import Field, blank_target_lists, fields, names, nest, segments
 from rubriceng.loader import load_inputs
 from rubriceng.model import Rubric
+from rubriceng.paths import Field, blank_target_lists, fields, names, nest, segments
 from rubriceng.result import Batch, UnitFailure
 from rubriceng.spreadsheet import INPUTS_SHEET, inputs_of_book
 from rubriceng.tablefiles import csv_rows, is_blank, open_workbook, parquet_rows, sheet_rows

@@ -35,9 +35,9 @@ from rubriceng.decimals import isolated
 from rubriceng.documents import Document, read_input
 from rubriceng.engine import evaluate
 from rubriceng.errors import InputError, Problem, RubricengError
-from rubriceng.forms import fields, flatten, nest
 from rubriceng.intake import other_version
 from rubriceng.model import Rubric
+from rubriceng.paths import fields, flatten, nest
 from rubriceng.result import NOT_APPLICABLE, IndicatorResult, Result
 from rubriceng.tablefiles import is_blank, open_workbook, sheet_rows
 from rubriceng.words import SUMMARY_WORDS, TERMS, grade, language

@@ -30,8 +30,8 @@ from rubriceng.decimals import isolated
 from rubriceng.documents import Document, UnitInputs
 from rubriceng.errors import InputError, Problem
 from rubriceng.explanation import Explainer
-from rubriceng.forms import Field, fields, flatten, names, nest
 from rubriceng.model import Rubric
+from rubriceng.paths import Field, fields, flatten, names, nest
 from rubriceng.result import NOT_APPLICABLE, Batch, IndicatorResult, Result
 from rubriceng.sanitize import (
     display_width,

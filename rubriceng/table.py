@@ -9,7 +9,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from rubriceng.forms import blank_target_lists, nest, segments
+from rubriceng.paths import blank_target_lists, nest, segments
 
 if TYPE_CHECKING:
     import numpy as np

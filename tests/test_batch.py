@@ -14,7 +14,7 @@ from click.testing import CliRunner
 import rubriceng
 from benchmarks.huizhou import generate
 from rubriceng.cli import main
-from rubriceng.forms import flatten, nest
+from rubriceng.paths import flatten, nest
 from rubriceng.spreadsheet import read_units
 from tests.conftest import HUIZHOU
 from tests.test_contracts import _validator

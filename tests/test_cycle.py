@@ -16,8 +16,8 @@ from click.testing import CliRunner
 import rubriceng
 from benchmarks.huizhou import generate
 from rubriceng.cli import main
-from rubriceng.forms import fields, flatten
 from rubriceng.intake import read_returns
+from rubriceng.paths import fields, flatten
 from rubriceng.spreadsheet import write_scoresheet
 from rubriceng.summary import summarize
 from tests.conftest import HUIZHOU, HUIZHOU_UNIT

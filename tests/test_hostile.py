@@ -13,7 +13,7 @@ import pytest
 
 import rubriceng
 from rubriceng.documents import DocumentError, from_text
-from rubriceng.forms import flatten
+from rubriceng.paths import flatten
 from rubriceng.plugin import Context, Method, Renderer, Scored, Scorer, hookimpl
 from rubriceng.registry import Registry
 from rubriceng.render import render_markdown, render_text, write_result

@@ -16,7 +16,7 @@ import rubriceng
 from docs import screenshots
 from rubriceng.cli import main
 from rubriceng.explanation import Explainer
-from rubriceng.forms import fields, flatten, nest, template_json, template_yaml
+from rubriceng.paths import fields, flatten, nest, template_json, template_yaml
 from rubriceng.render import render_markdown, write_result
 from rubriceng.report import render_html
 from rubriceng.spreadsheet import INPUTS_SHEET, read_inputs, write_template

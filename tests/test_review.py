@@ -202,7 +202,7 @@ def test_reviewed_inputs_lay_over_list_items_and_lists(huizhou, huizhou_inputs):
 
 def test_a_batch_ranks_by_the_reviewed_scores(tmp_path, huizhou):
     from benchmarks.huizhou import generate
-    from rubriceng.forms import flatten
+    from rubriceng.paths import flatten
 
     units = {f"单位{index}": unit for index, unit in enumerate(generate(4, seed=5, edges=0.2))}
     table = tmp_path / "units.csv"

@@ -457,7 +457,7 @@ def test_huizhou_2025_batch_with_counts_equals_the_row_path(huizhou_2025):
     scores = [result.indicator("target_completion").score for result in rows]
     assert scores[17] == Decimal("5.00") and scores[16] == Decimal("4.71")
     assert scores[1] == Decimal("0.29")  # 5 × 1/17 = 0.294…
-    from rubriceng.forms import flatten
+    from rubriceng.paths import flatten
 
     flat = [flatten(inputs) for inputs in units.values()]
     columns = {key: [row.get(key) for row in flat] for key in flat[0]}

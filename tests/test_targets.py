@@ -575,7 +575,7 @@ def test_a_flat_table_of_projects_scores_as_their_sheets(tmp_path):
     targets blank declared none: the empty list a flat table cannot otherwise write."""
     import csv
 
-    from rubriceng.forms import flatten
+    from rubriceng.paths import flatten
 
     sheets = load_sheets(ACTUALS)
     flat = {sheet.name: flatten(sheet.project_inputs()) for sheet in sheets}

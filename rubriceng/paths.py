@@ -1,4 +1,4 @@
-"""Input forms: every value a rubric asks of a unit, as flat fields, and forms to fill in.
+"""Input paths: every value a rubric asks of a unit, as flat fields, and forms to fill in.
 
 A rubric's inputs are nested — a list of quarterly rates, a checklist's criteria, a
 judgement's score and reason. Spreadsheets and CSV files are flat, so each value has a
