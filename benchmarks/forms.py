@@ -99,9 +99,12 @@ def main() -> None:
     assert count == args.forms and not batch.failures, (count, len(batch.failures))
     print(f"{count} forms, {len(batch.results)} scored, on {multiprocessing.cpu_count()} cores")
     print(f"{'phase':<22}{'seconds':>9}{'forms/s':>10}")
-    for name, seconds in (("read the forms", read - started), ("score (with traces)",
-                          scored - read), ("write the summary", written - scored),
-                          ("end to end", written - started)):  # fmt: skip
+    for name, seconds in (
+        ("read the forms", read - started),
+        ("score (with traces)", scored - read),
+        ("write the summary", written - scored),
+        ("end to end", written - started),
+    ):
         print(f"{name:<22}{seconds:>9.2f}{count / seconds:>10.0f}")
 
     one = next(folder.glob("*.xlsx"))
@@ -112,11 +115,16 @@ def main() -> None:
     profile.disable()
     print("\nwhere reading one form goes (50 reads, cumulative seconds):")
     stats = pstats.Stats(profile)
-    for label, needle in (("open the zip and workbook", "load_workbook"),
-                          ("read the sheet's rows", "_cells_by_row"),
-                          ("all of read_inputs", "read_inputs")):  # fmt: skip
-        total = sum(row[3] for key, row in stats.stats.items()  # type: ignore[attr-defined]
-                    if key[2] == needle)  # fmt: skip
+    for label, needle in (
+        ("open the zip and workbook", "load_workbook"),
+        ("read the sheet's rows", "_cells_by_row"),
+        ("all of read_inputs", "read_inputs"),
+    ):
+        total = sum(
+            row[3]
+            for key, row in stats.stats.items()  # type: ignore[attr-defined]
+            if key[2] == needle
+        )
         print(f"  {label:<28}{total:>7.3f}")
 
 

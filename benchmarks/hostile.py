@@ -89,11 +89,17 @@ def cases(folder: Path) -> dict[str, tuple[int, Callable[[], Any]]]:
     text("1 merge keys: 30 levels × 9 merges of one anchor", _nested_merges())
     text("1 merge keys: self-merge", "a: &a {k: 1, <<: *a}\n")
     text("1 merge keys: a merge that doubles each level", _doubling_merges())
-    many = {"id": "x", "version": "1", "title": "x", "total": 1,
-            **{f"k{i}": i for i in range(4000)},
-            "indicators": [{"id": "a", "name": "a", "points": 1, "score": "1"}]}  # fmt: skip
+    many = {
+        "id": "x",
+        "version": "1",
+        "title": "x",
+        "total": 1,
+        **{f"k{i}": i for i in range(4000)},
+        "indicators": [{"id": "a", "name": "a", "points": 1, "score": "1"}],
+    }
     found["2 problems: a rubric with 4,000 unknown keys"] = (
-        len(str(many)), lambda: rubriceng.load_rubric(many)
+        len(str(many)),
+        lambda: rubriceng.load_rubric(many),
     )
     header = ",".join(["unit", *[f"column{i}" for i in range(1999)]]) + "\n"
     csv_path = folder / "wide.csv"
@@ -106,51 +112,68 @@ def cases(folder: Path) -> dict[str, tuple[int, Callable[[], Any]]]:
         return rubriceng.evaluate_many(rubric, [row.inputs for row in rows], errors="collect")
 
     found["2 problems: 5 units × 1,999 unknown columns (read and score)"] = (
-        csv_path.stat().st_size, batch_wide
+        csv_path.stat().st_size,
+        batch_wide,
     )
     variant = folder / "variant.yaml"
     variant.write_text('id: v\nversion: "2"\nextends: /dev/zero\n', encoding="utf-8")
-    found["3 extends: /dev/zero"] = (
-        variant.stat().st_size, lambda: rubriceng.load_rubric(variant)
-    )
+    found["3 extends: /dev/zero"] = (variant.stat().st_size, lambda: rubriceng.load_rubric(variant))
     fifo = folder / "fifo.yaml"
     os.mkfifo(fifo)
     through = folder / "through.yaml"
     through.write_text('id: v\nversion: "2"\nextends: fifo.yaml\n', encoding="utf-8")
     found["3 extends: a FIFO in the folder"] = (
-        through.stat().st_size, lambda: rubriceng.load_rubric(through)
+        through.stat().st_size,
+        lambda: rubriceng.load_rubric(through),
     )
     far = folder / "far.xlsx"
-    far.write_bytes(_sheet_xlsx('<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t>'
-                                "</is></c></row>"))  # fmt: skip
-    found["4 tables: a cell at XFD1048576 (batch)"] = (
-        far.stat().st_size, lambda: read_units(far)
+    far.write_bytes(
+        _sheet_xlsx('<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>')
     )
+    found["4 tables: a cell at XFD1048576 (batch)"] = (far.stat().st_size, lambda: read_units(far))
     found["4 tables: a cell at XFD1048576 (load_inputs)"] = (
-        far.stat().st_size, lambda: rubriceng.load_inputs(far)
+        far.stat().st_size,
+        lambda: rubriceng.load_inputs(far),
     )
-    power = rubriceng.load_rubric({
-        "id": "p", "version": "1", "title": "p", "total": 10,
-        "inputs": {"a": {"type": "number"}, "b": {"type": "number"}},
-        "indicators": [{"id": "x", "name": "x", "points": 10, "score": "min(10, (a - b) ** -1)"}],
-    })  # fmt: skip
+    power = rubriceng.load_rubric(
+        {
+            "id": "p",
+            "version": "1",
+            "title": "p",
+            "total": 10,
+            "inputs": {"a": {"type": "number"}, "b": {"type": "number"}},
+            "indicators": [
+                {"id": "x", "name": "x", "points": 10, "score": "min(10, (a - b) ** -1)"}
+            ],
+        }
+    )
     found["5 non-finite: min(10, (a - b) ** -1) with a = b"] = (
-        30, lambda: rubriceng.evaluate(power, {"a": 1, "b": 1})
+        30,
+        lambda: rubriceng.evaluate(power, {"a": 1, "b": 1}),
     )
     calls = ", ".join(["sum(l)", "mean(l)", "max(l)", "min(l)", "count(l)"] * 12)
-    costly = {"id": "c", "version": "1", "title": "c", "total": 40,
-              "inputs": {"l": {"type": "list", "items": "number"}},
-              "indicators": [{"id": f"i{i}", "name": f"i{i}", "points": 1,
-                              "score": f"min(1, max({calls}))"} for i in range(40)]}  # fmt: skip
+    costly = {
+        "id": "c",
+        "version": "1",
+        "title": "c",
+        "total": 40,
+        "inputs": {"l": {"type": "list", "items": "number"}},
+        "indicators": [
+            {"id": f"i{i}", "name": f"i{i}", "points": 1, "score": f"min(1, max({calls}))"}
+            for i in range(40)
+        ],
+    }
     found["10 work: 40 formulas of 60 calls over 10,000-item lists"] = (
-        len(str(costly)), lambda: rubriceng.load_rubric(costly)
+        len(str(costly)),
+        lambda: rubriceng.load_rubric(costly),
     )
     bad = folder / "rubrics"
     bad.mkdir()
     (bad / "bad.yaml").write_text(
         'id: b\nversion: "1"\ntitle: b\ntotal: 1\nin_force: {from: 99999999999999999999}\n'
-        "indicators: [{id: a, name: a, points: 1, score: '1'}]\n", encoding="utf-8"
-    )  # fmt: skip
+        "indicators: [{id: a, name: a, points: 1, score: '1'}]\n",
+        encoding="utf-8",
+    )
     found["9 one bad file among the rubrics (reported alone)"] = (
         (bad / "bad.yaml").stat().st_size,
         lambda: Registry(entry_points=False, search_path=[bad]),

@@ -32,19 +32,27 @@ CONTEXT = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_EVEN)
 QUARTERS = [D("0.25"), D("0.50"), D("0.75"), D("0.95")]
 JUDGED_LISTS = {
     "budget_reasonableness": (
-        "fits_duties_and_policy", "allocated_by_priority", "special_funds_detailed",
-        "classification_accurate", "not_fixed",
+        "fits_duties_and_policy",
+        "allocated_by_priority",
+        "special_funds_detailed",
+        "classification_accurate",
+        "not_fixed",
     ),
     "goal_reasonableness": (
-        "reflects_mandate", "reflects_plans", "decomposed_into_tasks", "matches_budget",
+        "reflects_mandate",
+        "reflects_plans",
+        "decomposed_into_tasks",
+        "matches_budget",
         "projects_appraised",
     ),
     "financial_compliance": (
-        "execution_by_rules", "spending_compliant", "accounting_compliant",
+        "execution_by_rules",
+        "spending_compliant",
+        "accounting_compliant",
         "major_projects_decided",
     ),
     "project_procedures": ("approvals_followed", "procurement_rules_followed"),
-}  # fmt: skip
+}
 CLARITY = {"effect_indicators": 2, "measurable_values": 1, "quantified": 1, "values_justified": 1}
 DISCLOSURE = {"budget_published": 2, "final_accounts_published": 2}
 
@@ -87,9 +95,7 @@ def _unit(rng: random.Random, edges: float) -> dict[str, Any]:
     u["special_transfer_advance_rate"] = pick([D("0.70"), D("0.35")], 0, 1)
     scheduled = QUARTERS if rng.random() < 0.5 else [_fraction(rng, 0.1, 1, 2) for _ in QUARTERS]
     u["quarterly_scheduled_progress"] = scheduled
-    u["quarterly_spending_progress"] = [
-        quarter * pick([ONE], 0.6, 1.2) for quarter in scheduled
-    ]
+    u["quarterly_spending_progress"] = [quarter * pick([ONE], 0.6, 1.2) for quarter in scheduled]
     start, general, fund = _money(rng, 10**7), _money(rng), _money(rng, 10**7)
     u.update(carryover_start=start, general_budget_final=general, fund_budget_final=fund)
     rate = pick([D("0.10"), D("0.20"), D("0.30")], 0, 0.4)
@@ -108,11 +114,15 @@ def _unit(rng: random.Random, edges: float) -> dict[str, Any]:
     u["transfers_issued_on_time"] = approved * pick([ONE], 0.5, 1)
     u["budget_approval_days_late"] = rng.choice([0, 0, 1, 2, 3, 4])
     for flag, chance in (
-        ("special_fund_graded_poor", 0.1), ("annual_asset_report_late", 0.1),
-        ("asset_data_complete", 0.9), ("ledgers_reconciled", 0.9),
-        ("no_internal_asset_rules", 0.1), ("asset_rules_not_followed", 0.1),
-        ("irregular_asset_disposal", 0.1), ("has_complaint_channels", 0.9),
-    ):  # fmt: skip
+        ("special_fund_graded_poor", 0.1),
+        ("annual_asset_report_late", 0.1),
+        ("asset_data_complete", 0.9),
+        ("ledgers_reconciled", 0.9),
+        ("no_internal_asset_rules", 0.1),
+        ("asset_rules_not_followed", 0.1),
+        ("irregular_asset_disposal", 0.1),
+        ("has_complaint_channels", 0.9),
+    ):
         u[flag] = rng.random() < chance
     u["late_monthly_asset_reports"] = rng.choice([0, 0, 0, 1, 2])
     u["asset_inspection_findings"] = rng.choice([0, 0, 0, 1, 2, 4])
@@ -246,8 +256,13 @@ def _hand_score(u: dict[str, Any]) -> Decimal:
         scores.append(D(_bands(change, [(D("-0.15"), 3), (D("-0.10"), 2), (D(0), 1)])))
     actual, plan = u["procurement_actual"], u["procurement_plan"]
     scores.append(ZERO if actual > plan else _round(_ratio(actual, plan, 2)))
-    scores.append(_round(_credits(u["financial_compliance"], dict.fromkeys(
-        JUDGED_LISTS["financial_compliance"], 1))))  # fmt: skip
+    scores.append(
+        _round(
+            _credits(
+                u["financial_compliance"], dict.fromkeys(JUDGED_LISTS["financial_compliance"], 1)
+            )
+        )
+    )
     if transfers:
         approved, days = u["transfers_approved"], u["budget_approval_days_late"]
         if approved == 0:  # no transfers of its own: the budget part is worth 3, 1 a day
@@ -257,8 +272,11 @@ def _hand_score(u: dict[str, Any]) -> Decimal:
             late = max(ZERO, D("1.5") - D("0.5") * days)
             scores.append(_round(D("1.5") * min(ONE, on_time) + late))
     scores.append(_round(_credits(u["budget_disclosure"], DISCLOSURE)))
-    scores.append(_round(_credits(u["project_procedures"], dict.fromkeys(
-        JUDGED_LISTS["project_procedures"], 1))))  # fmt: skip
+    scores.append(
+        _round(
+            _credits(u["project_procedures"], dict.fromkeys(JUDGED_LISTS["project_procedures"], 1))
+        )
+    )
     supervision = u["project_supervision"]["score"]
     scores.append(ZERO if u["special_fund_graded_poor"] else _round(supervision))
     # 资产管理
@@ -267,9 +285,11 @@ def _hand_score(u: dict[str, Any]) -> Decimal:
     scores.append(D(3 if u["asset_data_complete"] else 0))
     scores.append(D(3 if u["ledgers_reconciled"] else 0))
     findings = (
-        u["no_internal_asset_rules"] + u["asset_rules_not_followed"]
-        + u["irregular_asset_disposal"] + u["asset_inspection_findings"]
-    )  # fmt: skip
+        u["no_internal_asset_rules"]
+        + u["asset_rules_not_followed"]
+        + u["irregular_asset_disposal"]
+        + u["asset_inspection_findings"]
+    )
     scores.append(D(max(0, 3 - findings)))
     use = u["fixed_assets_in_use"] / u["fixed_assets_total"]
     scores.append(D(2 if use >= u["peer_fixed_asset_use_rate"] else 0))

@@ -158,24 +158,30 @@ def _peak(run: Path_, units: Any) -> int:
     return peak
 
 
-def bench(size: int, memory: bool, rubric: rubriceng.Rubric, edges: float,
-          chosen: str, rounds: int = 5) -> bool:  # fmt: skip
+def bench(
+    size: int, memory: bool, rubric: rubriceng.Rubric, edges: float, chosen: str, rounds: int = 5
+) -> bool:
     """Every chosen path, interleaved: each round times every path back to back on the
     same units, ratios to (d) are taken within the round, and the median over rounds is
     printed, so that a machine busy for a moment changes no ratio much."""
     units = generate(size, edges=edges)
     columns = to_columns(units)
-    print(f"\n{size:,} units of {RUBRIC}, a value on its edge {edges:.0%} of the time; "
-          f"median of {rounds} interleaved rounds, process CPU time")  # fmt: skip
+    print(
+        f"\n{size:,} units of {RUBRIC}, a value on its edge {edges:.0%} of the time; "
+        f"median of {rounds} interleaved rounds, process CPU time"
+    )
     print(f"{'path':32} {'units/s':>12} {'× (d)':>8} {'peak MiB':>9}  totals")
     if "z" in chosen and importlib.util.find_spec("zen") is None:
         print("(z) needs zen-engine: pip install zen-engine")
         chosen = chosen.replace("z", "")
-    paths = {name: make(rubric) for name, make in PATHS.items()
-             if name[0] in chosen or name[0] == "d"}  # fmt: skip
+    paths = {
+        name: make(rubric) for name, make in PATHS.items() if name[0] in chosen or name[0] == "d"
+    }
     texts = [to_json(unit) for unit in units] if "z" in chosen else []
-    data = {name: columns if name.startswith("c") else texts if name.startswith("z") else units
-            for name in paths}  # fmt: skip
+    data = {
+        name: columns if name.startswith("c") else texts if name.startswith("z") else units
+        for name in paths
+    }
     baseline = "d  hand-written (baseline)"
     seconds: dict[str, list[float]] = {name: [] for name in paths}
     ratios: dict[str, list[float]] = {name: [] for name in paths}
@@ -214,12 +220,13 @@ def check(size: int, rubric: rubriceng.Rubric) -> bool:
         scores = result.scores()
         row = {name: scores[name] for name in ids}
         got = {name: columns[name][index] for name in ids}
-        same = (row == got and result.total == totals[index]
-                and result.grade == table.grades[index])  # fmt: skip
+        same = row == got and result.total == totals[index] and result.grade == table.grades[index]
         wrong += not same
-    print(f"{size:,} edge-heavy units, {table.rows_rescored:,} of them handed to the row "
-          "path: "
-          f"{'every indicator agrees' if not wrong else f'{wrong} units DIFFER'}")
+    print(
+        f"{size:,} edge-heavy units, {table.rows_rescored:,} of them handed to the row "
+        "path: "
+        f"{'every indicator agrees' if not wrong else f'{wrong} units DIFFER'}"
+    )
     return not wrong
 
 
@@ -240,42 +247,77 @@ def startup(runs: int = 7) -> None:
     import subprocess
 
     root = Path(__file__).resolve().parent.parent
-    first = [float(subprocess.run([sys.executable, "-c", FIRST_SCORE], cwd=root, check=True,
-                                  capture_output=True, text=True).stdout)
-             for _ in range(runs)]  # fmt: skip
-    command = [sys.executable, "-m", "rubriceng", "score", RUBRIC,
-               "examples/huizhou-2020-office.yaml"]  # fmt: skip
+    first = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", FIRST_SCORE],
+                cwd=root,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
+        for _ in range(runs)
+    ]
+    command = [
+        sys.executable,
+        "-m",
+        "rubriceng",
+        "score",
+        RUBRIC,
+        "examples/huizhou-2020-office.yaml",
+    ]
     wall = []
     for _ in range(runs):
         start = time.perf_counter()
         subprocess.run(command, cwd=root, check=True, capture_output=True)
         wall.append(time.perf_counter() - start)
-    print(f"\nfirst score in a new process: {statistics.median(first) * 1000:.0f} ms; "
-          f"`rubriceng score` on the example: {statistics.median(wall) * 1000:.0f} ms "
-          f"(wall time, median of {runs})")
+    print(
+        f"\nfirst score in a new process: {statistics.median(first) * 1000:.0f} ms; "
+        f"`rubriceng score` on the example: {statistics.median(wall) * 1000:.0f} ms "
+        f"(wall time, median of {runs})"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--no-memory", dest="memory", action="store_false")
-    parser.add_argument("--edges", type=float, default=0.02,
-                        help="how often a value sits exactly on an edge (default 0.02)")
+    parser.add_argument(
+        "--edges",
+        type=float,
+        default=0.02,
+        help="how often a value sits exactly on an edge (default 0.02)",
+    )
     parser.add_argument("--paths", default="atbcdez", help="which paths to run, e.g. cd")
-    parser.add_argument("--rounds", type=int, default=5,
-                        help="interleaved rounds; their median is printed (default 5)")  # fmt: skip
-    parser.add_argument("--startup", action="store_true",
-                        help="also time a first score and `rubriceng score` in new processes")
-    parser.add_argument("--check", type=int, metavar="UNITS",
-                        help="only check that columns equal rows on this many units")  # fmt: skip
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="interleaved rounds; their median is printed (default 5)",
+    )
+    parser.add_argument(
+        "--startup",
+        action="store_true",
+        help="also time a first score and `rubriceng score` in new processes",
+    )
+    parser.add_argument(
+        "--check",
+        type=int,
+        metavar="UNITS",
+        help="only check that columns equal rows on this many units",
+    )
     args = parser.parse_args(argv)
-    print(f"rubriceng {rubriceng.__version__}, Python {platform.python_version()}, "
-          f"{platform.machine()}, {platform.system()}")  # fmt: skip
+    print(
+        f"rubriceng {rubriceng.__version__}, Python {platform.python_version()}, "
+        f"{platform.machine()}, {platform.system()}"
+    )
     rubric = rubriceng.find_rubric(RUBRIC)
     if args.check:
         return 0 if check(args.check, rubric) else 1
-    verdicts = [bench(size, args.memory, rubric, args.edges, args.paths, args.rounds)
-                for size in args.sizes]  # fmt: skip
+    verdicts = [
+        bench(size, args.memory, rubric, args.edges, args.paths, args.rounds) for size in args.sizes
+    ]
     if args.startup:
         startup()
     ok = all(verdicts)

@@ -43,11 +43,20 @@ def _port() -> int:
 def _start(workers: int) -> tuple[subprocess.Popen[bytes], str]:
     port = _port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "rubriceng", "serve", "--port", str(port),
-         "--workers", str(workers)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "rubriceng",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         env={key: value for key, value in os.environ.items() if key != "RUBRICENG_TOKEN"},
-    )  # fmt: skip
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -99,27 +108,33 @@ def main() -> None:
     rows: list[tuple[Any, ...]] = []
     try:
         for trace in (True, False):
-            request = {"rubric": REF, "unit": UNIT["unit"], "inputs": UNIT["inputs"],
-                       "trace": trace}  # fmt: skip
+            request = {
+                "rubric": REF,
+                "unit": UNIT["unit"],
+                "inputs": UNIT["inputs"],
+                "trace": trace,
+            }
             body = json.dumps(request, ensure_ascii=False, default=str).encode()
             alone = _library(trace)
             for clients in (1, 4, 16):
                 rate, latencies = asyncio.run(_load(url, body, options.requests, clients))
                 cuts = statistics.quantiles(latencies, n=100)
-                rows.append((trace, clients, rate, cuts[49] * 1000, cuts[98] * 1000,
-                             alone * 1000))  # fmt: skip
+                rows.append((trace, clients, rate, cuts[49] * 1000, cuts[98] * 1000, alone * 1000))
     finally:
         process.terminate()
         process.wait(timeout=15)
-    print(f"{options.requests} requests per row, {options.workers} worker(s), "
-          f"{os.cpu_count()} cores")  # fmt: skip
+    print(
+        f"{options.requests} requests per row, {options.workers} worker(s), {os.cpu_count()} cores"
+    )
     print("| trace | clients | requests/s | p50 ms | p99 ms | library ms | HTTP share of p50 |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for trace, clients, rate, p50, p99, alone in rows:
         share = (p50 - alone) / p50 if clients == 1 else None
         shown = f"{share:.0%}" if share is not None else ""
-        print(f"| {'yes' if trace else 'no'} | {clients} | {rate:,.0f} | {p50:.1f} | {p99:.1f} "
-              f"| {alone:.2f} | {shown} |")
+        print(
+            f"| {'yes' if trace else 'no'} | {clients} | {rate:,.0f} | {p50:.1f} | {p99:.1f} "
+            f"| {alone:.2f} | {shown} |"
+        )
 
 
 if __name__ == "__main__":

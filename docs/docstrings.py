@@ -29,7 +29,7 @@ def markdown(text: str) -> str:
             indent = line[: len(line) - len(line.lstrip())]
             block = []
             while index < len(lines) and lines[index].strip():
-                block.append(lines[index][len(indent):])
+                block.append(lines[index][len(indent) :])
                 index += 1
             out += [f"{indent}```pycon", *(indent + item for item in block), f"{indent}```"]
             continue

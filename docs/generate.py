@@ -32,8 +32,17 @@ BUILTIN = builtin_vocabulary()
 DOCS = Path(__file__).resolve().parent
 MARKER = re.compile(r"<!-- generated: ([a-z_:-]+) -->")
 
-_CONSTRAINTS = ("allowed", "regex", "min", "max", "minlength", "maxlength", "empty", "nullable",
-                "credit_max")  # fmt: skip
+_CONSTRAINTS = (
+    "allowed",
+    "regex",
+    "min",
+    "max",
+    "minlength",
+    "maxlength",
+    "empty",
+    "nullable",
+    "credit_max",
+)
 
 
 def _type(rules: Mapping[str, Any]) -> str:
@@ -58,8 +67,13 @@ def _constraints(rules: Mapping[str, Any]) -> str:
         elif key == "nullable" and value:
             found.append("may be `null`")
         elif key in ("min", "max", "minlength", "maxlength", "credit_max"):
-            word = {"min": "≥", "max": "≤", "minlength": "at least", "maxlength": "at most",
-                    "credit_max": "≤"}[key]  # fmt: skip
+            word = {
+                "min": "≥",
+                "max": "≤",
+                "minlength": "at least",
+                "maxlength": "at most",
+                "credit_max": "≤",
+            }[key]
             plural = "" if value == 1 else "s"
             found.append(f"{word} {value}" + (f" item{plural}" if "length" in key else ""))
     return "; ".join(found)
@@ -101,13 +115,15 @@ def _sections(
             if isinstance(values.get("schema"), Mapping):
                 child = f"{title} › {key}.*"
                 nested.append((child, values["schema"]))
-                contents = f"ids (`{rules['keysrules'].get('regex', '')}`) to [entries]" \
-                           f"(#{_anchor(child)})"  # fmt: skip
+                contents = (
+                    f"ids (`{rules['keysrules'].get('regex', '')}`) to [entries](#{_anchor(child)})"
+                )
             else:
                 contents = f"ids to {_type(values)}"
         required = "yes" if rules.get("required") else ""
-        rows.append(f"| `{key}` | {_type(rules)} | {required} | {_constraints(rules)} | "
-                    f"{contents} |")  # fmt: skip
+        rows.append(
+            f"| `{key}` | {_type(rules)} | {required} | {_constraints(rules)} | {contents} |"
+        )
     yield title, rows
     for child, inner in nested:
         yield from _sections(child, inner, named)
@@ -121,8 +137,10 @@ def rubric_schema_reference() -> str:
     )
     named = {"indicator": "An indicator"}
     out: list[str] = []
-    for title, rows in [*_sections("A rubric document", schema, named),
-                        *_sections("An indicator", registry["indicator"], named)]:  # fmt: skip
+    for title, rows in [
+        *_sections("A rubric document", schema, named),
+        *_sections("An indicator", registry["indicator"], named),
+    ]:
         out += [f"### {title}", "", *rows, ""]
     return "\n".join(out)
 
@@ -168,8 +186,12 @@ def method_keys(key: str) -> str:
         head += f", a list of entries ({_constraints(rules) or 'any number'})"
         sections = list(_sections(f"{key}[]", inner["schema"], {}))
     else:
-        return head + f": {_type(rules)}" + (f" ({_constraints(rules)})" if
-                                             _constraints(rules) else "") + "."  # fmt: skip
+        return (
+            head
+            + f": {_type(rules)}"
+            + (f" ({_constraints(rules)})" if _constraints(rules) else "")
+            + "."
+        )
     out = [head + ":", ""]
     for index, (title, rows) in enumerate(sections):
         out += ([] if index == 0 else [f"**{title}**", ""]) + rows + [""]

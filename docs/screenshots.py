@@ -24,10 +24,16 @@ IMAGES = ROOT / "docs" / "images"
 EXAMPLE = ROOT / "examples" / "huizhou-2020-office.yaml"
 RUBRIC = "cn.gd.huizhou/dept-overall@2020"
 CHROMIUM_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--hide-scrollbars",
-)  # fmt: skip
+)
 
 
 def chromium() -> str | None:
@@ -43,10 +49,18 @@ def screenshot_html(page: Path, target: Path, size: tuple[int, int] = (1280, 150
         raise RuntimeError("no Chromium: apt-get install chromium")
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
-            [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
-             f"--window-size={size[0]},{size[1]}", f"--screenshot={target}", page.as_uri()],
-            check=True, capture_output=True, timeout=120,
-        )  # fmt: skip
+            [
+                browser,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={profile}",
+                f"--window-size={size[0]},{size[1]}",
+                f"--screenshot={target}",
+                page.as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
     return target
 
 
@@ -55,15 +69,21 @@ def screenshot_xlsx(workbook: Path, target: Path, page: int = 1) -> Path:
     ``target``: the first, or ``page``."""
     office, pages = shutil.which("soffice"), shutil.which("pdftoppm")
     if office is None or pages is None:
-        raise RuntimeError("no LibreOffice or pdftoppm: apt-get install "
-                           "libreoffice-calc-nogui poppler-utils")  # fmt: skip
+        raise RuntimeError(
+            "no LibreOffice or pdftoppm: apt-get install libreoffice-calc-nogui poppler-utils"
+        )
     with tempfile.TemporaryDirectory() as work:
-        subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", work,
-                        str(workbook)], check=True, capture_output=True, timeout=300)  # fmt: skip
+        subprocess.run(
+            [office, "--headless", "--convert-to", "pdf", "--outdir", work, str(workbook)],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
         pdf = Path(work) / f"{workbook.stem}.pdf"
         first_page = ["-png", "-r", "110", "-f", str(page), "-l", str(page), "-singlefile"]
-        subprocess.run([pages, *first_page, str(pdf), str(target.with_suffix(""))],
-                       check=True, timeout=120)  # fmt: skip
+        subprocess.run(
+            [pages, *first_page, str(pdf), str(target.with_suffix(""))], check=True, timeout=120
+        )
     return target
 
 
@@ -99,16 +119,22 @@ def cycle(rubric: rubriceng.Rubric, unit: Any, work: Path) -> list[Path]:
     summary = work / "summary.xlsx"
     write_summary(rubric, batch, summary)
     reviewed = work / "reviewed.xlsx"
-    found = review(rubric, unit.inputs, load_changes(ROOT / "examples/huizhou-2020-review.yaml"),
-                   unit=unit.unit)  # fmt: skip
+    found = review(
+        rubric,
+        unit.inputs,
+        load_changes(ROOT / "examples/huizhou-2020-review.yaml"),
+        unit=unit.unit,
+    )
     write_review(found, reviewed)
     draft = work / "report.docx"
     result = rubriceng.evaluate(rubric, unit.inputs, unit=unit.unit)
     write_result(result, draft, rubric=rubric)
-    return [screenshot_xlsx(summary, IMAGES / "summary-ranking.png", 1),
-            screenshot_xlsx(summary, IMAGES / "summary-losses.png", 3),
-            screenshot_xlsx(reviewed, IMAGES / "review.png", 2),
-            screenshot_xlsx(draft, IMAGES / "report-docx.png", 1)]
+    return [
+        screenshot_xlsx(summary, IMAGES / "summary-ranking.png", 1),
+        screenshot_xlsx(summary, IMAGES / "summary-losses.png", 3),
+        screenshot_xlsx(reviewed, IMAGES / "review.png", 2),
+        screenshot_xlsx(draft, IMAGES / "report-docx.png", 1),
+    ]
 
 
 if __name__ == "__main__":

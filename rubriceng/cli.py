@@ -238,8 +238,12 @@ def explain(
     help=".xlsx (a form with data validation), .yaml (commented), .json, "
     "or .csv (the header of a batch file).",
 )
-@click.option("--batch", "many", is_flag=True,
-              help="A form for many units, one per row (.xlsx or .csv), to send out at once.")
+@click.option(
+    "--batch",
+    "many",
+    is_flag=True,
+    help="A form for many units, one per row (.xlsx or .csv), to send out at once.",
+)
 @_YEAR
 @_LANG
 @click.pass_context
@@ -266,9 +270,7 @@ def template(
     loaded = _registry(context).load(rubric, year=year)
     suffix = output.suffix.lower()
     if many and suffix not in (".xlsx", ".csv"):
-        raise click.BadParameter(
-            f"{output.name}: a batch form is .xlsx or .csv", param_hint="-o"
-        )
+        raise click.BadParameter(f"{output.name}: a batch form is .xlsx or .csv", param_hint="-o")
     if many and suffix == ".xlsx":
         from rubriceng.spreadsheet import write_batch_form
 
@@ -286,8 +288,12 @@ def template(
         with open(output, "w", newline="", encoding="utf-8-sig") as handle:
             writer = csv.writer(handle)
             if many:
-                writer.writerow([csv_cell(BATCH_FORM_WORDS[language(lang)]["unit"]),
-                                 *(csv_cell(field.heading(lang)) for field in every)])
+                writer.writerow(
+                    [
+                        csv_cell(BATCH_FORM_WORDS[language(lang)]["unit"]),
+                        *(csv_cell(field.heading(lang)) for field in every),
+                    ]
+                )
             writer.writerow(["unit", *(field.path for field in every)])
     else:
         raise click.BadParameter(
@@ -307,11 +313,18 @@ def template(
     help=".xlsx (the bureau's summary: 排名, 等级分布, 失分分析, 参数 and every score), "
     ".csv, .parquet or .json (rubriceng.batch/1, with each indicator's 评分依据).",
 )
-@click.option("--tables", is_flag=True,
-              help="Also write each unit's 指标评分表 (.xlsx) into a folder beside the output.")
-@click.option("--reviews", multiple=True, type=click.Path(exists=True),
-              help="Reviewers' files (复核; a file or a folder, repeatable), each naming its "
-              "unit: units are scored and ranked as reviewed.")
+@click.option(
+    "--tables",
+    is_flag=True,
+    help="Also write each unit's 指标评分表 (.xlsx) into a folder beside the output.",
+)
+@click.option(
+    "--reviews",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="Reviewers' files (复核; a file or a folder, repeatable), each naming its "
+    "unit: units are scored and ranked as reviewed.",
+)
 @_YEAR
 @_LANG
 @click.pass_context
@@ -371,8 +384,14 @@ def batch(
         named, scores = apply_reviews(loaded, named, files)
     if _on_terminal():
         with click.progressbar(length=len(named), label="scoring", file=sys.stderr) as bar:
-            found = evaluate_many(loaded, named, trace=True, errors="collect",
-                                  progress=_Progress(bar), reviewed=scores)  # fmt: skip
+            found = evaluate_many(
+                loaded,
+                named,
+                trace=True,
+                errors="collect",
+                progress=_Progress(bar),
+                reviewed=scores,
+            )
     else:
         found = evaluate_many(loaded, named, trace=True, errors="collect", reviewed=scores)
     found = intake.locate(found)
@@ -413,8 +432,13 @@ def _write_tables(rubric: Rubric, found: Batch, intake: Any, output: Path, lang:
             number += 1
             name = f"{base}-{number}"
         taken.add(name.lower())
-        write_scoresheet(result, folder / f"{name}.xlsx", rubric=rubric,
-                     inputs=inputs.get(result.unit or ""), lang=lang)  # fmt: skip
+        write_scoresheet(
+            result,
+            folder / f"{name}.xlsx",
+            rubric=rubric,
+            inputs=inputs.get(result.unit or ""),
+            lang=lang,
+        )
     _done(f"{len(found.results)}", folder)
 
 
@@ -422,10 +446,17 @@ def _write_tables(rubric: Rubric, found: Batch, intake: Any, output: Path, lang:
 @click.argument("rubric")
 @click.argument("inputs", type=click.Path(exists=True, dir_okay=False))
 @click.argument("changes", required=False, type=click.Path(exists=True, dir_okay=False))
-@click.option("--form", is_flag=True,
-              help="Write a review form for INPUTS to fill in (-o review.xlsx) instead.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help=".xlsx (复核概况 and 复核结果) or .json; without it, a table of what changed.")
+@click.option(
+    "--form",
+    is_flag=True,
+    help="Write a review form for INPUTS to fill in (-o review.xlsx) instead.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=".xlsx (复核概况 and 复核结果) or .json; without it, a table of what changed.",
+)
 @click.option("--all", "every", is_flag=True, help="List every indicator, changed or not.")
 @_YEAR
 @_LANG
@@ -472,14 +503,16 @@ def review_command(
     if changes is None:
         raise click.UsageError("give the reviewer's CHANGES, or --form to write a form for them")
     if output is not None and output.suffix.lower() not in (".xlsx", ".json"):
-        raise click.BadParameter(f"{output.name}: the suffix must be .xlsx or .json",
-                                 param_hint="-o")  # fmt: skip
+        raise click.BadParameter(
+            f"{output.name}: the suffix must be .xlsx or .json", param_hint="-o"
+        )
     found = review(loaded, unit.inputs, load_changes(changes), unit=unit.unit)
     if output is None:
         echo(review_text(found, lang, every=every))
     elif output.suffix.lower() == ".json":
-        output.write_text(json.dumps(found.to_dict(), ensure_ascii=False, indent=2) + "\n",
-                          encoding="utf-8")  # fmt: skip
+        output.write_text(
+            json.dumps(found.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
     else:
         write_review(found, output, lang=lang)
     if output is not None:
@@ -487,10 +520,13 @@ def review_command(
 
 
 @main.command(name="history")
-@click.argument("results", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help=".xlsx (the table and a line chart of the totals), .html or .json.")
+@click.argument("results", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=".xlsx (the table and a line chart of the totals), .html or .json.",
+)
 @_LANG
 @_reported
 def history_command(results: tuple[str, ...], output: Path | None, lang: str) -> None:
@@ -512,13 +548,16 @@ def history_command(results: tuple[str, ...], output: Path | None, lang: str) ->
         return
     suffix = output.suffix.lower()
     if suffix == ".json":
-        output.write_text(json.dumps(attrs.asdict(found), ensure_ascii=False, indent=2,
-                                     default=str) + "\n", encoding="utf-8")  # fmt: skip
+        output.write_text(
+            json.dumps(attrs.asdict(found), ensure_ascii=False, indent=2, default=str) + "\n",
+            encoding="utf-8",
+        )
     elif suffix in (".xlsx", ".html"):
         write_history(found, output, lang=lang)
     else:
-        raise click.BadParameter(f"{output.name}: the suffix must be .xlsx, .html or .json",
-                                 param_hint="-o")  # fmt: skip
+        raise click.BadParameter(
+            f"{output.name}: the suffix must be .xlsx, .html or .json", param_hint="-o"
+        )
     _done(" → ".join(str(total) for total in found.totals), output)
 
 
@@ -550,8 +589,9 @@ def _check_batch_suffix(output: Path | None) -> None:
         )
 
 
-def _write_batch(rubric: Rubric, found: Batch, output: Path, lang: str,
-                 reviewed: int | None = None) -> None:  # fmt: skip
+def _write_batch(
+    rubric: Rubric, found: Batch, output: Path, lang: str, reviewed: int | None = None
+) -> None:
     """Write a batch's scores in the form the suffix of ``output`` names."""
     from rubriceng.summary import batch_dict, write_scores, write_summary
 
@@ -559,8 +599,10 @@ def _write_batch(rubric: Rubric, found: Batch, output: Path, lang: str,
     if suffix == ".xlsx":
         write_summary(rubric, found, output, lang=lang, reviewed=reviewed)
     elif suffix == ".json":
-        output.write_text(json.dumps(batch_dict(rubric, found, lang), ensure_ascii=False,
-                                     indent=2), encoding="utf-8")  # fmt: skip
+        output.write_text(
+            json.dumps(batch_dict(rubric, found, lang), ensure_ascii=False, indent=2),
+            encoding="utf-8",
+        )
     else:
         write_scores(rubric, found, output, lang=lang)
     done = SUMMARY_WORDS[language(lang)]["done"]
@@ -583,12 +625,16 @@ def check(context: click.Context, file: str, warnings_as_errors: bool) -> None:
     from rubriceng.lint import lint
 
     report = lint(file, registry=_registry(context))
-    for kind, problems, colour in (("error", report.errors, "red"),
-                                   ("warning", report.warnings, "yellow")):  # fmt: skip
+    for kind, problems, colour in (
+        ("error", report.errors, "red"),
+        ("warning", report.warnings, "yellow"),
+    ):
         for problem in problems:
             lang = problem.speaks()
-            echo(Styled(term(kind, lang), fg=colour, bold=True),
-                 f"{term(': ', lang)}{problem.text(lang)}")  # fmt: skip
+            echo(
+                Styled(term(kind, lang), fg=colour, bold=True),
+                f"{term(': ', lang)}{problem.text(lang)}",
+            )
     echo(term("checked", errors=len(report.errors), warnings=len(report.warnings)))
     if report.errors or (warnings_as_errors and report.warnings):
         sys.exit(1)
@@ -601,8 +647,7 @@ def check(context: click.Context, file: str, warnings_as_errors: bool) -> None:
 @_YEAR
 @click.pass_context
 @_reported
-def schema(context: click.Context, rubric: str | None, which: str | None, year: int | None
-           ) -> None:  # fmt: skip
+def schema(context: click.Context, rubric: str | None, which: str | None, year: int | None) -> None:
     """Print a JSON Schema: of RUBRIC's inputs, or with --result / --batch of results.
 
     \b
@@ -660,9 +705,12 @@ def list_rubrics(
 @click.argument("indicators", nargs=-1)
 @_YEAR
 @_LANG
-@click.option("--rules", is_flag=True,
-              help="Under the tree, every scored indicator's rule: 评分标准, formulas, the "
-                   "method's settings, cases, when it applies, notes, source line.")  # fmt: skip
+@click.option(
+    "--rules",
+    is_flag=True,
+    help="Under the tree, every scored indicator's rule: 评分标准, formulas, the "
+    "method's settings, cases, when it applies, notes, source line.",
+)
 @click.pass_context
 @_reported
 def show(
@@ -841,10 +889,16 @@ def diff(
         (term("total"), "", str(first.total), str(second.total), f"{comparison.delta:+}", "")
     )
     _table(
-        ("indicator", "id", f"{first.rubric_id}@{first.rubric_version}",
-         f"{second.rubric_id}@{second.rubric_version}", "Δ", ""),
+        (
+            "indicator",
+            "id",
+            f"{first.rubric_id}@{first.rubric_version}",
+            f"{second.rubric_id}@{second.rubric_version}",
+            "Δ",
+            "",
+        ),
         rows,
-    )  # fmt: skip
+    )
 
 
 @main.command(name="new-plugin")
@@ -888,9 +942,15 @@ def new_plugin_command(
 
     try:
         skeleton = new_plugin(
-            name, directory, rubric_id=rubric_id, level=level, region=region, code=code,
-            year=year, table=table,
-        )  # fmt: skip
+            name,
+            directory,
+            rubric_id=rubric_id,
+            level=level,
+            region=region,
+            code=code,
+            year=year,
+            table=table,
+        )
     except (ValueError, FileExistsError) as error:
         raise click.UsageError(str(error)) from None
     for file in skeleton.files:
@@ -904,9 +964,12 @@ def new_plugin_command(
 @main.command(name="import-table")
 @click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
     help="The rubric to write (.yaml).",
-)  # fmt: skip
+)
 @click.option("--id", "rubric_id", help="The rubric id (default local/<file name>).")
 @click.option("--version", help="The rubric's version (default 1).")
 @click.option("--level", help="province, city, county, district, township or other.")
@@ -936,8 +999,9 @@ def import_table_command(
     from rubriceng.tableimport import import_table
 
     try:
-        imported = import_table(table, rubric_id=rubric_id, version=version, level=level,
-                                region=region, title=title)  # fmt: skip
+        imported = import_table(
+            table, rubric_id=rubric_id, version=version, level=level, region=region, title=title
+        )
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     for problem in imported.problems:
@@ -945,28 +1009,69 @@ def import_table_command(
     output.write_text(imported.text, encoding="utf-8")
     leaves = imported.text.count("judgement: {}") + imported.text.count("unit_defined: {}")
     hints = imported.text.count("# suggested method:")
-    echo(f"wrote {output}: {leaves} 个末级指标（{hints} 个附建议方法），"
-         f"{len(imported.problems)} 个问题")  # fmt: skip
+    echo(
+        f"wrote {output}: {leaves} 个末级指标（{hints} 个附建议方法），"
+        f"{len(imported.problems)} 个问题"
+    )
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="The address to listen on; another than loopback needs --token.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to listen on; another than loopback needs --token.",
+)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Worker processes; each loads a rubric once, on its first request.")
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
-              help="Requests each worker scores at a time (off its event loop).")
-@click.option("--token", envvar="RUBRICENG_TOKEN", show_envvar=True,
-              help="Require 'Authorization: Bearer TOKEN' on every /v1 request.")
-@click.option("--insecure", is_flag=True,
-              help="Listen beyond loopback without a token (behind a proxy that checks).")
-@click.option("--max-body", default=1 << 20, show_default=True, type=click.IntRange(1024),
-              help="The largest request body, in bytes.")
-@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.01),
-              help="The time limit of one request, in seconds.")
-def serve(host: str, port: int, workers: int, threads: int, token: str | None,
-          insecure: bool, max_body: int, timeout: float) -> None:  # fmt: skip
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes; each loads a rubric once, on its first request.",
+)
+@click.option(
+    "--threads",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Requests each worker scores at a time (off its event loop).",
+)
+@click.option(
+    "--token",
+    envvar="RUBRICENG_TOKEN",
+    show_envvar=True,
+    help="Require 'Authorization: Bearer TOKEN' on every /v1 request.",
+)
+@click.option(
+    "--insecure",
+    is_flag=True,
+    help="Listen beyond loopback without a token (behind a proxy that checks).",
+)
+@click.option(
+    "--max-body",
+    default=1 << 20,
+    show_default=True,
+    type=click.IntRange(1024),
+    help="The largest request body, in bytes.",
+)
+@click.option(
+    "--timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(0.01),
+    help="The time limit of one request, in seconds.",
+)
+def serve(
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    token: str | None,
+    insecure: bool,
+    max_body: int,
+    timeout: float,
+) -> None:
     """Serve rubriceng over HTTP (needs: pip install 'rubriceng[serve]'): /health,
     /openapi.json, /docs and the /v1 endpoints (see docs/service.md).
 
@@ -987,9 +1092,12 @@ def serve(host: str, port: int, workers: int, threads: int, token: str | None,
             f"listening on {host} lets other machines in: give --token (or $RUBRICENG_TOKEN), "
             "or --insecure if a proxy in front checks who calls"
         )
-    run(host, port, workers=workers,
-        settings=Settings(token=token or None, max_body=max_body, timeout=timeout,
-                          threads=threads))  # fmt: skip
+    run(
+        host,
+        port,
+        workers=workers,
+        settings=Settings(token=token or None, max_body=max_body, timeout=timeout, threads=threads),
+    )
 
 
 @main.group()
@@ -1057,19 +1165,28 @@ def targets_check(context: click.Context, sheet: str, lang: str) -> None:
                 counts[status] = counts.get(status, 0) + 1
             actual = "" if row.actual is None else str(row.actual)
             points = () if not weighed else ("" if row.points is None else str(row.points),)
-            rows.append((row.level1, row.level2, row.name, row.value or "", *points, parsed,
-                         actual, verdict))  # fmt: skip
+            rows.append(
+                (
+                    row.level1,
+                    row.level2,
+                    row.name,
+                    row.value or "",
+                    *points,
+                    parsed,
+                    actual,
+                    verdict,
+                )
+            )
         headings = words["headings"]
         _table((*headings[:4], words["points"], *headings[4:]) if weighed else headings, rows)
-        summary = words[","].join(words["count"].format(n=count, status=words[status])
-                                  for status, count in sorted(counts.items()))  # fmt: skip
+        summary = words[","].join(
+            words["count"].format(n=count, status=words[status])
+            for status, count in sorted(counts.items())
+        )
         echo(words["summary"].format(n=len(found.rows), summary=summary) + "\n")
     if failures:
-        echo(f"error: {failures} actual value(s) cannot be compared with their target",
-                   err=True)  # fmt: skip
+        echo(f"error: {failures} actual value(s) cannot be compared with their target", err=True)
         sys.exit(1)
-
-
 
 
 @targets.command(name="score")
@@ -1108,17 +1225,27 @@ def targets_score(
     _check_batch_suffix(output)
     loaded = _registry(context).load(rubric_ref, year=None)
     projects = [found for found in load_sheets(sheet) if found.kind == "project"]
-    found = evaluate_many(loaded, {p.name: p.project_inputs() for p in projects},
-                          errors="collect")  # fmt: skip
+    found = evaluate_many(loaded, {p.name: p.project_inputs() for p in projects}, errors="collect")
     english = lang == "en"
     heads = [(top.name_en or top.name) if english else top.name for top in loaded.indicators]
     rows = [
-        (result.unit or "", *(str(top.score) for top in result.indicators), str(result.total),
-         result.grade or "")
+        (
+            result.unit or "",
+            *(str(top.score) for top in result.indicators),
+            str(result.total),
+            result.grade or "",
+        )
         for result in found.results
-    ]  # fmt: skip
-    _table(("project" if english else "项目", *heads, "total" if english else "总分",
-            "grade" if english else "等级"), rows)  # fmt: skip
+    ]
+    _table(
+        (
+            "project" if english else "项目",
+            *heads,
+            "total" if english else "总分",
+            "grade" if english else "等级",
+        ),
+        rows,
+    )
     if output is not None:
         _write_batch(loaded, found, output, lang)
     for failure in found.failures:

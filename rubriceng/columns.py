@@ -145,8 +145,7 @@ class ScoreTable:
                 for values in data.values():
                     values.append(None)
                 data["error"][-1] = failure.error.code
-                data["problems"][-1] = "\n".join(problem.text(lang)
-                                                  for problem in failure.problems)  # fmt: skip
+                data["problems"][-1] = "\n".join(problem.text(lang) for problem in failure.problems)
                 units.append(failure.unit)
         frame = pandas.DataFrame(data, index=pandas.Index(units, name="unit"))
         for name in ("error", "problems"):  # text or nothing, as Dask keeps it
@@ -249,9 +248,6 @@ def _narrow(x: Any) -> Any:
     return x
 
 
-
-
-
 def _decimals(value: Decimal) -> int:
     exponent = value.normalize().as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0
@@ -265,8 +261,9 @@ class _Compiled:
 
         rubric = plan.rubric
         self.plan = plan
-        if any(plan.functions.get(name) is not BUILTIN_FUNCTIONS[name]
-               for name in BUILTIN_FUNCTIONS):  # fmt: skip
+        if any(
+            plan.functions.get(name) is not BUILTIN_FUNCTIONS[name] for name in BUILTIN_FUNCTIONS
+        ):
             raise Unsupported("a built-in function replaced by a plugin")
         # a plugin's own functions are unknown to the column formulas: a rubric that calls
         # one is scored row by row (vectorise raises Unsupported)
@@ -282,24 +279,36 @@ class _Compiled:
                 raw: Any = None
             elif type(scorer) in METHODS:
                 raw = METHODS[type(scorer)](scorer)
-            elif (isinstance(scorer, TargetCompletionScorer) and scorer.met is not None
-                  and scorer.declared is not None):  # fmt: skip
+            elif (
+                isinstance(scorer, TargetCompletionScorer)
+                and scorer.met is not None
+                and scorer.declared is not None
+            ):
                 # given as counts, 绩效目标完成率 is a ratio; rows that give the targets
                 # themselves are scored row by row (see _Batch._read_inputs)
-                raw = METHODS[m.RatioScorer](m.RatioScorer(
-                    scorer.met, scorer.declared, if_target_zero=scorer.if_none,
-                    refuse_when_exceeds=True))  # fmt: skip
+                raw = METHODS[m.RatioScorer](
+                    m.RatioScorer(
+                        scorer.met,
+                        scorer.declared,
+                        if_target_zero=scorer.if_none,
+                        refuse_when_exceeds=True,
+                    )
+                )
             else:
                 raise Unsupported(f"method {leaf.method}")
             self.leaves[leaf.id] = (cases, values, raw)
-        self.checks = {name: compile_checker({name: rules})
-                       for name, rules in plan.input_schema.items()
-                       if name not in row_only(plan)}  # fmt: skip
+        self.checks = {
+            name: compile_checker({name: rules})
+            for name, rules in plan.input_schema.items()
+            if name not in row_only(plan)
+        }
         if any(check is None for check in self.checks.values()):
             raise Unsupported("input rules beyond the checker")
-        amounts = [a.per_event for a in rubric.adjustments] + [
-            a.max for a in rubric.adjustments if a.max is not None
-        ] + list(rubric.total_bounds or ())  # fmt: skip
+        amounts = (
+            [a.per_event for a in rubric.adjustments]
+            + [a.max for a in rubric.adjustments if a.max is not None]
+            + list(rubric.total_bounds or ())
+        )
         self.places = max([rubric.rounding.digits, *(_decimals(d) for d in amounts)])
 
 
@@ -307,10 +316,11 @@ def row_only(plan: Plan) -> frozenset[str]:
     """Optional inputs the column path does not read (a list of targets given instead of
     its counts): a row that gives one is scored by the row path."""
     return frozenset(
-        name for name in plan.optional
+        name
+        for name in plan.optional
         if plan.input_schema[name].get("type") == "list"
         and plan.input_schema[name].get("schema", {}).get("type") == "dict"
-    )  # fmt: skip
+    )
 
 
 _COMPILED: weakref.WeakKeyDictionary[Plan, _Compiled | None] = weakref.WeakKeyDictionary()
@@ -457,8 +467,10 @@ def _peer_parts(rubric: Rubric, table: Any) -> PeerParts:
             from rubriceng.engine import peer_values
 
             values = {leaf.id: peer_values(plan, leaf, states) for leaf in plan.peer_leaves}
-            return {name: _pieces([value.as_integer_ratio() for value in found])
-                    for name, found in values.items()}  # fmt: skip
+            return {
+                name: _pieces([value.as_integer_ratio() for value in found])
+                for name, found in values.items()
+            }
         return _Batch(plan, compiled, source, rubric=rubric).peer_parts()
 
 
@@ -482,8 +494,9 @@ def _combined(parts: Sequence[PeerParts]) -> dict[str, Statistic]:
     return means
 
 
-def _score_part(part: Any, rubric: Rubric, peers: Mapping[str, Statistic], errors: str,
-                lang: str) -> Any:  # fmt: skip
+def _score_part(
+    part: Any, rubric: Rubric, peers: Mapping[str, Statistic], errors: str, lang: str
+) -> Any:
     if errors == "collect":
         return evaluate_table(rubric, part, peers=peers, errors="collect").to_frame(True, lang)
     return evaluate_table(rubric, part, peers=peers).to_frame()
@@ -505,11 +518,15 @@ def _evaluate_dask(
     names += [adjustment.id for adjustment in rubric.adjustments] + ["total", "grade"]
     if errors == "collect":
         names += ["error", "problems"]
-    meta = pandas.DataFrame({name: pandas.Series(dtype=object) for name in names},
-                            index=pandas.Index([], name="unit", dtype=object))  # fmt: skip
+    meta = pandas.DataFrame(
+        {name: pandas.Series(dtype=object) for name in names},
+        index=pandas.Index([], name="unit", dtype=object),
+    )
     lang = language()  # the caller's, wherever the parts are scored
-    scored = [delayed(_score_part, pure=False)(part, rubric, peers or {}, errors, lang)
-              for part in frame.to_delayed()]  # fmt: skip
+    scored = [
+        delayed(_score_part, pure=False)(part, rubric, peers or {}, errors, lang)
+        for part in frame.to_delayed()
+    ]
     with dask.config.set({"dataframe.convert-string": False}):  # keep Decimals as Decimals
         return dataframe.from_delayed(scored, meta=meta, verify_meta=False)
 
@@ -560,8 +577,11 @@ class _Batch:
             return Num(np.zeros(self.n, dtype=np.int64), 1), np.zeros(self.n, dtype=bool)
         if column.dtype.kind in "iu":
             present = np.ones(self.n, dtype=bool)
-            bad = (column > 10**18) | (column < -(10**18)) if column.dtype.kind == "i" else (
-                column > 10**18)  # fmt: skip
+            bad = (
+                (column > 10**18) | (column < -(10**18))
+                if column.dtype.kind == "i"
+                else (column > 10**18)
+            )
             found = Num(np.where(bad, 0, column).astype(np.int64), 1)
         elif column.dtype.kind == "f":
             found, present, bad = _decimal_floats(column)
@@ -624,10 +644,13 @@ class _Batch:
             self._refuse(present & (column == "") if required else ~present)
             return values, present
         # one pass: 0 missing, 1 text, 2 anything else (or empty text where it is required)
-        kinds = np.array([
-            1 if type(value) is str and (value or not required) else 0 if missing(value) else 2
-            for value in column
-        ], dtype=np.int8)  # fmt: skip
+        kinds = np.array(
+            [
+                1 if type(value) is str and (value or not required) else 0 if missing(value) else 2
+                for value in column
+            ],
+            dtype=np.int8,
+        )
         self._refuse(kinds == 2)
         return column.astype(object), kinds != 0
 
@@ -726,9 +749,15 @@ class _Batch:
 
     def _read_parts(self, leaf: Indicator, scorer: m.UnitDefinedScorer) -> list[str]:
         base = leaf.id
-        indices = sorted({int(parts[1]) for name in self.table.columns
-                          if (parts := name.split("."))[0] == base and len(parts) == 3
-                          and parts[1].isdecimal()})  # fmt: skip
+        indices = sorted(
+            {
+                int(parts[1])
+                for name in self.table.columns
+                if (parts := name.split("."))[0] == base
+                and len(parts) == 3
+                and parts[1].isdecimal()
+            }
+        )
         if base in self.table.columns:
             raise Unsupported("unit-defined items as a column of lists")
         count = np.zeros(self.n, dtype=np.int64)
@@ -905,8 +934,9 @@ class _Batch:
             for bottom in kinds:
                 found += Fraction(int(wide(tops[bottoms == bottom]).sum()), int(bottom))
         else:  # ratios in lowest terms: one Fraction each
-            found += exact_sum([Fraction(int(top), int(bottom))
-                                for top, bottom in zip(tops, bottoms, strict=True)])  # fmt: skip
+            found += exact_sum(
+                [Fraction(int(top), int(bottom)) for top, bottom in zip(tops, bottoms, strict=True)]
+            )
         return found, int(rows.sum()) + len(exact)
 
     def peer_parts(self) -> PeerParts:
@@ -1076,8 +1106,9 @@ class _Batch:
             units = np.where(members, scaled, units)
         return units, env.undecided
 
-    def _rescore(self, index: int, leaf: Indicator, allocation: Any, scaled: dict[str, Any],
-                 places: int) -> None:  # fmt: skip
+    def _rescore(
+        self, index: int, leaf: Indicator, allocation: Any, scaled: dict[str, Any], places: int
+    ) -> None:
         """One (unit, indicator) the floats could not decide, by the exact row code."""
         from rubriceng.engine import score_leaf
 
@@ -1089,18 +1120,26 @@ class _Batch:
             return
         scaled[leaf.id][index] = int(found.score.scaleb(places))
 
-    def _assemble(self, compiled: _Compiled | None, scaled: dict[str, Any],
-                  states: dict[int, Any]) -> ScoreTable:  # fmt: skip
+    def _assemble(
+        self, compiled: _Compiled | None, scaled: dict[str, Any], states: dict[int, Any]
+    ) -> ScoreTable:
         plan, rubric = self.plan, self.rubric
-        places = compiled.places if compiled is not None else max(
-            [rubric.rounding.digits] + [_decimals(a.per_event) for a in rubric.adjustments])
+        places = (
+            compiled.places
+            if compiled is not None
+            else max(
+                [rubric.rounding.digits] + [_decimals(a.per_event) for a in rubric.adjustments]
+            )
+        )
         scale = 10**places
         for node in reversed(list(rubric.walk())):
             if not node.is_leaf:
-                scaled[node.id] = sum((scaled[child.id] for child in node.children),
-                                      np.zeros(self.n, np.int64))  # fmt: skip
-        scaled["subtotal"] = sum((scaled[top.id] for top in rubric.indicators),
-                                 np.zeros(self.n, np.int64))  # fmt: skip
+                scaled[node.id] = sum(
+                    (scaled[child.id] for child in node.children), np.zeros(self.n, np.int64)
+                )
+        scaled["subtotal"] = sum(
+            (scaled[top.id] for top in rubric.indicators), np.zeros(self.n, np.int64)
+        )
         total = scaled["subtotal"].copy()
         for adjustment in rubric.adjustments:
             events = np.asarray(self.names[adjustment.id].n, dtype=np.int64) if compiled else 0

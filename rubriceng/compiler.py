@@ -182,14 +182,18 @@ class _Builder:
             extends=data.get("extends"),
             needs=input_needs(indicators, (*inputs, *implicit), adjustments, self.input_types),
             trace_words=self._trace_words(indicators),
-        )  # fmt: skip
+        )
 
-    def _trace_words(self, indicators: tuple[Indicator, ...]
-                     ) -> dict[str, Mapping[str, Mapping[str, str]]]:  # fmt: skip
+    def _trace_words(
+        self, indicators: tuple[Indicator, ...]
+    ) -> dict[str, Mapping[str, Mapping[str, str]]]:
         """The words of each scoring method the indicators use, by method key."""
         used = {node.method for top in indicators for node in top.walk() if node.method}
-        return {key: self.methods[key].words for key in sorted(used)
-                if key in self.methods and self.methods[key].words}  # fmt: skip
+        return {
+            key: self.methods[key].words
+            for key in sorted(used)
+            if key in self.methods and self.methods[key].words
+        }
 
     def _provenance(self, own: Mapping[str, Any] | None, path: PathKey) -> dict[str, Any] | None:
         """Effective provenance: what ``own`` says over what its rubric document says."""
@@ -302,8 +306,10 @@ class _Builder:
                 "points-precision", f"points {points} are not whole cents (0.01)", path, **details
             )
         elif Decimal(points) != Decimal(points).quantize(self.step):
-            message = (f"points {points} are finer than the rubric's rounding "
-                       f"({self.digits} decimals): a score could exceed them")  # fmt: skip
+            message = (
+                f"points {points} are finer than the rubric's rounding "
+                f"({self.digits} decimals): a score could exceed them"
+            )
             self.report("points-precision", message, path, **details)
 
     # -- indicators --------------------------------------------------------------------
@@ -472,9 +478,7 @@ class _Builder:
 
     def _check_work(self, indicators: tuple[Indicator, ...], inputs: list[InputSpec]) -> None:
         """Refuse formulas whose work for one unit exceeds :data:`MAX_UNIT_WORK`."""
-        lengths = {
-            spec.id: spec.length or MAX_LIST_ITEMS for spec in inputs if spec.type == "list"
-        }
+        lengths = {spec.id: spec.length or MAX_LIST_ITEMS for spec in inputs if spec.type == "list"}
         costs: list[tuple[int, Indicator, str]] = []
         for top in indicators:
             for node in top.walk():
@@ -491,13 +495,17 @@ class _Builder:
             return
         cost, node, text = max(costs, key=lambda found: found[0])
         shown = text if len(text) <= 60 else text[:57] + "..."
-        self.problems.append(Problem(
-            "formula-cost",
-            f"the formulas would do about {total:,} steps of work for each unit, more than "
-            f"the {MAX_UNIT_WORK:,} allowed; the costliest is {shown!r} ({cost:,}): give "
-            "list inputs a 'length', or read each list fewer times",
-            file=node.source, line=node.line, indicator=node.id,
-        ))  # fmt: skip
+        self.problems.append(
+            Problem(
+                "formula-cost",
+                f"the formulas would do about {total:,} steps of work for each unit, more than "
+                f"the {MAX_UNIT_WORK:,} allowed; the costliest is {shown!r} ({cost:,}): give "
+                "list inputs a 'length', or read each list fewer times",
+                file=node.source,
+                line=node.line,
+                indicator=node.id,
+            )
+        )
 
     def _check_not_applicable(self, indicators: tuple[Indicator, ...]) -> None:
         nodes = {node.id: node for top in indicators for node in top.walk()}
@@ -589,8 +597,9 @@ class _Builder:
         raw = self.data.get("grades")
         if not raw:
             return ()
-        grades = tuple(Grade(item["name"], Decimal(item["min"]), item.get("name_en"))
-                       for item in raw)  # fmt: skip
+        grades = tuple(
+            Grade(item["name"], Decimal(item["min"]), item.get("name_en")) for item in raw
+        )
         minimums = [grade.minimum for grade in grades]
         if minimums != sorted(minimums, reverse=True) or len(set(minimums)) != len(minimums):
             self.report(

@@ -69,12 +69,23 @@ def _value_schema(
     elif kind == "integer":
         schema = {"anyOf": [_bounds({"type": "integer"}, low, high), text]}
     elif kind == "boolean":
-        schema = {"anyOf": [{"type": "boolean"}, {"enum": [0, 1]},
-                            {"type": "string", "pattern": _BOOLEAN_TEXT}]}  # fmt: skip
+        schema = {
+            "anyOf": [
+                {"type": "boolean"},
+                {"enum": [0, 1]},
+                {"type": "string", "pattern": _BOOLEAN_TEXT},
+            ]
+        }
     elif kind == "credit":
         high = rules.get("credit_max")
-        schema = {"anyOf": [{"type": "boolean"}, _bounds({"type": "number"}, 0, high), text,
-                            {"type": "string", "pattern": _BOOLEAN_TEXT}]}  # fmt: skip
+        schema = {
+            "anyOf": [
+                {"type": "boolean"},
+                _bounds({"type": "number"}, 0, high),
+                text,
+                {"type": "string", "pattern": _BOOLEAN_TEXT},
+            ]
+        }
     elif kind == "string":
         schema = {"type": "string"}
         if rules.get("empty") is False:
@@ -166,8 +177,11 @@ def inputs_schema(rubric: Rubric) -> dict[str, Any]:
     }
 
 
-_DECIMAL = {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$",
-            "description": "A decimal number as text, so that no digit is lost."}  # fmt: skip
+_DECIMAL = {
+    "type": "string",
+    "pattern": r"^-?[0-9]+(\.[0-9]+)?$",
+    "description": "A decimal number as text, so that no digit is lost.",
+}
 _PROVENANCE = {
     "type": "object",
     "properties": {
@@ -186,7 +200,14 @@ RESULT_SCHEMA: Mapping[str, Any] = {
     "description": "The evaluation of one unit against one rubric (Result.to_dict()).",
     "type": "object",
     "required": [
-        "format", "rubric", "unit", "subtotal", "adjustments", "total", "grade", "indicators"
+        "format",
+        "rubric",
+        "unit",
+        "subtotal",
+        "adjustments",
+        "total",
+        "grade",
+        "indicators",
     ],
     "additionalProperties": False,
     "properties": {
@@ -285,8 +306,10 @@ BATCH_SCHEMA: Mapping[str, Any] = {
                             "properties": {
                                 "code": {"type": "string"},
                                 "message": {"type": "string"},
-                                "text": {"type": "string", "description":
-                                         "The problem in the user's language, located."},
+                                "text": {
+                                    "type": "string",
+                                    "description": "The problem in the user's language, located.",
+                                },
                                 "file": {"type": "string"},
                                 "line": {"type": "integer"},
                                 "path": {"type": "string"},

@@ -27,14 +27,20 @@ def _docx() -> Any:
     try:
         import docx
     except ImportError:
-        raise RuntimeError("Word documents need python-docx: pip install 'rubriceng[docx]'"
-                           ) from None  # fmt: skip
+        raise RuntimeError(
+            "Word documents need python-docx: pip install 'rubriceng[docx]'"
+        ) from None
     return docx
 
 
 @isolated
-def write_docx(result: Result, path: str | os.PathLike[str], *, rubric: Rubric | None = None,
-               lang: str | None = None) -> None:  # fmt: skip
+def write_docx(
+    result: Result,
+    path: str | os.PathLike[str],
+    *,
+    rubric: Rubric | None = None,
+    lang: str | None = None,
+) -> None:
     """Write the scoring part of ``result``'s 自评报告 to ``path`` (``.docx``): the
     conclusion, the score table, the points lost with their reasons (from the rubric's
     rules when ``rubric`` is given), and empty 存在问题 and 改进措施 sections."""
@@ -52,8 +58,9 @@ def write_docx(result: Result, path: str | os.PathLike[str], *, rubric: Rubric |
     style.font.name, style.font.size = FONT, Pt(12)
     style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
 
-    def say(text: str, *, bold: bool = False, centre: bool = False, size: int | None = None
-            ) -> None:  # fmt: skip
+    def say(
+        text: str, *, bold: bool = False, centre: bool = False, size: int | None = None
+    ) -> None:
         paragraph = document.add_paragraph()
         run = paragraph.add_run(printable(text))
         run.bold = bold
@@ -104,12 +111,22 @@ def write_docx(result: Result, path: str | os.PathLike[str], *, rubric: Rubric |
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width
     say(words["lost"], bold=True)
-    losing = [row for _, row in rows if not row.children and row.status != NOT_APPLICABLE
-              and row.score < row.effective_points]  # fmt: skip
+    losing = [
+        row
+        for _, row in rows
+        if not row.children and row.status != NOT_APPLICABLE and row.score < row.effective_points
+    ]
     for number, row in enumerate(losing, start=1):
-        say(f"{number}. " + words["loss"].format(
-            name=name(row), points=row.effective_points, score=row.score,
-            lost=row.effective_points - row.score, basis=explainer.basis(row)))  # fmt: skip
+        say(
+            f"{number}. "
+            + words["loss"].format(
+                name=name(row),
+                points=row.effective_points,
+                score=row.score,
+                lost=row.effective_points - row.score,
+                basis=explainer.basis(row),
+            )
+        )
     if not losing:
         say(words["none lost"])
     say(words["problems"], bold=True)
@@ -121,12 +138,10 @@ def write_docx(result: Result, path: str | os.PathLike[str], *, rubric: Rubric |
     document.save(path)
 
 
-def _walk(rows: tuple[IndicatorResult, ...], depth: int = 0
-          ) -> list[tuple[int, IndicatorResult]]:  # fmt: skip
+def _walk(rows: tuple[IndicatorResult, ...], depth: int = 0) -> list[tuple[int, IndicatorResult]]:
     """Every indicator with its depth, the unit's own sub-indicators included."""
     found: list[tuple[int, IndicatorResult]] = []
     for row in rows:
         found.append((depth, row))
         found += _walk(row.children, depth + 1)
     return found
-

@@ -63,8 +63,6 @@ if TYPE_CHECKING:
 ZERO = Decimal(0)
 
 
-
-
 class Plan:
     """A rubric prepared for scoring. Immutable after construction and thread-safe."""
 
@@ -112,9 +110,18 @@ class Plan:
         self._adjusted: dict[tuple[int, int], AdjustmentResult] = {}
         self._totals: dict[tuple[int, tuple[int, ...]], tuple[Any, ...]] = {}
         self.kernel: Kernel | None = build_kernel(
-            rubric, schema, self.functions, self.defaults, self.optional, self.required,
-            self.conditional, self.leaves, self.pattern, self._general_leaf, self._fixed(),
-        )  # fmt: skip
+            rubric,
+            schema,
+            self.functions,
+            self.defaults,
+            self.optional,
+            self.required,
+            self.conditional,
+            self.leaves,
+            self.pattern,
+            self._general_leaf,
+            self._fixed(),
+        )
         """The rubric's generated scoring function (:mod:`rubriceng.kernel`), or None."""
 
     # -- inputs ---------------------------------------------------------------------
@@ -140,18 +147,23 @@ class Plan:
         if not isinstance(inputs, Mapping):
             return {}, [
                 Problem(
-                    "input-form", "a unit's inputs are a mapping of input ids to values",
-                    unit=unit, params={},
+                    "input-form",
+                    "a unit's inputs are a mapping of input ids to values",
+                    unit=unit,
+                    params={},
                 )
-            ]  # fmt: skip
+            ]
         named = {key: value for key, value in inputs.items() if isinstance(key, str)}
         unnamed = [
             Problem(
                 "input-invalid",
                 f"input names are text, not {type(key).__name__} ({key!r:.40})",
                 unit=unit,
-                params={"template": "input-names", "kind": type(key).__name__,
-                        "value": f"{key!r:.40}"},
+                params={
+                    "template": "input-names",
+                    "kind": type(key).__name__,
+                    "value": f"{key!r:.40}",
+                },
             )
             for key in inputs
             if not isinstance(key, str)
@@ -169,8 +181,12 @@ class Plan:
         def locate(path: tuple[Any, ...]) -> dict[str, Any]:
             field = str(path[len(prefix)]) if len(path) > len(prefix) else None
             users = self.users.get(field or "", ())
-            return {"unit": unit, "field": field, "indicator": ", ".join(users) or None,
-                    "params": self.told(field or "", users)}  # fmt: skip
+            return {
+                "unit": unit,
+                "field": field,
+                "indicator": ", ".join(users) or None,
+                "params": self.told(field or "", users),
+            }
 
         from rubriceng.schema import problems
 
@@ -181,14 +197,15 @@ class Plan:
         }
         return valid, [
             attrs.evolve(
-                problem, message="unknown input: the rubric declares no input by this name",
+                problem,
+                message="unknown input: the rubric declares no input by this name",
                 params={"template": "input-unknown", "suggestion": self.suggest(problem.field)},
             )
             if problem.message == "unknown key"
             and problem.path in (problem.field, f"{'.'.join(prefix)}.{problem.field}")
             else problem
             for problem in found
-        ]  # fmt: skip
+        ]
 
     def told(self, name: str, users: Sequence[str]) -> dict[str, Any]:
         """What a problem of input ``name`` is told with: its label, and the names of the
@@ -219,8 +236,11 @@ class Plan:
         known = list(self.input_schema)
         by_label = {label: key for key, label in self.labels.items()}
         close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
-        close += [by_label[label] for label in difflib.get_close_matches(
-            name, list(by_label), n=3, cutoff=0.6) if by_label[label] not in close]  # fmt: skip
+        close += [
+            by_label[label]
+            for label in difflib.get_close_matches(name, list(by_label), n=3, cutoff=0.6)
+            if by_label[label] not in close
+        ]
         return [f"{key}（{self.labels[key]}）" if key in self.labels else key for key in close]
 
     # -- scoring ---------------------------------------------------------------------
@@ -233,10 +253,14 @@ class Plan:
             return [None] * len(self.leaves)
         patterns = []
         for chosen in itertools.product((False, True), repeat=len(self.conditional)):
-            roots = tuple(node.id for node, out in zip(self.conditional, chosen, strict=True)
-                          if out)  # fmt: skip
-            if any(self.nodes[inner] in self.nodes[outer].walk() and inner != outer
-                   for inner in roots for outer in roots):  # fmt: skip
+            roots = tuple(
+                node.id for node, out in zip(self.conditional, chosen, strict=True) if out
+            )
+            if any(
+                self.nodes[inner] in self.nodes[outer].walk() and inner != outer
+                for inner in roots
+                for outer in roots
+            ):
                 continue  # one inside another: the outer alone is the pattern
             found = self.pattern(roots)
             if found is not None:
@@ -265,9 +289,12 @@ class Plan:
         return found
 
     def _general_leaf(
-        self, index: int, given: tuple[tuple[str, Any], ...], pattern: Pattern,
+        self,
+        index: int,
+        given: tuple[tuple[str, Any], ...],
+        pattern: Pattern,
         peers: Mapping[str, Statistic],
-    ) -> General:  # fmt: skip
+    ) -> General:
         """Leaf ``index`` scored by the general code, for the kernel (``given``: the inputs
         the leaf needs, checked and normalised by the kernel)."""
         inputs = dict(given)
@@ -287,7 +314,10 @@ class Plan:
         return found
 
     def scored(
-        self, outcome: Outcome, unit: str | None, traced: Mapping[str, Any] | None = None,
+        self,
+        outcome: Outcome,
+        unit: str | None,
+        traced: Mapping[str, Any] | None = None,
         peers: Mapping[str, Statistic] | None = None,
     ) -> Result:
         """The result of a unit the kernel scored, its indicators built when first read:
@@ -300,20 +330,34 @@ class Plan:
         totals = self._totals.get(key)
         if totals is None:  # the same sum and events give the same total: cached
             subtotal = self.steps(outcome.steps)
-            adjustments = tuple(self.adjusted(index, events)
-                                for index, events in enumerate(outcome.events))  # fmt: skip
+            adjustments = tuple(
+                self.adjusted(index, events) for index, events in enumerate(outcome.events)
+            )
             total, grade = finish(rubric, subtotal, adjustments)
             grade_en = None if grade is None else self.grade_en.get(grade)
             totals = (subtotal, total, grade, adjustments, grade_en)
             if len(self._totals) < 1 << 16:
                 self._totals[key] = totals
         subtotal, total, grade, adjustments, grade_en = totals
-        build = (functools.partial(self._tree, outcome, pattern) if traced is None
-                 else functools.partial(self._traced, traced, unit, peers or {}))  # fmt: skip
+        build = (
+            functools.partial(self._tree, outcome, pattern)
+            if traced is None
+            else functools.partial(self._traced, traced, unit, peers or {})
+        )
         return Result.deferred(
-            build, rubric.id, rubric.version, rubric.title, unit, subtotal, total, grade,
-            adjustments, rubric.provenance, rubric.extends, grade_en,
-        )  # fmt: skip
+            build,
+            rubric.id,
+            rubric.version,
+            rubric.title,
+            unit,
+            subtotal,
+            total,
+            grade,
+            adjustments,
+            rubric.provenance,
+            rubric.extends,
+            grade_en,
+        )
 
     def _traced(
         self, inputs: Mapping[str, Any], unit: str | None, peers: Mapping[str, Statistic]
@@ -339,10 +383,17 @@ class Plan:
                 continue
             if isinstance(found, Parts):  # a leaf of parts the unit named itself
                 children = tuple(
-                    IndicatorResult(f"{leaf.id}.{number}", name, self.steps(share),
-                                    self.steps(share), self.steps(score), JUDGED, {})
+                    IndicatorResult(
+                        f"{leaf.id}.{number}",
+                        name,
+                        self.steps(share),
+                        self.steps(share),
+                        self.steps(score),
+                        JUDGED,
+                        {},
+                    )
                     for number, (name, share, score) in enumerate(found.parts, start=1)
-                )  # fmt: skip
+                )
                 found = found.steps
             if pattern.not_applicable[index]:
                 status = NOT_APPLICABLE
@@ -351,9 +402,18 @@ class Plan:
             else:
                 status = SCORED
             leaves[leaf.id] = IndicatorResult(
-                leaf.id, leaf.name, leaf.points, effective, self.steps(found), status, {},
-                children, leaf.name_en, leaf.origin, leaf.provenance,
-            )  # fmt: skip
+                leaf.id,
+                leaf.name,
+                leaf.points,
+                effective,
+                self.steps(found),
+                status,
+                {},
+                children,
+                leaf.name_en,
+                leaf.origin,
+                leaf.provenance,
+            )
         return tuple(_assemble(top, leaves, allocation, False) for top in self.rubric.indicators)
 
     def adjusted(self, index: int, events: int) -> AdjustmentResult:
@@ -434,12 +494,16 @@ def prepare(
     for name, users in ((name, missing[name]) for name in order):  # in the form's order
         found.append(
             Problem(
-                "input-missing", "missing input", unit=unit, field=name,
-                indicator=", ".join(users), params=plan.told(name, users),
+                "input-missing",
+                "missing input",
+                unit=unit,
+                field=name,
+                indicator=", ".join(users),
+                params=plan.told(name, users),
                 file=document.source if document is not None else None,
                 line=document.lines.get(("inputs", name)) if document is not None else None,
             )
-        )  # fmt: skip
+        )
     return state
 
 
@@ -505,8 +569,9 @@ def score_leaf(
             raise ScoringFailure(
                 "review-not-applicable",
                 "the indicator does not apply to this unit: it takes no reviewed score",
-                "score", input=True,
-            )  # fmt: skip
+                "score",
+                input=True,
+            )
         full = leaf.id in allocation.full_marks
         info = _not_applicable_trace(leaf, allocation) if trace else {}
         return IndicatorResult(
@@ -556,8 +621,8 @@ def score_leaf(
         children = _score_parts(leaf, parts, effective, rubric.rounding, trace)
         score = sum((child.score for child in children), ZERO)
     else:
-        share = raw if effective == leaf.points else (
-            divide(multiply(raw, effective), leaf.points)
+        share = (
+            raw if effective == leaf.points else (divide(multiply(raw, effective), leaf.points))
         )  # exactly: 5 × 6.34 / 5 rounds once
         score = rubric.rounding.score(share, effective)
     if trace:
@@ -610,13 +675,23 @@ def _reviewed_leaf(
             "review-out-of-range",
             f"a reviewed score is a number from 0 to {effective} with at most "
             f"{rounding.digits} decimal places, not {score}",
-            "score", input=True,
-        )  # fmt: skip
+            "score",
+            input=True,
+        )
     status = JUDGED if leaf.scorer is not None and leaf.scorer.judged else SCORED
     return IndicatorResult(
-        leaf.id, leaf.name, leaf.points, effective, rounding.apply(score), status,
-        {"reviewed": score} if trace else {}, (), leaf.name_en, leaf.origin, leaf.provenance,
-    )  # fmt: skip
+        leaf.id,
+        leaf.name,
+        leaf.points,
+        effective,
+        rounding.apply(score),
+        status,
+        {"reviewed": score} if trace else {},
+        (),
+        leaf.name_en,
+        leaf.origin,
+        leaf.provenance,
+    )
 
 
 def _score_parts(
@@ -632,10 +707,11 @@ def _score_parts(
             score = ZERO
         else:
             score = rounding.score(
-                part.raw if share == part.points
+                part.raw
+                if share == part.points
                 else rational(part.raw) * rational(share) / rational(part.points),
                 share,
-            )  # fmt: skip
+            )
         info: dict[str, Any] = {"raw": shown(part.raw), "reason": part.reason} if trace else {}
         children.append(
             IndicatorResult(
@@ -703,11 +779,19 @@ def score_unit(plan: Plan, state: UnitState, peers: Mapping[str, Statistic], tra
             leaves[leaf.id] = score_leaf(plan, leaf, state, allocation, peers, trace)
         except ScoringFailure as failure:
             inputs_at_fault = inputs_at_fault or failure.input
-            found.append(Problem(
-                failure.code, failure.message, unit=state.name, indicator=leaf.id,
-                field=failure.field, params={"indicator_name": f"{leaf.name} {leaf.id}",
-                                             "indicator_en": leaf.name_en or leaf.id},
-            ))  # fmt: skip
+            found.append(
+                Problem(
+                    failure.code,
+                    failure.message,
+                    unit=state.name,
+                    indicator=leaf.id,
+                    field=failure.field,
+                    params={
+                        "indicator_name": f"{leaf.name} {leaf.id}",
+                        "indicator_en": leaf.name_en or leaf.id,
+                    },
+                )
+            )
     if found and inputs_at_fault:  # e.g. more tasks done than were due
         raise InputError(
             f"invalid inputs for unit {state.name!r}" if state.name else "invalid inputs", found
@@ -806,8 +890,11 @@ class Pattern:
             skipped = leaf.id in allocation.not_applicable
             not_applicable.append(skipped)
             full = leaf.id in allocation.full_marks
-            na_scores.append(int(rounding.apply(effective if full else ZERO) / rounding.quantum)
-                             if skipped else None)  # fmt: skip
+            na_scores.append(
+                int(rounding.apply(effective if full else ZERO) / rounding.quantum)
+                if skipped
+                else None
+            )
             if not skipped:
                 needed.update(plan.required[leaf.id])
             cap = int(rational(rounding.cap(effective)) / step)
@@ -817,8 +904,14 @@ class Pattern:
             else:
                 factors.append((0, 1, cap) if not effective else None)
         needed.difference_update(plan.defaults)
-        return cls(roots, allocation, frozenset(needed), tuple(not_applicable),
-                   tuple(na_scores), tuple(factors))  # fmt: skip
+        return cls(
+            roots,
+            allocation,
+            frozenset(needed),
+            tuple(not_applicable),
+            tuple(na_scores),
+            tuple(factors),
+        )
 
 
 def plan_of(rubric: Rubric) -> Plan:
@@ -1007,13 +1100,15 @@ def evaluate_many(
     plan = plan_of(rubric)
     with decimal.localcontext(DECIMAL_CONTEXT):
         named = _units(units, plan.rubric)
-        given = {str(name): _review_scores(plan, (reviewed or {}).get(str(name)))
-                 for name, _ in named}  # fmt: skip
+        given = {
+            str(name): _review_scores(plan, (reviewed or {}).get(str(name))) for name, _ in named
+        }
         outcomes, peers = _kernel_pass(plan, named, given)
         states: dict[int, UnitState] = {}
         if peers is None:  # the peers' values by the general code, over every unit
-            states = {index: prepare(plan, inputs, name)
-                      for index, (name, inputs) in enumerate(named)}  # fmt: skip
+            states = {
+                index: prepare(plan, inputs, name) for index, (name, inputs) in enumerate(named)
+            }
             peers = peer_statistics(plan, list(states.values()))
         results: list[Result] = []
         failures: list[UnitFailure] = []
@@ -1024,8 +1119,9 @@ def evaluate_many(
             if plan.peer_leaves and not given[name]:  # with the whole batch's peers
                 outcome = _run(plan, inputs, peers)
             if outcome is not None:
-                results.append(plan.scored(outcome, name, snapshot(inputs) if trace else None,
-                                           peers))  # fmt: skip
+                results.append(
+                    plan.scored(outcome, name, snapshot(inputs) if trace else None, peers)
+                )
                 continue
             state = states.get(index) or prepare(plan, inputs, name)
             state.reviewed = given[name]
@@ -1044,8 +1140,12 @@ def evaluate_many(
     return results
 
 
-def _run(plan: Plan, inputs: Any, peers: Mapping[str, Statistic],
-         seen: dict[str, tuple[int, int]] | None = None) -> Outcome | None:  # fmt: skip
+def _run(
+    plan: Plan,
+    inputs: Any,
+    peers: Mapping[str, Statistic],
+    seen: dict[str, tuple[int, int]] | None = None,
+) -> Outcome | None:
     """The kernel's outcome for one unit, or None (the general path then decides)."""
     if plan.kernel is None:
         return None
@@ -1056,9 +1156,10 @@ def _run(plan: Plan, inputs: Any, peers: Mapping[str, Statistic],
 
 
 def _kernel_pass(
-    plan: Plan, named: Sequence[tuple[str, Mapping[str, Any]]],
+    plan: Plan,
+    named: Sequence[tuple[str, Mapping[str, Any]]],
     reviewed: Mapping[str, Mapping[str, Decimal]],
-) -> tuple[dict[int, Outcome], dict[str, Statistic] | None]:  # fmt: skip
+) -> tuple[dict[int, Outcome], dict[str, Statistic] | None]:
     """A first run of the kernel over a batch: the units it scores (by index; a unit with
     reviewed scores is the general code's), and the peer statistics when every unit it
     did not score can be asked by the general code (None: ask it for all)."""
@@ -1088,21 +1189,21 @@ def _kernel_pass(
         found = values[leaf.id]
         if found:
             kind = leaf.scorer.peer_statistic() if leaf.scorer else "mean"
-            peers[leaf.id] = (statistics.median(found) if kind == "median"
-                              else mean_of_values(found))  # fmt: skip
+            peers[leaf.id] = statistics.median(found) if kind == "median" else mean_of_values(found)
     return outcomes, peers
 
 
-def _review_scores(plan: Plan, given: Mapping[str, Decimal | int] | None
-                   ) -> dict[str, Decimal]:  # fmt: skip
+def _review_scores(plan: Plan, given: Mapping[str, Decimal | int] | None) -> dict[str, Decimal]:
     """Reviewers' scores as Decimals; anything but a finite number, or a score for what is
     not an indicator with a rule (a leaf), is a ValueError."""
     found: dict[str, Decimal] = {}
     leaves = {leaf.id for leaf in plan.leaves}
     unknown = sorted(str(key) for key in (given or {}) if key not in leaves)
     if unknown:
-        raise ValueError(f"reviewed scores for {', '.join(unknown)}: not indicators with a "
-                         f"rule in {plan.rubric.ref}")  # fmt: skip
+        raise ValueError(
+            f"reviewed scores for {', '.join(unknown)}: not indicators with a "
+            f"rule in {plan.rubric.ref}"
+        )
     for key, value in (given or {}).items():
         if isinstance(value, bool) or not isinstance(value, Decimal | int):
             raise ValueError(f"a reviewed score is a Decimal or an int, not {value!r}")

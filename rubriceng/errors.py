@@ -172,8 +172,9 @@ OMITTED = "too-many-problems"
 
 def omitted(count: int, file: str | None = None, unit: str | None = None) -> Problem:
     """The problem that stands for ``count`` problems not listed."""
-    return Problem(OMITTED, f"{count} more problems not listed", file=file, unit=unit,
-                   params={"count": count})  # fmt: skip
+    return Problem(
+        OMITTED, f"{count} more problems not listed", file=file, unit=unit, params={"count": count}
+    )
 
 
 def _omitted_count(problem: Problem) -> int:
@@ -239,8 +240,10 @@ def _formula_error(message: str) -> str:
 
 def _told(problem: Problem, lang: str) -> str:
     """The message of a problem with params, in ``lang``."""
-    params = {key: value.text(lang) if isinstance(value, Phrase) else value
-              for key, value in (problem.params or {}).items()}  # fmt: skip
+    params = {
+        key: value.text(lang) if isinstance(value, Phrase) else value
+        for key, value in (problem.params or {}).items()
+    }
     template = MESSAGES.get(str(params.get("template", problem.code)))
     if template is None:
         return problem.message
@@ -250,7 +253,8 @@ def _told(problem: Problem, lang: str) -> str:
         if rule == "type":
             wanted = rules["or"].join(rules.get(name, name) for name in params["wanted"])
             params["rule"] = MESSAGES["input-type"][lang].format(
-                wanted=wanted, value=params.get("value"))
+                wanted=wanted, value=params.get("value")
+            )
         else:
             info = str(params.get("info"))
             for pattern, replacement in READINGS.get(lang, ()):
@@ -258,7 +262,8 @@ def _told(problem: Problem, lang: str) -> str:
                     info = re.sub(pattern, replacement, info)
                     break
             params["rule"] = rules.get(rule, rules["invalid"]).format(
-                constraint=params.get("constraint"), value=params.get("value"), info=info)
+                constraint=params.get("constraint"), value=params.get("value"), info=info
+            )
     suggestion = params.get("suggestion")
     if suggestion is not None:
         names = TERMS[lang]["list"].join(suggestion)
@@ -334,15 +339,18 @@ class RubricengError(Exception):
             if rows:
                 key = "one row" if len(rows) == 1 else "rows"
                 span = words["missing rows"].format(
-                    rows=words[key].format(first=rows[0], last=rows[-1]))
+                    rows=words[key].format(first=rows[0], last=rows[-1])
+                )
             lines.append("  " + words["missing group"].format(count=len(missing), rows=span))
         lines += [f"  - {problem.text(lang)}" for problem in self.problems]
         return "\n".join(lines)
 
     def _heading(self, lang: str) -> str:
         words = TERMS[lang]
-        name = next((kind.__name__ for kind in type(self).__mro__ if kind.__name__ in words),
-                    "RubricengError")  # fmt: skip
+        name = next(
+            (kind.__name__ for kind in type(self).__mro__ if kind.__name__ in words),
+            "RubricengError",
+        )
         units = {problem.unit for problem in self.problems if problem.unit is not None}
         files = {problem.file for problem in self.problems if problem.file is not None}
         if len(units) == 1:

@@ -35,8 +35,7 @@ _DECIMAL_MODES = {
     "ceiling": decimal.ROUND_CEILING,
 }
 _ROUNDINGS = tuple(_DECIMAL_MODES)
-_QUANTIZE = decimal.Context(prec=200, Emax=999_999, Emin=-999_999,
-                            traps=[decimal.InvalidOperation])  # fmt: skip
+_QUANTIZE = decimal.Context(prec=200, Emax=999_999, Emin=-999_999, traps=[decimal.InvalidOperation])
 """Room for any score's digits: quantizing a decimal to a step is then exact."""
 
 
@@ -55,9 +54,11 @@ def rational(value: Exact | Mean) -> Fraction:
 
 
 _EXACTLY = decimal.Context(
-    prec=120, Emax=999_999, Emin=-999_999,
+    prec=120,
+    Emax=999_999,
+    Emin=-999_999,
     traps=[decimal.Inexact, decimal.Overflow, decimal.InvalidOperation, decimal.DivisionByZero],
-)  # fmt: skip
+)
 """Decimal arithmetic that refuses to round: its answer is exact, or it raises."""
 _DECIMALS = (Decimal, int)
 
@@ -131,8 +132,7 @@ def round_to(value: Exact, quantum: Decimal, mode: str = "half_up") -> Decimal:
     if mode not in _ROUNDINGS:
         raise ValueError(f"unknown rounding {mode!r}")
     if type(value) is Decimal or type(value) is int:  # a decimal rounds exactly as it is
-        rounded = Decimal(value).quantize(quantum, rounding=_DECIMAL_MODES[mode],
-                                          context=_QUANTIZE)  # fmt: skip
+        rounded = Decimal(value).quantize(quantum, rounding=_DECIMAL_MODES[mode], context=_QUANTIZE)
         return rounded if rounded else abs(rounded)
     step = rational(quantum)
     scaled = rational(value) / step  # how many steps, exactly
@@ -173,8 +173,11 @@ def shown(value: Exact | Mean) -> Decimal:
         while denominator % prime == 0:
             denominator //= prime
     # a terminating decimal is shown whole, at whatever length it has
-    digits = 34 if denominator != 1 else max(34, 2 * len(str(value.denominator)) + len(
-        str(abs(value.numerator))))  # fmt: skip
+    digits = (
+        34
+        if denominator != 1
+        else max(34, 2 * len(str(value.denominator)) + len(str(abs(value.numerator))))
+    )
     context = decimal.Context(prec=digits, rounding=decimal.ROUND_HALF_EVEN)
     return context.divide(Decimal(value.numerator), Decimal(value.denominator))
 
@@ -202,9 +205,13 @@ class Mean:
     __slots__ = ("_count", "_exact", "_low", "_pair", "_values")
 
     def __init__(
-        self, values: Sequence[Exact] | None = None, *, low: int = 0, count: int = 0,
+        self,
+        values: Sequence[Exact] | None = None,
+        *,
+        low: int = 0,
+        count: int = 0,
         pairs: Sequence[tuple[int, int]] = (),
-    ) -> None:  # fmt: skip
+    ) -> None:
         self._values: list[tuple[int, int]] = list(pairs)
         self._low, self._count = low, count
         for value in values or ():
@@ -218,13 +225,17 @@ class Mean:
             raise ValueError("the mean of no values")
 
     @classmethod
-    def of_columns(cls, tops: Sequence[int], bottoms: Sequence[int], low: int,
-                   more: Sequence[Exact] = ()) -> Mean:  # fmt: skip
+    def of_columns(
+        cls, tops: Sequence[int], bottoms: Sequence[int], low: int, more: Sequence[Exact] = ()
+    ) -> Mean:
         """The mean of ``tops[i] / bottoms[i]`` (with ``low`` the sum of their floors at
         :data:`MEAN_BITS`, computed over columns) and of ``more``."""
-        return cls(more, low=low, count=len(tops),
-                   pairs=list(zip(map(int, tops), map(int, bottoms), strict=True)))  # fmt: skip
-
+        return cls(
+            more,
+            low=low,
+            count=len(tops),
+            pairs=list(zip(map(int, tops), map(int, bottoms), strict=True)),
+        )
 
     @property
     def count(self) -> int:

@@ -20,11 +20,40 @@ from rubriceng.phrasing import formula_words, is_rate, number, percent
 from rubriceng.result import NOT_APPLICABLE, IndicatorResult, Result
 from rubriceng.words import EXPLAIN_WORDS, RULE_PATTERNS, RULE_TEXTS, unit_word
 
-_KNOWN = {"method", "inputs", "given", "values", "value", "rate", "actual", "target", "band",
-          "rule", "steps", "deducted", "items", "deductions", "condition", "met", "statistic",
-          "source", "peer", "reason", "case", "raw", "reweighting", "scaled", "formula",
-          "rates", "mean", "not_applicable", "declared", "unmet", "targets",
-          "set_too_low"}  # fmt: skip
+_KNOWN = {
+    "method",
+    "inputs",
+    "given",
+    "values",
+    "value",
+    "rate",
+    "actual",
+    "target",
+    "band",
+    "rule",
+    "steps",
+    "deducted",
+    "items",
+    "deductions",
+    "condition",
+    "met",
+    "statistic",
+    "source",
+    "peer",
+    "reason",
+    "case",
+    "raw",
+    "reweighting",
+    "scaled",
+    "formula",
+    "rates",
+    "mean",
+    "not_applicable",
+    "declared",
+    "unmet",
+    "targets",
+    "set_too_low",
+}
 
 
 def _show(value: Any, words: Mapping[str, str], rate: bool = False) -> str:
@@ -42,12 +71,12 @@ def _show(value: Any, words: Mapping[str, str], rate: bool = False) -> str:
 """Rules in words (the trace keeps them as the methods wrote them)."""
 
 
-
 _STATISTICS = {"mean": "均值", "median": "中位数"}
 
 
-def rule_words(rule: str, lang: str, labels: Mapping[str, str] | None = None,
-               rate: bool = False) -> str:  # fmt: skip
+def rule_words(
+    rule: str, lang: str, labels: Mapping[str, str] | None = None, rate: bool = False
+) -> str:
     """A method's rule as a reader of ``lang`` reads it (``0.5 for each full step of
     0.05`` is 每满 0.05 扣 0.5 分; with ``rate``, 每满 5% 扣 0.5 分)."""
     if rule in RULE_TEXTS.get(lang, {}):
@@ -55,11 +84,14 @@ def rule_words(rule: str, lang: str, labels: Mapping[str, str] | None = None,
     for pattern, template, values in RULE_PATTERNS.get(lang, ()):
         found = pattern.match(rule)
         if found:
-            parts = [_STATISTICS.get(part, part) if lang == "zh" else part
-                     for part in found.groups()]  # fmt: skip
+            parts = [
+                _STATISTICS.get(part, part) if lang == "zh" else part for part in found.groups()
+            ]
             if rate:
-                parts = [_as_percent(part) if index in values else part
-                         for index, part in enumerate(parts)]  # fmt: skip
+                parts = [
+                    _as_percent(part) if index in values else part
+                    for index, part in enumerate(parts)
+                ]
             if template.startswith(("填报项", "input")) and labels:
                 parts = [labels.get(part, part) for part in parts]
             return template.format(*parts)
@@ -100,9 +132,14 @@ class Explainer:
                     self.units[spec.id] = spec.unit
             self.names = names(rubric, self.lang)
             self.trace_words = rubric.trace_words
-            self.rates = {node.id for node in self.nodes.values()
-                          if any(key == "value" and is_rate(formula.text, self.kinds)
-                                 for key, formula in node.values)}  # fmt: skip
+            self.rates = {
+                node.id
+                for node in self.nodes.values()
+                if any(
+                    key == "value" and is_rate(formula.text, self.kinds)
+                    for key, formula in node.values
+                )
+            }
 
     def formula(self, text: str) -> str:
         """A formula in words: inputs by their labels (in Chinese), operators as printed."""
@@ -146,6 +183,7 @@ class Explainer:
             yield f"{words['rate']} {number(rational(trace['rate']) * 100, 2)}%"
         if "mean" in trace:
             yield f"{words['mean rate']} {number(rational(trace['mean']) * 100, 2)}%"
+
         def said(rule: Any) -> str:
             labels = self.labels if self.lang == "zh" else {}
             return rule_words(str(rule or ""), self.lang, labels, row.id in self.rates)
@@ -161,10 +199,12 @@ class Explainer:
         elif "statistic" in trace:
             yield words["peer"].format(
                 statistic=words.get(trace["statistic"], trace["statistic"]),
-                value=self.value(row, trace["value"]), peer=self.value(row, trace["peer"]),
+                value=self.value(row, trace["value"]),
+                peer=self.value(row, trace["peer"]),
                 source=said(trace.get("source")),
-                rule=said(trace.get("rule")), answer=_show(trace.get("met"), words),
-            )  # fmt: skip
+                rule=said(trace.get("rule")),
+                answer=_show(trace.get("met"), words),
+            )
         elif "rule" in trace:
             yield f"{words['rule']}{words[':']}{said(trace['rule'])}"
         if "condition" in trace and "declared" not in trace:
@@ -180,31 +220,49 @@ class Explainer:
         elif isinstance(trace.get("items"), int):
             yield words["parts"].format(n=trace["items"])
         if trace.get("deductions"):
-            yield words["deductions"] + words[":"] + words[","].join(
-                words["deduction"].format(
-                    name=item["name"], events=number(item["events"]),
-                    deducted=number(item["deducted"]),
+            yield (
+                words["deductions"]
+                + words[":"]
+                + words[","].join(
+                    words["deduction"].format(
+                        name=item["name"],
+                        events=number(item["events"]),
+                        deducted=number(item["deducted"]),
+                    )
+                    for item in trace["deductions"]
                 )
-                for item in trace["deductions"]
-            )  # fmt: skip
+            )
         if "declared" in trace:
-            achieved = [item["name"] for item in trace.get("targets", ())
-                        if item.get("status") == "met"]  # fmt: skip
+            achieved = [
+                item["name"] for item in trace.get("targets", ()) if item.get("status") == "met"
+            ]
             yield words["targets"].format(declared=trace["declared"], met=trace.get("met", 0)) + (
-                words["achieved"].format(names=words["list"].join(achieved)) if achieved else "")
+                words["achieved"].format(names=words["list"].join(achieved)) if achieved else ""
+            )
         if trace.get("unmet"):
-            yield words["unmet"] + words[":"] + words[","].join(
-                words["target row"].format(
-                    name=item["name"], target=item.get("target") or "",
-                    actual=_show(item.get("actual"), words) if item.get("actual") is not None
-                    else "—",
-                    done=number(rational(item.get("completion") or 0) * 100, 1),
-                    points=words["target points"].format(points=number(item["points"]))
-                    if item.get("points") is not None else "",
-                ) + (words[","] + words["deviation"].format(reason=item["deviation"])
-                     if item.get("deviation") else "")
-                for item in trace["unmet"]
-            )  # fmt: skip
+            yield (
+                words["unmet"]
+                + words[":"]
+                + words[","].join(
+                    words["target row"].format(
+                        name=item["name"],
+                        target=item.get("target") or "",
+                        actual=_show(item.get("actual"), words)
+                        if item.get("actual") is not None
+                        else "—",
+                        done=number(rational(item.get("completion") or 0) * 100, 1),
+                        points=words["target points"].format(points=number(item["points"]))
+                        if item.get("points") is not None
+                        else "",
+                    )
+                    + (
+                        words[","] + words["deviation"].format(reason=item["deviation"])
+                        if item.get("deviation")
+                        else ""
+                    )
+                    for item in trace["unmet"]
+                )
+            )
         if trace.get("set_too_low"):
             yield words["too low"].format(names=words["list"].join(trace["set_too_low"]))
         if trace.get("reason"):
@@ -243,8 +301,9 @@ class Explainer:
 
 
 @isolated
-def explain(result: Result, indicator_id: str, rubric: Rubric | None = None,
-            lang: str = "zh") -> str:  # fmt: skip
+def explain(
+    result: Result, indicator_id: str, rubric: Rubric | None = None, lang: str = "zh"
+) -> str:
     """The full trace of one indicator (or group) in words and numbers, several lines.
 
     A group lists its children's scores; a leaf lists each step of its score. Raises
@@ -282,6 +341,9 @@ def explain(result: Result, indicator_id: str, rubric: Rubric | None = None,
         lines.append(f"  · {child.name}: {explainer.basis(child)}")
     declared = explainer.nodes.get(row.id)
     if declared is not None and declared.standard:
-        lines += ["", f"  {'standard' if english else '评分标准'}"
-                  f"{': ' if english else '：'}{declared.standard}"]  # fmt: skip
+        lines += [
+            "",
+            f"  {'standard' if english else '评分标准'}"
+            f"{': ' if english else '：'}{declared.standard}",
+        ]
     return "\n".join(lines)

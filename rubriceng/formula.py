@@ -90,9 +90,7 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
-def _arith(
-    function: Callable[[Any, Any], Any], divides: bool = False
-) -> Callable[[Any, Any], Any]:
+def _arith(function: Callable[[Any, Any], Any], divides: bool = False) -> Callable[[Any, Any], Any]:
     def checked(left: Any, right: Any) -> Any:
         # exactly: 3 / 4 is Decimal("0.75"), 5 / 24 is Fraction(5, 24), never rounded
         left, right = _number(left), _number(right)
@@ -641,7 +639,7 @@ def _compare_runner(node: ast.Compare, text: str) -> Runner:
         for op, comparator in zip(node.ops, node.comparators, strict=True)
     )
     if len(steps) == 1:
-        (compare, second), = steps
+        ((compare, second),) = steps
         return lambda names, functions: compare(first(names, functions), second(names, functions))
 
     def chain(names: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]]) -> Any:

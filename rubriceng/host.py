@@ -58,19 +58,58 @@ _NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 _UNSAFE_CALLABLES = frozenset(
     id(item)
     for item in (
-        eval, exec, compile, open, getattr, setattr, delattr, globals, locals, vars,
-        __import__, input, breakpoint, type, object, memoryview, help,
-        os.system, os.popen, os.remove, os.unlink, pow,
+        eval,
+        exec,
+        compile,
+        open,
+        getattr,
+        setattr,
+        delattr,
+        globals,
+        locals,
+        vars,
+        __import__,
+        input,
+        breakpoint,
+        type,
+        object,
+        memoryview,
+        help,
+        os.system,
+        os.popen,
+        os.remove,
+        os.unlink,
+        pow,
     )
-)  # fmt: skip
+)
 
 _UNSAFE_MODULES = frozenset(
     {
-        "builtins", "os", "posix", "nt", "sys", "subprocess", "shutil", "io", "socket",
-        "importlib", "ctypes", "pickle", "marshal", "operator", "_operator", "inspect",
-        "gc", "signal", "threading", "multiprocessing", "pathlib", "tempfile", "runpy",
+        "builtins",
+        "os",
+        "posix",
+        "nt",
+        "sys",
+        "subprocess",
+        "shutil",
+        "io",
+        "socket",
+        "importlib",
+        "ctypes",
+        "pickle",
+        "marshal",
+        "operator",
+        "_operator",
+        "inspect",
+        "gc",
+        "signal",
+        "threading",
+        "multiprocessing",
+        "pathlib",
+        "tempfile",
+        "runpy",
     }
-)  # fmt: skip
+)
 """Modules whose functions are refused as formula functions (a few builtins excepted)."""
 
 _SAFE_BUILTINS = frozenset(id(item) for item in (abs, min, max, len, round, sum, all, any))
@@ -375,4 +414,3 @@ def _check_name(name: Any, owners: Mapping[str, str]) -> str | None:
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
-

@@ -361,9 +361,12 @@ def _value_check(rules: Mapping[str, Any]) -> Check:
     elif inner is not None:
         raise _Unsupported
 
-    if convert is not None and not not_empty and (
-        credit is shortest is longest is items is fields is None
-    ) and all(name in _ALWAYS.get(convert, ()) for name in names or ()):
+    if (
+        convert is not None
+        and not not_empty
+        and (credit is shortest is longest is items is fields is None)
+        and all(name in _ALWAYS.get(convert, ()) for name in names or ())
+    ):
         return _number_check(convert, low, high)  # the common case, kept short
 
     def check(value: Any) -> Any:
@@ -389,9 +392,11 @@ def _value_check(rules: Mapping[str, Any]) -> Check:
                     raise ValueError  # cerberus checks lengths of sized values only
             else:
                 size = len(value)
-                if (shortest is not None and size < shortest) or (
-                    longest is not None and size > longest
-                ) or (not_empty and size == 0):
+                if (
+                    (shortest is not None and size < shortest)
+                    or (longest is not None and size > longest)
+                    or (not_empty and size == 0)
+                ):
                     raise ValueError
         return value
 

@@ -101,8 +101,12 @@ class Intake:
             if place is None:
                 failures.append(failure)
                 continue
-            located = [attrs.evolve(problem, file=place.source, line=place.row)
-                       if problem.file is None else problem for problem in failure.problems]
+            located = [
+                attrs.evolve(problem, file=place.source, line=place.row)
+                if problem.file is None
+                else problem
+                for problem in failure.problems
+            ]
             error = type(failure.error)(failure.error.summary, located)
             failures.append(UnitFailure(failure.unit, error))
         return Batch(batch.results, tuple(failures))
@@ -116,8 +120,9 @@ MAX_ENTRIES = 200_000
 """A folder of returns is walked no further than this many entries (files and folders)."""
 
 
-def files_of(paths: Iterable[str | os.PathLike[str]],
-             exclude: Iterable[str | os.PathLike[str]] = ()) -> list[Path]:  # fmt: skip
+def files_of(
+    paths: Iterable[str | os.PathLike[str]], exclude: Iterable[str | os.PathLike[str]] = ()
+) -> list[Path]:
     """The files ``paths`` name: a file as given, a folder's forms and tables (all levels
     down, in name order; symbolic links to folders are not followed), leaving out hidden
     files and Excel's ``~$`` lock files, and whatever is in ``exclude`` (a batch's own
@@ -138,13 +143,23 @@ def files_of(paths: Iterable[str | os.PathLike[str]],
         chosen = []
         for seen, item in enumerate(path.rglob("*"), start=1):
             if seen > MAX_ENTRIES:
-                raise InputError(f"cannot read units {path}", [Problem(
-                    "table-too-large", f"more than {MAX_ENTRIES} entries in the folder",
-                    file=str(path), params=None)])  # fmt: skip
-            if (item.suffix.lower() in FORMS + TABLES and item.is_file()
-                    and not any(part.startswith((".", "~$"))
-                                for part in item.relative_to(path).parts)
-                    and kept(item)):  # fmt: skip
+                raise InputError(
+                    f"cannot read units {path}",
+                    [
+                        Problem(
+                            "table-too-large",
+                            f"more than {MAX_ENTRIES} entries in the folder",
+                            file=str(path),
+                            params=None,
+                        )
+                    ],
+                )
+            if (
+                item.suffix.lower() in FORMS + TABLES
+                and item.is_file()
+                and not any(part.startswith((".", "~$")) for part in item.relative_to(path).parts)
+                and kept(item)
+            ):
                 chosen.append(item)
         found.extend(sorted(chosen))
     return found
@@ -163,8 +178,15 @@ class _Columns:
             for heading in _headings(field):
                 self.by_heading.setdefault(_key(heading), field.path)
         words = [SUMMARY_WORDS[lang] for lang in ("zh", "en")]
-        outputs = {"subtotal", "total", "grade", "rank", *names(rubric), *names(rubric).values(),
-                   *names(rubric, "en").values()}  # fmt: skip
+        outputs = {
+            "subtotal",
+            "total",
+            "grade",
+            "rank",
+            *names(rubric),
+            *names(rubric).values(),
+            *names(rubric, "en").values(),
+        }
         for table in words:
             outputs |= {table[key] for key in ("total", "grade", "subtotal", "rank")}
         self.outputs = {_key(name) for name in outputs}
@@ -237,16 +259,27 @@ def read_returns(
     seen: dict[str, Returned] = {}
     for unit in units:
         if unit.unit in seen:
-            problems.append(Problem(
-                "unit-duplicate", f"also returned in {seen[unit.unit].where()}",
-                file=unit.source, line=unit.row, unit=unit.unit,
-                params={"other": seen[unit.unit].where()}))  # fmt: skip
+            problems.append(
+                Problem(
+                    "unit-duplicate",
+                    f"also returned in {seen[unit.unit].where()}",
+                    file=unit.source,
+                    line=unit.row,
+                    unit=unit.unit,
+                    params={"other": seen[unit.unit].where()},
+                )
+            )
         seen.setdefault(unit.unit, unit)
         if unit.rubric and unit.rubric != rubric.ref:
             problems.append(_other_version(unit, rubric))
     if not units and not problems:
-        problems.append(Problem("input-form", "no unit in the forms and tables given",
-                                file=", ".join(map(str, paths)) or None))  # fmt: skip
+        problems.append(
+            Problem(
+                "input-form",
+                "no unit in the forms and tables given",
+                file=", ".join(map(str, paths)) or None,
+            )
+        )
     if problems:
         raise InputError(f"cannot read the returned forms ({len(files)} files)", problems)
     return Intake(tuple(units), tuple(warnings))
@@ -301,17 +334,16 @@ def other_version(recorded: str, rubric: Rubric, **where: Any) -> Problem:
         "form-rubric",
         f"this form was made for {recorded}, not {rubric.ref}: score it with the version "
         "it names, or have the unit fill a form of the new one",
-        params={"recorded": recorded, "named": rubric.ref}, **where,
-    )  # fmt: skip
+        params={"recorded": recorded, "named": rubric.ref},
+        **where,
+    )
 
 
 def _other_version(unit: Returned, rubric: Rubric) -> Problem:
-    return other_version(str(unit.rubric), rubric, file=unit.source, line=unit.row,
-                         unit=unit.unit)  # fmt: skip
+    return other_version(str(unit.rubric), rubric, file=unit.source, line=unit.row, unit=unit.unit)
 
 
-def _read(path: Path, columns: _Columns, rubric: Rubric, warnings: list[Problem]
-          ) -> list[Returned]:  # fmt: skip
+def _read(path: Path, columns: _Columns, rubric: Rubric, warnings: list[Problem]) -> list[Returned]:
     suffix = path.suffix.lower()
     source = str(path)
     if suffix in FORMS:
@@ -325,16 +357,28 @@ def _read(path: Path, columns: _Columns, rubric: Rubric, warnings: list[Problem]
         try:
             if INPUTS_SHEET in book.sheetnames:
                 return [returned_form(inputs_of_book(book, source), path)]
-            sheet = next((book[name] for name in (BATCH_FORM_WORDS["zh"]["sheet"],
-                                                  BATCH_FORM_WORDS["en"]["sheet"])
-                          if name in book.sheetnames), book.worksheets[0])  # fmt: skip
+            sheet = next(
+                (
+                    book[name]
+                    for name in (BATCH_FORM_WORDS["zh"]["sheet"], BATCH_FORM_WORDS["en"]["sheet"])
+                    if name in book.sheetnames
+                ),
+                book.worksheets[0],
+            )
             rows = list(sheet_rows(sheet, source, "units"))
         finally:
             book.close()
     else:
-        raise InputError(f"cannot read units {path}", [Problem(
-            "input-form", "units are read from .xlsx, .csv or .parquet tables, or .yaml or "
-            ".json forms", file=source)])  # fmt: skip
+        raise InputError(
+            f"cannot read units {path}",
+            [
+                Problem(
+                    "input-form",
+                    "units are read from .xlsx, .csv or .parquet tables, or .yaml or .json forms",
+                    file=source,
+                )
+            ],
+        )
     return _table(rows, source, columns, rubric, warnings)
 
 
@@ -344,43 +388,71 @@ def returned_form(read: UnitInputs, path: str | os.PathLike[str]) -> Returned:
     return Returned(read.unit or path.stem, read.inputs, str(path), None, read.rubric)
 
 
-def _table(rows: Sequence[tuple[int, Sequence[Any]]], source: str, columns: _Columns,
-           rubric: Rubric, warnings: list[Problem]) -> list[Returned]:  # fmt: skip
+def _table(
+    rows: Sequence[tuple[int, Sequence[Any]]],
+    source: str,
+    columns: _Columns,
+    rubric: Rubric,
+    warnings: list[Problem],
+) -> list[Returned]:
     rows = [(number, row) for number, row in rows if not all(map(is_blank, row))]
     if not rows:
         return []
     header, start = _header(rows, columns)
-    unknown = [name for name in header.values() if name is not None
-               and columns.path(name) is None and not columns.is_output(name)]  # fmt: skip
+    unknown = [
+        name
+        for name in header.values()
+        if name is not None and columns.path(name) is None and not columns.is_output(name)
+    ]
     if unknown:
-        warnings.append(Problem(
-            "column-unknown", f"columns not in {rubric.ref}, left out: {', '.join(unknown)}",
-            file=source, params={"columns": "、".join(unknown), "rubric": rubric.ref}))  # fmt: skip
+        warnings.append(
+            Problem(
+                "column-unknown",
+                f"columns not in {rubric.ref}, left out: {', '.join(unknown)}",
+                file=source,
+                params={"columns": "、".join(unknown), "rubric": rubric.ref},
+            )
+        )
     paths = {index: columns.path(name) for index, name in header.items()}
     try:  # two columns for one input (a label and its id), or an input and its part
         nest((path, None) for path in paths.values() if path)
     except ValueError as error:
-        raise InputError(f"cannot read units {source}", [Problem(
-            "input-form", str(error), file=source, line=rows[start - 1][0])]) from None  # fmt: skip
+        raise InputError(
+            f"cannot read units {source}",
+            [Problem("input-form", str(error), file=source, line=rows[start - 1][0])],
+        ) from None
     totals = {_key(words["total"]) for words in SUMMARY_WORDS.values()} | {"total"}
     if not any(paths.values()) or any(_key(name) in totals for name in header.values()):
-        raise InputError(f"cannot read units {source}", [Problem(
-            "input-form", f"no column names an input of {rubric.ref}: a table of scores, or "
-            "of another rubric?", file=source, line=rows[start - 1][0])])  # fmt: skip
+        raise InputError(
+            f"cannot read units {source}",
+            [
+                Problem(
+                    "input-form",
+                    f"no column names an input of {rubric.ref}: a table of scores, or "
+                    "of another rubric?",
+                    file=source,
+                    line=rows[start - 1][0],
+                )
+            ],
+        )
     unit_at = next((index for index, path in paths.items() if path == ""), None)
     blanks = blank_target_lists(rubric, [path for path in paths.values() if path])
     found: list[Returned] = []
     for number, row in rows[start:]:
-        pairs = [(path, _value(row[index], path in columns.rates)) for index, path in paths.items()
-                 if path and index < len(row) and not is_blank(row[index])]  # fmt: skip
+        pairs = [
+            (path, _value(row[index], path in columns.rates))
+            for index, path in paths.items()
+            if path and index < len(row) and not is_blank(row[index])
+        ]
         name = row[unit_at] if unit_at is not None and unit_at < len(row) else None
         unit = str(name).strip() if not is_blank(name) else f"{Path(source).name}:{number}"
         found.append(Returned(unit, {**blanks, **nest(pairs)}, source, number))
     return found
 
 
-def _header(rows: Sequence[tuple[int, Sequence[Any]]], columns: _Columns
-            ) -> tuple[dict[int, str], int]:  # fmt: skip
+def _header(
+    rows: Sequence[tuple[int, Sequence[Any]]], columns: _Columns
+) -> tuple[dict[int, str], int]:
     """The headings by column, and where the units begin: a table may have a row of
     labels over a row of ids (rubriceng's own), or either alone."""
 
@@ -388,8 +460,9 @@ def _header(rows: Sequence[tuple[int, Sequence[Any]]], columns: _Columns
         return {index: str(cell).strip() for index, cell in enumerate(row) if not is_blank(cell)}
 
     def known(found: Mapping[int, str]) -> bool:
-        return bool(found) and all(columns.path(name) is not None or columns.is_output(name)
-                                   for name in found.values())  # fmt: skip
+        return bool(found) and all(
+            columns.path(name) is not None or columns.is_output(name) for name in found.values()
+        )
 
     first = named(rows[0][1])
     if len(rows) > 1:

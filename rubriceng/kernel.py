@@ -143,7 +143,7 @@ class _Source:
 
     def rollback(self, mark: tuple[int, int, dict[str, Any]]) -> None:
         """Forget what was written since ``mark``."""
-        del self.lines[mark[0]:]
+        del self.lines[mark[0] :]
         self.depth = mark[1]
         self.constants = mark[2]
 
@@ -330,8 +330,14 @@ class _Formulas:
         return ("bool", target)
 
     def compare_pair(self, op: type, left: Value, right: Value) -> str:
-        symbols = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==",
-                   ast.NotEq: "!="}  # fmt: skip
+        symbols = {
+            ast.Lt: "<",
+            ast.LtE: "<=",
+            ast.Gt: ">",
+            ast.GtE: ">=",
+            ast.Eq: "==",
+            ast.NotEq: "!=",
+        }
         if op not in symbols:
             raise Unsupported(op.__name__)
         if left[0] == "bool" and right[0] == "bool" and op in (ast.Eq, ast.NotEq):
@@ -413,7 +419,9 @@ class _Formulas:
             for other in values[1:]:
                 symbol = "<" if name == "min" else ">"
                 current: Value = ("num", n, d, 0, 0)
-                out.line(f"if {self.compare_pair(ast.Lt if symbol == '<' else ast.Gt, other, current)}:")  # noqa: E501
+                out.line(
+                    f"if {self.compare_pair(ast.Lt if symbol == '<' else ast.Gt, other, current)}:"
+                )
                 out.line(f"    {n}, {d} = {other[1]}, {other[2]}")
             return _num(out, n, d, max(v[3] for v in values), max(v[4] for v in values))
         if name == "abs" and len(values) == 1:
@@ -428,8 +436,9 @@ class _Formulas:
             out.line("else:")
             out.line(f"    {n}, {d} = {top[1]} * {bottom[2]}, {top[2]} * {bottom[1]}")
             out.line(f"    if {d} < 0: {n}, {d} = -{n}, -{d}")
-            return _num(out, n, d, max(top[3] + bottom[4], zero[3]),
-                        max(top[4] + bottom[3], zero[4]))  # fmt: skip
+            return _num(
+                out, n, d, max(top[3] + bottom[4], zero[3]), max(top[4] + bottom[3], zero[4])
+            )
         if name == "clamp" and len(values) == 3:
             inner = self.call_values("min", [values[2], values[0]])
             return self.call_values("max", [values[1], inner])
@@ -471,8 +480,10 @@ def _read_number(out: _Source, source: str, rules: Mapping[str, Any], n: str, d:
         # n within [floor, 10^18] with d ≤ 2^20: at most 10^18 and 34 significant digits
         out.line(f"    if {d} > 1048576 or not {floor} <= {n} <= {limit}:")
         sign = f" or {n} < 0" if positive else ""
-        out.line(f"        if {d} > {DMAX} or abs({n}) > {limit} * {d}{sign} or not "
-                 f"SIGNIFICANT({source}): return None")  # fmt: skip
+        out.line(
+            f"        if {d} > {DMAX} or abs({n}) > {limit} * {d}{sign} or not "
+            f"SIGNIFICANT({source}): return None"
+        )
         out.line(f"elif {kind} is int:")
     else:
         out.line(f"if {kind} is int:")
@@ -495,9 +506,7 @@ def _simple_number(rules: Mapping[str, Any]) -> bool:
     return keys == {"coerce", "type"} and kind in (("decimal", "decimal"), ("count", "integer"))
 
 
-def _read_input(
-    out: _Source, name: str, rules: Mapping[str, Any], raw: str
-) -> tuple[Value, str]:
+def _read_input(out: _Source, name: str, rules: Mapping[str, Any], raw: str) -> tuple[Value, str]:
     """Statements reading input ``name`` (in ``raw``): the value formulas see, and an
     expression of the value normalised as the input checker gives it."""
     mark = out.mark()
@@ -554,8 +563,11 @@ def _read_value(out: _Source, rules: Mapping[str, Any], raw: str) -> tuple[Value
             return ("list", pairs), f"list({raw})"
         return ("list", pairs), f"[{_AS_DECIMAL.format('i')} for i in {raw}]"
     fields = inner.get("schema")
-    if inner.get("type") != "dict" or set(inner) != {"type", "schema"} or not isinstance(
-            fields, Mapping):  # fmt: skip
+    if (
+        inner.get("type") != "dict"
+        or set(inner) != {"type", "schema"}
+        or not isinstance(fields, Mapping)
+    ):
         raise Unsupported("list items")
     out.line(f"for {item} in {raw}:")
     out.depth += 1
@@ -587,16 +599,21 @@ def _read_fields(out: _Source, raw: str, fields: Mapping[str, Mapping[str, Any]]
             out.line(f"{item} = {raw}.get({key!r}, {missing})")
             out.line(f"if {item} is not {missing}:")
             out.depth += 1
-        if rules.get("type") == "credit" and set(rules) == {"type", "coerce", "required",
-                                                            "credit_max"}:  # fmt: skip
+        if rules.get("type") == "credit" and set(rules) == {
+            "type",
+            "coerce",
+            "required",
+            "credit_max",
+        }:
             n, d = out.temp("n"), out.temp("d")
             top, bottom = _pair(Decimal(rules["credit_max"]))
             out.line(f"if {item} is True: {n}, {d} = {top}, {bottom}")
             out.line(f"elif {item} is False: {n}, {d} = 0, 1")
             out.line("else:")
             out.depth += 1
-            _read_number(out, item, {"coerce": "decimal", "min": 0,
-                                     "max": rules["credit_max"]}, n, d)  # fmt: skip
+            _read_number(
+                out, item, {"coerce": "decimal", "min": 0, "max": rules["credit_max"]}, n, d
+            )
             out.depth -= 1
             found[key] = ("num", n, d, _IN_BITS, DMAX.bit_length())
         elif _simple_number(rules) and rules.get("coerce") == "decimal":
@@ -632,9 +649,16 @@ class _Leaf:
     the names in scope, its own input, the name of its peer statistic, the names of its
     raw score (``rn``, ``rd``) and its points as literals (``pn``, ``pd``)."""
 
-    def __init__(self, out: _Source, formulas: _Formulas, leaf: Indicator,
-                 scope: dict[str, Value], own: Value | None, peer: str,
-                 raw: tuple[str, str]) -> None:  # fmt: skip
+    def __init__(
+        self,
+        out: _Source,
+        formulas: _Formulas,
+        leaf: Indicator,
+        scope: dict[str, Value],
+        own: Value | None,
+        peer: str,
+        raw: tuple[str, str],
+    ) -> None:
         self.out, self.formulas, self.leaf, self.scope = out, formulas, leaf, scope
         self.own, self.peer = own, peer
         points = _literal(out, leaf.points)
@@ -690,8 +714,9 @@ def _bands(at: _Leaf, scorer: Any) -> None:
         if band.bound is None:
             out.line(("else: " if index else "") + f"{rn}, {rd} = {sn}, {sd}")
             continue
-        test = formulas.compare_pair(ast.LtE if band.inclusive else ast.Lt,
-                                     ("num", vn, vd, 0, 0), _literal(out, band.bound))  # fmt: skip
+        test = formulas.compare_pair(
+            ast.LtE if band.inclusive else ast.Lt, ("num", vn, vd, 0, 0), _literal(out, band.bound)
+        )
         out.line(f"{'if' if index == 0 else 'elif'} {test}: {rn}, {rd} = {sn}, {sd}")
 
 
@@ -785,8 +810,8 @@ def _peer(at: _Leaf, scorer: Any) -> None:
     out.collects.add(at.leaf.id)
     out.line(f"if {peer} is not None: side = PEER_SIDE({vn}, {vd}, {peer})")
     if given is not None and given[0] == "num":
-        out.line(f"elif {given[1]} is not None: side = "
-                 f"({vn} * {given[2]} > {given[1]} * {vd}) - ({vn} * {given[2]} < {given[1]} * {vd})")  # fmt: skip  # noqa: E501
+        left, right = f"{vn} * {given[2]}", f"{given[1]} * {vd}"
+        out.line(f"elif {given[1]} is not None: side = ({left} > {right}) - ({left} < {right})")
     out.line("else: return None")
     symbol = ">=" if scorer.compare == "at_least" else ">"
     out.line(f"{rn}, {rd} = ({pn}, {pd}) if side {symbol} 0 else (0, 1)")
@@ -921,8 +946,17 @@ def build_kernel(
                 out.line(f"if na[{index}]: s{index} = P.na_scores[{index}]")
                 out.line("else:")
                 out.depth += 1
-            _leaf(out, formulas, leaf, index, scope, normal, required[leaf.id],
-                  rubric.rounding.quantum == CENT, fixed[index])  # fmt: skip
+            _leaf(
+                out,
+                formulas,
+                leaf,
+                index,
+                scope,
+                normal,
+                required[leaf.id],
+                rubric.rounding.quantum == CENT,
+                fixed[index],
+            )
             if fixed[index] is None:
                 out.depth -= 1
         events = []
@@ -935,8 +969,9 @@ def build_kernel(
         for index in sorted(out.objects):  # a score the general code or the parts gave
             out.line(f"t{index} = s{index} if type(s{index}) is int else s{index}.steps")
         scores = "".join(f"s{index}, " for index in range(len(leaves)))
-        steps = "".join(f"t{index}, " if index in out.objects else f"s{index}, "
-                        for index in range(len(leaves)))  # fmt: skip
+        steps = "".join(
+            f"t{index}, " if index in out.objects else f"s{index}, " for index in range(len(leaves))
+        )
         out.line(f"return OUTCOME(roots, ({scores}), frozenset(cased), events, sum(({steps})))")
     except Unsupported:
         return None
@@ -951,8 +986,14 @@ def build_kernel(
 
 
 def _leaf(
-    out: _Source, formulas: _Formulas, leaf: Indicator, index: int, scope: dict[str, Value],
-    normal: Mapping[str, str], wanted: Sequence[str], cents: bool,
+    out: _Source,
+    formulas: _Formulas,
+    leaf: Indicator,
+    index: int,
+    scope: dict[str, Value],
+    normal: Mapping[str, str],
+    wanted: Sequence[str],
+    cents: bool,
     fixed: tuple[int, int, int] | None,
 ) -> None:
     """Statements setting ``s<index>``: leaf ``index``'s score in steps (or what the
@@ -974,7 +1015,11 @@ def _leaf(
 
 
 def _parts_leaf(
-    out: _Source, leaf: Indicator, index: int, scope: Mapping[str, Value], general: str,
+    out: _Source,
+    leaf: Indicator,
+    index: int,
+    scope: Mapping[str, Value],
+    general: str,
     cents: bool,
 ) -> None:
     """A ``unit_defined`` leaf at its own points, its parts splitting them evenly; any
@@ -1002,7 +1047,11 @@ def _parts_leaf(
 
 
 def _fast_leaf(
-    out: _Source, formulas: _Formulas, leaf: Indicator, index: int, scope: dict[str, Value],
+    out: _Source,
+    formulas: _Formulas,
+    leaf: Indicator,
+    index: int,
+    scope: dict[str, Value],
     fixed: tuple[int, int, int] | None,
 ) -> None:
     scorer = leaf.scorer
@@ -1065,14 +1114,24 @@ def _inside(node: Indicator, outer: Indicator) -> bool:
 
 
 def _compiled(
-    source: str, constants: Mapping[str, Any], pattern: Any, general: Any,
+    source: str,
+    constants: Mapping[str, Any],
+    pattern: Any,
+    general: Any,
     collects: frozenset[str],
-) -> Kernel:  # fmt: skip
+) -> Kernel:
     namespace: dict[str, Any] = {
-        **constants, "DECIMAL": Decimal, "SIGNIFICANT": significant, "PATTERNS": {},
-        "PATTERN": pattern, "GENERAL": general, "OUTCOME": Outcome, "PARTS": Parts,
-        "EVEN_SHARES": even_shares, "PEER_SIDE": peer_side,
-    }  # fmt: skip
+        **constants,
+        "DECIMAL": Decimal,
+        "SIGNIFICANT": significant,
+        "PATTERNS": {},
+        "PATTERN": pattern,
+        "GENERAL": general,
+        "OUTCOME": Outcome,
+        "PARTS": Parts,
+        "EVEN_SHARES": even_shares,
+        "PEER_SIDE": peer_side,
+    }
     code = compile(source, "<rubriceng kernel>", "exec")
     exec(code, namespace)
     patterns: dict[Any, Any] = namespace["PATTERNS"]

@@ -102,17 +102,21 @@ def _warnings(rubric: Rubric, where: _Where) -> Iterator[Problem]:
             yield Problem(
                 "unused-input",
                 f"input {spec.id!r} is declared but no indicator reads it",
-                file=where.source, line=where.line(None, spec.id), path=f"inputs.{spec.id}",
+                file=where.source,
+                line=where.line(None, spec.id),
+                path=f"inputs.{spec.id}",
                 field=spec.id,
-            )  # fmt: skip
+            )
         if _rate_like(spec.type, spec.items, spec.id, spec.label) and spec.maximum is None:
             yield Problem(
                 "rate-unbounded",
                 f"input {spec.id!r} is a rate with no maximum: a percentage typed as 20 "
                 "(for 20%) would be scored as 2000%; give it max: 1",
-                file=where.source, line=where.line(None, spec.id), path=f"inputs.{spec.id}",
+                file=where.source,
+                line=where.line(None, spec.id),
+                path=f"inputs.{spec.id}",
                 field=spec.id,
-            )  # fmt: skip
+            )
     ranges = {spec.id: (spec.minimum, spec.maximum) for spec in rubric.inputs}
     for node in rubric.walk():
         for problem in _node_warnings(node, ranges):
@@ -150,8 +154,7 @@ def _names(node: Indicator) -> set[str]:
 
 
 def _at(node: Indicator, code: str, message: str, field: str) -> Problem:
-    return Problem(code, message, file=node.source, line=node.line, indicator=node.id,
-                   field=field)  # fmt: skip
+    return Problem(code, message, file=node.source, line=node.line, indicator=node.id, field=field)
 
 
 def _node_warnings(
@@ -162,27 +165,41 @@ def _node_warnings(
 
         constant = reference_value(node.applies, {})
         if constant is False:
-            yield _at(node, "never-applies", f"applies: {node.applies.text} is always false: "
-                      "the indicator never applies", "applies")  # fmt: skip
+            yield _at(
+                node,
+                "never-applies",
+                f"applies: {node.applies.text} is always false: the indicator never applies",
+                "applies",
+            )
         elif constant is True:
-            yield _at(node, "always-applies", f"applies: {node.applies.text} is always true: "
-                      "the not-applicable rule is never used", "applies")  # fmt: skip
+            yield _at(
+                node,
+                "always-applies",
+                f"applies: {node.applies.text} is always true: "
+                "the not-applicable rule is never used",
+                "applies",
+            )
     scorer = node.scorer
-    unreachable = _unreachable_bands(node, scorer, ranges) if isinstance(
-        scorer, m.BandsScorer) else {}  # fmt: skip
+    unreachable = (
+        _unreachable_bands(node, scorer, ranges) if isinstance(scorer, m.BandsScorer) else {}
+    )
     for index, reason in unreachable.items():
         assert isinstance(scorer, m.BandsScorer)
-        yield _at(node, "unreachable-band", f"band {index + 1} "
-                  f"({scorer.bands[index].describe()}) is never reached: {reason}",
-                  f"bands[{index}]")  # fmt: skip
+        yield _at(
+            node,
+            "unreachable-band",
+            f"band {index + 1} ({scorer.bands[index].describe()}) is never reached: {reason}",
+            f"bands[{index}]",
+        )
     best: Decimal | None = None
     what = ""
     if isinstance(scorer, m.ChecklistScorer):
         best, what = sum((item.points for item in scorer.items), Decimal(0)), "its criteria"
     elif isinstance(scorer, m.BandsScorer):
-        best, what = max(
-            band.score for index, band in enumerate(scorer.bands) if index not in unreachable
-        ), "its best reachable band"
+        best, what = (
+            max(band.score for index, band in enumerate(scorer.bands) if index not in unreachable),
+            "its best reachable band",
+        )
     elif isinstance(scorer, m.JudgementScorer):
         best, what = scorer.maximum, "its judgement's maximum"
     if best is not None and best != node.points:
@@ -206,12 +223,16 @@ def _unreachable_bands(
     for index, band in enumerate(scorer.bands):
         if covered:
             found[index] = f"every value up to the input's maximum {high} is in an earlier band"
-        elif band.bound is not None and low is not None and (
-            band.bound < low or (band.bound == low and not band.inclusive)
+        elif (
+            band.bound is not None
+            and low is not None
+            and (band.bound < low or (band.bound == low and not band.inclusive))
         ):
             found[index] = f"{value.text} is at least {low}"
-        if high is not None and band.bound is not None and (
-            band.bound > high or (band.bound == high and band.inclusive)
+        if (
+            high is not None
+            and band.bound is not None
+            and (band.bound > high or (band.bound == high and band.inclusive))
         ):
             covered = True
     return found

@@ -57,15 +57,20 @@ def find_id(key: str, indicators: Iterable[tuple[str, str]]) -> str:
     if several:
         named = [f"{ids[ident]} ({ident})" for ident in several[:8]]
         message = f"several indicators begin with it: {'、'.join(named)}"
-        params: dict[str, Any] = {"template": "indicator-several", "choices": Phrase(
-            {"zh": "、".join(named), "en": ", ".join(named)})}  # fmt: skip
+        params: dict[str, Any] = {
+            "template": "indicator-several",
+            "choices": Phrase({"zh": "、".join(named), "en": ", ".join(named)}),
+        }
     else:
         close = difflib.get_close_matches(key, list(names) + list(ids), n=3, cutoff=0.5)
-        shown = [f"{name} ({names[name]})" if name in names else f"{ids[name]} ({name})"
-                 for name in close]  # fmt: skip
+        shown = [
+            f"{name} ({names[name]})" if name in names else f"{ids[name]} ({name})"
+            for name in close
+        ]
         message = f"did you mean {' or '.join(shown)}?" if shown else "no indicator has it"
         choices = Phrase({"zh": " 或 ".join(shown), "en": " or ".join(shown)})
-        params = {"template": "indicator-close" if shown else "indicator-none",
-                  "choices": choices}  # fmt: skip
-    raise IndicatorNotFoundError(f"no indicator {key!r}", [
-        Problem("indicator-not-found", message, params={**params, "key": key})])  # fmt: skip
+        params = {"template": "indicator-close" if shown else "indicator-none", "choices": choices}
+    raise IndicatorNotFoundError(
+        f"no indicator {key!r}",
+        [Problem("indicator-not-found", message, params={**params, "key": key})],
+    )

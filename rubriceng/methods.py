@@ -553,8 +553,7 @@ class ChecklistScorer(Scorer):
                     )
                 credit = multiply(item.points, share)
             total = add(total, credit)
-            rows.append({"id": item.id, "name": item.name, "points": item.points,
-                         "credit": credit})  # fmt: skip
+            rows.append({"id": item.id, "name": item.name, "points": item.points, "credit": credit})
         return Scored(total, {"items": rows})
 
 
@@ -953,9 +952,11 @@ class UnitDefinedScorer(Scorer):
             shares = split_evenly(context.points, len(items))
         elif any(points is None for points in given):
             raise ScoringFailure(
-                "points-mismatch", "give points for every sub-indicator or for none", "points",
+                "points-mismatch",
+                "give points for every sub-indicator or for none",
+                "points",
                 input=True,
-            )  # fmt: skip
+            )
         else:
             shares = [Decimal(points) for points in given]
             if sum(shares, ZERO) != context.points:

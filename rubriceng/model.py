@@ -44,6 +44,7 @@ class ScorerProtocol(Protocol):
         """The raw score and trace (a ``Scored``) of one unit's context."""
         ...
 
+
 ROUNDING_MODES: Mapping[str, str] = {
     "half_up": ROUND_HALF_UP,
     "half_even": ROUND_HALF_EVEN,
@@ -273,7 +274,8 @@ class Rubric:
     needs: InputNeeds | None = attrs.field(default=None, eq=False, repr=False)
     """What the rubric asks of a unit; set by the compiler."""
     trace_words: Mapping[str, Mapping[str, Mapping[str, str]]] = attrs.field(
-        factory=dict, eq=False, repr=False)  # fmt: skip
+        factory=dict, eq=False, repr=False
+    )
     """How the trace keys of the scoring methods it uses read, by method and language
     (the methods' ``words``)."""
     plan: Any = attrs.field(default=None, eq=False, repr=False)

@@ -113,4 +113,3 @@ def _shown(value: object) -> str | None:
     if attrs.has(type(value)):
         return ", ".join(_fields(value))
     return None
-

@@ -144,9 +144,7 @@ def _kind(rules: Mapping[str, Any], spec: InputSpec | None) -> str:
         declared = spec.items if spec is not None and spec.type == "list" else None
         declared = declared or (spec.type if spec is not None else None)
         return declared if declared in ("money", "rate", "number") else "number"
-    return {"integer": "count", "boolean": "boolean", "credit": "credit"}.get(
-        str(kind), "text"
-    )
+    return {"integer": "count", "boolean": "boolean", "credit": "credit"}.get(str(kind), "text")
 
 
 def _expand(
@@ -284,15 +282,19 @@ def _lists(value: Any) -> Any:
 def _comment(field: Field, rubric: Rubric, english: bool) -> str:
     called = names(rubric, "en" if english else "zh")
     lang = "en" if english else "zh"
-    parts = [(field.label_en or field.label) if english else field.label,
-             kind_word(field.kind, lang)]  # fmt: skip
+    parts = [
+        (field.label_en or field.label) if english else field.label,
+        kind_word(field.kind, lang),
+    ]
     if field.unit:
         parts[-1] += f" ({field.unit})" if english else f"（{field.unit}）"
     if field.allowed(lang):
         parts.append(field.allowed(lang))
     if field.used_by:
-        parts.append("→ " + (", " if english else "、").join(
-            called.get(user, user) for user in field.used_by))  # fmt: skip
+        parts.append(
+            "→ "
+            + (", " if english else "、").join(called.get(user, user) for user in field.used_by)
+        )
     if not field.required:
         parts.append(kind_word("optional", lang).strip(" （）()"))
     return " · ".join(parts)
@@ -325,15 +327,14 @@ def template_yaml(rubric: Rubric, lang: str = "zh") -> str:
     return "\n".join(lines) + "\n"
 
 
-def _emit(
-    node: Any, path: str, depth: int, lines: list[str], comments: Mapping[str, str]
-) -> None:
+def _emit(node: Any, path: str, depth: int, lines: list[str], comments: Mapping[str, str]) -> None:
     """YAML lines for ``node`` (nested inputs with None leaves) with each leaf's comment."""
     pad = "  " * depth
     items: Iterable[tuple[str, Any]] = (
-        node.items() if isinstance(node, dict)
+        node.items()
+        if isinstance(node, dict)
         else ((str(index), item) for index, item in enumerate(node, start=1))
-    )  # fmt: skip
+    )
     for key, value in items:
         here = f"{path}.{key}" if path else key
         head = f"{pad}{key}:" if isinstance(node, dict) else f"{pad}-"

@@ -51,15 +51,22 @@ def percent(value: Any, places: int = 2) -> str:
     return f"{number(rational(value) * 100, places)}%"
 
 
-_COMPARE = {ast.Eq: "=", ast.NotEq: "≠", ast.Lt: "<", ast.LtE: "≤", ast.Gt: ">",
-            ast.GtE: "≥"}  # fmt: skip
+_COMPARE = {ast.Eq: "=", ast.NotEq: "≠", ast.Lt: "<", ast.LtE: "≤", ast.Gt: ">", ast.GtE: "≥"}
 _ARITHMETIC = {ast.Add: "+", ast.Sub: "-", ast.Mult: "×", ast.Div: "÷", ast.Pow: "^"}
-_PRECEDENCE = {ast.Add: 4, ast.Sub: 4, ast.Mult: 5, ast.Div: 5, ast.FloorDiv: 5, ast.Mod: 5,
-               ast.Pow: 7}  # fmt: skip
+_PRECEDENCE = {
+    ast.Add: 4,
+    ast.Sub: 4,
+    ast.Mult: 5,
+    ast.Div: 5,
+    ast.FloorDiv: 5,
+    ast.Mod: 5,
+    ast.Pow: 7,
+}
 
 
-def formula_words(text: str, lang: str | None = None,
-                  labels: Mapping[str, str] | None = None) -> str:  # fmt: skip
+def formula_words(
+    text: str, lang: str | None = None, labels: Mapping[str, str] | None = None
+) -> str:
     """A formula in words: names by their ``labels``, operators as printed in a table.
 
     >>> formula_words("a == 0 and not b", "zh", {"a": "上年存量", "b": "是否公开"})
@@ -78,14 +85,12 @@ def formula_words(text: str, lang: str | None = None,
         return text
 
 
-def _said(node: ast.AST, words: Mapping[str, str], labels: Mapping[str, str], outer: int
-          ) -> str:  # fmt: skip
+def _said(node: ast.AST, words: Mapping[str, str], labels: Mapping[str, str], outer: int) -> str:
     inner, text = _phrase(node, words, labels)
     return f"({text})" if inner < outer else text
 
 
-def _phrase(node: ast.AST, words: Mapping[str, str], labels: Mapping[str, str]
-            ) -> tuple[int, str]:  # fmt: skip
+def _phrase(node: ast.AST, words: Mapping[str, str], labels: Mapping[str, str]) -> tuple[int, str]:
     """(precedence, words) of one node."""
     if isinstance(node, ast.BoolOp):
         joiner = words["and"] if isinstance(node.op, ast.And) else words["or"]
@@ -106,15 +111,18 @@ def _phrase(node: ast.AST, words: Mapping[str, str], labels: Mapping[str, str]
         level = _PRECEDENCE.get(type(node.op), 5)
         if isinstance(node.op, ast.FloorDiv | ast.Mod):
             key = "floor div" if isinstance(node.op, ast.FloorDiv) else "mod"
-            return 8, words[key].format(_said(node.left, words, labels, 0),
-                                        _said(node.right, words, labels, 0))  # fmt: skip
+            return 8, words[key].format(
+                _said(node.left, words, labels, 0), _said(node.right, words, labels, 0)
+            )
         left = _said(node.left, words, labels, level)
         right = _said(node.right, words, labels, level + 1)
         return level, f"{left} {_ARITHMETIC.get(type(node.op), '?')} {right}"
     if isinstance(node, ast.IfExp):
         return 0, words["if"].format(
-            test=_said(node.test, words, labels, 0), then=_said(node.body, words, labels, 0),
-            otherwise=_said(node.orelse, words, labels, 0))  # fmt: skip
+            test=_said(node.test, words, labels, 0),
+            then=_said(node.body, words, labels, 0),
+            otherwise=_said(node.orelse, words, labels, 0),
+        )
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         args = [_said(arg, words, labels, 0) for arg in node.args]
         template = words.get(f"{node.func.id}()")

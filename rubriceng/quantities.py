@@ -58,11 +58,68 @@ _DEFINITIONS = """
 """
 
 COUNT_WORDS = (
-    "人次", "场次", "家次", "户次", "批次", "项", "次", "个", "件", "场", "份", "人", "家", "期",
-    "本", "户", "篇", "条", "所", "名", "台", "套", "批", "处", "张", "册", "宗", "起", "位", "辆",
-    "吨", "只", "头", "座", "间", "部", "门", "类", "种", "节", "课", "集", "轮", "栋", "棵", "株",
-    "组", "支", "队", "幅", "册", "本", "页", "字", "例", "笔", "单", "宗", "卷", "块", "所",
-)  # fmt: skip
+    "人次",
+    "场次",
+    "家次",
+    "户次",
+    "批次",
+    "项",
+    "次",
+    "个",
+    "件",
+    "场",
+    "份",
+    "人",
+    "家",
+    "期",
+    "本",
+    "户",
+    "篇",
+    "条",
+    "所",
+    "名",
+    "台",
+    "套",
+    "批",
+    "处",
+    "张",
+    "册",
+    "宗",
+    "起",
+    "位",
+    "辆",
+    "吨",
+    "只",
+    "头",
+    "座",
+    "间",
+    "部",
+    "门",
+    "类",
+    "种",
+    "节",
+    "课",
+    "集",
+    "轮",
+    "栋",
+    "棵",
+    "株",
+    "组",
+    "支",
+    "队",
+    "幅",
+    "册",
+    "本",
+    "页",
+    "字",
+    "例",
+    "笔",
+    "单",
+    "宗",
+    "卷",
+    "块",
+    "所",
+)
 """Measure words (量词): what a count counts. ``人次`` and ``人`` are different things."""
 
 _KINDS: dict[tuple[tuple[str, str], ...], str] = {
@@ -121,13 +178,16 @@ def _registry() -> pint.UnitRegistry[Any]:
 
 _UNIT_NAMES = tuple(
     sorted(
-        {name.strip() for line in _DEFINITIONS.strip().splitlines()
-         for name in line.replace(" = ", "=").split("=")
-         if name.strip() and not name.strip().startswith("[") and "*" not in name},
+        {
+            name.strip()
+            for line in _DEFINITIONS.strip().splitlines()
+            for name in line.replace(" = ", "=").split("=")
+            if name.strip() and not name.strip().startswith("[") and "*" not in name
+        },
         key=len,
         reverse=True,
     )
-)  # fmt: skip
+)
 _COUNTS = tuple(sorted(set(COUNT_WORDS), key=len, reverse=True))
 _NOUN = re.compile(r"^[\u4e00-\u9fff]{1,8}$")
 
@@ -176,7 +236,7 @@ def read_unit(text: str, *, zero: bool = False) -> Unit | None:
             return Unit(text, _kind(name), name)
     for word in _COUNTS:
         if text.startswith(word):
-            noun = text[len(word):]
+            noun = text[len(word) :]
             if not noun or (_NOUN.match(noun) and len(noun) <= 6):
                 return Unit(text, "count", word, noun)
             return None
@@ -224,12 +284,53 @@ def convert(number: Fraction, source: Unit, target: Unit) -> Fraction:
 _DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _RUN = re.compile(rf"[{_DIGITS}]+(?:点[{_DIGITS}]+)?")
 _PER = re.compile(rf"(百分之|千分之)([{_DIGITS}]+(?:点[{_DIGITS}]+)?|\d+(?:\.\d+)?)")
-_NOT_VALUES = ("次性", "致", "般", "体", "线", "律", "流", "些", "直", "旦", "样", "同", "道",
-               "级", "季度末", "把手")  # fmt: skip
+_NOT_VALUES = (
+    "次性",
+    "致",
+    "般",
+    "体",
+    "线",
+    "律",
+    "流",
+    "些",
+    "直",
+    "旦",
+    "样",
+    "同",
+    "道",
+    "级",
+    "季度末",
+    "把手",
+)
 """What follows 一 in words that are not values (一次性, 一致, 一般, 一线 …)."""
 _AFTER = ("以上", "以下", "以内", "之内", "内", "及以上", "及以下", "%", "‰")
-_BEFORE = ("≥", "≤", ">", "<", "=", ":", "于", "少", "多", "过", "到", "达", "为", "至",
-           "增", "减", "降", "高", "升", "加", "长", "低", "压", "比", "提")  # fmt: skip
+_BEFORE = (
+    "≥",
+    "≤",
+    ">",
+    "<",
+    "=",
+    ":",
+    "于",
+    "少",
+    "多",
+    "过",
+    "到",
+    "达",
+    "为",
+    "至",
+    "增",
+    "减",
+    "降",
+    "高",
+    "升",
+    "加",
+    "长",
+    "低",
+    "压",
+    "比",
+    "提",
+)
 
 
 def _number(run: str) -> str | None:

@@ -257,17 +257,34 @@ class Registry:
         wanted = _describe_query(id, version, level, region, year, on)
         if not candidates:
             known = ", ".join(entry.ref for entry in self.rubrics()) or "none"
-            raise RubricNotFoundError(f"no rubric {wanted.text('en')}", [Problem(
-                "rubric-not-found", f"no rubric {wanted.text('en')} (known: {known})",
-                params={"wanted": wanted, "known": Phrase({
-                    "zh": known.replace(", ", "、"), "en": known})})])  # fmt: skip
+            raise RubricNotFoundError(
+                f"no rubric {wanted.text('en')}",
+                [
+                    Problem(
+                        "rubric-not-found",
+                        f"no rubric {wanted.text('en')} (known: {known})",
+                        params={
+                            "wanted": wanted,
+                            "known": Phrase({"zh": known.replace(", ", "、"), "en": known}),
+                        },
+                    )
+                ],
+            )
         ids = sorted({entry.id for entry in candidates})
         if len(ids) > 1:
-            raise RubricNotFoundError(f"several rubrics {wanted.text('en')}", [Problem(
-                "rubric-ambiguous",
-                f"several rubrics {wanted.text('en')}: {', '.join(ids)}; give an id",
-                params={"wanted": wanted, "ids": Phrase({"zh": "、".join(ids),
-                                                         "en": ", ".join(ids)})})])  # fmt: skip
+            raise RubricNotFoundError(
+                f"several rubrics {wanted.text('en')}",
+                [
+                    Problem(
+                        "rubric-ambiguous",
+                        f"several rubrics {wanted.text('en')}: {', '.join(ids)}; give an id",
+                        params={
+                            "wanted": wanted,
+                            "ids": Phrase({"zh": "、".join(ids), "en": ", ".join(ids)}),
+                        },
+                    )
+                ],
+            )
         return max(candidates, key=_recency)
 
     def reference(self, reference: str, *, year: int | None = None) -> RubricEntry:
@@ -350,9 +367,14 @@ class Registry:
                 f"{where} is not a valid variant",
                 [
                     document.problem(
-                        "variant-base", f"cannot use {reference!r}: {p.message}", ("extends",),
-                        params={"template": "variant-base-of", "reference": repr(reference),
-                                "detail": Phrase({lang: p.said(lang) for lang in LANGUAGES})},
+                        "variant-base",
+                        f"cannot use {reference!r}: {p.message}",
+                        ("extends",),
+                        params={
+                            "template": "variant-base-of",
+                            "reference": repr(reference),
+                            "detail": Phrase({lang: p.said(lang) for lang in LANGUAGES}),
+                        },
                     )
                     for p in error.problems
                 ],
@@ -445,11 +467,11 @@ def _reduce_rubric(rubric: Rubric) -> tuple[Any, tuple[Any, ...]]:
     """How a compiled rubric pickles: as the merged document it was compiled from."""
     document = rubric.document
     if document is None:
-        raise TypeError(
-            f"rubric {rubric.ref} was not compiled by a registry and cannot be pickled"
-        )
-    origins = [(path, origin.file, origin.rubric, _thawed(origin.provenance))
-               for path, origin in document.origins.items()]  # fmt: skip
+        raise TypeError(f"rubric {rubric.ref} was not compiled by a registry and cannot be pickled")
+    origins = [
+        (path, origin.file, origin.rubric, _thawed(origin.provenance))
+        for path, origin in document.origins.items()
+    ]
     state = (_thawed(document.data), document.source, dict(document.lines), origins)
     return rebuild_rubric, (state,)
 
@@ -460,9 +482,11 @@ def rebuild_rubric(state: tuple[Any, ...]) -> Rubric:
     that process's registry; its ``extends`` were already applied."""
     data, source, lines, origins = state
     document = Document(
-        data, source, lines,
+        data,
+        source,
+        lines,
         {tuple(path): Origin(file, ref, provenance) for path, file, ref, provenance in origins},
-    )  # fmt: skip
+    )
     vocabulary = default_registry().vocabulary
     rubric = compile_rubric(document, vocabulary)
     return attrs.evolve(rubric, plan=Plan(rubric, vocabulary), document=document)
@@ -545,17 +569,28 @@ def _describe_query(
 ) -> Phrase:
     """What was asked for, in each language (``'x'@2020 in force in 2025``)."""
     named = f"{id}@{version}" if id and version else id
-    en = [repr(id) + (f"@{version}" if version else "") if id else "",
-          f"version {version}" if version and not id else "",
-          f"at level {level}" if level else "", f"for region {region}" if region else "",
-          f"in force in {year}" if year is not None else "",
-          f"in force on {on.isoformat()}" if on is not None else ""]  # fmt: skip
-    zh = [f"「{named}」" if named else "", f"版本 {version}" if version and not id else "",
-          f"层级 {level}" if level else "", f"地区 {region}" if region else "",
-          f"{year} 年适用" if year is not None else "",
-          f"{on.isoformat()} 适用" if on is not None else ""]  # fmt: skip
-    return Phrase({"zh": "，".join(word for word in zh if word) or "（任何）",
-                   "en": " ".join(word for word in en if word) or "at all"})  # fmt: skip
+    en = [
+        repr(id) + (f"@{version}" if version else "") if id else "",
+        f"version {version}" if version and not id else "",
+        f"at level {level}" if level else "",
+        f"for region {region}" if region else "",
+        f"in force in {year}" if year is not None else "",
+        f"in force on {on.isoformat()}" if on is not None else "",
+    ]
+    zh = [
+        f"「{named}」" if named else "",
+        f"版本 {version}" if version and not id else "",
+        f"层级 {level}" if level else "",
+        f"地区 {region}" if region else "",
+        f"{year} 年适用" if year is not None else "",
+        f"{on.isoformat()} 适用" if on is not None else "",
+    ]
+    return Phrase(
+        {
+            "zh": "，".join(word for word in zh if word) or "（任何）",
+            "en": " ".join(word for word in en if word) or "at all",
+        }
+    )
 
 
 def _files(source: Path) -> Iterator[Path]:

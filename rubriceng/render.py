@@ -38,8 +38,6 @@ class Renderer:
     summary: str = ""
 
 
-
-
 def _pad(text: str, width: int, right: bool = False) -> str:
     gap = " " * max(0, width - display_width(text))
     return gap + text if right else text + gap
@@ -75,11 +73,22 @@ def render_text(result: Result, english: bool = False) -> str:
     for top in result.indicators:
         visit(top, 0)
     for adjustment in result.adjustments:
-        rows.append((adjustment.id if english else adjustment.name, "", "",
-                     f"{adjustment.points:+}",
-                     term("events", lang, count=adjustment.events)))  # fmt: skip
-    header = (term("indicator heading", lang), term("points", lang), term("effective", lang),
-              term("score", lang), "")  # fmt: skip
+        rows.append(
+            (
+                adjustment.id if english else adjustment.name,
+                "",
+                "",
+                f"{adjustment.points:+}",
+                term("events", lang, count=adjustment.events),
+            )
+        )
+    header = (
+        term("indicator heading", lang),
+        term("points", lang),
+        term("effective", lang),
+        term("score", lang),
+        "",
+    )
     widths = [max(display_width(row[column]) for row in [header, *rows]) for column in range(5)]
     aligned: list[Callable[[str, int], str]] = [
         _pad,
@@ -97,8 +106,17 @@ def render_text(result: Result, english: bool = False) -> str:
     rule = "-" * display_width(line(header))
     title = result.rubric_title + (f" — {result.unit}" if result.unit else "")
     out = [title, rule, line(header), rule, *(line(row) for row in rows), rule]
-    out.append(line((term("total", lang), "", "", str(result.total),
-                     grade(result.grade, lang, result.grade_en))))  # fmt: skip
+    out.append(
+        line(
+            (
+                term("total", lang),
+                "",
+                "",
+                str(result.total),
+                grade(result.grade, lang, result.grade_en),
+            )
+        )
+    )
     return printable("\n".join(out))
 
 
@@ -109,11 +127,20 @@ def render_markdown(result: Result, rubric: Rubric | None = None, lang: str = "z
 
     english = lang == "en"
     explainer = Explainer(rubric, lang)
-    heads = ("Indicator", "Points", "Score", "Basis") if english else (
-        "指标", "分值", "得分", "评分依据")  # fmt: skip
+    heads = (
+        ("Indicator", "Points", "Score", "Basis")
+        if english
+        else ("指标", "分值", "得分", "评分依据")
+    )
     title = markdown_text(result.rubric_title + (f" — {result.unit}" if result.unit else ""))
-    out = [f"# {title}", "", f"`{result.rubric_id}@{result.rubric_version}`", "",
-           "| " + " | ".join(heads) + " |", "|---|---:|---:|---|"]  # fmt: skip
+    out = [
+        f"# {title}",
+        "",
+        f"`{result.rubric_id}@{result.rubric_version}`",
+        "",
+        "| " + " | ".join(heads) + " |",
+        "|---|---:|---:|---|",
+    ]
 
     cell = markdown_text
 

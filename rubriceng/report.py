@@ -79,44 +79,51 @@ def _escape(text: str, quote: bool = True) -> str:
     return html.escape(printable(text), quote)
 
 
-
-
 def _rule(declared: Indicator | Adjustment | None, english: bool) -> str:
     """The table's texts of an indicator (指标说明, 评分标准, 备注), folded."""
     if declared is None:
         return ""
     summary, labels = RULE_HEADINGS["en" if english else "zh"]
     texts = [(label, getattr(declared, key, None)) for key, label in labels.items()]
-    shown = "".join(
-        f"<p><b>{label}</b>：{_escape(text)}</p>" for label, text in texts if text
-    )
+    shown = "".join(f"<p><b>{label}</b>：{_escape(text)}</p>" for label, text in texts if text)
     return f"<details><summary>{summary}</summary>{shown}</details>" if shown else ""
 
 
-def _rows(row: IndicatorResult, depth: int, explainer: Explainer, english: bool,
-          nodes: Mapping[str, Indicator]) -> Iterator[str]:  # fmt: skip
+def _rows(
+    row: IndicatorResult,
+    depth: int,
+    explainer: Explainer,
+    english: bool,
+    nodes: Mapping[str, Indicator],
+) -> Iterator[str]:
     points = _number(row.points)
     if row.effective_points != row.points:
         points += f" → {_number(row.effective_points)}"
     indent = f'style="padding-left:{0.5 + 1.2 * depth:.1f}rem"'
     name = _escape(_name(row, english))
     if row.children and "method" not in row.trace:
-        yield (f'<tr class="group"><td {indent}>{name}</td><td class="n">{points}</td>'
-               f'<td class="n">{_number(row.score)}</td><td></td></tr>')  # fmt: skip
+        yield (
+            f'<tr class="group"><td {indent}>{name}</td><td class="n">{points}</td>'
+            f'<td class="n">{_number(row.score)}</td><td></td></tr>'
+        )
         for child in row.children:
             yield from _rows(child, depth + 1, explainer, english, nodes)
         return
     na = row.status == NOT_APPLICABLE
     score = ("n/a" if english else "不适用") if na else _number(row.score)
     lang = "en" if english else "zh"
-    steps = "".join(f'<tr><td class="n">{number}</td><td>{_escape(sentence)}</td></tr>'
-                    for number, sentence in enumerate(explainer.sentences(row), 1))  # fmt: skip
-    working = (f"<details><summary>{term('working', lang)}</summary><table class=\"steps\">"
-               f"<tr><th>{term('step', lang)}</th><th>{term('working step', lang)}</th></tr>"
-               f"{steps}</table></details>")  # fmt: skip
+    steps = "".join(
+        f'<tr><td class="n">{number}</td><td>{_escape(sentence)}</td></tr>'
+        for number, sentence in enumerate(explainer.sentences(row), 1)
+    )
+    working = (
+        f'<details><summary>{term("working", lang)}</summary><table class="steps">'
+        f"<tr><th>{term('step', lang)}</th><th>{term('working step', lang)}</th></tr>"
+        f"{steps}</table></details>"
+    )
     css = ' class="na"' if na else ""
     yield (
-        f'<tr{css}><td {indent}>{name}<br>'
+        f"<tr{css}><td {indent}>{name}<br>"
         f'<span class="muted">{_escape(row.id)}</span></td><td class="n">{points}</td>'
         f'<td class="n">{score}</td><td>{_escape(explainer.basis(row))}'
         f"{_rule(nodes.get(row.id), english)}{working}</td></tr>"

@@ -165,12 +165,11 @@ class Result:
     grade_en: str | None = None
     """The grade's English name, where the rubric gives one (not in :meth:`to_dict`)."""
     _pending: Callable[[], tuple[IndicatorResult, ...]] | None = attrs.field(
-        default=None, init=False, eq=False, repr=False)  # fmt: skip
+        default=None, init=False, eq=False, repr=False
+    )
 
     @classmethod
-    def deferred(
-        cls, build: Callable[[], tuple[IndicatorResult, ...]], *fields: Any
-    ) -> Result:
+    def deferred(cls, build: Callable[[], tuple[IndicatorResult, ...]], *fields: Any) -> Result:
         """A result whose :attr:`indicators` are built by ``build()`` when first read (the
         row kernel's answer: a total is often all that is read). ``fields`` are the other
         fields in order (``rubric_id`` … ``grade_en``, ``indicators`` left out), already
@@ -238,8 +237,9 @@ class Result:
         """The scores as one flat row: every indicator of the rubric by id (groups too;
         not the sub-indicators a unit named itself), ``subtotal``, each adjustment by id,
         ``total`` and ``grade`` — the columns of a batch table."""
-        row: dict[str, Any] = {found.id: found.score for found in self.walk()
-                               if "." not in found.id}  # fmt: skip
+        row: dict[str, Any] = {
+            found.id: found.score for found in self.walk() if "." not in found.id
+        }
         row["subtotal"] = self.subtotal
         row.update({adjustment.id: adjustment.points for adjustment in self.adjustments})
         row["total"] = self.total
@@ -253,16 +253,22 @@ class Result:
         import pandas
 
         rows = [
-            {"id": found.id, "name": found.name, "points": found.points,
-             "effective_points": found.effective_points, "score": found.score,
-             "status": found.status}
+            {
+                "id": found.id,
+                "name": found.name,
+                "points": found.points,
+                "effective_points": found.effective_points,
+                "score": found.score,
+                "status": found.status,
+            }
             for found in self.walk()
-        ]  # fmt: skip
+        ]
         return pandas.DataFrame(rows).set_index("id")
 
 
-_DEFERRED_FIELDS = tuple(field.name for field in attrs.fields(Result)
-                         if field.init and field.name != "indicators")  # fmt: skip
+_DEFERRED_FIELDS = tuple(
+    field.name for field in attrs.fields(Result) if field.init and field.name != "indicators"
+)
 
 
 BATCH_FORMAT = "rubriceng.batch/1"
@@ -293,11 +299,17 @@ class UnitFailure:
             "unit": self.unit,
             "error": self.error.code,
             "problems": [
-                {**{key: value for key, value in attrs.asdict(problem, recurse=False).items()
-                    if value is not None and key != "params"}, "text": problem.text(lang)}
+                {
+                    **{
+                        key: value
+                        for key, value in attrs.asdict(problem, recurse=False).items()
+                        if value is not None and key != "params"
+                    },
+                    "text": problem.text(lang),
+                }
                 for problem in self.problems
             ],
-        }  # fmt: skip
+        }
 
 
 @attrs.frozen

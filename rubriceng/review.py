@@ -121,14 +121,19 @@ class Review:
             "reviewed_total": str(self.reviewed.total),
             "reviewed_grade": self.reviewed.grade,
             "lines": [
-                {"id": line.id, "name": line.name, "depth": line.depth,
-                 "points": str(line.points),
-                 "self": None if line.self_score is None else str(line.self_score),
-                 "reviewed": None if line.reviewed is None else str(line.reviewed),
-                 "difference": str(line.difference), "reasons": list(line.reasons)}
+                {
+                    "id": line.id,
+                    "name": line.name,
+                    "depth": line.depth,
+                    "points": str(line.points),
+                    "self": None if line.self_score is None else str(line.self_score),
+                    "reviewed": None if line.reviewed is None else str(line.reviewed),
+                    "difference": str(line.difference),
+                    "reasons": list(line.reasons),
+                }
                 for line in self.differences
             ],
-        }  # fmt: skip
+        }
 
 
 def apply_changes(
@@ -147,8 +152,16 @@ def apply_changes(
     problems: list[Problem] = []
 
     def problem(change: Change, code: str, message: str, **params: Any) -> None:
-        problems.append(Problem(code, message, file=source, line=change.line,
-                                indicator=change.indicator, params=params or None))  # fmt: skip
+        problems.append(
+            Problem(
+                code,
+                message,
+                file=source,
+                line=change.line,
+                indicator=change.indicator,
+                params=params or None,
+            )
+        )
 
     for change in changes:
         if not change.reason.strip():
@@ -161,12 +174,16 @@ def apply_changes(
                 scores[found] = change.score
         for name, value in change.inputs.items():
             if name.split(".")[0] not in known:
-                problem(change, "review-input", f"{name} is not an input of {rubric.ref}",
-                        name=name, rubric=rubric.ref)  # fmt: skip
+                problem(
+                    change,
+                    "review-input",
+                    f"{name} is not an input of {rubric.ref}",
+                    name=name,
+                    rubric=rubric.ref,
+                )
                 continue
             if isinstance(value, list | tuple):  # a list replaces the unit's, items and all
-                flat = {key: item for key, item in flat.items()
-                        if not key.startswith(f"{name}.")}  # fmt: skip
+                flat = {key: item for key, item in flat.items() if not key.startswith(f"{name}.")}
                 if not value:
                     emptied[name] = []
             flat.update(flatten({name: value}))
@@ -175,16 +192,19 @@ def apply_changes(
     try:
         merged = nest(flat.items())
     except ValueError as error:  # a part of an input given as a whole, or the reverse
-        raise InputError(f"cannot apply the review {source or ''}".rstrip(),
-                         [Problem("review-input", str(error), file=source)]) from None
+        raise InputError(
+            f"cannot apply the review {source or ''}".rstrip(),
+            [Problem("review-input", str(error), file=source)],
+        ) from None
     for name, value in inputs.items():  # empty lists and mappings flatten to nothing
         merged.setdefault(name, value)
     merged.update(emptied)
     return merged, scores
 
 
-def _leaf(change: Change, names: Sequence[tuple[str, str]], leaves: set[str],
-          problem: Any) -> str | None:  # fmt: skip
+def _leaf(
+    change: Change, names: Sequence[tuple[str, str]], leaves: set[str], problem: Any
+) -> str | None:
     from rubriceng.lookup import find_id
 
     if change.indicator is None:
@@ -197,9 +217,12 @@ def _leaf(change: Change, names: Sequence[tuple[str, str]], leaves: set[str],
         problem(change, problems[0].code, problems[0].message, **dict(problems[0].params or {}))
         return None
     if found not in leaves:
-        problem(change, "review-group",
-                f"{change.indicator} is a group: review the indicators under it",
-                indicator=change.indicator)  # fmt: skip
+        problem(
+            change,
+            "review-group",
+            f"{change.indicator} is a group: review the indicators under it",
+            indicator=change.indicator,
+        )
         return None
     return found
 
@@ -246,17 +269,24 @@ def _check_file(found: ReviewFile, rubric: Rubric, unit: str | None) -> None:
     """Refuse a review written for another unit, or another version of the rubric."""
     problems = []
     if found.unit is not None and unit is not None and found.unit != unit:
-        problems.append(Problem(
-            "review-unit", f"the review is for {found.unit}, not this unit",
-            file=found.source, unit=unit, params={"other": found.unit}))  # fmt: skip
+        problems.append(
+            Problem(
+                "review-unit",
+                f"the review is for {found.unit}, not this unit",
+                file=found.source,
+                unit=unit,
+                params={"other": found.unit},
+            )
+        )
     if found.rubric is not None and found.rubric != rubric.ref:
         problems.append(other_version(found.rubric, rubric, file=found.source))
     if problems:
         raise InputError(f"cannot apply the review {found.source or ''}".rstrip(), problems)
 
 
-def differences(rubric: Rubric, before: Result, after: Result,
-                changes: Sequence[Change]) -> tuple[Difference, ...]:  # fmt: skip
+def differences(
+    rubric: Rubric, before: Result, after: Result, changes: Sequence[Change]
+) -> tuple[Difference, ...]:
     """Every indicator of ``before`` and ``after`` side by side, then the adjustments and
     the total, each difference with the reasons of the changes behind it."""
     users = rubric.needs.users if rubric.needs is not None else {}
@@ -286,10 +316,17 @@ def differences(rubric: Rubric, before: Result, after: Result,
                 below += visit(child, depth + 1)
         reasons = tuple(dict.fromkeys(below))
         difference = other.score - row.score
-        line = Difference(row.id, row.name, depth, other.effective_points,
-                          None if row.status == NOT_APPLICABLE else row.score,
-                          None if other.status == NOT_APPLICABLE else other.score,
-                          difference, reasons if difference else (), row.name_en)  # fmt: skip
+        line = Difference(
+            row.id,
+            row.name,
+            depth,
+            other.effective_points,
+            None if row.status == NOT_APPLICABLE else row.score,
+            None if other.status == NOT_APPLICABLE else other.score,
+            difference,
+            reasons if difference else (),
+            row.name_en,
+        )
         lines.insert(start, line)
         return reasons
 
@@ -299,11 +336,32 @@ def differences(rubric: Rubric, before: Result, after: Result,
     for mine, theirs in zip(before.adjustments, after.adjustments, strict=True):
         reasons = tuple(causes.get(mine.id, ()))
         every += reasons
-        lines.append(Difference(mine.id, mine.name, 0, Decimal(0), mine.points, theirs.points,
-                                theirs.points - mine.points, reasons))  # fmt: skip
+        lines.append(
+            Difference(
+                mine.id,
+                mine.name,
+                0,
+                Decimal(0),
+                mine.points,
+                theirs.points,
+                theirs.points - mine.points,
+                reasons,
+            )
+        )
     total = after.total - before.total
-    lines.append(Difference("total", "合计", 0, rubric.total, before.total, after.total, total,
-                            tuple(dict.fromkeys(every)) if total else (), "Total"))  # fmt: skip
+    lines.append(
+        Difference(
+            "total",
+            "合计",
+            0,
+            rubric.total,
+            before.total,
+            after.total,
+            total,
+            tuple(dict.fromkeys(every)) if total else (),
+            "Total",
+        )
+    )
     return tuple(lines)
 
 
@@ -320,10 +378,14 @@ def load_changes(source: str | os.PathLike[str] | Mapping[str, Any]) -> ReviewFi
     data = document.data
     problems: list[Problem] = []
     if not isinstance(data, Mapping) or not isinstance(data.get("changes"), list):
-        raise InputError("cannot read the review", [document.problem(
-            "review-form", "a review is a mapping with a list of 'changes'", ())])  # fmt: skip
-    problems += [document.problem("review-form", "unknown key", (key,))
-                 for key in sorted(set(data) - {"unit", "rubric", "changes", "notes"})]  # fmt: skip
+        raise InputError(
+            "cannot read the review",
+            [document.problem("review-form", "a review is a mapping with a list of 'changes'", ())],
+        )
+    problems += [
+        document.problem("review-form", "unknown key", (key,))
+        for key in sorted(set(data) - {"unit", "rubric", "changes", "notes"})
+    ]
     changes = []
     for index, item in enumerate(data["changes"]):
         change = _change(item, document, ("changes", index), problems)
@@ -337,8 +399,9 @@ def load_changes(source: str | os.PathLike[str] | Mapping[str, Any]) -> ReviewFi
     return ReviewFile(tuple(changes), data.get("unit"), data.get("rubric"), document.source)
 
 
-def _change(item: Any, document: Document, path: tuple[Any, ...],
-            problems: list[Problem]) -> Change | None:  # fmt: skip
+def _change(
+    item: Any, document: Document, path: tuple[Any, ...], problems: list[Problem]
+) -> Change | None:
     if not isinstance(item, Mapping):
         problems.append(document.problem("review-form", "a change is a mapping", path))
         return None
@@ -348,16 +411,21 @@ def _change(item: Any, document: Document, path: tuple[Any, ...],
     if item.get("score") is not None:
         score = _number(item["score"])
         if score is None:
-            problems.append(document.problem("review-form", "a score is a number",
-                                             (*path, "score")))  # fmt: skip
+            problems.append(
+                document.problem("review-form", "a score is a number", (*path, "score"))
+            )
     inputs = item.get("inputs") or {}
     if not isinstance(inputs, Mapping):
-        problems.append(document.problem("review-form", "'inputs' is a mapping",
-                                         (*path, "inputs")))  # fmt: skip
+        problems.append(document.problem("review-form", "'inputs' is a mapping", (*path, "inputs")))
         inputs = {}
     indicator = item.get("indicator")
-    return Change(str(item.get("reason") or ""), None if indicator is None else str(indicator),
-                  score, dict(inputs), document.line_of(path))  # fmt: skip
+    return Change(
+        str(item.get("reason") or ""),
+        None if indicator is None else str(indicator),
+        score,
+        dict(inputs),
+        document.line_of(path),
+    )
 
 
 def _number(value: Any) -> Decimal | None:
@@ -390,9 +458,17 @@ def _from_form(path: Path) -> ReviewFile:
     try:
         sheet = _sheet_of(book, REVIEW_SHEETS)
         if sheet is None:
-            raise InputError(f"cannot read the review {source}", [Problem(
-                "review-form", f"no sheet {REVIEW_SHEET}: is this a review form written by "
-                "'rubriceng review --form'?", file=source)])  # fmt: skip
+            raise InputError(
+                f"cannot read the review {source}",
+                [
+                    Problem(
+                        "review-form",
+                        f"no sheet {REVIEW_SHEET}: is this a review form written by "
+                        "'rubriceng review --form'?",
+                        file=source,
+                    )
+                ],
+            )
         for number, row in sheet_rows(sheet, source, "review"):
             cells = [*row, *([None] * 7)]
             if cells[0] == "unit":
@@ -402,8 +478,9 @@ def _from_form(path: Path) -> ReviewFile:
             elif number > 4 and not is_blank(cells[0]) and not is_blank(cells[4]):
                 score = _number(cells[4])
                 if score is None:
-                    problems.append(Problem("review-form", "a score is a number",
-                                            file=source, line=number))  # fmt: skip
+                    problems.append(
+                        Problem("review-form", "a score is a number", file=source, line=number)
+                    )
                     continue
                 reason = "" if is_blank(cells[5]) else str(cells[5]).strip()
                 changes.append(Change(reason, str(cells[0]).strip(), score, {}, number))
@@ -420,7 +497,6 @@ def _from_form(path: Path) -> ReviewFile:
     if problems:
         raise InputError(f"cannot read the review {source}", problems)
     return ReviewFile(tuple(changes), unit, rubric, source)
-
 
 
 # -- what the reviewer fills in, and what the review shows ----------------------------------------
@@ -454,12 +530,25 @@ def write_review_form(
     english = lang == "en"
     book = Workbook()
     book.remove(book.worksheets[0])
-    sheet = table_sheet(book, REVIEW_SHEETS[english], ["unit", words["unit"], result.unit or ""],
-                        [28, 40, 10, 10, 10, 40])  # fmt: skip
+    sheet = table_sheet(
+        book,
+        REVIEW_SHEETS[english],
+        ["unit", words["unit"], result.unit or ""],
+        [28, 40, 10, 10, 10, 40],
+    )
     append_row(sheet, ["rubric", words["rubric"], rubric.ref])
     append_row(sheet, [])
-    append_row(sheet, [words["id"], words["indicator"], words["points"], words["self"],
-                       words["review"], words["why"]])  # fmt: skip
+    append_row(
+        sheet,
+        [
+            words["id"],
+            words["indicator"],
+            words["points"],
+            words["self"],
+            words["review"],
+            words["why"],
+        ],
+    )
     sheet.freeze_panes = "A5"
     sheet.print_title_rows = "4:4"
     depths = {node.id: depth for node, depth in _depths(rubric)}
@@ -468,22 +557,38 @@ def write_review_form(
             continue
         name = (row.name_en or row.name) if english else row.name
         shown = words["n/a"] if row.status == NOT_APPLICABLE else row.score
-        append_row(sheet, [row.id, "　" * depths.get(row.id, 0) + name, row.effective_points,
-                           shown])  # fmt: skip
+        append_row(
+            sheet, [row.id, "　" * depths.get(row.id, 0) + name, row.effective_points, shown]
+        )
         if not row.children and row.status != NOT_APPLICABLE:
-            check = DataValidation("decimal", operator="between", formula1="0",
-                                   formula2=str(row.effective_points),
-                                   allow_blank=True)  # fmt: skip
+            check = DataValidation(
+                "decimal",
+                operator="between",
+                formula1="0",
+                formula2=str(row.effective_points),
+                allow_blank=True,
+            )
             sheet.add_data_validation(check)
             check.add(f"E{sheet.max_row}")
-    given = table_sheet(book, INPUTS_REVIEW_SHEETS[english],
-                        [words["id"], words["input"], words["self"], words["review"],
-                         words["why"]], [34, 44, 16, 16, 40])  # fmt: skip
-    labels = {field.path: (field.label_en or field.label) if english else field.label
-              for field in fields(rubric)}  # fmt: skip
+    given = table_sheet(
+        book,
+        INPUTS_REVIEW_SHEETS[english],
+        [words["id"], words["input"], words["self"], words["review"], words["why"]],
+        [34, 44, 16, 16, 40],
+    )
+    labels = {
+        field.path: (field.label_en or field.label) if english else field.label
+        for field in fields(rubric)
+    }
     for key, value in flatten(inputs).items():
-        append_row(given, [key, labels.get(key, key), value if not isinstance(value, bool)
-                           else ("是" if value else "否")])  # fmt: skip
+        append_row(
+            given,
+            [
+                key,
+                labels.get(key, key),
+                value if not isinstance(value, bool) else ("是" if value else "否"),
+            ],
+        )
     harden_workbook(book)
     book.save(path)
 
@@ -502,8 +607,7 @@ def _depths(rubric: Rubric) -> list[tuple[Any, int]]:
 
 
 @isolated
-def write_review(found: Review, path: str | os.PathLike[str], *,
-                 lang: str | None = None) -> None:  # fmt: skip
+def write_review(found: Review, path: str | os.PathLike[str], *, lang: str | None = None) -> None:
     """Write a review as a workbook (``.xlsx``): 复核概况 (both totals and grades) and
     复核结果, every indicator with 自评分, 复核分, 差异 and the reasons, A4."""
     from openpyxl import Workbook
@@ -520,25 +624,44 @@ def write_review(found: Review, path: str | os.PathLike[str], *,
     book.remove(book.worksheets[0])
     outline = table_sheet(book, words["overview"], [words["what"], words["value"]], [24, 50])
     for key, value in (
-        ("unit", before.unit or ""), ("rubric", f"{after.rubric_id}@{after.rubric_version}"),
-        ("self total", before.total), ("self grade", grade(before.grade, lang, before.grade_en)),
-        ("review total", after.total), ("review grade", grade(after.grade, lang, after.grade_en)),
+        ("unit", before.unit or ""),
+        ("rubric", f"{after.rubric_id}@{after.rubric_version}"),
+        ("self total", before.total),
+        ("self grade", grade(before.grade, lang, before.grade_en)),
+        ("review total", after.total),
+        ("review grade", grade(after.grade, lang, after.grade_en)),
         ("difference", after.total - before.total),
-    ):  # fmt: skip
+    ):
         append_row(outline, [words[key], value])
-    lines = table_sheet(book, words["reviewed"],
-                        [words["indicator"], words["points"], words["self"], words["review"],
-                         words["difference"], words["why"]],
-                        [40, 8, 10, 10, 10, 50], landscape=True)  # fmt: skip
+    lines = table_sheet(
+        book,
+        words["reviewed"],
+        [
+            words["indicator"],
+            words["points"],
+            words["self"],
+            words["review"],
+            words["difference"],
+            words["why"],
+        ],
+        [40, 8, 10, 10, 10, 50],
+        landscape=True,
+    )
     for line in found.differences:
         name = (line.name_en or line.name) if english else line.name
         if line.id == "total":
             name = words["total"]
-        cells = append_row(lines, [
-            "　" * line.depth + name, line.points or None,
-            words["n/a"] if line.self_score is None else line.self_score,
-            words["n/a"] if line.reviewed is None else line.reviewed,
-            line.difference or None, TERMS[lang]["; "].join(line.reasons) or None])  # fmt: skip
+        cells = append_row(
+            lines,
+            [
+                "　" * line.depth + name,
+                line.points or None,
+                words["n/a"] if line.self_score is None else line.self_score,
+                words["n/a"] if line.reviewed is None else line.reviewed,
+                line.difference or None,
+                TERMS[lang]["; "].join(line.reasons) or None,
+            ],
+        )
         if line.difference:
             for cell in cells:
                 cell.font = Font(name=FONT_NAME, bold=True)
@@ -554,27 +677,51 @@ def review_text(found: Review, lang: str | None = None, *, every: bool = False) 
     lang = language(lang)
     words = SUMMARY_WORDS[lang]
     english = lang == "en"
-    rows = [[words["indicator"], words["points"], words["self"], words["review"],
-             words["difference"], words["why"]]]  # fmt: skip
+    rows = [
+        [
+            words["indicator"],
+            words["points"],
+            words["self"],
+            words["review"],
+            words["difference"],
+            words["why"],
+        ]
+    ]
     for line in found.differences if every else found.changed:
-        name = words["total"] if line.id == "total" else (
-            (line.name_en or line.name) if english else line.name)  # fmt: skip
-        rows.append(["  " * line.depth + printable(name), str(line.points),
-                     words["n/a"] if line.self_score is None else str(line.self_score),
-                     words["n/a"] if line.reviewed is None else str(line.reviewed),
-                     f"{line.difference:+}" if line.difference else "0",
-                     printable(TERMS[lang]["; "].join(line.reasons))])  # fmt: skip
+        name = (
+            words["total"]
+            if line.id == "total"
+            else ((line.name_en or line.name) if english else line.name)
+        )
+        rows.append(
+            [
+                "  " * line.depth + printable(name),
+                str(line.points),
+                words["n/a"] if line.self_score is None else str(line.self_score),
+                words["n/a"] if line.reviewed is None else str(line.reviewed),
+                f"{line.difference:+}" if line.difference else "0",
+                printable(TERMS[lang]["; "].join(line.reasons)),
+            ]
+        )
     widths = [max(display_width(row[index]) for row in rows) for index in range(5)]
     text = []
     for row in rows:
-        cells = [cell + " " * (width - display_width(cell)) if index == 0
-                 else " " * (width - display_width(cell)) + cell
-                 for index, (cell, width) in enumerate(zip(row, widths, strict=False))]  # fmt: skip
+        cells = [
+            cell + " " * (width - display_width(cell))
+            if index == 0
+            else " " * (width - display_width(cell)) + cell
+            for index, (cell, width) in enumerate(zip(row, widths, strict=False))
+        ]
         text.append("  ".join([*cells, row[5]]).rstrip())
     before, after = found.self_assessed, found.reviewed
-    text.append(words["totals"].format(
-        before=before.total, before_grade=grade(before.grade, lang, before.grade_en),
-        after=after.total, after_grade=grade(after.grade, lang, after.grade_en)))  # fmt: skip
+    text.append(
+        words["totals"].format(
+            before=before.total,
+            before_grade=grade(before.grade, lang, before.grade_en),
+            after=after.total,
+            after_grade=grade(after.grade, lang, after.grade_en),
+        )
+    )
     return "\n".join(text)
 
 
@@ -591,19 +738,31 @@ def apply_reviews(
     seen: dict[str, str | None] = {}
     for found in reviews:
         if found.unit is None or found.unit not in units:
-            problems.append(Problem(
-                "review-unit", f"the review names no unit of the batch: {found.unit or '-'}",
-                file=found.source, params={"unit": found.unit or "-"}))  # fmt: skip
+            problems.append(
+                Problem(
+                    "review-unit",
+                    f"the review names no unit of the batch: {found.unit or '-'}",
+                    file=found.source,
+                    params={"unit": found.unit or "-"},
+                )
+            )
             continue
         if found.unit in seen:
-            problems.append(Problem(
-                "unit-duplicate", f"also returned in {seen[found.unit]}", file=found.source,
-                unit=found.unit, params={"other": seen[found.unit]}))  # fmt: skip
+            problems.append(
+                Problem(
+                    "unit-duplicate",
+                    f"also returned in {seen[found.unit]}",
+                    file=found.source,
+                    unit=found.unit,
+                    params={"other": seen[found.unit]},
+                )
+            )
             continue
         seen[found.unit] = found.source
         try:
             named[found.unit], scores[found.unit] = apply_changes(
-                rubric, units[found.unit], found.changes, found.source)
+                rubric, units[found.unit], found.changes, found.source
+            )
         except InputError as error:
             problems += error.problems
     if problems:

@@ -89,8 +89,16 @@ def sheet_title(text: str) -> str:
 
 
 _FILE_NAME = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
-_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)),
-                       *(f"lpt{n}" for n in range(1, 10))})  # fmt: skip
+_RESERVED = frozenset(
+    {
+        "con",
+        "prn",
+        "aux",
+        "nul",
+        *(f"com{n}" for n in range(1, 10)),
+        *(f"lpt{n}" for n in range(1, 10)),
+    }
+)
 
 
 def file_name(text: str) -> str:

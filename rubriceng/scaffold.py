@@ -93,9 +93,7 @@ def new_plugin(
     return Skeleton(root, distribution, package, entry_point, rubric_id, tuple(files))
 
 
-def _from_table(
-    table: Path, rubric_id: str, year: str, level: str, region: str
-) -> tuple[str, str]:
+def _from_table(table: Path, rubric_id: str, year: str, level: str, region: str) -> tuple[str, str]:
     """The rubric imported from ``table`` (in force from ``year``), and a test case that
     scores a unit with every judgement at full marks."""
     import json
@@ -103,8 +101,7 @@ def _from_table(
     from rubriceng.methods import split_evenly
     from rubriceng.tableimport import import_table
 
-    imported = import_table(table, rubric_id=rubric_id, version=year, level=level,
-                            region=region)  # fmt: skip
+    imported = import_table(table, rubric_id=rubric_id, version=year, level=level, region=region)
     version = f'version: "{year}"\n'
     text = imported.text.replace(version, f"{version}in_force: {{from: {year}}}\n", 1)
     inputs: dict[str, Any] = {}

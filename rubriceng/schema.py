@@ -39,6 +39,7 @@ _TYPE_WORDS = {
     "list": "a list",
 }
 
+
 class Validator(cerberus.Validator):  # type: ignore[misc]
     """cerberus with rubriceng's types, coercions and rules.
 
@@ -350,8 +351,12 @@ def _params(error: Any) -> dict[str, Any]:
     """What a broken rule is told with in any language (see :data:`rubriceng.words.RULES`)."""
     if error.code == 0x24:
         wanted = error.constraint if isinstance(error.constraint, list) else [error.constraint]
-        return {"template": "input-rule", "rule": "type", "wanted": [str(w) for w in wanted],
-                "value": _show(error.value)}  # fmt: skip
+        return {
+            "template": "input-rule",
+            "rule": "type",
+            "wanted": [str(w) for w in wanted],
+            "value": _show(error.value),
+        }
     if error.code in (0x61, 0x00):  # a coercion or a custom rule says what is wrong
         return {"template": "input-rule", "rule": "coerce", "info": _message(error)}
     rule = "unknown" if error.code == 0x03 else str(error.rule or "invalid")

@@ -130,8 +130,9 @@ class Settings:
 class Refusal(Exception):
     """A request answered with an error: its HTTP status, code and problems."""
 
-    def __init__(self, status: int, code: str, message: str,
-                 problems: tuple[Problem, ...] = ()) -> None:  # fmt: skip
+    def __init__(
+        self, status: int, code: str, message: str, problems: tuple[Problem, ...] = ()
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
@@ -149,8 +150,11 @@ _STATUS: tuple[tuple[type[RubricengError], int], ...] = (
 
 
 def _problem_json(problem: Problem, lang: str) -> dict[str, Any]:
-    found = {key: value for key, value in attrs.asdict(problem).items()
-             if value is not None and key != "params"}  # fmt: skip
+    found = {
+        key: value
+        for key, value in attrs.asdict(problem).items()
+        if value is not None and key != "params"
+    }
     found["text"] = problem.text(lang)
     return found
 
@@ -173,6 +177,7 @@ def _refusal_json(refusal: Refusal, lang: str) -> dict[str, Any]:
 
 # -- the request envelope ----------------------------------------------------------------
 
+
 def _whole(value: Any) -> Any:
     """A JSON number with no fraction (``2025.0`` is an integer to JSON Schema) as an int."""
     if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
@@ -189,21 +194,36 @@ _UNIT_FIELDS: dict[str, Any] = {
 }
 _REQUESTS: dict[str, dict[str, Any]] = {
     "score": {**_UNIT_FIELDS, "inputs": {"type": "dict", "required": True}},
-    "explain": {**_UNIT_FIELDS, "inputs": {"type": "dict", "required": True},
-                "indicator": {"type": "string", "nullable": True, "maxlength": 300}},
+    "explain": {
+        **_UNIT_FIELDS,
+        "inputs": {"type": "dict", "required": True},
+        "indicator": {"type": "string", "nullable": True, "maxlength": 300},
+    },
     "batch": {
         **_UNIT_FIELDS,
-        "units": {"type": "list", "required": True, "maxlength": 10_000, "schema": {
-            "type": "dict", "schema": {
-                "unit": {"type": "string", "nullable": True, "maxlength": 300},
-                "inputs": {"type": "dict", "required": True},
-            }}},
+        "units": {
+            "type": "list",
+            "required": True,
+            "maxlength": 10_000,
+            "schema": {
+                "type": "dict",
+                "schema": {
+                    "unit": {"type": "string", "nullable": True, "maxlength": 300},
+                    "inputs": {"type": "dict", "required": True},
+                },
+            },
+        },
     },
-}  # fmt: skip
+}
 """The body of each POST endpoint, as cerberus rules (:func:`openapi` says the same)."""
 
-_JSON_TYPES = {"string": "string", "integer": "integer", "boolean": "boolean",
-               "dict": "object", "list": "array"}  # fmt: skip
+_JSON_TYPES = {
+    "string": "string",
+    "integer": "integer",
+    "boolean": "boolean",
+    "dict": "object",
+    "list": "array",
+}
 
 
 def _envelope_schema(rules: Mapping[str, Any]) -> dict[str, Any]:
@@ -225,15 +245,23 @@ def _envelope_schema(rules: Mapping[str, Any]) -> dict[str, Any]:
             schema["items"] = _envelope_schema(rule["schema"]["schema"])
         properties[name] = schema
     required = [name for name, rule in rules.items() if rule.get("required")]
-    return {"type": "object", "properties": properties, "required": required,
-            "additionalProperties": False}  # fmt: skip
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }
 
 
 def _checked(body: Any, kind: str) -> dict[str, Any]:
     """The body if it keeps the rules of :data:`_REQUESTS`, else a 422 naming each field."""
     if not isinstance(body, dict):
-        raise _refusal(422, "request-invalid", "the request body must be a JSON object",
-                       template="request-object")  # fmt: skip
+        raise _refusal(
+            422,
+            "request-invalid",
+            "the request body must be a JSON object",
+            template="request-object",
+        )
     validator = Validator(_REQUESTS[kind])
     if validator.validate(body):
         return dict(validator.document)
@@ -241,8 +269,15 @@ def _checked(body: Any, kind: str) -> dict[str, Any]:
     raise Refusal(422, "request-invalid", "the request body breaks its schema", tuple(found))
 
 
-def _refusal(status: int, code: str, message: str, *, field: str | None = None,
-             template: str | None = None, **params: Any) -> Refusal:  # fmt: skip
+def _refusal(
+    status: int,
+    code: str,
+    message: str,
+    *,
+    field: str | None = None,
+    template: str | None = None,
+    **params: Any,
+) -> Refusal:
     """A refusal with its one problem, told through the words table."""
     params = {**params, **({"template": template} if template else {})}
     problem = Problem(code, message, field=field, params=params)
@@ -270,19 +305,20 @@ async def _body(request: Request, settings: Settings) -> bytes:
 
 def _too_large(settings: Settings) -> Refusal:
     limit = settings.max_body
-    return _refusal(413, "request-too-large", f"the request body is larger than {limit} bytes",
-                    limit=limit)  # fmt: skip
+    return _refusal(
+        413, "request-too-large", f"the request body is larger than {limit} bytes", limit=limit
+    )
 
 
 async def _json_body(request: Request, settings: Settings, kind: str) -> dict[str, Any]:
     raw = await _body(request, settings)
     try:
-        body = json.loads(raw.decode("utf-8"), parse_float=Decimal,
-                          parse_constant=_reject_constant)  # fmt: skip
+        body = json.loads(raw.decode("utf-8"), parse_float=Decimal, parse_constant=_reject_constant)
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
         reason = str(error)[:200]
-        raise _refusal(400, "request-malformed", f"the request body is not JSON: {reason}",
-                       reason=reason) from None  # fmt: skip
+        raise _refusal(
+            400, "request-malformed", f"the request body is not JSON: {reason}", reason=reason
+        ) from None
     return _checked(body, kind)
 
 
@@ -308,8 +344,9 @@ class Service:
             )
         if scope.cancelled_caught:
             limit = f"{self.settings.timeout:g}"
-            raise _refusal(504, "request-timeout", f"the request took more than {limit} s",
-                           limit=limit)  # fmt: skip
+            raise _refusal(
+                504, "request-timeout", f"the request took more than {limit} s", limit=limit
+            )
         raise AssertionError("unreachable")  # pragma: no cover
 
     def rubric(self, reference: str, year: int | None) -> Rubric:
@@ -324,8 +361,9 @@ class Service:
 
     def score(self, body: Mapping[str, Any]) -> dict[str, Any]:
         rubric = self.rubric(body["rubric"], body.get("year"))
-        result = evaluate(rubric, body["inputs"], unit=body.get("unit"),
-                          trace=body.get("trace", True))  # fmt: skip
+        result = evaluate(
+            rubric, body["inputs"], unit=body.get("unit"), trace=body.get("trace", True)
+        )
         return result.to_dict()
 
     def batch(self, body: Mapping[str, Any], lang: str) -> dict[str, Any]:
@@ -335,8 +373,14 @@ class Service:
         for number, item in enumerate(body["units"], 1):
             name = item.get("unit") or str(number)
             if name in units:
-                problems.append(Problem("input-form", f"unit {name!r} is given twice",
-                                        path=f"units[{number - 1}].unit", unit=name))  # fmt: skip
+                problems.append(
+                    Problem(
+                        "input-form",
+                        f"unit {name!r} is given twice",
+                        path=f"units[{number - 1}].unit",
+                        unit=name,
+                    )
+                )
             units[name] = item["inputs"]
         if problems:
             raise InputError("the batch names a unit twice", problems)
@@ -352,11 +396,15 @@ class Service:
             "rubric": rubric.ref,
             "unit": result.unit,
             "explanations": [
-                {"id": row.id, "name": row.name, "score": str(row.score),
-                 "text": explain(result, row.id, rubric, lang)}
+                {
+                    "id": row.id,
+                    "name": row.name,
+                    "score": str(row.score),
+                    "text": explain(result, row.id, rubric, lang),
+                }
                 for row in rows
             ],
-        }  # fmt: skip
+        }
 
     def workbook(self, data: bytes, reference: str, year: int | None, lang: str) -> bytes:
         from rubriceng.spreadsheet import read_inputs, write_scoresheet
@@ -392,9 +440,14 @@ def _year(request: Request) -> int | None:
     if text is None or text == "":
         return None
     if not (text.isdecimal() and 1949 <= int(text) <= 2200):
-        raise _refusal(422, "request-invalid", f"year must be between 1949 and 2200, got "
-                       f"{text[:20]!r}", field="year", template="request-year",
-                       value=text[:20])  # fmt: skip
+        raise _refusal(
+            422,
+            "request-invalid",
+            f"year must be between 1949 and 2200, got {text[:20]!r}",
+            field="year",
+            template="request-year",
+            value=text[:20],
+        )
     return int(text)
 
 
@@ -417,33 +470,47 @@ def _entry_json(entry: RubricEntry) -> dict[str, Any]:
             "to": entry.in_force.end.isoformat() if entry.in_force.end else None,
         }
     return {
-        "ref": entry.ref, "id": entry.id, "version": entry.version, "title": entry.title,
-        "level": entry.level, "region": {"name": entry.region_name, "code": entry.region_code},
-        "in_force": in_force, "plugin": entry.plugin,
-    }  # fmt: skip
+        "ref": entry.ref,
+        "id": entry.id,
+        "version": entry.version,
+        "title": entry.title,
+        "level": entry.level,
+        "region": {"name": entry.region_name, "code": entry.region_code},
+        "in_force": in_force,
+        "plugin": entry.plugin,
+    }
 
 
 def _rubric_json(rubric: Rubric) -> dict[str, Any]:
     return {
-        "ref": rubric.ref, "id": rubric.id, "version": rubric.version, "title": rubric.title,
-        "title_en": rubric.title_en, "total": str(rubric.total), "level": rubric.level,
-        "grades": [{"name": grade.name, "minimum": str(grade.minimum)}
-                   for grade in rubric.grades],
+        "ref": rubric.ref,
+        "id": rubric.id,
+        "version": rubric.version,
+        "title": rubric.title,
+        "title_en": rubric.title_en,
+        "total": str(rubric.total),
+        "level": rubric.level,
+        "grades": [{"name": grade.name, "minimum": str(grade.minimum)} for grade in rubric.grades],
         "indicators": [_outline(node) for node in rubric.indicators],
         "adjustments": [
-            {"id": item.id, "name": item.name, "per_event": str(item.per_event),
-             "max": None if item.max is None else str(item.max),
-             **({"standard": item.standard} if item.standard else {})}
+            {
+                "id": item.id,
+                "name": item.name,
+                "per_event": str(item.per_event),
+                "max": None if item.max is None else str(item.max),
+                **({"standard": item.standard} if item.standard else {}),
+            }
             for item in rubric.adjustments
         ],
-    }  # fmt: skip
+    }
 
 
 Handler = Callable[[Service, Request], Awaitable[Response]]
 
 
-def _endpoint(handler: Handler, *, open_to_all: bool = False
-              ) -> Callable[[Request], Awaitable[Response]]:  # fmt: skip
+def _endpoint(
+    handler: Handler, *, open_to_all: bool = False
+) -> Callable[[Request], Awaitable[Response]]:
     """A route: the token checked, and every failure answered as JSON in the request's
     language."""
 
@@ -456,8 +523,9 @@ def _endpoint(handler: Handler, *, open_to_all: bool = False
             return await handler(service, request)
         except Refusal as refusal:
             headers = {"WWW-Authenticate": "Bearer"} if refusal.status == 401 else None
-            return JSONResponse(_refusal_json(refusal, _lang(request)), refusal.status,
-                                headers=headers)  # fmt: skip
+            return JSONResponse(
+                _refusal_json(refusal, _lang(request)), refusal.status, headers=headers
+            )
         except RubricengError as error:
             status = next((code for kind, code in _STATUS if isinstance(error, kind)), 422)
             lang = request.state.lang if hasattr(request.state, "lang") else _lang(request)
@@ -485,20 +553,22 @@ async def _health(service: Service, request: Request) -> Response:
     registry = service.registry
     entries = registry.rubrics()  # indexing first: a broken rubric file is a failure too
     failures = [str(failure) for failure in registry.failures]
-    return JSONResponse({
-        "status": "degraded" if failures else "ok",
-        "version": VERSION,
-        "rubrics": len(entries),
-        "plugins": [info.name for info in registry.plugins],
-        "failures": failures,
-    })  # fmt: skip
+    return JSONResponse(
+        {
+            "status": "degraded" if failures else "ok",
+            "version": VERSION,
+            "rubrics": len(entries),
+            "plugins": [info.name for info in registry.plugins],
+            "failures": failures,
+        }
+    )
 
 
 async def _rubrics(service: Service, request: Request) -> Response:
     params = request.query_params
-    entries = service.registry.rubrics(level=params.get("level") or None,
-                                       region=params.get("region") or None,
-                                       year=_year(request))  # fmt: skip
+    entries = service.registry.rubrics(
+        level=params.get("level") or None, region=params.get("region") or None, year=_year(request)
+    )
     return JSONResponse({"rubrics": [_entry_json(entry) for entry in entries]})
 
 
@@ -535,13 +605,21 @@ async def _explain(service: Service, request: Request) -> Response:
 async def _score_workbook(service: Service, request: Request) -> Response:
     reference = request.query_params.get("rubric")
     if not reference:
-        raise _refusal(422, "request-invalid", "give the rubric as ?rubric=id@version",
-                       field="rubric", template="request-rubric")  # fmt: skip
+        raise _refusal(
+            422,
+            "request-invalid",
+            "give the rubric as ?rubric=id@version",
+            field="rubric",
+            template="request-rubric",
+        )
     data = await _body(request, service.settings)
     lang = request.state.lang = _lang(request)
     found = await service.run(service.workbook, data, reference, _year(request), lang)
-    return Response(found, media_type=XLSX,
-                    headers={"Content-Disposition": 'attachment; filename="result.xlsx"'})
+    return Response(
+        found,
+        media_type=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="result.xlsx"'},
+    )
 
 
 async def _openapi(service: Service, request: Request) -> Response:
@@ -573,13 +651,17 @@ def _error_schema() -> dict[str, Any]:
         "type": "object",
         "required": ["code", "message", "text"],
         "properties": {
-            "code": {"type": "string"}, "message": {"type": "string"},
+            "code": {"type": "string"},
+            "message": {"type": "string"},
             "text": {"type": "string", "description": "the problem in the request's language"},
-            "file": {"type": "string"}, "line": {"type": "integer"},
-            "path": {"type": "string"}, "indicator": {"type": "string"},
-            "field": {"type": "string"}, "unit": {"type": "string"},
+            "file": {"type": "string"},
+            "line": {"type": "integer"},
+            "path": {"type": "string"},
+            "indicator": {"type": "string"},
+            "field": {"type": "string"},
+            "unit": {"type": "string"},
         },
-    }  # fmt: skip
+    }
     return {
         "type": "object",
         "required": ["error", "message", "problems"],
@@ -596,16 +678,24 @@ def _json_content(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _errors(*statuses: int) -> dict[str, Any]:
-    why = {400: "not JSON", 401: "no or a wrong bearer token", 404: "unknown rubric",
-           413: "body over the limit", 422: "invalid request or inputs",
-           504: "over the time limit"}  # fmt: skip
-    return {str(status): {"description": why[status],
-                          "content": _json_content({"$ref": "#/components/schemas/Error"})}
-            for status in statuses}  # fmt: skip
+    why = {
+        400: "not JSON",
+        401: "no or a wrong bearer token",
+        404: "unknown rubric",
+        413: "body over the limit",
+        422: "invalid request or inputs",
+        504: "over the time limit",
+    }
+    return {
+        str(status): {
+            "description": why[status],
+            "content": _json_content({"$ref": "#/components/schemas/Error"}),
+        }
+        for status in statuses
+    }
 
 
-def openapi(settings: Settings | None = None, registry: Registry | None = None
-            ) -> dict[str, Any]:  # fmt: skip
+def openapi(settings: Settings | None = None, registry: Registry | None = None) -> dict[str, Any]:
     """The service's OpenAPI 3.1 document. Its schemas are rubriceng's own: results
     (``RESULT_SCHEMA``, ``BATCH_SCHEMA``) and the inputs of every rubric ``registry``
     offers (:func:`~rubriceng.contracts.inputs_schema`, as ``Inputs_<id@version>``), so
@@ -613,85 +703,160 @@ def openapi(settings: Settings | None = None, registry: Registry | None = None
     settings = settings or Settings()
     inputs = _inputs_components(registry) if registry is not None else {}
     secured: list[dict[str, list[str]]] = [{"bearer": []}] if settings.token else []
-    ref = {"name": "ref", "in": "path", "required": True,
-           "description": "id@version, or an id (then the version in force in `year`)",
-           "schema": {"type": "string", "minLength": 1, "maxLength": 300}}  # fmt: skip
-    year = {"name": "year", "in": "query", "required": False,
-            "schema": {"type": "integer", "minimum": 1949, "maximum": 2200}}  # fmt: skip
-    lang = {"name": "lang", "in": "query", "required": False,
-            "schema": {"type": "string", "enum": list(LANGUAGES)}}  # fmt: skip
+    ref = {
+        "name": "ref",
+        "in": "path",
+        "required": True,
+        "description": "id@version, or an id (then the version in force in `year`)",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 300},
+    }
+    year = {
+        "name": "year",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 1949, "maximum": 2200},
+    }
+    lang = {
+        "name": "lang",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string", "enum": list(LANGUAGES)},
+    }
 
     def post(kind: str, answer: dict[str, Any], summary: str) -> dict[str, Any]:
-        return {"post": {
-            "summary": summary, "security": secured,
-            "requestBody": {"required": True, "content": _json_content(
-                {"$ref": f"#/components/schemas/{kind.capitalize()}Request"})},
-            "responses": {"200": {"description": "scored", "content": _json_content(answer)},
-                          **_errors(400, 401, 404, 413, 422, 504)},
-        }}  # fmt: skip
+        return {
+            "post": {
+                "summary": summary,
+                "security": secured,
+                "requestBody": {
+                    "required": True,
+                    "content": _json_content(
+                        {"$ref": f"#/components/schemas/{kind.capitalize()}Request"}
+                    ),
+                },
+                "responses": {
+                    "200": {"description": "scored", "content": _json_content(answer)},
+                    **_errors(400, 401, 404, 413, 422, 504),
+                },
+            }
+        }
 
     explained = {
-        "type": "object", "required": ["rubric", "unit", "explanations"],
+        "type": "object",
+        "required": ["rubric", "unit", "explanations"],
         "properties": {
-            "rubric": {"type": "string"}, "unit": {"type": ["string", "null"]},
-            "explanations": {"type": "array", "items": {
-                "type": "object", "required": ["id", "name", "score", "text"],
-                "properties": {"id": {"type": "string"}, "name": {"type": "string"},
-                               "score": {"type": "string"}, "text": {"type": "string"}}}},
+            "rubric": {"type": "string"},
+            "unit": {"type": ["string", "null"]},
+            "explanations": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "name", "score", "text"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "name": {"type": "string"},
+                        "score": {"type": "string"},
+                        "text": {"type": "string"},
+                    },
+                },
+            },
         },
-    }  # fmt: skip
-    health = {"type": "object", "required": ["status", "version", "rubrics", "plugins",
-                                             "failures"]}  # fmt: skip
+    }
+    health = {"type": "object", "required": ["status", "version", "rubrics", "plugins", "failures"]}
     return {
         "openapi": "3.1.0",
-        "info": {"title": "rubriceng", "version": VERSION,
-                 "description": "Scores units against 部门整体支出绩效 rubrics, exactly."},
+        "info": {
+            "title": "rubriceng",
+            "version": VERSION,
+            "description": "Scores units against 部门整体支出绩效 rubrics, exactly.",
+        },
         "paths": {
-            "/health": {"get": {"summary": "Is the service up; which plugins failed",
-                                "responses": {"200": {"description": "up",
-                                                      "content": _json_content(health)}}}},
-            "/v1/rubrics": {"get": {
-                "summary": "The rubrics the service offers", "security": secured,
-                "parameters": [
-                    {"name": "level", "in": "query", "schema": {"type": "string"}},
-                    {"name": "region", "in": "query", "schema": {"type": "string"}}, year],
-                "responses": {"200": {"description": "the rubrics", "content": _json_content(
-                    {"type": "object", "required": ["rubrics"],
-                     "properties": {"rubrics": {"type": "array"}}})},
-                    **_errors(401, 422)},
-            }},
-            "/v1/rubrics/{ref}": {"get": {
-                "summary": "A rubric's outline, with each indicator's rule texts",
-                "security": secured, "parameters": [ref, year],
-                "responses": {"200": {"description": "the outline", "content": _json_content(
-                    {"type": "object", "required": ["ref", "indicators"]})},
-                    **_errors(401, 404, 422, 504)},
-            }},
-            "/v1/rubrics/{ref}/inputs": {"get": {
-                "summary": "The JSON Schema of a rubric's inputs", "security": secured,
-                "parameters": [ref, year],
-                "responses": {"200": {"description": "a JSON Schema",
-                                      "content": _json_content({"type": "object"})},
-                              **_errors(401, 404, 422, 504)},
-            }},
-            "/v1/score": post("score", {"$ref": "#/components/schemas/Result"},
-                              "Score one unit"),
-            "/v1/batch": post("batch", {"$ref": "#/components/schemas/Batch"},
-                              "Score many units; peer statistics over the batch"),
+            "/health": {
+                "get": {
+                    "summary": "Is the service up; which plugins failed",
+                    "responses": {"200": {"description": "up", "content": _json_content(health)}},
+                }
+            },
+            "/v1/rubrics": {
+                "get": {
+                    "summary": "The rubrics the service offers",
+                    "security": secured,
+                    "parameters": [
+                        {"name": "level", "in": "query", "schema": {"type": "string"}},
+                        {"name": "region", "in": "query", "schema": {"type": "string"}},
+                        year,
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "the rubrics",
+                            "content": _json_content(
+                                {
+                                    "type": "object",
+                                    "required": ["rubrics"],
+                                    "properties": {"rubrics": {"type": "array"}},
+                                }
+                            ),
+                        },
+                        **_errors(401, 422),
+                    },
+                }
+            },
+            "/v1/rubrics/{ref}": {
+                "get": {
+                    "summary": "A rubric's outline, with each indicator's rule texts",
+                    "security": secured,
+                    "parameters": [ref, year],
+                    "responses": {
+                        "200": {
+                            "description": "the outline",
+                            "content": _json_content(
+                                {"type": "object", "required": ["ref", "indicators"]}
+                            ),
+                        },
+                        **_errors(401, 404, 422, 504),
+                    },
+                }
+            },
+            "/v1/rubrics/{ref}/inputs": {
+                "get": {
+                    "summary": "The JSON Schema of a rubric's inputs",
+                    "security": secured,
+                    "parameters": [ref, year],
+                    "responses": {
+                        "200": {
+                            "description": "a JSON Schema",
+                            "content": _json_content({"type": "object"}),
+                        },
+                        **_errors(401, 404, 422, 504),
+                    },
+                }
+            },
+            "/v1/score": post("score", {"$ref": "#/components/schemas/Result"}, "Score one unit"),
+            "/v1/batch": post(
+                "batch",
+                {"$ref": "#/components/schemas/Batch"},
+                "Score many units; peer statistics over the batch",
+            ),
             "/v1/explain": post("explain", explained, "Explain indicators' scores in words"),
-            "/v1/score/xlsx": {"post": {
-                "summary": "Score a filled-in form (the xlsx of 'rubriceng template'); "
-                           "the answer is the 指标评分表 workbook",
-                "security": secured,
-                "parameters": [{**ref, "name": "rubric", "in": "query"}, year, lang],
-                "requestBody": {"required": True,
-                                "content": {XLSX: {"schema": {"type": "string",
-                                                              "format": "binary"}}}},
-                "responses": {"200": {"description": "the workbook",
-                                      "content": {XLSX: {"schema": {"type": "string",
-                                                                    "format": "binary"}}}},
-                              **_errors(401, 404, 413, 422, 504)},
-            }},
+            "/v1/score/xlsx": {
+                "post": {
+                    "summary": "Score a filled-in form (the xlsx of 'rubriceng template'); "
+                    "the answer is the 指标评分表 workbook",
+                    "security": secured,
+                    "parameters": [{**ref, "name": "rubric", "in": "query"}, year, lang],
+                    "requestBody": {
+                        "required": True,
+                        "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "the workbook",
+                            "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
+                        },
+                        **_errors(401, 404, 413, 422, 504),
+                    },
+                }
+            },
         },
         "components": {
             "schemas": {
@@ -704,7 +869,7 @@ def openapi(settings: Settings | None = None, registry: Registry | None = None
             },
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
-    }  # fmt: skip
+    }
 
 
 def _inputs_components(registry: Registry) -> dict[str, Any]:
@@ -725,39 +890,54 @@ def _with_inputs(envelope: dict[str, Any], inputs: Mapping[str, Any]) -> dict[st
     """The request envelope with its ``inputs`` pointing at the rubrics' inputs schemas."""
     if not inputs:
         return envelope
-    choices = {"anyOf": [{"$ref": f"#/components/schemas/{name}"} for name in inputs],
-               "description": "the inputs of the rubric named in `rubric`: its schema "
-                              "Inputs_<id@version> (GET /v1/rubrics/{ref}/inputs)"}  # fmt: skip
+    choices = {
+        "anyOf": [{"$ref": f"#/components/schemas/{name}"} for name in inputs],
+        "description": "the inputs of the rubric named in `rubric`: its schema "
+        "Inputs_<id@version> (GET /v1/rubrics/{ref}/inputs)",
+    }
     properties = dict(envelope["properties"])
     if "inputs" in properties:
         properties["inputs"] = choices
     if "units" in properties:
         items = properties["units"]["items"]
-        properties["units"] = {**properties["units"], "items": {
-            **items, "properties": {**items["properties"], "inputs": choices}}}  # fmt: skip
+        properties["units"] = {
+            **properties["units"],
+            "items": {**items, "properties": {**items["properties"], "inputs": choices}},
+        }
     return {**envelope, "properties": properties}
 
 
 def _published() -> dict[str, Any]:
     """The published result schemas as OpenAPI components: their ``$defs`` lifted beside
     them and every reference pointed there (the schemas themselves, not a copy to drift)."""
-    moved = {"#/$defs/indicator": "#/components/schemas/Indicator",
-             RESULT_SCHEMA["$id"]: "#/components/schemas/Result"}  # fmt: skip
+    moved = {
+        "#/$defs/indicator": "#/components/schemas/Indicator",
+        RESULT_SCHEMA["$id"]: "#/components/schemas/Result",
+    }
 
     def pointed(value: Any) -> Any:
         if isinstance(value, dict):
-            kept = {key: item for key, item in value.items()
-                    if key not in ("$schema", "$id", "$defs")}  # fmt: skip
-            return {key: moved.get(item, item) if key == "$ref" else pointed(item)
-                    for key, item in kept.items()}  # fmt: skip
+            kept = {
+                key: item for key, item in value.items() if key not in ("$schema", "$id", "$defs")
+            }
+            return {
+                key: moved.get(item, item) if key == "$ref" else pointed(item)
+                for key, item in kept.items()
+            }
         if isinstance(value, list):
             return [pointed(item) for item in value]
         return value
 
-    found = {"Result": pointed(RESULT_SCHEMA), "Batch": pointed(BATCH_SCHEMA),
-             "Indicator": pointed(RESULT_SCHEMA["$defs"]["indicator"])}  # fmt: skip
-    unresolved = {ref for ref in re.findall(r'"\$ref": "([^"]+)"', json.dumps(found))
-                  if not ref.startswith("#/components/schemas/")}  # fmt: skip
+    found = {
+        "Result": pointed(RESULT_SCHEMA),
+        "Batch": pointed(BATCH_SCHEMA),
+        "Indicator": pointed(RESULT_SCHEMA["$defs"]["indicator"]),
+    }
+    unresolved = {
+        ref
+        for ref in re.findall(r'"\$ref": "([^"]+)"', json.dumps(found))
+        if not ref.startswith("#/components/schemas/")
+    }
     if unresolved:  # a new reference in the published schemas must be placed here too
         raise AssertionError(f"references left unresolved: {sorted(unresolved)}")
     return found
@@ -769,18 +949,20 @@ def _published() -> dict[str, Any]:
 def create_app(registry: Registry | None = None, settings: Settings | None = None) -> Starlette:
     """The service as an ASGI application (for uvicorn, or any ASGI server)."""
     service = Service(registry or Registry(), settings or Settings())
-    app = Starlette(routes=[
-        Route("/health", _endpoint(_health, open_to_all=True)),
-        Route("/openapi.json", _endpoint(_openapi, open_to_all=True)),
-        Route("/docs", _endpoint(_docs, open_to_all=True)),
-        Route("/v1/rubrics", _endpoint(_rubrics)),
-        Route("/v1/rubrics/{ref:path}/inputs", _endpoint(_inputs_schema)),
-        Route("/v1/rubrics/{ref:path}", _endpoint(_rubric)),
-        Route("/v1/score", _endpoint(_score), methods=["POST"]),
-        Route("/v1/batch", _endpoint(_batch), methods=["POST"]),
-        Route("/v1/explain", _endpoint(_explain), methods=["POST"]),
-        Route("/v1/score/xlsx", _endpoint(_score_workbook), methods=["POST"]),
-    ])  # fmt: skip
+    app = Starlette(
+        routes=[
+            Route("/health", _endpoint(_health, open_to_all=True)),
+            Route("/openapi.json", _endpoint(_openapi, open_to_all=True)),
+            Route("/docs", _endpoint(_docs, open_to_all=True)),
+            Route("/v1/rubrics", _endpoint(_rubrics)),
+            Route("/v1/rubrics/{ref:path}/inputs", _endpoint(_inputs_schema)),
+            Route("/v1/rubrics/{ref:path}", _endpoint(_rubric)),
+            Route("/v1/score", _endpoint(_score), methods=["POST"]),
+            Route("/v1/batch", _endpoint(_batch), methods=["POST"]),
+            Route("/v1/explain", _endpoint(_explain), methods=["POST"]),
+            Route("/v1/score/xlsx", _endpoint(_score_workbook), methods=["POST"]),
+        ]
+    )
     app.state.service = service
     return app
 
@@ -803,8 +985,9 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, *, workers: int = 1,
-          settings: Settings | None = None) -> None:  # fmt: skip
+def serve(
+    host: str = "127.0.0.1", port: int = 8000, *, workers: int = 1, settings: Settings | None = None
+) -> None:
     """Run the service with uvicorn until it is stopped (Ctrl-C or SIGTERM)."""
     import uvicorn
 
@@ -817,10 +1000,18 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, workers: int = 1,
     if settings.token:
         environment[ENVIRONMENT["token"]] = settings.token
     os.environ.update(environment)  # the worker processes read their settings from here
-    uvicorn.run("rubriceng.service:app_from_environment", factory=True, host=host,
-                port=port, workers=workers, log_level="info", server_header=False,
-                http="rubriceng.service:NoDelayProtocol",
-                limit_concurrency=256, timeout_graceful_shutdown=10)  # fmt: skip
+    uvicorn.run(
+        "rubriceng.service:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        server_header=False,
+        http="rubriceng.service:NoDelayProtocol",
+        limit_concurrency=256,
+        timeout_graceful_shutdown=10,
+    )
 
 
 @functools.cache

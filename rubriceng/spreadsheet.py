@@ -64,7 +64,6 @@ _LEVELS_EN = ("Level 1", "Level 2", "Level 3", "Level 4", "Level 5", "Level 6")
 _TRUE_TEXT, _FALSE_TEXT = "是", "否"
 
 
-
 def _openpyxl() -> Any:
     try:
         import openpyxl
@@ -88,11 +87,21 @@ class _Style:
         self.centre = Alignment(wrap_text=True, vertical="center", horizontal="center")
         self.heading = PatternFill("solid", fgColor="DDEBF7")
 
-    def cell(self, sheet: Worksheet, row: int, column: int, value: Any, *,
-             bold: bool = False, centre: bool = False, number: str | None = None,
-             heading: bool = False) -> Any:  # fmt: skip
-        cell = sheet.cell(row=row, column=column,
-                          value=printable(value) if isinstance(value, str) else value)  # fmt: skip
+    def cell(
+        self,
+        sheet: Worksheet,
+        row: int,
+        column: int,
+        value: Any,
+        *,
+        bold: bool = False,
+        centre: bool = False,
+        number: str | None = None,
+        heading: bool = False,
+    ) -> Any:
+        cell = sheet.cell(
+            row=row, column=column, value=printable(value) if isinstance(value, str) else value
+        )
         cell.font = self.bold if bold or heading else self.font
         cell.alignment = self.centre if centre or heading else self.wrap
         cell.border = self.border
@@ -121,8 +130,14 @@ def _print_setup(sheet: Worksheet, title_rows: str | None = None) -> None:
         sheet.print_title_rows = title_rows
 
 
-def table_sheet(book: Any, title: str, headings: Sequence[str], widths: Sequence[float], *,
-                landscape: bool = False) -> Any:  # fmt: skip
+def table_sheet(
+    book: Any,
+    title: str,
+    headings: Sequence[str],
+    widths: Sequence[float],
+    *,
+    landscape: bool = False,
+) -> Any:
     """A new sheet of ``book`` for a person to read and print: bold headings on a tint,
     frozen under them and repeated on every A4 page, the columns fitted to the width."""
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -193,8 +208,9 @@ def _depth(rows: Iterable[IndicatorResult]) -> int:
     return max((1 + _depth(row.children) for row in rows), default=0)
 
 
-def _leaves(row: IndicatorResult, path: tuple[IndicatorResult, ...] = ()
-            ) -> Iterator[tuple[IndicatorResult, ...]]:  # fmt: skip
+def _leaves(
+    row: IndicatorResult, path: tuple[IndicatorResult, ...] = ()
+) -> Iterator[tuple[IndicatorResult, ...]]:
     path = (*path, row)
     if not row.children:
         yield path
@@ -208,8 +224,11 @@ def _remark(row: IndicatorResult, explainer: Explainer) -> str:
         return ("not applicable; points " if english else "不适用，原分值 ") + str(row.points)
     if row.effective_points != row.points:
         moved = row.effective_points - row.points
-        return (f"points {row.points}, {moved:+} moved in from not-applicable indicators"
-                if english else f"原分值 {row.points}，不适用指标调入 {moved}")  # fmt: skip
+        return (
+            f"points {row.points}, {moved:+} moved in from not-applicable indicators"
+            if english
+            else f"原分值 {row.points}，不适用指标调入 {moved}"
+        )
     return ""
 
 
@@ -253,8 +272,13 @@ def write_scoresheet(
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
     style.cell(sheet, 1, 1, title, centre=True).font = style.title
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
-    style.cell(sheet, 2, 1, f"{words[11]}：{result.unit or ''}    {words[12]}："
-               f"{result.rubric_id}@{result.rubric_version}")  # fmt: skip
+    style.cell(
+        sheet,
+        2,
+        1,
+        f"{words[11]}：{result.unit or ''}    {words[12]}："
+        f"{result.rubric_id}@{result.rubric_version}",
+    )
     # three heading rows: 评价指标 / 一级指标 … / 名称 权重
     sheet.merge_cells(start_row=3, start_column=1, end_row=3, end_column=2 * depth)
     style.cell(sheet, 3, 1, words[0], heading=True)
@@ -285,8 +309,7 @@ def write_scoresheet(
                 column = 2 * level + 1
                 style.cell(sheet, row_number, column, name(node))
                 points = Decimal(0) if node.status == NOT_APPLICABLE else node.effective_points
-                style.cell(sheet, row_number, column + 1, points, centre=True,
-                           number=score_format)  # fmt: skip
+                style.cell(sheet, row_number, column + 1, points, centre=True, number=score_format)
                 if node is not leaf:
                     count = sum(1 for _ in _leaves(node))
                     spans.append((row_number, row_number + count - 1, level))
@@ -305,30 +328,44 @@ def write_scoresheet(
                 if shared[owner.id][0] != row_number:
                     row_number += 1
                     continue
-            style.cell(sheet, row_number, first_text + 2,
-                       declared.description if declared else None)  # fmt: skip
+            style.cell(
+                sheet, row_number, first_text + 2, declared.description if declared else None
+            )
             style.cell(sheet, row_number, first_text + 3, declared.standard if declared else None)
             remarks = [declared.remarks if declared else None, _remark(leaf, explainer)]
-            style.cell(sheet, row_number, first_text + 4,
-                       "\n".join(text for text in remarks if text) or None)  # fmt: skip
+            style.cell(
+                sheet,
+                row_number,
+                first_text + 4,
+                "\n".join(text for text in remarks if text) or None,
+            )
             row_number += 1
     for first, end, level in spans:
         if end > first:
             for column in (2 * level + 1, 2 * level + 2):
-                sheet.merge_cells(start_row=first, start_column=column, end_row=end,
-                                  end_column=column)  # fmt: skip
+                sheet.merge_cells(
+                    start_row=first, start_column=column, end_row=end, end_column=column
+                )
     for first, end in shared.values():
         if end > first:
             for column in range(first_text + 2, first_text + 5):
-                sheet.merge_cells(start_row=first, start_column=column, end_row=end,
-                                  end_column=column)  # fmt: skip
+                sheet.merge_cells(
+                    start_row=first, start_column=column, end_row=end, end_column=column
+                )
     for adjustment in result.adjustments:
-        sheet.merge_cells(start_row=row_number, start_column=1, end_row=row_number,
-                          end_column=2 * depth)  # fmt: skip
-        label = (adjustment.name if not english else adjustment.id)
+        sheet.merge_cells(
+            start_row=row_number, start_column=1, end_row=row_number, end_column=2 * depth
+        )
+        label = adjustment.name if not english else adjustment.id
         style.cell(sheet, row_number, 1, f"{words[8]}：{label}", bold=True)
-        style.cell(sheet, row_number, first_text, adjustment.points, centre=True,
-                   number="+" + score_format + ";-" + score_format + ";0")  # fmt: skip
+        style.cell(
+            sheet,
+            row_number,
+            first_text,
+            adjustment.points,
+            centre=True,
+            number="+" + score_format + ";-" + score_format + ";0",
+        )
         events = f"{adjustment.events} 次" if not english else f"{adjustment.events} events"
         style.cell(sheet, row_number, first_text + 1, events)
         rule = adjustments.get(adjustment.id)
@@ -336,11 +373,13 @@ def write_scoresheet(
         style.cell(sheet, row_number, first_text + 3, rule.standard if rule else None)
         style.box(sheet, row_number, 1, row_number, last)
         row_number += 1
-    sheet.merge_cells(start_row=row_number, start_column=1, end_row=row_number,
-                      end_column=2 * depth)  # fmt: skip
+    sheet.merge_cells(
+        start_row=row_number, start_column=1, end_row=row_number, end_column=2 * depth
+    )
     style.cell(sheet, row_number, 1, words[9], bold=True, centre=True)
-    style.cell(sheet, row_number, first_text, result.total, bold=True, centre=True,
-               number=score_format)  # fmt: skip
+    style.cell(
+        sheet, row_number, first_text, result.total, bold=True, centre=True, number=score_format
+    )
     graded = grade(result.grade, lang, result.grade_en) or "—"
     style.cell(sheet, row_number, first_text + 1, f"{words[10]}：{graded}", bold=True)
     style.box(sheet, 6, 1, row_number, last)
@@ -352,8 +391,9 @@ def write_scoresheet(
     sheet.freeze_panes = "A6"
     _print_setup(sheet, "3:5")
     if inputs is not None and rubric is not None:
-        _form_sheet(book.create_sheet(INPUTS_SHEET), rubric, style, lang,
-                    unit=result.unit, values=inputs)  # fmt: skip
+        _form_sheet(
+            book.create_sheet(INPUTS_SHEET), rubric, style, lang, unit=result.unit, values=inputs
+        )
     harden_workbook(book)
     book.save(path)
 
@@ -435,8 +475,12 @@ def _form_sheet(
         value = _cell_value(flat.get(field.path))
         style.cell(sheet, row, 3, value, number="0.00##" if field.kind == "rate" else None)
         style.cell(sheet, row, 4, field.unit)
-        style.cell(sheet, row, 5, kind_word(field.kind, lang)
-                   + ("" if field.required else kind_word("optional", lang)))  # fmt: skip
+        style.cell(
+            sheet,
+            row,
+            5,
+            kind_word(field.kind, lang) + ("" if field.required else kind_word("optional", lang)),
+        )
         style.cell(sheet, row, 6, field.allowed(lang))
         style.cell(sheet, row, 7, "、".join(called.get(user, user) for user in field.used_by))
         style.cell(sheet, row, 8, field.description)
@@ -464,8 +508,7 @@ def _with_extra_items(found: list[Field], flat: Mapping[str, Any]) -> list[Field
     for path in flat:
         if path in known:
             continue
-        template = next((field for field in found
-                         if field.path == _ITEM.sub(".1", path)), None)  # fmt: skip
+        template = next((field for field in found if field.path == _ITEM.sub(".1", path)), None)
         if template is not None:
             number = _ITEM.search(path)
             label = template.label.replace(" 1", f" {number.group(1)}", 1) if number else path
@@ -585,14 +628,23 @@ def inputs_of_book(book: Any, source: str) -> UnitInputs:
                 continue
             pairs.append((first.strip(), cells[2]))
     if not header:
-        raise InputError(f"cannot read inputs {source}", [Problem(
-            "input-form", f"no row headed {FORM_HEADINGS['zh'][0]!r}: is this an input form "
-            "written by 'rubriceng template'?", file=source)])  # fmt: skip
+        raise InputError(
+            f"cannot read inputs {source}",
+            [
+                Problem(
+                    "input-form",
+                    f"no row headed {FORM_HEADINGS['zh'][0]!r}: is this an input form "
+                    "written by 'rubriceng template'?",
+                    file=source,
+                )
+            ],
+        )
     try:
         inputs = nest(pairs)
     except ValueError as error:
-        raise InputError(f"cannot read inputs {source}",
-                         [Problem("input-form", str(error), file=source)]) from None  # fmt: skip
+        raise InputError(
+            f"cannot read inputs {source}", [Problem("input-form", str(error), file=source)]
+        ) from None
     document = Document({"unit": unit, "inputs": inputs}, source, _list_lines(lines))
     return UnitInputs(unit, inputs, document, recorded)
 
@@ -659,11 +711,11 @@ def _units_of(rows: Sequence[Sequence[Any]], source: str) -> list[UnitRow]:
     seen: dict[str, int] = {}
     problems: list[Problem] = []
     try:
-        nest((name, None) for index, name in enumerate(header)
-             if name and index != unit_column)  # fmt: skip
+        nest((name, None) for index, name in enumerate(header) if name and index != unit_column)
     except ValueError as error:
-        raise InputError(f"cannot read units {source}",
-                         [Problem("input-form", str(error), file=source, line=1)]) from None
+        raise InputError(
+            f"cannot read units {source}", [Problem("input-form", str(error), file=source, line=1)]
+        ) from None
     for number, row in enumerate(rows[1:], start=2):
         if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row):
             continue
@@ -675,8 +727,14 @@ def _units_of(rows: Sequence[Sequence[Any]], source: str) -> list[UnitRow]:
         ]
         unit = str(name).strip() if not is_blank(name) else f"row {number}"
         if unit in seen:
-            problems.append(Problem("input-form", f"unit {unit!r} is also in row {seen[unit]}",
-                                    file=source, line=number))  # fmt: skip
+            problems.append(
+                Problem(
+                    "input-form",
+                    f"unit {unit!r} is also in row {seen[unit]}",
+                    file=source,
+                    line=number,
+                )
+            )
         seen.setdefault(unit, number)
         units.append(UnitRow(unit, nest(pairs), number, columns))
     if problems:
@@ -712,8 +770,12 @@ def scores_sheet(book: Any, rubric: Rubric, batch: Batch, lang: str = "zh") -> N
     words = SUMMARY_WORDS[lang]
     style = _Style()
     sheet = book.create_sheet(words["scores"])
-    columns = [("unit", words["unit"]), ("total", words["total"]), ("grade", words["grade"]),
-               *_batch_columns(rubric, lang == "en")]  # fmt: skip
+    columns = [
+        ("unit", words["unit"]),
+        ("total", words["total"]),
+        ("grade", words["grade"]),
+        *_batch_columns(rubric, lang == "en"),
+    ]
     for index, (key, label) in enumerate(columns, start=1):
         style.cell(sheet, 1, index, label, heading=True)
         style.cell(sheet, 2, index, key)
@@ -725,8 +787,13 @@ def scores_sheet(book: Any, rubric: Rubric, batch: Batch, lang: str = "zh") -> N
         skipped = {row.id for row in result.walk() if row.status == NOT_APPLICABLE}
         for index, (key, _) in enumerate(columns, start=1):
             value = words["n/a"] if key in skipped else values.get(key)
-            style.cell(sheet, number, index, value,
-                       number=score_format if isinstance(value, Decimal) else None)  # fmt: skip
+            style.cell(
+                sheet,
+                number,
+                index,
+                value,
+                number=score_format if isinstance(value, Decimal) else None,
+            )
     widths = [28, *([10] * (len(columns) - 1))]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -756,9 +823,10 @@ def failures_sheet(book: Any, batch: Batch, lang: str = "zh") -> None:
             label = (problem.params or {}).get("label")
             subject = f"{label}（{problem.field}）" if label and problem.field else problem.field
             where = ", ".join(
-                str(part) for part in (problem.file, problem.line, subject, problem.path,
-                                       problem.indicator) if part is not None
-            )  # fmt: skip
+                str(part)
+                for part in (problem.file, problem.line, subject, problem.path, problem.indicator)
+                if part is not None
+            )
             cells = (failure.unit, problem.code, problem.said(lang), where)
             for column, value in enumerate(cells, start=1):
                 style.cell(failed, line, column, value)
@@ -771,8 +839,9 @@ def failures_sheet(book: Any, batch: Batch, lang: str = "zh") -> None:
 def _batch_columns(rubric: Rubric, english: bool) -> list[tuple[str, str]]:
     """(id, heading) of each indicator (groups too), 小计 and each 加减分 item."""
     words = SUMMARY_WORDS["en" if english else "zh"]
-    columns = [(node.id, (node.name_en or node.name) if english else node.name)
-               for node in rubric.walk()]  # fmt: skip
+    columns = [
+        (node.id, (node.name_en or node.name) if english else node.name) for node in rubric.walk()
+    ]
     columns.append(("subtotal", words["subtotal"]))
     columns += [(a.id, (a.name_en or a.name) if english else a.name) for a in rubric.adjustments]
     return columns

@@ -31,8 +31,16 @@ from rubriceng.result import NOT_APPLICABLE, Batch, IndicatorResult, Result
 from rubriceng.sanitize import csv_cell
 from rubriceng.words import SUMMARY_WORDS, TERMS, grade, language
 
-__all__ = ["Loss", "Ranked", "Summary", "batch_dict", "score_rows", "summarize",
-           "write_scores", "write_summary"]
+__all__ = [
+    "Loss",
+    "Ranked",
+    "Summary",
+    "batch_dict",
+    "score_rows",
+    "summarize",
+    "write_scores",
+    "write_summary",
+]
 
 
 @attrs.frozen
@@ -89,10 +97,12 @@ def _ranked(results: Sequence[Result]) -> tuple[Ranked, ...]:
     for index, result in enumerate(ordered):
         tied = ranked and ranked[-1].total == result.total
         rank = ranked[-1].rank if tied else index + 1
-        subtotals = tuple(None if top.status == NOT_APPLICABLE else top.score
-                          for top in result.indicators)  # fmt: skip
-        ranked.append(Ranked(rank, result.unit or "", result.total, result.grade, subtotals,
-                             result.grade_en))  # fmt: skip
+        subtotals = tuple(
+            None if top.status == NOT_APPLICABLE else top.score for top in result.indicators
+        )
+        ranked.append(
+            Ranked(rank, result.unit or "", result.total, result.grade, subtotals, result.grade_en)
+        )
     return tuple(ranked)
 
 
@@ -103,9 +113,12 @@ def _reason(row: IndicatorResult, explainer: Explainer) -> str:
     trace, words = row.trace, SUMMARY_WORDS[explainer.lang]
     items = trace.get("items")
     if isinstance(items, list | tuple):
-        short = [item["name"] for item in items
-                 if isinstance(item, Mapping) and item.get("credit", 0) < item.get("points", 0)]
-        if short:  # fmt: skip
+        short = [
+            item["name"]
+            for item in items
+            if isinstance(item, Mapping) and item.get("credit", 0) < item.get("points", 0)
+        ]
+        if short:
             return str(short[0])
     hit = [str(item["name"]) for item in trace.get("deductions", ()) if item.get("events")]
     if hit:
@@ -123,14 +136,17 @@ def _reason(row: IndicatorResult, explainer: Explainer) -> str:
     return words["formula short"]
 
 
-def _losses(results: Sequence[Result], rubric: Rubric, explainer: Explainer
-            ) -> tuple[Loss, ...]:  # fmt: skip
+def _losses(results: Sequence[Result], rubric: Rubric, explainer: Explainer) -> tuple[Loss, ...]:
     found = []
     for node in rubric.walk():
         if not node.method:
             continue
-        rows = [row for result in results for row in result.walk()
-                if row.id == node.id and row.status != NOT_APPLICABLE]  # fmt: skip
+        rows = [
+            row
+            for result in results
+            for row in result.walk()
+            if row.id == node.id and row.status != NOT_APPLICABLE
+        ]
         lost = [(row.effective_points - row.score, row) for row in rows]
         losing = [(amount, row) for amount, row in lost if amount > 0]
         total = sum((amount for amount, _ in lost), Decimal(0))
@@ -138,8 +154,9 @@ def _losses(results: Sequence[Result], rubric: Rubric, explainer: Explainer
         reasons = collections.Counter(_reason(row, explainer) for _, row in losing)
         reason, count = reasons.most_common(1)[0] if reasons else (None, 0)
         name = (node.name_en or node.name) if explainer.lang == "en" else node.name
-        found.append(Loss(node.id, name, node.points, len(rows), len(losing), average,
-                          reason, count))  # fmt: skip
+        found.append(
+            Loss(node.id, name, node.points, len(rows), len(losing), average, reason, count)
+        )
     return tuple(sorted(found, key=lambda loss: (-loss.average, -loss.losing, loss.id)))
 
 
@@ -151,8 +168,11 @@ def _peers(results: Sequence[Result], explainer: Explainer) -> tuple[tuple[str, 
             computed = str(row.trace.get("source", "")).startswith("computed")
             if computed and "peer" in row.trace and row.id not in seen:
                 statistic = words.get(str(row.trace["statistic"]), str(row.trace["statistic"]))
-                seen[row.id] = (row.name_en or row.name if explainer.lang == "en" else row.name,
-                                statistic, explainer.value(row, row.trace["peer"]))  # fmt: skip
+                seen[row.id] = (
+                    row.name_en or row.name if explainer.lang == "en" else row.name,
+                    statistic,
+                    explainer.value(row, row.trace["peer"]),
+                )
     return tuple(seen.values())
 
 
@@ -164,13 +184,24 @@ def summarize(rubric: Rubric, batch: Batch, lang: str | None = None) -> Summary:
     results = batch.results
     counts = collections.Counter(result.grade for result in results)
     grades = tuple((item.name, counts.get(item.name, 0)) for item in rubric.grades)
-    return Summary(rubric.ref, _ranked(results), grades, _losses(results, rubric, explainer),
-                   _peers(results, explainer))  # fmt: skip
+    return Summary(
+        rubric.ref,
+        _ranked(results),
+        grades,
+        _losses(results, rubric, explainer),
+        _peers(results, explainer),
+    )
 
 
 @isolated
-def write_summary(rubric: Rubric, batch: Batch, path: str | os.PathLike[str], *,
-                  lang: str | None = None, reviewed: int | None = None) -> Summary:  # fmt: skip
+def write_summary(
+    rubric: Rubric,
+    batch: Batch,
+    path: str | os.PathLike[str],
+    *,
+    lang: str | None = None,
+    reviewed: int | None = None,
+) -> Summary:
     """Write the bureau's summary workbook of ``batch`` to ``path`` (``.xlsx``); returns
     the figures written. ``reviewed``: how many units were scored as reviewed (复核), said
     on the 参数 sheet."""
@@ -189,12 +220,24 @@ def write_summary(rubric: Rubric, batch: Batch, path: str | os.PathLike[str], *,
     english = lang == "en"
     tops = [(top.name_en or top.name) if english else top.name for top in rubric.indicators]
     book.remove(book.worksheets[0])
-    ranking = table_sheet(book, words["ranking"],
-                          [words["rank"], words["unit"], words["total"], words["grade"], *tops],
-                          [6, 30, 9, 8, *([12] * len(tops))], landscape=len(tops) > 4)
+    ranking = table_sheet(
+        book,
+        words["ranking"],
+        [words["rank"], words["unit"], words["total"], words["grade"], *tops],
+        [6, 30, 9, 8, *([12] * len(tops))],
+        landscape=len(tops) > 4,
+    )
     for row in figures.ranking:
-        append_row(ranking, [row.rank, row.unit, row.total, grade(row.grade, lang, row.grade_en),
-                      *[words["n/a"] if value is None else value for value in row.subtotals]])
+        append_row(
+            ranking,
+            [
+                row.rank,
+                row.unit,
+                row.total,
+                grade(row.grade, lang, row.grade_en),
+                *[words["n/a"] if value is None else value for value in row.subtotals],
+            ],
+        )
     for line in ranking.iter_rows(min_row=2, min_col=3, max_col=4 + len(tops)):
         for cell in line:
             if isinstance(cell.value, Decimal):
@@ -213,13 +256,34 @@ def write_summary(rubric: Rubric, batch: Batch, path: str | os.PathLike[str], *,
         chart.set_categories(Reference(spread, min_col=1, min_row=2, max_row=last))
         spread.add_chart(chart, "D2")
 
-    losses = table_sheet(book, words["losses"],
-                         [words["indicator"], words["points"], words["units"], words["losing"],
-                          words["average"], words["reason"], words["reason count"]],
-                         [30, 8, 8, 10, 12, 50, 10], landscape=True)  # fmt: skip
+    losses = table_sheet(
+        book,
+        words["losses"],
+        [
+            words["indicator"],
+            words["points"],
+            words["units"],
+            words["losing"],
+            words["average"],
+            words["reason"],
+            words["reason count"],
+        ],
+        [30, 8, 8, 10, 12, 50, 10],
+        landscape=True,
+    )
     for loss in figures.losses:
-        append_row(losses, [loss.name, loss.points, loss.units, loss.losing, loss.average,
-                     loss.reason or "", loss.reason_count or None])  # fmt: skip
+        append_row(
+            losses,
+            [
+                loss.name,
+                loss.points,
+                loss.units,
+                loss.losing,
+                loss.average,
+                loss.reason or "",
+                loss.reason_count or None,
+            ],
+        )
     for line in losses.iter_rows(min_row=2):
         line[4].number_format = "0.00"
         line[5].alignment = Alignment(wrap_text=True, vertical="top")
@@ -264,21 +328,37 @@ def score_rows(rubric: Rubric, batch: Batch, lang: str | None = None) -> list[li
     :meth:`~rubriceng.result.Result.row`'s keys), then one row per unit; an indicator
     that does not apply reads 不适用 (``n/a``), never 0; scores are exact decimal text."""
     words = SUMMARY_WORDS[language(lang)]
-    keys = [*(node.id for node in rubric.walk()), "subtotal",
-            *(adjustment.id for adjustment in rubric.adjustments), "total", "grade"]
+    keys = [
+        *(node.id for node in rubric.walk()),
+        "subtotal",
+        *(adjustment.id for adjustment in rubric.adjustments),
+        "total",
+        "grade",
+    ]
     rows: list[list[Any]] = [["unit", *keys]]
     for result in batch.results:
         values = result.row()
         skipped = {row.id for row in result.walk() if row.status == NOT_APPLICABLE}
-        rows.append([result.unit, *(
-            words["n/a"] if key in skipped else "" if values.get(key) is None
-            else str(values[key]) for key in keys)])  # fmt: skip
+        rows.append(
+            [
+                result.unit,
+                *(
+                    words["n/a"]
+                    if key in skipped
+                    else ""
+                    if values.get(key) is None
+                    else str(values[key])
+                    for key in keys
+                ),
+            ]
+        )
     return rows
 
 
 @isolated
-def write_scores(rubric: Rubric, batch: Batch, path: str | os.PathLike[str], *,
-                 lang: str | None = None) -> None:  # fmt: skip
+def write_scores(
+    rubric: Rubric, batch: Batch, path: str | os.PathLike[str], *, lang: str | None = None
+) -> None:
     """Write :func:`score_rows` to ``path``: ``.csv`` (UTF-8 with BOM, which Excel opens;
     a cell that would start a formula begins with ``'``) or ``.parquet`` (text columns)."""
     rows = score_rows(rubric, batch, lang)

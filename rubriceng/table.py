@@ -86,9 +86,11 @@ class Table:
     def row(self, index: int, names: Sequence[str] | None = None) -> dict[str, Any]:
         """Row ``index`` as the nested mapping the row path takes (missing cells left out);
         only the inputs ``names`` if given."""
-        chosen = self.columns if names is None else [
-            column for name in names for column in self.by_input.get(name, ())
-        ]  # fmt: skip
+        chosen = (
+            self.columns
+            if names is None
+            else [column for name in names for column in self.by_input.get(name, ())]
+        )
         found = nest(
             (name, python_value(self.columns[name][index]))
             for name in chosen

@@ -41,9 +41,7 @@ MAX_CELLS = 5_000_000
 """The most cells with a value in one sheet or table."""
 
 
-def _refuse(
-    what: str, source: str, code: str, message: str, line: int | None = None
-) -> InputError:
+def _refuse(what: str, source: str, code: str, message: str, line: int | None = None) -> InputError:
     problem = Problem(code, message, file=source, line=line)
     return InputError(f"cannot read {what} {source}", [problem])
 
@@ -70,8 +68,9 @@ def _checked_archive(
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as error:
         raise _refuse(what, source, "input-form", f"not {kind}: {error}") from None
     if unpacked > limit:
-        raise _refuse(what, source, "table-too-large",
-                      f"the file unpacks to more than {limit} bytes")  # fmt: skip
+        raise _refuse(
+            what, source, "table-too-large", f"the file unpacks to more than {limit} bytes"
+        )
     return data
 
 
@@ -118,9 +117,13 @@ def sheet_rows(sheet: Any, source: str, what: str) -> Iterator[tuple[int, list[A
         except StopIteration:
             return
         except Exception as error:  # a malformed sheet
-            raise _refuse(what, source, "input-form",
-                          f"sheet {sheet.title!r} cannot be read: {error}", number + 1
-                          ) from None  # fmt: skip
+            raise _refuse(
+                what,
+                source,
+                "input-form",
+                f"sheet {sheet.title!r} cannot be read: {error}",
+                number + 1,
+            ) from None
         number += 1
         if number > MAX_ROWS:
             message = f"sheet {sheet.title!r} has more than {MAX_ROWS} rows"
@@ -129,9 +132,13 @@ def sheet_rows(sheet: Any, source: str, what: str) -> Iterator[tuple[int, list[A
         while values and values[-1] is None:
             values.pop()
         if len(values) > MAX_COLUMNS:
-            raise _refuse(what, source, "table-too-large",
-                          f"sheet {sheet.title!r} has a value beyond column {MAX_COLUMNS}",
-                          number)  # fmt: skip
+            raise _refuse(
+                what,
+                source,
+                "table-too-large",
+                f"sheet {sheet.title!r} has a value beyond column {MAX_COLUMNS}",
+                number,
+            )
         cells += sum(value is not None for value in values)
         if cells > MAX_CELLS:
             message = f"sheet {sheet.title!r} has more than {MAX_CELLS} cells"
@@ -163,29 +170,38 @@ def csv_rows(path: str | os.PathLike[str], what: str) -> list[list[Any]]:
     try:
         text = _decode(data)
     except UnicodeDecodeError as error:
-        raise _refuse(what, source, "document-encoding",
-                      f"neither UTF-8 nor GB18030 text: {error.reason}") from None  # fmt: skip
+        raise _refuse(
+            what, source, "document-encoding", f"neither UTF-8 nor GB18030 text: {error.reason}"
+        ) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[list[Any]] = []
     cells = 0
     try:
         for row in reader:
             if len(rows) >= MAX_ROWS:
-                raise _refuse(what, source, "table-too-large",
-                              f"more than {MAX_ROWS} rows", reader.line_num)  # fmt: skip
+                raise _refuse(
+                    what, source, "table-too-large", f"more than {MAX_ROWS} rows", reader.line_num
+                )
             while row and not row[-1]:
                 row.pop()
             if len(row) > MAX_COLUMNS:
-                raise _refuse(what, source, "table-too-large",
-                              f"a value beyond column {MAX_COLUMNS}", reader.line_num)  # fmt: skip
+                raise _refuse(
+                    what,
+                    source,
+                    "table-too-large",
+                    f"a value beyond column {MAX_COLUMNS}",
+                    reader.line_num,
+                )
             cells += len(row)
             if cells > MAX_CELLS:
-                raise _refuse(what, source, "table-too-large",
-                              f"more than {MAX_CELLS} cells", reader.line_num)  # fmt: skip
+                raise _refuse(
+                    what, source, "table-too-large", f"more than {MAX_CELLS} cells", reader.line_num
+                )
             rows.append(list(row))
     except csv.Error as error:
-        raise _refuse(what, source, "input-form", f"not a CSV table: {error}",
-                      reader.line_num) from None  # fmt: skip
+        raise _refuse(
+            what, source, "input-form", f"not a CSV table: {error}", reader.line_num
+        ) from None
     return rows
 
 
@@ -196,16 +212,23 @@ def parquet_rows(path: str | os.PathLike[str], what: str) -> list[list[Any]]:
         import pyarrow
         import pyarrow.parquet
     except ImportError:
-        raise _refuse(what, source, "input-form",
-                      "reading .parquet needs pyarrow: pip install 'rubriceng[parquet]'"
-                      ) from None  # fmt: skip
+        raise _refuse(
+            what,
+            source,
+            "input-form",
+            "reading .parquet needs pyarrow: pip install 'rubriceng[parquet]'",
+        ) from None
     data = _checked_bytes(path, what)
     try:
         meta = pyarrow.parquet.ParquetFile(pyarrow.BufferReader(data)).metadata
         if meta.num_rows > MAX_ROWS or meta.num_columns > MAX_COLUMNS:
-            raise _refuse(what, source, "table-too-large",
-                          f"{meta.num_rows} rows of {meta.num_columns} columns: at most "
-                          f"{MAX_ROWS} rows of {MAX_COLUMNS} columns")  # fmt: skip
+            raise _refuse(
+                what,
+                source,
+                "table-too-large",
+                f"{meta.num_rows} rows of {meta.num_columns} columns: at most "
+                f"{MAX_ROWS} rows of {MAX_COLUMNS} columns",
+            )
         if meta.num_rows * meta.num_columns > MAX_CELLS:
             raise _refuse(what, source, "table-too-large", f"more than {MAX_CELLS} cells")
         table = pyarrow.parquet.read_table(pyarrow.BufferReader(data))
@@ -216,4 +239,3 @@ def parquet_rows(path: str | os.PathLike[str], what: str) -> list[list[Any]]:
     rows: list[list[Any]] = [list(table.column_names)]
     rows += [list(record.values()) for record in table.to_pylist()]
     return rows
-

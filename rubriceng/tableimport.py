@@ -102,18 +102,27 @@ def _xlsx(path: Path) -> list[_Grid]:
         values = [[_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
         spans: dict[tuple[int, int], tuple[int, int]] = {}
         for merged in sheet.merged_cells.ranges:
-            top = values[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(
-                values) and merged.min_col <= len(values[merged.min_row - 1]) else ""  # fmt: skip
+            top = (
+                values[merged.min_row - 1][merged.min_col - 1]
+                if merged.min_row <= len(values)
+                and merged.min_col <= len(values[merged.min_row - 1])
+                else ""
+            )
             for row in range(merged.min_row, merged.max_row + 1):
                 for column in range(merged.min_col, merged.max_col + 1):
                     if row <= len(values) and column <= len(values[row - 1]):
                         values[row - 1][column - 1] = top
                     spans[(row, column)] = (merged.min_row, merged.max_row)
         rows = tuple(
-            (number, tuple(_Cell(text, spans.get((number, column)))
-                           for column, text in enumerate(row, start=1)))
+            (
+                number,
+                tuple(
+                    _Cell(text, spans.get((number, column)))
+                    for column, text in enumerate(row, start=1)
+                ),
+            )
             for number, row in enumerate(values, start=1)
-        )  # fmt: skip
+        )
         grids.append(_Grid(f"工作表「{sheet.title}」", rows))
     return grids
 
@@ -135,20 +144,30 @@ def _docx(path: Path) -> list[_Grid]:
                 cells.append((key, cell.text.strip()))
             raw.append((number, cells))
         rows = tuple(
-            (number, tuple(_Cell(text, seen[key] if seen[key][0] != seen[key][1] else None)
-                           for key, text in cells))
+            (
+                number,
+                tuple(
+                    _Cell(text, seen[key] if seen[key][0] != seen[key][1] else None)
+                    for key, text in cells
+                ),
+            )
             for number, cells in raw
-        )  # fmt: skip
+        )
         grids.append(_Grid(f"表 {index}", rows))
     return grids
 
 
 def _csv(path: Path) -> list[_Grid]:
     rows = csv_rows(path, "table")
-    return [_Grid(path.name, tuple(
-        (number, tuple(_Cell(_text(value)) for value in row))
-        for number, row in enumerate(rows, start=1)
-    ))]  # fmt: skip
+    return [
+        _Grid(
+            path.name,
+            tuple(
+                (number, tuple(_Cell(_text(value)) for value in row))
+                for number, row in enumerate(rows, start=1)
+            ),
+        )
+    ]
 
 
 def _grids(path: Path) -> list[_Grid]:
@@ -175,9 +194,14 @@ class _Layout:
 
 def _layout(grid: _Grid) -> _Layout | None:
     rows = grid.rows
-    start = next((index for index, (_, cells) in enumerate(rows[:30])
-                  if any(word in cell.text for cell in cells for word in _LEVEL_WORDS)),
-                 None)  # fmt: skip
+    start = next(
+        (
+            index
+            for index, (_, cells) in enumerate(rows[:30])
+            if any(word in cell.text for cell in cells for word in _LEVEL_WORDS)
+        ),
+        None,
+    )
     if start is None:
         return None
     end = start
@@ -213,11 +237,22 @@ def _layout(grid: _Grid) -> _Layout | None:
 
 
 def _is_heading(cells: Sequence[_Cell]) -> bool:
-    words = (*_LEVEL_WORDS, *_POINT_WORDS, "名称", "指标", "评分", "备注", "依据", "说明",
-             "自评", "得分")  # fmt: skip
+    words = (
+        *_LEVEL_WORDS,
+        *_POINT_WORDS,
+        "名称",
+        "指标",
+        "评分",
+        "备注",
+        "依据",
+        "说明",
+        "自评",
+        "得分",
+    )
     texts = [cell.text for cell in cells if cell.text]
-    return bool(texts) and all(any(word in text for word in words) and len(text) <= 12
-                               for text in texts)  # fmt: skip
+    return bool(texts) and all(
+        any(word in text for word in words) and len(text) <= 12 for text in texts
+    )
 
 
 # -- the tree ------------------------------------------------------------------------------
@@ -265,8 +300,11 @@ def _read_tree(
         first = texts[0]
         if _TOTAL.match(first):
             break
-        row_texts = {role: cell(column).text for role, column in layout.texts.items()
-                     if role in ("description", "standard", "remarks") and cell(column).text}
+        row_texts = {
+            role: cell(column).text
+            for role, column in layout.texts.items()
+            if role in ("description", "standard", "remarks") and cell(column).text
+        }
         if _ADJUSTMENT.match(first):
             names = [cell(layout.names[level]).text for level in sorted(layout.names)]
             name = next((text for text in reversed(names) if text and text != first), first)
@@ -287,22 +325,29 @@ def _read_tree(
             if not name and level in current and level < deepest:
                 node = current[level]  # a blank parent cell: the one above carries down
             elif not name:
-                problems.append(TableProblem(grid.where, number,
-                                             f"{_LEVEL_WORDS[level - 1]}指标缺失"))  # fmt: skip
+                problems.append(
+                    TableProblem(grid.where, number, f"{_LEVEL_WORDS[level - 1]}指标缺失")
+                )
                 name = f"（缺{_LEVEL_WORDS[level - 1]}指标）"
                 node = _Node(name, None, number, level, None)
                 _attach(node, parent, tops)
             else:
                 node = current.get(level)  # type: ignore[assignment]
-                same = (node is not None and node.name == name
-                        and (found.span is None or found.span == node.span)
-                        and (parent is None or node in parent.children)
-                        and level < deepest)  # fmt: skip
+                same = (
+                    node is not None
+                    and node.name == name
+                    and (found.span is None or found.span == node.span)
+                    and (parent is None or node in parent.children)
+                    and level < deepest
+                )
                 if same and node is not None:
                     node.rows += 1
                 else:
-                    if points is None and _POINTS_IN_NAME.match(name) and level not in (
-                            layout.points):  # fmt: skip
+                    if (
+                        points is None
+                        and _POINTS_IN_NAME.match(name)
+                        and level not in (layout.points)
+                    ):
                         match = _POINTS_IN_NAME.match(name)
                         assert match is not None
                         name, points = match.group("name").strip(), Decimal(match.group("points"))
@@ -386,8 +431,9 @@ def suggestion(standard: str) -> str | None:
     criteria = _CRITERION.findall(standard)
     if len(criteria) >= 2:
         points = "、".join(criteria)
-        return (f"checklist: {len(criteria)} criteria ({points} 分) — "
-                "checklist: [{id: …, points: …}]")  # fmt: skip
+        return (
+            f"checklist: {len(criteria)} criteria ({points} 分) — checklist: [{{id: …, points: …}}]"
+        )
     if _RATIO.search(standard):
         return "ratio: points × actual / target — ratio: {actual: <input>, target: <input>}"
     if len(_BANDS.findall(standard)) >= 2:
@@ -428,8 +474,9 @@ def _emit(node: _Node, ident: str, indent: int, lines: list[str]) -> dict[str, A
             if texts.get(role):
                 lines.append(f"{pad}  {role}: {_scalar(texts[role])}")
                 data[role] = texts[role]
-        lines.append(f"{pad}  # the unit names its own parts here; the table shows: "
-                     + "、".join(parts))  # fmt: skip
+        lines.append(
+            f"{pad}  # the unit names its own parts here; the table shows: " + "、".join(parts)
+        )
         lines.append(f"{pad}  unit_defined: {{}}")
         data["unit_defined"] = {}
         return data
@@ -488,8 +535,7 @@ def import_table(
         raise ValueError(f"{source.name}: no table with 一级指标 / 二级指标 headings was found")
     for node in reversed(list(_walk(tops))):  # a missing level weighs what it holds
         if node.name.startswith("（缺") and node.points is None:
-            node.points = sum((child.points or Decimal(0) for child in node.children),
-                              Decimal(0))  # fmt: skip
+            node.points = sum((child.points or Decimal(0) for child in node.children), Decimal(0))
     _check_points(tops, grid.where, problems)
     for node in _walk(tops):
         if node.points is None and not node.name.startswith("（缺"):
@@ -530,8 +576,13 @@ def import_table(
         "rounding: {digits: 2, mode: half_up}",
     ]
     if total == 100:  # the grades most tables use; a table of other points sets its own
-        lines += ["grades:", "  - {name: 优, min: 90}", "  - {name: 良, min: 80}",
-                  "  - {name: 中, min: 60}", "  - {name: 差, min: 0}"]  # fmt: skip
+        lines += [
+            "grades:",
+            "  - {name: 优, min: 90}",
+            "  - {name: 良, min: 80}",
+            "  - {name: 中, min: 60}",
+            "  - {name: 差, min: 0}",
+        ]
     lines += [
         "",
         "indicators:",
@@ -547,15 +598,17 @@ def import_table(
             rule = texts.get("standard", "")
             amount = _ADJUSTMENT_AMOUNT.search(rule)
             cap = _ADJUSTMENT_MAX.search(rule)
-            sign = -1 if (amount and amount.group(1) != "加") or "减" in name or "扣" in name \
-                else 1  # fmt: skip
+            sign = -1 if (amount and amount.group(1) != "加") or "减" in name or "扣" in name else 1
             per_event = Decimal(amount.group(2)) * sign if amount else Decimal(sign)
             if amount is None:
                 message = f"「{name}」的每次加减分值未在评分标准中找到，暂按 {per_event}"
                 problems.append(TableProblem(grid.where, row, message))
                 lines.append(f"  # per_event not found in the rule text: {per_event} for now")
-            item: dict[str, Any] = {"id": f"adjustment_{index}", "name": name,
-                                    "per_event": per_event}  # fmt: skip
+            item: dict[str, Any] = {
+                "id": f"adjustment_{index}",
+                "name": name,
+                "per_event": per_event,
+            }
             lines.append(f"  - id: adjustment_{index}")
             lines.append(f"    name: {_scalar(name)}")
             lines.append(f"    per_event: {_scalar(per_event)}")
@@ -585,14 +638,22 @@ def _check_points(nodes: Sequence[_Node], where: str, problems: list[TableProble
                 continue
             found = sum((child.points or Decimal(0) for child in node.children), Decimal(0))
             if found != node.points:
-                problems.append(TableProblem(
-                    where, node.row,
-                    f"{_LEVEL_WORDS[node.level - 1]}指标「{node.name}」分值 "
-                    f"{_scalar(node.points)}，其下各项合计 {_scalar(found)}"))  # fmt: skip
+                problems.append(
+                    TableProblem(
+                        where,
+                        node.row,
+                        f"{_LEVEL_WORDS[node.level - 1]}指标「{node.name}」分值 "
+                        f"{_scalar(node.points)}，其下各项合计 {_scalar(found)}",
+                    )
+                )
         elif node.children:  # the parts of a unit-defined indicator
             found = sum((child.points or Decimal(0) for child in node.children), Decimal(0))
             if node.points is not None and found != node.points:
-                problems.append(TableProblem(
-                    where, node.row,
-                    f"{_LEVEL_WORDS[node.level - 1]}指标「{node.name}」分值 "
-                    f"{_scalar(node.points)}，其下各项合计 {_scalar(found)}"))  # fmt: skip
+                problems.append(
+                    TableProblem(
+                        where,
+                        node.row,
+                        f"{_LEVEL_WORDS[node.level - 1]}指标「{node.name}」分值 "
+                        f"{_scalar(node.points)}，其下各项合计 {_scalar(found)}",
+                    )
+                )

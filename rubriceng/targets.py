@@ -59,33 +59,107 @@ AT_LEAST, ABOVE, AT_MOST, BELOW, EQUAL = ">=", ">", "<=", "<", "="
 COMPARATORS = (AT_LEAST, ABOVE, AT_MOST, BELOW, EQUAL)
 """How an actual value must relate to the target's number."""
 
-TIERS = {"达成": MET, "部分达成": PARTLY_MET, "未达成": NOT_MET,
-         MET: MET, PARTLY_MET: PARTLY_MET, NOT_MET: NOT_MET}  # fmt: skip
+TIERS = {
+    "达成": MET,
+    "部分达成": PARTLY_MET,
+    "未达成": NOT_MET,
+    MET: MET,
+    PARTLY_MET: PARTLY_MET,
+    NOT_MET: NOT_MET,
+}
 """A person's judgement of a target, in the form's words or rubriceng's."""
 
 _WORDS_BEFORE = (  # longest first: 不低于 before 低于
-    ("不低于", AT_LEAST), ("不少于", AT_LEAST), ("不小于", AT_LEAST), ("至少", AT_LEAST),
-    ("达到", AT_LEAST), ("大于等于", AT_LEAST), ("小于等于", AT_MOST),
-    ("不高于", AT_MOST), ("不超过", AT_MOST), ("不大于", AT_MOST), ("不多于", AT_MOST),
-    ("至多", AT_MOST), ("最多", AT_MOST), ("低于", BELOW), ("少于", BELOW), ("小于", BELOW),
-    ("高于", ABOVE), ("超过", ABOVE), ("大于", ABOVE), ("多于", ABOVE),
-    (">=", AT_LEAST), ("≥", AT_LEAST), ("≧", AT_LEAST), ("=>", AT_LEAST),
-    ("<=", AT_MOST), ("≤", AT_MOST), ("≦", AT_MOST), ("=<", AT_MOST),
-    (">", ABOVE), ("<", BELOW), ("=", EQUAL),
-)  # fmt: skip
-_WORDS_AFTER = (("及以上", AT_LEAST), ("及以下", AT_MOST), ("以上", AT_LEAST),
-                ("以下", AT_MOST), ("以内", AT_MOST), ("之内", AT_MOST),
-                ("内", AT_MOST))  # fmt: skip
-_DIRECTIONS = (("减少", "decrease"), ("下降", "decrease"), ("降低", "decrease"),
-               ("压减", "decrease"), ("增加", "increase"), ("增长", "increase"),
-               ("提高", "increase"), ("提升", "increase"))  # fmt: skip
-_BASELINES = ("较上年度", "比上年度", "较上年", "比上年", "较去年", "比去年", "较上期",
-              "比上期", "同比", "环比")  # fmt: skip
+    ("不低于", AT_LEAST),
+    ("不少于", AT_LEAST),
+    ("不小于", AT_LEAST),
+    ("至少", AT_LEAST),
+    ("达到", AT_LEAST),
+    ("大于等于", AT_LEAST),
+    ("小于等于", AT_MOST),
+    ("不高于", AT_MOST),
+    ("不超过", AT_MOST),
+    ("不大于", AT_MOST),
+    ("不多于", AT_MOST),
+    ("至多", AT_MOST),
+    ("最多", AT_MOST),
+    ("低于", BELOW),
+    ("少于", BELOW),
+    ("小于", BELOW),
+    ("高于", ABOVE),
+    ("超过", ABOVE),
+    ("大于", ABOVE),
+    ("多于", ABOVE),
+    (">=", AT_LEAST),
+    ("≥", AT_LEAST),
+    ("≧", AT_LEAST),
+    ("=>", AT_LEAST),
+    ("<=", AT_MOST),
+    ("≤", AT_MOST),
+    ("≦", AT_MOST),
+    ("=<", AT_MOST),
+    (">", ABOVE),
+    ("<", BELOW),
+    ("=", EQUAL),
+)
+_WORDS_AFTER = (
+    ("及以上", AT_LEAST),
+    ("及以下", AT_MOST),
+    ("以上", AT_LEAST),
+    ("以下", AT_MOST),
+    ("以内", AT_MOST),
+    ("之内", AT_MOST),
+    ("内", AT_MOST),
+)
+_DIRECTIONS = (
+    ("减少", "decrease"),
+    ("下降", "decrease"),
+    ("降低", "decrease"),
+    ("压减", "decrease"),
+    ("增加", "increase"),
+    ("增长", "increase"),
+    ("提高", "increase"),
+    ("提升", "increase"),
+)
+_BASELINES = (
+    "较上年度",
+    "比上年度",
+    "较上年",
+    "比上年",
+    "较去年",
+    "比去年",
+    "较上期",
+    "比上期",
+    "同比",
+    "环比",
+)
 """Words naming the baseline of a change (同比下降5%): the change is what counts."""
 _SCALES = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
-_AT_MOST_NAMES = ("误判率", "差错", "错误率", "出错率", "发生率", "投诉", "事故", "失误",
-                  "误差", "损失", "超支", "返工率", "故障率", "违规", "成本", "费用", "用时",
-                  "耗时", "时长", "时限", "办结时间", "响应时间", "等待时间")  # fmt: skip
+_AT_MOST_NAMES = (
+    "误判率",
+    "差错",
+    "错误率",
+    "出错率",
+    "发生率",
+    "投诉",
+    "事故",
+    "失误",
+    "误差",
+    "损失",
+    "超支",
+    "返工率",
+    "故障率",
+    "违规",
+    "成本",
+    "费用",
+    "用时",
+    "耗时",
+    "时长",
+    "时限",
+    "办结时间",
+    "响应时间",
+    "等待时间",
+)
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)")
 _SEPARATORS = re.compile(r"[,;、]")
 
@@ -323,8 +397,10 @@ def _given(value: Any, what: str) -> tuple[Fraction, Target | None]:
     if isinstance(value, bool):
         raise UnitMismatch(f"expected a number for {what}, got {value}")
     if isinstance(value, int | Decimal | float):
-        if isinstance(value, float | Decimal) and not Decimal(repr(value) if isinstance(
-                value, float) else value).is_finite():  # fmt: skip
+        if (
+            isinstance(value, float | Decimal)
+            and not Decimal(repr(value) if isinstance(value, float) else value).is_finite()
+        ):
             raise UnitMismatch(f"expected a finite number for {what}, got {value}")
         return rational(Decimal(repr(value)) if isinstance(value, float) else value), None
     if isinstance(value, str):
@@ -405,8 +481,7 @@ def _change(target: Target, actual: Any, baseline: Any) -> tuple[Fraction, str]:
         return difference, ""
     if before <= 0:
         raise UnitMismatch(
-            f"the baseline of {target.text!r} is {baseline}: a change relative to it is "
-            "not defined"
+            f"the baseline of {target.text!r} is {baseline}: a change relative to it is not defined"
         )
     return difference / before, ""
 
@@ -454,18 +529,29 @@ def judge(
     how = comparator or target.comparator or AT_LEAST
     if target.direction is not None:
         value, _ = _change(target, actual, baseline)
-        moved = words["decreased" if (value >= 0) == (target.direction == "decrease")
-                      else "increased"]  # fmt: skip
+        moved = words[
+            "decreased" if (value >= 0) == (target.direction == "decrease") else "increased"
+        ]
         shown = f"{moved} {amount(abs(value), target.unit)}"
-        if baseline is not None and not (isinstance(actual, str) and parse_target(
-                actual).direction):  # fmt: skip
-            shown = words["change"].format(direction=moved, change=amount(
-                abs(value), target.unit), baseline=baseline, actual=actual)  # fmt: skip
+        if baseline is not None and not (
+            isinstance(actual, str) and parse_target(actual).direction
+        ):
+            shown = words["change"].format(
+                direction=moved,
+                change=amount(abs(value), target.unit),
+                baseline=baseline,
+                actual=actual,
+            )
     else:
         value = rational(actual_value(actual, target))
         shown = amount(value, target.unit if target.unit in ("%", "‰") else "")
-    met = {AT_LEAST: value >= goal, ABOVE: value > goal, AT_MOST: value <= goal,
-           BELOW: value < goal, EQUAL: value == goal}[how]  # fmt: skip
+    met = {
+        AT_LEAST: value >= goal,
+        ABOVE: value > goal,
+        AT_MOST: value <= goal,
+        BELOW: value < goal,
+        EQUAL: value == goal,
+    }[how]
     achieved: Fraction | None
     if how in (AT_MOST, BELOW):
         achieved = None if value <= 0 else goal / value
@@ -504,10 +590,15 @@ def _judge_parts(
     if missing:
         raise UnitMismatch(f"no actual value for {', '.join(map(str, missing))}")
     judged = [
-        judge(attrs.evolve(part, label=None), values[str(part.label)], comparator, lang,
-              implied=implied)
+        judge(
+            attrs.evolve(part, label=None),
+            values[str(part.label)],
+            comparator,
+            lang,
+            implied=implied,
+        )
         for part in target.parts
-    ]  # fmt: skip
+    ]
     ratio = sum((rational(j.completion or 0) for j in judged), Fraction(0)) / len(judged)
     words = TARGET_WORDS[lang]
     reason = words[";"].join(
@@ -565,9 +656,11 @@ class TargetRow:
         """Whether the comparator is implied (neither written in the value nor the row's)."""
         target = self.target()
         return (
-            self.comparator is None and target.comparator is None and not target.judgement
+            self.comparator is None
+            and target.comparator is None
+            and not target.judgement
             and target.direction is None
-        )  # fmt: skip
+        )
 
     def judgement(self, lang: str = "zh") -> Judgement | None:
         """The row's judgement, its reason in ``lang``; None if it has no actual value, no
@@ -576,9 +669,7 @@ class TargetRow:
         if self.tier is not None:
             status = TIERS.get(self.tier)
             if status is None:
-                raise UnitMismatch(
-                    f"{self.tier!r} is not a tier: 达成, 部分达成 or 未达成"
-                )
+                raise UnitMismatch(f"{self.tier!r} is not a tier: 达成, 部分达成 or 未达成")
             done = {MET: Decimal(1), NOT_MET: Decimal(0)}.get(status)
             return Judgement(status, done, judged)
         if self.met is not None:
@@ -586,9 +677,13 @@ class TargetRow:
         if self.actual is None:
             return None
         return judge(
-            self.target(), self.actual, self.comparator_used(), lang,
-            baseline=self.baseline, implied=self.comparator_implied(),
-        )  # fmt: skip
+            self.target(),
+            self.actual,
+            self.comparator_used(),
+            lang,
+            baseline=self.baseline,
+            implied=self.comparator_implied(),
+        )
 
 
 @attrs.frozen
@@ -629,14 +724,25 @@ class TargetSheet:
         a rubric (method ``target_completion``)."""
         rows = [row for row in self.rows if levels is None or row.level1 in levels]
         return [
-            {key: value for key, value in (
-                ("level1", row.level1), ("level2", row.level2), ("name", row.name),
-                ("target", row.value), ("actual", row.actual),
-                ("comparator", row.comparator), ("met", row.met), ("points", row.points),
-                ("baseline", row.baseline), ("tier", row.tier), ("reason", row.reason))
-                if value is not None}
+            {
+                key: value
+                for key, value in (
+                    ("level1", row.level1),
+                    ("level2", row.level2),
+                    ("name", row.name),
+                    ("target", row.value),
+                    ("actual", row.actual),
+                    ("comparator", row.comparator),
+                    ("met", row.met),
+                    ("points", row.points),
+                    ("baseline", row.baseline),
+                    ("tier", row.tier),
+                    ("reason", row.reason),
+                )
+                if value is not None
+            }
             for row in rows
-        ]  # fmt: skip
+        ]
 
     def project_inputs(self) -> dict[str, Any]:
         """The inputs of the project rubric ``cn/project-self-evaluation``: budget, spent
@@ -658,12 +764,20 @@ def row_of(data: Mapping[str, Any], line: int | None = None) -> TargetRow:
     (``target``), with ``level1, level2, name, actual, comparator, met, points, baseline,
     tier, reason``."""
     return TargetRow(
-        str(data.get("level1", "")), str(data.get("level2", "")), str(data.get("name", "")),
-        _text(data.get("period")), _text(data.get("annual", data.get("target"))),
-        data.get("actual"), data.get("comparator"), data.get("met"), line,
-        _decimal(data.get("points")), data.get("baseline"), _text(data.get("tier")),
+        str(data.get("level1", "")),
+        str(data.get("level2", "")),
+        str(data.get("name", "")),
+        _text(data.get("period")),
+        _text(data.get("annual", data.get("target"))),
+        data.get("actual"),
+        data.get("comparator"),
+        data.get("met"),
+        line,
+        _decimal(data.get("points")),
+        data.get("baseline"),
+        _text(data.get("tier")),
         _text(data.get("reason")),
-    )  # fmt: skip
+    )
 
 
 def _decimal(value: Any, scale: Decimal = Decimal(1)) -> Decimal | None:
@@ -687,17 +801,22 @@ def _row_problems(document: Any) -> list[Problem]:
         for number, row in enumerate(rows):
             if isinstance(row, list):
                 if not 5 <= len(row) <= 6:
-                    found.append(document.problem(
-                        "targets-form", "a row is [一级指标, 二级指标, 三级指标, 实施周期指标值, "
-                        "年度指标值] and optionally the actual value",
-                        ("sheets", index, "rows", number)))  # fmt: skip
+                    found.append(
+                        document.problem(
+                            "targets-form",
+                            "a row is [一级指标, 二级指标, 三级指标, 实施周期指标值, "
+                            "年度指标值] and optionally the actual value",
+                            ("sheets", index, "rows", number),
+                        )
+                    )
                     continue
                 row = dict(zip(_ROW_KEYS, row, strict=False))
                 rows[number] = row
             if isinstance(row, dict):
                 for key in ("period", "annual"):
                     if isinstance(row.get(key), int | Decimal) and not isinstance(
-                            row.get(key), bool):  # fmt: skip
+                        row.get(key), bool
+                    ):
                         row[key] = str(row[key])
     return found
 
@@ -729,30 +848,36 @@ _SHEET_SCHEMA: dict[str, Any] = {
     },
     "tasks": {
         "type": "list",
-        "schema": {"type": "dict", "schema": {
-            "name": {"type": "string", "required": True, "empty": False},
-            "content": {"type": "string"},
-            "funds": {"type": ["decimal", "integer"]},
-            "goal": {"type": "string"},
-        }},
+        "schema": {
+            "type": "dict",
+            "schema": {
+                "name": {"type": "string", "required": True, "empty": False},
+                "content": {"type": "string"},
+                "funds": {"type": ["decimal", "integer"]},
+                "goal": {"type": "string"},
+            },
+        },
     },
     "rows": {
         "type": "list",
         "required": True,
-        "schema": {"type": "dict", "schema": {
-            "level1": {"type": "string", "required": True},
-            "level2": {"type": "string", "required": True},
-            "name": {"type": "string", "required": True, "empty": False},
-            "period": {"type": "string", "nullable": True},
-            "annual": {"type": "string", "nullable": True},
-            "actual": {"nullable": True},
-            "comparator": {"type": "string", "allowed": list(COMPARATORS)},
-            "met": {"type": "boolean"},
-            "points": {"type": ["decimal", "integer"], "min": 0},
-            "baseline": {"nullable": True},
-            "tier": {"type": "string", "allowed": list(TIERS)},
-            "reason": {"type": "string", "nullable": True},
-        }},
+        "schema": {
+            "type": "dict",
+            "schema": {
+                "level1": {"type": "string", "required": True},
+                "level2": {"type": "string", "required": True},
+                "name": {"type": "string", "required": True, "empty": False},
+                "period": {"type": "string", "nullable": True},
+                "annual": {"type": "string", "nullable": True},
+                "actual": {"nullable": True},
+                "comparator": {"type": "string", "allowed": list(COMPARATORS)},
+                "met": {"type": "boolean"},
+                "points": {"type": ["decimal", "integer"], "min": 0},
+                "baseline": {"nullable": True},
+                "tier": {"type": "string", "allowed": list(TIERS)},
+                "reason": {"type": "string", "nullable": True},
+            },
+        },
     },
 }
 _BOOK_SCHEMA: dict[str, Any] = {
@@ -796,9 +921,11 @@ def load_sheets(source: str | os.PathLike[str] | Mapping[str, Any]) -> list[Targ
     if found_rows:
         raise InputError(f"cannot read targets {name_of(source)}", found_rows)
     if not isinstance(document.data, dict) or not validator.validate(document.data):
-        found = problems(validator, document, code="targets-form") if isinstance(
-            document.data, dict) else [document.problem(
-                "targets-form", "a targets file is a mapping with 'sheets'", ())]  # fmt: skip
+        found = (
+            problems(validator, document, code="targets-form")
+            if isinstance(document.data, dict)
+            else [document.problem("targets-form", "a targets file is a mapping with 'sheets'", ())]
+        )
         raise InputError(f"cannot read targets {name_of(source)}", found)
     data = document.data
     sheets = []
@@ -809,26 +936,45 @@ def load_sheets(source: str | os.PathLike[str] | Mapping[str, Any]) -> list[Targ
             row_of(row, document.line_of(("sheets", index, "rows", number)))
             for number, row in enumerate(raw["rows"])
         )
-        amounts = {name: Decimal(value) * scale for name, value in
-                   (raw.get("amounts") or {}).items()}  # fmt: skip
+        amounts = {
+            name: Decimal(value) * scale for name, value in (raw.get("amounts") or {}).items()
+        }
         tasks = tuple(
-            KeyTask(task["name"], task.get("content"), _decimal(task.get("funds")),
-                    task.get("goal"))
+            KeyTask(
+                task["name"], task.get("content"), _decimal(task.get("funds")), task.get("goal")
+            )
             for task in raw.get("tasks") or ()
-        )  # fmt: skip
-        sheets.append(TargetSheet(
-            raw["name"], raw.get("kind", "project"), data.get("unit"), data.get("year"),
-            (period[0], period[1]), _decimal(raw.get("budget"), scale),
-            _decimal(raw.get("spent"), scale), rows, document.source, amounts, tasks,
-            raw.get("goal"),
-        ))  # fmt: skip
+        )
+        sheets.append(
+            TargetSheet(
+                raw["name"],
+                raw.get("kind", "project"),
+                data.get("unit"),
+                data.get("year"),
+                (period[0], period[1]),
+                _decimal(raw.get("budget"), scale),
+                _decimal(raw.get("spent"), scale),
+                rows,
+                document.source,
+                amounts,
+                tasks,
+                raw.get("goal"),
+            )
+        )
     return sheets
 
 
 # -- Excel, laid out like the published form -------------------------------------------------
 
-_HEADINGS = ("一级指标", "二级指标", "三级指标", "实施周期指标值", "年度指标值", "实际完成值",
-             "分值")  # fmt: skip
+_HEADINGS = (
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "实施周期指标值",
+    "年度指标值",
+    "实际完成值",
+    "分值",
+)
 _EXTRA = (("上年实际值", "baseline"), ("达成情况", "tier"), ("偏差原因", "reason"))
 """Columns a sheet has when any of its rows uses them: heading, row attribute."""
 
@@ -847,8 +993,11 @@ def write_xlsx(sheets: Sequence[TargetSheet], path: str | os.PathLike[str]) -> N
         page = book.create_sheet(sheet_title(f"{index:02d} {sheet.name}"))
         title = "部门整体预算绩效目标申报表" if sheet.kind == "department" else "项目绩效目标表"
         weighed = any(row.points is not None for row in sheet.rows)
-        extra = [(heading, key) for heading, key in _EXTRA
-                 if any(getattr(row, key) is not None for row in sheet.rows)]  # fmt: skip
+        extra = [
+            (heading, key)
+            for heading, key in _EXTRA
+            if any(getattr(row, key) is not None for row in sheet.rows)
+        ]
         lines: list[list[Any]] = [
             [title],
             ["部门名称" if sheet.kind == "department" else "项目名称", sheet.name],
@@ -861,12 +1010,18 @@ def write_xlsx(sheets: Sequence[TargetSheet], path: str | os.PathLike[str]) -> N
             [*(_HEADINGS if weighed else _HEADINGS[:-1]), *(heading for heading, _ in extra)],
         ]
         lines += [
-            [row.level1, row.level2, row.name, row.period_value, row.annual_value,
-             row.actual if not isinstance(row.actual, Mapping) else None,
-             *([row.points] if weighed else []),
-             *(_cell(getattr(row, key)) for _, key in extra)]
+            [
+                row.level1,
+                row.level2,
+                row.name,
+                row.period_value,
+                row.annual_value,
+                row.actual if not isinstance(row.actual, Mapping) else None,
+                *([row.points] if weighed else []),
+                *(_cell(getattr(row, key)) for _, key in extra),
+            ]
             for row in sheet.rows
-        ]  # fmt: skip
+        ]
         for line in lines:
             page.append(printable_cells(line))
         page["A1"].font = Font(name="宋体", bold=True, size=14)
@@ -934,16 +1089,33 @@ def _read_page(page: Any, source: str, problems: list[Problem]) -> TargetSheet |
         try:
             points = _decimal(cell.get("分值"))
         except InvalidOperation:
-            problems.append(Problem("targets-form", f"分值 {cell.get('分值')!r} is not a number",
-                                    file=source, line=number, path=page.title))  # fmt: skip
+            problems.append(
+                Problem(
+                    "targets-form",
+                    f"分值 {cell.get('分值')!r} is not a number",
+                    file=source,
+                    line=number,
+                    path=page.title,
+                )
+            )
             continue
         raws = dict(zip(heading, cells, strict=False))
         baseline = raws.get("上年实际值")
-        rows.append(TargetRow(level1, level2, name, cell.get("实施周期指标值"),
-                              cell.get("年度指标值"), actual, line=number, points=points,
-                              baseline=baseline.strip() or None if isinstance(
-                                  baseline, str) else baseline,
-                              tier=cell.get("达成情况"), reason=cell.get("偏差原因")))  # fmt: skip
+        rows.append(
+            TargetRow(
+                level1,
+                level2,
+                name,
+                cell.get("实施周期指标值"),
+                cell.get("年度指标值"),
+                actual,
+                line=number,
+                points=points,
+                baseline=baseline.strip() or None if isinstance(baseline, str) else baseline,
+                tier=cell.get("达成情况"),
+                reason=cell.get("偏差原因"),
+            )
+        )
     if heading is None:
         return None
     name_cell = details.get("项目名称") or details.get("部门名称") or [page.title]
@@ -954,8 +1126,9 @@ def _read_page(page: Any, source: str, problems: list[Problem]) -> TargetSheet |
         budget = _decimal((details.get(budget_key) or [None])[0]) if budget_key else None
         spent = _decimal((details.get("实际支出金额") or [None])[0])
     except InvalidOperation:
-        problems.append(Problem("targets-form", "the budget is not a number", file=source,
-                                path=page.title))  # fmt: skip
+        problems.append(
+            Problem("targets-form", "the budget is not a number", file=source, path=page.title)
+        )
         return None
     return TargetSheet(
         str(name_cell[0]),
@@ -963,9 +1136,12 @@ def _read_page(page: Any, source: str, problems: list[Problem]) -> TargetSheet |
         (details.get("用款单位") or [None])[0],
         int(year_text) if year_text else None,
         (_year(period, 1), _year(period, 3)),
-        budget, spent, tuple(rows), source,
+        budget,
+        spent,
+        tuple(rows),
+        source,
         goal=(details.get("年度绩效目标") or details.get("总体绩效目标") or [None])[0],
-    )  # fmt: skip
+    )
 
 
 def _year(cells: Sequence[Any], index: int) -> int | None:
@@ -1019,8 +1195,11 @@ class TargetCompletionScorer(Scorer):
             assert counts is not None
             return self._from_counts(context, *counts)
         if not isinstance(rows, list | tuple):
-            raise ScoringFailure("formula-type", f"{self.rows.text} is not a list of targets",
-                                 "target_completion.targets")  # fmt: skip
+            raise ScoringFailure(
+                "formula-type",
+                f"{self.rows.text} is not a list of targets",
+                "target_completion.targets",
+            )
         return self._from_rows(context, rows, counts)
 
     def _counts(self, context: Context) -> tuple[Exact, Exact] | None:
@@ -1044,8 +1223,9 @@ class TargetCompletionScorer(Scorer):
     def _from_counts(self, context: Context, met: Exact, declared: Exact) -> Scored:
         trace: dict[str, Any] = {"declared": declared, "met": met}
         if met < 0 or declared < 0:
-            raise ScoringFailure("negative-value", "counts must not be negative",
-                                 "target_completion.met", input=True)  # fmt: skip
+            raise ScoringFailure(
+                "negative-value", "counts must not be negative", "target_completion.met", input=True
+            )
         if met > declared:
             raise ScoringFailure(
                 "actual-exceeds-target",
@@ -1055,8 +1235,9 @@ class TargetCompletionScorer(Scorer):
             )
         if declared == 0:
             if self.if_none is None:
-                raise ScoringFailure("targets-missing", "no targets to score",
-                                     "target_completion.declared")  # fmt: skip
+                raise ScoringFailure(
+                    "targets-missing", "no targets to score", "target_completion.declared"
+                )
             trace["rule"] = "no targets declared"
             return Scored(self.if_none, trace)
         share = divide(met, declared)
@@ -1067,14 +1248,14 @@ class TargetCompletionScorer(Scorer):
         self, context: Context, rows: Sequence[Any], counts: tuple[Exact, Exact] | None
     ) -> Scored:
         field = "target_completion.targets"
-        chosen = [row for row in map(row_of, rows)
-                  if not self.levels or row.level1 in self.levels]  # fmt: skip
+        chosen = [row for row in map(row_of, rows) if not self.levels or row.level1 in self.levels]
         if not chosen and (self.if_none is None or (counts is not None and counts[1])):
             raise ScoringFailure("targets-missing", "no targets to score", field)
         weighed = [row.points for row in chosen if row.points is not None]
         if weighed and len(weighed) != len(chosen):
-            raise ScoringFailure("target-points", "give every target its points (分值), or none",
-                                 field, input=True)  # fmt: skip
+            raise ScoringFailure(
+                "target-points", "give every target its points (分值), or none", field, input=True
+            )
         if weighed and sum(weighed, Decimal(0)) != context.points:
             raise ScoringFailure(
                 "target-points",
@@ -1093,8 +1274,9 @@ class TargetCompletionScorer(Scorer):
             try:
                 judged = row.judgement()
             except UnitMismatch as error:
-                raise ScoringFailure("target-unit", f"{row.name}: {error}", field,
-                                     input=True) from None  # fmt: skip
+                raise ScoringFailure(
+                    "target-unit", f"{row.name}: {error}", field, input=True
+                ) from None
             if judged is None or judged.status == NEEDS_JUDGEMENT:
                 raise ScoringFailure(
                     "target-unjudged",
@@ -1123,18 +1305,35 @@ class TargetCompletionScorer(Scorer):
             if row.tier is not None and row.tier in TIERS and TIERS[row.tier] != judged.status:
                 reason += f"（{row.tier}）"  # pragma: no cover - tiers map onto statuses
             reasons.append(reason)
-            judged_rows.append({"name": row.name, "target": row.value, "actual": row.actual,
-                                "status": judged.status, "reason": judged.reason})  # fmt: skip
+            judged_rows.append(
+                {
+                    "name": row.name,
+                    "target": row.value,
+                    "actual": row.actual,
+                    "status": judged.status,
+                    "reason": judged.reason,
+                }
+            )
             if judged.status != MET:
                 if self.reasons and not row.reason:
                     problems.append(row.name)
-                unmet.append({"name": row.name, "target": row.value, "actual": row.actual,
-                              "status": judged.status, "completion": judged.completion,
-                              "reason": judged.reason,
-                              **({"deviation": row.reason} if row.reason else {}),
-                              **({"points": row.points} if weighed else {})})  # fmt: skip
-            if (self.flag_above is not None and judged.achieved is not None
-                    and rational(judged.achieved) > rational(self.flag_above)):  # fmt: skip
+                unmet.append(
+                    {
+                        "name": row.name,
+                        "target": row.value,
+                        "actual": row.actual,
+                        "status": judged.status,
+                        "completion": judged.completion,
+                        "reason": judged.reason,
+                        **({"deviation": row.reason} if row.reason else {}),
+                        **({"points": row.points} if weighed else {}),
+                    }
+                )
+            if (
+                self.flag_above is not None
+                and judged.achieved is not None
+                and rational(judged.achieved) > rational(self.flag_above)
+            ):
                 low.append(row.name)
         if problems:
             raise ScoringFailure(
@@ -1152,8 +1351,12 @@ class TargetCompletionScorer(Scorer):
                 "target_completion.met",
                 input=True,
             )
-        trace: dict[str, Any] = {"declared": len(chosen), "met": met, "targets": judged_rows,
-                                 "unmet": unmet}  # fmt: skip
+        trace: dict[str, Any] = {
+            "declared": len(chosen),
+            "met": met,
+            "targets": judged_rows,
+            "unmet": unmet,
+        }
         if low:
             trace["set_too_low"] = low
         if not chosen:
@@ -1165,9 +1368,10 @@ class TargetCompletionScorer(Scorer):
         if weighed:  # each target is a row of its own: its points × its completion
             parts = tuple(
                 Part(row.name, _cents(weight), rational(weight) * done, reason, "scored")
-                for row, weight, done, reason in zip(chosen, weighed, completions, reasons,
-                                                     strict=True)
-            )  # fmt: skip
+                for row, weight, done, reason in zip(
+                    chosen, weighed, completions, reasons, strict=True
+                )
+            )
             raw = sum((rational(part.raw) for part in parts), Fraction(0))
             share = raw / points if points else Fraction(1)
         else:
@@ -1201,14 +1405,25 @@ def _compile_target_completion(spec: Mapping[str, Any], cc: CompileContext) -> S
     if tiers is not None:
         tiers = {TIERS[name]: Decimal(str(value)) for name, value in tiers.items()}
         if set(tiers) != {"met", "partly_met", "not_met"}:
-            cc.problem("target-tiers", "tiers give 达成, 部分达成 and 未达成 their fractions",
-                       "target_completion", "tiers")  # fmt: skip
+            cc.problem(
+                "target-tiers",
+                "tiers give 达成, 部分达成 and 未达成 their fractions",
+                "target_completion",
+                "tiers",
+            )
             return None
     above = _optional(spec.get("flag_above"))
     return TargetCompletionScorer(
-        rows, spec.get("count", "met"), tuple(spec.get("levels", ())), met, declared,
-        if_none, tiers, bool(spec.get("reasons", False)), above,
-    )  # fmt: skip
+        rows,
+        spec.get("count", "met"),
+        tuple(spec.get("levels", ())),
+        met,
+        declared,
+        if_none,
+        tiers,
+        bool(spec.get("reasons", False)),
+        above,
+    )
 
 
 _TARGET_COMPLETION_RULES = {

@@ -147,9 +147,12 @@ def number(value: Any) -> Num:
 def _reduced(n: Any, d: Any) -> Num:
     """``n / d``, in lowest terms where the arrays are ``int64`` and large enough for
     it to matter (keeps them in ``int64``)."""
-    if isinstance(n, np.ndarray) and isinstance(d, np.ndarray) and not (
-        _is_wide(n) or _is_wide(d)
-    ) and bits(d) > 40:  # fmt: skip
+    if (
+        isinstance(n, np.ndarray)
+        and isinstance(d, np.ndarray)
+        and not (_is_wide(n) or _is_wide(d))
+        and bits(d) > 40
+    ):
         divisor = np.gcd(n, d)
         divisor = np.where(divisor == 0, 1, divisor)
         return Num(n // divisor, d // divisor)
@@ -367,8 +370,9 @@ def _boolean_vector(node: ast.BoolOp) -> Vector:
 
 def _compare_vector(node: ast.Compare) -> Vector:
     first = _vector(node.left)
-    steps = [(type(op), _vector(right)) for op, right in zip(node.ops, node.comparators,
-                                                              strict=True)]  # fmt: skip
+    steps = [
+        (type(op), _vector(right)) for op, right in zip(node.ops, node.comparators, strict=True)
+    ]
 
     def compare_(env: Env) -> Any:
         left = first(env)
@@ -402,8 +406,7 @@ def _text_equal(left: Any, right: Any, shape: tuple[int, ...]) -> Any:
         return np.zeros(shape, dtype=bool)  # text never equals a number or true/false
     lefts = np.broadcast_to(np.asarray(left, dtype=object), shape).ravel()
     rights = np.broadcast_to(np.asarray(right, dtype=object), shape).ravel()
-    return np.array([a == b for a, b in zip(lefts, rights, strict=True)],
-                    dtype=bool).reshape(shape)  # fmt: skip
+    return np.array([a == b for a, b in zip(lefts, rights, strict=True)], dtype=bool).reshape(shape)
 
 
 def _is_bool(value: Any) -> bool:
@@ -509,9 +512,11 @@ def sum_of(values: Sequence[Num]) -> Num:
 
 def lowest(value: Num) -> Num:
     """``value`` in lowest terms where it is held in ``int64`` arrays."""
-    if isinstance(value.n, np.ndarray) and isinstance(value.d, np.ndarray) and not (
-        _is_wide(value.n) or _is_wide(value.d)
-    ):  # fmt: skip
+    if (
+        isinstance(value.n, np.ndarray)
+        and isinstance(value.d, np.ndarray)
+        and not (_is_wide(value.n) or _is_wide(value.d))
+    ):
         divisor = np.gcd(value.n, value.d)
         divisor = np.where(divisor == 0, 1, divisor)
         return Num(value.n // divisor, value.d // divisor)
@@ -593,8 +598,10 @@ def _ratio_raw(scorer: m.RatioScorer) -> Raw:
 
 
 def _bands_raw(scorer: m.BandsScorer) -> Raw:
-    bands = [(None if b.bound is None else constant(b.bound), b.inclusive, constant(b.score))
-             for b in scorer.bands]  # fmt: skip
+    bands = [
+        (None if b.bound is None else constant(b.bound), b.inclusive, constant(b.score))
+        for b in scorer.bands
+    ]
 
     def raw(env: Env, batch: Source, leaf: Indicator) -> Num:
         value = _named_number(env, "value")
@@ -627,8 +634,9 @@ def _steps_raw(scorer: m.StepsScorer) -> Raw:
 
 
 def _checklist_raw(scorer: m.ChecklistScorer) -> Raw:
-    items = [(item, None if item.fraction is None else vectorise(item.fraction))
-             for item in scorer.items]  # fmt: skip
+    items = [
+        (item, None if item.fraction is None else vectorise(item.fraction)) for item in scorer.items
+    ]
 
     def raw(env: Env, batch: Source, leaf: Indicator) -> Num:
         summed = _zeros(env)
@@ -647,10 +655,13 @@ def _checklist_raw(scorer: m.ChecklistScorer) -> Raw:
 
 def _deductions_raw(scorer: m.DeductionsScorer) -> Raw:
     rows = [
-        (d, None if d.when is None else vectorise(d.when),
-         None if d.count is None else vectorise(d.count))
+        (
+            d,
+            None if d.when is None else vectorise(d.when),
+            None if d.count is None else vectorise(d.count),
+        )
         for d in scorer.deductions
-    ]  # fmt: skip
+    ]
 
     def raw(env: Env, batch: Source, leaf: Indicator) -> Num:
         deducted = _zeros(env)
@@ -710,8 +721,10 @@ def spread(x: Any, shape: tuple[int, ...]) -> Any:
 
 def stacked(values: Sequence[Num], rows: int) -> ListColumn:
     """Columns of numbers side by side: one list per row."""
-    return ListColumn(np.stack([spread(value.n, (rows,)) for value in values], axis=1),
-                      np.stack([spread(value.d, (rows,)) for value in values], axis=1))  # fmt: skip
+    return ListColumn(
+        np.stack([spread(value.n, (rows,)) for value in values], axis=1),
+        np.stack([spread(value.d, (rows,)) for value in values], axis=1),
+    )
 
 
 def _peer_raw(scorer: m.PeerScorer) -> Raw:
@@ -743,8 +756,9 @@ def mean_side(value: Num, mean: Mean, shape: tuple[int, ...]) -> Any:
     tops, bottoms = wide(spread(value.n, shape)), wide(spread(value.d, shape))
     scaled = tops * (mean.count << MEAN_BITS)
     low = mean.low
-    side = np.where(scaled >= bottoms * (low + mean.count), 1,
-                    np.where(scaled < bottoms * low, -1, 0)).astype(np.int64)  # fmt: skip
+    side = np.where(
+        scaled >= bottoms * (low + mean.count), 1, np.where(scaled < bottoms * low, -1, 0)
+    ).astype(np.int64)
     for index in np.flatnonzero(side == 0):  # within the interval: exactly
         side[index] = mean.compare(Fraction(int(tops[index]), int(bottoms[index])))
     return side

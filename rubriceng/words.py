@@ -64,8 +64,9 @@ LANGUAGES = ("zh", "en")
 VARIABLE = "RUBRICENG_LANG"
 """The environment variable that sets the language."""
 
-_CURRENT: contextvars.ContextVar[str | None] = contextvars.ContextVar("rubriceng_lang",
-                                                                     default=None)  # fmt: skip
+_CURRENT: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "rubriceng_lang", default=None
+)
 
 
 def language(lang: str | None = None) -> str:
@@ -100,85 +101,178 @@ def term(key: str, lang: str | None = None, **values: Any) -> str:
 
 TERMS: Mapping[str, Mapping[str, str]] = {
     "zh": {
-        "row": "第 {row} 行", "line": "{file}:{line}", "form row": "{file} 第 {row} 行",
-        "unit": "单位「{unit}」", "input": "{label}（{field}）", "field": "{field}",
-        "used by": "，用于{names}", "indicator": "指标「{name}」", "list": "、",
-        "in indicator": "（指标 {name}）", "place": " ",
-        ": ": "：", "; ": "；", "problems": "（{count} 个问题）：",
+        "row": "第 {row} 行",
+        "line": "{file}:{line}",
+        "form row": "{file} 第 {row} 行",
+        "unit": "单位「{unit}」",
+        "input": "{label}（{field}）",
+        "field": "{field}",
+        "used by": "，用于{names}",
+        "indicator": "指标「{name}」",
+        "list": "、",
+        "in indicator": "（指标 {name}）",
+        "place": " ",
+        ": ": "：",
+        "; ": "；",
+        "problems": "（{count} 个问题）：",
         "missing group": "共 {count} 项未填写{rows}，逐项如下：",
         "missing rows": "，{rows}",
-        "rows": "第 {first}–{last} 行", "one row": "第 {first} 行",
+        "rows": "第 {first}–{last} 行",
+        "one row": "第 {first} 行",
         "did you mean": "；是否应为 {names}？",
-        "InputError": "填报数据有误", "RubricError": "评分表有误",
-        "EvaluationError": "评分出错", "RubricNotFoundError": "找不到评分表",
-        "PluginError": "插件出错", "RubricengError": "出错", "CaseFileError": "测试用例有误",
+        "InputError": "填报数据有误",
+        "RubricError": "评分表有误",
+        "EvaluationError": "评分出错",
+        "RubricNotFoundError": "找不到评分表",
+        "PluginError": "插件出错",
+        "RubricengError": "出错",
+        "CaseFileError": "测试用例有误",
         "IndicatorNotFoundError": "找不到指标",
-        "of unit": "单位「{unit}」的", "of file": "{file} 的", "of units": "{count} 个单位的",
-        "error": "错误", "warning": "警告",
-        "indicator heading": "指标", "points": "分值", "effective": "调整后", "score": "得分",
-        "total": "合计", "events": "{count} 次", "judged": "评定", "not_applicable": "不适用",
+        "of unit": "单位「{unit}」的",
+        "of file": "{file} 的",
+        "of units": "{count} 个单位的",
+        "error": "错误",
+        "warning": "警告",
+        "indicator heading": "指标",
+        "points": "分值",
+        "effective": "调整后",
+        "score": "得分",
+        "total": "合计",
+        "events": "{count} 次",
+        "judged": "评定",
+        "not_applicable": "不适用",
         "checked": "{errors} 个错误，{warnings} 个警告",
-        "working": "计算过程", "step": "步骤", "working step": "计算",
+        "working": "计算过程",
+        "step": "步骤",
+        "working step": "计算",
     },
     "en": {
-        "row": "row {row}", "line": "{file}:{line}", "form row": "{file} row {row}",
-        "unit": "unit {unit!r}", "input": "{label} ({field})", "field": "{field}",
-        "used by": ", used by {names}", "indicator": "indicator {name}", "list": ", ",
-        "in indicator": " (indicator {name})", "place": ": ",
-        ": ": ": ", "; ": "; ", "problems": " ({count} problem{s}):",
+        "row": "row {row}",
+        "line": "{file}:{line}",
+        "form row": "{file} row {row}",
+        "unit": "unit {unit!r}",
+        "input": "{label} ({field})",
+        "field": "{field}",
+        "used by": ", used by {names}",
+        "indicator": "indicator {name}",
+        "list": ", ",
+        "in indicator": " (indicator {name})",
+        "place": ": ",
+        ": ": ": ",
+        "; ": "; ",
+        "problems": " ({count} problem{s}):",
         "missing group": "{count} inputs are missing{rows}; each of them:",
         "missing rows": ", {rows}",
-        "rows": "rows {first}–{last}", "one row": "row {first}",
+        "rows": "rows {first}–{last}",
+        "one row": "row {first}",
         "did you mean": "; did you mean {names}?",
-        "error": "error", "warning": "warning",
-        "indicator heading": "Indicator", "points": "Points", "effective": "Effective",
-        "score": "Score", "total": "Total", "events": "{count} events", "judged": "judged",
-        "not_applicable": "n/a", "checked": "{errors} error(s), {warnings} warning(s)",
-        "working": "Working", "step": "Step", "working step": "What was done",
+        "error": "error",
+        "warning": "warning",
+        "indicator heading": "Indicator",
+        "points": "Points",
+        "effective": "Effective",
+        "score": "Score",
+        "total": "Total",
+        "events": "{count} events",
+        "judged": "judged",
+        "not_applicable": "n/a",
+        "checked": "{errors} error(s), {warnings} warning(s)",
+        "working": "Working",
+        "step": "Step",
+        "working step": "What was done",
     },
-}  # fmt: skip
+}
 """The words around problems and errors, and the headings of score tables, by language."""
 
 
 FORMULA_WORDS: Mapping[str, Mapping[str, str]] = {
     "zh": {
-        "and": " 且 ", "or": " 或 ", "not": "非（{0}）", "true": "是", "false": "否",
-        "text": "「{0}」", "list": "、", "if": "若 {test} 则 {then}，否则 {otherwise}",
-        "floor div": "{0} 除以 {1} 的整数部分", "mod": "{0} 除以 {1} 的余数",
-        "name points": "满分", "name true": "是", "name false": "否",
-        "abs()": "|{0}|", "ceil()": "{0} 向上取整", "floor()": "{0} 向下取整",
-        "round()": "{all} 四舍五入", "count()": "{0} 的个数", "sum()": "{0} 之和",
-        "mean()": "{0} 的平均值", "min()": "{all} 中的较小者", "max()": "{all} 中的较大者",
-        "clamp()": "{0} 限定在 {1} 至 {2} 之间", "div()": "{0} ÷ {1}",
-    },
-    "en": {
-        "and": " and ", "or": " or ", "not": "not ({0})", "true": "true", "false": "false",
-        "text": "'{0}'", "list": ", ", "if": "if {test} then {then}, else {otherwise}",
-        "floor div": "the whole part of {0} ÷ {1}", "mod": "the remainder of {0} ÷ {1}",
-        "name points": "full marks", "name true": "true", "name false": "false",
-        "abs()": "|{0}|", "ceil()": "{0} rounded up", "floor()": "{0} rounded down",
-        "round()": "{all} rounded", "count()": "the number of {0}", "sum()": "the sum of {0}",
-        "mean()": "the mean of {0}", "min()": "the least of {all}",
-        "max()": "the greatest of {all}", "clamp()": "{0} kept between {1} and {2}",
+        "and": " 且 ",
+        "or": " 或 ",
+        "not": "非（{0}）",
+        "true": "是",
+        "false": "否",
+        "text": "「{0}」",
+        "list": "、",
+        "if": "若 {test} 则 {then}，否则 {otherwise}",
+        "floor div": "{0} 除以 {1} 的整数部分",
+        "mod": "{0} 除以 {1} 的余数",
+        "name points": "满分",
+        "name true": "是",
+        "name false": "否",
+        "abs()": "|{0}|",
+        "ceil()": "{0} 向上取整",
+        "floor()": "{0} 向下取整",
+        "round()": "{all} 四舍五入",
+        "count()": "{0} 的个数",
+        "sum()": "{0} 之和",
+        "mean()": "{0} 的平均值",
+        "min()": "{all} 中的较小者",
+        "max()": "{all} 中的较大者",
+        "clamp()": "{0} 限定在 {1} 至 {2} 之间",
         "div()": "{0} ÷ {1}",
     },
-}  # fmt: skip
+    "en": {
+        "and": " and ",
+        "or": " or ",
+        "not": "not ({0})",
+        "true": "true",
+        "false": "false",
+        "text": "'{0}'",
+        "list": ", ",
+        "if": "if {test} then {then}, else {otherwise}",
+        "floor div": "the whole part of {0} ÷ {1}",
+        "mod": "the remainder of {0} ÷ {1}",
+        "name points": "full marks",
+        "name true": "true",
+        "name false": "false",
+        "abs()": "|{0}|",
+        "ceil()": "{0} rounded up",
+        "floor()": "{0} rounded down",
+        "round()": "{all} rounded",
+        "count()": "the number of {0}",
+        "sum()": "the sum of {0}",
+        "mean()": "the mean of {0}",
+        "min()": "the least of {all}",
+        "max()": "the greatest of {all}",
+        "clamp()": "{0} kept between {1} and {2}",
+        "div()": "{0} ÷ {1}",
+    },
+}
 """How formulas are read out (:func:`rubriceng.phrasing.formula_words`), by language."""
 
 KINDS: Mapping[str, Mapping[str, str]] = {
-    "zh": {"money": "金额", "rate": "比率", "number": "数值", "count": "个数", "boolean": "是否",
-           "credit": "是否或得分", "text": "文字", "optional": "（选填）", "yes/no": "是/否",
-           "or": "或 ",
-           "form note": "# null 表示未填写。比率填小数（0.9）或文字（'90%'）；"
-                        "是否填 是/否 或 true/false。",
-           "form title": "# {title}（{ref}）填报表"},
-    "en": {"money": "money", "rate": "rate", "number": "number", "count": "count",
-           "boolean": "yes/no", "credit": "yes/no or points", "text": "text",
-           "optional": " (optional)", "yes/no": "true/false", "or": " or ",
-           "form note": "# null = not given. Rates as fractions (0.9) or text ('90%'); "
-                        "是/否 or true/false.",
-           "form title": "# {title} ({ref}) — inputs to fill in"},
-}  # fmt: skip
+    "zh": {
+        "money": "金额",
+        "rate": "比率",
+        "number": "数值",
+        "count": "个数",
+        "boolean": "是否",
+        "credit": "是否或得分",
+        "text": "文字",
+        "optional": "（选填）",
+        "yes/no": "是/否",
+        "or": "或 ",
+        "form note": "# null 表示未填写。比率填小数（0.9）或文字（'90%'）；"
+        "是否填 是/否 或 true/false。",
+        "form title": "# {title}（{ref}）填报表",
+    },
+    "en": {
+        "money": "money",
+        "rate": "rate",
+        "number": "number",
+        "count": "count",
+        "boolean": "yes/no",
+        "credit": "yes/no or points",
+        "text": "text",
+        "optional": " (optional)",
+        "yes/no": "true/false",
+        "or": " or ",
+        "form note": "# null = not given. Rates as fractions (0.9) or text ('90%'); "
+        "是/否 or true/false.",
+        "form title": "# {title} ({ref}) — inputs to fill in",
+    },
+}
 """The kinds of value a form asks for, and the words around them, by language."""
 
 
@@ -192,9 +286,18 @@ def kind_word(key: str, lang: str | None = None) -> str:
 
 
 UNITS: Mapping[str, Mapping[str, str]] = {
-    "en": {"万元": " (10k yuan)", "元": " yuan", "亿元": " (100m yuan)", "天": " days",
-           "个": "", "项": "", "次": " times", "人": " persons", "%": "%"},
-}  # fmt: skip
+    "en": {
+        "万元": " (10k yuan)",
+        "元": " yuan",
+        "亿元": " (100m yuan)",
+        "天": " days",
+        "个": "",
+        "项": "",
+        "次": " times",
+        "人": " persons",
+        "%": "%",
+    },
+}
 """Measure words of input units in other languages (Chinese shows the rubric's own)."""
 
 
@@ -214,47 +317,89 @@ def unit_word(unit: str | None, lang: str | None = None) -> str:
 
 EXPLAIN_WORDS: Mapping[str, Mapping[str, str]] = {
     "zh": {
-        "inputs": "数据", "value": "计算值", "rate": "比率", "mean rate": "平均比率",
-        "band": "落在第{n}档（{rule}）", "steps": "{steps} 个步长，扣 {deducted} 分（{rule}）",
-        "met": "条件 {condition}：{answer}", "yes": "满足", "no": "不满足", "items": "逐项",
-        "deductions": "扣分", "deduction": "{name} {events} 次扣 {deducted} 分",
+        "inputs": "数据",
+        "value": "计算值",
+        "rate": "比率",
+        "mean rate": "平均比率",
+        "band": "落在第{n}档（{rule}）",
+        "steps": "{steps} 个步长，扣 {deducted} 分（{rule}）",
+        "met": "条件 {condition}：{answer}",
+        "yes": "满足",
+        "no": "不满足",
+        "items": "逐项",
+        "deductions": "扣分",
+        "deduction": "{name} {events} 次扣 {deducted} 分",
         "peer": "与{statistic}比较：本单位 {value}，参照 {peer}（{source}），{rule}：{answer}",
-        "reason": "理由", "case": "特殊情形（{when}）", "raw": "按满分 {points} 得 {raw} 分",
-        "scaled": "不适用指标的分值调入 {moved}，按 {scaled} 折算", "score": "得分 {score}",
-        "not_applicable": "不适用（适用条件「{applies}」不成立）", "given_to": "，分值调给 {to}",
-        "inside": "不适用（所属指标不适用）", "formula": "公式", "rule": "规则",
+        "reason": "理由",
+        "case": "特殊情形（{when}）",
+        "raw": "按满分 {points} 得 {raw} 分",
+        "scaled": "不适用指标的分值调入 {moved}，按 {scaled} 折算",
+        "score": "得分 {score}",
+        "not_applicable": "不适用（适用条件「{applies}」不成立）",
+        "given_to": "，分值调给 {to}",
+        "inside": "不适用（所属指标不适用）",
+        "formula": "公式",
+        "rule": "规则",
         "parts": "由单位自设的 {n} 个子指标组成",
-        ":": "：", ",": "，", "list": "、", ";": "；", ".": "。",
-        "mean": "均值", "median": "中位数",
-        "targets": "申报绩效目标 {declared} 个，达成 {met} 个", "unmet": "未达成",
-        "rows": "{n} 行", "target points": "分值 {points}，",
+        ":": "：",
+        ",": "，",
+        "list": "、",
+        ";": "；",
+        ".": "。",
+        "mean": "均值",
+        "median": "中位数",
+        "targets": "申报绩效目标 {declared} 个，达成 {met} 个",
+        "unmet": "未达成",
+        "rows": "{n} 行",
+        "target points": "分值 {points}，",
         "target row": "{name}（{points}目标 {target}，实际 {actual}，完成 {done}%）",
-        "achieved": "（{names}）", "deviation": "偏差原因 {reason}",
+        "achieved": "（{names}）",
+        "deviation": "偏差原因 {reason}",
         "too low": "超额完成较多、目标可能偏低：{names}",
     },
     "en": {
-        "inputs": "data", "value": "value", "rate": "rate", "mean rate": "mean rate",
-        "band": "in band {n} ({rule})", "steps": "{steps} steps, {deducted} deducted ({rule})",
-        "met": "condition {condition}: {answer}", "yes": "met", "no": "not met",
-        "items": "criteria", "deductions": "deductions",
+        "inputs": "data",
+        "value": "value",
+        "rate": "rate",
+        "mean rate": "mean rate",
+        "band": "in band {n} ({rule})",
+        "steps": "{steps} steps, {deducted} deducted ({rule})",
+        "met": "condition {condition}: {answer}",
+        "yes": "met",
+        "no": "not met",
+        "items": "criteria",
+        "deductions": "deductions",
         "deduction": "{name} {events}× deducts {deducted}",
         "peer": "against the {statistic}: this unit {value}, peers {peer} ({source}), "
         "{rule}: {answer}",
-        "reason": "reason", "case": "special case ({when})", "raw": "{raw} of {points} points",
+        "reason": "reason",
+        "case": "special case ({when})",
+        "raw": "{raw} of {points} points",
         "scaled": "points moved in from not-applicable {moved}; scaled {scaled}",
-        "score": "score {score}", "not_applicable": "not applicable ({applies} is false)",
+        "score": "score {score}",
+        "not_applicable": "not applicable ({applies} is false)",
         "given_to": "; its points went to {to}",
-        "inside": "not applicable (its group does not apply)", "formula": "formula",
-        "rule": "rule", "parts": "made of {n} sub-indicators the unit named", ":": ": ", ",": ", ",
-        "list": ", ", ";": "; ", ".": ".", "mean": "mean", "median": "median",
-        "targets": "{met} of {declared} declared targets met", "unmet": "not met",
+        "inside": "not applicable (its group does not apply)",
+        "formula": "formula",
+        "rule": "rule",
+        "parts": "made of {n} sub-indicators the unit named",
+        ":": ": ",
+        ",": ", ",
+        "list": ", ",
+        ";": "; ",
+        ".": ".",
+        "mean": "mean",
+        "median": "median",
+        "targets": "{met} of {declared} declared targets met",
+        "unmet": "not met",
         "rows": "{n} rows",
         "target row": "{name} ({points}target {target}, actual {actual}, {done}% done)",
         "target points": "{points} points, ",
-        "achieved": " ({names})", "deviation": "why: {reason}",
+        "achieved": " ({names})",
+        "deviation": "why: {reason}",
         "too low": "far exceeded, the target may have been set too low: {names}",
     },
-}  # fmt: skip
+}
 """The words of explanations (评分依据 and ``explain``), by language."""
 
 
@@ -271,26 +416,70 @@ RULE_TEXTS: Mapping[str, Mapping[str, str]] = {
 
 
 OUTLINE_WORDS: Mapping[str, Mapping[str, str]] = {
-    "zh": {"standard": "评分标准", "description": "指标说明", "remarks": "备注",
-           "applies": "适用条件", "otherwise": "不适用时",
-           "case": "特殊情形", "notes": "说明", "source": "来源", "points": "分",
-           "children": "下级指标",
-           "scores": "得 {score} 分", ":": "："},
-    "en": {"standard": "standard", "description": "description", "remarks": "remarks",
-           "applies": "applies when", "otherwise": "if not",
-           "case": "case", "notes": "notes", "source": "source", "points": "points",
-           "children": "children",
-           "scores": "scores {score}", ":": ": "},
-}  # fmt: skip
+    "zh": {
+        "standard": "评分标准",
+        "description": "指标说明",
+        "remarks": "备注",
+        "applies": "适用条件",
+        "otherwise": "不适用时",
+        "case": "特殊情形",
+        "notes": "说明",
+        "source": "来源",
+        "points": "分",
+        "children": "下级指标",
+        "scores": "得 {score} 分",
+        ":": "：",
+    },
+    "en": {
+        "standard": "standard",
+        "description": "description",
+        "remarks": "remarks",
+        "applies": "applies when",
+        "otherwise": "if not",
+        "case": "case",
+        "notes": "notes",
+        "source": "source",
+        "points": "points",
+        "children": "children",
+        "scores": "scores {score}",
+        ":": ": ",
+    },
+}
 """The words of a rubric's outline (``show --rules``), by language."""
 
 
 RESULT_HEADINGS: Mapping[str, tuple[str, ...]] = {
-    "zh": ("评价指标", "名称", "权重", "自评分数", "评分依据", "指标说明", "评分标准",
-           "备注", "加减分", "合计", "等级", "单位名称", "评分表"),
-    "en": ("Indicators", "Name", "Points", "Score", "Basis", "Description", "Standard",
-           "Notes", "Bonus / penalty", "Total", "Grade", "Unit", "Rubric"),
-}  # fmt: skip
+    "zh": (
+        "评价指标",
+        "名称",
+        "权重",
+        "自评分数",
+        "评分依据",
+        "指标说明",
+        "评分标准",
+        "备注",
+        "加减分",
+        "合计",
+        "等级",
+        "单位名称",
+        "评分表",
+    ),
+    "en": (
+        "Indicators",
+        "Name",
+        "Points",
+        "Score",
+        "Basis",
+        "Description",
+        "Standard",
+        "Notes",
+        "Bonus / penalty",
+        "Total",
+        "Grade",
+        "Unit",
+        "Rubric",
+    ),
+}
 """The headings of the 指标评分表 workbook, by language."""
 
 
@@ -303,90 +492,181 @@ FORM_HEADINGS: Mapping[str, tuple[str, ...]] = {
 
 SUMMARY_WORDS: Mapping[str, Mapping[str, str]] = {
     "zh": {
-        "ranking": "排名", "rank": "排名", "unit": "单位", "total": "总分", "grade": "等级",
-        "n/a": "不适用", "grades": "等级分布", "count": "单位数", "losses": "失分分析",
-        "indicator": "指标", "points": "分值", "units": "适用单位数", "losing": "失分单位数",
-        "average": "平均失分", "reason": "最常见的失分原因", "reason count": "涉及单位数",
-        "basis": "参数", "what": "项目", "value": "取值", "rubric": "评分表",
-        "scored": "已评分单位", "failed": "未能评分单位", "mean": "平均值", "median": "中位数",
-        "scores": "得分", "subtotal": "小计", "failures": "未能评分", "code": "代码",
-        "problem": "问题", "where": "位置", "sources": "数据来源", "source": "来源",
-        "reviewed": "复核", "self": "自评分", "review": "复核分", "difference": "差异",
-        "why": "复核说明", "year": "年度", "change": "变化", "added": "新增",
-        "removed": "删除", "reweighted": "分值调整", "history": "历年得分",
+        "ranking": "排名",
+        "rank": "排名",
+        "unit": "单位",
+        "total": "总分",
+        "grade": "等级",
+        "n/a": "不适用",
+        "grades": "等级分布",
+        "count": "单位数",
+        "losses": "失分分析",
+        "indicator": "指标",
+        "points": "分值",
+        "units": "适用单位数",
+        "losing": "失分单位数",
+        "average": "平均失分",
+        "reason": "最常见的失分原因",
+        "reason count": "涉及单位数",
+        "basis": "参数",
+        "what": "项目",
+        "value": "取值",
+        "rubric": "评分表",
+        "scored": "已评分单位",
+        "failed": "未能评分单位",
+        "mean": "平均值",
+        "median": "中位数",
+        "scores": "得分",
+        "subtotal": "小计",
+        "failures": "未能评分",
+        "code": "代码",
+        "problem": "问题",
+        "where": "位置",
+        "sources": "数据来源",
+        "source": "来源",
+        "reviewed": "复核",
+        "self": "自评分",
+        "review": "复核分",
+        "difference": "差异",
+        "why": "复核说明",
+        "year": "年度",
+        "change": "变化",
+        "added": "新增",
+        "removed": "删除",
+        "reweighted": "分值调整",
+        "history": "历年得分",
         "rule changed": "评分规则调整",
         "done": "{scored} 个单位已评分，{failed} 个未能评分",
-        "unmet": "{condition}：否", "rate short": "比率未达 100%", "id": "id", "input": "填报项",
+        "unmet": "{condition}：否",
+        "rate short": "比率未达 100%",
+        "id": "id",
+        "input": "填报项",
         "reviewed units": "按复核结果评分的单位",
-        "overview": "复核概况", "self total": "自评总分", "self grade": "自评等级",
-        "review total": "复核总分", "review grade": "复核等级",
+        "overview": "复核概况",
+        "self total": "自评总分",
+        "self grade": "自评等级",
+        "review total": "复核总分",
+        "review grade": "复核等级",
         "totals": "自评 {before} {before_grade} → 复核 {after} {after_grade}",
-        "parts short": "自设子指标未得满分", "formula short": "按公式计算未得满分",
+        "parts short": "自设子指标未得满分",
+        "formula short": "按公式计算未得满分",
     },
     "en": {
-        "ranking": "Ranking", "rank": "Rank", "unit": "Unit", "total": "Total",
-        "grade": "Grade", "n/a": "n/a", "grades": "Grades", "count": "Units",
-        "losses": "Points lost", "indicator": "Indicator", "points": "Points",
-        "units": "Units it applies to", "losing": "Units losing points",
-        "average": "Average lost", "reason": "Most common reason", "reason count": "Units",
-        "basis": "Basis", "what": "What", "value": "Value", "rubric": "Rubric",
-        "scored": "Units scored", "failed": "Units not scored", "mean": "mean",
-        "median": "median", "scores": "Scores", "subtotal": "Subtotal",
-        "failures": "Not scored", "code": "Code", "problem": "Problem", "where": "Where",
-        "sources": "Sources", "source": "Source", "reviewed": "Review",
-        "self": "Self-assessed", "review": "Reviewed", "difference": "Difference",
-        "why": "Reviewer's reason", "year": "Year", "change": "Change", "added": "added",
-        "removed": "removed", "reweighted": "points changed", "history": "Scores by year",
+        "ranking": "Ranking",
+        "rank": "Rank",
+        "unit": "Unit",
+        "total": "Total",
+        "grade": "Grade",
+        "n/a": "n/a",
+        "grades": "Grades",
+        "count": "Units",
+        "losses": "Points lost",
+        "indicator": "Indicator",
+        "points": "Points",
+        "units": "Units it applies to",
+        "losing": "Units losing points",
+        "average": "Average lost",
+        "reason": "Most common reason",
+        "reason count": "Units",
+        "basis": "Basis",
+        "what": "What",
+        "value": "Value",
+        "rubric": "Rubric",
+        "scored": "Units scored",
+        "failed": "Units not scored",
+        "mean": "mean",
+        "median": "median",
+        "scores": "Scores",
+        "subtotal": "Subtotal",
+        "failures": "Not scored",
+        "code": "Code",
+        "problem": "Problem",
+        "where": "Where",
+        "sources": "Sources",
+        "source": "Source",
+        "reviewed": "Review",
+        "self": "Self-assessed",
+        "review": "Reviewed",
+        "difference": "Difference",
+        "why": "Reviewer's reason",
+        "year": "Year",
+        "change": "Change",
+        "added": "added",
+        "removed": "removed",
+        "reweighted": "points changed",
+        "history": "Scores by year",
         "rule changed": "rule changed",
         "done": "{scored} scored, {failed} failed",
-        "unmet": "{condition}: no", "rate short": "rate below 100%", "id": "id",
-        "reviewed units": "Units scored as reviewed", "input": "Input",
-        "overview": "Overview", "self total": "Self-assessed total",
-        "self grade": "Self-assessed grade", "review total": "Reviewed total",
+        "unmet": "{condition}: no",
+        "rate short": "rate below 100%",
+        "id": "id",
+        "reviewed units": "Units scored as reviewed",
+        "input": "Input",
+        "overview": "Overview",
+        "self total": "Self-assessed total",
+        "self grade": "Self-assessed grade",
+        "review total": "Reviewed total",
         "review grade": "Reviewed grade",
         "totals": "self-assessed {before} {before_grade} → reviewed {after} {after_grade}",
         "parts short": "own sub-indicators short of full marks",
         "formula short": "the formula gave less than full marks",
     },
-}  # fmt: skip
+}
 """The words of batch summaries, reviews and histories, by language."""
 
 
 REPORT_WORDS: Mapping[str, Mapping[str, str]] = {
     "zh": {
-        "title": "部门整体支出绩效自评报告（评分部分）", "unit": "部门名称：{unit}",
-        "rubric": "评分表：{title}（{ref}）", "part": "二、绩效自评",
+        "title": "部门整体支出绩效自评报告（评分部分）",
+        "unit": "部门名称：{unit}",
+        "rubric": "评分表：{title}（{ref}）",
+        "part": "二、绩效自评",
         "conclusion": "（一）自评结论。",
         "concluded": "根据{title}，本部门自评得分为 {total} 分，自评等级为{grade}。",
         "table": "（二）部门整体支出绩效指标评分。",
-        "headings": "指标\t分值\t自评分\t评分依据", "total": "合计",
-        "lost": "（三）失分情况。", "none lost": "各项指标均得满分。",
+        "headings": "指标\t分值\t自评分\t评分依据",
+        "total": "合计",
+        "lost": "（三）失分情况。",
+        "none lost": "各项指标均得满分。",
         "loss": "{name}（分值 {points}，得 {score} 分，失 {lost} 分）：{basis}",
-        "problems": "（四）存在问题及改进措施。", "issues": "1. 存在问题：",
-        "measures": "2. 改进措施：", "fill": "（请填写）", "n/a": "不适用",
+        "problems": "（四）存在问题及改进措施。",
+        "issues": "1. 存在问题：",
+        "measures": "2. 改进措施：",
+        "fill": "（请填写）",
+        "n/a": "不适用",
         "draft": "本稿由 rubriceng 按评分表生成，自评结论与失分情况以评分结果为准；"
-                 "存在问题和改进措施请单位填写。",
+        "存在问题和改进措施请单位填写。",
     },
     "en": {
         "title": "Self-evaluation report on whole-budget spending (the scoring part)",
-        "unit": "Unit: {unit}", "rubric": "Rubric: {title} ({ref})",
-        "part": "2. Self-evaluation", "conclusion": "2.1 Conclusion",
+        "unit": "Unit: {unit}",
+        "rubric": "Rubric: {title} ({ref})",
+        "part": "2. Self-evaluation",
+        "conclusion": "2.1 Conclusion",
         "concluded": "By {title}, the unit scores {total} points, graded {grade}.",
-        "table": "2.2 Scores by indicator", "headings": "Indicator\tPoints\tScore\tBasis",
-        "total": "Total", "lost": "2.3 Points lost", "none lost": "Every indicator has full marks.",
+        "table": "2.2 Scores by indicator",
+        "headings": "Indicator\tPoints\tScore\tBasis",
+        "total": "Total",
+        "lost": "2.3 Points lost",
+        "none lost": "Every indicator has full marks.",
         "loss": "{name} ({points} points, scored {score}, lost {lost}): {basis}",
-        "problems": "2.4 Problems and measures", "issues": "1. Problems found:",
-        "measures": "2. Measures to take:", "fill": "(to be completed)", "n/a": "n/a",
+        "problems": "2.4 Problems and measures",
+        "issues": "1. Problems found:",
+        "measures": "2. Measures to take:",
+        "fill": "(to be completed)",
+        "n/a": "n/a",
         "draft": "Drafted by rubriceng from the rubric: the conclusion and the points lost "
-                 "follow the scores; the unit completes the problems and measures.",
+        "follow the scores; the unit completes the problems and measures.",
     },
-}  # fmt: skip
+}
 """The words of the 自评报告 draft (``rubriceng score … -o report.docx``), by language."""
 
 
 BATCH_FORM_WORDS: Mapping[str, Mapping[str, str]] = {
     "zh": {
-        "sheet": "单位填报", "unit": "单位名称", "help": "填报说明",
+        "sheet": "单位填报",
+        "unit": "单位名称",
+        "help": "填报说明",
         "lines": (
             "每行填写一个单位；第 1 行是填报项名称（括号内为计量单位），"
             "第 2 行（已隐藏）是填报项 id，请勿修改或删除。\n"
@@ -396,7 +676,9 @@ BATCH_FORM_WORDS: Mapping[str, Mapping[str, str]] = {
         ),
     },
     "en": {
-        "sheet": "Units", "unit": "unit", "help": "Instructions",
+        "sheet": "Units",
+        "unit": "unit",
+        "help": "Instructions",
         "lines": (
             "One unit per row; row 1 names each input (its unit in brackets), row 2 "
             "(hidden) holds the input ids: do not change or delete it.\n"
@@ -410,39 +692,84 @@ BATCH_FORM_WORDS: Mapping[str, Mapping[str, str]] = {
 
 
 TARGET_SHEET_WORDS: Mapping[str, Mapping[str, Any]] = {
-    "zh": {"headings": ("一级", "二级", "三级", "目标值", "解析", "实际完成值", "判定"),
-           "department": "部门整体", "project": "项目", "budget": ", 预算 {} 元", "points": "分值",
-           "implied": "（默认）", "override": "（指定）", "none": "未填实际值",
-           "count": "{status} {n}", ",": "，",
-           "summary": "{n} 个目标：{summary}"},
-    "en": {"headings": ("level 1", "level 2", "level 3", "target", "parsed", "actual",
-                        "judgement"),
-           "department": "department", "project": "project", "budget": ", budget {} 元",
-           "points": "points",
-           "implied": " (implied)", "override": " (override)", "none": "no actual",
-           "count": "{n} {status}", ",": ", ", "summary": "{n} targets: {summary}"},
-}  # fmt: skip
+    "zh": {
+        "headings": ("一级", "二级", "三级", "目标值", "解析", "实际完成值", "判定"),
+        "department": "部门整体",
+        "project": "项目",
+        "budget": ", 预算 {} 元",
+        "points": "分值",
+        "implied": "（默认）",
+        "override": "（指定）",
+        "none": "未填实际值",
+        "count": "{status} {n}",
+        ",": "，",
+        "summary": "{n} 个目标：{summary}",
+    },
+    "en": {
+        "headings": ("level 1", "level 2", "level 3", "target", "parsed", "actual", "judgement"),
+        "department": "department",
+        "project": "project",
+        "budget": ", budget {} 元",
+        "points": "points",
+        "implied": " (implied)",
+        "override": " (override)",
+        "none": "no actual",
+        "count": "{n} {status}",
+        ",": ", ",
+        "summary": "{n} targets: {summary}",
+    },
+}
 """The words of ``rubriceng targets`` tables, by language."""
 
 
 TARGET_WORDS: Mapping[str, Mapping[str, str]] = {
-    "zh": {">=": "不低于", ">": "高于", "<=": "不超过", "<": "低于", "=": "等于",
-           "decrease": "减少幅度", "increase": "增加幅度", "all": "全部满足：", ";": "；",
-           "needs_judgement": "需人工判断", "met": "达成", "partly_met": "部分达成",
-           "not_met": "未达成", "judged": "人工判定", "against": "实际 {actual}，目标{target}",
-           "person": "「{text}」需人工判断", "part": "{label}：{reason}",
-           "implied": "（默认）",
-           "change": "{direction} {change}（上年 {baseline}，本年 {actual}）",
-           "decreased": "减少", "increased": "增加"},
-    "en": {">=": "at least", ">": "more than", "<=": "at most", "<": "less than",
-           "=": "exactly", "decrease": "decrease by ", "increase": "increase by ",
-           "all": "all of: ", ";": "; ", "needs_judgement": "needs judgement", "met": "met",
-           "partly_met": "partly met", "not_met": "not met", "judged": "judged",
-           "against": "{actual} against {target}", "person": "{text!r} needs a person's judgement",
-           "part": "{label}: {reason}", "implied": " (implied)",
-           "change": "{direction} {change} (baseline {baseline}, now {actual})",
-           "decreased": "decreased by", "increased": "increased by"},
-}  # fmt: skip
+    "zh": {
+        ">=": "不低于",
+        ">": "高于",
+        "<=": "不超过",
+        "<": "低于",
+        "=": "等于",
+        "decrease": "减少幅度",
+        "increase": "增加幅度",
+        "all": "全部满足：",
+        ";": "；",
+        "needs_judgement": "需人工判断",
+        "met": "达成",
+        "partly_met": "部分达成",
+        "not_met": "未达成",
+        "judged": "人工判定",
+        "against": "实际 {actual}，目标{target}",
+        "person": "「{text}」需人工判断",
+        "part": "{label}：{reason}",
+        "implied": "（默认）",
+        "change": "{direction} {change}（上年 {baseline}，本年 {actual}）",
+        "decreased": "减少",
+        "increased": "增加",
+    },
+    "en": {
+        ">=": "at least",
+        ">": "more than",
+        "<=": "at most",
+        "<": "less than",
+        "=": "exactly",
+        "decrease": "decrease by ",
+        "increase": "increase by ",
+        "all": "all of: ",
+        ";": "; ",
+        "needs_judgement": "needs judgement",
+        "met": "met",
+        "partly_met": "partly met",
+        "not_met": "not met",
+        "judged": "judged",
+        "against": "{actual} against {target}",
+        "person": "{text!r} needs a person's judgement",
+        "part": "{label}: {reason}",
+        "implied": " (implied)",
+        "change": "{direction} {change} (baseline {baseline}, now {actual})",
+        "decreased": "decreased by",
+        "increased": "increased by",
+    },
+}
 """The words of parsed 绩效目标 and their judgements, by language (keys: the
 comparators >=, >, <=, <, = and the statuses met, partly_met, not_met, needs_judgement)."""
 
@@ -458,30 +785,44 @@ RULE_PATTERNS: Mapping[str, tuple[tuple[re.Pattern[str], str, tuple[int, ...]], 
     "zh": (
         (re.compile(r"^value ([≤<]) (\S+)$"), "计算值 {0} {1}", (1,)),
         (re.compile(r"^(\S+) for each full step of (\S+)$"), "每满 {1} 扣 {0} 分", (1,)),
-        (re.compile(r"^(\S+) for each started step of (\S+)$"),
-         "每增加 {1}（不足 {1} 按 {1} 计）扣 {0} 分", (1,)),
+        (
+            re.compile(r"^(\S+) for each started step of (\S+)$"),
+            "每增加 {1}（不足 {1} 按 {1} 计）扣 {0} 分",
+            (1,),
+        ),
         (re.compile(r"^value ≥ peer (mean|median)$"), "本单位不低于{0}", ()),
         (re.compile(r"^value > peer (mean|median)$"), "本单位高于{0}", ()),
         (re.compile(r"^input (\w+)$"), "填报项 {0}", ()),
     ),
     "en": (
         (re.compile(r"^value ([≤<]) (\S+)$"), "value {0} {1}", (1,)),
-        (re.compile(r"^(\S+) for each full step of (\S+)$"),
-         "{0} for each full step of {1}", (1,)),
-        (re.compile(r"^(\S+) for each started step of (\S+)$"),
-         "{0} for each started step of {1}", (1,)),
+        (re.compile(r"^(\S+) for each full step of (\S+)$"), "{0} for each full step of {1}", (1,)),
+        (
+            re.compile(r"^(\S+) for each started step of (\S+)$"),
+            "{0} for each started step of {1}",
+            (1,),
+        ),
         (re.compile(r"^input (\w+)$"), "input {0}", ()),
     ),
-}  # fmt: skip
+}
 """Rules as the methods write them, as people read them: each pattern, its wording, and
 which of its parts are values (shown as percentages where the value is a rate)."""
 
 
 GRADES: Mapping[str, Mapping[str, str]] = {
-    "en": {"优": "Excellent", "优秀": "Excellent", "良": "Good", "良好": "Good",
-           "中": "Pass", "合格": "Pass", "及格": "Pass", "差": "Fail", "不合格": "Fail",
-           "不及格": "Fail"},
-}  # fmt: skip
+    "en": {
+        "优": "Excellent",
+        "优秀": "Excellent",
+        "良": "Good",
+        "良好": "Good",
+        "中": "Pass",
+        "合格": "Pass",
+        "及格": "Pass",
+        "差": "Fail",
+        "不合格": "Fail",
+        "不及格": "Fail",
+    },
+}
 """The usual grade names in other languages (a rubric's own English names come first)."""
 
 
@@ -517,9 +858,9 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
     "unit-duplicate": {"zh": "也在 {other} 中", "en": "also returned in {other}"},
     "form-rubric": {
         "zh": "这份表是按 {recorded} 填写的，不是 {named}："
-              "请用表上的版本评分，或请单位按新版重新填写",
+        "请用表上的版本评分，或请单位按新版重新填写",
         "en": "this form was made for {recorded}, not {named}: score it with the version it "
-              "names, or have the unit fill a form of the new one",
+        "names, or have the unit fill a form of the new one",
     },
     "column-unknown": {
         "zh": "以下列不属于 {rubric}，已忽略：{columns}",
@@ -540,7 +881,8 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "en": "a unit's inputs are a mapping of input ids to values",
     },
     "too-many-problems": {
-        "zh": "另有 {count} 个问题未列出", "en": "{count} more problems not listed",
+        "zh": "另有 {count} 个问题未列出",
+        "en": "{count} more problems not listed",
     },
     "input-type": {"zh": "应为{wanted}，实际为 {value}", "en": "must be {wanted}, got {value}"},
     "rubric-not-found": {
@@ -555,37 +897,44 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "zh": "「{key}」开头或含有它的指标有多个：{choices}",
         "en": "several indicators begin with or contain '{key}': {choices}",
     },
-    "indicator-close": {"zh": "没有指标「{key}」；是否应为 {choices}？",
-                        "en": "no indicator '{key}'; did you mean {choices}?"},
+    "indicator-close": {
+        "zh": "没有指标「{key}」；是否应为 {choices}？",
+        "en": "no indicator '{key}'; did you mean {choices}?",
+    },
     "indicator-none": {"zh": "没有指标「{key}」", "en": "no indicator is named '{key}'"},
     "variant-base-of": {
-        "zh": "无法使用 {reference}：{detail}", "en": "cannot use {reference}: {detail}",
+        "zh": "无法使用 {reference}：{detail}",
+        "en": "cannot use {reference}: {detail}",
     },
     "request-object": {
-        "zh": "请求体应为 JSON 对象", "en": "the request body must be a JSON object",
+        "zh": "请求体应为 JSON 对象",
+        "en": "the request body must be a JSON object",
     },
     "request-year": {
         "zh": "年度应在 1949 至 2200 之间，实际为 {value}",
         "en": "year must be between 1949 and 2200, got {value}",
     },
     "request-rubric": {
-        "zh": "请以 ?rubric=id@version 给出评分表", "en": "give the rubric as ?rubric=id@version",
+        "zh": "请以 ?rubric=id@version 给出评分表",
+        "en": "give the rubric as ?rubric=id@version",
     },
     "request-malformed": {
-        "zh": "请求体不是有效的 JSON：{reason}", "en": "the request body is not JSON: {reason}",
+        "zh": "请求体不是有效的 JSON：{reason}",
+        "en": "the request body is not JSON: {reason}",
     },
     "request-too-large": {
         "zh": "请求体超过 {limit} 字节的上限",
         "en": "the request body is larger than {limit} bytes",
     },
     "request-timeout": {
-        "zh": "请求处理超过 {limit} 秒的时限", "en": "the request took more than {limit} s",
+        "zh": "请求处理超过 {limit} 秒的时限",
+        "en": "the request took more than {limit} s",
     },
     "unauthorized": {
         "zh": "此服务需要「Authorization: Bearer <令牌>」",
         "en": "this service needs 'Authorization: Bearer <token>'",
     },
-}  # fmt: skip
+}
 """A template for each problem code, by language. ``input-rule`` and ``input-type`` are the
 rule messages of :data:`RULES` under the code a problem keeps."""
 
@@ -596,23 +945,37 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
         ("the review names no unit of the batch: {unit}", "复核表所写的单位不在这批单位中：{unit}"),
         ("the review is for {other}, not this unit", "复核表是针对「{other}」的，不是本单位"),
     ),
-    "history-form": (("not a rubriceng.result/1 result",
-                      "不是 rubriceng.result/1 格式的评分结果"),),
+    "history-form": (
+        ("not a rubriceng.result/1 result", "不是 rubriceng.result/1 格式的评分结果"),
+    ),
     "history-units": (("results of several units: {units}", "这些结果属于不同单位：{units}"),),
-    "review-not-applicable": ((
-        "the indicator does not apply to this unit: it takes no reviewed score",
-        "该指标对本单位不适用，不能给复核分"),),
+    "review-not-applicable": (
+        (
+            "the indicator does not apply to this unit: it takes no reviewed score",
+            "该指标对本单位不适用，不能给复核分",
+        ),
+    ),
     "review-reason": (("a change needs its reason (复核说明)", "每项复核都要写明复核说明"),),
-    "review-empty": (("a change gives a reviewed score or reviewed inputs",
-                      "每项复核应给出复核分或复核后的填报值"),),
+    "review-empty": (
+        (
+            "a change gives a reviewed score or reviewed inputs",
+            "每项复核应给出复核分或复核后的填报值",
+        ),
+    ),
     "review-indicator": (("a reviewed score names its indicator", "复核分应写明所属指标"),),
-    "review-group": (("{indicator} is a group: review the indicators under it",
-                      "{indicator} 是指标组：请对其下的指标复核"),),
+    "review-group": (
+        (
+            "{indicator} is a group: review the indicators under it",
+            "{indicator} 是指标组：请对其下的指标复核",
+        ),
+    ),
     "review-input": (
         ("{name} is not an input of {rubric}", "{name} 不是 {rubric} 的填报项"),
         ("{path} is inside a value given as a whole", "{path} 属于一个已整体填写的值"),
-        ("{path} names a value given twice, or a whole given in parts",
-         "{path} 重复填写了同一个值，或把已分项填写的值又整体填写"),
+        (
+            "{path} names a value given twice, or a whole given in parts",
+            "{path} 重复填写了同一个值，或把已分项填写的值又整体填写",
+        ),
     ),
     "review-form": (
         ("a review is a mapping with a list of 'changes'", "复核文件应为含 changes 列表的映射"),
@@ -622,45 +985,67 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
         ("'inputs' is a mapping", "inputs 应为映射"),
         ("'unit' must be text", "unit 应为文字"),
         ("'rubric' must be text", "rubric 应为文字"),
-        ("no sheet {sheet}: is this a review form written by 'rubriceng review --form'?",
-         "没有工作表 {sheet}：这是 rubriceng review --form 生成的复核表吗？"),
+        (
+            "no sheet {sheet}: is this a review form written by 'rubriceng review --form'?",
+            "没有工作表 {sheet}：这是 rubriceng review --form 生成的复核表吗？",
+        ),
     ),
-    "review-out-of-range": ((
-        "a reviewed score is a number from 0 to {effective} with at most {digits} decimal "
-        "places, not {score}",
-        "复核分应为 0 到 {effective} 之间、至多 {digits} 位小数的数，实际为 {score}"),),
-    "form-rubric": ((
-        "this form was made for {recorded}, not {named}: score it with the version it names, "
-        "or have the unit fill a form of the new one",
-        "这份表是按 {recorded} 填写的，不是 {named}：请用表上的版本评分，或请单位按新版重新填写"),),
-    "column-unknown": (("columns not in {rubric}, left out: {columns}",
-                        "以下列不属于 {rubric}，已忽略：{columns}"),),
+    "review-out-of-range": (
+        (
+            "a reviewed score is a number from 0 to {effective} with at most {digits} decimal "
+            "places, not {score}",
+            "复核分应为 0 到 {effective} 之间、至多 {digits} 位小数的数，实际为 {score}",
+        ),
+    ),
+    "form-rubric": (
+        (
+            "this form was made for {recorded}, not {named}: score it with the version it names, "
+            "or have the unit fill a form of the new one",
+            "这份表是按 {recorded} 填写的，不是 {named}："
+            "请用表上的版本评分，或请单位按新版重新填写",
+        ),
+    ),
+    "column-unknown": (
+        (
+            "columns not in {rubric}, left out: {columns}",
+            "以下列不属于 {rubric}，已忽略：{columns}",
+        ),
+    ),
     # -- reading documents (rubric files, input files, test cases) --------------------
     "document-syntax": (("{detail}", "语法错误：{detail}"),),
     "document-encoding": (
         ("not UTF-8 text: {detail}", "不是 UTF-8 编码的文本：{detail}"),
-        ("neither UTF-8 nor GB18030 text: {detail}",
-         "既不是 UTF-8 也不是 GB18030 编码的文本：{detail}"),
+        (
+            "neither UTF-8 nor GB18030 text: {detail}",
+            "既不是 UTF-8 也不是 GB18030 编码的文本：{detail}",
+        ),
     ),
     "table-too-large": (
         ("the file unpacks to more than {limit} bytes", "文件解压后超过 {limit} 字节"),
         ("sheet {sheet} has more than {limit} rows", "工作表 {sheet} 超过 {limit} 行"),
         ("sheet {sheet} has more than {limit} cells", "工作表 {sheet} 超过 {limit} 个单元格"),
-        ("sheet {sheet} has a value beyond column {limit}",
-         "工作表 {sheet} 在第 {limit} 列之后还有值"),
+        (
+            "sheet {sheet} has a value beyond column {limit}",
+            "工作表 {sheet} 在第 {limit} 列之后还有值",
+        ),
         ("more than {limit} rows", "超过 {limit} 行"),
         ("more than {limit} entries in the folder", "文件夹中的条目超过 {limit} 个"),
         ("a value beyond column {limit}", "第 {limit} 列之后还有值"),
         ("more than {limit} cells", "超过 {limit} 个单元格"),
-        ("{rows} rows of {columns} columns: at most {max_rows} rows of {max_columns} columns",
-         "{rows} 行 {columns} 列：至多 {max_rows} 行 {max_columns} 列"),
+        (
+            "{rows} rows of {columns} columns: at most {max_rows} rows of {max_columns} columns",
+            "{rows} 行 {columns} 列：至多 {max_rows} 行 {max_columns} 列",
+        ),
     ),
     "document-unreadable": (("{detail}", "无法读取：{detail}"),),
     "document-not-a-file": (("not a file: {kind}", "不是普通文件：{kind}"),),
     "document-too-large": (
         ("larger than {limit} bytes", "超过 {limit} 字节"),
-        ("the document has more than {limit} values (an alias, anchor or merge bomb, or "
-         "simply too big)", "文档中的值超过 {limit} 个（别名、锚点或合并炸弹，或文件过大）"),
+        (
+            "the document has more than {limit} values (an alias, anchor or merge bomb, or "
+            "simply too big)",
+            "文档中的值超过 {limit} 个（别名、锚点或合并炸弹，或文件过大）",
+        ),
     ),
     "document-too-deep": (
         ("nesting deeper than {limit} levels", "嵌套超过 {limit} 层"),
@@ -689,51 +1074,77 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
         ("{detail}", "测试用例有误：{detail}"),
     ),
     "input-form": (
-        ("an inputs file is a mapping with 'inputs' (and optionally 'unit')",
-         "填报文件应为含 inputs（及可选 unit）的映射"),
+        (
+            "an inputs file is a mapping with 'inputs' (and optionally 'unit')",
+            "填报文件应为含 inputs（及可选 unit）的映射",
+        ),
         ("unknown key", "没有这一项"),
         ("'unit' must be text", "unit（单位名称）应为文字"),
         ("'rubric' must be text", "rubric（评分表）应为文字"),
         ("unit {unit} is given twice", "单位 {unit} 出现了两次"),
         ("unit {unit} is also in row {row}", "单位 {unit} 也在第 {row} 行"),
-        ("no row headed {heading}: is this an input form written by 'rubriceng template'?",
-         "没有以 {heading} 开头的行：这是 rubriceng template 生成的填报表吗？"),
+        (
+            "no row headed {heading}: is this an input form written by 'rubriceng template'?",
+            "没有以 {heading} 开头的行：这是 rubriceng template 生成的填报表吗？",
+        ),
         ("{path} is inside a value given as a whole", "{path} 属于一个已整体填写的值"),
-        ("{path} names a value given twice, or a whole given in parts",
-         "{path} 重复填写了同一个值，或把已分项填写的值又整体填写"),
-        ("{path}: an input's name does not begin with a number",
-         "{path}：填报项名称不能以数字开头"),
+        (
+            "{path} names a value given twice, or a whole given in parts",
+            "{path} 重复填写了同一个值，或把已分项填写的值又整体填写",
+        ),
+        (
+            "{path}: an input's name does not begin with a number",
+            "{path}：填报项名称不能以数字开头",
+        ),
         ("no unit in the forms and tables given", "所给的填报表和表格中没有任何单位"),
-        ("no column names an input of {rubric}: a table of scores, or of another rubric?",
-         "没有一列是 {rubric} 的填报项：这是得分表，或是别的评分表的表格吗？"),
-        ("units are read from .xlsx, .csv or .parquet",
-         "单位数据只能从 .xlsx、.csv 或 .parquet 读取"),
-        ("units are read from .xlsx, .csv or .parquet tables, or .yaml or .json forms",
-         "单位数据只能从 .xlsx、.csv、.parquet 表格或 .yaml、.json 填报文件读取"),
+        (
+            "no column names an input of {rubric}: a table of scores, or of another rubric?",
+            "没有一列是 {rubric} 的填报项：这是得分表，或是别的评分表的表格吗？",
+        ),
+        (
+            "units are read from .xlsx, .csv or .parquet",
+            "单位数据只能从 .xlsx、.csv 或 .parquet 读取",
+        ),
+        (
+            "units are read from .xlsx, .csv or .parquet tables, or .yaml or .json forms",
+            "单位数据只能从 .xlsx、.csv、.parquet 表格或 .yaml、.json 填报文件读取",
+        ),
         ("not an Excel workbook: {detail}", "不是 Excel 工作簿：{detail}"),
         ("not a Word document: {detail}", "不是 Word 文档：{detail}"),
         ("not a CSV table: {detail}", "不是 CSV 表格：{detail}"),
         ("not a parquet table: {detail}", "不是 parquet 表格：{detail}"),
         ("sheet {sheet} cannot be read: {detail}", "工作表 {sheet} 无法读取：{detail}"),
-        ("reading .parquet needs pyarrow: pip install 'rubriceng[parquet]'",
-         "读取 .parquet 需要 pyarrow：pip install 'rubriceng[parquet]'"),
+        (
+            "reading .parquet needs pyarrow: pip install 'rubriceng[parquet]'",
+            "读取 .parquet 需要 pyarrow：pip install 'rubriceng[parquet]'",
+        ),
         ("not {kind}: {detail}", "不是{kind}：{detail}"),
-        ("a list input needs 'items' (the type of each item)",
-         "列表填报项需要 items（每项的类型）"),
+        (
+            "a list input needs 'items' (the type of each item)",
+            "列表填报项需要 items（每项的类型）",
+        ),
         ("'items' and 'length' are for list inputs", "items 和 length 只用于列表填报项"),
         ("'min' is above 'max'", "min 大于 max"),
     ),
     # -- rubrics: structure, points, formulas ------------------------------------------
     "points-mismatch": (
-        ("the level-1 indicators add up to {sum}, the rubric's total is {total}",
-         "一级指标分值合计 {sum}，评分表总分为 {total}"),
-        ("children add up to {sum}, the indicator has {points} points",
-         "下级指标分值合计 {sum}，本指标分值为 {points}"),
-        ("checklist items add up to {sum}, the indicator has {points} points",
-         "逐项评分各项合计 {sum}，本指标分值为 {points}"),
+        (
+            "the level-1 indicators add up to {sum}, the rubric's total is {total}",
+            "一级指标分值合计 {sum}，评分表总分为 {total}",
+        ),
+        (
+            "children add up to {sum}, the indicator has {points} points",
+            "下级指标分值合计 {sum}，本指标分值为 {points}",
+        ),
+        (
+            "checklist items add up to {sum}, the indicator has {points} points",
+            "逐项评分各项合计 {sum}，本指标分值为 {points}",
+        ),
         ("give points for every sub-indicator or for none", "请为每个子指标都给出分值，或都不给"),
-        ("sub-indicator points add up to {sum}, not {points}",
-         "子指标分值合计 {sum}，而不是 {points}"),
+        (
+            "sub-indicator points add up to {sum}, not {points}",
+            "子指标分值合计 {sum}，而不是 {points}",
+        ),
     ),
     "points-precision": (
         ("points {points} are not whole cents (0.01)", "分值 {points} 不是 0.01 的整数倍"),
@@ -741,8 +1152,10 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
     ),
     "points-zero": (("points must be positive", "分值应大于 0"),),
     "provenance-reasoning": (
-        ("reconstructed points or rules need 'reasoning' (here or on the rubric)",
-         "重构的分值或规则需要给出 reasoning（理由），写在此处或评分表上"),
+        (
+            "reconstructed points or rules need 'reasoning' (here or on the rubric)",
+            "重构的分值或规则需要给出 reasoning（理由），写在此处或评分表上",
+        ),
     ),
     "duplicate-id": (
         ("id {id} is used twice{where}", "id {id} 用了两次{where}"),
@@ -753,34 +1166,51 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
         ("{name} is reserved and cannot name {what}", "{name} 是保留字，不能用作{what}的名称"),
         ("{name} is reserved", "{name} 是保留字"),
     ),
-    "in-force": (("'from' is after 'until'", "from（起始日）晚于 until（截止日）"),
-                 ("{detail}", "适用期有误：{detail}")),
+    "in-force": (
+        ("'from' is after 'until'", "from（起始日）晚于 until（截止日）"),
+        ("{detail}", "适用期有误：{detail}"),
+    ),
     "input-default": (
         ("a {kind} input takes no default", "{kind} 类型的填报项不能有默认值"),
-        ("the default {value} is not a value this {kind} input accepts",
-         "默认值 {value} 不是此 {kind} 类型填报项可接受的值"),
+        (
+            "the default {value} is not a value this {kind} input accepts",
+            "默认值 {value} 不是此 {kind} 类型填报项可接受的值",
+        ),
     ),
     "group-method": (
-        ("'{key}' belongs on a scored indicator; this one has children",
-         "{key} 只能用于末级指标；本指标有下级指标"),
+        (
+            "'{key}' belongs on a scored indicator; this one has children",
+            "{key} 只能用于末级指标；本指标有下级指标",
+        ),
     ),
-    "value-missing": (("'{key}' scores a 'value': give the formula for it",
-                       "{key} 按 value（计算值）评分：请给出它的公式"),),
+    "value-missing": (
+        (
+            "'{key}' scores a 'value': give the formula for it",
+            "{key} 按 value（计算值）评分：请给出它的公式",
+        ),
+    ),
     "score-out-of-range": (
         ("score {score} is outside [0, {points}]", "得分 {score} 不在 0 至 {points} 之间"),
         ("{name}: score {score} is above {points}", "{name}：得分 {score} 高于 {points}"),
     ),
     "not-applicable-unused": (
-        ("'not_applicable' needs 'applies' (when the indicator applies)",
-         "not_applicable 需要 applies（指标何时适用）"),
+        (
+            "'not_applicable' needs 'applies' (when the indicator applies)",
+            "not_applicable 需要 applies（指标何时适用）",
+        ),
     ),
     "not-applicable-missing": (
-        ("say what happens to the points when the indicator does not apply: not_applicable: "
-         "{strategies}", "请说明指标不适用时分值如何处理：not_applicable: {strategies}"),
+        (
+            "say what happens to the points when the indicator does not apply: not_applicable: "
+            "{strategies}",
+            "请说明指标不适用时分值如何处理：not_applicable: {strategies}",
+        ),
     ),
     "not-applicable-target": (
-        ("strategy {strategy} needs 'to' (the indicators that receive the points)",
-         "方式 {strategy} 需要 to（接收分值的指标）"),
+        (
+            "strategy {strategy} needs 'to' (the indicators that receive the points)",
+            "方式 {strategy} 需要 to（接收分值的指标）",
+        ),
         ("strategy {strategy} takes no 'to'", "方式 {strategy} 不需要 to"),
         ("'move' gives all points to one indicator", "move 把全部分值调给一个指标"),
         ("{target} is not an indicator of this rubric", "{target} 不是本评分表的指标"),
@@ -788,50 +1218,80 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
         ("a recipient is listed twice", "接收分值的指标列了两次"),
     ),
     "formula-cost": (
-        ("the formulas would do about {steps} steps of work for each unit, more than the "
-         "{limit} allowed; the costliest is {formula} ({cost}): give list inputs a 'length', "
-         "or read each list fewer times",
-         "公式对每个单位约需 {steps} 步计算，超过上限 {limit}；最耗时的是 {formula}（{cost}）："
-         "请为列表填报项给出 length，或减少读取列表的次数"),
+        (
+            "the formulas would do about {steps} steps of work for each unit, more than the "
+            "{limit} allowed; the costliest is {formula} ({cost}): give list inputs a 'length', "
+            "or read each list fewer times",
+            "公式对每个单位约需 {steps} 步计算，超过上限 {limit}；最耗时的是 {formula}（{cost}）："
+            "请为列表填报项给出 length，或减少读取列表的次数",
+        ),
     ),
     "adjustment-form": (("'per_event' must not be 0", "per_event（每次加减分）不能为 0"),),
     "bounds-order": (("the lower bound is above the upper bound", "下限高于上限"),),
     "grade-order": (
-        ("grades go from the highest minimum to the lowest, each minimum once",
-         "等级应按最低分从高到低排列，每个最低分只出现一次"),
+        (
+            "grades go from the highest minimum to the lowest, each minimum once",
+            "等级应按最低分从高到低排列，每个最低分只出现一次",
+        ),
         ("a grade name is used twice", "等级名称用了两次"),
     ),
     "grade-coverage": (
-        ("the lowest grade must start at 0 so that every total in [0, {total}] has a grade",
-         "最低等级应从 0 分起，使 0 至 {total} 的每个总分都有等级"),
+        (
+            "the lowest grade must start at 0 so that every total in [0, {total}] has a grade",
+            "最低等级应从 0 分起，使 0 至 {total} 的每个总分都有等级",
+        ),
         ("minimum {minimum} is outside [0, {total}]", "最低分 {minimum} 不在 0 至 {total} 之间"),
     ),
     "band-form": (
-        ("each band has exactly one of 'upto', 'below' or 'else'",
-         "每一档只能有 upto、below、else 中的一个"),
+        (
+            "each band has exactly one of 'upto', 'below' or 'else'",
+            "每一档只能有 upto、below、else 中的一个",
+        ),
         ("'else' carries the score itself: {{else: 0}}", "else 本身就是得分：{{else: 0}}"),
         ("the band needs a 'score'", "这一档需要 score（得分）"),
     ),
-    "band-gap": (("the last band must be {{else: <score>}} so every value is covered",
-                  "最后一档应为 {{else: <得分>}}，使每个值都有所属档次"),),
+    "band-gap": (
+        (
+            "the last band must be {{else: <score>}} so every value is covered",
+            "最后一档应为 {{else: <得分>}}，使每个值都有所属档次",
+        ),
+    ),
     "band-order": (
         ("'else' must be the last band", "else 应为最后一档"),
-        ("band '{band}' overlaps or is empty after '{before}': bounds must increase (equal "
-         "bounds only as 'below x' then 'upto x')",
-         "档次「{band}」与前一档「{before}」重叠或为空：界"
-         "限应递增（相等的界限只能是先 below x 后 upto x）"),
+        (
+            "band '{band}' overlaps or is empty after '{before}': bounds must increase (equal "
+            "bounds only as 'below x' then 'upto x')",
+            "档次「{band}」与前一档「{before}」重叠或为空：界"
+            "限应递增（相等的界限只能是先 below x 后 upto x）",
+        ),
     ),
     "steps-size": (("the step size must be positive", "步长应大于 0"),),
     "steps-deduct": (("the deduction must not be negative", "扣分不能为负"),),
-    "deduction-form": (("a deduction has exactly one of 'when' or 'count'",
-                        "每个扣分项只能有 when、count 中的一个"),),
-    "average-form": (("give either 'rates', or both 'actual' and 'target'",
-                      "请给出 rates，或同时给出 actual 和 target"),),
+    "deduction-form": (
+        (
+            "a deduction has exactly one of 'when' or 'count'",
+            "每个扣分项只能有 when、count 中的一个",
+        ),
+    ),
+    "average-form": (
+        (
+            "give either 'rates', or both 'actual' and 'target'",
+            "请给出 rates，或同时给出 actual 和 target",
+        ),
+    ),
     "judgement-bounds": (("'min' is above 'max'", "min 大于 max"),),
-    "unknown-input": (("'given' names {name}, which is not a declared input",
-                       "given 指定的 {name} 不是已声明的填报项"),),
-    "target-tiers": (("tiers give 达成, 部分达成 and 未达成 their fractions",
-                      "tiers 应给出达成、部分达成、未达成各自的得分比例"),),
+    "unknown-input": (
+        (
+            "'given' names {name}, which is not a declared input",
+            "given 指定的 {name} 不是已声明的填报项",
+        ),
+    ),
+    "target-tiers": (
+        (
+            "tiers give 达成, 部分达成 and 未达成 their fractions",
+            "tiers 应给出达成、部分达成、未达成各自的得分比例",
+        ),
+    ),
     "formula-syntax": (
         ("a formula must be text, got {kind}", "公式应为文字，实际为 {kind}"),
         ("the formula is empty", "公式为空"),
@@ -848,8 +1308,10 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
     "formula-forbidden": (
         ("formulas cannot use {what}", "公式不能使用 {what}"),
         ("text can only be compared or passed to a function", "文字只能用于比较或作为函数参数"),
-        ("the exponent of ** must be a number written in the formula, at most {limit}",
-         "** 的指数应为公式中写明的数值，至多 {limit}"),
+        (
+            "the exponent of ** must be a number written in the formula, at most {limit}",
+            "** 的指数应为公式中写明的数值，至多 {limit}",
+        ),
         ("names starting with '_' are not allowed: {name}", "不允许以 _ 开头的名称：{name}"),
         ("only registered functions may be called", "只能调用已登记的函数"),
         ("keyword arguments are not allowed", "不允许关键字参数"),
@@ -857,8 +1319,10 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
     ),
     "formula-function": (("unknown function {name}", "未知函数 {name}"),),
     "formula-name": (
-        ("unknown name {name} (it is a function; call it)",
-         "未知名称 {name}（它是函数，请调用它）"),
+        (
+            "unknown name {name} (it is a function; call it)",
+            "未知名称 {name}（它是函数，请调用它）",
+        ),
         ("unknown name {name}", "未知名称 {name}"),
     ),
     # -- scoring a unit ------------------------------------------------------------------
@@ -877,8 +1341,10 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
         ("a period's target is zero", "某一期的目标值为 0"),
     ),
     "actual-exceeds-target": (
-        ("{actual} ({actual_value}) is more than {target} ({target_value})",
-         "{actual}（{actual_value}）大于 {target}（{target_value}）"),
+        (
+            "{actual} ({actual_value}) is more than {target} ({target_value})",
+            "{actual}（{actual_value}）大于 {target}（{target_value}）",
+        ),
         ("{met} targets met of {declared} declared", "达成目标 {met} 个，多于申报的 {declared} 个"),
     ),
     "negative-value": (
@@ -887,50 +1353,81 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
         ("a period's rate is negative", "某一期的比率为负数"),
         ("counts must not be negative", "个数不能为负"),
     ),
-    "length-mismatch": (("{actual} actual values but {target} targets",
-                         "实际值 {actual} 个，目标值却有 {target} 个"),),
-    "fraction-out-of-range": (("{formula} = {value} is outside [0, 1]",
-                               "{formula} = {value}，不在 0 至 1 之间"),),
+    "length-mismatch": (
+        (
+            "{actual} actual values but {target} targets",
+            "实际值 {actual} 个，目标值却有 {target} 个",
+        ),
+    ),
+    "fraction-out-of-range": (
+        ("{formula} = {value} is outside [0, 1]", "{formula} = {value}，不在 0 至 1 之间"),
+    ),
     "peer-statistic-missing": (
-        ("no peer {statistic}: score the unit together with its peers or supply input {name}",
-         "没有同类单位的{statistic}：请与同类单位一起评分，或填报 {name}"),
-        ("no peer {statistic}: score the unit together with its peers",
-         "没有同类单位的{statistic}：请与同类单位一起评分"),
+        (
+            "no peer {statistic}: score the unit together with its peers or supply input {name}",
+            "没有同类单位的{statistic}：请与同类单位一起评分，或填报 {name}",
+        ),
+        (
+            "no peer {statistic}: score the unit together with its peers",
+            "没有同类单位的{statistic}：请与同类单位一起评分",
+        ),
     ),
     "nothing-applies": (("{detail}", "没有适用的指标：{detail}"),),
     "targets-missing": (
-        ("give the targets with their actual values (the 申报表), or the counts of targets met "
-         "and declared", "请给出绩效目标及其实际值（申报表），或达成目标数与申报目标数"),
-        ("give both counts: the targets met and the targets declared",
-         "请同时给出达成目标数和申报目标数"),
+        (
+            "give the targets with their actual values (the 申报表), or the counts of targets met "
+            "and declared",
+            "请给出绩效目标及其实际值（申报表），或达成目标数与申报目标数",
+        ),
+        (
+            "give both counts: the targets met and the targets declared",
+            "请同时给出达成目标数和申报目标数",
+        ),
         ("no targets to score", "没有可评分的绩效目标"),
     ),
     "target-points": (
         ("give every target its points (分值), or none", "请为每个目标都给出分值，或都不给"),
-        ("the targets' points (分值) add up to {sum}, the indicator has {points}",
-         "各目标分值合计 {sum}，本指标分值为 {points}"),
+        (
+            "the targets' points (分值) add up to {sum}, the indicator has {points}",
+            "各目标分值合计 {sum}，本指标分值为 {points}",
+        ),
     ),
     "target-unit": (("{name}: {detail}", "{name}：{detail}"),),
     "target-unjudged": (
-        ("{name} ({value}): give its actual value, or met: true/false, or tier: "
-         "达成/部分达成/未达成",
-         "{name}（{value}）：请给出实际值，或 met: true/false，或 tier: 达成/部分达成/未达成"),
-        ("{name} ({value}): give its actual value, or met: true/false",
-         "{name}（{value}）：请给出实际值，或 met: true/false"),
-        ("{name}: 部分达成 needs the rubric's tiers (target_completion.tiers)",
-         "{name}：部分达成需要评分表给出 tiers（target_completion.tiers）"),
+        (
+            "{name} ({value}): give its actual value, or met: true/false, or tier: "
+            "达成/部分达成/未达成",
+            "{name}（{value}）：请给出实际值，或 met: true/false，或 tier: 达成/部分达成/未达成",
+        ),
+        (
+            "{name} ({value}): give its actual value, or met: true/false",
+            "{name}（{value}）：请给出实际值，或 met: true/false",
+        ),
+        (
+            "{name}: 部分达成 needs the rubric's tiers (target_completion.tiers)",
+            "{name}：部分达成需要评分表给出 tiers（target_completion.tiers）",
+        ),
     ),
-    "target-reason": (("a target not met needs its 偏差原因 (reason): {names}",
-                       "未达成的目标需要填写偏差原因（reason）：{names}"),),
+    "target-reason": (
+        (
+            "a target not met needs its 偏差原因 (reason): {names}",
+            "未达成的目标需要填写偏差原因（reason）：{names}",
+        ),
+    ),
     "target-counts": (
-        ("the 申报表 has {count} targets, {met} met; the counts say {counted_met} met of "
-         "{counted}", "申报表有 {count} 个目标、达成 {met} 个；而填报的个"
-                      "数是 {counted} 个中达成 {counted_met} 个"),
+        (
+            "the 申报表 has {count} targets, {met} met; the counts say {counted_met} met of "
+            "{counted}",
+            "申报表有 {count} 个目标、达成 {met} 个；而填报的个"
+            "数是 {counted} 个中达成 {counted_met} 个",
+        ),
     ),
     "targets-form": (
-        ("a row is [一级指标, 二级指标, 三级指标, 实施周期指标值, 年度指标值] and optionally the "
-         "actual value",
-         "每行应为 [一级指标, 二级指标, 三级指标, 实施周期指标值, 年度指标值]，可选实际值"),
+        (
+            "a row is [一级指标, 二级指标, 三级指标, 实施周期指标值, 年度指标值] "
+            "and optionally the actual value",
+            "每行应为 [一级指标, 二级指标, 三级指标, 实施周期指标值, 年度指标值]，可选实际值",
+        ),
         ("a targets file is a mapping with 'sheets'", "绩效目标文件应为含 sheets 的映射"),
         ("分值 {value} is not a number", "分值 {value} 不是数值"),
         ("the budget is not a number", "预算数不是数值"),
@@ -949,8 +1446,10 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
     "renderer-unknown": (("{detail}", "没有这种输出格式：{detail}"),),
     "variant-base": (
         ("cannot use {reference}: {detail}", "无法使用 {reference}：{detail}"),
-        ("name the version too: extends: <id>@<version>",
-         "请同时给出版本：extends: <id>@<version>"),
+        (
+            "name the version too: extends: <id>@<version>",
+            "请同时给出版本：extends: <id>@<version>",
+        ),
         ("{detail}", "所扩展的评分表有误：{detail}"),
     ),
     "variant-change": (("{detail}", "变更有误：{detail}"),),
@@ -963,46 +1462,78 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
         ("'move' needs 'under' (null: top level)", "move 需要 under（null 表示顶层）"),
         ("'remove_inputs' is a list of ids", "remove_inputs 应为 id 的列表"),
         ("'extends' names a rubric", "extends 应指明一个评分表"),
-        ("a variant changes the indicators with 'changes', it does not list them",
-         "变体用 changes 修改指标，而不是重新列出指标"),
+        (
+            "a variant changes the indicators with 'changes', it does not list them",
+            "变体用 changes 修改指标，而不是重新列出指标",
+        ),
         ("a variant needs its own 'version'", "变体需要自己的 version（版本）"),
         ("'changes' is a list", "changes 应为列表"),
         ("a change is a mapping", "每项变更应为映射"),
         ("a change has exactly one of {operations}", "每项变更只能有 {operations} 中的一个"),
     ),
     "rate-unbounded": (
-        ("input {name} is a rate with no maximum: a percentage typed as 20 (for 20%) would be "
-         "scored as 2000%; give it max: 1",
-         "填报项 {name} 是比率却没有上限：把 20% 填成 20 会按 2000% 评分；请给出 max: 1"),
+        (
+            "input {name} is a rate with no maximum: a percentage typed as 20 (for 20%) would be "
+            "scored as 2000%; give it max: 1",
+            "填报项 {name} 是比率却没有上限：把 20% 填成 20 会按 2000% 评分；请给出 max: 1",
+        ),
     ),
-    "unused-input": (("input {name} is declared but no indicator reads it",
-                      "填报项 {name} 已声明，但没有指标用到它"),),
-    "never-applies": (("applies: {formula} is always false: the indicator never applies",
-                       "applies（适用条件）{formula} 总是不成立：本指标永不适用"),),
-    "always-applies": (("applies: {formula} is always true: the not-applicable rule is never used",
-                        "applies（适用条件）{formula} 总是成立：不适用的规则永远用不上"),),
+    "unused-input": (
+        (
+            "input {name} is declared but no indicator reads it",
+            "填报项 {name} 已声明，但没有指标用到它",
+        ),
+    ),
+    "never-applies": (
+        (
+            "applies: {formula} is always false: the indicator never applies",
+            "applies（适用条件）{formula} 总是不成立：本指标永不适用",
+        ),
+    ),
+    "always-applies": (
+        (
+            "applies: {formula} is always true: the not-applicable rule is never used",
+            "applies（适用条件）{formula} 总是成立：不适用的规则永远用不上",
+        ),
+    ),
     "unreachable-band": (
-        ("band {n} ({band}) is never reached: every value up to the input's maximum {high} is "
-         "in an earlier band",
-         "第 {n} 档（{band}）永远达不到：填报项最大值 {high} 以内的值都落在前面的档次"),
-        ("band {n} ({band}) is never reached: {formula} is at least {low}",
-         "第 {n} 档（{band}）永远达不到：{formula} 至少为 {low}"),
+        (
+            "band {n} ({band}) is never reached: every value up to the input's maximum {high} is "
+            "in an earlier band",
+            "第 {n} 档（{band}）永远达不到：填报项最大值 {high} 以内的值都落在前面的档次",
+        ),
+        (
+            "band {n} ({band}) is never reached: {formula} is at least {low}",
+            "第 {n} 档（{band}）永远达不到：{formula} 至少为 {low}",
+        ),
     ),
     "points-unreachable": (
-        ("its criteria can give only {best} of the indicator's {points} points",
-         "各评分项合计只能给出本指标 {points} 分中的 {best} 分"),
-        ("its criteria add up to {best} of the indicator's {points} points",
-         "各评分项合计 {best} 分，本指标为 {points} 分"),
-        ("its best reachable band can give only {best} of the indicator's {points} points",
-         "能达到的最高一档只能给出本指标 {points} 分中的 {best} 分"),
-        ("its best reachable band add up to {best} of the indicator's {points} points",
-         "能达到的最高一档为 {best} 分，本指标为 {points} 分"),
-        ("its judgement's maximum can give only {best} of the indicator's {points} points",
-         "评定的最高分只能给出本指标 {points} 分中的 {best} 分"),
-        ("its judgement's maximum add up to {best} of the indicator's {points} points",
-         "评定的最高分为 {best} 分，本指标为 {points} 分"),
+        (
+            "its criteria can give only {best} of the indicator's {points} points",
+            "各评分项合计只能给出本指标 {points} 分中的 {best} 分",
+        ),
+        (
+            "its criteria add up to {best} of the indicator's {points} points",
+            "各评分项合计 {best} 分，本指标为 {points} 分",
+        ),
+        (
+            "its best reachable band can give only {best} of the indicator's {points} points",
+            "能达到的最高一档只能给出本指标 {points} 分中的 {best} 分",
+        ),
+        (
+            "its best reachable band add up to {best} of the indicator's {points} points",
+            "能达到的最高一档为 {best} 分，本指标为 {points} 分",
+        ),
+        (
+            "its judgement's maximum can give only {best} of the indicator's {points} points",
+            "评定的最高分只能给出本指标 {points} 分中的 {best} 分",
+        ),
+        (
+            "its judgement's maximum add up to {best} of the indicator's {points} points",
+            "评定的最高分为 {best} 分，本指标为 {points} 分",
+        ),
     ),
-}  # fmt: skip
+}
 """Each problem code's messages, as ``(English, 中文)`` templates. A problem made without
 ``params`` is told in Chinese by reading its English message back through the English
 template (the ``{name}`` parts are what varies); a code's first template that fits wins."""
@@ -1029,30 +1560,52 @@ FORMULA_ERRORS: tuple[tuple[str, str], ...] = (
 
 RULES: Mapping[str, Mapping[str, str]] = {
     "zh": {
-        "required": "必须填写", "unknown": "没有这一项", "empty": "不能为空",
-        "nullable": "不能为空值", "min": "不能小于 {constraint}",
-        "max": "不能大于 {constraint}", "minlength": "至少 {constraint} 项",
+        "required": "必须填写",
+        "unknown": "没有这一项",
+        "empty": "不能为空",
+        "nullable": "不能为空值",
+        "min": "不能小于 {constraint}",
+        "max": "不能大于 {constraint}",
+        "minlength": "至少 {constraint} 项",
         "maxlength": "至多 {constraint} 项",
         "allowed": "「{value}」不是允许的值（应为 {constraint} 之一）",
-        "regex": "{value} 不是有效的 id（小写字母、数字和 _）", "coerce": "{info}",
+        "regex": "{value} 不是有效的 id（小写字母、数字和 _）",
+        "coerce": "{info}",
         "invalid": "无效",
-        "decimal": "数值", "integer": "整数", "boolean": "是/否（true/false）", "string": "文字",
-        "dict": "映射", "list": "列表", "formula": "公式（文字、数值或 true/false）",
-        "credit": "是/否或分数", "or": "或 ",
+        "decimal": "数值",
+        "integer": "整数",
+        "boolean": "是/否（true/false）",
+        "string": "文字",
+        "dict": "映射",
+        "list": "列表",
+        "formula": "公式（文字、数值或 true/false）",
+        "credit": "是/否或分数",
+        "or": "或 ",
     },
     "en": {
-        "required": "required field", "unknown": "unknown key", "empty": "empty values not allowed",
-        "nullable": "null value not allowed", "min": "min value is {constraint}",
-        "max": "max value is {constraint}", "minlength": "min length is {constraint}",
-        "maxlength": "max length is {constraint}", "allowed": "unallowed value {value}",
+        "required": "required field",
+        "unknown": "unknown key",
+        "empty": "empty values not allowed",
+        "nullable": "null value not allowed",
+        "min": "min value is {constraint}",
+        "max": "max value is {constraint}",
+        "minlength": "min length is {constraint}",
+        "maxlength": "max length is {constraint}",
+        "allowed": "unallowed value {value}",
         "regex": "{value} is not a valid id (lower-case letters, digits and _)",
-        "coerce": "{info}", "invalid": "invalid",
-        "decimal": "a number", "integer": "a whole number", "boolean": "true or false",
-        "string": "text", "dict": "a mapping", "list": "a list",
+        "coerce": "{info}",
+        "invalid": "invalid",
+        "decimal": "a number",
+        "integer": "a whole number",
+        "boolean": "true or false",
+        "string": "text",
+        "dict": "a mapping",
+        "list": "a list",
         "formula": "a formula (text, number or true/false)",
-        "credit": "true, false or a number", "or": " or ",
+        "credit": "true, false or a number",
+        "or": " or ",
     },
-}  # fmt: skip
+}
 """What a rule says when a value breaks it, by language."""
 
 
@@ -1066,8 +1619,10 @@ READINGS: Mapping[str, tuple[tuple[str, str], ...]] = {
         (r"^(.+) is too large \(the limit is 10\^18\)$", "\\1 过大（上限为 10^18）"),
         (r"^(.+) has more than (\d+) significant digits$", "\\1 的有效数字多于 \\2 位"),
         (r"^must be at least (\S+), got (.+)$", "不能小于 \\1，实际为 \\2"),
-        (r"^must be at most (\S+), got (\S+) \(a percentage\? write (\S+) or '(.+)'\)$",
-         "不能大于 \\1，实际为 \\2（是否填成了百分数？应填 \\3 或「\\4」）"),
+        (
+            r"^must be at most (\S+), got (\S+) \(a percentage\? write (\S+) or '(.+)'\)$",
+            "不能大于 \\1，实际为 \\2（是否填成了百分数？应填 \\3 或「\\4」）",
+        ),
         (r"^must be at most (\S+), got (.+)$", "不能大于 \\1，实际为 \\2"),
         (r"^credit (\S+) is outside \[0, (\S+)\]$", "得分 \\1 不在 0 至 \\2 之间"),
     ),

@@ -41,8 +41,9 @@ def test_no_import_goes_against_the_layers():
     linter = Path(sys.executable).with_name("lint-imports")
     if not linter.exists():
         pytest.skip("import-linter is not installed (pip install -e '.[test]')")
-    done = subprocess.run([str(linter), "--no-cache"], cwd=ROOT, capture_output=True,
-                          text=True, check=False)  # fmt: skip
+    done = subprocess.run(
+        [str(linter), "--no-cache"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 kept, 0 broken" in done.stdout
 
@@ -53,8 +54,7 @@ def _private_imports(path: Path) -> list[str]:
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("rubriceng"):
             for alias in node.names:
                 if alias.name.startswith("_"):
-                    found.append(f"{path.name}:{node.lineno} takes {alias.name} from "
-                                 f"{node.module}")  # fmt: skip
+                    found.append(f"{path.name}:{node.lineno} takes {alias.name} from {node.module}")
     return found
 
 

@@ -34,16 +34,20 @@ BASIS = (  # 单位00's 预算编制合理性: 0.25 + 0.25 + 0.75 + 1 + 1 of the
 @pytest.fixture(scope="module")
 def units():
     """Generated 惠州 units, many on band edges, flattened to columns; one is invalid."""
-    rows = [{"unit": f"单位{index:02d}", **flatten(unit)}
-            for index, unit in enumerate(generate(UNITS, seed=7, edges=0.3))]  # fmt: skip
+    rows = [
+        {"unit": f"单位{index:02d}", **flatten(unit)}
+        for index, unit in enumerate(generate(UNITS, seed=7, edges=0.3))
+    ]
     rows[3]["procurement_plan"] = "abc"
     return rows
 
 
 @pytest.fixture(scope="module")
 def expected(huizhou, units):
-    named = {row["unit"]: nest(
-        (key, value) for key, value in row.items() if key != "unit") for row in units}  # fmt: skip
+    named = {
+        row["unit"]: nest((key, value) for key, value in row.items() if key != "unit")
+        for row in units
+    }
     return rubriceng.evaluate_many(huizhou, named, errors="collect")
 
 
@@ -106,13 +110,16 @@ def test_batch_scores_every_unit_as_evaluate_many_does(tmp_path, units, expected
         got = dict(zip(header, row, strict=True))
         assert got.pop("unit") == result_.unit and got.pop("grade") == want.pop("grade")
         assert {key for key, value in got.items() if value == "不适用"} == skipped
-        assert {key: Decimal(str(value)) for key, value in got.items() if key not in skipped
-                } == {key: value for key, value in want.items() if key not in skipped}  # fmt: skip
+        assert {key: Decimal(str(value)) for key, value in got.items() if key not in skipped} == {
+            key: value for key, value in want.items() if key not in skipped
+        }
     failures = book["未能评分"]
     assert [cell.value for cell in failures[2]] == [
-        "单位03", "input-invalid", "应为数值，实际为 'abc'",
+        "单位03",
+        "input-invalid",
+        "应为数值，实际为 'abc'",
         f"{source}, 5, 采购计划金额合计数（procurement_plan）, procurement_plan, procurement_rate",
-    ]  # fmt: skip
+    ]
 
 
 def test_batch_to_csv_and_json(tmp_path, units, expected):
@@ -142,8 +149,9 @@ def test_batch_to_csv_and_json(tmp_path, units, expected):
 def test_duplicate_unit_names_are_refused_with_both_rows(tmp_path, units):
     source = tmp_path / "units.csv"
     _write_csv([units[0], units[1], {**units[2], "unit": units[0]["unit"]}], source)
-    result = CliRunner().invoke(main, ["batch", str(HUIZHOU), str(source), "-o",
-                                       str(tmp_path / "x.xlsx")])  # fmt: skip
+    result = CliRunner().invoke(
+        main, ["batch", str(HUIZHOU), str(source), "-o", str(tmp_path / "x.xlsx")]
+    )
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         "错误：单位「单位00」的填报数据有误（1 个问题）：",
@@ -165,8 +173,10 @@ def test_evaluate_many_takes_a_dataframe_and_to_frame_matches_the_column_path(hu
     valid = [row for index, row in enumerate(units) if index != 3]
     frame = pandas.DataFrame([{key: _cell(value) for key, value in row.items()} for row in valid])
     results = rubriceng.evaluate_many(huizhou, frame)
-    named = {row["unit"]: nest(
-        (key, value) for key, value in row.items() if key != "unit") for row in valid}  # fmt: skip
+    named = {
+        row["unit"]: nest((key, value) for key, value in row.items() if key != "unit")
+        for row in valid
+    }
     assert [result.scores() for result in results] == [
         result.scores() for result in rubriceng.evaluate_many(huizhou, named)
     ]
@@ -207,8 +217,7 @@ def test_a_progress_bar_on_a_terminal_and_none_in_a_pipe(tmp_path, units, monkey
     assert "scoring" not in piped.output
     monkeypatch.setattr("rubriceng.cli._on_terminal", lambda: True)
     seen = []
-    monkeypatch.setattr("rubriceng.cli._Progress.__call__",
-                        lambda self, done: seen.append(done))  # fmt: skip
+    monkeypatch.setattr("rubriceng.cli._Progress.__call__", lambda self, done: seen.append(done))
     on_terminal = CliRunner().invoke(main, args)
     assert "reading" in on_terminal.output and "scoring" in on_terminal.output
     assert seen == [1, 1, 2, 3, 4]  # one file read, then four units scored

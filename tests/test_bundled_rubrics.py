@@ -18,15 +18,29 @@ BUNDLED = ROOT / "rubrics"
 
 def test_every_bundled_file_is_in_the_wheel_and_found_without_plugins(tmp_path):
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-         "-w", str(tmp_path), str(ROOT)],
-        check=True, capture_output=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
     (wheel,) = tmp_path.glob("rubriceng-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    files = {f"rubriceng/rubrics/{path.relative_to(BUNDLED).as_posix()}"
-             for path in BUNDLED.rglob("*") if path.is_file() and path.suffix in (".yaml", ".md")}
-    assert files and files <= names  # fmt: skip
+    files = {
+        f"rubriceng/rubrics/{path.relative_to(BUNDLED).as_posix()}"
+        for path in BUNDLED.rglob("*")
+        if path.is_file() and path.suffix in (".yaml", ".md")
+    }
+    assert files and files <= names
     # installed from the wheel, with entry points of no plugin at all
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
@@ -37,8 +51,14 @@ def test_every_bundled_file_is_in_the_wheel_and_found_without_plugins(tmp_path):
         "print(registry.find('cn/dept-overall-framework', version='2020').title)\n"
         "print(b.bundled_rubrics().relative_to(pathlib.Path(b.__file__).parent))\n"
     )
-    shown = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
-                           text=True, env={"PYTHONPATH": str(site)}, check=True)  # fmt: skip
+    shown = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(site)},
+        check=True,
+    )
     assert shown.stdout.splitlines() == [
         "['cn/dept-overall-framework@2020', 'cn/project-self-evaluation@2020']",
         "部门整体支出绩效自评指标框架（通用结构，重构）",
@@ -63,16 +83,26 @@ def test_a_jurisdiction_extends_the_national_framework():
         "title": "某县部门整体支出绩效自评指标评分表",
         "inputs": {"spent": {"type": "money"}, "budget": {"type": "money"}},
         "changes": [
-            {"update": "fund_management",
-             "set": {"name": "预算执行率", "ratio": {"actual": "spent", "target": "budget"}},
-             },
+            {
+                "update": "fund_management",
+                "set": {"name": "预算执行率", "ratio": {"actual": "spent", "target": "budget"}},
+            },
         ],
-    }  # fmt: skip
+    }
     rubric = rubriceng.load_rubric(county)
-    judged = {leaf: {"score": points, "reason": "符合"} for leaf, points in
-              {"budget_compilation": 13, "goal_setting": 10, "project_management": 5,
-               "asset_management": 13, "economy": 4, "efficiency": 13, "effectiveness": 10,
-               "fairness": 7}.items()}  # fmt: skip
+    judged = {
+        leaf: {"score": points, "reason": "符合"}
+        for leaf, points in {
+            "budget_compilation": 13,
+            "goal_setting": 10,
+            "project_management": 5,
+            "asset_management": 13,
+            "economy": 4,
+            "efficiency": 13,
+            "effectiveness": 10,
+            "fairness": 7,
+        }.items()
+    }
     result = rubriceng.evaluate(rubric, {**judged, "spent": 90, "budget": 96})
     assert result.indicator("fund_management").score == Decimal("23.44")  # 25 × 90/96
     assert result.total == Decimal("98.44")

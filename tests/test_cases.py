@@ -117,28 +117,54 @@ def test_pytest_collects_case_files(pytester, small):
 def test_new_plugin_scaffolds_a_plugin_that_installs_and_passes_its_own_tests(tmp_path):
     result = CliRunner().invoke(
         main,
-        ["new-plugin", "my-county", "--directory", str(tmp_path), "--year", "2026",
-         "--region", "某某县", "--code", "440999"],
-    )  # fmt: skip
+        [
+            "new-plugin",
+            "my-county",
+            "--directory",
+            str(tmp_path),
+            "--year",
+            "2026",
+            "--region",
+            "某某县",
+            "--code",
+            "440999",
+        ],
+    )
     assert result.exit_code == 0, result.output
     root = tmp_path / "rubriceng-my-county"
     site = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
-         "--target", str(site), str(root)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(site),
+            str(root),
+        ],
         check=True,
-    )  # fmt: skip
+    )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), *sys.path])}
     ran = subprocess.run(
         [sys.executable, "-m", "rubriceng", "test", "-v", str(site / "rubriceng_my_county")],
-        capture_output=True, text=True, env=env, cwd=tmp_path,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert ran.stdout.splitlines()[-1] == "2 passed, 0 failed"
     listed = subprocess.run(
         [sys.executable, "-m", "rubriceng", "--strict", "plugins"],
-        capture_output=True, text=True, env=env, cwd=tmp_path,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
     assert listed.returncode == 0, listed.stdout + listed.stderr
     assert "my_county 0.1.0 (rubriceng-my-county)" in listed.stdout
     assert "  rubric: local.my-county/dept-overall@2026" in listed.stdout

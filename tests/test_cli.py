@@ -82,8 +82,11 @@ def test_show_gives_points_methods_origin_and_provenance():
     rows = {line.split()[1]: line.split()[2:] for line in lines if line.startswith("    ")}
     assert rows["budget_spending_rate"] == ["6.00", "ratio", "transcribed", "/", "reconstructed"]
     assert rows["procurement_rate"] == [
-        "2.00", "ratio", "cn.gd.huizhou/dept-overall@2020", "transcribed"
-    ]  # fmt: skip
+        "2.00",
+        "ratio",
+        "cn.gd.huizhou/dept-overall@2020",
+        "transcribed",
+    ]
 
 
 def test_diff_lists_what_a_variant_changes(tmp_path):
@@ -139,8 +142,9 @@ def test_every_command_has_help_with_an_example():
 
 
 def test_show_rules_prints_each_indicators_rule_from_the_rubric():
-    result = CliRunner().invoke(main, ["show", str(HUIZHOU), "treasury_stock_efficiency",
-                                       "fund_management", "--lang", "en"])  # fmt: skip
+    result = CliRunner().invoke(
+        main, ["show", str(HUIZHOU), "treasury_stock_efficiency", "fund_management", "--lang", "en"]
+    )
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "Change of treasury carry-over stock (treasury_stock_efficiency) — 3.00 points, bands",
@@ -196,5 +200,7 @@ def test_show_in_english_where_the_rubric_has_names():
         "cn.gd.huizhou/dept-overall@2020  "
         "Huizhou municipal departments — whole-budget performance self-evaluation"
     )
-    assert any(line.split()[:3] == ["Government", "procurement", "execution"]
-               for line in result.output.splitlines())  # fmt: skip
+    assert any(
+        line.split()[:3] == ["Government", "procurement", "execution"]
+        for line in result.output.splitlines()
+    )

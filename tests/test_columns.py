@@ -81,8 +81,9 @@ BUNDLED = [
 def test_every_bundled_rubric_scores_and_fails_exactly_as_row_by_row(rubric_file, tests_file):
     """Varied units of each bundled rubric, many of them invalid: the same units are
     scored, with the same scores, and the same units fail, with the same problems."""
-    rubric = rubriceng.find_rubric(from_path(rubric_file).data["id"] + "@"
-                                   + str(from_path(rubric_file).data["version"]))  # fmt: skip
+    rubric = rubriceng.find_rubric(
+        from_path(rubric_file).data["id"] + "@" + str(from_path(rubric_file).data["version"])
+    )
     base = _case_inputs(tests_file)
     rng = random.Random(8)
     units = [vary(rubric, base, rng) for _ in range(300)]
@@ -130,11 +131,16 @@ def test_errors_raise_as_evaluate_many_does(huizhou):
 
 
 def test_a_rubric_beyond_the_columns_is_still_scored_exactly_row_by_row():
-    rubric = rubriceng.load_rubric({
-        "id": "power", "version": "1", "title": "power", "total": 4,
-        "inputs": {"x": {"type": "number"}},
-        "indicators": [{"id": "p", "name": "p", "points": 4, "score": "min(4, x ** 2)"}],
-    })  # fmt: skip
+    rubric = rubriceng.load_rubric(
+        {
+            "id": "power",
+            "version": "1",
+            "title": "power",
+            "total": 4,
+            "inputs": {"x": {"type": "number"}},
+            "indicators": [{"id": "p", "name": "p", "points": 4, "score": "min(4, x ** 2)"}],
+        }
+    )
     table = rubriceng.evaluate_table(rubric, {"x": [1.5, 0.5, 3.0]})
     assert table.totals() == [Decimal("2.25"), Decimal("0.25"), Decimal("4")]
     assert table.rows_rescored == 3
@@ -187,9 +193,10 @@ def test_parts_scored_with_the_combined_peer_means_are_the_whole_batch(huizhou):
     means = rubriceng.peer_means([rubriceng.peer_sums(huizhou, part) for part in parts])
     whole = rubriceng.evaluate_table(huizhou, frame)
     assert set(means) == {"fixed_asset_utilisation"}
-    assert means["fixed_asset_utilisation"] == rubriceng.peer_means(
-        [rubriceng.peer_sums(huizhou, frame)]
-    )["fixed_asset_utilisation"]
+    assert (
+        means["fixed_asset_utilisation"]
+        == rubriceng.peer_means([rubriceng.peer_sums(huizhou, frame)])["fixed_asset_utilisation"]
+    )
     scored = pandas.concat(
         rubriceng.evaluate_table(huizhou, part, peers=means).to_frame() for part in parts
     )
@@ -208,13 +215,17 @@ def test_a_plugin_function_sends_only_the_rubrics_that_call_it_to_the_row_path()
     registry = rubriceng.Registry(entry_points=False)
     registry.register(_Halves(), name="halves")
     document = {
-        "id": "f", "version": "1", "title": "f", "total": 4,
+        "id": "f",
+        "version": "1",
+        "title": "f",
+        "total": 4,
         "inputs": {"x": {"type": "number"}},
         "indicators": [{"id": "p", "name": "p", "points": 4, "score": "min(4, bonus(x))"}],
-    }  # fmt: skip
+    }
     calling = registry.load_rubric(document)
-    plain = registry.load_rubric({**document, "indicators": [
-        {"id": "p", "name": "p", "points": 4, "score": "min(4, x)"}]})  # fmt: skip
+    plain = registry.load_rubric(
+        {**document, "indicators": [{"id": "p", "name": "p", "points": 4, "score": "min(4, x)"}]}
+    )
     called = rubriceng.evaluate_table(calling, {"x": [1.5, 9.0]})
     assert called.totals() == [Decimal("0.75"), Decimal("4")] and called.rows_rescored == 2
     direct = rubriceng.evaluate_table(plain, {"x": [1.5, 9.0]})
@@ -226,25 +237,39 @@ _NOTHING_TO_COUNT = [
     {"procurement_plan": 0, "procurement_actual": 0},
     {"procurement_plan": 0, "procurement_actual": 5000},
     {"procurement_plan": 100, "procurement_actual": 100},
-    {"key_tasks_total": 0, "key_tasks_completed": 0, "targets_declared": 0, "targets_met": 0,
-     "projects_total": 0, "projects_on_time": 0},
+    {
+        "key_tasks_total": 0,
+        "key_tasks_completed": 0,
+        "targets_declared": 0,
+        "targets_met": 0,
+        "projects_total": 0,
+        "projects_on_time": 0,
+    },
     {"key_tasks_total": 3, "key_tasks_completed": 4},  # refused
-    {"has_transfer_payments": True, "transfers_approved": 0, "transfers_issued_on_time": 0,
-     "budget_approval_days_late": 2},
+    {
+        "has_transfer_payments": True,
+        "transfers_approved": 0,
+        "transfers_issued_on_time": 0,
+        "budget_approval_days_late": 2,
+    },
     {"has_transfer_payments": True, "budget_approved": False},
     {"supervision_evidence_provided": False},
     {"revenue_final": 105, "revenue_adjusted_budget": 100},  # exactly one full step
-]  # fmt: skip
+]
 
 
 def test_units_with_nothing_to_count_score_alike_on_rows_and_columns(huizhou):
-    units = [{**unit, **change} for unit, change in
-             zip(generate(len(_NOTHING_TO_COUNT), seed=11), _NOTHING_TO_COUNT, strict=True)]
+    units = [
+        {**unit, **change}
+        for unit, change in zip(
+            generate(len(_NOTHING_TO_COUNT), seed=11), _NOTHING_TO_COUNT, strict=True
+        )
+    ]
     columns = to_columns(units)
     columns["budget_approved"] = [unit.get("budget_approved", True) for unit in units]
     columns["supervision_evidence_provided"] = [
         unit.get("supervision_evidence_provided", True) for unit in units
-    ]  # fmt: skip
+    ]
     table = rubriceng.evaluate_table(huizhou, columns, errors="collect")
     rows = Table(columns)
     batch = rubriceng.evaluate_many(
@@ -266,16 +291,23 @@ def test_a_compiled_rubric_travels_by_pickle_and_scores_the_same(huizhou):
     needs no base on the far side: its extends were applied)."""
     import pickle
 
-    inputs = dict(rubriceng.load_inputs(Path(__file__).parent.parent / "examples"
-                                        / "huizhou-2020-office.yaml").inputs)  # fmt: skip
-    for ref in ("cn.gd.huizhou/dept-overall@2020", "cn.gd.huizhou/dept-overall@2025",
-                "cn/project-self-evaluation@2020"):  # fmt: skip
+    inputs = dict(
+        rubriceng.load_inputs(
+            Path(__file__).parent.parent / "examples" / "huizhou-2020-office.yaml"
+        ).inputs
+    )
+    for ref in (
+        "cn.gd.huizhou/dept-overall@2020",
+        "cn.gd.huizhou/dept-overall@2025",
+        "cn/project-self-evaluation@2020",
+    ):
         rubric = rubriceng.find_rubric(ref)
         again = pickle.loads(pickle.dumps(rubric))
         assert again == rubric and again.ref == ref and again.extends == rubric.extends
     again = pickle.loads(pickle.dumps(huizhou))
-    assert rubriceng.evaluate(again, inputs).to_dict() == rubriceng.evaluate(
-        huizhou, inputs).to_dict()  # fmt: skip
+    assert (
+        rubriceng.evaluate(again, inputs).to_dict() == rubriceng.evaluate(huizhou, inputs).to_dict()
+    )
     with pytest.raises(TypeError, match="was not compiled by a registry"):
         from rubriceng.compiler import compile_rubric
         from rubriceng.documents import from_path
@@ -295,16 +327,26 @@ def test_a_dask_cluster_of_worker_processes_scores_exactly_the_in_memory_batch(h
         del unit["peer_fixed_asset_use_rate"]
     frame = pandas.DataFrame(to_columns(units), index=[f"u{i}" for i in range(400)])
     whole = rubriceng.evaluate_table(huizhou, frame).to_frame()
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:  # fmt: skip
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         lazy = rubriceng.evaluate_table(huizhou, dask_frame.from_pandas(frame, npartitions=4))
         scored = client.compute(lazy).result()
         broken = frame.copy()
         broken.loc["u7", "revenue_final"] = -5.0  # refused: a negative amount
         broken.loc["u300", "revenue_adjusted_budget"] = 0.0  # fails: a zero divisor
-        collected = client.compute(rubriceng.evaluate_table(
-            huizhou, dask_frame.from_pandas(broken, npartitions=4), errors="collect")).result()
+        collected = client.compute(
+            rubriceng.evaluate_table(
+                huizhou, dask_frame.from_pandas(broken, npartitions=4), errors="collect"
+            )
+        ).result()
     assert scored.loc[whole.index].equals(whole)
     expected = rubriceng.evaluate_table(huizhou, broken, errors="collect").to_frame(True)
     assert collected.loc[expected.index].equals(expected)

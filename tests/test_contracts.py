@@ -75,9 +75,12 @@ def test_what_rubriceng_refuses_the_schema_refuses(huizhou):
         assert not validator.is_valid({"inputs": inputs}), name
         with pytest.raises(rubriceng.InputError):
             rubriceng.evaluate(huizhou, inputs)
-    text_values = {"procurement_plan": "1,331,100", "general_transfer_advance_rate": "90%",
-                   "has_transfer_payments": "否", "budget_reasonableness": {
-                       **good["budget_reasonableness"], "not_fixed": "是"}}  # fmt: skip
+    text_values = {
+        "procurement_plan": "1,331,100",
+        "general_transfer_advance_rate": "90%",
+        "has_transfer_payments": "否",
+        "budget_reasonableness": {**good["budget_reasonableness"], "not_fixed": "是"},
+    }
     inputs = {**good, **text_values}
     assert validator.is_valid({"unit": "x", "inputs": inputs})
     assert rubriceng.evaluate(huizhou, inputs).total == Decimal("97.86")
@@ -96,9 +99,12 @@ def test_inputs_schema_describes_each_input(huizhou):
         "（如不存在项目支出完成不理想但连年持续安排预算的情况等），得1分"
     )
     assert properties["budget_reasonableness"]["required"] == [
-        "fits_duties_and_policy", "allocated_by_priority", "special_funds_detailed",
-        "classification_accurate", "not_fixed",
-    ]  # fmt: skip
+        "fits_duties_and_policy",
+        "allocated_by_priority",
+        "special_funds_detailed",
+        "classification_accurate",
+        "not_fixed",
+    ]
 
 
 def test_results_and_batches_fit_their_versioned_schemas(huizhou):

@@ -52,15 +52,23 @@ def test_the_batch_form_heads_columns_by_label_and_unit_over_hidden_ids(tmp_path
     labels, ids = ([cell.value for cell in sheet[row]] for row in (1, 2))
     every = fields(huizhou)
     assert ids == ["unit", *(field.path for field in every)]
-    assert labels[:5] == ["单位名称", "是否有主管的转移支付资金", "财政拨款收入决算数（万元）",
-                          "财政拨款收入调整预算数（万元）", "一般性转移支付提前下达比例（%）"]
+    assert labels[:5] == [
+        "单位名称",
+        "是否有主管的转移支付资金",
+        "财政拨款收入决算数（万元）",
+        "财政拨款收入调整预算数（万元）",
+        "一般性转移支付提前下达比例（%）",
+    ]
     assert labels[ids.index("procurement_plan")] == "采购计划金额合计数（元）"
     assert sheet.row_dimensions[2].hidden and sheet.freeze_panes == "B3"
     rate = ids.index("general_transfer_advance_rate") + 1  # column E
     assert sheet.cell(row=3, column=rate).number_format == "0.00%"
     checks = {str(check.sqref): check for check in sheet.data_validations.dataValidation}
     assert (checks["E3:E202"].type, checks["E3:E202"].formula1, checks["E3:E202"].formula2) == (
-        "decimal", "0", "1")
+        "decimal",
+        "0",
+        "1",
+    )
     assert checks["B3:B202"].formula1 == '"是,否"'
     assert sheet["C1"].comment.text == "≥ 0"
     instructions = _rows(book, "填报说明")
@@ -73,7 +81,10 @@ def test_the_batch_form_in_english_and_as_csv(tmp_path):
     assert _run("template", HUIZHOU, "--batch", "-o", out, "--lang", "en").exit_code == 0
     sheet = openpyxl.load_workbook(out)["Units"]
     assert [cell.value for cell in sheet[1]][:3] == [
-        "unit", "是否有主管的转移支付资金", "财政拨款收入决算数 (10k yuan)"]  # labels: the rubric's
+        "unit",
+        "是否有主管的转移支付资金",
+        "财政拨款收入决算数 (10k yuan)",
+    ]  # labels: the rubric's
     refused = _run("template", HUIZHOU, "--batch", "-o", tmp_path / "units.yaml")
     assert refused.exit_code == 2 and "a batch form is .xlsx or .csv" in refused.output
 
@@ -127,11 +138,15 @@ def _returned(folder, huizhou, units):
     (folder / "forms").mkdir()
     for name in names[:3]:
         result = rubriceng.evaluate(huizhou, units[name], unit=name)
-        write_scoresheet(result, folder / "forms" / f"{name}.xlsx", rubric=huizhou,
-                     inputs=units[name])  # fmt: skip
-    (folder / "forms" / "单位03.yaml").write_text(yaml.safe_dump(
-        {"rubric": REF, "unit": names[3], "inputs": _plain(units[names[3]])},
-        allow_unicode=True), encoding="utf-8")  # fmt: skip
+        write_scoresheet(
+            result, folder / "forms" / f"{name}.xlsx", rubric=huizhou, inputs=units[name]
+        )
+    (folder / "forms" / "单位03.yaml").write_text(
+        yaml.safe_dump(
+            {"rubric": REF, "unit": names[3], "inputs": _plain(units[names[3]])}, allow_unicode=True
+        ),
+        encoding="utf-8",
+    )
     every = fields(huizhou)
     with open(folder / "市直.csv", "w", encoding="gb18030", newline="") as handle:
         writer = csv.writer(handle)
@@ -145,9 +160,12 @@ def _returned(folder, huizhou, units):
         for name in names[7:9]:
             flat = flatten(units[name])
             writer.writerow([name, *(_text(flat.get(field.path)) for field in every)])
-    frame = pandas.DataFrame([{"unit": name, **{key: _text(value) for key, value in
-                                                flatten(units[name]).items()}}
-                              for name in names[9:]])  # fmt: skip
+    frame = pandas.DataFrame(
+        [
+            {"unit": name, **{key: _text(value) for key, value in flatten(units[name]).items()}}
+            for name in names[9:]
+        ]
+    )
     frame.to_parquet(folder / "late.parquet")
     (folder / "~$市直.xlsx").write_bytes(b"lock")
     (folder / ".hidden.csv").write_text("unit\nx\n", encoding="utf-8")
@@ -186,10 +204,12 @@ def test_a_folder_of_mixed_returns_scores_as_one_batch(tmp_path, huizhou, units)
     expected = rubriceng.evaluate_many(huizhou, units)  # the peers: all twelve together
     ranking = _rows(openpyxl.load_workbook(out), "排名")
     assert {row[1]: Decimal(str(row[2])) for row in ranking[1:]} == {
-        result.unit: result.total for result in expected}
+        result.unit: result.total for result in expected
+    }
     english = _run("batch", HUIZHOU, folder, "-o", tmp_path / "s.xlsx", "--lang", "en")
     assert english.output.splitlines()[0] == (
-        f"warning: {folder / '市直.csv'}: columns not in {REF}, left out: 备注 [column-unknown]")
+        f"warning: {folder / '市直.csv'}: columns not in {REF}, left out: 备注 [column-unknown]"
+    )
 
 
 def test_read_returns_names_where_each_unit_came_from(tmp_path, huizhou, units):
@@ -226,8 +246,9 @@ def test_a_unit_returned_twice_is_refused_with_both_places(tmp_path, huizhou, un
     assert not out.exists()
 
 
-@pytest.mark.parametrize(("typed", "value"), [("95%", "0.95"), (" 87.5 ％", "0.875"),
-                                             ("0.95", "0.95")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("typed", "value"), [("95%", "0.95"), (" 87.5 ％", "0.875"), ("0.95", "0.95")]
+)
 def test_a_rate_may_be_typed_with_its_percent_sign(tmp_path, huizhou, typed, value):
     table = tmp_path / "t.csv"
     table.write_text(f"单位名称,一般性转移支付提前下达比例（%）\n甲,{typed}\n", encoding="utf-8")
@@ -241,14 +262,14 @@ def test_a_heading_row_that_names_nothing_known_is_a_warning_not_a_failure(tmp_p
     intake = read_returns(huizhou, [table])
     assert intake.named() == {"甲": {"revenue_final": "1"}}
     assert [w.text("zh") for w in intake.warnings] == [
-        f"{table}：以下列不属于 {REF}，已忽略：联系人、电话 [column-unknown]"]
+        f"{table}：以下列不属于 {REF}，已忽略：联系人、电话 [column-unknown]"
+    ]
 
 
 def test_a_form_is_scored_by_the_version_it_records(tmp_path):
     form = tmp_path / "form.yaml"
     office = yaml.safe_load(HUIZHOU_UNIT.read_text(encoding="utf-8"))
-    form.write_text(yaml.safe_dump({"rubric": REF, **office}, allow_unicode=True),
-                    encoding="utf-8")  # fmt: skip
+    form.write_text(yaml.safe_dump({"rubric": REF, **office}, allow_unicode=True), encoding="utf-8")
     bare = _run("score", "cn.gd.huizhou/dept-overall", form, "--format", "json")
     assert bare.exit_code == 0, bare.output  # 2025 is newer; the form says 2020
     assert '"id": "cn.gd.huizhou/dept-overall",\n    "version": "2020"' in bare.output
@@ -258,7 +279,8 @@ def test_a_form_is_scored_by_the_version_it_records(tmp_path):
     assert other.output.splitlines()[1] == (
         f"  - {form} 单位「惠州市人民政府办公室」：这份表是按 {REF} 填写的，不是 "
         "cn.gd.huizhou/dept-overall@2025：请用表上的版本评分，或请单位按新版重新填写 "
-        "[form-rubric]")
+        "[form-rubric]"
+    )
     batch = _run("batch", "cn.gd.huizhou/dept-overall@2025", form, "-o", tmp_path / "s.json")
     assert batch.exit_code == 1 and "[form-rubric]" in batch.output
 
@@ -271,8 +293,10 @@ def summary(tmp_path_factory, huizhou, units):
     """The summary workbook of the twelve units and two more: a tie, and one that fails."""
     folder = tmp_path_factory.mktemp("summary")
     named = {**units, "并列": units["单位00"], "坏": {**units["单位01"], "procurement_plan": -1}}
-    rows = [{"unit": name, **{k: _text(v) for k, v in flatten(inputs).items()}}
-            for name, inputs in named.items()]  # fmt: skip
+    rows = [
+        {"unit": name, **{k: _text(v) for k, v in flatten(inputs).items()}}
+        for name, inputs in named.items()
+    ]
     header = list(dict.fromkeys(key for row in rows for key in row))
     table = folder / "units.csv"
     with open(table, "w", encoding="utf-8", newline="") as handle:
@@ -289,8 +313,15 @@ def summary(tmp_path_factory, huizhou, units):
 def test_the_ranking_puts_total_and_grade_first_best_first_ties_sharing(summary, huizhou):
     book, batch, _ = summary
     rows = _rows(book, "排名")
-    assert rows[0] == ["排名", "单位", "总分", "等级", "预算编制情况", "预算执行情况",
-                       "预算使用效益"]  # fmt: skip
+    assert rows[0] == [
+        "排名",
+        "单位",
+        "总分",
+        "等级",
+        "预算编制情况",
+        "预算执行情况",
+        "预算使用效益",
+    ]
     ordered = sorted(batch.results, key=lambda result: (-result.total, result.unit))
     assert [row[1] for row in rows[1:]] == [result.unit for result in ordered]
     assert [Decimal(str(row[2])) for row in rows[1:]] == [result.total for result in ordered]
@@ -298,8 +329,7 @@ def test_the_ranking_puts_total_and_grade_first_best_first_ties_sharing(summary,
     tied = [row for row in rows[1:] if row[1] in ("并列", "单位00")]
     assert tied[0][0] == tied[1][0] and tied[0][2] == tied[1][2]
     ranks = [row[0] for row in rows[1:]]
-    assert ranks == [1 + sum(result.total > other.total for result in ordered)
-                     for other in ordered]  # fmt: skip
+    assert ranks == [1 + sum(result.total > other.total for result in ordered) for other in ordered]
     sheet = book["排名"]
     assert sheet.page_setup.paperSize == int(sheet.PAPERSIZE_A4)
     assert sheet.print_title_rows == "$1:$1"
@@ -309,8 +339,10 @@ def test_the_ranking_puts_total_and_grade_first_best_first_ties_sharing(summary,
 def test_the_grade_counts_and_their_chart(summary, huizhou):
     book, batch, _ = summary
     rows = _rows(book, "等级分布")
-    want = {grade.name: sum(result.grade == grade.name for result in batch.results)
-            for grade in huizhou.grades}  # fmt: skip
+    want = {
+        grade.name: sum(result.grade == grade.name for result in batch.results)
+        for grade in huizhou.grades
+    }
     assert rows == [["等级", "单位数"], *([name, count] for name, count in want.items())]
     assert sum(want.values()) == 13
     (chart,) = book["等级分布"]._charts
@@ -323,29 +355,38 @@ def test_the_losses_by_indicator(summary, huizhou):
     applied = [result.indicator("ledger_reconciliation") for result in batch.results]
     lost = [row.effective_points - row.score for row in applied]
     row = rows["账务核对情况"]
-    assert row[1:5] == [3, 13, sum(amount > 0 for amount in lost),
-                        float((sum(lost) / 13).quantize(Decimal("0.01")))]  # fmt: skip
+    assert row[1:5] == [
+        3,
+        13,
+        sum(amount > 0 for amount in lost),
+        float((sum(lost) / 13).quantize(Decimal("0.01"))),
+    ]
     assert row[5:] == ["资产账与财务账相符：否", sum(amount > 0 for amount in lost)]
     averages = [row[4] for row in _rows(book, "失分分析")[1:]]
     assert averages == sorted(averages, reverse=True)
     counted = summarize(huizhou, batch)
     transfer = next(loss for loss in counted.losses if loss.id == "advance_release_rate")
-    not_applying = sum(result.indicator("advance_release_rate").status == "not_applicable"
-                       for result in batch.results)  # fmt: skip
+    not_applying = sum(
+        result.indicator("advance_release_rate").status == "not_applicable"
+        for result in batch.results
+    )
     assert transfer.units == 13 - not_applying  # 不适用 is not a loss
 
 
 def test_the_basis_records_the_rubric_and_the_peer_mean_used(summary, huizhou):
     book, batch, _ = summary
     rows = _rows(book, "参数")
-    values = [Fraction(result.indicator("fixed_asset_utilisation").trace["value"])
-              for result in batch.results]
+    values = [
+        Fraction(result.indicator("fixed_asset_utilisation").trace["value"])
+        for result in batch.results
+    ]
     mean = batch.results[0].indicator("fixed_asset_utilisation").trace["peer"]
     assert Fraction(mean) != 0
     assert rows[:4] == [["项目", "取值"], ["评分表", REF], ["已评分单位", 13], ["未能评分单位", 1]]
     assert rows[4][0] == "固定资产利用率（平均值）"
-    assert Decimal(rows[4][1].rstrip("%")) == (Decimal(mean.numerator) / mean.denominator
-                                               * 100).quantize(Decimal("0.01"))  # fmt: skip
+    assert Decimal(rows[4][1].rstrip("%")) == (
+        Decimal(mean.numerator) / mean.denominator * 100
+    ).quantize(Decimal("0.01"))
     assert len(values) == 13
 
 
@@ -360,20 +401,26 @@ def test_the_scores_sheet_says_not_applicable_and_lists_failures(summary):
                 found = result.indicator(key)
                 assert (value == "不适用") == (found.status == "not_applicable"), key
     failures = _rows(book, "未能评分")
-    assert failures[1] == ["坏", "input-invalid", "不能小于 0，实际为 -1",
-                           f"{folder / 'units.csv'}, 15, 采购计划金额合计数（procurement_plan）, "
-                           "procurement_plan, procurement_rate"]
+    assert failures[1] == [
+        "坏",
+        "input-invalid",
+        "不能小于 0，实际为 -1",
+        f"{folder / 'units.csv'}, 15, 采购计划金额合计数（procurement_plan）, "
+        "procurement_plan, procurement_rate",
+    ]
 
 
 def test_tables_beside_the_summary_read_back_to_the_same_scores(summary, huizhou):
     _, batch, folder = summary
     tables = folder / "summary-指标评分表"
     assert sorted(path.name for path in tables.iterdir()) == sorted(
-        f"{result.unit}.xlsx" for result in batch.results)
+        f"{result.unit}.xlsx" for result in batch.results
+    )
     again = read_returns(huizhou, [tables])
     rescored = rubriceng.evaluate_many(huizhou, again.named())
     assert {result.unit: result.total for result in rescored} == {
-        result.unit: result.total for result in batch.results}
+        result.unit: result.total for result in batch.results
+    }
 
 
 def test_unit_names_become_safe_file_names(tmp_path, huizhou, units):
@@ -395,18 +442,28 @@ def test_unit_names_become_safe_file_names(tmp_path, huizhou, units):
 # -- returns that cannot be read as they stand ------------------------------------------------
 
 
-@pytest.mark.parametrize(("heading", "told"), [
-    ("单位名称,revenue_final,财政拨款收入决算数", "revenue_final names a value given twice, or a "
-     "whole given in parts"),
-    ("unit,quarterly_spending_progress,quarterly_spending_progress.1",
-     "quarterly_spending_progress.1 is inside a value given as a whole"),
-    ("unit,budget_reasonableness.not_fixed,budget_reasonableness",
-     "budget_reasonableness names a value given twice, or a whole given in parts"),
-    ("unit,quarterly_spending_progress.1,quarterly_spending_progress.01",
-     "quarterly_spending_progress.01 names a value given twice, or a whole given in parts"),
-])  # fmt: skip
-def test_columns_that_name_one_value_twice_are_refused_not_merged(tmp_path, huizhou, heading,
-                                                                   told):  # fmt: skip
+@pytest.mark.parametrize(
+    ("heading", "told"),
+    [
+        (
+            "单位名称,revenue_final,财政拨款收入决算数",
+            "revenue_final names a value given twice, or a whole given in parts",
+        ),
+        (
+            "unit,quarterly_spending_progress,quarterly_spending_progress.1",
+            "quarterly_spending_progress.1 is inside a value given as a whole",
+        ),
+        (
+            "unit,budget_reasonableness.not_fixed,budget_reasonableness",
+            "budget_reasonableness names a value given twice, or a whole given in parts",
+        ),
+        (
+            "unit,quarterly_spending_progress.1,quarterly_spending_progress.01",
+            "quarterly_spending_progress.01 names a value given twice, or a whole given in parts",
+        ),
+    ],
+)
+def test_columns_that_name_one_value_twice_are_refused_not_merged(tmp_path, huizhou, heading, told):
     table = tmp_path / "t.csv"
     table.write_text(f"{heading}\n甲,1,2\n", encoding="utf-8")
     with pytest.raises(rubriceng.InputError) as caught:
@@ -425,7 +482,8 @@ def test_a_form_whose_rows_name_one_value_twice_is_refused(tmp_path, huizhou):
     result = _run("score", HUIZHOU, form)
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == (
-        f"  - {form}：revenue_final 重复填写了同一个值，或把已分项填写的值又整体填写 [input-form]")
+        f"  - {form}：revenue_final 重复填写了同一个值，或把已分项填写的值又整体填写 [input-form]"
+    )
 
 
 def test_an_empty_folder_is_an_error_not_an_empty_summary(tmp_path):
@@ -457,9 +515,9 @@ def test_the_batch_form_as_csv_has_labels_over_ids_and_reads_back(tmp_path, huiz
             writer.writerow([name, *(_text(flat.get(path)) for path in ids[1:])])
     intake = read_returns(huizhou, [form])
     assert [unit.row for unit in intake.units] == list(range(3, 3 + len(units)))
-    assert {result.unit: result.total for result in rubriceng.evaluate_many(
-        huizhou, intake.named())} == {result.unit: result.total for result in
-                                      rubriceng.evaluate_many(huizhou, units)}  # fmt: skip
+    assert {
+        result.unit: result.total for result in rubriceng.evaluate_many(huizhou, intake.named())
+    } == {result.unit: result.total for result in rubriceng.evaluate_many(huizhou, units)}
 
 
 def test_a_table_of_scores_given_as_returns_is_told_so(tmp_path, huizhou, units):
@@ -471,7 +529,8 @@ def test_a_table_of_scores_given_as_returns_is_told_so(tmp_path, huizhou, units)
         read_returns(huizhou, [out])
     assert [problem.text("zh") for problem in caught.value.problems] == [
         f"{out} 第 2 行：没有一列是 {REF} 的填报项：这是得分表，或是别的评分表的表格吗？ "
-        "[input-form]"]
+        "[input-form]"
+    ]
 
 
 def test_units_whose_file_names_collide_each_keep_their_table(tmp_path, units):
@@ -485,7 +544,11 @@ def test_units_whose_file_names_collide_each_keep_their_table(tmp_path, units):
     result = _run("batch", HUIZHOU, table, "-o", tmp_path / "s.xlsx", "--tables")
     assert result.exit_code == 0, result.output
     assert sorted(path.name for path in (tmp_path / "s-指标评分表").iterdir()) == [
-        "Ab.xlsx", "aB-2.xlsx", "科_室-2.xlsx", "科_室.xlsx"]
+        "Ab.xlsx",
+        "aB-2.xlsx",
+        "科_室-2.xlsx",
+        "科_室.xlsx",
+    ]
 
 
 def test_a_folder_too_large_to_walk_is_refused_before_reading(tmp_path, huizhou, monkeypatch):
@@ -497,11 +560,13 @@ def test_a_folder_too_large_to_walk_is_refused_before_reading(tmp_path, huizhou,
     with pytest.raises(rubriceng.InputError) as caught:
         read_returns(huizhou, [folder])
     assert [problem.text("zh") for problem in caught.value.problems] == [
-        f"{folder}：文件夹中的条目超过 5 个 [table-too-large]"]
+        f"{folder}：文件夹中的条目超过 5 个 [table-too-large]"
+    ]
 
 
-def test_a_batch_rerun_into_the_folder_it_reads_never_reads_its_own_output(tmp_path, huizhou,
-                                                                            units):  # fmt: skip
+def test_a_batch_rerun_into_the_folder_it_reads_never_reads_its_own_output(
+    tmp_path, huizhou, units
+):
     folder = _returned(tmp_path / "returned", huizhou, units)
     out = folder / "summary.xlsx"
     first = _run("batch", HUIZHOU, folder, "-o", out, "--tables")

@@ -76,20 +76,28 @@ def _commands(page: Path) -> list[tuple[str, list[str]]]:
 def _matches(expected: list[str], got: list[str]) -> bool:
     """``got`` is ``expected``, where a line ``...`` is any lines and ``…`` any text."""
     pattern = "".join(
-        r"(?:.*\n)*?" if line == "..." else
-        ".*?".join(map(re.escape, line.rstrip().split("…"))) + r"\n"
+        r"(?:.*\n)*?"
+        if line == "..."
+        else ".*?".join(map(re.escape, line.rstrip().split("…"))) + r"\n"
         for line in expected
-    )  # fmt: skip
+    )
     return re.fullmatch(pattern, "".join(line.rstrip() + "\n" for line in got)) is not None
 
 
 # The plugin tutorial's commands build on each other: tests/test_tutorial.py follows it.
-CONSOLE = [(page, command, expected) for page in PAGES if page.name != "plugins.md"
-           for command, expected in _commands(page)]  # fmt: skip
+CONSOLE = [
+    (page, command, expected)
+    for page in PAGES
+    if page.name != "plugins.md"
+    for command, expected in _commands(page)
+]
 
 
-@pytest.mark.parametrize(("page", "command", "expected"), CONSOLE,
-                         ids=[f"{_page_id(p)}: {c[:60]}" for p, c, _ in CONSOLE])  # fmt: skip
+@pytest.mark.parametrize(
+    ("page", "command", "expected"),
+    CONSOLE,
+    ids=[f"{_page_id(p)}: {c[:60]}" for p, c, _ in CONSOLE],
+)
 def test_shell_examples_print_what_the_page_says(page, command, expected, tmp_path, monkeypatch):
     if not PLUGINS_INSTALLED and any(" gd_" in line for line in expected):
         pytest.skip("the output names the bundled plugins: install them")
@@ -103,9 +111,7 @@ def test_shell_examples_print_what_the_page_says(page, command, expected, tmp_pa
 
 
 METHOD_PAGES = sorted((DOCS / "methods").glob("*.md"))
-PROJECT_RUBRIC = (
-    ROOT / "rubrics" / "cn" / "project-self-evaluation-2020.yaml"
-)
+PROJECT_RUBRIC = ROOT / "rubrics" / "cn" / "project-self-evaluation-2020.yaml"
 
 
 @pytest.mark.parametrize("page", [p for p in METHOD_PAGES if p.name != "index.md"], ids=_page_id)
@@ -154,10 +160,14 @@ def test_the_quick_start_and_ci_run_the_readmes_two_commands():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert test.endswith(".venv/bin/python -m pytest -q")
     assert '"$venv/bin/python" -m pytest -q ||' in ci
-    assert run.endswith(".venv/bin/rubriceng score cn.gd.huizhou/dept-overall@2020 "
-                        "examples/huizhou-2020-office.yaml")  # fmt: skip
-    assert ('"$venv/bin/rubriceng" score cn.gd.huizhou/dept-overall@2020 \\\n'
-            "  examples/huizhou-2020-office.yaml") in ci  # fmt: skip
+    assert run.endswith(
+        ".venv/bin/rubriceng score cn.gd.huizhou/dept-overall@2020 "
+        "examples/huizhou-2020-office.yaml"
+    )
+    assert (
+        '"$venv/bin/rubriceng" score cn.gd.huizhou/dept-overall@2020 \\\n'
+        "  examples/huizhou-2020-office.yaml"
+    ) in ci
 
 
 class _SparkFrame:
@@ -188,8 +198,10 @@ def test_the_spark_recipe_scores_parts_as_the_whole_batch():
         str(score) for score in whole.to_frame()["fixed_asset_utilisation"]
     ]
     # each part on its own would score differently: the combined peer means are what count
-    alone = [rubriceng.evaluate_table(rubric, part.set_index("unit")).totals()
-             for part in (units.iloc[:2], units.iloc[2:])]  # fmt: skip
+    alone = [
+        rubriceng.evaluate_table(rubric, part.set_index("unit")).totals()
+        for part in (units.iloc[:2], units.iloc[2:])
+    ]
     assert alone[0] + alone[1] != whole.totals()
 
 

@@ -55,12 +55,19 @@ def test_the_report_draft_has_the_conclusion_table_losses_and_blank_sections(tmp
     assert procurement[:3] == ["　　政府采购执行率", "2.00", "1.86"]
     assert procurement[3].endswith("按满分 2 得 1.8582 分；得分 1.86。")
     assert table[-1][0] == "合计" and table[-1][2] == "97.86"
-    assert sum(float(row[2]) for row, found in zip(table[1:], every, strict=False)
-               if found in scored.indicators) == 97.86  # fmt: skip
+    assert (
+        sum(
+            float(row[2])
+            for row, found in zip(table[1:], every, strict=False)
+            if found in scored.indicators
+        )
+        == 97.86
+    )
 
 
-def test_the_draft_in_english_says_not_applicable_and_keeps_text_inert(tmp_path, huizhou,
-                                                                       huizhou_inputs):  # fmt: skip
+def test_the_draft_in_english_says_not_applicable_and_keeps_text_inert(
+    tmp_path, huizhou, huizhou_inputs
+):
     inputs = {**huizhou_inputs, "has_transfer_payments": False}
     result = rubriceng.evaluate(huizhou, inputs, unit="=CMD()\x07单位\x1b[2J")
     out = tmp_path / "report.docx"
@@ -70,5 +77,9 @@ def test_the_draft_in_english_says_not_applicable_and_keeps_text_inert(tmp_path,
     assert paragraphs[1] == "Unit: =CMD()\\x07单位\\x1b[2J"
     rows = {row[0].strip("　"): row for row in table}
     assert rows["Share of transfer payments released in advance"][2] == "n/a"
-    assert paragraphs[-5:-1] == ["1. Problems found:", "(to be completed)",
-                                 "2. Measures to take:", "(to be completed)"]  # fmt: skip
+    assert paragraphs[-5:-1] == [
+        "1. Problems found:",
+        "(to be completed)",
+        "2. Measures to take:",
+        "(to be completed)",
+    ]

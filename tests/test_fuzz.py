@@ -36,11 +36,59 @@ from tests.invariants import assert_invariants
 NAMES = ("a", "b", "rates", "flag", "label")
 
 TOKENS = [
-    *NAMES, *BUILTIN_FUNCTIONS, "points", "0", "1", "2.5", "1e3", "100", "-", "+", "*", "/",
-    "//", "%", "**", "(", ")", ",", "<", "<=", "==", "!=", ">", "and", "or", "not", "if",
-    "else", "'x'", '"是"', "true", "True", "None", ".", "__class__", "[", "]", "lambda",
-    ":", "for", "in", "_", "{", "}", "=", ":=", "@", "f'{a}'", "\\", "#", "\n", "\x00",
-]  # fmt: skip
+    *NAMES,
+    *BUILTIN_FUNCTIONS,
+    "points",
+    "0",
+    "1",
+    "2.5",
+    "1e3",
+    "100",
+    "-",
+    "+",
+    "*",
+    "/",
+    "//",
+    "%",
+    "**",
+    "(",
+    ")",
+    ",",
+    "<",
+    "<=",
+    "==",
+    "!=",
+    ">",
+    "and",
+    "or",
+    "not",
+    "if",
+    "else",
+    "'x'",
+    '"是"',
+    "true",
+    "True",
+    "None",
+    ".",
+    "__class__",
+    "[",
+    "]",
+    "lambda",
+    ":",
+    "for",
+    "in",
+    "_",
+    "{",
+    "}",
+    "=",
+    ":=",
+    "@",
+    "f'{a}'",
+    "\\",
+    "#",
+    "\n",
+    "\x00",
+]
 
 formula_texts = st.one_of(
     st.text(max_size=60),
@@ -148,16 +196,38 @@ plain_data = st.recursive(
         st.lists(children, max_size=4),
         st.dictionaries(
             st.sampled_from(
-                ["id", "name", "points", "total", "version", "title", "indicators", "inputs",
-                 "children", "score", "type", "applies", "not_applicable", "strategy", "to",
-                 "bands", "upto", "else", "ratio", "actual", "target", "grades", "min"]
+                [
+                    "id",
+                    "name",
+                    "points",
+                    "total",
+                    "version",
+                    "title",
+                    "indicators",
+                    "inputs",
+                    "children",
+                    "score",
+                    "type",
+                    "applies",
+                    "not_applicable",
+                    "strategy",
+                    "to",
+                    "bands",
+                    "upto",
+                    "else",
+                    "ratio",
+                    "actual",
+                    "target",
+                    "grades",
+                    "min",
+                ]
             ),
             children,
             max_size=6,
         ),
     ),
     max_leaves=30,
-)  # fmt: skip
+)
 
 
 @given(plain_data)
@@ -418,13 +488,22 @@ def test_random_formulas_score_the_same_over_columns_as_row_by_row(text, seed):
     from rubriceng.table import Table
 
     try:
-        rubric = rubriceng.load_rubric({
-            "id": "fuzz", "version": "1", "title": "fuzz", "total": 10,
-            "inputs": {"a": {"type": "number"}, "b": {"type": "money"},
-                       "flag": {"type": "boolean"}, "label": {"type": "text"},
-                       "rates": {"type": "list", "items": "rate", "length": 3}},
-            "indicators": [{"id": "x", "name": "x", "points": 10, "score": text}],
-        })  # fmt: skip
+        rubric = rubriceng.load_rubric(
+            {
+                "id": "fuzz",
+                "version": "1",
+                "title": "fuzz",
+                "total": 10,
+                "inputs": {
+                    "a": {"type": "number"},
+                    "b": {"type": "money"},
+                    "flag": {"type": "boolean"},
+                    "label": {"type": "text"},
+                    "rates": {"type": "list", "items": "rate", "length": 3},
+                },
+                "indicators": [{"id": "x", "name": "x", "points": 10, "score": text}],
+            }
+        )
     except rubriceng.RubricError:
         return
     rng = random.Random(seed)
@@ -436,11 +515,15 @@ def test_random_formulas_score_the_same_over_columns_as_row_by_row(text, seed):
         return Decimal(rng.randrange(-300, 1500)) / 100
 
     units = [
-        {"a": number(), "b": abs(number()), "flag": rng.random() < 0.5,
-         "label": rng.choice(["x", "是"]),
-         "rates": [abs(number()) / 10 for _ in range(3)]}
+        {
+            "a": number(),
+            "b": abs(number()),
+            "flag": rng.random() < 0.5,
+            "label": rng.choice(["x", "是"]),
+            "rates": [abs(number()) / 10 for _ in range(3)],
+        }
         for _ in range(24)
-    ]  # fmt: skip
+    ]
     columns = {
         "a": np.array([float(u["a"]) for u in units]),
         "b": np.array([float(u["b"]) for u in units]),

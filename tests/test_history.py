@@ -17,13 +17,24 @@ from tests.conftest import HUIZHOU_UNIT
 
 
 def _rubric(version, indicators):
-    return rubriceng.load_rubric({
-        "id": "local/history", "version": version, "title": "历年", "total": 10,
-        "inputs": {"done": {"type": "count"}, "planned": {"type": "count"}},
-        "indicators": [{"id": key, "name": name, "points": points,
-                        "ratio": {"actual": "done", "target": "planned"}}
-                       for key, name, points in indicators],
-    })  # fmt: skip
+    return rubriceng.load_rubric(
+        {
+            "id": "local/history",
+            "version": version,
+            "title": "历年",
+            "total": 10,
+            "inputs": {"done": {"type": "count"}, "planned": {"type": "count"}},
+            "indicators": [
+                {
+                    "id": key,
+                    "name": name,
+                    "points": points,
+                    "ratio": {"actual": "done", "target": "planned"},
+                }
+                for key, name, points in indicators
+            ],
+        }
+    )
 
 
 @pytest.fixture()
@@ -59,9 +70,11 @@ def test_the_history_as_a_workbook_with_a_chart_and_as_html(tmp_path, years):
     sheet = openpyxl.load_workbook(out)["历年得分"]
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows[0] == ["指标", "2023", "2024", "2025", "变化"]
-    assert rows[-3:] == [["总分", 10, 7.5, 8.75, None], ["等级", None, None, None, None],
-                         ["评分表", "local/history@1", "local/history@1", "local/history@2",
-                          None]]  # fmt: skip
+    assert rows[-3:] == [
+        ["总分", 10, 7.5, 8.75, None],
+        ["等级", None, None, None, None],
+        ["评分表", "local/history@1", "local/history@1", "local/history@2", None],
+    ]
     assert len(sheet._charts) == 1
     page = tmp_path / "history.html"
     args = ["history", *map(str, years), "-o", str(page), "--lang", "en"]
@@ -72,8 +85,9 @@ def test_the_history_as_a_workbook_with_a_chart_and_as_html(tmp_path, years):
 
 
 def test_results_of_two_units_or_not_results_are_refused(tmp_path, years):
-    other = rubriceng.evaluate(_rubric("1", [("a", "完成率", 10)]), {"done": 1, "planned": 2},
-                               unit="乙")  # fmt: skip
+    other = rubriceng.evaluate(
+        _rubric("1", [("a", "完成率", 10)]), {"done": 1, "planned": 2}, unit="乙"
+    )
     (tmp_path / "乙-2026.json").write_text(other.to_json(), encoding="utf-8")
     (tmp_path / "x.json").write_text('{"format": "something"}', encoding="utf-8")
     with pytest.raises(InputError) as caught:
@@ -87,14 +101,16 @@ def test_results_of_two_units_or_not_results_are_refused(tmp_path, years):
 def test_a_rule_from_a_new_version_is_told_apart_from_the_units_own_change(tmp_path):
     office = yaml.safe_load(HUIZHOU_UNIT.read_text(encoding="utf-8"))
     registry = rubriceng.default_registry()
-    before = rubriceng.evaluate(registry.load("cn.gd.huizhou/dept-overall@2020"),
-                                office["inputs"], unit=office["unit"])  # fmt: skip
+    before = rubriceng.evaluate(
+        registry.load("cn.gd.huizhou/dept-overall@2020"), office["inputs"], unit=office["unit"]
+    )
     later = dict(office["inputs"])
     for key in ("quarterly_spending_progress", "quarterly_scheduled_progress"):
         later.pop(key)
     later.update(total_revenue=10000, total_spending=9500)
-    after = rubriceng.evaluate(registry.load("cn.gd.huizhou/dept-overall@2025"), later,
-                               unit=office["unit"])  # fmt: skip
+    after = rubriceng.evaluate(
+        registry.load("cn.gd.huizhou/dept-overall@2025"), later, unit=office["unit"]
+    )
     for year, result in (("2024", before), ("2025", after)):
         (tmp_path / f"{year}.json").write_text(result.to_json(), encoding="utf-8")
     found = load_history([tmp_path / "2024.json", tmp_path / "2025.json"])
@@ -104,12 +120,15 @@ def test_a_rule_from_a_new_version_is_told_apart_from_the_units_own_change(tmp_p
     assert spending.scores == (Decimal("9.00"), Decimal("8.55"))  # 9,500 of 10,000: 95%
 
 
-@pytest.mark.parametrize("text", [
-    '{"format": "rubriceng.result/1", "rubric": {}, "indicators": [], "total": "abc"}',
-    '{"format": "rubriceng.result/1", "rubric": {}, "indicators": {}, "total": "1"}',
-    '{"format": "rubriceng.result/1", "indicators": [], "total": "1"}',
-    "[1, 2]",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"format": "rubriceng.result/1", "rubric": {}, "indicators": [], "total": "abc"}',
+        '{"format": "rubriceng.result/1", "rubric": {}, "indicators": {}, "total": "1"}',
+        '{"format": "rubriceng.result/1", "indicators": [], "total": "1"}',
+        "[1, 2]",
+    ],
+)
 def test_a_file_shaped_otherwise_is_not_a_result(tmp_path, text):
     path = tmp_path / "2024.json"
     path.write_text(text, encoding="utf-8")

@@ -47,11 +47,17 @@ def _doubling_merges(levels: int) -> str:
         ("x: &x {y: {z: {<<: *x}}}\n", "document-merge-cycle", 1),
         ("x: &x\n  y:\n    <<: *x\n", "document-merge-cycle", 3),
         (_doubling_merges(30), "document-too-large", None),
-        ("b: &b {" + ", ".join(f"k{i}: [1, 2, 3]" for i in range(40)) + "}\n"
-         + "".join(f"c{i}: {{<<: *b}}\n" for i in range(1500)), "document-too-large", None),
+        (
+            "b: &b {"
+            + ", ".join(f"k{i}: [1, 2, 3]" for i in range(40))
+            + "}\n"
+            + "".join(f"c{i}: {{<<: *b}}\n" for i in range(1500)),
+            "document-too-large",
+            None,
+        ),
     ],
     ids=["self", "self-in-list", "through-a-child", "block-style", "doubling", "many-merges"],
-)  # fmt: skip
+)
 def test_merge_bombs_and_cycles_are_refused(text, code, line):
     with pytest.raises(DocumentError) as raised:
         from_text(text, "bomb.yaml")
@@ -91,9 +97,14 @@ def test_a_merge_bomb_in_a_rubric_file_is_a_located_rubric_error(tmp_path):
 
 
 def _rubric(**extra: object) -> dict[str, object]:
-    return {"id": "x", "version": "1", "title": "x", "total": 4,
-            "indicators": [{"id": "a", "name": "甲", "points": 4, "score": "4"}],
-            **extra}  # fmt: skip
+    return {
+        "id": "x",
+        "version": "1",
+        "title": "x",
+        "total": 4,
+        "indicators": [{"id": "a", "name": "甲", "points": 4, "score": "4"}],
+        **extra,
+    }
 
 
 @pytest.mark.parametrize("count", [101, 4000])
@@ -104,7 +115,8 @@ def test_an_error_lists_100_problems_then_counts_the_rest(count):
     assert len(problems) == 101
     assert [p.path for p in problems[:3]] == ["junk0000", "junk0001", "junk0002"]
     assert (problems[-1].code, problems[-1].message) == (
-        "too-many-problems", f"{count - 100} more problems not listed"
+        "too-many-problems",
+        f"{count - 100} more problems not listed",
     )
     assert raised.value.text("en").splitlines()[0] == (
         f"<mapping> is not a valid rubric ({count} problems):"
@@ -172,7 +184,7 @@ def _refusal(path) -> str:
         ("missing.yaml", "No such file or directory"),
         ("huge.yaml", "larger than 1048576 bytes"),
     ],
-)  # fmt: skip
+)
 def test_extends_reads_only_rubric_files_inside_the_rubrics_folder(tmp_path, extends, message):
     import os
 
@@ -217,8 +229,10 @@ def test_inputs_and_rubrics_read_only_regular_files(tmp_path, source):
     os.mkfifo(tmp_path / "fifo")
     (tmp_path / "folder").mkdir()
     path = source if source.startswith("/") else str(tmp_path / source)
-    for loader, error in ((rubriceng.load_inputs, rubriceng.InputError),
-                          (rubriceng.load_rubric, rubriceng.RubricError)):  # fmt: skip
+    for loader, error in (
+        (rubriceng.load_inputs, rubriceng.InputError),
+        (rubriceng.load_rubric, rubriceng.RubricError),
+    ):
         with pytest.raises(error) as raised:
             loader(path)
         assert [p.code for p in raised.value.problems] == ["document-not-a-file"]
@@ -296,13 +310,19 @@ def test_a_declared_extent_is_not_read(tmp_path):
 @pytest.mark.parametrize(
     ("rows", "message", "line"),
     [
-        (_HEADER + '<row r="1048576">' + _cell("A1048576", "x") + "</row>",
-         "sheet 'Sheet1' has more than 100000 rows", 100_001),
-        (_HEADER + '<row r="2">' + _cell("XFD2", "x") + "</row>",
-         "sheet 'Sheet1' has a value beyond column 2000", 2),
+        (
+            _HEADER + '<row r="1048576">' + _cell("A1048576", "x") + "</row>",
+            "sheet 'Sheet1' has more than 100000 rows",
+            100_001,
+        ),
+        (
+            _HEADER + '<row r="2">' + _cell("XFD2", "x") + "</row>",
+            "sheet 'Sheet1' has a value beyond column 2000",
+            2,
+        ),
     ],
     ids=["far-row", "far-column"],
-)  # fmt: skip
+)
 @pytest.mark.parametrize("reader", ["batch", "load_inputs", "load_sheets"])
 def test_a_real_extent_beyond_the_limits_is_refused(tmp_path, rows, message, line, reader):
     path = _workbook(tmp_path / "far.xlsx", rows)
@@ -438,25 +458,41 @@ def test_the_batch_command_reports_a_broken_table_without_a_traceback(tmp_path):
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert result.output.startswith(
-        f"错误：{path} 的填报数据有误（1 个问题）：\n  - {path}：不是 Excel 工作簿：")
+        f"错误：{path} 的填报数据有误（1 个问题）：\n  - {path}：不是 Excel 工作簿："
+    )
 
 
 # -- nothing non-finite is ever a score -----------------------------------------------------------
 
+
 def _one(score: str) -> rubriceng.Rubric:
-    return rubriceng.load_rubric({
-        "id": "t", "version": "1", "title": "t", "total": 10,
-        "inputs": {"a": {"type": "number"}, "b": {"type": "number"}},
-        "indicators": [{"id": "x", "name": "x", "points": 10, "score": score}],
-    })  # fmt: skip
+    return rubriceng.load_rubric(
+        {
+            "id": "t",
+            "version": "1",
+            "title": "t",
+            "total": 10,
+            "inputs": {"a": {"type": "number"}, "b": {"type": "number"}},
+            "indicators": [{"id": "x", "name": "x", "points": 10, "score": score}],
+        }
+    )
 
 
 @pytest.mark.parametrize(
     "formula",
-    ["1 / (a - b)", "min(10, (a - b) ** -1)", "min(10, (a - b) ** -3)", "max(0, (a - b) ** -2)",
-     "a // (a - b)", "a % (a - b)", "(a - b) / (a - b)", "min(10, div(1, a - b, 1) / (a - b))",
-     "10 if (a - b) ** -1 > 0 else 0", "min(10, 1 / (a - b) - 1 / (a - b))"],
-)  # fmt: skip
+    [
+        "1 / (a - b)",
+        "min(10, (a - b) ** -1)",
+        "min(10, (a - b) ** -3)",
+        "max(0, (a - b) ** -2)",
+        "a // (a - b)",
+        "a % (a - b)",
+        "(a - b) / (a - b)",
+        "min(10, div(1, a - b, 1) / (a - b))",
+        "10 if (a - b) ** -1 > 0 else 0",
+        "min(10, 1 / (a - b) - 1 / (a - b))",
+    ],
+)
 def test_every_division_by_zero_fails_alike_on_rows_and_columns(formula):
     rubric = _one(formula)
     with pytest.raises(rubriceng.EvaluationError) as raised:
@@ -464,8 +500,9 @@ def test_every_division_by_zero_fails_alike_on_rows_and_columns(formula):
     (problem,) = raised.value.problems
     assert (problem.code, problem.message) == ("formula-failed", f"{formula}: division by zero")
     table = rubriceng.evaluate_table(rubric, {"a": [3, 5], "b": [3, 4]}, errors="collect")
-    assert [(f.unit, [(p.code, p.message) for p in f.error.problems])
-            for f in table.failures] == [("1", [(problem.code, problem.message)])]  # fmt: skip
+    assert [(f.unit, [(p.code, p.message) for p in f.error.problems]) for f in table.failures] == [
+        ("1", [(problem.code, problem.message)])
+    ]
 
 
 @pytest.mark.parametrize("exponent", ["0.5", "-0.5", "1.5"])
@@ -483,11 +520,13 @@ _HUGE = " * ".join(["1000000000000000000"] * 18)  # 10 ** 324: beyond a float
 
 @pytest.mark.parametrize(
     ("formula", "total"),
-    [(f"min(10, a * {_HUGE})", "10.00"),  # overflows to inf in floats
-     (f"min(10, a * {_HUGE} - a * {_HUGE})", "0.00"),  # inf − inf is NaN in floats
-     (f"10 if a * {_HUGE} > b * {_HUGE} else 0", "0.00"),  # NaN compares false
-     (f"max(0, 10 - a * {_HUGE} / (b * {_HUGE}))", "9.60")],
-)  # fmt: skip
+    [
+        (f"min(10, a * {_HUGE})", "10.00"),  # overflows to inf in floats
+        (f"min(10, a * {_HUGE} - a * {_HUGE})", "0.00"),  # inf − inf is NaN in floats
+        (f"10 if a * {_HUGE} > b * {_HUGE} else 0", "0.00"),  # NaN compares false
+        (f"max(0, 10 - a * {_HUGE} / (b * {_HUGE}))", "9.60"),
+    ],
+)
 def test_the_column_path_never_decides_from_an_overflow_or_a_nan(formula, total):
     rubric = _one(formula)
     row = rubriceng.evaluate(rubric, {"a": 4, "b": 10}).total
@@ -496,7 +535,6 @@ def test_the_column_path_never_decides_from_an_overflow_or_a_nan(formula, total)
 
 
 # -- plugins are contained completely ------------------------------------------------------
-
 
 
 class _Custom(BaseException):
@@ -544,12 +582,19 @@ def _plugin(error: BaseException) -> object:
 
 
 def _contained_rubric(registry: Registry) -> rubriceng.Rubric:
-    return registry.load_rubric({
-        "id": "t", "version": "1", "title": "t", "total": 20,
-        "inputs": {"x": {"type": "number"}},
-        "indicators": [{"id": "f", "name": "函数", "points": 10, "score": "min(10, boom(x))"},
-                       {"id": "m", "name": "方法", "points": 10, "explode": True}],
-    })  # fmt: skip
+    return registry.load_rubric(
+        {
+            "id": "t",
+            "version": "1",
+            "title": "t",
+            "total": 20,
+            "inputs": {"x": {"type": "number"}},
+            "indicators": [
+                {"id": "f", "name": "函数", "points": 10, "score": "min(10, boom(x))"},
+                {"id": "m", "name": "方法", "points": 10, "explode": True},
+            ],
+        }
+    )
 
 
 @pytest.mark.parametrize("kind", list(_RAISES))
@@ -560,7 +605,8 @@ def test_whatever_a_plugin_raises_is_a_located_plugin_failure(kind):
     with pytest.raises(rubriceng.EvaluationError) as raised:
         rubriceng.evaluate(rubric, {"x": 1})
     assert [(p.code, p.indicator) for p in raised.value.problems] == [
-        ("plugin-failed", "f"), ("plugin-failed", "m")
+        ("plugin-failed", "f"),
+        ("plugin-failed", "m"),
     ]
     assert kind.split()[0] in raised.value.problems[1].message or kind == "custom BaseException"
     result = rubriceng.load_rubric(make_small()).indicators  # the registry is still usable
@@ -571,8 +617,13 @@ def test_whatever_a_plugin_raises_is_a_located_plugin_failure(kind):
 
 
 def make_small() -> dict[str, object]:
-    return {"id": "s", "version": "1", "title": "s", "total": 1,
-            "indicators": [{"id": "a", "name": "甲", "points": 1, "score": "1"}]}  # fmt: skip
+    return {
+        "id": "s",
+        "version": "1",
+        "title": "s",
+        "total": 1,
+        "indicators": [{"id": "a", "name": "甲", "points": 1, "score": "1"}],
+    }
 
 
 def test_a_keyboard_interrupt_from_the_user_still_stops_the_program():
@@ -652,22 +703,34 @@ def test_a_plugin_function_gets_tuples_and_cannot_change_another_indicators_list
 
     registry = Registry(entry_points=False)
     registry.register(Greedy(), name="greedy")
-    rubric = registry.load_rubric({
-        "id": "t", "version": "1", "title": "t", "total": 10,
-        "inputs": {"xs": {"type": "list", "items": "number"}},
-        "indicators": [{"id": "a", "name": "甲", "points": 5, "score": "min(5, spoil(xs))"},
-                       {"id": "b", "name": "乙", "points": 5, "score": "min(5, grab(xs))"}],
-    })  # fmt: skip
+    rubric = registry.load_rubric(
+        {
+            "id": "t",
+            "version": "1",
+            "title": "t",
+            "total": 10,
+            "inputs": {"xs": {"type": "list", "items": "number"}},
+            "indicators": [
+                {"id": "a", "name": "甲", "points": 5, "score": "min(5, spoil(xs))"},
+                {"id": "b", "name": "乙", "points": 5, "score": "min(5, grab(xs))"},
+            ],
+        }
+    )
     with pytest.raises(rubriceng.EvaluationError) as raised:
         rubriceng.evaluate(rubric, {"xs": [1, 0.02]})
     assert [(p.indicator, p.code) for p in raised.value.problems] == [("a", "plugin-failed")]
     assert "AttributeError" in raised.value.problems[0].message  # tuples have no append
     # b on its own sees the list as the unit gave it
-    only_b = registry.load_rubric({
-        "id": "t2", "version": "1", "title": "t", "total": 5,
-        "inputs": {"xs": {"type": "list", "items": "number"}},
-        "indicators": [{"id": "b", "name": "乙", "points": 5, "score": "min(5, grab(xs))"}],
-    })  # fmt: skip
+    only_b = registry.load_rubric(
+        {
+            "id": "t2",
+            "version": "1",
+            "title": "t",
+            "total": 5,
+            "inputs": {"xs": {"type": "list", "items": "number"}},
+            "indicators": [{"id": "b", "name": "乙", "points": 5, "score": "min(5, grab(xs))"}],
+        }
+    )
     assert str(rubriceng.evaluate(only_b, {"xs": [1, 0.02]}).total) == "1.02"
 
 
@@ -684,12 +747,19 @@ def test_a_plugin_scorer_that_changes_its_inputs_changes_no_other_indicator():
 
     registry = Registry(entry_points=False)
     registry.register(Plugin(), name="spoiler")
-    rubric = registry.load_rubric({
-        "id": "t", "version": "1", "title": "t", "total": 10,
-        "inputs": {"xs": {"type": "list", "items": "number"}},
-        "indicators": [{"id": "a", "name": "甲", "points": 5, "spoil": True},
-                       {"id": "b", "name": "乙", "points": 5, "score": "min(5, sum(xs))"}],
-    })  # fmt: skip
+    rubric = registry.load_rubric(
+        {
+            "id": "t",
+            "version": "1",
+            "title": "t",
+            "total": 10,
+            "inputs": {"xs": {"type": "list", "items": "number"}},
+            "indicators": [
+                {"id": "a", "name": "甲", "points": 5, "spoil": True},
+                {"id": "b", "name": "乙", "points": 5, "score": "min(5, sum(xs))"},
+            ],
+        }
+    )
     result = rubriceng.evaluate(rubric, {"xs": [1, 0.02]})
     assert str(result.indicator("b").score) == "1.02"
 
@@ -723,11 +793,16 @@ def _everything(huizhou_path, unit_path, tmp_path) -> list[object]:
     columns = {key: [value] for key, value in flatten(unit.inputs).items()}
     table = rubriceng.evaluate_table(rubric, columns)
     return [
-        result.total, found.total, result.to_dict(), render_text(result),
-        render_markdown(result, rubric), render_html(result, rubric),
+        result.total,
+        found.total,
+        result.to_dict(),
+        render_text(result),
+        render_markdown(result, rubric),
+        render_html(result, rubric),
         rubriceng.explain(result, "procurement_rate", rubric),
         rubriceng.explain(result, "budget_reasonableness", rubric, "en"),
-        rubriceng.inputs_schema(rubric), table.totals(),
+        rubriceng.inputs_schema(rubric),
+        table.totals(),
         rubriceng.judge(rubriceng.parse_target("≥95%"), "93.5%").completion,
         rubriceng.load_inputs(tmp_path / "r.xlsx").inputs,
     ]
@@ -756,12 +831,19 @@ def test_a_plugin_that_changes_the_context_changes_no_later_score():
 
     registry = Registry(entry_points=False)
     registry.register(Plugin(), name="careless")
-    rubric = registry.load_rubric({
-        "id": "t", "version": "1", "title": "t", "total": 10,
-        "inputs": {"a": {"type": "number"}, "b": {"type": "number"}},
-        "indicators": [{"id": "p", "name": "甲", "points": 5, "score": "min(5, careless(a))"},
-                       {"id": "q", "name": "乙", "points": 5, "score": "5 * a / b"}],
-    })  # fmt: skip
+    rubric = registry.load_rubric(
+        {
+            "id": "t",
+            "version": "1",
+            "title": "t",
+            "total": 10,
+            "inputs": {"a": {"type": "number"}, "b": {"type": "number"}},
+            "indicators": [
+                {"id": "p", "name": "甲", "points": 5, "score": "min(5, careless(a))"},
+                {"id": "q", "name": "乙", "points": 5, "score": "5 * a / b"},
+            ],
+        }
+    )
     units = [{"a": 1, "b": 2.03}, {"a": 1, "b": 2.03}]
     scores = [str(r.indicator("q").score) for r in rubriceng.evaluate_many(rubric, units)]
     assert scores == ["2.46", "2.46"]
@@ -794,8 +876,13 @@ def _workbook_cells(path):
     import openpyxl
 
     book = openpyxl.load_workbook(path)
-    return [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
-            if isinstance(cell.value, str)]  # fmt: skip
+    return [
+        cell
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str)
+    ]
 
 
 def _assert_inert(cells) -> None:
@@ -815,8 +902,9 @@ def test_score_xlsx_writes_every_hostile_text_as_inert_text(huizhou, huizhou_inp
         cells = _workbook_cells(path)
         _assert_inert(cells)
         texts = {cell.value for cell in cells}
-        assert any(name.startswith(("=", "+", "-", "@")) and name in text for text in texts) \
-            or not name.startswith(("=", "+", "-", "@"))  # fmt: skip
+        assert any(
+            name.startswith(("=", "+", "-", "@")) and name in text for text in texts
+        ) or not name.startswith(("=", "+", "-", "@"))
         again = rubriceng.load_inputs(path)  # the inputs sheet still scores the same
         assert rubriceng.evaluate(huizhou, again.inputs).total == result.total
 
@@ -862,8 +950,12 @@ def test_the_command_line_prints_no_control_sequence(tmp_path):
     from rubriceng.cli import main
 
     unit = tmp_path / "unit.yaml"
-    unit.write_text(HUIZHOU_UNIT.read_text(encoding="utf-8").replace(
-        "unit: 惠州市人民政府办公室", 'unit: "办公室\\e[31m\\a"'), encoding="utf-8")  # fmt: skip
+    unit.write_text(
+        HUIZHOU_UNIT.read_text(encoding="utf-8").replace(
+            "unit: 惠州市人民政府办公室", 'unit: "办公室\\e[31m\\a"'
+        ),
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(main, ["score", str(HUIZHOU), str(unit)])
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
@@ -927,9 +1019,8 @@ indicators: [{id: a, name: 甲, points: 1, score: "1"}]
         "id: t/bad\nversion: 1\n  title: x: y\n",
         "\udcff".encode("utf-8", "surrogateescape").decode("latin-1") + "id: t/bad\n",
     ],
-    ids=["huge-year", "bad-date", "list-date", "huge-until", "list-version", "syntax",
-         "not-utf8"],
-)  # fmt: skip
+    ids=["huge-year", "bad-date", "list-date", "huge-until", "list-version", "syntax", "not-utf8"],
+)
 def test_a_bad_file_is_reported_alone_and_hides_no_other_rubric(tmp_path, monkeypatch, bad):
     from click.testing import CliRunner
 
@@ -938,11 +1029,14 @@ def test_a_bad_file_is_reported_alone_and_hides_no_other_rubric(tmp_path, monkey
     folder = tmp_path / "rubrics"
     folder.mkdir()
     (folder / "good.yaml").write_text(GOOD, encoding="utf-8")
-    (folder / "bad.yaml").write_bytes(bad.encode("latin-1", "replace") if "\xff" in bad
-                                      else bad.encode("utf-8"))  # fmt: skip
+    (folder / "bad.yaml").write_bytes(
+        bad.encode("latin-1", "replace") if "\xff" in bad else bad.encode("utf-8")
+    )
     registry = Registry(entry_points=False, search_path=[folder])
     assert [entry.ref for entry in registry.rubrics()] == [
-        "cn/dept-overall-framework@2020", "cn/project-self-evaluation@2020", "t/good@1"
+        "cn/dept-overall-framework@2020",
+        "cn/project-self-evaluation@2020",
+        "t/good@1",
     ]
     assert registry.find("t/good").ref == "t/good@1"
     (failure,) = registry.failures
@@ -976,30 +1070,43 @@ def test_a_loose_folder_may_hold_other_yaml_without_a_word(tmp_path):
 
 @pytest.mark.parametrize(
     ("formula", "flag", "score"),
-    [("1 if flag == true else 0", True, "1.00"), ("1 if flag == false else 0", True, "0.00"),
-     ("1 if flag != false else 0", False, "0.00"), ("1 if true and flag else 0", True, "1.00"),
-     ("1 if false or not flag else 0", False, "1.00"), ("1 if True == true else 0", False, "1.00")],
-)  # fmt: skip
+    [
+        ("1 if flag == true else 0", True, "1.00"),
+        ("1 if flag == false else 0", True, "0.00"),
+        ("1 if flag != false else 0", False, "0.00"),
+        ("1 if true and flag else 0", True, "1.00"),
+        ("1 if false or not flag else 0", False, "1.00"),
+        ("1 if True == true else 0", False, "1.00"),
+    ],
+)
 def test_true_and_false_are_formula_words_on_rows_and_columns(formula, flag, score):
-    rubric = rubriceng.load_rubric({
-        "id": "t", "version": "1", "title": "t", "total": 1,
-        "inputs": {"flag": {"type": "boolean"}},
-        "indicators": [{"id": "x", "name": "x", "points": 1, "score": formula}],
-    })  # fmt: skip
+    rubric = rubriceng.load_rubric(
+        {
+            "id": "t",
+            "version": "1",
+            "title": "t",
+            "total": 1,
+            "inputs": {"flag": {"type": "boolean"}},
+            "indicators": [{"id": "x", "name": "x", "points": 1, "score": formula}],
+        }
+    )
     assert str(rubriceng.evaluate(rubric, {"flag": flag}).total) == score
-    assert [str(t) for t in rubriceng.evaluate_table(rubric, {"flag": [flag]}).totals()] == [
-        score
-    ]
+    assert [str(t) for t in rubriceng.evaluate_table(rubric, {"flag": [flag]}).totals()] == [score]
 
 
 @pytest.mark.parametrize("word", ["true", "false"])
 def test_true_and_false_cannot_name_an_input(word):
     with pytest.raises(rubriceng.RubricError) as raised:
-        rubriceng.load_rubric({
-            "id": "t", "version": "1", "title": "t", "total": 1,
-            "inputs": {word: {"type": "boolean"}},
-            "indicators": [{"id": "x", "name": "x", "points": 1, "score": "1"}],
-        })  # fmt: skip
+        rubriceng.load_rubric(
+            {
+                "id": "t",
+                "version": "1",
+                "title": "t",
+                "total": 1,
+                "inputs": {word: {"type": "boolean"}},
+                "indicators": [{"id": "x", "name": "x", "points": 1, "score": "1"}],
+            }
+        )
     assert [p.code for p in raised.value.problems] == ["reserved-name"]
 
 
@@ -1010,10 +1117,17 @@ def _listy(formula: str, indicators: int, length: int | None = None) -> dict[str
     spec: dict[str, object] = {"type": "list", "items": "number"}
     if length is not None:
         spec["length"] = length
-    return {"id": "t", "version": "1", "title": "t", "total": indicators,
-            "inputs": {"l": spec},
-            "indicators": [{"id": f"i{i}", "name": f"指标{i}", "points": 1, "score": formula}
-                           for i in range(indicators)]}  # fmt: skip
+    return {
+        "id": "t",
+        "version": "1",
+        "title": "t",
+        "total": indicators,
+        "inputs": {"l": spec},
+        "indicators": [
+            {"id": f"i{i}", "name": f"指标{i}", "points": 1, "score": formula}
+            for i in range(indicators)
+        ],
+    }
 
 
 _CALLS = "min(1, max(" + ", ".join(["sum(l)", "mean(l)", "max(l)", "min(l)", "count(l)"] * 12)
@@ -1022,13 +1136,15 @@ _CALLS += "))"
 
 @pytest.mark.parametrize(
     ("formula", "indicators", "length", "refused"),
-    [(_CALLS, 40, None, True),  # 994 characters over 10,000 items, 40 times: seconds a unit
-     (_CALLS, 1, None, True),  # once is 600,000 steps
-     ("min(1, sum(l) / 100000)", 41, None, True),  # 41 × 10,000
-     ("min(1, sum(l) / 100000)", 39, None, False),
-     (_CALLS, 40, 4, False),  # the same formulas over four quarters
-     ("min(1, max(" + ", ".join(["1"] * 150) + "))", 40, None, False)],
-)  # fmt: skip
+    [
+        (_CALLS, 40, None, True),  # 994 characters over 10,000 items, 40 times: seconds a unit
+        (_CALLS, 1, None, True),  # once is 600,000 steps
+        ("min(1, sum(l) / 100000)", 41, None, True),  # 41 × 10,000
+        ("min(1, sum(l) / 100000)", 39, None, False),
+        (_CALLS, 40, 4, False),  # the same formulas over four quarters
+        ("min(1, max(" + ", ".join(["1"] * 150) + "))", 40, None, False),
+    ],
+)
 def test_formulas_whose_work_per_unit_is_unbounded_are_refused_at_load(
     formula, indicators, length, refused
 ):

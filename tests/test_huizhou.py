@@ -219,10 +219,12 @@ def test_result_json_layout(huizhou, huizhou_inputs):
         ([0.26, 0.51, 76, 0.98], [0.25, 0.5, 0.75, 0.95], 1),  # one quarter slipped
     ],
 )
-def test_quarterly_rates_typed_as_percentages_are_refused(huizhou, huizhou_inputs, spending,
-                                                          schedule, bad):  # fmt: skip
-    huizhou_inputs.update(quarterly_spending_progress=spending,
-                          quarterly_scheduled_progress=schedule)  # fmt: skip
+def test_quarterly_rates_typed_as_percentages_are_refused(
+    huizhou, huizhou_inputs, spending, schedule, bad
+):
+    huizhou_inputs.update(
+        quarterly_spending_progress=spending, quarterly_scheduled_progress=schedule
+    )
     with pytest.raises(rubriceng.InputError) as raised:
         rubriceng.evaluate(huizhou, huizhou_inputs)
     problems = raised.value.problems
@@ -232,9 +234,13 @@ def test_quarterly_rates_typed_as_percentages_are_refused(huizhou, huizhou_input
 
 @pytest.mark.parametrize(
     ("plan", "actual", "score", "rule"),
-    [("0", "0", "2.00", "target is zero"), ("0", "5000", "0.00", "actual exceeds target: 0"),
-     ("100", "100", "2.00", None), ("100", "100.01", "0.00", "actual exceeds target: 0")],
-)  # fmt: skip
+    [
+        ("0", "0", "2.00", "target is zero"),
+        ("0", "5000", "0.00", "actual exceeds target: 0"),
+        ("100", "100", "2.00", None),
+        ("100", "100.01", "0.00", "actual exceeds target: 0"),
+    ],
+)
 def test_a_unit_without_a_procurement_plan(huizhou, huizhou_inputs, plan, actual, score, rule):
     huizhou_inputs.update(procurement_plan=plan, procurement_actual=actual)
     row = rubriceng.evaluate(huizhou, huizhou_inputs).indicator("procurement_rate")
@@ -243,10 +249,12 @@ def test_a_unit_without_a_procurement_plan(huizhou, huizhou_inputs, plan, actual
 
 @pytest.mark.parametrize(
     ("indicator", "done", "due", "full"),
-    [("key_task_completion", "key_tasks_completed", "key_tasks_total", "5.00"),
-     ("target_completion", "targets_met", "targets_declared", "5.00"),
-     ("project_timeliness", "projects_on_time", "projects_total", "3.00")],
-)  # fmt: skip
+    [
+        ("key_task_completion", "key_tasks_completed", "key_tasks_total", "5.00"),
+        ("target_completion", "targets_met", "targets_declared", "5.00"),
+        ("project_timeliness", "projects_on_time", "projects_total", "3.00"),
+    ],
+)
 def test_nothing_due_scores_full_marks_and_more_done_than_due_is_refused(
     huizhou, huizhou_inputs, indicator, done, due, full
 ):
@@ -264,27 +272,38 @@ def test_nothing_due_scores_full_marks_and_more_done_than_due_is_refused(
 def test_nothing_to_do_and_exceeding_are_explained_in_chinese(huizhou, huizhou_inputs):
     huizhou_inputs.update(procurement_plan=0, procurement_actual=0)
     result = rubriceng.evaluate(huizhou, huizhou_inputs)
-    assert "  规则：目标值为 0，没有应完成的事项" in rubriceng.explain(
-        result, "procurement_rate", huizhou).splitlines()  # fmt: skip
+    assert (
+        "  规则：目标值为 0，没有应完成的事项"
+        in rubriceng.explain(result, "procurement_rate", huizhou).splitlines()
+    )
     huizhou_inputs.update(procurement_actual=5000)
     result = rubriceng.evaluate(huizhou, huizhou_inputs)
-    assert "  规则：实际值超过目标值，本项不得分" in rubriceng.explain(
-        result, "procurement_rate", huizhou).splitlines()  # fmt: skip
+    assert (
+        "  规则：实际值超过目标值，本项不得分"
+        in rubriceng.explain(result, "procurement_rate", huizhou).splitlines()
+    )
 
 
 def test_no_complaints_received_scores_full_marks(huizhou, huizhou_inputs):
-    huizhou_inputs.update(complaints_received=0, complaints_answered=0,
-                          complaints_answered_on_time=0)  # fmt: skip
+    huizhou_inputs.update(
+        complaints_received=0, complaints_answered=0, complaints_answered_on_time=0
+    )
     assert rubriceng.evaluate(huizhou, huizhou_inputs).indicator("complaint_handling").score == 3
 
 
 @pytest.mark.parametrize(
     ("final", "budget", "score"),
-    [("10298.31", "10330.43", "4.00"),  # the seed's own figures: 0.31%
-     ("95.01", "100", "4.00"), ("95", "100", "3.50"), ("105", "100", "3.50"),  # 5% itself
-     ("90.01", "100", "3.50"), ("90", "100", "3.00"), ("160", "100", "0.00"),
-     ("100", "100", "4.00")],
-)  # fmt: skip
+    [
+        ("10298.31", "10330.43", "4.00"),  # the seed's own figures: 0.31%
+        ("95.01", "100", "4.00"),
+        ("95", "100", "3.50"),
+        ("105", "100", "3.50"),  # 5% itself
+        ("90.01", "100", "3.50"),
+        ("90", "100", "3.00"),
+        ("160", "100", "0.00"),
+        ("100", "100", "4.00"),
+    ],
+)
 def test_each_full_5_percent_of_revenue_variance_costs_half_a_point(
     huizhou, huizhou_inputs, final, budget, score
 ):
@@ -295,20 +314,60 @@ def test_each_full_5_percent_of_revenue_variance_costs_half_a_point(
 
 @pytest.mark.parametrize(
     ("changes", "score"),
-    [({}, None),  # no transfer payments: not applicable
-     ({"has_transfer_payments": True, "transfers_issued_on_time": 80, "transfers_approved": 100,
-       "budget_approval_days_late": 1}, "2.20"),  # 1.5 × 0.8 + (1.5 − 0.5)
-     ({"has_transfer_payments": True, "transfers_issued_on_time": 0, "transfers_approved": 0,
-       "budget_approval_days_late": 1}, "2.00"),  # none of its own: 3 − 1 per day
-     ({"has_transfer_payments": True, "transfers_issued_on_time": 0, "transfers_approved": 0,
-       "budget_approval_days_late": 5}, "0.00"),
-     ({"has_transfer_payments": True, "transfers_issued_on_time": 100, "transfers_approved": 100,
-       "budget_approval_days_late": 0, "budget_approved": False}, "1.50"),  # never approved
-     ({"has_transfer_payments": True, "transfers_issued_on_time": 0, "transfers_approved": 0,
-       "budget_approval_days_late": 0, "budget_approved": False}, "0.00")],
-)  # fmt: skip
-def test_fund_release_legality_has_every_branch_of_the_table(huizhou, huizhou_inputs, changes,
-                                                             score):  # fmt: skip
+    [
+        ({}, None),  # no transfer payments: not applicable
+        (
+            {
+                "has_transfer_payments": True,
+                "transfers_issued_on_time": 80,
+                "transfers_approved": 100,
+                "budget_approval_days_late": 1,
+            },
+            "2.20",
+        ),  # 1.5 × 0.8 + (1.5 − 0.5)
+        (
+            {
+                "has_transfer_payments": True,
+                "transfers_issued_on_time": 0,
+                "transfers_approved": 0,
+                "budget_approval_days_late": 1,
+            },
+            "2.00",
+        ),  # none of its own: 3 − 1 per day
+        (
+            {
+                "has_transfer_payments": True,
+                "transfers_issued_on_time": 0,
+                "transfers_approved": 0,
+                "budget_approval_days_late": 5,
+            },
+            "0.00",
+        ),
+        (
+            {
+                "has_transfer_payments": True,
+                "transfers_issued_on_time": 100,
+                "transfers_approved": 100,
+                "budget_approval_days_late": 0,
+                "budget_approved": False,
+            },
+            "1.50",
+        ),  # never approved
+        (
+            {
+                "has_transfer_payments": True,
+                "transfers_issued_on_time": 0,
+                "transfers_approved": 0,
+                "budget_approval_days_late": 0,
+                "budget_approved": False,
+            },
+            "0.00",
+        ),
+    ],
+)
+def test_fund_release_legality_has_every_branch_of_the_table(
+    huizhou, huizhou_inputs, changes, score
+):
     huizhou_inputs.update(general_transfer_advance_rate=1, special_transfer_advance_rate=1)
     huizhou_inputs.update(changes)
     row = rubriceng.evaluate(huizhou, huizhou_inputs).indicator("fund_release_legality")
@@ -334,8 +393,10 @@ def test_the_as_printed_variant_reproduces_every_printed_row(huizhou_inputs):
     differ = {leaf for leaf in six if by_rule.indicator(leaf).score != Decimal(six[leaf])}
     assert differ == set(SEED_NOT_APPLICABLE)  # by rule: 不适用, their points moved
     # a recipient that loses a point: the readings part (5 × 4/5 = 4 vs 6.34 × 4/5 = 5.07)
-    huizhou_inputs["budget_reasonableness"] = {**huizhou_inputs["budget_reasonableness"],
-                                               "not_fixed": False}  # fmt: skip
+    huizhou_inputs["budget_reasonableness"] = {
+        **huizhou_inputs["budget_reasonableness"],
+        "not_fixed": False,
+    }
     totals = [rubriceng.evaluate(r, huizhou_inputs).total for r in (rule, printed)]
     assert totals == [Decimal("96.59"), Decimal("96.86")]
 
@@ -352,7 +413,9 @@ def test_the_inputs_schema_carries_the_rates_ranges(huizhou):
     }
     rates = [name for name, spec in inputs.items() if "rate" in spec["description"]]
     assert rates and all(
-        any(part.get("maximum") is not None for part in
-            inputs[name].get("anyOf", inputs[name].get("items", {}).get("anyOf", [])))
+        any(
+            part.get("maximum") is not None
+            for part in inputs[name].get("anyOf", inputs[name].get("items", {}).get("anyOf", []))
+        )
         for name in rates
-    )  # fmt: skip
+    )

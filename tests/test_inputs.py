@@ -182,15 +182,17 @@ def test_checklist_criteria_read_yes_and_no_words_as_in_spreadsheets():
 
 # -- optional inputs (default:) ---------------------------------------------------------------
 
+
 def _optional(default: object, kind: str = "boolean", **rule: object) -> dict[str, object]:
     from tests.conftest import make_rubric
 
     return make_rubric(
-        [{"id": "a", "name": "甲", "points": 4, "score": "4 if flag else 1"},
-         {"id": "b", "name": "乙", "points": 6, "score": "min(6, amount)"}],
-        inputs={"flag": {"type": kind, "default": default, **rule},
-                "amount": {"type": "money"}},
-    )  # fmt: skip
+        [
+            {"id": "a", "name": "甲", "points": 4, "score": "4 if flag else 1"},
+            {"id": "b", "name": "乙", "points": 6, "score": "min(6, amount)"},
+        ],
+        inputs={"flag": {"type": kind, "default": default, **rule}, "amount": {"type": "money"}},
+    )
 
 
 @pytest.mark.parametrize(("given", "total"), [({}, "10.00"), ({"flag": False}, "7.00")])
@@ -205,12 +207,14 @@ def test_an_optional_input_takes_its_default_on_rows_and_columns(given, total):
 
 @pytest.mark.parametrize(
     ("default", "kind", "rule", "message"),
-    [(1, "boolean", {}, "the default 1 is not a value this boolean input accepts"),
-     (True, "money", {}, "the default True is not a value this money input accepts"),
-     (5, "rate", {"max": 1}, "the default 5 is not a value this rate input accepts"),
-     (-1, "count", {"min": 0}, "the default -1 is not a value this count input accepts"),
-     (1, "text", {}, "a text input takes no default")],
-)  # fmt: skip
+    [
+        (1, "boolean", {}, "the default 1 is not a value this boolean input accepts"),
+        (True, "money", {}, "the default True is not a value this money input accepts"),
+        (5, "rate", {"max": 1}, "the default 5 is not a value this rate input accepts"),
+        (-1, "count", {"min": 0}, "the default -1 is not a value this count input accepts"),
+        (1, "text", {}, "a text input takes no default"),
+    ],
+)
 def test_a_default_the_input_would_refuse_is_a_rubric_error(default, kind, rule, message):
     with pytest.raises(rubriceng.RubricError) as raised:
         rubriceng.load_rubric(_optional(default, kind, **rule))

@@ -331,9 +331,11 @@ def test_one_rubric_scored_from_8_threads_gives_the_serial_results(huizhou, huiz
     rng = random.Random(20261121)
     units = [vary(huizhou, huizhou_inputs, rng) for _ in range(160)]
     for unit in units:  # more done than due is refused; keep most units scorable
-        for done, due in (("key_tasks_completed", "key_tasks_total"),
-                          ("targets_met", "targets_declared"),
-                          ("projects_on_time", "projects_total")):  # fmt: skip
+        for done, due in (
+            ("key_tasks_completed", "key_tasks_total"),
+            ("targets_met", "targets_declared"),
+            ("projects_on_time", "projects_total"),
+        ):
             if rng.random() < 0.9 and unit[done] > unit[due]:
                 unit[done], unit[due] = unit[due], unit[done]
 

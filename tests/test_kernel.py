@@ -28,9 +28,13 @@ from rubriceng.formula import FormulaSyntaxError
 from tests.conftest import HUIZHOU_UNIT, make_rubric
 from tests.test_fuzz import _formula_grammar
 
-BUNDLED = ("cn.gd.huizhou/dept-overall@2020", "cn.gd.huizhou/dept-overall@2025",
-           "cn.gd.zhanjiang.lianjiang/dept-overall@2024", "cn.gd/dept-overall@2024",
-           "cn/project-self-evaluation@2020")  # fmt: skip
+BUNDLED = (
+    "cn.gd.huizhou/dept-overall@2020",
+    "cn.gd.huizhou/dept-overall@2025",
+    "cn.gd.zhanjiang.lianjiang/dept-overall@2024",
+    "cn.gd/dept-overall@2024",
+    "cn/project-self-evaluation@2020",
+)
 
 
 def general(rubric: rubriceng.Rubric, inputs: Any, peers: dict[str, Any] | None = None) -> Any:
@@ -71,13 +75,17 @@ def agree(rubric: rubriceng.Rubric, inputs: Any, peers: dict[str, Any] | None = 
     assert _rows(got) == _rows(expected)
     assert got == expected and got.to_dict() == expected.to_dict()
     assert (str(got.total), got.grade, got.adjustments) == (
-        str(expected.total), expected.grade, expected.adjustments)  # fmt: skip
+        str(expected.total),
+        expected.grade,
+        expected.adjustments,
+    )
     return True
 
 
 def _rows(result: Any) -> list[tuple[str, ...]]:
-    return [(row.id, row.status, str(row.score), str(row.effective_points))
-            for row in result.walk()]  # fmt: skip
+    return [
+        (row.id, row.status, str(row.score), str(row.effective_points)) for row in result.walk()
+    ]
 
 
 # -- the bundled rubrics ----------------------------------------------------------------
@@ -150,100 +158,235 @@ def test_peers_given_to_the_kernel_decide_as_in_the_general_path():
 
 METHODS_RUBRIC = make_rubric(
     [
-        {"id": "g", "name": "组", "points": 42, "children": [
-            {"id": "ratio", "name": "比率", "points": 3,
-             "ratio": {"actual": "done", "target": "due", "if_target_zero": 3}},
-            {"id": "zero_target", "name": "无目标", "points": 2,
-             "ratio": {"actual": "spent", "target": "plan", "if_target_zero": 1}},
-            {"id": "capped", "name": "超出为零", "points": 2,
-             "ratio": {"actual": "spent", "target": "plan", "zero_when_exceeds": True,
-                       "if_target_zero": 2}},
-            {"id": "refused", "name": "不得超出", "points": 5,
-             "ratio": {"actual": "done", "target": "due", "refuse_when_exceeds": True,
-                       "if_target_zero": 5}},
-            {"id": "banded", "name": "分段", "points": 3, "value": "spent / plan",
-             "cases": [{"when": "plan == 0", "score": 3, "reason": "无计划"}],
-             "bands": [{"upto": 0.5, "score": 1}, {"below": 1, "score": 2},
-                       {"upto": 1, "score": 3}, {"else": 0}]},
-            {"id": "stepped", "name": "每超5%扣0.5分", "points": 4,
-             "value": "abs(spent - plan) / plan if plan > 0 else 0",
-             "steps": {"size": 0.05, "deduct": 0.5, "count": "full"}},
-            {"id": "started", "name": "每满一步", "points": 4, "value": "done / 3",
-             "steps": {"size": 0.25, "deduct": 0.75, "start": 0.5}},
-            {"id": "listed", "name": "清单", "points": 5, "checklist": [
-                {"id": "judged", "name": "评价", "points": 2},
-                {"id": "share", "name": "比例", "points": 3,
-                 "fraction": "div(min(done, due), due, 1)"}]},
-            {"id": "deducted", "name": "扣分", "points": 3, "deductions": [
-                {"name": "迟报", "when": "late", "deduct": 1},
-                {"name": "问题", "count": "findings", "deduct": 0.4, "max": 1.5}]},
-            {"id": "all", "name": "全有全无", "points": 2, "all_or_nothing": "not late"},
-            {"id": "mean", "name": "季度均值", "points": 6,
-             "average": {"actual": "actual", "target": "target", "cap_each": 1}},
-            {"id": "peer", "name": "高于均值", "points": 1, "value": "done / (due + 1)",
-             "peer": {"statistic": "mean", "compare": "at_least", "given": "peer_rate"}},
-            {"id": "judgement", "name": "评议", "points": 2,
-             "judgement": {"min": 0, "max": 2}},
-        ]},
-        {"id": "free", "name": "公式", "points": 7, "children": [
-            {"id": "formula", "name": "自由公式", "points": 4,
-             "values": {"rate": "div(spent, plan, 1)"},
-             "score": "clamp(4 * rate - abs(rate - 1) * 3, 0, 4) if not late else 1"},
-            {"id": "parts", "name": "自定指标", "points": 3, "unit_defined": {"min_items": 1}},
-        ]},
-        {"id": "optional", "name": "可不适用", "points": 3, "applies": "has_transfers",
-         "not_applicable": {"strategy": "proportional", "to": ["ratio", "listed"]},
-         "score": "3 * min(1, moved / 0.9)"},
+        {
+            "id": "g",
+            "name": "组",
+            "points": 42,
+            "children": [
+                {
+                    "id": "ratio",
+                    "name": "比率",
+                    "points": 3,
+                    "ratio": {"actual": "done", "target": "due", "if_target_zero": 3},
+                },
+                {
+                    "id": "zero_target",
+                    "name": "无目标",
+                    "points": 2,
+                    "ratio": {"actual": "spent", "target": "plan", "if_target_zero": 1},
+                },
+                {
+                    "id": "capped",
+                    "name": "超出为零",
+                    "points": 2,
+                    "ratio": {
+                        "actual": "spent",
+                        "target": "plan",
+                        "zero_when_exceeds": True,
+                        "if_target_zero": 2,
+                    },
+                },
+                {
+                    "id": "refused",
+                    "name": "不得超出",
+                    "points": 5,
+                    "ratio": {
+                        "actual": "done",
+                        "target": "due",
+                        "refuse_when_exceeds": True,
+                        "if_target_zero": 5,
+                    },
+                },
+                {
+                    "id": "banded",
+                    "name": "分段",
+                    "points": 3,
+                    "value": "spent / plan",
+                    "cases": [{"when": "plan == 0", "score": 3, "reason": "无计划"}],
+                    "bands": [
+                        {"upto": 0.5, "score": 1},
+                        {"below": 1, "score": 2},
+                        {"upto": 1, "score": 3},
+                        {"else": 0},
+                    ],
+                },
+                {
+                    "id": "stepped",
+                    "name": "每超5%扣0.5分",
+                    "points": 4,
+                    "value": "abs(spent - plan) / plan if plan > 0 else 0",
+                    "steps": {"size": 0.05, "deduct": 0.5, "count": "full"},
+                },
+                {
+                    "id": "started",
+                    "name": "每满一步",
+                    "points": 4,
+                    "value": "done / 3",
+                    "steps": {"size": 0.25, "deduct": 0.75, "start": 0.5},
+                },
+                {
+                    "id": "listed",
+                    "name": "清单",
+                    "points": 5,
+                    "checklist": [
+                        {"id": "judged", "name": "评价", "points": 2},
+                        {
+                            "id": "share",
+                            "name": "比例",
+                            "points": 3,
+                            "fraction": "div(min(done, due), due, 1)",
+                        },
+                    ],
+                },
+                {
+                    "id": "deducted",
+                    "name": "扣分",
+                    "points": 3,
+                    "deductions": [
+                        {"name": "迟报", "when": "late", "deduct": 1},
+                        {"name": "问题", "count": "findings", "deduct": 0.4, "max": 1.5},
+                    ],
+                },
+                {"id": "all", "name": "全有全无", "points": 2, "all_or_nothing": "not late"},
+                {
+                    "id": "mean",
+                    "name": "季度均值",
+                    "points": 6,
+                    "average": {"actual": "actual", "target": "target", "cap_each": 1},
+                },
+                {
+                    "id": "peer",
+                    "name": "高于均值",
+                    "points": 1,
+                    "value": "done / (due + 1)",
+                    "peer": {"statistic": "mean", "compare": "at_least", "given": "peer_rate"},
+                },
+                {"id": "judgement", "name": "评议", "points": 2, "judgement": {"min": 0, "max": 2}},
+            ],
+        },
+        {
+            "id": "free",
+            "name": "公式",
+            "points": 7,
+            "children": [
+                {
+                    "id": "formula",
+                    "name": "自由公式",
+                    "points": 4,
+                    "values": {"rate": "div(spent, plan, 1)"},
+                    "score": "clamp(4 * rate - abs(rate - 1) * 3, 0, 4) if not late else 1",
+                },
+                {"id": "parts", "name": "自定指标", "points": 3, "unit_defined": {"min_items": 1}},
+            ],
+        },
+        {
+            "id": "optional",
+            "name": "可不适用",
+            "points": 3,
+            "applies": "has_transfers",
+            "not_applicable": {"strategy": "proportional", "to": ["ratio", "listed"]},
+            "score": "3 * min(1, moved / 0.9)",
+        },
     ],
-    {"done": {"type": "count"}, "due": {"type": "count"}, "spent": {"type": "money"},
-     "plan": {"type": "money"}, "late": {"type": "boolean"}, "findings": {"type": "count"},
-     "actual": {"type": "list", "items": "rate", "length": 4},
-     "target": {"type": "list", "items": "rate", "length": 4},
-     "peer_rate": {"type": "rate"},
-     "has_transfers": {"type": "boolean"}, "moved": {"type": "rate"}},
-)  # fmt: skip
+    {
+        "done": {"type": "count"},
+        "due": {"type": "count"},
+        "spent": {"type": "money"},
+        "plan": {"type": "money"},
+        "late": {"type": "boolean"},
+        "findings": {"type": "count"},
+        "actual": {"type": "list", "items": "rate", "length": 4},
+        "target": {"type": "list", "items": "rate", "length": 4},
+        "peer_rate": {"type": "rate"},
+        "has_transfers": {"type": "boolean"},
+        "moved": {"type": "rate"},
+    },
+)
 
 amounts = st.one_of(
     st.decimals(min_value=0, max_value=1000, places=2),
     st.sampled_from([Decimal(0), Decimal("0.5"), Decimal(1), Decimal("100.00"), Decimal("5")]),
 )
-rates = st.sampled_from([Decimal(0), Decimal("0.25"), Decimal("0.5"), Decimal("0.75"),
-                         Decimal(1), Decimal("0.333"), Decimal("0.9")])  # fmt: skip
-credits = st.one_of(st.booleans(), st.sampled_from([Decimal(0), Decimal("0.5"), Decimal(1),
-                                                    Decimal("1.25"), 2]))  # fmt: skip
+rates = st.sampled_from(
+    [
+        Decimal(0),
+        Decimal("0.25"),
+        Decimal("0.5"),
+        Decimal("0.75"),
+        Decimal(1),
+        Decimal("0.333"),
+        Decimal("0.9"),
+    ]
+)
+credits = st.one_of(
+    st.booleans(), st.sampled_from([Decimal(0), Decimal("0.5"), Decimal(1), Decimal("1.25"), 2])
+)
 
 
 @st.composite
 def method_units(draw: Any) -> dict[str, Any]:
     unit: dict[str, Any] = {
-        "done": draw(st.integers(0, 30)), "due": draw(st.integers(0, 30)),
-        "spent": draw(amounts), "plan": draw(amounts), "late": draw(st.booleans()),
+        "done": draw(st.integers(0, 30)),
+        "due": draw(st.integers(0, 30)),
+        "spent": draw(amounts),
+        "plan": draw(amounts),
+        "late": draw(st.booleans()),
         "findings": draw(st.integers(0, 6)),
         "actual": draw(st.lists(rates, min_size=4, max_size=4)),
         "target": draw(st.lists(rates.filter(bool), min_size=4, max_size=4)),
-        "has_transfers": draw(st.booleans()), "moved": draw(rates),
+        "has_transfers": draw(st.booleans()),
+        "moved": draw(rates),
         "listed": {"judged": draw(credits)},
-        "judgement": {"score": draw(st.sampled_from([0, Decimal("1.255"), 2])),
-                      "reason": "评议"},
-        "parts": [{"name": f"效益{index}", "score": draw(st.sampled_from(
-            [0, Decimal("0.5"), Decimal("0.995"), 1]))}
-                  for index in range(draw(st.integers(1, 4)))],
-    }  # fmt: skip
+        "judgement": {"score": draw(st.sampled_from([0, Decimal("1.255"), 2])), "reason": "评议"},
+        "parts": [
+            {
+                "name": f"效益{index}",
+                "score": draw(st.sampled_from([0, Decimal("0.5"), Decimal("0.995"), 1])),
+            }
+            for index in range(draw(st.integers(1, 4)))
+        ],
+    }
     if draw(st.booleans()):
         unit["peer_rate"] = draw(rates)
     return unit
 
 
 @given(method_units())
-@example({"done": 5, "due": 24, "spent": Decimal("100.00"), "plan": Decimal("100.00"),
-          "late": False, "findings": 4, "actual": [Decimal("0.5")] * 4,
-          "target": [Decimal("0.75")] * 4, "has_transfers": False, "moved": Decimal(1),
-          "listed": {"judged": True}, "judgement": {"score": 2, "reason": "r"},
-          "parts": [{"name": "a", "score": 1}], "peer_rate": Decimal("0.2")})  # fmt: skip
-@example({"done": 0, "due": 0, "spent": Decimal("0.01"), "plan": Decimal("0.00"),
-          "late": True, "findings": 0, "actual": [Decimal(1)] * 4, "target": [Decimal(1)] * 4,
-          "has_transfers": True, "moved": Decimal(0), "listed": {"judged": False},
-          "judgement": {"score": 0, "reason": "r"}, "parts": [{"name": "a", "score": 0}]})
+@example(
+    {
+        "done": 5,
+        "due": 24,
+        "spent": Decimal("100.00"),
+        "plan": Decimal("100.00"),
+        "late": False,
+        "findings": 4,
+        "actual": [Decimal("0.5")] * 4,
+        "target": [Decimal("0.75")] * 4,
+        "has_transfers": False,
+        "moved": Decimal(1),
+        "listed": {"judged": True},
+        "judgement": {"score": 2, "reason": "r"},
+        "parts": [{"name": "a", "score": 1}],
+        "peer_rate": Decimal("0.2"),
+    }
+)
+@example(
+    {
+        "done": 0,
+        "due": 0,
+        "spent": Decimal("0.01"),
+        "plan": Decimal("0.00"),
+        "late": True,
+        "findings": 0,
+        "actual": [Decimal(1)] * 4,
+        "target": [Decimal(1)] * 4,
+        "has_transfers": True,
+        "moved": Decimal(0),
+        "listed": {"judged": False},
+        "judgement": {"score": 0, "reason": "r"},
+        "parts": [{"name": "a", "score": 0}],
+    }
+)
 def test_every_built_in_method_agrees_on_random_values(unit):
     rubric = rubriceng.load_rubric(METHODS_RUBRIC)
     agree(rubric, unit)
@@ -256,41 +399,73 @@ def test_the_methods_rubric_is_generated_whole():
     source = rubric.plan.kernel.source
     assert source.count("GENERAL(") == 1
     assert "any('points' in i for i in" in source.split("GENERAL(")[0].splitlines()[-2]
-    unit = {"done": 5, "due": 24, "spent": Decimal(1), "plan": Decimal(2), "late": False,
-            "findings": 0, "actual": [Decimal(1)] * 4, "target": [Decimal(1)] * 4,
-            "has_transfers": True, "moved": Decimal("0.9"), "listed": {"judged": True},
-            "judgement": {"score": 2, "reason": "r"}, "parts": [{"name": "a", "score": 1}],
-            "peer_rate": Decimal("0.2")}  # fmt: skip
+    unit = {
+        "done": 5,
+        "due": 24,
+        "spent": Decimal(1),
+        "plan": Decimal(2),
+        "late": False,
+        "findings": 0,
+        "actual": [Decimal(1)] * 4,
+        "target": [Decimal(1)] * 4,
+        "has_transfers": True,
+        "moved": Decimal("0.9"),
+        "listed": {"judged": True},
+        "judgement": {"score": 2, "reason": "r"},
+        "parts": [{"name": "a", "score": 1}],
+        "peer_rate": Decimal("0.2"),
+    }
     assert agree(rubric, unit)
     result = rubriceng.evaluate(rubric, unit, trace=False)
     assert result.indicator("ratio").score == Decimal("0.63")  # 3 × 5/24 = 0.625
     assert result.indicator("parts").children[0].score == Decimal("1.00")
 
 
-@pytest.mark.parametrize(("done", "due", "points", "score"), [
-    (5, 24, 3, "0.63"), (13, 120, 3, "0.33"), (1, 8, 5, "0.63"), (3, 8, 5, "1.88"),
-    (1, 40, 1, "0.03"), (7, 40, 3, "0.53"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("done", "due", "points", "score"),
+    [
+        (5, 24, 3, "0.63"),
+        (13, 120, 3, "0.33"),
+        (1, 8, 5, "0.63"),
+        (3, 8, 5, "1.88"),
+        (1, 40, 1, "0.03"),
+        (7, 40, 3, "0.53"),
+    ],
+)
 def test_half_cents_reached_through_division_round_half_up(done, due, points, score):
-    rubric = rubriceng.load_rubric(make_rubric(
-        [{"id": "r", "name": "及时性", "points": points,
-          "ratio": {"actual": "done", "target": "due"}}],
-        {"done": {"type": "count"}, "due": {"type": "count"}},
-    ))  # fmt: skip
+    rubric = rubriceng.load_rubric(
+        make_rubric(
+            [
+                {
+                    "id": "r",
+                    "name": "及时性",
+                    "points": points,
+                    "ratio": {"actual": "done", "target": "due"},
+                }
+            ],
+            {"done": {"type": "count"}, "due": {"type": "count"}},
+        )
+    )
     assert agree(rubric, {"done": done, "due": due})
     assert str(rubriceng.evaluate(rubric, {"done": done, "due": due}, trace=False).total) == score
 
 
 # -- random formulas ---------------------------------------------------------------------
 
-FORMULA_INPUTS = {"a": {"type": "number"}, "b": {"type": "number"},
-                  "flag": {"type": "boolean"}, "label": {"type": "text"}}  # fmt: skip
+FORMULA_INPUTS = {
+    "a": {"type": "number"},
+    "b": {"type": "number"},
+    "flag": {"type": "boolean"},
+    "label": {"type": "text"},
+}
 
 
-@given(_formula_grammar(),
-       st.decimals(min_value=-50, max_value=50, places=2),
-       st.sampled_from([Decimal(0), Decimal(3), Decimal("0.5"), Decimal(-2), 7]),
-       st.booleans())  # fmt: skip
+@given(
+    _formula_grammar(),
+    st.decimals(min_value=-50, max_value=50, places=2),
+    st.sampled_from([Decimal(0), Decimal(3), Decimal("0.5"), Decimal(-2), 7]),
+    st.booleans(),
+)
 @example("min(points, max(0, a / b))", Decimal(5), Decimal(0), True)
 @example("(a if flag else b) * 2.5", Decimal("0.25"), 3, False)
 @example("a < b <= points", Decimal(1), Decimal(3), True)
@@ -326,24 +501,46 @@ UNUSUAL = [
     ("0 for a boolean", "asset_data_complete", 0),
     ("a tuple for a list", "quarterly_spending_progress", (Decimal("0.5"),) * 4),
     ("three quarters", "quarterly_spending_progress", [Decimal("0.5")] * 3),
-    ("a credit above its points", "budget_reasonableness",
-     {"fits_duties_and_policy": Decimal(2), "allocated_by_priority": True,
-      "special_funds_detailed": True, "classification_accurate": True, "not_fixed": True}),
-    ("a credit as text", "budget_reasonableness",
-     {"fits_duties_and_policy": "0.5", "allocated_by_priority": True,
-      "special_funds_detailed": True, "classification_accurate": True, "not_fixed": True}),
+    (
+        "a credit above its points",
+        "budget_reasonableness",
+        {
+            "fits_duties_and_policy": Decimal(2),
+            "allocated_by_priority": True,
+            "special_funds_detailed": True,
+            "classification_accurate": True,
+            "not_fixed": True,
+        },
+    ),
+    (
+        "a credit as text",
+        "budget_reasonableness",
+        {
+            "fits_duties_and_policy": "0.5",
+            "allocated_by_priority": True,
+            "special_funds_detailed": True,
+            "classification_accurate": True,
+            "not_fixed": True,
+        },
+    ),
     ("a missing credit", "budget_reasonableness", {"fits_duties_and_policy": True}),
     ("an empty reason", "satisfaction", {"score": 4, "reason": ""}),
     ("a part without a name", "effect_indicators", [{"score": 1}]),
-    ("parts with points", "effect_indicators",
-     [{"name": "社会效益", "points": 6, "score": 5}, {"name": "经济", "points": 4, "score": 4}]),
-    ("parts that add up wrong", "effect_indicators",
-     [{"name": "社会效益", "points": 6, "score": 5}, {"name": "经济", "points": 3, "score": 3}]),
+    (
+        "parts with points",
+        "effect_indicators",
+        [{"name": "社会效益", "points": 6, "score": 5}, {"name": "经济", "points": 4, "score": 4}],
+    ),
+    (
+        "parts that add up wrong",
+        "effect_indicators",
+        [{"name": "社会效益", "points": 6, "score": 5}, {"name": "经济", "points": 3, "score": 3}],
+    ),
     ("a part above its share", "effect_indicators", [{"name": "社会效益", "score": 11}]),
     ("more tasks done than due", "key_tasks_completed", 99),
     ("no stock last year", "treasury_stock_previous", Decimal(0)),
     ("no revenue budget", "revenue_adjusted_budget", Decimal(0)),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("what", "name", "value"), UNUSUAL, ids=[row[0] for row in UNUSUAL])
@@ -365,9 +562,14 @@ def _outcome(run: Any) -> Any:
     return [(row.id, row.status, str(row.score)) for row in result.walk()], str(result.total)
 
 
-@pytest.mark.parametrize("change", [
-    {"unknown_input": 1}, {1: 2}, {"revenue_final": None},
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"unknown_input": 1},
+        {1: 2},
+        {"revenue_final": None},
+    ],
+)
 def test_unknown_or_unnamed_inputs_are_refused_as_before(change):
     rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
     inputs = {**rubriceng.load_inputs(HUIZHOU_UNIT).inputs, **change}
@@ -387,8 +589,12 @@ def test_missing_inputs_of_indicators_that_do_not_apply_are_not_needed():
     rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
     inputs = dict(rubriceng.load_inputs(HUIZHOU_UNIT).inputs)
     assert inputs["has_transfer_payments"] is False
-    for name in ("general_transfer_advance_rate", "special_transfer_advance_rate",
-                 "transfers_approved", "transfers_issued_on_time"):  # fmt: skip
+    for name in (
+        "general_transfer_advance_rate",
+        "special_transfer_advance_rate",
+        "transfers_approved",
+        "transfers_issued_on_time",
+    ):
         inputs.pop(name, None)
     assert agree(rubric, inputs)
     del inputs["revenue_final"]
@@ -460,23 +666,39 @@ def test_a_batch_on_the_kernel_equals_the_general_code_unit_for_unit(trace):
         assert _rows(got) == _rows(expected) and got.total == expected.total
         if trace:
             assert got.to_dict() == expected.to_dict()
-    assert [(failure.unit, [p.text("en") for p in failure.problems])
-            for failure in batch.failures] == failed  # fmt: skip
+    assert [
+        (failure.unit, [p.text("en") for p in failure.problems]) for failure in batch.failures
+    ] == failed
     assert {str(u) for u, _ in failed} == {"u5", "u7"}
     mean = peers["fixed_asset_utilisation"]
     assert sum(result.indicator("fixed_asset_utilisation").score == 2 for result in scored) == sum(
-        1 for name, unit in named.items() if name not in ("u5", "u7")
-        and Decimal(unit["fixed_assets_in_use"]) / unit["fixed_assets_total"] >= mean)  # fmt: skip
+        1
+        for name, unit in named.items()
+        if name not in ("u5", "u7")
+        and Decimal(unit["fixed_assets_in_use"]) / unit["fixed_assets_total"] >= mean
+    )
 
 
 def test_a_unit_exactly_on_the_batch_mean_reaches_it():
-    rubric = rubriceng.load_rubric(make_rubric(
-        [{"id": "use", "name": "利用率", "points": 2, "value": "used / total",
-          "peer": {"statistic": "mean", "compare": "at_least"}}],
-        {"used": {"type": "count"}, "total": {"type": "count"}},
-    ))  # fmt: skip
-    units = {"甲": {"used": 2, "total": 3}, "乙": {"used": 1, "total": 3},
-             "丙": {"used": 1, "total": 1}}  # mean (2/3 + 1/3 + 1) / 3 = 2/3  # fmt: skip
+    rubric = rubriceng.load_rubric(
+        make_rubric(
+            [
+                {
+                    "id": "use",
+                    "name": "利用率",
+                    "points": 2,
+                    "value": "used / total",
+                    "peer": {"statistic": "mean", "compare": "at_least"},
+                }
+            ],
+            {"used": {"type": "count"}, "total": {"type": "count"}},
+        )
+    )
+    units = {
+        "甲": {"used": 2, "total": 3},
+        "乙": {"used": 1, "total": 3},
+        "丙": {"used": 1, "total": 1},
+    }  # mean (2/3 + 1/3 + 1) / 3 = 2/3
     results = rubriceng.evaluate_many(rubric, units, trace=False)
     assert [str(result.total) for result in results] == ["2.00", "0.00", "2.00"]
 
@@ -484,9 +706,12 @@ def test_a_unit_exactly_on_the_batch_mean_reaches_it():
 # -- the mean of a large batch ---------------------------------------------------------------
 
 
-@given(st.lists(st.fractions(min_value=0, max_value=5, max_denominator=10**9), min_size=1,
-                max_size=40),
-       st.fractions(min_value=0, max_value=5, max_denominator=10**9))  # fmt: skip
+@given(
+    st.lists(
+        st.fractions(min_value=0, max_value=5, max_denominator=10**9), min_size=1, max_size=40
+    ),
+    st.fractions(min_value=0, max_value=5, max_denominator=10**9),
+)
 def test_a_mean_compares_as_the_exact_fraction(values, other):
     from fractions import Fraction
 
@@ -495,7 +720,12 @@ def test_a_mean_compares_as_the_exact_fraction(values, other):
     mean, exact = Mean(values), sum(values, Fraction(0)) / len(values)
     for probe in (other, exact, exact + Fraction(1, 10**40), exact - Fraction(1, 10**40)):
         assert (probe >= mean, probe > mean, probe <= mean, probe < mean, probe == mean) == (
-            probe >= exact, probe > exact, probe <= exact, probe < exact, probe == exact)
+            probe >= exact,
+            probe > exact,
+            probe <= exact,
+            probe < exact,
+            probe == exact,
+        )
     assert mean.exact() == exact
 
 
@@ -504,11 +734,20 @@ def test_a_unit_exactly_on_a_large_batchs_mean_reaches_it(path):
     """Above 1,000 units the peers' mean is a Mean (an integer interval, made exact only
     for a value inside it): a unit exactly on the mean still reaches it, one a hair
     below does not."""
-    rubric = rubriceng.load_rubric(make_rubric(
-        [{"id": "use", "name": "利用率", "points": 2, "value": "used / total",
-          "peer": {"statistic": "mean", "compare": "at_least"}}],
-        {"used": {"type": "count"}, "total": {"type": "count"}},
-    ))  # fmt: skip
+    rubric = rubriceng.load_rubric(
+        make_rubric(
+            [
+                {
+                    "id": "use",
+                    "name": "利用率",
+                    "points": 2,
+                    "value": "used / total",
+                    "peer": {"statistic": "mean", "compare": "at_least"},
+                }
+            ],
+            {"used": {"type": "count"}, "total": {"type": "count"}},
+        )
+    )
     units = [{"used": 1, "total": 3}, {"used": 2, "total": 3}] * 700  # mean 1/2
     units += [{"used": 1, "total": 2}, {"used": 499_999_999, "total": 1_000_000_000}]
     if path == "rows":
@@ -530,16 +769,28 @@ def test_a_rubric_of_two_thousand_leaves_compiles_and_scores_as_the_general_path
     statements now, and a source CPython cannot compile leaves the rubric to the general
     path instead of failing to load."""
     count = 2000
-    rubric = rubriceng.load_rubric(make_rubric(
-        [{"id": f"i{index}", "name": f"指标{index}", "points": 1,
-          "ratio": {"actual": f"a{index}", "target": f"b{index}", "if_target_zero": 1}}
-         for index in range(count)],
-        {**{f"a{index}": {"type": "count"} for index in range(count)},
-         **{f"b{index}": {"type": "count"} for index in range(count)}},
-    ))  # fmt: skip
+    rubric = rubriceng.load_rubric(
+        make_rubric(
+            [
+                {
+                    "id": f"i{index}",
+                    "name": f"指标{index}",
+                    "points": 1,
+                    "ratio": {"actual": f"a{index}", "target": f"b{index}", "if_target_zero": 1},
+                }
+                for index in range(count)
+            ],
+            {
+                **{f"a{index}": {"type": "count"} for index in range(count)},
+                **{f"b{index}": {"type": "count"} for index in range(count)},
+            },
+        )
+    )
     assert rubric.plan.kernel is not None
-    unit = {**{f"a{index}": index % 3 for index in range(count)},
-            **{f"b{index}": 2 for index in range(count)}}  # fmt: skip
+    unit = {
+        **{f"a{index}": index % 3 for index in range(count)},
+        **{f"b{index}": 2 for index in range(count)},
+    }
     unit["a7"] = 5  # more done than due: capped at full marks
     assert agree(rubric, unit)
     assert str(rubriceng.evaluate(rubric, unit, trace=False).total) == "1000.00"  # 999.5 + 0.5
@@ -549,11 +800,20 @@ def test_deeply_nested_formulas_and_many_cases_score_as_the_general_path():
     nested = "a"
     for depth in range(22):
         nested = f"({nested} if a > {depth} else {depth})"
-    rubric = rubriceng.load_rubric(make_rubric(
-        [{"id": "x", "name": "深", "points": 30, "score": f"min(30, {nested})",
-          "cases": [{"when": f"a == {k}", "score": 1, "reason": "例"} for k in range(40)]}],
-        {"a": {"type": "count"}},
-    ))  # fmt: skip
+    rubric = rubriceng.load_rubric(
+        make_rubric(
+            [
+                {
+                    "id": "x",
+                    "name": "深",
+                    "points": 30,
+                    "score": f"min(30, {nested})",
+                    "cases": [{"when": f"a == {k}", "score": 1, "reason": "例"} for k in range(40)],
+                }
+            ],
+            {"a": {"type": "count"}},
+        )
+    )
     for value in (0, 7, 39, 41, 100):
         agree(rubric, {"a": value})
     assert str(rubriceng.evaluate(rubric, {"a": 25}, trace=False).total) == "1.00"

@@ -55,8 +55,10 @@ def test_check_exits_0_on_warnings_and_1_with_warnings_as_errors():
 def test_check_lists_every_load_error_and_exits_1(tmp_path):
     bad = tmp_path / "bad.yaml"
     text = WARNINGS.read_text(encoding="utf-8")
-    bad.write_text(text.replace("points: 4", "points: 5").replace('applies: "1 > 2"', "applies: x"),
-                   encoding="utf-8")  # fmt: skip
+    bad.write_text(
+        text.replace("points: 4", "points: 5").replace('applies: "1 > 2"', "applies: x"),
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(main, ["check", str(bad)])
     assert result.exit_code == 1
     assert result.output.splitlines() == [
@@ -97,8 +99,7 @@ def test_the_bundled_rubrics_have_no_warnings(path):
 def test_a_rate_without_a_maximum_is_a_warning(tmp_path, declared):
     text = WARNINGS.read_text(encoding="utf-8")
     path = tmp_path / "rates.yaml"
-    path.write_text(text.replace("{type: rate, max: 1, label: 完成率}", declared),
-                    encoding="utf-8")  # fmt: skip
+    path.write_text(text.replace("{type: rate, max: 1, label: 完成率}", declared), encoding="utf-8")
     codes = [(problem.code, problem.field, problem.line) for problem in lint(path).warnings]
     assert ("rate-unbounded", "rate", 6) in codes
 
@@ -109,6 +110,5 @@ def test_a_rate_without_a_maximum_is_a_warning(tmp_path, declared):
 def test_a_bounded_rate_or_a_plain_number_is_no_warning(tmp_path, declared):
     text = WARNINGS.read_text(encoding="utf-8")
     path = tmp_path / "rates.yaml"
-    path.write_text(text.replace("{type: rate, max: 1, label: 完成率}", declared),
-                    encoding="utf-8")  # fmt: skip
+    path.write_text(text.replace("{type: rate, max: 1, label: 完成率}", declared), encoding="utf-8")
     assert "rate-unbounded" not in [problem.code for problem in lint(path).warnings]

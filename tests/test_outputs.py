@@ -63,11 +63,18 @@ def test_the_xlsx_table_has_seed_002s_layout(workbook):
     )
     # three levels, as the seed: 效果性's own indicators are its level-3 rows
     assert [sheet.cell(row=3, column=c).value for c in (1, 7, 8, 9, 10, 11)] == [
-        "评价指标", "自评分数", "评分依据", "指标说明", "评分标准", "备注",
-    ]  # fmt: skip
+        "评价指标",
+        "自评分数",
+        "评分依据",
+        "指标说明",
+        "评分标准",
+        "备注",
+    ]
     assert [sheet.cell(row=4, column=c).value for c in (1, 3, 5)] == [
-        "一级指标", "二级指标", "三级指标",
-    ]  # fmt: skip
+        "一级指标",
+        "二级指标",
+        "三级指标",
+    ]
     assert [sheet.cell(row=5, column=c).value for c in range(1, 5)] == ["名称", "权重"] * 2
     merged = {str(cell_range) for cell_range in sheet.merged_cells.ranges}
     # 预算编制情况 spans its five leaves, 预算编制 its three; headings span their columns
@@ -93,9 +100,11 @@ def test_every_leaf_row_holds_the_seeds_score_and_points(workbook):
     first = rows["效果性"]  # 效果性 at level 2, the unit's own indicators its level-3 rows
     effects = [_d(sheet.cell(row=r, column=7).value) for r in range(first, first + 4)]
     assert [sheet.cell(row=r, column=5).value for r in range(first, first + 4)] == [
-        "推进政务信息公开透明", "网民来信答复率及时",
-        "提升参训人员素养和军事技能", "安全事故发生次数=0",
-    ]  # fmt: skip
+        "推进政务信息公开透明",
+        "网民来信答复率及时",
+        "提升参训人员素养和军事技能",
+        "安全事故发生次数=0",
+    ]
     assert effects == [Decimal(score) for score in SEED_EFFECTS]
     reweighted = rows["预算编制合理性"]
     assert _d(sheet.cell(row=reweighted, column=6).value) == Decimal("6.34")
@@ -169,21 +178,32 @@ def test_an_input_form_has_every_field_with_data_validation(huizhou, tmp_path):
     assert set(rows) == {field.path for field in fields(huizhou)}
     row = rows["procurement_plan"]
     assert [sheet.cell(row=row, column=c).value for c in range(1, 8)] == [
-        "procurement_plan", "采购计划金额合计数", None, "元", "金额", "≥ 0", "政府采购执行率",
-    ]  # fmt: skip
+        "procurement_plan",
+        "采购计划金额合计数",
+        None,
+        "元",
+        "金额",
+        "≥ 0",
+        "政府采购执行率",
+    ]
     validations = {
         str(ref): (v.type, v.operator, v.formula1, v.formula2)
         for v in sheet.data_validations.dataValidation
         for ref in v.sqref.ranges
     }
     assert validations[f"C{rows['procurement_plan']}"] == (
-        "decimal", "greaterThanOrEqual", "0", None
+        "decimal",
+        "greaterThanOrEqual",
+        "0",
+        None,
     )
     rate = rows["general_transfer_advance_rate"]
     assert validations[f"C{rate}"] == ("decimal", "between", "0", "1")
     assert validations[f"C{rows['has_transfer_payments']}"] == ("list", None, '"是,否"', None)
     assert validations[f"C{rows['late_monthly_asset_reports']}"][:3] == (
-        "whole", "greaterThanOrEqual", "0"
+        "whole",
+        "greaterThanOrEqual",
+        "0",
     )
     part = rows["quarterly_spending_progress.3"]
     assert sheet.cell(row=part, column=2).value == "各季度部门预算资金支出进度 3"
@@ -257,8 +277,11 @@ def test_the_yaml_template_names_every_input_and_loads_once_filled(huizhou):
     assert "  procurement_plan: null\n" in text
     document = yaml.safe_load(text)
     assert document["unit"] == ""
-    expected = nest((f.path, None) for f in fields(huizhou)
-                    if f.required or f.path.startswith("effect_indicators.1."))  # fmt: skip
+    expected = nest(
+        (f.path, None)
+        for f in fields(huizhou)
+        if f.required or f.path.startswith("effect_indicators.1.")
+    )
     assert document["inputs"] == expected
     assert document["inputs"]["quarterly_spending_progress"] == [None] * 4
     assert document["inputs"]["effect_indicators"] == [
@@ -281,10 +304,12 @@ def test_the_html_report_is_one_file_with_tree_trace_and_chart(huizhou, seed_res
     assert "24.86 / 25.00" in page  # 资金管理: 25 points, 24.86 scored
     assert html.escape(Explainer(huizhou).basis(seed_result.indicator("procurement_rate"))) in page
     # the working: a table of the steps in words, not the raw trace
-    assert ('<details><summary>计算过程</summary><table class="steps"><tr><th>步骤</th>'
-            '<th>计算</th></tr><tr><td class="n">1</td><td>数据：实际采购金额合计数 1236754.68元，'
-            '采购计划金额合计数 1331100元</td></tr><tr><td class="n">2</td><td>比率 92.91%</td>'
-            '</tr>') in page
+    assert (
+        '<details><summary>计算过程</summary><table class="steps"><tr><th>步骤</th>'
+        '<th>计算</th></tr><tr><td class="n">1</td><td>数据：实际采购金额合计数 1236754.68元，'
+        '采购计划金额合计数 1331100元</td></tr><tr><td class="n">2</td><td>比率 92.91%</td>'
+        "</tr>"
+    ) in page
     assert "&quot;" not in page and "{" not in page.split("<style>")[-1].split("</style>")[-1]
     english = render_html(seed_result, huizhou, "en")
     assert '<summary>Working</summary><table class="steps"><tr><th>Step</th>' in english
@@ -372,8 +397,7 @@ def test_lang_en_uses_english_names_where_the_rubric_has_them(tmp_path):
     row = next(line for line in text.output.splitlines() if "procurement" in line)
     assert row.split() == ["Government", "procurement", "execution", "rate", "2.00", "1.86"]
     out = tmp_path / "r.xlsx"
-    runner.invoke(main, ["score", str(HUIZHOU), str(HUIZHOU_UNIT), "-o", str(out),
-                         "--lang", "en"])  # fmt: skip
+    runner.invoke(main, ["score", str(HUIZHOU), str(HUIZHOU_UNIT), "-o", str(out), "--lang", "en"])
     sheet = openpyxl.load_workbook(out).active
     assert sheet.title == "Scores"
     assert [sheet.cell(row=4, column=c).value for c in (1, 3)] == ["Level 1", "Level 2"]
@@ -396,9 +420,15 @@ def test_cli_template_writes_each_form(tmp_path, suffix, check):
     assert result.exit_code == 0, result.output
     count = len(fields(rubriceng.load_rubric(HUIZHOU)))
     assert result.output == f"{count} inputs → {out}\n"
-    assert check(out) == {
-        ".xlsx": "输入项 id", ".yaml": "", ".json": "", ".csv": ["unit", "has_transfer_payments"]
-    }[suffix]
+    assert (
+        check(out)
+        == {
+            ".xlsx": "输入项 id",
+            ".yaml": "",
+            ".json": "",
+            ".csv": ["unit", "has_transfer_payments"],
+        }[suffix]
+    )
 
 
 @pytest.mark.skipif(
@@ -430,10 +460,14 @@ def test_the_inputs_sheet_keeps_every_item_of_a_long_open_list(huizhou, tmp_path
 
 @pytest.mark.parametrize(
     ("key", "found"),
-    [("procurement_rate", "procurement_rate"), ("政府采购执行率", "procurement_rate"),
-     ("财政拨款", "revenue_budget_variance"), ("效果性", "effect_indicators"),
-     ("预算编制合理性", "budget_reasonableness")],
-)  # fmt: skip
+    [
+        ("procurement_rate", "procurement_rate"),
+        ("政府采购执行率", "procurement_rate"),
+        ("财政拨款", "revenue_budget_variance"),
+        ("效果性", "effect_indicators"),
+        ("预算编制合理性", "budget_reasonableness"),
+    ],
+)
 def test_an_indicator_by_id_name_or_unique_beginning(huizhou, seed_result, key, found):
     assert seed_result.indicator(key).id == found
     assert huizhou.indicator(key).id == found
@@ -441,11 +475,16 @@ def test_an_indicator_by_id_name_or_unique_beginning(huizhou, seed_result, key, 
 
 @pytest.mark.parametrize(
     ("key", "message"),
-    [("政府采购率", "did you mean 政府采购执行率 (procurement_rate)?"),
-     ("procurement", "did you mean 政府采购执行率 (procurement_rate) or 项目管理 "
-                     "(project_management)?"),
-     ("预算编制", None), ("完全不相干的名字", "no indicator has it")],
-)  # fmt: skip
+    [
+        ("政府采购率", "did you mean 政府采购执行率 (procurement_rate)?"),
+        (
+            "procurement",
+            "did you mean 政府采购执行率 (procurement_rate) or 项目管理 (project_management)?",
+        ),
+        ("预算编制", None),
+        ("完全不相干的名字", "no indicator has it"),
+    ],
+)
 def test_an_unknown_indicator_is_a_rubriceng_error_with_suggestions(seed_result, key, message):
     from rubriceng.lookup import IndicatorNotFoundError
 
@@ -460,13 +499,19 @@ def test_an_unknown_indicator_is_a_rubriceng_error_with_suggestions(seed_result,
 
 @pytest.mark.parametrize(
     ("rule", "zh"),
-    [("value ≤ 0.10", "计算值 ≤ 0.10"), ("value < 5", "计算值 < 5"), ("otherwise", "其他情形"),
-     ("0.5 for each full step of 0.05", "每满 0.05 扣 0.5 分"),
-     ("1 for each started step of 0.1", "每增加 0.1（不足 0.1 按 0.1 计）扣 1 分"),
-     ("value ≥ peer mean", "本单位不低于均值"), ("value > peer median", "本单位高于中位数"),
-     ("computed over the units scored together", "按同批评分单位计算"),
-     ("input peer_rate", "填报项 市直均值"), ("target is zero", "目标值为 0，没有应完成的事项")],
-)  # fmt: skip
+    [
+        ("value ≤ 0.10", "计算值 ≤ 0.10"),
+        ("value < 5", "计算值 < 5"),
+        ("otherwise", "其他情形"),
+        ("0.5 for each full step of 0.05", "每满 0.05 扣 0.5 分"),
+        ("1 for each started step of 0.1", "每增加 0.1（不足 0.1 按 0.1 计）扣 1 分"),
+        ("value ≥ peer mean", "本单位不低于均值"),
+        ("value > peer median", "本单位高于中位数"),
+        ("computed over the units scored together", "按同批评分单位计算"),
+        ("input peer_rate", "填报项 市直均值"),
+        ("target is zero", "目标值为 0，没有应完成的事项"),
+    ],
+)
 def test_method_rules_read_in_chinese(rule, zh):
     from rubriceng.explanation import rule_words
 

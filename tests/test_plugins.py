@@ -332,9 +332,11 @@ def test_every_bundled_indicator_says_where_its_points_and_rule_come_from(instal
 class BadRules:
     @hookimpl
     def rubriceng_scoring_methods(self) -> list[Any]:
-        return [Method("typo", {"type": "dcimal"}, lambda spec, cc: None),
-                Method("nonsense", {"minn": 1}, lambda spec, cc: None),
-                Method("halved", {"type": "boolean"}, lambda spec, cc: Halving())]  # fmt: skip
+        return [
+            Method("typo", {"type": "dcimal"}, lambda spec, cc: None),
+            Method("nonsense", {"minn": 1}, lambda spec, cc: None),
+            Method("halved", {"type": "boolean"}, lambda spec, cc: Halving()),
+        ]
 
 
 def test_a_method_with_rules_cerberus_cannot_use_is_refused_when_collected():
@@ -348,8 +350,9 @@ def test_a_method_with_rules_cerberus_cannot_use_is_refused_when_collected():
         "plugin 'BadRules' (rubriceng_scoring_methods): method 'nonsense' gave invalid rules: "
         "{'nonsense': [{'minn': ['unknown rule']}]}",
     ]
-    rubric = registry.load_rubric(make_rubric([{"id": "h", "name": "半", "points": 4,
-                                                "halved": True}]))  # fmt: skip
+    rubric = registry.load_rubric(
+        make_rubric([{"id": "h", "name": "半", "points": 4, "halved": True}])
+    )
     assert rubriceng.evaluate(rubric, {}).total == Decimal("2.00")
 
 

@@ -222,17 +222,30 @@ def test_rounding_to_whole_points_never_lifts_a_score_above_its_points():
     and a full score of 7.50 rounded half-up to 8, above the 7.50 points. A score is
     rounded and then held to its points rounded down to the step (7). Row and column
     paths agree."""
-    rubric = rubriceng.load_rubric(make_rubric(
-        [{"id": "a", "name": "甲", "points": 6, "score": "points"},
-         {"id": "b", "name": "乙", "points": 6, "score": "points"},
-         {"id": "c", "name": "丙", "points": 3, "score": "points", "applies": "flag",
-          "not_applicable": {"strategy": "proportional", "to": ["a", "b"]}}],
-        {"flag": {"type": "boolean"}}, rounding={"digits": 0, "mode": "half_up"},
-    ))  # fmt: skip
+    rubric = rubriceng.load_rubric(
+        make_rubric(
+            [
+                {"id": "a", "name": "甲", "points": 6, "score": "points"},
+                {"id": "b", "name": "乙", "points": 6, "score": "points"},
+                {
+                    "id": "c",
+                    "name": "丙",
+                    "points": 3,
+                    "score": "points",
+                    "applies": "flag",
+                    "not_applicable": {"strategy": "proportional", "to": ["a", "b"]},
+                },
+            ],
+            {"flag": {"type": "boolean"}},
+            rounding={"digits": 0, "mode": "half_up"},
+        )
+    )
     result = rubriceng.evaluate(rubric, {"flag": False})
     assert [(str(i.effective_points), str(i.score)) for i in result.indicators] == [
-        ("7.50", "7"), ("7.50", "7"), ("0.00", "0")
-    ]  # fmt: skip
+        ("7.50", "7"),
+        ("7.50", "7"),
+        ("0.00", "0"),
+    ]
     np = pytest.importorskip("numpy")
     table = rubriceng.evaluate_table(rubric, {"flag": np.array([False, True])})
     assert table.totals() == [result.total, Decimal(15)]
@@ -240,15 +253,18 @@ def test_rounding_to_whole_points_never_lifts_a_score_above_its_points():
 
 def test_points_finer_than_the_rounding_are_refused():
     document = make_rubric(
-        [{"id": "a", "name": "甲", "points": 2.5, "score": "points"},
-         {"id": "b", "name": "乙", "points": 7.5, "score": "points"}],
+        [
+            {"id": "a", "name": "甲", "points": 2.5, "score": "points"},
+            {"id": "b", "name": "乙", "points": 7.5, "score": "points"},
+        ],
         rounding={"digits": 0, "mode": "half_up"},
-    )  # fmt: skip
+    )
     with pytest.raises(rubriceng.RubricError) as caught:
         rubriceng.load_rubric(document)
     assert [p.message for p in caught.value.problems] == [
         f"points {points} are finer than the rubric's rounding (0 decimals): a score could "
-        "exceed them" for points in ("2.5", "7.5")
+        "exceed them"
+        for points in ("2.5", "7.5")
     ]
     document["rounding"] = {"digits": False}
     with pytest.raises(rubriceng.RubricError) as caught:

@@ -56,8 +56,10 @@ def test_all_semantic_problems_at_once_with_lines(tmp_path):
     ] or error.problems
     assert error.text("en").startswith(f"{file} is not a valid rubric (3 problems):")
     assert str(error).startswith(f"{file} 的评分表有误（3 个问题）：\n")
-    assert (f"\n  - {file}:10 indicators[0].points：下级指标分值合计 9.00，本指标分值为 10.00 "
-            "[points-mismatch]（指标 g）") in str(error)
+    assert (
+        f"\n  - {file}:10 indicators[0].points：下级指标分值合计 9.00，本指标分值为 10.00 "
+        "[points-mismatch]（指标 g）"
+    ) in str(error)
 
 
 def test_schema_problems_name_path_and_line(tmp_path):
@@ -248,10 +250,14 @@ def test_a_list_input_without_items_is_one_problem_not_a_crash():
     then failed an assertion building the list's rules."""
     import rubriceng
 
-    document = {"id": "t", "version": "1", "title": "t", "total": 1,
-                "inputs": {"rates": {"type": "list", "length": 4}},
-                "indicators": [{"id": "r", "name": "率", "points": 1,
-                                "score": "min(1, count(rates))"}]}  # fmt: skip
+    document = {
+        "id": "t",
+        "version": "1",
+        "title": "t",
+        "total": 1,
+        "inputs": {"rates": {"type": "list", "length": 4}},
+        "indicators": [{"id": "r", "name": "率", "points": 1, "score": "min(1, count(rates))"}],
+    }
     with pytest.raises(rubriceng.RubricError) as raised:
         rubriceng.load_rubric(document)
     assert [(problem.code, problem.message) for problem in raised.value.problems] == [

@@ -247,10 +247,21 @@ def test_plugins_cannot_offer_functions_that_reach_the_system():
     refused = sorted(failure.message.split("'")[1] for failure in registry.failures)
     assert refused == sorted(
         [
-            "shell", "run", "rmtree", "quit", "globals_of", "call", "first", "evaluate",
-            "update", "read", "power", "decimal", "printing",
+            "shell",
+            "run",
+            "rmtree",
+            "quit",
+            "globals_of",
+            "call",
+            "first",
+            "evaluate",
+            "update",
+            "read",
+            "power",
+            "decimal",
+            "printing",
         ]
-    )  # fmt: skip
+    )
     assert {"biggest", "double"} <= set(registry.vocabulary.functions)
     assert all(
         failure.message.endswith("is not a pure function and cannot be offered to formulas")

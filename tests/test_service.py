@@ -41,17 +41,23 @@ def _free_port() -> int:
 class Server:
     """`rubriceng serve ARGS` on a free loopback port, until stopped."""
 
-    def __init__(self, *args: str, env: dict[str, str] | None = None,
-                 cwd: Path = ROOT) -> None:  # fmt: skip
+    def __init__(self, *args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "rubriceng", "serve", "--port", str(self.port), *args]
-        environ = {key: value for key, value in os.environ.items()  # the bundled rubric
-                   if not key.startswith("RUBRICENG_")  # files are on the path where their
-                   or (key == "RUBRICENG_PATH" and not PLUGINS_INSTALLED)}  # plugins are not
+        environ = {
+            key: value
+            for key, value in os.environ.items()  # the bundled rubric
+            if not key.startswith("RUBRICENG_")  # files are on the path where their
+            or (key == "RUBRICENG_PATH" and not PLUGINS_INSTALLED)
+        }  # plugins are not
         self.process = subprocess.Popen(
-            command, cwd=cwd, env={**environ, **(env or {})},
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+            command,
+            cwd=cwd,
+            env={**environ, **(env or {})},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -126,10 +132,12 @@ def test_health_names_the_plugins_and_no_failure(client):
 def test_rubrics_are_listed_with_filters(client):
     every = client.get("/v1/rubrics").json()["rubrics"]
     assert [entry["ref"] for entry in every] == [
-        entry.ref for entry in rubriceng.default_registry().rubrics()]  # fmt: skip
+        entry.ref for entry in rubriceng.default_registry().rubrics()
+    ]
     in_2025 = client.get("/v1/rubrics", params={"region": "惠州", "year": 2025}).json()
     assert [(entry["ref"], entry["in_force"]["from"]) for entry in in_2025["rubrics"]] == [
-        ("cn.gd.huizhou/dept-overall@2025", "2025-01-01")]  # fmt: skip
+        ("cn.gd.huizhou/dept-overall@2025", "2025-01-01")
+    ]
     cities = client.get("/v1/rubrics", params={"level": "city"}).json()["rubrics"]
     assert {entry["level"] for entry in cities} == {"city"}
     assert client.get("/v1/rubrics", params={"year": "1800"}).status_code == 422
@@ -148,7 +156,8 @@ def test_a_rubrics_outline_carries_its_rule_texts_and_its_inputs_schema(client, 
     assert nodes["procurement_rate"]["standard"] == procurement.standard
     assert nodes["procurement_rate"]["points"] == "2.00"
     assert [item["id"] for item in outline["adjustments"]] == [
-        item.id for item in rubric.adjustments]  # fmt: skip
+        item.id for item in rubric.adjustments
+    ]
     assert client.get(f"/v1/rubrics/{REF}/inputs").json() == inputs_schema(rubric)
     by_year = client.get("/v1/rubrics/cn.gd.huizhou/dept-overall", params={"year": 2021})
     assert by_year.json()["ref"] == REF
@@ -169,8 +178,11 @@ def test_score_answers_the_library_s_result(client, rubric):
 
 def test_batch_scores_many_units_with_peer_statistics_over_the_batch(client, rubric):
     other = dict(UNIT["inputs"], procurement_actual="1331100")
-    units = [{"unit": "甲", "inputs": UNIT["inputs"]}, {"unit": "乙", "inputs": other},
-             {"unit": "丙", "inputs": {"revenue_final": "x"}}]  # fmt: skip
+    units = [
+        {"unit": "甲", "inputs": UNIT["inputs"]},
+        {"unit": "乙", "inputs": other},
+        {"unit": "丙", "inputs": {"revenue_final": "x"}},
+    ]
     answer = client.post("/v1/batch", content=_json({"rubric": REF, "units": units}))
     assert answer.status_code == 200, answer.text
     found = answer.json()
@@ -214,19 +226,24 @@ def test_a_filled_form_comes_back_as_the_scored_workbook(client, rubric, tmp_pat
     result = rubriceng.evaluate(rubric, UNIT["inputs"], unit=UNIT["unit"])
     form = tmp_path / "form.xlsx"
     write_scoresheet(result, form, rubric=rubric, inputs=UNIT["inputs"])  # its inputs sheet
-    answer = client.post("/v1/score/xlsx", params={"rubric": REF},
-                         content=form.read_bytes())  # fmt: skip
+    answer = client.post("/v1/score/xlsx", params={"rubric": REF}, content=form.read_bytes())
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"].startswith("application/vnd.openxmlformats")
     book = openpyxl.load_workbook(io.BytesIO(answer.content))
-    texts = [str(cell) for row in book.worksheets[0].iter_rows(values_only=True)
-             for cell in row if cell is not None]  # fmt: skip
+    texts = [
+        str(cell)
+        for row in book.worksheets[0].iter_rows(values_only=True)
+        for cell in row
+        if cell is not None
+    ]
     assert "97.86" in texts or Decimal("97.86") in [
-        Decimal(str(cell)) for cell in texts if cell.replace(".", "", 1).isdigit()]  # fmt: skip
+        Decimal(str(cell)) for cell in texts if cell.replace(".", "", 1).isdigit()
+    ]
     missing = client.post("/v1/score/xlsx", content=form.read_bytes())
     assert missing.status_code == 422
     assert missing.json()["problems"][0]["text"] == (
-        "rubric：请以 ?rubric=id@version 给出评分表 [request-invalid]")
+        "rubric：请以 ?rubric=id@version 给出评分表 [request-invalid]"
+    )
     broken = client.post("/v1/score/xlsx", params={"rubric": REF}, content=b"not a workbook")
     assert broken.status_code == 422
 
@@ -247,8 +264,9 @@ def test_bad_inputs_are_422_with_every_problem_in_the_request_s_language(client)
     english = client.post("/v1/score", content=_json({**body, "lang": "en"})).json()
     assert english["message"].startswith("invalid inputs for unit")
     assert "財" not in english["problems"][0]["text"]
-    by_header = client.post("/v1/score", content=_json(body),
-                            headers={"Accept-Language": "en-GB,en;q=0.9"}).json()  # fmt: skip
+    by_header = client.post(
+        "/v1/score", content=_json(body), headers={"Accept-Language": "en-GB,en;q=0.9"}
+    ).json()
     assert by_header["message"] == english["message"]
 
 
@@ -256,12 +274,15 @@ def test_each_kind_of_refusal_has_its_status_and_code(client):
     cases = [
         ({"rubric": "nope", "inputs": {}}, 404, "rubric-not-found"),
         ({"rubric": "/etc/passwd", "inputs": {}}, 404, "rubric-not-found"),
-        ({"rubric": str(ROOT / "rubrics" / "cn" / "dept-overall-framework.yaml"),
-          "inputs": {}}, 404, "rubric-not-found"),  # a path is never read: callers are remote
+        (
+            {"rubric": str(ROOT / "rubrics" / "cn" / "dept-overall-framework.yaml"), "inputs": {}},
+            404,
+            "rubric-not-found",
+        ),  # a path is never read: callers are remote
         ({"rubric": REF}, 422, "request-invalid"),
         ({"rubric": REF, "inputs": [], "lang": "fr"}, 422, "request-invalid"),
         ([1, 2], 422, "request-invalid"),
-    ]  # fmt: skip
+    ]
     for body, status, code in cases:
         answer = client.post("/v1/score", content=_json(body))
         assert (answer.status_code, answer.json()["error"]) == (status, code), body
@@ -279,8 +300,9 @@ def test_64_concurrent_requests_get_identical_answers(server):
     async def run() -> list[Any]:
         async with httpx.AsyncClient(base_url=server.url, timeout=120) as session:
             body = _json(_score_body())
-            answers = await asyncio.gather(*(
-                session.post("/v1/score", content=body) for _ in range(64)))  # fmt: skip
+            answers = await asyncio.gather(
+                *(session.post("/v1/score", content=body) for _ in range(64))
+            )
             return [(answer.status_code, answer.content) for answer in answers]
 
     answers = asyncio.run(run())
@@ -294,8 +316,9 @@ def test_64_concurrent_requests_get_identical_answers(server):
 def test_token_time_limit_and_a_broken_rubric_file(tmp_path):
     (tmp_path / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
     path = os.pathsep.join([str(tmp_path), *filter(None, [os.environ.get("RUBRICENG_PATH")])])
-    running = Server("--token", "s3cret", "--timeout", "0.05",
-                     env={"RUBRICENG_PATH": path}, cwd=tmp_path)  # fmt: skip
+    running = Server(
+        "--token", "s3cret", "--timeout", "0.05", env={"RUBRICENG_PATH": path}, cwd=tmp_path
+    )
     try:
         with httpx.Client(base_url=running.url, timeout=60) as session:
             health = session.get("/health").json()  # open to all, for load balancers
@@ -309,8 +332,9 @@ def test_token_time_limit_and_a_broken_rubric_file(tmp_path):
             key = {"Authorization": "Bearer s3cret"}
             assert session.get("/v1/rubrics", headers=key).status_code == 200
             units = [{"unit": str(number), "inputs": UNIT["inputs"]} for number in range(300)]
-            slow = session.post("/v1/batch", headers=key,
-                                content=_json({"rubric": REF, "units": units}))  # fmt: skip
+            slow = session.post(
+                "/v1/batch", headers=key, content=_json({"rubric": REF, "units": units})
+            )
             assert (slow.status_code, slow.json()["error"]) == (504, "request-timeout")
             assert session.get("/health").status_code == 200  # still up
     finally:
@@ -334,20 +358,33 @@ def test_the_openapi_document_reuses_the_published_schemas(client, rubric):
     document = client.get("/openapi.json").json()
     schemas = document["components"]["schemas"]
     inputs = inputs_schema(rubric)
-    assert schemas["Inputs_cn.gd.huizhou_dept-overall_2020"] == json.loads(json.dumps(
-        {"title": inputs["title"], **inputs["properties"]["inputs"]}))  # fmt: skip
+    assert schemas["Inputs_cn.gd.huizhou_dept-overall_2020"] == json.loads(
+        json.dumps({"title": inputs["title"], **inputs["properties"]["inputs"]})
+    )
     assert {"$ref": "#/components/schemas/Inputs_cn.gd.huizhou_dept-overall_2020"} in schemas[
-        "ScoreRequest"]["properties"]["inputs"]["anyOf"]  # fmt: skip
+        "ScoreRequest"
+    ]["properties"]["inputs"]["anyOf"]
     published = json.dumps(RESULT_SCHEMA["properties"]).replace(
-        "#/$defs/indicator", "#/components/schemas/Indicator")  # the one reference moved
+        "#/$defs/indicator", "#/components/schemas/Indicator"
+    )  # the one reference moved
     assert schemas["Result"]["properties"] == json.loads(published)
-    assert schemas["Indicator"]["properties"].keys() == RESULT_SCHEMA["$defs"]["indicator"][
-        "properties"].keys()  # fmt: skip
+    assert (
+        schemas["Indicator"]["properties"].keys()
+        == RESULT_SCHEMA["$defs"]["indicator"]["properties"].keys()
+    )
     assert schemas["Batch"]["properties"]["results"]["items"] == {
-        "$ref": "#/components/schemas/Result"}  # fmt: skip
+        "$ref": "#/components/schemas/Result"
+    }
     assert sorted(document["paths"]) == [
-        "/health", "/v1/batch", "/v1/explain", "/v1/rubrics", "/v1/rubrics/{ref}",
-        "/v1/rubrics/{ref}/inputs", "/v1/score", "/v1/score/xlsx"]  # fmt: skip
+        "/health",
+        "/v1/batch",
+        "/v1/explain",
+        "/v1/rubrics",
+        "/v1/rubrics/{ref}",
+        "/v1/rubrics/{ref}/inputs",
+        "/v1/score",
+        "/v1/score/xlsx",
+    ]
     page = client.get("/docs")
     assert page.headers["content-type"].startswith("text/html")
     assert 'SwaggerUIBundle({url: "openapi.json"' in page.text
@@ -364,8 +401,13 @@ def test_schemathesis_finds_no_server_error_and_no_answer_breaking_its_schema(se
         if operation.path == "/v1/score/xlsx":
             continue  # a binary body; its refusals are tested above
 
-        @settings(max_examples=25, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))  # fmt: skip
+        @settings(
+            max_examples=25,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         @given(case=operation.as_strategy())
         def check(case: Any) -> None:
             case.call_and_validate(base_url=server.url, timeout=60)

@@ -29,8 +29,9 @@ def test_generated_units_sit_on_the_edges_they_are_meant_to(rubric):
     results = [rubriceng.evaluate(rubric, unit, trace=False) for unit in UNITS[:400]]
     carryover = Counter(r.indicator("carryover_rate").score for r in results)
     variance = Counter(r.indicator("revenue_budget_variance").score for r in results)
-    not_applicable = sum(r.indicator("advance_release_rate").status == "not_applicable"
-                         for r in results)  # fmt: skip
+    not_applicable = sum(
+        r.indicator("advance_release_rate").status == "not_applicable" for r in results
+    )
     assert set(carryover) == {Decimal(0), Decimal(1), Decimal(2), Decimal(3)}
     # variances of 0, 5%, 10% and 35%
     assert {Decimal(4), Decimal("3.5"), Decimal(3), Decimal("0.5")} <= set(variance)

@@ -26,8 +26,17 @@ def _shape(rubric: rubriceng.Rubric) -> list[tuple[object, ...]]:
 
     def walk(nodes: tuple[rubriceng.Indicator, ...], depth: int) -> None:
         for node in nodes:
-            found.append((depth, node.name, node.points, node.description, node.standard,
-                          node.remarks, node.is_leaf))  # fmt: skip
+            found.append(
+                (
+                    depth,
+                    node.name,
+                    node.points,
+                    node.description,
+                    node.standard,
+                    node.remarks,
+                    node.is_leaf,
+                )
+            )
             walk(node.children, depth + 1)
 
     walk(rubric.indicators, 0)
@@ -51,9 +60,14 @@ def test_the_huizhou_score_workbook_imports_back_to_the_same_table(tmp_path):
     parts the unit names), and the same 加减分 with their amounts."""
     rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
     inputs = dict(rubriceng.load_inputs(ROOT / "examples" / "huizhou-2020-office.yaml").inputs)
-    inputs.update(has_transfer_payments=True, general_transfer_advance_rate=Decimal("0.9"),
-                  special_transfer_advance_rate=Decimal("0.8"), budget_approval_days_late=0,
-                  transfers_approved=3, transfers_issued_on_time=3)  # every indicator applies
+    inputs.update(
+        has_transfer_payments=True,
+        general_transfer_advance_rate=Decimal("0.9"),
+        special_transfer_advance_rate=Decimal("0.8"),
+        budget_approval_days_late=0,
+        transfers_approved=3,
+        transfers_issued_on_time=3,
+    )  # every indicator applies
     result = rubriceng.evaluate(rubric, inputs, unit="惠州市人民政府办公室")
     write_scoresheet(result, tmp_path / "scores.xlsx", rubric=rubric)
 
@@ -82,21 +96,84 @@ def _seed_docx(path: Path) -> None:
     document = docx.Document()
     document.add_paragraph("整体绩效自评信息指标评分表")
     rows = [
-        ["一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "指标解释", "评分标准",
-         "备注"],
-        ["预算编制情况", "23", "预算编制", "13", "预算编制合理性", "5",
-         "考核部门（单位）预算的合理性。", "1.符合本部门职责的，得1分；2.分配合理的，得1分。", ""],
-        ["", "", "", "", "财政拨款收入预决算差异率", "4", "反映部门（单位）收入预算编制的准确性。",
-         "差异率=0，本项指标得满分；每增加5%（含）扣减0.5分，直至扣完为止。", "根据决算01-1表计算"],
-        ["", "", "", "", "提前下达率", "4", "反映部门是否按要求提前申请下达。",
-         "提前下达比例达到90%的，得2分。", ""],
-        ["", "", "目标设置", "10", "绩效目标合理性", "5", "整体绩效目标是否依据充分。",
-         "能体现部门职能的，得1分。", ""],
-        ["", "", "", "", "绩效指标明确性", "5", "绩效指标是否清晰、细化、可量化。",
-         "具有清晰、可衡量的指标值的，得1分。", ""],
-        ["加减分：加分项", "", "", "", "", "", "反映部门工作受到表彰的情况。",
-         "表彰一次加1分，累计加分最多3分。", ""],
-    ]  # fmt: skip
+        [
+            "一级指标",
+            "分值",
+            "二级指标",
+            "分值",
+            "三级指标",
+            "分值",
+            "指标解释",
+            "评分标准",
+            "备注",
+        ],
+        [
+            "预算编制情况",
+            "23",
+            "预算编制",
+            "13",
+            "预算编制合理性",
+            "5",
+            "考核部门（单位）预算的合理性。",
+            "1.符合本部门职责的，得1分；2.分配合理的，得1分。",
+            "",
+        ],
+        [
+            "",
+            "",
+            "",
+            "",
+            "财政拨款收入预决算差异率",
+            "4",
+            "反映部门（单位）收入预算编制的准确性。",
+            "差异率=0，本项指标得满分；每增加5%（含）扣减0.5分，直至扣完为止。",
+            "根据决算01-1表计算",
+        ],
+        [
+            "",
+            "",
+            "",
+            "",
+            "提前下达率",
+            "4",
+            "反映部门是否按要求提前申请下达。",
+            "提前下达比例达到90%的，得2分。",
+            "",
+        ],
+        [
+            "",
+            "",
+            "目标设置",
+            "10",
+            "绩效目标合理性",
+            "5",
+            "整体绩效目标是否依据充分。",
+            "能体现部门职能的，得1分。",
+            "",
+        ],
+        [
+            "",
+            "",
+            "",
+            "",
+            "绩效指标明确性",
+            "5",
+            "绩效指标是否清晰、细化、可量化。",
+            "具有清晰、可衡量的指标值的，得1分。",
+            "",
+        ],
+        [
+            "加减分：加分项",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "反映部门工作受到表彰的情况。",
+            "表彰一次加1分，累计加分最多3分。",
+            "",
+        ],
+    ]
     table = document.add_table(rows=len(rows), cols=9)
     for r, values in enumerate(rows):
         for c, value in enumerate(values):
@@ -116,11 +193,13 @@ def test_a_docx_table_in_the_seed_layout_with_merged_cells(tmp_path):
     tree = [(node["name"], node["points"]) for node in imported.rubric["indicators"]]
     assert tree == [("预算编制情况", Decimal(23))]
     groups = imported.rubric["indicators"][0]["children"]
-    assert [(group["name"], group["points"], [leaf["name"] for leaf in group["children"]])
-            for group in groups] == [
+    assert [
+        (group["name"], group["points"], [leaf["name"] for leaf in group["children"]])
+        for group in groups
+    ] == [
         ("预算编制", Decimal(13), ["预算编制合理性", "财政拨款收入预决算差异率", "提前下达率"]),
         ("目标设置", Decimal(10), ["绩效目标合理性", "绩效指标明确性"]),
-    ]  # fmt: skip
+    ]
     leaf = groups[0]["children"][1]
     assert (leaf["description"], leaf["standard"], leaf["remarks"]) == (
         "反映部门（单位）收入预算编制的准确性。",
@@ -144,19 +223,24 @@ def test_a_csv_table_with_parent_cells_carried_down(tmp_path, encoding):
     assert imported.problems == ()
     rubric = imported.rubric
     assert [(top["name"], top["points"]) for top in rubric["indicators"]] == [
-        ("预算编制", Decimal(20)), ("预算执行", Decimal(80))
+        ("预算编制", Decimal(20)),
+        ("预算执行", Decimal(80)),
     ]
     execution = rubric["indicators"][1]["children"]
-    assert [(group["name"], [leaf["name"] for leaf in group["children"]])
-            for group in execution] == [
+    assert [
+        (group["name"], [leaf["name"] for leaf in group["children"]]) for group in execution
+    ] == [
         ("资金管理", ["部门预算资金支出率", "政府采购执行率"]),
         ("效果", ["公众或服务对象满意度"]),
-    ]  # fmt: skip
+    ]
     assert rubric["adjustments"][0] == {
-        "id": "adjustment_1", "name": "加分项", "per_event": Decimal(1), "max": Decimal(3),
+        "id": "adjustment_1",
+        "name": "加分项",
+        "per_event": Decimal(1),
+        "max": Decimal(3),
         "description": "反映部门工作受到表彰的情况。",
         "standard": "工作获得上级表彰的，表彰一次加1分，累计加分最多3分。",
-    }  # fmt: skip
+    }
 
 
 def test_what_does_not_add_up_is_reported_by_row_and_the_rubric_still_written(tmp_path):
@@ -196,28 +280,40 @@ def test_a_file_with_no_table_is_refused(tmp_path):
 @pytest.mark.parametrize(
     ("standard", "hint"),
     [
-        ("每增加5%扣0.5分", "steps: each 5% deducts 0.5 — value: <the rate>, "
-         "steps: {size: 0.05, deduct: 0.5}"),
-        ("达到90%得满分，每低1个百分点扣0.1分", "ratio or steps: full marks at 90%, "
-         "each 1 个百分点 below deducts 0.1 — steps: {size: 0.01, deduct: 0.1} below 0.9"),
+        (
+            "每增加5%扣0.5分",
+            "steps: each 5% deducts 0.5 — value: <the rate>, steps: {size: 0.05, deduct: 0.5}",
+        ),
+        (
+            "达到90%得满分，每低1个百分点扣0.1分",
+            "ratio or steps: full marks at 90%, "
+            "each 1 个百分点 below deducts 0.1 — steps: {size: 0.01, deduct: 0.1} below 0.9",
+        ),
         ("是/否", "all_or_nothing or checklist: a yes/no criterion"),
         ("有的，得2分；否则不得分。", "all_or_nothing or checklist: a yes/no criterion"),
-        ("1.能体现职能的，得1分；2.能分解的，得1分；3.相匹配的，得2分。",
-         "checklist: 3 criteria (1、1、2 分) — checklist: [{id: …, points: …}]"),
-        ("本指标得分=重点工作完成率×5", "ratio: points × actual / target — "
-         "ratio: {actual: <input>, target: <input>}"),
-        ("90%以上得满分；80%-90%得20分；80%以下不得分", "bands: scores by ranges of a value — "
-         "bands: [{min: …, score: …}, …]"),
+        (
+            "1.能体现职能的，得1分；2.能分解的，得1分；3.相匹配的，得2分。",
+            "checklist: 3 criteria (1、1、2 分) — checklist: [{id: …, points: …}]",
+        ),
+        (
+            "本指标得分=重点工作完成率×5",
+            "ratio: points × actual / target — ratio: {actual: <input>, target: <input>}",
+        ),
+        (
+            "90%以上得满分；80%-90%得20分；80%以下不得分",
+            "bands: scores by ranges of a value — bands: [{min: …, score: …}, …]",
+        ),
         ("视情况酌情评分", None),
     ],
-)  # fmt: skip
+)
 def test_a_known_pattern_suggests_its_method(standard, hint):
     assert suggestion(standard) == hint
 
 
 def test_new_plugin_from_a_table_scores_every_judgement_at_full_marks(tmp_path):
-    skeleton = new_plugin("mouxian-table", tmp_path, region="某某县", level="county",
-                          year=2026, table=TABLE)  # fmt: skip
+    skeleton = new_plugin(
+        "mouxian-table", tmp_path, region="某某县", level="county", year=2026, table=TABLE
+    )
     package = skeleton.root / "src" / skeleton.package
     rubric_file = package / "rubrics" / "dept-overall-2026.yaml"
     assert "in_force: {from: 2026}" in rubric_file.read_text(encoding="utf-8")

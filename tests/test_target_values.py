@@ -34,9 +34,14 @@ from tests.conftest import ROOT
 SEED = ROOT / "examples" / "huizhou-2026-targets.yaml"
 PROJECT_RUBRIC = ROOT / "rubrics" / "cn" / "project-self-evaluation-2020.yaml"
 HUIZHOU_2025_CASE = (
-    ROOT / "plugins" / "rubriceng-gd-huizhou" / "src" / "rubriceng_gd_huizhou" / "tests"
+    ROOT
+    / "plugins"
+    / "rubriceng-gd-huizhou"
+    / "src"
+    / "rubriceng_gd_huizhou"
+    / "tests"
     / "test_dept_overall_2025.yaml"
-)  # fmt: skip
+)
 
 
 # -- every unit and measure word, read -------------------------------------------------------
@@ -102,9 +107,11 @@ NUMERALS = [
     ("10次以下", "at most 10 次"),
     ("3日以内", "at most 3 日"),
     ("＝100％", "exactly 100%"),
-    ("民兵点验三百一十人次，入队训练六十一人次",
-     "all of: 民兵点验 at least 310 人次; 入队训练 at least 61 人次"),
-]  # fmt: skip
+    (
+        "民兵点验三百一十人次，入队训练六十一人次",
+        "all of: 民兵点验 at least 310 人次; 入队训练 at least 61 人次",
+    ),
+]
 
 
 @pytest.mark.parametrize(("text", "english"), NUMERALS)
@@ -305,13 +312,51 @@ def test_a_baseline_travels_through_sheets_and_the_excel_form(tmp_path):
 # -- hypothesis: spellings from a grammar ------------------------------------------------------
 
 _COMPARATORS = st.sampled_from(
-    [("≥", ""), ("不低于", ""), ("不少于", ""), ("达到", ""), ("", "以上"), ("＞", ""),
-     ("≤", ""), ("不超过", ""), ("不高于", ""), ("", "以内"), ("", "以下"), ("<", "")]
-)  # fmt: skip
+    [
+        ("≥", ""),
+        ("不低于", ""),
+        ("不少于", ""),
+        ("达到", ""),
+        ("", "以上"),
+        ("＞", ""),
+        ("≤", ""),
+        ("不超过", ""),
+        ("不高于", ""),
+        ("", "以内"),
+        ("", "以下"),
+        ("<", ""),
+    ]
+)
 _UNITS = st.sampled_from(
-    ["%", "‰", "次", "人次", "项", "个", "件", "场", "篇", "户", "元", "万元", "公里", "米",
-     "平方米", "亩", "分钟", "小时", "天", "个工作日", "个月", "年", "分", "元/户", "次/年", ""]
-)  # fmt: skip
+    [
+        "%",
+        "‰",
+        "次",
+        "人次",
+        "项",
+        "个",
+        "件",
+        "场",
+        "篇",
+        "户",
+        "元",
+        "万元",
+        "公里",
+        "米",
+        "平方米",
+        "亩",
+        "分钟",
+        "小时",
+        "天",
+        "个工作日",
+        "个月",
+        "年",
+        "分",
+        "元/户",
+        "次/年",
+        "",
+    ]
+)
 _CHINESE = "零一二三四五六七八九"
 
 
@@ -352,7 +397,9 @@ def test_spellings_parse_describe_and_parse_again(spelled):
     described = target.describe()
     again = parse_target(described.replace("（默认）", ""))
     assert (again.comparator or AT_LEAST, again.number, again.unit) == (
-        target.comparator or AT_LEAST, target.number, target.unit
+        target.comparator or AT_LEAST,
+        target.number,
+        target.unit,
     ), (text, described)
 
 
@@ -434,9 +481,12 @@ def test_huizhou_2025_refuses_counts_that_disagree_with_the_form_or_nothing_at_a
     with pytest.raises(rubriceng.InputError) as caught:
         rubriceng.evaluate(huizhou_2025, inputs)
     assert [(p.code, p.indicator, p.message) for p in caught.value.problems] == [
-        ("target-counts", "target_completion",
-         "the 申报表 has 33 targets, 32 met; the counts say 16 met of 17"),
-    ]  # fmt: skip
+        (
+            "target-counts",
+            "target_completion",
+            "the 申报表 has 33 targets, 32 met; the counts say 16 met of 17",
+        ),
+    ]
     del inputs["department_targets"], inputs["targets_met"], inputs["targets_declared"]
     with pytest.raises(rubriceng.InputError) as caught:
         rubriceng.evaluate(huizhou_2025, inputs)
@@ -451,8 +501,7 @@ def test_huizhou_2025_refuses_counts_that_disagree_with_the_form_or_nothing_at_a
 def test_huizhou_2025_batch_with_counts_equals_the_row_path(huizhou_2025):
     pytest.importorskip("numpy")
     base = _huizhou_2025_inputs()
-    units = {f"u{met}": {**base, "targets_met": met, "targets_declared": 17} for met in
-             range(18)}  # fmt: skip
+    units = {f"u{met}": {**base, "targets_met": met, "targets_declared": 17} for met in range(18)}
     rows = rubriceng.evaluate_many(huizhou_2025, units)
     scores = [result.indicator("target_completion").score for result in rows]
     assert scores[17] == Decimal("5.00") and scores[16] == Decimal("4.71")
@@ -464,8 +513,9 @@ def test_huizhou_2025_batch_with_counts_equals_the_row_path(huizhou_2025):
     table = rubriceng.evaluate_table(huizhou_2025, {"unit": list(units), **columns})
     assert table.totals() == [result.total for result in rows]
     # a unit that gives its 申报表 instead of the counts, in the same table: the row path
-    form = {key: value for key, value in base.items()
-            if key not in ("targets_met", "targets_declared")}  # fmt: skip
+    form = {
+        key: value for key, value in base.items() if key not in ("targets_met", "targets_declared")
+    }
     form["department_targets"] = _department_sheet_filled()
     mixed = {**units, "form": form}
     flat = [flatten(inputs) for inputs in mixed.values()]
@@ -482,13 +532,14 @@ def test_huizhou_2025_batch_with_counts_equals_the_row_path(huizhou_2025):
 
 def _project(rows: list[dict[str, object]]) -> dict[str, object]:
     return {
-        "budget": 100, "spent": 100,
+        "budget": 100,
+        "spent": 100,
         "output_targets": rows,
-        "effect_targets": [{"level1": "效益指标", "name": "效益", "target": "≥1项",
-                            "actual": 1}],
-        "satisfaction_targets": [{"level1": "满意度指标", "name": "满意度", "target": "≥90%",
-                                  "actual": "95%"}],
-    }  # fmt: skip
+        "effect_targets": [{"level1": "效益指标", "name": "效益", "target": "≥1项", "actual": 1}],
+        "satisfaction_targets": [
+            {"level1": "满意度指标", "name": "满意度", "target": "≥90%", "actual": "95%"}
+        ],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -503,9 +554,13 @@ def project():
 def test_qualitative_targets_score_in_three_tiers(project, tier, score):
     rows = [
         {"name": "课题数量", "target": "2项", "actual": 2},
-        {"name": "资金发放合规", "target": "按规定标准发放补助", "tier": tier,
-         **({"reason": "部分补助延期发放"} if tier not in ("达成",) else {})},
-    ]  # fmt: skip
+        {
+            "name": "资金发放合规",
+            "target": "按规定标准发放补助",
+            "tier": tier,
+            **({"reason": "部分补助延期发放"} if tier not in ("达成",) else {}),
+        },
+    ]
     result = rubriceng.evaluate(project, _project(rows))
     assert str(result.indicator("outputs").score) == score  # 50 × (1 + fraction) / 2
 

@@ -29,9 +29,7 @@ from tests.conftest import ROOT, make_rubric
 
 SEED = ROOT / "examples" / "huizhou-2026-targets.yaml"
 ACTUALS = ROOT / "tests" / "data" / "targets-with-actuals.yaml"
-PROJECT_RUBRIC = (
-    ROOT / "rubrics" / "cn" / "project-self-evaluation-2020.yaml"
-)
+PROJECT_RUBRIC = ROOT / "rubrics" / "cn" / "project-self-evaluation-2020.yaml"
 
 # Every distinct target value of seed 001, and what it must parse to.
 SEED_VALUES = {
@@ -90,15 +88,22 @@ def seed():
 
 def test_the_fixture_transcribes_every_sheet_of_seed_001(seed):
     assert [sheet.name for sheet in seed] == [
-        "市府办 部门整体", "援派干部经费", "遗属补助经费", "市政府办宣传办刊及慰问经费",
-        "决策咨询工作经费", "市政府办网站运行监测经费", "金融稳定发展协调费",
-        "预防和处置非法集资经费", "广东省地方金融风险监测防控中心服务经费",
+        "市府办 部门整体",
+        "援派干部经费",
+        "遗属补助经费",
+        "市政府办宣传办刊及慰问经费",
+        "决策咨询工作经费",
+        "市政府办网站运行监测经费",
+        "金融稳定发展协调费",
+        "预防和处置非法集资经费",
+        "广东省地方金融风险监测防控中心服务经费",
         "政策性农村住房保险保费补贴资金",
-    ]  # fmt: skip
+    ]
     assert [len(sheet.rows) for sheet in seed] == [33, 5, 4, 7, 7, 7, 7, 7, 7, 6]
     assert seed[0].kind == "department" and seed[0].budget == Decimal("69041600.00")
-    assert [sheet.budget for sheet in seed[1:]] == [Decimal(n) for n in (
-        115200, 7412, 305000, 300000, 497650, 300000, 100000, 480000, 540000)]  # fmt: skip
+    assert [sheet.budget for sheet in seed[1:]] == [
+        Decimal(n) for n in (115200, 7412, 305000, 300000, 497650, 300000, 100000, 480000, 540000)
+    ]
     assert seed[1].period == (2023, 2099) and seed[0].unit == "惠州市人民政府办公室"
 
 
@@ -116,10 +121,19 @@ def test_every_target_value_in_seed_001_is_parsed_or_flagged(seed):
 
 def test_implied_comparators_follow_the_level_and_the_name(seed):
     rows = {row.name: row for sheet in seed for row in sheet.rows}
-    used = {name: rows[name].comparator_used() for name in (
-        "政府网站与政务新媒体检测结果误判率", "网站及政务新媒体严重问题发生率",
-        "公报投递（发布）及时率", "补助发放及时率", "完成调研成果数量", "保险密度（元）",
-        "受惠群众满意度", "组织现场督查次数")}  # fmt: skip
+    used = {
+        name: rows[name].comparator_used()
+        for name in (
+            "政府网站与政务新媒体检测结果误判率",
+            "网站及政务新媒体严重问题发生率",
+            "公报投递（发布）及时率",
+            "补助发放及时率",
+            "完成调研成果数量",
+            "保险密度（元）",
+            "受惠群众满意度",
+            "组织现场督查次数",
+        )
+    }
     assert used == {
         "政府网站与政务新媒体检测结果误判率": "<",  # written: <1%
         "网站及政务新媒体严重问题发生率": "<=",  # 0%, an incident rate: at most
@@ -183,8 +197,7 @@ def test_forms_words_and_widths(text, expected):
         ("下降10%", "增加5%", NOT_MET, "0"),
         ("1.3元/户", "1.3元/户", MET, "1"),
         ("民兵点验310人次，入队训练61人次", "民兵点验310人次，入队训练61人次", MET, "1"),
-        ("民兵点验310人次，入队训练61人次", {"民兵点验": 155, "入队训练": 61}, PARTLY_MET,
-         "0.75"),
+        ("民兵点验310人次，入队训练61人次", {"民兵点验": 155, "入队训练": 61}, PARTLY_MET, "0.75"),
         ("按规定标准发放补助", True, MET, "1"),
         ("按规定标准发放补助", False, NOT_MET, "0"),
     ],
@@ -205,8 +218,11 @@ def test_judging_an_actual_value(target, actual, status, completion):
         ("100%", "=", "等于 100%"),
         ("减少10%", None, "减少幅度不低于 10%"),
         ("增加5%", None, "增加幅度不低于 5%"),
-        ("民兵点验310人次，入队训练61人次", None,
-         "全部满足：民兵点验 不低于 310 人次；入队训练 不低于 61 人次"),
+        (
+            "民兵点验310人次，入队训练61人次",
+            None,
+            "全部满足：民兵点验 不低于 310 人次；入队训练 不低于 61 人次",
+        ),
         ("按规定标准发放补助", None, "需人工判断"),
     ],
 )
@@ -237,8 +253,11 @@ def test_what_needs_judgement_is_never_guessed():
 @pytest.mark.parametrize(
     ("target", "actual", "message"),
     [
-        ("≥90%", "52次",
-         "'52次' is a count (次) and '≥90%' a percent (%): they cannot be compared"),
+        (
+            "≥90%",
+            "52次",
+            "'52次' is a count (次) and '≥90%' a percent (%): they cannot be compared",
+        ),
         ("52次", "95%", "'95%' is a percent (%) and '52次' a count (次): they cannot be compared"),
         ("≥90%", "95", "95 for the % target '≥90%': write 95% or a fraction (0.95)"),
         ("≥90%", 95, "95 for the % target '≥90%': write 95% or a fraction (0.95)"),
@@ -260,9 +279,12 @@ def test_the_excel_form_round_trips_every_sheet(seed, tmp_path):
     assert [(s.name, s.kind, s.period, s.budget, s.goal) for s in again] == [
         (s.name, s.kind, s.period, s.budget, s.goal) for s in seed
     ]
-    assert [[(r.level1, r.level2, r.name, r.period_value, r.annual_value) for r in s.rows]
-            for s in again] == [[(r.level1, r.level2, r.name, r.period_value,
-                                  r.annual_value) for r in s.rows] for s in seed]  # fmt: skip
+    assert [
+        [(r.level1, r.level2, r.name, r.period_value, r.annual_value) for r in s.rows]
+        for s in again
+    ] == [
+        [(r.level1, r.level2, r.name, r.period_value, r.annual_value) for r in s.rows] for s in seed
+    ]
     assert {s.year for s in again} == {2026}
 
 
@@ -272,19 +294,27 @@ def test_an_excel_form_with_merged_levels_and_actuals(tmp_path):
     book = openpyxl.Workbook()
     page = book.active
     period = ["实施周期", "起始年度", 2026, "到期年度", 2099]
-    for row in (["项目绩效目标表"], ["项目名称", "决策咨询工作经费"], period,
-                ["2026年预算金额", 300000], [],
-                ["一级指标", "二级指标", "三级指标", "实施周期指标值", "年度指标值", "实际完成值"],
-                ["产出指标", "数量指标", "开展专项课题研究数量", "2项", "2项", "2项"],
-                [None, None, "配合完成专家在惠调研相关工作", "2次", "2次", 1],
-                [None, "质量指标", "研究成果验收通过率", "≥90%", "≥90%", 0.8],
-                [None, "时效指标", None, None, None, None],
-                ["满意度指标", "服务对象满意度", "成果使用对象满意度", "≥85%", "≥85%", "88%"]):
+    for row in (
+        ["项目绩效目标表"],
+        ["项目名称", "决策咨询工作经费"],
+        period,
+        ["2026年预算金额", 300000],
+        [],
+        ["一级指标", "二级指标", "三级指标", "实施周期指标值", "年度指标值", "实际完成值"],
+        ["产出指标", "数量指标", "开展专项课题研究数量", "2项", "2项", "2项"],
+        [None, None, "配合完成专家在惠调研相关工作", "2次", "2次", 1],
+        [None, "质量指标", "研究成果验收通过率", "≥90%", "≥90%", 0.8],
+        [None, "时效指标", None, None, None, None],
+        ["满意度指标", "服务对象满意度", "成果使用对象满意度", "≥85%", "≥85%", "88%"],
+    ):
         page.append(row)
     book.save(path)
     (sheet,) = load_sheets(path)
     assert (sheet.name, sheet.year, sheet.period, sheet.budget) == (
-        "决策咨询工作经费", 2026, (2026, 2099), Decimal(300000)
+        "决策咨询工作经费",
+        2026,
+        (2026, 2099),
+        Decimal(300000),
     )
     assert [(r.level1, r.level2, r.name, r.line) for r in sheet.rows] == [
         ("产出指标", "数量指标", "开展专项课题研究数量", 7),
@@ -297,9 +327,11 @@ def test_an_excel_form_with_merged_levels_and_actuals(tmp_path):
 
 def test_bad_target_files_list_every_problem_with_lines(tmp_path):
     path = tmp_path / "bad.yaml"
-    path.write_text("unit: x\nsheets:\n  - name: p\n    kind: programme\n    rows:\n"
-                    "      - {level1: 产出指标, level2: 数量指标, name: a, met: maybe}\n",
-                    encoding="utf-8")  # fmt: skip
+    path.write_text(
+        "unit: x\nsheets:\n  - name: p\n    kind: programme\n    rows:\n"
+        "      - {level1: 产出指标, level2: 数量指标, name: a, met: maybe}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(rubriceng.InputError) as caught:
         load_sheets(path)
     assert [problem.text("en") for problem in caught.value.problems] == [
@@ -311,8 +343,9 @@ def test_bad_target_files_list_every_problem_with_lines(tmp_path):
         "[targets-form]",
         f"{path}:6 sheets[0].rows[0].met：应为是/否（true/false），实际为 'maybe' [targets-form]",
     ]
-    path.write_text("sheets:\n  - name: p\n    rows:\n      - [产出指标, 数量指标, a, 2项]\n",
-                    encoding="utf-8")  # fmt: skip
+    path.write_text(
+        "sheets:\n  - name: p\n    rows:\n      - [产出指标, 数量指标, a, 2项]\n", encoding="utf-8"
+    )
     with pytest.raises(rubriceng.InputError) as caught:
         load_sheets(path)
     assert [problem.text("en") for problem in caught.value.problems] == [
@@ -322,11 +355,19 @@ def test_bad_target_files_list_every_problem_with_lines(tmp_path):
 
 
 def _completion_rubric(count: str = "met") -> rubriceng.Rubric:
-    return rubriceng.load_rubric(make_rubric(
-        [{"id": "target_completion", "name": "绩效目标完成率", "points": 5,
-          "target_completion": {"targets": "targets", "count": count}}],
-        inputs={"targets": {"type": "targets", "label": "绩效目标"}},
-    ))  # fmt: skip
+    return rubriceng.load_rubric(
+        make_rubric(
+            [
+                {
+                    "id": "target_completion",
+                    "name": "绩效目标完成率",
+                    "points": 5,
+                    "target_completion": {"targets": "targets", "count": count},
+                }
+            ],
+            inputs={"targets": {"type": "targets", "label": "绩效目标"}},
+        )
+    )
 
 
 def test_target_completion_counts_targets_met_and_lists_the_unmet():
@@ -336,11 +377,12 @@ def test_target_completion_counts_targets_met_and_lists_the_unmet():
     row = result.indicator("target_completion")
     assert row.score == Decimal("3.57")  # 5 of 7 met: 5 × 5/7
     assert (row.trace["declared"], row.trace["met"]) == (7, 5)
-    assert [(item["name"], item["status"], str(item["completion"]))
-            for item in row.trace["unmet"]] == [
+    assert [
+        (item["name"], item["status"], str(item["completion"])) for item in row.trace["unmet"]
+    ] == [
         ("配合完成专家在惠调研相关工作", "partly_met", "0.5"),
         ("研究成果验收通过率", "partly_met", "8/9"),
-    ]  # fmt: skip
+    ]
     partial = rubriceng.evaluate(_completion_rubric("completion"), {"targets": sheet.as_input()})
     assert partial.total == Decimal("4.56")  # mean completion 6.3889 / 7 × 5
 
@@ -424,41 +466,73 @@ def test_the_project_rubric_weighs_targets_by_their_own_points(tmp_path):
     jsonschema = pytest.importorskip("jsonschema")
     jsonschema.validate(result.to_dict(), rubriceng.RESULT_SCHEMA)
     # without 效益 targets its 30 points go to 产出 and 满意度, and to their rows in cents
-    alone = rubriceng.evaluate(rubriceng.load_rubric(PROJECT_RUBRIC), {
-        **sheet.project_inputs(), "effect_targets": []})  # fmt: skip
-    assert [(str(row.effective_points), str(row.score))
-            for row in alone.indicator("outputs").children] == [
-        ("30.00", "30.00"), ("30.00", "26.67"), ("15.00", "15.00")
-    ]  # fmt: skip
+    alone = rubriceng.evaluate(
+        rubriceng.load_rubric(PROJECT_RUBRIC), {**sheet.project_inputs(), "effect_targets": []}
+    )
+    assert [
+        (str(row.effective_points), str(row.score)) for row in alone.indicator("outputs").children
+    ] == [("30.00", "30.00"), ("30.00", "26.67"), ("15.00", "15.00")]
     assert alone.total == Decimal("96.17")
     outputs = result.indicator("outputs").trace
     assert [(item["name"], item["points"]) for item in outputs["unmet"]] == [("验收通过率", 20)]
     words = rubriceng.explain(result, "outputs", rubriceng.load_rubric(PROJECT_RUBRIC))
     assert (
         "  未达成：验收通过率（分值 20，目标 ≥90%，实际 0.8，完成 88.9%），"
-        "偏差原因 两项成果需补充论证"
-        in words.splitlines()
+        "偏差原因 两项成果需补充论证" in words.splitlines()
     )
     checked = CliRunner().invoke(main, ["targets", "check", str(path)]).output.splitlines()
-    assert checked[1].split() == ["一级", "二级", "三级", "目标值", "分值", "解析", "实际完成值",
-                                  "判定"]  # fmt: skip
-    assert checked[4].split() == ["产出指标", "质量指标", "验收通过率", "≥90%", "20", "不低于",
-                                  "90%", "0.8", "部分达成", "88.9%"]  # fmt: skip
+    assert checked[1].split() == [
+        "一级",
+        "二级",
+        "三级",
+        "目标值",
+        "分值",
+        "解析",
+        "实际完成值",
+        "判定",
+    ]
+    assert checked[4].split() == [
+        "产出指标",
+        "质量指标",
+        "验收通过率",
+        "≥90%",
+        "20",
+        "不低于",
+        "90%",
+        "0.8",
+        "部分达成",
+        "88.9%",
+    ]
     # the 分值 column of the form round-trips
     write_xlsx([sheet], tmp_path / "weighed.xlsx")
     assert [row.points for row in read_xlsx(tmp_path / "weighed.xlsx")[0].rows] == [
-        20, 20, 10, 30, 10
+        20,
+        20,
+        10,
+        30,
+        10,
     ]
 
 
-@given(st.lists(st.integers(0, 150), min_size=1, max_size=6), st.integers(1, 20),
-       st.sampled_from(["met", "completion"]))  # fmt: skip
+@given(
+    st.lists(st.integers(0, 150), min_size=1, max_size=6),
+    st.integers(1, 20),
+    st.sampled_from(["met", "completion"]),
+)
 def test_equal_points_on_every_target_score_as_no_points(actuals, each, count):
-    rubric = rubriceng.load_rubric(make_rubric(
-        [{"id": "goals", "name": "目标", "points": each * len(actuals),
-          "target_completion": {"targets": "targets", "count": count}}],
-        inputs={"targets": {"type": "targets"}},
-    ))  # fmt: skip
+    rubric = rubriceng.load_rubric(
+        make_rubric(
+            [
+                {
+                    "id": "goals",
+                    "name": "目标",
+                    "points": each * len(actuals),
+                    "target_completion": {"targets": "targets", "count": count},
+                }
+            ],
+            inputs={"targets": {"type": "targets"}},
+        )
+    )
     rows = [{"name": f"目标{i}", "target": "100项", "actual": a} for i, a in enumerate(actuals)]
     plain = rubriceng.evaluate(rubric, {"targets": rows})
     weighed = rubriceng.evaluate(rubric, {"targets": [{**r, "points": each} for r in rows]})
@@ -468,10 +542,17 @@ def test_equal_points_on_every_target_score_as_no_points(actuals, each, count):
 
 def test_points_given_to_some_targets_must_be_given_to_all_and_add_up():
     rubric = rubriceng.load_rubric(PROJECT_RUBRIC)
-    rows = [{"level1": "产出指标", "name": "a", "target": "2项", "actual": 2, "points": 30},
-            {"level1": "产出指标", "name": "b", "target": "2项", "actual": 2, "points": 15}]
-    inputs = {"budget": 1, "spent": 1, "output_targets": rows, "effect_targets": [],
-              "satisfaction_targets": []}  # fmt: skip
+    rows = [
+        {"level1": "产出指标", "name": "a", "target": "2项", "actual": 2, "points": 30},
+        {"level1": "产出指标", "name": "b", "target": "2项", "actual": 2, "points": 15},
+    ]
+    inputs = {
+        "budget": 1,
+        "spent": 1,
+        "output_targets": rows,
+        "effect_targets": [],
+        "satisfaction_targets": [],
+    }
     with pytest.raises(rubriceng.InputError) as caught:
         rubriceng.evaluate(rubric, inputs)
     assert [p.message for p in caught.value.problems] == [
@@ -494,8 +575,17 @@ def test_cli_targets_check_lists_every_row_in_chinese_by_default():
     assert lines[0] == "决策咨询工作经费  (项目, 2026–2099, 预算 300000 元)"
     assert lines[1].split() == ["一级", "二级", "三级", "目标值", "解析", "实际完成值", "判定"]
     row = next(line for line in lines if "研究成果验收通过率" in line)
-    assert row.split() == ["产出指标", "质量指标", "研究成果验收通过率", "≥90%", "不低于",
-                           "90%", "0.8", "部分达成", "88.9%"]  # fmt: skip
+    assert row.split() == [
+        "产出指标",
+        "质量指标",
+        "研究成果验收通过率",
+        "≥90%",
+        "不低于",
+        "90%",
+        "0.8",
+        "部分达成",
+        "88.9%",
+    ]
     row = next(line for line in lines if "配合完成专家在惠调研相关工作" in line)
     assert row.split()[3:] == ["2次", "不低于", "2", "次（默认）", "1", "部分达成", "50.0%"]
     row = next(line for line in lines if "发现地方金融风险企业" in line)
@@ -511,19 +601,42 @@ def test_cli_targets_check_in_english():
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "决策咨询工作经费  (project, 2026–2099, budget 300000 元)"
-    assert lines[1].split() == ["level", "1", "level", "2", "level", "3", "target", "parsed",
-                                "actual", "judgement"]  # fmt: skip
+    assert lines[1].split() == [
+        "level",
+        "1",
+        "level",
+        "2",
+        "level",
+        "3",
+        "target",
+        "parsed",
+        "actual",
+        "judgement",
+    ]
     row = next(line for line in lines if "配合完成专家在惠调研相关工作" in line)
-    assert row.split()[3:] == ["2次", "at", "least", "2", "次", "(implied)", "1", "partly", "met",
-                               "50.0%"]  # fmt: skip
+    assert row.split()[3:] == [
+        "2次",
+        "at",
+        "least",
+        "2",
+        "次",
+        "(implied)",
+        "1",
+        "partly",
+        "met",
+        "50.0%",
+    ]
     assert "7 targets: 4 met, 1 not met, 2 partly met" in lines
 
 
 def test_cli_targets_check_on_the_seed_flags_what_needs_judgement():
     result = CliRunner().invoke(main, ["targets", "check", str(SEED)])
     assert result.exit_code == 0, result.output
-    flagged = [line.split()[2:] for line in result.output.splitlines()
-               if line.split()[-1:] == ["需人工判断"]]  # fmt: skip
+    flagged = [
+        line.split()[2:]
+        for line in result.output.splitlines()
+        if line.split()[-1:] == ["需人工判断"]
+    ]
     assert flagged == [
         ["资金发放的合规性", "按规定标准发放补助", "需人工判断", "需人工判断"],
         ["文件标准金额执行率", "按当年核定标准发放", "需人工判断", "需人工判断"],
@@ -533,8 +646,11 @@ def test_cli_targets_check_on_the_seed_flags_what_needs_judgement():
 
 def test_cli_targets_check_exits_1_on_a_unit_mismatch(tmp_path):
     path = tmp_path / "t.yaml"
-    path.write_text("sheets:\n  - name: p\n    rows:\n      - [产出指标, 数量指标, 补贴发放率, "
-                    "100%, 100%, 3人]\n", encoding="utf-8")  # fmt: skip
+    path.write_text(
+        "sheets:\n  - name: p\n    rows:\n      - [产出指标, 数量指标, 补贴发放率, "
+        "100%, 100%, 3人]\n",
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(main, ["targets", "check", str(path)])
     assert result.exit_code == 1
     assert (
@@ -565,8 +681,15 @@ def test_cli_targets_score_scores_every_project_and_writes_the_table(tmp_path):
     rows = [line.split() for line in result.output.splitlines()]
     assert rows[0] == ["项目", "预算执行率", "产出指标", "效益指标", "满意度指标", "总分", "等级"]
     assert rows[2] == ["决策咨询工作经费", "9.50", "67.36", "0.00", "15.00", "91.86", "优"]
-    assert rows[3] == ["广东省地方金融风险监测防控中心服务经费", "10.00", "45.83", "25.00",
-                       "0.00", "80.83", "良"]  # fmt: skip
+    assert rows[3] == [
+        "广东省地方金融风险监测防控中心服务经费",
+        "10.00",
+        "45.83",
+        "25.00",
+        "0.00",
+        "80.83",
+        "良",
+    ]
     assert out.read_text(encoding="utf-8-sig").splitlines()[1].endswith(",91.86,优")
 
 
@@ -588,23 +711,24 @@ def test_a_flat_table_of_projects_scores_as_their_sheets(tmp_path):
         for name, row in flat.items():
             writer.writerow([name, *(row.get(column, "") for column in columns)])
     out = tmp_path / "scores.csv"
-    result = CliRunner().invoke(main, ["batch", "cn/project-self-evaluation@2020", str(path),
-                                       "-o", str(out)])  # fmt: skip
+    result = CliRunner().invoke(
+        main, ["batch", "cn/project-self-evaluation@2020", str(path), "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     with open(out, encoding="utf-8-sig") as handle:
         scored = {row["unit"]: row["total"] for row in csv.DictReader(handle)}
     assert scored == {
-        "决策咨询工作经费": "91.86", "广东省地方金融风险监测防控中心服务经费": "80.83"
+        "决策咨询工作经费": "91.86",
+        "广东省地方金融风险监测防控中心服务经费": "80.83",
     }
     pandas = pytest.importorskip("pandas")
     frame = pandas.read_csv(path, index_col="unit", dtype=str, keep_default_na=False)
     frame = frame.replace("", None)
     rubric = rubriceng.load_rubric(PROJECT_RUBRIC)
-    assert [str(r.total) for r in rubriceng.evaluate_many(rubric, frame)] == [
-        "91.86", "80.83"
-    ]
+    assert [str(r.total) for r in rubriceng.evaluate_many(rubric, frame)] == ["91.86", "80.83"]
     assert [str(total) for total in rubriceng.evaluate_table(rubric, frame).totals()] == [
-        "91.86", "80.83"
+        "91.86",
+        "80.83",
     ]
 
 
@@ -623,9 +747,20 @@ def test_the_department_sheet_keeps_its_budget_lines_goal_and_key_tasks(seed):
     assert department.amounts["基本支出"] + department.amounts["项目支出"] == department.budget
     assert department.amounts["财政拨款"] == Decimal("69041600.00")
     assert [task.name for task in department.tasks][:2] == ["发挥参谋助手作用", "强化督查督办"]
-    assert [task.funds for task in department.tasks] == [Decimal(n) for n in (
-        "252900.00", "40000.00", "42000.00", "497650.00", "135000.00", "270000.00",
-        "580000.00", "64600.00", "70000.00")]  # fmt: skip
+    assert [task.funds for task in department.tasks] == [
+        Decimal(n)
+        for n in (
+            "252900.00",
+            "40000.00",
+            "42000.00",
+            "497650.00",
+            "135000.00",
+            "270000.00",
+            "580000.00",
+            "64600.00",
+            "70000.00",
+        )
+    ]
     assert department.goal.startswith("市政府办公室是市政府的“中枢”")
     assert all(sheet.goal for sheet in seed)
     assert seed[9].goal.startswith("拟对约40.9万户")

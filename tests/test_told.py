@@ -40,8 +40,10 @@ def _fields(template: str) -> list[str]:
 def _codes_in_source() -> dict[str, str]:
     """Every problem code the engine raises, with where: the first argument of each call
     that makes a problem, reports one or fails with one."""
-    makers = re.compile(r"(Problem|problem|fail|report|ScoringFailure|FormulaSyntaxError|_at|"
-                        r"_refuse|_refusal)$")  # fmt: skip
+    makers = re.compile(
+        r"(Problem|problem|fail|report|ScoringFailure|FormulaSyntaxError|_at|"
+        r"_refuse|_refusal)$"
+    )
     found: dict[str, str] = {}
     for path in sorted(PACKAGE.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -51,8 +53,11 @@ def _codes_in_source() -> dict[str, str]:
             if not makers.search(name):
                 continue
             for argument in node.args[:4]:
-                if (isinstance(argument, ast.Constant) and isinstance(argument.value, str)
-                        and re.fullmatch(r"[a-z]+(-[a-z0-9]+)+", argument.value)):  # fmt: skip
+                if (
+                    isinstance(argument, ast.Constant)
+                    and isinstance(argument.value, str)
+                    and re.fullmatch(r"[a-z]+(-[a-z0-9]+)+", argument.value)
+                ):
                     found.setdefault(argument.value, f"{path.name}:{node.lineno}")
     return found
 
@@ -61,9 +66,18 @@ CODES = _codes_in_source()
 
 
 def test_the_scan_finds_the_codes_it_should():
-    assert {"points-mismatch", "zero-denominator", "input-missing", "document-syntax",
-            "formula-name", "unreachable-band", "table-too-large", "request-too-large",
-            "variant-form", "target-counts"} <= set(CODES)  # fmt: skip
+    assert {
+        "points-mismatch",
+        "zero-denominator",
+        "input-missing",
+        "document-syntax",
+        "formula-name",
+        "unreachable-band",
+        "table-too-large",
+        "request-too-large",
+        "variant-form",
+        "target-counts",
+    } <= set(CODES)
 
 
 @pytest.mark.parametrize("code", sorted(CODES))
@@ -97,35 +111,80 @@ def _leaf(**rule: Any) -> dict[str, Any]:
 
 
 RUBRICS = [  # (what is wrong, the rubric, the code, the Chinese message)
-    ("points", make_rubric([_leaf(score=4)], INPUTS, total=5), "points-mismatch",
-     "一级指标分值合计 4.00，评分表总分为 5.00"),
+    (
+        "points",
+        make_rubric([_leaf(score=4)], INPUTS, total=5),
+        "points-mismatch",
+        "一级指标分值合计 4.00，评分表总分为 5.00",
+    ),
     ("name", make_rubric([_leaf(score="c + 1")], INPUTS), "formula-name", "未知名称 'c'"),
-    ("syntax", make_rubric([_leaf(score="a +")], INPUTS), "formula-syntax",
-     "无法解析公式 'a +'：invalid syntax"),
-    ("function", make_rubric([_leaf(score="halve(a)")], INPUTS), "formula-function",
-     "未知函数 'halve'"),
-    ("forbidden", make_rubric([_leaf(score="_a + 1")], INPUTS), "formula-forbidden",
-     "不允许以 _ 开头的名称：_a"),
-    ("bands", make_rubric([_leaf(value="a / b", bands=[{"upto": 0.2, "score": 4},
-                                                      {"upto": 0.1, "score": 2}])], INPUTS),
-     "band-order", "档次「value ≤ 0.1」与前一档「value ≤ 0.2」重叠或为空：界限应递增"
-     "（相等的界限只能是先 below x 后 upto x）"),
-    ("else", make_rubric([_leaf(value="a / b", bands=[{"upto": 0.2, "score": 4}])], INPUTS),
-     "band-gap", "最后一档应为 {else: <得分>}，使每个值都有所属档次"),
-    ("step", make_rubric([_leaf(value="a", steps={"size": 0, "deduct": 1})], INPUTS),
-     "steps-size", "步长应大于 0"),
-    ("zero", make_rubric([_leaf(score=4, points=0)], INPUTS, total=0), "points-zero",
-     "分值应大于 0"),
-    ("grades", make_rubric([_leaf(score=4)], INPUTS, grades=[{"name": "优", "min": 2}]),
-     "grade-coverage", "最低等级应从 0 分起，使 0 至 4.00 的每个总分都有等级"),
-    ("applies", make_rubric([_leaf(score=4, applies="n > 0")], INPUTS),
-     "not-applicable-missing", "请说明指标不适用时分值如何处理：not_applicable: "
-     "{strategy: proportional|even|move|rescale|full_marks}"),
-]  # fmt: skip
+    (
+        "syntax",
+        make_rubric([_leaf(score="a +")], INPUTS),
+        "formula-syntax",
+        "无法解析公式 'a +'：invalid syntax",
+    ),
+    (
+        "function",
+        make_rubric([_leaf(score="halve(a)")], INPUTS),
+        "formula-function",
+        "未知函数 'halve'",
+    ),
+    (
+        "forbidden",
+        make_rubric([_leaf(score="_a + 1")], INPUTS),
+        "formula-forbidden",
+        "不允许以 _ 开头的名称：_a",
+    ),
+    (
+        "bands",
+        make_rubric(
+            [_leaf(value="a / b", bands=[{"upto": 0.2, "score": 4}, {"upto": 0.1, "score": 2}])],
+            INPUTS,
+        ),
+        "band-order",
+        "档次「value ≤ 0.1」与前一档「value ≤ 0.2」重叠或为空：界限应递增"
+        "（相等的界限只能是先 below x 后 upto x）",
+    ),
+    (
+        "else",
+        make_rubric([_leaf(value="a / b", bands=[{"upto": 0.2, "score": 4}])], INPUTS),
+        "band-gap",
+        "最后一档应为 {else: <得分>}，使每个值都有所属档次",
+    ),
+    (
+        "step",
+        make_rubric([_leaf(value="a", steps={"size": 0, "deduct": 1})], INPUTS),
+        "steps-size",
+        "步长应大于 0",
+    ),
+    (
+        "zero",
+        make_rubric([_leaf(score=4, points=0)], INPUTS, total=0),
+        "points-zero",
+        "分值应大于 0",
+    ),
+    (
+        "grades",
+        make_rubric([_leaf(score=4)], INPUTS, grades=[{"name": "优", "min": 2}]),
+        "grade-coverage",
+        "最低等级应从 0 分起，使 0 至 4.00 的每个总分都有等级",
+    ),
+    (
+        "applies",
+        make_rubric([_leaf(score=4, applies="n > 0")], INPUTS),
+        "not-applicable-missing",
+        "请说明指标不适用时分值如何处理：not_applicable: "
+        "{strategy: proportional|even|move|rescale|full_marks}",
+    ),
+]
 
 
-@pytest.mark.parametrize(("document", "code", "chinese"), [case[1:] for case in RUBRICS],
-                         ids=[case[0] for case in RUBRICS])  # fmt: skip
+@pytest.mark.parametrize(
+    ("document", "code", "chinese"),
+    [case[1:] for case in RUBRICS],
+    ids=[case[0] for case in RUBRICS],
+)
 def test_a_rubric_s_problems_are_told_in_chinese_and_english(document, code, chinese):
     with pytest.raises(rubriceng.RubricError) as raised:
         rubriceng.load_rubric(document)
@@ -139,20 +198,43 @@ def test_a_rubric_s_problems_are_told_in_chinese_and_english(document, code, chi
 
 
 SCORING = [  # (what, indicator rule, inputs, code, the Chinese message)
-    ("zero", {"ratio": {"actual": "a", "target": "b"}}, {"a": 1, "b": 0}, "zero-denominator",
-     "目标值 b 为 0"),
+    (
+        "zero",
+        {"ratio": {"actual": "a", "target": "b"}},
+        {"a": 1, "b": 0},
+        "zero-denominator",
+        "目标值 b 为 0",
+    ),
     ("division", {"score": "a / b"}, {"a": 1, "b": 0}, "formula-failed", "a / b：除数为 0"),
-    ("exceeds", {"ratio": {"actual": "a", "target": "b", "refuse_when_exceeds": True}},
-     {"a": 3, "b": 2}, "actual-exceeds-target", "a（3）大于 b（2）"),
-    ("range", {"score": "a * 10"}, {"a": 1, "b": 1}, "score-out-of-range",
-     "得分 10 不在 0 至 4.00 之间"),
-    ("peer", {"value": "a / b", "peer": {"compare": "at_least", "statistic": "mean"}},
-     {"a": 1, "b": 2}, "peer-statistic-missing", "没有同类单位的mean：请与同类单位一起评分"),
-]  # fmt: skip
+    (
+        "exceeds",
+        {"ratio": {"actual": "a", "target": "b", "refuse_when_exceeds": True}},
+        {"a": 3, "b": 2},
+        "actual-exceeds-target",
+        "a（3）大于 b（2）",
+    ),
+    (
+        "range",
+        {"score": "a * 10"},
+        {"a": 1, "b": 1},
+        "score-out-of-range",
+        "得分 10 不在 0 至 4.00 之间",
+    ),
+    (
+        "peer",
+        {"value": "a / b", "peer": {"compare": "at_least", "statistic": "mean"}},
+        {"a": 1, "b": 2},
+        "peer-statistic-missing",
+        "没有同类单位的mean：请与同类单位一起评分",
+    ),
+]
 
 
-@pytest.mark.parametrize(("rule", "inputs", "code", "chinese"), [case[1:] for case in SCORING],
-                         ids=[case[0] for case in SCORING])  # fmt: skip
+@pytest.mark.parametrize(
+    ("rule", "inputs", "code", "chinese"),
+    [case[1:] for case in SCORING],
+    ids=[case[0] for case in SCORING],
+)
 def test_a_unit_that_cannot_be_scored_is_told_why_in_chinese(rule, inputs, code, chinese):
     rubric = rubriceng.load_rubric(make_rubric([_leaf(**rule)], INPUTS))
     with pytest.raises(rubriceng.RubricengError) as raised:
@@ -166,8 +248,9 @@ def test_a_unit_that_cannot_be_scored_is_told_why_in_chinese(rule, inputs, code,
 
 
 def test_a_message_no_template_fits_stays_english_whole():
-    problem = rubriceng.Problem("points-mismatch", "something new and unforeseen", file="r.yaml",
-                                line=3)  # fmt: skip
+    problem = rubriceng.Problem(
+        "points-mismatch", "something new and unforeseen", file="r.yaml", line=3
+    )
     assert problem.speaks("zh") == "en"
     assert problem.text("zh") == "r.yaml:3: something new and unforeseen [points-mismatch]"
     error = rubriceng.RubricError("r.yaml is not a valid rubric", [problem])
@@ -177,8 +260,10 @@ def test_a_message_no_template_fits_stays_english_whole():
 
 def test_the_check_command_speaks_chinese_and_english(tmp_path):
     bad = tmp_path / "bad.yaml"
-    text = ("id: x\nversion: '1'\ntitle: t\ntotal: 5\nindicators:\n"
-            "  - {id: a, name: 甲, points: 4, score: 'c + 1'}\n")
+    text = (
+        "id: x\nversion: '1'\ntitle: t\ntotal: 5\nindicators:\n"
+        "  - {id: a, name: 甲, points: 4, score: 'c + 1'}\n"
+    )
     bad.write_text(text, encoding="utf-8")
     chinese = CliRunner().invoke(main, ["check", str(bad)]).output.splitlines()
     assert chinese == [
@@ -196,54 +281,99 @@ def test_the_check_command_speaks_chinese_and_english(tmp_path):
 LABELS = {"a": "年末结转", "b": "预算数", "ok": "账账相符", "items": "项目"}
 
 
-@pytest.mark.parametrize(("formula", "chinese", "english"), [
-    ("a / b", "年末结转 ÷ 预算数", "a ÷ b"),
-    ("(a + b) * 2", "(年末结转 + 预算数) × 2", "(a + b) × 2"),
-    ("a - (b - 1)", "年末结转 - (预算数 - 1)", "a - (b - 1)"),
-    ("a == 0 and b == 0", "年末结转 = 0 且 预算数 = 0", "a = 0 and b = 0"),
-    ("a >= 1 or not ok", "年末结转 ≥ 1 或 非（账账相符）", "a ≥ 1 or not (ok)"),
-    ("points * min(1, a / b)", "满分 × 1、年末结转 ÷ 预算数 中的较小者",
-     "full marks × the least of 1, a ÷ b"),
-    ("count(items) > 0", "项目 的个数 > 0", "the number of items > 0"),
-    ("mean(items)", "项目 的平均值", "the mean of items"),
-    ("0 if ok else 3", "若 账账相符 则 0，否则 3", "if ok then 0, else 3"),
-    ("ok == true", "账账相符 = 是", "ok = true"),
-    ("a != 2", "年末结转 ≠ 2", "a ≠ 2"),
-    ("a +", "a +", "a +"),  # what does not parse is shown as written
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("formula", "chinese", "english"),
+    [
+        ("a / b", "年末结转 ÷ 预算数", "a ÷ b"),
+        ("(a + b) * 2", "(年末结转 + 预算数) × 2", "(a + b) × 2"),
+        ("a - (b - 1)", "年末结转 - (预算数 - 1)", "a - (b - 1)"),
+        ("a == 0 and b == 0", "年末结转 = 0 且 预算数 = 0", "a = 0 and b = 0"),
+        ("a >= 1 or not ok", "年末结转 ≥ 1 或 非（账账相符）", "a ≥ 1 or not (ok)"),
+        (
+            "points * min(1, a / b)",
+            "满分 × 1、年末结转 ÷ 预算数 中的较小者",
+            "full marks × the least of 1, a ÷ b",
+        ),
+        ("count(items) > 0", "项目 的个数 > 0", "the number of items > 0"),
+        ("mean(items)", "项目 的平均值", "the mean of items"),
+        ("0 if ok else 3", "若 账账相符 则 0，否则 3", "if ok then 0, else 3"),
+        ("ok == true", "账账相符 = 是", "ok = true"),
+        ("a != 2", "年末结转 ≠ 2", "a ≠ 2"),
+        ("a +", "a +", "a +"),  # what does not parse is shown as written
+    ],
+)
 def test_formulas_read_in_words(formula, chinese, english):
     assert formula_words(formula, "zh", LABELS) == chinese
     assert formula_words(formula, "en") == english
 
 
-KINDS = {"end": "money", "start": "money", "done": "count", "due": "count", "r": "rate",
-         "days": "number"}  # fmt: skip
+KINDS = {
+    "end": "money",
+    "start": "money",
+    "done": "count",
+    "due": "count",
+    "r": "rate",
+    "days": "number",
+}
 
 
-@pytest.mark.parametrize(("formula", "rate"), [
-    ("end / start", True), ("end / start - 1", True), ("abs(end - start) / start", True),
-    ("done / due", True), ("r", True), ("mean(r)", True), ("r - 0.5", True),
-    ("end / (start + end)", True), ("end - start", False), ("done / end", False),
-    ("100 * end / start", False), ("days", False), ("end / 2", False), ("x / y", False),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("formula", "rate"),
+    [
+        ("end / start", True),
+        ("end / start - 1", True),
+        ("abs(end - start) / start", True),
+        ("done / due", True),
+        ("r", True),
+        ("mean(r)", True),
+        ("r - 0.5", True),
+        ("end / (start + end)", True),
+        ("end - start", False),
+        ("done / end", False),
+        ("100 * end / start", False),
+        ("days", False),
+        ("end / 2", False),
+        ("x / y", False),
+    ],
+)
 def test_which_formulas_compute_a_rate(formula, rate):
     assert is_rate(formula, KINDS) is rate
 
 
 def test_percentages_are_exact_and_short():
-    assert [percent(value) for value in (Decimal("0.0092"), Decimal("0.10"), Decimal(1),
-                                         Decimal("0.99995"), Decimal("-0.15"))] == [
-        "0.92%", "10%", "100%", "100%", "-15%"]  # fmt: skip
+    assert [
+        percent(value)
+        for value in (
+            Decimal("0.0092"),
+            Decimal("0.10"),
+            Decimal(1),
+            Decimal("0.99995"),
+            Decimal("-0.15"),
+        )
+    ] == ["0.92%", "10%", "100%", "100%", "-15%"]
 
 
 def test_a_rate_s_value_band_and_step_are_percentages(tmp_path):
-    rubric = rubriceng.load_rubric(make_rubric([
-        _leaf(value="a / b", bands=[{"upto": 0.1, "score": 4}, {"else": 0}]),
-        {**_leaf(value="abs(a - b) / b", steps={"size": 0.05, "deduct": 0.5, "count": "full"}),
-         "id": "y", "name": "乙"},
-        {**_leaf(value="n", bands=[{"upto": 3, "score": 4}, {"else": 0}]), "id": "z",
-         "name": "丙"},
-    ], INPUTS))  # fmt: skip
+    rubric = rubriceng.load_rubric(
+        make_rubric(
+            [
+                _leaf(value="a / b", bands=[{"upto": 0.1, "score": 4}, {"else": 0}]),
+                {
+                    **_leaf(
+                        value="abs(a - b) / b", steps={"size": 0.05, "deduct": 0.5, "count": "full"}
+                    ),
+                    "id": "y",
+                    "name": "乙",
+                },
+                {
+                    **_leaf(value="n", bands=[{"upto": 3, "score": 4}, {"else": 0}]),
+                    "id": "z",
+                    "name": "丙",
+                },
+            ],
+            INPUTS,
+        )
+    )
     result = rubriceng.evaluate(rubric, {"a": "94.27", "b": "10298.31", "n": 2})
     assert explain(result, "x", rubric).splitlines()[2:5] == [
         "  数据：a 94.27，b 10298.31",
@@ -255,6 +385,7 @@ def test_a_rate_s_value_band_and_step_are_percentages(tmp_path):
 
 
 # -- no English in what a Chinese reader is shown ---------------------------------------
+
 
 def _cases() -> list[Any]:
     found = []
@@ -290,9 +421,16 @@ def test_every_case_s_explanations_and_table_are_chinese_through_and_through():
 
 
 def test_every_case_s_english_explanations_use_no_chinese_word_of_rubriceng_s():
-    ours = {chunk for text in [*EXPLAIN_WORDS["zh"].values(), *TERMS["zh"].values(),
-                               *FORMULA_WORDS["zh"].values(), *TARGET_WORDS["zh"].values()]
-            for chunk in re.findall(r"[\u4e00-\u9fff]{2,}", text)}  # fmt: skip
+    ours = {
+        chunk
+        for text in [
+            *EXPLAIN_WORDS["zh"].values(),
+            *TERMS["zh"].values(),
+            *FORMULA_WORDS["zh"].values(),
+            *TARGET_WORDS["zh"].values(),
+        ]
+        for chunk in re.findall(r"[\u4e00-\u9fff]{2,}", text)
+    }
     registry = rubriceng.default_registry()
     methods = set()
     for case in CASES:
@@ -308,8 +446,18 @@ def test_every_case_s_english_explanations_use_no_chinese_word_of_rubriceng_s():
             for text in sorted(names | labels | given, key=len, reverse=True):  # theirs
                 body = body.replace(text, "") if text else body
             assert not {chunk for chunk in ours if chunk in body}, (case.name, row.id, body)
-    assert {"bands", "steps", "ratio", "checklist", "average", "peer", "deductions",
-            "judgement", "score", "all_or_nothing"} <= methods
+    assert {
+        "bands",
+        "steps",
+        "ratio",
+        "checklist",
+        "average",
+        "peer",
+        "deductions",
+        "judgement",
+        "score",
+        "all_or_nothing",
+    } <= methods
 
 
 def test_explain_in_english_has_no_chinese_words_of_its_own():
@@ -318,21 +466,24 @@ def test_explain_in_english_has_no_chinese_words_of_its_own():
     for row in result.walk():
         text = explain(result, row.id, rubric, "en")
         steps = text.split("\n\n")[1] if "\n\n" in text else ""
-        assert not {"万元", "满足", "得分", "数据", "计算值"} & set(re.findall(r"[\u4e00-\u9fff]+",
-                                                                    steps)), steps
+        assert not {"万元", "满足", "得分", "数据", "计算值"} & set(
+            re.findall(r"[\u4e00-\u9fff]+", steps)
+        ), steps
     carry = explain(result, "carryover_rate", rubric, "en")
     assert "  data: carryover_end 94.27 (10k yuan), carryover_start 0 (10k yuan), " in carry
-
 
 
 def test_grades_in_english_are_the_rubric_s_own_names_else_the_usual_ones():
     grades = [{"name": "优秀", "name_en": "Outstanding", "min": 3}, {"name": "合格", "min": 0}]
     rubric = rubriceng.load_rubric(make_rubric([_leaf(score="a")], INPUTS, grades=grades))
     high, low = (rubriceng.evaluate(rubric, {"a": value}) for value in (4, 1))
-    assert (high.grade, high.grade_en, low.grade, low.grade_en) == ("优秀", "Outstanding",
-                                                                      "合格", None)
-    assert render_text(high, english=True).splitlines()[-1].split()[-2:] == ["4.00",
-                                                                             "Outstanding"]
+    assert (high.grade, high.grade_en, low.grade, low.grade_en) == (
+        "优秀",
+        "Outstanding",
+        "合格",
+        None,
+    )
+    assert render_text(high, english=True).splitlines()[-1].split()[-2:] == ["4.00", "Outstanding"]
     assert render_text(low, english=True).splitlines()[-1].split()[-2:] == ["1.00", "Pass"]
     assert render_text(high).splitlines()[-1].split()[-2:] == ["4.00", "优秀"]
     assert high.to_dict()["grade"] == "优秀" and "grade_en" not in high.to_dict()
@@ -359,8 +510,10 @@ def test_a_plugin_method_explains_its_trace_through_the_words_it_gives():
     assert rubric.trace_words == {"lucky": words}
     result = rubriceng.evaluate(rubric, {})
     assert explain(result, "x", rubric).splitlines()[2:4] == ["  四叶草 4 片", "  horseshoe 满足"]
-    assert explain(result, "x", rubric, "en").splitlines()[2:4] == ["  4-leaf clover",
-                                                                    "  horseshoe met"]
+    assert explain(result, "x", rubric, "en").splitlines()[2:4] == [
+        "  4-leaf clover",
+        "  horseshoe met",
+    ]
 
 
 def test_the_words_of_every_language_live_in_one_table():
@@ -371,8 +524,12 @@ def test_the_words_of_every_language_live_in_one_table():
         if path.name == "words.py":
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        phrases = {id(argument) for node in ast.walk(tree) if isinstance(node, ast.Call)
-                   and ast.unparse(node.func) == "Phrase" for argument in node.args}  # fmt: skip
+        phrases = {
+            id(argument)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and ast.unparse(node.func) == "Phrase"
+            for argument in node.args
+        }
         for node in ast.walk(tree):
             if isinstance(node, ast.Dict) and id(node) not in phrases:
                 keys = {key.value for key in node.keys if isinstance(key, ast.Constant)}

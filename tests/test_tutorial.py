@@ -109,8 +109,17 @@ class Reader:
         if words[:2] == ["pip", "install"]:
             for target in words[2:]:
                 if (self.home / target).is_dir():
-                    self._python("pip", "install", "-q", "--no-deps", "--no-build-isolation",
-                                 "--target", str(self.site), "-e", target)  # fmt: skip
+                    self._python(
+                        "pip",
+                        "install",
+                        "-q",
+                        "--no-deps",
+                        "--no-build-isolation",
+                        "--target",
+                        str(self.site),
+                        "-e",
+                        target,
+                    )
             return
         assert words[0] in ("rubriceng", "pytest"), f"the tutorial runs {command!r}"
         got = self._python(words[0], *words[1:], check=False)
@@ -122,11 +131,20 @@ class Reader:
     def _python(self, module: str, *arguments: str, check: bool = True) -> str:
         done = subprocess.run(
             [sys.executable, str(self.launcher), str(self.site), module, *arguments],
-            cwd=self.home, capture_output=True, text=True, check=False,
-            env={"PATH": "/usr/bin:/bin", "HOME": str(self.home), "PYTHONUTF8": "1",
-                 "COLUMNS": "200", "NO_COLOR": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-                 "PIP_NO_INPUT": "1"},
-        )  # fmt: skip
+            cwd=self.home,
+            capture_output=True,
+            text=True,
+            check=False,
+            env={
+                "PATH": "/usr/bin:/bin",
+                "HOME": str(self.home),
+                "PYTHONUTF8": "1",
+                "COLUMNS": "200",
+                "NO_COLOR": "1",
+                "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+                "PIP_NO_INPUT": "1",
+            },
+        )
         if check:
             assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout + done.stderr

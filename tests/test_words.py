@@ -32,9 +32,26 @@ def test_every_message_has_a_template_in_every_language_with_the_same_fields(cod
 @pytest.mark.parametrize("table", [RULES, TERMS], ids=["rules", "terms"])
 def test_every_word_is_in_every_language_with_the_same_fields(table):
     assert set(table["zh"]) >= set(table["en"])
-    known = {"constraint", "value", "info", "count", "s", "row", "file", "line", "unit",
-             "label", "field", "names", "name", "rows", "first", "last", "errors",
-             "warnings"}  # fmt: skip
+    known = {
+        "constraint",
+        "value",
+        "info",
+        "count",
+        "s",
+        "row",
+        "file",
+        "line",
+        "unit",
+        "label",
+        "field",
+        "names",
+        "name",
+        "rows",
+        "first",
+        "last",
+        "errors",
+        "warnings",
+    }
     for key in table["en"]:
         assert _fields(table["zh"][key]) | _fields(table["en"][key]) <= known, key
 
@@ -42,11 +59,14 @@ def test_every_word_is_in_every_language_with_the_same_fields(table):
 def test_every_reading_of_an_input_value_is_told_in_chinese():
     readings = [re.compile(pattern) for pattern, _ in READINGS["zh"]]
     said = (
-        "expected a number, got 'x'", "expected a whole number, got 1.5",
-        "expected true or false, got '也许'", "must be at least 0, got -1",
+        "expected a number, got 'x'",
+        "expected a whole number, got 1.5",
+        "expected true or false, got '也许'",
+        "must be at least 0, got -1",
         "must be at most 1, got 95 (a percentage? write 0.95 or '95%')",
-        "expected a number, got nothing (null)", "credit 7 is outside [0, 5]",
-    )  # fmt: skip
+        "expected a number, got nothing (null)",
+        "credit 7 is outside [0, 5]",
+    )
     for english in said:
         assert any(reading.match(english) for reading in readings), english
 
@@ -66,46 +86,72 @@ def test_the_language_comes_from_the_call_then_using_then_the_environment(monkey
 
 @pytest.fixture
 def small() -> rubriceng.Rubric:
-    return rubriceng.load_rubric(make_rubric(
-        [{"id": "tasks", "name": "重点工作完成率", "name_en": "Key tasks", "points": 5,
-          "ratio": {"actual": "done", "target": "planned"}}],
-        inputs={"done": {"type": "count", "label": "重点工作实际完成数"},
+    return rubriceng.load_rubric(
+        make_rubric(
+            [
+                {
+                    "id": "tasks",
+                    "name": "重点工作完成率",
+                    "name_en": "Key tasks",
+                    "points": 5,
+                    "ratio": {"actual": "done", "target": "planned"},
+                }
+            ],
+            inputs={
+                "done": {"type": "count", "label": "重点工作实际完成数"},
                 "planned": {"type": "count", "label": "重点工作总数"},
-                "rate": {"type": "rate", "max": 1, "label": "完成率"}},
-    ))  # fmt: skip
+                "rate": {"type": "rate", "max": 1, "label": "完成率"},
+            },
+        )
+    )
 
 
 @pytest.mark.parametrize(
     ("inputs", "chinese", "english"),
     [
-        ({"done": 3}, "重点工作总数（planned）：未填写，用于重点工作完成率 [input-missing]",
-         "重点工作总数 (planned): missing, used by Key tasks [input-missing]"),
-        ({"done": "三", "planned": 4},
-         "重点工作实际完成数（done）：应为数值，实际为 '三'，用于重点工作完成率 [input-invalid]",
-         "重点工作实际完成数 (done): expected a number, got '三', used by Key tasks "
-         "[input-invalid]"),
-        ({"done": -1, "planned": 4},
-         "重点工作实际完成数（done）：不能小于 0，实际为 -1，用于重点工作完成率 [input-invalid]",
-         "重点工作实际完成数 (done): must be at least 0, got -1, used by Key tasks "
-         "[input-invalid]"),
-        ({"done": 3, "planned": 4, "rate": 95},
-         "完成率（rate）：不能大于 1，实际为 95（是否填成了百分数？应填 0.95 或「95%」） "
-         "[input-invalid]",
-         "完成率 (rate): must be at most 1, got 95 (a percentage? write 0.95 or '95%') "
-         "[input-invalid]"),
-        ({"done": 3, "planed": 4},
-         "planed：评分表没有这一填报项；是否应为 planned（重点工作总数）？ [input-invalid]",
-         "planed: unknown input: the rubric declares no input by this name; did you mean "
-         "planned（重点工作总数）? [input-invalid]"),
-        ({"done": 3, "planned": 4, "重点工作总": 4},
-         "重点工作总：评分表没有这一填报项；是否应为 planned（重点工作总数）？ [input-invalid]",
-         "重点工作总: unknown input: the rubric declares no input by this name; did you mean "
-         "planned（重点工作总数）? [input-invalid]"),
-        ({"done": 3, "planned": 4, 7: 1},
-         "填报项的名称应为文字，而不是 int（7） [input-invalid]",
-         "input names are text, not int (7) [input-invalid]"),
+        (
+            {"done": 3},
+            "重点工作总数（planned）：未填写，用于重点工作完成率 [input-missing]",
+            "重点工作总数 (planned): missing, used by Key tasks [input-missing]",
+        ),
+        (
+            {"done": "三", "planned": 4},
+            "重点工作实际完成数（done）：应为数值，实际为 '三'，用于重点工作完成率 [input-invalid]",
+            "重点工作实际完成数 (done): expected a number, got '三', used by Key tasks "
+            "[input-invalid]",
+        ),
+        (
+            {"done": -1, "planned": 4},
+            "重点工作实际完成数（done）：不能小于 0，实际为 -1，用于重点工作完成率 [input-invalid]",
+            "重点工作实际完成数 (done): must be at least 0, got -1, used by Key tasks "
+            "[input-invalid]",
+        ),
+        (
+            {"done": 3, "planned": 4, "rate": 95},
+            "完成率（rate）：不能大于 1，实际为 95（是否填成了百分数？应填 0.95 或「95%」） "
+            "[input-invalid]",
+            "完成率 (rate): must be at most 1, got 95 (a percentage? write 0.95 or '95%') "
+            "[input-invalid]",
+        ),
+        (
+            {"done": 3, "planed": 4},
+            "planed：评分表没有这一填报项；是否应为 planned（重点工作总数）？ [input-invalid]",
+            "planed: unknown input: the rubric declares no input by this name; did you mean "
+            "planned（重点工作总数）? [input-invalid]",
+        ),
+        (
+            {"done": 3, "planned": 4, "重点工作总": 4},
+            "重点工作总：评分表没有这一填报项；是否应为 planned（重点工作总数）？ [input-invalid]",
+            "重点工作总: unknown input: the rubric declares no input by this name; did you mean "
+            "planned（重点工作总数）? [input-invalid]",
+        ),
+        (
+            {"done": 3, "planned": 4, 7: 1},
+            "填报项的名称应为文字，而不是 int（7） [input-invalid]",
+            "input names are text, not int (7) [input-invalid]",
+        ),
     ],
-)  # fmt: skip
+)
 def test_each_input_problem_in_both_languages(small, inputs, chinese, english):
     with pytest.raises(rubriceng.InputError) as caught:
         rubriceng.evaluate(small, inputs)
@@ -161,10 +207,13 @@ def test_an_empty_form_is_counted_with_its_rows_then_listed_in_the_forms_order(t
 
 
 def test_a_problem_without_words_is_told_as_before():
-    problem = Problem("points-mismatch", "the points add up to 4", file="r.yaml", line=3,
-                      indicator="a")  # fmt: skip
-    assert problem.text("zh") == problem.text("en") == (
-        "r.yaml:3: the points add up to 4 [points-mismatch] (indicator a)"
+    problem = Problem(
+        "points-mismatch", "the points add up to 4", file="r.yaml", line=3, indicator="a"
+    )
+    assert (
+        problem.text("zh")
+        == problem.text("en")
+        == ("r.yaml:3: the points add up to 4 [points-mismatch] (indicator a)")
     )
     error = rubriceng.RubricError("r.yaml is not a valid rubric", [problem])
     assert error.spoken("zh") == "en"  # never half Chinese, half English
