@@ -57,6 +57,7 @@ from rubriceng.vector import (
     boolean,
     constant,
     multiply,
+    narrow,
     number,
     points_of,
     product,
@@ -199,10 +200,7 @@ def _decimal_floats(column: Any) -> tuple[Num, Any, Any]:
     k = int(places.max()) if len(places) else 0
     whole = tops.astype(np.int64)
     lift = 10 ** (k - places)  # to the column's scale
-    if bits_of(whole) + (10**k).bit_length() >= 63:
-        top = wide(whole) * wide(lift)
-    else:
-        top = whole * lift
+    top = product(whole, lift)  # in Python integers where int64 could overflow
     return Num(np.where(bad | ~present, 0, top), 10**k), present, bad
 
 
@@ -234,18 +232,6 @@ def _first_places(sample: Any) -> int:
         if np.array_equal(np.rint(sample * scale) / scale, sample):
             return k
     return 0
-
-
-def bits_of(x: Any) -> int:
-    """The most bits a value of an integer array needs."""
-    return int(np.max(np.abs(x))).bit_length() if len(x) else 0
-
-
-def _narrow(x: Any) -> Any:
-    """An object array of Python integers as ``int64`` when every value fits."""
-    if len(x) and max(abs(int(value)) for value in x).bit_length() < 63:
-        return x.astype(np.int64)
-    return x
 
 
 def _decimals(value: Decimal) -> int:
@@ -475,6 +461,7 @@ def _peer_parts(rubric: Rubric, table: Any) -> PeerParts:
 
 
 def _pieces(pairs: list[tuple[int, int]]) -> tuple[int, list[tuple[int, int]]]:
+    """``pairs`` with the sum of their floors at :data:`~rubriceng.exact.MEAN_BITS`."""
     return sum((top << MEAN_BITS) // bottom for top, bottom in pairs), pairs
 
 
@@ -613,7 +600,7 @@ class _Batch:
                 tops[index], bottoms[index] = Decimal(coerce(value)).as_integer_ratio()
             except (ValueError, ArithmeticError, TypeError, KeyError):
                 bad[index] = True
-        return Num(_narrow(tops), _narrow(bottoms)), present, bad
+        return Num(narrow(tops), narrow(bottoms)), present, bad
 
     def _booleans(self, name: str) -> tuple[Any, Any]:
         column = self.table.columns.get(name)
@@ -893,22 +880,17 @@ class _Batch:
     def _peer_statistics(self, states: Mapping[int, Any]) -> None:
         """The peers' mean over the table, exactly: the columns' values and the row
         path's for the units it takes."""
-        from rubriceng.engine import mean_of, peer_values
+        from rubriceng.engine import mean_of
 
         for leaf in self.plan.peer_leaves:
             if leaf.id in self.given_peers:  # computed over the whole batch elsewhere
                 given = self.given_peers[leaf.id]
                 self.peers[leaf.id] = given if isinstance(given, Mean) else constant(given)
                 continue
-            rows, value = self.peer_columns[leaf.id]
-            rows = rows & ~self.exact
-            count = int(rows.sum())
-            if count > EXACT_MEANS:  # a large batch: a Mean, decided without being summed
-                tops = spread(value.n, (self.n,))[rows]
-                bottoms = spread(value.d, (self.n,))[rows]
-                low = int(((wide(tops) * (1 << MEAN_BITS)) // wide(bottoms)).sum())
-                more = peer_values(self.plan, leaf, list(states.values()))
-                large = Mean.of_columns(tops, bottoms, low, more)
+            rows, _ = self.peer_columns[leaf.id]
+            if int((rows & ~self.exact).sum()) > EXACT_MEANS:  # a Mean, decided unsummed
+                low, pairs = self._share(leaf, list(states.values()))
+                large = Mean(low=low, count=len(pairs), pairs=pairs)
                 self.exact_peers[leaf.id] = large
                 self.peers[leaf.id] = large
                 continue
@@ -942,26 +924,29 @@ class _Batch:
     def peer_parts(self) -> PeerParts:
         """This table's share of the peers' means: the floored sum at
         :data:`~rubriceng.exact.MEAN_BITS` and every value as a pair, by indicator."""
-        from rubriceng.engine import peer_values
-
         if self.compiled is None:
             raise Unsupported("peer parts of a rubric beyond the columns")
         pattern = self._patterns(self.compiled)
         self._require(pattern)
         self._peer_values(self.compiled, pattern)
         states = list(self._prepare_exact().values())
-        shares: dict[str, tuple[int, list[tuple[int, int]]]] = {}
-        for leaf in self.plan.peer_leaves:
-            rows, value = self.peer_columns[leaf.id]
-            rows = rows & ~self.exact
-            tops = spread(value.n, (self.n,))[rows]
-            bottoms = spread(value.d, (self.n,))[rows]
-            low = int(((wide(tops) * (1 << MEAN_BITS)) // wide(bottoms)).sum())
-            pairs = list(zip(map(int, tops), map(int, bottoms), strict=True))
-            more = [found.as_integer_ratio() for found in peer_values(self.plan, leaf, states)]
-            extra, more = _pieces(more)
-            shares[leaf.id] = (low + extra, pairs + more)
-        return shares
+        return {leaf.id: self._share(leaf, states) for leaf in self.plan.peer_leaves}
+
+    def _share(self, leaf: Indicator, states: Sequence[Any]) -> tuple[int, list[tuple[int, int]]]:
+        """The peers' values of ``leaf`` in this table as pairs — the columns', then the
+        row path's for the units it takes — with the sum of their floors at
+        :data:`~rubriceng.exact.MEAN_BITS` (what a :class:`~rubriceng.exact.Mean` holds)."""
+        from rubriceng.engine import peer_values
+
+        rows, value = self.peer_columns[leaf.id]
+        rows = rows & ~self.exact
+        tops = spread(value.n, (self.n,))[rows]
+        bottoms = spread(value.d, (self.n,))[rows]
+        low = int(((wide(tops) * (1 << MEAN_BITS)) // wide(bottoms)).sum())
+        pairs = list(zip(map(int, tops), map(int, bottoms), strict=True))
+        more = [found.as_integer_ratio() for found in peer_values(self.plan, leaf, states)]
+        extra, more = _pieces(more)
+        return low + extra, pairs + more
 
     def peer_sums(self) -> dict[str, tuple[Exact, int]]:
         """Exact sums and counts of the peers' values in this table (a part of a batch)."""

@@ -953,13 +953,9 @@ def evaluate(
     """
     plan = plan_of(rubric)
     with decimal.localcontext(DECIMAL_CONTEXT):
-        if not reviewed and document is None and plan.kernel is not None:
-            try:
-                outcome = plan.kernel.run(inputs, {})
-            except Exception:  # anything unusual: the general path says what it is
-                outcome = None
-            if outcome is not None:  # traces are made when first read, from a copy
-                return plan.scored(outcome, unit, snapshot(inputs) if trace else None)
+        outcome = None if reviewed or document is not None else _run(plan, inputs, {})
+        if outcome is not None:  # traces are made when first read, from a copy
+            return plan.scored(outcome, unit, snapshot(inputs) if trace else None)
         state = prepare(plan, inputs, unit, document)
         state.reviewed = _review_scores(plan, reviewed)
         if state.problems:
@@ -1008,14 +1004,19 @@ def peer_values(plan: Plan, leaf: Indicator, states: Sequence[UnitState]) -> lis
 def peer_statistics(plan: Plan, states: Sequence[UnitState]) -> dict[str, Statistic]:
     """Each peer leaf's statistic (mean or median) over ``states``, exactly, by leaf id;
     a leaf no unit takes part in is left out."""
+    found = {leaf.id: peer_values(plan, leaf, states) for leaf in plan.peer_leaves}
+    return statistics_of(plan, found)
+
+
+def statistics_of(plan: Plan, values: Mapping[str, Sequence[Fraction]]) -> dict[str, Statistic]:
+    """Each peer leaf's statistic (its mean or median) of its peers' ``values``, by leaf
+    id; a leaf with no values is left out."""
     stats: dict[str, Statistic] = {}
     for leaf in plan.peer_leaves:
-        values = peer_values(plan, leaf, states)
-        if values:
+        found = values.get(leaf.id)
+        if found:
             kind = leaf.scorer.peer_statistic() if leaf.scorer else "mean"
-            stats[leaf.id] = (
-                statistics.median(values) if kind == "median" else mean_of_values(values)
-            )
+            stats[leaf.id] = statistics.median(found) if kind == "median" else mean_of_values(found)
     return stats
 
 
@@ -1184,13 +1185,7 @@ def _kernel_pass(
             values[leaf_id].append(Fraction(top, bottom))
     for leaf in plan.peer_leaves:
         values[leaf.id] += peer_values(plan, leaf, others)
-    peers: dict[str, Statistic] = {}
-    for leaf in plan.peer_leaves:
-        found = values[leaf.id]
-        if found:
-            kind = leaf.scorer.peer_statistic() if leaf.scorer else "mean"
-            peers[leaf.id] = statistics.median(found) if kind == "median" else mean_of_values(found)
-    return outcomes, peers
+    return outcomes, statistics_of(plan, values)
 
 
 def _review_scores(plan: Plan, given: Mapping[str, Decimal | int] | None) -> dict[str, Decimal]:

@@ -224,19 +224,6 @@ class Mean:
         if not self._count:
             raise ValueError("the mean of no values")
 
-    @classmethod
-    def of_columns(
-        cls, tops: Sequence[int], bottoms: Sequence[int], low: int, more: Sequence[Exact] = ()
-    ) -> Mean:
-        """The mean of ``tops[i] / bottoms[i]`` (with ``low`` the sum of their floors at
-        :data:`MEAN_BITS`, computed over columns) and of ``more``."""
-        return cls(
-            more,
-            low=low,
-            count=len(tops),
-            pairs=list(zip(map(int, tops), map(int, bottoms), strict=True)),
-        )
-
     @property
     def count(self) -> int:
         """How many values."""

@@ -413,17 +413,7 @@ class _Formulas:
         if any(found[0] != "num" for found in values):
             raise Unsupported(f"{name} of non-numbers")
         if name in ("min", "max") and values:
-            best = values[0]
-            n, d = out.temp("n"), out.temp("d")
-            out.line(f"{n}, {d} = {best[1]}, {best[2]}")
-            for other in values[1:]:
-                symbol = "<" if name == "min" else ">"
-                current: Value = ("num", n, d, 0, 0)
-                out.line(
-                    f"if {self.compare_pair(ast.Lt if symbol == '<' else ast.Gt, other, current)}:"
-                )
-                out.line(f"    {n}, {d} = {other[1]}, {other[2]}")
-            return _num(out, n, d, max(v[3] for v in values), max(v[4] for v in values))
+            return self.call_values(name, values)
         if name == "abs" and len(values) == 1:
             n = out.temp("n")
             out.line(f"{n} = abs({values[0][1]})")
@@ -445,6 +435,8 @@ class _Formulas:
         raise Unsupported(f"function {name}")
 
     def call_values(self, name: str, values: list[Value]) -> Value:
+        """``min`` or ``max`` of numbers: the first value, replaced by each later one that
+        is smaller (larger)."""
         out = self.out
         n, d = out.temp("n"), out.temp("d")
         out.line(f"{n}, {d} = {values[0][1]}, {values[0][2]}")
@@ -636,12 +628,6 @@ def _read_fields(out: _Source, raw: str, fields: Mapping[str, Mapping[str, Any]]
 
 
 # -- scoring methods -------------------------------------------------------------------
-
-
-def _score_pair(out: _Source, found: Value) -> tuple[str, str]:
-    if found[0] != "num":
-        raise Unsupported("a score that is not a number")
-    return str(found[1]), str(found[2])
 
 
 class _Leaf:

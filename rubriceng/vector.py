@@ -144,14 +144,14 @@ def number(value: Any) -> Num:
     raise Unsupported("not a number")
 
 
-def _reduced(n: Any, d: Any) -> Num:
+def _reduced(n: Any, d: Any, always: bool = False) -> Num:
     """``n / d``, in lowest terms where the arrays are ``int64`` and large enough for
-    it to matter (keeps them in ``int64``)."""
+    it to matter (``always``: whatever their size), which keeps them in ``int64``."""
     if (
         isinstance(n, np.ndarray)
         and isinstance(d, np.ndarray)
         and not (_is_wide(n) or _is_wide(d))
-        and bits(d) > 40
+        and (always or bits(d) > 40)
     ):
         divisor = np.gcd(n, d)
         divisor = np.where(divisor == 0, 1, divisor)
@@ -512,15 +512,7 @@ def sum_of(values: Sequence[Num]) -> Num:
 
 def lowest(value: Num) -> Num:
     """``value`` in lowest terms where it is held in ``int64`` arrays."""
-    if (
-        isinstance(value.n, np.ndarray)
-        and isinstance(value.d, np.ndarray)
-        and not (_is_wide(value.n) or _is_wide(value.d))
-    ):
-        divisor = np.gcd(value.n, value.d)
-        divisor = np.where(divisor == 0, 1, divisor)
-        return Num(value.n // divisor, value.d // divisor)
-    return value
+    return _reduced(value.n, value.d, always=True)
 
 
 # -- scoring methods over columns -------------------------------------------------------------
