@@ -176,13 +176,15 @@ def _pair(number: Decimal | int | Fraction) -> tuple[int, int]:
     return fraction.numerator, fraction.denominator
 
 
-def _num(out: _Source, n: str, d: str, bn: int, bd: int) -> Value:
+def _num(n: str, d: str, bn: int, bd: int) -> Value:
+    """A number's value, unless its bits could outgrow what the kernel computes with."""
     if bn > _BITS_LIMIT or bd > _BITS_LIMIT:
         raise Unsupported("numbers too large")
     return ("num", n, d, bn, bd)
 
 
-def _literal(out: _Source, number: Decimal | int | Fraction) -> Value:
+def _literal(number: Decimal | int | Fraction) -> Value:
+    """A constant's value: its numerator and denominator as literals."""
     n, d = _pair(number)
     return ("num", repr(n), repr(d), max(1, n.bit_length()), d.bit_length())
 
@@ -200,7 +202,7 @@ class _Formulas:
             if isinstance(constant, bool):
                 return ("bool", repr(constant))
             if isinstance(constant, Decimal | int):
-                return _literal(self.out, constant)
+                return _literal(constant)
             raise Unsupported("constant")
         tree = formula.tree
         node = tree.body if isinstance(tree, ast.Expression) else tree
@@ -229,7 +231,7 @@ class _Formulas:
             if isinstance(node.value, bool):
                 return ("bool", repr(node.value))
             if isinstance(node.value, Decimal | int):
-                return _literal(out, node.value)
+                return _literal(node.value)
             raise Unsupported("text")
         if isinstance(node, ast.Name):
             if node.id not in scope:
@@ -284,10 +286,10 @@ class _Formulas:
             else:
                 out.line(f"{n} = {left_part} {sign} {right_part}")
             d = self.product(d, ld, rd)
-            return _num(out, n, d, max(lbn + rbd, rbn + lbd) + 1, lbd + rbd)
+            return _num(n, d, max(lbn + rbd, rbn + lbd) + 1, lbd + rbd)
         if op is ast.Mult:
             out.line(f"{n} = {_mul(ln, rn)}")
-            return _num(out, n, self.product(d, ld, rd), lbn + rbn, lbd + rbd)
+            return _num(n, self.product(d, ld, rd), lbn + rbn, lbd + rbd)
         if op is ast.Div:
             if not rn.lstrip("-").isdigit():
                 out.line(f"if {rn} == 0: return None")
@@ -300,7 +302,7 @@ class _Formulas:
                     d = out.temp("d")
                     out.line(f"{d} = {rn}")
                 out.line(f"if {d} < 0: {n}, {d} = -{n}, -{d}")
-            return _num(out, n, d, lbn + rbd, lbd + rbn)
+            return _num(n, d, lbn + rbd, lbd + rbn)
         raise Unsupported(op.__name__)
 
     def product(self, target: str, *factors: str) -> str:
@@ -391,7 +393,7 @@ class _Formulas:
         out.depth -= 1
         if body[0] == "bool":
             return ("bool", n)
-        return _num(out, n, d, max(body[3], orelse[3]), max(body[4], orelse[4]))
+        return _num(n, d, max(body[3], orelse[3]), max(body[4], orelse[4]))
 
     def assign(self, found: Value, n: str, d: str) -> None:
         if found[0] == "bool":
@@ -426,9 +428,7 @@ class _Formulas:
             out.line("else:")
             out.line(f"    {n}, {d} = {top[1]} * {bottom[2]}, {top[2]} * {bottom[1]}")
             out.line(f"    if {d} < 0: {n}, {d} = -{n}, -{d}")
-            return _num(
-                out, n, d, max(top[3] + bottom[4], zero[3]), max(top[4] + bottom[3], zero[4])
-            )
+            return _num(n, d, max(top[3] + bottom[4], zero[3]), max(top[4] + bottom[3], zero[4]))
         if name == "clamp" and len(values) == 3:
             inner = self.call_values("min", [values[2], values[0]])
             return self.call_values("max", [values[1], inner])
@@ -444,7 +444,7 @@ class _Formulas:
             op = ast.Lt if name == "min" else ast.Gt
             out.line(f"if {self.compare_pair(op, other, ('num', n, d, 0, 0))}:")
             out.line(f"    {n}, {d} = {other[1]}, {other[2]}")
-        return _num(out, n, d, max(v[3] for v in values), max(v[4] for v in values))
+        return _num(n, d, max(v[3] for v in values), max(v[4] for v in values))
 
 
 # -- reading inputs --------------------------------------------------------------------
@@ -647,7 +647,7 @@ class _Leaf:
     ) -> None:
         self.out, self.formulas, self.leaf, self.scope = out, formulas, leaf, scope
         self.own, self.peer = own, peer
-        points = _literal(out, leaf.points)
+        points = _literal(leaf.points)
         self.pn, self.pd = str(points[1]), str(points[2])
         self.rn, self.rd = raw
 
@@ -701,7 +701,7 @@ def _bands(at: _Leaf, scorer: Any) -> None:
             out.line(("else: " if index else "") + f"{rn}, {rd} = {sn}, {sd}")
             continue
         test = formulas.compare_pair(
-            ast.LtE if band.inclusive else ast.Lt, ("num", vn, vd, 0, 0), _literal(out, band.bound)
+            ast.LtE if band.inclusive else ast.Lt, ("num", vn, vd, 0, 0), _literal(band.bound)
         )
         out.line(f"{'if' if index == 0 else 'elif'} {test}: {rn}, {rd} = {sn}, {sd}")
 
@@ -1043,7 +1043,7 @@ def _fast_leaf(
     scorer = leaf.scorer
     if scorer is None or not type(scorer).__module__.startswith("rubriceng.methods"):
         raise Unsupported("a plugin's method")
-    scope["points"] = _literal(out, leaf.points)
+    scope["points"] = _literal(leaf.points)
     own = scope.get(leaf.id)
     step = out.temp("s")
     rn, rd = out.temp("rn"), out.temp("rd")
