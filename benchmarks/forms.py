@@ -31,10 +31,10 @@ import openpyxl  # noqa: E402
 
 import rubriceng  # noqa: E402
 from benchmarks.huizhou import generate  # noqa: E402
-from rubriceng.intake import read_returns  # noqa: E402
-from rubriceng.paths import flatten  # noqa: E402
-from rubriceng.spreadsheet import INPUTS_SHEET, read_inputs, write_template  # noqa: E402
-from rubriceng.summary import write_summary  # noqa: E402
+from rubriceng.cycle.intake import read_returns  # noqa: E402
+from rubriceng.cycle.summary import write_summary  # noqa: E402
+from rubriceng.language.paths import flatten  # noqa: E402
+from rubriceng.outputs.spreadsheet import INPUTS_SHEET, read_inputs, write_template  # noqa: E402
 
 REF = "cn.gd.huizhou/dept-overall@2020"
 

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import rubriceng
-from rubriceng.documents import DocumentError, from_text
-from rubriceng.registry import Registry
-from rubriceng.spreadsheet import read_units
+from rubriceng.host.registry import Registry
+from rubriceng.language.documents import DocumentError, from_text
+from rubriceng.outputs.spreadsheet import read_units
 
 ROOT = Path(__file__).resolve().parent.parent
 HUIZHOU = (

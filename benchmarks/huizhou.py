@@ -22,7 +22,7 @@ import random
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from rubriceng.paths import flatten
+from rubriceng.language.paths import flatten
 
 D = Decimal
 ZERO, ONE, CENT = D(0), D(1), D("0.01")

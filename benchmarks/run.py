@@ -47,7 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import rubriceng
 from benchmarks.huizhou import generate, hand_score, to_columns
 from benchmarks.zen_huizhou import to_json
-from rubriceng.formula import (
+from rubriceng.formula.language import (
     FormulaEvaluator,
     FormulaRuntimeError,
     compile_formula,

@@ -22,9 +22,9 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from rubriceng.builtin import builtin_vocabulary
-from rubriceng.contracts import PUBLISHED
-from rubriceng.schema import rubric_schema
+from rubriceng.host.builtin import builtin_vocabulary
+from rubriceng.language.schema import rubric_schema
+from rubriceng.outputs.schemas import PUBLISHED
 
 BUILTIN = builtin_vocabulary()
 """The words of the built-in plugin, which the reference pages list."""

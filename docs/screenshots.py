@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import rubriceng
-from rubriceng.render import write_result
+from rubriceng.outputs.text import write_result
 
 ROOT = Path(__file__).resolve().parent.parent
 IMAGES = ROOT / "docs" / "images"
@@ -110,8 +110,8 @@ def cycle(rubric: rubriceng.Rubric, unit: Any, work: Path) -> list[Path]:
     (its ranking and its losses), the review of the example, the report draft."""
     sys.path.insert(0, str(ROOT))
     from benchmarks.huizhou import generate
-    from rubriceng.review import load_changes, review, write_review
-    from rubriceng.summary import write_summary
+    from rubriceng.cycle.review import load_changes, review, write_review
+    from rubriceng.cycle.summary import write_summary
 
     units = {f"单位{index:02d}": inputs for index, inputs in enumerate(generate(24, seed=3))}
     units[unit.unit] = unit.inputs

@@ -25,10 +25,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from rubriceng.columns import ScoreTable, evaluate_table, peer_means, peer_sums
-    from rubriceng.comparison import Comparison, compare
-    from rubriceng.contracts import BATCH_SCHEMA, RESULT_SCHEMA, inputs_schema
-    from rubriceng.engine import evaluate, evaluate_many
+    from rubriceng.authoring.comparison import Comparison, compare
+    from rubriceng.batch.columns import ScoreTable, evaluate_table, peer_means, peer_sums
     from rubriceng.errors import (
         EvaluationError,
         InputError,
@@ -38,11 +36,13 @@ if TYPE_CHECKING:
         RubricError,
         RubricNotFoundError,
     )
-    from rubriceng.explanation import explain
+    from rubriceng.host.registry import Registry, RubricEntry, default_registry
+    from rubriceng.language.model import Indicator, Rubric
     from rubriceng.loader import find_rubric, load_inputs, load_rubric
-    from rubriceng.model import Indicator, Rubric
-    from rubriceng.registry import Registry, RubricEntry, default_registry
-    from rubriceng.result import (
+    from rubriceng.outputs.explanation import explain
+    from rubriceng.outputs.schemas import BATCH_SCHEMA, RESULT_SCHEMA, inputs_schema
+    from rubriceng.scoring.engine import evaluate, evaluate_many
+    from rubriceng.scoring.result import (
         RESULT_FORMAT,
         AdjustmentResult,
         Batch,
@@ -54,17 +54,17 @@ if TYPE_CHECKING:
     from rubriceng.targets import judge, load_sheets, parse_target
 
 _EXPORTS = {
-    "ScoreTable": "columns",
-    "evaluate_table": "columns",
-    "peer_means": "columns",
-    "peer_sums": "columns",
-    "Comparison": "comparison",
-    "compare": "comparison",
-    "BATCH_SCHEMA": "contracts",
-    "RESULT_SCHEMA": "contracts",
-    "inputs_schema": "contracts",
-    "evaluate": "engine",
-    "evaluate_many": "engine",
+    "ScoreTable": "batch.columns",
+    "evaluate_table": "batch.columns",
+    "peer_means": "batch.columns",
+    "peer_sums": "batch.columns",
+    "Comparison": "authoring.comparison",
+    "compare": "authoring.comparison",
+    "BATCH_SCHEMA": "outputs.schemas",
+    "RESULT_SCHEMA": "outputs.schemas",
+    "inputs_schema": "outputs.schemas",
+    "evaluate": "scoring.engine",
+    "evaluate_many": "scoring.engine",
     "EvaluationError": "errors",
     "InputError": "errors",
     "PluginError": "errors",
@@ -75,22 +75,22 @@ _EXPORTS = {
     "find_rubric": "loader",
     "load_inputs": "loader",
     "load_rubric": "loader",
-    "Indicator": "model",
-    "Rubric": "model",
-    "Registry": "registry",
-    "RubricEntry": "registry",
-    "default_registry": "registry",
-    "RESULT_FORMAT": "result",
-    "AdjustmentResult": "result",
-    "Batch": "result",
-    "IndicatorResult": "result",
-    "Result": "result",
-    "UnitFailure": "result",
-    "to_frame": "result",
+    "Indicator": "language.model",
+    "Rubric": "language.model",
+    "Registry": "host.registry",
+    "RubricEntry": "host.registry",
+    "default_registry": "host.registry",
+    "RESULT_FORMAT": "scoring.result",
+    "AdjustmentResult": "scoring.result",
+    "Batch": "scoring.result",
+    "IndicatorResult": "scoring.result",
+    "Result": "scoring.result",
+    "UnitFailure": "scoring.result",
+    "to_frame": "scoring.result",
     "judge": "targets",
     "load_sheets": "targets",
     "parse_target": "targets",
-    "explain": "explanation",
+    "explain": "outputs.explanation",
 }
 """Where each exported name lives. They are imported on first use, so that
 ``import rubriceng`` stays fast for command lines and embedding processes."""

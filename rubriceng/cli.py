@@ -24,9 +24,9 @@ from rubriceng.sanitize import csv_cell, printable
 from rubriceng.words import BATCH_FORM_WORDS, SUMMARY_WORDS, language, term, using
 
 if TYPE_CHECKING:  # the commands import what they use, so that --help is quick
-    from rubriceng.model import Indicator, Rubric
-    from rubriceng.registry import Registry
-    from rubriceng.result import Batch
+    from rubriceng.host.registry import Registry
+    from rubriceng.language.model import Indicator, Rubric
+    from rubriceng.scoring.result import Batch
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -78,7 +78,7 @@ def main(context: click.Context, strict: bool, debug: bool, lang: str | None) ->
 
 
 def _registry(context: click.Context) -> Registry:
-    from rubriceng.registry import Registry, default_registry, search_path
+    from rubriceng.host.registry import Registry, default_registry, search_path
 
     if context.obj and context.obj.get("strict"):
         return Registry(strict=True, search_path=search_path())
@@ -165,10 +165,10 @@ def score(
       rubriceng score cn.gd.huizhou/dept-overall@2020 unit.yaml -o report.html --lang en
       rubriceng score cn.gd.huizhou/dept-overall@2020 unit.yaml -o 自评报告.docx
     """
-    from rubriceng.engine import evaluate
-    from rubriceng.intake import check_version, returned_form, rubric_for
+    from rubriceng.cycle.intake import check_version, returned_form, rubric_for
     from rubriceng.loader import load_inputs
-    from rubriceng.render import write_result
+    from rubriceng.outputs.text import write_result
+    from rubriceng.scoring.engine import evaluate
 
     registry = _registry(context)
     if output is None and output_format not in registry.renderers:
@@ -218,9 +218,9 @@ def explain(
       rubriceng explain cn.gd.huizhou/dept-overall@2020 \\
           examples/huizhou-2020-office.yaml 政府采购执行率
     """
-    from rubriceng.engine import evaluate
-    from rubriceng.explanation import explain as explain_indicator
     from rubriceng.loader import load_inputs
+    from rubriceng.outputs.explanation import explain as explain_indicator
+    from rubriceng.scoring.engine import evaluate
 
     loaded = _registry(context).load(rubric, year=year)
     unit = load_inputs(inputs)
@@ -265,18 +265,18 @@ def template(
       rubriceng template cn.gd.huizhou/dept-overall@2020 --batch -o units.xlsx
       rubriceng template cn.gd.huizhou/dept-overall@2020 -o units.csv
     """
-    from rubriceng.paths import fields, template_json, template_yaml
+    from rubriceng.language.paths import fields, template_json, template_yaml
 
     loaded = _registry(context).load(rubric, year=year)
     suffix = output.suffix.lower()
     if many and suffix not in (".xlsx", ".csv"):
         raise click.BadParameter(f"{output.name}: a batch form is .xlsx or .csv", param_hint="-o")
     if many and suffix == ".xlsx":
-        from rubriceng.spreadsheet import write_batch_form
+        from rubriceng.outputs.spreadsheet import write_batch_form
 
         write_batch_form(loaded, output, lang=lang)
     elif suffix == ".xlsx":
-        from rubriceng.spreadsheet import write_template
+        from rubriceng.outputs.spreadsheet import write_template
 
         write_template(loaded, output, lang=lang)
     elif suffix in (".yaml", ".yml"):
@@ -358,8 +358,8 @@ def batch(
       rubriceng batch cn.gd.huizhou/dept-overall@2020 returned/ --reviews reviews/ \\
           -o reviewed.xlsx
     """
-    from rubriceng.engine import evaluate_many
-    from rubriceng.intake import read_returns, rubric_for
+    from rubriceng.cycle.intake import read_returns, rubric_for
+    from rubriceng.scoring.engine import evaluate_many
 
     _check_batch_suffix(output)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -377,8 +377,8 @@ def batch(
     named: Mapping[str, Mapping[str, Any]] = intake.named()
     scores: dict[str, dict[str, Decimal]] = {}
     if reviews:
-        from rubriceng.intake import files_of
-        from rubriceng.review import apply_reviews, load_changes
+        from rubriceng.cycle.intake import files_of
+        from rubriceng.cycle.review import apply_reviews, load_changes
 
         files = [load_changes(path) for path in files_of(reviews)]
         named, scores = apply_reviews(loaded, named, files)
@@ -406,7 +406,7 @@ def batch(
 
 def files_of_paths(paths: Sequence[str], exclude: Sequence[Path]) -> list[Path]:
     """The files a batch reads from ``paths`` (for the progress bar)."""
-    from rubriceng.intake import files_of
+    from rubriceng.cycle.intake import files_of
 
     return files_of(paths, exclude)
 
@@ -418,8 +418,8 @@ def _tables_folder(output: Path, lang: str) -> Path:
 
 def _write_tables(rubric: Rubric, found: Batch, intake: Any, output: Path, lang: str) -> None:
     """Each unit's 指标评分表 in a folder beside ``output``, named by the unit."""
+    from rubriceng.outputs.spreadsheet import write_scoresheet
     from rubriceng.sanitize import file_name
-    from rubriceng.spreadsheet import write_scoresheet
 
     folder = _tables_folder(output, lang)
     folder.mkdir(exist_ok=True)
@@ -484,10 +484,16 @@ def review_command(
       rubriceng review cn.gd.huizhou/dept-overall@2020 unit.yaml review.xlsx
       rubriceng review cn.gd.huizhou/dept-overall@2020 unit.yaml review.yaml -o reviewed.xlsx
     """
-    from rubriceng.engine import evaluate
-    from rubriceng.intake import check_version, returned_form, rubric_for
+    from rubriceng.cycle.intake import check_version, returned_form, rubric_for
+    from rubriceng.cycle.review import (
+        load_changes,
+        review,
+        review_text,
+        write_review,
+        write_review_form,
+    )
     from rubriceng.loader import load_inputs
-    from rubriceng.review import load_changes, review, review_text, write_review, write_review_form
+    from rubriceng.scoring.engine import evaluate
 
     registry = _registry(context)
     loaded = rubric_for(rubric, [inputs], lambda ref: registry.load(ref, year=year))
@@ -540,7 +546,7 @@ def history_command(results: tuple[str, ...], output: Path | None, lang: str) ->
       rubriceng history 2023.json 2024.json 2025.json
       rubriceng history results/*.json -o history.xlsx
     """
-    from rubriceng.history import history_text, load_history, write_history
+    from rubriceng.cycle.history import history_text, load_history, write_history
 
     found = load_history(results)
     if output is None:
@@ -593,7 +599,7 @@ def _write_batch(
     rubric: Rubric, found: Batch, output: Path, lang: str, reviewed: int | None = None
 ) -> None:
     """Write a batch's scores in the form the suffix of ``output`` names."""
-    from rubriceng.summary import batch_dict, write_scores, write_summary
+    from rubriceng.cycle.summary import batch_dict, write_scores, write_summary
 
     suffix = output.suffix.lower()
     if suffix == ".xlsx":
@@ -622,7 +628,7 @@ def check(context: click.Context, file: str, warnings_as_errors: bool) -> None:
     Example:
       rubriceng check my-rubric.yaml
     """
-    from rubriceng.lint import lint
+    from rubriceng.authoring.lint import lint
 
     report = lint(file, registry=_registry(context))
     for kind, problems, colour in (
@@ -655,7 +661,7 @@ def schema(context: click.Context, rubric: str | None, which: str | None, year: 
       rubriceng schema cn.gd.huizhou/dept-overall@2020 > inputs.schema.json
       rubriceng schema --result > result.schema.json
     """
-    from rubriceng.contracts import BATCH_SCHEMA, RESULT_SCHEMA, inputs_schema
+    from rubriceng.outputs.schemas import BATCH_SCHEMA, RESULT_SCHEMA, inputs_schema
 
     if which is not None:
         found: Any = RESULT_SCHEMA if which == "result" else BATCH_SCHEMA
@@ -731,7 +737,7 @@ def show(
       rubriceng show cn.gd.huizhou/dept-overall@2020 --rules
       rubriceng show cn.gd.huizhou/dept-overall@2020 carryover_rate procurement_rate
     """
-    from rubriceng.outline import rule_lines
+    from rubriceng.outputs.outline import rule_lines
 
     loaded = _registry(context).load(rubric, year=year)
     indicators = tuple(loaded.indicator(key).id for key in indicators)  # ids, names, prefixes
@@ -784,7 +790,7 @@ def plugins(context: click.Context) -> None:
       rubriceng plugins
       rubriceng --strict plugins      # exit 1 if any plugin failed (for CI)
     """
-    from rubriceng.registry import Registry, search_path
+    from rubriceng.host.registry import Registry, search_path
 
     registry = Registry(strict=False, search_path=search_path())
     failures = registry.check()
@@ -819,7 +825,7 @@ def test_cases(context: click.Context, paths: tuple[str, ...], verbose: bool) ->
       rubriceng test
       rubriceng test -v plugins/rubriceng-gd-huizhou/src/rubriceng_gd_huizhou/tests
     """
-    from rubriceng.cases import CaseFileError, run_cases
+    from rubriceng.authoring.cases import CaseFileError, run_cases
 
     registry = _registry(context)
     sources = list(paths) or [path for _, path in registry.test_case_sources]
@@ -861,7 +867,7 @@ def diff(
       rubriceng diff cn.gd.huizhou/dept-overall@2020 cn.gd.huizhou/dept-overall@2025 \\
           examples/huizhou-2020-office.yaml
     """
-    from rubriceng.comparison import SAME, compare
+    from rubriceng.authoring.comparison import SAME, compare
     from rubriceng.loader import load_inputs
 
     registry = _registry(context)
@@ -938,7 +944,7 @@ def new_plugin_command(
       rubriceng new-plugin shaoguan --region 韶关市 --code 440200 --level city
       rubriceng new-plugin shaoguan --region 韶关市 --level city --from-table 评分表.xlsx
     """
-    from rubriceng.scaffold import new_plugin
+    from rubriceng.authoring.scaffold import new_plugin
 
     try:
         skeleton = new_plugin(
@@ -996,7 +1002,7 @@ def import_table_command(
           --version 2025 --level city --region 韶关市
       rubriceng check rubric.yaml
     """
-    from rubriceng.tableimport import import_table
+    from rubriceng.authoring.tableimport import import_table
 
     try:
         imported = import_table(
@@ -1219,7 +1225,7 @@ def targets_score(
     Example:
       rubriceng targets score tests/data/targets-with-actuals.yaml -o projects.xlsx
     """
-    from rubriceng.engine import evaluate_many
+    from rubriceng.scoring.engine import evaluate_many
     from rubriceng.targets import load_sheets
 
     _check_batch_suffix(output)

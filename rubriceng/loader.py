@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from rubriceng.decimals import isolated
-from rubriceng.documents import UnitInputs, is_workbook, name_of, read_input
 from rubriceng.errors import InputError
-from rubriceng.model import Rubric
-from rubriceng.registry import Registry, default_registry
+from rubriceng.host.registry import Registry, default_registry
+from rubriceng.language.documents import UnitInputs, is_workbook, name_of, read_input
+from rubriceng.language.model import Rubric
 
 
 @isolated
@@ -62,7 +62,7 @@ def load_inputs(source: str | os.PathLike[str] | Mapping[str, Any]) -> UnitInput
     ('某单位', {'done': 7})
     """
     if is_workbook(source):
-        from rubriceng.spreadsheet import read_inputs
+        from rubriceng.outputs.spreadsheet import read_inputs
 
         return read_inputs(source)
     document = read_input(source, "inputs")

@@ -1,7 +1,7 @@
 """Everything a plugin author imports, from one place.
 
 A plugin is a module (or object) with functions marked ``@hookimpl`` named after the
-hooks in :mod:`rubriceng.hookspecs`, published under the ``rubriceng`` entry-point group::
+hooks in :mod:`rubriceng.host.hookspecs`, published under the ``rubriceng`` entry-point group::
 
     # src/rubriceng_my_county/__init__.py
     from pathlib import Path
@@ -28,10 +28,11 @@ The names here are a stable contract for plugin authors.
 from collections.abc import Callable
 from pathlib import Path
 
-from rubriceng.formula import Formula
-from rubriceng.hookspecs import RubricSource, hookimpl, hookspec
-from rubriceng.inputs import InputType
-from rubriceng.methods import (
+from rubriceng.formula.language import Formula
+from rubriceng.host.hookspecs import RubricSource, hookimpl, hookspec
+from rubriceng.inputs.types import InputType
+from rubriceng.language.model import InputSpec
+from rubriceng.methods.base import (
     CompileContext,
     Context,
     Method,
@@ -40,9 +41,8 @@ from rubriceng.methods import (
     Scorer,
     ScoringFailure,
 )
-from rubriceng.model import InputSpec
-from rubriceng.render import Renderer
-from rubriceng.result import AdjustmentResult, IndicatorResult, Result
+from rubriceng.outputs.text import Renderer
+from rubriceng.scoring.result import AdjustmentResult, IndicatorResult, Result
 
 __all__ = [
     "AdjustmentResult",

@@ -3,7 +3,7 @@ Python (``rubriceng serve``; ``pip install 'rubriceng[serve]'``).
 
 It is a Starlette application run by uvicorn. Starlette rather than FastAPI because the
 contract of this service is the JSON Schemas rubriceng already publishes
-(:func:`~rubriceng.contracts.inputs_schema`, ``RESULT_SCHEMA``, ``BATCH_SCHEMA``):
+(:func:`~rubriceng.outputs.schemas.inputs_schema`, ``RESULT_SCHEMA``, ``BATCH_SCHEMA``):
 FastAPI would describe the same bodies a second time through pydantic models, and the
 two descriptions could drift. Here the OpenAPI document (:func:`openapi`) is built from
 those schemas themselves, and the request envelope is checked with cerberus like every
@@ -49,9 +49,6 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from rubriceng.contracts import BATCH_SCHEMA, RESULT_SCHEMA, inputs_schema
-from rubriceng.documents import Document
-from rubriceng.engine import evaluate, evaluate_many
 from rubriceng.errors import (
     EvaluationError,
     InputError,
@@ -60,11 +57,14 @@ from rubriceng.errors import (
     RubricError,
     RubricNotFoundError,
 )
-from rubriceng.explanation import explain
-from rubriceng.lookup import IndicatorNotFoundError
-from rubriceng.model import Indicator, Rubric
-from rubriceng.registry import Registry, RubricEntry
-from rubriceng.schema import Validator, problems
+from rubriceng.host.registry import Registry, RubricEntry
+from rubriceng.language.documents import Document
+from rubriceng.language.lookup import IndicatorNotFoundError
+from rubriceng.language.model import Indicator, Rubric
+from rubriceng.language.schema import Validator, problems
+from rubriceng.outputs.explanation import explain
+from rubriceng.outputs.schemas import BATCH_SCHEMA, RESULT_SCHEMA, inputs_schema
+from rubriceng.scoring.engine import evaluate, evaluate_many
 from rubriceng.words import LANGUAGES, language
 
 __all__ = [
@@ -407,7 +407,7 @@ class Service:
         }
 
     def workbook(self, data: bytes, reference: str, year: int | None, lang: str) -> bytes:
-        from rubriceng.spreadsheet import read_inputs, write_scoresheet
+        from rubriceng.outputs.spreadsheet import read_inputs, write_scoresheet
 
         rubric = self.rubric(reference, year)
         with tempfile.TemporaryDirectory(prefix="rubriceng-") as folder:
@@ -698,7 +698,7 @@ def _errors(*statuses: int) -> dict[str, Any]:
 def openapi(settings: Settings | None = None, registry: Registry | None = None) -> dict[str, Any]:
     """The service's OpenAPI 3.1 document. Its schemas are rubriceng's own: results
     (``RESULT_SCHEMA``, ``BATCH_SCHEMA``) and the inputs of every rubric ``registry``
-    offers (:func:`~rubriceng.contracts.inputs_schema`, as ``Inputs_<id@version>``), so
+    offers (:func:`~rubriceng.outputs.schemas.inputs_schema`, as ``Inputs_<id@version>``), so
     the two cannot drift."""
     settings = settings or Settings()
     inputs = _inputs_components(registry) if registry is not None else {}
@@ -970,7 +970,7 @@ def create_app(registry: Registry | None = None, settings: Settings | None = Non
 def app_from_environment() -> Starlette:
     """The application a worker process serves: settings from :data:`ENVIRONMENT`
     (``uvicorn --factory rubriceng.service:app_from_environment``)."""
-    from rubriceng.registry import search_path
+    from rubriceng.host.registry import search_path
 
     return create_app(Registry(search_path=search_path()), Settings.from_environment())
 

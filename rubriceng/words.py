@@ -239,7 +239,7 @@ FORMULA_WORDS: Mapping[str, Mapping[str, str]] = {
         "div()": "{0} ÷ {1}",
     },
 }
-"""How formulas are read out (:func:`rubriceng.phrasing.formula_words`), by language."""
+"""How formulas are read out (:func:`rubriceng.formula.phrasing.formula_words`), by language."""
 
 KINDS: Mapping[str, Mapping[str, str]] = {
     "zh": {
@@ -946,7 +946,10 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
         ("the review is for {other}, not this unit", "复核表是针对「{other}」的，不是本单位"),
     ),
     "history-form": (
-        ("not a rubriceng.result/1 result", "不是 rubriceng.result/1 格式的评分结果"),
+        (
+            "not a rubriceng.result/1 result",
+            "不是 rubriceng.result/1 格式的评分结果",
+        ),
     ),
     "history-units": (("results of several units: {units}", "这些结果属于不同单位：{units}"),),
     "review-not-applicable": (
@@ -1627,5 +1630,5 @@ READINGS: Mapping[str, tuple[tuple[str, str], ...]] = {
         (r"^credit (\S+) is outside \[0, (\S+)\]$", "得分 \\1 不在 0 至 \\2 之间"),
     ),
 }
-"""How the readers of input values (``rubriceng.inputs``) say a value cannot be read, in
+"""How the readers of input values (``rubriceng.inputs.types``) say a value cannot be read, in
 languages other than English: a pattern of the English text and its replacement."""

@@ -27,14 +27,60 @@ def _layers() -> list[list[str]]:
 
 
 def _modules() -> list[str]:
-    return sorted(
-        f"rubriceng.{path.stem}" for path in PACKAGE.glob("*.py") if path.stem != "__init__"
-    )
+    """Every module of the package, a package's ``__init__`` named by the package."""
+    names = []
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return sorted(set(names) - {"rubriceng"})
+
+
+def _covers(layer_name: str, module: str) -> bool:
+    return module == layer_name or module.startswith(layer_name + ".")
 
 
 def test_every_module_has_exactly_one_place_in_the_layers():
     placed = [name for layer in _layers() for name in layer]
-    assert sorted(placed) == _modules()
+    places = {module: [n for n in placed if _covers(n, module)] for module in _modules()}
+    # a package's __init__ is covered by the package, or is the parent of layers inside it
+    unplaced = [
+        module
+        for module, where in places.items()
+        if len(where) != 1 and not any(_covers(module, name) for name in placed)
+    ]
+    assert unplaced == []
+    assert [name for name in placed if not any(_covers(name, m) for m in _modules())] == []
+
+
+def test_the_packages_mirror_the_pipeline():
+    packages = sorted(path.parent.name for path in PACKAGE.glob("*/__init__.py"))
+    assert packages == [
+        "authoring",
+        "batch",
+        "cycle",
+        "formula",
+        "host",
+        "inputs",
+        "language",
+        "methods",
+        "outputs",
+        "scoring",
+        "targets",
+    ]
+    flat = sorted(path.stem for path in PACKAGE.glob("*.py"))
+    assert flat == [
+        "__init__",
+        "__main__",
+        "cli",
+        "decimals",
+        "errors",
+        "exact",
+        "loader",
+        "plugin",
+        "sanitize",
+        "service",
+        "words",
+    ]
 
 
 def test_no_import_goes_against_the_layers():
@@ -59,5 +105,5 @@ def _private_imports(path: Path) -> list[str]:
 
 
 def test_no_module_takes_another_modules_underscore_names():
-    found = [line for path in sorted(PACKAGE.glob("*.py")) for line in _private_imports(path)]
+    found = [line for path in sorted(PACKAGE.rglob("*.py")) for line in _private_imports(path)]
     assert found == []

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 import rubriceng
 from benchmarks.huizhou import generate
 from rubriceng.cli import main
-from rubriceng.paths import flatten, nest
-from rubriceng.spreadsheet import read_units
+from rubriceng.language.paths import flatten, nest
+from rubriceng.outputs.spreadsheet import read_units
 from tests.conftest import HUIZHOU
 from tests.test_contracts import _validator
 

@@ -9,8 +9,8 @@ import zipfile
 from decimal import Decimal
 
 import rubriceng
-from rubriceng.builtin import bundled_rubrics
-from rubriceng.registry import Registry
+from rubriceng.host.builtin import bundled_rubrics
+from rubriceng.host.registry import Registry
 from tests.conftest import ROOT
 
 BUNDLED = ROOT / "rubrics"
@@ -45,11 +45,11 @@ def test_every_bundled_file_is_in_the_wheel_and_found_without_plugins(tmp_path):
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     script = (
-        "import pathlib, rubriceng.builtin as b, rubriceng.registry as r\n"
+        "import pathlib, rubriceng.host.builtin as b, rubriceng.host.registry as r\n"
         "registry = r.Registry(entry_points=False)\n"
         "print(sorted(e.ref for e in registry.rubrics()))\n"
         "print(registry.find('cn/dept-overall-framework', version='2020').title)\n"
-        "print(b.bundled_rubrics().relative_to(pathlib.Path(b.__file__).parent))\n"
+        "print(b.bundled_rubrics().relative_to(pathlib.Path(b.__file__).parent.parent))\n"
     )
     shown = subprocess.run(
         [sys.executable, "-c", script],

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from rubriceng.cases import CaseFileError, load_cases, run_cases
+from rubriceng.authoring.cases import CaseFileError, load_cases, run_cases
 from rubriceng.cli import main
 from tests.conftest import needs_plugins
 

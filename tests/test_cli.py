@@ -112,11 +112,13 @@ def test_diff_lists_what_a_variant_changes(tmp_path):
 def test_plugins_lists_what_loaded():
     result = CliRunner().invoke(main, ["--strict", "plugins"])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[:8] == [
+    assert result.output.splitlines()[:10] == [
         "rubriceng",
         "  hooks: formula_functions, input_types, renderers, rubrics, scoring_methods, test_cases",
         "  rubric: cn/dept-overall-framework@2020",
         "  rubric: cn/project-self-evaluation@2020",
+        "rubriceng.targets",
+        "  hooks: input_types, scoring_methods",
         "gd_huizhou 0.1.0 (rubriceng-gd-huizhou)",
         "  hooks: rubrics, test_cases",
         "  rubric: cn.gd.huizhou/dept-overall@2020",

@@ -14,9 +14,9 @@ import pytest
 
 import rubriceng
 from benchmarks.huizhou import generate, to_columns
-from rubriceng.documents import from_path
-from rubriceng.hookspecs import hookimpl
-from rubriceng.table import Table
+from rubriceng.host.hookspecs import hookimpl
+from rubriceng.language.documents import from_path
+from rubriceng.scoring.table import Table
 from tests.conftest import HUIZHOU, PLUGINS
 from tests.units import vary
 
@@ -309,8 +309,8 @@ def test_a_compiled_rubric_travels_by_pickle_and_scores_the_same(huizhou):
         rubriceng.evaluate(again, inputs).to_dict() == rubriceng.evaluate(huizhou, inputs).to_dict()
     )
     with pytest.raises(TypeError, match="was not compiled by a registry"):
-        from rubriceng.compiler import compile_rubric
-        from rubriceng.documents import from_path
+        from rubriceng.language.compiler import compile_rubric
+        from rubriceng.language.documents import from_path
 
         pickle.dumps(compile_rubric(from_path(HUIZHOU)))
 

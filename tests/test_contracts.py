@@ -14,7 +14,7 @@ from referencing import Registry, Resource
 
 import rubriceng
 from rubriceng.cli import main
-from rubriceng.contracts import PUBLISHED
+from rubriceng.outputs.schemas import PUBLISHED
 from tests.conftest import HUIZHOU, HUIZHOU_UNIT, PLUGINS, ROOT
 
 SCHEMAS = ROOT / "docs" / "schemas"

@@ -16,10 +16,10 @@ from click.testing import CliRunner
 import rubriceng
 from benchmarks.huizhou import generate
 from rubriceng.cli import main
-from rubriceng.intake import read_returns
-from rubriceng.paths import fields, flatten
-from rubriceng.spreadsheet import write_scoresheet
-from rubriceng.summary import summarize
+from rubriceng.cycle.intake import read_returns
+from rubriceng.cycle.summary import summarize
+from rubriceng.language.paths import fields, flatten
+from rubriceng.outputs.spreadsheet import write_scoresheet
 from tests.conftest import HUIZHOU, HUIZHOU_UNIT
 
 REF = "cn.gd.huizhou/dept-overall@2020"
@@ -522,7 +522,7 @@ def test_the_batch_form_as_csv_has_labels_over_ids_and_reads_back(tmp_path, huiz
 
 def test_a_table_of_scores_given_as_returns_is_told_so(tmp_path, huizhou, units):
     out = tmp_path / "scores.xlsx"
-    from rubriceng.spreadsheet import write_batch
+    from rubriceng.outputs.spreadsheet import write_batch
 
     write_batch(huizhou, rubriceng.evaluate_many(huizhou, units, errors="collect"), out)
     with pytest.raises(rubriceng.InputError) as caught:
@@ -552,7 +552,7 @@ def test_units_whose_file_names_collide_each_keep_their_table(tmp_path, units):
 
 
 def test_a_folder_too_large_to_walk_is_refused_before_reading(tmp_path, huizhou, monkeypatch):
-    monkeypatch.setattr("rubriceng.intake.MAX_ENTRIES", 5)
+    monkeypatch.setattr("rubriceng.cycle.intake.MAX_ENTRIES", 5)
     folder = tmp_path / "many"
     folder.mkdir()
     for index in range(6):

@@ -25,9 +25,9 @@ import yaml
 from click.testing import CliRunner
 
 import rubriceng
-from rubriceng.builtin import builtin_vocabulary
 from rubriceng.cli import main
-from rubriceng.schema import indicator_schema, rubric_schema
+from rubriceng.host.builtin import builtin_vocabulary
+from rubriceng.language.schema import indicator_schema, rubric_schema
 from tests.conftest import HUIZHOU, HUIZHOU_UNIT, PLUGINS_INSTALLED, ROOT
 
 DOCS = ROOT / "docs"

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 import rubriceng
 from rubriceng.cli import main
-from rubriceng.render import write_result
+from rubriceng.outputs.text import write_result
 from tests.conftest import HUIZHOU, HUIZHOU_UNIT
 
 

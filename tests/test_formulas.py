@@ -10,7 +10,7 @@ from fractions import Fraction
 
 import pytest
 
-from rubriceng.formula import (
+from rubriceng.formula.language import (
     FormulaEvaluator,
     FormulaRuntimeError,
     compile_formula,

@@ -20,14 +20,14 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import rubriceng
-from rubriceng.documents import from_path
-from rubriceng.formula import (
+from rubriceng.formula.language import (
     BUILTIN_FUNCTIONS,
     FormulaEvaluator,
     FormulaRuntimeError,
     FormulaSyntaxError,
     compile_formula,
 )
+from rubriceng.language.documents import from_path
 from tests.conftest import HUIZHOU, HUIZHOU_UNIT
 from tests.invariants import assert_invariants
 
@@ -159,8 +159,8 @@ def _formula_grammar() -> st.SearchStrategy[str]:
 @example("a < b <= points", {"a": Decimal(1), "b": Decimal(2), "rates": [], "flag": 1, "label": ""})
 def test_compiled_formulas_agree_with_simpleeval_value_for_value(text, names):
     """The closures a formula compiles to give simpleeval's value, or its error, always."""
-    from rubriceng.engine import DECIMAL_CONTEXT
-    from rubriceng.formula import reference_value
+    from rubriceng.formula.language import reference_value
+    from rubriceng.scoring.engine import DECIMAL_CONTEXT
 
     try:
         formula = compile_formula(text, (*NAMES, "points"))
@@ -433,8 +433,8 @@ checker_inputs = st.lists(st.sampled_from(sorted(CHECKER_VALUES)), max_size=3, u
 def test_the_compiled_checker_accepts_exactly_what_cerberus_accepts(inputs):
     """The fast checker (no cerberus) returns cerberus's normalised document, with the same
     types, whenever cerberus accepts the inputs, and refuses whenever cerberus refuses."""
-    from rubriceng.inputs import compile_checker
-    from rubriceng.schema import Validator
+    from rubriceng.inputs.types import compile_checker
+    from rubriceng.language.schema import Validator
 
     checker = compile_checker(CHECKER_SCHEMA)
     assert checker is not None
@@ -458,7 +458,7 @@ def _typed(value: Any) -> Any:
 
 
 def test_rules_outside_the_checkers_subset_leave_checking_to_cerberus():
-    from rubriceng.inputs import compile_checker
+    from rubriceng.inputs.types import compile_checker
 
     assert compile_checker({"code": {"type": "string", "regex": "[0-9]+"}}) is None
     assert compile_checker({"kind": {"type": "string", "allowed": ["a", "b"]}}) is None
@@ -485,7 +485,7 @@ def test_random_formulas_score_the_same_over_columns_as_row_by_row(text, seed):
     np = __import__("pytest").importorskip("numpy")
     import random
 
-    from rubriceng.table import Table
+    from rubriceng.scoring.table import Table
 
     try:
         rubric = rubriceng.load_rubric(

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 import rubriceng
 from rubriceng.cli import main
+from rubriceng.cycle.history import load_history
 from rubriceng.errors import InputError
-from rubriceng.history import load_history
 from tests.conftest import HUIZHOU_UNIT
 
 

@@ -12,12 +12,12 @@ from decimal import Decimal
 import pytest
 
 import rubriceng
-from rubriceng.documents import DocumentError, from_text
-from rubriceng.paths import flatten
+from rubriceng.host.registry import Registry
+from rubriceng.language.documents import DocumentError, from_text
+from rubriceng.language.paths import flatten
+from rubriceng.outputs.report import render_html
+from rubriceng.outputs.text import render_markdown, render_text, write_result
 from rubriceng.plugin import Context, Method, Renderer, Scored, Scorer, hookimpl
-from rubriceng.registry import Registry
-from rubriceng.render import render_markdown, render_text, write_result
-from rubriceng.report import render_html
 from tests.conftest import HUIZHOU, HUIZHOU_UNIT
 
 # -- YAML merge keys -----------------------------------------------------------------------
@@ -288,7 +288,7 @@ _UNIT = '<row r="2">' + _cell("A2", "甲") + _cell("B2", "5") + "</row>"
 
 
 def _loaders(path):
-    from rubriceng.spreadsheet import read_units
+    from rubriceng.outputs.spreadsheet import read_units
 
     return {
         "batch": lambda: read_units(path),
@@ -299,7 +299,7 @@ def _loaders(path):
 
 def test_a_declared_extent_is_not_read(tmp_path):
     """XFD1048576 declared, two rows present: read as the two rows."""
-    from rubriceng.spreadsheet import read_units
+    from rubriceng.outputs.spreadsheet import read_units
 
     path = _workbook(tmp_path / "declared.xlsx", _HEADER + _UNIT)
     assert path.stat().st_size < 5000
@@ -361,7 +361,7 @@ def test_a_broken_workbook_is_a_located_input_error(tmp_path, kind, reader):
 
 
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path, monkeypatch):
-    from rubriceng import tablefiles
+    from rubriceng.inputs import files as tablefiles
 
     monkeypatch.setattr(tablefiles, "MAX_UNPACKED_BYTES", 1024 * 1024)
     path = _workbook(tmp_path / "bomb.xlsx", _HEADER, extra={"xl/media/x.bin": "0" * 2_000_000})
@@ -372,7 +372,7 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path, monkeypatch):
 
 
 def test_a_csv_with_a_200_kb_field_is_a_located_error(tmp_path):
-    from rubriceng.spreadsheet import read_units
+    from rubriceng.outputs.spreadsheet import read_units
 
     path = tmp_path / "units.csv"
     path.write_text("unit,note\n甲,ok\n乙," + "x" * 200_000 + "\n", encoding="utf-8")
@@ -385,7 +385,7 @@ def test_a_csv_with_a_200_kb_field_is_a_located_error(tmp_path):
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
 def test_a_csv_in_utf8_or_as_excel_writes_it_on_chinese_windows_is_read(tmp_path, encoding):
-    from rubriceng.spreadsheet import read_units
+    from rubriceng.outputs.spreadsheet import read_units
 
     path = tmp_path / "units.csv"
     path.write_bytes("unit,procurement_plan\n惠州市人民政府办公室,1331100\n".encode(encoding))
@@ -395,8 +395,8 @@ def test_a_csv_in_utf8_or_as_excel_writes_it_on_chinese_windows_is_read(tmp_path
 
 @pytest.mark.parametrize("size", [5, 6])
 def test_rows_beyond_the_limit_are_refused_in_csv_and_xlsx(tmp_path, monkeypatch, size):
-    from rubriceng import tablefiles
-    from rubriceng.spreadsheet import read_units
+    from rubriceng.inputs import files as tablefiles
+    from rubriceng.outputs.spreadsheet import read_units
 
     monkeypatch.setattr(tablefiles, "MAX_ROWS", 5)
     csv_path = tmp_path / "units.csv"
@@ -416,7 +416,7 @@ def test_rows_beyond_the_limit_are_refused_in_csv_and_xlsx(tmp_path, monkeypatch
 
 @pytest.mark.parametrize("content", [b"PAR1 broken", b"", b"PAR1" + b"\x00" * 64 + b"PAR1"])
 def test_a_broken_parquet_file_is_a_located_input_error(tmp_path, content):
-    from rubriceng.spreadsheet import read_units
+    from rubriceng.outputs.spreadsheet import read_units
 
     path = tmp_path / "units.parquet"
     path.write_bytes(content)
@@ -432,8 +432,8 @@ def test_a_parquet_file_beyond_the_limits_is_refused_from_its_metadata(tmp_path,
     import pyarrow
     import pyarrow.parquet
 
-    from rubriceng import tablefiles
-    from rubriceng.spreadsheet import read_units
+    from rubriceng.inputs import files as tablefiles
+    from rubriceng.outputs.spreadsheet import read_units
 
     path = tmp_path / "units.parquet"
     pyarrow.parquet.write_table(pyarrow.table({"unit": [f"u{i}" for i in range(10)]}), path)
@@ -665,7 +665,7 @@ def test_an_entry_point_that_raises_on_import_is_one_recorded_failure(kind, monk
     from click.testing import CliRunner
 
     from rubriceng.cli import main
-    from rubriceng.registry import default_registry
+    from rubriceng.host.registry import default_registry
 
     error = _RAISES[kind]
 
@@ -684,7 +684,7 @@ def test_an_entry_point_that_raises_on_import_is_one_recorded_failure(kind, monk
     monkeypatch.setattr(importlib.metadata, "entry_points", points)
     registry = Registry()
     assert [(f.plugin, f.hook) for f in registry.failures] == [("wild", "import")]
-    monkeypatch.setattr("rubriceng.registry._DEFAULT", None)
+    monkeypatch.setattr("rubriceng.host.registry._DEFAULT", None)
     result = CliRunner().invoke(main, ["list"])
     assert result.exit_code == 0, result.output
     assert "cn.gd.huizhou/dept-overall@2020" in result.output
@@ -912,7 +912,7 @@ def test_score_xlsx_writes_every_hostile_text_as_inert_text(huizhou, huizhou_inp
 def test_batch_outputs_write_hostile_texts_as_inert_text(huizhou, huizhou_inputs, tmp_path):
     import csv
 
-    from rubriceng.spreadsheet import write_batch
+    from rubriceng.outputs.spreadsheet import write_batch
 
     units = _hostile_units(huizhou_inputs)
     units["=bad()"] = {**huizhou_inputs, "procurement_plan": "=1+1"}  # fails: a failure row
@@ -921,7 +921,7 @@ def test_batch_outputs_write_hostile_texts_as_inert_text(huizhou, huizhou_inputs
     path = tmp_path / "scores.xlsx"
     write_batch(huizhou, batch, path)
     _assert_inert(_workbook_cells(path))
-    from rubriceng.summary import write_scores, write_summary
+    from rubriceng.cycle.summary import write_scores, write_summary
 
     path = tmp_path / "summary.xlsx"
     write_summary(huizhou, batch, path)
@@ -968,7 +968,7 @@ def test_the_command_line_prints_no_control_sequence(tmp_path):
 
 @pytest.mark.parametrize("raw", ["-0.001", "-0.004", "-0", "-0.00"])
 def test_a_score_never_prints_as_minus_zero(raw):
-    from rubriceng.model import Rounding
+    from rubriceng.language.model import Rounding
 
     rounded = Rounding().apply(Decimal(raw))
     assert str(rounded) == "0.00"
@@ -1042,17 +1042,17 @@ def test_a_bad_file_is_reported_alone_and_hides_no_other_rubric(tmp_path, monkey
     (failure,) = registry.failures
     assert str(folder / "bad.yaml") in failure.message
     monkeypatch.setenv("RUBRICENG_PATH", str(folder))
-    monkeypatch.setattr("rubriceng.registry._DEFAULT", None)
+    monkeypatch.setattr("rubriceng.host.registry._DEFAULT", None)
     listed = CliRunner().invoke(main, ["list"])
     assert listed.exit_code == 0, listed.output
     assert "t/good@1" in listed.output
     assert f"warning: plugin 'RUBRICENG_PATH' (rubriceng_rubrics): {folder / 'bad.yaml'}" in (
         listed.output
     )
-    monkeypatch.setattr("rubriceng.registry._DEFAULT", None)
+    monkeypatch.setattr("rubriceng.host.registry._DEFAULT", None)
     strict = CliRunner().invoke(main, ["--strict", "list"])
     assert strict.exit_code == 1
-    monkeypatch.setattr("rubriceng.registry._DEFAULT", None)
+    monkeypatch.setattr("rubriceng.host.registry._DEFAULT", None)
 
 
 def test_a_loose_folder_may_hold_other_yaml_without_a_word(tmp_path):

@@ -17,8 +17,8 @@ import attrs
 import pytest
 
 import rubriceng
+from rubriceng.host.registry import Registry
 from rubriceng.plugin import Context, InputType, Method, Renderer, Scored, Scorer, hookimpl
-from rubriceng.registry import Registry
 from tests.conftest import make_rubric
 from tests.units import vary
 

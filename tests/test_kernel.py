@@ -1,6 +1,6 @@
 """The generated row kernel scores exactly as the general path does.
 
-``evaluate(trace=False)`` runs a rubric's generated function (:mod:`rubriceng.kernel`);
+``evaluate(trace=False)`` runs a rubric's generated function (:mod:`rubriceng.scoring.kernel`);
 anything unusual makes it step aside for the general, checked path. These tests hold the
 two to each other on every leaf, every status and every total: the bundled rubrics on
 generated units, every built-in method on random values and exact ties, random formulas,
@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 import rubriceng
 from benchmarks.huizhou import generate
 from rubriceng.decimals import DECIMAL_CONTEXT
-from rubriceng.engine import prepare, score_unit
 from rubriceng.errors import InputError, RubricengError
-from rubriceng.formula import FormulaSyntaxError
+from rubriceng.formula.language import FormulaSyntaxError
+from rubriceng.scoring.engine import prepare, score_unit
 from tests.conftest import HUIZHOU_UNIT, make_rubric
 from tests.test_fuzz import _formula_grammar
 
@@ -627,7 +627,7 @@ def test_the_kernels_source_travels_with_nothing_but_the_rubric():
 
 def _general_batch(rubric: rubriceng.Rubric, named: dict[str, dict[str, Any]]) -> Any:
     """evaluate_many's answer computed by the general code alone."""
-    from rubriceng.engine import peer_statistics
+    from rubriceng.scoring.engine import peer_statistics
 
     plan = rubric.plan
     with decimal.localcontext(DECIMAL_CONTEXT):

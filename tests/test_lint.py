@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from rubriceng.authoring.lint import lint
 from rubriceng.cli import main
-from rubriceng.lint import lint
 from tests.conftest import PLUGINS, ROOT
 
 WARNINGS = ROOT / "tests" / "data" / "lint-warnings.yaml"

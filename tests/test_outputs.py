@@ -15,11 +15,11 @@ from click.testing import CliRunner
 import rubriceng
 from docs import screenshots
 from rubriceng.cli import main
-from rubriceng.explanation import Explainer
-from rubriceng.paths import fields, flatten, nest, template_json, template_yaml
-from rubriceng.render import render_markdown, write_result
-from rubriceng.report import render_html
-from rubriceng.spreadsheet import INPUTS_SHEET, read_inputs, write_template
+from rubriceng.language.paths import fields, flatten, nest, template_json, template_yaml
+from rubriceng.outputs.explanation import Explainer
+from rubriceng.outputs.report import render_html
+from rubriceng.outputs.spreadsheet import INPUTS_SHEET, read_inputs, write_template
+from rubriceng.outputs.text import render_markdown, write_result
 from tests.conftest import HUIZHOU, HUIZHOU_UNIT
 from tests.test_huizhou import RECIPIENTS, SEED_EFFECTS, SEED_LEAVES, SEED_NOT_APPLICABLE
 
@@ -486,7 +486,7 @@ def test_an_indicator_by_id_name_or_unique_beginning(huizhou, seed_result, key, 
     ],
 )
 def test_an_unknown_indicator_is_a_rubriceng_error_with_suggestions(seed_result, key, message):
-    from rubriceng.lookup import IndicatorNotFoundError
+    from rubriceng.language.lookup import IndicatorNotFoundError
 
     if key == "预算编制":  # a group's own name is found, not its children's beginning
         assert seed_result.indicator(key).id == "budget_compilation"
@@ -513,7 +513,7 @@ def test_an_unknown_indicator_is_a_rubriceng_error_with_suggestions(seed_result,
     ],
 )
 def test_method_rules_read_in_chinese(rule, zh):
-    from rubriceng.explanation import rule_words
+    from rubriceng.outputs.explanation import rule_words
 
     assert rule_words(rule, "zh", {"peer_rate": "市直均值"}) == zh
     assert rule_words(rule, "en") == rule

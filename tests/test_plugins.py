@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 import rubriceng
-from rubriceng import host as plugins_module
 from rubriceng.errors import PluginError
+from rubriceng.host import collect as plugins_module
+from rubriceng.host.registry import Registry
 from rubriceng.plugin import (
     Context,
     InputSpec,
@@ -23,7 +24,6 @@ from rubriceng.plugin import (
     Scorer,
     hookimpl,
 )
-from rubriceng.registry import Registry
 from tests.conftest import HUIZHOU_RUBRICS, make_rubric
 
 
@@ -86,8 +86,12 @@ def test_a_plugin_adds_methods_functions_input_types_and_renderers():
     result = rubriceng.evaluate(rubric, {"rate": "80"})  # percent_points: 80 → 0.8
     assert result.scores() == {"half": Decimal("2.00"), "doubled": Decimal("4.80")}
     assert registry.render(result, "total") == "6.80"
-    assert [plugin.name for plugin in registry.plugins] == ["rubriceng", "Extras"]
-    assert registry.plugins[1].hooks == (
+    assert [plugin.name for plugin in registry.plugins] == [
+        "rubriceng",
+        "rubriceng.targets",
+        "Extras",
+    ]
+    assert registry.plugins[2].hooks == (
         "rubriceng_formula_functions",
         "rubriceng_input_types",
         "rubriceng_renderers",
@@ -182,7 +186,11 @@ def test_a_plugin_that_fails_to_import_is_reported_and_the_others_load(monkeypat
         lambda group: [fine, broken] if group == "rubriceng" else [],
     )
     registry = Registry()
-    assert [plugin.name for plugin in registry.plugins] == ["rubriceng", "fine"]
+    assert [plugin.name for plugin in registry.plugins] == [
+        "rubriceng",
+        "rubriceng.targets",
+        "fine",
+    ]
     assert [str(failure) for failure in registry.failures] == [
         "plugin 'broken' (import): ModuleNotFoundError: No module named 'no_such_module_anywhere'"
     ]
@@ -241,6 +249,7 @@ def installed() -> Registry:
 def test_the_bundled_plugins_are_installed_and_valid(installed):
     assert [plugin.name for plugin in installed.plugins] == [
         "rubriceng",
+        "rubriceng.targets",
         "gd_huizhou",
         "gd_lianjiang",
         "gd_province",
@@ -358,9 +367,9 @@ def test_a_method_with_rules_cerberus_cannot_use_is_refused_when_collected():
 
 def test_the_engines_own_rubric_schema_passes_cerberus_own_check():
     """What make_validator(checked=True) trusts without checking is checked here."""
-    from rubriceng.compiler import _schema_for
-    from rubriceng.schema import make_validator
-    from rubriceng.vocabulary import BUILTIN_VOCABULARY
+    from rubriceng.language.compiler import _schema_for
+    from rubriceng.language.schema import make_validator
+    from rubriceng.language.vocabulary import BUILTIN_VOCABULARY
 
     schema, registry = _schema_for(BUILTIN_VOCABULARY)
     make_validator(schema, registry)  # raises cerberus.SchemaError if it were not valid

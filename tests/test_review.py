@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 import rubriceng
 from rubriceng.cli import main
+from rubriceng.cycle.review import Change, apply_changes, load_changes, review
 from rubriceng.errors import InputError
-from rubriceng.review import Change, apply_changes, load_changes, review
 from tests.conftest import HUIZHOU, HUIZHOU_UNIT
 
 OFFICE = "惠州市人民政府办公室"
@@ -255,7 +255,7 @@ def test_reviewed_inputs_lay_over_list_items_and_lists(huizhou, huizhou_inputs):
 
 def test_a_batch_ranks_by_the_reviewed_scores(tmp_path, huizhou):
     from benchmarks.huizhou import generate
-    from rubriceng.paths import flatten
+    from rubriceng.language.paths import flatten
 
     units = {f"单位{index}": unit for index, unit in enumerate(generate(4, seed=5, edges=0.2))}
     table = tmp_path / "units.csv"

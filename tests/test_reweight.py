@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 import rubriceng
-from rubriceng.reweight import allocate_cents
+from rubriceng.scoring.reweight import allocate_cents
 from tests.conftest import make_rubric
 
 

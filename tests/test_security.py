@@ -26,9 +26,9 @@ from typing import Any
 import pytest
 
 import rubriceng
-from rubriceng.formula import BUILTIN_FUNCTIONS, FormulaSyntaxError, compile_formula
+from rubriceng.formula.language import BUILTIN_FUNCTIONS, FormulaSyntaxError, compile_formula
+from rubriceng.host.registry import Registry
 from rubriceng.plugin import hookimpl
-from rubriceng.registry import Registry
 
 NAMES = ("a", "b", "rates", "points", "x", "helpers", "foo")
 

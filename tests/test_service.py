@@ -24,8 +24,8 @@ pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
 
 import rubriceng  # noqa: E402
-from rubriceng.contracts import RESULT_SCHEMA, inputs_schema  # noqa: E402
-from rubriceng.explanation import explain  # noqa: E402
+from rubriceng.outputs.explanation import explain  # noqa: E402
+from rubriceng.outputs.schemas import RESULT_SCHEMA, inputs_schema  # noqa: E402
 from tests.conftest import HUIZHOU_UNIT, PLUGINS_INSTALLED, ROOT, needs_plugins  # noqa: E402
 
 REF = "cn.gd.huizhou/dept-overall@2020"
@@ -221,7 +221,7 @@ def test_explain_speaks_the_request_s_language_and_takes_chinese_names(client, r
 
 def test_a_filled_form_comes_back_as_the_scored_workbook(client, rubric, tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
-    from rubriceng.spreadsheet import write_scoresheet
+    from rubriceng.outputs.spreadsheet import write_scoresheet
 
     result = rubriceng.evaluate(rubric, UNIT["inputs"], unit=UNIT["unit"])
     form = tmp_path / "form.xlsx"

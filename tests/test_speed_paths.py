@@ -102,7 +102,7 @@ def test_scoring_a_valid_unit_builds_no_validator_and_parses_no_formula(monkeypa
     no formula is parsed; cerberus is asked only to explain inputs that were refused."""
     import ast
 
-    from rubriceng import schema
+    from rubriceng.language import schema
 
     unit = generate(1, seed=9)[0]
     expected = rubriceng.evaluate(huizhou, unit).total

@@ -11,11 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 import rubriceng
+from rubriceng.authoring.lint import lint
+from rubriceng.authoring.scaffold import new_plugin
+from rubriceng.authoring.tableimport import TableProblem, import_table, suggestion
 from rubriceng.cli import main
-from rubriceng.lint import lint
-from rubriceng.scaffold import new_plugin
-from rubriceng.spreadsheet import write_scoresheet
-from rubriceng.tableimport import TableProblem, import_table, suggestion
+from rubriceng.outputs.spreadsheet import write_scoresheet
 from tests.conftest import ROOT
 
 TABLE = ROOT / "examples" / "table-mouxian-2026.csv"
@@ -318,7 +318,7 @@ def test_new_plugin_from_a_table_scores_every_judgement_at_full_marks(tmp_path):
     rubric_file = package / "rubrics" / "dept-overall-2026.yaml"
     assert "in_force: {from: 2026}" in rubric_file.read_text(encoding="utf-8")
     registry = rubriceng.Registry(search_path=[package / "rubrics"])
-    from rubriceng.cases import run_cases
+    from rubriceng.authoring.cases import run_cases
 
     outcomes = list(run_cases([package / "tests"], registry=registry))
     assert [(outcome.passed, outcome.case.name, outcome.report()) for outcome in outcomes] == [

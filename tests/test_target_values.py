@@ -16,7 +16,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rubriceng
-from rubriceng.quantities import Incomparable, arabic, convert, read_unit
 from rubriceng.targets import (
     AT_LEAST,
     AT_MOST,
@@ -29,6 +28,7 @@ from rubriceng.targets import (
     parse_target,
     row_of,
 )
+from rubriceng.targets.quantities import Incomparable, arabic, convert, read_unit
 from tests.conftest import ROOT
 
 SEED = ROOT / "examples" / "huizhou-2026-targets.yaml"
@@ -506,7 +506,7 @@ def test_huizhou_2025_batch_with_counts_equals_the_row_path(huizhou_2025):
     scores = [result.indicator("target_completion").score for result in rows]
     assert scores[17] == Decimal("5.00") and scores[16] == Decimal("4.71")
     assert scores[1] == Decimal("0.29")  # 5 × 1/17 = 0.294…
-    from rubriceng.paths import flatten
+    from rubriceng.language.paths import flatten
 
     flat = [flatten(inputs) for inputs in units.values()]
     columns = {key: [row.get(key) for row in flat] for key in flat[0]}

@@ -660,7 +660,7 @@ def test_cli_targets_check_exits_1_on_a_unit_mismatch(tmp_path):
 
 
 def test_the_basis_in_words_names_the_unmet_targets():
-    from rubriceng.explanation import Explainer
+    from rubriceng.outputs.explanation import Explainer
 
     rubric = rubriceng.load_rubric(PROJECT_RUBRIC)
     sheet = load_sheets(ACTUALS)[1]
@@ -698,7 +698,7 @@ def test_a_flat_table_of_projects_scores_as_their_sheets(tmp_path):
     targets blank declared none: the empty list a flat table cannot otherwise write."""
     import csv
 
-    from rubriceng.paths import flatten
+    from rubriceng.language.paths import flatten
 
     sheets = load_sheets(ACTUALS)
     flat = {sheet.name: flatten(sheet.project_inputs()) for sheet in sheets}

@@ -14,11 +14,11 @@ import pytest
 from click.testing import CliRunner
 
 import rubriceng
-from rubriceng.cases import case_files, load_cases
+from rubriceng.authoring.cases import case_files, load_cases
 from rubriceng.cli import main
-from rubriceng.explanation import explain
-from rubriceng.phrasing import formula_words, is_rate, percent
-from rubriceng.render import render_text
+from rubriceng.formula.phrasing import formula_words, is_rate, percent
+from rubriceng.outputs.explanation import explain
+from rubriceng.outputs.text import render_text
 from rubriceng.words import (
     EXPLAIN_WORDS,
     FORMULA_ERRORS,
@@ -45,7 +45,7 @@ def _codes_in_source() -> dict[str, str]:
         r"_refuse|_refusal)$"
     )
     found: dict[str, str] = {}
-    for path in sorted(PACKAGE.glob("*.py")):
+    for path in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue
@@ -490,8 +490,8 @@ def test_grades_in_english_are_the_rubric_s_own_names_else_the_usual_ones():
 
 
 def test_a_plugin_method_explains_its_trace_through_the_words_it_gives():
+    from rubriceng.host.registry import Registry
     from rubriceng.plugin import Context, Method, Scored, Scorer, hookimpl
-    from rubriceng.registry import Registry
 
     class Lucky(Scorer):
         def score(self, context: Context) -> Scored:
@@ -520,7 +520,7 @@ def test_the_words_of_every_language_live_in_one_table():
     """No module but rubriceng.words keeps a table of words by language (a Phrase, one
     value said in each language, is made where its parts are known)."""
     found = []
-    for path in sorted(PACKAGE.glob("*.py")):
+    for path in sorted(PACKAGE.rglob("*.py")):
         if path.name == "words.py":
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))

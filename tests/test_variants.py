@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import rubriceng
-from rubriceng.comparison import compare
-from rubriceng.registry import Registry
+from rubriceng.authoring.comparison import compare
+from rubriceng.host.registry import Registry
 from tests.conftest import HUIZHOU_UNIT
 
 BASE = """\

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 import rubriceng
 from rubriceng.cli import main
 from rubriceng.errors import Problem
-from rubriceng.spreadsheet import write_template
+from rubriceng.outputs.spreadsheet import write_template
 from rubriceng.words import LANGUAGES, MESSAGES, READINGS, RULES, TERMS, language, using
 from tests.conftest import HUIZHOU, make_rubric
 

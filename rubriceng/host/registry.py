@@ -1,0 +1,718 @@
+"""The registry: plugins, what they contribute, and the rubrics they offer.
+
+A :class:`Registry` resolves its plugins once (see :mod:`rubriceng.host.collect`), indexes
+every rubric they offer by id, version, level, region and the dates it is in force, and
+loads rubrics — following ``extends`` for variants — with the plugins' scoring methods,
+formula functions and input types. Loaded rubrics are cached; scoring never calls a
+hook.
+
+>>> registry = Registry(entry_points=False)
+>>> [plugin.name for plugin in registry.plugins]
+['rubriceng', 'rubriceng.targets']
+>>> sorted(registry.renderers)
+['json', 'markdown', 'text']
+"""
+
+from __future__ import annotations
+
+import copyreg
+import datetime
+import os
+import re
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from rubriceng.decimals import isolated
+from rubriceng.errors import PluginError, Problem, RubricError, RubricNotFoundError
+from rubriceng.host.collect import (
+    Contributions,
+    PluginFailure,
+    PluginInfo,
+    PluginSet,
+)
+from rubriceng.language.compiler import compile_rubric
+from rubriceng.language.documents import (
+    Document,
+    DocumentError,
+    Origin,
+    from_mapping,
+    from_path,
+    name_of,
+    read,
+)
+from rubriceng.language.model import InForce, Rubric, parse_day
+from rubriceng.language.variants import MAX_DEPTH, merge, variant_problems
+from rubriceng.language.vocabulary import Vocabulary
+from rubriceng.outputs.text import Renderer
+from rubriceng.scoring.engine import Plan
+from rubriceng.words import LANGUAGES, Phrase
+
+RUBRIC_SUFFIXES = (".yaml", ".yml", ".json")
+SEARCH_PATH_VARIABLE = "RUBRICENG_PATH"
+"""Folders (``os.pathsep``-separated) of loose rubric files the default registry indexes."""
+STRICT_VARIABLE = "RUBRICENG_STRICT"
+"""Set to ``1`` to make the default registry strict."""
+
+SEARCH_PATH_PLUGIN = "RUBRICENG_PATH"
+"""The plugin name rubrics found through :data:`SEARCH_PATH_VARIABLE` are listed under."""
+
+
+@attrs.frozen
+class RubricEntry:
+    """A rubric a plugin offers, as indexed (the document is read, not yet compiled)."""
+
+    id: str
+    version: str
+    title: str
+    plugin: str
+    source: str
+    level: str | None = None
+    region_name: str | None = None
+    region_code: str | None = None
+    in_force: InForce | None = None
+    extends: str | None = None
+    document: Document = attrs.field(eq=False, repr=False, default=None)
+
+    @property
+    def ref(self) -> str:
+        """``id@version``."""
+        return f"{self.id}@{self.version}"
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        """True if this version applies on ``day`` (no ``in_force``: always)."""
+        return self.in_force is None or self.in_force.covers(day)
+
+    def matches_region(self, region: str) -> bool:
+        """True for the region's code (``441300``) or name (``惠州市`` or ``惠州``)."""
+        wanted = str(region).strip()
+        if wanted and wanted == self.region_code:
+            return True
+        name = self.region_name or ""
+        return bool(wanted) and (wanted == name or (len(wanted) >= 2 and name.startswith(wanted)))
+
+
+class Registry:
+    """Plugins and the rubrics they offer.
+
+    Args:
+        entry_points: also load the plugins installed under the ``rubriceng`` entry-point
+            group (the built-in plugin is always there).
+        strict: raise :class:`~rubriceng.errors.PluginError` on any plugin failure
+            instead of recording it and carrying on (for CI).
+        search_path: folders of loose rubric files to index as well.
+    """
+
+    def __init__(
+        self,
+        *,
+        entry_points: bool = True,
+        strict: bool = False,
+        search_path: list[Path] | None = None,
+    ) -> None:
+        self.strict = strict
+        self._entry_points = entry_points
+        self._search_path = list(search_path or [])
+        self._lock = threading.RLock()
+        self._plugins: PluginSet | None = None
+        self._registered: list[tuple[object, str | None]] = []
+        self._contributions: Contributions | None = None
+        self._index: dict[str, list[RubricEntry]] | None = None
+        self._index_failures: list[PluginFailure] = []
+        self._rubrics: dict[str, Rubric] = {}
+
+    # -- plugins -----------------------------------------------------------------------
+
+    def register(self, plugin: object, name: str | None = None) -> None:
+        """Register a plugin in code (after the installed ones); resolved on next use."""
+        with self._lock:
+            self._registered.append((plugin, name))
+            self._contributions = None
+            self._index = None
+            self._rubrics.clear()
+
+    def _resolve(self) -> Contributions:
+        with self._lock:
+            if self._contributions is None:
+                plugins = PluginSet(entry_points=self._entry_points)
+                for plugin, name in self._registered:
+                    plugins.register(plugin, name)
+                self._plugins = plugins
+                contributions = plugins.collect()
+                if self.strict and contributions.failures:
+                    raise _plugin_error(contributions.failures)
+                self._contributions = contributions
+            return self._contributions
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The scoring methods, formula functions and input types of all plugins."""
+        return self._resolve().vocabulary
+
+    @property
+    def renderers(self) -> Mapping[str, Renderer]:
+        """Result renderers by format name."""
+        return self._resolve().renderers
+
+    @property
+    def plugins(self) -> tuple[PluginInfo, ...]:
+        """The plugins that loaded, in the order their contributions are taken."""
+        return self._resolve().plugins
+
+    @property
+    def failures(self) -> tuple[PluginFailure, ...]:
+        """Everything that went wrong with plugins: imports, hooks, rubric files."""
+        self._entries()
+        return (*self._resolve().failures, *self._index_failures)
+
+    @property
+    def test_case_sources(self) -> tuple[tuple[str, str], ...]:
+        """(plugin, path) of every plugin's rule-author test cases."""
+        return self._resolve().case_sources
+
+    def check(self) -> list[PluginFailure]:
+        """Compile every indexed rubric; return (and, if strict, raise) every failure."""
+        found = list(self.failures)
+        for entry in self.rubrics():
+            try:
+                self.load(entry)
+            except RubricError as error:
+                found += [
+                    PluginFailure(entry.plugin, "rubriceng_rubrics", p.text("en"))
+                    for p in error.problems
+                ]
+        if self.strict and found:
+            raise _plugin_error(found)
+        return found
+
+    # -- the rubric index ----------------------------------------------------------------
+
+    def _entries(self) -> dict[str, list[RubricEntry]]:
+        with self._lock:
+            if self._index is None:
+                contributions = self._resolve()
+                sources = list(contributions.rubric_sources)
+                sources += [(SEARCH_PATH_PLUGIN, folder) for folder in self._search_path]
+                self._index, self._index_failures = _build_index(sources)
+                if self.strict and self._index_failures:
+                    raise _plugin_error(self._index_failures)
+            return self._index
+
+    def rubrics(
+        self,
+        *,
+        id: str | None = None,
+        level: str | None = None,
+        region: str | None = None,
+        year: int | None = None,
+        on: datetime.date | None = None,
+    ) -> list[RubricEntry]:
+        """Every indexed rubric matching all the criteria given, by id then start date.
+
+        ``year`` means the last day of that year (the rubric a unit is evaluated by for
+        that year); ``on`` is a precise day. With either, each rubric appears once, in the
+        version in force then: of several versions whose dates cover the day, the one that
+        came into force last supersedes the others. ``region`` is a code or a name.
+        """
+        day = _day(year, on)
+        found = []
+        for rubric_id, versions in sorted(self._entries().items()):
+            if id is not None and rubric_id != id:
+                continue
+            matching = [
+                entry
+                for entry in versions
+                if (level is None or entry.level == level)
+                and (region is None or entry.matches_region(region))
+                and (day is None or entry.in_force_on(day))
+            ]
+            if day is not None and matching:
+                matching = [max(matching, key=_recency)]  # later versions supersede
+            found += sorted(matching, key=_recency)
+        return found
+
+    def find(
+        self,
+        id: str | None = None,
+        *,
+        version: str | None = None,
+        level: str | None = None,
+        region: str | None = None,
+        year: int | None = None,
+        on: datetime.date | None = None,
+    ) -> RubricEntry:
+        """The one rubric matching the criteria.
+
+        With a year or day, the version in force then; when several versions of a rubric
+        are in force, the one that came into force last. Without, the latest version.
+        Raises :class:`~rubriceng.errors.RubricNotFoundError` if none matches or if
+        rubrics of different ids do.
+        """
+        candidates = self.rubrics(id=id, level=level, region=region, year=year, on=on)
+        if version is not None:
+            candidates = [entry for entry in candidates if entry.version == str(version)]
+        wanted = _describe_query(id, version, level, region, year, on)
+        if not candidates:
+            known = ", ".join(entry.ref for entry in self.rubrics()) or "none"
+            raise RubricNotFoundError(
+                f"no rubric {wanted.text('en')}",
+                [
+                    Problem(
+                        "rubric-not-found",
+                        f"no rubric {wanted.text('en')} (known: {known})",
+                        params={
+                            "wanted": wanted,
+                            "known": Phrase({"zh": known.replace(", ", "、"), "en": known}),
+                        },
+                    )
+                ],
+            )
+        ids = sorted({entry.id for entry in candidates})
+        if len(ids) > 1:
+            raise RubricNotFoundError(
+                f"several rubrics {wanted.text('en')}",
+                [
+                    Problem(
+                        "rubric-ambiguous",
+                        f"several rubrics {wanted.text('en')}: {', '.join(ids)}; give an id",
+                        params={
+                            "wanted": wanted,
+                            "ids": Phrase({"zh": "、".join(ids), "en": ", ".join(ids)}),
+                        },
+                    )
+                ],
+            )
+        return max(candidates, key=_recency)
+
+    def reference(self, reference: str, *, year: int | None = None) -> RubricEntry:
+        """The entry for ``id`` or ``id@version`` (the version in force in ``year``)."""
+        wanted, _, version = reference.partition("@")
+        return self.find(wanted, version=version or None, year=year)
+
+    # -- loading -------------------------------------------------------------------------
+
+    @isolated
+    def load(self, reference: str | RubricEntry, *, year: int | None = None) -> Rubric:
+        """Load a rubric: an entry, ``id``, ``id@version``, or a file path."""
+        if isinstance(reference, str) and _looks_like_path(reference):
+            return self.load_rubric(reference)
+        entry = (
+            reference
+            if isinstance(reference, RubricEntry)
+            else self.reference(reference, year=year)
+        )
+        with self._lock:
+            cached = self._rubrics.get(entry.ref)
+        if cached is not None:
+            return cached
+        try:
+            rubric = self._compile(entry.document, 0)
+        except RubricError as error:
+            raise RubricError(
+                f"rubric {entry.ref} of plugin {entry.plugin!r} (rubriceng_rubrics) is not valid",
+                error.problems,
+            ) from None
+        with self._lock:
+            return self._rubrics.setdefault(entry.ref, rubric)
+
+    @isolated
+    def load_rubric(self, source: str | os.PathLike[str] | Mapping[str, Any]) -> Rubric:
+        """Load, validate and compile a rubric from a file or a mapping (not indexed)."""
+        try:
+            document = read(source)
+        except DocumentError as error:
+            raise RubricError(f"cannot read rubric {name_of(source)}", error.problems) from None
+        return self._compile(document, 0)
+
+    def _compile(self, document: Document, depth: int) -> Rubric:
+        merged = self._merged(document, depth)
+        vocabulary = self.vocabulary
+        rubric = compile_rubric(merged, vocabulary)
+        # the plan keeps the rubric it was built from (the same rubric, without a plan):
+        # nothing is changed after it is built
+        return attrs.evolve(rubric, plan=Plan(rubric, vocabulary), document=merged)
+
+    def _rubric_folders(self) -> list[Path]:
+        """The folders rubrics are offered from (plugins, the search path), resolved."""
+        sources = [source for _, source in self._resolve().rubric_sources]
+        sources += self._search_path
+        folders = []
+        for source in sources:
+            if isinstance(source, str | os.PathLike) and Path(source).is_dir():
+                folders.append(Path(source).resolve())
+        return folders
+
+    def _merged(self, document: Document, depth: int) -> Document:
+        """``document`` with its ``extends`` chain applied (itself if it extends nothing)."""
+        data = document.data
+        if not isinstance(data, Mapping) or "extends" not in data:
+            return document
+        where = document.source or "rubric"
+        found = variant_problems(document)
+        if found:
+            raise RubricError(f"{where} is not a valid variant", found)
+        if depth >= MAX_DEPTH:
+            raise RubricError(
+                f"{where} is not a valid variant",
+                [document.problem("variant-depth", f"more than {MAX_DEPTH} extends", ("extends",))],
+            )
+        reference = data["extends"].strip()
+        try:
+            base_document, base_ref = self._base(reference, document)
+        except (RubricNotFoundError, RubricError) as error:
+            raise RubricError(
+                f"{where} is not a valid variant",
+                [
+                    document.problem(
+                        "variant-base",
+                        f"cannot use {reference!r}: {p.message}",
+                        ("extends",),
+                        params={
+                            "template": "variant-base-of",
+                            "reference": repr(reference),
+                            "detail": Phrase({lang: p.said(lang) for lang in LANGUAGES}),
+                        },
+                    )
+                    for p in error.problems
+                ],
+            ) from None
+        base = self._merged(base_document, depth + 1)
+        rubric_id = data.get("id", base.data.get("id"))
+        merged, problems = merge(
+            document, f"{rubric_id}@{data['version']}", base, base_ref, self.vocabulary.methods
+        )
+        if problems:
+            raise RubricError(f"{where} is not a valid variant", problems)
+        return merged
+
+    def _base(self, reference: str, document: Document) -> tuple[Document, str]:
+        if _extends_path(reference):
+            try:
+                base = from_path(_inside(reference, document.source, self._rubric_folders()))
+            except DocumentError as error:
+                raise RubricError("unreadable", error.problems) from None
+            data = base.data if isinstance(base.data, Mapping) else {}
+            return base, f"{data.get('id')}@{data.get('version')}"
+        if "@" not in reference:
+            raise RubricError(
+                "no version",
+                [Problem("variant-base", "name the version too: extends: <id>@<version>")],
+            )
+        entry = self.reference(reference)
+        return entry.document, entry.ref
+
+    # -- rendering -------------------------------------------------------------------------
+
+    @isolated
+    def render(self, result: Any, format: str = "text", lang: str = "zh") -> str:
+        """``result`` in a registered format (``text``, ``json`` or a plugin's).
+
+        Raises :class:`PluginError` if there is no such format or its renderer fails.
+        """
+        renderers = self.renderers
+        if format not in renderers:
+            message = f"no renderer {format!r} (have: {', '.join(sorted(renderers))})"
+            raise PluginError(message, [Problem("renderer-unknown", message)])
+        return renderers[format].render(result, lang)
+
+
+_DEFAULT: Registry | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
+def default_registry() -> Registry:
+    """The process-wide registry: installed plugins, ``$RUBRICENG_PATH`` and ``./rubrics``.
+
+    Strict when ``$RUBRICENG_STRICT`` is ``1``. Created on first use.
+
+    >>> [entry.ref for entry in default_registry().rubrics(region="惠州", year=2025)]
+    ['cn.gd.huizhou/dept-overall@2025']
+    """
+    global _DEFAULT
+    with _DEFAULT_LOCK:
+        if _DEFAULT is None:
+            _DEFAULT = Registry(
+                strict=os.environ.get(STRICT_VARIABLE, "") == "1", search_path=search_path()
+            )
+        return _DEFAULT
+
+
+def search_path() -> list[Path]:
+    """Folders of loose rubric files: ``$RUBRICENG_PATH`` then ``./rubrics``."""
+    folders = [
+        Path(part) for part in os.environ.get(SEARCH_PATH_VARIABLE, "").split(os.pathsep) if part
+    ]
+    return [*folders, Path("rubrics")]
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+# -- a compiled rubric travels ------------------------------------------------------------
+
+
+def _thawed(value: Any) -> Any:
+    """Plain data without read-only views (which do not pickle)."""
+    if isinstance(value, Mapping):
+        return {key: _thawed(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_thawed(item) for item in value)
+    return value
+
+
+def _reduce_rubric(rubric: Rubric) -> tuple[Any, tuple[Any, ...]]:
+    """How a compiled rubric pickles: as the merged document it was compiled from."""
+    document = rubric.document
+    if document is None:
+        raise TypeError(f"rubric {rubric.ref} was not compiled by a registry and cannot be pickled")
+    origins = [
+        (path, origin.file, origin.rubric, _thawed(origin.provenance))
+        for path, origin in document.origins.items()
+    ]
+    state = (_thawed(document.data), document.source, dict(document.lines), origins)
+    return rebuild_rubric, (state,)
+
+
+@isolated
+def rebuild_rubric(state: tuple[Any, ...]) -> Rubric:
+    """A pickled rubric, compiled again where it arrives (a Dask or Spark worker) with
+    that process's registry; its ``extends`` were already applied."""
+    data, source, lines, origins = state
+    document = Document(
+        data,
+        source,
+        lines,
+        {tuple(path): Origin(file, ref, provenance) for path, file, ref, provenance in origins},
+    )
+    vocabulary = default_registry().vocabulary
+    rubric = compile_rubric(document, vocabulary)
+    return attrs.evolve(rubric, plan=Plan(rubric, vocabulary), document=document)
+
+
+copyreg.pickle(Rubric, _reduce_rubric)
+
+
+def _plugin_error(failures: Any) -> PluginError:
+    failures = list(failures)
+    return PluginError(
+        f"{len(failures)} plugin problem(s)", [failure.problem() for failure in failures]
+    )
+
+
+def _extends_path(reference: str) -> bool:
+    """Whether ``extends`` names a file rather than an id (``cn.gd/dept-overall@2024``)."""
+    return (
+        Path(reference).suffix.lower() in RUBRIC_SUFFIXES
+        or reference.startswith(("/", "./", "../", "~", "\\"))
+        or ".." in Path(reference).parts
+    )
+
+
+def _inside(reference: str, source: str | None, folders: Sequence[Path] = ()) -> Path:
+    """The file ``extends: reference`` names, which must be a rubric file inside the
+    variant's own folder — or, for a rubric a plugin offers (or the search path holds),
+    inside that plugin's folder of rubrics: no absolute path, no ``..`` out of it, no
+    symlink out of it."""
+
+    def refuse(message: str) -> RubricError:
+        return RubricError("refused", [Problem("variant-base", message)])
+
+    if source is None or source.startswith("<"):
+        raise refuse("a rubric that is not a file extends by id (extends: <id>@<version>)")
+    if Path(reference).is_absolute() or reference.startswith(("~", "\\")):
+        raise refuse("extends takes an id, or a path relative to the rubric's own folder")
+    if Path(reference).suffix.lower() not in RUBRIC_SUFFIXES:
+        raise refuse(f"a rubric file ends in {', '.join(RUBRIC_SUFFIXES)}")
+    own = Path(source).resolve().parent
+    # the rubric folder that holds this file (the nearest one), else the file's own
+    roots = [root for root in folders if own.is_relative_to(root)]
+    allowed = max(roots, key=lambda root: len(root.parts)) if roots else own
+    target = (own / reference).resolve()
+    if not target.is_relative_to(allowed):
+        raise refuse("the file is outside the rubric's own folder")
+    return target
+
+
+def _looks_like_path(reference: str) -> bool:
+    return Path(reference).suffix in RUBRIC_SUFFIXES or (
+        os.sep in reference and Path(reference).exists()
+    )
+
+
+def _day(year: int | None, on: datetime.date | None) -> datetime.date | None:
+    if on is not None:
+        return on
+    return None if year is None else parse_day(int(year), last=True)
+
+
+def _recency(entry: RubricEntry) -> tuple[datetime.date, list[Any]]:
+    start = entry.in_force.start if entry.in_force and entry.in_force.start else datetime.date.min
+    return start, _natural(entry.version)
+
+
+def _natural(text: str) -> list[Any]:
+    return [
+        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text) if part
+    ]
+
+
+def _describe_query(
+    id: str | None,
+    version: str | None,
+    level: str | None,
+    region: str | None,
+    year: int | None,
+    on: datetime.date | None,
+) -> Phrase:
+    """What was asked for, in each language (``'x'@2020 in force in 2025``)."""
+    named = f"{id}@{version}" if id and version else id
+    en = [
+        repr(id) + (f"@{version}" if version else "") if id else "",
+        f"version {version}" if version and not id else "",
+        f"at level {level}" if level else "",
+        f"for region {region}" if region else "",
+        f"in force in {year}" if year is not None else "",
+        f"in force on {on.isoformat()}" if on is not None else "",
+    ]
+    zh = [
+        f"「{named}」" if named else "",
+        f"版本 {version}" if version and not id else "",
+        f"层级 {level}" if level else "",
+        f"地区 {region}" if region else "",
+        f"{year} 年适用" if year is not None else "",
+        f"{on.isoformat()} 适用" if on is not None else "",
+    ]
+    return Phrase(
+        {
+            "zh": "，".join(word for word in zh if word) or "（任何）",
+            "en": " ".join(word for word in en if word) or "at all",
+        }
+    )
+
+
+def _files(source: Path) -> Iterator[Path]:
+    if source.is_dir():
+        for file in sorted(source.rglob("*")):
+            if (
+                file.suffix in RUBRIC_SUFFIXES
+                and file.is_file()
+                and not file.name.startswith("test_")
+            ):
+                yield file
+    else:
+        yield source
+
+
+def _build_index(
+    sources: list[tuple[str, Any]],
+) -> tuple[dict[str, list[RubricEntry]], list[PluginFailure]]:
+    index: dict[str, list[RubricEntry]] = {}
+    failures: list[PluginFailure] = []
+    hook = "rubriceng_rubrics"
+    seen: set[Path] = set()  # a file reached twice (./rubrics is also the bundled folder)
+    for plugin, source in sources:
+        if isinstance(source, Mapping):
+            documents: list[tuple[str, Any]] = [(f"<{plugin}>", source)]
+        else:
+            path = Path(source)
+            if not path.exists():
+                if plugin != SEARCH_PATH_PLUGIN:
+                    failures.append(PluginFailure(plugin, hook, f"{path} does not exist"))
+                continue
+            files = [file for file in _files(path) if file.resolve() not in seen]
+            seen.update(file.resolve() for file in files)
+            documents = [(str(file), file) for file in files]
+        for name, item in documents:
+            try:
+                document = (
+                    from_mapping(item, name) if isinstance(item, Mapping) else from_path(item)
+                )
+            except DocumentError as error:
+                failures += [PluginFailure(plugin, hook, p.text("en")) for p in error.problems]
+                continue
+            try:
+                entry, problem = _entry(plugin, name, document)
+            except Exception as error:  # one odd file is reported alone, never the index
+                entry, problem = None, f"{type(error).__name__}: {error}"
+            if entry is None:
+                # a loose folder may hold other YAML; a rubric that is broken is reported
+                if plugin != SEARCH_PATH_PLUGIN or problem != _NOT_A_RUBRIC:
+                    failures.append(PluginFailure(plugin, hook, f"{name}: {problem}"))
+                continue
+            versions = index.setdefault(entry.id, [])
+            clash = next((other for other in versions if other.version == entry.version), None)
+            if clash is not None:
+                failures.append(
+                    PluginFailure(
+                        plugin,
+                        hook,
+                        f"rubric {entry.ref} is offered twice: by plugin {clash.plugin!r} "
+                        f"({clash.source}) and by plugin {plugin!r} ({name}); "
+                        "the second is ignored",
+                    )
+                )
+                continue
+            versions.append(entry)
+    return _inherit(index), failures
+
+
+def _inherit(index: dict[str, list[RubricEntry]]) -> dict[str, list[RubricEntry]]:
+    """Variants (``extends: id@version``) take level and region from their base."""
+    by_ref = {entry.ref: entry for versions in index.values() for entry in versions}
+
+    def resolved(entry: RubricEntry, depth: int) -> RubricEntry:
+        base = by_ref.get(entry.extends or "")
+        if base is None or depth > MAX_DEPTH:
+            return entry
+        base = resolved(base, depth + 1)
+        return attrs.evolve(
+            entry,
+            level=entry.level or base.level,
+            region_name=entry.region_name or base.region_name,
+            region_code=entry.region_code or base.region_code,
+        )
+
+    return {key: [resolved(entry, 0) for entry in versions] for key, versions in index.items()}
+
+
+_NOT_A_RUBRIC = "not a rubric (no 'id')"
+
+
+def _entry(plugin: str, name: str, document: Document) -> tuple[RubricEntry | None, str]:
+    data = document.data
+    if not isinstance(data, Mapping) or not isinstance(data.get("id"), str):
+        return None, _NOT_A_RUBRIC
+    if not isinstance(data.get("version"), str | int):
+        return None, "a rubric needs a 'version'"
+    raw_region = data.get("region")
+    region: Mapping[str, Any] = raw_region if isinstance(raw_region, Mapping) else {}
+    in_force = None
+    raw = data.get("in_force")
+    if isinstance(raw, Mapping):
+        try:
+            in_force = InForce(
+                parse_day(raw["from"]) if "from" in raw else None,
+                parse_day(raw["until"], last=True) if "until" in raw else None,
+            )
+        except (ValueError, TypeError, OverflowError) as error:
+            return None, f"in_force: {error}"
+    extends = data.get("extends")
+    return (
+        RubricEntry(
+            id=data["id"],
+            version=str(data["version"]),
+            title=str(data.get("title", "")),
+            plugin=plugin,
+            source=name,
+            level=data.get("level"),
+            region_name=region.get("name"),
+            region_code=None if region.get("code") is None else str(region.get("code")),
+            in_force=in_force,
+            extends=extends if isinstance(extends, str) else None,
+            document=document,
+        ),
+        "",
+    )

@@ -1,0 +1,241 @@
+"""Reading spreadsheets and table files (``.xlsx``, ``.csv``, ``.parquet``) within bounds.
+
+A unit's form, a batch of units and a 绩效目标 workbook come from outside, so each is
+checked before it is read and while it is read:
+
+- the file is a regular file of at most :data:`MAX_TABLE_BYTES`;
+- a workbook is a zip archive whose members unpack to at most :data:`MAX_UNPACKED_BYTES`
+  (a zip bomb is refused before openpyxl opens it), and its sheets are read by their
+  real extent, never the extent they declare (a 5 KB file may declare ``XFD1048576``);
+- a sheet or table has at most :data:`MAX_ROWS` rows, :data:`MAX_COLUMNS` columns and
+  :data:`MAX_CELLS` cells with a value;
+- a CSV is UTF-8 (with or without BOM) or, failing that, GB18030 (what Excel writes on
+  Chinese Windows); a field longer than the csv module's limit is refused with its line;
+- a broken or truncated workbook or parquet file is refused, never a traceback.
+
+Every refusal is an :class:`~rubriceng.errors.InputError` naming the file, and the row
+where there is one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import zipfile
+from collections.abc import Iterator
+from typing import Any
+
+from rubriceng.errors import InputError, Problem
+from rubriceng.language.documents import DocumentError, read_bounded
+
+MAX_TABLE_BYTES = 50 * 1024 * 1024
+"""The largest table file read (a workbook, CSV or parquet file)."""
+MAX_UNPACKED_BYTES = 500 * 1024 * 1024
+"""The most a workbook's archive may unpack to."""
+MAX_ROWS = 100_000
+"""The most rows a sheet or table may have (its real extent)."""
+MAX_COLUMNS = 2_000
+"""The most columns a row may reach."""
+MAX_CELLS = 5_000_000
+"""The most cells with a value in one sheet or table."""
+
+
+def _refuse(what: str, source: str, code: str, message: str, line: int | None = None) -> InputError:
+    problem = Problem(code, message, file=source, line=line)
+    return InputError(f"cannot read {what} {source}", [problem])
+
+
+def _checked_bytes(path: str | os.PathLike[str], what: str) -> bytes:
+    try:
+        return read_bounded(path, MAX_TABLE_BYTES)
+    except DocumentError as error:
+        raise InputError(f"cannot read {what} {path}", error.problems) from None
+    except OSError as error:
+        message = error.strerror or str(error)
+        raise _refuse(what, str(path), "document-unreadable", message) from None
+
+
+def _checked_archive(
+    path: str | os.PathLike[str], what: str, kind: str, limit: int = MAX_UNPACKED_BYTES
+) -> bytes:
+    """The bytes of a checked zip container (.xlsx, .docx): bounded packed and unpacked."""
+    source = str(path)
+    data = _checked_bytes(path, what)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as error:
+        raise _refuse(what, source, "input-form", f"not {kind}: {error}") from None
+    if unpacked > limit:
+        raise _refuse(
+            what, source, "table-too-large", f"the file unpacks to more than {limit} bytes"
+        )
+    return data
+
+
+MAX_LAID_OUT_BYTES = 32 * 1024 * 1024
+"""A table read whole, with its layout (merged cells): a published rubric is far smaller."""
+
+
+def open_workbook(path: str | os.PathLike[str], what: str, *, merged: bool = False) -> Any:
+    """An openpyxl workbook (values only) of a checked ``.xlsx`` file: read-only, or with
+    its merged cells known when ``merged`` (a published table's layout)."""
+    import openpyxl
+
+    limit = MAX_LAID_OUT_BYTES if merged else MAX_UNPACKED_BYTES
+    data = _checked_archive(path, what, "an Excel workbook", limit)
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=not merged, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a file it cannot read
+        raise _refuse(what, str(path), "input-form", f"not an Excel workbook: {error}") from None
+
+
+def open_docx(path: str | os.PathLike[str], what: str) -> Any:
+    """A python-docx document of a checked ``.docx`` file."""
+    import docx
+
+    data = _checked_archive(path, what, "a Word document", MAX_LAID_OUT_BYTES)
+    try:
+        return docx.Document(io.BytesIO(data))
+    except Exception as error:  # python-docx raises many kinds for a file it cannot read
+        raise _refuse(what, str(path), "input-form", f"not a Word document: {error}") from None
+
+
+def sheet_rows(sheet: Any, source: str, what: str) -> Iterator[tuple[int, list[Any]]]:
+    """``(row number, values)`` of a worksheet by its real extent, trailing blanks cut.
+
+    Refuses a sheet beyond the limits, or one openpyxl cannot parse, at the row reached.
+    """
+    sheet.reset_dimensions()  # the declared dimension may be a lie: read what is there
+    cells = 0
+    number = 0
+    rows = sheet.iter_rows(values_only=True)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception as error:  # a malformed sheet
+            raise _refuse(
+                what,
+                source,
+                "input-form",
+                f"sheet {sheet.title!r} cannot be read: {error}",
+                number + 1,
+            ) from None
+        number += 1
+        if number > MAX_ROWS:
+            message = f"sheet {sheet.title!r} has more than {MAX_ROWS} rows"
+            raise _refuse(what, source, "table-too-large", message, number)
+        values = list(row)
+        while values and values[-1] is None:
+            values.pop()
+        if len(values) > MAX_COLUMNS:
+            raise _refuse(
+                what,
+                source,
+                "table-too-large",
+                f"sheet {sheet.title!r} has a value beyond column {MAX_COLUMNS}",
+                number,
+            )
+        cells += sum(value is not None for value in values)
+        if cells > MAX_CELLS:
+            message = f"sheet {sheet.title!r} has more than {MAX_CELLS} cells"
+            raise _refuse(what, source, "table-too-large", message, number)
+        yield number, values
+
+
+def is_blank(cell: Any) -> bool:
+    """True for a cell that holds nothing: None, blank text, or NaN (pandas' empty)."""
+    if cell is None:
+        return True
+    if isinstance(cell, str):
+        return not cell.strip()
+    return isinstance(cell, float) and cell != cell
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (a BOM dropped), else GB18030, which Excel writes on Chinese Windows."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030")
+
+
+def csv_rows(path: str | os.PathLike[str], what: str) -> list[list[Any]]:
+    """The rows of a checked CSV file (UTF-8 or GB18030)."""
+    source = str(path)
+    data = _checked_bytes(path, what)
+    try:
+        text = _decode(data)
+    except UnicodeDecodeError as error:
+        raise _refuse(
+            what, source, "document-encoding", f"neither UTF-8 nor GB18030 text: {error.reason}"
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[list[Any]] = []
+    cells = 0
+    try:
+        for row in reader:
+            if len(rows) >= MAX_ROWS:
+                raise _refuse(
+                    what, source, "table-too-large", f"more than {MAX_ROWS} rows", reader.line_num
+                )
+            while row and not row[-1]:
+                row.pop()
+            if len(row) > MAX_COLUMNS:
+                raise _refuse(
+                    what,
+                    source,
+                    "table-too-large",
+                    f"a value beyond column {MAX_COLUMNS}",
+                    reader.line_num,
+                )
+            cells += len(row)
+            if cells > MAX_CELLS:
+                raise _refuse(
+                    what, source, "table-too-large", f"more than {MAX_CELLS} cells", reader.line_num
+                )
+            rows.append(list(row))
+    except csv.Error as error:
+        raise _refuse(
+            what, source, "input-form", f"not a CSV table: {error}", reader.line_num
+        ) from None
+    return rows
+
+
+def parquet_rows(path: str | os.PathLike[str], what: str) -> list[list[Any]]:
+    """The rows of a checked parquet file (its column names first); needs pyarrow."""
+    source = str(path)
+    try:
+        import pyarrow
+        import pyarrow.parquet
+    except ImportError:
+        raise _refuse(
+            what,
+            source,
+            "input-form",
+            "reading .parquet needs pyarrow: pip install 'rubriceng[parquet]'",
+        ) from None
+    data = _checked_bytes(path, what)
+    try:
+        meta = pyarrow.parquet.ParquetFile(pyarrow.BufferReader(data)).metadata
+        if meta.num_rows > MAX_ROWS or meta.num_columns > MAX_COLUMNS:
+            raise _refuse(
+                what,
+                source,
+                "table-too-large",
+                f"{meta.num_rows} rows of {meta.num_columns} columns: at most "
+                f"{MAX_ROWS} rows of {MAX_COLUMNS} columns",
+            )
+        if meta.num_rows * meta.num_columns > MAX_CELLS:
+            raise _refuse(what, source, "table-too-large", f"more than {MAX_CELLS} cells")
+        table = pyarrow.parquet.read_table(pyarrow.BufferReader(data))
+    except InputError:
+        raise
+    except (pyarrow.ArrowException, OSError, ValueError) as error:
+        raise _refuse(what, source, "input-form", f"not a parquet table: {error}") from None
+    rows: list[list[Any]] = [list(table.column_names)]
+    rows += [list(record.values()) for record in table.to_pylist()]
+    return rows

@@ -1,0 +1,101 @@
+"""A table of units, one per row: a pandas DataFrame or a mapping of column name to
+values, with columns named by input path (``revenue_final``,
+``quarterly_spending_progress.1``). Both scoring paths read it: the row path rebuilds
+each row as a unit's inputs (:meth:`Table.row`), the column path reads its columns."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from rubriceng.language.paths import blank_target_lists, nest, segments
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from rubriceng.language.model import Rubric
+
+try:
+    import numpy as np
+except ImportError:  # pragma: no cover - numpy is an optional dependency
+    np = None  # type: ignore[assignment]
+
+__all__ = ["Table", "filled", "missing", "python_value"]
+
+
+def missing(value: Any) -> bool:
+    """An empty cell: None, NaN, or pandas' NA (pandas and Dask text columns use it)."""
+    if value is None or type(value).__name__ == "NAType":
+        return True
+    return isinstance(value, float | np.floating) and math.isnan(value)
+
+
+def filled(column: Any) -> Any:
+    """Which cells of a column hold something."""
+    if column.dtype.kind == "f":
+        return ~np.isnan(column)
+    if column.dtype.kind != "O":
+        return np.ones(len(column), dtype=bool)
+    return np.array([not missing(value) for value in column], dtype=bool)
+
+
+def python_value(value: Any) -> Any:
+    """A NumPy scalar as the Python value the row path expects."""
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+class Table:
+    """Columns by dotted path, and how to rebuild one row as the row path's mapping."""
+
+    def __init__(self, table: Any, rubric: Rubric | None = None) -> None:
+        if hasattr(table, "columns") and hasattr(table, "index"):  # a pandas DataFrame
+            columns = {str(name): table[name].to_numpy() for name in table.columns}
+            names = [str(label) for label in table.index]
+        elif isinstance(table, Mapping):
+            columns = {str(name): np.asarray(values) for name, values in table.items()}
+            sizes = {len(values) for values in columns.values()}
+            if len(sizes) > 1:
+                raise ValueError(f"columns differ in length: {sorted(sizes)}")
+            names = [str(index) for index in range(1, (sizes.pop() if sizes else 0) + 1)]
+        else:
+            raise TypeError("expected a pandas DataFrame or a mapping of column name to values")
+        if "unit" in columns:
+            names = [str(name) for name in columns.pop("unit")]
+        if rubric is not None:  # an optional input the table leaves out takes its default
+            for spec in rubric.inputs:
+                if spec.default is not None and spec.id not in columns:
+                    kind = bool if isinstance(spec.default, bool) else object
+                    columns[spec.id] = np.full(len(names), spec.default, dtype=kind)
+        self.names = names
+        self.columns = columns
+        try:  # a and a.1, or a column named by a number, cannot make one unit's inputs
+            nest((name, None) for name in columns)
+        except ValueError as error:
+            raise ValueError(f"the table's columns do not fit together: {error}") from None
+        self.paths = {name: segments(name) for name in columns}
+        self.by_input: dict[str, list[str]] = {}
+        for name, path in self.paths.items():
+            self.by_input.setdefault(str(path[0]), []).append(name)
+        self.size = len(names)
+        # a list of targets whose cells a unit left blank: it declared none
+        self.blanks = blank_target_lists(rubric, columns) if rubric is not None else {}
+
+    def row(self, index: int, names: Sequence[str] | None = None) -> dict[str, Any]:
+        """Row ``index`` as the nested mapping the row path takes (missing cells left out);
+        only the inputs ``names`` if given."""
+        chosen = (
+            self.columns
+            if names is None
+            else [column for name in names for column in self.by_input.get(name, ())]
+        )
+        found = nest(
+            (name, python_value(self.columns[name][index]))
+            for name in chosen
+            if not missing(self.columns[name][index])
+        )
+        for name in self.blanks if names is None else set(self.blanks) & set(names):
+            found.setdefault(name, [])
+        return found

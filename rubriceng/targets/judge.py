@@ -1,0 +1,271 @@
+"""Judging an actual value against a target: met, not met, partly met (with a
+completion ratio capped at 1) or needs judgement; units are checked."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from rubriceng.decimals import isolated
+from rubriceng.exact import Exact, rational, settled
+from rubriceng.targets.parse import (
+    ABOVE,
+    AT_LEAST,
+    AT_MOST,
+    BELOW,
+    EQUAL,
+    MET,
+    NEEDS_JUDGEMENT,
+    NOT_MET,
+    PARTLY_MET,
+    Target,
+    amount,
+    parse_target,
+    plain,
+)
+from rubriceng.targets.quantities import Incomparable, convert
+from rubriceng.words import TARGET_WORDS
+
+
+@attrs.frozen
+class Judgement:
+    """How an actual value compares with a target.
+
+    ``status`` is ``met``, ``not_met``, ``partly_met`` or ``needs_judgement``;
+    ``completion`` is actual ÷ target (target ÷ actual for at-most targets), capped at 1,
+    exactly (a ``Decimal``, or a ``Fraction`` such as 2/3; None when a person must judge);
+    ``reason`` says why, in words (Chinese or English); ``achieved`` is the same ratio
+    before the cap (1.6 for 160 against ≥100), where one is defined.
+    """
+
+    status: str
+    completion: Exact | None
+    reason: str
+    achieved: Exact | None = attrs.field(default=None, repr=False)
+
+
+class UnitMismatch(ValueError):
+    """An actual value whose unit cannot be compared with the target's (``52次`` for ``%``,
+    ``3个月`` for ``≤90天``), or a change judged without its baseline."""
+
+
+def _given(value: Any, what: str) -> tuple[Fraction, Target | None]:
+    """A number as given: (its value, the parsed text or None for a bare number)."""
+    if isinstance(value, bool):
+        raise UnitMismatch(f"expected a number for {what}, got {value}")
+    if isinstance(value, int | Decimal | float):
+        if (
+            isinstance(value, float | Decimal)
+            and not Decimal(repr(value) if isinstance(value, float) else value).is_finite()
+        ):
+            raise UnitMismatch(f"expected a finite number for {what}, got {value}")
+        return rational(Decimal(repr(value)) if isinstance(value, float) else value), None
+    if isinstance(value, str):
+        parsed = parse_target(value)
+        if parsed.judgement or parsed.parts or parsed.number is None:
+            raise UnitMismatch(f"{value!r} is not a number to compare with {what}")
+        return rational(parsed.number), parsed
+    raise UnitMismatch(f"expected a number for {what}, got {type(value).__name__}")
+
+
+def actual_value(value: Any, target: Target) -> Exact:
+    """An actual value in the target's terms, exactly: numbers as they are — for a ``%``
+    target a fraction, as rates are everywhere in rubriceng (``0.95``, ``"0.95"``) — and
+    text parsed like a target (``95%``, ``41.2万``, ``50次``, ``2.5小时``), converted to
+    the target's unit where the conversion is exact (``150分钟`` for ``≤3小时`` is 2.5).
+    Units that measure different things (``人次`` and ``人``, ``月`` and ``天``, a count and
+    a ``%``) are refused, and so is a bare number above 10 for a ``%`` target of at most
+    1000% (``95`` for ``≥90%``), as a percentage written without its ``%``."""
+    number, parsed = _given(value, repr(target.text))
+    if parsed is not None and parsed.direction is not None:
+        raise UnitMismatch(f"{value!r} is a change; {target.text!r} is not")
+    if parsed is not None and parsed.unit:
+        try:
+            number = convert(number, parsed.quantity, target.quantity)
+        except Incomparable:
+            raise UnitMismatch(
+                f"{value!r} is a {parsed.kind} ({parsed.unit}) and {target.text!r} a "
+                f"{target.kind}{f' ({target.unit})' if target.unit else ''}: "
+                "they cannot be compared"
+            ) from None
+    goal = rational(target.number or 0)
+    if (parsed is None or not parsed.unit) and target.unit == "%" and number > 10 >= goal:
+        raise UnitMismatch(
+            f"{value} for the % target {target.text!r}: write {value}% or a fraction "
+            f"({plain(number / 100)})"
+        )
+    return settled(number)
+
+
+def _change(target: Target, actual: Any, baseline: Any) -> tuple[Fraction, str]:
+    """The change from ``baseline`` to ``actual`` in the target's terms (a fraction of the
+    baseline for ``%``, a difference of rates for ``个百分点``), positive in the target's
+    direction, and the words for it."""
+    number, parsed = _given(actual, repr(target.text))
+    if parsed is not None and parsed.direction is not None:  # the change itself: 减少12%
+        if parsed.unit != target.unit and {parsed.unit, target.unit} != {"%", "‰"}:
+            raise UnitMismatch(
+                f"{actual!r} and {target.text!r}: a change in {parsed.unit or 'a number'} "
+                f"is not a change in {target.unit}"
+            )
+        return (number if parsed.direction == target.direction else -number), ""
+    if baseline is None:
+        raise UnitMismatch(
+            f"{target.text!r} is a change against a baseline: give the baseline "
+            "(上年实际值, 'baseline'), or write the actual value as the change "
+            f"(e.g. '{'减少' if target.direction == 'decrease' else '增加'}12%')"
+        )
+    before, base_parsed = _given(baseline, f"the baseline of {target.text!r}")
+    points = target.unit == "个百分点"
+    if points:  # both are rates; the change is their difference
+        for value, found in ((number, parsed), (before, base_parsed)):
+            if (found is not None and found.kind != "percent") or (found is None and value > 10):
+                raise UnitMismatch(
+                    f"{target.text!r} is a change in percentage points: give the actual "
+                    "value and the baseline as rates (93%, or 0.93)"
+                )
+    elif parsed is not None and base_parsed is not None and (parsed.unit or base_parsed.unit):
+        try:
+            number = convert(number, parsed.quantity, base_parsed.quantity)
+        except Incomparable:
+            raise UnitMismatch(
+                f"{actual!r} and its baseline {baseline!r} cannot be compared"
+            ) from None
+    difference = number - before
+    if target.direction == "decrease":
+        difference = -difference
+    if points:
+        return difference, ""
+    if before <= 0:
+        raise UnitMismatch(
+            f"the baseline of {target.text!r} is {baseline}: a change relative to it is not defined"
+        )
+    return difference / before, ""
+
+
+@isolated
+def judge(
+    target: Target,
+    actual: Any,
+    comparator: str | None = None,
+    lang: str = "zh",
+    *,
+    baseline: Any = None,
+    implied: bool = False,
+) -> Judgement:
+    """Judge ``actual`` against ``target``, exactly; ``comparator`` overrides the
+    target's, ``lang`` (``zh`` or ``en``) is the language of the reason, ``implied`` marks
+    the comparator as implied in it, and ``baseline`` is the value a change
+    (``同比下降5%``) is measured from.
+
+    ``actual`` is a number (a fraction for ``%`` targets), text in the target's units
+    (``"95%"``, ``"41.2万"``, ``"2.5小时"``), a change as written (``"减少12%"``), a mapping
+    of part label to value for a compound target, or ``True``/``False`` for one that
+    needs judgement. Raises :class:`UnitMismatch`.
+
+    >>> judge(parse_target("≥90%"), "95%").status
+    'met'
+    >>> judge(parse_target("2项"), 1)
+    Judgement(status='partly_met', completion=Decimal('0.5'), reason='实际 1，目标不低于 2 项')
+    >>> judge(parse_target("2项"), 1, lang="en").reason
+    '1 against at least 2 项'
+    >>> judge(parse_target("≤3日"), 4).completion
+    Decimal('0.75')
+    >>> judge(parse_target("同比下降5%"), "95万元", baseline="100万元").status
+    'met'
+    """
+    words = TARGET_WORDS[lang]
+    if target.judgement:
+        if isinstance(actual, bool):
+            return Judgement(MET if actual else NOT_MET, Decimal(int(actual)), words["judged"])
+        return Judgement(NEEDS_JUDGEMENT, None, words["person"].format(text=target.text))
+    if target.parts:
+        return _judge_parts(target, actual, comparator, lang, implied)
+    assert target.number is not None
+    goal = rational(target.number)
+    how = comparator or target.comparator or AT_LEAST
+    if target.direction is not None:
+        value, _ = _change(target, actual, baseline)
+        moved = words[
+            "decreased" if (value >= 0) == (target.direction == "decrease") else "increased"
+        ]
+        shown = f"{moved} {amount(abs(value), target.unit)}"
+        if baseline is not None and not (
+            isinstance(actual, str) and parse_target(actual).direction
+        ):
+            shown = words["change"].format(
+                direction=moved,
+                change=amount(abs(value), target.unit),
+                baseline=baseline,
+                actual=actual,
+            )
+    else:
+        value = rational(actual_value(actual, target))
+        shown = amount(value, target.unit if target.unit in ("%", "‰") else "")
+    met = {
+        AT_LEAST: value >= goal,
+        ABOVE: value > goal,
+        AT_MOST: value <= goal,
+        BELOW: value < goal,
+        EQUAL: value == goal,
+    }[how]
+    achieved: Fraction | None
+    if how in (AT_MOST, BELOW):
+        achieved = None if value <= 0 else goal / value
+        ratio = Fraction(1) if achieved is None else achieved
+    elif how == EQUAL:
+        achieved = None
+        ratio = min(value, goal) / max(value, goal) if max(value, goal) > 0 else Fraction(1)
+    else:
+        achieved = None if goal <= 0 else value / goal
+        ratio = Fraction(1) if achieved is None else achieved
+    ratio = max(Fraction(0), min(Fraction(1), ratio))
+    reason = words["against"].format(
+        actual=shown, target=target.describe(how, lang, implied=implied)
+    )
+    kept = None if achieved is None else settled(achieved)
+    if met:
+        return Judgement(MET, Decimal(1), reason, kept)
+    return Judgement(PARTLY_MET if ratio > 0 else NOT_MET, settled(ratio), reason, kept)
+
+
+def _judge_parts(
+    target: Target, actual: Any, comparator: str | None, lang: str, implied: bool
+) -> Judgement:
+    if isinstance(actual, str):
+        given = parse_target(actual)
+        values: Mapping[str, Any] = {
+            part.label or "": f"{plain(part.number)}{part.unit}" for part in given.parts
+        }
+        if not given.parts:
+            raise UnitMismatch(f"{actual!r} does not give the parts of {target.text!r}")
+    elif isinstance(actual, Mapping):
+        values = actual
+    else:
+        raise UnitMismatch(f"give each part of {target.text!r}: a mapping of label to value")
+    missing = [part.label for part in target.parts if part.label not in values]
+    if missing:
+        raise UnitMismatch(f"no actual value for {', '.join(map(str, missing))}")
+    judged = [
+        judge(
+            attrs.evolve(part, label=None),
+            values[str(part.label)],
+            comparator,
+            lang,
+            implied=implied,
+        )
+        for part in target.parts
+    ]
+    ratio = sum((rational(j.completion or 0) for j in judged), Fraction(0)) / len(judged)
+    words = TARGET_WORDS[lang]
+    reason = words[";"].join(
+        words["part"].format(label=part.label, reason=j.reason)
+        for part, j in zip(target.parts, judged, strict=True)
+    )
+    if all(j.status == MET for j in judged):
+        return Judgement(MET, Decimal(1), reason)
+    return Judgement(PARTLY_MET if ratio > 0 else NOT_MET, settled(ratio), reason)
