@@ -36,7 +36,8 @@ if TYPE_CHECKING:
         RubricError,
         RubricNotFoundError,
     )
-    from rubriceng.host.registry import Registry, RubricEntry, default_registry
+    from rubriceng.host.index import RubricEntry
+    from rubriceng.host.registry import Registry, default_registry
     from rubriceng.language.model import Indicator, Rubric
     from rubriceng.loader import find_rubric, load_inputs, load_rubric
     from rubriceng.outputs.explanation import explain
@@ -78,7 +79,7 @@ _EXPORTS = {
     "Indicator": "language.model",
     "Rubric": "language.model",
     "Registry": "host.registry",
-    "RubricEntry": "host.registry",
+    "RubricEntry": "host.index",
     "default_registry": "host.registry",
     "RESULT_FORMAT": "scoring.result",
     "AdjustmentResult": "scoring.result",

@@ -57,7 +57,8 @@ from rubriceng.errors import (
     RubricError,
     RubricNotFoundError,
 )
-from rubriceng.host.registry import Registry, RubricEntry
+from rubriceng.host.index import RubricEntry
+from rubriceng.host.registry import Registry
 from rubriceng.language.documents import Document
 from rubriceng.language.lookup import IndicatorNotFoundError
 from rubriceng.language.model import Indicator, Rubric

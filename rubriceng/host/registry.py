@@ -18,9 +18,8 @@ from __future__ import annotations
 import copyreg
 import datetime
 import os
-import re
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,65 +33,27 @@ from rubriceng.host.collect import (
     PluginInfo,
     PluginSet,
 )
+from rubriceng.host.index import RUBRIC_SUFFIXES, SEARCH_PATH_PLUGIN, RubricEntry, RubricIndex
 from rubriceng.language.compiler import compile_rubric
 from rubriceng.language.documents import (
     Document,
     DocumentError,
     Origin,
-    from_mapping,
     from_path,
     name_of,
     read,
 )
-from rubriceng.language.model import InForce, Rubric, parse_day
+from rubriceng.language.model import Rubric
 from rubriceng.language.variants import MAX_DEPTH, merge, variant_problems
 from rubriceng.language.vocabulary import Vocabulary
 from rubriceng.outputs.text import Renderer
 from rubriceng.scoring.engine import Plan
 from rubriceng.words import LANGUAGES, Phrase
 
-RUBRIC_SUFFIXES = (".yaml", ".yml", ".json")
 SEARCH_PATH_VARIABLE = "RUBRICENG_PATH"
 """Folders (``os.pathsep``-separated) of loose rubric files the default registry indexes."""
 STRICT_VARIABLE = "RUBRICENG_STRICT"
 """Set to ``1`` to make the default registry strict."""
-
-SEARCH_PATH_PLUGIN = "RUBRICENG_PATH"
-"""The plugin name rubrics found through :data:`SEARCH_PATH_VARIABLE` are listed under."""
-
-
-@attrs.frozen
-class RubricEntry:
-    """A rubric a plugin offers, as indexed (the document is read, not yet compiled)."""
-
-    id: str
-    version: str
-    title: str
-    plugin: str
-    source: str
-    level: str | None = None
-    region_name: str | None = None
-    region_code: str | None = None
-    in_force: InForce | None = None
-    extends: str | None = None
-    document: Document = attrs.field(eq=False, repr=False, default=None)
-
-    @property
-    def ref(self) -> str:
-        """``id@version``."""
-        return f"{self.id}@{self.version}"
-
-    def in_force_on(self, day: datetime.date) -> bool:
-        """True if this version applies on ``day`` (no ``in_force``: always)."""
-        return self.in_force is None or self.in_force.covers(day)
-
-    def matches_region(self, region: str) -> bool:
-        """True for the region's code (``441300``) or name (``惠州市`` or ``惠州``)."""
-        wanted = str(region).strip()
-        if wanted and wanted == self.region_code:
-            return True
-        name = self.region_name or ""
-        return bool(wanted) and (wanted == name or (len(wanted) >= 2 and name.startswith(wanted)))
 
 
 class Registry:
@@ -120,8 +81,7 @@ class Registry:
         self._plugins: PluginSet | None = None
         self._registered: list[tuple[object, str | None]] = []
         self._contributions: Contributions | None = None
-        self._index: dict[str, list[RubricEntry]] | None = None
-        self._index_failures: list[PluginFailure] = []
+        self._index: RubricIndex | None = None
         self._rubrics: dict[str, Rubric] = {}
 
     # -- plugins -----------------------------------------------------------------------
@@ -165,8 +125,7 @@ class Registry:
     @property
     def failures(self) -> tuple[PluginFailure, ...]:
         """Everything that went wrong with plugins: imports, hooks, rubric files."""
-        self._entries()
-        return (*self._resolve().failures, *self._index_failures)
+        return (*self._resolve().failures, *self._entries().failures)
 
     @property
     def test_case_sources(self) -> tuple[tuple[str, str], ...]:
@@ -190,15 +149,16 @@ class Registry:
 
     # -- the rubric index ----------------------------------------------------------------
 
-    def _entries(self) -> dict[str, list[RubricEntry]]:
+    def _entries(self) -> RubricIndex:
         with self._lock:
             if self._index is None:
                 contributions = self._resolve()
                 sources = list(contributions.rubric_sources)
                 sources += [(SEARCH_PATH_PLUGIN, folder) for folder in self._search_path]
-                self._index, self._index_failures = _build_index(sources)
-                if self.strict and self._index_failures:
-                    raise _plugin_error(self._index_failures)
+                index = RubricIndex.build(sources)
+                if self.strict and index.failures:
+                    raise _plugin_error(index.failures)
+                self._index = index
             return self._index
 
     def rubrics(
@@ -210,29 +170,9 @@ class Registry:
         year: int | None = None,
         on: datetime.date | None = None,
     ) -> list[RubricEntry]:
-        """Every indexed rubric matching all the criteria given, by id then start date.
-
-        ``year`` means the last day of that year (the rubric a unit is evaluated by for
-        that year); ``on`` is a precise day. With either, each rubric appears once, in the
-        version in force then: of several versions whose dates cover the day, the one that
-        came into force last supersedes the others. ``region`` is a code or a name.
-        """
-        day = _day(year, on)
-        found = []
-        for rubric_id, versions in sorted(self._entries().items()):
-            if id is not None and rubric_id != id:
-                continue
-            matching = [
-                entry
-                for entry in versions
-                if (level is None or entry.level == level)
-                and (region is None or entry.matches_region(region))
-                and (day is None or entry.in_force_on(day))
-            ]
-            if day is not None and matching:
-                matching = [max(matching, key=_recency)]  # later versions supersede
-            found += sorted(matching, key=_recency)
-        return found
+        """Every indexed rubric matching all the criteria given
+        (:meth:`RubricIndex.rubrics <rubriceng.host.index.RubricIndex.rubrics>`)."""
+        return self._entries().rubrics(id=id, level=level, region=region, year=year, on=on)
 
     def find(
         self,
@@ -244,53 +184,15 @@ class Registry:
         year: int | None = None,
         on: datetime.date | None = None,
     ) -> RubricEntry:
-        """The one rubric matching the criteria.
-
-        With a year or day, the version in force then; when several versions of a rubric
-        are in force, the one that came into force last. Without, the latest version.
-        Raises :class:`~rubriceng.errors.RubricNotFoundError` if none matches or if
-        rubrics of different ids do.
-        """
-        candidates = self.rubrics(id=id, level=level, region=region, year=year, on=on)
-        if version is not None:
-            candidates = [entry for entry in candidates if entry.version == str(version)]
-        wanted = _describe_query(id, version, level, region, year, on)
-        if not candidates:
-            known = ", ".join(entry.ref for entry in self.rubrics()) or "none"
-            raise RubricNotFoundError(
-                f"no rubric {wanted.text('en')}",
-                [
-                    Problem(
-                        "rubric-not-found",
-                        f"no rubric {wanted.text('en')} (known: {known})",
-                        params={
-                            "wanted": wanted,
-                            "known": Phrase({"zh": known.replace(", ", "、"), "en": known}),
-                        },
-                    )
-                ],
-            )
-        ids = sorted({entry.id for entry in candidates})
-        if len(ids) > 1:
-            raise RubricNotFoundError(
-                f"several rubrics {wanted.text('en')}",
-                [
-                    Problem(
-                        "rubric-ambiguous",
-                        f"several rubrics {wanted.text('en')}: {', '.join(ids)}; give an id",
-                        params={
-                            "wanted": wanted,
-                            "ids": Phrase({"zh": "、".join(ids), "en": ", ".join(ids)}),
-                        },
-                    )
-                ],
-            )
-        return max(candidates, key=_recency)
+        """The one rubric matching the criteria
+        (:meth:`RubricIndex.find <rubriceng.host.index.RubricIndex.find>`)."""
+        return self._entries().find(
+            id, version=version, level=level, region=region, year=year, on=on
+        )
 
     def reference(self, reference: str, *, year: int | None = None) -> RubricEntry:
         """The entry for ``id`` or ``id@version`` (the version in force in ``year``)."""
-        wanted, _, version = reference.partition("@")
-        return self.find(wanted, version=version or None, year=year)
+        return self._entries().reference(reference, year=year)
 
     # -- loading -------------------------------------------------------------------------
 
@@ -539,180 +441,4 @@ def _inside(reference: str, source: str | None, folders: Sequence[Path] = ()) ->
 def _looks_like_path(reference: str) -> bool:
     return Path(reference).suffix in RUBRIC_SUFFIXES or (
         os.sep in reference and Path(reference).exists()
-    )
-
-
-def _day(year: int | None, on: datetime.date | None) -> datetime.date | None:
-    if on is not None:
-        return on
-    return None if year is None else parse_day(int(year), last=True)
-
-
-def _recency(entry: RubricEntry) -> tuple[datetime.date, list[Any]]:
-    start = entry.in_force.start if entry.in_force and entry.in_force.start else datetime.date.min
-    return start, _natural(entry.version)
-
-
-def _natural(text: str) -> list[Any]:
-    return [
-        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text) if part
-    ]
-
-
-def _describe_query(
-    id: str | None,
-    version: str | None,
-    level: str | None,
-    region: str | None,
-    year: int | None,
-    on: datetime.date | None,
-) -> Phrase:
-    """What was asked for, in each language (``'x'@2020 in force in 2025``)."""
-    named = f"{id}@{version}" if id and version else id
-    en = [
-        repr(id) + (f"@{version}" if version else "") if id else "",
-        f"version {version}" if version and not id else "",
-        f"at level {level}" if level else "",
-        f"for region {region}" if region else "",
-        f"in force in {year}" if year is not None else "",
-        f"in force on {on.isoformat()}" if on is not None else "",
-    ]
-    zh = [
-        f"「{named}」" if named else "",
-        f"版本 {version}" if version and not id else "",
-        f"层级 {level}" if level else "",
-        f"地区 {region}" if region else "",
-        f"{year} 年适用" if year is not None else "",
-        f"{on.isoformat()} 适用" if on is not None else "",
-    ]
-    return Phrase(
-        {
-            "zh": "，".join(word for word in zh if word) or "（任何）",
-            "en": " ".join(word for word in en if word) or "at all",
-        }
-    )
-
-
-def _files(source: Path) -> Iterator[Path]:
-    if source.is_dir():
-        for file in sorted(source.rglob("*")):
-            if (
-                file.suffix in RUBRIC_SUFFIXES
-                and file.is_file()
-                and not file.name.startswith("test_")
-            ):
-                yield file
-    else:
-        yield source
-
-
-def _build_index(
-    sources: list[tuple[str, Any]],
-) -> tuple[dict[str, list[RubricEntry]], list[PluginFailure]]:
-    index: dict[str, list[RubricEntry]] = {}
-    failures: list[PluginFailure] = []
-    hook = "rubriceng_rubrics"
-    seen: set[Path] = set()  # a file reached twice (./rubrics is also the bundled folder)
-    for plugin, source in sources:
-        if isinstance(source, Mapping):
-            documents: list[tuple[str, Any]] = [(f"<{plugin}>", source)]
-        else:
-            path = Path(source)
-            if not path.exists():
-                if plugin != SEARCH_PATH_PLUGIN:
-                    failures.append(PluginFailure(plugin, hook, f"{path} does not exist"))
-                continue
-            files = [file for file in _files(path) if file.resolve() not in seen]
-            seen.update(file.resolve() for file in files)
-            documents = [(str(file), file) for file in files]
-        for name, item in documents:
-            try:
-                document = (
-                    from_mapping(item, name) if isinstance(item, Mapping) else from_path(item)
-                )
-            except DocumentError as error:
-                failures += [PluginFailure(plugin, hook, p.text("en")) for p in error.problems]
-                continue
-            try:
-                entry, problem = _entry(plugin, name, document)
-            except Exception as error:  # one odd file is reported alone, never the index
-                entry, problem = None, f"{type(error).__name__}: {error}"
-            if entry is None:
-                # a loose folder may hold other YAML; a rubric that is broken is reported
-                if plugin != SEARCH_PATH_PLUGIN or problem != _NOT_A_RUBRIC:
-                    failures.append(PluginFailure(plugin, hook, f"{name}: {problem}"))
-                continue
-            versions = index.setdefault(entry.id, [])
-            clash = next((other for other in versions if other.version == entry.version), None)
-            if clash is not None:
-                failures.append(
-                    PluginFailure(
-                        plugin,
-                        hook,
-                        f"rubric {entry.ref} is offered twice: by plugin {clash.plugin!r} "
-                        f"({clash.source}) and by plugin {plugin!r} ({name}); "
-                        "the second is ignored",
-                    )
-                )
-                continue
-            versions.append(entry)
-    return _inherit(index), failures
-
-
-def _inherit(index: dict[str, list[RubricEntry]]) -> dict[str, list[RubricEntry]]:
-    """Variants (``extends: id@version``) take level and region from their base."""
-    by_ref = {entry.ref: entry for versions in index.values() for entry in versions}
-
-    def resolved(entry: RubricEntry, depth: int) -> RubricEntry:
-        base = by_ref.get(entry.extends or "")
-        if base is None or depth > MAX_DEPTH:
-            return entry
-        base = resolved(base, depth + 1)
-        return attrs.evolve(
-            entry,
-            level=entry.level or base.level,
-            region_name=entry.region_name or base.region_name,
-            region_code=entry.region_code or base.region_code,
-        )
-
-    return {key: [resolved(entry, 0) for entry in versions] for key, versions in index.items()}
-
-
-_NOT_A_RUBRIC = "not a rubric (no 'id')"
-
-
-def _entry(plugin: str, name: str, document: Document) -> tuple[RubricEntry | None, str]:
-    data = document.data
-    if not isinstance(data, Mapping) or not isinstance(data.get("id"), str):
-        return None, _NOT_A_RUBRIC
-    if not isinstance(data.get("version"), str | int):
-        return None, "a rubric needs a 'version'"
-    raw_region = data.get("region")
-    region: Mapping[str, Any] = raw_region if isinstance(raw_region, Mapping) else {}
-    in_force = None
-    raw = data.get("in_force")
-    if isinstance(raw, Mapping):
-        try:
-            in_force = InForce(
-                parse_day(raw["from"]) if "from" in raw else None,
-                parse_day(raw["until"], last=True) if "until" in raw else None,
-            )
-        except (ValueError, TypeError, OverflowError) as error:
-            return None, f"in_force: {error}"
-    extends = data.get("extends")
-    return (
-        RubricEntry(
-            id=data["id"],
-            version=str(data["version"]),
-            title=str(data.get("title", "")),
-            plugin=plugin,
-            source=name,
-            level=data.get("level"),
-            region_name=region.get("name"),
-            region_code=None if region.get("code") is None else str(region.get("code")),
-            in_force=in_force,
-            extends=extends if isinstance(extends, str) else None,
-            document=document,
-        ),
-        "",
     )
