@@ -44,10 +44,10 @@ def find_rubric(
 
     By id alone: the version in force in ``year`` (the last day of it), or the latest.
 
-    >>> find_rubric("cn.gd.huizhou/dept-overall", year=2024).ref
-    'cn.gd.huizhou/dept-overall@2020'
-    >>> find_rubric("cn.gd.huizhou/dept-overall@2025").extends
-    'cn.gd.huizhou/dept-overall@2020'
+    >>> find_rubric("cn/dept-overall-framework", year=2024).ref
+    'cn/dept-overall-framework@2020'
+    >>> find_rubric("cn/project-self-evaluation@2020").title
+    '项目支出绩效自评表'
     """
     return (registry or default_registry()).load(reference, year=year)
 

@@ -107,3 +107,15 @@ def _private_imports(path: Path) -> list[str]:
 def test_no_module_takes_another_modules_underscore_names():
     found = [line for path in sorted(PACKAGE.rglob("*.py")) for line in _private_imports(path)]
     assert found == []
+
+
+def test_the_engines_doctests_use_no_jurisdictions_rubric():
+    """The engine's doctests run on the rubrics it ships (``rubrics/``) or rubrics they
+    write inline, never on a jurisdiction plugin's: they pass with no plugin at all."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            example = line.strip()
+            if example.startswith((">>>", "...")) and ("cn.gd" in example or "plugins/" in example):
+                found.append(f"{path.relative_to(ROOT)}:{number}")
+    assert found == []

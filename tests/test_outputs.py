@@ -21,7 +21,6 @@ from rubriceng.outputs.report import render_html
 from rubriceng.outputs.spreadsheet import INPUTS_SHEET, read_inputs, write_template
 from rubriceng.outputs.text import render_markdown, write_result
 from tests.conftest import HUIZHOU, HUIZHOU_UNIT
-from tests.test_huizhou import RECIPIENTS, SEED_EFFECTS, SEED_LEAVES, SEED_NOT_APPLICABLE
 
 
 @pytest.fixture(scope="module")
@@ -83,20 +82,31 @@ def test_the_xlsx_table_has_seed_002s_layout(workbook):
     assert (sheet["C6"].value, _d(sheet["D6"].value)) == ("预算编制", Decimal("10.34"))
 
 
-def test_every_leaf_row_holds_the_seeds_score_and_points(workbook):
+def test_every_leaf_row_holds_its_score_and_points(workbook, seed_result, huizhou):
+    """Each leaf's row holds the score the result gives it (the seed's own figures are
+    the 惠州 plugin's test), 不适用 leaves their original points."""
     _, book = workbook
     sheet = book["评分表"]
     rows = _rows_by_leaf(sheet)
-    names = {node.id: node.name for node in rubriceng.load_rubric(HUIZHOU).walk()}
-    for leaf, seed in SEED_LEAVES.items():
-        row = rows[names[leaf]]
-        expected = Decimal(RECIPIENTS.get(leaf, seed))
-        assert Decimal(str(sheet.cell(row=row, column=7).value)) == expected, leaf
-    for leaf, points in SEED_NOT_APPLICABLE.items():
-        row = rows[names[leaf]]
+    own_rows = {
+        node.id for node in huizhou.walk() if node.is_leaf and node.method != "unit_defined"
+    }
+    leaves = [row for row in seed_result.walk() if row.id in own_rows]
+    scored = [row for row in leaves if row.status != "not_applicable"]
+    assert len(scored) == 23
+    for leaf in scored:
+        cell = sheet.cell(row=rows[leaf.name], column=7).value
+        assert Decimal(str(cell)) == leaf.score, leaf.id
+    moved = [row for row in leaves if row.status == "not_applicable"]
+    assert [(row.id, row.points) for row in moved] == [
+        ("advance_release_rate", Decimal("4.00")),
+        ("fund_release_legality", Decimal("3.00")),
+    ]
+    for leaf in moved:
+        row = rows[leaf.name]
         assert sheet.cell(row=row, column=6).value == 0  # effective points
         assert sheet.cell(row=row, column=7).value == "不适用"
-        assert sheet.cell(row=row, column=11).value == f"不适用，原分值 {points}.00"
+        assert sheet.cell(row=row, column=11).value == f"不适用，原分值 {leaf.points}"
     first = rows["效果性"]  # 效果性 at level 2, the unit's own indicators its level-3 rows
     effects = [_d(sheet.cell(row=r, column=7).value) for r in range(first, first + 4)]
     assert [sheet.cell(row=r, column=5).value for r in range(first, first + 4)] == [
@@ -105,7 +115,7 @@ def test_every_leaf_row_holds_the_seeds_score_and_points(workbook):
         "提升参训人员素养和军事技能",
         "安全事故发生次数=0",
     ]
-    assert effects == [Decimal(score) for score in SEED_EFFECTS]
+    assert effects == [Decimal("2.50"), Decimal("2.00"), Decimal("2.00"), Decimal("2.50")]
     reweighted = rows["预算编制合理性"]
     assert _d(sheet.cell(row=reweighted, column=6).value) == Decimal("6.34")
     assert sheet.cell(row=reweighted, column=11).value == "原分值 5.00，不适用指标调入 1.34"

@@ -373,3 +373,101 @@ def test_the_engines_own_rubric_schema_passes_cerberus_own_check():
 
     schema, registry = _schema_for(BUILTIN_VOCABULARY)
     make_validator(schema, registry)  # raises cerberus.SchemaError if it were not valid
+
+
+NEW_METHOD_PLUGIN = '''
+"""A plugin that adds the scoring method ``share``: points × done / due, capped."""
+
+from fractions import Fraction
+
+import attrs
+
+from rubriceng.plugin import CompileContext, Context, Method, Scored, Scorer, hookimpl
+
+
+@attrs.frozen
+class ShareScorer(Scorer):
+    done: object
+    due: object
+
+    def formulas(self):
+        return (self.done, self.due)
+
+    def score(self, context: Context) -> Scored:
+        done = Fraction(context.number(self.done, "share.done"))
+        due = Fraction(context.number(self.due, "share.due"))
+        part = min(Fraction(1), done / due)
+        return Scored(Fraction(context.points) * part, {"share": part})
+
+
+def compile_share(spec, cc: CompileContext):
+    done, due = cc.formula(spec["done"], "done"), cc.formula(spec["due"], "due")
+    return None if done is None or due is None else ShareScorer(done, due)
+
+
+@hookimpl
+def rubriceng_scoring_methods():
+    return [
+        Method(
+            "share",
+            {"type": "dict", "schema": {"done": {"type": "formula", "required": True},
+                                        "due": {"type": "formula", "required": True}}},
+            compile_share,
+            summary="points × done / due, capped at the points",
+            words={"zh": {"share": "完成比例 {value}"}, "en": {"share": "share done {value}"}},
+        )
+    ]
+'''
+
+
+def test_a_new_scoring_method_is_one_file(tmp_path):
+    """Everything a new method needs is in one module: its scorer, compile function,
+    rules and trace words. The row path (called from the generated kernel), the batch
+    path and the explanations all take it from there."""
+    import importlib.util
+
+    import pandas
+
+    from rubriceng.outputs.explanation import explain
+
+    (tmp_path / "rubriceng_share.py").write_text(NEW_METHOD_PLUGIN, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(
+        "rubriceng_share", tmp_path / "rubriceng_share.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    registry = _registry()
+    registry.register(module, "share")
+    rubric = registry.load_rubric(
+        make_rubric(
+            [
+                {
+                    "id": "timely",
+                    "name": "项目完成及时性",
+                    "points": 3,
+                    "share": {"done": "on_time", "due": "projects"},
+                }
+            ],
+            {"on_time": {"type": "count"}, "projects": {"type": "count"}},
+        )
+    )
+    units = [
+        {"on_time": 5, "projects": 24},
+        {"on_time": 13, "projects": 40},
+        {"on_time": 9, "projects": 8},
+    ]
+    # 3 × 5/24 = 0.625 exactly, a half cent: half-up gives 0.63; 3 × 13/40 = 0.975 → 0.98
+    expected = [Decimal("0.63"), Decimal("0.98"), Decimal("3.00")]
+    assert [rubriceng.evaluate(rubric, unit).total for unit in units] == expected
+    assert [result.total for result in rubriceng.evaluate_many(rubric, units)] == expected
+    table = rubriceng.evaluate_table(rubric, pandas.DataFrame(units))
+    assert [Decimal(str(total)) for total in table.to_frame()["total"]] == expected
+    result = rubriceng.evaluate(rubric, units[0])
+    assert explain(result, "timely", rubric).splitlines()[2:] == [
+        "  数据：on_time 5，projects 24",
+        "  完成比例 0.2083",
+        "  按满分 3 得 0.625 分",
+        "  得分 0.63",
+    ]
+    assert explain(result, "timely", rubric, "en").splitlines()[3] == "  share done 0.2083"

@@ -335,12 +335,18 @@ def evaluate_table(
 ) -> Any:
     """Score every row of ``table`` (one unit per row) over columns, exactly.
 
-    >>> import pandas, rubriceng
-    >>> rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
-    >>> units = pandas.read_csv("examples/huizhou-2020-units.csv", dtype=str)
-    >>> table = evaluate_table(rubric, units)
-    >>> table.units[0], table.column("procurement_rate")[0], table.totals()[0]
-    ('惠州市人民政府办公室', Decimal('1.86'), Decimal('97.86'))
+    >>> import rubriceng
+    >>> rubric = rubriceng.load_rubric({
+    ...     "id": "example", "version": "1", "title": "Example", "total": 2,
+    ...     "inputs": {"plan": {"type": "money"}, "bought": {"type": "money"}},
+    ...     "indicators": [{"id": "procurement", "name": "政府采购执行率", "points": 2,
+    ...                     "ratio": {"actual": "bought", "target": "plan"}}],
+    ... })
+    >>> table = evaluate_table(rubric, {"unit": ["办公室", "财政局"],
+    ...                                 "plan": ["1331100", "240000"],
+    ...                                 "bought": ["1236754.68", "100000"]})
+    >>> table.units, table.column("procurement")
+    (('办公室', '财政局'), [Decimal('1.86'), Decimal('0.83')])
 
     ``table`` is a pandas DataFrame (units named by its index, or a ``unit`` column) or a
     mapping of column name to values. Columns are input ids; a judged indicator's own
@@ -389,15 +395,21 @@ def peer_sums(rubric: Rubric, table: Any) -> dict[str, tuple[Exact, int]]:
     :func:`evaluate_table` as ``peers`` — the scores are those of the whole batch.
 
     >>> import pandas, rubriceng
-    >>> rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
-    >>> units = pandas.read_csv("examples/huizhou-2020-units.csv", dtype=str)
+    >>> rubric = rubriceng.load_rubric({
+    ...     "id": "example", "version": "1", "title": "Example", "total": 2,
+    ...     "inputs": {"in_use": {"type": "money"}, "assets": {"type": "money"}},
+    ...     "indicators": [{"id": "asset_use", "name": "固定资产利用率", "points": 2,
+    ...                     "value": "in_use / assets",
+    ...                     "peer": {"statistic": "mean", "compare": "at_least"}}],
+    ... })
+    >>> units = pandas.DataFrame({"in_use": ["9", "2", "7", "5"], "assets": ["10", "3", "8", "6"]})
     >>> parts = [peer_sums(rubric, units[:2]), peer_sums(rubric, units[2:])]
     >>> means = peer_means(parts)
     >>> means == peer_means([peer_sums(rubric, units)])
     True
-    >>> table = evaluate_table(rubric, units[2:], peers=means)
+    >>> table = evaluate_table(rubric, units[:2], peers=means)
     >>> [str(total) for total in table.totals()]
-    ['71.92', '71.00', '66.51']
+    ['2.00', '0.00']
     """
     plan = plan_of(rubric)
     source = Table(table, rubric)

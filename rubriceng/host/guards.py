@@ -164,7 +164,7 @@ def _wrong_score(scored: Any) -> str | None:
     if not isinstance(scored, Scored):
         return f"{type(scored).__name__}, not Scored"
     raw = scored.raw
-    if isinstance(raw, bool) or not isinstance(raw, Decimal | int):
+    if isinstance(raw, bool) or not isinstance(raw, Decimal | int | Fraction):
         return f"a score of type {type(raw).__name__}, not a number"
     if isinstance(raw, Decimal) and not raw.is_finite():
         return f"a score of {raw}"

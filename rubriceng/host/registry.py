@@ -330,8 +330,8 @@ def default_registry() -> Registry:
 
     Strict when ``$RUBRICENG_STRICT`` is ``1``. Created on first use.
 
-    >>> [entry.ref for entry in default_registry().rubrics(region="惠州", year=2025)]
-    ['cn.gd.huizhou/dept-overall@2025']
+    >>> [entry.ref for entry in default_registry().rubrics(id="cn/project-self-evaluation")]
+    ['cn/project-self-evaluation@2020']
     """
     global _DEFAULT
     with _DEFAULT_LOCK:

@@ -310,18 +310,25 @@ def explain(
     ``KeyError`` if the result has no indicator ``indicator_id``.
 
     >>> import rubriceng
-    >>> rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
-    >>> unit = rubriceng.load_inputs("examples/huizhou-2020-office.yaml").inputs
+    >>> rubric = rubriceng.load_rubric({
+    ...     "id": "example", "version": "1", "title": "Example", "total": 3,
+    ...     "inputs": {"carryover": {"type": "money", "unit": "万元"},
+    ...                "budget": {"type": "money", "unit": "万元"}},
+    ...     "indicators": [{"id": "carryover_rate", "name": "结转结余率",
+    ...                     "name_en": "Carry-over rate", "points": 3,
+    ...                     "value": "carryover / budget",
+    ...                     "bands": [{"upto": 0.10, "score": 3}, {"upto": 0.20, "score": 2},
+    ...                               {"else": 0}]}],
+    ... })
+    >>> unit = {"carryover": "94.27", "budget": "10246.5"}
     >>> print(explain(rubriceng.evaluate(rubric, unit), "carryover_rate", rubric, "en"))
-    Carry-over and balance rate (carryover_rate) — 3.00 / 3.00
+    Carry-over rate (carryover_rate) — 3.00 / 3.00
     <BLANKLINE>
-      data: carryover_end 94.27 (10k yuan), carryover_start 0 (10k yuan), ...
+      data: budget 10246.5 (10k yuan), carryover 94.27 (10k yuan)
       value 0.92%
       in band 1 (value ≤ 10%)
       3 of 3 points
       score 3.00
-    <BLANKLINE>
-      standard: 结余结转率=年末财政拨款结转和结余决算数/...
     """
     row = result.indicator(indicator_id)
     explainer = Explainer(rubric, lang)

@@ -24,19 +24,15 @@ def rule_lines(indicator: Indicator, lang: str = "zh") -> list[str]:
     settings, special cases, applicability, notes and source (file:line).
 
     >>> import rubriceng
-    >>> rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
-    >>> print("\\n".join(rule_lines(rubric.indicator("procurement_rate"), "en")))
-    Government procurement execution rate (procurement_rate) — 2.00 points, ratio
-      description: 部门（单位）本年度实际政府采购金额与年度政府采购预算的比率，...
-      standard: 本指标得分=本指标满分分值×政府采购执行率 其中：...
-      remarks: 本指标根据部门决算报表附表《政府采购情况表》相关数据计算
-      ratio: actual = procurement_actual, ..., zero_when_exceeds = True, if_target_zero = 2
-      notes: A unit with no procurement plan (采购计划金额 0) and no purchases had ...
-      source: ...dept-overall-2020.yaml:242
-    >>> print("\\n".join(rule_lines(rubric.indicator("carryover_rate"))[4:7]))
-      value = carryover_end / (carryover_start + general_budget_final + fund_budget_final)
-      bands：
-        - value ≤ 0.10 → 3
+    >>> rubric = rubriceng.find_rubric("cn/project-self-evaluation@2020")
+    >>> print("\\n".join(rule_lines(rubric.indicator("budget_execution"), "en")))
+    Budget execution rate (budget_execution) — 10.00 points, ratio
+      standard: 得分=分值×全年执行数÷全年预算数，最高为满分。
+      ratio: actual = spent, target = budget
+      source: ...project-self-evaluation-2020.yaml:57
+    >>> print("\\n".join(rule_lines(rubric.indicator("budget_execution"))[1:3]))
+      评分标准：得分=分值×全年执行数÷全年预算数，最高为满分。
+      ratio：actual = spent, target = budget
     """
     words = OUTLINE_WORDS[lang]
     colon = words[":"]

@@ -135,9 +135,9 @@ def inputs_schema(rubric: Rubric) -> dict[str, Any]:
     ``x-name-en``.
 
     >>> import rubriceng
-    >>> schema = inputs_schema(rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020"))
-    >>> schema["properties"]["inputs"]["properties"]["procurement_plan"]["title"]
-    '采购计划金额合计数'
+    >>> schema = inputs_schema(rubriceng.find_rubric("cn/project-self-evaluation@2020"))
+    >>> schema["properties"]["inputs"]["properties"]["budget"]["title"]
+    '全年预算数'
     """
     known = {field.path: field for field in fields(rubric)}
     needs = rubric.needs

@@ -139,14 +139,16 @@ class Result:
     """The evaluation of one unit against one rubric.
 
     >>> import rubriceng
-    >>> rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
-    >>> result = rubriceng.evaluate(rubric, rubriceng.load_inputs(
-    ...     "examples/huizhou-2020-office.yaml").inputs)
-    >>> row = result.indicator("budget_reasonableness")
+    >>> rubric = rubriceng.find_rubric("cn/dept-overall-framework@2020")
+    >>> unit = {node.id: {"score": node.points, "reason": "符合"}
+    ...         for node in rubric.walk() if node.is_leaf}
+    >>> unit["fund_management"] = {"score": "18.25", "reason": "执行率偏低"}
+    >>> result = rubriceng.evaluate(rubric, unit)
+    >>> row = result.indicator("fund_management")
     >>> row.points, row.effective_points, row.score, row.status
-    (Decimal('5.00'), Decimal('6.34'), Decimal('6.34'), 'judged')
-    >>> result.row()["total"], result.to_dict()["format"]
-    (Decimal('97.86'), 'rubriceng.result/1')
+    (Decimal('25.00'), Decimal('25.00'), Decimal('18.25'), 'judged')
+    >>> result.row()["total"], result.grade, result.to_dict()["format"]
+    (Decimal('93.25'), '优', 'rubriceng.result/1')
     """
 
     rubric_id: str
@@ -361,11 +363,13 @@ def to_frame(results: Iterable[Result] | Batch) -> pandas.DataFrame:
     Takes what :func:`rubriceng.evaluate_many` returns, a list or a :class:`Batch`.
 
     >>> import rubriceng
-    >>> rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
-    >>> unit = rubriceng.load_inputs("examples/huizhou-2020-office.yaml").inputs
-    >>> frame = to_frame(rubriceng.evaluate_many(rubric, {"办公室": unit}))
-    >>> frame.loc["办公室", ["procurement_rate", "total", "grade"]].tolist()
-    [Decimal('1.86'), Decimal('97.86'), '优']
+    >>> rubric = rubriceng.find_rubric("cn/dept-overall-framework@2020")
+    >>> full = {node.id: {"score": node.points, "reason": "符合"}
+    ...         for node in rubric.walk() if node.is_leaf}
+    >>> lower = {**full, "fund_management": {"score": "18.25", "reason": "执行率偏低"}}
+    >>> frame = to_frame(rubriceng.evaluate_many(rubric, {"办公室": full, "财政局": lower}))
+    >>> frame.loc["财政局", ["fund_management", "total", "grade"]].tolist()
+    [Decimal('18.25'), Decimal('93.25'), '优']
     """
     import pandas
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 import rubriceng
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
 # Every scored indicator of the seed's table, as printed. The two 不适用 indicators are
 # printed at full marks in the seed; their points are scored where they moved to.
@@ -384,7 +387,7 @@ def test_project_supervision_needs_its_evidence(huizhou, huizhou_inputs, evidenc
 def test_the_as_printed_variant_reproduces_every_printed_row(huizhou_inputs):
     """The rule reading (default) and the printed reading, side by side."""
     rule = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
-    printed = rubriceng.load_rubric("examples/huizhou-2020-as-printed.yaml")
+    printed = rubriceng.load_rubric(EXAMPLES / "huizhou-2020-as-printed.yaml")
     by_rule, as_printed = (rubriceng.evaluate(r, huizhou_inputs) for r in (rule, printed))
     assert by_rule.total == as_printed.total == Decimal("97.86")
     for leaf, seed in {**SEED_LEAVES, **SEED_NOT_APPLICABLE}.items():

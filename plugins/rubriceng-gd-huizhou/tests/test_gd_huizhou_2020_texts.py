@@ -1,6 +1,6 @@
 """The 惠州 2020 rubric carries the published table's texts character for character.
 
-``tests/data/seed-002-huizhou-2020.txt`` is a copy of the published 指标评分表 (seed 002) as
+``data/seed-002-huizhou-2020.txt`` is a copy of the published 指标评分表 (seed 002) as
 extracted from its PDF: each cell of the table is a run of lines. ``CELLS`` names, for
 every indicator of the table, the lines of its 指标说明, 评分标准 and 备注 cells; a cell's
 text is its lines joined as they stand (the extraction broke lines inside words, and
