@@ -159,8 +159,8 @@ def _formula_grammar() -> st.SearchStrategy[str]:
 @example("a < b <= points", {"a": Decimal(1), "b": Decimal(2), "rates": [], "flag": 1, "label": ""})
 def test_compiled_formulas_agree_with_simpleeval_value_for_value(text, names):
     """The closures a formula compiles to give simpleeval's value, or its error, always."""
+    from rubriceng.decimals import DECIMAL_CONTEXT
     from rubriceng.formula.language import reference_value
-    from rubriceng.scoring.engine import DECIMAL_CONTEXT
 
     try:
         formula = compile_formula(text, (*NAMES, "points"))

@@ -24,7 +24,7 @@ from benchmarks.huizhou import generate
 from rubriceng.decimals import DECIMAL_CONTEXT
 from rubriceng.errors import InputError, RubricengError
 from rubriceng.formula.language import FormulaSyntaxError
-from rubriceng.scoring.engine import prepare, score_unit
+from rubriceng.scoring.plan import prepare, score_unit
 from tests.conftest import HUIZHOU_UNIT, make_rubric
 from tests.test_fuzz import _formula_grammar
 
@@ -627,7 +627,7 @@ def test_the_kernels_source_travels_with_nothing_but_the_rubric():
 
 def _general_batch(rubric: rubriceng.Rubric, named: dict[str, dict[str, Any]]) -> Any:
     """evaluate_many's answer computed by the general code alone."""
-    from rubriceng.scoring.engine import peer_statistics
+    from rubriceng.scoring.peers import peer_statistics
 
     plan = rubric.plan
     with decimal.localcontext(DECIMAL_CONTEXT):

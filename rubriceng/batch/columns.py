@@ -68,7 +68,8 @@ from rubriceng.methods.checklist import ChecklistItem, ChecklistScorer
 from rubriceng.methods.judgement import JudgementScorer
 from rubriceng.methods.ratio import RatioScorer
 from rubriceng.methods.unit_defined import UnitDefinedScorer, split_evenly
-from rubriceng.scoring.engine import Plan, batch_error, plan_of, prepare, score_unit
+from rubriceng.scoring.engine import batch_error
+from rubriceng.scoring.plan import Plan, plan_of, prepare, score_unit
 from rubriceng.scoring.result import Result, UnitFailure
 from rubriceng.scoring.table import Table, filled, missing, python_value
 from rubriceng.targets.method import TargetCompletionScorer
@@ -422,7 +423,7 @@ def peer_sums(rubric: Rubric, table: Any) -> dict[str, tuple[Exact, int]]:
 
 
 def _exact_sums(plan: Plan, states: Sequence[Any]) -> dict[str, tuple[Exact, int]]:
-    from rubriceng.scoring.engine import exact_sum, peer_values
+    from rubriceng.scoring.peers import exact_sum, peer_values
 
     sums: dict[str, tuple[Exact, int]] = {}
     for leaf in plan.peer_leaves:
@@ -442,7 +443,7 @@ def peer_means(parts: Sequence[PeerSums]) -> dict[str, Statistic]:
     >>> peer_means([{"rate": (Decimal("1.9"), 2)}, {"rate": (Decimal("0.8"), 1)}])
     {'rate': Fraction(9, 10)}
     """
-    from rubriceng.scoring.engine import exact_sum, mean_of
+    from rubriceng.scoring.peers import exact_sum, mean_of
 
     means: dict[str, Statistic] = {}
     for name in {name for part in parts for name in part}:
@@ -466,7 +467,7 @@ def _peer_parts(rubric: Rubric, table: Any) -> PeerParts:
         compiled = _compiled(plan)
         if compiled is None:
             states = [prepare(plan, source.row(i), source.names[i]) for i in range(source.size)]
-            from rubriceng.scoring.engine import peer_values
+            from rubriceng.scoring.peers import peer_values
 
             values = {leaf.id: peer_values(plan, leaf, states) for leaf in plan.peer_leaves}
             return {
@@ -812,7 +813,7 @@ class _Batch:
             self._peer_statistics(states)
             self._score_columns(compiled, pattern, scaled)
         else:  # every row by the row path, with the batch's exact peer statistics
-            from rubriceng.scoring.engine import peer_statistics
+            from rubriceng.scoring.peers import peer_statistics
 
             found = peer_statistics(self.plan, list(states.values()))
             self.exact_peers = {**found, **self.given_peers}
@@ -896,7 +897,7 @@ class _Batch:
     def _peer_statistics(self, states: Mapping[int, Any]) -> None:
         """The peers' mean over the table, exactly: the columns' values and the row
         path's for the units it takes."""
-        from rubriceng.scoring.engine import mean_of
+        from rubriceng.scoring.peers import mean_of
 
         for leaf in self.plan.peer_leaves:
             if leaf.id in self.given_peers:  # computed over the whole batch elsewhere
@@ -919,7 +920,7 @@ class _Batch:
     def _exact_sum(self, leaf: Indicator, states: Mapping[int, Any]) -> tuple[Fraction, int]:
         """The exact sum and count of the peers' values of ``leaf``: over the columns,
         summed by denominator, and the row path's for the units it takes."""
-        from rubriceng.scoring.engine import exact_sum, peer_values
+        from rubriceng.scoring.peers import exact_sum, peer_values
 
         rows, value = self.peer_columns[leaf.id]
         rows = rows & ~self.exact
@@ -952,7 +953,7 @@ class _Batch:
         """The peers' values of ``leaf`` in this table as pairs — the columns', then the
         row path's for the units it takes — with the sum of their floors at
         :data:`~rubriceng.exact.MEAN_BITS` (what a :class:`~rubriceng.exact.Mean` holds)."""
-        from rubriceng.scoring.engine import peer_values
+        from rubriceng.scoring.peers import peer_values
 
         rows, value = self.peer_columns[leaf.id]
         rows = rows & ~self.exact
@@ -976,7 +977,7 @@ class _Batch:
 
     def _mini_state(self, index: int, leaf: Indicator) -> Any:
         """Just the inputs ``leaf`` reads, normalised, for the exact row code."""
-        from rubriceng.scoring.engine import UnitState
+        from rubriceng.scoring.unit import UnitState
 
         needed = (*self.plan.required[leaf.id], leaf.id)
         row: dict[str, Any] = {}
@@ -1111,7 +1112,7 @@ class _Batch:
         self, index: int, leaf: Indicator, allocation: Any, scaled: dict[str, Any], places: int
     ) -> None:
         """One (unit, indicator) the floats could not decide, by the exact row code."""
-        from rubriceng.scoring.engine import score_leaf
+        from rubriceng.scoring.plan import score_leaf
 
         try:
             state = self._mini_state(index, leaf)

@@ -1,6 +1,6 @@
 """The row kernel: one Python function per rubric, generated as source code and compiled.
 
-:func:`build_kernel` turns a compiled rubric (its :class:`~rubriceng.scoring.engine.Plan`) into
+:func:`build_kernel` turns a compiled rubric (its :class:`~rubriceng.scoring.plan.Plan`) into
 the source of one function that scores a unit on the path units usually take: inputs of
 their canonical types (Decimals or ints for numbers, booleans, lists and mappings as the
 input types read them), every formula and built-in scoring method written out as integer
