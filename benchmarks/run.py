@@ -47,11 +47,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import rubriceng
 from benchmarks.huizhou import generate, hand_score, to_columns
 from benchmarks.zen_huizhou import to_json
-from rubriceng.formula.language import (
-    FormulaEvaluator,
-    FormulaRuntimeError,
-    compile_formula,
-)
+from rubriceng.formula.language import FormulaEvaluator, compile_formula
+from rubriceng.formula.values import FormulaRuntimeError
 
 RUBRIC = "cn.gd.huizhou/dept-overall@2020"
 

@@ -10,11 +10,8 @@ from fractions import Fraction
 
 import pytest
 
-from rubriceng.formula.language import (
-    FormulaEvaluator,
-    FormulaRuntimeError,
-    compile_formula,
-)
+from rubriceng.formula.language import FormulaEvaluator, compile_formula
+from rubriceng.formula.values import FormulaRuntimeError
 
 NAMES = ("a", "b", "rates", "points")
 

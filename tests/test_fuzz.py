@@ -20,13 +20,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import rubriceng
-from rubriceng.formula.language import (
-    BUILTIN_FUNCTIONS,
-    FormulaEvaluator,
-    FormulaRuntimeError,
-    FormulaSyntaxError,
-    compile_formula,
-)
+from rubriceng.formula.functions import BUILTIN_FUNCTIONS
+from rubriceng.formula.language import FormulaEvaluator, compile_formula
+from rubriceng.formula.values import FormulaRuntimeError, FormulaSyntaxError
 from rubriceng.language.documents import from_path
 from tests.conftest import HUIZHOU, HUIZHOU_UNIT
 from tests.invariants import assert_invariants

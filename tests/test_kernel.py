@@ -23,7 +23,7 @@ import rubriceng
 from benchmarks.huizhou import generate
 from rubriceng.decimals import DECIMAL_CONTEXT
 from rubriceng.errors import InputError, RubricengError
-from rubriceng.formula.language import FormulaSyntaxError
+from rubriceng.formula.values import FormulaSyntaxError
 from rubriceng.scoring.plan import prepare, score_unit
 from tests.conftest import HUIZHOU_UNIT, make_rubric
 from tests.test_fuzz import _formula_grammar

@@ -26,7 +26,9 @@ from typing import Any
 import pytest
 
 import rubriceng
-from rubriceng.formula.language import BUILTIN_FUNCTIONS, FormulaSyntaxError, compile_formula
+from rubriceng.formula.functions import BUILTIN_FUNCTIONS
+from rubriceng.formula.language import compile_formula
+from rubriceng.formula.values import FormulaSyntaxError
 from rubriceng.host.registry import Registry
 from rubriceng.plugin import hookimpl
 

@@ -60,7 +60,8 @@ from rubriceng.batch.vector import (
 from rubriceng.decimals import DECIMAL_CONTEXT, isolated
 from rubriceng.errors import EvaluationError, InputError
 from rubriceng.exact import EXACT_MEANS, MEAN_BITS, Exact, Mean, Statistic, rational
-from rubriceng.formula.language import BUILTIN_FUNCTIONS, FormulaEvaluator
+from rubriceng.formula.functions import BUILTIN_FUNCTIONS
+from rubriceng.formula.language import FormulaEvaluator
 from rubriceng.inputs.types import COERCIONS, to_boolean
 from rubriceng.language.model import Indicator, Rubric
 from rubriceng.methods.base import ScoringFailure

@@ -29,262 +29,27 @@ every value a formula sees is a number, a boolean, text or a list of numbers.
 from __future__ import annotations
 
 import ast
-import keyword
-import math
-import operator
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 import attrs
 from simpleeval import SimpleEval
 
-from rubriceng.exact import add, divide, multiply, rational, round_to, shown, subtract
-
-MAX_FORMULA_LENGTH = 1000
-MAX_NESTING = 24
-MAX_NODES = 400
-MAX_LITERAL_DIGITS = 30
-MAX_LITERAL = Decimal("1e18")
-MAX_STRING_LITERAL = 200
-MAX_EXPONENT = 100
-
-Number = Decimal | Fraction | int | bool
-
-
-class FormulaSyntaxError(ValueError):
-    """A formula that does not parse or uses something the sandbox does not allow.
-
-    ``code`` is the :class:`~rubriceng.errors.Problem` code to report it under.
-    """
-
-    def __init__(self, code: str, message: str) -> None:
-        self.code = code
-        super().__init__(message)
-
-
-class FormulaRuntimeError(ArithmeticError):
-    """A formula failed on the values it was given (zero divisor, wrong type, bound).
-
-    ``code`` is the problem code to report it under: ``formula-failed``, or
-    ``plugin-failed`` when a plugin's function failed.
-    """
-
-    def __init__(self, message: str, code: str = "formula-failed") -> None:
-        self.code = code
-        super().__init__(message)
-
-
-def _number(value: Any) -> Number:
-    if isinstance(value, Decimal | Fraction | int):  # bool is an int
-        return value
-    raise FormulaRuntimeError(f"expected a number, got {_describe(value)}")
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return f"text {value!r}"
-    return type(value).__name__
-
-
-def _arith(function: Callable[[Any, Any], Any], divides: bool = False) -> Callable[[Any, Any], Any]:
-    def checked(left: Any, right: Any) -> Any:
-        # exactly: 3 / 4 is Decimal("0.75"), 5 / 24 is Fraction(5, 24), never rounded
-        left, right = _number(left), _number(right)
-        if divides and right == 0:  # 1 / 0, 0 / 0, 1 // 0 and 1 % 0 fail alike
-            raise FormulaRuntimeError("division by zero")
-        return _bounded(function(left, right))
-
-    return checked
-
-
-MAX_BITS = 12_000
-"""The largest numerator or denominator a formula may reach (about 3,600 digits)."""
-
-
-def _bounded(value: Any) -> Any:
-    """``value``, unless it has grown past :data:`MAX_BITS` (a result too large to be a
-    score's step, and too costly to carry on with). A Decimal answer is exact within
-    120 digits, so it is small enough."""
-    if type(value) is Fraction and (
-        value.numerator.bit_length() > MAX_BITS or value.denominator.bit_length() > MAX_BITS
-    ):
-        raise FormulaRuntimeError("the result is too large")
-    return value
-
-
-def _quotient(left: Any, right: Any) -> Fraction:
-    """``//``: the quotient truncated towards zero (as :mod:`decimal` does)."""
-    return Fraction(int(rational(left) / rational(right)))
-
-
-def _remainder(left: Any, right: Any) -> Fraction:
-    """``%``: what ``//`` leaves, with the sign of ``left`` (as :mod:`decimal` does)."""
-    return rational(left) - rational(right) * _quotient(left, right)
-
-
-def _power(base: Any, exponent: Any) -> Any:
-    """``base ** exponent`` for a whole exponent of at most :data:`MAX_EXPONENT`: exact
-    (a fractional power has no exact value), and never infinite (``0 ** -1`` is a
-    division by zero, as ``1 / 0`` is)."""
-    base, exponent = _number(base), _number(exponent)
-    if abs(exponent) > MAX_EXPONENT:
-        raise FormulaRuntimeError(f"exponent {exponent} is larger than {MAX_EXPONENT}")
-    if exponent != int(exponent):
-        raise FormulaRuntimeError(f"exponent {shown(exponent)} is not a whole number")
-    if base == 0 and exponent < 0:
-        raise FormulaRuntimeError("division by zero")
-    exact = rational(base)
-    size = max(exact.numerator.bit_length(), exact.denominator.bit_length())
-    if size * abs(int(exponent)) > MAX_BITS:  # refused before it is computed
-        raise FormulaRuntimeError("the result is too large")
-    return exact ** int(exponent)
-
-
-def _compare(function: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
-    def checked(left: Any, right: Any) -> bool:
-        if isinstance(left, str) != isinstance(right, str):
-            raise FormulaRuntimeError(f"cannot compare {_describe(left)} with {_describe(right)}")
-        if isinstance(left, list) or isinstance(right, list):
-            raise FormulaRuntimeError("cannot compare lists")
-        return function(left, right)
-
-    return checked
-
-
-def _equality(function: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
-    def checked(left: Any, right: Any) -> bool:
-        if isinstance(left, list) or isinstance(right, list):
-            raise FormulaRuntimeError("cannot compare lists")
-        return function(left, right)
-
-    return checked
-
-
-_OPERATORS: dict[type, Callable[..., Any]] = {
-    ast.Add: _arith(add),
-    ast.Sub: _arith(subtract),
-    ast.Mult: _arith(multiply),
-    ast.Div: _arith(divide, divides=True),
-    ast.FloorDiv: _arith(_quotient, divides=True),
-    ast.Mod: _arith(_remainder, divides=True),
-    ast.Pow: _power,
-    ast.USub: lambda value: -rational(_number(value)),
-    ast.UAdd: lambda value: rational(_number(value)),
-    ast.Not: operator.not_,
-    ast.Eq: _equality(operator.eq),
-    ast.NotEq: _equality(operator.ne),
-    ast.Lt: _compare(operator.lt),
-    ast.LtE: _compare(operator.le),
-    ast.Gt: _compare(operator.gt),
-    ast.GtE: _compare(operator.ge),
-}
-
-
-# -- built-in functions --------------------------------------------------------------
-
-
-def _numbers(args: Iterable[Any]) -> list[Number]:
-    values = list(args)
-    if len(values) == 1 and isinstance(values[0], list):
-        values = values[0]
-    if not values:
-        raise FormulaRuntimeError("needs at least one number")
-    return [_number(value) for value in values]
-
-
-def _list(value: Any) -> list[Number]:
-    if not isinstance(value, list):
-        raise FormulaRuntimeError(f"expected a list, got {_describe(value)}")
-    return [_number(item) for item in value]
-
-
-def fn_min(*args: Any) -> Number:
-    """``min(a, b, ...)`` or ``min(list)``."""
-    return min(_numbers(args))
-
-
-def fn_max(*args: Any) -> Number:
-    """``max(a, b, ...)`` or ``max(list)``."""
-    return max(_numbers(args))
-
-
-def fn_abs(value: Any) -> Number:
-    """``abs(x)``."""
-    return abs(rational(_number(value)))
-
-
-def fn_ceil(value: Any) -> Fraction:
-    """``ceil(x)``: the smallest whole number not below ``x``."""
-    return Fraction(math.ceil(rational(_number(value))))
-
-
-def fn_floor(value: Any) -> Fraction:
-    """``floor(x)``: the largest whole number not above ``x``."""
-    return Fraction(math.floor(rational(_number(value))))
-
-
-def fn_round(value: Any, digits: Any = 0) -> Decimal:
-    """``round(x, digits)``, half-up (1.855 → 1.86, 5/8 → 0.63), exactly; never banker's."""
-    places = _number(digits)
-    if places != int(places) or not 0 <= places <= 12:
-        raise FormulaRuntimeError("round() takes 0 to 12 digits")
-    return round_to(_number(value), Decimal(1).scaleb(-int(places)), "half_up")
-
-
-def fn_clamp(value: Any, low: Any, high: Any) -> Number:
-    """``clamp(x, low, high)``: ``x`` limited to ``[low, high]``."""
-    return max(_number(low), min(_number(high), _number(value)))
-
-
-def fn_sum(values: Any) -> Number:
-    """``sum(list)``."""
-    return sum((rational(value) for value in _list(values)), Fraction(0))
-
-
-def fn_count(values: Any) -> int:
-    """``count(list)``: the number of items (of any kind: numbers, or rows of targets)."""
-    if not isinstance(values, list):
-        raise FormulaRuntimeError(f"expected a list, got {_describe(values)}")
-    return len(values)
-
-
-def fn_mean(values: Any) -> Fraction:
-    """``mean(list)``: the arithmetic mean."""
-    numbers = _list(values)
-    if not numbers:
-        raise FormulaRuntimeError("mean() of an empty list")
-    return sum((rational(number) for number in numbers), Fraction(0)) / len(numbers)
-
-
-def fn_div(numerator: Any, denominator: Any, if_zero: Any) -> Number:
-    """``div(a, b, if_zero)``: ``a / b``, or ``if_zero`` when ``b`` is zero."""
-    if _number(denominator) == 0:
-        return _number(if_zero)
-    return rational(_number(numerator)) / rational(_number(denominator))
-
-
-BUILTIN_FUNCTIONS: Mapping[str, Callable[..., Any]] = {
-    "abs": fn_abs,
-    "ceil": fn_ceil,
-    "clamp": fn_clamp,
-    "count": fn_count,
-    "div": fn_div,
-    "floor": fn_floor,
-    "max": fn_max,
-    "mean": fn_mean,
-    "min": fn_min,
-    "round": fn_round,
-    "sum": fn_sum,
-}
-"""Functions every formula may call. Plugins may register more (pure functions only)."""
-
-RESERVED_FUNCTION_NAMES = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
-"""Words that cannot name a formula function."""
-
+from rubriceng.formula.functions import BUILTIN_FUNCTIONS
+from rubriceng.formula.operators import OPERATORS
+from rubriceng.formula.values import (
+    MAX_EXPONENT,
+    MAX_FORMULA_LENGTH,
+    MAX_LITERAL,
+    MAX_LITERAL_DIGITS,
+    MAX_NESTING,
+    MAX_NODES,
+    MAX_STRING_LITERAL,
+    FormulaRuntimeError,
+    FormulaSyntaxError,
+    describe,
+)
 
 # -- compiling -------------------------------------------------------------------------
 
@@ -301,7 +66,7 @@ _ALLOWED_NODES = (
     ast.Call,
     ast.And,
     ast.Or,
-    *_OPERATORS,
+    *OPERATORS,
 )
 
 _NODE_WORDS = {
@@ -423,7 +188,7 @@ def compile_formula(
     if isinstance(text, bool | int | Decimal):
         return constant_formula(text)
     if not isinstance(text, str):
-        raise FormulaSyntaxError("formula-syntax", f"a formula must be text, got {_describe(text)}")
+        raise FormulaSyntaxError("formula-syntax", f"a formula must be text, got {describe(text)}")
     source = text.strip()
     if not source:
         raise FormulaSyntaxError("formula-syntax", "the formula is empty")
@@ -566,7 +331,7 @@ def _literal(node: ast.Constant, source: str) -> Any:
 
 
 def _runner(node: ast.AST, text: str) -> Runner:
-    """The closure that computes ``node``, as simpleeval would with :data:`_OPERATORS`."""
+    """The closure that computes ``node``, as simpleeval would with :data:`OPERATORS`."""
     if isinstance(node, ast.Constant):
         value = node.value
         return lambda names, functions: value
@@ -583,11 +348,11 @@ def _runner(node: ast.AST, text: str) -> Runner:
 
         return name
     if isinstance(node, ast.BinOp):
-        binary = _OPERATORS[type(node.op)]
+        binary = OPERATORS[type(node.op)]
         left, right = _runner(node.left, text), _runner(node.right, text)
         return lambda names, functions: binary(left(names, functions), right(names, functions))
     if isinstance(node, ast.UnaryOp):
-        unary = _OPERATORS[type(node.op)]
+        unary = OPERATORS[type(node.op)]
         operand = _runner(node.operand, text)
         return lambda names, functions: unary(operand(names, functions))
     if isinstance(node, ast.BoolOp):
@@ -635,7 +400,7 @@ def _boolean_runner(node: ast.BoolOp, text: str) -> Runner:
 def _compare_runner(node: ast.Compare, text: str) -> Runner:
     first = _runner(node.left, text)
     steps = tuple(
-        (_OPERATORS[type(op)], _runner(comparator, text))
+        (OPERATORS[type(op)], _runner(comparator, text))
         for op, comparator in zip(node.ops, node.comparators, strict=True)
     )
     if len(steps) == 1:
@@ -685,7 +450,7 @@ def reference_value(
     """
     if formula.is_constant:
         return formula.constant
-    simple = SimpleEval(operators=dict(_OPERATORS), functions=dict(functions), names=names)
+    simple = SimpleEval(operators=dict(OPERATORS), functions=dict(functions), names=names)
     try:
         return simple.eval(formula.text, previously_parsed=formula.tree)
     except FormulaRuntimeError:

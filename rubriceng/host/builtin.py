@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from rubriceng.formula.language import BUILTIN_FUNCTIONS
+from rubriceng.formula.functions import BUILTIN_FUNCTIONS
 from rubriceng.host.hookspecs import hookimpl
 from rubriceng.inputs.types import BUILTIN_INPUT_TYPES, InputType
 from rubriceng.language.vocabulary import Vocabulary

@@ -24,7 +24,7 @@ import attrs
 import pluggy
 
 from rubriceng.errors import Problem
-from rubriceng.formula.language import RESERVED_FUNCTION_NAMES
+from rubriceng.formula.functions import RESERVED_FUNCTION_NAMES
 from rubriceng.host import hookspecs
 from rubriceng.host.guards import (
     PluginRaised,

@@ -40,7 +40,8 @@ import attrs
 from rubriceng.decimals import DECIMAL_CONTEXT
 from rubriceng.errors import PluginError, Problem, RubricError
 from rubriceng.exact import shown
-from rubriceng.formula.language import Formula, FormulaRuntimeError
+from rubriceng.formula.language import Formula
+from rubriceng.formula.values import FormulaRuntimeError
 from rubriceng.inputs.types import InputType
 from rubriceng.language.model import InputSpec
 from rubriceng.methods.base import CompileContext, Context, Method, Scored, Scorer, ScoringFailure

@@ -20,13 +20,8 @@ from typing import Any
 
 from rubriceng.decimals import isolated
 from rubriceng.errors import Problem, RubricError
-from rubriceng.formula.language import (
-    MAX_UNIT_WORK,
-    Formula,
-    FormulaSyntaxError,
-    compile_formula,
-    formula_work,
-)
+from rubriceng.formula.language import MAX_UNIT_WORK, Formula, compile_formula, formula_work
+from rubriceng.formula.values import FormulaSyntaxError
 from rubriceng.inputs.types import MAX_LIST_ITEMS
 from rubriceng.language.documents import Document, PathKey
 from rubriceng.language.model import (

@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from rubriceng.formula.language import BUILTIN_FUNCTIONS
+from rubriceng.formula.functions import BUILTIN_FUNCTIONS
 from rubriceng.inputs.types import BUILTIN_INPUT_TYPES, InputType
 from rubriceng.methods import BUILTIN_METHODS
 from rubriceng.methods.base import Method

@@ -23,7 +23,8 @@ from typing import Any
 import attrs
 
 from rubriceng.exact import Exact, Mean, shown
-from rubriceng.formula.language import Formula, FormulaEvaluator, FormulaRuntimeError
+from rubriceng.formula.language import Formula, FormulaEvaluator
+from rubriceng.formula.values import FormulaRuntimeError
 
 ZERO = Decimal(0)
 ONE = Decimal(1)

@@ -31,7 +31,9 @@ from typing import Any, NamedTuple
 import attrs
 
 from rubriceng.exact import Mean
-from rubriceng.formula.language import BUILTIN_FUNCTIONS, MAX_BITS, Formula
+from rubriceng.formula.functions import BUILTIN_FUNCTIONS
+from rubriceng.formula.language import Formula
+from rubriceng.formula.values import MAX_BITS
 from rubriceng.inputs.types import MAX_DIGITS, MAX_NUMBER, value_checker
 from rubriceng.language.model import CENT, Indicator, Rubric
 from rubriceng.methods.all_or_nothing import AllOrNothingScorer

@@ -30,7 +30,8 @@ from rubriceng.exact import (
     rational,
     shown,
 )
-from rubriceng.formula.language import FormulaEvaluator, FormulaRuntimeError
+from rubriceng.formula.language import FormulaEvaluator
+from rubriceng.formula.values import FormulaRuntimeError
 from rubriceng.inputs.types import compile_checker
 from rubriceng.language.documents import Document
 from rubriceng.language.model import Indicator, Rounding, Rubric

@@ -11,7 +11,8 @@ from typing import Any
 import attrs
 
 from rubriceng.errors import Problem
-from rubriceng.formula.language import FormulaEvaluator, FormulaRuntimeError
+from rubriceng.formula.language import FormulaEvaluator
+from rubriceng.formula.values import FormulaRuntimeError
 from rubriceng.language.model import Adjustment, Indicator, Rubric
 from rubriceng.methods.base import ScoringFailure
 from rubriceng.scoring.result import (
@@ -63,6 +64,7 @@ def leaf_scope(
 
 
 def not_applicable_trace(node: Indicator, allocation: Allocation) -> dict[str, Any]:
+    """The trace of a leaf that does not apply: why, and where its points went."""
     rule = node.not_applicable
     if rule is None:  # inside an indicator that does not apply
         return {"not_applicable": "inside an indicator that does not apply"}
@@ -78,6 +80,7 @@ def not_applicable_trace(node: Indicator, allocation: Allocation) -> dict[str, A
 def assemble(
     node: Indicator, leaves: Mapping[str, IndicatorResult], allocation: Allocation, trace: bool
 ) -> IndicatorResult:
+    """The result tree of ``node`` from its leaves' results: groups sum their children."""
     if node.is_leaf:
         return leaves[node.id]
     children = tuple(assemble(child, leaves, allocation, trace) for child in node.children)

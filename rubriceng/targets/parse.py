@@ -235,6 +235,7 @@ def amount(number: Exact | None, unit: str) -> str:
 
 
 def plain(number: Exact | None) -> str:
+    """A target's number as people write it (no exponent, no trailing zeros)."""
     if number is None:
         return ""
     number = settled(number)
