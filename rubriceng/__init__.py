@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rubriceng.authoring.comparison import Comparison, compare
-    from rubriceng.batch.columns import ScoreTable, evaluate_table, peer_means, peer_sums
+    from rubriceng.batch.columns import evaluate_table, peer_means, peer_sums
+    from rubriceng.batch.scores import ScoreTable
     from rubriceng.errors import (
         EvaluationError,
         InputError,
@@ -55,7 +56,7 @@ if TYPE_CHECKING:
     from rubriceng.targets import judge, load_sheets, parse_target
 
 _EXPORTS = {
-    "ScoreTable": "batch.columns",
+    "ScoreTable": "batch.scores",
     "evaluate_table": "batch.columns",
     "peer_means": "batch.columns",
     "peer_sums": "batch.columns",

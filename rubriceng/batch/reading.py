@@ -1,0 +1,101 @@
+"""Reading number columns exactly: each float column at the decimal scale it was typed at,
+so that ``0.1`` is one tenth, never the binary float nearest to it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from rubriceng.batch.vector import (
+    Num,
+    product,
+)
+
+try:
+    import numpy as np
+except ImportError:  # pragma: no cover - numpy is an optional dependency
+    np = None  # type: ignore[assignment]
+
+
+_FLOAT_DIGITS = 17
+"""The most decimal places a float column's values are read at (beyond: the row path)."""
+
+
+def decimal_floats(column: Any) -> tuple[Num, Any, Any]:
+    """A float column as the exact decimals the row path reads (each float by its
+    shortest representation, ``0.1`` as 1/10), at one scale ``10**k`` for the column.
+
+    A value is read at the fewest decimal places ``k`` at which exactly one integer
+    ``m`` has ``m / 10**k`` round to it: that decimal is its shortest representation.
+    A value with no such ``k`` up to :data:`_FLOAT_DIGITS`, or above ``2**53`` at its
+    scale, goes to the row path (it reads every float exactly)."""
+    values = column.astype(np.float64)
+    present = ~np.isnan(values)
+    bad = present & (~np.isfinite(values) | (np.abs(values) > 1e18))
+    fast = _one_scale(values, present & ~bad)
+    if fast is not None:
+        return Num(np.where(bad | ~present, 0, fast[0]), fast[1]), present, bad
+    usable = present & ~bad
+    places = np.full(len(values), -1, dtype=np.int64)
+    tops = np.zeros(len(values), dtype=np.float64)
+    for k in range(_FLOAT_DIGITS + 1):
+        waiting = usable & (places < 0)
+        if not waiting.any():
+            break
+        scale = 10.0**k
+        with np.errstate(all="ignore"):
+            near = np.rint(values * scale)
+            waiting &= np.abs(near) < 2.0**52
+            # every integer that could read as the value lies within 2 of ``near``
+            hits = [(near + step, (near + step) / scale == values) for step in (-2, -1, 0, 1, 2)]
+        count = sum(hit.astype(np.int64) for _, hit in hits) * waiting
+        for top, hit in hits:
+            chosen = waiting & hit & (count == 1)
+            places[chosen] = k
+            tops[chosen] = top[chosen]
+        bad |= count > 1  # two decimals of k places read as this float: the row path
+        usable &= count <= 1
+    bad |= usable & (places < 0)
+    places = np.where(bad | ~present, 0, places)
+    k = int(places.max()) if len(places) else 0
+    whole = tops.astype(np.int64)
+    lift = 10 ** (k - places)  # to the column's scale
+    top = product(whole, lift)  # in Python integers where int64 could overflow
+    return Num(np.where(bad | ~present, 0, top), 10**k), present, bad
+
+
+def _one_scale(values: Any, usable: Any) -> tuple[Any, int] | None:
+    """The column at the fewest decimal places ``k`` at which every value is ``m /
+    10**k`` for exactly one integer ``m`` (then that is each value's shortest decimal,
+    written at ``k`` places); None if there is no such ``k`` (the slower reading)."""
+    chosen = values[usable]
+    for k in range(_first_places(chosen[:64]), _FLOAT_DIGITS + 1):
+        scale = 10.0**k
+        near = np.rint(chosen * scale)
+        if np.abs(near).max(initial=0) >= 2.0**52:
+            return None
+        if not np.array_equal(near / scale, chosen):
+            continue
+        if np.any((near - 1) / scale == chosen) or np.any((near + 1) / scale == chosen):
+            return None  # two decimals read as one of these floats: value by value
+        tops = np.zeros(len(values), dtype=np.int64)
+        tops[usable] = near.astype(np.int64)
+        return tops, 10**k
+    return None
+
+
+def _first_places(sample: Any) -> int:
+    """The fewest decimal places every value of a small sample reads at (where the
+    column's search may start: no value needs fewer than its own)."""
+    for k in range(_FLOAT_DIGITS + 1):
+        scale = 10.0**k
+        if np.array_equal(np.rint(sample * scale) / scale, sample):
+            return k
+    return 0
+
+
+def places_of(value: Decimal) -> int:
+    """How many decimal places ``value`` has, trailing zeros left out."""
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
