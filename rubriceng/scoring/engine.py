@@ -21,7 +21,6 @@ from rubriceng.exact import (
 )
 from rubriceng.language.documents import Document
 from rubriceng.language.model import Rubric
-from rubriceng.scoring.kernel import Outcome
 from rubriceng.scoring.peers import peer_statistics, peer_values, statistics_of
 from rubriceng.scoring.plan import Plan, plan_of, prepare, score_unit
 from rubriceng.scoring.result import (
@@ -29,6 +28,7 @@ from rubriceng.scoring.result import (
     Result,
     UnitFailure,
 )
+from rubriceng.scoring.runtime import Outcome
 from rubriceng.scoring.unit import UnitState, snapshot
 
 

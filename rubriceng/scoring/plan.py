@@ -37,7 +37,7 @@ from rubriceng.language.documents import Document
 from rubriceng.language.model import Indicator, Rounding, Rubric
 from rubriceng.language.vocabulary import BUILTIN_VOCABULARY, Vocabulary
 from rubriceng.methods.base import Context, Part, ScoringFailure
-from rubriceng.scoring.kernel import Kernel, Outcome, Parts, build_kernel
+from rubriceng.scoring.kernel import Kernel, build_kernel
 from rubriceng.scoring.result import (
     JUDGED,
     NOT_APPLICABLE,
@@ -47,6 +47,7 @@ from rubriceng.scoring.result import (
     Result,
 )
 from rubriceng.scoring.reweight import Allocation, allocate, allocate_cents
+from rubriceng.scoring.runtime import Outcome, Parts
 
 if TYPE_CHECKING:
     from rubriceng.language.schema import Validator
