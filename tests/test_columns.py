@@ -354,3 +354,25 @@ def test_a_dask_cluster_of_worker_processes_scores_exactly_the_in_memory_batch(h
     assert collected.loc["u300", "error"] == "evaluation-failed"
     assert "revenue_adjusted_budget" in collected.loc["u300", "problems"]
     assert collected["total"].isna().sum() == 2
+
+
+@pytest.mark.parametrize("column", ["project_supervision.reason", "effect_indicators.2.name"])
+def test_text_columns_of_every_kind_of_cell_read_as_row_by_row(huizhou, column):
+    """A text column holding text, empty text, None, NaN, pandas' NA and a number: the
+    column path refuses and accepts exactly the cells the row path does."""
+    pandas = pytest.importorskip("pandas")
+    units = generate(12, seed=12)
+    columns = to_columns(units)
+    cells = list(columns[column])
+    cells[1], cells[2], cells[3], cells[4], cells[5] = "", None, float("nan"), pandas.NA, 5
+    columns[column] = pandas.array(cells, dtype=object).to_numpy(dtype=object)
+    table = rubriceng.evaluate_table(huizhou, columns, errors="collect")
+    rows = Table(columns)
+    batch = rubriceng.evaluate_many(
+        huizhou, [rows.row(index) for index in range(rows.size)], trace=False, errors="collect"
+    )
+    assert [(f.unit, f.error.problems) for f in table.failures] == [
+        (f.unit, f.error.problems) for f in batch.failures
+    ]
+    assert "6" in {f.unit for f in table.failures}  # unit 6 gives a number, not text
+    assert _table_scores(table, huizhou) == [_scores(huizhou, r) for r in batch.results]
