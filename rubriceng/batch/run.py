@@ -7,10 +7,12 @@ units the columns cannot take to the row path.
 from __future__ import annotations
 
 import decimal
+import operator
 import weakref
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from itertools import repeat
 from typing import Any
 
 from rubriceng.batch.vector import (
@@ -256,7 +258,7 @@ class ColumnRun:
             return values, present
         # 0 missing, 1 text, 2 anything else (or empty text where it is required): the
         # types in one pass in C, each value that is not text looked at on its own
-        text = np.fromiter(map(type, column), dtype=object, count=self.n) == str
+        text = np.fromiter(map(operator.is_, map(type, column), repeat(str)), bool, self.n)
         kinds = text.astype(np.int8)
         if required:
             where = np.flatnonzero(text)
