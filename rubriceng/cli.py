@@ -20,8 +20,8 @@ import attrs
 import click
 
 from rubriceng.errors import RubricengError
+from rubriceng.outputs.words import BATCH_FORM_WORDS, SUMMARY_WORDS, language, term, using
 from rubriceng.sanitize import csv_cell, printable
-from rubriceng.words import BATCH_FORM_WORDS, SUMMARY_WORDS, language, term, using
 
 if TYPE_CHECKING:  # the commands import what they use, so that --help is quick
     from rubriceng.host.registry import Registry
@@ -1135,8 +1135,8 @@ def targets_check(context: click.Context, sheet: str, lang: str) -> None:
     from decimal import Decimal
 
     from rubriceng.exact import rational, round_to
+    from rubriceng.outputs.words import TARGET_SHEET_WORDS, TARGET_WORDS
     from rubriceng.targets import NEEDS_JUDGEMENT, UnitMismatch, load_sheets
-    from rubriceng.words import TARGET_SHEET_WORDS, TARGET_WORDS
 
     words = {**TARGET_WORDS[lang], **TARGET_SHEET_WORDS[lang]}  # statuses: the judgements' words
     failures = 0

@@ -27,7 +27,7 @@ from typing import Any
 
 import attrs
 
-from rubriceng.words import (
+from rubriceng.outputs.words import (
     FORMULA_ERRORS,
     MESSAGES,
     READINGS,
@@ -56,7 +56,7 @@ class Problem:
         field: the field of the indicator or the input concerned.
         unit: the unit being scored.
         params: what the problem is told with in any language (see
-            :mod:`rubriceng.words`): the input's ``label``, the indicators' ``names``
+            :mod:`rubriceng.outputs.words`): the input's ``label``, the indicators' ``names``
             (and ``names_en``), and the values its message template names. A problem
             without them is told by its ``message``.
     """
@@ -75,7 +75,7 @@ class Problem:
         return self.text()
 
     def text(self, lang: str | None = None) -> str:
-        """The problem in words, in ``lang`` (default: :func:`rubriceng.words.language`):
+        """The problem in words, in ``lang`` (default: :func:`rubriceng.outputs.words.language`):
         where, the input by its label (its id in brackets), what is wrong, the indicators
         that use it, and the code.
 
@@ -110,7 +110,7 @@ class Problem:
         return "en"
 
     def _templated(self) -> bool:
-        """True when ``params`` name a template of :data:`rubriceng.words.MESSAGES`."""
+        """True when ``params`` name a template of :data:`rubriceng.outputs.words.MESSAGES`."""
         if self.params is None:
             return False
         return str(self.params.get("template", self.code)) in MESSAGES
@@ -217,7 +217,7 @@ def _reading(template: str) -> re.Pattern[str]:
 
 def read_back(problem: Problem, lang: str) -> str | None:
     """The message of a problem made without ``params``, in ``lang``: read back through
-    its code's English templates (:data:`rubriceng.words.TOLD`); None if none fits."""
+    its code's English templates (:data:`rubriceng.outputs.words.TOLD`); None if none fits."""
     if lang == "en":
         return problem.message
     for english, chinese in TOLD.get(problem.code, ()):
@@ -303,7 +303,7 @@ class RubricengError(Exception):
         return self.text()
 
     def text(self, lang: str | None = None) -> str:
-        """Every problem, in ``lang`` (default: :func:`rubriceng.words.language`): in
+        """Every problem, in ``lang`` (default: :func:`rubriceng.outputs.words.language`): in
         Chinese under a Chinese heading, in English under the error's summary. Many
         inputs missing from one form are counted first, with their rows. (An error with
         a problem whose code has no template in the words table yet is told as before,

@@ -65,8 +65,8 @@ from rubriceng.language.model import Indicator, Rubric
 from rubriceng.language.schema import Validator, problems
 from rubriceng.outputs.explanation import explain
 from rubriceng.outputs.schemas import BATCH_SCHEMA, RESULT_SCHEMA, inputs_schema
+from rubriceng.outputs.words import LANGUAGES, language
 from rubriceng.scoring.engine import evaluate, evaluate_many
-from rubriceng.words import LANGUAGES, language
 
 __all__ = [
     "MAX_BODY",

@@ -79,7 +79,6 @@ def test_the_packages_mirror_the_pipeline():
         "plugin",
         "sanitize",
         "service",
-        "words",
     ]
 
 

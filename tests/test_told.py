@@ -1,4 +1,4 @@
-"""Every problem code is told in Chinese and English (rubriceng.words.TOLD and MESSAGES),
+"""Every problem code is told in Chinese and English (rubriceng.outputs.words.TOLD and MESSAGES),
 real problems read back through their templates, formulas read out in words, and no
 ASCII word in what a Chinese reader is shown of a score, except ids in brackets."""
 
@@ -19,7 +19,7 @@ from rubriceng.cli import main
 from rubriceng.formula.phrasing import formula_words, is_rate, percent
 from rubriceng.outputs.explanation import explain
 from rubriceng.outputs.text import render_text
-from rubriceng.words import (
+from rubriceng.outputs.words import (
     EXPLAIN_WORDS,
     FORMULA_ERRORS,
     FORMULA_WORDS,
@@ -517,7 +517,7 @@ def test_a_plugin_method_explains_its_trace_through_the_words_it_gives():
 
 
 def test_the_words_of_every_language_live_in_one_table():
-    """No module but rubriceng.words keeps a table of words by language (a Phrase, one
+    """No module but rubriceng.outputs.words keeps a table of words by language (a Phrase, one
     value said in each language, is made where its parts are known)."""
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):

@@ -15,7 +15,7 @@ import rubriceng
 from rubriceng.cli import main
 from rubriceng.errors import Problem
 from rubriceng.outputs.spreadsheet import write_template
-from rubriceng.words import LANGUAGES, MESSAGES, READINGS, RULES, TERMS, language, using
+from rubriceng.outputs.words import LANGUAGES, MESSAGES, READINGS, RULES, TERMS, language, using
 from tests.conftest import HUIZHOU, make_rubric
 
 

@@ -36,10 +36,10 @@ from rubriceng.batch.scores import PeerParts, PeerSums, pieces
 from rubriceng.decimals import DECIMAL_CONTEXT, isolated
 from rubriceng.exact import EXACT_MEANS, Exact, Mean, Statistic
 from rubriceng.language.model import Rubric
+from rubriceng.outputs.words import language
 from rubriceng.scoring.engine import batch_error
 from rubriceng.scoring.plan import Plan, plan_of, prepare
 from rubriceng.scoring.table import Table
-from rubriceng.words import language
 
 try:
     import numpy as np

@@ -22,8 +22,8 @@ import attrs
 
 from rubriceng.errors import InputError, Problem
 from rubriceng.language.documents import read_input
+from rubriceng.outputs.words import SUMMARY_WORDS, TERMS, grade, language
 from rubriceng.sanitize import display_width, printable
-from rubriceng.words import SUMMARY_WORDS, TERMS, grade, language
 
 __all__ = ["History", "Line", "history_text", "load_history", "write_history"]
 

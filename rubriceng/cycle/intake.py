@@ -37,8 +37,8 @@ from rubriceng.language.model import Rubric
 from rubriceng.language.paths import Field, blank_target_lists, fields, names, nest, segments
 from rubriceng.loader import load_inputs
 from rubriceng.outputs.spreadsheet import INPUTS_SHEET, inputs_of_book
+from rubriceng.outputs.words import BATCH_FORM_WORDS, SUMMARY_WORDS
 from rubriceng.scoring.result import Batch, UnitFailure
-from rubriceng.words import BATCH_FORM_WORDS, SUMMARY_WORDS
 
 __all__ = [
     "FORMS",

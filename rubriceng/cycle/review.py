@@ -38,9 +38,9 @@ from rubriceng.inputs.files import is_blank, open_workbook, sheet_rows
 from rubriceng.language.documents import Document, read_input
 from rubriceng.language.model import Rubric
 from rubriceng.language.paths import fields, flatten, nest
+from rubriceng.outputs.words import SUMMARY_WORDS, TERMS, grade, language
 from rubriceng.scoring.engine import evaluate
 from rubriceng.scoring.result import NOT_APPLICABLE, IndicatorResult, Result
-from rubriceng.words import SUMMARY_WORDS, TERMS, grade, language
 
 __all__ = [
     "Change",

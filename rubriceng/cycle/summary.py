@@ -27,9 +27,9 @@ import attrs
 from rubriceng.decimals import isolated
 from rubriceng.language.model import Rubric
 from rubriceng.outputs.explanation import Explainer, rule_words
+from rubriceng.outputs.words import SUMMARY_WORDS, TERMS, grade, language
 from rubriceng.sanitize import csv_cell
 from rubriceng.scoring.result import NOT_APPLICABLE, Batch, IndicatorResult, Result
-from rubriceng.words import SUMMARY_WORDS, TERMS, grade, language
 
 __all__ = [
     "Loss",

@@ -2,7 +2,7 @@
 is 上年末存量资金 = 0 且 本年末存量资金 = 0, ``points * satisfaction_rate`` is 满分 × 满意度,
 and a rate is a percentage.
 
-The words come from :data:`rubriceng.words.FORMULA_WORDS`; names are shown by their labels
+The words come from :data:`rubriceng.outputs.words.FORMULA_WORDS`; names are shown by their labels
 (inputs) or names (indicators), in the language asked for.
 
 It also knows which formulas compute a rate: a quotient of two amounts of the same kind
@@ -20,7 +20,7 @@ from fractions import Fraction
 from typing import Any
 
 from rubriceng.exact import rational, round_to
-from rubriceng.words import FORMULA_WORDS, language
+from rubriceng.outputs.words import FORMULA_WORDS, language
 
 __all__ = ["formula_words", "is_rate", "number", "percent"]
 

@@ -21,7 +21,7 @@ from rubriceng.host.collect import PluginFailure
 from rubriceng.language.documents import Document, DocumentError, from_mapping, from_path
 from rubriceng.language.model import InForce, parse_day
 from rubriceng.language.variants import MAX_DEPTH
-from rubriceng.words import Phrase
+from rubriceng.outputs.words import Phrase
 
 RUBRIC_SUFFIXES = (".yaml", ".yml", ".json")
 SEARCH_PATH_PLUGIN = "RUBRICENG_PATH"

@@ -47,8 +47,8 @@ from rubriceng.language.model import Rubric
 from rubriceng.language.variants import MAX_DEPTH, merge, variant_problems
 from rubriceng.language.vocabulary import Vocabulary
 from rubriceng.outputs.text import Renderer
+from rubriceng.outputs.words import LANGUAGES, Phrase
 from rubriceng.scoring.plan import Plan
-from rubriceng.words import LANGUAGES, Phrase
 
 SEARCH_PATH_VARIABLE = "RUBRICENG_PATH"
 """Folders (``os.pathsep``-separated) of loose rubric files the default registry indexes."""

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from rubriceng.errors import Problem, RubricengError
-from rubriceng.words import Phrase
+from rubriceng.outputs.words import Phrase
 
 
 class IndicatorNotFoundError(RubricengError, KeyError):

@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from rubriceng.language.model import Adjustment, Indicator, InputNeeds, InputSpec, Rubric
-from rubriceng.words import kind_word, unit_word
+from rubriceng.outputs.words import kind_word, unit_word
 
 OPEN_LIST_SLOTS = 5
 """How many numbered rows a form gives a list whose length the unit chooses."""

@@ -348,7 +348,8 @@ def _message(error: Any) -> str:
 
 
 def _params(error: Any) -> dict[str, Any]:
-    """What a broken rule is told with in any language (see :data:`rubriceng.words.RULES`)."""
+    """What a broken rule is told with in any language (see
+    :data:`rubriceng.outputs.words.RULES`)."""
     if error.code == 0x24:
         wanted = error.constraint if isinstance(error.constraint, list) else [error.constraint]
         return {

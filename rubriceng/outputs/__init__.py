@@ -8,6 +8,7 @@
 - :mod:`~rubriceng.outputs.spreadsheet`: Excel scoring tables, batch tables and forms.
 - :mod:`~rubriceng.outputs.schemas`: JSON Schemas of inputs and results.
 
-Every word these print comes from :mod:`rubriceng.words`, which sits at the bottom of the
-layers because errors speak through it too.
+- :mod:`~rubriceng.outputs.words`: every word rubriceng says to a person, in Chinese and
+  English — one table. It is the one module of this package at the bottom of the layers:
+  errors, and every layer above them, speak through it.
 """

@@ -13,9 +13,9 @@ from typing import Any
 from rubriceng.decimals import isolated
 from rubriceng.language.model import Rubric
 from rubriceng.outputs.explanation import Explainer
+from rubriceng.outputs.words import REPORT_WORDS, grade, language
 from rubriceng.sanitize import printable
 from rubriceng.scoring.result import NOT_APPLICABLE, IndicatorResult, Result
-from rubriceng.words import REPORT_WORDS, grade, language
 
 __all__ = ["write_docx"]
 

@@ -17,8 +17,8 @@ from rubriceng.exact import rational
 from rubriceng.formula.phrasing import formula_words, is_rate, number, percent
 from rubriceng.language.model import Indicator, Rubric
 from rubriceng.language.paths import names
+from rubriceng.outputs.words import EXPLAIN_WORDS, RULE_PATTERNS, RULE_TEXTS, unit_word
 from rubriceng.scoring.result import NOT_APPLICABLE, IndicatorResult, Result
-from rubriceng.words import EXPLAIN_WORDS, RULE_PATTERNS, RULE_TEXTS, unit_word
 
 _KNOWN = {
     "method",

@@ -16,7 +16,7 @@ import attrs
 
 from rubriceng.formula.language import Formula
 from rubriceng.language.model import Indicator
-from rubriceng.words import OUTLINE_WORDS
+from rubriceng.outputs.words import OUTLINE_WORDS
 
 
 def rule_lines(indicator: Indicator, lang: str = "zh") -> list[str]:

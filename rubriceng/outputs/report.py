@@ -14,9 +14,9 @@ from decimal import Decimal
 from rubriceng.decimals import isolated
 from rubriceng.language.model import Adjustment, Indicator, Rubric
 from rubriceng.outputs.explanation import Explainer
+from rubriceng.outputs.words import RULE_HEADINGS, grade, term
 from rubriceng.sanitize import printable
 from rubriceng.scoring.result import NOT_APPLICABLE, IndicatorResult, Result
-from rubriceng.words import RULE_HEADINGS, grade, term
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",

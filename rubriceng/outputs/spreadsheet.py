@@ -33,6 +33,14 @@ from rubriceng.language.documents import Document, UnitInputs
 from rubriceng.language.model import Rubric
 from rubriceng.language.paths import Field, fields, flatten, names, nest
 from rubriceng.outputs.explanation import Explainer
+from rubriceng.outputs.words import (
+    BATCH_FORM_WORDS,
+    FORM_HEADINGS,
+    RESULT_HEADINGS,
+    SUMMARY_WORDS,
+    grade,
+    kind_word,
+)
 from rubriceng.sanitize import (
     display_width,
     harden_workbook,
@@ -41,14 +49,6 @@ from rubriceng.sanitize import (
     sheet_title,
 )
 from rubriceng.scoring.result import NOT_APPLICABLE, Batch, IndicatorResult, Result
-from rubriceng.words import (
-    BATCH_FORM_WORDS,
-    FORM_HEADINGS,
-    RESULT_HEADINGS,
-    SUMMARY_WORDS,
-    grade,
-    kind_word,
-)
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet

@@ -16,9 +16,9 @@ import attrs
 
 from rubriceng.decimals import isolated
 from rubriceng.language.model import Rubric
+from rubriceng.outputs.words import grade, term
 from rubriceng.sanitize import display_width, markdown_text, printable
 from rubriceng.scoring.result import JUDGED, NOT_APPLICABLE, IndicatorResult, Result
-from rubriceng.words import grade, term
 
 
 @attrs.frozen

@@ -296,7 +296,7 @@ class UnitFailure:
     def to_dict(self, lang: str | None = None) -> dict[str, Any]:
         """``{"unit", "error": code, "problems": [{"code", "message", "text", …}]}``:
         ``message`` in English, for programs; ``text`` the problem located and told in
-        ``lang`` (default: :func:`rubriceng.words.language`), for people."""
+        ``lang`` (default: :func:`rubriceng.outputs.words.language`), for people."""
         return {
             "unit": self.unit,
             "error": self.error.code,

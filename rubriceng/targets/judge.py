@@ -12,6 +12,7 @@ import attrs
 
 from rubriceng.decimals import isolated
 from rubriceng.exact import Exact, rational, settled
+from rubriceng.outputs.words import TARGET_WORDS
 from rubriceng.targets.parse import (
     ABOVE,
     AT_LEAST,
@@ -28,7 +29,6 @@ from rubriceng.targets.parse import (
     plain,
 )
 from rubriceng.targets.quantities import Incomparable, convert
-from rubriceng.words import TARGET_WORDS
 
 
 @attrs.frozen

@@ -14,8 +14,8 @@ import attrs
 
 from rubriceng.decimals import isolated
 from rubriceng.exact import Exact, rational, round_to, settled
+from rubriceng.outputs.words import TARGET_WORDS
 from rubriceng.targets.quantities import Unit, arabic, read_unit
-from rubriceng.words import TARGET_WORDS
 
 MET = "met"
 NOT_MET = "not_met"

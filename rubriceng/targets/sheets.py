@@ -9,9 +9,9 @@ from typing import Any
 
 import attrs
 
+from rubriceng.outputs.words import TARGET_WORDS
 from rubriceng.targets.judge import Judgement, UnitMismatch, judge
 from rubriceng.targets.parse import MET, NOT_MET, TIERS, Target, parse_target
-from rubriceng.words import TARGET_WORDS
 
 
 @attrs.frozen
