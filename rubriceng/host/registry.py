@@ -1,9 +1,12 @@
-"""The registry: plugins, what they contribute, and the rubrics they offer.
+"""The registry: one face over the plugins, what they contribute, and the rubrics they
+offer.
 
-A :class:`Registry` resolves its plugins once (see :mod:`rubriceng.host.collect`), indexes
-every rubric they offer by id, version, level, region and the dates it is in force, and
-loads rubrics — following ``extends`` for variants — with the plugins' scoring methods,
-formula functions and input types. Loaded rubrics are cached; scoring never calls a
+A :class:`Registry` does none of the work itself: it collects its plugins once
+(:mod:`rubriceng.host.collect`), indexes the rubrics they offer
+(:class:`~rubriceng.host.index.RubricIndex`), and loads a rubric through the pipeline —
+its ``extends`` chain applied (:mod:`rubriceng.host.extending`), compiled with the
+plugins' vocabulary (:mod:`rubriceng.language.compiler`), planned for scoring
+(:class:`~rubriceng.scoring.plan.Plan`) — caching what it loaded. Scoring never calls a
 hook.
 
 >>> registry = Registry(entry_points=False)
@@ -19,35 +22,33 @@ import copyreg
 import datetime
 import os
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from rubriceng.decimals import isolated
-from rubriceng.errors import PluginError, Problem, RubricError, RubricNotFoundError
+from rubriceng.errors import PluginError, Problem, RubricError
 from rubriceng.host.collect import (
     Contributions,
     PluginFailure,
     PluginInfo,
     PluginSet,
 )
+from rubriceng.host.extending import with_bases
 from rubriceng.host.index import RUBRIC_SUFFIXES, SEARCH_PATH_PLUGIN, RubricEntry, RubricIndex
 from rubriceng.language.compiler import compile_rubric
 from rubriceng.language.documents import (
     Document,
     DocumentError,
     Origin,
-    from_path,
     name_of,
     read,
 )
 from rubriceng.language.model import Rubric
-from rubriceng.language.variants import MAX_DEPTH, merge, variant_problems
 from rubriceng.language.vocabulary import Vocabulary
 from rubriceng.outputs.text import Renderer
-from rubriceng.outputs.words import LANGUAGES, Phrase
 from rubriceng.scoring.plan import Plan
 
 SEARCH_PATH_VARIABLE = "RUBRICENG_PATH"
@@ -211,7 +212,7 @@ class Registry:
         if cached is not None:
             return cached
         try:
-            rubric = self._compile(entry.document, 0)
+            rubric = self._compile(entry.document)
         except RubricError as error:
             raise RubricError(
                 f"rubric {entry.ref} of plugin {entry.plugin!r} (rubriceng_rubrics) is not valid",
@@ -227,11 +228,11 @@ class Registry:
             document = read(source)
         except DocumentError as error:
             raise RubricError(f"cannot read rubric {name_of(source)}", error.problems) from None
-        return self._compile(document, 0)
+        return self._compile(document)
 
-    def _compile(self, document: Document, depth: int) -> Rubric:
-        merged = self._merged(document, depth)
+    def _compile(self, document: Document) -> Rubric:
         vocabulary = self.vocabulary
+        merged = with_bases(document, self.reference, self._rubric_folders(), vocabulary.methods)
         rubric = compile_rubric(merged, vocabulary)
         # the plan keeps the rubric it was built from (the same rubric, without a plan):
         # nothing is changed after it is built
@@ -246,65 +247,6 @@ class Registry:
             if isinstance(source, str | os.PathLike) and Path(source).is_dir():
                 folders.append(Path(source).resolve())
         return folders
-
-    def _merged(self, document: Document, depth: int) -> Document:
-        """``document`` with its ``extends`` chain applied (itself if it extends nothing)."""
-        data = document.data
-        if not isinstance(data, Mapping) or "extends" not in data:
-            return document
-        where = document.source or "rubric"
-        found = variant_problems(document)
-        if found:
-            raise RubricError(f"{where} is not a valid variant", found)
-        if depth >= MAX_DEPTH:
-            raise RubricError(
-                f"{where} is not a valid variant",
-                [document.problem("variant-depth", f"more than {MAX_DEPTH} extends", ("extends",))],
-            )
-        reference = data["extends"].strip()
-        try:
-            base_document, base_ref = self._base(reference, document)
-        except (RubricNotFoundError, RubricError) as error:
-            raise RubricError(
-                f"{where} is not a valid variant",
-                [
-                    document.problem(
-                        "variant-base",
-                        f"cannot use {reference!r}: {p.message}",
-                        ("extends",),
-                        params={
-                            "template": "variant-base-of",
-                            "reference": repr(reference),
-                            "detail": Phrase({lang: p.said(lang) for lang in LANGUAGES}),
-                        },
-                    )
-                    for p in error.problems
-                ],
-            ) from None
-        base = self._merged(base_document, depth + 1)
-        rubric_id = data.get("id", base.data.get("id"))
-        merged, problems = merge(
-            document, f"{rubric_id}@{data['version']}", base, base_ref, self.vocabulary.methods
-        )
-        if problems:
-            raise RubricError(f"{where} is not a valid variant", problems)
-        return merged
-
-    def _base(self, reference: str, document: Document) -> tuple[Document, str]:
-        if _extends_path(reference):
-            try:
-                base = from_path(_inside(reference, document.source, self._rubric_folders()))
-            except DocumentError as error:
-                raise RubricError("unreadable", error.problems) from None
-            data = base.data if isinstance(base.data, Mapping) else {}
-            return base, f"{data.get('id')}@{data.get('version')}"
-        if "@" not in reference:
-            raise RubricError(
-                "no version",
-                [Problem("variant-base", "name the version too: extends: <id>@<version>")],
-            )
-        entry = self.reference(reference)
-        return entry.document, entry.ref
 
     # -- rendering -------------------------------------------------------------------------
 
@@ -402,40 +344,6 @@ def _plugin_error(failures: Any) -> PluginError:
     return PluginError(
         f"{len(failures)} plugin problem(s)", [failure.problem() for failure in failures]
     )
-
-
-def _extends_path(reference: str) -> bool:
-    """Whether ``extends`` names a file rather than an id (``cn.gd/dept-overall@2024``)."""
-    return (
-        Path(reference).suffix.lower() in RUBRIC_SUFFIXES
-        or reference.startswith(("/", "./", "../", "~", "\\"))
-        or ".." in Path(reference).parts
-    )
-
-
-def _inside(reference: str, source: str | None, folders: Sequence[Path] = ()) -> Path:
-    """The file ``extends: reference`` names, which must be a rubric file inside the
-    variant's own folder — or, for a rubric a plugin offers (or the search path holds),
-    inside that plugin's folder of rubrics: no absolute path, no ``..`` out of it, no
-    symlink out of it."""
-
-    def refuse(message: str) -> RubricError:
-        return RubricError("refused", [Problem("variant-base", message)])
-
-    if source is None or source.startswith("<"):
-        raise refuse("a rubric that is not a file extends by id (extends: <id>@<version>)")
-    if Path(reference).is_absolute() or reference.startswith(("~", "\\")):
-        raise refuse("extends takes an id, or a path relative to the rubric's own folder")
-    if Path(reference).suffix.lower() not in RUBRIC_SUFFIXES:
-        raise refuse(f"a rubric file ends in {', '.join(RUBRIC_SUFFIXES)}")
-    own = Path(source).resolve().parent
-    # the rubric folder that holds this file (the nearest one), else the file's own
-    roots = [root for root in folders if own.is_relative_to(root)]
-    allowed = max(roots, key=lambda root: len(root.parts)) if roots else own
-    target = (own / reference).resolve()
-    if not target.is_relative_to(allowed):
-        raise refuse("the file is outside the rubric's own folder")
-    return target
 
 
 def _looks_like_path(reference: str) -> bool:
