@@ -118,3 +118,15 @@ def test_the_engines_doctests_use_no_jurisdictions_rubric():
             if example.startswith((">>>", "...")) and ("cn.gd" in example or "plugins/" in example):
                 found.append(f"{path.relative_to(ROOT)}:{number}")
     assert found == []
+
+
+def test_every_package_ships_in_the_wheel():
+    """pyproject.toml lists the packages a wheel holds; a package left out would import
+    in a checkout and be missing once installed."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(config["tool"]["setuptools"]["packages"])
+    packages = {
+        ".".join(path.parent.relative_to(PACKAGE.parent).parts)
+        for path in PACKAGE.rglob("__init__.py")
+    }
+    assert packages <= listed, sorted(packages - listed)
