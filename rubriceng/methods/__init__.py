@@ -5,8 +5,8 @@ A method is named by the key that introduces it in an indicator (``bands:``, ``r
 the compile function that checks the key's value and builds it, the cerberus rules of
 that value, and the :class:`~rubriceng.methods.base.Method` that declares them with its
 summary and trace words (``METHOD``). What every method shares is in
-:mod:`~rubriceng.methods.base`. The generated row kernel
-(:mod:`rubriceng.scoring.kernel`) and the column kernels (:mod:`rubriceng.batch.vector`)
+:mod:`~rubriceng.methods.base`. The generated row kernel (its forms,
+:mod:`rubriceng.scoring.forms`) and the column kernels (:mod:`rubriceng.batch.vector`)
 write the built-in methods out as integer arithmetic; a method without such a form (any
 plugin's) is called as it is.
 """
