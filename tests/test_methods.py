@@ -368,3 +368,29 @@ def test_half_up_is_not_bankers_rounding():
 def test_whole_number_rounding():
     document = one({"points": 2, "score": "a"}, {"a": {"type": "number"}}, rounding={"digits": 0})
     assert score_of(document, {"a": "1.5"}) == "2"
+
+
+def test_every_built_in_method_has_its_integer_forms_in_both_kernels():
+    """A built-in method's companions for speed: its form in the row kernel
+    (``scoring.forms.FORMS``) and its column kernel (``batch.vector.METHODS``), keyed by
+    its scorer. ``unit_defined`` is the one without: its parts are the unit's own rows,
+    which both kernels read apart from any method."""
+    import inspect
+
+    from rubriceng.batch.vector import METHODS
+    from rubriceng.methods import BUILTIN_METHODS
+    from rubriceng.methods.base import Scorer
+    from rubriceng.scoring.forms import FORMS
+
+    found = {}
+    for key, method in BUILTIN_METHODS.items():
+        module = inspect.getmodule(method.compile)
+        (scorer,) = [
+            value
+            for value in vars(module).values()
+            if inspect.isclass(value)
+            and issubclass(value, Scorer)
+            and value.__module__ == module.__name__
+        ]
+        found[key] = (scorer in FORMS, scorer in METHODS)
+    assert found == {key: (key != "unit_defined", key != "unit_defined") for key in BUILTIN_METHODS}
