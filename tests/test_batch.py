@@ -221,3 +221,28 @@ def test_a_progress_bar_on_a_terminal_and_none_in_a_pipe(tmp_path, units, monkey
     on_terminal = CliRunner().invoke(main, args)
     assert "reading" in on_terminal.output and "scoring" in on_terminal.output
     assert seen == [1, 1, 2, 3, 4]  # one file read, then four units scored
+
+
+def test_results_and_batches_pickle_and_come_back_equal(huizhou, huizhou_inputs):
+    """What a Dask or multiprocessing worker returns: a Result (traced or not, its tree
+    deferred or built) and a Batch with failures come back equal, to_dict and all."""
+    import pickle
+
+    unit = huizhou_inputs
+    for trace in (True, False):
+        result = rubriceng.evaluate(huizhou, unit, trace=trace)
+        again = pickle.loads(pickle.dumps(result))
+        assert again == result
+        assert again.to_dict() == result.to_dict()
+        assert (
+            again.indicator("procurement_rate").trace == result.indicator("procurement_rate").trace
+        )
+    batch = rubriceng.evaluate_many(
+        huizhou, {"good": unit, "bad": {**unit, "procurement_plan": -1}}, errors="collect"
+    )
+    again = pickle.loads(pickle.dumps(batch))
+    assert again == batch
+    assert [failure.problems for failure in again.failures] == [
+        failure.problems for failure in batch.failures
+    ]
+    assert again.to_dict() == batch.to_dict()

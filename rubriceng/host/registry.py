@@ -45,6 +45,7 @@ from rubriceng.language.documents import (
     Origin,
     name_of,
     read,
+    thaw,
 )
 from rubriceng.language.model import Rubric
 from rubriceng.language.vocabulary import Vocabulary
@@ -295,25 +296,16 @@ def search_path() -> list[Path]:
 # -- a compiled rubric travels ------------------------------------------------------------
 
 
-def _thawed(value: Any) -> Any:
-    """Plain data without read-only views (which do not pickle)."""
-    if isinstance(value, Mapping):
-        return {key: _thawed(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return type(value)(_thawed(item) for item in value)
-    return value
-
-
 def _reduce_rubric(rubric: Rubric) -> tuple[Any, tuple[Any, ...]]:
     """How a compiled rubric pickles: as the merged document it was compiled from."""
     document = rubric.document
     if document is None:
         raise TypeError(f"rubric {rubric.ref} was not compiled by a registry and cannot be pickled")
     origins = [
-        (path, origin.file, origin.rubric, _thawed(origin.provenance))
+        (path, origin.file, origin.rubric, thaw(origin.provenance))
         for path, origin in document.origins.items()
     ]
-    state = (_thawed(document.data), document.source, dict(document.lines), origins)
+    state = (thaw(document.data), document.source, dict(document.lines), origins)
     return rebuild_rubric, (state,)
 
 

@@ -84,6 +84,16 @@ def freeze(value: Any) -> Any:
     return value
 
 
+def thaw(value: Any) -> Any:
+    """Plain data without read-only views (which do not pickle): :func:`freeze` undone
+    for mappings; tuples stay tuples."""
+    if isinstance(value, Mapping):
+        return {key: thaw(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(thaw(item) for item in value)
+    return value
+
+
 @attrs.frozen
 class Origin:
     """Which document a part of a merged document (a variant) came from."""

@@ -35,7 +35,7 @@ import attrs
 from rubriceng.decimals import isolated
 from rubriceng.errors import Problem, RubricengError
 from rubriceng.exact import Mean, shown
-from rubriceng.language.documents import freeze
+from rubriceng.language.documents import freeze, thaw
 from rubriceng.language.lookup import find_id
 
 if TYPE_CHECKING:
@@ -63,6 +63,22 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _rebuilt(cls: type[Any], values: dict[str, Any]) -> Any:
+    return cls(**values)
+
+
+def _reduced(instance: Any) -> tuple[Any, tuple[Any, ...]]:
+    """How a result pickles: its fields as plain data (read-only views do not pickle),
+    rebuilt through its constructor, which freezes them again. A deferred result's tree
+    is built first."""
+    values = {
+        field.alias: thaw(getattr(instance, field.name))
+        for field in attrs.fields(type(instance))
+        if field.init
+    }
+    return _rebuilt, (type(instance), values)
+
+
 @attrs.frozen
 class IndicatorResult:
     """The score of one indicator and how it came about."""
@@ -80,6 +96,9 @@ class IndicatorResult:
     """The rubric document (``id@version``) the indicator came from."""
     provenance: Mapping[str, Any] | None = None
     """Whether points and rule were transcribed or reconstructed, sources and reasoning."""
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return _reduced(self)
 
     def walk(self) -> Iterator[IndicatorResult]:
         """This result and all below it, depth first."""
@@ -191,6 +210,9 @@ class Result:
         object.__setattr__(self, "indicators", indicators)
         object.__setattr__(self, "_pending", None)
         return indicators
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return _reduced(self)
 
     def walk(self) -> Iterator[IndicatorResult]:
         """Every indicator result, depth first, in rubric order."""
