@@ -48,9 +48,6 @@ from rubriceng.scoring.result import (
 )
 from rubriceng.scoring.reweight import Allocation, allocate, allocate_cents
 from rubriceng.scoring.runtime import Outcome, Parts
-
-if TYPE_CHECKING:
-    from rubriceng.language.schema import Validator
 from rubriceng.scoring.unit import (
     ZERO,
     General,
@@ -61,6 +58,9 @@ from rubriceng.scoring.unit import (
     leaf_scope,
     not_applicable_trace,
 )
+
+if TYPE_CHECKING:
+    from rubriceng.language.schema import Validator
 
 
 class Plan:
