@@ -376,3 +376,26 @@ def test_text_columns_of_every_kind_of_cell_read_as_row_by_row(huizhou, column):
     ]
     assert "6" in {f.unit for f in table.failures}  # unit 6 gives a number, not text
     assert _table_scores(table, huizhou) == [_scores(huizhou, r) for r in batch.results]
+
+
+def test_floats_no_one_scale_can_read_are_read_by_repr_on_the_columns(huizhou):
+    """A float column of computed values (2/3 as 0.6666666666666666, 0.1 + 0.2, a mean
+    of many digits) is read value by value as the row path reads a float, by its repr,
+    and stays on the columns: the scores are the row path's, no unit is rescored. NaN
+    and values of too many places still go to the row path."""
+    units = generate(40, seed=21, edges=0.3)
+    columns = to_columns(units)
+    rates = columns["peer_fixed_asset_use_rate"].copy()
+    rates[0], rates[1], rates[2] = 2 / 3, 0.1 + 0.2, 0.8084986666666667
+    rates[3] = 1e-45  # 45 places: the row path reads it
+    columns["peer_fixed_asset_use_rate"] = rates
+    table = rubriceng.evaluate_table(huizhou, columns, errors="collect")
+    rows = Table(columns)
+    batch = rubriceng.evaluate_many(
+        huizhou, [rows.row(index) for index in range(rows.size)], trace=False, errors="collect"
+    )
+    assert [(f.unit, f.error.problems) for f in table.failures] == [
+        (f.unit, f.error.problems) for f in batch.failures
+    ]
+    assert _table_scores(table, huizhou) == [_scores(huizhou, r) for r in batch.results]
+    assert table.rows_rescored == 1  # only the unit with 1e-45
