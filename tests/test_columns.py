@@ -43,6 +43,24 @@ def _table_scores(table: rubriceng.ScoreTable, rubric: rubriceng.Rubric) -> list
     ]
 
 
+def _as_rows(
+    rubric: rubriceng.Rubric, columns: dict[str, Any]
+) -> tuple[rubriceng.ScoreTable, rubriceng.Batch]:
+    """``columns`` scored on the columns and, row by row, from the same values (87 as
+    87.0, say); the two must fail the same units with the same problems and give every
+    other unit the same scores."""
+    table = rubriceng.evaluate_table(rubric, columns, errors="collect")
+    rows = Table(columns)
+    batch = rubriceng.evaluate_many(
+        rubric, [rows.row(index) for index in range(rows.size)], trace=False, errors="collect"
+    )
+    assert [(f.unit, f.error.problems) for f in table.failures] == [
+        (f.unit, f.error.problems) for f in batch.failures
+    ]
+    assert _table_scores(table, rubric) == [_scores(rubric, r) for r in batch.results]
+    return table, batch
+
+
 # CI checks 10,000 edge-heavy units; the long profile (HYPOTHESIS_PROFILE=long), and
 # `python benchmarks/run.py --check`, check 100,000.
 IDENTITY_UNITS = 100_000 if os.environ.get("HYPOTHESIS_PROFILE") == "long" else 10_000
@@ -92,17 +110,9 @@ def test_every_bundled_rubric_scores_and_fails_exactly_as_row_by_row(rubric_file
     units[4] = {**units[4], first: "lots"}
     units[5] = {key: value for key, value in units[5].items() if key != first}
     columns = to_columns(units, credits={})
-    table = rubriceng.evaluate_table(rubric, columns, errors="collect")
-    rows = Table(columns)  # the same values as the table holds (87 as 87.0, say)
-    batch = rubriceng.evaluate_many(
-        rubric, [rows.row(index) for index in range(rows.size)], trace=False, errors="collect"
-    )
+    table, batch = _as_rows(rubric, columns)
     assert table.units == tuple(result.unit for result in batch.results)
-    assert [(f.unit, f.error.problems) for f in table.failures] == [
-        (f.unit, f.error.problems) for f in batch.failures
-    ]
     assert {"4", "5", "6"} <= {f.unit for f in table.failures}
-    assert _table_scores(table, rubric) == [_scores(rubric, r) for r in batch.results]
 
 
 def test_a_dataframe_in_and_out(huizhou):
@@ -270,16 +280,8 @@ def test_units_with_nothing_to_count_score_alike_on_rows_and_columns(huizhou):
     columns["supervision_evidence_provided"] = [
         unit.get("supervision_evidence_provided", True) for unit in units
     ]
-    table = rubriceng.evaluate_table(huizhou, columns, errors="collect")
-    rows = Table(columns)
-    batch = rubriceng.evaluate_many(
-        huizhou, [rows.row(index) for index in range(rows.size)], trace=False, errors="collect"
-    )
-    assert [(f.unit, f.error.problems) for f in table.failures] == [
-        (f.unit, f.error.problems) for f in batch.failures
-    ]
+    table, batch = _as_rows(huizhou, columns)
     assert [f.error.problems[0].code for f in table.failures] == ["actual-exceeds-target"]
-    assert _table_scores(table, huizhou) == [_scores(huizhou, r) for r in batch.results]
     scored = {result.unit: result for result in batch.results}
     assert scored["1"].indicator("procurement_rate").score == 2  # nothing to buy, nothing bought
     assert scored["2"].indicator("procurement_rate").score == 0  # bought without a plan
@@ -366,16 +368,8 @@ def test_text_columns_of_every_kind_of_cell_read_as_row_by_row(huizhou, column):
     cells = list(columns[column])
     cells[1], cells[2], cells[3], cells[4], cells[5] = "", None, float("nan"), pandas.NA, 5
     columns[column] = pandas.array(cells, dtype=object).to_numpy(dtype=object)
-    table = rubriceng.evaluate_table(huizhou, columns, errors="collect")
-    rows = Table(columns)
-    batch = rubriceng.evaluate_many(
-        huizhou, [rows.row(index) for index in range(rows.size)], trace=False, errors="collect"
-    )
-    assert [(f.unit, f.error.problems) for f in table.failures] == [
-        (f.unit, f.error.problems) for f in batch.failures
-    ]
+    table, _ = _as_rows(huizhou, columns)
     assert "6" in {f.unit for f in table.failures}  # unit 6 gives a number, not text
-    assert _table_scores(table, huizhou) == [_scores(huizhou, r) for r in batch.results]
 
 
 def test_floats_no_one_scale_can_read_are_read_by_repr_on_the_columns(huizhou):
@@ -389,13 +383,5 @@ def test_floats_no_one_scale_can_read_are_read_by_repr_on_the_columns(huizhou):
     rates[0], rates[1], rates[2] = 2 / 3, 0.1 + 0.2, 0.8084986666666667
     rates[3] = 1e-45  # 45 places: the row path reads it
     columns["peer_fixed_asset_use_rate"] = rates
-    table = rubriceng.evaluate_table(huizhou, columns, errors="collect")
-    rows = Table(columns)
-    batch = rubriceng.evaluate_many(
-        huizhou, [rows.row(index) for index in range(rows.size)], trace=False, errors="collect"
-    )
-    assert [(f.unit, f.error.problems) for f in table.failures] == [
-        (f.unit, f.error.problems) for f in batch.failures
-    ]
-    assert _table_scores(table, huizhou) == [_scores(huizhou, r) for r in batch.results]
+    table, _ = _as_rows(huizhou, columns)
     assert table.rows_rescored == 1  # only the unit with 1e-45
