@@ -22,12 +22,12 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from rubriceng.host.builtin import builtin_vocabulary
+from rubriceng.host.registry import Registry
 from rubriceng.language.schema import rubric_schema
 from rubriceng.outputs.schemas import PUBLISHED
 
-BUILTIN = builtin_vocabulary()
-"""The words of the built-in plugin, which the reference pages list."""
+BUILTIN = Registry(entry_points=False).vocabulary
+"""The words of the built-in plugins, which the reference pages list."""
 
 DOCS = Path(__file__).resolve().parent
 MARKER = re.compile(r"<!-- generated: ([a-z_:-]+) -->")

@@ -26,7 +26,6 @@ from click.testing import CliRunner
 
 import rubriceng
 from rubriceng.cli import main
-from rubriceng.host.builtin import builtin_vocabulary
 from rubriceng.language.schema import indicator_schema, rubric_schema
 from tests.conftest import HUIZHOU, HUIZHOU_UNIT, PLUGINS_INSTALLED, ROOT
 
@@ -130,12 +129,12 @@ def test_method_pages_quote_the_bundled_rubric_and_name_their_method(page):
     (quoted,) = yaml.safe_load(excerpt)
     assert quoted == nodes[quoted["id"]]
     key = page.stem.replace("-", "_")
-    assert key in quoted and key in builtin_vocabulary().methods
+    assert key in quoted and key in generate.BUILTIN.methods
     assert f"<!-- generated: method:{key} -->" in page.read_text(encoding="utf-8")
 
 
 def test_the_reference_covers_every_key_of_the_schema():
-    vocabulary = builtin_vocabulary()
+    vocabulary = generate.BUILTIN
     schema, _ = rubric_schema(
         vocabulary.methods, tuple(vocabulary.input_types), vocabulary.numeric_types
     )

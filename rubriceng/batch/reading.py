@@ -58,11 +58,10 @@ def decimal_floats(column: Any) -> tuple[Num, Any, Any]:
         usable &= count <= 1
     bad |= usable & (places < 0)
     by_repr = _by_repr(values, bad & present & np.isfinite(values) & (np.abs(values) <= 1e18))
-    for index in by_repr:
-        bad[index] = False
+    read = list(by_repr)
+    bad[read] = False
     odd = bad | ~present
-    for index in by_repr:
-        odd[index] = True  # not at the column's scale: set below
+    odd[read] = True  # not at the column's scale: set below
     places = np.where(odd, 0, places)
     k = max([int(places.max()) if len(places) else 0, *(places_of(d) for d in by_repr.values())])
     whole = tops.astype(np.int64)

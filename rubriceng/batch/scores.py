@@ -47,9 +47,7 @@ class ScoreTable:
     def column(self, name: str) -> list[Decimal]:
         """The scores of one indicator (or ``total``, ``subtotal``, an adjustment's id)."""
         step = Decimal(1) / self.scale
-        column = self.scaled[name]
-        values = column.tolist() if hasattr(column, "tolist") else column
-        return [Decimal(int(value)) * step for value in values]
+        return [Decimal(int(value)) * step for value in self.scaled[name].tolist()]
 
     @isolated
     def totals(self) -> list[Decimal]:

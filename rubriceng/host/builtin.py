@@ -15,22 +15,9 @@ from typing import Any
 from rubriceng.formula.functions import BUILTIN_FUNCTIONS
 from rubriceng.host.hookspecs import hookimpl
 from rubriceng.inputs.types import BUILTIN_INPUT_TYPES, InputType
-from rubriceng.language.vocabulary import Vocabulary
 from rubriceng.methods import BUILTIN_METHODS
 from rubriceng.methods.base import Method
 from rubriceng.outputs.text import BUILTIN_RENDERERS, Renderer
-from rubriceng.targets.method import TARGET_COMPLETION, TARGETS_INPUT
-
-
-def builtin_vocabulary() -> Vocabulary:
-    """Every word the built-in plugins contribute: the core language's methods, input
-    types and functions, and 绩效目标's method and input type (:mod:`rubriceng.targets.hooks`;
-    what a registry with no other plugin compiles with)."""
-    return Vocabulary(
-        methods={**BUILTIN_METHODS, TARGET_COMPLETION.key: TARGET_COMPLETION},
-        functions=BUILTIN_FUNCTIONS,
-        input_types={**BUILTIN_INPUT_TYPES, TARGETS_INPUT.name: TARGETS_INPUT},
-    )
 
 
 def bundled_rubrics() -> Path:

@@ -64,7 +64,7 @@ def plain(value: Any) -> Any:
 
 
 def _rebuilt(cls: type[Any], values: dict[str, Any]) -> Any:
-    return cls(**values)
+    return cls(**{name: freeze(value) for name, value in values.items()})
 
 
 def _reduced(instance: Any) -> tuple[Any, tuple[Any, ...]]:

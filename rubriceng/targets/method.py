@@ -22,6 +22,7 @@ from rubriceng.methods.base import (
     Scored,
     Scorer,
     ScoringFailure,
+    optional_decimal,
 )
 from rubriceng.targets.judge import UnitMismatch
 from rubriceng.targets.parse import COMPARATORS, MET, NEEDS_JUDGEMENT, TIERS
@@ -272,7 +273,7 @@ def _compile_target_completion(spec: Mapping[str, Any], cc: CompileContext) -> S
         declared = cc.formula(counts["declared"], "target_completion", "counts", "declared")
         if met is None or declared is None:
             return None
-    if_none = _optional(spec.get("if_none"))
+    if_none = optional_decimal(spec.get("if_none"))
     if if_none is not None:
         cc.check_score(if_none, "target_completion", "if_none")
     tiers = spec.get("tiers")
@@ -286,7 +287,7 @@ def _compile_target_completion(spec: Mapping[str, Any], cc: CompileContext) -> S
                 "tiers",
             )
             return None
-    above = _optional(spec.get("flag_above"))
+    above = optional_decimal(spec.get("flag_above"))
     return TargetCompletionScorer(
         rows,
         spec.get("count", "met"),
@@ -323,10 +324,6 @@ _TARGET_COMPLETION_RULES = {
         "flag_above": {"type": "decimal", "min": Decimal(1)},
     },
 }
-
-
-def _optional(value: Decimal | int | None) -> Decimal | None:
-    return None if value is None else Decimal(value)
 
 
 TARGET_COMPLETION = Method(
