@@ -20,15 +20,16 @@ from rubriceng.outputs.words import LANGUAGES, Phrase
 def with_bases(
     document: Document,
     find: Callable[[str], RubricEntry],
-    folders: Sequence[Path],
+    folders: Callable[[], Sequence[Path]],
     methods: Mapping[str, Method],
     depth: int = 0,
 ) -> Document:
     """``document`` with its ``extends`` chain applied (itself if it extends nothing).
 
     ``find`` gives the entry of an ``id@version`` (the index's); a base named as a file
-    must lie inside ``folders`` (the rubric folders of the plugins and the search path)
-    or the variant's own folder. Every problem is the variant's, located at ``extends``.
+    must lie inside one of ``folders()`` (the rubric folders of the plugins and the search
+    path, asked for only then) or the variant's own folder. Every problem is the
+    variant's, located at ``extends``.
     """
     data = document.data
     if not isinstance(data, Mapping) or "extends" not in data:
@@ -74,11 +75,11 @@ def _base(
     reference: str,
     document: Document,
     find: Callable[[str], RubricEntry],
-    folders: Sequence[Path],
+    folders: Callable[[], Sequence[Path]],
 ) -> tuple[Document, str]:
     if _extends_path(reference):
         try:
-            base = from_path(_inside(reference, document.source, folders))
+            base = from_path(_inside(reference, document.source, folders()))
         except DocumentError as error:
             raise RubricError("unreadable", error.problems) from None
         data = base.data if isinstance(base.data, Mapping) else {}

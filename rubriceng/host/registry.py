@@ -233,7 +233,7 @@ class Registry:
 
     def _compile(self, document: Document) -> Rubric:
         vocabulary = self.vocabulary
-        merged = with_bases(document, self.reference, self._rubric_folders(), vocabulary.methods)
+        merged = with_bases(document, self.reference, self._rubric_folders, vocabulary.methods)
         rubric = compile_rubric(merged, vocabulary)
         # the plan keeps the rubric it was built from (the same rubric, without a plan):
         # nothing is changed after it is built
