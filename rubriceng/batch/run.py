@@ -258,15 +258,19 @@ class ColumnRun:
             return values, present
         # 0 missing, 1 text, 2 anything else (or empty text where it is required): the
         # types in one pass in C, each value that is not text looked at on its own
-        text = np.fromiter(map(operator.is_, map(type, column), repeat(str)), bool, self.n)
+        text = np.fromiter(map(operator.is_, map(type, column.tolist()), repeat(str)), bool, self.n)
         kinds = text.astype(np.int8)
         if required:
             where = np.flatnonzero(text)
             kinds[where[column[where] == ""]] = 2
-        for index in np.flatnonzero(~text).tolist():
-            kinds[index] = 0 if missing(column[index]) else 2
+        others = np.flatnonzero(~text)
+        if others.size:  # None is missing; anything else not text is looked at on its own
+            values = column[others].tolist()
+            none = np.fromiter(map(operator.is_, values, repeat(None)), bool, len(values))
+            rest = others[~none]
+            kinds[rest] = [0 if missing(column[index]) else 2 for index in rest.tolist()]
         self._refuse(kinds == 2)
-        return column.astype(object), kinds != 0
+        return column if column.dtype == object else column.astype(object), kinds != 0
 
     def _read_inputs(self) -> None:
         plan = self.plan
@@ -788,18 +792,20 @@ class ColumnRun:
             for item in result.adjustments:
                 scaled[item.id][index] = int(item.points.scaleb(places))
             scaled["total"][index] = int(result.total.scaleb(places))
-        keep = np.array([index not in failures for index in range(self.n)], dtype=bool)
+        keep = np.ones(self.n, dtype=bool)
+        keep[list(failures)] = False
+        kept = np.flatnonzero(keep)
         grades = self._grades(scaled["total"], places)
         return ScoreTable(
             rubric,
-            tuple(name for name, kept in zip(self.table.names, keep, strict=True) if kept),
+            tuple(self.table.names if not failures else map(self.table.names.__getitem__, kept)),
             tuple(failures[index] for index in sorted(failures)),
             scale,
-            {name: column[keep] for name, column in scaled.items()},
-            tuple(grade for grade, kept in zip(grades, keep, strict=True) if kept),
+            {name: column[keep] for name, column in scaled.items()} if failures else scaled,
+            tuple(grades[keep]),
             self.rescored + len(states),
             self.table,
-            np.flatnonzero(keep),
+            kept,
         )
 
     def _row_peers(self, state: Any) -> dict[str, Statistic]:
@@ -808,8 +814,8 @@ class ColumnRun:
             return self.exact_peers
         return {**self.exact_peers, **self.given_peers}
 
-    def _grades(self, total: Any, places: int) -> list[str | None]:
-        grades: list[str | None] = [None] * self.n
+    def _grades(self, total: Any, places: int) -> Any:
+        """Each unit's grade (None below every grade), as an object array."""
         chosen = np.zeros(self.n, dtype=bool)
         result = np.full(self.n, None, dtype=object)
         for grade in self.plan.rubric.grades:
@@ -817,5 +823,4 @@ class ColumnRun:
             hits = ~chosen & (total >= int(threshold.to_integral_value(decimal.ROUND_CEILING)))
             result[hits] = grade.name
             chosen |= hits
-        grades[:] = list(result)
-        return grades
+        return result

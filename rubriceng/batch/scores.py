@@ -47,7 +47,7 @@ class ScoreTable:
     def column(self, name: str) -> list[Decimal]:
         """The scores of one indicator (or ``total``, ``subtotal``, an adjustment's id)."""
         step = Decimal(1) / self.scale
-        return [Decimal(int(value)) * step for value in self.scaled[name].tolist()]
+        return list(map(step.__rmul__, map(Decimal, self.scaled[name].tolist())))
 
     @isolated
     def totals(self) -> list[Decimal]:

@@ -20,6 +20,7 @@ row.
 from __future__ import annotations
 
 import ast
+import math
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -74,7 +75,7 @@ def bits(x: Any) -> int:
         return abs(x).bit_length()
     if not x.size:
         return 0
-    return int(np.max(np.abs(x))).bit_length()
+    return max(int(x.max()), -int(x.min())).bit_length()
 
 
 def wide(x: Any) -> Any:
@@ -96,7 +97,11 @@ def _is_wide(x: Any) -> bool:
 
 
 def product(a: Any, b: Any) -> Any:
-    """``a × b`` elementwise, exactly."""
+    """``a × b`` elementwise, exactly (never written to: ``a × 1`` is ``a`` itself)."""
+    if type(b) is int and b == 1:
+        return a
+    if type(a) is int and a == 1:
+        return b
     if _is_wide(a) or _is_wide(b) or bits(a) + bits(b) >= _WIDE_BITS:
         if isinstance(a, int) and isinstance(b, int):
             return a * b
@@ -168,10 +173,20 @@ def _reduced(n: Any, d: Any, always: bool = False) -> Num:
     return Num(narrow(n), narrow(d))
 
 
+def _cancelled(x: Any, y: Any) -> tuple[Any, Any]:
+    """``x`` and ``y`` without their common factor where both are Python integers (two
+    columns' scales, say), so that cross-products stay small: ``x/g``, ``y/g``."""
+    if isinstance(x, int) and isinstance(y, int):
+        common = math.gcd(x, y) or 1
+        return x // common, y // common
+    return x, y
+
+
 def add(a: Num, b: Num, sign: int = 1) -> Num:
     """``a + b`` (``sign`` -1: ``a - b``), exactly."""
-    if isinstance(a.d, int) and isinstance(b.d, int) and a.d == b.d:
-        return Num(total(a.n, b.n, sign), a.d)
+    if isinstance(a.d, int) and isinstance(b.d, int):  # over their least common multiple
+        to_a, to_b = _cancelled(b.d, a.d)
+        return Num(total(product(a.n, to_a), product(b.n, to_b), sign), a.d * to_a)
     return _reduced(total(product(a.n, b.d), product(b.n, a.d), sign), product(a.d, b.d))
 
 
@@ -192,7 +207,8 @@ def divide(env: Env, a: Num, b: Num) -> Num:
     if zero.any():
         env.doubt(np.broadcast_to(zero, env.active.shape))
     divisor = choose(zero, 1, b.n) if zero.any() else b.n
-    n, d = product(a.n, b.d), product(a.d, divisor)
+    by, under = _cancelled(b.d, a.d)
+    n, d = product(a.n, by), product(under, divisor)
     negative_d = np.asarray(d < 0) if not isinstance(d, int) else d < 0
     if np.any(negative_d):
         if isinstance(d, int):
@@ -204,8 +220,8 @@ def divide(env: Env, a: Num, b: Num) -> Num:
 
 def compare(kind: type, a: Num, b: Num) -> Any:
     """``a <op> b`` for every row, decided by cross-multiplying."""
-    left, right = product(a.n, b.d), product(b.n, a.d)
-    return _COMPARE[kind](left, right)
+    by_b, by_a = _cancelled(b.d, a.d)
+    return _COMPARE[kind](product(a.n, by_b), product(b.n, by_a))
 
 
 def extreme(values: Sequence[Num], smallest: bool) -> Num:

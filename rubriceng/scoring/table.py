@@ -53,17 +53,17 @@ class Table:
     def __init__(self, table: Any, rubric: Rubric | None = None) -> None:
         if hasattr(table, "columns") and hasattr(table, "index"):  # a pandas DataFrame
             columns = {str(name): table[name].to_numpy() for name in table.columns}
-            names = [str(label) for label in table.index]
+            names = list(map(str, table.index.tolist()))
         elif isinstance(table, Mapping):
             columns = {str(name): np.asarray(values) for name, values in table.items()}
             sizes = {len(values) for values in columns.values()}
             if len(sizes) > 1:
                 raise ValueError(f"columns differ in length: {sorted(sizes)}")
-            names = [str(index) for index in range(1, (sizes.pop() if sizes else 0) + 1)]
+            names = np.arange(1, (sizes.pop() if sizes else 0) + 1).astype(str).tolist()
         else:
             raise TypeError("expected a pandas DataFrame or a mapping of column name to values")
         if "unit" in columns:
-            names = [str(name) for name in columns.pop("unit")]
+            names = list(map(str, columns.pop("unit").tolist()))
         if rubric is not None:  # an optional input the table leaves out takes its default
             for spec in rubric.inputs:
                 if spec.default is not None and spec.id not in columns:
