@@ -23,8 +23,10 @@ from rubriceng.batch.vector import (
     Unsupported,
     above,
     below,
+    bits,
     boolean,
     constant,
+    is_wide,
     multiply,
     narrow,
     number,
@@ -574,7 +576,7 @@ class ColumnRun:
         tops = spread(value.n, (self.n,))[rows]
         bottoms = spread(value.d, (self.n,))[rows]
         low = int(((wide(tops) * (1 << MEAN_BITS)) // wide(bottoms)).sum())
-        pairs = list(zip(map(int, tops), map(int, bottoms), strict=True))
+        pairs = list(zip(tops.tolist(), bottoms.tolist(), strict=True))  # Python integers
         more = [found.as_integer_ratio() for found in peer_values(self.plan, leaf, states)]
         extra, more = pieces(more)
         return low + extra, pairs + more
@@ -630,7 +632,10 @@ class ColumnRun:
         factor = rational(effective) * 10**rounding.digits / rational(points)
         top = product(raw.n, factor.numerator)
         bottom = product(raw.d, factor.denominator)
-        whole, rest = top // bottom, top % bottom  # (np.divmod knows no Python integers)
+        if isinstance(top, int) or is_wide(top) or is_wide(bottom) or bits(bottom) > 62:
+            whole, rest = top // bottom, top % bottom  # (np.divmod knows no Python integers)
+        else:
+            whole, rest = np.divmod(top, bottom)
         twice = product(rest, 2)
         if rounding.mode == "half_up":
             up = twice >= bottom

@@ -92,7 +92,8 @@ def narrow(x: Any) -> Any:
     return x
 
 
-def _is_wide(x: Any) -> bool:
+def is_wide(x: Any) -> bool:
+    """Whether ``x`` is an array of Python integers (beyond ``int64``)."""
     return isinstance(x, np.ndarray) and x.dtype == object
 
 
@@ -102,7 +103,7 @@ def product(a: Any, b: Any) -> Any:
         return a
     if type(a) is int and a == 1:
         return b
-    if _is_wide(a) or _is_wide(b) or bits(a) + bits(b) >= _WIDE_BITS:
+    if is_wide(a) or is_wide(b) or bits(a) + bits(b) >= _WIDE_BITS:
         if isinstance(a, int) and isinstance(b, int):
             return a * b
         return wide(a) * wide(b)
@@ -111,7 +112,7 @@ def product(a: Any, b: Any) -> Any:
 
 def total(a: Any, b: Any, sign: int = 1) -> Any:
     """``a + b`` (or ``a - b``) elementwise, exactly."""
-    if _is_wide(a) or _is_wide(b) or max(bits(a), bits(b)) + 1 >= _WIDE_BITS:
+    if is_wide(a) or is_wide(b) or max(bits(a), bits(b)) + 1 >= _WIDE_BITS:
         if isinstance(a, int) and isinstance(b, int):
             return a + sign * b
         return wide(a) + sign * wide(b)
@@ -120,7 +121,7 @@ def total(a: Any, b: Any, sign: int = 1) -> Any:
 
 def choose(condition: Any, yes: Any, no: Any) -> Any:
     """``np.where`` for integers that may be Python integers beyond ``int64``."""
-    if _is_wide(yes) or _is_wide(no) or bits(yes) >= 63 or bits(no) >= 63:
+    if is_wide(yes) or is_wide(no) or bits(yes) >= 63 or bits(no) >= 63:
         return np.where(condition, wide(_array(yes, condition)), wide(_array(no, condition)))
     return np.where(condition, yes, no)
 
@@ -164,7 +165,7 @@ def _reduced(n: Any, d: Any, always: bool = False) -> Num:
     if (
         isinstance(n, np.ndarray)
         and isinstance(d, np.ndarray)
-        and not (_is_wide(n) or _is_wide(d))
+        and not (is_wide(n) or is_wide(d))
         and (always or bits(d) > 40)
     ):
         divisor = np.gcd(n, d)
@@ -197,7 +198,7 @@ def multiply(a: Num, b: Num) -> Num:
 
 def negative(a: Num) -> Num:
     """``-a``."""
-    return Num(-a.n if not _is_wide(a.n) else wide(a.n) * -1, a.d)
+    return Num(-a.n if not is_wide(a.n) else wide(a.n) * -1, a.d)
 
 
 def divide(env: Env, a: Num, b: Num) -> Num:
@@ -212,7 +213,7 @@ def divide(env: Env, a: Num, b: Num) -> Num:
     negative_d = np.asarray(d < 0) if not isinstance(d, int) else d < 0
     if np.any(negative_d):
         if isinstance(d, int):
-            n, d = -n if not _is_wide(n) else wide(n) * -1, -d
+            n, d = -n if not is_wide(n) else wide(n) * -1, -d
         else:
             n, d = choose(negative_d, total(0, n, -1), n), choose(negative_d, total(0, d, -1), d)
     return _reduced(n, d)

@@ -59,7 +59,7 @@ class Table:
             sizes = {len(values) for values in columns.values()}
             if len(sizes) > 1:
                 raise ValueError(f"columns differ in length: {sorted(sizes)}")
-            names = np.arange(1, (sizes.pop() if sizes else 0) + 1).astype(str).tolist()
+            names = [str(index) for index in range(1, (sizes.pop() if sizes else 0) + 1)]
         else:
             raise TypeError("expected a pandas DataFrame or a mapping of column name to values")
         if "unit" in columns:
