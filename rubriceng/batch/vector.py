@@ -205,17 +205,17 @@ def divide(env: Env, a: Num, b: Num) -> Num:
     """``a ÷ b``, exactly; rows where ``b`` is zero are set aside (the row path fails
     them as a division by zero)."""
     zero = np.asarray(b.n == 0)
+    divisor = b.n
     if zero.any():
         env.doubt(np.broadcast_to(zero, env.active.shape))
-    divisor = choose(zero, 1, b.n) if zero.any() else b.n
+        divisor = choose(zero, 1, b.n)
     by, under = _cancelled(b.d, a.d)
     n, d = product(a.n, by), product(under, divisor)
-    negative_d = np.asarray(d < 0) if not isinstance(d, int) else d < 0
-    if np.any(negative_d):
-        if isinstance(d, int):
+    if isinstance(d, int):
+        if d < 0:
             n, d = -n if not is_wide(n) else wide(n) * -1, -d
-        else:
-            n, d = choose(negative_d, total(0, n, -1), n), choose(negative_d, total(0, d, -1), d)
+    elif (negative_d := d < 0).any():
+        n, d = choose(negative_d, total(0, n, -1), n), choose(negative_d, total(0, d, -1), d)
     return _reduced(n, d)
 
 
