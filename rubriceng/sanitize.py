@@ -17,7 +17,6 @@ place that makes them safe for each:
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from typing import Any
@@ -119,5 +118,7 @@ def file_name(text: str) -> str:
 
 def markdown_text(text: str) -> str:
     """``text`` for a Markdown table cell: printable, no HTML, no ``|``, one line."""
+    import html  # here: a first score writes no Markdown
+
     escaped = html.escape(printable(text), quote=False)
     return escaped.replace("|", "\\|").replace("\n", " ")

@@ -8,6 +8,8 @@ of two scales is cancelled before the cross-products; ties must stay ties."""
 from __future__ import annotations
 
 import ast
+import math
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -120,3 +122,33 @@ def test_ties_across_scales_stay_ties(left: tuple[int, int], right: tuple[int, i
     equal = Fraction(*left) == Fraction(*right)
     assert np.asarray(compare(ast.Eq, x, y)).tolist() == [equal] * ROWS
     assert _values(add(x, y, -1)) == [Fraction(*left) - Fraction(*right)] * ROWS
+
+
+@st.composite
+def float_columns(draw: Any) -> list[float]:
+    """Floats as a spreadsheet holds them: decimals typed at one scale, near the
+    magnitudes where two decimals start to read as one float (2**48 … 2**53 at their
+    scale), with computed values (2/3, 0.1 + 0.2) and NaN among them."""
+    places = draw(st.integers(0, 12))
+    top = draw(st.sampled_from([10**4, 10**9, 2**47, 2**49, 2**51, 2**53, 2**55]))
+    tops = draw(st.lists(st.integers(-top, top), min_size=1, max_size=20))
+    fewer = draw(st.lists(st.integers(0, places), min_size=len(tops), max_size=len(tops)))
+    values = [  # each at its own places: the column's scale is the most of them
+        float(Decimal(t // 10 ** (places - p)).scaleb(-p)) for t, p in zip(tops, fewer, strict=True)
+    ]
+    extra = draw(st.lists(st.sampled_from([2 / 3, 0.1 + 0.2, float("nan"), 1e-45]), max_size=3))
+    return values + extra
+
+
+@given(float_columns())
+def test_a_float_column_is_read_as_the_row_path_reads_each_float(values: list[float]) -> None:
+    """Each float the columns read is its shortest decimal (its ``repr``), exactly as
+    the row path reads it; what the columns cannot read goes to the row path."""
+    from rubriceng.batch.reading import decimal_floats
+
+    found, present, bad = decimal_floats(np.array(values, dtype=np.float64))
+    tops = np.broadcast_to(np.asarray(found.n, dtype=object), (len(values),)).tolist()
+    for index, value in enumerate(values):
+        assert bool(present[index]) == (not math.isnan(value))
+        if present[index] and not bad[index]:
+            assert Fraction(int(tops[index]), int(found.d)) == Fraction(Decimal(repr(value)))

@@ -30,9 +30,9 @@ def decimal_floats(column: Any) -> tuple[Num, Any, Any]:
     the row path reads it, by its ``repr``; only NaN, infinities, magnitudes above 10^18
     and values of more than :data:`_REPR_PLACES` places go to the row path, which
     refuses or reads them."""
-    values = column.astype(np.float64)
+    values = np.asarray(column, dtype=np.float64)
     present = ~np.isnan(values)
-    bad = present & (~np.isfinite(values) | (np.abs(values) > 1e18))
+    bad = present & ~(np.abs(values) <= 1e18)  # infinities, and magnitudes beyond 10^18
     fast = _one_scale(values, present & ~bad)
     if fast is not None:
         return Num(np.where(bad | ~present, 0, fast[0]), fast[1]), present, bad
@@ -90,6 +90,12 @@ def _by_repr(values: Any, rows: Any) -> dict[int, Decimal]:
     return found
 
 
+_DISTINCT = 2.0**48
+"""Below this many steps of ``10**-k``, neighbouring decimals ``m / 10**k`` and ``(m ±
+1) / 10**k`` never read as one float: they lie ``10**-k`` apart, and a float's spacing
+there is at most ``2**-50 · 2**48 · 10**-k``, a quarter of that."""
+
+
 def _one_scale(values: Any, usable: Any) -> tuple[Any, int] | None:
     """The column at the fewest decimal places ``k`` at which every value is ``m /
     10**k`` for exactly one integer ``m`` (then that is each value's shortest decimal,
@@ -98,11 +104,14 @@ def _one_scale(values: Any, usable: Any) -> tuple[Any, int] | None:
     for k in range(_first_places(chosen[:64]), _FLOAT_DIGITS + 1):
         scale = 10.0**k
         near = np.rint(chosen * scale)
-        if np.abs(near).max(initial=0) >= 2.0**52:
+        largest = np.abs(near).max(initial=0)
+        if largest >= 2.0**52:
             return None
         if not np.array_equal(near / scale, chosen):
             continue
-        if np.any((near - 1) / scale == chosen) or np.any((near + 1) / scale == chosen):
+        if largest >= _DISTINCT and (
+            np.any((near - 1) / scale == chosen) or np.any((near + 1) / scale == chosen)
+        ):
             return None  # two decimals read as one of these floats: value by value
         tops = np.zeros(len(values), dtype=np.int64)
         tops[usable] = near.astype(np.int64)

@@ -9,7 +9,6 @@ goes on working.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from typing import Any
 
@@ -62,6 +61,8 @@ def find_id(key: str, indicators: Iterable[tuple[str, str]]) -> str:
             "choices": Phrase({"zh": "、".join(named), "en": ", ".join(named)}),
         }
     else:
+        import difflib  # here: only an unknown name needs it
+
         close = difflib.get_close_matches(key, list(names) + list(ids), n=3, cutoff=0.5)
         shown = [
             f"{name} ({names[name]})" if name in names else f"{ids[name]} ({name})"

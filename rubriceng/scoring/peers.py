@@ -4,7 +4,6 @@ mean or median over a batch (or over the parts of one, for Dask and Spark).
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -53,7 +52,12 @@ def statistics_of(plan: Plan, values: Mapping[str, Sequence[Fraction]]) -> dict[
         found = values.get(leaf.id)
         if found:
             kind = leaf.scorer.peer_statistic() if leaf.scorer else "mean"
-            stats[leaf.id] = statistics.median(found) if kind == "median" else mean_of_values(found)
+            if kind == "median":
+                import statistics  # here: only a median needs it
+
+                stats[leaf.id] = statistics.median(found)
+            else:
+                stats[leaf.id] = mean_of_values(found)
     return stats
 
 

@@ -24,7 +24,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -254,6 +253,8 @@ class Result:
 
     def to_json(self, indent: int | None = 2) -> str:
         """``to_dict()`` as JSON text (UTF-8 characters kept as they are)."""
+        import json  # here: a first score needs no JSON
+
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     @isolated
