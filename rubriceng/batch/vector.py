@@ -121,9 +121,14 @@ def total(a: Any, b: Any, sign: int = 1) -> Any:
 
 def choose(condition: Any, yes: Any, no: Any) -> Any:
     """``np.where`` for integers that may be Python integers beyond ``int64``."""
-    if is_wide(yes) or is_wide(no) or bits(yes) >= 63 or bits(no) >= 63:
+    if is_wide(yes) or is_wide(no) or _beyond_int64(yes) or _beyond_int64(no):
         return np.where(condition, wide(_array(yes, condition)), wide(_array(no, condition)))
     return np.where(condition, yes, no)
+
+
+def _beyond_int64(x: Any) -> bool:
+    """A Python integer ``int64`` cannot hold (an ``int64`` array holds what it holds)."""
+    return isinstance(x, int) and x.bit_length() >= 63
 
 
 def _array(x: Any, like: Any) -> Any:
