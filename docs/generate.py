@@ -194,7 +194,9 @@ def method_keys(key: str) -> str:
         )
     out = [head + ":", ""]
     for index, (title, rows) in enumerate(sections):
-        out += ([] if index == 0 else [f"**{title}**", ""]) + rows + [""]
+        # a nested table's title carries the anchor its parent's row links to
+        named = [f"**{title}**", f"{{: #{_anchor(title)} }}", ""]
+        out += ([] if index == 0 else named) + rows + [""]
     return "\n".join(out).rstrip()
 
 

@@ -21,8 +21,9 @@ The names exported here are the public API; everything else may change.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from rubriceng.exports import lazy
 
 if TYPE_CHECKING:
     from rubriceng.authoring.comparison import Comparison, compare
@@ -98,17 +99,7 @@ _EXPORTS = {
 ``import rubriceng`` stays fast for command lines and embedding processes."""
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'rubriceng' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"rubriceng.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_EXPORTS})
+__getattr__, __dir__ = lazy("rubriceng", _EXPORTS, globals())
 
 
 __version__ = "0.1.0"

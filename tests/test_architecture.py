@@ -75,6 +75,7 @@ def test_the_packages_mirror_the_pipeline():
         "decimals",
         "errors",
         "exact",
+        "exports",
         "loader",
         "plugin",
         "sanitize",

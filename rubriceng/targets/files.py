@@ -14,8 +14,8 @@ from rubriceng.decimals import isolated
 from rubriceng.errors import InputError, Problem
 from rubriceng.inputs.files import open_workbook, sheet_rows
 from rubriceng.sanitize import harden_workbook, printable_cells, sheet_title
-from rubriceng.targets.parse import COMPARATORS, TIERS
 from rubriceng.targets.sheets import KeyTask, TargetRow, TargetSheet, money, row_of
+from rubriceng.targets.terms import COMPARATORS, TIERS
 
 _HEADINGS = (
     "一级指标",

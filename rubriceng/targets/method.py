@@ -24,9 +24,7 @@ from rubriceng.methods.base import (
     ScoringFailure,
     optional_decimal,
 )
-from rubriceng.targets.judge import UnitMismatch
-from rubriceng.targets.parse import COMPARATORS, MET, NEEDS_JUDGEMENT, TIERS
-from rubriceng.targets.sheets import row_of
+from rubriceng.targets.terms import COMPARATORS, MET, NEEDS_JUDGEMENT, TIERS
 
 
 @attrs.frozen
@@ -122,6 +120,11 @@ class TargetCompletionScorer(Scorer):
     def _from_rows(
         self, context: Context, rows: Sequence[Any], counts: tuple[Exact, Exact] | None
     ) -> Scored:
+        # the parser and the sheets load when a unit's rows are scored, not when the
+        # method is registered (every process registers it)
+        from rubriceng.targets.judging import UnitMismatch
+        from rubriceng.targets.sheets import row_of
+
         field = "target_completion.targets"
         chosen = [row for row in map(row_of, rows) if not self.levels or row.level1 in self.levels]
         if not chosen and (self.if_none is None or (counts is not None and counts[1])):

@@ -16,25 +16,14 @@ from rubriceng.decimals import isolated
 from rubriceng.exact import Exact, rational, round_to, settled
 from rubriceng.outputs.words import TARGET_WORDS
 from rubriceng.targets.quantities import Unit, arabic, read_unit
-
-MET = "met"
-NOT_MET = "not_met"
-PARTLY_MET = "partly_met"
-NEEDS_JUDGEMENT = "needs_judgement"
-
-AT_LEAST, ABOVE, AT_MOST, BELOW, EQUAL = ">=", ">", "<=", "<", "="
-COMPARATORS = (AT_LEAST, ABOVE, AT_MOST, BELOW, EQUAL)
-"""How an actual value must relate to the target's number."""
-
-TIERS = {
-    "达成": MET,
-    "部分达成": PARTLY_MET,
-    "未达成": NOT_MET,
-    MET: MET,
-    PARTLY_MET: PARTLY_MET,
-    NOT_MET: NOT_MET,
-}
-"""A person's judgement of a target, in the form's words or rubriceng's."""
+from rubriceng.targets.terms import (
+    ABOVE,
+    AT_LEAST,
+    AT_MOST,
+    BELOW,
+    EQUAL,
+    NEEDS_JUDGEMENT,
+)
 
 _WORDS_BEFORE = (  # longest first: 不低于 before 低于
     ("不低于", AT_LEAST),

@@ -10,8 +10,9 @@ from typing import Any
 import attrs
 
 from rubriceng.outputs.words import TARGET_WORDS
-from rubriceng.targets.judge import Judgement, UnitMismatch, judge
-from rubriceng.targets.parse import MET, NOT_MET, TIERS, Target, parse_target
+from rubriceng.targets.judging import Judgement, UnitMismatch, judge
+from rubriceng.targets.parse import Target, parse_target
+from rubriceng.targets.terms import MET, NOT_MET, TIERS
 
 
 @attrs.frozen

@@ -13,7 +13,9 @@ import attrs
 from rubriceng.decimals import isolated
 from rubriceng.exact import Exact, rational, settled
 from rubriceng.outputs.words import TARGET_WORDS
-from rubriceng.targets.parse import (
+from rubriceng.targets.parse import Target, amount, parse_target, plain
+from rubriceng.targets.quantities import Incomparable, convert
+from rubriceng.targets.terms import (
     ABOVE,
     AT_LEAST,
     AT_MOST,
@@ -23,12 +25,7 @@ from rubriceng.targets.parse import (
     NEEDS_JUDGEMENT,
     NOT_MET,
     PARTLY_MET,
-    Target,
-    amount,
-    parse_target,
-    plain,
 )
-from rubriceng.targets.quantities import Incomparable, convert
 
 
 @attrs.frozen
