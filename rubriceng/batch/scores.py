@@ -47,7 +47,14 @@ class ScoreTable:
     def column(self, name: str) -> list[Decimal]:
         """The scores of one indicator (or ``total``, ``subtotal``, an adjustment's id)."""
         step = Decimal(1) / self.scale
-        return list(map(step.__rmul__, map(Decimal, self.scaled[name].tolist())))
+        column = self.scaled[name]
+        if not len(column):
+            return []
+        low, high = int(column.min()), int(column.max())
+        if high - low < len(column):  # scores span few steps: each Decimal made once
+            shared = [Decimal(count) * step for count in range(low, high + 1)]
+            return list(map(shared.__getitem__, (column - low).tolist()))
+        return list(map(step.__rmul__, map(Decimal, column.tolist())))
 
     @isolated
     def totals(self) -> list[Decimal]:
