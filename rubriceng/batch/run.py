@@ -260,17 +260,15 @@ class ColumnRun:
             return values, present
         # 0 missing, 1 text, 2 anything else (or empty text where it is required): the
         # types in one pass in C, each value that is not text looked at on its own
-        text = np.fromiter(map(operator.is_, map(type, column.tolist()), repeat(str)), bool, self.n)
+        cells = column.tolist()
+        text = np.fromiter(map(operator.is_, map(type, cells), repeat(str)), bool, self.n)
         kinds = text.astype(np.int8)
         if required:
             where = np.flatnonzero(text)
             kinds[where[column[where] == ""]] = 2
-        others = np.flatnonzero(~text)
-        if others.size:  # None is missing; anything else not text is looked at on its own
-            values = column[others].tolist()
-            none = np.fromiter(map(operator.is_, values, repeat(None)), bool, len(values))
-            rest = others[~none]
-            kinds[rest] = [0 if missing(column[index]) else 2 for index in rest.tolist()]
+        none = np.fromiter(map(operator.is_, cells, repeat(None)), bool, self.n)
+        for index in np.flatnonzero(~text & ~none).tolist():  # NaN, NA, a number: one by one
+            kinds[index] = 0 if missing(cells[index]) else 2
         self._refuse(kinds == 2)
         return column if column.dtype == object else column.astype(object), kinds != 0
 
