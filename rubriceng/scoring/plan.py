@@ -94,6 +94,7 @@ class Plan:
         self.input_schema = schema
         self.checker = compile_checker(schema)
         self._local = threading.local()
+        self._rules_checked = False
         if self.checker is None:  # rules beyond the checker's: cerberus must accept them now
             import cerberus
 
@@ -130,9 +131,12 @@ class Plan:
         """This thread's cerberus validator: it explains refused inputs (built on demand)."""
         validator: Validator | None = getattr(self._local, "validator", None)
         if validator is None:
-            from rubriceng.language.schema import Validator
+            from rubriceng.language.schema import make_validator
 
-            validator = Validator(self.input_schema)
+            # cerberus checks the rules once (SchemaError on a plugin's bad input rules);
+            # after that no thread's validator checks them again
+            validator = make_validator(self.input_schema, checked=self._rules_checked)
+            self._rules_checked = True
             self._local.validator = validator
         return validator
 
