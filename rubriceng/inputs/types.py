@@ -14,7 +14,7 @@ is called only to explain a unit whose inputs the checker refused.
 from __future__ import annotations
 
 import decimal
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -239,7 +239,7 @@ def _is_decimal(value: Any) -> bool:
 
 _TYPE_TESTS: Mapping[str, Callable[[Any], bool]] = {
     "decimal": _is_decimal,
-    "integer": lambda value: isinstance(value, int),
+    "integer": lambda value: isinstance(value, int) and not isinstance(value, bool),
     "boolean": lambda value: isinstance(value, bool),
     "string": lambda value: isinstance(value, str),
     "credit": lambda value: isinstance(value, bool | int | Decimal),
@@ -248,7 +248,7 @@ _TYPE_TESTS: Mapping[str, Callable[[Any], bool]] = {
 }
 _RULES = frozenset(
     {"type", "coerce", "min", "max", "schema", "minlength", "maxlength", "required"}
-    | {"credit_max", "empty", "nullable"}
+    | {"credit_max", "empty", "nullable", "allowed"}
 )
 
 
@@ -321,10 +321,17 @@ def _mapping_check(schema: Mapping[str, Mapping[str, Any]]) -> InputChecker:
 def _value_check(rules: Mapping[str, Any]) -> Check:
     if not isinstance(rules, Mapping) or not _RULES.issuperset(rules):
         raise _Unsupported
-    if rules.get("nullable", False) is not False or any(
-        not isinstance(rules.get(flag, False), bool) for flag in ("empty", "required")
+    if any(
+        not isinstance(rules.get(flag, False), bool) for flag in ("empty", "required", "nullable")
     ):
         raise _Unsupported  # (rules cerberus would reject are left for it to reject)
+    nullable = rules.get("nullable", False)
+    allowed = rules.get("allowed")
+    if allowed is not None and (
+        not isinstance(allowed, list | tuple)
+        or not all(isinstance(item, str | int | Decimal) for item in allowed)
+    ):
+        raise _Unsupported
     coerce = rules.get("coerce")
     convert: Check | None
     if coerce is None:
@@ -364,14 +371,27 @@ def _value_check(rules: Mapping[str, Any]) -> Check:
     if (
         convert is not None
         and not not_empty
+        and not nullable
         and (credit is shortest is longest is items is fields is None)
+        and allowed is None
         and all(name in _ALWAYS.get(convert, ()) for name in names or ())
     ):
         return _number_check(convert, low, high)  # the common case, kept short
 
     def check(value: Any) -> Any:
-        if convert is not None:
+        if value is None and nullable:  # cerberus: a failed coercion of null is no error,
+            if convert is None:  # and a null skips every other rule
+                return None
+            try:
+                value = convert(value)
+            except Exception:
+                return None
+            if value is None:
+                return None
+        elif convert is not None:
             value = convert(value)
+        if value is None and not nullable:
+            raise ValueError
         if items is not None and isinstance(value, list | tuple):
             value = type(value)(items(item) for item in value)
         elif fields is not None and isinstance(value, dict):
@@ -386,6 +406,12 @@ def _value_check(rules: Mapping[str, Any]) -> Check:
             raise ValueError
         if credit is not None and _is_decimal(value) and not 0 <= value <= credit:
             raise ValueError
+        if allowed is not None:  # as cerberus: each item of a collection, or the value
+            if isinstance(value, Iterable) and not isinstance(value, str):
+                if any(item not in allowed for item in value):
+                    raise ValueError
+            elif value not in allowed:
+                raise ValueError
         if shortest is not None or longest is not None or not_empty:
             if not hasattr(value, "__len__"):
                 if shortest is not None or longest is not None:
