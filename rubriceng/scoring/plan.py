@@ -791,6 +791,7 @@ class Pattern:
             else:
                 factors.append((0, 1, cap) if not effective else None)
         needed.difference_update(plan.defaults)
+        needed.difference_update(plan.optional)  # formulas see None when not given
         return cls(
             roots,
             allocation,
