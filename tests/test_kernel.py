@@ -20,12 +20,12 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import rubriceng
-from benchmarks.huizhou import generate
+from benchmarks.huizhou import CLARITY, generate
 from rubriceng.decimals import DECIMAL_CONTEXT
 from rubriceng.errors import InputError, RubricengError
 from rubriceng.formula.values import FormulaSyntaxError
 from rubriceng.scoring.plan import prepare, score_unit
-from tests.conftest import HUIZHOU_UNIT, make_rubric
+from tests.conftest import HUIZHOU_UNIT, ROOT, make_rubric
 from tests.test_fuzz import _formula_grammar
 
 BUNDLED = (
@@ -117,6 +117,41 @@ def test_generated_units_score_the_same_on_both_paths(seed, edges):
     units = generate(12, seed=seed, edges=edges)
     scored = [agree(rubric, unit) for unit in units]
     assert all(scored)  # canonical units never need the general path
+
+
+CASE_FILES = sorted(
+    [*ROOT.glob("plugins/*/src/*/tests/test_*.yaml"), *ROOT.glob("rubrics/cn/tests/test_*.yaml")]
+)
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=lambda path: path.stem)
+def test_the_kernel_scores_every_case_the_rubric_authors_wrote(path):
+    """A valid unit of a bundled rubric is the kernel's, not the general path's: an
+    optional input left out (2025's 绩效目标申报表) once sent every unit to cerberus, 90×
+    slower, with the same scores."""
+    from rubriceng.language.documents import from_path
+
+    cases = from_path(path).data
+    ref, year = cases["rubric"], cases.get("year")
+    rubric = rubriceng.find_rubric(ref, year=year) if year else rubriceng.find_rubric(ref)
+    for case in cases["cases"]:
+        assert agree(rubric, dict(case["inputs"])), case["name"]
+
+
+def test_a_declaration_form_of_targets_is_read_by_the_kernel():
+    """The 2025 rubric's table of targets (rows with empty cells as null, tiers from a list)
+    is checked inline and scored as the general path scores it."""
+    from tests.test_target_values import _department_sheet_filled, _huizhou_2025_inputs
+
+    rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2025")
+    inputs = _huizhou_2025_inputs()
+    del inputs["targets_met"], inputs["targets_declared"]
+    inputs["department_targets"] = _department_sheet_filled()
+    assert agree(rubric, inputs)
+    assert fast(rubric, inputs).indicator("target_completion").score == Decimal("4.85")
+    inputs["department_targets"][0]["tier"] = "大体达成"  # not a tier: the general path says so
+    assert fast(rubric, inputs) is None
+    assert isinstance(general(rubric, inputs), InputError)
 
 
 @pytest.mark.parametrize("ref", BUNDLED[1:])
@@ -552,6 +587,53 @@ def test_unusual_inputs_get_the_general_paths_answer(what, name, value):
     traced = _outcome(lambda: rubriceng.evaluate(rubric, inputs))
     untraced = _outcome(lambda: rubriceng.evaluate(rubric, inputs, trace=False))
     assert untraced == traced
+
+
+KERNELS_OWN = [  # numbers as JSON, YAML and spreadsheets give them: the kernel reads them
+    ("a float", "revenue_final", 10330.43),
+    ("text", "revenue_final", "10,330.43"),
+    ("a percentage", "general_transfer_advance_rate", "90%"),
+    ("a whole Decimal count", "key_tasks_total", Decimal(8)),
+    ("a count as text", "key_tasks_total", "8"),
+    ("a count as a float", "key_tasks_total", 8.0),
+    ("floats in a list", "quarterly_spending_progress", [0.25, 0.5, 0.75, 0.95]),
+    ("a float credit", "indicator_clarity", {**dict.fromkeys(CLARITY, True), "quantified": 0.5}),
+    ("a float part score", "effect_indicators", [{"name": "社会效益", "score": 2.675}]),
+    (
+        "float parts with points",
+        "effect_indicators",
+        [
+            {"name": "社会效益", "points": 6, "score": 5.125},
+            {"name": "经济", "points": 4.0, "score": 4},
+        ],
+    ),
+    ("a float judgement", "satisfaction", {"score": 3.5, "reason": "抽样"}),
+]
+
+
+@pytest.mark.parametrize(("what", "name", "value"), KERNELS_OWN, ids=[r[0] for r in KERNELS_OWN])
+def test_numbers_as_floats_and_text_are_the_kernels_own(what, name, value):
+    """A float (read by its repr) or a number written as text is what the input checker
+    makes of it; the kernel reads it so, where it once sent the unit to the general path."""
+    rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
+    inputs = dict(rubriceng.load_inputs(HUIZHOU_UNIT).inputs)
+    inputs[name] = value
+    assert agree(rubric, inputs), what
+
+
+@given(st.integers(0, 10**6), st.sampled_from([float, str]))
+@example(5, float)
+def test_generated_units_given_as_floats_or_text_score_as_given_as_decimals(seed, kind):
+    """Every top-level number of a generated unit given as a float (its repr is the same
+    decimal) or as text: the kernel scores it exactly as the Decimal unit."""
+    rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
+    for unit in generate(6, seed=seed, edges=0.4):
+        changed = {
+            key: kind(value) if isinstance(value, Decimal) else value for key, value in unit.items()
+        }
+        assert agree(rubric, changed)
+        expected = rubriceng.evaluate(rubric, unit, trace=False)
+        assert rubriceng.evaluate(rubric, changed, trace=False).to_dict() == expected.to_dict()
 
 
 def _outcome(run: Any) -> Any:

@@ -26,6 +26,7 @@ from typing import Any
 
 import attrs
 
+from rubriceng.inputs.types import to_count, to_decimal
 from rubriceng.language.model import CENT, Indicator, Rubric
 from rubriceng.methods.peer import PeerScorer
 from rubriceng.methods.unit_defined import UnitDefinedScorer
@@ -36,6 +37,7 @@ from rubriceng.scoring.runtime import (
     Outcome,
     Parts,
     Unsupported,
+    as_decimal,
     even_shares,
     peer_side,
     significant,
@@ -232,7 +234,9 @@ def _parts_leaf(
     points = out.constant(leaf.points)
     out.line(f"for i, share in zip({items}, EVEN_SHARES({points}, len({items}))):")
     out.line("    if share == 0: return None")
-    out.line("    sn, sd = i['score'].as_integer_ratio()")
+    out.line("    sv = i['score']")  # read again from the unit: a float is its repr
+    out.line("    if type(sv) is float: sv = DECIMAL(repr(sv))")
+    out.line("    sn, sd = sv.as_integer_ratio()")
     out.line("    if sn * 100 > share * sd: return None")
     out.line("    step = (200 * sn + sd) // (2 * sd)")
     out.line("    if step > share: step = share")
@@ -319,6 +323,9 @@ def _compiled(
     namespace: dict[str, Any] = {
         **constants,
         "DECIMAL": Decimal,
+        "AS_DECIMAL": as_decimal,
+        "TO_DECIMAL": to_decimal,
+        "TO_COUNT": to_count,
         "SIGNIFICANT": significant,
         "PATTERNS": {},
         "PATTERN": pattern,

@@ -48,6 +48,17 @@ def significant(value: Decimal) -> bool:
     return _SIGNIFICANT.plus(value) == value
 
 
+def as_decimal(value: Any) -> Any:
+    """An int or a float as the Decimal the input checker makes of it (a float by its
+    repr); any other value as it is."""
+    kind = type(value)
+    if kind is int:
+        return Decimal(value)
+    if kind is float:
+        return Decimal(repr(value))
+    return value
+
+
 MISSING = object()
 """What the generated code reads for an input a unit did not give."""
 

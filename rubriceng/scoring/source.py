@@ -357,33 +357,49 @@ def _bound(out: Source, n: str, d: str, bound: Any, symbol: str) -> str:
     return f"{lhs} {symbol} {rhs}"
 
 
-def _read_number(out: Source, source: str, rules: Mapping[str, Any], n: str, d: str) -> None:
-    """Statements reading ``source`` (a Decimal or an int) into the pair ``n``, ``d``, as
-    :func:`~rubriceng.inputs.types.to_decimal` would accept it."""
+def _read_number(
+    out: Source, source: str, rules: Mapping[str, Any], n: str, d: str, loose: bool = False
+) -> None:
+    """Statements reading ``source`` into the pair ``n``, ``d``, as the input checker
+    reads it (:func:`~rubriceng.inputs.types.to_decimal` or ``to_count``); ``source`` is
+    a name, and an unusual value is replaced there by what the checker makes of it.
+
+    A Decimal or an int is read inline, a float through its repr. Text (``'95%'``, a
+    count given as ``3.0``) is read only when ``loose``: where nothing reads the unit's
+    value again (list items and mapping fields are read again when normalised)."""
     low, high = rules.get("min"), rules.get("max")
     limit = int(MAX_NUMBER)
     positive = low is not None and Decimal(low) >= 0
     floor = 0 if positive else -limit
     kind = out.temp("k")
     out.line(f"{kind} = type({source})")
-    if rules.get("coerce") == "decimal":
+    decimal = rules.get("coerce") == "decimal"
+    sign = f" or {n} < 0" if positive else ""
+    if decimal:
+        odd = (
+            f"if {d} > {DMAX} or abs({n}) > {limit} * {d}{sign} or not "
+            f"SIGNIFICANT({source}): return None"
+        )
         out.line(f"if {kind} is DECIMAL:")
         out.line(f"    {n}, {d} = {source}.as_integer_ratio()")
         # n within [floor, 10^18] with d ≤ 2^20: at most 10^18 and 34 significant digits
         out.line(f"    if {d} > 1048576 or not {floor} <= {n} <= {limit}:")
-        sign = f" or {n} < 0" if positive else ""
-        out.line(
-            f"        if {d} > {DMAX} or abs({n}) > {limit} * {d}{sign} or not "
-            f"SIGNIFICANT({source}): return None"
-        )
+        out.line(f"        {odd}")
         out.line(f"elif {kind} is int:")
-    else:
-        out.line(f"if {kind} is int:")
-    if rules.get("coerce") == "decimal":
         out.line(f"    {n}, {d} = {source}, 1")
+        out.line(f"    if not {floor} <= {n} <= {limit}: return None")
+        out.line(f"elif {kind} is float{f' or {kind} is str' if loose else ''}:")
+        out.line(f"    {source} = TO_DECIMAL({source})")  # raises: the general path
+        out.line(f"    {n}, {d} = {source}.as_integer_ratio()")
+        out.line(f"    {odd}")
     else:  # a count: its denominator is 1 in the code (the literal)
+        out.line(f"if {kind} is int:")
         out.line(f"    {n} = {source}")
-    out.line(f"    if not {floor} <= {n} <= {limit}: return None")
+        out.line(f"    if not {floor} <= {n} <= {limit}: return None")
+        if loose:
+            out.line(f"elif {kind} is not bool:")
+            out.line(f"    {source} = {n} = TO_COUNT({source})")
+            out.line(f"    if not {floor} <= {n} <= {limit}: return None")
     out.line("else: return None")
     whole = d if rules.get("coerce") == "decimal" else "1"
     if low is not None and Decimal(low) != 0:
@@ -415,13 +431,13 @@ def read_input(out: Source, name: str, rules: Mapping[str, Any], raw: str) -> tu
     return ("rows" if rules.get("type") == "list" else "any", target), target
 
 
-_AS_DECIMAL = "(DECIMAL({0}) if type({0}) is int else {0})"
+_AS_DECIMAL = "({0} if type({0}) is DECIMAL else AS_DECIMAL({0}))"
 
 
 def _read_value(out: Source, rules: Mapping[str, Any], raw: str) -> tuple[Value, str]:
     if _simple_number(rules):
         n, d = out.temp("n"), out.temp("d")
-        _read_number(out, raw, rules, n, d)
+        _read_number(out, raw, rules, n, d, loose=True)
         if rules.get("coerce") == "count":  # a whole number: read from ints alone
             return ("num", n, "1", IN_BITS, 1), raw
         return ("num", n, d, IN_BITS, DMAX.bit_length()), _AS_DECIMAL.format(raw)
