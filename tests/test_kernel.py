@@ -25,7 +25,7 @@ from rubriceng.decimals import DECIMAL_CONTEXT
 from rubriceng.errors import InputError, RubricengError
 from rubriceng.formula.values import FormulaSyntaxError
 from rubriceng.scoring.plan import prepare, score_unit
-from tests.conftest import HUIZHOU_UNIT, ROOT, make_rubric
+from tests.conftest import HUIZHOU, HUIZHOU_UNIT, ROOT, make_rubric
 from tests.test_fuzz import _formula_grammar
 
 BUNDLED = (
@@ -696,6 +696,32 @@ def test_a_kernel_result_builds_its_indicators_when_read_and_behaves_as_any_resu
     assert attrs.evolve(result, unit="甲").unit == "甲"
     assert result.row() == expected.row()
     assert repr(result) == repr(expected)
+
+
+def test_a_plan_compiles_its_kernel_after_a_few_single_units_the_same_results_before(
+    monkeypatch,
+):
+    """One unit scored in a new process does not pay for compiling the kernel: the first
+    WARM_UP units go the general way, with the results the kernel gives after."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from rubriceng.scoring import plan as plans
+
+    built = []
+    build = plans.build_kernel
+    monkeypatch.setattr(plans, "build_kernel", lambda *args: built.append(1) or build(*args))
+    rubric = rubriceng.load_rubric(HUIZHOU)
+    units = generate(plans.WARM_UP + 3, seed=9, edges=0.4)
+    results = [rubriceng.evaluate(rubric, unit, trace=False) for unit in units[: plans.WARM_UP]]
+    assert built == []
+    results += [rubriceng.evaluate(rubric, unit, trace=False) for unit in units[plans.WARM_UP :]]
+    assert built == [1] and rubric.plan.warm_kernel() is rubric.plan.kernel is not None
+    for unit, result in zip(units, results, strict=True):
+        assert fast(rubric, unit).to_dict() == result.to_dict()
+    again = rubriceng.load_rubric(HUIZHOU).plan  # eight threads ask at once: built once
+    with ThreadPoolExecutor(8) as pool:
+        kernels = list(pool.map(lambda _: again.kernel, range(8)))
+    assert built == [1, 1] and all(kernel is kernels[0] is not None for kernel in kernels)
 
 
 def test_the_kernels_source_travels_with_nothing_but_the_rubric():

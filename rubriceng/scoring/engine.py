@@ -64,7 +64,10 @@ def evaluate(
     """
     plan = plan_of(rubric)
     with decimal.localcontext(DECIMAL_CONTEXT):
-        outcome = None if reviewed or document is not None else _run(plan, inputs, {})
+        outcome = None
+        if not reviewed and document is None:
+            kernel = plan.warm_kernel()
+            outcome = None if kernel is None else _run(plan, inputs, {})
         if outcome is not None:  # traces are made when first read, from a copy
             return plan.scored(outcome, unit, snapshot(inputs) if trace else None)
         state = prepare(plan, inputs, unit, document)

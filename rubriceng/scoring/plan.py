@@ -63,6 +63,12 @@ if TYPE_CHECKING:
     from rubriceng.language.schema import Validator
 
 
+WARM_UP = 8
+"""How many units a plan scores one at a time before it compiles its kernel."""
+
+_UNBUILT = object()
+
+
 class Plan:
     """A rubric prepared for scoring. Immutable after construction and thread-safe."""
 
@@ -110,20 +116,43 @@ class Plan:
         self._steps: dict[int, Decimal] = {}
         self._adjusted: dict[tuple[int, int], AdjustmentResult] = {}
         self._totals: dict[tuple[int, tuple[int, ...]], tuple[Any, ...]] = {}
-        self.kernel: Kernel | None = build_kernel(
-            rubric,
-            schema,
-            self.functions,
-            self.defaults,
-            self.optional,
-            self.required,
-            self.conditional,
-            self.leaves,
-            self.pattern,
-            self._general_leaf,
-            self._fixed(),
-        )
-        """The rubric's generated scoring function (:mod:`rubriceng.scoring.kernel`), or None."""
+        self._kernel: Kernel | object | None = _UNBUILT
+        self._kernel_lock = threading.Lock()
+        self._asked = 0
+
+    @property
+    def kernel(self) -> Kernel | None:
+        """The rubric's generated scoring function (:mod:`rubriceng.scoring.kernel`), or
+        None when the rubric has none; generated and compiled when first asked for."""
+        found = self._kernel
+        if found is _UNBUILT:
+            with self._kernel_lock:
+                if self._kernel is _UNBUILT:
+                    self._kernel = build_kernel(
+                        self.rubric,
+                        self.input_schema,
+                        self.functions,
+                        self.defaults,
+                        self.optional,
+                        self.required,
+                        self.conditional,
+                        self.leaves,
+                        self.pattern,
+                        self._general_leaf,
+                        self._fixed(),
+                    )
+                found = self._kernel
+        return found  # type: ignore[return-value]
+
+    def warm_kernel(self) -> Kernel | None:
+        """The kernel, once this plan has been asked for it :data:`WARM_UP` times; None
+        before (the general path scores those units, with the same results). Generating
+        and compiling the kernel costs about as much as scoring ten units the general
+        way, so a process that scores one unit does not pay for it."""
+        if self._kernel is _UNBUILT and self._asked < WARM_UP:
+            self._asked += 1  # (a race loses a count: a unit more goes the general way)
+            return None
+        return self.kernel
 
     # -- inputs ---------------------------------------------------------------------
 
