@@ -375,6 +375,24 @@ def test_the_engines_own_rubric_schema_passes_cerberus_own_check():
     make_validator(schema, registry)  # raises cerberus.SchemaError if it were not valid
 
 
+def test_what_the_built_in_plugins_give_passes_the_checks_other_plugins_get():
+    """The collector checks no contribution of rubriceng's own plugins (the engine and
+    绩效目标): every one of them is checked here, as a plugin's would be."""
+    from rubriceng.host import collect
+    from rubriceng.host.registry import Registry
+    from rubriceng.language.compiler import _schema_for
+    from rubriceng.language.schema import make_validator
+
+    vocabulary = Registry(entry_points=False).vocabulary
+    assert "target_completion" in vocabulary.methods
+    for key, method in vocabulary.methods.items():
+        assert collect._check_method(key, method) is None, key
+    for name, function in vocabulary.functions.items():
+        assert collect._check_function(name, function) is None, name
+    schema, registry = _schema_for(vocabulary)
+    make_validator(schema, registry)
+
+
 NEW_METHOD_PLUGIN = '''
 """A plugin that adds the scoring method ``share``: points × done / due, capped."""
 

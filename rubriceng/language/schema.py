@@ -329,9 +329,12 @@ def make_validator(
     for name, definition in (registry or {}).items():
         schemas.add(name, definition)
     validator = Validator(None, schema_registry=schemas)
-    if not checked:
-        cerberus.schema.DefinitionSchema(validator, schema)  # SchemaError on invalid rules
-    validator.schema = _Checked(validator, schema)
+    if checked:
+        validator.schema = _Checked(validator, schema)
+    else:  # checked here (SchemaError on invalid rules), then never again
+        definition = cerberus.schema.DefinitionSchema(validator, schema)
+        validator.schema = object.__new__(_Checked)
+        validator.schema.__dict__.update(definition.__dict__)
     return validator
 
 
