@@ -154,6 +154,40 @@ def test_a_declaration_form_of_targets_is_read_by_the_kernel():
     assert isinstance(general(rubric, inputs), InputError)
 
 
+def test_a_batch_collects_peer_values_without_scoring_the_other_leaves(monkeypatch):
+    """evaluate_many's first pass wants each unit's peer values only: the kernel runs the
+    leaves compared with their peers first and stops there, so a unit's 绩效目标 (33
+    targets judged by the general code) are judged once, in the pass that scores."""
+    from rubriceng.scoring.runtime import COLLECTED, Collecting
+    from rubriceng.targets.method import TargetCompletionScorer
+    from tests.test_target_values import _department_sheet_filled, _huizhou_2025_inputs
+
+    rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2025")
+    inputs = _huizhou_2025_inputs()
+    del inputs["targets_met"], inputs["targets_declared"]
+    inputs["department_targets"] = _department_sheet_filled()
+    seen: dict[str, Any] = {}
+    peers = Collecting(fixed_asset_utilisation=0)
+    assert rubric.plan.kernel.run(inputs, peers, seen) is COLLECTED
+    assert list(seen) == ["fixed_asset_utilisation"]
+    units = {"甲": inputs, "乙": {**inputs, "fixed_assets_in_use": Decimal(1)}}
+    judged = []
+    score = TargetCompletionScorer.score
+    monkeypatch.setattr(
+        TargetCompletionScorer,
+        "score",
+        lambda self, context: judged.append(1) or score(self, context),
+    )
+    batch = rubriceng.evaluate_many(rubric, units, trace=False)
+    assert len(judged) == 2
+    assert [result.indicator("target_completion").score for result in batch] == [
+        Decimal("4.85")
+    ] * 2
+    _, expected, failed = _general_batch(rubric, units)
+    assert failed == [] and [_rows(r) for r in batch] == [_rows(r) for r in expected]
+    assert [r.total for r in batch] == [r.total for r in expected]
+
+
 @pytest.mark.parametrize("ref", BUNDLED[1:])
 def test_the_other_bundled_rubrics_agree_on_their_examples(ref):
     from pathlib import Path

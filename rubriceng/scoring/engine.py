@@ -28,7 +28,7 @@ from rubriceng.scoring.result import (
     Result,
     UnitFailure,
 )
-from rubriceng.scoring.runtime import Outcome
+from rubriceng.scoring.runtime import Collecting, Outcome
 from rubriceng.scoring.unit import UnitState, snapshot
 
 
@@ -237,17 +237,20 @@ def _kernel_pass(
     wanted = {leaf.id for leaf in plan.peer_leaves}
     if not wanted <= kernel.collects:
         return {}, None
-    zeros = dict.fromkeys(wanted, 0)  # any statistic lets the peer leaves run
+    # any statistic lets the peer leaves run; with peers, the kernel stops after them
+    # (every unit is scored again with the batch's statistics)
+    zeros = Collecting(dict.fromkeys(wanted, 0)) if wanted else {}
     outcomes: dict[int, Outcome] = {}
     values: dict[str, list[Fraction]] = {leaf: [] for leaf in wanted}
     others: list[UnitState] = []
     for index, (name, inputs) in enumerate(named):
         seen: dict[str, tuple[int, int]] = {}
-        outcome = None if reviewed[name] else _run(plan, inputs, zeros, seen)
-        if outcome is None:
+        found = None if reviewed[name] else _run(plan, inputs, zeros, seen)
+        if found is None:
             others.append(prepare(plan, inputs, name))
             continue
-        outcomes[index] = outcome
+        if isinstance(found, Outcome):
+            outcomes[index] = found
         for leaf_id, (top, bottom) in seen.items():
             values[leaf_id].append(Fraction(top, bottom))
     for leaf in plan.peer_leaves:

@@ -32,8 +32,10 @@ from rubriceng.methods.peer import PeerScorer
 from rubriceng.methods.unit_defined import UnitDefinedScorer
 from rubriceng.scoring.forms import FORMS, Leaf
 from rubriceng.scoring.runtime import (
+    COLLECTED,
     MAX_SOURCE,
     MISSING,
+    Collecting,
     Outcome,
     Parts,
     Unsupported,
@@ -139,7 +141,15 @@ def build_kernel(
         out.line(f"if len(keys) != {len(known)} and not P.needed <= keys: return None")
         out.line("na = P.not_applicable")
         out.line("cased = []")
-        for index, leaf in enumerate(leaves):
+        # the leaves compared with their peers first: a first pass over a batch, which
+        # wants only each unit's peer values, stops after them (any order gives the same
+        # scores; a leaf that fails sends the unit to the general path whichever it is)
+        peer = [bool(leaf.scorer and leaf.scorer.peer_statistic()) for leaf in leaves]
+        order = sorted(range(len(leaves)), key=lambda index: not peer[index])
+        for position, index in enumerate(order):
+            leaf = leaves[index]
+            if position and peer[order[position - 1]] and not peer[index]:
+                out.line("if type(peers) is COLLECTING: return COLLECTED")
             if fixed[index] is None:
                 out.line(f"if na[{index}]: s{index} = P.na_scores[{index}]")
                 out.line("else:")
@@ -324,6 +334,8 @@ def _compiled(
         **constants,
         "DECIMAL": Decimal,
         "AS_DECIMAL": as_decimal,
+        "COLLECTING": Collecting,
+        "COLLECTED": COLLECTED,
         "TO_DECIMAL": to_decimal,
         "TO_COUNT": to_count,
         "SIGNIFICANT": significant,

@@ -59,6 +59,15 @@ def as_decimal(value: Any) -> Any:
     return value
 
 
+class Collecting(dict):  # type: ignore[type-arg]
+    """Peer statistics of a first pass over a batch, which wants only each unit's peer
+    values (recorded in ``seen``): the kernel returns :data:`COLLECTED` once the leaves
+    compared with their peers have run, and scores no other leaf."""
+
+
+COLLECTED = object()
+"""What the kernel returns, given :class:`Collecting` statistics, after the peer leaves."""
+
 MISSING = object()
 """What the generated code reads for an input a unit did not give."""
 
