@@ -358,18 +358,37 @@ def test_a_dask_cluster_of_worker_processes_scores_exactly_the_in_memory_batch(h
     assert collected["total"].isna().sum() == 2
 
 
+class _Text(str):
+    """Text of a type of its own (the row path refuses it: not a str)."""
+
+
 @pytest.mark.parametrize("column", ["project_supervision.reason", "effect_indicators.2.name"])
-def test_text_columns_of_every_kind_of_cell_read_as_row_by_row(huizhou, column):
-    """A text column holding text, empty text, None, NaN, pandas' NA and a number: the
-    column path refuses and accepts exactly the cells the row path does."""
+@pytest.mark.parametrize(
+    "kinds",
+    ["every kind", "text and one empty", "text and nothing", "text and a str subclass"],
+)
+def test_text_columns_of_every_kind_of_cell_read_as_row_by_row(huizhou, column, kinds):
+    """A text column holding text, empty text, None, NaN, pandas' NA and a number (and
+    columns of fewer kinds, which are read on shorter ways): the column path refuses and
+    accepts exactly the cells the row path does."""
     pandas = pytest.importorskip("pandas")
     units = generate(12, seed=12)
     columns = to_columns(units)
     cells = list(columns[column])
-    cells[1], cells[2], cells[3], cells[4], cells[5] = "", None, float("nan"), pandas.NA, 5
+    changes = {
+        "every kind": {1: "", 2: None, 3: float("nan"), 4: pandas.NA, 5: 5},
+        "text and one empty": {1: ""},
+        "text and nothing": {2: None, 7: None},
+        "text and a str subclass": {5: _Text("说明")},
+    }[kinds]
+    for index, value in changes.items():
+        cells[index] = value
     columns[column] = pandas.array(cells, dtype=object).to_numpy(dtype=object)
     table, _ = _as_rows(huizhou, columns)
-    assert "6" in {f.unit for f in table.failures}  # unit 6 gives a number, not text
+    failed = {f.unit for f in table.failures}
+    assert ("2" in failed) == ("empty" in kinds or kinds == "every kind")  # empty text
+    if kinds == "every kind":
+        assert "6" in failed  # unit 6 gives a number, not text
 
 
 def test_floats_no_one_scale_can_read_are_read_by_repr_on_the_columns(huizhou):

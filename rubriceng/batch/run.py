@@ -261,12 +261,21 @@ class ColumnRun:
         # 0 missing, 1 text, 2 anything else (or empty text where it is required): the
         # types in one pass in C, each value that is not text looked at on its own
         cells = column.tolist()
-        text = np.fromiter(map(operator.is_, map(type, cells), repeat(str)), bool, self.n)
+        types = set(map(type, cells))
+        if types == {str}:  # text throughout (the common case): no cell looked at again
+            present = np.ones(self.n, dtype=bool)
+            if required and "" in cells:
+                self._refuse(column == "")
+            return column if column.dtype == object else column.astype(object), present
+        none = np.fromiter(map(operator.is_, cells, repeat(None)), bool, self.n)
+        if types <= {str, type(None)}:  # text or nothing: the one is not the other
+            text = ~none
+        else:
+            text = np.fromiter(map(operator.is_, map(type, cells), repeat(str)), bool, self.n)
         kinds = text.astype(np.int8)
         if required:
             where = np.flatnonzero(text)
             kinds[where[column[where] == ""]] = 2
-        none = np.fromiter(map(operator.is_, cells, repeat(None)), bool, self.n)
         for index in np.flatnonzero(~text & ~none).tolist():  # NaN, NA, a number: one by one
             kinds[index] = 0 if missing(cells[index]) else 2
         self._refuse(kinds == 2)
