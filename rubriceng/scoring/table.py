@@ -59,7 +59,8 @@ class Table:
             sizes = {len(values) for values in columns.values()}
             if len(sizes) > 1:
                 raise ValueError(f"columns differ in length: {sorted(sizes)}")
-            names = [str(index) for index in range(1, (sizes.pop() if sizes else 0) + 1)]
+            size = sizes.pop() if sizes else 0
+            names = [] if "unit" in columns else list(map(str, range(1, size + 1)))
         else:
             raise TypeError("expected a pandas DataFrame or a mapping of column name to values")
         if "unit" in columns:
