@@ -8,6 +8,8 @@ import sys
 import zipfile
 from decimal import Decimal
 
+import pytest
+
 import rubriceng
 from rubriceng.host.builtin import bundled_rubrics
 from rubriceng.host.registry import Registry
@@ -107,3 +109,48 @@ def test_a_jurisdiction_extends_the_national_framework():
     assert result.indicator("fund_management").score == Decimal("23.44")  # 25 × 90/96
     assert result.total == Decimal("98.44")
     assert result.grade == "优"
+
+
+def test_a_rubric_found_by_id_before_the_index_is_built_parses_only_files_that_may_define_it(
+    tmp_path, monkeypatch
+):
+    """Loading by id parses only the files whose bytes hold the id (or an escape that
+    could spell it), and finds what the whole index finds: every version, the first of
+    two files offering one version, an id spelt with escapes; an unknown id gets the
+    whole index's error, which names every rubric known."""
+    import json
+
+    from rubriceng.host import index
+    from tests.conftest import make_rubric
+
+    def rubric(rubric_id: str, version: str, points: int) -> str:
+        document = make_rubric([{"id": "a", "name": "甲", "points": points, "score": 1}])
+        return json.dumps({**document, "id": rubric_id, "version": version}, ensure_ascii=False)
+
+    (tmp_path / "a-1.json").write_text(rubric("t.quick/a", "1", 2), encoding="utf-8")
+    (tmp_path / "a-2.json").write_text(rubric("t.quick/a", "2", 3), encoding="utf-8")
+    (tmp_path / "a-2-again.yaml").write_text(rubric("t.quick/a", "2", 5), encoding="utf-8")
+    (tmp_path / "b.json").write_text(rubric("t.quick/b", "1", 4), encoding="utf-8")
+    (tmp_path / "broken.yaml").write_text("id: [unclosed", encoding="utf-8")
+    escaped = rubric("t.quick/c", "1", 6).replace("t.quick/c", "t.quick\\u002fc")
+    (tmp_path / "c.json").write_text(escaped, encoding="utf-8")
+    parsed: list[str] = []
+    read = index.from_path
+    monkeypatch.setattr(index, "from_path", lambda path: parsed.append(path.name) or read(path))
+
+    def registry() -> Registry:
+        return Registry(entry_points=False, search_path=[tmp_path])
+
+    whole = registry()
+    whole.rubrics()  # the whole index, built first
+    for reference in ("t.quick/a", "t.quick/a@2", "t.quick/a@1", "t.quick/c"):
+        parsed.clear()
+        found = registry().load(reference)
+        assert (found.ref, found.total) == (whole.load(reference).ref, whole.load(reference).total)
+        assert "b.json" not in parsed and "broken.yaml" not in parsed
+        assert "c.json" in parsed  # a backslash: it may spell the id
+    assert registry().load("t.quick/a@2").total == Decimal(5)  # the first file found
+    assert registry().load("t.quick/c").total == Decimal(6)  # spelt with an escape
+    with pytest.raises(rubriceng.RubricNotFoundError) as missing:
+        registry().load("t.quick/none")
+    assert "t.quick/b@1" in missing.value.problems[0].message  # every rubric known

@@ -18,7 +18,13 @@ import attrs
 
 from rubriceng.errors import Problem, RubricNotFoundError
 from rubriceng.host.collect import PluginFailure
-from rubriceng.language.documents import Document, DocumentError, from_mapping, from_path
+from rubriceng.language.documents import (
+    Document,
+    DocumentError,
+    from_mapping,
+    from_path,
+    read_bounded,
+)
 from rubriceng.language.model import InForce, parse_day
 from rubriceng.language.variants import MAX_DEPTH
 from rubriceng.outputs.words import Phrase
@@ -71,10 +77,14 @@ class RubricIndex:
     """Files that could not be indexed, and rubrics offered twice."""
 
     @classmethod
-    def build(cls, sources: list[tuple[str, Any]]) -> RubricIndex:
+    def build(cls, sources: list[tuple[str, Any]], mentioning: str | None = None) -> RubricIndex:
         """Index the rubrics of ``(plugin, source)`` pairs: a source is a folder, a file
-        or a mapping. One odd file is a failure of its own, never of the index."""
-        by_id, failures = _build_index(sources)
+        or a mapping. One odd file is a failure of its own, never of the index.
+
+        ``mentioning``: index only the files that could define a rubric of this id (their
+        bytes hold it, or a backslash that could spell it in an escape); every version
+        of it is found, the other rubrics and the other files' failures are not."""
+        by_id, failures = _build_index(sources, mentioning)
         return cls(by_id, tuple(failures))
 
     def rubrics(
@@ -233,8 +243,19 @@ def _files(source: Path) -> Iterator[Path]:
         yield source
 
 
+def _may_define(file: Path, rubric_id: str) -> bool:
+    """Whether ``file`` could define the rubric ``rubric_id``. YAML and JSON spell a text
+    out as it is, or with escapes, which need a backslash; a file that cannot be read is
+    read by the parser, which says why."""
+    try:
+        data = read_bounded(file)
+    except (DocumentError, OSError):
+        return True
+    return rubric_id.encode() in data or b"\\" in data
+
+
 def _build_index(
-    sources: list[tuple[str, Any]],
+    sources: list[tuple[str, Any]], mentioning: str | None = None
 ) -> tuple[dict[str, list[RubricEntry]], list[PluginFailure]]:
     index: dict[str, list[RubricEntry]] = {}
     failures: list[PluginFailure] = []
@@ -251,6 +272,8 @@ def _build_index(
                 continue
             files = [file for file in _files(path) if file.resolve() not in seen]
             seen.update(file.resolve() for file in files)
+            if mentioning is not None:
+                files = [file for file in files if _may_define(file, mentioning)]
             documents = [(str(file), file) for file in files]
         for name, item in documents:
             try:

@@ -29,7 +29,7 @@ from typing import Any
 import attrs
 
 from rubriceng.decimals import isolated
-from rubriceng.errors import PluginError, Problem, RubricError
+from rubriceng.errors import PluginError, Problem, RubricError, RubricNotFoundError
 from rubriceng.host.collect import (
     Contributions,
     PluginFailure,
@@ -196,6 +196,22 @@ class Registry:
         """The entry for ``id`` or ``id@version`` (the version in force in ``year``)."""
         return self._entries().reference(reference, year=year)
 
+    def _quick(self, reference: str, year: int | None = None) -> RubricEntry:
+        """The entry :meth:`reference` gives, found (before the index is built) among the
+        files that could define the rubric: the others are not parsed. Whatever it does
+        not find the whole index looks for, and its error names every rubric known."""
+        rubric_id = reference.partition("@")[0]
+        with self._lock:
+            whole = self._index is not None or self.strict or not rubric_id
+        if not whole:
+            sources = list(self._resolve().rubric_sources)
+            sources += [(SEARCH_PATH_PLUGIN, folder) for folder in self._search_path]
+            try:
+                return RubricIndex.build(sources, rubric_id).reference(reference, year=year)
+            except RubricNotFoundError:
+                pass
+        return self.reference(reference, year=year)
+
     # -- loading -------------------------------------------------------------------------
 
     @isolated
@@ -203,11 +219,7 @@ class Registry:
         """Load a rubric: an entry, ``id``, ``id@version``, or a file path."""
         if isinstance(reference, str) and _looks_like_path(reference):
             return self.load_rubric(reference)
-        entry = (
-            reference
-            if isinstance(reference, RubricEntry)
-            else self.reference(reference, year=year)
-        )
+        entry = reference if isinstance(reference, RubricEntry) else self._quick(reference, year)
         with self._lock:
             cached = self._rubrics.get(entry.ref)
         if cached is not None:
@@ -233,7 +245,7 @@ class Registry:
 
     def _compile(self, document: Document) -> Rubric:
         vocabulary = self.vocabulary
-        merged = with_bases(document, self.reference, self._rubric_folders, vocabulary.methods)
+        merged = with_bases(document, self._quick, self._rubric_folders, vocabulary.methods)
         rubric = compile_rubric(merged, vocabulary)
         # the plan keeps the rubric it was built from (the same rubric, without a plan):
         # nothing is changed after it is built
