@@ -150,6 +150,10 @@ def test_a_rubric_found_by_id_before_the_index_is_built_parses_only_files_that_m
         assert "b.json" not in parsed and "broken.yaml" not in parsed
         assert "c.json" in parsed  # a backslash: it may spell the id
     assert registry().load("t.quick/a@2").total == Decimal(5)  # the first file found
+    again = registry()
+    again.load("t.quick/a@1")
+    parsed.clear()
+    assert again.load("t.quick/a@1") is again.load("t.quick/a@1") and parsed == []
     assert registry().load("t.quick/c").total == Decimal(6)  # spelt with an escape
     with pytest.raises(rubriceng.RubricNotFoundError) as missing:
         registry().load("t.quick/none")

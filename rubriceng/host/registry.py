@@ -84,6 +84,7 @@ class Registry:
         self._registered: list[tuple[object, str | None]] = []
         self._contributions: Contributions | None = None
         self._index: RubricIndex | None = None
+        self._quick_entries: dict[tuple[str, int | None], RubricEntry] = {}
         self._rubrics: dict[str, Rubric] = {}
 
     # -- plugins -----------------------------------------------------------------------
@@ -94,6 +95,7 @@ class Registry:
             self._registered.append((plugin, name))
             self._contributions = None
             self._index = None
+            self._quick_entries.clear()
             self._rubrics.clear()
 
     def _resolve(self) -> Contributions:
@@ -203,14 +205,17 @@ class Registry:
         rubric_id = reference.partition("@")[0]
         with self._lock:
             whole = self._index is not None or self.strict or not rubric_id
-        if not whole:
-            sources = list(self._resolve().rubric_sources)
-            sources += [(SEARCH_PATH_PLUGIN, folder) for folder in self._search_path]
-            try:
-                return RubricIndex.build(sources, rubric_id).reference(reference, year=year)
-            except RubricNotFoundError:
-                pass
-        return self.reference(reference, year=year)
+            known = self._quick_entries.get((reference, year))
+        if known is not None or whole:
+            return known or self.reference(reference, year=year)
+        sources = list(self._resolve().rubric_sources)
+        sources += [(SEARCH_PATH_PLUGIN, folder) for folder in self._search_path]
+        try:
+            entry = RubricIndex.build(sources, rubric_id).reference(reference, year=year)
+        except RubricNotFoundError:
+            return self.reference(reference, year=year)
+        with self._lock:
+            return self._quick_entries.setdefault((reference, year), entry)
 
     # -- loading -------------------------------------------------------------------------
 

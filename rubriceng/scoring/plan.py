@@ -70,7 +70,8 @@ _UNBUILT = object()
 
 
 class Plan:
-    """A rubric prepared for scoring. Immutable after construction and thread-safe."""
+    """A rubric prepared for scoring. Immutable after construction (its kernel is built
+    once, when first asked for) and thread-safe."""
 
     def __init__(self, rubric: Rubric, vocabulary: Vocabulary = BUILTIN_VOCABULARY) -> None:
         self.rubric = rubric
