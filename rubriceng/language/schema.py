@@ -306,9 +306,15 @@ class _Checked(cerberus.schema.DefinitionSchema):  # type: ignore[misc]
     def validate(self, schema: Any = None) -> None:
         return None
 
+    @classmethod
+    def of(cls, definition: cerberus.schema.DefinitionSchema) -> _Checked:
+        """``definition`` (checked) as a checked schema: the same parts, shared."""
+        twin: _Checked = object.__new__(cls)
+        twin.__dict__.update(definition.__dict__)
+        return twin
+
     def copy(self) -> _Checked:
-        twin: _Checked = object.__new__(type(self))
-        twin.__dict__.update(self.__dict__)
+        twin = _Checked.of(self)
         twin.schema = dict(self.schema)
         return twin
 
@@ -332,9 +338,7 @@ def make_validator(
     if checked:
         validator.schema = _Checked(validator, schema)
     else:  # checked here (SchemaError on invalid rules), then never again
-        definition = cerberus.schema.DefinitionSchema(validator, schema)
-        validator.schema = object.__new__(_Checked)
-        validator.schema.__dict__.update(definition.__dict__)
+        validator.schema = _Checked.of(cerberus.schema.DefinitionSchema(validator, schema))
     return validator
 
 

@@ -44,7 +44,16 @@ from rubriceng.scoring.runtime import (
     peer_side,
     significant,
 )
-from rubriceng.scoring.source import Formulas, Source, Value, literal, mul, pair, read_input
+from rubriceng.scoring.source import (
+    REREAD,
+    Formulas,
+    Source,
+    Value,
+    literal,
+    mul,
+    pair,
+    read_input,
+)
 
 
 @attrs.frozen
@@ -244,9 +253,8 @@ def _parts_leaf(
     points = out.constant(leaf.points)
     out.line(f"for i, share in zip({items}, EVEN_SHARES({points}, len({items}))):")
     out.line("    if share == 0: return None")
-    out.line("    sv = i['score']")  # read again from the unit: a float is its repr
-    out.line("    if type(sv) is float: sv = DECIMAL(repr(sv))")
-    out.line("    sn, sd = sv.as_integer_ratio()")
+    out.line("    sv = i['score']")  # read again from the unit, as the checker reads it
+    out.line(f"    sn, sd = {REREAD.format('sv')}.as_integer_ratio()")
     out.line("    if sn * 100 > share * sd: return None")
     out.line("    step = (200 * sn + sd) // (2 * sd)")
     out.line("    if step > share: step = share")

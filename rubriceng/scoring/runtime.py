@@ -15,7 +15,7 @@ import attrs
 
 from rubriceng.exact import Mean
 from rubriceng.formula.values import MAX_BITS
-from rubriceng.inputs.types import MAX_DIGITS, MAX_NUMBER
+from rubriceng.inputs.types import MAX_DIGITS, MAX_NUMBER, to_decimal
 from rubriceng.language.model import CENT
 from rubriceng.methods.unit_defined import split_evenly
 
@@ -52,11 +52,7 @@ def as_decimal(value: Any) -> Any:
     """An int or a float as the Decimal the input checker makes of it (a float by its
     repr); any other value as it is."""
     kind = type(value)
-    if kind is int:
-        return Decimal(value)
-    if kind is float:
-        return Decimal(repr(value))
-    return value
+    return to_decimal(value) if kind is int or kind is float else value
 
 
 class Collecting(dict):  # type: ignore[type-arg]

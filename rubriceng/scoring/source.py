@@ -431,7 +431,9 @@ def read_input(out: Source, name: str, rules: Mapping[str, Any], raw: str) -> tu
     return ("rows" if rules.get("type") == "list" else "any", target), target
 
 
-_AS_DECIMAL = "({0} if type({0}) is DECIMAL else AS_DECIMAL({0}))"
+REREAD = "({0} if type({0}) is DECIMAL else AS_DECIMAL({0}))"
+"""The expression of a unit's number read again (a name formatted in), as the checker
+normalises it: a Decimal as it is, an int or a float through ``as_decimal``."""
 
 
 def _read_value(out: Source, rules: Mapping[str, Any], raw: str) -> tuple[Value, str]:
@@ -440,7 +442,7 @@ def _read_value(out: Source, rules: Mapping[str, Any], raw: str) -> tuple[Value,
         _read_number(out, raw, rules, n, d, loose=True)
         if rules.get("coerce") == "count":  # a whole number: read from ints alone
             return ("num", n, "1", IN_BITS, 1), raw
-        return ("num", n, d, IN_BITS, DMAX.bit_length()), _AS_DECIMAL.format(raw)
+        return ("num", n, d, IN_BITS, DMAX.bit_length()), REREAD.format(raw)
     if set(rules) <= {"coerce", "type", "required"} and rules.get("coerce") == "boolean":
         out.line(f"if {raw} is not True and {raw} is not False: return None")
         return ("bool", raw), raw
@@ -449,7 +451,7 @@ def _read_value(out: Source, rules: Mapping[str, Any], raw: str) -> tuple[Value,
     inner = rules.get("schema")
     if rules.get("type") == "dict" and isinstance(inner, Mapping):
         found = _read_fields(out, raw, inner)
-        normal = f"{{k: {_AS_DECIMAL.format('v')} for k, v in {raw}.items()}}"
+        normal = f"{{k: {REREAD.format('v')} for k, v in {raw}.items()}}"
         return found, normal
     if rules.get("type") != "list" or not isinstance(inner, Mapping):
         raise Unsupported("rules")
@@ -469,7 +471,7 @@ def _read_value(out: Source, rules: Mapping[str, Any], raw: str) -> tuple[Value,
         out.depth -= 1
         if inner.get("coerce") == "count":
             return ("list", pairs), f"list({raw})"
-        return ("list", pairs), f"[{_AS_DECIMAL.format('i')} for i in {raw}]"
+        return ("list", pairs), f"[{REREAD.format('i')} for i in {raw}]"
     fields = inner.get("schema")
     if (
         inner.get("type") != "dict"
@@ -481,7 +483,7 @@ def _read_value(out: Source, rules: Mapping[str, Any], raw: str) -> tuple[Value,
     out.depth += 1
     _read_fields(out, item, fields)
     out.depth -= 1
-    normal = f"[{{k: {_AS_DECIMAL.format('v')} for k, v in i.items()}} for i in {raw}]"
+    normal = f"[{{k: {REREAD.format('v')} for k, v in i.items()}} for i in {raw}]"
     return ("rows", raw), normal
 
 
