@@ -212,13 +212,17 @@ class Mean:
         count: int = 0,
         pairs: Sequence[tuple[int, int]] = (),
     ) -> None:
-        self._values: list[tuple[int, int]] = list(pairs)
         self._low, self._count = low, count
+        listed = []
         for value in values or ():
             top, bottom = rational(value).as_integer_ratio()
             self._low += (top << MEAN_BITS) // bottom
             self._count += 1
-            self._values.append((top, bottom))
+            listed.append((top, bottom))
+        # a list is copied; another sequence (a column's pairs, made when first read) kept
+        self._values: Sequence[tuple[int, int]] = (
+            [*pairs, *listed] if listed or isinstance(pairs, list) else pairs
+        )
         self._exact: Fraction | None = None
         self._pair: tuple[int, int] | None = None
         if not self._count:

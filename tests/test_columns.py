@@ -359,7 +359,8 @@ def test_a_dask_cluster_of_worker_processes_scores_exactly_the_in_memory_batch(h
 
 
 class _Text(str):
-    """Text of a type of its own (the row path refuses it: not a str)."""
+    """Text of a type of its own (the row kernel hands it to the general path, which
+    takes it as text, as the columns do)."""
 
 
 @pytest.mark.parametrize("column", ["project_supervision.reason", "effect_indicators.2.name"])

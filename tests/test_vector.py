@@ -152,3 +152,113 @@ def test_a_float_column_is_read_as_the_row_path_reads_each_float(values: list[fl
         assert bool(present[index]) == (not math.isnan(value))
         if present[index] and not bad[index]:
             assert Fraction(int(tops[index]), int(found.d)) == Fraction(Decimal(repr(value)))
+
+
+# -- a large batch's peer mean, by long division in int64 ------------------------------------
+
+from rubriceng.batch.scores import ColumnPairs  # noqa: E402
+from rubriceng.batch.vector import (  # noqa: E402
+    floors_at,
+    floors_total,
+    floors_versus,
+    mean_side,
+)
+from rubriceng.exact import MEAN_BITS, Mean  # noqa: E402
+
+BOTTOMS = st.sampled_from([1, 3, 100, 2**20 + 7, 10**9 + 7, 2**40 - 87, 2**54 - 33])
+"""Denominators up to 2**54: beyond, a digit of the long division has too few bits."""
+
+
+@st.composite
+def ratios(draw: Any, rows: int = ROWS) -> tuple[Any, Any]:
+    """Rows of ``top / bottom`` in int64, of either sign, as a peer column holds them."""
+    largest = draw(BOTTOMS)
+    bottoms = draw(st.lists(st.integers(1, largest), min_size=rows, max_size=rows))
+    reach = draw(st.sampled_from([2, 10**6, 2**40, 2**61]))
+    tops = draw(st.lists(st.integers(-reach, reach), min_size=rows, max_size=rows))
+    return np.array(tops, dtype=np.int64), np.array(bottoms, dtype=np.int64)
+
+
+def _floors(tops: Any, bottoms: Any, shift: int) -> list[int]:
+    return [(int(t) << shift) // int(b) for t, b in zip(tops, bottoms, strict=True)]
+
+
+@given(ratios(), st.sampled_from([1, 22, 64, MEAN_BITS, 200]))
+def test_floors_by_long_division_are_the_floors_of_python_integers(
+    column: tuple[Any, Any], shift: int
+) -> None:
+    tops, bottoms = column
+    floors = floors_at(tops, bottoms, shift, room=ROWS.bit_length())
+    if floors is None:  # only where a digit would have fewer than 8 bits
+        assert int(bottoms.max()).bit_length() > 54
+        return
+    whole, digits = floors
+    assert sum(place for place, _, _ in digits[-1:]) == 0
+    found = [int(w) << shift for w in whole]
+    for place, width, digit in digits:
+        assert int(digit.min()) >= 0 and int(digit.max()) < 1 << width
+        found = [f + (int(d) << place) for f, d in zip(found, digit, strict=True)]
+    assert found == _floors(tops, bottoms, shift)
+    assert floors_total(floors, shift) == sum(_floors(tops, bottoms, shift))
+
+
+@given(ratios(), st.sampled_from([0, 1, 64, MEAN_BITS]), st.integers(-2, 2), st.integers(0, 5))
+def test_floors_are_compared_with_an_integer_digit_by_digit(
+    column: tuple[Any, Any], shift: int, nudge: int, row: int
+) -> None:
+    tops, bottoms = column
+    floors = floors_at(tops, bottoms, shift)
+    if floors is None:
+        return
+    exact = _floors(tops, bottoms, shift)
+    value = exact[row] + nudge  # at, just below and just above one row's floor
+    sign = floors_versus(floors, shift, value)
+    if sign is None:  # whole parts beyond 2**62
+        return
+    assert sign.tolist() == [(f > value) - (f < value) for f in exact]
+
+
+@st.composite
+def peer_batches(draw: Any) -> tuple[Any, Any, Mean, list[Fraction]]:
+    """A column of peer values and the mean of a batch that holds some of them: values
+    below, above and exactly on the mean (a unit's rate equal to the batch's 2/3)."""
+    tops, bottoms = draw(ratios(rows=12))
+    values = [Fraction(int(t), int(b)) for t, b in zip(tops, bottoms, strict=True)]
+    mean = Mean(values)
+    exact = mean.exact()
+    if abs(exact.numerator) < 2**62 and exact.denominator < 2**54:  # one row on the mean
+        tops[0], bottoms[0] = exact.numerator, exact.denominator
+    return (
+        tops,
+        bottoms,
+        mean,
+        [Fraction(int(t), int(b)) for t, b in zip(tops, bottoms, strict=True)],
+    )
+
+
+@given(peer_batches())
+def test_each_row_is_placed_against_a_large_mean_exactly(batch: Any) -> None:
+    tops, bottoms, mean, values = batch
+    side = mean_side(Num(tops, bottoms), mean, (len(values),))
+    exact = mean.exact()
+    assert side.tolist() == [(v > exact) - (v < exact) for v in values]
+
+
+def test_a_row_exactly_on_a_mean_of_thirds_is_on_it() -> None:
+    values = [Fraction(1, 3), Fraction(2, 3), Fraction(1, 1)] * 400  # mean 2/3, 1,200 values
+    mean = Mean(values)
+    tops, bottoms = np.array([2, 4, 666_666, 666_667]), np.array([3, 6, 1_000_000, 1_000_000])
+    assert mean_side(Num(tops, bottoms), mean, (4,)).tolist() == [0, 0, -1, 1]
+
+
+def test_a_columns_pairs_are_made_when_first_read_and_read_as_a_list() -> None:
+    pairs = ColumnPairs(np.array([1, 2, 3]), np.array([3, 3, 4]), [(5, 7)])
+    assert len(pairs) == 4
+    assert list(pairs) == [(1, 3), (2, 3), (3, 4), (5, 7)]
+    assert pairs[1] == (2, 3) and pairs[2:] == [(3, 4), (5, 7)]
+    assert all(type(number) is int for pair in pairs for number in pair)
+    values = [Fraction(1, 3), Fraction(2, 3), Fraction(3, 4), Fraction(5, 7)]
+    low = sum((top << MEAN_BITS) // bottom for top, bottom in pairs)
+    lazy = ColumnPairs(np.array([1, 2, 3]), np.array([3, 3, 4]), [(5, 7)])
+    mean = Mean(low=low, count=4, pairs=lazy)
+    assert mean.exact() == sum(values) / 4 and mean == Mean(values)

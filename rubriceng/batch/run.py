@@ -26,6 +26,8 @@ from rubriceng.batch.vector import (
     bits,
     boolean,
     constant,
+    floors_at,
+    floors_total,
     is_wide,
     multiply,
     narrow,
@@ -60,7 +62,7 @@ try:
 except ImportError:  # pragma: no cover - numpy is an optional dependency
     np = None  # type: ignore[assignment]
 from rubriceng.batch.reading import decimal_floats, places_of
-from rubriceng.batch.scores import PeerParts, ScoreTable, pieces
+from rubriceng.batch.scores import ColumnPairs, PeerParts, ScoreTable, pieces
 
 
 class CompiledColumns:
@@ -571,7 +573,9 @@ class ColumnRun:
         states = list(self._prepare_exact().values())
         return {leaf.id: self._share(leaf, states) for leaf in self.plan.peer_leaves}
 
-    def _share(self, leaf: Indicator, states: Sequence[Any]) -> tuple[int, list[tuple[int, int]]]:
+    def _share(
+        self, leaf: Indicator, states: Sequence[Any]
+    ) -> tuple[int, Sequence[tuple[int, int]]]:
         """The peers' values of ``leaf`` in this table as pairs — the columns', then the
         row path's for the units it takes — with the sum of their floors at
         :data:`~rubriceng.exact.MEAN_BITS` (what a :class:`~rubriceng.exact.Mean` holds)."""
@@ -581,11 +585,13 @@ class ColumnRun:
         rows = rows & ~self.exact
         tops = spread(value.n, (self.n,))[rows]
         bottoms = spread(value.d, (self.n,))[rows]
-        low = int(((wide(tops) * (1 << MEAN_BITS)) // wide(bottoms)).sum())
-        pairs = list(zip(tops.tolist(), bottoms.tolist(), strict=True))  # Python integers
+        floors = floors_at(tops, bottoms, MEAN_BITS, room=max(len(tops), 1).bit_length())
+        low = None if floors is None else floors_total(floors, MEAN_BITS)
+        if low is None:  # values beyond int64's long division: Python integers
+            low = int(((wide(tops) * (1 << MEAN_BITS)) // wide(bottoms)).sum())
         more = [found.as_integer_ratio() for found in peer_values(self.plan, leaf, states)]
         extra, more = pieces(more)
-        return low + extra, pairs + more
+        return low + extra, ColumnPairs(tops, bottoms, more)
 
     def peer_sums(self) -> dict[str, tuple[Exact, int]]:
         """Exact sums and counts of the peers' values in this table (a part of a batch)."""

@@ -4,9 +4,9 @@ the exact peer sums a part of a batch contributes to the batch's statistics.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 
@@ -103,7 +103,38 @@ PeerSums = Mapping[str, tuple[Exact, int]]
 """Per peer-compared indicator: the exact sum of the units' values, and how many."""
 
 
-PeerParts = Mapping[str, tuple[int, list[tuple[int, int]]]]
+class ColumnPairs(Sequence[tuple[int, int]]):
+    """A column's values as numerator/denominator pairs of Python integers, then
+    ``more`` pairs: made into a list when first read (a mean of a large table is rarely
+    asked for exactly, and 100,000 tuples cost more than deciding every comparison)."""
+
+    def __init__(self, tops: Any, bottoms: Any, more: Sequence[tuple[int, int]] = ()) -> None:
+        self._tops, self._bottoms, self._more = tops, bottoms, list(more)
+        self._listed: list[tuple[int, int]] | None = None
+
+    def _pairs(self) -> list[tuple[int, int]]:
+        if self._listed is None:
+            listed = list(zip(self._tops.tolist(), self._bottoms.tolist(), strict=True))
+            self._listed = listed + self._more
+        return self._listed
+
+    def __len__(self) -> int:
+        return len(self._tops) + len(self._more)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, int]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[int, int]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[int, int] | list[tuple[int, int]]:
+        return self._pairs()[index]
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return iter(self._pairs())
+
+
+PeerParts = Mapping[str, tuple[int, Sequence[tuple[int, int]]]]
 """Per peer-compared indicator of one part: the floored sum of its values at
 :data:`~rubriceng.exact.MEAN_BITS` and the values as numerator/denominator pairs."""
 

@@ -126,6 +126,61 @@ def choose(condition: Any, yes: Any, no: Any) -> Any:
     return np.where(condition, yes, no)
 
 
+Digits = list[tuple[int, int, Any]]
+"""Binary digits of a column below its whole part: ``(place, width, digits)``, each digit
+in ``[0, 2**width)`` and worth ``2**place``."""
+
+
+def floors_at(tops: Any, bottoms: Any, shift: int, room: int = 0) -> tuple[Any, Digits] | None:
+    """``floor(2**shift · tops / bottoms)`` for each row (``bottoms`` > 0), by long
+    division in ``int64``: the whole part ``tops // bottoms`` and the binary digits of
+    the rest, so that the floor is ``whole · 2**shift + Σ digits · 2**place``. Each digit
+    leaves ``room`` bits free, so that ``2**room`` of them add up in ``int64``. None if a
+    step would not fit ``int64`` (the caller then uses Python integers)."""
+    if is_wide(tops) or is_wide(bottoms) or isinstance(tops, int) or isinstance(bottoms, int):
+        return None
+    width = 62 - max(bits(bottoms), room)
+    if width < 8:
+        return None
+    whole, rest = np.divmod(tops, bottoms)  # 0 <= rest < bottoms, whatever the signs
+    digits: Digits = []
+    place = shift
+    while place > 0:
+        step = min(width, place)
+        place -= step
+        digit, rest = np.divmod(rest << step, bottoms)  # rest << step < 2**62
+        digits.append((place, step, digit))
+    return whole, digits
+
+
+def floors_total(floors: tuple[Any, Digits], shift: int) -> int | None:
+    """The sum of the floors :func:`floors_at` gave (made with ``room`` for the rows'
+    count), or None if the whole parts' sum might not fit ``int64``."""
+    whole, digits = floors
+    if bits(whole) + max(len(whole), 1).bit_length() >= 63:
+        return None
+    found = int(whole.sum()) << shift
+    for place, _, digit in digits:
+        found += int(digit.sum()) << place
+    return found
+
+
+def floors_versus(floors: tuple[Any, Digits], shift: int, value: int) -> Any | None:
+    """-1, 0 or 1 for each row as its floor is below, at or above the integer ``value``,
+    digit by digit (None if the whole parts are too large to compare in ``int64``)."""
+    whole, digits = floors
+    top = value >> shift
+    if bits(whole) >= 62 or top.bit_length() >= 62:
+        return None
+    sign = np.sign(whole - top)
+    for place, width, digit in digits:
+        tied = sign == 0
+        if not tied.any():
+            break
+        sign = np.where(tied, np.sign(digit - ((value >> place) & ((1 << width) - 1))), sign)
+    return sign
+
+
 def _beyond_int64(x: Any) -> bool:
     """A Python integer ``int64`` cannot hold (an ``int64`` array holds what it holds)."""
     return isinstance(x, int) and x.bit_length() >= 63
@@ -775,13 +830,28 @@ def _peer_raw(scorer: PeerScorer) -> Raw:
 def mean_side(value: Num, mean: Mean, shape: tuple[int, ...]) -> Any:
     """-1, 0 or 1 for each row as its value is below, at or above ``mean``: decided by
     the mean's integer interval (:class:`~rubriceng.exact.Mean`), and exactly, one row at
-    a time, for the rare value within it."""
-    tops, bottoms = wide(spread(value.n, shape)), wide(spread(value.d, shape))
-    scaled = tops * (mean.count << MEAN_BITS)
-    low = mean.low
-    side = np.where(
-        scaled >= bottoms * (low + mean.count), 1, np.where(scaled < bottoms * low, -1, 0)
-    ).astype(np.int64)
+    a time, for the rare value within it.
+
+    With ``c`` values in the mean and its interval ``[low, low + c)`` at ``2**MEAN_BITS``,
+    a value ``t/b`` is above the interval when ``floor(c · 2**MEAN_BITS · t/b) >= low +
+    c`` and below it when that floor is below ``low``: the floors are found by long
+    division in ``int64`` where the values allow it, in Python integers otherwise."""
+    tops, bottoms = spread(value.n, shape), spread(value.d, shape)
+    side = None
+    if not is_wide(tops) and bits(tops) + mean.count.bit_length() < 63:
+        floors = floors_at(tops * mean.count, bottoms, MEAN_BITS)
+        if floors is not None:
+            above = floors_versus(floors, MEAN_BITS, mean.low + mean.count)
+            below = floors_versus(floors, MEAN_BITS, mean.low)
+            if above is not None and below is not None:
+                side = np.where(above >= 0, 1, np.where(below < 0, -1, 0)).astype(np.int64)
+    if side is None:
+        tops, bottoms = wide(tops), wide(bottoms)
+        scaled = tops * (mean.count << MEAN_BITS)
+        low = mean.low
+        side = np.where(
+            scaled >= bottoms * (low + mean.count), 1, np.where(scaled < bottoms * low, -1, 0)
+        ).astype(np.int64)
     for index in np.flatnonzero(side == 0):  # within the interval: exactly
         side[index] = mean.compare(Fraction(int(tops[index]), int(bottoms[index])))
     return side
