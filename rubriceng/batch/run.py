@@ -261,24 +261,24 @@ class ColumnRun:
             self._refuse(present & (column == "") if required else ~present)
             return values, present
         # in C, each cell read as few times as can be (each read is a cache miss on a
-        # large table): text throughout, checked by str.__len__, which refuses anything
-        # else; or else the types, once, then the texts' lengths where they are needed
-        cells = column.tolist()
+        # large table), straight from the array: text throughout, checked by str.__len__,
+        # which refuses anything else; or else the types, once, then the texts' lengths
+        # where they are needed
         values = column if column.dtype == object else column.astype(object)
         try:
-            if all(map(str.__len__, cells)) if required else sum(map(str.__len__, cells)) >= 0:
+            if all(map(str.__len__, values)) if required else sum(map(str.__len__, values)) >= 0:
                 return values, np.ones(self.n, dtype=bool)
         except TypeError:  # not text throughout
             pass
-        types = list(map(type, cells))
+        types = list(map(type, values))
         text = np.fromiter(map(operator.is_, types, repeat(str)), bool, self.n)
         kinds = text.astype(np.int8)
-        if required and not all(map(str.__len__, compress(cells, text))):
+        if required and not all(map(str.__len__, compress(values, text))):
             where = np.flatnonzero(text)
-            kinds[where[column[where] == ""]] = 2
+            kinds[where[values[where] == ""]] = 2
         none = np.fromiter(map(operator.is_, types, repeat(type(None))), bool, self.n)
         for index in np.flatnonzero(~text & ~none).tolist():  # NaN, NA, a number: one by one
-            kinds[index] = 0 if missing(cells[index]) else 2
+            kinds[index] = 0 if missing(values[index]) else 2
         self._refuse(kinds == 2)
         return values, kinds != 0
 
