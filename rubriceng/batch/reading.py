@@ -31,11 +31,16 @@ def decimal_floats(column: Any) -> tuple[Num, Any, Any]:
     and values of more than :data:`_REPR_PLACES` places go to the row path, which
     refuses or reads them."""
     values = np.asarray(column, dtype=np.float64)
+    within = np.abs(values) <= 1e18  # not NaN, not infinite, at most 10^18
+    if within.all():  # the common case: every value a number in range
+        fast = _one_scale(values, None)
+        if fast is not None:
+            return Num(fast[0], fast[1]), within, ~within
     present = ~np.isnan(values)
-    bad = present & ~(np.abs(values) <= 1e18)  # infinities, and magnitudes beyond 10^18
-    fast = _one_scale(values, present & ~bad)
+    bad = present & ~within  # infinities, and magnitudes beyond 10^18
+    fast = _one_scale(values, within)
     if fast is not None:
-        return Num(np.where(bad | ~present, 0, fast[0]), fast[1]), present, bad
+        return Num(np.where(within, fast[0], 0), fast[1]), present, bad
     usable = present & ~bad
     places = np.full(len(values), -1, dtype=np.int64)
     tops = np.zeros(len(values), dtype=np.float64)
@@ -96,23 +101,26 @@ _DISTINCT = 2.0**48
 there is at most ``2**-50 · 2**48 · 10**-k``, a quarter of that."""
 
 
-def _one_scale(values: Any, usable: Any) -> tuple[Any, int] | None:
-    """The column at the fewest decimal places ``k`` at which every value is ``m /
-    10**k`` for exactly one integer ``m`` (then that is each value's shortest decimal,
-    written at ``k`` places); None if there is no such ``k`` (the slower reading)."""
-    chosen = values[usable]
+def _one_scale(values: Any, usable: Any | None) -> tuple[Any, int] | None:
+    """The column at the fewest decimal places ``k`` at which every usable value (None:
+    every value) is ``m / 10**k`` for exactly one integer ``m`` (then that is each value's
+    shortest decimal, written at ``k`` places; the others are 0); None if there is no
+    such ``k`` (the slower reading)."""
+    chosen = values if usable is None else values[usable]
     for k in range(_first_places(chosen[:64]), _FLOAT_DIGITS + 1):
         scale = 10.0**k
         near = np.rint(chosen * scale)
-        largest = np.abs(near).max(initial=0)
+        largest = max(near.max(initial=0), -near.min(initial=0))
         if largest >= 2.0**52:
             return None
-        if not np.array_equal(near / scale, chosen):
+        if not (near / scale == chosen).all():
             continue
         if largest >= _DISTINCT and (
             np.any((near - 1) / scale == chosen) or np.any((near + 1) / scale == chosen)
         ):
             return None  # two decimals read as one of these floats: value by value
+        if usable is None:
+            return near.astype(np.int64), 10**k
         tops = np.zeros(len(values), dtype=np.int64)
         tops[usable] = near.astype(np.int64)
         return tops, 10**k
