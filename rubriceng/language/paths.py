@@ -215,9 +215,14 @@ def nest(values: Iterable[tuple[str, Any]]) -> dict[str, Any]:
     Paths that cannot all hold (``a`` and ``a.1``; ``a`` twice; a first key that is a
     number) are a :class:`ValueError` naming them.
     """
+    return nest_keys((segments(path), value, path) for path, value in values)
+
+
+def nest_keys(values: Iterable[tuple[tuple[str | int, ...], Any, str]]) -> dict[str, Any]:
+    """:func:`nest` of paths already split into their keys (:func:`segments`), each with
+    its value and the path itself (for the error)."""
     tree: dict[Any, Any] = {}
-    for path, value in values:
-        keys = segments(path)
+    for keys, value, path in values:
         if isinstance(keys[0], int):
             raise ValueError(f"{path}: an input's name does not begin with a number")
         node = tree

@@ -67,7 +67,7 @@ def evaluate(
         outcome = None
         if not reviewed and document is None:
             kernel = plan.warm_kernel()
-            outcome = None if kernel is None else _run(plan, inputs, {})
+            outcome = None if kernel is None else plan.run_kernel(inputs, {})
         if outcome is not None:  # traces are made when first read, from a copy
             return plan.scored(outcome, unit, snapshot(inputs) if trace else None)
         state = prepare(plan, inputs, unit, document)
@@ -86,7 +86,7 @@ def _units(
         from rubriceng.scoring.table import Table
 
         table = Table(units, rubric)
-        return [(name, table.row(index)) for index, name in enumerate(table.names)]
+        return list(zip(table.names, table.rows(range(table.size)), strict=True))
     if isinstance(units, Mapping):
         return [(str(name), inputs) for name, inputs in units.items()]
     named = []
@@ -185,7 +185,7 @@ def evaluate_many(
                 progress(index + 1)
             outcome = outcomes.get(index)
             if plan.peer_leaves and not given[name]:  # with the whole batch's peers
-                outcome = _run(plan, inputs, peers)
+                outcome = plan.run_kernel(inputs, peers)
             if outcome is not None:
                 results.append(
                     plan.scored(outcome, name, snapshot(inputs) if trace else None, peers)
@@ -206,21 +206,6 @@ def evaluate_many(
     if failures:
         raise batch_error(failures)
     return results
-
-
-def _run(
-    plan: Plan,
-    inputs: Any,
-    peers: Mapping[str, Statistic],
-    seen: dict[str, tuple[int, int]] | None = None,
-) -> Outcome | None:
-    """The kernel's outcome for one unit, or None (the general path then decides)."""
-    if plan.kernel is None:
-        return None
-    try:
-        return plan.kernel.run(inputs, peers, seen)
-    except Exception:  # anything unusual: the general path says what it is
-        return None
 
 
 def _kernel_pass(
@@ -245,7 +230,7 @@ def _kernel_pass(
     others: list[UnitState] = []
     for index, (name, inputs) in enumerate(named):
         seen: dict[str, tuple[int, int]] = {}
-        found = None if reviewed[name] else _run(plan, inputs, zeros, seen)
+        found = None if reviewed[name] else plan.run_kernel(inputs, zeros, seen)
         if found is None:
             others.append(prepare(plan, inputs, name))
             continue

@@ -155,6 +155,24 @@ class Plan:
             return None
         return self.kernel
 
+    def run_kernel(
+        self,
+        inputs: Any,
+        peers: Mapping[str, Statistic],
+        seen: dict[str, tuple[int, int]] | None = None,
+    ) -> Outcome | None:
+        """The kernel's outcome for one unit (or, given ``Collecting`` statistics, the
+        ``COLLECTED`` mark once the peer leaves are scored), recording each peer
+        leaf's value in ``seen``; None when there is no kernel or the unit is unusual in
+        any way (the general code then decides, with the same result or the error)."""
+        kernel = self.kernel
+        if kernel is None:
+            return None
+        try:
+            return kernel.run(inputs, peers, seen)
+        except Exception:  # anything unusual: the general code says what it is
+            return None
+
     # -- inputs ---------------------------------------------------------------------
 
     def _validator(self) -> Validator:
