@@ -16,6 +16,7 @@ import rubriceng
 from benchmarks.huizhou import generate, to_columns
 from rubriceng.host.hookspecs import hookimpl
 from rubriceng.language.documents import from_path
+from rubriceng.methods.unit_defined import split_evenly
 from rubriceng.scoring.table import Table
 from tests.conftest import HUIZHOU, PLUGINS
 from tests.units import vary
@@ -171,7 +172,7 @@ def test_a_dask_dataframe_gives_exactly_the_in_memory_batch(huizhou):
     dask_frame = pytest.importorskip("dask.dataframe")
     import dask
 
-    units = generate(900, seed=12)
+    units = _own_points(generate(900, seed=12))  # a third of them: the row kernel's
     for unit in units:
         del unit["peer_fixed_asset_use_rate"]  # only the whole batch knows the mean
     frame = pandas.DataFrame(to_columns(units), index=[f"u{i}" for i in range(900)])
@@ -195,7 +196,7 @@ def test_parts_scored_with_the_combined_peer_means_are_the_whole_batch(huizhou):
     """The recipe for Spark's mapInPandas (docs/performance.md): peer_sums per part,
     peer_means over them, then each part scored with those means."""
     pandas = pytest.importorskip("pandas")
-    units = generate(600, seed=13)
+    units = _own_points(generate(600, seed=13))  # a third of them: the row kernel's
     for unit in units:
         del unit["peer_fixed_asset_use_rate"]
     frame = pandas.DataFrame(to_columns(units), index=[f"u{i}" for i in range(600)])
@@ -405,3 +406,95 @@ def test_floats_no_one_scale_can_read_are_read_by_repr_on_the_columns(huizhou):
     columns["peer_fixed_asset_use_rate"] = rates
     table, _ = _as_rows(huizhou, columns)
     assert table.rows_rescored == 1  # only the unit with 1e-45
+
+
+def _own_points(units: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``units`` with every third one giving its 效益指标' points (the even split, given):
+    rows the columns leave to the row path."""
+    for unit in units[::3]:
+        items = unit["effect_indicators"]
+        for item, share in zip(items, split_evenly(Decimal(10), len(items)), strict=True):
+            item["points"] = share
+    return units
+
+
+def _general_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The units the general code scores or prepares in a column run, as they happen."""
+    import rubriceng.batch.run as run
+
+    called: list[str] = []
+    for name in ("prepare", "score_unit"):
+        original = getattr(run, name)
+
+        def counted(*args: Any, _original: Any = original, _name: str = name, **kw: Any) -> Any:
+            called.append(_name)
+            return _original(*args, **kw)
+
+        monkeypatch.setattr(run, name, counted)
+    return called
+
+
+@pytest.mark.parametrize("size", [60, 1_200])  # a peer mean as a Fraction, and as a Mean
+def test_rows_the_columns_leave_are_scored_by_the_row_kernel(huizhou, monkeypatch, size):
+    """Units whose items carry their own points (which the columns do not split) are
+    scored by the row kernel, with the batch's peer mean over every unit; the general
+    code is asked only for the unit that fails, and says why, as evaluate_many does."""
+    units = _own_points(generate(size, seed=31, edges=0.3))
+    columns = to_columns(units)
+    columns["revenue_adjusted_budget"][6] = 0  # and this one divides by zero
+    called = _general_calls(monkeypatch)
+    table, batch = _as_rows(huizhou, columns)
+    assert [failure.unit for failure in table.failures] == ["7"]
+    assert table.rows_rescored == len(range(0, size, 3))
+    assert called == ["prepare", "score_unit"]  # the failing unit, reported as rows do
+    on_mean = [r for r in batch.results if r.indicator("fixed_asset_utilisation").score]
+    assert 0 < len(on_mean) < size - 1  # the peer comparison cuts the batch
+
+
+def test_a_rubric_the_columns_cannot_split_is_scored_by_the_row_kernel(monkeypatch):
+    """The 广东省 rubric's units give each result's own points: every row is the row
+    kernel's, and none the general code's."""
+    rubric = rubriceng.find_rubric("cn.gd/dept-overall@2024")
+    base = _case_inputs(
+        PLUGINS
+        / "rubriceng-gd-province/src/rubriceng_gd_province/tests/test_dept_overall_2024.yaml"
+    )
+    rng = random.Random(12)
+    units = [vary(rubric, base, rng) for _ in range(200)]
+    columns = to_columns(units, credits={})
+    called = _general_calls(monkeypatch)
+    table = rubriceng.evaluate_table(rubric, columns, errors="collect")
+    general = called.count("prepare")
+    assert general == len(table.failures)  # only the units that fail are the general code's
+    monkeypatch.undo()
+    table, batch = _as_rows(rubric, columns)
+    assert table.rows_rescored == 200 and len(batch.results) > 100
+
+
+def test_rows_read_a_column_at_a_time_are_the_rows_read_one_by_one():
+    """Table.rows (the row path's units from a table, in bulk) gives what Table.row gives
+    for each row: the same values of the same types, empty cells left out (None, NaN,
+    pandas' NA), NumPy scalars in object columns as Python values, numbered columns as
+    lists, a blank list of targets as an empty list."""
+    pandas = pytest.importorskip("pandas")
+    units = generate(40, seed=5, edges=0.3)
+    units[3]["effect_indicators"] = units[3]["effect_indicators"][:1]
+    columns = to_columns(units)
+    columns["counted.1"] = np.arange(40, dtype=np.int32)
+    columns["mixed"] = np.array([np.float32(1.5), None, "文字", np.int64(7)] * 10, dtype=object)
+    columns["absent"] = pandas.array([pandas.NA, "有"] * 20, dtype=object).to_numpy(dtype=object)
+    table = Table(columns)
+    picked = [0, 3, 5, 39, 3]
+    rows = table.rows(picked)
+    assert rows == [table.row(index) for index in picked]
+    for row, index in zip(rows, picked, strict=True):
+        one = table.row(index)
+        assert [type(value) for value in row.values()] == [type(v) for v in one.values()]
+    assert rows[2]["counted"] == [5] and type(rows[2]["counted"][0]) is int
+    assert type(rows[0]["mixed"]) is float and type(rows[1]["mixed"]) is int
+    assert "mixed" not in rows[2] and rows[1]["mixed"] == 7 and rows[0]["mixed"] == 1.5
+    assert "absent" not in rows[0] and len(rows[1]["effect_indicators"]) == 1
+    project = rubriceng.find_rubric("cn/project-self-evaluation@2020")
+    blank = Table({"budget": [1.0, 2.0], "effect_targets.1.name": [None, "甲"]}, project)
+    assert blank.rows([0, 1]) == [blank.row(0), blank.row(1)]
+    assert blank.rows([0])[0]["effect_targets"] == []

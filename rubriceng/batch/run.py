@@ -54,7 +54,9 @@ from rubriceng.methods.ratio import RatioScorer
 from rubriceng.methods.unit_defined import UnitDefinedScorer, split_evenly
 from rubriceng.scoring.plan import Plan, prepare, score_unit
 from rubriceng.scoring.result import UnitFailure
+from rubriceng.scoring.runtime import Collecting, Outcome, Parts
 from rubriceng.scoring.table import Table, filled, missing, python_value
+from rubriceng.scoring.unit import General
 from rubriceng.targets.method import TargetCompletionScorer
 
 try:
@@ -175,6 +177,10 @@ class ColumnRun:
         self.exact_values: dict[str, list[Fraction]] = {}
         self.exact_peers: dict[str, Statistic] = {}
         self.failed: set[int] = set()
+        self.by_kernel: dict[int, tuple[Mapping[str, Any], Outcome | None]] = {}
+        """Rows the columns do not take that the row kernel scores (see _prepare_exact)."""
+        self.kernel_values: dict[str, list[Fraction]] = {}
+        """The peers' values of those rows, by peer leaf."""
         if compiled is not None:
             self._read_inputs()
 
@@ -437,9 +443,12 @@ class ColumnRun:
             self._peer_statistics(states)
             self._score_columns(compiled, pattern, scaled)
         else:  # every row by the row path, with the batch's exact peer statistics
-            from rubriceng.scoring.peers import peer_statistics
+            from rubriceng.scoring.peers import statistics_of
 
-            found = peer_statistics(self.plan, list(states.values()))
+            found = statistics_of(
+                self.plan,
+                {leaf.id: self._row_values(leaf, states) for leaf in self.plan.peer_leaves},
+            )
             self.exact_peers = {**found, **self.given_peers}
         return self._assemble(compiled, scaled, states)
 
@@ -512,11 +521,36 @@ class ColumnRun:
             self.peer_columns[leaf.id] = (rows, value)
 
     def _prepare_exact(self) -> dict[int, Any]:
+        """The rows the columns do not take, row by row: by the row kernel where it can
+        (a first run records their peers' values; :meth:`_assemble` scores them with the
+        batch's statistics), else prepared for the general code, which scores them or
+        says what is wrong. The states of the general code's rows, by row."""
+        plan = self.plan
+        wanted = {leaf.id for leaf in plan.peer_leaves}
+        kernel = plan.kernel if np.any(self.exact) else None
+        if kernel is not None and not wanted <= kernel.collects:
+            kernel = None
+        asked: Mapping[str, Any] = Collecting(dict.fromkeys(wanted, 0)) if wanted else {}
+        self.kernel_values = {leaf: [] for leaf in wanted}
         states = {}
-        for index in np.flatnonzero(self.exact):
-            row = self.table.row(int(index))
-            states[int(index)] = prepare(self.plan, row, self.table.names[index])
+        indices = np.flatnonzero(self.exact).tolist()
+        for index, row in zip(indices, self.table.rows(indices), strict=True):
+            seen: dict[str, tuple[int, int]] = {}
+            found = None if kernel is None else plan.run_kernel(row, asked, seen)
+            if found is None:
+                states[index] = prepare(plan, row, self.table.names[index])
+                continue
+            self.by_kernel[index] = (row, found if isinstance(found, Outcome) else None)
+            for leaf_id, (top, bottom) in seen.items():
+                self.kernel_values[leaf_id].append(Fraction(top, bottom))
         return states
+
+    def _row_values(self, leaf: Indicator, states: Mapping[int, Any]) -> list[Fraction]:
+        """The peers' values of ``leaf`` in the rows scored row by row."""
+        from rubriceng.scoring.peers import peer_values
+
+        found = peer_values(self.plan, leaf, list(states.values()))
+        return found + self.kernel_values.get(leaf.id, [])
 
     def _peer_statistics(self, states: Mapping[int, Any]) -> None:
         """The peers' mean over the table, exactly: the columns' values and the row
@@ -530,7 +564,7 @@ class ColumnRun:
                 continue
             rows, _ = self.peer_columns[leaf.id]
             if int((rows & ~self.exact).sum()) > EXACT_MEANS:  # a Mean, decided unsummed
-                low, pairs = self._share(leaf, list(states.values()))
+                low, pairs = self._share(leaf, states)
                 large = Mean(low=low, count=len(pairs), pairs=pairs)
                 self.exact_peers[leaf.id] = large
                 self.peers[leaf.id] = large
@@ -544,11 +578,11 @@ class ColumnRun:
     def _exact_sum(self, leaf: Indicator, states: Mapping[int, Any]) -> tuple[Fraction, int]:
         """The exact sum and count of the peers' values of ``leaf``: over the columns,
         summed by denominator, and the row path's for the units it takes."""
-        from rubriceng.scoring.peers import exact_sum, peer_values
+        from rubriceng.scoring.peers import exact_sum
 
         rows, value = self.peer_columns[leaf.id]
         rows = rows & ~self.exact
-        exact = peer_values(self.plan, leaf, list(states.values()))
+        exact = self._row_values(leaf, states)
         found = exact_sum(exact)
         tops = spread(value.n, (self.n,))[rows]
         bottoms = spread(value.d, (self.n,))[rows]
@@ -570,17 +604,15 @@ class ColumnRun:
         pattern = self._patterns(self.compiled)
         self._require(pattern)
         self._peer_values(self.compiled, pattern)
-        states = list(self._prepare_exact().values())
+        states = self._prepare_exact()
         return {leaf.id: self._share(leaf, states) for leaf in self.plan.peer_leaves}
 
     def _share(
-        self, leaf: Indicator, states: Sequence[Any]
+        self, leaf: Indicator, states: Mapping[int, Any]
     ) -> tuple[int, Sequence[tuple[int, int]]]:
         """The peers' values of ``leaf`` in this table as pairs — the columns', then the
         row path's for the units it takes — with the sum of their floors at
         :data:`~rubriceng.exact.MEAN_BITS` (what a :class:`~rubriceng.exact.Mean` holds)."""
-        from rubriceng.scoring.peers import peer_values
-
         rows, value = self.peer_columns[leaf.id]
         rows = rows & ~self.exact
         tops = spread(value.n, (self.n,))[rows]
@@ -589,7 +621,7 @@ class ColumnRun:
         low = None if floors is None else floors_total(floors, MEAN_BITS)
         if low is None:  # values beyond int64's long division: Python integers
             low = int(((wide(tops) * (1 << MEAN_BITS)) // wide(bottoms)).sum())
-        more = [found.as_integer_ratio() for found in peer_values(self.plan, leaf, states)]
+        more = [found.as_integer_ratio() for found in self._row_values(leaf, states)]
         extra, more = pieces(more)
         return low + extra, ColumnPairs(tops, bottoms, more)
 
@@ -767,6 +799,7 @@ class ColumnRun:
             )
         )
         scale = 10**places
+        by_kernel = self._kernel_scores(scaled, states, places)
         for node in reversed(list(rubric.walk())):
             if not node.is_leaf:
                 scaled[node.id] = sum(
@@ -788,6 +821,12 @@ class ColumnRun:
             low, high = (int(bound.scaleb(places)) for bound in rubric.total_bounds)
             total = np.clip(total, low, high)
         scaled["total"] = total
+        for index, outcome in by_kernel.items():  # the kernel's totals, adjustments, grade
+            result = plan.scored(outcome, None)
+            scaled["subtotal"][index] = int(result.subtotal.scaleb(places))
+            for item in result.adjustments:
+                scaled[item.id][index] = int(item.points.scaleb(places))
+            scaled["total"][index] = int(result.total.scaleb(places))
         failures: dict[int, UnitFailure] = {}
         for index in sorted(set(states) | self.failed):
             name = self.table.names[index]
@@ -820,10 +859,33 @@ class ColumnRun:
             scale,
             {name: column[keep] for name, column in scaled.items()} if failures else scaled,
             tuple(grades[keep]),
-            self.rescored + len(states),
+            self.rescored + len(set(states) | set(self.by_kernel)),
             self.table,
             kept,
         )
+
+    def _kernel_scores(
+        self, scaled: dict[str, Any], states: dict[int, Any], places: int
+    ) -> dict[int, Outcome]:
+        """The leaves of the rows the row kernel takes, with the batch's statistics, into
+        ``scaled`` (their parents are summed after); a row it then leaves to the general
+        code is prepared for it, in ``states``. The kernel's outcomes, by row."""
+        plan = self.plan
+        peers = self._row_peers(None)
+        shift = 10 ** (places - plan.rubric.rounding.digits)
+        done: dict[int, Outcome] = {}
+        for index, (row, found) in self.by_kernel.items():
+            outcome = found if found is not None and not plan.peer_leaves else None
+            if outcome is None:
+                outcome = plan.run_kernel(row, peers)
+            if outcome is None:
+                states[index] = prepare(plan, row, self.table.names[index])
+                continue
+            for leaf, score in zip(plan.leaves, outcome.scores, strict=True):
+                steps = score.steps if isinstance(score, General | Parts) else score
+                scaled[leaf.id][index] = steps * shift
+            done[index] = outcome
+        return done
 
     def _row_peers(self, state: Any) -> dict[str, Statistic]:
         """Peers for a unit the row path scores: the batch's exact statistics."""
