@@ -104,16 +104,22 @@ class Table:
     def rows(self, indices: Sequence[int]) -> list[dict[str, Any]]:
         """Rows ``indices``, each as :meth:`row` gives it, read a column at a time."""
         picked = np.asarray(indices, dtype=np.intp)
-        columns = [
-            (self.paths[name], name, column[picked].tolist())
-            for name, column in self.columns.items()
-        ]
+        columns = []
+        for name, column in self.columns.items():
+            cells = column[picked]
+            if column.dtype.kind == "f":  # empty where NaN; tolist gives Python floats
+                given = (~np.isnan(cells)).tolist()
+            elif column.dtype.kind == "O":
+                given = [not missing(value) for value in cells]
+                cells = [python_value(value) for value in cells]
+            else:  # numbers, true/false, text: every cell given, as a Python value
+                given = [True] * len(picked)
+            values = cells.tolist() if isinstance(cells, np.ndarray) else cells
+            columns.append((self.paths[name], name, values, given))
         found = []
         for at in range(len(picked)):
             row = nest_keys(
-                (keys, python_value(cells[at]), name)
-                for keys, name, cells in columns
-                if not missing(cells[at])
+                (keys, values[at], name) for keys, name, values, given in columns if given[at]
             )
             for name in self.blanks:
                 row.setdefault(name, [])
