@@ -18,7 +18,7 @@ from rubriceng.host.hookspecs import hookimpl
 from rubriceng.language.documents import from_path
 from rubriceng.methods.unit_defined import split_evenly
 from rubriceng.scoring.table import Table
-from tests.conftest import HUIZHOU, PLUGINS
+from tests.conftest import HUIZHOU, PLUGINS, ROOT
 from tests.units import vary
 
 np = pytest.importorskip("numpy")
@@ -498,3 +498,34 @@ def test_rows_read_a_column_at_a_time_are_the_rows_read_one_by_one():
     blank = Table({"budget": [1.0, 2.0], "effect_targets.1.name": [None, "甲"]}, project)
     assert blank.rows([0, 1]) == [blank.row(0), blank.row(1)]
     assert blank.rows([0])[0]["effect_targets"] == []
+
+
+@pytest.mark.parametrize("backend", ["numpy", "pyarrow"])
+def test_partial_credit_written_as_words_or_numbers_stays_on_the_columns(huizhou, backend):
+    """A partial-credit checklist column as a CSV gives it when it mixes true/false with
+    numbers (text throughout: 'true', '0.5', '是', '否'): read on the columns as the row
+    path reads each cell; a word that is neither a number nor yes/no goes to the row path,
+    which reports it."""
+    pandas = pytest.importorskip("pandas")
+    frame = pandas.read_csv(ROOT / "examples" / "huizhou-2020-units.csv", index_col="unit")
+    if backend == "pyarrow":
+        pytest.importorskip("pyarrow")
+        frame = pandas.read_csv(
+            ROOT / "examples" / "huizhou-2020-units.csv", index_col="unit", dtype_backend="pyarrow"
+        )
+    column = "budget_reasonableness.fits_duties_and_policy"
+    assert frame[column].tolist() == ["true", "1", "true", "0.5", "1"]  # text, as read
+    table = rubriceng.evaluate_table(huizhou, frame)
+    assert table.rows_rescored == 0
+    assert table.totals()[0] == Decimal("97.86")
+    words = frame.copy()
+    words[column] = ["是", " TRUE ", "否", "0.25", "maybe"]
+    table = rubriceng.evaluate_table(huizhou, words, errors="collect")
+    assert table.rows_rescored == 1 and [f.unit for f in table.failures] == [words.index[4]]
+    for index, name in enumerate(words.index[:4]):
+        row = rubriceng.evaluate(huizhou, Table(words).row(index), trace=False)
+        assert table.result(name).total == row.total
+        assert (
+            table.column("budget_reasonableness")[index]
+            == row.indicator("budget_reasonableness").score
+        )

@@ -233,7 +233,10 @@ class ColumnRun:
                 value = python_value(value)
                 if full is not None and isinstance(value, bool):
                     value = full if value else Decimal(0)
-                tops[index], bottoms[index] = Decimal(coerce(value)).as_integer_ratio()
+                value = coerce(value)
+                if full is not None and isinstance(value, bool):  # a yes/no word: credit
+                    value = full if value else Decimal(0)
+                tops[index], bottoms[index] = Decimal(value).as_integer_ratio()
             except (ValueError, ArithmeticError, TypeError, KeyError):
                 bad[index] = True
         return Num(narrow(tops), narrow(bottoms)), present, bad
@@ -359,7 +362,7 @@ class ColumnRun:
                     flags, given = self._booleans(column)
                     self.names[column] = multiply(constant(item.points), number(flags))
                 elif item.partial:
-                    limits = {"coerce": "decimal", "min": 0, "max": rules["credit_max"]}
+                    limits = {"coerce": "credit", "min": 0, "max": rules["credit_max"]}
                     credit, given = self._numbers(column, limits, full=item.points)
                     self.names[column] = credit
                 else:
