@@ -960,3 +960,30 @@ def test_deeply_nested_formulas_and_many_cases_score_as_the_general_path():
         agree(rubric, {"a": value})
     assert str(rubriceng.evaluate(rubric, {"a": 25}, trace=False).total) == "1.00"
     assert str(rubriceng.evaluate(rubric, {"a": 45}, trace=False).total) == "30.00"
+
+
+def test_scores_and_statuses_of_a_traced_result_are_read_without_its_traces(monkeypatch):
+    """A result the kernel scored with traces wanted makes them (by the general code)
+    when its indicators are first read; its row, scores, statuses and frame need no
+    trace and are read from the kernel's own tree, with the same values."""
+    import rubriceng.scoring.plan as plan_module
+
+    rubric = rubriceng.load_rubric(HUIZHOU)
+    units = generate(24, seed=8, edges=0.3)
+    results = rubriceng.evaluate_many(rubric, units, trace=True)
+    traced: list[object] = []
+    original = plan_module.score_unit
+    monkeypatch.setattr(
+        plan_module, "score_unit", lambda *a, **k: traced.append(a) or original(*a, **k)
+    )
+    quick = [(r.row(), r.scores(), r.statuses(), r.to_frame()) for r in results]
+    assert traced == []
+    statuses = set()
+    for result, (row, scores, status, frame) in zip(results, quick, strict=True):
+        walked = list(result.walk())  # the traced tree, made now
+        assert scores == {found.id: found.score for found in walked}
+        assert status == {found.id: found.status for found in walked}
+        assert row == result.row() and frame.equals(result.to_frame())
+        statuses |= set(status.values())
+    assert len(traced) == len(units)
+    assert {"scored", "judged", "not_applicable"} <= statuses

@@ -338,7 +338,8 @@ def score_rows(rubric: Rubric, batch: Batch, lang: str | None = None) -> list[li
     rows: list[list[Any]] = [["unit", *keys]]
     for result in batch.results:
         values = result.row()
-        skipped = {row.id for row in result.walk() if row.status == NOT_APPLICABLE}
+        statuses = result.statuses()
+        skipped = {key for key, status in statuses.items() if status == NOT_APPLICABLE}
         rows.append(
             [
                 result.unit,

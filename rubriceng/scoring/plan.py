@@ -391,10 +391,9 @@ class Plan:
             if len(self._totals) < 1 << 16:
                 self._totals[key] = totals
         subtotal, total, grade, adjustments, grade_en = totals
+        quick = functools.partial(self._tree, outcome, pattern)
         build = (
-            functools.partial(self._tree, outcome, pattern)
-            if traced is None
-            else functools.partial(self._traced, traced, unit, peers or {})
+            quick if traced is None else functools.partial(self._traced, traced, unit, peers or {})
         )
         return Result.deferred(
             build,
@@ -409,6 +408,7 @@ class Plan:
             rubric.provenance,
             rubric.extends,
             grade_en,
+            scored=None if traced is None else quick,
         )
 
     def _traced(

@@ -187,18 +187,44 @@ class Result:
     _pending: Callable[[], tuple[IndicatorResult, ...]] | None = attrs.field(
         default=None, init=False, eq=False, repr=False
     )
+    _scored: Callable[[], tuple[IndicatorResult, ...]] | None = attrs.field(
+        default=None, init=False, eq=False, repr=False
+    )
+    """A deferred result's tree without traces, for scores and statuses alone (made when
+    first read, then kept here as a tuple-returning callable)."""
 
     @classmethod
-    def deferred(cls, build: Callable[[], tuple[IndicatorResult, ...]], *fields: Any) -> Result:
+    def deferred(
+        cls,
+        build: Callable[[], tuple[IndicatorResult, ...]],
+        *fields: Any,
+        scored: Callable[[], tuple[IndicatorResult, ...]] | None = None,
+    ) -> Result:
         """A result whose :attr:`indicators` are built by ``build()`` when first read (the
         row kernel's answer: a total is often all that is read). ``fields`` are the other
         fields in order (``rubric_id`` … ``grade_en``, ``indicators`` left out), already
-        converted."""
+        converted. ``scored()``, if given, builds the same tree without traces, cheaper:
+        what :meth:`row`, :meth:`scores` and :meth:`statuses` read while the indicators
+        are not built."""
         result = object.__new__(cls)
         for name, value in zip(_DEFERRED_FIELDS, fields, strict=True):
             object.__setattr__(result, name, value)
         object.__setattr__(result, "_pending", build)
+        object.__setattr__(result, "_scored", scored)
         return result
+
+    def _score_walk(self) -> Iterator[IndicatorResult]:
+        """Every indicator result as :meth:`walk` gives it, or, while a deferred result's
+        indicators are not built, the same scores and statuses without traces."""
+        scored = self._scored
+        if scored is None or self._pending is None:
+            yield from self.walk()
+            return
+        tree = scored()
+        if not isinstance(scored, _Built):
+            object.__setattr__(self, "_scored", _Built(tree))
+        for indicator in tree:
+            yield from indicator.walk()
 
     def __getattr__(self, name: str) -> Any:
         # only a deferred result's unbuilt indicators reach here (slots are set otherwise)
@@ -229,7 +255,12 @@ class Result:
 
     def scores(self) -> dict[str, Decimal]:
         """Every indicator's score by id, groups included."""
-        return {found.id: found.score for found in self.walk()}
+        return {found.id: found.score for found in self._score_walk()}
+
+    def statuses(self) -> dict[str, str]:
+        """Every indicator's status by id, groups included: ``scored``, ``judged``,
+        ``not_applicable`` …, as :attr:`IndicatorResult.status` (no trace is made)."""
+        return {found.id: found.status for found in self._score_walk()}
 
     @isolated
     def to_dict(self) -> dict[str, Any]:
@@ -263,7 +294,7 @@ class Result:
         not the sub-indicators a unit named itself), ``subtotal``, each adjustment by id,
         ``total`` and ``grade`` — the columns of a batch table."""
         row: dict[str, Any] = {
-            found.id: found.score for found in self.walk() if "." not in found.id
+            found.id: found.score for found in self._score_walk() if "." not in found.id
         }
         row["subtotal"] = self.subtotal
         row.update({adjustment.id: adjustment.points for adjustment in self.adjustments})
@@ -286,9 +317,19 @@ class Result:
                 "score": found.score,
                 "status": found.status,
             }
-            for found in self.walk()
+            for found in self._score_walk()
         ]
         return pandas.DataFrame(rows).set_index("id")
+
+
+@attrs.frozen
+class _Built:
+    """A tree already built, as the callable a deferred result keeps."""
+
+    tree: tuple[IndicatorResult, ...]
+
+    def __call__(self) -> tuple[IndicatorResult, ...]:
+        return self.tree
 
 
 _DEFERRED_FIELDS = tuple(
