@@ -18,9 +18,9 @@ from benchmarks.huizhou import generate
 from rubriceng.cli import main
 from rubriceng.cycle.intake import read_returns
 from rubriceng.cycle.summary import summarize
-from rubriceng.language.paths import fields, flatten
+from rubriceng.language.paths import fields, flatten, nest
 from rubriceng.outputs.spreadsheet import write_scoresheet
-from tests.conftest import HUIZHOU, HUIZHOU_UNIT
+from tests.conftest import HUIZHOU, HUIZHOU_UNIT, ROOT
 
 REF = "cn.gd.huizhou/dept-overall@2020"
 
@@ -260,7 +260,7 @@ def test_a_heading_row_that_names_nothing_known_is_a_warning_not_a_failure(tmp_p
     table = tmp_path / "t.csv"
     table.write_text("单位名称,财政拨款收入决算数,联系人,电话\n甲,1,张三,123\n", encoding="utf-8")
     intake = read_returns(huizhou, [table])
-    assert intake.named() == {"甲": {"revenue_final": "1"}}
+    assert intake.named() == {"甲": {"revenue_final": Decimal("1")}}  # read as the checker reads it
     assert [w.text("zh") for w in intake.warnings] == [
         f"{table}：以下列不属于 {REF}，已忽略：联系人、电话 [column-unknown]"
     ]
@@ -575,3 +575,57 @@ def test_a_batch_rerun_into_the_folder_it_reads_never_reads_its_own_output(
     assert again.exit_code == 0, again.output
     assert again.output.splitlines()[1:] == first.output.splitlines()[1:]
     assert f"12 个单位已评分，0 个未能评分 → {out}" in again.output
+
+
+def test_a_tables_text_cells_are_read_as_the_input_checker_reads_them(
+    tmp_path, huizhou, monkeypatch
+):
+    """A CSV gives every cell as text: each is read here by the coercion the input rules
+    give its path (a count's 5.0 is 5, a boolean's FALSE is false, a partial credit's
+    '是' is true and its 0.5 a half), text the checker would refuse stays text for it to
+    report, and text inputs stay text. The units the table gives are scored by the row
+    kernel, exactly as the same units written out in YAML."""
+    rows = list(csv.reader((ROOT / "examples" / "huizhou-2020-units.csv").open(encoding="utf-8")))
+    header = rows[0]
+    at = {name: header.index(name) for name in header}
+    rows[1][at["key_tasks_total"]] = "12.0"
+    rows[1][at["has_transfer_payments"]] = " FALSE "
+    rows[1][at["budget_reasonableness.not_fixed"]] = "是"
+    rows[2][at["budget_reasonableness.not_fixed"]] = "0.5"
+    rows[3][at["revenue_final"]] = "很多"  # refused, as before, by the checker
+    table = tmp_path / "units.csv"
+    with table.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    named = read_returns(huizhou, [table]).named()
+    office, first, second = (named[row[0]] for row in rows[1:4])
+    assert office["key_tasks_total"] == 12 and type(office["key_tasks_total"]) is int
+    assert office["has_transfer_payments"] is False
+    assert office["budget_reasonableness"]["not_fixed"] is True
+    assert first["budget_reasonableness"]["not_fixed"] == Decimal("0.5")
+    assert first["revenue_final"] == Decimal("2019353.131872")
+    assert second["revenue_final"] == "很多"
+    assert office["project_supervision"]["reason"] == "有效的检查、监控"
+    general: list[object] = []
+    import rubriceng.scoring.engine as engine
+
+    original = engine.score_unit
+    monkeypatch.setattr(
+        engine, "score_unit", lambda *a, **k: general.append(a) or original(*a, **k)
+    )
+    batch = rubriceng.evaluate_many(huizhou, named, trace=False, errors="collect")
+    assert [failure.unit for failure in batch.failures] == [rows[3][0]]
+    assert general == []  # every valid unit on the row kernel
+    monkeypatch.undo()
+    as_text = {  # each row as the text it is, which the checker reads the same way
+        row[0]: nest(
+            (name, cell.strip()) for name, cell in zip(header, row, strict=True) if cell.strip()
+        )
+        for row in rows[1:]
+    }
+    for result in batch.results:
+        text = {key: value for key, value in as_text[result.unit].items() if key != "unit"}
+        expected = rubriceng.evaluate(huizhou, text, trace=False)
+        assert result.scores() == expected.scores() and result.total == expected.total
+    with pytest.raises(rubriceng.InputError) as refused:
+        rubriceng.evaluate(huizhou, named[rows[3][0]])
+    assert "很多" in str(refused.value)

@@ -32,9 +32,18 @@ import attrs
 from rubriceng.decimals import isolated
 from rubriceng.errors import InputError, Problem, RubricengError
 from rubriceng.inputs.files import csv_rows, is_blank, open_workbook, parquet_rows, sheet_rows
+from rubriceng.inputs.types import COERCIONS
 from rubriceng.language.documents import UnitInputs
 from rubriceng.language.model import Rubric
-from rubriceng.language.paths import Field, blank_target_lists, fields, names, nest, segments
+from rubriceng.language.paths import (
+    Field,
+    blank_target_lists,
+    fields,
+    names,
+    nest,
+    nest_keys,
+    segments,
+)
 from rubriceng.loader import load_inputs
 from rubriceng.outputs.spreadsheet import INPUTS_SHEET, inputs_of_book
 from rubriceng.outputs.words import BATCH_FORM_WORDS, SUMMARY_WORDS
@@ -174,6 +183,13 @@ class _Columns:
         }
         self.by_heading: dict[str, str] = {}
         self.rates = {field.path for field in fields(rubric) if field.kind == "rate"}
+        schema = rubric.needs.schema if rubric.needs is not None else {}
+        self.coercions = {
+            field.path: coercion
+            for field in fields(rubric)
+            if (coercion := _coercion_at(schema, segments(field.path))) is not None
+        }
+        """How the input checker reads a text cell at each path (a number, true/false)."""
         for field in fields(rubric):
             for heading in _headings(field):
                 self.by_heading.setdefault(_key(heading), field.path)
@@ -218,15 +234,42 @@ def _key(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split()).lower()
 
 
-def _value(cell: Any, rate: bool) -> Any:
+def _value(cell: Any, rate: bool, coerce: Callable[[Any], Any] | None = None) -> Any:
     """A table cell as an input value: text trimmed, and a rate's ``95%`` is 0.95 (a
-    target's text, ``≥95%``, stays text)."""
+    target's text, ``≥95%``, stays text); text the input checker would read as a number
+    or as true/false (a CSV's ``1.0``, ``False``) read so here, by the same coercion,
+    and text it would refuse left as it is, for the checker to report."""
     if isinstance(cell, str):
         found = _PERCENT.fullmatch(cell) if rate else None
         if found:
             return Decimal(found.group(1)).scaleb(-2)
-        return cell.strip()
+        text = cell.strip()
+        if coerce is not None:
+            try:
+                return coerce(text)
+            except (ValueError, ArithmeticError, TypeError):
+                return text
+        return text
     return cell
+
+
+def _coercion_at(
+    schema: Mapping[str, Any], keys: Sequence[str | int]
+) -> Callable[[Any], Any] | None:
+    """The coercion the input rules ``schema`` give the value at ``keys`` (an input, a
+    part of it, an item of a list), or None."""
+    rules = schema.get(str(keys[0]))
+    for key in keys[1:]:
+        if not isinstance(rules, Mapping) or not isinstance(rules.get("schema"), Mapping):
+            return None
+        if rules.get("type") == "list" and isinstance(key, int):
+            rules = rules["schema"]
+        elif rules.get("type") == "dict" and isinstance(key, str):
+            rules = rules["schema"].get(key)
+        else:
+            return None
+    name = rules.get("coerce") if isinstance(rules, Mapping) else None
+    return COERCIONS.get(name) if isinstance(name, str) else None
 
 
 @isolated
@@ -438,15 +481,21 @@ def _table(
     unit_at = next((index for index, path in paths.items() if path == ""), None)
     blanks = blank_target_lists(rubric, [path for path in paths.values() if path])
     found: list[Returned] = []
+    reading = [  # each column's path, split once, and how its cells are read
+        (index, segments(path), path, path in columns.rates, columns.coercions.get(path))
+        for index, path in paths.items()
+        if path
+    ]
     for number, row in rows[start:]:
-        pairs = [
-            (path, _value(row[index], path in columns.rates))
-            for index, path in paths.items()
-            if path and index < len(row) and not is_blank(row[index])
-        ]
-        name = row[unit_at] if unit_at is not None and unit_at < len(row) else None
+        given = len(row)
+        nested = nest_keys(
+            (keys, _value(row[index], rate, coerce), path)
+            for index, keys, path, rate, coerce in reading
+            if index < given and not is_blank(row[index])
+        )
+        name = row[unit_at] if unit_at is not None and unit_at < given else None
         unit = str(name).strip() if not is_blank(name) else f"{Path(source).name}:{number}"
-        found.append(Returned(unit, {**blanks, **nest(pairs)}, source, number))
+        found.append(Returned(unit, {**blanks, **nested}, source, number))
     return found
 
 
