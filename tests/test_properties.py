@@ -158,3 +158,57 @@ def test_invariants(data):
     assert_invariants(rubric, inputs, result)
     total = rubric.total
     assert result.grade == ("A" if result.total >= total / 2 else "B")
+
+
+class _Word(str):
+    """Text of a type of its own (freeze keeps it as it is)."""
+
+
+_PLAIN = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=4)
+    | st.builds(_Word, st.text(max_size=4))
+    | st.decimals(allow_nan=False, allow_infinity=False)
+    | st.fractions(),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@given(_PLAIN)
+def test_frozen_data_is_the_same_data_read_only_at_every_level(value):
+    """What results hold (traces, provenance): freeze keeps every scalar as the very
+    object it was, makes every mapping a read-only view and every list a tuple, and thaw
+    gives the data back."""
+    import types
+
+    from rubriceng.language.documents import freeze, thaw
+
+    frozen = freeze(value)
+
+    def check(original, found):
+        if isinstance(original, dict):
+            assert isinstance(found, types.MappingProxyType) and set(found) == set(original)
+            for key in original:
+                check(original[key], found[key])
+        elif isinstance(original, list):
+            assert type(found) is tuple and len(found) == len(original)
+            for item, kept in zip(original, found, strict=True):
+                check(item, kept)
+        else:
+            assert found is original
+
+    check(value, frozen)
+
+    def listed_as_tuples(data):
+        if isinstance(data, dict):
+            return {key: listed_as_tuples(item) for key, item in data.items()}
+        if isinstance(data, list):
+            return tuple(listed_as_tuples(item) for item in data)
+        return data
+
+    assert thaw(frozen) == listed_as_tuples(value)

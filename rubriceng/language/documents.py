@@ -23,6 +23,7 @@ import stat
 import types
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, TypeGuard
 
@@ -73,8 +74,15 @@ def nearest_line(lines: Mapping[PathKey, int], path: PathKey) -> int | None:
 _EMPTY: Mapping[str, Any] = types.MappingProxyType({})
 
 
+_SCALARS = frozenset({str, int, bool, float, Decimal, Fraction, type(None)})
+"""Types :func:`freeze` returns as they are, found by a set lookup (an ABC check for a
+mapping costs several times that, and traces hold millions of scalars in a batch)."""
+
+
 def freeze(value: Any) -> Any:
     """Plain data made read-only: mappings become read-only views, lists become tuples."""
+    if type(value) in _SCALARS:
+        return value
     if isinstance(value, Mapping):
         if not value:
             return _EMPTY
