@@ -599,16 +599,13 @@ def _write_batch(
     rubric: Rubric, found: Batch, output: Path, lang: str, reviewed: int | None = None
 ) -> None:
     """Write a batch's scores in the form the suffix of ``output`` names."""
-    from rubriceng.cycle.summary import batch_dict, write_scores, write_summary
+    from rubriceng.cycle.summary import write_batch_json, write_scores, write_summary
 
     suffix = output.suffix.lower()
     if suffix == ".xlsx":
         write_summary(rubric, found, output, lang=lang, reviewed=reviewed)
     elif suffix == ".json":
-        output.write_text(
-            json.dumps(batch_dict(rubric, found, lang), ensure_ascii=False, indent=2),
-            encoding="utf-8",
-        )
+        write_batch_json(rubric, found, output, lang=lang)
     else:
         write_scores(rubric, found, output, lang=lang)
     done = SUMMARY_WORDS[language(lang)]["done"]

@@ -4,8 +4,10 @@ and folders), and the summary workbook a person reads and prints."""
 from __future__ import annotations
 
 import csv
+import json
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import openpyxl
 import pandas
@@ -629,3 +631,33 @@ def test_a_tables_text_cells_are_read_as_the_input_checker_reads_them(
     with pytest.raises(rubriceng.InputError) as refused:
         rubriceng.evaluate(huizhou, named[rows[3][0]])
     assert "很多" in str(refused.value)
+
+
+@pytest.mark.parametrize("kept", [slice(None), slice(0, 0)], ids=["units", "none scored"])
+def test_a_batch_is_written_as_json_one_unit_at_a_time(tmp_path, huizhou, kept):
+    """The batch JSON the CLI writes (each result with its 评分依据, failures with their
+    problems) is batch_dict's, written unit by unit: the same data, whether some units
+    fail, or none is scored."""
+    from rubriceng.cycle.summary import batch_dict, write_batch_json
+
+    units = {f"单位{index}": unit for index, unit in enumerate(generate(6, seed=2)[kept])}
+    units["坏"] = {"revenue_final": "很多"}
+    batch = rubriceng.evaluate_many(huizhou, units, trace=True, errors="collect")
+    path = tmp_path / "batch.json"
+    write_batch_json(huizhou, batch, path, lang="en")
+    written = json.loads(path.read_text(encoding="utf-8"))
+    assert written == batch_dict(huizhou, batch, "en")
+    assert [failure["unit"] for failure in written["failures"]] == ["坏"]
+    assert len(written["results"]) == len(units) - 1
+    assert all("basis" in item for item in _leaves_of(written) if item["status"] != "judged")
+
+
+def _leaves_of(data: dict[str, Any]) -> list[dict[str, Any]]:
+    found, stack = [], [item for result in data["results"] for item in result["indicators"]]
+    while stack:
+        item = stack.pop()
+        children = item.get("children", [])
+        stack.extend(children)
+        if not children:
+            found.append(item)
+    return found

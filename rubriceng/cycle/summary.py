@@ -29,7 +29,7 @@ from rubriceng.language.model import Rubric
 from rubriceng.outputs.explanation import Explainer, rule_words
 from rubriceng.outputs.words import SUMMARY_WORDS, TERMS, grade, language
 from rubriceng.sanitize import csv_cell
-from rubriceng.scoring.result import NOT_APPLICABLE, Batch, IndicatorResult, Result
+from rubriceng.scoring.result import BATCH_FORMAT, NOT_APPLICABLE, Batch, IndicatorResult, Result
 
 __all__ = [
     "Loss",
@@ -310,6 +310,13 @@ def batch_dict(rubric: Rubric, batch: Batch, lang: str | None = None) -> dict[st
     it got its score, in words, from the traces (score the batch with ``trace=True``)."""
     explainer = Explainer(rubric, language(lang))
     data = batch.to_dict(lang)
+    for result, found in zip(batch.results, data["results"], strict=True):
+        _with_basis(found, result, explainer)
+    return data
+
+
+def _with_basis(found: dict[str, Any], result: Result, explainer: Explainer) -> dict[str, Any]:
+    """``found`` (``result.to_dict()``) with each indicator's 评分依据 added."""
 
     def add(items: list[dict[str, Any]], rows: Mapping[str, IndicatorResult]) -> None:
         for item in items:
@@ -318,9 +325,28 @@ def batch_dict(rubric: Rubric, batch: Batch, lang: str | None = None) -> dict[st
                 item["basis"] = explainer.basis(row)
             add(item.get("children", []), rows)
 
-    for result, found in zip(batch.results, data["results"], strict=True):
-        add(found["indicators"], {row.id: row for row in result.walk()})
-    return data
+    add(found["indicators"], {row.id: row for row in result.walk()})
+    return found
+
+
+@isolated
+def write_batch_json(
+    rubric: Rubric, batch: Batch, path: str | os.PathLike[str], *, lang: str | None = None
+) -> None:
+    """Write :func:`batch_dict` to ``path`` as JSON, one unit at a time: each result on a
+    line of its own, made and written before the next (a batch of thousands of units
+    with their traces is never held as one text, nor as one tree of plain data)."""
+    import json  # here: only a JSON output needs it
+
+    explainer = Explainer(rubric, language(lang))
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(f'{{"format": {json.dumps(BATCH_FORMAT)},\n "results": [')
+        for index, result in enumerate(batch.results):
+            found = _with_basis(result.to_dict(), result, explainer)
+            handle.write(("," if index else "") + "\n  " + json.dumps(found, ensure_ascii=False))
+        failures = [failure.to_dict(lang) for failure in batch.failures]
+        ending = "\n ]" if batch.results else "]"
+        handle.write(f'{ending},\n "failures": {json.dumps(failures, ensure_ascii=False)}}}\n')
 
 
 def score_rows(rubric: Rubric, batch: Batch, lang: str | None = None) -> list[list[Any]]:
