@@ -987,3 +987,20 @@ def test_scores_and_statuses_of_a_traced_result_are_read_without_its_traces(monk
         statuses |= set(status.values())
     assert len(traced) == len(units)
     assert {"scored", "judged", "not_applicable"} <= statuses
+
+
+def test_a_unit_the_kernel_leaves_in_a_batch_is_prepared_once(monkeypatch):
+    """evaluate_many's first run prepares, for the general code, the units the kernel
+    does not take; the general code scores (or reports) them from that same state."""
+    import rubriceng.scoring.engine as engine
+
+    rubric = rubriceng.load_rubric(HUIZHOU)
+    units = generate(8, seed=4)
+    units[2] = {**units[2], "revenue_final": "很多"}
+    units[5] = {**units[5], "procurement_plan": -1}
+    prepared: list[object] = []
+    original = engine.prepare
+    monkeypatch.setattr(engine, "prepare", lambda *a, **k: prepared.append(a) or original(*a, **k))
+    batch = rubriceng.evaluate_many(rubric, units, trace=False, errors="collect")
+    assert [failure.unit for failure in batch.failures] == ["3", "6"]
+    assert len(prepared) == 2

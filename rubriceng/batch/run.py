@@ -878,9 +878,8 @@ class ColumnRun:
         shift = 10 ** (places - plan.rubric.rounding.digits)
         done: dict[int, Outcome] = {}
         for index, (row, found) in self.by_kernel.items():
-            outcome = found if found is not None and not plan.peer_leaves else None
-            if outcome is None:
-                outcome = plan.run_kernel(row, peers)
+            # without peer leaves the first run scored the row; with them, run it again
+            outcome = found if found is not None else plan.run_kernel(row, peers)
             if outcome is None:
                 states[index] = prepare(plan, row, self.table.names[index])
                 continue

@@ -171,8 +171,7 @@ def evaluate_many(
         given = {
             str(name): _review_scores(plan, (reviewed or {}).get(str(name))) for name, _ in named
         }
-        outcomes, peers = _kernel_pass(plan, named, given)
-        states: dict[int, UnitState] = {}
+        outcomes, states, peers = _kernel_pass(plan, named, given)
         if peers is None:  # the peers' values by the general code, over every unit
             states = {
                 index: prepare(plan, inputs, name) for index, (name, inputs) in enumerate(named)
@@ -212,35 +211,36 @@ def _kernel_pass(
     plan: Plan,
     named: Sequence[tuple[str, Mapping[str, Any]]],
     reviewed: Mapping[str, Mapping[str, Decimal]],
-) -> tuple[dict[int, Outcome], dict[str, Statistic] | None]:
+) -> tuple[dict[int, Outcome], dict[int, UnitState], dict[str, Statistic] | None]:
     """A first run of the kernel over a batch: the units it scores (by index; a unit with
-    reviewed scores is the general code's), and the peer statistics when every unit it
-    did not score can be asked by the general code (None: ask it for all)."""
+    reviewed scores is the general code's), the units it left, prepared for the general
+    code (by index), and the peer statistics when every unit it did not score can be
+    asked by the general code (None: ask it for all)."""
     kernel = plan.kernel
     if kernel is None:
-        return {}, None
+        return {}, {}, None
     wanted = {leaf.id for leaf in plan.peer_leaves}
     if not wanted <= kernel.collects:
-        return {}, None
+        return {}, {}, None
     # any statistic lets the peer leaves run; with peers, the kernel stops after them
     # (every unit is scored again with the batch's statistics)
     zeros = Collecting(dict.fromkeys(wanted, 0)) if wanted else {}
     outcomes: dict[int, Outcome] = {}
     values: dict[str, list[Fraction]] = {leaf: [] for leaf in wanted}
-    others: list[UnitState] = []
+    others: dict[int, UnitState] = {}
     for index, (name, inputs) in enumerate(named):
         seen: dict[str, tuple[int, int]] = {}
         found = None if reviewed[name] else plan.run_kernel(inputs, zeros, seen)
         if found is None:
-            others.append(prepare(plan, inputs, name))
+            others[index] = prepare(plan, inputs, name)
             continue
         if isinstance(found, Outcome):
             outcomes[index] = found
         for leaf_id, (top, bottom) in seen.items():
             values[leaf_id].append(Fraction(top, bottom))
     for leaf in plan.peer_leaves:
-        values[leaf.id] += peer_values(plan, leaf, others)
-    return outcomes, statistics_of(plan, values)
+        values[leaf.id] += peer_values(plan, leaf, list(others.values()))
+    return outcomes, others, statistics_of(plan, values)
 
 
 def _review_scores(plan: Plan, given: Mapping[str, Decimal | int] | None) -> dict[str, Decimal]:
