@@ -1004,3 +1004,140 @@ def test_a_unit_the_kernel_leaves_in_a_batch_is_prepared_once(monkeypatch):
     batch = rubriceng.evaluate_many(rubric, units, trace=False, errors="collect")
     assert [failure.unit for failure in batch.failures] == ["3", "6"]
     assert len(prepared) == 2
+
+
+ORDERED_ITEMS = make_rubric(
+    [
+        {
+            "id": "shares_first",
+            "name": "先比例",
+            "points": 6,
+            "checklist": [
+                {"id": "share", "name": "比例", "points": 3, "fraction": "div(done, due, 1)"},
+                {"id": "yes_no", "name": "是否", "points": 1, "partial": False},
+                {"id": "judged", "name": "评价", "points": 2},
+            ],
+        },
+        {
+            "id": "yes_no_first",
+            "name": "先是否",
+            "points": 3,
+            "checklist": [
+                {"id": "a", "name": "甲", "points": 1.5, "partial": False},
+                {"id": "b", "name": "乙", "points": 1.5, "partial": False},
+            ],
+        },
+        {
+            "id": "shares_only",
+            "name": "全比例",
+            "points": 2,
+            "checklist": [
+                {"id": "half", "name": "半", "points": 1, "fraction": "div(done, due + 1, 0)"},
+                {"id": "all", "name": "全", "points": 1, "fraction": "div(done, due, 0)"},
+            ],
+        },
+        {
+            "id": "counted_first",
+            "name": "先计数",
+            "points": 3,
+            "deductions": [
+                {"name": "问题", "count": "findings", "deduct": 0.4, "max": 1.5},
+                {"name": "迟报", "when": "late", "deduct": 1.25},
+            ],
+        },
+    ],
+    {
+        "done": {"type": "count"},
+        "due": {"type": "count"},
+        "findings": {"type": "count"},
+        "late": {"type": "boolean"},
+    },
+)
+
+
+@given(
+    done=st.integers(0, 13),
+    due=st.integers(0, 13),
+    findings=st.integers(0, 7),
+    late=st.booleans(),
+    flags=st.tuples(st.booleans(), st.booleans(), st.booleans()),
+    judged=credits,
+)
+@example(done=5, due=24, findings=4, late=True, flags=(True, False, True), judged=Decimal("1.25"))
+def test_checklist_and_deduction_items_in_any_order_agree(done, due, findings, late, flags, judged):
+    """The first item of a checklist or deduction list starts the sum (no 0 added to it),
+    whether it is a computed share, a yes/no criterion, a credit or a count."""
+    unit = {
+        "done": done,
+        "due": due,
+        "findings": findings,
+        "late": late,
+        "shares_first": {"yes_no": flags[0], "judged": judged},
+        "yes_no_first": {"a": flags[1], "b": flags[2]},
+    }
+    rubric = rubriceng.load_rubric(ORDERED_ITEMS)
+    assert rubric.plan.kernel is not None
+    assert "GENERAL(" not in rubric.plan.kernel.source
+    # a share above 1 is refused by both (div(done, 0, …) gives its third argument)
+    assert agree(rubric, unit) == (done <= due or (due == 0 and done <= 1))
+
+
+def test_checklist_items_in_order_score_exactly():
+    rubric = rubriceng.load_rubric(ORDERED_ITEMS)
+    unit = {
+        "done": 5,
+        "due": 24,
+        "findings": 4,
+        "late": True,
+        "shares_first": {"yes_no": True, "judged": Decimal("1.25")},
+        "yes_no_first": {"a": False, "b": True},
+    }
+    assert agree(rubric, unit)
+    scores = rubriceng.evaluate(rubric, unit, trace=False).scores()
+    # 3 × 5/24 = 0.625 → 0.63, + 1 + 1.25; 1.5; 5/25 + 5/24 = 0.408… → 0.41;
+    # 3 − min(1.6, 1.5) − 1.25 = 0.25
+    assert scores == {
+        "shares_first": Decimal("2.88"),
+        "yes_no_first": Decimal("1.50"),
+        "shares_only": Decimal("0.41"),
+        "counted_first": Decimal("0.25"),
+    }
+
+
+ADJUSTED = make_rubric(
+    [{"id": "base", "name": "基础", "points": 10, "score": "min(x, 10)"}],
+    {
+        "x": {"type": "number", "min": 0},
+    },
+    adjustments=[
+        {"id": "thousandths", "name": "千分", "per_event": Decimal("1.000"), "max": 3},
+        {"id": "halves", "name": "半分", "per_event": Decimal("-0.5"), "max": 2},
+        {"id": "half_cents", "name": "半厘", "per_event": Decimal("0.005")},
+    ],
+    grades=[{"name": "优", "min": 9}, {"name": "良", "min": 0}],
+)
+
+
+@pytest.mark.parametrize("x", ["7.5", "8.00", "9", "0"])
+def test_totals_shared_between_units_keep_each_units_digits(x):
+    """Units whose subtotal and adjustments sum alike share a total, written with the
+    digits their own adjustments give it; a sum that is no whole number of cents is
+    never shared."""
+    rubric = rubriceng.load_rubric(ADJUSTED)
+    for _ in range(10):  # past the warm-up: the kernel scores them
+        rubriceng.evaluate(rubric, {"x": 1, "thousandths": 0, "halves": 0, "half_cents": 0})
+    seen = set()
+    for thousandths in range(4):
+        for halves in range(5):
+            for half_cents in range(3):
+                unit = {
+                    "x": Decimal(x),
+                    "thousandths": thousandths,
+                    "halves": halves,
+                    "half_cents": half_cents,
+                }
+                assert agree(rubric, unit)  # total and its digits as the general code's
+                result = rubriceng.evaluate(rubric, unit, trace=False)
+                seen.add(str(result.total))
+    assert len(seen) > 10
+    assert {len(total.partition(".")[2]) for total in seen} >= {2, 3}

@@ -124,30 +124,45 @@ def _steps(at: Leaf, scorer: Any) -> None:
 def _checklist(at: Leaf, scorer: Any) -> None:
     """``checklist:``: the credits given and the fractions computed."""
     out, formulas, scope, own, rn, rd = at.out, at.formulas, at.scope, at.own, at.rn, at.rd
-    out.line(f"{rn}, {rd} = 0, 1")
+    started = False  # the first credit is the sum so far: no 0/1 to add it to
     for item in scorer.items:
         qn, qd = pair(item.points)
         if item.fraction is None:
             if own is None or own[0] != "fields":
                 raise Unsupported("checklist without its input")
             given = own[1][item.id]
-            if given[0] == "bool":
-                out.line(f"if {given[1]}: {rn}, {rd} = {rn} * {qd} + {qn} * {rd}, {rd} * {qd}")
+            if given[0] == "bool" and not started:
+                out.line(f"{rn}, {rd} = ({qn}, {qd}) if {given[1]} else (0, 1)")
+            elif given[0] == "bool":
+                out.line(f"if {given[1]}: {rn}, {rd} = {_plus(rn, rd, str(qn), str(qd))}")
+            elif not started:
+                out.line(f"{rn}, {rd} = {given[1]}, {given[2]}")
             else:
-                _, gn, gd, _, _ = given
-                out.line(f"{rn}, {rd} = {rn} * {gd} + {gn} * {rd}, {rd} * {gd}")
+                out.line(f"{rn}, {rd} = {_plus(rn, rd, given[1], given[2])}")
+            started = True
             continue
         share = formulas.number(item.fraction, scope)
         _, fn, fd, _, _ = share
         out.line(f"if {fn} < 0 or {fn} > {fd}: return None")
-        out.line(f"{rn}, {rd} = {rn} * {fd} * {qd} + {qn} * {fn} * {rd}, {rd} * {fd} * {qd}")
+        credit = (mul(qn, fn), mul(fd, qd))
+        out.line(f"{rn}, {rd} = {_plus(rn, rd, *credit) if started else ', '.join(credit)}")
+        started = True
+    if not started:
+        out.line(f"{rn}, {rd} = 0, 1")
+
+
+def _plus(n: str, d: str, other_n: str, other_d: str) -> str:
+    """The sum of n/d and another pair, as the source of a pair ``n, d``."""
+    if other_d == "1":
+        return f"{n} + {mul(other_n, d)}, {d}"
+    return f"{n} * {other_d} + {mul(other_n, d)}, {mul(d, other_d)}"
 
 
 def _deductions(at: Leaf, scorer: Any) -> None:
     """``deductions:``: points less each deduction (within its cap), floor 0."""
     out, formulas, scope = at.out, at.formulas, at.scope
     rn, rd, pn, pd = at.rn, at.rd, at.pn, at.pd
-    out.line(f"{rn}, {rd} = 0, 1")  # deducted so far
+    started = False  # deducted so far: nothing until the first item
     for item in scorer.deductions:
         gn, gd = pair(item.deduct)
         an, ad = out.temp("n"), out.temp("d")
@@ -162,8 +177,11 @@ def _deductions(at: Leaf, scorer: Any) -> None:
         if item.max is not None:
             xn, xd = pair(item.max)
             out.line(f"if {an} * {xd} > {xn} * {ad}: {an}, {ad} = {xn}, {xd}")
-        out.line(f"{rn}, {rd} = {rn} * {ad} + {an} * {rd}, {rd} * {ad}")
-    out.line(f"{rn}, {rd} = {pn} * {rd} - {rn} * {pd}, {pd} * {rd}")
+        out.line(f"{rn}, {rd} = {_plus(rn, rd, an, ad) if started else f'{an}, {ad}'}")
+        started = True
+    if not started:
+        out.line(f"{rn}, {rd} = 0, 1")
+    out.line(f"{rn}, {rd} = {mul(pn, rd)} - {mul(rn, pd)}, {mul(pd, rd)}")
     out.line(f"if {rn} < 0: {rn} = 0")
 
 

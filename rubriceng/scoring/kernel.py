@@ -310,7 +310,7 @@ def _fast_leaf(
         out.line(f"s{index} = {step} if {step} < cap else cap")
         return
     top, bottom, cap = fixed  # the same in every pattern: constants
-    out.line(f"{step} = ({rn} * {2 * top} + {rd} * {bottom}) // ({rd} * {2 * bottom})")
+    out.line(f"{step} = ({mul(rn, 2 * top)} + {mul(rd, bottom)}) // ({mul(rd, 2 * bottom)})")
     out.line(f"s{index} = {step} if {step} < {cap} else {cap}")
 
 

@@ -116,7 +116,8 @@ class Plan:
         self._patterns: dict[tuple[str, ...], Pattern | None] = {}
         self._steps: dict[int, Decimal] = {}
         self._adjusted: dict[tuple[int, int], AdjustmentResult] = {}
-        self._totals: dict[tuple[int, tuple[int, ...]], tuple[Any, ...]] = {}
+        self._events: dict[tuple[int, ...], tuple[tuple[AdjustmentResult, ...], Any]] = {}
+        self._totals: dict[tuple[int, Any], tuple[Any, ...]] = {}
         self._kernel: Kernel | object | None = _UNBUILT
         self._kernel_lock = threading.Lock()
         self._asked = 0
@@ -378,19 +379,18 @@ class Plan:
         pattern = self._patterns[outcome.roots]
         assert pattern is not None
         rubric = self.rubric
-        key = (outcome.steps, outcome.events)
-        totals = self._totals.get(key)
-        if totals is None:  # the same sum and events give the same total: cached
-            subtotal = self.steps(outcome.steps)
-            adjustments = tuple(
-                self.adjusted(index, events) for index, events in enumerate(outcome.events)
-            )
+        adjustments, shift = self._events.get(outcome.events) or self._adjustments(outcome.events)
+        subtotal = self.steps(outcome.steps)
+        # the total depends on the subtotal and the adjustments only through their sum:
+        # units with the same sum (in steps, and its exponent) share the cached total
+        key = None if shift is None else (outcome.steps + shift[0], shift[1])
+        totals = None if key is None else self._totals.get(key)
+        if totals is None:
             total, grade = finish(rubric, subtotal, adjustments)
-            grade_en = None if grade is None else self.grade_en.get(grade)
-            totals = (subtotal, total, grade, adjustments, grade_en)
-            if len(self._totals) < 1 << 16:
+            totals = (total, grade, None if grade is None else self.grade_en.get(grade))
+            if key is not None and len(self._totals) < 1 << 16:
                 self._totals[key] = totals
-        subtotal, total, grade, adjustments, grade_en = totals
+        total, grade, grade_en = totals
         quick = functools.partial(self._tree, outcome, pattern)
         build = (
             quick if traced is None else functools.partial(self._traced, traced, unit, peers or {})
@@ -410,6 +410,24 @@ class Plan:
             grade_en,
             scored=None if traced is None else quick,
         )
+
+    def _adjustments(
+        self, events: tuple[int, ...]
+    ) -> tuple[tuple[AdjustmentResult, ...], tuple[int, int] | None]:
+        """The adjustments for ``events`` and their sum as (steps, exponent), or None
+        when the sum is not a whole number of steps (cached)."""
+        adjustments = tuple(self.adjusted(index, count) for index, count in enumerate(events))
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            amount = sum((item.points for item in adjustments), ZERO)
+            steps = amount / self.rubric.rounding.quantum
+        exponent = amount.as_tuple().exponent
+        shift = None
+        if isinstance(exponent, int) and steps == steps.to_integral_value():
+            shift = (int(steps), exponent)
+        found = (adjustments, shift)
+        if len(self._events) < 1 << 12:
+            self._events[events] = found
+        return found
 
     def _traced(
         self, inputs: Mapping[str, Any], unit: str | None, peers: Mapping[str, Statistic]

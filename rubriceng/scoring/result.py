@@ -207,10 +207,10 @@ class Result:
         what :meth:`row`, :meth:`scores` and :meth:`statuses` read while the indicators
         are not built."""
         result = object.__new__(cls)
-        for name, value in zip(_DEFERRED_FIELDS, fields, strict=True):
-            object.__setattr__(result, name, value)
-        object.__setattr__(result, "_pending", build)
-        object.__setattr__(result, "_scored", scored)
+        for setter, value in zip(_DEFERRED_SETTERS, fields, strict=True):
+            setter(result, value)
+        _SET_PENDING(result, build)
+        _SET_SCORED(result, scored)
         return result
 
     def _score_walk(self) -> Iterator[IndicatorResult]:
@@ -335,6 +335,11 @@ class _Built:
 _DEFERRED_FIELDS = tuple(
     field.name for field in attrs.fields(Result) if field.init and field.name != "indicators"
 )
+# the slots' own setters: a deferred result is made per unit, and these skip the frozen
+# class's __setattr__ and the lookup of each name (half the time of object.__setattr__)
+_DEFERRED_SETTERS = tuple(Result.__dict__[name].__set__ for name in _DEFERRED_FIELDS)
+_SET_PENDING = Result.__dict__["_pending"].__set__
+_SET_SCORED = Result.__dict__["_scored"].__set__
 
 
 BATCH_FORMAT = "rubriceng.batch/1"
