@@ -412,6 +412,40 @@ def test_the_scores_sheet_says_not_applicable_and_lists_failures(summary):
     ]
 
 
+def test_the_summary_is_styled_by_its_named_styles(summary):
+    """Every sheet's cells take the workbook's few named styles (tens of thousands of
+    cells styled by name, not font, alignment and border each): headings bold on the
+    tint, scores boxed in 10-point 宋体 and shown in cents, table rows top-aligned."""
+    book, _, _ = summary
+    assert sorted(name for name in book.named_styles if name.startswith("rubriceng")) == [
+        "rubriceng 正文",
+        "rubriceng 表头",
+        "rubriceng 表格行",
+    ]
+    scores = book["得分"]
+    heading, body = scores["A1"], scores["B3"]
+    assert (heading.style, heading.font.bold, heading.fill.fgColor.rgb) == (
+        "rubriceng 表头",
+        True,
+        "00DDEBF7",
+    )
+    assert heading.alignment.horizontal == "center" and heading.border.left.style == "thin"
+    assert (body.style, body.font.name, body.font.size, body.font.bold) == (
+        "rubriceng 正文",
+        "宋体",
+        10,
+        False,
+    )
+    assert body.border.bottom.style == "thin" and body.number_format == "0.00"
+    ranked = book["排名"]["C2"]
+    assert (ranked.style, ranked.alignment.vertical, ranked.number_format) == (
+        "rubriceng 表格行",
+        "top",
+        "0.00",
+    )
+    assert book["排名"]["A1"].font.bold and book["排名"]["A2"].font.size == 10
+
+
 def test_tables_beside_the_summary_read_back_to_the_same_scores(summary, huizhou):
     _, batch, folder = summary
     tables = folder / "summary-指标评分表"

@@ -137,16 +137,16 @@ def _reason(row: IndicatorResult, explainer: Explainer) -> str:
 
 
 def _losses(results: Sequence[Result], rubric: Rubric, explainer: Explainer) -> tuple[Loss, ...]:
+    by_id: dict[str, list[IndicatorResult]] = {}  # each unit walked once, not once a leaf
+    for result in results:
+        for row in result.walk():
+            if row.status != NOT_APPLICABLE:
+                by_id.setdefault(row.id, []).append(row)
     found = []
     for node in rubric.walk():
         if not node.method:
             continue
-        rows = [
-            row
-            for result in results
-            for row in result.walk()
-            if row.id == node.id and row.status != NOT_APPLICABLE
-        ]
+        rows = by_id.get(node.id, [])
         lost = [(row.effective_points - row.score, row) for row in rows]
         losing = [(amount, row) for amount, row in lost if amount > 0]
         total = sum((amount for amount, _ in lost), Decimal(0))
