@@ -141,3 +141,37 @@ def test_cli_schema_prints_each_schema():
         "urn:rubriceng:inputs:cn.gd.huizhou/dept-overall@2020"
     )
     assert runner.invoke(main, ["schema"]).exit_code == 2
+
+
+def test_plain_gives_json_types_whatever_the_mapping_or_number():
+    """Trace values as ``to_dict`` gives them: read-only views, dicts and their
+    subclasses as dicts with text keys, Decimals and exact Fractions as decimal text,
+    tuples as lists, the JSON scalars as they are."""
+    import collections
+    import types
+    from fractions import Fraction
+
+    from rubriceng.scoring.result import plain
+
+    class Text(str):
+        pass
+
+    value = types.MappingProxyType(
+        {
+            "rate": Decimal("0.875"),
+            "third": Fraction(1, 3),
+            "quarter": Fraction(1, 4),
+            "items": ({"ok": True, "n": 3, "x": 1.5, "none": None},),
+            "ordered": collections.OrderedDict([(1, Decimal("2.50"))]),
+            "text": Text("是"),
+        }
+    )
+    assert plain(value) == {
+        "rate": "0.875",
+        "third": "0.3333333333333333333333333333333333",
+        "quarter": "0.25",
+        "items": [{"ok": True, "n": 3, "x": 1.5, "none": None}],
+        "ordered": {"1": "2.50"},
+        "text": "是",
+    }
+    assert type(plain(value)["text"]) is Text  # text is kept as it is

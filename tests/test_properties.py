@@ -8,9 +8,10 @@ and ``to_dict`` survives a JSON round trip.
 
 from __future__ import annotations
 
+import decimal
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import rubriceng
@@ -212,3 +213,33 @@ def test_frozen_data_is_the_same_data_read_only_at_every_level(value):
         return data
 
     assert thaw(frozen) == listed_as_tuples(value)
+
+
+@given(
+    st.one_of(
+        st.integers(-(10**40), 10**40),
+        st.decimals(allow_nan=False, allow_infinity=False, places=None),
+        st.fractions(max_denominator=10**6),
+    ),
+    st.integers(0, 8),
+)
+@example(10**35 + 1, 0)  # 36 digits: shown to 34, as every number is
+@example(-(10**34) - 7, 2)
+@example(10**34 - 1, 0)
+@example(Decimal("0.00005"), 4)  # a tie: half-even
+def test_a_number_for_people_is_its_half_even_rounding_without_trailing_zeros(value, places):
+    """:func:`number`'s shortcut for whole numbers gives what the rounding gives."""
+    from fractions import Fraction
+
+    from rubriceng.decimals import DECIMAL_CONTEXT
+    from rubriceng.formula.phrasing import number
+
+    with decimal.localcontext(DECIMAL_CONTEXT):
+        exact = Fraction(value)
+        scaled = exact * 10**places
+        whole, rest = divmod(scaled.numerator, scaled.denominator)
+        if 2 * rest > scaled.denominator or (2 * rest == scaled.denominator and whole % 2):
+            whole += 1
+        expected = format((Decimal(whole).scaleb(-places)).normalize(), "f")
+        expected = "0" if expected in ("-0", "") else expected
+        assert number(value, places) == expected

@@ -33,11 +33,21 @@ def number(value: Any, places: int = 4) -> str:
     >>> number(Decimal("1331100"))
     '1331100'
     """
+    if type(value) is int and -_WHOLE < value < _WHOLE:  # as it is (most counts)
+        return str(value)
     if isinstance(value, bool) or not isinstance(value, int | Decimal | Fraction):
         return str(value)
-    rounded = round_to(value, Decimal(1).scaleb(-places), "half_even")
+    quantum = _QUANTA.get(places)
+    if quantum is None:
+        quantum = Decimal(1).scaleb(-places)
+    rounded = round_to(value, quantum, "half_even")
     text = format(rounded.normalize(), "f")
     return "0" if text in ("-0", "") else text
+
+
+_WHOLE = 10**34
+"""Whole numbers below this are shown as they are (``normalize`` keeps 34 digits)."""
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(9)}
 
 
 def percent(value: Any, places: int = 2) -> str:

@@ -24,6 +24,7 @@
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -48,9 +49,18 @@ JUDGED = "judged"
 NOT_APPLICABLE = "not_applicable"
 
 
+_AS_THEY_ARE = frozenset({str, int, bool, float, type(None)})
+_VIEWS = frozenset({dict, types.MappingProxyType})
+
+
 def plain(value: Any) -> Any:
     """``value`` as JSON types: Decimals as strings (an exact Fraction as the decimal it
     is, or to 34 digits), mappings and sequences recursively."""
+    kind = type(value)
+    if kind in _AS_THEY_ARE:  # most of a trace's values: found by a set lookup
+        return value
+    if kind in _VIEWS:  # (an ABC check for a mapping costs several times that)
+        return {str(key): plain(item) for key, item in value.items()}
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, Fraction | Mean):
