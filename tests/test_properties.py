@@ -174,7 +174,9 @@ _PLAIN = st.recursive(
     | st.decimals(allow_nan=False, allow_infinity=False)
     | st.fractions(),
     lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+        st.lists(inner, max_size=3)
+        | st.lists(inner, max_size=3).map(tuple)
+        | st.dictionaries(st.text(max_size=3), inner, max_size=3)
     ),
     max_leaves=12,
 )
@@ -196,7 +198,7 @@ def test_frozen_data_is_the_same_data_read_only_at_every_level(value):
             assert isinstance(found, types.MappingProxyType) and set(found) == set(original)
             for key in original:
                 check(original[key], found[key])
-        elif isinstance(original, list):
+        elif isinstance(original, list | tuple):
             assert type(found) is tuple and len(found) == len(original)
             for item, kept in zip(original, found, strict=True):
                 check(item, kept)
@@ -208,7 +210,7 @@ def test_frozen_data_is_the_same_data_read_only_at_every_level(value):
     def listed_as_tuples(data):
         if isinstance(data, dict):
             return {key: listed_as_tuples(item) for key, item in data.items()}
-        if isinstance(data, list):
+        if isinstance(data, list | tuple):
             return tuple(listed_as_tuples(item) for item in data)
         return data
 

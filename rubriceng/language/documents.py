@@ -81,8 +81,17 @@ mapping costs several times that, and traces hold millions of scalars in a batch
 
 def freeze(value: Any) -> Any:
     """Plain data made read-only: mappings become read-only views, lists become tuples."""
-    if type(value) in _SCALARS:
+    kind = type(value)
+    if kind in _SCALARS:
         return value
+    if kind is dict:  # a scorer's trace: its scalars copied without a call each
+        if not value:
+            return _EMPTY
+        return types.MappingProxyType(
+            {key: item if type(item) in _SCALARS else freeze(item) for key, item in value.items()}
+        )
+    if kind is list or kind is tuple:
+        return tuple(item if type(item) in _SCALARS else freeze(item) for item in value)
     if isinstance(value, Mapping):
         if not value:
             return _EMPTY
