@@ -122,6 +122,8 @@ class Explainer:
         """The words plugin methods give for their trace keys."""
         self.rates: set[str] = set()
         """The indicators whose ``value`` is a rate (shown as a percentage)."""
+        self.phrased: dict[str, str] = {}
+        """Formulas already put in words, by their text."""
         if rubric is not None:
             self.nodes = {node.id: node for node in rubric.walk()}
             for spec in rubric.inputs:
@@ -142,8 +144,15 @@ class Explainer:
             }
 
     def formula(self, text: str) -> str:
-        """A formula in words: inputs by their labels (in Chinese), operators as printed."""
-        return formula_words(str(text), self.lang, self.labels if self.lang == "zh" else {})
+        """A formula in words: inputs by their labels (in Chinese), operators as printed
+        (each text put in words once: a batch explains the same formulas per unit)."""
+        text = str(text)
+        found = self.phrased.get(text)
+        if found is None:
+            found = formula_words(text, self.lang, self.labels if self.lang == "zh" else {})
+            if len(self.phrased) < 4096:
+                self.phrased[text] = found
+        return found
 
     def value(self, row: IndicatorResult, value: Any) -> str:
         """A value ``row`` computed: a percentage if it is a rate."""
