@@ -115,7 +115,9 @@ class _Style:
         thin = Side(style="thin")
         self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
         self.title = Font(name=FONT_NAME, size=14, bold=True)
-        self.known: set[tuple[int, str]] = set()
+        self.book: Any = None
+        self.known: set[str] = set()
+        """The named styles :attr:`book` is known to have."""
 
     def cell(
         self,
@@ -138,10 +140,10 @@ class _Style:
             name = "rubriceng 加粗居中" if centre else "rubriceng 加粗"
         else:
             name = "rubriceng 居中" if centre else "rubriceng 正文"
-        book = sheet.parent
-        if (id(book), name) not in self.known:
-            named_style(book, name)
-            self.known.add((id(book), name))
+        if sheet.parent is not self.book:
+            self.book, self.known = sheet.parent, set()
+        if name not in self.known:
+            self.known.add(named_style(self.book, name))
         cell.style = name
         if number:
             cell.number_format = number
