@@ -158,7 +158,7 @@ def test_a_batch_collects_peer_values_without_scoring_the_other_leaves(monkeypat
     """evaluate_many's first pass wants each unit's peer values only: the kernel runs the
     leaves compared with their peers first and stops there, so a unit's 绩效目标 (33
     targets judged by the general code) are judged once, in the pass that scores."""
-    from rubriceng.scoring.runtime import COLLECTED, Collecting
+    from rubriceng.scoring.runtime import Collecting, Paused
     from rubriceng.targets.method import TargetCompletionScorer
     from tests.test_target_values import _department_sheet_filled, _huizhou_2025_inputs
 
@@ -168,7 +168,7 @@ def test_a_batch_collects_peer_values_without_scoring_the_other_leaves(monkeypat
     inputs["department_targets"] = _department_sheet_filled()
     seen: dict[str, Any] = {}
     peers = Collecting(fixed_asset_utilisation=0)
-    assert rubric.plan.kernel.run(inputs, peers, seen) is COLLECTED
+    assert type(rubric.plan.kernel.run(inputs, peers, seen)) is Paused
     assert list(seen) == ["fixed_asset_utilisation"]
     units = {"甲": inputs, "乙": {**inputs, "fixed_assets_in_use": Decimal(1)}}
     judged = []
@@ -465,8 +465,9 @@ def test_the_methods_rubric_is_generated_whole():
     """Every built-in method here has its integer form: the general code is called only
     for parts that bring their own points."""
     rubric = rubriceng.load_rubric(METHODS_RUBRIC)
-    source = rubric.plan.kernel.source
-    assert source.count("GENERAL(") == 1
+    run, resume = rubric.plan.kernel.source.split("def resume(")
+    assert run.count("GENERAL(") == 1 and resume.count("GENERAL(") == 1
+    source = run
     assert "any('points' in i for i in" in source.split("GENERAL(")[0].splitlines()[-2]
     unit = {
         "done": 5,
@@ -1141,3 +1142,74 @@ def test_totals_shared_between_units_keep_each_units_digits(x):
                 seen.add(str(result.total))
     assert len(seen) > 10
     assert {len(total.partition(".")[2]) for total in seen} >= {2, 3}
+
+
+def test_a_batch_reads_each_unit_once_and_resumes_it_with_the_batchs_mean(monkeypatch):
+    """evaluate_many's first pass pauses each unit after its peer leaves, keeping what it
+    read; the second resumes it with the batch's statistics rather than reading and
+    checking it again. A unit without an optional input (提前下达率's advance rates, a
+    transfer-free unit) is paused too, and every result is the general code's."""
+    from rubriceng.scoring.plan import Plan
+    from rubriceng.scoring.runtime import Collecting, Paused
+
+    rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
+    units = generate(60, edges=0.3)
+    for unit in units[::3]:
+        unit["has_transfer_payments"] = False
+        unit.pop("general_transfer_advance_rate", None)
+        unit.pop("special_transfer_advance_rate", None)
+    named = {f"单位{index:02d}": unit for index, unit in enumerate(units)}
+    zeros = Collecting(fixed_asset_utilisation=0)
+    for unit in units:  # every unit pauses, none is left to the general code
+        assert type(rubric.plan.run_kernel(unit, zeros, {})) is Paused
+    runs = []
+    run = Plan.run_kernel
+    monkeypatch.setattr(Plan, "run_kernel", lambda self, *a: runs.append(1) or run(self, *a))
+    batch = rubriceng.evaluate_many(rubric, named, trace=False)
+    assert len(runs) == len(units)  # the first pass only: the second resumed
+    _, expected, failed = _general_batch(rubric, named)
+    assert failed == [] and [_rows(r) for r in batch] == [_rows(r) for r in expected]
+    assert [str(r.total) for r in batch] == [str(r.total) for r in expected]
+    assert len({r.indicator("fixed_asset_utilisation").score for r in batch}) == 2
+
+
+ONLY_PEERS = make_rubric(
+    [
+        {
+            "id": "above",
+            "name": "高于均值",
+            "points": 2,
+            "value": "done / due",
+            "peer": {"statistic": "mean", "compare": "at_least"},
+        },
+        {
+            "id": "over",
+            "name": "超过均值",
+            "points": 3,
+            "value": "done / (due + 1)",
+            "peer": {"statistic": "mean", "compare": "above"},
+        },
+    ],
+    {"done": {"type": "count"}, "due": {"type": "count", "min": 1}},
+)
+
+
+def test_a_rubric_of_peer_leaves_alone_pauses_after_them_and_resumes():
+    """Where every leaf is compared with its peers, the first pass pauses after the last
+    (it never gives a unit scored against the zeros it was asked with); the batch's
+    columns and evaluate_many give the general code's scores with the batch's means."""
+    import numpy as np
+
+    from rubriceng.scoring.runtime import Collecting, Paused
+
+    rubric = rubriceng.load_rubric(ONLY_PEERS)
+    zeros = Collecting(above=0, over=0)
+    assert type(rubric.plan.run_kernel({"done": 2, "due": 3}, zeros, {})) is Paused
+    named = {f"u{n}": {"done": n % 4, "due": 3} for n in range(9)}  # means 1/2 and 3/8
+    batch = rubriceng.evaluate_many(rubric, named, trace=False)
+    _, expected, failed = _general_batch(rubric, named)
+    assert failed == [] and [_rows(r) for r in batch] == [_rows(r) for r in expected]
+    assert [str(r.total) for r in batch] == ["0.00", "0.00", "5.00", "5.00"] * 2 + ["0.00"]
+    table = {"done": np.array([n % 4 for n in range(9)]), "due": np.array([3] * 9, dtype=object)}
+    scored = rubriceng.evaluate_table(rubric, table)  # an object column: the row path
+    assert [str(total) for total in scored.totals()] == [str(r.total) for r in batch]

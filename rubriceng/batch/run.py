@@ -54,7 +54,7 @@ from rubriceng.methods.ratio import RatioScorer
 from rubriceng.methods.unit_defined import UnitDefinedScorer, split_evenly
 from rubriceng.scoring.plan import Plan, prepare, score_unit
 from rubriceng.scoring.result import UnitFailure
-from rubriceng.scoring.runtime import Collecting, Outcome, Parts
+from rubriceng.scoring.runtime import Collecting, Outcome, Parts, Paused
 from rubriceng.scoring.table import Table, filled, missing, python_value
 from rubriceng.scoring.unit import General
 from rubriceng.targets.method import TargetCompletionScorer
@@ -177,7 +177,10 @@ class ColumnRun:
         self.exact_values: dict[str, list[Fraction]] = {}
         self.exact_peers: dict[str, Statistic] = {}
         self.failed: set[int] = set()
-        self.by_kernel: dict[int, tuple[Mapping[str, Any], Outcome | None]] = {}
+        self.by_kernel: dict[int, tuple[Mapping[str, Any], Outcome | Paused]] = {}
+        self.asked_plain = True
+        """Whether the row kernel's first run was asked with plain statistics (no peer
+        leaves), so that it scored the rows it took, rather than pausing them."""
         """Rows the columns do not take that the row kernel scores (see _prepare_exact)."""
         self.kernel_values: dict[str, list[Fraction]] = {}
         """The peers' values of those rows, by peer leaf."""
@@ -534,6 +537,7 @@ class ColumnRun:
         if kernel is not None and not wanted <= kernel.collects:
             kernel = None
         asked: Mapping[str, Any] = Collecting(dict.fromkeys(wanted, 0)) if wanted else {}
+        self.asked_plain = not wanted
         self.kernel_values = {leaf: [] for leaf in wanted}
         states = {}
         indices = np.flatnonzero(self.exact).tolist()
@@ -543,7 +547,7 @@ class ColumnRun:
             if found is None:
                 states[index] = prepare(plan, row, self.table.names[index])
                 continue
-            self.by_kernel[index] = (row, found if isinstance(found, Outcome) else None)
+            self.by_kernel[index] = (row, found)
             for leaf_id, (top, bottom) in seen.items():
                 self.kernel_values[leaf_id].append(Fraction(top, bottom))
         return states
@@ -878,8 +882,12 @@ class ColumnRun:
         shift = 10 ** (places - plan.rubric.rounding.digits)
         done: dict[int, Outcome] = {}
         for index, (row, found) in self.by_kernel.items():
-            # without peer leaves the first run scored the row; with them, run it again
-            outcome = found if found is not None else plan.run_kernel(row, peers)
+            # without peer leaves the first run scored the row; with them, it paused
+            # after them and resumes with the batch's statistics
+            if self.asked_plain and isinstance(found, Outcome):
+                outcome: Outcome | None = found
+            else:
+                outcome = plan.resume_kernel(found, row, peers)
             if outcome is None:
                 states[index] = prepare(plan, row, self.table.names[index])
                 continue

@@ -28,7 +28,7 @@ from rubriceng.scoring.result import (
     Result,
     UnitFailure,
 )
-from rubriceng.scoring.runtime import Collecting, Outcome
+from rubriceng.scoring.runtime import Collecting, Outcome, Paused
 from rubriceng.scoring.unit import UnitState, snapshot
 
 
@@ -68,7 +68,7 @@ def evaluate(
         if not reviewed and document is None:
             kernel = plan.warm_kernel()
             outcome = None if kernel is None else plan.run_kernel(inputs, {})
-        if outcome is not None:  # traces are made when first read, from a copy
+        if isinstance(outcome, Outcome):  # traces are made when first read, from a copy
             return plan.scored(outcome, unit, snapshot(inputs) if trace else None)
         state = prepare(plan, inputs, unit, document)
         state.reviewed = _review_scores(plan, reviewed)
@@ -184,8 +184,8 @@ def evaluate_many(
                 progress(index + 1)
             outcome = outcomes.get(index)
             if plan.peer_leaves and not given[name]:  # with the whole batch's peers
-                outcome = plan.run_kernel(inputs, peers)
-            if outcome is not None:
+                outcome = plan.resume_kernel(outcome, inputs, peers)
+            if isinstance(outcome, Outcome):
                 results.append(
                     plan.scored(outcome, name, snapshot(inputs) if trace else None, peers)
                 )
@@ -211,11 +211,12 @@ def _kernel_pass(
     plan: Plan,
     named: Sequence[tuple[str, Mapping[str, Any]]],
     reviewed: Mapping[str, Mapping[str, Decimal]],
-) -> tuple[dict[int, Outcome], dict[int, UnitState], dict[str, Statistic] | None]:
-    """A first run of the kernel over a batch: the units it scores (by index; a unit with
-    reviewed scores is the general code's), the units it left, prepared for the general
-    code (by index), and the peer statistics when every unit it did not score can be
-    asked by the general code (None: ask it for all)."""
+) -> tuple[dict[int, Outcome | Paused], dict[int, UnitState], dict[str, Statistic] | None]:
+    """A first run of the kernel over a batch: the units it scores, or, when the rubric
+    compares with peers, pauses (by index; a unit with reviewed scores is the general
+    code's), the units it left, prepared for the general code (by index), and the peer
+    statistics when every unit it did not score can be asked by the general code (None:
+    ask it for all)."""
     kernel = plan.kernel
     if kernel is None:
         return {}, {}, None
@@ -225,7 +226,7 @@ def _kernel_pass(
     # any statistic lets the peer leaves run; with peers, the kernel stops after them
     # (every unit is scored again with the batch's statistics)
     zeros = Collecting(dict.fromkeys(wanted, 0)) if wanted else {}
-    outcomes: dict[int, Outcome] = {}
+    outcomes: dict[int, Outcome | Paused] = {}
     values: dict[str, list[Fraction]] = {leaf: [] for leaf in wanted}
     others: dict[int, UnitState] = {}
     for index, (name, inputs) in enumerate(named):
@@ -234,8 +235,7 @@ def _kernel_pass(
         if found is None:
             others[index] = prepare(plan, inputs, name)
             continue
-        if isinstance(found, Outcome):
-            outcomes[index] = found
+        outcomes[index] = found
         for leaf_id, (top, bottom) in seen.items():
             values[leaf_id].append(Fraction(top, bottom))
     for leaf in plan.peer_leaves:

@@ -20,6 +20,7 @@ be compiled again on arrival. Its answers are held to the general path's by
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -32,12 +33,12 @@ from rubriceng.methods.peer import PeerScorer
 from rubriceng.methods.unit_defined import UnitDefinedScorer
 from rubriceng.scoring.forms import FORMS, Leaf
 from rubriceng.scoring.runtime import (
-    COLLECTED,
     MAX_SOURCE,
     MISSING,
     Collecting,
     Outcome,
     Parts,
+    Paused,
     Unsupported,
     as_decimal,
     even_shares,
@@ -64,9 +65,13 @@ class Kernel:
     each peer leaf it reaches (as a numerator/denominator pair)."""
 
     source: str
-    run: Callable[..., Outcome | None] = attrs.field(eq=False, repr=False)
+    run: Callable[..., Outcome | Paused | None] = attrs.field(eq=False, repr=False)
     collects: frozenset[str] = frozenset()
     """The peer leaves whose value ``run`` records in ``seen``."""
+    resume: Callable[..., Outcome | None] | None = attrs.field(default=None, eq=False, repr=False)
+    """``resume(paused.state, peers, seen=None)``: the outcome of a unit ``run`` paused
+    (given ``Collecting`` statistics), with the batch's ``peers``; as ``run`` would give
+    it, without reading and checking the unit's inputs again. None without peer leaves."""
 
 
 # -- the whole function ----------------------------------------------------------------
@@ -151,14 +156,19 @@ def build_kernel(
         out.line("na = P.not_applicable")
         out.line("cased = []")
         # the leaves compared with their peers first: a first pass over a batch, which
-        # wants only each unit's peer values, stops after them (any order gives the same
-        # scores; a leaf that fails sends the unit to the general path whichever it is)
+        # wants only each unit's peer values, pauses after them, keeping what it has read
+        # (any order gives the same scores; a leaf that fails sends the unit to the
+        # general path whichever it is)
         peer = [bool(leaf.scorer and leaf.scorer.peer_statistic()) for leaf in leaves]
         order = sorted(range(len(leaves)), key=lambda index: not peer[index])
+        paused = len(out.lines) if any(peer) else None
+        if paused is not None:
+            out.line("")  # where the unit's state is kept: written once it is known
+            before = {*out.made, *PROLOGUE}
         for position, index in enumerate(order):
             leaf = leaves[index]
             if position and peer[order[position - 1]] and not peer[index]:
-                out.line("if type(peers) is COLLECTING: return COLLECTED")
+                out.line("if type(peers) is COLLECTING: return PAUSED(state)")
             if fixed[index] is None:
                 out.line(f"if na[{index}]: s{index} = P.na_scores[{index}]")
                 out.line("else:")
@@ -182,6 +192,8 @@ def build_kernel(
             if event is None or event[0] != "num" or event[2] != "1":
                 raise Unsupported("adjustment")
             events.append(str(event[1]))
+        if peer and all(peer):  # every leaf compared with its peers: pause after all
+            out.line("if type(peers) is COLLECTING: return PAUSED(state)")
         out.line(f"events = ({''.join(event + ', ' for event in events)})")
         for index in sorted(out.objects):  # a score the general code or the parts gave
             out.line(f"t{index} = s{index} if type(s{index}) is int else s{index}.steps")
@@ -192,14 +204,48 @@ def build_kernel(
         out.line(f"return OUTCOME(roots, ({scores}), frozenset(cased), events, sum(({steps})))")
     except Unsupported:
         return None
-    body = "\n".join(out.lines)
-    source = f"def run(inputs, peers, seen=None):\n{body}\n"
+    source = _with_resume(out.lines, paused, before if paused is not None else set())
     if len(source) > MAX_SOURCE:
         return None
     try:
         return _compiled(source, out.constants, pattern, general_leaf, frozenset(out.collects))
     except (SyntaxError, RecursionError, MemoryError, ValueError, OverflowError):
         return None  # beyond what CPython compiles (blocks nested past 20, say): general
+
+
+PROLOGUE = frozenset({"inputs", "keys", "found", "roots", "P", "na"})
+"""The names the generated function gives before its leaves, besides its temporaries."""
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _with_resume(lines: list[str], paused: int | None, made: set[str]) -> str:
+    """The source of ``run`` (its body's ``lines``), and, when it pauses for a batch's
+    first pass (the empty line at ``paused``, before the first leaf), of ``resume``: the
+    statements from there on, after the values ``run`` then had (``made``) that they
+    name (``cased`` is still empty there)."""
+    if paused is None:
+        return "def run(inputs, peers, seen=None):\n" + "\n".join(lines) + "\n"
+    before, after = lines[:paused], lines[paused + 1 :]
+    named = set(_WORD.findall("\n".join(after)))  # (a word in a text too: kept, unread)
+    names = sorted(made & named)
+    kept = "".join(f"{name}, " for name in names)
+    run = [
+        *before,
+        "    if type(peers) is COLLECTING:",
+        "        try:",
+        f"            state = ({kept})",
+        "        except NameError:  # a value this unit has none of: no later line reads it",
+        f"            state = tuple(map(locals().get, {tuple(names)!r}))",
+        *after,
+    ]
+    resume = [f"    ({kept}) = state", "    cased = []", *after]
+    return (
+        "def run(inputs, peers, seen=None):\n"
+        + "\n".join(run)
+        + "\n\n\ndef resume(state, peers, seen=None):\n"
+        + "\n".join(resume)
+        + "\n"
+    )
 
 
 def _leaf(
@@ -343,7 +389,7 @@ def _compiled(
         "DECIMAL": Decimal,
         "AS_DECIMAL": as_decimal,
         "COLLECTING": Collecting,
-        "COLLECTED": COLLECTED,
+        "PAUSED": Paused,
         "TO_DECIMAL": to_decimal,
         "TO_COUNT": to_count,
         "SIGNIFICANT": significant,
@@ -357,6 +403,7 @@ def _compiled(
     }
     code = compile(source, "<rubriceng kernel>", "exec")
     exec(code, namespace)
+    resume = namespace.get("resume")
     patterns: dict[Any, Any] = namespace["PATTERNS"]
 
     def remember(roots: tuple[str, ...]) -> Any:
@@ -365,4 +412,4 @@ def _compiled(
         return found
 
     namespace["PATTERN"] = remember
-    return Kernel(source, namespace["run"], collects)
+    return Kernel(source, namespace["run"], collects, resume)

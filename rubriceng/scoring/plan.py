@@ -47,7 +47,7 @@ from rubriceng.scoring.result import (
     Result,
 )
 from rubriceng.scoring.reweight import Allocation, allocate, allocate_cents
-from rubriceng.scoring.runtime import Outcome, Parts
+from rubriceng.scoring.runtime import Outcome, Parts, Paused
 from rubriceng.scoring.unit import (
     ZERO,
     General,
@@ -161,9 +161,9 @@ class Plan:
         inputs: Any,
         peers: Mapping[str, Statistic],
         seen: dict[str, tuple[int, int]] | None = None,
-    ) -> Outcome | None:
+    ) -> Outcome | Paused | None:
         """The kernel's outcome for one unit (or, given ``Collecting`` statistics, the
-        ``COLLECTED`` mark once the peer leaves are scored), recording each peer
+        unit :class:`Paused` once the peer leaves are scored), recording each peer
         leaf's value in ``seen``; None when there is no kernel or the unit is unusual in
         any way (the general code then decides, with the same result or the error)."""
         kernel = self.kernel
@@ -173,6 +173,24 @@ class Plan:
             return kernel.run(inputs, peers, seen)
         except Exception:  # anything unusual: the general code says what it is
             return None
+
+    def resume_kernel(
+        self, first: Any, inputs: Any, peers: Mapping[str, Statistic]
+    ) -> Outcome | None:
+        """A unit's outcome with the batch's statistics ``peers``, after a first run
+        (given ``Collecting`` statistics) that gave ``first``: resumed where it paused,
+        or, if it did not pause, run again on ``inputs``; None, for the general code,
+        when the first run left the unit (``first`` is None)."""
+        kernel = self.kernel
+        if first is None:
+            return None
+        if type(first) is Paused and kernel is not None and kernel.resume is not None:
+            try:
+                return kernel.resume(first.state, peers)
+            except Exception:  # as in run_kernel: the general code says what it is
+                return None
+        found = self.run_kernel(inputs, peers)
+        return found if isinstance(found, Outcome) else None
 
     # -- inputs ---------------------------------------------------------------------
 

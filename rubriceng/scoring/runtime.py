@@ -57,12 +57,21 @@ def as_decimal(value: Any) -> Any:
 
 class Collecting(dict):  # type: ignore[type-arg]
     """Peer statistics of a first pass over a batch, which wants only each unit's peer
-    values (recorded in ``seen``): the kernel returns :data:`COLLECTED` once the leaves
-    compared with their peers have run, and scores no other leaf."""
+    values (recorded in ``seen``): the kernel returns a :class:`Paused` unit once the
+    leaves compared with their peers have run, and scores no other leaf."""
 
 
-COLLECTED = object()
-"""What the kernel returns, given :class:`Collecting` statistics, after the peer leaves."""
+class Paused:
+    """What the kernel returns, given :class:`Collecting` statistics, once the leaves
+    compared with their peers have run: the unit as read and checked before them (the
+    generated function's values, in its order), from which ``Kernel.resume`` scores
+    every leaf with the batch's statistics, without reading the unit again."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, state: tuple[Any, ...]) -> None:
+        self.state = state
+
 
 MISSING = object()
 """What the generated code reads for an input a unit did not give."""

@@ -29,13 +29,17 @@ class Source:
         """The peer leaves whose value the function records in ``seen``."""
         self.objects: set[int] = set()
         """The leaves whose score may be an object (the general code's, or parts)."""
+        self.made: list[str] = []
+        """Every name :meth:`temp` gave, in order."""
 
     def line(self, text: str) -> None:
         self.lines.append("    " * self.depth + text)
 
     def temp(self, stem: str = "t") -> str:
         self.counter += 1
-        return f"{stem}{self.counter}"
+        name = f"{stem}{self.counter}"
+        self.made.append(name)
+        return name
 
     def mark(self) -> tuple[int, int, dict[str, Any]]:
         """Where the source is now, to go back to if what follows has no integer form."""
