@@ -1213,3 +1213,25 @@ def test_a_rubric_of_peer_leaves_alone_pauses_after_them_and_resumes():
     table = {"done": np.array([n % 4 for n in range(9)]), "due": np.array([3] * 9, dtype=object)}
     scored = rubriceng.evaluate_table(rubric, table)  # an object column: the row path
     assert [str(total) for total in scored.totals()] == [str(r.total) for r in batch]
+
+
+def test_a_kernel_too_large_to_resume_runs_a_batchs_units_twice(monkeypatch):
+    """When ``run`` and ``resume`` together exceed the largest source compiled, ``run``
+    alone is kept: a batch's second pass runs each unit again, with the same scores."""
+    import rubriceng.scoring.kernel as kernel_module
+    from rubriceng.scoring.plan import Plan
+
+    whole = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020").plan.kernel
+    assert whole.resume is not None
+    alone = len(whole.source.partition("\n\n\ndef resume(")[0]) + 1
+    monkeypatch.setattr(kernel_module, "MAX_SOURCE", alone)
+    rubric = rubriceng.load_rubric(HUIZHOU)
+    assert rubric.plan.kernel is not None and rubric.plan.kernel.resume is None
+    units = {f"单位{index}": unit for index, unit in enumerate(generate(20, edges=0.3))}
+    runs = []
+    run = Plan.run_kernel
+    monkeypatch.setattr(Plan, "run_kernel", lambda self, *a: runs.append(1) or run(self, *a))
+    batch = rubriceng.evaluate_many(rubric, units, trace=False)
+    assert len(runs) == 2 * len(units)
+    _, expected, failed = _general_batch(rubric, units)
+    assert failed == [] and [_rows(r) for r in batch] == [_rows(r) for r in expected]

@@ -204,7 +204,10 @@ def build_kernel(
         out.line(f"return OUTCOME(roots, ({scores}), frozenset(cased), events, sum(({steps})))")
     except Unsupported:
         return None
-    source = _with_resume(out.lines, paused, before if paused is not None else set())
+    made = before if paused is not None else set()
+    source = _with_resume(out.lines, paused, made)
+    if len(source) > MAX_SOURCE:  # a very large rubric: its batches run it twice instead
+        source = _with_resume(out.lines, paused, made, resume=False)
     if len(source) > MAX_SOURCE:
         return None
     try:
@@ -218,11 +221,11 @@ PROLOGUE = frozenset({"inputs", "keys", "found", "roots", "P", "na"})
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _with_resume(lines: list[str], paused: int | None, made: set[str]) -> str:
+def _with_resume(lines: list[str], paused: int | None, made: set[str], resume: bool = True) -> str:
     """The source of ``run`` (its body's ``lines``), and, when it pauses for a batch's
-    first pass (the empty line at ``paused``, before the first leaf), of ``resume``: the
-    statements from there on, after the values ``run`` then had (``made``) that they
-    name (``cased`` is still empty there)."""
+    first pass (the empty line at ``paused``, before the first leaf) and ``resume`` is
+    true, of ``resume``: the statements from there on, after the values ``run`` then had
+    (``made``) that they name (``cased`` is still empty there)."""
     if paused is None:
         return "def run(inputs, peers, seen=None):\n" + "\n".join(lines) + "\n"
     before, after = lines[:paused], lines[paused + 1 :]
@@ -238,14 +241,11 @@ def _with_resume(lines: list[str], paused: int | None, made: set[str]) -> str:
         f"            state = tuple(map(locals().get, {tuple(names)!r}))",
         *after,
     ]
-    resume = [f"    ({kept}) = state", "    cased = []", *after]
-    return (
-        "def run(inputs, peers, seen=None):\n"
-        + "\n".join(run)
-        + "\n\n\ndef resume(state, peers, seen=None):\n"
-        + "\n".join(resume)
-        + "\n"
-    )
+    source = "def run(inputs, peers, seen=None):\n" + "\n".join(run) + "\n"
+    if not resume:
+        return source
+    resumed = [f"    ({kept}) = state", "    cased = []", *after]
+    return source + "\n\ndef resume(state, peers, seen=None):\n" + "\n".join(resumed) + "\n"
 
 
 def _leaf(
