@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import random
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -367,7 +368,13 @@ class _Text(str):
 @pytest.mark.parametrize("column", ["project_supervision.reason", "effect_indicators.2.name"])
 @pytest.mark.parametrize(
     "kinds",
-    ["every kind", "text and one empty", "text and nothing", "text and a str subclass"],
+    [
+        "every kind",
+        "text and one empty",
+        "text and nothing",
+        "text and a str subclass",
+        "a str subclass, NaN and NA",
+    ],
 )
 def test_text_columns_of_every_kind_of_cell_read_as_row_by_row(huizhou, column, kinds):
     """A text column holding text, empty text, None, NaN, pandas' NA and a number (and
@@ -382,6 +389,7 @@ def test_text_columns_of_every_kind_of_cell_read_as_row_by_row(huizhou, column, 
         "text and one empty": {1: ""},
         "text and nothing": {2: None, 7: None},
         "text and a str subclass": {5: _Text("说明")},
+        "a str subclass, NaN and NA": {5: _Text("说明"), 3: float("nan"), 4: pandas.NA},
     }[kinds]
     for index, value in changes.items():
         cells[index] = value
@@ -529,3 +537,58 @@ def test_partial_credit_written_as_words_or_numbers_stays_on_the_columns(huizhou
             table.column("budget_reasonableness")[index]
             == row.indicator("budget_reasonableness").score
         )
+
+
+def _rounded(value: Fraction, digits: int, mode: str) -> Decimal:
+    """``value`` (at least 0) rounded to ``digits`` places as ``mode`` says, by integers."""
+    scaled = value * 10**digits
+    whole, rest = divmod(scaled.numerator, scaled.denominator)
+    half = Fraction(rest, scaled.denominator)
+    up = {
+        "half_up": half >= Fraction(1, 2),
+        "half_even": half > Fraction(1, 2) or (half == Fraction(1, 2) and whole % 2 == 1),
+        "down": False,
+        "up": rest > 0,
+    }[mode]
+    return Decimal(whole + up).scaleb(-digits)
+
+
+@pytest.mark.parametrize("mode", ["half_up", "half_even", "down", "up"])
+@pytest.mark.parametrize("digits", [0, 1, 2, 3])
+def test_every_rounding_mode_and_step_on_the_columns_is_the_exact_rounding(mode, digits):
+    """3 × done/total for every done of 24, 120 and 7 (ties such as 3 × 5/24 = 0.625 and
+    3 × 13/120 = 0.325 at every step), and 2.5 points (2 in whole points): each score on
+    the columns is the plain-Fraction rounding, the row path's, and no row left the
+    columns."""
+    half = Fraction(5, 2) if digits else Fraction(2)
+    rubric = rubriceng.load_rubric(
+        {
+            "id": "rounding",
+            "version": "1",
+            "title": "rounding",
+            "total": 3 + Decimal(half.numerator) / half.denominator,
+            "rounding": {"digits": digits, "mode": mode},
+            "inputs": {"done": {"type": "count"}, "total": {"type": "count", "min": 1}},
+            "indicators": [
+                {"id": "share", "name": "完成率", "points": 3, "score": "3 * done / total"},
+                {
+                    "id": "half",
+                    "name": "半分",
+                    "points": Decimal(half.numerator) / half.denominator,
+                    "score": f"{half.numerator} * done / total / {half.denominator}",
+                },
+            ],
+        }
+    )
+    pairs = [(done, total) for total in (24, 120, 7) for done in range(total + 1)]
+    columns = {"done": [d for d, _ in pairs], "total": [t for _, t in pairs]}
+    table, _ = _as_rows(rubric, columns)
+    assert table.rows_rescored == 0
+    for points, name in ((Fraction(3), "share"), (half, "half")):
+        expected = [_rounded(points * Fraction(d, t), digits, mode) for d, t in pairs]
+        assert table.column(name) == expected
+    if digits == 3 and mode == "half_up":
+        assert table.column("share")[pairs.index((5, 24))] == Decimal("0.625")
+    if digits == 2:
+        tie = table.column("share")[pairs.index((5, 24))]
+        assert tie == {"half_up": Decimal("0.63"), "up": Decimal("0.63")}.get(mode, Decimal("0.62"))

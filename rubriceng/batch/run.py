@@ -7,12 +7,12 @@ units the columns cannot take to the row path.
 from __future__ import annotations
 
 import decimal
-import operator
+import functools
 import weakref
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from itertools import compress, repeat
+from itertools import repeat
 from typing import Any
 
 from rubriceng.batch.vector import (
@@ -65,6 +65,23 @@ except ImportError:  # pragma: no cover - numpy is an optional dependency
     np = None  # type: ignore[assignment]
 from rubriceng.batch.reading import decimal_floats, places_of
 from rubriceng.batch.scores import ColumnPairs, PeerParts, ScoreTable, pieces
+
+
+@functools.lru_cache(maxsize=1024)
+def _step_factors(rounding: Any, effective: Decimal, points: Decimal) -> tuple[int, int, int]:
+    """What :meth:`ColumnRun._steps` scales by: the cap in steps, and ``effective ×
+    10**digits / points`` as a numerator and a denominator."""
+    cap = int(rounding.cap(effective).scaleb(rounding.digits))
+    factor = rational(effective) * 10**rounding.digits / rational(points)
+    return cap, factor.numerator, factor.denominator
+
+
+def _all_text(values: Any, required: bool) -> bool:
+    """Whether every cell is text (raises TypeError if one is not) and, where ``required``,
+    none is empty (False if one is)."""
+    if required:
+        return all(map(str.__len__, values))
+    return sum(map(str.__len__, values)) >= 0
 
 
 class CompiledColumns:
@@ -268,31 +285,44 @@ class ColumnRun:
         if column is None:
             return np.full(self.n, "", dtype=object), np.zeros(self.n, dtype=bool)
         if column.dtype.kind in "US":  # text throughout, as numpy keeps it
-            values = column.astype(object)
-            present = np.ones(self.n, dtype=bool)
-            self._refuse(present & (column == "") if required else ~present)
-            return values, present
-        # in C, each cell read as few times as can be (each read is a cache miss on a
-        # large table), straight from the array: text throughout, checked by str.__len__,
-        # which refuses anything else; or else the types, once, then the texts' lengths
-        # where they are needed
+            if required:
+                self._refuse(column == "")
+            return column.astype(object), np.ones(self.n, dtype=bool)
+        # each cell read as few times as can be, in C, straight from the array (on a large
+        # table each read of a cell is a cache miss): text throughout, checked by
+        # str.__len__, which refuses anything else; or else the empty cells (None) found
+        # by one comparison, then the same over the others
         values = column if column.dtype == object else column.astype(object)
+        present = None
         try:
-            if all(map(str.__len__, values)) if required else sum(map(str.__len__, values)) >= 0:
+            if _all_text(values, required):
                 return values, np.ones(self.n, dtype=bool)
-        except TypeError:  # not text throughout
-            pass
-        types = list(map(type, values))
-        text = np.fromiter(map(operator.is_, types, repeat(str)), bool, self.n)
-        kinds = text.astype(np.int8)
-        if required and not all(map(str.__len__, compress(values, text))):
-            where = np.flatnonzero(text)
-            kinds[where[values[where] == ""]] = 2
-        none = np.fromiter(map(operator.is_, types, repeat(type(None))), bool, self.n)
-        for index in np.flatnonzero(~text & ~none).tolist():  # NaN, NA, a number: one by one
-            kinds[index] = 0 if missing(values[index]) else 2
-        self._refuse(kinds == 2)
-        return values, kinds != 0
+        except TypeError:  # something besides text: perhaps None alone
+            try:
+                present = values != None  # noqa: E711 - elementwise, in C
+                if _all_text(values[present], required):
+                    return values, present
+            except Exception:  # NaN, NA, a number, a cell that compares oddly
+                return self._mixed_texts(values, required)
+        # required text, some of it empty: each cell is text (or None) if sum() passes
+        try:
+            sum(map(str.__len__, values if present is None else values[present]))
+        except TypeError:
+            return self._mixed_texts(values, required)
+        self._refuse(values == "")  # text and None alone: each compares plainly
+        return values, np.ones(self.n, dtype=bool) if present is None else present
+
+    def _mixed_texts(self, values: Any, required: bool) -> tuple[Any, Any]:
+        """A text column that holds something besides text and None, cell by cell."""
+        text = np.fromiter(map(isinstance, values, repeat(str)), bool, self.n)
+        found = text.astype(np.int8)  # 1 text, 0 an empty cell, 2 refused
+        if required:
+            where = np.flatnonzero(text)  # compared with "" alone (NA == "" is no bool)
+            found[where[values[where] == ""]] = 2
+        for index in np.flatnonzero(~text).tolist():  # None, NaN, NA, a number: one by one
+            found[index] = 0 if missing(values[index]) else 2
+        self._refuse(found == 2)
+        return values, found != 0
 
     def _read_inputs(self) -> None:
         plan = self.plan
@@ -676,27 +706,30 @@ class ColumnRun:
         """``raw × effective / points`` in steps of the rubric's rounding, rounded as it
         says by integer division, never above the effective points' cap (``raw`` is in
         ``[0, points]``)."""
-        rounding = self.plan.rubric.rounding
-        cap = int(rounding.cap(effective).scaleb(rounding.digits))
         if not points:
             return np.zeros(self.n, dtype=np.int64)
-        factor = rational(effective) * 10**rounding.digits / rational(points)
-        top = product(raw.n, factor.numerator)
-        bottom = product(raw.d, factor.denominator)
-        if isinstance(top, int) or is_wide(top) or is_wide(bottom) or bits(bottom) > 62:
+        cap, by, under = _step_factors(self.plan.rubric.rounding, effective, points)
+        top, bottom = product(raw.n, by), product(raw.d, under)
+        exact = isinstance(top, int) or is_wide(top) or is_wide(bottom) or bits(bottom) > 61
+        if exact:
             whole, rest = top // bottom, top % bottom  # (np.divmod knows no Python integers)
-        else:
+            twice = product(rest, 2)
+        else:  # int64: |top| < 2**62 and 0 <= rest < bottom < 2**61; 2·rest, whole + 1 fit
             whole, rest = np.divmod(top, bottom)
-        twice = product(rest, 2)
-        if rounding.mode == "half_up":
+            twice = rest * 2
+        mode = self.plan.rubric.rounding.mode
+        if mode == "half_up":
             up = twice >= bottom
-        elif rounding.mode == "half_even":
+        elif mode == "half_even":
             up = (twice > bottom) | ((twice == bottom) & (whole % 2 == 1))
-        elif rounding.mode in ("up", "ceiling"):
+        elif mode in ("up", "ceiling"):
             up = rest > 0
         else:
-            up = np.zeros(self.n, dtype=bool)
-        steps = spread(total(whole, np.asarray(up).astype(np.int64)), (self.n,))
+            up = None
+        if up is not None:
+            up = np.asarray(up).astype(np.int64)
+            whole = total(whole, up) if exact else whole + up
+        steps = spread(whole, (self.n,))
         return np.asarray(np.minimum(steps, cap)).astype(np.int64)  # at most the cap: it fits
 
     def _parts(self, env: Env, leaf: Indicator) -> Any:

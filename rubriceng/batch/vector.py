@@ -20,6 +20,7 @@ row.
 from __future__ import annotations
 
 import ast
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
@@ -75,7 +76,12 @@ def bits(x: Any) -> int:
         return abs(x).bit_length()
     if not x.size:
         return 0
-    return max(int(x.max()), -int(x.min())).bit_length()
+    return max(int(_LARGEST(x)), -int(_SMALLEST(x))).bit_length()
+
+
+_LARGEST = np.maximum.reduce if np is not None else max
+_SMALLEST = np.minimum.reduce if np is not None else min
+"""The ufuncs' own reductions: ``x.max()`` and ``x.min()`` without their wrappers."""
 
 
 def wide(x: Any) -> Any:
@@ -203,7 +209,16 @@ class Num:
 
 
 def constant(value: Decimal | Fraction | int) -> Num:
-    """An exact number."""
+    """An exact number (made once for each value a rubric uses; never written to)."""
+    try:
+        return _constant(value)
+    except TypeError:  # unhashable: a signalling NaN, which rational() refuses
+        fraction = rational(value)
+        return Num(fraction.numerator, fraction.denominator)
+
+
+@functools.lru_cache(maxsize=4096)
+def _constant(value: Decimal | Fraction | int) -> Num:
     fraction = rational(value)
     return Num(fraction.numerator, fraction.denominator)
 
