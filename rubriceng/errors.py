@@ -32,6 +32,7 @@ from rubriceng.outputs.words import (
     MESSAGES,
     READINGS,
     RULES,
+    SYNTAX_READINGS,
     TERMS,
     TOLD,
     Phrase,
@@ -226,8 +227,23 @@ def read_back(problem: Problem, lang: str) -> str | None:
             values = found.groupdict()
             if "error" in values:
                 values["error"] = _formula_error(values["error"])
+            if "detail" in values and problem.code in _DETAILS:
+                values["detail"] = _detail(values["detail"], _DETAILS[problem.code])
             return chinese.format(**values)
     return None
+
+
+_DETAILS = {"document-syntax": SYNTAX_READINGS}
+"""Codes whose foreign detail (the YAML parser's message) is read phrase by phrase."""
+
+
+def _detail(message: str, readings: tuple[tuple[str, str], ...]) -> str:
+    """``message`` with each of ``readings`` replaced, if nothing English is left (but
+    quoted text, and the names YAML and Tab); else ``message`` as it is."""
+    told = message
+    for pattern, replacement in readings:
+        told = re.sub(pattern, replacement, told)
+    return message if re.search(r"[A-Za-z]{2,}", re.sub(r"'[^']*'|YAML|Tab", "", told)) else told
 
 
 def _formula_error(message: str) -> str:

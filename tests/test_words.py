@@ -4,9 +4,11 @@ indicators that use it — in Chinese by default and in English when asked."""
 
 from __future__ import annotations
 
+import json
 import re
 import string
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -224,3 +226,156 @@ def test_scores_are_untouched_by_the_language(small, monkeypatch):
     for lang in ("zh", "en"):
         monkeypatch.setenv("RUBRICENG_LANG", lang)
         assert rubriceng.evaluate(small, {"done": 3, "planned": 4}).total == Decimal("3.75")
+
+
+def _told_in_chinese(error: rubriceng.RubricengError) -> str:
+    """The error as a Chinese user reads it, every problem in Chinese, with nothing
+    English left but ids, codes, keys and file names (which are the user's own)."""
+    told = "\n".join(problem.said("zh") for problem in error.problems)
+    assert error.spoken("zh") == "zh", told
+    plain = re.sub(r"'[^']*'|\.(yaml|yml|json)\b", "", told)
+    for word in ("extends", "YYYY-MM-DD", "add"):
+        plain = plain.replace(word, "")
+    assert re.findall(r"[A-Za-z]{2,}", plain) == [], told
+    return told
+
+
+def _variant(tmp_path, changes: Any, extends: str = "cn.gd.huizhou/dept-overall@2020") -> Any:
+    path = tmp_path / f"variant-{len(list(tmp_path.iterdir()))}.yaml"
+    document = {"extends": extends, "version": "v", "changes": changes}
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("case", "chinese"),
+    [
+        ("finer points", "分值 2.5 比评分表的取整（0 位小数）更细：得分可能超过分值"),
+        ("not a date", "'2020-13-01' 不是日期（YYYY-MM-DD）或年份"),
+        ("no such indicator", "所扩展的评分表没有指标 'nowhere'"),
+        ("indicator twice", "所扩展的评分表已有指标 'budget_reasonableness'"),
+        ("no such input", "所扩展的评分表没有填报项 'nothing'"),
+        ("moved inside itself", "不能把 'budget_preparation' 移到它自身之下"),
+        ("nothing to unset", "'carryover_rate' 没有可删除的 'nothing'"),
+        ("not at that place", "'nowhere' 不是该位置上的指标"),
+        ("add takes a mapping", "add 需要一个指标（映射）"),
+        ("a base outside", "该文件不在本评分表所在的文件夹内"),
+        ("a base of another kind", "评分表文件的扩展名应为 .yaml, .yml, .json"),
+        ("a key of a list", "键应为文字，不能是列表"),
+        ("no file", "无法读取：文件不存在"),
+    ],
+)
+def test_what_the_engine_says_behind_a_general_heading_is_said_in_chinese(tmp_path, case, chinese):
+    """Problems whose code has a general Chinese heading for foreign text (a plugin's
+    exception, a YAML parser's message) are told wholly in Chinese when the engine made
+    their text: no half-Chinese, half-English message."""
+    top = {"id": "budget_preparation", "under": "goal_setting"}
+    sources: dict[str, Any] = {
+        "finer points": make_rubric(
+            [{"id": "a", "name": "a", "points": 2, "score": "1"}],
+            rounding={"digits": 0},
+            total=Decimal("2.5"),
+        ),
+        "not a date": make_rubric(
+            [{"id": "a", "name": "a", "points": 2, "score": "1"}], in_force={"from": "2020-13-01"}
+        ),
+        "no such indicator": _variant(tmp_path, [{"remove": "nowhere"}]),
+        "indicator twice": _variant(
+            tmp_path, [{"add": {"id": "budget_reasonableness", "name": "x", "points": 1}}]
+        ),
+        "no such input": None,
+        "moved inside itself": _variant(tmp_path, [{"move": top["id"], "under": top["under"]}]),
+        "nothing to unset": _variant(
+            tmp_path, [{"update": "carryover_rate", "unset": ["nothing"]}]
+        ),
+        "not at that place": _variant(
+            tmp_path, [{"move": "carryover_rate", "under": None, "after": "nowhere"}]
+        ),
+        "add takes a mapping": _variant(tmp_path, [{"add": "x"}]),
+        "a base outside": _variant(tmp_path, [], extends="../elsewhere/base.yaml"),
+        "a base of another kind": _variant(tmp_path, [], extends="./base.txt"),
+        "a key of a list": tmp_path / "key.yaml",
+        "no file": tmp_path / "missing.yaml",
+    }
+    if case == "no such input":
+        path = tmp_path / "inputs.yaml"
+        document = {
+            "extends": "cn.gd.huizhou/dept-overall@2020",
+            "version": "v",
+            "remove_inputs": ["nothing"],
+        }
+        path.write_text(json.dumps(document), encoding="utf-8")
+        sources[case] = path
+    if case == "a key of a list":
+        sources[case].write_text("id: x\n? [a, b]\n: 1\n", encoding="utf-8")
+    with pytest.raises(rubriceng.RubricengError) as caught:
+        rubriceng.load_rubric(sources[case])
+    told = _told_in_chinese(caught.value)
+    assert chinese in told
+
+
+def test_an_unknown_format_is_told_in_chinese(small):
+    from rubriceng.host.registry import default_registry
+
+    result = rubriceng.evaluate(small, {"done": 3, "planned": 4})
+    with pytest.raises(rubriceng.PluginError) as caught:
+        default_registry().render(result, format="pdf")
+    told = "\n".join(problem.said("zh") for problem in caught.value.problems)
+    assert told == "没有 'pdf' 这种输出格式（可用：json, markdown, text）"
+    assert caught.value.spoken("zh") == "zh"
+
+
+def test_a_unit_to_which_nothing_applies_is_told_in_chinese():
+    document = make_rubric(
+        [
+            {
+                "id": "a",
+                "name": "甲",
+                "points": 2,
+                "score": "1",
+                "applies": "flag",
+                "not_applicable": {"strategy": "rescale"},
+            }
+        ],
+        {"flag": {"type": "boolean"}},
+    )
+    with pytest.raises(rubriceng.EvaluationError) as caught:
+        rubriceng.evaluate(rubriceng.load_rubric(document), {"flag": False})
+    assert [problem.said("zh") for problem in caught.value.problems] == [
+        "没有适用的指标：无法按比例折算分值"
+    ]
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["libyaml", "pure Python"])
+@pytest.mark.parametrize(
+    ("text", "libyaml", "pure"),
+    [
+        ("a: b: c", "此处不能有「:」（映射的值）", None),
+        ("a:\n  - x\n b: 1", "解析块映射时，没有找到应有的键（缩进是否对齐？）", None),
+        ("a: 'x", "扫描带引号的字符串时，文件意外结束（引号或括号是否未闭合？）", None),
+        ("a: [1, 2", "解析方括号列表时，没有找到应有的「,」或「]」", None),
+        ("a: {x: 1", "解析花括号映射时，没有找到应有的「,」或「}」", None),
+        ("- a\nb: 1", "解析块列表时，没有找到应有的「-」", None),
+        ("[1, 2,, 3]", "解析节点时，没有找到应有的内容", "解析节点时，应有内容，实际为 ','"),
+        ("a: *nope", "引用了未定义的别名", "引用了未定义的别名 'nope'"),
+        ("a: 1\n---\nb: 2", "文件中只能有一个文档，却出现了第二个（---）", None),
+        ("a: \x07", "有不可接受的控制字符 #x0007（第 3 个字符）", None),
+    ],
+)
+def test_the_yaml_parsers_messages_are_told_in_chinese(monkeypatch, text, libyaml, pure, fast):
+    """A rubric file that is not YAML: the parser's message, phrase by phrase, in Chinese,
+    whichever parser reads it (libyaml, or PyYAML's own where libyaml is not built)."""
+    from rubriceng.language import documents
+
+    if not fast:
+        monkeypatch.setattr(documents, "_FastParser", None)
+    elif documents._FastParser is None:
+        pytest.skip("PyYAML without libyaml")
+    with pytest.raises(documents.DocumentError) as caught:
+        documents.from_text(text)
+    (problem,) = caught.value.problems
+    said = problem.said("zh")
+    assert said.startswith("语法错误：")
+    if fast or pure is not None:
+        assert said == "语法错误：" + (libyaml if fast else pure)
+    assert re.findall(r"[A-Za-z]{2,}", re.sub(r"'[^']*'|YAML|Tab", "", said)) == []

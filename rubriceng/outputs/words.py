@@ -45,6 +45,7 @@ __all__ = [
     "RULE_PATTERNS",
     "RULE_TEXTS",
     "SUMMARY_WORDS",
+    "SYNTAX_READINGS",
     "TARGET_SHEET_WORDS",
     "TARGET_WORDS",
     "TERMS",
@@ -1040,7 +1041,16 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
             "{rows} 行 {columns} 列：至多 {max_rows} 行 {max_columns} 列",
         ),
     ),
-    "document-unreadable": (("{detail}", "无法读取：{detail}"),),
+    "document-unreadable": (
+        ("No such file or directory", "无法读取：文件不存在"),
+        ("Permission denied", "无法读取：没有读取权限"),
+        ("Is a directory", "无法读取：这是文件夹，不是文件"),
+        ("Not a directory", "无法读取：路径中有一段不是文件夹"),
+        ("File name too long", "无法读取：文件名过长"),
+        ("Too many levels of symbolic links", "无法读取：符号链接层数过多"),
+        ("Input/output error", "无法读取：输入/输出错误"),
+        ("{detail}", "无法读取：{detail}"),
+    ),
     "document-not-a-file": (("not a file: {kind}", "不是普通文件：{kind}"),),
     "document-too-large": (
         ("larger than {limit} bytes", "超过 {limit} 字节"),
@@ -1059,6 +1069,8 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
     ),
     "document-key": (
         ("key {key} must be text", "键 {key} 应为文字"),
+        ("a key must be text, not a list", "键应为文字，不能是列表"),
+        ("a key must be text, not a mapping", "键应为文字，不能是映射"),
         ("{detail}", "键有误：{detail}"),
     ),
     "document-merge-cycle": (("'<<' merges a mapping into itself", "「<<」把映射合并进它自身"),),
@@ -1151,6 +1163,11 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
     ),
     "points-precision": (
         ("points {points} are not whole cents (0.01)", "分值 {points} 不是 0.01 的整数倍"),
+        (
+            "points {points} are finer than the rubric's rounding ({digits} decimals): a score "
+            "could exceed them",
+            "分值 {points} 比评分表的取整（{digits} 位小数）更细：得分可能超过分值",
+        ),
         ("{detail}", "分值精度有误：{detail}"),
     ),
     "points-zero": (("points must be positive", "分值应大于 0"),),
@@ -1171,6 +1188,7 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
     ),
     "in-force": (
         ("'from' is after 'until'", "from（起始日）晚于 until（截止日）"),
+        ("{value} is not a date (YYYY-MM-DD) or a year", "{value} 不是日期（YYYY-MM-DD）或年份"),
         ("{detail}", "适用期有误：{detail}"),
     ),
     "input-default": (
@@ -1375,7 +1393,14 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
             "没有同类单位的{statistic}：请与同类单位一起评分",
         ),
     ),
-    "nothing-applies": (("{detail}", "没有适用的指标：{detail}"),),
+    "nothing-applies": (
+        (
+            "no indicator applies: there is nothing to rescale to",
+            "没有适用的指标：无法按比例折算分值",
+        ),
+        ("no recipients to allocate to", "没有适用的指标：不适用指标的分值无处分配"),
+        ("{detail}", "没有适用的指标：{detail}"),
+    ),
     "targets-missing": (
         (
             "give the targets with their actual values (the 申报表), or the counts of targets met "
@@ -1434,6 +1459,10 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
         ("a targets file is a mapping with 'sheets'", "绩效目标文件应为含 sheets 的映射"),
         ("分值 {value} is not a number", "分值 {value} 不是数值"),
         ("the budget is not a number", "预算数不是数值"),
+        (
+            "no worksheet has a heading row 一级指标 | 二级指标 | 三级指标",
+            "没有工作表含表头行 一级指标 | 二级指标 | 三级指标",
+        ),
         ("{detail}", "绩效目标表有误：{detail}"),
     ),
     "input-invalid": (("invalid input", "填报值无效"),),
@@ -1446,20 +1475,45 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
         ("{who} returned {detail}", "{who} 返回了 {detail}"),
         ("{detail}", "插件出错：{detail}"),
     ),
-    "renderer-unknown": (("{detail}", "没有这种输出格式：{detail}"),),
+    "renderer-unknown": (
+        ("no renderer {format} (have: {names})", "没有 {format} 这种输出格式（可用：{names}）"),
+        ("{detail}", "没有这种输出格式：{detail}"),
+    ),
     "variant-base": (
         ("cannot use {reference}: {detail}", "无法使用 {reference}：{detail}"),
         (
             "name the version too: extends: <id>@<version>",
             "请同时给出版本：extends: <id>@<version>",
         ),
+        (
+            "a rubric that is not a file extends by id (extends: <id>@<version>)",
+            "不是文件的评分表只能按 id 扩展（extends: <id>@<version>）",
+        ),
+        (
+            "extends takes an id, or a path relative to the rubric's own folder",
+            "extends 应为评分表 id，或相对于本评分表所在文件夹的路径",
+        ),
+        ("a rubric file ends in {suffixes}", "评分表文件的扩展名应为 {suffixes}"),
+        ("the file is outside the rubric's own folder", "该文件不在本评分表所在的文件夹内"),
         ("{detail}", "所扩展的评分表有误：{detail}"),
     ),
-    "variant-change": (("{detail}", "变更有误：{detail}"),),
+    "variant-change": (
+        ("the base has no input {id}", "所扩展的评分表没有填报项 {id}"),
+        ("the base already has an indicator {id}", "所扩展的评分表已有指标 {id}"),
+        ("the base has no indicator {id}", "所扩展的评分表没有指标 {id}"),
+        ("cannot move {id} inside itself", "不能把 {id} 移到它自身之下"),
+        ("{id} has no {key} to unset", "{id} 没有可删除的 {key}"),
+        ("{id} is not an indicator at that place", "{id} 不是该位置上的指标"),
+        ("{detail}", "变更有误：{detail}"),
+    ),
     "variant-depth": (("more than {limit} extends", "extends 超过 {limit} 层"),),
     "variant-form": (
         ("'{op}' takes no '{key}'", "{op} 不接受 {key}"),
         ("give 'after' or 'before'", "请给出 after 或 before"),
+        ("'{op}' takes an indicator (a mapping)", "{op} 需要一个指标（映射）"),
+        ("'{op}' takes an indicator id", "{op} 需要一个指标 id"),
+        ("'{op}' takes a mapping of keys to values", "{op} 需要键到值的映射"),
+        ("'{op}' takes a list of keys", "{op} 需要键的列表"),
         ("'{op}' takes {what}", "{op} 需要 {what}"),
         ("'replace' needs 'with'", "replace 需要 with"),
         ("'move' needs 'under' (null: top level)", "move 需要 under（null 表示顶层）"),
@@ -1632,3 +1686,73 @@ READINGS: Mapping[str, tuple[tuple[str, str], ...]] = {
 }
 """How the readers of input values (``rubriceng.inputs.types``) say a value cannot be read, in
 languages other than English: a pattern of the English text and its replacement."""
+
+
+SYNTAX_READINGS: tuple[tuple[str, str], ...] = (
+    (r"while scanning a simple key\s*", "扫描简单键时，"),
+    (r"while scanning a (double-)?quoted scalar\s*", "扫描带引号的字符串时，"),
+    (r"while parsing a quoted scalar\s*", "解析带引号的字符串时，"),
+    (r"while scanning a block scalar\s*", "扫描块文本时，"),
+    (r"while scanning for the next token\s*", "查找下一个记号时，"),
+    (r"while scanning an alias\s*", "扫描别名时，"),
+    (r"while scanning an anchor\s*", "扫描锚点时，"),
+    (r"while scanning a tag\s*", "扫描标签时，"),
+    (r"while parsing a tag\s*", "解析标签时，"),
+    (r"while scanning a (%\w+ )?directive\s*", "扫描指令时，"),
+    (r"while parsing a block mapping\s*", "解析块映射时，"),
+    (r"while parsing a block collection\s*", "解析块列表时，"),
+    (r"while parsing a flow sequence\s*", "解析方括号列表时，"),
+    (r"while parsing a flow mapping\s*", "解析花括号映射时，"),
+    (r"while parsing a (block |flow )?node\s*", "解析节点时，"),
+    (r"while composing a mapping\s*", "组合映射时，"),
+    (r"mapping values are not allowed (here|in this context)", "此处不能有「:」（映射的值）"),
+    (r"mapping keys are not allowed (here|in this context)", "此处不能有映射的键"),
+    (
+        r"(block )?sequence entries are not allowed (here|in this context)",
+        "此处不能有「-」（列表项）",
+    ),
+    (r"did not find expected key", "没有找到应有的键（缩进是否对齐？）"),
+    (r"did not find expected node content", "没有找到应有的内容"),
+    (r"did not find expected '-' indicator", "没有找到应有的「-」"),
+    (r"did not find expected ',' or '\]'", "没有找到应有的「,」或「]」"),
+    (r"did not find expected ',' or '\}'", "没有找到应有的「,」或「}」"),
+    (r"did not find expected comment or line break", "此处应为注释或换行"),
+    (r"did not find expected <document start>", "没有找到应有的文档开始（---）"),
+    (r"could not find expected ':'", "没有找到应有的「:」"),
+    (r"found unexpected end of stream", "文件意外结束（引号或括号是否未闭合？）"),
+    (r"found unexpected ':'", "出现了意外的「:」"),
+    (r"found unknown escape character( '[^']*')?", "有未知的转义字符\\1"),
+    (r"found undefined alias( '[^']*')?", "引用了未定义的别名\\1"),
+    (r"found undefined tag handle( '[^']*')?", "有未定义的标签前缀\\1"),
+    (
+        r"found character( '[^']*')? that cannot start any token",
+        "有不能作为记号开头的字符\\1（如 Tab 缩进、@ 或 `）",
+    ),
+    (
+        r"expected <block end>, but found ('[^']*')",
+        "此处应是块的结尾（缩进是否对齐？），实际为 \\1",
+    ),
+    (r"expected ',' or '\]', but got ('[^']*')", "应为「,」或「]」，实际为 \\1"),
+    (r"expected ',' or '\}', but got ('[^']*')", "应为「,」或「}」，实际为 \\1"),
+    (r"expected the node content, but found ('[^']*')", "应有内容，实际为 \\1"),
+    (
+        r"found a tab character (that violates indentation|where an indentation space is "
+        r"expected)",
+        "缩进中有制表符（Tab），请改用空格",
+    ),
+    (r"found an indentation indicator equal to 0", "缩进指示符为 0"),
+    (r"found incompatible YAML document", "文档的 YAML 版本不受支持"),
+    (
+        r"expected a single document in the stream\s*but found another document",
+        "文件中只能有一个文档，却出现了第二个（---）",
+    ),
+    (r"found duplicate anchor( '[^']*')?; first occurrence\s*second occurrence", "锚点\\1重复"),
+    (
+        r"unacceptable character #x([0-9a-fA-F]+): (control|special) characters are not allowed",
+        "有不可接受的控制字符 #x\\1",
+    ),
+    (r"\s*in \"<unicode string>\", position (\d+)", "（第 \\1 个字符）"),
+    (r"，$", ""),
+)
+"""How the YAML parser's messages read in Chinese: each pattern of its English, in order,
+replaced (a message some pattern leaves English is shown under the general heading)."""
