@@ -29,6 +29,7 @@ import attrs
 
 from rubriceng.outputs.words import (
     FORMULA_ERRORS,
+    FORMULA_SYNTAX_READINGS,
     MESSAGES,
     READINGS,
     RULES,
@@ -233,17 +234,22 @@ def read_back(problem: Problem, lang: str) -> str | None:
     return None
 
 
-_DETAILS = {"document-syntax": SYNTAX_READINGS}
-"""Codes whose foreign detail (the YAML parser's message) is read phrase by phrase."""
+_DETAILS = {"document-syntax": SYNTAX_READINGS, "formula-syntax": FORMULA_SYNTAX_READINGS}
+"""Codes whose foreign detail (the YAML or the formula parser's message) is read phrase by
+phrase."""
 
 
 def _detail(message: str, readings: tuple[tuple[str, str], ...]) -> str:
     """``message`` with each of ``readings`` replaced, if nothing English is left (but
-    quoted text, and the names YAML and Tab); else ``message`` as it is."""
+    quoted text, code points U+…, and the names YAML and Tab); else ``message`` as it is."""
     told = message
     for pattern, replacement in readings:
         told = re.sub(pattern, replacement, told)
-    return message if re.search(r"[A-Za-z]{2,}", re.sub(r"'[^']*'|YAML|Tab", "", told)) else told
+    return (
+        message
+        if re.search(r"[A-Za-z]{2,}", re.sub(r"'[^']*'|U\+[0-9A-F]+|YAML|Tab", "", told))
+        else told
+    )
 
 
 def _formula_error(message: str) -> str:
@@ -301,7 +307,7 @@ class RubricengError(Exception):
     ...     print(error)  # in the user's language: Chinese unless asked otherwise
     ...     print(error.text("en"))
     <mapping> 的评分表有误（2 个问题）：
-      - <mapping> indicators[0].score：无法解析公式 'points +'：invalid syntax [formula-...
+      - <mapping> indicators[0].score：无法解析公式 'points +'：语法有误 [formula-syntax]（指标 a）
       - <mapping> total：一级指标分值合计 4.00，评分表总分为 5.00 [points-mismatch]
     <mapping> is not a valid rubric (2 problems):
       - <mapping>: indicators[0].score: cannot parse 'points +': invalid syntax [formula-...

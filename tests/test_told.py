@@ -122,7 +122,7 @@ RUBRICS = [  # (what is wrong, the rubric, the code, the Chinese message)
         "syntax",
         make_rubric([_leaf(score="a +")], INPUTS),
         "formula-syntax",
-        "无法解析公式 'a +'：invalid syntax",
+        "无法解析公式 'a +'：语法有误",
     ),
     (
         "function",

@@ -379,3 +379,115 @@ def test_the_yaml_parsers_messages_are_told_in_chinese(monkeypatch, text, libyam
     if fast or pure is not None:
         assert said == "语法错误：" + (libyaml if fast else pure)
     assert re.findall(r"[A-Za-z]{2,}", re.sub(r"'[^']*'|YAML|Tab", "", said)) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "chinese"),
+    [
+        (10**30, "1000000000000000000000000000000 不是日期（YYYY-MM-DD）或年份"),
+        (0, "0 不是日期（YYYY-MM-DD）或年份"),
+        (-5, "-5 不是日期（YYYY-MM-DD）或年份"),
+        (99999, "99999 不是日期（YYYY-MM-DD）或年份"),
+        ("0000", "'0000' 不是日期（YYYY-MM-DD）或年份"),
+        ("2020-02-30", "'2020-02-30' 不是日期（YYYY-MM-DD）或年份"),
+        ("²⁰²⁰", "'²⁰²⁰' 不是日期（YYYY-MM-DD）或年份"),
+        ("2020/01/01", "'2020/01/01' 不是日期（YYYY-MM-DD）或年份"),
+        ([2020], "应为整数或文字，实际为 列表"),
+        ({"year": 2020}, "应为整数或文字，实际为 映射"),
+        (True, "应为整数或文字，实际为 True"),
+    ],
+)
+def test_a_day_in_force_that_is_none_is_refused_in_chinese(value, chinese):
+    """Any value of in_force that is not a day or a year in 1–9999 is one problem, told in
+    Chinese (a year of 31 digits once escaped as an OverflowError)."""
+    document = make_rubric(
+        [{"id": "a", "name": "甲", "points": 2, "score": "1"}], in_force={"from": value}
+    )
+    with pytest.raises(rubriceng.RubricError) as caught:
+        rubriceng.load_rubric(document)
+    assert [problem.said("zh") for problem in caught.value.problems] == [chinese]
+    assert caught.value.spoken("zh") == "zh"
+
+
+def test_a_year_in_force_may_be_text_or_a_number():
+    for value in (2020, "2020", "２０２０"):
+        document = make_rubric(
+            [{"id": "a", "name": "甲", "points": 2, "score": "1"}],
+            in_force={"from": value, "until": value},
+        )
+        in_force = rubriceng.load_rubric(document).in_force
+        assert (str(in_force.start), str(in_force.end)) == ("2020-01-01", "2020-12-31")
+
+
+def test_each_pattern_of_the_schema_says_what_it_wants():
+    """A rubric id, an indicator id and a day each break their own pattern, and each is
+    told what it should look like (not all three as an indicator's id)."""
+    document = make_rubric(
+        [{"id": "Bad", "name": "甲", "points": 2, "score": "1"}],
+        id="Bad Id!",
+        in_force={"until": "2020/12/31"},
+    )
+    with pytest.raises(rubriceng.RubricError) as caught:
+        rubriceng.load_rubric(document)
+    told = {
+        lang: sorted(problem.said(lang) for problem in caught.value.problems)
+        for lang in ("zh", "en")
+    }
+    assert told == {
+        "zh": [
+            "'2020/12/31' 不是日期（YYYY-MM-DD）或年份",
+            "'Bad Id!' 不是有效的评分表 id（小写字母、数字和 . _ / -，以字母或数字开头）",
+            "'Bad' 不是有效的 id（小写字母、数字和 _）",
+        ],
+        "en": [
+            "'2020/12/31' is not a date (YYYY-MM-DD) or a year",
+            "'Bad Id!' is not a valid rubric id (lower-case letters, digits and . _ / -, from "
+            "a letter or digit)",
+            "'Bad' is not a valid id (lower-case letters, digits and _)",
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("formula", "chinese"),
+    [
+        ("a +", "语法有误"),
+        ("(a + b", "「(」没有闭合"),
+        ("a + b)", "多了一个「)」"),
+        ("(a]", "右括号「]」与左括号「(」不配对"),
+        ("a，b", "有无效字符「，」（U+FF0C；括号、逗号和运算符请用半角）"),
+        ("（a）", "有无效字符「（」（U+FF08；括号、逗号和运算符请用半角）"),
+        ('"abc', "文字缺少结尾的引号"),
+        ("max(a b)", "语法有误（是否漏了逗号？）"),
+        ("a if b", "'if' 之后缺少 'else'"),
+        ("1a", "数字写法有误"),
+    ],
+)
+def test_a_formula_that_cannot_be_parsed_is_told_in_chinese(formula, chinese):
+    """Python's parser says why a formula cannot be read; a Chinese user reads it in
+    Chinese (a full-width comma or bracket is the likeliest slip)."""
+    document = make_rubric(
+        [{"id": "x", "name": "甲", "points": 2, "score": formula}],
+        {"a": {"type": "number"}, "b": {"type": "number"}},
+    )
+    with pytest.raises(rubriceng.RubricError) as caught:
+        rubriceng.load_rubric(document)
+    (problem,) = caught.value.problems
+    assert problem.said("zh") == f"无法解析公式 {formula!r}：{chinese}"
+    assert caught.value.spoken("zh") == "zh"
+
+
+def test_a_folder_given_for_a_file_is_told_in_chinese(tmp_path):
+    with pytest.raises(rubriceng.RubricengError) as caught:
+        rubriceng.load_rubric(tmp_path)
+    assert [problem.said("zh") for problem in caught.value.problems] == ["不是普通文件，而是文件夹"]
+
+
+def test_a_workbook_that_is_not_one_is_told_in_chinese(tmp_path):
+    fake = tmp_path / "form.xlsx"
+    fake.write_text("这不是工作簿", encoding="utf-8")
+    with pytest.raises(rubriceng.InputError) as caught:
+        rubriceng.load_inputs(fake)
+    assert [problem.said("zh") for problem in caught.value.problems] == [
+        "不是 Excel 工作簿：文件不是 zip 格式（.xlsx 工作簿是 zip 压缩包）"
+    ]

@@ -96,14 +96,24 @@ class Rounding:
 
 
 def parse_day(raw: int | str, last: bool = False) -> datetime.date:
-    """A year (its first day, or its ``last``) or an ISO date ``YYYY-MM-DD``, as a date."""
-    if isinstance(raw, int) or len(raw) == 4:
-        year = int(raw)
-        return datetime.date(year, 12, 31) if last else datetime.date(year, 1, 1)
+    """A year (its first day, or its ``last``) or an ISO date ``YYYY-MM-DD``, as a date.
+
+    Raises ValueError for anything else: a year out of 1–9999, a day that is none, a
+    value of another kind."""
     try:
-        return datetime.date.fromisoformat(raw)
-    except ValueError:
-        raise ValueError(f"{raw!r} is not a date (YYYY-MM-DD) or a year") from None
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            return datetime.date(raw, 12, 31) if last else datetime.date(raw, 1, 1)
+        if isinstance(raw, str) and len(raw) == 4 and raw.isdigit():
+            return parse_day(int(raw), last)
+        if isinstance(raw, str):
+            return datetime.date.fromisoformat(raw)
+    except (ValueError, OverflowError):
+        pass
+    try:
+        shown = repr(raw)
+    except ValueError:  # an integer of thousands of digits
+        shown = "…"
+    raise ValueError(f"{shown} is not a date (YYYY-MM-DD) or a year")
 
 
 @attrs.frozen

@@ -23,6 +23,7 @@ from rubriceng.inputs.types import is_comparable, to_boolean, to_count, to_credi
 from rubriceng.language.documents import Document, PathKey
 from rubriceng.language.model import MAX_POINTS, NOT_APPLICABLE_STRATEGIES, ROUNDING_MODES
 from rubriceng.methods.base import Method
+from rubriceng.outputs.words import RULES, Phrase
 
 ID_PATTERN = r"[a-z][a-z0-9_]*"
 RUBRIC_ID_PATTERN = r"[a-z0-9][a-z0-9._/-]*"
@@ -146,7 +147,10 @@ _PROVENANCE = {
     },
 }
 
-_DAY = {"type": ["integer", "string"], "regex": r"\d{4}(-\d{2}-\d{2})?"}
+_DAY_PATTERN = r"\d{4}(-\d{2}-\d{2})?"
+_DAY = {"type": ["integer", "string"], "regex": _DAY_PATTERN}
+_REGEX_RULES = {ID_PATTERN: "regex", RUBRIC_ID_PATTERN: "regex-rubric", _DAY_PATTERN: "regex-day"}
+"""What each pattern of the schema is told as (see :data:`rubriceng.outputs.words.RULES`)."""
 
 
 def indicator_schema(methods: Mapping[str, Method]) -> dict[str, Any]:
@@ -362,7 +366,8 @@ def _message(error: Any) -> str:
     if error.code == 0x03:
         return "unknown key"
     if error.code == 0x41:  # regex
-        return f"{_show(error.value)} is not a valid id (lower-case letters, digits and _)"
+        rule = _REGEX_RULES.get(str(error.constraint), "regex")
+        return RULES["en"][rule].format(value=_show(error.value))
     template = BasicErrorHandler.messages.get(error.code, "invalid")
     return str(
         template.format(
@@ -380,16 +385,26 @@ def _params(error: Any) -> dict[str, Any]:
             "template": "input-rule",
             "rule": "type",
             "wanted": [str(w) for w in wanted],
-            "value": _show(error.value),
+            "value": _shown(error.value),
         }
     if error.code in (0x61, 0x00):  # a coercion or a custom rule says what is wrong
         return {"template": "input-rule", "rule": "coerce", "info": _message(error)}
     rule = "unknown" if error.code == 0x03 else str(error.rule or "invalid")
+    if rule == "regex":
+        rule = _REGEX_RULES.get(str(error.constraint), "regex")
     constraint = error.constraint
     if isinstance(constraint, list | tuple):
         constraint = "、".join(str(item) for item in constraint)
-    value = str(error.value) if rule == "allowed" else _show(error.value)
+    value = str(error.value) if rule == "allowed" else _shown(error.value)
     return {"template": "input-rule", "rule": rule, "constraint": constraint, "value": value}
+
+
+def _shown(value: Any) -> str | Phrase:
+    """:func:`_show` in the words of any language (a list is 列表 in Chinese)."""
+    if isinstance(value, dict | list):
+        kind = "dict" if isinstance(value, dict) else "list"
+        return Phrase({lang: RULES[lang][kind] for lang in RULES})
+    return _show(value)
 
 
 def _show(value: Any) -> str:

@@ -30,6 +30,7 @@ __all__ = [
     "BATCH_FORM_WORDS",
     "EXPLAIN_WORDS",
     "FORMULA_ERRORS",
+    "FORMULA_SYNTAX_READINGS",
     "FORMULA_WORDS",
     "FORM_HEADINGS",
     "GRADES",
@@ -1051,7 +1052,11 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
         ("Input/output error", "无法读取：输入/输出错误"),
         ("{detail}", "无法读取：{detail}"),
     ),
-    "document-not-a-file": (("not a file: {kind}", "不是普通文件：{kind}"),),
+    "document-not-a-file": (
+        ("not a file: a folder", "不是普通文件，而是文件夹"),
+        ("not a file: a device, pipe or socket", "不是普通文件，而是设备、管道或套接字"),
+        ("not a file: {kind}", "不是普通文件：{kind}"),
+    ),
     "document-too-large": (
         ("larger than {limit} bytes", "超过 {limit} 字节"),
         (
@@ -1124,7 +1129,15 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
             "units are read from .xlsx, .csv or .parquet tables, or .yaml or .json forms",
             "单位数据只能从 .xlsx、.csv、.parquet 表格或 .yaml、.json 填报文件读取",
         ),
+        (
+            "not an Excel workbook: File is not a zip file",
+            "不是 Excel 工作簿：文件不是 zip 格式（.xlsx 工作簿是 zip 压缩包）",
+        ),
         ("not an Excel workbook: {detail}", "不是 Excel 工作簿：{detail}"),
+        (
+            "not a Word document: File is not a zip file",
+            "不是 Word 文档：文件不是 zip 格式（.docx 文档是 zip 压缩包）",
+        ),
         ("not a Word document: {detail}", "不是 Word 文档：{detail}"),
         ("not a CSV table: {detail}", "不是 CSV 表格：{detail}"),
         ("not a parquet table: {detail}", "不是 parquet 表格：{detail}"),
@@ -1627,6 +1640,8 @@ RULES: Mapping[str, Mapping[str, str]] = {
         "maxlength": "至多 {constraint} 项",
         "allowed": "「{value}」不是允许的值（应为 {constraint} 之一）",
         "regex": "{value} 不是有效的 id（小写字母、数字和 _）",
+        "regex-rubric": "{value} 不是有效的评分表 id（小写字母、数字和 . _ / -，以字母或数字开头）",
+        "regex-day": "{value} 不是日期（YYYY-MM-DD）或年份",
         "coerce": "{info}",
         "invalid": "无效",
         "decimal": "数值",
@@ -1637,7 +1652,7 @@ RULES: Mapping[str, Mapping[str, str]] = {
         "list": "列表",
         "formula": "公式（文字、数值或 true/false）",
         "credit": "是/否或分数",
-        "or": "或 ",
+        "or": "或",
     },
     "en": {
         "required": "required field",
@@ -1650,6 +1665,9 @@ RULES: Mapping[str, Mapping[str, str]] = {
         "maxlength": "max length is {constraint}",
         "allowed": "unallowed value {value}",
         "regex": "{value} is not a valid id (lower-case letters, digits and _)",
+        "regex-rubric": "{value} is not a valid rubric id (lower-case letters, digits and . _ / "
+        "-, from a letter or digit)",
+        "regex-day": "{value} is not a date (YYYY-MM-DD) or a year",
         "coerce": "{info}",
         "invalid": "invalid",
         "decimal": "a number",
@@ -1756,3 +1774,29 @@ SYNTAX_READINGS: tuple[tuple[str, str], ...] = (
 )
 """How the YAML parser's messages read in Chinese: each pattern of its English, in order,
 replaced (a message some pattern leaves English is shown under the general heading)."""
+
+
+FORMULA_SYNTAX_READINGS: tuple[tuple[str, str], ...] = (
+    (r"^invalid syntax\. Perhaps you forgot a comma\?$", "语法有误（是否漏了逗号？）"),
+    (
+        r"^invalid syntax\. Maybe you meant '==' or ':=' instead of '='\?$",
+        "语法有误（相等请写 ==）",
+    ),
+    (r"^invalid syntax$", "语法有误"),
+    (r"^'(.)' was never closed$", "「\\1」没有闭合"),
+    (r"^unmatched '(.)'$", "多了一个「\\1」"),
+    (
+        r"^closing parenthesis '(.)' does not match opening parenthesis '(.)'$",
+        "右括号「\\1」与左括号「\\2」不配对",
+    ),
+    (
+        r"^invalid character '(.)' \(U\+([0-9A-F]+)\)$",
+        "有无效字符「\\1」（U+\\2；括号、逗号和运算符请用半角）",
+    ),
+    (r"^unterminated string literal \(detected at line \d+\)$", "文字缺少结尾的引号"),
+    (r"^invalid (decimal|hexadecimal|octal|binary) literal$", "数字写法有误"),
+    (r"^expected 'else' after 'if' expression$", "'if' 之后缺少 'else'"),
+    (r"^unexpected EOF while parsing$", "公式不完整"),
+)
+"""How Python's parser says a formula cannot be parsed, in Chinese (a message none of
+these reads is shown under the general heading as it is)."""
