@@ -225,7 +225,7 @@ SCORING = [  # (what, indicator rule, inputs, code, the Chinese message)
         {"value": "a / b", "peer": {"compare": "at_least", "statistic": "mean"}},
         {"a": 1, "b": 2},
         "peer-statistic-missing",
-        "没有同类单位的mean：请与同类单位一起评分",
+        "没有同类单位的均值：请与同类单位一起评分",
     ),
 ]
 

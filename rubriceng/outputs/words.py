@@ -1396,15 +1396,17 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
     "fraction-out-of-range": (
         ("{formula} = {value} is outside [0, 1]", "{formula} = {value}，不在 0 至 1 之间"),
     ),
-    "peer-statistic-missing": (
+    "peer-statistic-missing": tuple(
         (
-            "no peer {statistic}: score the unit together with its peers or supply input {name}",
-            "没有同类单位的{statistic}：请与同类单位一起评分，或填报 {name}",
-        ),
-        (
-            "no peer {statistic}: score the unit together with its peers",
-            "没有同类单位的{statistic}：请与同类单位一起评分",
-        ),
+            f"no peer {english}: score the unit together with its peers{tail}",
+            f"没有同类单位的{chinese}：请与同类单位一起评分{tail_zh}",
+        )
+        for english, chinese in (
+            ("mean", "均值"),
+            ("median", "中位数"),
+            ("{statistic}", "{statistic}"),
+        )
+        for tail, tail_zh in ((" or supply input {name}", "，或填报 {name}"), ("", ""))
     ),
     "nothing-applies": (
         (
