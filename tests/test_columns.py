@@ -365,6 +365,18 @@ class _Text(str):
     takes it as text, as the columns do)."""
 
 
+class _Touchy(str):
+    """Text that refuses to be compared: the columns measure it, never ask it."""
+
+    def __eq__(self, other: object) -> bool:
+        raise RuntimeError("not compared")
+
+    def __ne__(self, other: object) -> bool:
+        raise RuntimeError("not compared")
+
+    __hash__ = str.__hash__
+
+
 @pytest.mark.parametrize("column", ["project_supervision.reason", "effect_indicators.2.name"])
 @pytest.mark.parametrize(
     "kinds",
@@ -374,6 +386,7 @@ class _Text(str):
         "text and nothing",
         "text and a str subclass",
         "a str subclass, NaN and NA",
+        "an empty str subclass that will not compare",
     ],
 )
 def test_text_columns_of_every_kind_of_cell_read_as_row_by_row(huizhou, column, kinds):
@@ -390,6 +403,11 @@ def test_text_columns_of_every_kind_of_cell_read_as_row_by_row(huizhou, column, 
         "text and nothing": {2: None, 7: None},
         "text and a str subclass": {5: _Text("说明")},
         "a str subclass, NaN and NA": {5: _Text("说明"), 3: float("nan"), 4: pandas.NA},
+        "an empty str subclass that will not compare": {
+            1: _Touchy(""),
+            5: _Touchy("说明"),
+            7: None,
+        },
     }[kinds]
     for index, value in changes.items():
         cells[index] = value

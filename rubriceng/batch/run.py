@@ -76,6 +76,16 @@ def _step_factors(rounding: Any, effective: Decimal, points: Decimal) -> tuple[i
     return cap, factor.numerator, factor.denominator
 
 
+def _empty_texts(values: Any, texts: Any | None) -> Any:
+    """Which cells are empty text, of ``values`` whose cells ``texts`` (None: all) are
+    text: by their length as str measures it (a cell's own ``==`` is never asked)."""
+    where = np.arange(len(values)) if texts is None else np.flatnonzero(texts)
+    lengths = np.fromiter(map(str.__len__, values[where]), np.int64, len(where))
+    empty = np.zeros(len(values), dtype=bool)
+    empty[where[lengths == 0]] = True
+    return empty
+
+
 def _all_text(values: Any, required: bool) -> bool:
     """Whether every cell is text (raises TypeError if one is not) and, where ``required``,
     none is empty (False if one is)."""
@@ -309,7 +319,7 @@ class ColumnRun:
             sum(map(str.__len__, values if present is None else values[present]))
         except TypeError:
             return self._mixed_texts(values, required)
-        self._refuse(values == "")  # text and None alone: each compares plainly
+        self._refuse(_empty_texts(values, present))
         return values, np.ones(self.n, dtype=bool) if present is None else present
 
     def _mixed_texts(self, values: Any, required: bool) -> tuple[Any, Any]:
@@ -317,8 +327,7 @@ class ColumnRun:
         text = np.fromiter(map(isinstance, values, repeat(str)), bool, self.n)
         found = text.astype(np.int8)  # 1 text, 0 an empty cell, 2 refused
         if required:
-            where = np.flatnonzero(text)  # compared with "" alone (NA == "" is no bool)
-            found[where[values[where] == ""]] = 2
+            found[_empty_texts(values, text)] = 2
         for index in np.flatnonzero(~text).tolist():  # None, NaN, NA, a number: one by one
             found[index] = 0 if missing(values[index]) else 2
         self._refuse(found == 2)
