@@ -760,13 +760,16 @@ class ColumnRun:
         effective points; undecided (unit, leaf) pairs by the exact row code."""
         rubric = self.plan.rubric
         shift = 10 ** (compiled.places - rubric.rounding.digits)
+        taken = ~self.exact  # every row refused is known by now
+        patterns = [
+            (rows, allocation)
+            for code, allocation in self.allocations.items()
+            if (rows := (pattern == code) & taken).any()
+        ]
         for leaf in self.plan.leaves:
             applicable = np.zeros(self.n, dtype=bool)
             groups: dict[Decimal, Any] = {}
-            for code, allocation in self.allocations.items():
-                rows = (pattern == code) & ~self.exact
-                if not rows.any():
-                    continue
+            for rows, allocation in patterns:
                 effective = allocation.effective[leaf.id]
                 if leaf.id in allocation.not_applicable:
                     full = leaf.id in allocation.full_marks
