@@ -20,7 +20,14 @@ import attrs
 import click
 
 from rubriceng.errors import RubricengError
-from rubriceng.outputs.words import BATCH_FORM_WORDS, SUMMARY_WORDS, language, term, using
+from rubriceng.outputs.words import (
+    BATCH_FORM_WORDS,
+    SUMMARY_WORDS,
+    TERMS,
+    language,
+    term,
+    using,
+)
 from rubriceng.sanitize import csv_cell, printable
 
 if TYPE_CHECKING:  # the commands import what they use, so that --help is quick
@@ -299,7 +306,7 @@ def template(
         raise click.BadParameter(
             f"{output.name}: the suffix must be .xlsx, .yaml, .json or .csv", param_hint="-o"
         )
-    _done(f"{len(fields(loaded))} inputs", output)
+    _done(term("inputs written", lang, count=len(fields(loaded))), output)
 
 
 @main.command()
@@ -690,7 +697,7 @@ def list_rubrics(
     rows = [
         (
             entry.ref,
-            entry.level or "",
+            _word(entry.level),
             " ".join(filter(None, [entry.region_name, entry.region_code])),
             str(entry.in_force or ""),
             entry.plugin,
@@ -698,7 +705,7 @@ def list_rubrics(
         )
         for entry in entries
     ]
-    _table(("rubric", "level", "region", "in force", "plugin", "title"), rows)
+    _table(_headings("rubric", "level", "region", "in force", "plugin", "title"), rows)
     for failure in registry.failures:  # what could not be listed, said out loud
         echo(Styled("warning", fg="yellow", bold=True), f": {failure}", err=True)
 
@@ -748,10 +755,10 @@ def show(
     title = (loaded.title_en or loaded.title) if english else loaded.title
     echo(f"{loaded.ref}  {title}")
     if loaded.extends:
-        echo(f"extends {loaded.extends}")
+        echo(term("extends", lang, ref=loaded.extends))
     if loaded.in_force:
-        echo(f"in force {loaded.in_force}")
-    echo(f"provenance: {_provenance(loaded.provenance, full=True)}")
+        echo(term("in force", lang, days=loaded.in_force))
+    echo(term("provenance", lang, text=_provenance(loaded.provenance, full=True, lang=lang)))
     rows: list[tuple[str, ...]] = []
 
     def visit(node: Indicator, depth: int) -> None:
@@ -762,7 +769,7 @@ def show(
                 str(node.points),
                 node.method or "",
                 "" if node.origin == loaded.ref else node.origin or "",
-                _provenance(node.provenance, full=False),
+                _provenance(node.provenance, full=False, lang=lang),
             )
         )
         for child in node.children:
@@ -771,7 +778,8 @@ def show(
     for top in loaded.indicators:
         visit(top, 0)
     echo()
-    _table(("indicator", "id", "points", "method", "inherited from", "points / rule"), rows)
+    headings = _headings("node", "id", "points", "method", "inherited", "provenance", lang=lang)
+    _table(headings, rows)
     for node in loaded.walk() if rules else ():
         if node.method:
             echo("\n" + "\n".join(rule_lines(node, lang)))
@@ -798,11 +806,12 @@ def plugins(context: click.Context) -> None:
         version = f" {info.version}" if info.version else ""
         dist = f" ({info.distribution})" if info.distribution else ""
         echo(f"{info.name}{version}{dist}")
-        echo(f"  hooks: {', '.join(hook.removeprefix('rubriceng_') for hook in info.hooks)}")
+        hooks = ", ".join(hook.removeprefix("rubriceng_") for hook in info.hooks)
+        echo(term("hooks", hooks=hooks))
         for ref in offered.get(info.name, []):
-            echo(f"  rubric: {ref}")
+            echo(term("offers", ref=ref))
     if failures:
-        echo(f"\n{len(failures)} problem(s):")
+        echo("\n" + term("plugin problems", count=len(failures)))
         for failure in failures:
             echo(f"  {failure}")
         if context.obj and context.obj.get("strict"):
@@ -832,14 +841,15 @@ def test_cases(context: click.Context, paths: tuple[str, ...], verbose: bool) ->
             if outcome.passed:
                 passed += 1
                 if verbose:
-                    echo(f"ok    {outcome.case.where}: {outcome.case.name}")
+                    case = term("case", where=outcome.case.where, name=outcome.case.name)
+                    echo(term("case passed", case=case))
             else:
                 failed += 1
-                echo(f"FAIL  {outcome.report()}")
+                echo(term("case failed", report=outcome.report()))
     except CaseFileError as error:
         echo(_labelled("error", error.spoken(), error.text()), err=True)
         sys.exit(1)
-    echo(f"{passed} passed, {failed} failed")
+    echo(term("cases", passed=passed, failed=failed))
     if failed or not passed:
         sys.exit(1)
 
@@ -884,7 +894,7 @@ def diff(
                 str(item.before.score) if item.before else "—",
                 str(item.after.score) if item.after else "—",
                 f"{item.delta:+}",
-                item.status,
+                _word(item.status),
             )
         )
     first, second = comparison.before, comparison.after
@@ -893,8 +903,7 @@ def diff(
     )
     _table(
         (
-            "indicator",
-            "id",
+            *_headings("node", "id"),
             f"{first.rubric_id}@{first.rubric_version}",
             f"{second.rubric_id}@{second.rubric_version}",
             "Δ",
@@ -957,9 +966,9 @@ def new_plugin_command(
     except (ValueError, FileExistsError) as error:
         raise click.UsageError(str(error)) from None
     for file in skeleton.files:
-        echo(f"wrote {file}")
+        echo(term("wrote", file=file))
     echo(
-        f"\nnext:\n  pip install -e {skeleton.root}\n"
+        f"\n{term('next steps')}\n  pip install -e {skeleton.root}\n"
         f"  rubriceng test {skeleton.root / 'src' / skeleton.package / 'tests'}"
     )
 
@@ -1012,10 +1021,7 @@ def import_table_command(
     output.write_text(imported.text, encoding="utf-8")
     leaves = imported.text.count("judgement: {}") + imported.text.count("unit_defined: {}")
     hints = imported.text.count("# suggested method:")
-    echo(
-        f"wrote {output}: {leaves} 个末级指标（{hints} 个附建议方法），"
-        f"{len(imported.problems)} 个问题"
-    )
+    echo(term("imported", file=output, leaves=leaves, hints=hints, problems=len(imported.problems)))
 
 
 @main.command()
@@ -1188,7 +1194,7 @@ def targets_check(context: click.Context, sheet: str, lang: str) -> None:
         )
         echo(words["summary"].format(n=len(found.rows), summary=summary) + "\n")
     if failures:
-        echo(f"error: {failures} actual value(s) cannot be compared with their target", err=True)
+        echo(_labelled("error", None, term("uncomparable", count=failures)), err=True)
         sys.exit(1)
 
 
@@ -1259,10 +1265,21 @@ def targets_score(
         sys.exit(1)
 
 
-def _provenance(provenance: Any, *, full: bool) -> str:
+def _word(key: str | None, lang: str | None = None) -> str:
+    """A word of the words table (a level, a basis, a status) in ``lang``, or ``key`` as
+    it is where the table has none."""
+    return TERMS[language(lang)].get(key, key) if key else ""
+
+
+def _headings(*keys: str, lang: str | None = None) -> tuple[str, ...]:
+    """Column headings in ``lang`` (``node`` is an indicator's column)."""
+    return tuple(term(f"{key} heading", lang) for key in keys)
+
+
+def _provenance(provenance: Any, *, full: bool, lang: str | None = None) -> str:
     if not provenance:
         return ""
-    points, rule = provenance.get("points"), provenance.get("rule")
+    points, rule = _word(provenance.get("points"), lang), _word(provenance.get("rule"), lang)
     text = points if points == rule else f"{points} / {rule}"
     if full:
         sources = "; ".join(provenance.get("sources", []))

@@ -58,6 +58,13 @@ def test_outcomes_say_what_differs(small):
     outcomes = list(run_cases([small]))
     assert [outcome.passed for outcome in outcomes] == [True, False, True, False]
     assert outcomes[1].report() == (
+        f"{small}:6 用例「a wrong expectation」\n"
+        "  总分：应为 8，实际为 7.50\n"
+        "  等级：应为 优，实际为 无\n"
+        "  completion 的状态：应为 judged，实际为 scored\n"
+        "  nowhere：应为 一个指标，实际为 评分表中没有这个指标"
+    )
+    assert outcomes[1].report("en") == (
         f"{small}:6: a wrong expectation\n"
         "  total: expected 8, got 7.50\n"
         "  grade: expected 优, got None\n"
@@ -65,7 +72,7 @@ def test_outcomes_say_what_differs(small):
         "  nowhere: expected an indicator, got no such indicator in the rubric"
     )
     assert outcomes[3].report() == (
-        f"{small}:16: bad inputs: {small} 的填报数据有误（1 个问题）：\n"
+        f"{small}:16 用例「bad inputs」：{small} 的填报数据有误（1 个问题）：\n"
         f"  - {small}:17 done：不能小于 0，实际为 -1，用于完成率 [input-invalid]"
     )
     assert outcomes[3].error is not None
@@ -94,15 +101,18 @@ def test_a_malformed_case_file_lists_every_problem(tmp_path):
 def test_rubriceng_test_reports_failures_and_exits_1(small):
     result = CliRunner().invoke(main, ["test", str(small)])
     assert result.exit_code == 1
-    assert result.output.splitlines()[-1] == "2 passed, 2 failed"
-    assert f"FAIL  {small}:6: a wrong expectation" in result.output
+    assert result.output.splitlines()[-1] == "2 个通过，2 个未通过"
+    assert f"未通过  {small}:6 用例「a wrong expectation」" in result.output
+    english = CliRunner().invoke(main, ["--lang", "en", "test", str(small)])
+    assert english.output.splitlines()[-1] == "2 passed, 2 failed"
+    assert f"FAIL  {small}:6: a wrong expectation" in english.output
 
 
 @needs_plugins
 def test_rubriceng_test_without_paths_runs_every_installed_plugins_cases():
     result = CliRunner().invoke(main, ["test", "-v"])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-1] == "8 passed, 0 failed"
+    assert result.output.splitlines()[-1] == "8 个通过，0 个未通过"
     assert "(96.56)" in result.output and "(50 + 47.41)" in result.output
 
 
@@ -111,7 +121,7 @@ def test_pytest_collects_case_files(pytester, small):
     pytester.makefile(".yaml", test_small=SMALL_CASES)
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, failed=2)
-    result.stdout.fnmatch_lines(["*total: expected 8, got 7.50*"])
+    result.stdout.fnmatch_lines(["*总分：应为 8，实际为 7.50*"])
 
 
 def test_new_plugin_scaffolds_a_plugin_that_installs_and_passes_its_own_tests(tmp_path):
@@ -157,7 +167,7 @@ def test_new_plugin_scaffolds_a_plugin_that_installs_and_passes_its_own_tests(tm
         cwd=tmp_path,
     )
     assert ran.returncode == 0, ran.stdout + ran.stderr
-    assert ran.stdout.splitlines()[-1] == "2 passed, 0 failed"
+    assert ran.stdout.splitlines()[-1] == "2 个通过，0 个未通过"
     listed = subprocess.run(
         [sys.executable, "-m", "rubriceng", "--strict", "plugins"],
         capture_output=True,
@@ -167,7 +177,7 @@ def test_new_plugin_scaffolds_a_plugin_that_installs_and_passes_its_own_tests(tm
     )
     assert listed.returncode == 0, listed.stdout + listed.stderr
     assert "my_county 0.1.0 (rubriceng-my-county)" in listed.stdout
-    assert "  rubric: local.my-county/dept-overall@2026" in listed.stdout
+    assert "  评分表：local.my-county/dept-overall@2026" in listed.stdout
     again = CliRunner().invoke(main, ["new-plugin", "my-county", "--directory", str(tmp_path)])
     assert again.exit_code == 2
     assert "rubriceng-my-county exists" in again.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from click.testing import CliRunner
 
 import rubriceng
@@ -61,12 +62,22 @@ def test_usage_errors_exit_2():
     assert CliRunner().invoke(main, ["score"]).exit_code == 2
 
 
-def test_list_filters_by_region_and_year():
-    result = CliRunner().invoke(main, ["list", "--region", "441300", "--year", "2025"])
+@pytest.mark.parametrize(
+    ("lang", "heading", "level"),
+    [
+        ("zh", "评分表 层级 地区 适用期 插件 名称", "市级"),
+        ("en", "rubric level region in force plugin title", "city"),
+    ],
+)
+def test_list_filters_by_region_and_year(lang, heading, level):
+    result = CliRunner().invoke(
+        main, ["--lang", lang, "list", "--region", "441300", "--year", "2025"]
+    )
     assert result.exit_code == 0, result.output
-    rows = result.output.splitlines()[2:]
-    assert [row.split()[:5] for row in rows] == [
-        ["cn.gd.huizhou/dept-overall@2025", "city", "惠州市", "441300", "2025-01-01"]
+    lines = result.output.splitlines()
+    assert " ".join(lines[0].split()) == heading
+    assert [row.split()[:5] for row in lines[2:]] == [
+        ["cn.gd.huizhou/dept-overall@2025", level, "惠州市", "441300", "2025-01-01"]
     ]
 
 
@@ -74,19 +85,27 @@ def test_show_gives_points_methods_origin_and_provenance():
     result = CliRunner().invoke(main, ["show", "cn.gd.huizhou/dept-overall", "--year", "2025"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[:3] == [
+    assert lines[:4] == [
         "cn.gd.huizhou/dept-overall@2025  惠州市市直部门整体支出绩效自评指标评分表（2025年起）",
-        "extends cn.gd.huizhou/dept-overall@2020",
-        "in force 2025-01-01 – …",
+        "扩展自 cn.gd.huizhou/dept-overall@2020",
+        "适用期 2025-01-01 – …",
+        "来源：派生 — 惠州市人民政府办公室 整体绩效自评信息指标评分表 (2020); "
+        "惠州市人民政府办公室 2025年度部门整体支出绩效自评报告 (2026-05-28)",
     ]
+    assert lines[6].split() == ["指标", "id", "分值", "评分方法", "继承自", "分值", "/", "规则来源"]
     rows = {line.split()[1]: line.split()[2:] for line in lines if line.startswith("    ")}
-    assert rows["budget_spending_rate"] == ["6.00", "ratio", "transcribed", "/", "reconstructed"]
-    assert rows["procurement_rate"] == [
-        "2.00",
-        "ratio",
-        "cn.gd.huizhou/dept-overall@2020",
-        "transcribed",
-    ]
+    assert rows["budget_spending_rate"] == ["6.00", "ratio", "照录", "/", "重构"]
+    assert rows["procurement_rate"] == ["2.00", "ratio", "cn.gd.huizhou/dept-overall@2020", "照录"]
+    english = (
+        CliRunner()
+        .invoke(main, ["show", "cn.gd.huizhou/dept-overall", "--year", "2025", "--lang", "en"])
+        .output.splitlines()
+    )
+    assert english[1:3] == ["extends cn.gd.huizhou/dept-overall@2020", "in force 2025-01-01 – …"]
+    assert english[3].startswith("provenance: derived — ")
+    assert english[6].split()[:4] == ["indicator", "id", "points", "method"]
+    (spending,) = [line for line in english if " budget_spending_rate " in line]
+    assert spending.split()[-5:] == ["6.00", "ratio", "transcribed", "/", "reconstructed"]
 
 
 def test_diff_lists_what_a_variant_changes(tmp_path):
@@ -102,9 +121,9 @@ def test_diff_lists_what_a_variant_changes(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert [line.split() for line in result.output.splitlines()[2:]] == [
-        ["预算执行情况", "budget_execution", "42.86", "42.74", "-0.12", "changed"],
-        ["资金管理", "fund_management", "24.86", "24.74", "-0.12", "changed"],
-        ["部门预算资金支出率", "budget_spending_rate", "9.00", "8.88", "-0.12", "changed"],
+        ["预算执行情况", "budget_execution", "42.86", "42.74", "-0.12", "变化"],
+        ["资金管理", "fund_management", "24.86", "24.74", "-0.12", "变化"],
+        ["部门预算资金支出率", "budget_spending_rate", "9.00", "8.88", "-0.12", "变化"],
         ["合计", "97.86", "97.74", "-0.12"],
     ]
 
@@ -114,15 +133,20 @@ def test_plugins_lists_what_loaded():
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[:10] == [
         "rubriceng",
+        "  钩子：formula_functions, input_types, renderers, rubrics, scoring_methods, test_cases",
+        "  评分表：cn/dept-overall-framework@2020",
+        "  评分表：cn/project-self-evaluation@2020",
+        "rubriceng.targets",
+        "  钩子：input_types, scoring_methods",
+        "gd_huizhou 0.1.0 (rubriceng-gd-huizhou)",
+        "  钩子：rubrics, test_cases",
+        "  评分表：cn.gd.huizhou/dept-overall@2020",
+        "  评分表：cn.gd.huizhou/dept-overall@2025",
+    ]
+    english = CliRunner().invoke(main, ["--lang", "en", "plugins"]).output.splitlines()
+    assert english[1:3] == [
         "  hooks: formula_functions, input_types, renderers, rubrics, scoring_methods, test_cases",
         "  rubric: cn/dept-overall-framework@2020",
-        "  rubric: cn/project-self-evaluation@2020",
-        "rubriceng.targets",
-        "  hooks: input_types, scoring_methods",
-        "gd_huizhou 0.1.0 (rubriceng-gd-huizhou)",
-        "  hooks: rubrics, test_cases",
-        "  rubric: cn.gd.huizhou/dept-overall@2020",
-        "  rubric: cn.gd.huizhou/dept-overall@2025",
     ]
 
 

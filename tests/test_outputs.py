@@ -429,7 +429,7 @@ def test_cli_template_writes_each_form(tmp_path, suffix, check):
     result = CliRunner().invoke(main, ["template", str(HUIZHOU), "-o", str(out)])
     assert result.exit_code == 0, result.output
     count = len(fields(rubriceng.load_rubric(HUIZHOU)))
-    assert result.output == f"{count} inputs → {out}\n"
+    assert result.output == f"{count} 个填报项 → {out}\n"
     assert (
         check(out)
         == {

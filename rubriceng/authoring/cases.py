@@ -35,6 +35,7 @@ from rubriceng.errors import Problem, RubricengError
 from rubriceng.host.registry import Registry, default_registry
 from rubriceng.language.documents import Document, DocumentError, from_path
 from rubriceng.language.schema import make_validator, problems
+from rubriceng.outputs.words import Phrase, term
 from rubriceng.scoring.engine import evaluate
 from rubriceng.scoring.result import NOT_APPLICABLE, Result
 
@@ -118,12 +119,31 @@ class Case:
 class Mismatch:
     """A value the result gave that the case did not expect."""
 
-    what: str
+    what: str | Phrase
     expected: Any
     actual: Any
 
     def __str__(self) -> str:
-        return f"{self.what}: expected {self.expected}, got {self.actual}"
+        return self.text("en")
+
+    def text(self, lang: str | None = None) -> str:
+        """The mismatch in ``lang`` (default: the current language)."""
+        said = {
+            key: value.text(lang) if isinstance(value, Phrase) else value
+            for key, value in (("what", self.what), ("expected", self.expected))
+        }
+        actual = self.actual
+        actual = (
+            actual.text(lang)
+            if isinstance(actual, Phrase)
+            else _NONE.text(lang)
+            if actual is None
+            else actual
+        )
+        return term("mismatch", lang, actual=actual, **said)
+
+
+_NONE = Phrase({"zh": "无", "en": "None"})
 
 
 @attrs.frozen
@@ -140,12 +160,12 @@ class Outcome:
         """True when the result matched every expectation."""
         return self.error is None and not self.mismatches
 
-    def report(self) -> str:
-        """What went wrong, one line each (empty when the case passed)."""
+    def report(self, lang: str | None = None) -> str:
+        """What went wrong, one line each, in ``lang`` (empty when the case passed)."""
+        case = term("case", lang, where=self.case.where, name=self.case.name)
         if self.error is not None:
-            return f"{self.case.where}: {self.case.name}: {self.error}"
-        lines = [f"{self.case.where}: {self.case.name}"]
-        lines += [f"  {mismatch}" for mismatch in self.mismatches]
+            return f"{case}{term(': ', lang)}{self.error.text(lang)}"
+        lines = [case, *(f"  {mismatch.text(lang)}" for mismatch in self.mismatches)]
         return "\n".join(lines) if self.mismatches else ""
 
 
@@ -240,31 +260,44 @@ def _compare(case: Case, result: Result) -> Iterator[Mismatch]:
     expected = case.expected
     for key in ("subtotal", "total"):
         if key in expected:
-            yield from _number(key, expected[key], getattr(result, key), case.tolerance)
+            what = _TOTALS[key]
+            yield from _number(what, expected[key], getattr(result, key), case.tolerance)
     if "grade" in expected and expected["grade"] != result.grade:
-        yield Mismatch("grade", expected["grade"], result.grade)
+        yield Mismatch(_GRADE, expected["grade"], result.grade)
     for ident, wanted in expected.get("indicators", {}).items():
         try:
             found = result.indicator(ident)
         except KeyError:
-            yield Mismatch(ident, "an indicator", "no such indicator in the rubric")
+            yield Mismatch(ident, _AN_INDICATOR, _NO_INDICATOR)
             continue
         wanted = wanted if isinstance(wanted, Mapping) else {"score": wanted}
         if "score" in wanted:
             yield from _number(ident, wanted["score"], found.score, case.tolerance)
         if "effective_points" in wanted:
             yield from _number(
-                f"{ident} effective points",
+                Phrase({"zh": f"{ident} 的调整后分值", "en": f"{ident} effective points"}),
                 wanted["effective_points"],
                 found.effective_points,
                 case.tolerance,
             )
         if "status" in wanted and wanted["status"] != found.status:
-            yield Mismatch(f"{ident} status", wanted["status"], found.status)
+            status = Phrase({"zh": f"{ident} 的状态", "en": f"{ident} status"})
+            yield Mismatch(status, wanted["status"], found.status)
+
+
+_GRADE = Phrase({"zh": "等级", "en": "grade"})
+_AN_INDICATOR = Phrase({"zh": "一个指标", "en": "an indicator"})
+_NO_INDICATOR = Phrase({"zh": "评分表中没有这个指标", "en": "no such indicator in the rubric"})
+
+
+_TOTALS = {
+    "subtotal": Phrase({"zh": "加减分前合计", "en": "subtotal"}),
+    "total": Phrase({"zh": "总分", "en": "total"}),
+}
 
 
 def _number(
-    what: str, expected: Decimal, actual: Decimal, tolerance: Decimal
+    what: str | Phrase, expected: Decimal, actual: Decimal, tolerance: Decimal
 ) -> Iterator[Mismatch]:
     if abs(actual - expected) > tolerance:
         yield Mismatch(what, expected, actual)
