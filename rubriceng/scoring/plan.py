@@ -259,10 +259,10 @@ class Plan:
                 "params": self.told(field or "", users),
             }
 
-        from rubriceng.language.schema import problems
+        from rubriceng.language.schema import invalid_fields, problems
 
         found = unnamed + problems(validator, source, prefix, code="input-invalid", locate=locate)
-        invalid = set(validator.errors)
+        invalid = invalid_fields(validator)
         valid = {
             key: value for key, value in (validator.document or {}).items() if key not in invalid
         }
