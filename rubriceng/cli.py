@@ -707,7 +707,7 @@ def list_rubrics(
     ]
     _table(_headings("rubric", "level", "region", "in force", "plugin", "title"), rows)
     for failure in registry.failures:  # what could not be listed, said out loud
-        echo(Styled("warning", fg="yellow", bold=True), f": {failure}", err=True)
+        echo(Styled(term("warning"), fg="yellow", bold=True), term(": "), failure.text(), err=True)
 
 
 @main.command()
@@ -813,7 +813,7 @@ def plugins(context: click.Context) -> None:
     if failures:
         echo("\n" + term("plugin problems", count=len(failures)))
         for failure in failures:
-            echo(f"  {failure}")
+            echo(f"  {failure.text()}")
         if context.obj and context.obj.get("strict"):
             sys.exit(1)
 

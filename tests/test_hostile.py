@@ -1046,8 +1046,13 @@ def test_a_bad_file_is_reported_alone_and_hides_no_other_rubric(tmp_path, monkey
     listed = CliRunner().invoke(main, ["list"])
     assert listed.exit_code == 0, listed.output
     assert "t/good@1" in listed.output
-    assert f"warning: plugin 'RUBRICENG_PATH' (rubriceng_rubrics): {folder / 'bad.yaml'}" in (
+    assert f"警告：插件 'RUBRICENG_PATH'（rubriceng_rubrics）：{folder / 'bad.yaml'}" in (
         listed.output
+    )
+    monkeypatch.setattr("rubriceng.host.registry._DEFAULT", None)
+    english = CliRunner().invoke(main, ["--lang", "en", "list"])
+    assert f"warning: plugin 'RUBRICENG_PATH' (rubriceng_rubrics): {folder / 'bad.yaml'}" in (
+        english.output
     )
     monkeypatch.setattr("rubriceng.host.registry._DEFAULT", None)
     strict = CliRunner().invoke(main, ["--strict", "list"])

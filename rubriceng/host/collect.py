@@ -39,6 +39,7 @@ from rubriceng.language.schema import indicator_schema, make_validator
 from rubriceng.language.vocabulary import Vocabulary
 from rubriceng.methods.base import Method
 from rubriceng.outputs.text import Renderer
+from rubriceng.outputs.words import Phrase, term
 
 HOOKS = (
     "rubriceng_rubrics",
@@ -130,9 +131,19 @@ class PluginFailure:
     hook: str
     """The hook concerned, or ``import`` when the plugin did not import."""
     message: str
+    said: Phrase | None = attrs.field(default=None, eq=False, repr=False)
+    """``message`` in each language, where rubriceng wrote it (a plugin's own exception is
+    said as it is)."""
 
     def __str__(self) -> str:
         return f"plugin {self.plugin!r} ({self.hook}): {self.message}"
+
+    def text(self, lang: str | None = None) -> str:
+        """The failure in ``lang`` (default: the current language)."""
+        message = self.message if self.said is None else self.said.text(lang)
+        return term(
+            "plugin failure", lang, plugin=repr(self.plugin), hook=self.hook, message=message
+        )
 
     def problem(self) -> Problem:
         """The failure as a :class:`~rubriceng.errors.Problem` (code ``plugin-failed``)."""

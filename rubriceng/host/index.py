@@ -27,7 +27,7 @@ from rubriceng.language.documents import (
 )
 from rubriceng.language.model import InForce, parse_day
 from rubriceng.language.variants import MAX_DEPTH
-from rubriceng.outputs.words import Phrase
+from rubriceng.outputs.words import LANGUAGES, Phrase, term
 
 RUBRIC_SUFFIXES = (".yaml", ".yml", ".json")
 SEARCH_PATH_PLUGIN = "RUBRICENG_PATH"
@@ -268,7 +268,8 @@ def _build_index(
             path = Path(source)
             if not path.exists():
                 if plugin != SEARCH_PATH_PLUGIN:
-                    failures.append(PluginFailure(plugin, hook, f"{path} does not exist"))
+                    said = Phrase({"zh": f"{path} 不存在", "en": f"{path} does not exist"})
+                    failures.append(PluginFailure(plugin, hook, said.text("en"), said))
                 continue
             files = [file for file in _files(path) if file.resolve() not in seen]
             seen.update(file.resolve() for file in files)
@@ -281,29 +282,36 @@ def _build_index(
                     from_mapping(item, name) if isinstance(item, Mapping) else from_path(item)
                 )
             except DocumentError as error:
-                failures += [PluginFailure(plugin, hook, p.text("en")) for p in error.problems]
+                failures += [failure_of(plugin, hook, p) for p in error.problems]
                 continue
             try:
                 entry, problem = _entry(plugin, name, document)
             except Exception as error:  # one odd file is reported alone, never the index
-                entry, problem = None, f"{type(error).__name__}: {error}"
+                entry, problem = None, Phrase({"en": f"{type(error).__name__}: {error}"})
             if entry is None:
                 # a loose folder may hold other YAML; a rubric that is broken is reported
                 if plugin != SEARCH_PATH_PLUGIN or problem != _NOT_A_RUBRIC:
-                    failures.append(PluginFailure(plugin, hook, f"{name}: {problem}"))
+                    said = Phrase(
+                        {
+                            lang: f"{name}{term(': ', lang)}{problem.text(lang)}"
+                            for lang in LANGUAGES
+                        }
+                    )
+                    failures.append(PluginFailure(plugin, hook, said.text("en"), said))
                 continue
             versions = index.setdefault(entry.id, [])
             clash = next((other for other in versions if other.version == entry.version), None)
             if clash is not None:
-                failures.append(
-                    PluginFailure(
-                        plugin,
-                        hook,
-                        f"rubric {entry.ref} is offered twice: by plugin {clash.plugin!r} "
+                said = Phrase(
+                    {
+                        "en": f"rubric {entry.ref} is offered twice: by plugin {clash.plugin!r} "
                         f"({clash.source}) and by plugin {plugin!r} ({name}); "
                         "the second is ignored",
-                    )
+                        "zh": f"评分表 {entry.ref} 由两个插件提供："
+                        f"{clash.plugin!r}（{clash.source}）和 {plugin!r}（{name}）；后者被忽略",
+                    }
                 )
+                failures.append(PluginFailure(plugin, hook, said.text("en"), said))
                 continue
             versions.append(entry)
     return _inherit(index), failures
@@ -328,15 +336,23 @@ def _inherit(index: dict[str, list[RubricEntry]]) -> dict[str, list[RubricEntry]
     return {key: [resolved(entry, 0) for entry in versions] for key, versions in index.items()}
 
 
-_NOT_A_RUBRIC = "not a rubric (no 'id')"
+def failure_of(plugin: str, hook: str, problem: Problem) -> PluginFailure:
+    """A problem of a plugin's rubric as a failure of the plugin, said in every language."""
+    said = Phrase({lang: problem.text(lang) for lang in LANGUAGES})
+    return PluginFailure(plugin, hook, said.text("en"), said)
 
 
-def _entry(plugin: str, name: str, document: Document) -> tuple[RubricEntry | None, str]:
+_NOT_A_RUBRIC = Phrase({"en": "not a rubric (no 'id')", "zh": "不是评分表（没有 id）"})
+_NO_VERSION = Phrase({"en": "a rubric needs a 'version'", "zh": "评分表需要 version（版本）"})
+_NOTHING = Phrase({})
+
+
+def _entry(plugin: str, name: str, document: Document) -> tuple[RubricEntry | None, Phrase]:
     data = document.data
     if not isinstance(data, Mapping) or not isinstance(data.get("id"), str):
         return None, _NOT_A_RUBRIC
     if not isinstance(data.get("version"), str | int):
-        return None, "a rubric needs a 'version'"
+        return None, _NO_VERSION
     raw_region = data.get("region")
     region: Mapping[str, Any] = raw_region if isinstance(raw_region, Mapping) else {}
     in_force = None
@@ -348,7 +364,10 @@ def _entry(plugin: str, name: str, document: Document) -> tuple[RubricEntry | No
                 parse_day(raw["until"], last=True) if "until" in raw else None,
             )
         except (ValueError, TypeError, OverflowError) as error:
-            return None, f"in_force: {error}"
+            problem = Problem("in-force", str(error))
+            return None, Phrase(
+                {lang: f"in_force{term(': ', lang)}{problem.said(lang)}" for lang in LANGUAGES}
+            )
     extends = data.get("extends")
     return (
         RubricEntry(
@@ -364,5 +383,5 @@ def _entry(plugin: str, name: str, document: Document) -> tuple[RubricEntry | No
             extends=extends if isinstance(extends, str) else None,
             document=document,
         ),
-        "",
+        _NOTHING,
     )

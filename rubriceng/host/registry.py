@@ -37,7 +37,13 @@ from rubriceng.host.collect import (
     PluginSet,
 )
 from rubriceng.host.extending import with_bases
-from rubriceng.host.index import RUBRIC_SUFFIXES, SEARCH_PATH_PLUGIN, RubricEntry, RubricIndex
+from rubriceng.host.index import (
+    RUBRIC_SUFFIXES,
+    SEARCH_PATH_PLUGIN,
+    RubricEntry,
+    RubricIndex,
+    failure_of,
+)
 from rubriceng.language.compiler import compile_rubric
 from rubriceng.language.documents import (
     Document,
@@ -143,10 +149,7 @@ class Registry:
             try:
                 self.load(entry)
             except RubricError as error:
-                found += [
-                    PluginFailure(entry.plugin, "rubriceng_rubrics", p.text("en"))
-                    for p in error.problems
-                ]
+                found += [failure_of(entry.plugin, "rubriceng_rubrics", p) for p in error.problems]
         if self.strict and found:
             raise _plugin_error(found)
         return found
