@@ -45,7 +45,6 @@ from rubriceng.language.paths import (
     segments,
 )
 from rubriceng.loader import load_inputs
-from rubriceng.outputs.spreadsheet import INPUTS_SHEET, inputs_of_book
 from rubriceng.outputs.words import BATCH_FORM_WORDS, SUMMARY_WORDS
 from rubriceng.scoring.result import Batch, UnitFailure
 
@@ -354,13 +353,21 @@ def _recorded(path: Path) -> str | None:
         if suffix in (".xlsx", ".xlsm"):
             book = open_workbook(path, "inputs")
             try:
-                if INPUTS_SHEET in book.sheetnames:
-                    return inputs_of_book(book, str(path)).rubric
+                form = _form_in(book, str(path))
+                return None if form is None else form.rubric
             finally:
                 book.close()
     except RubricengError:
         return None
     return None
+
+
+def _form_in(book: Any, source: str) -> UnitInputs | None:
+    """The unit's form a workbook holds (its inputs sheet), or None for a table. (The
+    spreadsheet code is loaded with the first workbook, not by every command.)"""
+    from rubriceng.outputs.spreadsheet import INPUTS_SHEET, inputs_of_book
+
+    return inputs_of_book(book, source) if INPUTS_SHEET in book.sheetnames else None
 
 
 def check_version(rubric: Rubric, returned: Returned) -> None:
@@ -398,8 +405,9 @@ def _read(path: Path, columns: _Columns, rubric: Rubric, warnings: list[Problem]
     elif suffix in (".xlsx", ".xlsm"):
         book = open_workbook(path, "units")
         try:
-            if INPUTS_SHEET in book.sheetnames:
-                return [returned_form(inputs_of_book(book, source), path)]
+            form = _form_in(book, source)
+            if form is not None:
+                return [returned_form(form, path)]
             sheet = next(
                 (
                     book[name]
