@@ -167,7 +167,7 @@ def small() -> rubriceng.Rubric:
         ),
         (
             {"done": 3, "planned": 4, 7: 1},
-            "填报项的名称应为文字，而不是 int（7） [input-invalid]",
+            "填报项的名称应为文字，而不是 整数（7） [input-invalid]",
             "input names are text, not int (7) [input-invalid]",
         ),
     ],

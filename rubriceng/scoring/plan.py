@@ -37,6 +37,7 @@ from rubriceng.language.documents import Document
 from rubriceng.language.model import Indicator, Rounding, Rubric
 from rubriceng.language.vocabulary import BUILTIN_VOCABULARY, Vocabulary
 from rubriceng.methods.base import Context, Part, ScoringFailure
+from rubriceng.outputs.words import Phrase
 from rubriceng.scoring.kernel import Kernel, build_kernel
 from rubriceng.scoring.result import (
     JUDGED,
@@ -67,6 +68,9 @@ WARM_UP = 8
 """How many units a plan scores one at a time before it compiles its kernel."""
 
 _UNBUILT = object()
+
+_KEY_KINDS = {int: "整数", float: "小数", bool: "是/否", tuple: "元组", bytes: "字节串"}
+"""What a key that is not text is, in Chinese (the name of its type in English)."""
 
 
 class Plan:
@@ -232,7 +236,12 @@ class Plan:
                 unit=unit,
                 params={
                     "template": "input-names",
-                    "kind": type(key).__name__,
+                    "kind": Phrase(
+                        {
+                            "zh": _KEY_KINDS.get(type(key), type(key).__name__),
+                            "en": type(key).__name__,
+                        }
+                    ),
                     "value": f"{key!r:.40}",
                 },
             )
