@@ -1060,6 +1060,40 @@ def test_a_bad_file_is_reported_alone_and_hides_no_other_rubric(tmp_path, monkey
     monkeypatch.setattr("rubriceng.host.registry._DEFAULT", None)
 
 
+@pytest.mark.parametrize(
+    "odd",
+    [
+        "level: [1, 2]\n",
+        "level: {a: 1}\n",
+        "level: true\n",
+        "region: {name: [x], code: {a: 1}}\n",
+        "region: {name: 7, code: true}\n",
+        "region: [441300]\n",
+    ],
+    ids=["list-level", "mapping-level", "true-level", "odd-region", "number-name", "list-region"],
+)
+def test_a_rubric_of_odd_labels_is_listed_and_its_check_says_why(tmp_path, monkeypatch, odd):
+    """A level or region that is not text is shown as nothing by ``rubriceng list`` (which
+    stopped on it, before), and the rubric's own check says what is wrong."""
+    from click.testing import CliRunner
+
+    from rubriceng.cli import main
+
+    folder = tmp_path / "rubrics"
+    folder.mkdir()
+    (folder / "odd.yaml").write_text(GOOD.replace("t/good", "t/odd") + odd, encoding="utf-8")
+    monkeypatch.setenv("RUBRICENG_PATH", str(folder))
+    monkeypatch.setattr("rubriceng.host.registry._DEFAULT", None)
+    listed = CliRunner().invoke(main, ["list"])
+    assert listed.exit_code == 0, listed.output
+    assert "t/odd@1" in listed.output
+    monkeypatch.setattr("rubriceng.host.registry._DEFAULT", None)
+    checked = CliRunner().invoke(main, ["--strict", "plugins"])
+    assert checked.exit_code == 1
+    assert f"{folder / 'odd.yaml'}:" in checked.output and "[schema]" in checked.output
+    monkeypatch.setattr("rubriceng.host.registry._DEFAULT", None)
+
+
 def test_a_loose_folder_may_hold_other_yaml_without_a_word(tmp_path):
     folder = tmp_path / "rubrics"
     folder.mkdir()

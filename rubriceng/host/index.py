@@ -336,6 +336,14 @@ def _inherit(index: dict[str, list[RubricEntry]]) -> dict[str, list[RubricEntry]
     return {key: [resolved(entry, 0) for entry in versions] for key, versions in index.items()}
 
 
+def _text(value: Any) -> str | None:
+    """A level, a region's name or code as text; None for anything else (the file's own
+    check, when it is loaded, says what is wrong)."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    return str(value)
+
+
 def failure_of(plugin: str, hook: str, problem: Problem) -> PluginFailure:
     """A problem of a plugin's rubric as a failure of the plugin, said in every language."""
     said = Phrase({lang: problem.text(lang) for lang in LANGUAGES})
@@ -376,9 +384,9 @@ def _entry(plugin: str, name: str, document: Document) -> tuple[RubricEntry | No
             title=str(data.get("title", "")),
             plugin=plugin,
             source=name,
-            level=data.get("level"),
-            region_name=region.get("name"),
-            region_code=None if region.get("code") is None else str(region.get("code")),
+            level=_text(data.get("level")),
+            region_name=_text(region.get("name")),
+            region_code=_text(region.get("code")),
             in_force=in_force,
             extends=extends if isinstance(extends, str) else None,
             document=document,
