@@ -575,9 +575,9 @@ def _rounded(value: Fraction, digits: int, mode: str) -> Decimal:
 @pytest.mark.parametrize("digits", [0, 1, 2, 3])
 def test_every_rounding_mode_and_step_on_the_columns_is_the_exact_rounding(mode, digits):
     """3 × done/total for every done of 24, 120 and 7 (ties such as 3 × 5/24 = 0.625 and
-    3 × 13/120 = 0.325 at every step), and 2.5 points (2 in whole points): each score on
-    the columns is the plain-Fraction rounding, the row path's, and no row left the
-    columns."""
+    3 × 13/120 = 0.325 at every step), the same ties of numbers near 10^18, and 2.5 points
+    (2 in whole points): each score on the columns is the plain-Fraction rounding, the row
+    path's, and no row left the columns."""
     half = Fraction(5, 2) if digits else Fraction(2)
     rubric = rubriceng.load_rubric(
         {
@@ -586,7 +586,10 @@ def test_every_rounding_mode_and_step_on_the_columns_is_the_exact_rounding(mode,
             "title": "rounding",
             "total": 3 + Decimal(half.numerator) / half.denominator,
             "rounding": {"digits": digits, "mode": mode},
-            "inputs": {"done": {"type": "count"}, "total": {"type": "count", "min": 1}},
+            "inputs": {
+                "done": {"type": "count", "max": 10**18},
+                "total": {"type": "count", "min": 1, "max": 10**18},
+            },
             "indicators": [
                 {"id": "share", "name": "完成率", "points": 3, "score": "3 * done / total"},
                 {
@@ -599,6 +602,8 @@ def test_every_rounding_mode_and_step_on_the_columns_is_the_exact_rounding(mode,
         }
     )
     pairs = [(done, total) for total in (24, 120, 7) for done in range(total + 1)]
+    k = 8_333_333_333_333_333  # the same ties with numbers near 10^18 (beyond int64 products)
+    pairs += [(5 * k, 24 * k), (13 * k, 120 * k), (24 * k - 1, 24 * k), (1, 24 * k)]
     columns = {"done": [d for d, _ in pairs], "total": [t for _, t in pairs]}
     table, _ = _as_rows(rubric, columns)
     assert table.rows_rescored == 0

@@ -723,7 +723,8 @@ class ColumnRun:
         if exact:
             whole, rest = top // bottom, top % bottom  # (np.divmod knows no Python integers)
             twice = product(rest, 2)
-        else:  # int64: |top| < 2**62 and 0 <= rest < bottom < 2**61; 2·rest, whole + 1 fit
+        else:  # int64: 0 <= rest < bottom < 2**61, so 2·rest fits; whole + 1 fits too
+            # (whole <= top / bottom, and when bottom is 1 the rest is 0 and nothing is added)
             whole, rest = np.divmod(top, bottom)
             twice = rest * 2
         mode = self.plan.rubric.rounding.mode
