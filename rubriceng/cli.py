@@ -697,7 +697,7 @@ def list_rubrics(
     rows = [
         (
             entry.ref,
-            _word(entry.level),
+            _word("level", entry.level),
             " ".join(filter(None, [entry.region_name, entry.region_code])),
             str(entry.in_force or ""),
             entry.plugin,
@@ -894,7 +894,7 @@ def diff(
                 str(item.before.score) if item.before else "—",
                 str(item.after.score) if item.after else "—",
                 f"{item.delta:+}",
-                _word(item.status),
+                _word("change", item.status),
             )
         )
     first, second = comparison.before, comparison.after
@@ -1265,10 +1265,10 @@ def targets_score(
         sys.exit(1)
 
 
-def _word(key: str | None, lang: str | None = None) -> str:
-    """A word of the words table (a level, a basis, a status) in ``lang``, or ``key`` as
-    it is where the table has none."""
-    return TERMS[language(lang)].get(key, key) if key else ""
+def _word(kind: str, key: str | None, lang: str | None = None) -> str:
+    """A ``kind`` of word (a ``level``, a provenance ``basis``, a ``change``) in ``lang``, or
+    ``key`` as it is where the words table has none."""
+    return TERMS[language(lang)].get(f"{kind} {key}", key) if key else ""
 
 
 def _headings(*keys: str, lang: str | None = None) -> tuple[str, ...]:
@@ -1279,7 +1279,8 @@ def _headings(*keys: str, lang: str | None = None) -> tuple[str, ...]:
 def _provenance(provenance: Any, *, full: bool, lang: str | None = None) -> str:
     if not provenance:
         return ""
-    points, rule = _word(provenance.get("points"), lang), _word(provenance.get("rule"), lang)
+    points = _word("basis", provenance.get("points"), lang)
+    rule = _word("basis", provenance.get("rule"), lang)
     text = points if points == rule else f"{points} / {rule}"
     if full:
         sources = "; ".join(provenance.get("sources", []))

@@ -115,6 +115,17 @@ class Case:
         return f"{self.file}:{self.line}" if self.line else str(self.file)
 
 
+_NONE = Phrase({"zh": "无", "en": "None"})
+_GRADE = Phrase({"zh": "等级", "en": "grade"})
+_AN_INDICATOR = Phrase({"zh": "一个指标", "en": "an indicator"})
+_NO_INDICATOR = Phrase({"zh": "评分表中没有这个指标", "en": "no such indicator in the rubric"})
+_TOTALS = {
+    "subtotal": Phrase({"zh": "加减分前合计", "en": "subtotal"}),
+    "total": Phrase({"zh": "总分", "en": "total"}),
+}
+"""What a case's mismatches are said with, in each language."""
+
+
 @attrs.frozen
 class Mismatch:
     """A value the result gave that the case did not expect."""
@@ -128,22 +139,15 @@ class Mismatch:
 
     def text(self, lang: str | None = None) -> str:
         """The mismatch in ``lang`` (default: the current language)."""
-        said = {
-            key: value.text(lang) if isinstance(value, Phrase) else value
-            for key, value in (("what", self.what), ("expected", self.expected))
-        }
-        actual = self.actual
-        actual = (
-            actual.text(lang)
-            if isinstance(actual, Phrase)
-            else _NONE.text(lang)
-            if actual is None
-            else actual
+        what, expected, actual = (
+            _NONE.text(lang)
+            if value is None
+            else value.text(lang)
+            if isinstance(value, Phrase)
+            else value
+            for value in (self.what, self.expected, self.actual)
         )
-        return term("mismatch", lang, actual=actual, **said)
-
-
-_NONE = Phrase({"zh": "无", "en": "None"})
+        return term("mismatch", lang, what=what, expected=expected, actual=actual)
 
 
 @attrs.frozen
@@ -283,17 +287,6 @@ def _compare(case: Case, result: Result) -> Iterator[Mismatch]:
         if "status" in wanted and wanted["status"] != found.status:
             status = Phrase({"zh": f"{ident} 的状态", "en": f"{ident} status"})
             yield Mismatch(status, wanted["status"], found.status)
-
-
-_GRADE = Phrase({"zh": "等级", "en": "grade"})
-_AN_INDICATOR = Phrase({"zh": "一个指标", "en": "an indicator"})
-_NO_INDICATOR = Phrase({"zh": "评分表中没有这个指标", "en": "no such indicator in the rubric"})
-
-
-_TOTALS = {
-    "subtotal": Phrase({"zh": "加减分前合计", "en": "subtotal"}),
-    "total": Phrase({"zh": "总分", "en": "total"}),
-}
 
 
 def _number(

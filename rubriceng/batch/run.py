@@ -46,7 +46,7 @@ from rubriceng.exact import EXACT_MEANS, MEAN_BITS, Exact, Mean, Statistic, rati
 from rubriceng.formula.functions import BUILTIN_FUNCTIONS
 from rubriceng.formula.language import FormulaEvaluator
 from rubriceng.inputs.types import COERCIONS, to_boolean
-from rubriceng.language.model import Indicator, Rubric
+from rubriceng.language.model import Indicator, Rounding, Rubric
 from rubriceng.methods.base import ScoringFailure
 from rubriceng.methods.checklist import ChecklistItem, ChecklistScorer
 from rubriceng.methods.judgement import JudgementScorer
@@ -68,7 +68,7 @@ from rubriceng.batch.scores import ColumnPairs, PeerParts, ScoreTable, pieces
 
 
 @functools.lru_cache(maxsize=1024)
-def _step_factors(rounding: Any, effective: Decimal, points: Decimal) -> tuple[int, int, int]:
+def _step_factors(rounding: Rounding, effective: Decimal, points: Decimal) -> tuple[int, int, int]:
     """What :meth:`ColumnRun._steps` scales by: the cap in steps, and ``effective ×
     10**digits / points`` as a numerator and a denominator."""
     cap = int(rounding.cap(effective).scaleb(rounding.digits))

@@ -70,6 +70,11 @@ class Source(Protocol):
 # -- integers that never overflow ---------------------------------------------------------------
 
 
+_LARGEST = np.maximum.reduce if np is not None else max
+_SMALLEST = np.minimum.reduce if np is not None else min
+"""The ufuncs' own reductions: ``x.max()`` and ``x.min()`` without their wrappers."""
+
+
 def bits(x: Any) -> int:
     """The most bits any value of ``x`` (an int or an integer array) needs."""
     if isinstance(x, int):
@@ -77,11 +82,6 @@ def bits(x: Any) -> int:
     if not x.size:
         return 0
     return max(int(_LARGEST(x)), -int(_SMALLEST(x))).bit_length()
-
-
-_LARGEST = np.maximum.reduce if np is not None else max
-_SMALLEST = np.minimum.reduce if np is not None else min
-"""The ufuncs' own reductions: ``x.max()`` and ``x.min()`` without their wrappers."""
 
 
 def wide(x: Any) -> Any:

@@ -135,6 +135,11 @@ class PluginFailure:
     """``message`` in each language, where rubriceng wrote it (a plugin's own exception is
     said as it is)."""
 
+    @classmethod
+    def said_as(cls, plugin: str, hook: str, said: Phrase) -> PluginFailure:
+        """A failure rubriceng words, in every language (its ``message`` is the English)."""
+        return cls(plugin, hook, said.text("en"), said)
+
     def __str__(self) -> str:
         return f"plugin {self.plugin!r} ({self.hook}): {self.message}"
 

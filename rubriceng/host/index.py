@@ -269,7 +269,7 @@ def _build_index(
             if not path.exists():
                 if plugin != SEARCH_PATH_PLUGIN:
                     said = Phrase({"zh": f"{path} 不存在", "en": f"{path} does not exist"})
-                    failures.append(PluginFailure(plugin, hook, said.text("en"), said))
+                    failures.append(PluginFailure.said_as(plugin, hook, said))
                 continue
             files = [file for file in _files(path) if file.resolve() not in seen]
             seen.update(file.resolve() for file in files)
@@ -285,19 +285,16 @@ def _build_index(
                 failures += [failure_of(plugin, hook, p) for p in error.problems]
                 continue
             try:
-                entry, problem = _entry(plugin, name, document)
+                entry = _entry(plugin, name, document)
             except Exception as error:  # one odd file is reported alone, never the index
-                entry, problem = None, Phrase({"en": f"{type(error).__name__}: {error}"})
-            if entry is None:
+                entry = Phrase({"en": f"{type(error).__name__}: {error}"})
+            if isinstance(entry, Phrase):  # what keeps the file out of the index
                 # a loose folder may hold other YAML; a rubric that is broken is reported
-                if plugin != SEARCH_PATH_PLUGIN or problem != _NOT_A_RUBRIC:
+                if plugin != SEARCH_PATH_PLUGIN or entry != _NOT_A_RUBRIC:
                     said = Phrase(
-                        {
-                            lang: f"{name}{term(': ', lang)}{problem.text(lang)}"
-                            for lang in LANGUAGES
-                        }
+                        {lang: f"{name}{term(': ', lang)}{entry.text(lang)}" for lang in LANGUAGES}
                     )
-                    failures.append(PluginFailure(plugin, hook, said.text("en"), said))
+                    failures.append(PluginFailure.said_as(plugin, hook, said))
                 continue
             versions = index.setdefault(entry.id, [])
             clash = next((other for other in versions if other.version == entry.version), None)
@@ -311,7 +308,7 @@ def _build_index(
                         f"{clash.plugin!r}（{clash.source}）和 {plugin!r}（{name}）；后者被忽略",
                     }
                 )
-                failures.append(PluginFailure(plugin, hook, said.text("en"), said))
+                failures.append(PluginFailure.said_as(plugin, hook, said))
                 continue
             versions.append(entry)
     return _inherit(index), failures
@@ -346,21 +343,22 @@ def _text(value: Any) -> str | None:
 
 def failure_of(plugin: str, hook: str, problem: Problem) -> PluginFailure:
     """A problem of a plugin's rubric as a failure of the plugin, said in every language."""
-    said = Phrase({lang: problem.text(lang) for lang in LANGUAGES})
-    return PluginFailure(plugin, hook, said.text("en"), said)
+    return PluginFailure.said_as(
+        plugin, hook, Phrase({lang: problem.text(lang) for lang in LANGUAGES})
+    )
 
 
 _NOT_A_RUBRIC = Phrase({"en": "not a rubric (no 'id')", "zh": "不是评分表（没有 id）"})
 _NO_VERSION = Phrase({"en": "a rubric needs a 'version'", "zh": "评分表需要 version（版本）"})
-_NOTHING = Phrase({})
 
 
-def _entry(plugin: str, name: str, document: Document) -> tuple[RubricEntry | None, Phrase]:
+def _entry(plugin: str, name: str, document: Document) -> RubricEntry | Phrase:
+    """The index's entry for a rubric file, or what keeps the file out of the index."""
     data = document.data
     if not isinstance(data, Mapping) or not isinstance(data.get("id"), str):
-        return None, _NOT_A_RUBRIC
+        return _NOT_A_RUBRIC
     if not isinstance(data.get("version"), str | int):
-        return None, _NO_VERSION
+        return _NO_VERSION
     raw_region = data.get("region")
     region: Mapping[str, Any] = raw_region if isinstance(raw_region, Mapping) else {}
     in_force = None
@@ -371,25 +369,22 @@ def _entry(plugin: str, name: str, document: Document) -> tuple[RubricEntry | No
                 parse_day(raw["from"]) if "from" in raw else None,
                 parse_day(raw["until"], last=True) if "until" in raw else None,
             )
-        except (ValueError, TypeError, OverflowError) as error:
+        except ValueError as error:  # parse_day's one error, for anything not a day
             problem = Problem("in-force", str(error))
-            return None, Phrase(
+            return Phrase(
                 {lang: f"in_force{term(': ', lang)}{problem.said(lang)}" for lang in LANGUAGES}
             )
     extends = data.get("extends")
-    return (
-        RubricEntry(
-            id=data["id"],
-            version=str(data["version"]),
-            title=str(data.get("title", "")),
-            plugin=plugin,
-            source=name,
-            level=_text(data.get("level")),
-            region_name=_text(region.get("name")),
-            region_code=_text(region.get("code")),
-            in_force=in_force,
-            extends=extends if isinstance(extends, str) else None,
-            document=document,
-        ),
-        _NOTHING,
+    return RubricEntry(
+        id=data["id"],
+        version=str(data["version"]),
+        title=str(data.get("title", "")),
+        plugin=plugin,
+        source=name,
+        level=_text(data.get("level")),
+        region_name=_text(region.get("name")),
+        region_code=_text(region.get("code")),
+        in_force=in_force,
+        extends=extends if isinstance(extends, str) else None,
+        document=document,
     )
