@@ -133,7 +133,7 @@ class Problem:
             where.append(words["unit"].format(unit=self.unit))
         label = params.get("label")
         if label and self.field:
-            subject = words["input"].format(label=label, field=self.field)
+            subject = words["input"].format(label=label, field=_column(self.path, self.field))
         elif self.code.startswith("input"):
             subject = self.field or self.path or ""
         else:
@@ -413,3 +413,23 @@ class PluginError(RubricengError):
     renderer failed."""
 
     code = "plugin-failed"
+
+
+_INDEX = re.compile(r"\[(\d+)\]")
+
+
+def _column(path: str | None, field: str) -> str:
+    """Where in input ``field`` a problem is, as the unit's form and tables name it
+    (list items counted from 1): ``quarterly_spending_progress[3]`` is
+    ``quarterly_spending_progress.4``.
+
+    >>> _column("inputs.effect_indicators[0].score", "effect_indicators")
+    'effect_indicators.1.score'
+    """
+    if not path:
+        return field
+    at = path.find(field)
+    if at < 0 or not path.startswith((field, f"inputs.{field}")):
+        return field
+    rest = path[at + len(field) :]
+    return field + _INDEX.sub(lambda found: f".{int(found.group(1)) + 1}", rest)

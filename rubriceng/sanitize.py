@@ -122,3 +122,24 @@ def markdown_text(text: str) -> str:
 
     escaped = html.escape(printable(text), quote=False)
     return escaped.replace("|", "\\|").replace("\n", " ")
+
+
+def brief(value: Any, limit: int = 60) -> str:
+    """A short description of any value for a message: its ``repr`` cut to ``limit``
+    characters, an integer too long to write out by its magnitude, and a value whose
+    ``repr`` fails by its type's name. Never raises.
+
+    >>> brief(10**5000), brief("abc"), brief("x" * 80, 10)
+    ('1.000000e+5000', "'abc'", "'xxxxxx...")
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        from decimal import Decimal  # here: only a very long integer needs it
+
+        return f"{Decimal(int.__int__(value)):.6e}"
+    try:
+        text = repr(value)
+    except Exception:  # a caller's object whose repr fails: told by its type
+        return f"<{type(value).__name__}>"
+    if not isinstance(text, str):  # pragma: no cover - repr() checks this itself
+        return f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -267,7 +267,7 @@ class ColumnRun:
                 if full is not None and isinstance(value, bool):  # a yes/no word: credit
                     value = full if value else Decimal(0)
                 tops[index], bottoms[index] = Decimal(value).as_integer_ratio()
-            except (ValueError, ArithmeticError, TypeError, KeyError):
+            except Exception:  # whatever a cell does, the row path reports it
                 bad[index] = True
         return Num(narrow(tops), narrow(bottoms)), present, bad
 
@@ -285,7 +285,7 @@ class ColumnRun:
                 continue
             try:
                 values[index] = to_boolean(python_value(value))
-            except ValueError:
+            except Exception:  # whatever a cell does, the row path reports it
                 bad[index] = True
         self._refuse(bad)
         return values, present

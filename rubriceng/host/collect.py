@@ -40,6 +40,7 @@ from rubriceng.language.vocabulary import Vocabulary
 from rubriceng.methods.base import Method
 from rubriceng.outputs.text import Renderer
 from rubriceng.outputs.words import Phrase, term
+from rubriceng.sanitize import brief
 
 HOOKS = (
     "rubriceng_rubrics",
@@ -442,5 +443,4 @@ def _check_name(name: Any, owners: Mapping[str, str]) -> str | None:
 
 
 def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return brief(value)

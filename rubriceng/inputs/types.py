@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 
 from rubriceng.language.model import InputSpec
+from rubriceng.sanitize import brief
 
 MAX_LIST_ITEMS = 10_000
 """The most items a ``list`` input without a declared ``length`` may have."""
@@ -54,7 +55,7 @@ def to_decimal(value: Any) -> Decimal:
         try:
             number = Decimal(text.rstrip("%％").strip())
         except InvalidOperation:
-            raise ValueError(f"expected a number, got {value!r}") from None
+            raise ValueError(f"expected a number, got {brief(value)}") from None
         if percent:
             number = number / 100
     elif value is None:
@@ -62,7 +63,7 @@ def to_decimal(value: Any) -> Decimal:
     else:
         raise ValueError(f"expected a number, got {type(value).__name__}")
     if not number.is_finite():
-        raise ValueError(f"expected a finite number, got {value!r}")
+        raise ValueError(f"expected a finite number, got {brief(value)}")
     if not -MAX_NUMBER <= number <= MAX_NUMBER:
         raise ValueError(f"{_short(value)} is too large (the limit is 10^18)")
     if _SIGNIFICANT.plus(number) != number:  # rounding to 34 digits would change it
@@ -76,6 +77,8 @@ _SIGNIFICANT = decimal.Context(
 
 
 def _short(value: Any) -> str:
+    if isinstance(value, int) and value.bit_length() > 80:  # str() of it may be refused
+        return brief(value)
     text = str(value)
     return text if len(text) <= 24 else f"{text[:20]}…"
 
@@ -97,7 +100,7 @@ def to_count(value: Any) -> int:
     """A whole number, read as :func:`to_decimal` reads it; fractions are refused."""
     number = to_decimal(value)
     if number != number.to_integral_value():
-        raise ValueError(f"expected a whole number, got {value!r}")
+        raise ValueError(f"expected a whole number, got {brief(value)}")
     return int(number)
 
 
@@ -113,7 +116,7 @@ def to_boolean(value: Any) -> bool:
             return True
         if word in FALSE_WORDS:
             return False
-    raise ValueError(f"expected true or false, got {value!r}")
+    raise ValueError(f"expected true or false, got {brief(value)}")
 
 
 def to_credit(value: Any) -> bool | Decimal:

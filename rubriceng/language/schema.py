@@ -24,6 +24,7 @@ from rubriceng.language.documents import Document, PathKey
 from rubriceng.language.model import MAX_POINTS, NOT_APPLICABLE_STRATEGIES, ROUNDING_MODES
 from rubriceng.methods.base import Method
 from rubriceng.outputs.words import RULES, Phrase
+from rubriceng.sanitize import brief
 
 ID_PATTERN = r"[a-z][a-z0-9_]*"
 RUBRIC_ID_PATTERN = r"[a-z0-9][a-z0-9._/-]*"
@@ -121,7 +122,7 @@ class Validator(cerberus.Validator):  # type: ignore[misc]
         {'nullable': False}
         """
         if is_comparable(value) and not 0 <= value <= constraint:
-            self._error(field, f"credit {value} is outside [0, {constraint}]")
+            self._error(field, f"credit {_show(value)} is outside [0, {constraint}]")
 
 
 def _formula() -> dict[str, Any]:
@@ -419,8 +420,7 @@ def _show(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return brief(value)
 
 
 def problems(

@@ -963,6 +963,15 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "zh": "填报项的名称应为文字，而不是 {kind}（{value}）",
         "en": "input names are text, not {kind} ({value})",
     },
+    "input-unreadable": {
+        "zh": "不是可以读取的值（{kind}）：请填数值、文字、是/否、列表或映射",
+        "en": "not a value that can be read ({kind}): give a number, text, yes/no, a list or "
+        "a mapping",
+    },
+    "input-deep": {
+        "zh": "嵌套超过 {depth} 层，无法读取",
+        "en": "nested more than {depth} levels deep: it cannot be read",
+    },
     "input-form": {
         "zh": "填报数据应为「填报项: 值」的映射",
         "en": "a unit's inputs are a mapping of input ids to values",

@@ -32,6 +32,7 @@ from rubriceng.exact import (
 )
 from rubriceng.formula.language import FormulaEvaluator
 from rubriceng.formula.values import FormulaRuntimeError
+from rubriceng.inputs.plain import MAX_DEPTH, Unreadable, plain_inputs
 from rubriceng.inputs.types import compile_checker
 from rubriceng.language.documents import Document
 from rubriceng.language.model import Indicator, Rounding, Rubric
@@ -248,12 +249,13 @@ class Plan:
             for key in inputs
             if not isinstance(key, str)
         ]
-        if self.checker is not None and not unnamed:
+        named, unreadable = plain_inputs(named)
+        if self.checker is not None and not unnamed and not unreadable:
             normalised = self.checker(named)
             if normalised is not None:
                 return normalised, []
         validator = self._validator()
-        if validator.validate(named) and not unnamed:
+        if validator.validate(named) and not unnamed and not unreadable:
             return dict(validator.document), []
         source = document or Document(named)
         prefix: tuple[str, ...] = ("inputs",) if document is not None else ()
@@ -270,7 +272,25 @@ class Plan:
 
         from rubriceng.language.schema import invalid_fields, problems
 
-        found = unnamed + problems(validator, source, prefix, code="input-invalid", locate=locate)
+        told = []
+        for error in unreadable:
+            path = (*prefix, *error.path)
+            message, words = _unreadable(error)
+            located = locate(path)
+            located["params"] = {**located["params"], **words}
+            told.append(source.problem("input-invalid", message, path, **located))
+        refused = {problem.path for problem in told}
+        found = (
+            unnamed
+            + told
+            + [
+                problem
+                for problem in problems(
+                    validator, source, prefix, code="input-invalid", locate=locate
+                )
+                if problem.path not in refused  # told above, by what it is
+            ]
+        )
         invalid = invalid_fields(validator)
         valid = {
             key: value for key, value in (validator.document or {}).items() if key not in invalid
@@ -900,3 +920,16 @@ def plan_of(rubric: Rubric) -> Plan:
     if not isinstance(rubric, Rubric) or not isinstance(rubric.plan, Plan):
         raise TypeError("expected a Rubric from rubriceng.load_rubric()")
     return rubric.plan
+
+
+def _unreadable(error: Unreadable) -> tuple[str, dict[str, Any]]:
+    """What is said of a value that is not plain data (see :mod:`rubriceng.inputs.plain`):
+    the message, and the template it is told with."""
+    if error.deep:
+        message = f"nested more than {MAX_DEPTH} levels deep: it cannot be read"
+        return message, {"template": "input-deep", "depth": MAX_DEPTH}
+    message = (
+        f"not a value that can be read ({error.kind}): give a number, text, yes/no, a list "
+        "or a mapping"
+    )
+    return message, {"template": "input-unreadable", "kind": error.kind}
