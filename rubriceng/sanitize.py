@@ -143,3 +143,21 @@ def brief(value: Any, limit: int = 60) -> str:
     if not isinstance(text, str):  # pragma: no cover - repr() checks this itself
         return f"<{type(value).__name__}>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def as_text(value: Any) -> str:
+    """``value`` as text for a name (a unit's, say): text as it is, anything else by
+    ``str``, or by its type's name if ``str`` fails. Never raises.
+
+    >>> as_text("科室"), as_text(12), as_text(1.5)
+    ('科室', '12', '1.5')
+    """
+    if type(value) is str:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return brief(value)
+    try:
+        text = str(value)
+    except Exception:  # a caller's object that cannot say what it is
+        return f"<{type(value).__name__}>"
+    return text if type(text) is str else f"<{type(value).__name__}>"

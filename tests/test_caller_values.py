@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import types
 from collections import OrderedDict, UserList, deque
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -294,3 +295,38 @@ def test_a_hostile_cell_fails_its_unit_alone_on_the_columns(huizhou, huizhou_inp
         assert [failure.unit for failure in table.failures] == ["2"]
         assert table.failures[0].error.problems[0].code == "input-invalid"
     assert table.totals()[0] == table.totals()[-1] == EXAMPLE_TOTAL
+
+
+class _FailingMapping(Mapping[str, Any]):
+    def __getitem__(self, key: str) -> Any:
+        raise RuntimeError("getitem")
+
+    def __iter__(self) -> Any:
+        raise RuntimeError("iter")
+
+    def __len__(self) -> int:
+        return 3
+
+
+@pytest.mark.parametrize("trace", [True, False])
+def test_a_mapping_that_fails_as_it_is_read_is_not_a_units_inputs(huizhou, trace):
+    with pytest.raises(rubriceng.InputError) as caught:
+        rubriceng.evaluate(huizhou, _FailingMapping(), trace=trace)
+    assert caught.value.problems[0].text("zh") == "填报数据应为「填报项: 值」的映射 [input-form]"
+    batch = rubriceng.evaluate_many(huizhou, [_FailingMapping()], errors="collect")
+    assert [failure.unit for failure in batch.failures] == ["1"]
+    assert batch.failures[0].problems[0].code == "input-form"
+
+
+def test_unit_names_of_any_kind_are_text(huizhou, huizhou_inputs):
+    assert rubriceng.evaluate(huizhou, huizhou_inputs, unit=12).unit == "12"  # type: ignore[arg-type]
+    assert rubriceng.evaluate(huizhou, huizhou_inputs, unit=_Unprintable()).unit == "<_Unprintable>"  # type: ignore[arg-type]
+    many = rubriceng.evaluate_many(huizhou, {7: huizhou_inputs, _Unprintable(): huizhou_inputs})  # type: ignore[dict-item]
+    assert [result.unit for result in many] == ["7", "<_Unprintable>"]
+    listed = rubriceng.evaluate_many(huizhou, [{"unit": 10**300, "inputs": huizhou_inputs}])
+    assert listed[0].unit == "1.000000e+300"
+    columns = {name: [value] * 2 for name, value in flatten(huizhou_inputs).items()}
+    table = rubriceng.evaluate_table(
+        huizhou, {"unit": np.array([_Unprintable(), 3.5], dtype=object), **columns}
+    )
+    assert table.units == ("<_Unprintable>", "3.5")

@@ -64,6 +64,18 @@ def plain_inputs(inputs: dict[str, Any]) -> tuple[dict[str, Any], list[Unreadabl
     return found, refused
 
 
+def as_dict(inputs: Any) -> Any:
+    """A unit's inputs as a ``dict``: a dict as it is, another mapping (or a dict
+    subclass) copied by its items, None for a mapping that fails as it is read, and
+    anything else as it is (the checks refuse it as not a mapping)."""
+    if type(inputs) is dict or not isinstance(inputs, Mapping):
+        return inputs
+    try:
+        return dict(dict.items(inputs) if isinstance(inputs, dict) else inputs.items())
+    except Exception:  # a caller's mapping that fails as it is read
+        return None
+
+
 def _is_plain(value: Any, depth: int) -> bool:
     kind = type(value)
     if kind in _PLAIN:

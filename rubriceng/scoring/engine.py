@@ -19,8 +19,10 @@ from rubriceng.errors import EvaluationError, InputError, RubricengError
 from rubriceng.exact import (
     Statistic,
 )
+from rubriceng.inputs.plain import as_dict
 from rubriceng.language.documents import Document
 from rubriceng.language.model import Rubric
+from rubriceng.sanitize import as_text, brief
 from rubriceng.scoring.peers import peer_statistics, peer_values, statistics_of
 from rubriceng.scoring.plan import Plan, plan_of, prepare, score_unit
 from rubriceng.scoring.result import (
@@ -63,6 +65,7 @@ def evaluate(
     '0.875'
     """
     plan = plan_of(rubric)
+    unit = None if unit is None else as_text(unit)
     with decimal.localcontext(DECIMAL_CONTEXT):
         outcome = None
         if not reviewed and document is None:
@@ -88,11 +91,12 @@ def _units(
         table = Table(units, rubric)
         return list(zip(table.names, table.rows(range(table.size)), strict=True))
     if isinstance(units, Mapping):
-        return [(str(name), inputs) for name, inputs in units.items()]
+        return [(as_text(name), inputs) for name, inputs in units.items()]
     named = []
     for index, item in enumerate(units, start=1):
-        if isinstance(item, Mapping) and set(item) <= {"unit", "inputs"} and "inputs" in item:
-            named.append((str(item.get("unit") or index), item["inputs"]))
+        item = as_dict(item)
+        if isinstance(item, dict) and set(item) <= {"unit", "inputs"} and "inputs" in item:
+            named.append((as_text(item.get("unit") or index), item["inputs"]))
         else:
             named.append((str(index), item))
     return named
@@ -248,7 +252,7 @@ def _review_scores(plan: Plan, given: Mapping[str, Decimal | int] | None) -> dic
     not an indicator with a rule (a leaf), is a ValueError."""
     found: dict[str, Decimal] = {}
     leaves = {leaf.id for leaf in plan.leaves}
-    unknown = sorted(str(key) for key in (given or {}) if key not in leaves)
+    unknown = sorted(as_text(key) for key in (given or {}) if key not in leaves)
     if unknown:
         raise ValueError(
             f"reviewed scores for {', '.join(unknown)}: not indicators with a "
@@ -256,9 +260,9 @@ def _review_scores(plan: Plan, given: Mapping[str, Decimal | int] | None) -> dic
         )
     for key, value in (given or {}).items():
         if isinstance(value, bool) or not isinstance(value, Decimal | int):
-            raise ValueError(f"a reviewed score is a Decimal or an int, not {value!r}")
+            raise ValueError(f"a reviewed score is a Decimal or an int, not {brief(value)}")
         if not Decimal(value).is_finite():
-            raise ValueError(f"a reviewed score is finite, not {value!r}")
+            raise ValueError(f"a reviewed score is finite, not {brief(value)}")
         found[str(key)] = Decimal(value)
     return found
 

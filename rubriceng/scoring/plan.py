@@ -32,7 +32,7 @@ from rubriceng.exact import (
 )
 from rubriceng.formula.language import FormulaEvaluator
 from rubriceng.formula.values import FormulaRuntimeError
-from rubriceng.inputs.plain import MAX_DEPTH, Unreadable, plain_inputs
+from rubriceng.inputs.plain import MAX_DEPTH, Unreadable, as_dict, plain_inputs
 from rubriceng.inputs.types import compile_checker
 from rubriceng.language.documents import Document
 from rubriceng.language.model import Indicator, Rounding, Rubric
@@ -561,6 +561,7 @@ def prepare(
     ``state.problems`` is empty can be scored by :func:`score_unit`; one with problems
     is reported with all of them. Nothing here depends on other units.
     """
+    inputs = as_dict(inputs)
     if plan.defaults and isinstance(inputs, Mapping):
         inputs = {**plan.defaults, **inputs}
     normalised, found = plan.check_inputs(inputs, unit, document)

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rubriceng.language.paths import blank_target_lists, nest, nest_keys, segments
+from rubriceng.sanitize import as_text
 
 if TYPE_CHECKING:
     import numpy as np
@@ -53,7 +54,7 @@ class Table:
     def __init__(self, table: Any, rubric: Rubric | None = None) -> None:
         if hasattr(table, "columns") and hasattr(table, "index"):  # a pandas DataFrame
             columns = {str(name): table[name].to_numpy() for name in table.columns}
-            names = list(map(str, table.index.tolist()))
+            names = list(map(as_text, table.index.tolist()))
         elif isinstance(table, Mapping):
             columns = {str(name): np.asarray(values) for name, values in table.items()}
             sizes = {len(values) for values in columns.values()}
@@ -64,7 +65,7 @@ class Table:
         else:
             raise TypeError("expected a pandas DataFrame or a mapping of column name to values")
         if "unit" in columns:
-            names = list(map(str, columns.pop("unit").tolist()))
+            names = list(map(as_text, columns.pop("unit").tolist()))
         if rubric is not None:  # an optional input the table leaves out takes its default
             for spec in rubric.inputs:
                 if spec.default is not None and spec.id not in columns:
