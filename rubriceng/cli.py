@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 import click
 
+from rubriceng.commandhelp import Group
 from rubriceng.errors import RubricengError
 from rubriceng.outputs.words import (
     BATCH_FORM_WORDS,
@@ -58,7 +59,7 @@ def echo(*parts: object, err: bool = False) -> None:
     click.echo(text, err=err)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="rubriceng")
 @click.option("--strict", is_flag=True, help="Fail on any plugin problem (for CI).")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
@@ -180,14 +181,15 @@ def score(
     registry = _registry(context)
     if output is None and output_format not in registry.renderers:
         raise click.BadParameter(
-            f"{output_format!r} (have: {', '.join(sorted(registry.renderers))})",
+            term(
+                "format unknown",
+                format=output_format,
+                have=term("list").join(sorted(registry.renderers)),
+            ),
             param_hint="--format",
         )
     if output is not None and output.suffix.lower() not in _OUTPUT_SUFFIXES:
-        raise click.BadParameter(
-            f"{output.name}: the suffix must be one of {', '.join(_OUTPUT_SUFFIXES)}",
-            param_hint="-o",
-        )
+        raise _wrong_suffix(output, _OUTPUT_SUFFIXES)
     loaded = rubric_for(rubric, [inputs], lambda ref: registry.load(ref, year=year))
     unit = load_inputs(inputs)
     check_version(loaded, returned_form(unit, inputs))
@@ -197,6 +199,13 @@ def score(
         return
     write_result(result, output, rubric=loaded, inputs=unit.inputs, lang=lang)
     _done(f"{result.total} {result.grade or ''}".rstrip(), output)
+
+
+def _wrong_suffix(path: Path, suffixes: Sequence[str]) -> click.BadParameter:
+    """The usage error of an output file whose suffix is none of ``suffixes``."""
+    return click.BadParameter(
+        term("suffix must", name=path.name, suffixes=term("list").join(suffixes)), param_hint="-o"
+    )
 
 
 def _done(what: str, path: Path) -> None:
@@ -277,7 +286,7 @@ def template(
     loaded = _registry(context).load(rubric, year=year)
     suffix = output.suffix.lower()
     if many and suffix not in (".xlsx", ".csv"):
-        raise click.BadParameter(f"{output.name}: a batch form is .xlsx or .csv", param_hint="-o")
+        raise click.BadParameter(term("batch form suffix", name=output.name), param_hint="-o")
     if many and suffix == ".xlsx":
         from rubriceng.outputs.spreadsheet import write_batch_form
 
@@ -303,9 +312,7 @@ def template(
                 )
             writer.writerow(["unit", *(field.path for field in every)])
     else:
-        raise click.BadParameter(
-            f"{output.name}: the suffix must be .xlsx, .yaml, .json or .csv", param_hint="-o"
-        )
+        raise _wrong_suffix(output, (".xlsx", ".yaml", ".json", ".csv"))
     _done(term("inputs written", lang, count=len(fields(loaded))), output)
 
 
@@ -508,17 +515,15 @@ def review_command(
     check_version(loaded, returned_form(unit, inputs))
     if form:
         if output is None or output.suffix.lower() != ".xlsx":
-            raise click.BadParameter("a review form is written to an .xlsx file", param_hint="-o")
+            raise click.BadParameter(term("review form suffix"), param_hint="-o")
         result = evaluate(loaded, unit.inputs, unit=unit.unit, trace=False)
         write_review_form(loaded, result, unit.inputs, output, lang=lang)
         _done(f"{result.total} {result.grade or ''}".rstrip(), output)
         return
     if changes is None:
-        raise click.UsageError("give the reviewer's CHANGES, or --form to write a form for them")
+        raise click.UsageError(term("review what"))
     if output is not None and output.suffix.lower() not in (".xlsx", ".json"):
-        raise click.BadParameter(
-            f"{output.name}: the suffix must be .xlsx or .json", param_hint="-o"
-        )
+        raise _wrong_suffix(output, (".xlsx", ".json"))
     found = review(loaded, unit.inputs, load_changes(changes), unit=unit.unit)
     if output is None:
         echo(review_text(found, lang, every=every))
@@ -568,9 +573,7 @@ def history_command(results: tuple[str, ...], output: Path | None, lang: str) ->
     elif suffix in (".xlsx", ".html"):
         write_history(found, output, lang=lang)
     else:
-        raise click.BadParameter(
-            f"{output.name}: the suffix must be .xlsx, .html or .json", param_hint="-o"
-        )
+        raise _wrong_suffix(output, (".xlsx", ".html", ".json"))
     _done(" → ".join(str(total) for total in found.totals), output)
 
 
@@ -596,10 +599,7 @@ _BATCH_SUFFIXES = (".xlsx", ".csv", ".json", ".parquet")
 
 def _check_batch_suffix(output: Path | None) -> None:
     if output is not None and output.suffix.lower() not in _BATCH_SUFFIXES:
-        raise click.BadParameter(
-            f"{output.name}: the suffix must be .xlsx, .csv, .parquet or .json",
-            param_hint="-o",
-        )
+        raise _wrong_suffix(output, (".xlsx", ".csv", ".parquet", ".json"))
 
 
 def _write_batch(
@@ -670,7 +670,7 @@ def schema(context: click.Context, rubric: str | None, which: str | None, year: 
     if which is not None:
         found: Any = RESULT_SCHEMA if which == "result" else BATCH_SCHEMA
     elif rubric is None:
-        raise click.UsageError("give a RUBRIC, or --result or --batch")
+        raise click.UsageError(term("schema what"))
     else:
         found = inputs_schema(_registry(context).load(rubric, year=year))
     echo(json.dumps(found, ensure_ascii=False, indent=2))
@@ -1017,7 +1017,7 @@ def import_table_command(
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     for problem in imported.problems:
-        echo(Styled("warning", fg="yellow", bold=True), f": {problem}")
+        echo(Styled(term("warning"), fg="yellow", bold=True), f"{term(': ')}{problem}")
     output.write_text(imported.text, encoding="utf-8")
     leaves = imported.text.count("judgement: {}") + imported.text.count("unit_defined: {}")
     hints = imported.text.count("# suggested method:")
@@ -1093,14 +1093,9 @@ def serve(
         from rubriceng.service import Settings, is_loopback
         from rubriceng.service import serve as run
     except ImportError as error:
-        raise click.ClickException(
-            f"the service needs its extra: pip install 'rubriceng[serve]' ({error})"
-        ) from None
+        raise click.ClickException(term("serve extra", error=error)) from None
     if not token and not insecure and not is_loopback(host):
-        raise click.UsageError(
-            f"listening on {host} lets other machines in: give --token (or $RUBRICENG_TOKEN), "
-            "or --insecure if a proxy in front checks who calls"
-        )
+        raise click.UsageError(term("serve open", host=host))
     run(
         host,
         port,

@@ -72,6 +72,7 @@ def test_the_packages_mirror_the_pipeline():
         "__init__",
         "__main__",
         "cli",
+        "commandhelp",
         "decimals",
         "errors",
         "exact",

@@ -180,4 +180,6 @@ def test_new_plugin_scaffolds_a_plugin_that_installs_and_passes_its_own_tests(tm
     assert "  评分表：local.my-county/dept-overall@2026" in listed.stdout
     again = CliRunner().invoke(main, ["new-plugin", "my-county", "--directory", str(tmp_path)])
     assert again.exit_code == 2
-    assert "rubriceng-my-county exists" in again.output
+    assert f"错误：{tmp_path / 'rubriceng-my-county'} 已存在，不会覆盖" in again.output
+    english = ["--lang", "en", "new-plugin", "my-county", "--directory", str(tmp_path)]
+    assert "rubriceng-my-county exists" in CliRunner().invoke(main, english).output

@@ -153,7 +153,9 @@ def test_plugins_lists_what_loaded():
 def test_unknown_format_is_a_usage_error():
     result = CliRunner().invoke(main, ["score", str(HUIZHOU), str(HUIZHOU_UNIT), "--format", "x"])
     assert result.exit_code == 2
-    assert "'x' (have: json, markdown, text)" in result.output
+    assert "错误：--format 的值无效：'x'（可用：json、markdown、text）" in result.output
+    english = ["--lang", "en", "score", str(HUIZHOU), str(HUIZHOU_UNIT), "--format", "x"]
+    assert "'x' (have: json, markdown, text)" in CliRunner().invoke(main, english).output
 
 
 def test_every_command_has_help_with_an_example():
@@ -161,9 +163,13 @@ def test_every_command_has_help_with_an_example():
     for name, command in main.commands.items():
         result = runner.invoke(main, [name, "--help"])
         assert result.exit_code == 0, name
-        assert "Example" in result.output, name
+        assert "示例：" in result.output, name
+        english = runner.invoke(main, ["--lang", "en", name, "--help"])
+        assert "Example" in english.output, name
         assert command.help and command.help.strip(), name
     top = runner.invoke(main, ["--help"]).output
+    assert "退出码：" in top and "2  用法有误" in top
+    top = runner.invoke(main, ["--lang", "en", "--help"]).output
     assert "Exit codes:" in top and "2  a usage error" in top
 
 

@@ -88,7 +88,8 @@ def test_the_batch_form_in_english_and_as_csv(tmp_path):
         "财政拨款收入决算数 (10k yuan)",
     ]  # labels: the rubric's
     refused = _run("template", HUIZHOU, "--batch", "-o", tmp_path / "units.yaml")
-    assert refused.exit_code == 2 and "a batch form is .xlsx or .csv" in refused.output
+    assert refused.exit_code == 2
+    assert "错误：-o 的值无效：units.yaml：多单位填报表应为 .xlsx 或 .csv" in refused.output
 
 
 def test_a_filled_batch_form_scores_as_evaluate_many(tmp_path, huizhou, units):

@@ -398,7 +398,7 @@ def test_cli_score_refuses_an_unknown_suffix(tmp_path):
         main, ["score", str(HUIZHOU), str(HUIZHOU_UNIT), "-o", str(tmp_path / "r.pdf")]
     )
     assert result.exit_code == 2
-    assert "r.pdf: the suffix must be one of .txt, .md, .json, .html, .xlsx" in result.output
+    assert "r.pdf：文件后缀应为 .txt、.md、.json、.html、.xlsx、.docx 之一" in result.output
 
 
 def test_lang_en_uses_english_names_where_the_rubric_has_them(tmp_path):

@@ -348,7 +348,11 @@ def test_listing_beyond_loopback_needs_a_token_or_insecure():
 
     refused = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0"])
     assert refused.exit_code == 2
-    assert "give --token (or $RUBRICENG_TOKEN), or --insecure" in refused.output
+    assert "请给出 --token（或 $RUBRICENG_TOKEN）；若前置代理负责校验来访者，用 --insecure" in (
+        refused.output
+    )
+    english = CliRunner().invoke(main, ["--lang", "en", "serve", "--host", "0.0.0.0"])
+    assert "give --token (or $RUBRICENG_TOKEN), or --insecure" in english.output
 
 
 # -- the contract -----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from rubriceng.authoring.scaffold import new_plugin
 from rubriceng.authoring.tableimport import TableProblem, import_table, suggestion
 from rubriceng.cli import main
 from rubriceng.outputs.spreadsheet import write_scoresheet
+from rubriceng.outputs.words import using
 from tests.conftest import ROOT
 
 TABLE = ROOT / "examples" / "table-mouxian-2026.csv"
@@ -261,7 +262,7 @@ def test_what_does_not_add_up_is_reported_by_row_and_the_rubric_still_written(tm
         "broken.csv 第 5 行：「政府采购执行率」没有分值",
     ]
     for problem in problems:
-        assert f"warning: {problem}" in result.output
+        assert f"警告：{problem}" in result.output
     written = (tmp_path / "r.yaml").read_text(encoding="utf-8")
     assert "# Problems found in the table (fix the table or this file):" in written
     assert "# - broken.csv 第 5 行：「政府采购执行率」没有分值" in written
@@ -270,7 +271,9 @@ def test_what_does_not_add_up_is_reported_by_row_and_the_rubric_still_written(tm
 def test_a_file_with_no_table_is_refused(tmp_path):
     path = tmp_path / "empty.csv"
     path.write_text("名称,值\n甲,1\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="no table with 一级指标"):
+    with pytest.raises(ValueError, match="没有找到带「一级指标 / 二级指标」表头的表格"):
+        import_table(path)
+    with using("en"), pytest.raises(ValueError, match="no table with 一级指标"):
         import_table(path)
     result = CliRunner().invoke(main, ["import-table", str(path), "-o", str(tmp_path / "r.yaml")])
     assert result.exit_code == 2

@@ -15,6 +15,8 @@ from typing import Any
 
 import attrs
 
+from rubriceng.outputs.words import term
+
 _NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")
 
 
@@ -49,7 +51,7 @@ def new_plugin(
     every judgement at full marks.
     """
     if not _NAME.match(name):
-        raise ValueError(f"{name!r}: use lower-case letters and digits joined by '-'")
+        raise ValueError(term("plugin name", name=name))
     year = year or datetime.date.today().year
     distribution = f"rubriceng-{name}"
     package = "rubriceng_" + name.replace("-", "_")
@@ -57,7 +59,7 @@ def new_plugin(
     rubric_id = rubric_id or f"local.{name}/dept-overall"
     root = directory / distribution
     if root.exists():
-        raise FileExistsError(f"{root} exists")
+        raise FileExistsError(term("plugin exists", name=root))
     values = {
         "distribution": distribution,
         "package": package,

@@ -23,6 +23,7 @@ from typing import Any
 import attrs
 
 from rubriceng.inputs.files import csv_rows, open_docx, open_workbook
+from rubriceng.outputs.words import term
 
 __all__ = ["Imported", "TableProblem", "import_table"]
 
@@ -178,7 +179,7 @@ def _grids(path: Path) -> list[_Grid]:
         return _docx(path)
     if suffix in (".csv", ".txt"):
         return _csv(path)
-    raise ValueError(f"{path.name}: a table is .xlsx, .docx or .csv")
+    raise ValueError(term("table suffix", name=path.name))
 
 
 # -- the layout ----------------------------------------------------------------------------
@@ -532,7 +533,7 @@ def import_table(
             title = title or grid.title(layout.heading_end)
             break
     else:
-        raise ValueError(f"{source.name}: no table with 一级指标 / 二级指标 headings was found")
+        raise ValueError(term("table headings", name=source.name))
     for node in reversed(list(_walk(tops))):  # a missing level weighs what it holds
         if node.name.startswith("（缺") and node.points is None:
             node.points = sum((child.points or Decimal(0) for child in node.children), Decimal(0))

@@ -135,6 +135,19 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "of units": "{count} 个单位的",
         "error": "错误",
         "warning": "警告",
+        "suffix must": "{name}：文件后缀应为 {suffixes} 之一",
+        "format unknown": "{format!r}（可用：{have}）",
+        "batch form suffix": "{name}：多单位填报表应为 .xlsx 或 .csv",
+        "review form suffix": "复核表须写成 .xlsx 文件",
+        "review what": "请给出复核意见 CHANGES，或用 --form 生成复核表",
+        "schema what": "请给出 RUBRIC，或用 --result、--batch",
+        "serve extra": "HTTP 服务需要另行安装：pip install 'rubriceng[serve]'（{error}）",
+        "serve open": "在 {host} 上监听会让其他机器访问：请给出 --token（或 $RUBRICENG_TOKEN）；"
+        "若前置代理负责校验来访者，用 --insecure",
+        "plugin name": "{name!r}：插件名称请用小写字母和数字，以「-」连接",
+        "plugin exists": "{name} 已存在，不会覆盖",
+        "table suffix": "{name}：评分表应为 .xlsx、.docx 或 .csv",
+        "table headings": "{name}：没有找到带「一级指标 / 二级指标」表头的表格",
         "indicator heading": "指标",
         "points": "分值",
         "effective": "调整后",
@@ -212,6 +225,19 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "did you mean": "; did you mean {names}?",
         "error": "error",
         "warning": "warning",
+        "suffix must": "{name}: the suffix must be one of {suffixes}",
+        "format unknown": "{format!r} (have: {have})",
+        "batch form suffix": "{name}: a batch form is .xlsx or .csv",
+        "review form suffix": "a review form is written to an .xlsx file",
+        "review what": "give the reviewer's CHANGES, or --form to write a form for them",
+        "schema what": "give a RUBRIC, or --result or --batch",
+        "serve extra": "the service needs its extra: pip install 'rubriceng[serve]' ({error})",
+        "serve open": "listening on {host} lets other machines in: give --token (or "
+        "$RUBRICENG_TOKEN), or --insecure if a proxy in front checks who calls",
+        "plugin name": "{name!r}: use lower-case letters and digits joined by '-'",
+        "plugin exists": "{name} exists",
+        "table suffix": "{name}: a table is .xlsx, .docx or .csv",
+        "table headings": "{name}: no table with 一级指标 / 二级指标 headings was found",
         "indicator heading": "Indicator",
         "points": "Points",
         "effective": "Effective",
@@ -1896,3 +1922,247 @@ FORMULA_SYNTAX_READINGS: tuple[tuple[str, str], ...] = (
 )
 """How Python's parser says a formula cannot be parsed, in Chinese (a message none of
 these reads is shown under the general heading as it is)."""
+
+
+_USE_ID = "给出评分表 id 时：所评年度施行的版本。"
+_LANG_HELP = "指标名称、标题和错误信息的语言：中文，或英文（评分表有英文名称时）。"
+
+COMMAND_HELP: Mapping[str, str] = {
+    # the English is each command's docstring and each option's help in rubriceng.cli;
+    # a key is a command's path ("" for rubriceng itself, "targets check"), or that and
+    # an option's longest name ("score --output"), or an option's name alone (any command)
+    "": "按数据形式的评分表为部门整体支出绩效自评打分。\n\n"
+    "\b\n退出码：\n"
+    "  0  成功\n"
+    "  1  评分表、填报数据、插件或评分出错（逐条列出位置；加 --debug 显示回溯），\n"
+    "     测试用例未通过，批量中有单位无法评分，评分表文件有错\n"
+    "  2  用法有误（缺少参数、未知选项或文件后缀）",
+    " --strict": "任何插件出问题即失败（用于 CI）。",
+    " --debug": "显示回溯。",
+    " --lang": "所有输出的语言：zh（默认，或 $RUBRICENG_LANG）或 en。",
+    "--year": _USE_ID,
+    "--lang": _LANG_HELP,
+    "lang default": "zh，或 $RUBRICENG_LANG",
+    "score": "为一个单位评分：按 RUBRIC（文件、id 或 id@版本）评 INPUTS"
+    "（.yaml、.json，或「rubriceng template」生成的 .xlsx 填报表）。\n\n"
+    "\b\n示例：\n"
+    "  rubriceng score cn.gd.huizhou/dept-overall@2020 examples/huizhou-2020-office.yaml\n"
+    "  rubriceng score cn.gd.huizhou/dept-overall@2020 form.xlsx -o result.xlsx\n"
+    "  rubriceng score cn.gd.huizhou/dept-overall@2020 unit.yaml -o report.html --lang en\n"
+    "  rubriceng score cn.gd.huizhou/dept-overall@2020 unit.yaml -o 自评报告.docx",
+    "score --output": "把结果写入文件，后缀决定形式：.xlsx（指标评分表和填报数据）、"
+    ".html（报告）、.docx（自评报告的评分部分，待补充）、.json、.md 或 .txt。",
+    "score --format": "不用 -o 时：text（表格）、json（rubriceng.result/1）、markdown "
+    "或插件提供的格式。",
+    "explain": "逐步说明一个指标（INDICATOR）的得分，有文字也有数字。INDICATOR 可以是"
+    "指标 id、表中打印的指标名称，或名称中唯一的开头部分。\n\n"
+    "\b\n示例：\n"
+    "  rubriceng explain cn.gd.huizhou/dept-overall@2020 \\\n"
+    "      examples/huizhou-2020-office.yaml procurement_rate\n"
+    "  rubriceng explain cn.gd.huizhou/dept-overall@2020 \\\n"
+    "      examples/huizhou-2020-office.yaml 政府采购执行率",
+    "template": "为 RUBRIC 生成填报表：每个填报项及其名称、单位、类型、允许范围和使用它的"
+    "指标。填报表记下评分表的 id@版本，并按该版本评分。\n\n"
+    "加 --batch 时生成多单位填报表：每行一个单位，列标题为填报项名称和单位（隐藏的第二行"
+    "是填报项 id），每个单元格都有同样的校验，另附填写说明页。\n\n"
+    "\b\n示例：\n"
+    "  rubriceng template cn.gd.huizhou/dept-overall@2020 -o form.xlsx\n"
+    "  rubriceng template cn.gd.huizhou/dept-overall@2020 --batch -o units.xlsx\n"
+    "  rubriceng template cn.gd.huizhou/dept-overall@2020 -o units.csv",
+    "template --output": ".xlsx（带数据验证的填报表）、.yaml（带注释）、.json，"
+    "或 .csv（批量文件的表头）。",
+    "template --batch": "多单位填报表，每行一个单位（.xlsx 或 .csv），可一次下发。",
+    "batch": "一次为一年收回的填报表评分。PATHS 是文件或文件夹，可任意混合：单个单位的"
+    "填报表（「rubriceng template」生成的 .xlsx、.yaml、.json），以及每行一个单位的"
+    "表格（.xlsx、UTF-8 或 GB18030 编码的 .csv、.parquet），列标题为填报项 id 或中文"
+    "名称（「rubriceng template RUBRIC --batch」可生成）。\n\n"
+    "同类比较的统计量（如市直平均值）按全部单位一起计算，并记入输出。不是填报项的列会在"
+    "警告中列出并忽略。同一单位交了两份，或填报表是按评分表的其他版本填写的，批量在评分前"
+    "即停止。无法评分的单位连同问题逐一列出，此时退出码为 1。\n\n"
+    "\b\n示例：\n"
+    "  rubriceng batch cn.gd.huizhou/dept-overall@2020 returned/ -o summary.xlsx\n"
+    "  rubriceng batch cn.gd.huizhou/dept-overall units.xlsx late/ -o scores.json\n"
+    "  rubriceng batch cn.gd.huizhou/dept-overall@2020 returned/ -o summary.xlsx --tables\n"
+    "  rubriceng batch cn.gd.huizhou/dept-overall@2020 returned/ --reviews reviews/ \\\n"
+    "      -o reviewed.xlsx",
+    "batch --output": ".xlsx（财政局汇总表：排名、等级分布、失分分析、参数和全部得分）、"
+    ".csv、.parquet 或 .json（rubriceng.batch/1，含各指标的评分依据）。",
+    "batch --tables": "同时把每个单位的指标评分表（.xlsx）写入输出文件旁的文件夹。",
+    "batch --reviews": "复核文件（一个文件或文件夹，可多次给出），各自注明单位："
+    "按复核后的结果评分和排名。",
+    "review": "复核：按单位自评的填报数据（INPUTS）评分，再按复核意见（CHANGES："
+    ".yaml/.json 文件，或「review --form」生成的 .xlsx）修改后评分，列出每个指标和总分的"
+    "自评分、复核分和差异，每处差异附理由。\n\n"
+    "\b\n示例：\n"
+    "  rubriceng review cn.gd.huizhou/dept-overall@2020 unit.yaml --form -o review.xlsx\n"
+    "  rubriceng review cn.gd.huizhou/dept-overall@2020 unit.yaml review.xlsx\n"
+    "  rubriceng review cn.gd.huizhou/dept-overall@2020 unit.yaml review.yaml -o reviewed.xlsx",
+    "review --form": "改为生成 INPUTS 的复核表供填写（-o review.xlsx）。",
+    "review --output": ".xlsx（复核概况和复核结果）或 .json；不给时列出改动之处。",
+    "review --all": "列出全部指标，无论是否改动。",
+    "history": "一个单位历年的得分：RESULTS 是它各年的结果（JSON，由「score --format json」"
+    "或「-o result.json」生成），每年一份，可以是评分表的不同版本。指标按 id 对齐，新版本"
+    "增加、删除或调整分值之处在旁注明。年度取自文件名（2024.json）。\n\n"
+    "\b\n示例：\n"
+    "  rubriceng history 2023.json 2024.json 2025.json\n"
+    "  rubriceng history results/*.json -o history.xlsx",
+    "history --output": ".xlsx（表格和总分折线图）、.html 或 .json。",
+    "check": "检查评分表文件 FILE：列出所有使其无法载入的错误，否则列出警告（没有指标读取"
+    "的填报项、永远不适用的指标、取不到的分档、计分方法给不出的分值），各附文件和行号。\n\n"
+    "\b\n示例：\n"
+    "  rubriceng check my-rubric.yaml",
+    "check --warnings-as-errors": "有警告时也以退出码 1 结束。",
+    "schema": "输出 JSON Schema：RUBRIC 的填报数据；加 --result / --batch 时为结果的。\n\n"
+    "\b\n示例：\n"
+    "  rubriceng schema cn.gd.huizhou/dept-overall@2020 > inputs.schema.json\n"
+    "  rubriceng schema --result > result.schema.json",
+    "schema --result": "结果的 schema。",
+    "schema --batch": "批量结果的 schema。",
+    "list": "列出已安装插件提供的评分表。\n\n"
+    "\b\n示例：\n"
+    "  rubriceng list\n"
+    "  rubriceng list --level city --region 惠州 --year 2025",
+    "list --level": "province、city、county……（省、市、县）",
+    "list --region": "地区名称（惠州）或区划代码（441300）。",
+    "list --year": "只列该评价年度施行的版本。",
+    "show": "显示评分表：指标、分值、计分方法及各自出处；加 --rules 或给出 INDICATORS 时，"
+    "显示其评分规则。\n\n"
+    "\b\n示例：\n"
+    "  rubriceng show cn.gd.huizhou/dept-overall@2020\n"
+    "  rubriceng show cn.gd.huizhou/dept-overall --year 2025 --lang en\n"
+    "  rubriceng show cn.gd.huizhou/dept-overall@2020 --rules\n"
+    "  rubriceng show cn.gd.huizhou/dept-overall@2020 carryover_rate procurement_rate",
+    "show --rules": "在指标树下列出每个计分指标的规则：评分标准、公式、计分方法的设置、"
+    "特殊情形、适用条件、说明和出处行。",
+    "plugins": "列出已载入的插件（名称、版本、钩子、评分表）和载入失败的插件。\n\n"
+    "\b\n示例：\n"
+    "  rubriceng plugins\n"
+    "  rubriceng --strict plugins      # 有插件失败即以退出码 1 结束（用于 CI）",
+    "test": "运行 PATHS 中评分表作者的测试用例（test_*.yaml），不给时运行每个已安装插件的。\n\n"
+    "\b\n示例：\n"
+    "  rubriceng test\n"
+    "  rubriceng test -v plugins/rubriceng-gd-huizhou/src/rubriceng_gd_huizhou/tests",
+    "test --verbose": "逐条列出用例，无论是否通过。",
+    "diff": "按两个评分表为 INPUTS 评分，逐个指标列出差异。\n\n"
+    "INPUTS 可以包含两个评分表的填报项，各取所声明的。\n\n"
+    "\b\n示例：\n"
+    "  rubriceng diff cn.gd.huizhou/dept-overall@2020 cn.gd.huizhou/dept-overall@2025 \\\n"
+    "      examples/huizhou-2020-office.yaml",
+    "diff --all": "也列出没有变化的指标。",
+    "diff --json": "以 JSON 输出比较结果。",
+    "new-plugin": "生成可运行的插件骨架 rubriceng-NAME：一个评分表及其测试用例。\n\n"
+    "\b\n示例：\n"
+    "  rubriceng new-plugin shaoguan --region 韶关市 --code 440200 --level city\n"
+    "  rubriceng new-plugin shaoguan --region 韶关市 --level city --from-table 评分表.xlsx",
+    "new-plugin --directory": "rubriceng-NAME/ 写在哪里。",
+    "new-plugin --id": "评分表 id（默认 local.NAME/dept-overall）。",
+    "new-plugin --level": "province、city、county……（省、市、县）",
+    "new-plugin --region": "地区名称。",
+    "new-plugin --code": "行政区划代码。",
+    "new-plugin --year": "首个评价年度（默认：今年）。",
+    "new-plugin --from-table": "从已发布的指标评分表（.xlsx、.docx 或 .csv）开始，"
+    "读法同 import-table。",
+    "import-table": "把已发布的指标评分表 TABLE（.xlsx、.docx 或 .csv）读成评分表：名称、"
+    "分值和文字都照表中所印，每个末级指标先作为人工评判，评分标准像已知写法时附上建议的"
+    "计分方法。对不上的地方连同工作表和行号报告，评分表照样写出。\n\n"
+    "\b\n示例：\n"
+    "  rubriceng import-table 评分表.xlsx -o rubric.yaml --id cn.gd.shaoguan/dept-overall \\\n"
+    "      --version 2025 --level city --region 韶关市\n"
+    "  rubriceng check rubric.yaml",
+    "import-table --output": "要写出的评分表（.yaml）。",
+    "import-table --id": "评分表 id（默认 local/<文件名>）。",
+    "import-table --version": "评分表版本（默认 1）。",
+    "import-table --level": "province、city、county、district、township 或 other。",
+    "import-table --region": "地区名称（惠州市）。",
+    "import-table --title": "标题（默认：表格自己的标题，或文件名）。",
+    "serve": "以 HTTP 提供 rubriceng 服务（需要：pip install 'rubriceng[serve]'）："
+    "/health、/openapi.json、/docs 和 /v1 各端点（见 docs/service.md）。\n\n"
+    "\b\n示例：\n"
+    "  rubriceng serve\n"
+    '  rubriceng serve --host 0.0.0.0 --port 8080 --workers 4 --token "$SECRET"',
+    "serve --host": "监听地址；不是本机回环地址时需要 --token。",
+    "serve --workers": "工作进程数；每个进程在首次请求时载入评分表一次。",
+    "serve --threads": "每个工作进程同时评分的请求数（不占用其事件循环）。",
+    "serve --token": "每个 /v1 请求都须带「Authorization: Bearer TOKEN」。",
+    "serve --insecure": "不用令牌也监听回环以外的地址（在负责校验的代理之后）。",
+    "serve --max-body": "请求体的最大字节数。",
+    "serve --timeout": "单个请求的时限（秒）。",
+    "targets": "绩效目标：读取申报表，评判完成情况。\n\n"
+    "\b\n示例：\n"
+    "  rubriceng targets check examples/huizhou-2026-targets.yaml",
+    "targets check": "列出 SHEET（.yaml、.json，或与发布格式相同的 .xlsx）中的每个目标及其"
+    "解析结果（比较方式、数值、单位；推断出的比较方式另行标注），给出实际值时附评判。需要"
+    "人工评判的值会标出，绝不猜测。有实际值无法与目标比较时以退出码 1 结束。\n\n"
+    "\b\n示例：\n"
+    "  rubriceng targets check examples/huizhou-2026-targets.yaml\n"
+    "  rubriceng targets check tests/data/targets-with-actuals.yaml --lang en",
+    "targets score": "按项目评分表（项目支出绩效自评表）为 SHEET 中每个项目表（含实际值）"
+    "评分：预算执行率由预算数和支出数算出，目标按一级分组。部门表不在其中（绩效目标完成率"
+    "是部门评分表的指标）。无法评分的项目列出原因，此时退出码为 1。\n\n"
+    "\b\n示例：\n"
+    "  rubriceng targets score tests/data/targets-with-actuals.yaml -o projects.xlsx",
+    "targets score --rubric": "项目评分表（id、id@版本或文件）。",
+    "targets score --output": "同时写出得分：.xlsx、.csv 或 .json（rubriceng.batch/1）。",
+    # what ``rubriceng --help`` lists beside each command, where the first sentence is long
+    "check short": "检查评分表文件，列出错误和警告。",
+    "history short": "一个单位历年的得分，按指标对齐。",
+    "import-table short": "把已发布的指标评分表读成评分表。",
+    "new-plugin short": "生成可运行的插件骨架。",
+    "plugins short": "列出已载入和载入失败的插件。",
+    "review short": "复核：自评分、复核分和差异。",
+    "schema short": "输出填报数据或结果的 JSON Schema。",
+    "score short": "为一个单位评分。",
+    "serve short": "以 HTTP 提供 rubriceng 服务。",
+    "show short": "显示评分表及其评分规则。",
+    "template short": "为评分表生成填报表。",
+    "test short": "运行评分表作者的测试用例。",
+    "targets check short": "列出申报表中的目标及其评判。",
+    "targets score short": "按项目评分表为每个项目评分。",
+}
+"""The command line's help in Chinese (see the comments for the keys)."""
+
+CLICK_WORDS: Mapping[str, str] = {
+    # click's own words (its gettext messages), in Chinese
+    "Usage:": "用法：",  # written with no space after it
+    "Options": "选项",
+    "Commands": "命令",
+    "Positional arguments": "参数",
+    "Show this message and exit.": "显示本帮助并退出。",
+    "Show the version and exit.": "显示版本并退出。",
+    "%(prog)s, version %(version)s": "%(prog)s，版本 %(version)s",
+    "Error: {message}": "错误：{message}",
+    "Try '{command} {option}' for help.": "请用「{command} {option}」查看帮助。",
+    "Aborted!": "已中止。",
+    "Missing argument": "缺少参数",
+    "Missing option": "缺少选项",
+    "Missing parameter": "缺少参数",
+    "Missing command.": "缺少命令。",
+    "No such option {name!r}.": "没有选项 {name!r}。",
+    "No such command {name!r}.": "没有命令 {name!r}。",
+    "Did you mean {possibility}?": "是否应为 {possibility}？",
+    "(Did you mean one of: {possibilities}?)": "（是否应为以下之一：{possibilities}？）",
+    "Got unexpected extra argument ({args})": "多出了参数（{args}）",
+    "Got unexpected extra arguments ({args})": "多出了参数（{args}）",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
+    "Invalid value: {message}": "值无效：{message}",
+    "Option {name!r} requires an argument.": "选项 {name!r} 需要一个值。",
+    "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 需要 {nargs} 个值。",
+    "Option {name!r} does not take a value.": "选项 {name!r} 不带值。",
+    "{value!r} is not one of {choices}.": "{value!r} 不是 {choices} 之一。",
+    "{value!r} is not {choice}.": "{value!r} 不是 {choice}。",
+    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的数值。",
+    "Choose from:\n\t{choices}": "可选：\n\t{choices}",
+    "{value} is not in the range {range}.": "{value} 不在 {range} 范围内。",
+    # click names a path's kind in English when the command line is made: left out
+    "{name} {filename!r} does not exist.": "{filename!r} 不存在。",
+    "{name} {filename!r} is a directory.": "{filename!r} 是文件夹，不是文件。",
+    "{name} {filename!r} is a file.": "{filename!r} 是文件，不是文件夹。",
+    "{name} {filename!r} is not readable.": "{filename!r} 不可读。",
+    "{name} {filename!r} is not writable.": "{filename!r} 不可写。",
+    "Could not open file {filename!r}: {message}": "无法打开文件 {filename!r}：{message}",
+    "default: {default}": "默认：{default}",
+    "required": "必填",
+    "env var: {var}": "环境变量：{var}",
+}
+"""What click itself prints (its messages are marked for gettext), in Chinese: the
+command line speaks these through :func:`rubriceng.cli` while Chinese is its language."""

@@ -1,0 +1,178 @@
+"""The command line speaks Chinese by default, help included, and English with --lang en
+or $RUBRICENG_LANG=en: every command's help, every option's, and click's own words
+(usage, sections, usage errors)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from rubriceng.cli import main
+from rubriceng.commandhelp import lang_in
+from rubriceng.outputs.words import CLICK_WORDS, COMMAND_HELP
+from rubriceng.sanitize import display_width
+from tests.conftest import HUIZHOU, HUIZHOU_UNIT
+
+
+def _commands() -> Iterator[tuple[list[str], click.Command]]:
+    def walk(command: click.Command, path: list[str]) -> Iterator[tuple[list[str], click.Command]]:
+        yield path, command
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                yield from walk(sub, [*path, name])
+
+    yield from walk(main, [])
+
+
+COMMANDS = [" ".join(path) for path, _ in _commands()]
+
+
+def test_every_command_and_option_has_its_chinese_help():
+    missing = []
+    for path, command in _commands():
+        key = " ".join(path)
+        if key not in COMMAND_HELP:
+            missing.append(key or "(rubriceng)")
+        for param in command.params:
+            if not isinstance(param, click.Option) or not param.help:
+                continue
+            name = max(param.opts, key=len)
+            if not (
+                f"{key} {name}" in COMMAND_HELP or name in COMMAND_HELP or param.help in CLICK_WORDS
+            ):
+                missing.append(f"{key} {name}")
+    assert missing == []
+
+
+_ENGLISH = re.compile(r"\b[A-Za-z]{3,}(?: [A-Za-z]{2,}){2,}")
+"""Three English words in a row (what an untranslated sentence has)."""
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_each_commands_help_is_chinese_and_fits_the_terminal(command):
+    result = CliRunner().invoke(main, [*command.split(), "--help"], terminal_width=80)
+    assert result.exit_code == 0
+    text = result.output
+    assert text.startswith(f"用法：main {command}".rstrip() + " ")
+    assert "\n选项：\n" in text and "显示本帮助并退出。" in text
+    prose = []
+    for line in text.splitlines():
+        if line.lstrip().startswith(("rubriceng ", "--", "examples/", "-o ", "用法：")):
+            continue  # an example is code; a usage line, the command's own words
+        assert display_width(line) <= 80, line
+        prose.append(line.strip())
+    quoted = re.sub(r"「[^」]*」", "", "".join(prose))  # a command quoted in the text
+    assert not _ENGLISH.search(quoted), quoted
+    english = CliRunner().invoke(main, ["--lang", "en", *command.split(), "--help"]).output
+    assert english.startswith("Usage: main") and "\nOptions:\n" in english
+    assert "Show this message and exit." in english and "显示本帮助" not in english
+
+
+def test_the_score_commands_help_in_full():
+    result = CliRunner().invoke(main, ["score", "--help"], terminal_width=80)
+    assert result.output == (
+        "用法：main score [OPTIONS] RUBRIC INPUTS\n"
+        "\n"
+        "  为一个单位评分：按 RUBRIC（文件、id 或 id@版本）评 INPUTS（.yaml、.json，或\n"
+        "  「rubriceng template」生成的 .xlsx 填报表）。\n"
+        "\n"
+        "  示例：\n"
+        "    rubriceng score cn.gd.huizhou/dept-overall@2020 "
+        "examples/huizhou-2020-office.yaml\n"
+        "    rubriceng score cn.gd.huizhou/dept-overall@2020 form.xlsx -o result.xlsx\n"
+        "    rubriceng score cn.gd.huizhou/dept-overall@2020 unit.yaml -o report.html "
+        "--lang en\n"
+        "    rubriceng score cn.gd.huizhou/dept-overall@2020 unit.yaml -o 自评报告.docx\n"
+        "\n"
+        "选项：\n"
+        "  --year INTEGER     给出评分表 id 时：所评年度施行的版本。\n"
+        "  -o, --output FILE  把结果写入文件，后缀决定形式：.xlsx（指标评分表和填报数\n"
+        "                     据）、.html（报告）、.docx（自评报告的评分部分，待补\n"
+        "                     充）、.json、.md 或 .txt。\n"
+        "  --format TEXT      不用 -o 时：text（表格）、json（rubriceng.result/1）、\n"
+        "                     markdown 或插件提供的格式。 [默认：text]\n"
+        "  --lang [zh|en]     指标名称、标题和错误信息的语言：中文，或英文（评分表有英\n"
+        "                     文名称时）。 [默认：(zh，或 $RUBRICENG_LANG)]\n"
+        "  -h, --help         显示本帮助并退出。\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "chinese", "english"),
+    [
+        (["score"], "错误：缺少参数 'RUBRIC'.", "Error: Missing argument 'RUBRIC'."),
+        (
+            ["scor"],
+            "错误：没有命令 'scor'。 是否应为 'score'？",
+            "Error: No such command 'scor'.",
+        ),
+        (
+            ["score", str(HUIZHOU), str(HUIZHOU_UNIT), "--bogus"],
+            "错误：没有选项 '--bogus'。",
+            "Error: No such option '--bogus'.",
+        ),
+        (
+            ["score", str(HUIZHOU), str(HUIZHOU_UNIT), "--format"],
+            "错误：选项 '--format' 需要一个值。",
+            "Error: Option '--format' requires an argument.",
+        ),
+        (
+            ["score", str(HUIZHOU), "nowhere.yaml", "--year", "x"],
+            "错误：'--year' 的值无效：'x' 不是有效的数值。",
+            "Error: Invalid value for '--year': 'x' is not a valid integer.",
+        ),
+        (
+            ["score", str(HUIZHOU), str(HUIZHOU_UNIT), "-o", "r.pdf"],
+            "错误：-o 的值无效：r.pdf：文件后缀应为 .txt、.md、.json、.html、.xlsx、.docx 之一",
+            "Error: Invalid value for -o: r.pdf: the suffix must be one of .txt, .md, .json, "
+            ".html, .xlsx, .docx",
+        ),
+        (
+            ["list", "--level"],
+            "错误：选项 '--level' 需要一个值。",
+            "Error: Option '--level' requires an argument.",
+        ),
+    ],
+    ids=["missing", "command", "option", "no value", "not a number", "suffix", "group"],
+)
+def test_usage_errors_are_told_in_the_users_language(args, chinese, english):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert chinese in result.output, result.output
+    told = CliRunner().invoke(main, ["--lang", "en", *args])
+    assert english in told.output, told.output
+
+
+def test_the_environment_chooses_the_language_and_lang_wins(monkeypatch):
+    monkeypatch.setenv("RUBRICENG_LANG", "en")
+    assert "Score one unit" in CliRunner().invoke(main, ["score", "--help"]).output
+    chinese = CliRunner().invoke(main, ["score", "--help", "--lang", "zh"]).output
+    assert "为一个单位评分" in chinese
+
+
+def test_clicks_words_return_to_english_after_a_chinese_run():
+    runner = CliRunner()
+    assert "显示本帮助并退出。" in runner.invoke(main, ["score", "--help"]).output
+    english = runner.invoke(main, ["--lang", "en", "score", "--help"]).output
+    assert "Show this message and exit." in english
+    error = click.UsageError("x")
+    assert error.format_message() == "x"
+    assert click.core._("Options") == "Options"
+
+
+@pytest.mark.parametrize(
+    ("args", "lang"),
+    [
+        (["--lang", "en"], "en"),
+        (["score", "a", "--lang=zh"], "zh"),
+        (["--lang"], None),
+        (["--lang", "fr"], None),
+        (["--", "--lang", "en"], None),
+    ],
+)
+def test_lang_is_found_before_click_reads_the_arguments(args, lang):
+    assert lang_in(args) == lang
