@@ -14,6 +14,8 @@ Paths, each over the same units:
 (b) ``evaluate`` one unit at a time, ``trace=False``;
 (c) ``evaluate_table``: the batch path over columns (the units as a table of float
     columns, made before the clock starts, as an analyst's spreadsheet would be loaded);
+(f) the same over the same table as a pandas DataFrame, text in pandas' own text type
+    (Arrow strings), as pandas ≥ 3 loads a spreadsheet;
 (d) ``hand_score``: the rubric written out in plain Python and Decimal (the baseline);
 (e) the baseline plus every formula of the rubric evaluated by simpleeval, parsed anew on
     each call — what rules-as-data costs when nothing is compiled;
@@ -131,10 +133,24 @@ PATHS = {
     "t  evaluate, traces read": path_t,
     "b  evaluate, no traces": path_b,
     "c  evaluate_table (columns)": path_c,
+    "f  evaluate_table (DataFrame)": path_c,
     "d  hand-written (baseline)": path_d,
     "e  simpleeval, parse per call": path_e,
     "z  zen-engine, JSON text": path_z,
 }
+
+
+def _frame(columns: dict[str, Any]) -> Any:
+    """The columns as a pandas DataFrame, as pandas reads a spreadsheet: text in pandas'
+    own text type (Arrow strings from pandas 3 on)."""
+    import pandas
+
+    return pandas.DataFrame(
+        {
+            name: pandas.Series(column, dtype="string") if column.dtype == object else column
+            for name, column in columns.items()
+        }
+    )
 
 
 def _timed(run: Path_, units: Any) -> tuple[float, list[Decimal]]:
@@ -175,8 +191,15 @@ def bench(
         name: make(rubric) for name, make in PATHS.items() if name[0] in chosen or name[0] == "d"
     }
     texts = [to_json(unit) for unit in units] if "z" in chosen else []
+    frame = _frame(columns) if "f" in chosen else None
     data = {
-        name: columns if name.startswith("c") else texts if name.startswith("z") else units
+        name: columns
+        if name.startswith("c")
+        else frame
+        if name.startswith("f")
+        else texts
+        if name.startswith("z")
+        else units
         for name in paths
     }
     baseline = "d  hand-written (baseline)"
@@ -292,7 +315,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=0.02,
         help="how often a value sits exactly on an edge (default 0.02)",
     )
-    parser.add_argument("--paths", default="atbcdez", help="which paths to run, e.g. cd")
+    parser.add_argument("--paths", default="atbcdefz", help="which paths to run, e.g. cd")
     parser.add_argument(
         "--rounds",
         type=int,

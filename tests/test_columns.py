@@ -615,3 +615,55 @@ def test_every_rounding_mode_and_step_on_the_columns_is_the_exact_rounding(mode,
     if digits == 2:
         tie = table.column("share")[pairs.index((5, 24))]
         assert tie == {"half_up": Decimal("0.63"), "up": Decimal("0.63")}.get(mode, Decimal("0.62"))
+
+
+@pytest.mark.parametrize("storage", ["str", "string[python]", "string[pyarrow]", "object"])
+def test_pandas_text_columns_are_read_without_python_text_and_score_alike(huizhou, storage):
+    """A DataFrame as pandas loads a spreadsheet (text in Arrow strings, pandas ≥ 3):
+    which cells hold text, and which empty text, come from the column itself; the units
+    that go row by row read their cells. Every score and every failure equals the same
+    table's as NumPy object columns."""
+    pandas = pytest.importorskip("pandas")
+    units = generate(300, seed=12, edges=0.4)
+    columns = to_columns(units)
+    texts = [name for name, column in columns.items() if column.dtype == object]
+    assert len(texts) >= 6
+    for row, name in [(1, texts[0]), (2, "project_supervision.reason"), (3, texts[1])]:
+        columns[name][row] = ""  # an item's name or a judgement's reason left empty
+    columns[texts[2]][4] = None
+    columns["procurement_plan"][5] = -5.0  # refused: scored (and told) row by row
+    frame = pandas.DataFrame(
+        {
+            name: pandas.Series(column, dtype=storage) if name in texts else column
+            for name, column in columns.items()
+        }
+    )
+    frame.index = [f"u{i}" for i in range(300)]
+    table = rubriceng.evaluate_table(huizhou, frame, errors="collect")
+    reference = rubriceng.evaluate_table(
+        huizhou, {"unit": np.array(frame.index, dtype=object), **columns}, errors="collect"
+    )
+    assert table.units == reference.units and len(table.units) < 300
+    assert _table_scores(table, huizhou) == _table_scores(reference, huizhou)
+    assert [(f.unit, f.error.problems) for f in table.failures] == [
+        (f.unit, f.error.problems) for f in reference.failures
+    ]
+    assert {f.unit for f in table.failures} >= {"u2", "u5"}
+    assert (
+        table.result("u7").indicator("satisfaction").trace
+        == reference.result("u7").indicator("satisfaction").trace
+    )
+
+
+def test_a_pandas_text_column_becomes_python_text_only_when_a_row_reads_it():
+    pandas = pytest.importorskip("pandas")
+    frame = pandas.DataFrame(
+        {"a.name": pandas.Series(["x", None, ""], dtype="str"), "b": [1.0, 2.0, 3.0]}
+    )
+    table = Table(frame)
+    present, empty = table.texts["a.name"]
+    assert present.tolist() == [True, False, True] and empty.tolist() == [False, False, True]
+    assert list(table.columns) == ["a.name", "b"] and "a.name" in table.columns
+    assert "a.name" in table.columns._pending
+    assert table.row(0) == {"a": {"name": "x"}, "b": 1.0}
+    assert table.columns["a.name"].tolist() == ["x", None, ""]

@@ -291,6 +291,15 @@ class ColumnRun:
         return values, present
 
     def _texts(self, name: str, required: bool = False) -> tuple[Any, Any]:
+        """A text column: its cells (None: not read, where only which cells are given
+        matters) and which are given; a cell that is not text, or empty where
+        ``required``, goes to the row path."""
+        facts = self.table.texts.get(name)
+        if facts is not None:  # pandas' Arrow strings: text or nothing in every cell
+            present, empty = facts
+            if required:
+                self._refuse(empty)
+            return None, present
         column = self.table.columns.get(name)
         if column is None:
             return np.full(self.n, "", dtype=object), np.zeros(self.n, dtype=bool)
@@ -354,7 +363,8 @@ class ColumnRun:
                 self.names[spec.id], self.present[spec.id] = self._booleans(spec.id)
                 known.add(spec.id)
             elif kind == "string":
-                self.names[spec.id], self.present[spec.id] = self._texts(spec.id)
+                values, self.present[spec.id] = self._texts(spec.id)
+                self.names[spec.id] = self.table.columns[spec.id] if values is None else values
                 known.add(spec.id)
             elif kind == "list":
                 known.update(self._read_list(spec.id, rules))
@@ -368,9 +378,9 @@ class ColumnRun:
             known.add(adjustment.id)
         for leaf in plan.leaves:
             known.update(self._read_own(leaf))
-        for name, column in self.table.columns.items():
+        for name in self.table.columns:
             if name not in known:  # an input the rubric does not declare: the row path says so
-                self._refuse(filled(column))
+                self._refuse(filled(self.table.columns[name]))
 
     def _read_list(self, name: str, rules: Mapping[str, Any]) -> list[str]:
         fixed = rules.get("minlength") == rules.get("maxlength")

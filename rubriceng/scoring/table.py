@@ -6,7 +6,7 @@ each row as a unit's inputs (:meth:`Table.row`), the column path reads its colum
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rubriceng.language.paths import blank_target_lists, nest, nest_keys, segments
@@ -48,12 +48,62 @@ def python_value(value: Any) -> Any:
     return value
 
 
+class Columns(Mapping[str, Any]):
+    """A table's columns by name, each a NumPy array, in the table's order. A pandas
+    text column (pandas' ``str`` or ``string`` type: Arrow strings) becomes an array of
+    Python text only when it is first read: the column path reads what it needs of it
+    from :attr:`Table.texts`, and only a row scored row by row reads its cells."""
+
+    def __init__(
+        self, arrays: dict[str, Any], pending: Mapping[str, Any], order: Sequence[str]
+    ) -> None:
+        self._arrays = arrays
+        self._pending = dict(pending)
+        self._order = [name for name in order if name in arrays or name in pending]
+        self._order += [name for name in arrays if name not in set(order)]
+
+    def __getitem__(self, name: str) -> Any:
+        found = self._arrays.get(name)
+        if found is None:
+            series = self._pending.pop(name)  # KeyError: no such column
+            found = self._arrays[name] = series.to_numpy(dtype=object, na_value=None)
+        return found
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._arrays or name in self._pending
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+
+def _is_text(series: Any) -> bool:
+    """Whether a pandas column holds text or nothing in each cell, by its type."""
+    return type(series.dtype).__name__ == "StringDtype"
+
+
 class Table:
     """Columns by dotted path, and how to rebuild one row as the row path's mapping."""
 
     def __init__(self, table: Any, rubric: Rubric | None = None) -> None:
+        pending: dict[str, Any] = {}
+        self.texts: dict[str, tuple[Any, Any]] = {}
+        """For a column of text or nothing: which cells hold text, and which of them
+        empty text (read from pandas' Arrow strings without making Python text)."""
         if hasattr(table, "columns") and hasattr(table, "index"):  # a pandas DataFrame
-            columns = {str(name): table[name].to_numpy() for name in table.columns}
+            columns = {}
+            order = [str(name) for name in table.columns]
+            for name in table.columns:
+                series = table[name]
+                if _is_text(series) and str(name) != "unit":
+                    present = series.notna().to_numpy(dtype=bool)
+                    empty = series.str.len().eq(0).to_numpy(dtype=bool, na_value=False)
+                    self.texts[str(name)] = (present, empty)
+                    pending[str(name)] = series
+                else:
+                    columns[str(name)] = series.to_numpy()
             names = list(map(as_text, table.index.tolist()))
         elif isinstance(table, Mapping):
             columns = {str(name): np.asarray(values) for name, values in table.items()}
@@ -68,22 +118,22 @@ class Table:
             names = list(map(as_text, columns.pop("unit").tolist()))
         if rubric is not None:  # an optional input the table leaves out takes its default
             for spec in rubric.inputs:
-                if spec.default is not None and spec.id not in columns:
+                if spec.default is not None and spec.id not in columns and spec.id not in pending:
                     kind = bool if isinstance(spec.default, bool) else object
                     columns[spec.id] = np.full(len(names), spec.default, dtype=kind)
         self.names = names
-        self.columns = columns
+        self.columns: Mapping[str, Any] = Columns(columns, pending, order) if pending else columns
         try:  # a and a.1, or a column named by a number, cannot make one unit's inputs
-            nest((name, None) for name in columns)
+            nest((name, None) for name in self.columns)
         except ValueError as error:
             raise ValueError(f"the table's columns do not fit together: {error}") from None
-        self.paths = {name: segments(name) for name in columns}
+        self.paths = {name: segments(name) for name in self.columns}
         self.by_input: dict[str, list[str]] = {}
         for name, path in self.paths.items():
             self.by_input.setdefault(str(path[0]), []).append(name)
         self.size = len(names)
         # a list of targets whose cells a unit left blank: it declared none
-        self.blanks = blank_target_lists(rubric, columns) if rubric is not None else {}
+        self.blanks = blank_target_lists(rubric, self.columns) if rubric is not None else {}
 
     def row(self, index: int, names: Sequence[str] | None = None) -> dict[str, Any]:
         """Row ``index`` as the nested mapping the row path takes (missing cells left out);
