@@ -26,6 +26,7 @@ from rubriceng.outputs.words import (
     SUMMARY_WORDS,
     TERMS,
     language,
+    method_name,
     term,
     using,
 )
@@ -767,7 +768,7 @@ def show(
                 "  " * depth + ((node.name_en or node.name) if english else node.name),
                 node.id,
                 str(node.points),
-                node.method or "",
+                method_name(node.method, lang) if node.method else "",
                 "" if node.origin == loaded.ref else node.origin or "",
                 _provenance(node.provenance, full=False, lang=lang),
             )

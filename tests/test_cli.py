@@ -94,8 +94,8 @@ def test_show_gives_points_methods_origin_and_provenance():
     ]
     assert lines[6].split() == ["指标", "id", "分值", "评分方法", "继承自", "分值", "/", "规则来源"]
     rows = {line.split()[1]: line.split()[2:] for line in lines if line.startswith("    ")}
-    assert rows["budget_spending_rate"] == ["6.00", "ratio", "照录", "/", "重构"]
-    assert rows["procurement_rate"] == ["2.00", "ratio", "cn.gd.huizhou/dept-overall@2020", "照录"]
+    assert rows["budget_spending_rate"] == ["6.00", "比率", "照录", "/", "重构"]
+    assert rows["procurement_rate"] == ["2.00", "比率", "cn.gd.huizhou/dept-overall@2020", "照录"]
     english = (
         CliRunner()
         .invoke(main, ["show", "cn.gd.huizhou/dept-overall", "--year", "2025", "--lang", "en"])

@@ -922,6 +922,36 @@ RULE_PATTERNS: Mapping[str, tuple[tuple[re.Pattern[str], str, tuple[int, ...]], 
 which of its parts are values (shown as percentages where the value is a rate)."""
 
 
+METHOD_NAMES: Mapping[str, Mapping[str, str]] = {
+    "zh": {
+        "all_or_nothing": "全有或全无",
+        "average": "平均得分",
+        "bands": "分档",
+        "checklist": "逐项计分",
+        "deductions": "扣分",
+        "judgement": "人工评判",
+        "peer": "同类比较",
+        "ratio": "比率",
+        "score": "公式",
+        "steps": "阶梯扣分",
+        "target_completion": "目标完成",
+        "unit_defined": "单位自定指标",
+    },
+    "en": {},
+}
+"""The built-in scoring methods by name, where a language names them otherwise than by
+their keys (a plugin's method is named by its key)."""
+
+
+def method_name(key: str, lang: str | None = None) -> str:
+    """A scoring method as people call it in ``lang``.
+
+    >>> method_name("bands", "zh"), method_name("bands", "en"), method_name("mine", "zh")
+    ('分档', 'bands', 'mine')
+    """
+    return METHOD_NAMES[language(lang)].get(key, key)
+
+
 GRADES: Mapping[str, Mapping[str, str]] = {
     "en": {
         "优": "Excellent",
