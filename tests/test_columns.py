@@ -17,6 +17,7 @@ import rubriceng
 from benchmarks.huizhou import generate, to_columns
 from rubriceng.host.hookspecs import hookimpl
 from rubriceng.language.documents import from_path
+from rubriceng.language.paths import nest
 from rubriceng.methods.unit_defined import split_evenly
 from rubriceng.scoring.table import Table
 from tests.conftest import HUIZHOU, PLUGINS, ROOT
@@ -667,3 +668,41 @@ def test_a_pandas_text_column_becomes_python_text_only_when_a_row_reads_it():
     assert "a.name" in table.columns._pending
     assert table.row(0) == {"a": {"name": "x"}, "b": 1.0}
     assert table.columns["a.name"].tolist() == ["x", None, ""]
+
+
+@pytest.mark.parametrize("width", ["float32", "float16"])
+def test_narrow_float_columns_are_read_as_the_decimals_they_print_as(huizhou, width):
+    """A float32 cell holding 0.1 is the 0.1 a unit typed, not 0.100000001490116…: on
+    the columns, on the rows, and through ``evaluate`` given the NumPy value itself."""
+    units = generate(40, seed=8, edges=0.4)
+    columns = to_columns(units)
+    with np.errstate(over="ignore"):  # float16 holds money as infinity: refused
+        narrow = {
+            name: column.astype(width) if column.dtype.kind == "f" else column
+            for name, column in columns.items()
+        }
+    printed = {
+        name: np.array([float(str(value)) for value in column])
+        if column.dtype.kind == "f"
+        else column
+        for name, column in narrow.items()
+    }
+    table = rubriceng.evaluate_table(huizhou, narrow, errors="collect")
+    expected = rubriceng.evaluate_table(huizhou, printed, errors="collect")
+    assert table.units == expected.units and table.totals() == expected.totals()
+    assert [(f.unit, f.error.problems) for f in table.failures] == [
+        (f.unit, f.error.problems) for f in expected.failures
+    ]
+    rows = Table(narrow)
+    for index in range(5):
+        given = {
+            name: narrow[name][index]
+            for name in narrow
+            if narrow[name].dtype.kind != "f" or not np.isnan(printed[name][index])
+        }
+        given = {name: value for name, value in given.items() if value is not None}
+        unit = nest(given.items())
+        if str(index + 1) in table.units:
+            position = table.units.index(str(index + 1))
+            assert rubriceng.evaluate(huizhou, unit).total == table.totals()[position]
+    assert rows.row(0) == Table(printed).row(0)

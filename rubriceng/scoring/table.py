@@ -79,6 +79,12 @@ class Columns(Mapping[str, Any]):
         return len(self._order)
 
 
+def _widened(column: Any) -> Any:
+    """A column of narrow floats (float32, float16) as the float64s of the decimals they
+    print as: ``float32(0.1)`` is 0.1, as a unit typed it, not 0.100000001490116…"""
+    return np.array([float(str(value)) for value in column], dtype=np.float64)
+
+
 def _is_text(series: Any) -> bool:
     """Whether a pandas column holds text or nothing in each cell, by its type."""
     return type(series.dtype).__name__ == "StringDtype"
@@ -121,6 +127,9 @@ class Table:
                 if spec.default is not None and spec.id not in columns and spec.id not in pending:
                     kind = bool if isinstance(spec.default, bool) else object
                     columns[spec.id] = np.full(len(names), spec.default, dtype=kind)
+        for name, column in columns.items():
+            if column.dtype.kind == "f" and column.dtype.itemsize < 8:
+                columns[name] = _widened(column)
         self.names = names
         self.columns: Mapping[str, Any] = Columns(columns, pending, order) if pending else columns
         try:  # a and a.1, or a column named by a number, cannot make one unit's inputs
