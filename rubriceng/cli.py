@@ -1281,8 +1281,10 @@ def _provenance(provenance: Any, *, full: bool, lang: str | None = None) -> str:
     if full:
         sources = "; ".join(provenance.get("sources", []))
         text += f" — {sources}" if sources else ""
-        if provenance.get("reasoning"):
-            text += f"\n  {provenance['reasoning']}"
+        english = language(lang) == "en" and provenance.get("reasoning_en")
+        reasoning = provenance.get("reasoning_en" if english else "reasoning")
+        if reasoning:
+            text += f"\n  {reasoning}"
     return str(text or "")
 
 

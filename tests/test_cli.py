@@ -194,13 +194,13 @@ def test_show_rules_prints_each_indicators_rule_from_the_rubric():
         "  case: treasury_stock_previous == 0 → scores 0 (上年度为0，本年度增加)",
         "  notes: Previous and current stock both 0 scores 3, as the table says. A stock that "
         "grows from 0 has no rate of change; it is read as growth (> 0), scoring 0.",
-        f"  source: {HUIZHOU}:224",
+        f"  source: {HUIZHOU}:243",
         "",
         "Fund management (fund_management) — 25.00 points",
         "  children: budget_spending_rate 6.00, carryover_rate 3.00, "
         "treasury_stock_efficiency 3.00, procurement_rate 2.00, financial_compliance 4.00, "
         "fund_release_legality 3.00, budget_disclosure 4.00",
-        f"  source: {HUIZHOU}:193",
+        f"  source: {HUIZHOU}:210",
     ]
     every = CliRunner().invoke(main, ["show", str(HUIZHOU), "--rules"]).output
     scored = [node for node in rubriceng.load_rubric(HUIZHOU).walk() if node.method]

@@ -176,3 +176,50 @@ def test_clicks_words_return_to_english_after_a_chinese_run():
 )
 def test_lang_is_found_before_click_reads_the_arguments(args, lang):
     assert lang_in(args) == lang
+
+
+def test_a_rubrics_reasoning_and_notes_are_shown_in_the_language_spoken():
+    runner = CliRunner()
+    shown = runner.invoke(main, ["show", str(HUIZHOU)]).output.splitlines()
+    assert shown[3] == (
+        "  评分表只印总分，没有印等级划分。优 ≥ 90、良 80 至 < 90、中 60 至 < 80、差 < 60 "
+        "是全国部门整体支出绩效评价通用的等级划分；同一单位的 2025 年报告把 96.56 分评为优，"
+        "与之相符。"
+    )
+    english = runner.invoke(main, ["show", str(HUIZHOU), "--lang", "en"]).output.splitlines()
+    assert english[3].startswith("  The table prints no grade bands, only the total.")
+    rules = runner.invoke(main, ["show", str(HUIZHOU), "procurement_rate"]).output
+    assert "  说明：没有采购计划（采购计划金额 0）也没有采购的单位无可执行，得满分；" in rules
+    rules = runner.invoke(main, ["show", str(HUIZHOU), "procurement_rate", "--lang", "en"]).output
+    assert "  notes: A unit with no procurement plan (采购计划金额 0) and no purchases" in rules
+
+
+def test_an_indicators_own_reasoning_is_not_paired_with_its_rubrics_english(tmp_path):
+    import rubriceng
+    from tests.conftest import make_rubric
+
+    document = make_rubric(
+        [
+            {"id": "a", "name": "甲", "points": 5, "judgement": {}},
+            {
+                "id": "b",
+                "name": "乙",
+                "points": 5,
+                "judgement": {},
+                "provenance": {"basis": "reconstructed", "reasoning": "乙的理由"},
+                "notes": ["说明"],
+                "notes_en": ["a note"],
+            },
+        ],
+        provenance={
+            "basis": "reconstructed",
+            "reasoning": "总的理由",
+            "reasoning_en": "the reasoning",
+        },
+    )
+    rubric = rubriceng.load_rubric(document)
+    first, second = rubric.indicators
+    assert first.provenance["reasoning_en"] == "the reasoning"
+    assert second.provenance["reasoning"] == "乙的理由"
+    assert "reasoning_en" not in second.provenance
+    assert (second.notes, second.notes_en) == (("说明",), ("a note",))

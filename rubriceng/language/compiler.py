@@ -171,6 +171,7 @@ class _Builder:
             level=data.get("level"),
             region=data.get("region"),
             notes=_notes(data.get("notes")),
+            notes_en=_notes(data.get("notes_en")),
             provenance=self._provenance(data.get("provenance"), ("provenance",)),
             source=self.document.source,
             in_force=self._in_force(),
@@ -197,6 +198,8 @@ class _Builder:
         if own is None and inherited is None:
             return None
         merged = {**(inherited or {}), **(own or {})}
+        if own is not None and "reasoning" in own and "reasoning_en" not in own:
+            merged.pop("reasoning_en", None)  # the rubric's English says something else
         if own is not None and "basis" in own:
             for key in ("points", "rule"):
                 merged[key] = own.get(key, own["basis"])
@@ -449,6 +452,7 @@ class _Builder:
             "standard": raw.get("standard"),
             "remarks": raw.get("remarks"),
             "notes": _notes(raw.get("notes")),
+            "notes_en": _notes(raw.get("notes_en")),
             "provenance": self._provenance(raw.get("provenance"), (*path, "provenance")),
             "source": self.document.file_of(path),
             "line": self.document.line_of(path),

@@ -203,6 +203,9 @@ class Indicator:
     remarks: str | None = None
     """The table's 备注: where the figures come from, and the like."""
     notes: tuple[str, ...] = ()
+    """What the rubric's author says of the indicator, in the rubric's language."""
+    notes_en: tuple[str, ...] = ()
+    """The same notes in English, where the author gives them."""
     provenance: Mapping[str, Any] | None = attrs.field(default=None, converter=freeze)
     """Where the points and rule come from (the indicator's own, else its rubric's)."""
     source: str | None = None
@@ -276,6 +279,7 @@ class Rubric:
     region: Mapping[str, Any] | None = attrs.field(default=None, converter=freeze)
     title_en: str | None = None
     notes: tuple[str, ...] = ()
+    notes_en: tuple[str, ...] = ()
     provenance: Mapping[str, Any] | None = attrs.field(default=None, converter=freeze)
     source: str | None = None
     in_force: InForce | None = None

@@ -150,6 +150,7 @@ _PROVENANCE = {
         "sources": {"type": "list", "schema": {"type": "string"}},
         "grades": _BASIS,
         "reasoning": _text(),
+        "reasoning_en": _text(),
     },
 }
 
@@ -170,6 +171,7 @@ def indicator_schema(methods: Mapping[str, Method]) -> dict[str, Any]:
         "standard": _text(),
         "remarks": _text(),
         "notes": _NOTES,
+        "notes_en": _NOTES,
         "provenance": _PROVENANCE,
         "applies": _formula(),
         "not_applicable": {
@@ -246,6 +248,7 @@ def rubric_schema(
             "schema": {"name": _text(), "code": {"type": ["string", "integer"]}},
         },
         "notes": _NOTES,
+        "notes_en": _NOTES,
         "provenance": _PROVENANCE,
         "total": {"type": "decimal", "required": True, "min": 0, "max": MAX_POINTS},
         "rounding": {

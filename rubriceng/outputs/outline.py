@@ -29,7 +29,7 @@ def rule_lines(indicator: Indicator, lang: str = "zh") -> list[str]:
     Budget execution rate (budget_execution) — 10.00 points, ratio
       standard: 得分=分值×全年执行数÷全年预算数，最高为满分。
       ratio: actual = spent, target = budget
-      source: ...project-self-evaluation-2020.yaml:57
+      source: ...project-self-evaluation-2020.yaml:59
     >>> print("\\n".join(rule_lines(rubric.indicator("budget_execution"))[1:3]))
       评分标准：得分=分值×全年执行数÷全年预算数，最高为满分。
       ratio：actual = spent, target = budget
@@ -71,7 +71,8 @@ def rule_lines(indicator: Indicator, lang: str = "zh") -> list[str]:
         rule = indicator.not_applicable
         to = f" → {', '.join(rule.to)}" if rule.to else ""
         lines.append(f"  {words['otherwise']}{colon}{rule.strategy}{to}")
-    lines.extend(f"  {words['notes']}{colon}{note}" for note in indicator.notes)
+    notes = indicator.notes_en if lang == "en" and indicator.notes_en else indicator.notes
+    lines.extend(f"  {words['notes']}{colon}{note}" for note in notes)
     if indicator.source:
         where = f"{indicator.source}:{indicator.line}" if indicator.line else indicator.source
         lines.append(f"  {words['source']}{colon}{where}")

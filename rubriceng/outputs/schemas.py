@@ -190,6 +190,7 @@ _PROVENANCE = {
         "rule": {"type": "string"},
         "sources": {"type": "array", "items": {"type": "string"}},
         "reasoning": {"type": "string"},
+        "reasoning_en": {"type": "string"},
     },
 }
 

@@ -197,9 +197,13 @@ def test_result_json_layout(huizhou, huizhou_inputs):
             "points": "transcribed",
             "rule": "transcribed",
             "grades": "reconstructed",
-            "reasoning": data["rubric"]["provenance"]["reasoning"],
+            "reasoning": "评分表只印总分，没有印等级划分。优 ≥ 90、良 80 至 < 90、中 60 至 < 80、"
+            "差 < 60 是全国部门整体支出绩效评价通用的等级划分；同一单位的 2025 年报告把 96.56 "
+            "分评为优，与之相符。",
+            "reasoning_en": data["rubric"]["provenance"]["reasoning_en"],
         },
     }
+    assert data["rubric"]["provenance"]["reasoning_en"].startswith("The table prints no grade")
     assert (data["total"], data["grade"], data["unit"]) == ("97.86", "优", "惠州市人民政府办公室")
     top = data["indicators"][0]
     assert list(top)[:7] == ["id", "name", "points", "effective_points", "score", "status", "trace"]
