@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import gettext
 import re
 import sys
@@ -166,17 +167,22 @@ def _wrap(text: str, width: int, indent: str = "", later: str = "") -> str:
 
 
 _WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
-_TOKENS = re.compile(
-    rf"[「（《『]*(?:[{_WIDE}][，。、；：！？）」』》]*|[^\s{_WIDE}]+[，。、；：！？）」』》]*)|\s+"
-)
-"""A Chinese character or a run of other text, with the punctuation that may not end a
-line before it and what may not start one after it; or spaces."""
+
+
+@functools.cache
+def _tokens() -> re.Pattern[str]:
+    """A Chinese character or a run of other text, with the punctuation that may not end
+    a line before it and what may not start one after it; or spaces. (Compiled when
+    first needed: its character ranges take milliseconds to compile.)"""
+    return re.compile(
+        rf"[「（《『]*(?:[{_WIDE}][，。、；：！？）」』》]*|[^\s{_WIDE}]+[，。、；：！？）」』》]*)|\s+"
+    )
 
 
 def _fill(text: str, width: int, indent: str, later: str) -> str:
     lines: list[str] = []
     line, used = indent, display_width(indent)
-    for token in _TOKENS.findall(text):
+    for token in _tokens().findall(text):
         size = display_width(token)
         if token.isspace():
             if used > display_width(indent if not lines else later):
