@@ -188,12 +188,12 @@ def test_values_nested_too_deep_are_refused_without_recursing(huizhou, huizhou_i
         inner.append([])
         inner = inner[0]
     unit = dict(huizhou_inputs, quarterly_spending_progress=[nested, 0.5, 0.75, 1])
-    text = _problems(huizhou, unit, "zh")
-    deep = [line for line in text if "嵌套超过" in line]
-    assert deep == [
-        f"各季度部门预算资金支出进度（quarterly_spending_progress.1{'.1' * (MAX_DEPTH - 2)}）："
-        f"嵌套超过 {MAX_DEPTH} 层，无法读取，用于部门预算资金支出率 [input-invalid]"
+    assert _problems(huizhou, unit, "zh") == [  # the list where a number belongs, told once
+        "各季度部门预算资金支出进度（quarterly_spending_progress.1）：应为数值，实际为 list，"
+        "用于部门预算资金支出率 [input-invalid]"
     ]
+    _, refused = plain_inputs({"x": nested})
+    assert refused == [Unreadable(("x", *[0] * (MAX_DEPTH - 1)), "list", deep=True)]
 
 
 @pytest.mark.parametrize("sign", [1, -1])

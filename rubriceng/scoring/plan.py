@@ -280,17 +280,16 @@ class Plan:
             located["params"] = {**located["params"], **words}
             told.append(source.problem("input-invalid", message, path, **located))
         refused = {problem.path for problem in told}
-        found = (
-            unnamed
-            + told
-            + [
-                problem
-                for problem in problems(
-                    validator, source, prefix, code="input-invalid", locate=locate
-                )
-                if problem.path not in refused  # told above, by what it is
-            ]
-        )
+        checked = [
+            problem
+            for problem in problems(validator, source, prefix, code="input-invalid", locate=locate)
+            if problem.path not in refused  # told above, by what it is
+        ]
+        within = tuple(f"{problem.path}{mark}" for problem in checked for mark in ".[")
+        # a value nested too deep inside one the checks refuse already (a list where a
+        # number belongs) is told by that refusal alone
+        told = [problem for problem in told if not (problem.path or "").startswith(within)]
+        found = unnamed + told + checked
         invalid = invalid_fields(validator)
         valid = {
             key: value for key, value in (validator.document or {}).items() if key not in invalid
