@@ -706,3 +706,17 @@ def test_narrow_float_columns_are_read_as_the_decimals_they_print_as(huizhou, wi
             position = table.units.index(str(index + 1))
             assert rubriceng.evaluate(huizhou, unit).total == table.totals()[position]
     assert rows.row(0) == Table(printed).row(0)
+
+
+def test_a_table_with_two_columns_of_one_name_is_refused(huizhou):
+    pandas = pytest.importorskip("pandas")
+    columns = to_columns(generate(3, seed=2))
+    frame = pandas.DataFrame(columns)
+    frame.columns = [*frame.columns[:-1], frame.columns[0]]
+    message = f"more than one column is named {frame.columns[0]!r}"
+    with pytest.raises(ValueError, match=message):
+        rubriceng.evaluate_table(huizhou, frame)
+    with pytest.raises(ValueError, match="more than one column is named '1'"):
+        rubriceng.evaluate_table(huizhou, {1: [1.0, 2.0, 3.0], "1": [1.0, 2.0, 3.0]})
+    with pytest.raises(ValueError, match=message):
+        rubriceng.evaluate_many(huizhou, frame)

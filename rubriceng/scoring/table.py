@@ -5,6 +5,7 @@ each row as a unit's inputs (:meth:`Table.row`), the column path reads its colum
 
 from __future__ import annotations
 
+import collections
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -79,6 +80,15 @@ class Columns(Mapping[str, Any]):
         return len(self._order)
 
 
+def _distinct(names: Sequence[str]) -> None:
+    """Refuse a table with two columns of one name (ValueError): which one a unit gave
+    could not be told."""
+    counted = collections.Counter(names)
+    twice = sorted(name for name, count in counted.items() if count > 1)
+    if twice:
+        raise ValueError(f"more than one column is named {', '.join(map(repr, twice))}")
+
+
 def _widened(column: Any) -> Any:
     """A column of narrow floats (float32, float16) as the float64s of the decimals they
     print as: ``float32(0.1)`` is 0.1, as a unit typed it, not 0.100000001490116…"""
@@ -101,6 +111,7 @@ class Table:
         if hasattr(table, "columns") and hasattr(table, "index"):  # a pandas DataFrame
             columns = {}
             order = [str(name) for name in table.columns]
+            _distinct(order)
             for name in table.columns:
                 series = table[name]
                 if _is_text(series) and str(name) != "unit":
@@ -112,6 +123,7 @@ class Table:
                     columns[str(name)] = series.to_numpy()
             names = list(map(as_text, table.index.tolist()))
         elif isinstance(table, Mapping):
+            _distinct([str(name) for name in table])
             columns = {str(name): np.asarray(values) for name, values in table.items()}
             sizes = {len(values) for values in columns.values()}
             if len(sizes) > 1:
