@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 import click
 
-from rubriceng.commandhelp import Group
+from rubriceng.commandhelp import Group, spoken
 from rubriceng.errors import RubricengError
 from rubriceng.outputs.words import (
     BATCH_FORM_WORDS,
@@ -61,7 +61,14 @@ def echo(*parts: object, err: bool = False) -> None:
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="rubriceng")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda context, _, given: _version(context, given),
+    help="Show the version and exit.",
+)
 @click.option("--strict", is_flag=True, help="Fail on any plugin problem (for CI).")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @click.option(
@@ -84,6 +91,16 @@ def main(context: click.Context, strict: bool, debug: bool, lang: str | None) ->
     context.obj = {"strict": strict, "debug": debug}
     if lang:
         context.with_resource(using(lang))
+
+
+def _version(context: click.Context, given: bool) -> None:
+    """``--version``: ``rubriceng，版本 0.1.0`` in the language spoken, then exit."""
+    if not given or context.resilient_parsing:
+        return
+    from importlib.metadata import version
+
+    click.echo(term("version line", spoken(), name="rubriceng", version=version("rubriceng")))
+    context.exit()
 
 
 def _registry(context: click.Context) -> Registry:

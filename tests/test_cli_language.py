@@ -223,3 +223,12 @@ def test_an_indicators_own_reasoning_is_not_paired_with_its_rubrics_english(tmp_
     assert second.provenance["reasoning"] == "乙的理由"
     assert "reasoning_en" not in second.provenance
     assert (second.notes, second.notes_en) == (("说明",), ("a note",))
+
+
+def test_the_version_is_told_in_the_language_spoken():
+    from importlib.metadata import version
+
+    runner = CliRunner()
+    assert runner.invoke(main, ["--version"]).output == f"rubriceng，版本 {version('rubriceng')}\n"
+    english = runner.invoke(main, ["--version", "--lang", "en"]).output
+    assert english == f"rubriceng, version {version('rubriceng')}\n"
