@@ -60,13 +60,23 @@ def echo(*parts: object, err: bool = False) -> None:
     click.echo(text, err=err)
 
 
+def _version(context: click.Context, _: click.Parameter, given: bool) -> None:
+    """``--version``: ``rubriceng，版本 0.1.0`` in the language spoken, then exit."""
+    if not given or context.resilient_parsing:
+        return
+    from importlib.metadata import version
+
+    click.echo(term("version line", spoken(), name="rubriceng", version=version("rubriceng")))
+    context.exit()
+
+
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--version",
     is_flag=True,
     expose_value=False,
     is_eager=True,
-    callback=lambda context, _, given: _version(context, given),
+    callback=_version,
     help="Show the version and exit.",
 )
 @click.option("--strict", is_flag=True, help="Fail on any plugin problem (for CI).")
@@ -91,16 +101,6 @@ def main(context: click.Context, strict: bool, debug: bool, lang: str | None) ->
     context.obj = {"strict": strict, "debug": debug}
     if lang:
         context.with_resource(using(lang))
-
-
-def _version(context: click.Context, given: bool) -> None:
-    """``--version``: ``rubriceng，版本 0.1.0`` in the language spoken, then exit."""
-    if not given or context.resilient_parsing:
-        return
-    from importlib.metadata import version
-
-    click.echo(term("version line", spoken(), name="rubriceng", version=version("rubriceng")))
-    context.exit()
 
 
 def _registry(context: click.Context) -> Registry:
