@@ -112,3 +112,25 @@ def test_a_bounded_rate_or_a_plain_number_is_no_warning(tmp_path, declared):
     path = tmp_path / "rates.yaml"
     path.write_text(text.replace("{type: rate, max: 1, label: 完成率}", declared), encoding="utf-8")
     assert "rate-unbounded" not in [problem.code for problem in lint(path).warnings]
+
+
+def test_english_notes_that_do_not_pair_with_the_notes_are_a_warning(tmp_path):
+    path = tmp_path / "notes.yaml"
+    path.write_text(
+        "id: local/notes\nversion: '1'\ntitle: 说明\ntotal: 5\nindicators:\n"
+        "  - id: a\n    name: 甲\n    points: 5\n    judgement: {}\n"
+        "    notes: [第一条, 第二条]\n    notes_en: [the first]\n",
+        encoding="utf-8",
+    )
+    report = lint(path)
+    assert report.ok
+    assert [problem.text("zh") for problem in report.warnings] == [
+        f"{path}:11 notes_en：notes_en 有 1 条说明，notes 有 2 条：每条英文说明应与对应的说明并列 "
+        "[notes-unpaired]（指标 a）"
+    ]
+    assert report.warnings[0].text("en") == (
+        f"{path}:11: notes_en has 1 notes and notes 2: each English note goes beside the note "
+        "it says [notes-unpaired] (indicator a, field notes_en)"
+    )
+    path.write_text(path.read_text(encoding="utf-8").replace("[the first]", "[one, two]"))
+    assert lint(path).warnings == ()

@@ -194,6 +194,12 @@ def _node_warnings(
             f"band {index + 1} ({scorer.bands[index].describe()}) is never reached: {reason}",
             f"bands[{index}]",
         )
+    if node.notes_en and len(node.notes_en) != len(node.notes):
+        message = (
+            f"notes_en has {len(node.notes_en)} notes and notes {len(node.notes)}: each "
+            "English note goes beside the note it says"
+        )
+        yield _at(node, "notes-unpaired", message, "notes_en")
     best: Decimal | None = None
     what = ""
     if isinstance(scorer, ChecklistScorer):

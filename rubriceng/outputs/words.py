@@ -1731,6 +1731,13 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
             "第 {n} 档（{band}）永远达不到：{formula} 至少为 {low}",
         ),
     ),
+    "notes-unpaired": (
+        (
+            "notes_en has {english} notes and notes {notes}: each English note goes beside "
+            "the note it says",
+            "notes_en 有 {english} 条说明，notes 有 {notes} 条：每条英文说明应与对应的说明并列",
+        ),
+    ),
     "points-unreachable": (
         (
             "its criteria can give only {best} of the indicator's {points} points",
