@@ -192,8 +192,9 @@ region: {name: {region}, code: "{code}"}
 in_force: {from: {year}}
 provenance:
   basis: reconstructed
-  sources: [name the published table or report here]
-  reasoning: A skeleton written by rubriceng new-plugin; replace it with your table.
+  sources: [在此写明已发布的评分表或报告]
+  reasoning: 这是 rubriceng new-plugin 生成的骨架，请换成你们的评分表。
+  reasoning_en: A skeleton written by rubriceng new-plugin; replace it with your table.
 total: 100
 rounding: {digits: 2, mode: half_up}
 grades:
@@ -219,7 +220,8 @@ indicators:
         name: 预决算差异率
         points: 20
         standard: 差异率=|决算数-预算数|÷预算数，每满5%扣2分，扣完为止。
-        notes: 每满5% is read as each full 5% (a variance of 5% costs 2 points, 4.9% none).
+        notes: 「每满5%」按每个完整的 5% 理解（差异 5% 扣 2 分，4.9% 不扣）。
+        notes_en: 每满5% is read as each full 5% (a variance of 5% costs 2 points, 4.9% none).
         value: abs(revenue_final - revenue_budget) / revenue_budget
         steps: {size: 0.05, deduct: 2, count: full}
       - id: execution_rate
