@@ -330,3 +330,21 @@ def test_unit_names_of_any_kind_are_text(huizhou, huizhou_inputs):
         huizhou, {"unit": np.array([_Unprintable(), 3.5], dtype=object), **columns}
     )
     assert table.units == ("<_Unprintable>", "3.5")
+
+
+@pytest.mark.parametrize(
+    ("key", "shown"),
+    [(_Unprintable(), "<_Unprintable>"), (1, "1"), ((1, 2), "(1, 2)"), (None, "None")],
+    ids=["unprintable", "int", "tuple", "None"],
+)
+def test_an_items_key_of_another_kind_is_an_unknown_item_named_as_it_prints(
+    huizhou, huizhou_inputs, key, shown
+):
+    checklist = {**huizhou_inputs["budget_reasonableness"], key: True}
+    items = [{**huizhou_inputs["effect_indicators"][0], key: 1}]
+    unit = dict(huizhou_inputs, budget_reasonableness=checklist, effect_indicators=items)
+    assert _problems(huizhou, unit, "zh") == [
+        f"预算编制合理性（budget_reasonableness.{shown}）：没有这一项，用于预算编制合理性 "
+        "[input-invalid]",
+        f"效果性（effect_indicators.1.{shown}）：没有这一项，用于效果性 [input-invalid]",
+    ]

@@ -26,6 +26,8 @@ from typing import Any
 
 import attrs
 
+from rubriceng.sanitize import as_text
+
 MAX_DEPTH = 32
 """The deepest a unit's values may nest (no rubric's inputs nest more than three deep)."""
 
@@ -85,7 +87,7 @@ def _is_plain(value: Any, depth: int) -> bool:
     if kind is list:
         return all(_is_plain(item, depth + 1) for item in value)
     if kind is dict:
-        return all(_is_plain(item, depth + 1) for item in value.values())
+        return all(type(key) is str and _is_plain(item, depth + 1) for key, item in value.items())
     return False
 
 
@@ -132,10 +134,11 @@ def _plain(value: Any, path: tuple[Any, ...], refused: list[Unreadable]) -> Any:
     return [_plain(item, (*path, index), refused) for index, item in enumerate(items)]
 
 
-def _key(key: Any) -> Any:
-    """A mapping's key: text as ``str`` (other keys are left to the checks, which refuse
-    them by name)."""
-    return str.__str__(key) if isinstance(key, str) else key
+def _key(key: Any) -> str:
+    """A mapping's key as text (no item of an input is named otherwise, so the checks
+    refuse any other key as an unknown item: ``1`` is told as the key 1, not as a list's
+    second item)."""
+    return str.__str__(key) if isinstance(key, str) else as_text(key)
 
 
 def _numpy(value: Any) -> Any:
