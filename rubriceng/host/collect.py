@@ -311,14 +311,14 @@ def _typed(
             if isinstance(item, kind):
                 yield key(item), item, None
             else:
-                yield None, item, f"expected {kind.__name__}, got {_show(item)}"
+                yield None, item, f"expected {kind.__name__}, got {brief(item)}"
 
     return entries
 
 
 def _function_entries(answer: Any) -> Iterator[tuple[Any, Any, str | None]]:
     if not isinstance(answer, Mapping):
-        yield None, answer, f"expected a mapping of name to function, got {_show(answer)}"
+        yield None, answer, f"expected a mapping of name to function, got {brief(answer)}"
         return
     for name, function in answer.items():
         yield name, function, None
@@ -413,7 +413,7 @@ class _Collector:
                     found.append((plugin, item))
                 else:
                     wanted = "a path or a mapping" if allow_mappings else "a path"
-                    self.fail(plugin, hook, f"expected {wanted}, got {_show(item)}")
+                    self.fail(plugin, hook, f"expected {wanted}, got {brief(item)}")
         return found
 
 
@@ -440,7 +440,3 @@ def _check_name(name: Any, owners: Mapping[str, str]) -> str | None:
     if name in owners:
         return f"{name!r} is already registered by plugin {owners[name]!r}"
     return None
-
-
-def _show(value: Any) -> str:
-    return brief(value)
