@@ -21,7 +21,14 @@ from typing import Any
 
 import click
 
-from rubriceng.outputs.words import CLICK_WORDS, COMMAND_HELP, LANGUAGES, language
+from rubriceng.outputs.words import (
+    CLICK_WORDS,
+    COMMAND_HELP,
+    LANGUAGES,
+    language,
+    unknown_environment,
+)
+from rubriceng.outputs.words import term as said
 from rubriceng.sanitize import display_width
 
 _SPOKEN: contextvars.ContextVar[str | None] = contextvars.ContextVar(
@@ -269,6 +276,18 @@ class Group(Command, click.Group):
     group_class = type
 
     def main(self, args: Sequence[str] | None = None, *rest: Any, **options: Any) -> Any:
-        lang = lang_in(sys.argv[1:] if args is None else list(args)) or language()
+        given = lang_in(sys.argv[1:] if args is None else list(args))
+        lang = given or (LANGUAGES[0] if unknown_environment() else language())
         with click_speaks(lang):
             return super().main(args, *rest, **options)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # a $RUBRICENG_LANG that names no language is a usage error, told in each language
+        # (which one the user reads is what it failed to say); --lang anywhere overrides it
+        value = None if lang_in(args) else unknown_environment()
+        rest = super().parse_args(ctx, args)
+        if value is not None and not ctx.resilient_parsing:
+            have = ", ".join(map(repr, LANGUAGES))
+            told = [said("lang variable", lang, value=value, have=have) for lang in LANGUAGES]
+            raise click.UsageError("\n".join(told), ctx)
+        return rest

@@ -154,6 +154,23 @@ def test_the_environment_chooses_the_language_and_lang_wins(monkeypatch):
     assert "为一个单位评分" in chinese
 
 
+@pytest.mark.parametrize("args", [["list"], ["score", str(HUIZHOU), str(HUIZHOU_UNIT)]])
+def test_an_unknown_language_in_the_environment_is_a_usage_error_told_in_both(monkeypatch, args):
+    monkeypatch.setenv("RUBRICENG_LANG", "fr")
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert result.output.endswith(
+        "错误：环境变量 RUBRICENG_LANG 的值 'fr' 不是 'zh', 'en' 之一"
+        "（用 --lang 选择，或改正该变量）\n"
+        "the environment variable RUBRICENG_LANG is 'fr', not one of 'zh', 'en' (choose with "
+        "--lang, or correct it)\n"
+    ), result.output
+    assert result.output.startswith("用法：main [OPTIONS] COMMAND")
+    given = CliRunner().invoke(main, ["--lang", "en", *args])
+    assert given.exit_code == 0, given.output
+    assert "RUBRICENG_LANG" not in given.output
+
+
 def test_clicks_words_return_to_english_after_a_chinese_run():
     runner = CliRunner()
     assert "显示本帮助并退出。" in runner.invoke(main, ["score", "--help"]).output

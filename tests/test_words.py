@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 import rubriceng
 from rubriceng.cli import main
-from rubriceng.errors import Problem
+from rubriceng.errors import InputError, Problem
 from rubriceng.outputs.spreadsheet import write_template
 from rubriceng.outputs.words import LANGUAGES, MESSAGES, READINGS, RULES, TERMS, language, using
 from tests.conftest import HUIZHOU, make_rubric
@@ -108,6 +108,31 @@ def test_the_language_comes_from_the_call_then_using_then_the_environment(monkey
     assert language() == "en"
     with pytest.raises(ValueError, match="unknown language 'fr'"):
         language("fr")
+    with pytest.raises(ValueError, match="unknown language 'de'"), using("de"):
+        pass
+
+
+@pytest.mark.parametrize("value", ["fr", "C.UTF-8", "english", "中文", " "])
+def test_an_unknown_language_in_the_environment_is_warned_of_and_chinese_spoken(
+    monkeypatch, small, value
+):
+    """A message is never lost to the environment: RUBRICENG_LANG=fr once made every
+    error fail to print (str() raised ValueError)."""
+    monkeypatch.setenv("RUBRICENG_LANG", value)
+    if not value.strip():  # blank: as if unset, nothing to warn of
+        assert language() == "zh"
+        return
+    with pytest.warns(RuntimeWarning, match="RUBRICENG_LANG=.* names no language"):
+        assert language() == "zh"
+    assert language("en") == "en"
+    with using("en"):
+        assert language() == "en"
+    with pytest.raises(InputError) as raised:
+        rubriceng.evaluate(small, {"planned": "x"})
+    with pytest.warns(RuntimeWarning):
+        told = str(raised.value)
+    assert told.startswith("填报数据有误"), told
+    assert raised.value.text("en").startswith("invalid inputs"), raised.value.text("en")
 
 
 @pytest.fixture

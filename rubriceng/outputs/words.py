@@ -23,6 +23,7 @@ import contextvars
 import dataclasses
 import os
 import re
+import warnings
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -57,6 +58,7 @@ __all__ = [
     "language",
     "term",
     "unit_word",
+    "unknown_environment",
     "using",
 ]
 
@@ -73,16 +75,42 @@ _CURRENT: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 
 def language(lang: str | None = None) -> str:
     """The language to speak: ``lang`` if given, else the one set with :func:`using`, else
-    ``$RUBRICENG_LANG``, else ``zh``. An unknown language is a ValueError.
+    ``$RUBRICENG_LANG``, else ``zh``. An unknown language given is a ValueError; an
+    unknown one in the environment is a :class:`RuntimeWarning`, and ``zh`` is spoken.
 
     >>> language("en"), language()
     ('en', 'zh')
     """
-    chosen = lang or _CURRENT.get() or os.environ.get(VARIABLE) or LANGUAGES[0]
-    chosen = chosen.strip().lower().split("_")[0].split("-")[0]
-    if chosen not in LANGUAGES:
-        raise ValueError(f"unknown language {chosen!r}: use one of {', '.join(LANGUAGES)}")
-    return chosen
+    chosen = lang or _CURRENT.get()
+    if not chosen:
+        found = os.environ.get(VARIABLE, "").strip()
+        if not found:
+            return LANGUAGES[0]
+        if _reading(found) not in LANGUAGES:  # a message must never fail to be told
+            warnings.warn(
+                f"{VARIABLE}={found!r} names no language rubriceng speaks "
+                f"({', '.join(LANGUAGES)}): speaking {LANGUAGES[0]}",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+            return LANGUAGES[0]
+        chosen = found
+    read = _reading(chosen)
+    if read not in LANGUAGES:
+        raise ValueError(f"unknown language {read!r}: use one of {', '.join(LANGUAGES)}")
+    return read
+
+
+def _reading(value: str) -> str:
+    """A language as written (``en_US.UTF-8``, ``zh-CN``, `` EN``) read as its code."""
+    return value.strip().lower().split("_")[0].split("-")[0]
+
+
+def unknown_environment() -> str | None:
+    """``$RUBRICENG_LANG`` when it is set to something that is not a language rubriceng
+    speaks (:func:`language` then warns and speaks Chinese), else None."""
+    found = os.environ.get(VARIABLE, "").strip()
+    return found if found and _reading(found) not in LANGUAGES else None
 
 
 @contextlib.contextmanager
@@ -136,6 +164,8 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "error": "错误",
         "warning": "警告",
         "version line": "{name}，版本 {version}",
+        "lang variable": "环境变量 RUBRICENG_LANG 的值 {value!r} 不是 {have} 之一"
+        "（用 --lang 选择，或改正该变量）",
         "suffix must": "{name}：文件后缀应为 {suffixes} 之一",
         "format unknown": "{format!r}（可用：{have}）",
         "batch form suffix": "{name}：多单位填报表应为 .xlsx 或 .csv",
@@ -227,6 +257,8 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "error": "error",
         "warning": "warning",
         "version line": "{name}, version {version}",
+        "lang variable": "the environment variable RUBRICENG_LANG is {value!r}, not one of "
+        "{have} (choose with --lang, or correct it)",
         "suffix must": "{name}: the suffix must be one of {suffixes}",
         "format unknown": "{format!r} (have: {have})",
         "batch form suffix": "{name}: a batch form is .xlsx or .csv",
