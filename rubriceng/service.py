@@ -65,7 +65,7 @@ from rubriceng.language.model import Indicator, Rubric
 from rubriceng.language.schema import Validator, problems
 from rubriceng.outputs.explanation import explain
 from rubriceng.outputs.schemas import BATCH_SCHEMA, RESULT_SCHEMA, inputs_schema
-from rubriceng.outputs.words import LANGUAGES, language
+from rubriceng.outputs.words import JSON_READINGS, LANGUAGES, Phrase, language
 from rubriceng.scoring.engine import evaluate, evaluate_many
 
 __all__ = [
@@ -285,8 +285,77 @@ def _refusal(
     return Refusal(status, code, message, (problem,))
 
 
+class _NotJson(ValueError):
+    """A request body JSON does not allow, as one refusal (template and params)."""
+
+    def __init__(self, message: str, template: str, **params: Any) -> None:
+        super().__init__(message)
+        self.template = template
+        self.params = params
+
+
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
+    raise _NotJson(
+        f"the request body is not JSON: {name} is not a number JSON allows",
+        "request-json-constant",
+        name=name,
+    )
+
+
+def _distinct_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose keys are all different: a key given twice would otherwise keep its
+    last value unseen (files refuse it the same way)."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _NotJson(
+                f"the request body gives the key {key!r} twice in one object",
+                "request-duplicate-key",
+                key=repr(key)[:80],
+            )
+        found[key] = value
+    return found
+
+
+def _json_reason(message: str) -> Phrase:
+    """The JSON parser's message (``Expecting ',' delimiter``) in each language."""
+    for english, chinese in JSON_READINGS:
+        if message.startswith(english):
+            return Phrase({"en": message, "zh": chinese})
+    return Phrase({"en": message, "zh": f"：{message}"})
+
+
+def parse_body(raw: bytes) -> Any:
+    """A request body as JSON (numbers with a fraction as Decimals; a UTF-8 BOM allowed),
+    or :class:`_NotJson` saying why not and where."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise _NotJson(
+            f"the request body is not UTF-8 text (byte {error.start + 1})",
+            "request-not-utf8",
+            byte=error.start + 1,
+        ) from None
+    try:
+        return json.loads(
+            text,
+            parse_float=Decimal,
+            parse_constant=_reject_constant,
+            object_pairs_hook=_distinct_keys,
+        )
+    except json.JSONDecodeError as error:
+        said = error.msg.removesuffix(" at")  # "Unterminated string starting at"
+        reason = _json_reason(said)
+        raise _NotJson(
+            f"the request body is not JSON: {said} at line {error.lineno}, "
+            f"column {error.colno}",
+            "request-json",
+            reason=reason,
+            line=error.lineno,
+            column=error.colno,
+        ) from None
+    except RecursionError:
+        raise _NotJson("the request body is nested too deeply", "request-json-deep") from None
 
 
 async def _body(request: Request, settings: Settings) -> bytes:
@@ -314,11 +383,10 @@ def _too_large(settings: Settings) -> Refusal:
 async def _json_body(request: Request, settings: Settings, kind: str) -> dict[str, Any]:
     raw = await _body(request, settings)
     try:
-        body = json.loads(raw.decode("utf-8"), parse_float=Decimal, parse_constant=_reject_constant)
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:
-        reason = str(error)[:200]
+        body = parse_body(raw)
+    except _NotJson as error:
         raise _refusal(
-            400, "request-malformed", f"the request body is not JSON: {reason}", reason=reason
+            400, "request-malformed", str(error), template=error.template, **error.params
         ) from None
     return _checked(body, kind)
 

@@ -26,6 +26,7 @@ pytest.importorskip("uvicorn")
 import rubriceng  # noqa: E402
 from rubriceng.outputs.explanation import explain  # noqa: E402
 from rubriceng.outputs.schemas import RESULT_SCHEMA, inputs_schema  # noqa: E402
+from rubriceng.service import parse_body  # noqa: E402
 from tests.conftest import HUIZHOU_UNIT, PLUGINS_INSTALLED, ROOT, needs_plugins  # noqa: E402
 
 REF = "cn.gd.huizhou/dept-overall@2020"
@@ -294,6 +295,109 @@ def test_each_kind_of_refusal_has_its_status_and_code(client):
     big = client.post("/v1/score", content=b" " * (1 << 20) + b"{}")
     assert (big.status_code, big.json()["error"]) == (413, "request-too-large")
     assert big.json()["message"] == "请求体超过 1048576 字节的上限 [request-too-large]"
+
+
+@pytest.mark.parametrize(
+    ("raw", "chinese", "english"),
+    [
+        (
+            b'{"rubric": ',
+            "请求体不是有效的 JSON：第 1 行第 12 列：此处应为一个值",
+            "the request body is not JSON: Expecting value at line 1, column 12",
+        ),
+        (
+            b'{"rubric": "x",\n "inputs" {}}',
+            "请求体不是有效的 JSON：第 2 行第 11 列：此处应为冒号「:」",
+            "the request body is not JSON: Expecting ':' delimiter at line 2, column 11",
+        ),
+        (
+            b'{"rubric": "x" "inputs": {}}',
+            "请求体不是有效的 JSON：第 1 行第 16 列：此处应为逗号「,」",
+            "the request body is not JSON: Expecting ',' delimiter at line 1, column 16",
+        ),
+        (
+            b'{"rubric": "x", }',
+            "请求体不是有效的 JSON：第 1 行第 17 列：此处应为用双引号括起的键",
+            "the request body is not JSON: Expecting property name enclosed in double quotes "
+            "at line 1, column 17",
+        ),
+        (
+            b'{"rubric": "x}',
+            "请求体不是有效的 JSON：第 1 行第 12 列起的字符串没有结束",
+            "the request body is not JSON: Unterminated string starting at line 1, column 12",
+        ),
+        (
+            b'{"unit": "a\x01"}',
+            "请求体不是有效的 JSON：第 1 行第 12 列有不允许的控制字符",
+            "the request body is not JSON: Invalid control character at line 1, column 12",
+        ),
+        (
+            b'{"unit": "\\q"}',
+            "请求体不是有效的 JSON：第 1 行第 11 列有无效的转义「\\」",
+            "the request body is not JSON: Invalid \\escape at line 1, column 11",
+        ),
+        (
+            b"{} []",
+            "请求体不是有效的 JSON：第 1 行第 4 列：一个 JSON 值之后还有多余内容",
+            "the request body is not JSON: Extra data at line 1, column 4",
+        ),
+        (
+            b'{"rubric": Infinity}',
+            "请求体不是有效的 JSON：Infinity 不是 JSON 允许的数值",
+            "the request body is not JSON: Infinity is not a number JSON allows",
+        ),
+        (
+            b"\xff\xfe{}",
+            "请求体不是 UTF-8 编码的文字（第 1 个字节）",
+            "the request body is not UTF-8 text (byte 1)",
+        ),
+        (b"[" * 100_000, "请求体嵌套过深", "the request body is nested too deeply"),
+        (
+            b'{"rubric": "x", "inputs": {"revenue_final": 1, "revenue_final": 2}}',
+            "请求体的同一个对象中键 'revenue_final' 出现了两次",
+            "the request body gives the key 'revenue_final' twice in one object",
+        ),
+        (
+            b'{"inputs": {}, "rubric": "x", "inputs": {"a": 1}}',
+            "请求体的同一个对象中键 'inputs' 出现了两次",
+            "the request body gives the key 'inputs' twice in one object",
+        ),
+    ],
+    ids=[
+        "value",
+        "colon",
+        "comma",
+        "key",
+        "string",
+        "control",
+        "escape",
+        "extra",
+        "infinity",
+        "utf8",
+        "deep",
+        "duplicate input",
+        "duplicate field",
+    ],
+)
+def test_a_body_that_is_not_json_is_told_where_in_the_users_language(
+    client, raw, chinese, english
+):
+    """Never a parser's English inside a Chinese message; a key given twice (last value
+    wins in Python's json) is refused as files refuse it, never scored."""
+    for endpoint in ("/v1/score", "/v1/batch", "/v1/explain"):
+        answer = client.post(endpoint, content=raw)
+        assert answer.status_code == 400, answer.text
+        found = answer.json()
+        assert found["error"] == "request-malformed"
+        assert found["message"] == f"{chinese} [request-malformed]"
+    told = client.post("/v1/score", content=raw, params={"lang": "en"}).json()
+    assert told["message"] == f"{english} [request-malformed]"
+    assert told["problems"][0]["message"] == english
+
+
+def test_a_body_with_a_byte_order_mark_is_read():
+    assert parse_body(b'\xef\xbb\xbf{"unit": "\xe6\x94\xbf"}') == {"unit": "政"}
+    assert parse_body(b'{"rate": 0.95}') == {"rate": Decimal("0.95")}
 
 
 def test_64_concurrent_requests_get_identical_answers(server):

@@ -35,6 +35,7 @@ __all__ = [
     "FORMULA_WORDS",
     "FORM_HEADINGS",
     "GRADES",
+    "JSON_READINGS",
     "KINDS",
     "LANGUAGES",
     "MESSAGES",
@@ -1104,9 +1105,25 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "zh": "请以 ?rubric=id@version 给出评分表",
         "en": "give the rubric as ?rubric=id@version",
     },
-    "request-malformed": {
-        "zh": "请求体不是有效的 JSON：{reason}",
-        "en": "the request body is not JSON: {reason}",
+    "request-json": {
+        "zh": "请求体不是有效的 JSON：第 {line} 行第 {column} 列{reason}",
+        "en": "the request body is not JSON: {reason} at line {line}, column {column}",
+    },
+    "request-json-constant": {
+        "zh": "请求体不是有效的 JSON：{name} 不是 JSON 允许的数值",
+        "en": "the request body is not JSON: {name} is not a number JSON allows",
+    },
+    "request-json-deep": {
+        "zh": "请求体嵌套过深",
+        "en": "the request body is nested too deeply",
+    },
+    "request-duplicate-key": {
+        "zh": "请求体的同一个对象中键 {key} 出现了两次",
+        "en": "the request body gives the key {key} twice in one object",
+    },
+    "request-not-utf8": {
+        "zh": "请求体不是 UTF-8 编码的文字（第 {byte} 个字节）",
+        "en": "the request body is not UTF-8 text (byte {byte})",
     },
     "request-too-large": {
         "zh": "请求体超过 {limit} 字节的上限",
@@ -1967,6 +1984,23 @@ SYNTAX_READINGS: tuple[tuple[str, str], ...] = (
 )
 """How the YAML parser's messages read in Chinese: each pattern of its English, in order,
 replaced (a message some pattern leaves English is shown under the general heading)."""
+
+
+JSON_READINGS: tuple[tuple[str, str], ...] = (
+    ("Expecting value", "：此处应为一个值"),
+    ("Expecting property name enclosed in double quotes", "：此处应为用双引号括起的键"),
+    ("Expecting ':' delimiter", "：此处应为冒号「:」"),
+    ("Expecting ',' delimiter", "：此处应为逗号「,」"),
+    ("Unterminated string starting", "起的字符串没有结束"),
+    ("Invalid control character", "有不允许的控制字符"),
+    ("Invalid \\uXXXX escape", "有无效的 \\uXXXX 转义"),
+    ("Invalid \\escape", "有无效的转义「\\」"),
+    ("Extra data", "：一个 JSON 值之后还有多余内容"),
+    ("Illegal trailing comma before end of object", "：对象末尾多了逗号"),
+    ("Illegal trailing comma before end of array", "：数组末尾多了逗号"),
+)
+"""How the JSON parser's messages (Python's ``json``) begin, and what they say in Chinese
+after ``第 … 行第 … 列``."""
 
 
 FORMULA_SYNTAX_READINGS: tuple[tuple[str, str], ...] = (
