@@ -480,13 +480,31 @@ class Service:
 
         rubric = self.rubric(reference, year)
         with tempfile.TemporaryDirectory(prefix="rubriceng-") as folder:
-            form = Path(folder, "form.xlsx")
+            form = Path(folder, UPLOADED)
             form.write_bytes(data)
-            unit = read_inputs(form)
-            result = evaluate(rubric, unit.inputs, unit=unit.unit, document=unit.document)
+            try:
+                unit = read_inputs(form)
+                result = evaluate(rubric, unit.inputs, unit=unit.unit, document=unit.document)
+            except RubricengError as error:  # told as the caller knows the form
+                raise _as_uploaded(error, form) from None
             scored = Path(folder, "result.xlsx")
             write_scoresheet(result, scored, rubric=rubric, inputs=unit.inputs, lang=lang)
             return scored.read_bytes()
+
+
+UPLOADED = "form.xlsx"
+"""The name a form sent to ``/v1/score/xlsx`` goes by in the problems found in it."""
+
+
+def _as_uploaded(error: RubricengError, path: Path) -> RubricengError:
+    """``error`` with the server's own copy of an uploaded form (a temporary path, of no
+    use to the caller and not theirs to know) named :data:`UPLOADED`."""
+    where = str(path)
+    problems = [
+        attrs.evolve(problem, file=UPLOADED) if problem.file == where else problem
+        for problem in error.problems
+    ]
+    return type(error)(error.summary.replace(where, UPLOADED), problems)
 
 
 def _lang(request: Request, body: Mapping[str, Any] | None = None) -> str:

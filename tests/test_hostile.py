@@ -360,6 +360,79 @@ def test_a_broken_workbook_is_a_located_input_error(tmp_path, kind, reader):
     assert problem.message.startswith(("not an Excel workbook", "sheet 'Sheet1' cannot be read"))
 
 
+def _archive(path, parts):
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return path
+
+
+def _word_document(path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("绩效目标申报表")
+    document.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "chinese"),
+    [
+        (
+            lambda path: _archive(path, {"word/document.xml": "<w/>"}),
+            "不是 Excel 工作簿：压缩包中没有 '[Content_Types].xml'"
+            "（不是 Excel 保存的 .xlsx 文件？）",
+        ),
+        (
+            lambda path: _archive(path, {"[Content_Types].xml": "<Types/>"}),
+            "不是 Excel 工作簿：文件中没有工作簿（是改了后缀的 Word 文档或别的压缩包？）",
+        ),
+        (
+            _word_document,
+            "不是 Excel 工作簿：文件中没有工作簿（是改了后缀的 Word 文档或别的压缩包？）",
+        ),
+        (
+            lambda path: _workbook(path, "", extra={"xl/workbook.xml": "<workbook"}),
+            "不是可读取的 Excel 工作簿（文件可能已损坏），读取时的原文：",
+        ),
+    ],
+    ids=["no content types", "no workbook part", "a word document", "bad workbook xml"],
+)
+def test_an_archive_that_is_no_workbook_is_told_why_in_chinese(tmp_path, make, chinese):
+    """The reader's English is explained in Chinese first (and quoted only where it is
+    not one of the usual ways a file is not a workbook)."""
+    path = make(tmp_path / "表.xlsx")
+    with pytest.raises(rubriceng.InputError) as raised:
+        rubriceng.load_inputs(path)
+    (problem,) = raised.value.problems
+    told = problem.text("zh")
+    assert told.startswith(f"{path}：{chinese}"), told
+    if not chinese.endswith("原文："):
+        assert told == f"{path}：{chinese} [input-form]"
+
+
+def test_a_workbook_given_as_a_word_document_is_told_so_without_an_address(tmp_path):
+    from rubriceng.inputs.files import open_docx
+
+    path = tmp_path / "申报表.docx"
+    path.write_bytes(_workbook(tmp_path / "x.xlsx", _HEADER).read_bytes())
+    with pytest.raises(rubriceng.InputError) as raised:
+        open_docx(path, "targets")
+    (problem,) = raised.value.problems
+    assert problem.message == (
+        "not a Word document: file '申报表.docx' is not a Word file, content type is "
+        "'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml'"
+    )
+    assert problem.text("zh") == (
+        f"{path}：不是 Word 文档：文件的内容类型是 "
+        "'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml'"
+        "（是改了后缀的 Excel 工作簿或别的文件？） [input-form]"
+    )
+
+
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path, monkeypatch):
     from rubriceng.inputs import files as tablefiles
 

@@ -247,6 +247,15 @@ def test_a_filled_form_comes_back_as_the_scored_workbook(client, rubric, tmp_pat
     )
     broken = client.post("/v1/score/xlsx", params={"rubric": REF}, content=b"not a workbook")
     assert broken.status_code == 422
+    # the caller's form, by the name the API gives it: never the server's temporary copy
+    assert broken.json()["message"] == (
+        "form.xlsx 的填报数据有误（1 个问题）：\n"
+        "  - form.xlsx：不是 Excel 工作簿：文件不是 zip 格式（.xlsx 工作簿是 zip 压缩包）"
+        " [input-form]"
+    )
+    assert [problem["file"] for problem in broken.json()["problems"]] == ["form.xlsx"]
+    empty = client.post("/v1/score/xlsx", params={"rubric": REF, "lang": "en"}, content=b"")
+    assert "/tmp" not in empty.text and "rubriceng-" not in empty.text, empty.text
 
 
 # -- errors ----------------------------------------------------------------------------------

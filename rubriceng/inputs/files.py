@@ -96,10 +96,12 @@ def open_docx(path: str | os.PathLike[str], what: str) -> Any:
     import docx
 
     data = _checked_archive(path, what, "a Word document", MAX_LAID_OUT_BYTES)
+    stream = io.BytesIO(data)
     try:
-        return docx.Document(io.BytesIO(data))
+        return docx.Document(stream)
     except Exception as error:  # python-docx raises many kinds for a file it cannot read
-        raise _refuse(what, str(path), "input-form", f"not a Word document: {error}") from None
+        detail = str(error).replace(str(stream), os.path.basename(path))  # not an address
+        raise _refuse(what, str(path), "input-form", f"not a Word document: {detail}") from None
 
 
 def sheet_rows(sheet: Any, source: str, what: str) -> Iterator[tuple[int, list[Any]]]:

@@ -1334,15 +1334,36 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
             "not an Excel workbook: File is not a zip file",
             "不是 Excel 工作簿：文件不是 zip 格式（.xlsx 工作簿是 zip 压缩包）",
         ),
-        ("not an Excel workbook: {detail}", "不是 Excel 工作簿：{detail}"),
+        (
+            "not an Excel workbook: File contains no valid workbook part",
+            "不是 Excel 工作簿：文件中没有工作簿（是改了后缀的 Word 文档或别的压缩包？）",
+        ),
+        (
+            'not an Excel workbook: "There is no item named {name} in the archive"',
+            "不是 Excel 工作簿：压缩包中没有 {name}（不是 Excel 保存的 .xlsx 文件？）",
+        ),
+        (
+            "not an Excel workbook: {detail}",
+            "不是可读取的 Excel 工作簿（文件可能已损坏），读取时的原文：{detail}",
+        ),
         (
             "not a Word document: File is not a zip file",
             "不是 Word 文档：文件不是 zip 格式（.docx 文档是 zip 压缩包）",
         ),
-        ("not a Word document: {detail}", "不是 Word 文档：{detail}"),
+        (
+            "not a Word document: file {file} is not a Word file, content type is {kind}",
+            "不是 Word 文档：文件的内容类型是 {kind}（是改了后缀的 Excel 工作簿或别的文件？）",
+        ),
+        (
+            "not a Word document: {detail}",
+            "不是可读取的 Word 文档（文件可能已损坏），读取时的原文：{detail}",
+        ),
         ("not a CSV table: {detail}", "不是 CSV 表格：{detail}"),
         ("not a parquet table: {detail}", "不是 parquet 表格：{detail}"),
-        ("sheet {sheet} cannot be read: {detail}", "工作表 {sheet} 无法读取：{detail}"),
+        (
+            "sheet {sheet} cannot be read: {detail}",
+            "工作表 {sheet} 无法读取（文件可能已损坏），读取时的原文：{detail}",
+        ),
         (
             "reading .parquet needs pyarrow: pip install 'rubriceng[parquet]'",
             "读取 .parquet 需要 pyarrow：pip install 'rubriceng[parquet]'",
