@@ -347,8 +347,7 @@ def parse_body(raw: bytes) -> Any:
         said = error.msg.removesuffix(" at")  # "Unterminated string starting at"
         reason = _json_reason(said)
         raise _NotJson(
-            f"the request body is not JSON: {said} at line {error.lineno}, "
-            f"column {error.colno}",
+            f"the request body is not JSON: {said} at line {error.lineno}, column {error.colno}",
             "request-json",
             reason=reason,
             line=error.lineno,

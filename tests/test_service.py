@@ -388,9 +388,7 @@ def test_each_kind_of_refusal_has_its_status_and_code(client):
         "duplicate field",
     ],
 )
-def test_a_body_that_is_not_json_is_told_where_in_the_users_language(
-    client, raw, chinese, english
-):
+def test_a_body_that_is_not_json_is_told_where_in_the_users_language(client, raw, chinese, english):
     """Never a parser's English inside a Chinese message; a key given twice (last value
     wins in Python's json) is refused as files refuse it, never scored."""
     for endpoint in ("/v1/score", "/v1/batch", "/v1/explain"):
