@@ -6,6 +6,7 @@ takes to refuse is measured in docs/security.md, not asserted here.
 
 from __future__ import annotations
 
+import codecs
 import decimal
 from decimal import Decimal
 
@@ -453,7 +454,8 @@ def test_a_csv_with_a_200_kb_field_is_a_located_error(tmp_path):
         read_units(path)
     (problem,) = raised.value.problems
     assert (problem.code, problem.file, problem.line) == ("input-form", str(path), 3)
-    assert problem.message.startswith("not a CSV table: field larger than field limit")
+    assert problem.message == "not a CSV table: field larger than field limit (131072)"
+    assert problem.text("zh") == f"{path}:3：不是 CSV 表格：单元格超过 131072 个字符 [input-form]"
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
@@ -464,6 +466,68 @@ def test_a_csv_in_utf8_or_as_excel_writes_it_on_chinese_windows_is_read(tmp_path
     path.write_bytes("unit,procurement_plan\n惠州市人民政府办公室,1331100\n".encode(encoding))
     (unit,) = read_units(path)
     assert (unit.unit, unit.inputs) == ("惠州市人民政府办公室", {"procurement_plan": "1331100"})
+
+
+_UNITS = "unit,procurement_plan\n惠州市人民政府办公室,1331100\n惠州市财政局,5\n"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["财".encode()[:2], b"\xe9", b"\xa0", b"\xff"],
+    ids=["a character cut short", "latin-1", "a stray continuation byte", "ff"],
+)
+def test_utf8_with_a_bad_byte_is_refused_not_read_as_gb18030(tmp_path, bad):
+    """GB18030 reads a third of such files without a word, every Chinese character
+    another (政府 as 鏀垮簻): the unit names would go into the results garbled."""
+    from rubriceng.outputs.spreadsheet import read_units
+
+    path = tmp_path / "units.csv"
+    data = _UNITS.encode()
+    at = data.index("财".encode())
+    path.write_bytes(data[:at] + bad + data[at:])
+    with pytest.raises(rubriceng.InputError) as raised:
+        read_units(path)
+    (problem,) = raised.value.problems
+    assert (problem.code, problem.line) == ("document-encoding", 3)
+    assert problem.message == "UTF-8 text with a byte that is not UTF-8 (byte 71)"
+    assert problem.text("zh") == (
+        f"{path}:3：UTF-8 编码的文本中有不是 UTF-8 的字节（第 71 个字节）：按 GB18030 读会把"
+        "每个汉字读成别的字，故不读；请在原程序中另存为「CSV UTF-8」 [document-encoding]"
+    )
+
+
+def test_bytes_in_no_encoding_are_refused_where_they_are(tmp_path):
+    from rubriceng.outputs.spreadsheet import read_units
+
+    path = tmp_path / "units.csv"
+    path.write_bytes("unit,procurement_plan\n甲,1\n".encode("gb18030") + b"\x81\x20,2\n")
+    with pytest.raises(rubriceng.InputError) as raised:
+        read_units(path)
+    (problem,) = raised.value.problems
+    assert (problem.line, problem.message) == (3, "neither UTF-8 nor GB18030 text (byte 28)")
+    assert problem.text("zh").endswith(
+        "既不是 UTF-8 也不是 GB18030 编码的文本（第 28 个字节） [document-encoding]"
+    )
+
+
+@pytest.mark.parametrize(
+    ("encoding", "separator"),
+    [("utf-16", "\t"), ("utf-16-be", "\t"), ("utf-16", ","), ("utf-8", "\t"), ("gb18030", "\t")],
+)
+def test_excels_unicode_text_and_tab_separated_tables_are_read(tmp_path, encoding, separator):
+    """Excel's 「Unicode 文本」 is UTF-16 with a byte order mark, separated by tabs."""
+    from rubriceng.outputs.spreadsheet import read_units
+
+    text = _UNITS.replace(",", separator)
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = codecs.BOM_UTF16_BE + data
+    path = tmp_path / "units.csv"
+    path.write_bytes(data)
+    assert [(unit.unit, unit.inputs) for unit in read_units(path)] == [
+        ("惠州市人民政府办公室", {"procurement_plan": "1331100"}),
+        ("惠州市财政局", {"procurement_plan": "5"}),
+    ]
 
 
 @pytest.mark.parametrize("size", [5, 6])

@@ -19,6 +19,7 @@ where there is one.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -157,25 +158,59 @@ def is_blank(cell: Any) -> bool:
     return isinstance(cell, float) and cell != cell
 
 
+class _Undecodable(ValueError):
+    """A table's bytes in no encoding it may be in: what to say, and at which byte."""
+
+    def __init__(self, message: str, start: int) -> None:
+        super().__init__(message)
+        self.start = start
+
+
 def _decode(data: bytes) -> str:
-    """UTF-8 (a BOM dropped), else GB18030, which Excel writes on Chinese Windows."""
+    """UTF-8 (a BOM dropped); UTF-16 with its BOM (Excel's 「Unicode 文本」); else
+    GB18030, which Excel writes on Chinese Windows. Text that is UTF-8 but for a few bytes
+    is refused, not read as GB18030: that would read without a word, every Chinese
+    character another (政府 as 鏀垮簻)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise _Undecodable("UTF-16 text with a byte that is not UTF-16", error.start) from None
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as error:
+        first = error.start
+    read = data.decode("utf-8", errors="replace")
+    bad = read.count("\ufffd")
+    wide = sum(1 for character in read if character > "\x7f") - bad
+    if bad * 10 < wide:  # GB18030 text read as UTF-8 fails at nearly every character
+        raise _Undecodable("UTF-8 text with a byte that is not UTF-8", first)
+    try:
         return data.decode("gb18030")
+    except UnicodeDecodeError as error:
+        raise _Undecodable("neither UTF-8 nor GB18030 text", error.start) from None
+
+
+def _delimiter(text: str) -> str:
+    """A tab where the first line has tabs and no commas (Excel's 「Unicode 文本」, a
+    table pasted from a sheet), else a comma."""
+    first = text.split("\n", 1)[0]
+    return "\t" if "\t" in first and "," not in first else ","
 
 
 def csv_rows(path: str | os.PathLike[str], what: str) -> list[list[Any]]:
-    """The rows of a checked CSV file (UTF-8 or GB18030)."""
+    """The rows of a checked CSV file (UTF-8, GB18030, or UTF-16 with its BOM; separated
+    by commas, or by tabs)."""
     source = str(path)
     data = _checked_bytes(path, what)
     try:
         text = _decode(data)
-    except UnicodeDecodeError as error:
+    except _Undecodable as error:
+        line = data[: error.start].count(b"\n") + 1
         raise _refuse(
-            what, source, "document-encoding", f"neither UTF-8 nor GB18030 text: {error.reason}"
+            what, source, "document-encoding", f"{error} (byte {error.start + 1})", line
         ) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     rows: list[list[Any]] = []
     cells = 0
     try:

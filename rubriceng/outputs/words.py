@@ -1222,8 +1222,17 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
     "document-encoding": (
         ("not UTF-8 text: {detail}", "不是 UTF-8 编码的文本：{detail}"),
         (
-            "neither UTF-8 nor GB18030 text: {detail}",
-            "既不是 UTF-8 也不是 GB18030 编码的文本：{detail}",
+            "neither UTF-8 nor GB18030 text (byte {byte})",
+            "既不是 UTF-8 也不是 GB18030 编码的文本（第 {byte} 个字节）",
+        ),
+        (
+            "UTF-8 text with a byte that is not UTF-8 (byte {byte})",
+            "UTF-8 编码的文本中有不是 UTF-8 的字节（第 {byte} 个字节）：按 GB18030 读会把每个汉字"
+            "读成别的字，故不读；请在原程序中另存为「CSV UTF-8」",
+        ),
+        (
+            "UTF-16 text with a byte that is not UTF-16 (byte {byte})",
+            "UTF-16 编码的文本中有不是 UTF-16 的字节（第 {byte} 个字节）",
         ),
     ),
     "table-too-large": (
@@ -1357,6 +1366,10 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
         (
             "not a Word document: {detail}",
             "不是可读取的 Word 文档（文件可能已损坏），读取时的原文：{detail}",
+        ),
+        (
+            "not a CSV table: field larger than field limit ({limit})",
+            "不是 CSV 表格：单元格超过 {limit} 个字符",
         ),
         ("not a CSV table: {detail}", "不是 CSV 表格：{detail}"),
         ("not a parquet table: {detail}", "不是 parquet 表格：{detail}"),
