@@ -159,6 +159,64 @@ def test_a_rubric_beyond_the_columns_is_still_scored_exactly_row_by_row():
     assert table.rows_rescored == 3
 
 
+def _free_list_rubric(**rules: Any) -> rubriceng.Rubric:
+    return rubriceng.load_rubric(
+        {
+            "id": "lists",
+            "version": "1",
+            "title": "lists",
+            "total": 10,
+            "inputs": {
+                "spent": {"type": "list", "items": "money", **rules},
+                "plan": {"type": "money"},
+            },
+            "indicators": [
+                {
+                    "id": "s",
+                    "name": "支出",
+                    "points": 10,
+                    "score": "10 * min(1, sum(spent) / plan) * min(1, count(spent) / 3)",
+                }
+            ],
+        }
+    )
+
+
+_NAN = float("nan")
+
+
+@pytest.mark.parametrize(
+    ("rules", "on_columns"),
+    [({}, 2), ({"length": 3}, 2), ({"length": 2}, 1)],
+    ids=["free length", "three, as the table has", "two, the table has three"],
+)
+def test_a_list_input_over_numbered_columns_scores_as_row_by_row(rules, on_columns):
+    """A list of free length made evaluate_table raise an internal Unsupported; now the
+    columns take the rows that give every numbered column and the row path the others
+    (fewer items, a gap, too many for the rubric)."""
+    rubric = _free_list_rubric(**rules)
+    columns = {  # all three, two, none, a gap, all three again
+        "spent.1": [30.0, 30.0, _NAN, 10.0, 25.0],
+        "spent.2": [70.0, 45.0, _NAN, _NAN, 25.0],
+        "spent.3": [0.5, _NAN, _NAN, 4.0, 50.0],
+        "plan": [100.0, 100.0, 100.0, 100.0, 100.0],
+    }
+    table, _ = _as_rows(rubric, columns)
+    assert len(table) + len(table.failures) == 5
+    assert table.rows_rescored == 5 - on_columns
+
+
+def test_a_column_of_whole_lists_is_scored_row_by_row():
+    import numpy as np
+
+    rubric = _free_list_rubric()
+    spent = np.empty(2, dtype=object)
+    spent[:] = [[30, 70, 1], [10]]
+    table = rubriceng.evaluate_table(rubric, {"spent": spent, "plan": [100.0, 100.0]})
+    assert table.totals() == [Decimal("10.00"), Decimal("0.33")]
+    assert table.rows_rescored == 2
+
+
 def test_a_table_must_be_columns():
     rubric = rubriceng.load_rubric(HUIZHOU)
     with pytest.raises(TypeError, match="expected a pandas DataFrame or a mapping"):

@@ -212,7 +212,11 @@ class ColumnRun:
         self.kernel_values: dict[str, list[Fraction]] = {}
         """The peers' values of those rows, by peer leaf."""
         if compiled is not None:
-            self._read_inputs()
+            try:
+                self._read_inputs()
+            except Unsupported:  # a table the columns cannot read: every row by the rows
+                self.compiled, self.names, self.present = None, {}, {}
+                self.exact = np.ones(self.n, dtype=bool)
 
     # -- inputs ---------------------------------------------------------------------------
 
@@ -383,10 +387,21 @@ class ColumnRun:
                 self._refuse(filled(self.table.columns[name]))
 
     def _read_list(self, name: str, rules: Mapping[str, Any]) -> list[str]:
-        fixed = rules.get("minlength") == rules.get("maxlength")
-        length = rules.get("maxlength") if fixed else None
-        if length is None or name in self.table.columns:
-            raise Unsupported("lists without numbered columns of a fixed length")
+        """A list input over its numbered columns: of its declared length, or, where the
+        length is free, as many as the table has (a row that gives fewer items goes to
+        the row path, as a row missing a required input does)."""
+        if name in self.table.columns:
+            raise Unsupported("a column of lists")
+        if rules.get("minlength") == rules.get("maxlength"):
+            length = rules.get("maxlength")
+        else:
+            length = 0
+            while f"{name}.{length + 1}" in self.table.columns:
+                length += 1
+            if not rules.get("minlength", 0) <= length <= rules.get("maxlength", length):
+                raise Unsupported("as many numbered columns as the list may not have")
+        if not length:
+            raise Unsupported("a list without numbered columns")
         items, present = [], np.ones(self.n, dtype=bool)
         columns = [f"{name}.{index}" for index in range(1, length + 1)]
         for column in columns:
