@@ -134,8 +134,8 @@ class Problem:
         label = params.get("label")
         if label and self.field:
             subject = words["input"].format(label=label, field=_column(self.path, self.field))
-        elif self.code.startswith("input"):
-            subject = self.field or self.path or ""
+        elif self.code.startswith("input"):  # an unlabelled input: the item, too
+            subject = _column(self.path, self.field) if self.field else self.path or ""
         else:
             subject = self.path or self.field or ""
         names = params.get("names_en" if lang == "en" else "names") or params.get("names")

@@ -428,7 +428,7 @@ def test_a_workbook_given_as_a_word_document_is_told_so_without_an_address(tmp_p
         "'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml'"
     )
     assert problem.text("zh") == (
-        f"{path}：不是 Word 文档：文件的内容类型是 "
+        f"{path}：不是 Word 文档：'申报表.docx' 的内容类型是 "
         "'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml'"
         "（是改了后缀的 Excel 工作簿或别的文件？） [input-form]"
     )

@@ -219,3 +219,103 @@ def test_a_default_the_input_would_refuse_is_a_rubric_error(default, kind, rule,
     with pytest.raises(rubriceng.RubricError) as raised:
         rubriceng.load_rubric(_optional(default, kind, **rule))
     assert [(p.code, p.message) for p in raised.value.problems] == [("input-default", message)]
+
+
+def _percent_rubric():
+    return rubriceng.load_rubric(
+        make_rubric(
+            [
+                {
+                    "id": "spending",
+                    "name": "支出率",
+                    "points": 10,
+                    "score": (
+                        "10 * min(1, sum(spent) / plan) * min(1, rate) + 0 * share + 0 * staff"
+                    ),
+                }
+            ],
+            inputs={
+                "spent": {"type": "list", "items": "money"},
+                "plan": {"type": "money"},
+                "rate": {"type": "rate"},
+                "share": {"type": "number"},
+                "staff": {"type": "count"},
+            },
+        )
+    )
+
+
+_GOOD = {"spent": [30, 70], "plan": 100, "rate": "95%", "share": "50%", "staff": 3}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "where", "message", "chinese"),
+    [
+        ("plan", "95%", "plan", "an amount is not a percentage, got '95%'", "金额不能是百分数"),
+        (
+            "plan",
+            " 100 ％",
+            "plan",
+            "an amount is not a percentage, got ' 100 ％'",
+            "金额不能是百分数",
+        ),
+        (
+            "spent",
+            ["30", "70%"],
+            "spent.2",
+            "an amount is not a percentage, got '70%'",
+            "金额不能是百分数",
+        ),
+        ("staff", "200%", "staff", "a count is not a percentage, got '200%'", "个数不能是百分数"),
+    ],
+    ids=["money", "full-width", "money item", "count"],
+)
+def test_a_percentage_in_an_amount_or_a_count_is_refused(field, value, where, message, chinese):
+    """'95%' typed into a money row (a rate in the wrong row) was read as 0.95 元; '200%'
+    as a count of 2. A rate, and a plain number, still read '95%' as 0.95."""
+    rubric = _percent_rubric()
+    assert rubriceng.evaluate(rubric, _GOOD).total == Decimal("9.50")
+    inputs = {**_GOOD, field: value}
+    for trace in (True, False):
+        (problem,) = problems_of(rubric, inputs, trace=trace)
+        assert (problem.field, problem.message) == (field, message)
+        assert problem.text("zh").startswith(f"{where}：{chinese}，实际为 ")
+    batch = rubriceng.evaluate_many(rubric, [_GOOD, inputs], errors="collect")
+    assert [result.total for result in batch.results] == [Decimal("9.50")]
+    assert [problem.message for problem in batch.failures[0].problems] == [message]
+
+
+def test_a_percentage_in_an_amount_column_goes_to_the_row_path_and_is_refused():
+    import numpy as np
+
+    rubric = _percent_rubric()
+    table = {
+        "unit": np.array(["甲", "乙"], dtype=object),
+        "spent.1": np.array([30.0, 30.0]),
+        "spent.2": np.array([70.0, 70.0]),
+        "plan": np.array(["100", "95%"], dtype=object),
+        "rate": np.array(["95%", "95%"], dtype=object),
+        "share": np.array([0.5, 0.5]),
+        "staff": np.array([3, 3]),
+    }
+    scores = rubriceng.evaluate_table(rubric, table, errors="collect")
+    assert scores.totals() == [Decimal("9.50")]
+    (failure,) = scores.failures
+    assert (failure.unit, failure.problems[0].message) == (
+        "乙",
+        "an amount is not a percentage, got '95%'",
+    )
+
+
+def test_the_inputs_schema_allows_a_percent_sign_only_where_it_is_read():
+    import re
+
+    properties = rubriceng.inputs_schema(_percent_rubric())["properties"]["inputs"]["properties"]
+
+    def pattern(schema):
+        return next(option["pattern"] for option in schema["anyOf"] if "pattern" in option)
+
+    for name, allowed in (("plan", False), ("staff", False), ("rate", True), ("share", True)):
+        assert bool(re.match(pattern(properties[name]), "95%")) is allowed, name
+        assert re.match(pattern(properties[name]), "1,331,100"), name
+    assert not re.match(pattern(properties["spent"]["items"]), "70%")

@@ -82,8 +82,12 @@ def test_the_scan_finds_the_codes_it_should():
 
 @pytest.mark.parametrize("code", sorted(CODES))
 def test_every_code_raised_has_a_chinese_and_an_english_template(code):
-    # indicator-not-found and request-invalid always carry params naming their template
-    templated = {"indicator-not-found": "indicator-close", "request-invalid": "request-year"}
+    # these always carry params naming their template
+    templated = {
+        "indicator-not-found": "indicator-close",
+        "request-invalid": "request-year",
+        "request-malformed": "request-json",
+    }
     assert code in TOLD or code in MESSAGES or templated.get(code) in MESSAGES, CODES[code]
 
 

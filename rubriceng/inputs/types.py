@@ -96,8 +96,23 @@ FALSE_WORDS = frozenset({"false", "no", "否", "无", "n", "0"})
 """Words a unit may write for false (case aside)."""
 
 
+def _percent(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().endswith(("%", "％"))
+
+
+def to_amount(value: Any) -> Decimal:
+    """An amount of money, read as :func:`to_decimal` reads it, but never a percentage:
+    ``95%`` in a money field is a rate typed in the wrong row, not 0.95 元."""
+    if _percent(value):
+        raise ValueError(f"an amount is not a percentage, got {brief(value)}")
+    return to_decimal(value)
+
+
 def to_count(value: Any) -> int:
-    """A whole number, read as :func:`to_decimal` reads it; fractions are refused."""
+    """A whole number, read as :func:`to_decimal` reads it; fractions are refused, and so
+    is a percentage (``200%`` is not two of anything)."""
+    if _percent(value):
+        raise ValueError(f"a count is not a percentage, got {brief(value)}")
     number = to_decimal(value)
     if number != number.to_integral_value():
         raise ValueError(f"expected a whole number, got {brief(value)}")
@@ -134,6 +149,7 @@ def to_credit(value: Any) -> bool | Decimal:
 
 COERCIONS: Mapping[str, Callable[[Any], Any]] = {
     "decimal": to_decimal,
+    "amount": to_amount,
     "count": to_count,
     "boolean": to_boolean,
     "credit": to_credit,
@@ -173,9 +189,9 @@ def _bounded(base: dict[str, Any], spec: InputSpec) -> dict[str, Any]:
     return base
 
 
-def _number_rules(minimum: Decimal | None) -> RulesFunction:
+def _number_rules(minimum: Decimal | None, coerce: str = "decimal") -> RulesFunction:
     def rules(spec: InputSpec, types: Mapping[str, InputType]) -> dict[str, Any]:
-        base: dict[str, Any] = {"type": "decimal", "coerce": "decimal"}
+        base: dict[str, Any] = {"type": "decimal", "coerce": coerce}
         if minimum is not None:
             base["min"] = minimum
         return _bounded(base, spec)
@@ -211,7 +227,12 @@ def _list_rules(spec: InputSpec, types: Mapping[str, InputType]) -> dict[str, An
 BUILTIN_INPUT_TYPES: Mapping[str, InputType] = {
     kind.name: kind
     for kind in (
-        InputType("money", _number_rules(Decimal(0)), True, "an amount ≥ 0 (元 or 万元)"),
+        InputType(
+            "money",
+            _number_rules(Decimal(0), "amount"),
+            True,
+            "an amount ≥ 0 (元 or 万元); never a percentage",
+        ),
         InputType("number", _number_rules(None), True, "any finite number"),
         InputType("rate", _number_rules(Decimal(0)), True, "a fraction ≥ 0; '90%' reads 0.9"),
         InputType("count", _count_rules, True, "a whole number ≥ 0"),
@@ -257,6 +278,7 @@ _RULES = frozenset(
 
 _ALWAYS: Mapping[Check, tuple[str, ...]] = {
     to_decimal: ("decimal", "credit"),
+    to_amount: ("decimal", "credit"),
     to_count: ("integer", "decimal", "credit"),
     to_boolean: ("boolean", "credit"),
 }

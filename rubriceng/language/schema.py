@@ -19,7 +19,14 @@ from cerberus import TypeDefinition
 from cerberus.errors import BasicErrorHandler
 
 from rubriceng.errors import MAX_PROBLEMS, Problem, omitted
-from rubriceng.inputs.types import is_comparable, to_boolean, to_count, to_credit, to_decimal
+from rubriceng.inputs.types import (
+    is_comparable,
+    to_amount,
+    to_boolean,
+    to_count,
+    to_credit,
+    to_decimal,
+)
 from rubriceng.language.documents import Document, PathKey
 from rubriceng.language.model import MAX_POINTS, NOT_APPLICABLE_STRATEGIES, ROUNDING_MODES
 from rubriceng.methods.base import Method
@@ -92,6 +99,9 @@ class Validator(cerberus.Validator):  # type: ignore[misc]
 
     def _normalize_coerce_decimal(self, value: Any) -> Decimal:
         return to_decimal(value)
+
+    def _normalize_coerce_amount(self, value: Any) -> Decimal:
+        return to_amount(value)
 
     def _normalize_coerce_count(self, value: Any) -> int:
         return to_count(value)

@@ -32,6 +32,9 @@ NUMBER_TEXT = (
 )
 """Text rubriceng reads as a number: ``1,331,100``, ``0.9``, ``90%``."""
 
+PLAIN_NUMBER_TEXT = NUMBER_TEXT.replace(r"\s*[%％]?", "")
+"""The same without a percent sign: an amount of money or a count is never a percentage."""
+
 
 def _any_case(word: str) -> str:
     return "".join(f"[{c.upper()}{c.lower()}]" if c.upper() != c.lower() else c for c in word)
@@ -62,7 +65,8 @@ def _value_schema(
     give titles and descriptions."""
     kind = rules.get("type")
     low, high = rules.get("min"), rules.get("max")
-    text = {"type": "string", "pattern": NUMBER_TEXT}
+    percent = rules.get("coerce") not in ("amount", "count")
+    text = {"type": "string", "pattern": NUMBER_TEXT if percent else PLAIN_NUMBER_TEXT}
     schema: dict[str, Any]
     if kind == "decimal":
         schema = {"anyOf": [_bounds({"type": "number"}, low, high), text]}

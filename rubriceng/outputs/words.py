@@ -1361,7 +1361,7 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
         ),
         (
             "not a Word document: file {file} is not a Word file, content type is {kind}",
-            "不是 Word 文档：文件的内容类型是 {kind}（是改了后缀的 Excel 工作簿或别的文件？）",
+            "不是 Word 文档：{file} 的内容类型是 {kind}（是改了后缀的 Excel 工作簿或别的文件？）",
         ),
         (
             "not a Word document: {detail}",
@@ -1934,6 +1934,8 @@ READINGS: Mapping[str, tuple[tuple[str, str], ...]] = {
         (r"^expected a finite number, got (.+)$", "应为有限的数值，实际为 \\1"),
         (r"^expected a number, got (.+)$", "应为数值，实际为 \\1"),
         (r"^expected a whole number, got (.+)$", "应为整数，实际为 \\1"),
+        (r"^an amount is not a percentage, got (.+)$", "金额不能是百分数，实际为 \\1"),
+        (r"^a count is not a percentage, got (.+)$", "个数不能是百分数，实际为 \\1"),
         (r"^expected true or false, got (.+)$", "应为是/否（true/false），实际为 \\1"),
         (r"^(.+) is too large \(the limit is 10\^18\)$", "\\1 过大（上限为 10^18）"),
         (r"^(.+) has more than (\d+) significant digits$", "\\1 的有效数字多于 \\2 位"),

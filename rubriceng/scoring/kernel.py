@@ -27,7 +27,7 @@ from typing import Any
 
 import attrs
 
-from rubriceng.inputs.types import to_count, to_decimal
+from rubriceng.inputs.types import to_amount, to_count, to_decimal
 from rubriceng.language.model import CENT, Indicator, Rubric
 from rubriceng.methods.peer import PeerScorer
 from rubriceng.methods.unit_defined import UnitDefinedScorer
@@ -391,6 +391,7 @@ def _compiled(
         "COLLECTING": Collecting,
         "PAUSED": Paused,
         "TO_DECIMAL": to_decimal,
+        "TO_AMOUNT": to_amount,
         "TO_COUNT": to_count,
         "SIGNIFICANT": significant,
         "PATTERNS": {},

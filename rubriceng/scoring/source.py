@@ -377,7 +377,7 @@ def _read_number(
     floor = 0 if positive else -limit
     kind = out.temp("k")
     out.line(f"{kind} = type({source})")
-    decimal = rules.get("coerce") == "decimal"
+    decimal = rules.get("coerce") in DECIMAL_COERCIONS
     sign = f" or {n} < 0" if positive else ""
     if decimal:
         odd = (
@@ -393,7 +393,8 @@ def _read_number(
         out.line(f"    {n}, {d} = {source}, 1")
         out.line(f"    if not {floor} <= {n} <= {limit}: return None")
         out.line(f"elif {kind} is float{f' or {kind} is str' if loose else ''}:")
-        out.line(f"    {source} = TO_DECIMAL({source})")  # raises: the general path
+        reader = "TO_AMOUNT" if rules.get("coerce") == "amount" else "TO_DECIMAL"
+        out.line(f"    {source} = {reader}({source})")  # raises: the general path
         out.line(f"    {n}, {d} = {source}.as_integer_ratio()")
         out.line(f"    {odd}")
     else:  # a count: its denominator is 1 in the code (the literal)
@@ -405,7 +406,7 @@ def _read_number(
             out.line(f"    {source} = {n} = TO_COUNT({source})")
             out.line(f"    if not {floor} <= {n} <= {limit}: return None")
     out.line("else: return None")
-    whole = d if rules.get("coerce") == "decimal" else "1"
+    whole = d if rules.get("coerce") in DECIMAL_COERCIONS else "1"
     if low is not None and Decimal(low) != 0:
         out.line(f"if {_bound(out, n, whole, low, '<')}: return None")
     if high is not None:
@@ -415,7 +416,13 @@ def _read_number(
 def _simple_number(rules: Mapping[str, Any]) -> bool:
     keys = set(rules) - {"min", "max", "required"}
     kind = (rules.get("coerce"), rules.get("type"))
-    return keys == {"coerce", "type"} and kind in (("decimal", "decimal"), ("count", "integer"))
+    return keys == {"coerce", "type"} and kind in _SIMPLE
+
+
+DECIMAL_COERCIONS = ("decimal", "amount")
+"""The coercions that read a number with a fraction (``amount``: never a percentage)."""
+
+_SIMPLE = (("decimal", "decimal"), ("amount", "decimal"), ("count", "integer"))
 
 
 def read_input(out: Source, name: str, rules: Mapping[str, Any], raw: str) -> tuple[Value, str]:
@@ -471,7 +478,8 @@ def _read_value(out: Source, rules: Mapping[str, Any], raw: str) -> tuple[Value,
         out.line(f"for {item} in {raw}:")
         out.depth += 1
         _read_number(out, item, inner, n, d)
-        out.line(f"{pairs}.append(({n}, {d if inner.get('coerce') == 'decimal' else 1}))")
+        whole = d if inner.get("coerce") in DECIMAL_COERCIONS else 1
+        out.line(f"{pairs}.append(({n}, {whole}))")
         out.depth -= 1
         if inner.get("coerce") == "count":
             return ("list", pairs), f"list({raw})"
@@ -530,7 +538,7 @@ def _read_fields(out: Source, raw: str, fields: Mapping[str, Mapping[str, Any]])
             )
             out.depth -= 1
             found[key] = ("num", n, d, IN_BITS, DMAX.bit_length())
-        elif _simple_number(rules) and rules.get("coerce") == "decimal":
+        elif _simple_number(rules) and rules.get("coerce") in DECIMAL_COERCIONS:
             n, d = out.temp("n"), out.temp("d")
             _read_number(out, item, rules, n, d)
             found[key] = ("num", n, d, IN_BITS, DMAX.bit_length())
