@@ -5,8 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import rubriceng
+from rubriceng.inputs.types import to_decimal
 from tests.conftest import HUIZHOU, HUIZHOU_UNIT, make_rubric
 
 
@@ -319,3 +322,84 @@ def test_the_inputs_schema_allows_a_percent_sign_only_where_it_is_read():
         assert bool(re.match(pattern(properties[name]), "95%")) is allowed, name
         assert re.match(pattern(properties[name]), "1,331,100"), name
     assert not re.match(pattern(properties["spent"]["items"]), "70%")
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("１２３．４５", "123.45"),  # typed in a Chinese input method's full-width mode
+        ("－５", "-5"),
+        ("\u22125", "-5"),  # the minus sign U+2212
+        ("９５％", "0.95"),
+        ("1，331，100", "1331100"),
+        ("1,331,100.25", "1331100.25"),
+        (" 0.95\u00a0", "0.95"),
+        ("12,345%", "123.45"),
+    ],
+)
+def test_numbers_as_people_type_them_are_read(text, read):
+    assert to_decimal(text) == Decimal(read)
+
+
+@pytest.mark.parametrize(
+    ("text", "english", "chinese"),
+    [
+        (
+            "1331,5",
+            "a comma in a number parts thousands only, got '1331,5' (a decimal point "
+            "written as a comma?)",
+            "数值中的逗号只能用作千位分隔符，实际为 '1331,5'（是否把小数点写成了逗号？）",
+        ),
+        (
+            "0,95",
+            "a comma in a number parts thousands only, got '0,95' (a decimal point "
+            "written as a comma?)",
+            "数值中的逗号只能用作千位分隔符，实际为 '0,95'（是否把小数点写成了逗号？）",
+        ),
+        (
+            "1,33,1",
+            "a comma in a number parts thousands only, got '1,33,1' (a decimal point "
+            "written as a comma?)",
+            "数值中的逗号只能用作千位分隔符，实际为 '1,33,1'（是否把小数点写成了逗号？）",
+        ),
+        (
+            "￥1,331,100",
+            "expected a number without a currency or unit, got '￥1,331,100'",
+            "应为不带货币符号或单位的数值，实际为 '￥1,331,100'",
+        ),
+        (
+            "133.11万",
+            "expected a number without a currency or unit, got '133.11万'",
+            "应为不带货币符号或单位的数值，实际为 '133.11万'",
+        ),
+        ("1_000", "expected a number, got '1_000'", "应为数值，实际为 '1_000'"),
+        ("NaN", "expected a finite number, got 'NaN'", "应为有限的数值，实际为 'NaN'"),
+    ],
+    ids=["decimal comma", "rate comma", "misgrouped", "currency", "unit", "underscore", "nan"],
+)
+def test_a_number_whose_text_is_a_probable_typo_is_refused(
+    huizhou, huizhou_inputs, text, english, chinese
+):
+    """The commas were all dropped: 1331,5 read as 13315."""
+    huizhou_inputs["procurement_actual"] = text
+    (problem,) = problems_of(huizhou, huizhou_inputs)
+    assert (problem.field, problem.message) == ("procurement_actual", english)
+    assert problem.text("zh") == (
+        f"实际采购金额合计数（procurement_actual）：{chinese}，用于政府采购执行率 [input-invalid]"
+    )
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="0123456789,.%eE+- ", max_size=12))
+def test_the_inputs_schema_says_which_text_is_read_as_a_number(text):
+    """Its pattern (for clients that check before they send) and the reader agree."""
+    import re
+
+    from rubriceng.outputs.schemas import NUMBER_TEXT
+
+    try:
+        to_decimal(text)
+        read = True
+    except ValueError as error:
+        read = "too large" in str(error) or "significant digits" in str(error)
+    assert bool(re.match(NUMBER_TEXT, text)) is read, text

@@ -14,8 +14,10 @@ is called only to explain a unit whose inputs the checker refused.
 from __future__ import annotations
 
 import decimal
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -50,14 +52,7 @@ def to_decimal(value: Any) -> Decimal:
     elif isinstance(value, float):
         number = Decimal(repr(value))
     elif isinstance(value, str):
-        text = value.strip().replace(",", "").replace("，", "")
-        percent = text.endswith(("%", "％"))
-        try:
-            number = Decimal(text.rstrip("%％").strip())
-        except InvalidOperation:
-            raise ValueError(f"expected a number, got {brief(value)}") from None
-        if percent:
-            number = number / 100
+        number = _number_text(value)
     elif value is None:
         raise ValueError("expected a number, got nothing (null)")
     else:
@@ -69,6 +64,45 @@ def to_decimal(value: Any) -> Decimal:
     if _SIGNIFICANT.plus(number) != number:  # rounding to 34 digits would change it
         raise ValueError(f"{_short(value)} has more than {MAX_DIGITS} significant digits")
     return number
+
+
+_NUMBER_TEXT = re.compile(
+    r"(?P<sign>[+-]?)(?P<digits>\d+|\d{1,3}(?:,\d{3})+)?(?P<fraction>\.\d*)?"
+    r"(?P<exponent>[eE][+-]?\d+)?(?P<percent>\s*%)?",
+    re.ASCII,
+)
+"""A number as text, after :func:`_folded`: digits (in groups of three where commas part
+them), a fraction, an exponent, a percent sign."""
+
+_MONEY_MARKS = re.compile(r"[¥￥$€元万亿]|RMB|CNY", re.IGNORECASE)
+
+
+def _folded(text: str) -> str:
+    """Full-width forms as typed in a Chinese input method (１２３．４５，－５，９５％) and the
+    minus sign U+2212 as ASCII, spaces around dropped."""
+    return unicodedata.normalize("NFKC", text).replace("\u2212", "-").strip()
+
+
+def _number_text(value: str) -> Decimal:
+    """A number written as text: ``1,331,100``, ``0.95``, ``95%``, ``１２３．４５``. A comma
+    that does not part thousands (``1331,5``, a decimal comma) is refused, never dropped:
+    it would read as 13315."""
+    text = _folded(value)
+    found = _NUMBER_TEXT.fullmatch(text)
+    if found is None or not (found["digits"] or (found["fraction"] or "")[1:]):
+        if "," in text and _NUMBER_TEXT.fullmatch(text.replace(",", "")):
+            raise ValueError(
+                f"a comma in a number parts thousands only, got {brief(value)} "
+                "(a decimal point written as a comma?)"
+            )
+        if text.lower().lstrip("+-") in ("nan", "snan", "inf", "infinity"):
+            raise ValueError(f"expected a finite number, got {brief(value)}")
+        if _MONEY_MARKS.search(text):
+            raise ValueError(f"expected a number without a currency or unit, got {brief(value)}")
+        raise ValueError(f"expected a number, got {brief(value)}")
+    digits = (found["digits"] or "0").replace(",", "")
+    number = Decimal(f"{found['sign']}{digits}{found['fraction'] or ''}{found['exponent'] or ''}")
+    return number / 100 if found["percent"] else number
 
 
 _SIGNIFICANT = decimal.Context(

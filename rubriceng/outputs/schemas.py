@@ -27,10 +27,11 @@ from rubriceng.scoring.result import BATCH_FORMAT, RESULT_FORMAT
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 NUMBER_TEXT = (
-    r"^\s*[-+]?[0-9][0-9,，]*(\.[0-9]*)?([eE][-+]?[0-9]+)?\s*[%％]?\s*$"
-    r"|^\s*[-+]?\.[0-9]+\s*[%％]?\s*$"
+    r"^\s*[-+]?([0-9]+|[0-9]{1,3}([,，][0-9]{3})+)(\.[0-9]*)?([eE][-+]?[0-9]+)?\s*[%％]?\s*$"
+    r"|^\s*[-+]?\.[0-9]+([eE][-+]?[0-9]+)?\s*[%％]?\s*$"
 )
-"""Text rubriceng reads as a number: ``1,331,100``, ``0.9``, ``90%``."""
+"""Text rubriceng reads as a number: ``1,331,100``, ``0.9``, ``90%`` (commas part
+thousands only; full-width forms are read too, which the pattern leaves out)."""
 
 PLAIN_NUMBER_TEXT = NUMBER_TEXT.replace(r"\s*[%％]?", "")
 """The same without a percent sign: an amount of money or a count is never a percentage."""

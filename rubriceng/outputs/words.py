@@ -1935,6 +1935,15 @@ READINGS: Mapping[str, tuple[tuple[str, str], ...]] = {
         (r"^expected a number, got (.+)$", "应为数值，实际为 \\1"),
         (r"^expected a whole number, got (.+)$", "应为整数，实际为 \\1"),
         (r"^an amount is not a percentage, got (.+)$", "金额不能是百分数，实际为 \\1"),
+        (
+            r"^a comma in a number parts thousands only, got (.+) "
+            r"\(a decimal point written as a comma\?\)$",
+            "数值中的逗号只能用作千位分隔符，实际为 \\1（是否把小数点写成了逗号？）",
+        ),
+        (
+            r"^expected a number without a currency or unit, got (.+)$",
+            "应为不带货币符号或单位的数值，实际为 \\1",
+        ),
         (r"^a count is not a percentage, got (.+)$", "个数不能是百分数，实际为 \\1"),
         (r"^expected true or false, got (.+)$", "应为是/否（true/false），实际为 \\1"),
         (r"^(.+) is too large \(the limit is 10\^18\)$", "\\1 过大（上限为 10^18）"),
