@@ -403,3 +403,27 @@ def test_the_inputs_schema_says_which_text_is_read_as_a_number(text):
     except ValueError as error:
         read = "too large" in str(error) or "significant digits" in str(error)
     assert bool(re.match(NUMBER_TEXT, text)) is read, text
+
+
+@pytest.mark.parametrize(
+    ("yes", "no"),
+    [("√", "×"), ("✔", "✘"), ("ＹＥＳ", "ｎｏ"), (" 是 ", "否"), ("TRUE", "False")],
+    ids=["ticks", "heavy ticks", "full-width", "spaces", "excel"],
+)
+def test_yes_and_no_as_forms_tick_them(huizhou, huizhou_inputs, yes, no):
+    """A ticked box (打√) is yes on a yes/no input and on a checklist's item."""
+    expected = rubriceng.evaluate(huizhou, huizhou_inputs).scores()
+    huizhou_inputs["ledgers_reconciled"] = yes
+    huizhou_inputs["budget_reasonableness"] = dict.fromkeys(
+        huizhou_inputs["budget_reasonableness"], yes
+    )
+    assert rubriceng.evaluate(huizhou, huizhou_inputs).scores() == expected
+    huizhou_inputs["ledgers_reconciled"] = no
+    huizhou_inputs["budget_reasonableness"]["not_fixed"] = no
+    scores = rubriceng.evaluate(huizhou, huizhou_inputs, trace=False).scores()
+    assert scores["ledger_reconciliation"] == 0
+    # one of five points lost, at the 6.34 points the 不适用 reweighting gives it
+    assert (expected["budget_reasonableness"], scores["budget_reasonableness"]) == (
+        Decimal("6.34"),
+        Decimal("5.07"),
+    )

@@ -124,10 +124,10 @@ def is_comparable(value: Any) -> bool:
     return not isinstance(value, Decimal) or value.is_finite()
 
 
-TRUE_WORDS = frozenset({"true", "yes", "是", "有", "y", "1"})
-"""Words a unit may write for true (case aside)."""
-FALSE_WORDS = frozenset({"false", "no", "否", "无", "n", "0"})
-"""Words a unit may write for false (case aside)."""
+TRUE_WORDS = frozenset({"true", "yes", "是", "有", "y", "1", "√", "✓", "✔"})
+"""Words a unit may write for true (case and full-width forms aside; 打√)."""
+FALSE_WORDS = frozenset({"false", "no", "否", "无", "n", "0", "×", "✗", "✘"})
+"""Words a unit may write for false (case and full-width forms aside)."""
 
 
 def _percent(value: Any) -> bool:
@@ -154,13 +154,14 @@ def to_count(value: Any) -> int:
 
 
 def to_boolean(value: Any) -> bool:
-    """True or false: booleans, 0 and 1, and the words 是/否, 有/无, yes/no, true/false."""
+    """True or false: booleans, 0 and 1, and the words 是/否, 有/无, yes/no, true/false,
+    √/×."""
     if isinstance(value, bool):
         return value
     if isinstance(value, int | Decimal) and value in (0, 1):
         return bool(value)
     if isinstance(value, str):
-        word = value.strip().lower()
+        word = _folded(value).lower()
         if word in TRUE_WORDS:
             return True
         if word in FALSE_WORDS:
@@ -176,7 +177,7 @@ def to_credit(value: Any) -> bool | Decimal:
     try:
         return to_decimal(value)
     except ValueError:
-        if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS:
+        if isinstance(value, str) and _folded(value).lower() in TRUE_WORDS | FALSE_WORDS:
             return to_boolean(value)
         raise
 
