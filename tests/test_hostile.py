@@ -642,14 +642,29 @@ def test_every_division_by_zero_fails_alike_on_rows_and_columns(formula):
     ]
 
 
-@pytest.mark.parametrize("exponent", ["0.5", "-0.5", "1.5"])
-def test_a_fractional_power_has_no_exact_value_and_is_refused(exponent):
+@pytest.mark.parametrize("exponent", ["0.5", "-0.5", "1.5", "1e-3"])
+def test_a_fractional_power_has_no_exact_value_and_is_refused_when_the_rubric_loads(exponent):
+    """Refused for every unit (4 ** 0.5 too): the author hears of it at ``check`` time."""
     formula = f"min(10, a ** {exponent})"
-    with pytest.raises(rubriceng.EvaluationError) as raised:
-        rubriceng.evaluate(_one(formula), {"a": 4, "b": 0})
-    assert [p.message for p in raised.value.problems] == [
-        f"{formula}: exponent {exponent} is not a whole number"
+    with pytest.raises(rubriceng.RubricError) as raised:
+        _one(formula)
+    assert [(p.code, p.message) for p in raised.value.problems] == [
+        (
+            "formula-forbidden",
+            "the exponent of ** must be a whole number written in the formula, at most 100",
+        )
     ]
+    assert (
+        raised.value.problems[0]
+        .text("zh")
+        .startswith("<mapping> indicators[0].score：** 的指数应为公式中写明的整数，至多 100")
+    )
+
+
+@pytest.mark.parametrize("exponent", ["2.0", "-1", "3"])
+def test_a_whole_power_written_as_any_number_is_exact(exponent):
+    total = rubriceng.evaluate(_one(f"min(10, a ** {exponent})"), {"a": 2, "b": 0}).total
+    assert total == {"2.0": Decimal("4.00"), "-1": Decimal("0.50"), "3": Decimal("8.00")}[exponent]
 
 
 _HUGE = " * ".join(["1000000000000000000"] * 18)  # 10 ** 324: beyond a float

@@ -372,10 +372,24 @@ def test_numbers_as_people_type_them_are_read(text, read):
             "expected a number without a currency or unit, got '133.11万'",
             "应为不带货币符号或单位的数值，实际为 '133.11万'",
         ),
+        (
+            "一百三十三万",
+            "expected a number in digits, got '一百三十三万'",
+            "应为用数字写的数值，实际为 '一百三十三万'",
+        ),
         ("1_000", "expected a number, got '1_000'", "应为数值，实际为 '1_000'"),
         ("NaN", "expected a finite number, got 'NaN'", "应为有限的数值，实际为 'NaN'"),
     ],
-    ids=["decimal comma", "rate comma", "misgrouped", "currency", "unit", "underscore", "nan"],
+    ids=[
+        "decimal comma",
+        "rate comma",
+        "misgrouped",
+        "currency",
+        "unit",
+        "in words",
+        "underscore",
+        "nan",
+    ],
 )
 def test_a_number_whose_text_is_a_probable_typo_is_refused(
     huizhou, huizhou_inputs, text, english, chinese

@@ -259,7 +259,7 @@ def test_a_form_with_bad_cells_names_each_cell_row(huizhou, tmp_path):
     messages = {str(problem) for problem in caught.value.problems}
     assert (
         f"{path} 第 {rows['procurement_plan']} 行 采购计划金额合计数（procurement_plan）："
-        "应为数值，实际为 '一百万'，用于政府采购执行率 [input-invalid]"
+        "应为用数字写的数值，实际为 '一百万'，用于政府采购执行率 [input-invalid]"
     ) in messages
     assert (
         f"{path} 第 {rows['has_transfer_payments']} 行 是否有主管的转移支付资金"

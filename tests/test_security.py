@@ -324,7 +324,7 @@ def test_every_kind_of_formula_in_an_indicator_is_checked_at_load():
             "formula-forbidden",
             "indicators[0].ratio.actual",
             "x",
-            "the exponent of ** must be a number written in the formula, at most 100",
+            "the exponent of ** must be a whole number written in the formula, at most 100",
         ),
     ]
 

@@ -264,14 +264,15 @@ def _check_operands(node: ast.BinOp | ast.UnaryOp | ast.BoolOp) -> None:
         if isinstance(exponent, ast.UnaryOp) and isinstance(exponent.op, ast.USub | ast.UAdd):
             exponent = exponent.operand
         value = exponent.value if isinstance(exponent, ast.Constant) else None
-        if (
+        if (  # a fraction (x ** 0.5) has no exact value: told when the rubric loads
             isinstance(value, bool)
             or not isinstance(value, int | float)
             or abs(value) > MAX_EXPONENT
+            or value != int(value)
         ):
             raise FormulaSyntaxError(
                 "formula-forbidden",
-                f"the exponent of ** must be a number written in the formula, "
+                f"the exponent of ** must be a whole number written in the formula, "
                 f"at most {MAX_EXPONENT}",
             )
 

@@ -75,6 +75,8 @@ _NUMBER_TEXT = re.compile(
 them), a fraction, an exponent, a percent sign."""
 
 _MONEY_MARKS = re.compile(r"[¥￥$€元万亿]|RMB|CNY", re.IGNORECASE)
+_NUMERALS = re.compile(r"[零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟]")
+"""A number written in Chinese words (一百万, 壹佰万元)."""
 
 
 def _folded(text: str) -> str:
@@ -97,6 +99,8 @@ def _number_text(value: str) -> Decimal:
             )
         if text.lower().lstrip("+-") in ("nan", "snan", "inf", "infinity"):
             raise ValueError(f"expected a finite number, got {brief(value)}")
+        if _NUMERALS.search(text):
+            raise ValueError(f"expected a number in digits, got {brief(value)}")
         if _MONEY_MARKS.search(text):
             raise ValueError(f"expected a number without a currency or unit, got {brief(value)}")
         raise ValueError(f"expected a number, got {brief(value)}")

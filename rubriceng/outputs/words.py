@@ -1578,8 +1578,8 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
         ("formulas cannot use {what}", "公式不能使用 {what}"),
         ("text can only be compared or passed to a function", "文字只能用于比较或作为函数参数"),
         (
-            "the exponent of ** must be a number written in the formula, at most {limit}",
-            "** 的指数应为公式中写明的数值，至多 {limit}",
+            "the exponent of ** must be a whole number written in the formula, at most {limit}",
+            "** 的指数应为公式中写明的整数，至多 {limit}",
         ),
         ("names starting with '_' are not allowed: {name}", "不允许以 _ 开头的名称：{name}"),
         ("only registered functions may be called", "只能调用已登记的函数"),
@@ -1940,6 +1940,7 @@ READINGS: Mapping[str, tuple[tuple[str, str], ...]] = {
             r"\(a decimal point written as a comma\?\)$",
             "数值中的逗号只能用作千位分隔符，实际为 \\1（是否把小数点写成了逗号？）",
         ),
+        (r"^expected a number in digits, got (.+)$", "应为用数字写的数值，实际为 \\1"),
         (
             r"^expected a number without a currency or unit, got (.+)$",
             "应为不带货币符号或单位的数值，实际为 \\1",
