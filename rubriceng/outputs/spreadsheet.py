@@ -85,6 +85,9 @@ font, alignment and border one by one has openpyxl hash each against the workboo
 lists (three times slower over a summary's tens of thousands of cells)."""
 
 
+_BOXED = frozenset(name for name, (*_, boxed) in _NAMED.items() if boxed)
+
+
 def named_style(book: Any, name: str) -> str:
     """``name`` (one of :data:`_NAMED`), added to ``book``'s named styles if not there."""
     if name not in book.named_styles:
@@ -150,10 +153,26 @@ class _Style:
         return cell
 
     def box(self, sheet: Worksheet, top: int, left: int, bottom: int, right: int) -> None:
-        """Borders on every cell of a range (merged cells keep only their first's)."""
+        """Borders on every cell of a range: a cell with a boxed named style has them; an
+        empty one, or one inside a merged range, takes the plain boxed style (a lookup by
+        name: a border set cell by cell is hashed against the workbook's list of them)."""
         for row in range(top, bottom + 1):
             for column in range(left, right + 1):
-                sheet.cell(row=row, column=column).border = self.border
+                cell = sheet.cell(row=row, column=column)
+                if cell.has_style and cell.style in _BOXED:
+                    continue
+                if cell.value is None:
+                    self.known.add(named_style(sheet.parent, "rubriceng 正文"))
+                    cell.style = "rubriceng 正文"
+                else:
+                    cell.border = self.border
+
+    @staticmethod
+    def merge(sheet: Worksheet, top: int, left: int, bottom: int, right: int) -> None:
+        """Merge a range before its first cell is styled: openpyxl then has no borders
+        to copy to the merged cells (:meth:`box` gives them theirs)."""
+        if (top, left) != (bottom, right):
+            sheet.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=right)
 
 
 def _print_setup(sheet: Worksheet, title_rows: str | None = None) -> None:
@@ -335,9 +354,8 @@ def write_scoresheet(
     style.box(sheet, 3, 1, 5, last)
 
     row_number = 6
-    shared: dict[str, list[int]] = {}  # an indicator's part rows: first, last
+    shared: set[str] = set()  # the indicators whose parts' rows share its texts
     started: dict[str, int] = {}
-    spans: list[tuple[int, int, int]] = []  # (first row, last row, level) of each group cell
     for top in result.indicators:
         for chain in _leaves(top):
             leaf = chain[-1]
@@ -346,12 +364,13 @@ def write_scoresheet(
                     continue
                 started[node.id] = row_number
                 column = 2 * level + 1
+                if node is not leaf:  # one cell over the group's rows
+                    end = row_number + sum(1 for _ in _leaves(node)) - 1
+                    style.merge(sheet, row_number, column, end, column)
+                    style.merge(sheet, row_number, column + 1, end, column + 1)
                 style.cell(sheet, row_number, column, name(node))
                 points = Decimal(0) if node.status == NOT_APPLICABLE else node.effective_points
                 style.cell(sheet, row_number, column + 1, points, centre=True, number=score_format)
-                if node is not leaf:
-                    count = sum(1 for _ in _leaves(node))
-                    spans.append((row_number, row_number + count - 1, level))
             score = (
                 ("n/a" if english else "不适用") if leaf.status == NOT_APPLICABLE else leaf.score
             )
@@ -363,10 +382,13 @@ def write_scoresheet(
                 # the parts of one indicator (效果性's, a unit's own) share its texts: one
                 # cell over all of them, as the published table prints it
                 declared = nodes[owner.id]
-                shared.setdefault(owner.id, [row_number, row_number])[1] = row_number
-                if shared[owner.id][0] != row_number:
+                if owner.id in shared:
                     row_number += 1
                     continue
+                shared.add(owner.id)
+                end = row_number + sum(1 for _ in _leaves(owner)) - 1
+                for column in range(first_text + 2, first_text + 5):
+                    style.merge(sheet, row_number, column, end, column)
             style.cell(
                 sheet, row_number, first_text + 2, declared.description if declared else None
             )
@@ -379,18 +401,6 @@ def write_scoresheet(
                 "\n".join(text for text in remarks if text) or None,
             )
             row_number += 1
-    for first, end, level in spans:
-        if end > first:
-            for column in (2 * level + 1, 2 * level + 2):
-                sheet.merge_cells(
-                    start_row=first, start_column=column, end_row=end, end_column=column
-                )
-    for first, end in shared.values():
-        if end > first:
-            for column in range(first_text + 2, first_text + 5):
-                sheet.merge_cells(
-                    start_row=first, start_column=column, end_row=end, end_column=column
-                )
     for adjustment in result.adjustments:
         sheet.merge_cells(
             start_row=row_number, start_column=1, end_row=row_number, end_column=2 * depth
