@@ -167,9 +167,10 @@ def small() -> rubriceng.Rubric:
         ),
         (
             {"done": "三", "planned": 4},
-            "重点工作实际完成数（done）：应为数值，实际为 '三'，用于重点工作完成率 [input-invalid]",
-            "重点工作实际完成数 (done): expected a number, got '三', used by Key tasks "
+            "重点工作实际完成数（done）：应为用数字写的数值，实际为 '三'，用于重点工作完成率 "
             "[input-invalid]",
+            "重点工作实际完成数 (done): expected a number in digits, got '三', used by Key "
+            "tasks [input-invalid]",
         ),
         (
             {"done": -1, "planned": 4},
