@@ -263,6 +263,13 @@ _GOOD = {"spent": [30, 70], "plan": 100, "rate": "95%", "share": "50%", "staff":
             "金额不能是百分数",
         ),
         (
+            "plan",
+            "95﹪\u3000",
+            "plan",
+            "an amount is not a percentage, got '95﹪\\u3000'",
+            "金额不能是百分数",
+        ),
+        (
             "spent",
             ["30", "70%"],
             "spent.2",
@@ -271,7 +278,7 @@ _GOOD = {"spent": [30, 70], "plan": 100, "rate": "95%", "share": "50%", "staff":
         ),
         ("staff", "200%", "staff", "a count is not a percentage, got '200%'", "个数不能是百分数"),
     ],
-    ids=["money", "full-width", "money item", "count"],
+    ids=["money", "full-width", "small percent sign", "money item", "count"],
 )
 def test_a_percentage_in_an_amount_or_a_count_is_refused(field, value, where, message, chinese):
     """'95%' typed into a money row (a rate in the wrong row) was read as 0.95 元; '200%'

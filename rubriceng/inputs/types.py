@@ -135,7 +135,7 @@ FALSE_WORDS = frozenset({"false", "no", "否", "无", "n", "0", "×", "✗", "�
 
 
 def _percent(value: Any) -> bool:
-    return isinstance(value, str) and value.strip().endswith(("%", "％"))
+    return isinstance(value, str) and _folded(value).endswith("%")  # ％ and ﹪ fold to %
 
 
 def to_amount(value: Any) -> Decimal:
