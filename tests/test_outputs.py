@@ -268,6 +268,45 @@ def test_a_form_with_bad_cells_names_each_cell_row(huizhou, tmp_path):
     ) in messages
 
 
+def test_a_formula_no_program_computed_is_refused_not_read_as_blank(huizhou, tmp_path):
+    """A form filled by a script (openpyxl writes formulas without their values) read
+    such cells as 未填写. Every such cell is named, on one form and in a batch."""
+    from click.testing import CliRunner
+
+    from rubriceng.cli import main
+
+    path = tmp_path / "form.xlsx"
+    write_template(huizhou, path)
+    book = openpyxl.load_workbook(path)
+    sheet = book[INPUTS_SHEET]
+    rows = {sheet.cell(row=r, column=1).value: r for r in range(5, sheet.max_row + 1)}
+    sheet.cell(row=rows["revenue_final"], column=3, value="=10000+298.31")
+    sheet.cell(row=rows["procurement_plan"], column=3, value="=SUM(1,2)")
+    book.save(path)
+    with pytest.raises(rubriceng.InputError) as caught:
+        rubriceng.load_inputs(path)
+    found = caught.value.problems
+    assert [(p.code, p.line, p.field) for p in found] == [
+        ("input-formula", rows["revenue_final"], "revenue_final"),
+        ("input-formula", rows["procurement_plan"], "procurement_plan"),
+    ]
+    row = rows["revenue_final"]
+    assert found[0].text("zh") == (
+        f"{path} 第 {row} 行 revenue_final：单元格 C{row} 是公式 '=10000+298.31'，文件中没有"
+        "算出的值（写出文件的程序没有计算它）：请用 Excel 或 WPS 打开并保存，或直接填入数值 "
+        "[input-formula]"
+    )
+    assert found[0].message == (
+        f"cell C{row} holds the formula '=10000+298.31' and no value: the program that "
+        "wrote the file did not compute it; open and save it in Excel or WPS, or type the "
+        "value"
+    )
+    batch = CliRunner().invoke(
+        main, ["batch", str(HUIZHOU), str(path), "-o", str(tmp_path / "o.json")]
+    )
+    assert batch.exit_code == 1 and "[input-formula]" in batch.output, batch.output
+
+
 def test_not_a_form_is_a_located_error(tmp_path):
     path = tmp_path / "other.xlsx"
     book = openpyxl.Workbook()

@@ -24,7 +24,7 @@ import csv
 import io
 import os
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from rubriceng.errors import InputError, Problem
@@ -79,17 +79,46 @@ MAX_LAID_OUT_BYTES = 32 * 1024 * 1024
 """A table read whole, with its layout (merged cells): a published rubric is far smaller."""
 
 
-def open_workbook(path: str | os.PathLike[str], what: str, *, merged: bool = False) -> Any:
-    """An openpyxl workbook (values only) of a checked ``.xlsx`` file: read-only, or with
-    its merged cells known when ``merged`` (a published table's layout)."""
+def open_workbook(
+    path: str | os.PathLike[str], what: str, *, merged: bool = False, formulas: bool = False
+) -> Any:
+    """An openpyxl workbook of a checked ``.xlsx`` file: read-only, or with its merged
+    cells known when ``merged`` (a published table's layout); its cells' values as last
+    computed, or, with ``formulas``, the formulas themselves."""
     import openpyxl
 
     limit = MAX_LAID_OUT_BYTES if merged else MAX_UNPACKED_BYTES
     data = _checked_archive(path, what, "an Excel workbook", limit)
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=not merged, data_only=True)
+        return openpyxl.load_workbook(
+            io.BytesIO(data), read_only=not merged, data_only=not formulas
+        )
     except Exception as error:  # openpyxl raises many kinds for a file it cannot read
         raise _refuse(what, str(path), "input-form", f"not an Excel workbook: {error}") from None
+
+
+def uncomputed_formulas(
+    path: str | os.PathLike[str], what: str, title: str, column: int, rows: Iterable[int]
+) -> dict[int, str]:
+    """The formulas in ``column`` of sheet ``title`` (else the first sheet) at ``rows``,
+    read where the cells showed no value: a workbook written by a program that does not
+    compute formulas keeps none, and such a cell reads as blank."""
+    wanted = set(rows)
+    if not wanted:
+        return {}
+    book = open_workbook(path, what, formulas=True)
+    try:
+        sheet = book[title] if title in book.sheetnames else book.worksheets[0]
+        found = {}
+        cells = sheet.iter_rows(
+            min_row=min(wanted), max_row=max(wanted), min_col=column, max_col=column
+        )
+        for number, (cell,) in enumerate(cells, start=min(wanted)):
+            if number in wanted and getattr(cell, "data_type", None) == "f":
+                found[number] = str(cell.value)
+        return found
+    finally:
+        book.close()
 
 
 def open_docx(path: str | os.PathLike[str], what: str) -> Any:

@@ -28,7 +28,14 @@ import attrs
 
 from rubriceng.decimals import isolated
 from rubriceng.errors import InputError, Problem
-from rubriceng.inputs.files import csv_rows, is_blank, open_workbook, parquet_rows, sheet_rows
+from rubriceng.inputs.files import (
+    csv_rows,
+    is_blank,
+    open_workbook,
+    parquet_rows,
+    sheet_rows,
+    uncomputed_formulas,
+)
 from rubriceng.language.documents import Document, UnitInputs
 from rubriceng.language.model import Rubric
 from rubriceng.language.paths import Field, fields, flatten, names, nest
@@ -648,18 +655,23 @@ def read_inputs(path: str | os.PathLike[str]) -> UnitInputs:
     of :func:`write_scoresheet`). Empty values are left out. Problems name the cell."""
     book = open_workbook(path, "inputs")
     try:
-        return inputs_of_book(book, str(path))
+        return inputs_of_book(book, str(path), path)
     finally:
         book.close()
 
 
-def inputs_of_book(book: Any, source: str) -> UnitInputs:
-    """:func:`read_inputs` of a workbook already open (``source`` names it in problems)."""
+def inputs_of_book(
+    book: Any, source: str, path: str | os.PathLike[str] | None = None
+) -> UnitInputs:
+    """:func:`read_inputs` of a workbook already open (``source`` names it in problems).
+    Given its ``path``, a value cell left blank that holds a formula no program computed
+    (a workbook written by a script) is refused, never read as not filled in."""
     sheet = book[INPUTS_SHEET] if INPUTS_SHEET in book.sheetnames else book.worksheets[0]
     unit: str | None = None
     recorded: str | None = None
     pairs: list[tuple[str, Any]] = []
     lines: dict[tuple[Any, ...], int] = {}
+    blank: dict[int, str] = {}  # the value cells left blank, by row: their input
     header = False
     for number, row in sheet_rows(sheet, source, "inputs"):
         cells = row + [None] * 3
@@ -674,6 +686,7 @@ def inputs_of_book(book: Any, source: str) -> UnitInputs:
             # every row's place is kept, filled or not: a missing value is named by its row
             lines[("inputs", *first.strip().split("."))] = number
             if cells[2] is None or (isinstance(cells[2], str) and not cells[2].strip()):
+                blank[number] = first.strip()
                 continue
             pairs.append((first.strip(), cells[2]))
     if not header:
@@ -688,6 +701,25 @@ def inputs_of_book(book: Any, source: str) -> UnitInputs:
                 )
             ],
         )
+    if path is not None and blank:
+        formulas = uncomputed_formulas(path, "inputs", sheet.title, 3, blank)
+        if formulas:
+            raise InputError(
+                f"cannot read inputs {source}",
+                [
+                    Problem(
+                        "input-formula",
+                        f"cell C{row} holds the formula {formula[:80]!r} and no value: the "
+                        "program that wrote the file did not compute it; open and save it "
+                        "in Excel or WPS, or type the value",
+                        file=source,
+                        line=row,
+                        field=blank[row],
+                        params={"cell": f"C{row}", "formula": repr(formula[:80])},
+                    )
+                    for row, formula in sorted(formulas.items())
+                ],
+            )
     try:
         inputs = nest(pairs)
     except ValueError as error:

@@ -1105,6 +1105,12 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "zh": "请以 ?rubric=id@version 给出评分表",
         "en": "give the rubric as ?rubric=id@version",
     },
+    "input-formula": {
+        "zh": "单元格 {cell} 是公式 {formula}，文件中没有算出的值（写出文件的程序没有计算它）："
+        "请用 Excel 或 WPS 打开并保存，或直接填入数值",
+        "en": "cell {cell} holds the formula {formula} and no value: the program that wrote "
+        "the file did not compute it; open and save it in Excel or WPS, or type the value",
+    },
     "request-json": {
         "zh": "请求体不是有效的 JSON：第 {line} 行第 {column} 列{reason}",
         "en": "the request body is not JSON: {reason} at line {line}, column {column}",
