@@ -244,15 +244,23 @@ def test_a_filled_in_form_scores_like_the_yaml(huizhou, seed_result, tmp_path):
     assert rubriceng.evaluate(huizhou, unit.inputs).scores() == seed_result.scores()
 
 
-def test_a_form_with_bad_cells_names_each_cell_row(huizhou, tmp_path):
-    path = tmp_path / "form.xlsx"
-    write_template(huizhou, path)
+def _filled_form(rubric, path, values):
+    """The rubric's form with ``values`` typed into their rows, and each input's row."""
+    write_template(rubric, path)
     book = openpyxl.load_workbook(path)
     sheet = book[INPUTS_SHEET]
     rows = {sheet.cell(row=r, column=1).value: r for r in range(5, sheet.max_row + 1)}
-    sheet.cell(row=rows["procurement_plan"], column=3, value="一百万")
-    sheet.cell(row=rows["has_transfer_payments"], column=3, value="也许")
+    for name, value in values.items():
+        sheet.cell(row=rows[name], column=3, value=value)
     book.save(path)
+    return rows
+
+
+def test_a_form_with_bad_cells_names_each_cell_row(huizhou, tmp_path):
+    path = tmp_path / "form.xlsx"
+    rows = _filled_form(
+        huizhou, path, {"procurement_plan": "一百万", "has_transfer_payments": "也许"}
+    )
     unit = rubriceng.load_inputs(path)
     with pytest.raises(rubriceng.InputError) as caught:
         rubriceng.evaluate(huizhou, unit.inputs, document=unit.document)
@@ -276,13 +284,8 @@ def test_a_formula_no_program_computed_is_refused_not_read_as_blank(huizhou, tmp
     from rubriceng.cli import main
 
     path = tmp_path / "form.xlsx"
-    write_template(huizhou, path)
-    book = openpyxl.load_workbook(path)
-    sheet = book[INPUTS_SHEET]
-    rows = {sheet.cell(row=r, column=1).value: r for r in range(5, sheet.max_row + 1)}
-    sheet.cell(row=rows["revenue_final"], column=3, value="=10000+298.31")
-    sheet.cell(row=rows["procurement_plan"], column=3, value="=SUM(1,2)")
-    book.save(path)
+    formulas = {"revenue_final": "=10000+298.31", "procurement_plan": "=SUM(1,2)"}
+    rows = _filled_form(huizhou, path, formulas)
     with pytest.raises(rubriceng.InputError) as caught:
         rubriceng.load_inputs(path)
     found = caught.value.problems
