@@ -353,7 +353,7 @@ def _recorded(path: Path) -> str | None:
         if suffix in (".xlsx", ".xlsm"):
             book = open_workbook(path, "inputs")
             try:
-                form = _form_in(book, path)
+                form = _form_in(book, str(path))  # its cells are checked when it is read
                 return None if form is None else form.rubric
             finally:
                 book.close()
@@ -362,12 +362,13 @@ def _recorded(path: Path) -> str | None:
     return None
 
 
-def _form_in(book: Any, path: Path) -> UnitInputs | None:
-    """The unit's form a workbook holds (its inputs sheet), or None for a table. (The
-    spreadsheet code is loaded with the first workbook, not by every command.)"""
+def _form_in(book: Any, source: str, path: Path | None = None) -> UnitInputs | None:
+    """The unit's form a workbook holds (its inputs sheet), or None for a table; given
+    its ``path``, blank cells holding formulas are looked for. (The spreadsheet code is
+    loaded with the first workbook, not by every command.)"""
     from rubriceng.outputs.spreadsheet import INPUTS_SHEET, inputs_of_book
 
-    return inputs_of_book(book, str(path), path) if INPUTS_SHEET in book.sheetnames else None
+    return inputs_of_book(book, source, path) if INPUTS_SHEET in book.sheetnames else None
 
 
 def check_version(rubric: Rubric, returned: Returned) -> None:
@@ -405,7 +406,7 @@ def _read(path: Path, columns: _Columns, rubric: Rubric, warnings: list[Problem]
     elif suffix in (".xlsx", ".xlsm"):
         book = open_workbook(path, "units")
         try:
-            form = _form_in(book, path)
+            form = _form_in(book, source, path)
             if form is not None:
                 return [returned_form(form, path)]
             sheet = next(

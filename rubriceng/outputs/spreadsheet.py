@@ -150,11 +150,7 @@ class _Style:
             name = "rubriceng 加粗居中" if centre else "rubriceng 加粗"
         else:
             name = "rubriceng 居中" if centre else "rubriceng 正文"
-        if sheet.parent is not self.book:
-            self.book, self.known = sheet.parent, set()
-        if name not in self.known:
-            self.known.add(named_style(self.book, name))
-        cell.style = name
+        cell.style = self._named(sheet, name)
         if number:
             cell.number_format = number
         return cell
@@ -169,10 +165,17 @@ class _Style:
                 if cell.has_style and cell.style in _BOXED:
                     continue
                 if cell.value is None:
-                    self.known.add(named_style(sheet.parent, "rubriceng 正文"))
-                    cell.style = "rubriceng 正文"
+                    cell.style = self._named(sheet, "rubriceng 正文")
                 else:
                     cell.border = self.border
+
+    def _named(self, sheet: Worksheet, name: str) -> str:
+        """``name``, once it is among the named styles of ``sheet``'s workbook."""
+        if sheet.parent is not self.book:
+            self.book, self.known = sheet.parent, set()
+        if name not in self.known:
+            self.known.add(named_style(self.book, name))
+        return name
 
     @staticmethod
     def merge(sheet: Worksheet, top: int, left: int, bottom: int, right: int) -> None:
