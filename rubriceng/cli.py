@@ -1037,8 +1037,9 @@ def import_table_command(
     for problem in imported.problems:
         echo(Styled(term("warning"), fg="yellow", bold=True), f"{term(': ')}{problem}")
     output.write_text(imported.text, encoding="utf-8")
-    leaves = imported.text.count("judgement: {}") + imported.text.count("unit_defined: {}")
-    hints = imported.text.count("# suggested method:")
+    lines = [line.strip() for line in imported.text.splitlines()]  # a text is one quoted line
+    leaves = lines.count("judgement: {}") + lines.count("unit_defined: {}")
+    hints = sum(line.startswith("# suggested method:") for line in lines)
     echo(term("imported", file=output, leaves=leaves, hints=hints, problems=len(imported.problems)))
 
 

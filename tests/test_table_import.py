@@ -4,11 +4,14 @@ CSV cells, problems reported by sheet and row, suggestions, and new-plugin --fro
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import rubriceng
 from rubriceng.authoring.lint import lint
@@ -357,3 +360,325 @@ def test_a_file_that_is_not_what_its_name_says_is_refused(tmp_path, suffix):
     assert [problem.code for problem in caught.value.problems] == ["input-form"]
     result = CliRunner().invoke(main, ["import-table", str(path), "-o", str(tmp_path / "r.yaml")])
     assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+# -- tables as programs and people write them --------------------------------------------------
+
+_BOOK_PARTS = {
+    "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org'
+    '/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.'
+    'openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="'
+    'application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.'
+    'openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/'
+    'worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+    'spreadsheetml.worksheet+xml"/></Types>',
+    "_rels/.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org'
+    '/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.'
+    'org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+    "</Relationships>",
+    "xl/workbook.xml": '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/'
+    'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships"><sheets><sheet name="评分表" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    "xl/_rels/workbook.xml.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.'
+    'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+    "schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+    '" Target="worksheets/sheet1.xml"/></Relationships>',
+}
+_HEADINGS = (
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>一级指标</t></is></c>'
+    '<c r="B1" t="inlineStr"><is><t>分值</t></is></c></row>'
+)
+
+
+def _book(path, rows: str = _HEADINGS, tail: str = "", extra: dict[str, str] | None = None):
+    """A workbook of a few KB, written part by part as an attacker would."""
+    import zipfile
+
+    sheet = (
+        '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml'
+        f'/2006/main"><sheetData>{rows}</sheetData>{tail}</worksheet>'
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in {**_BOOK_PARTS, **(extra or {})}.items():
+            archive.writestr(name, text)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    return path
+
+
+def _merges(*refs: str) -> str:
+    return (
+        f'<mergeCells count="{len(refs)}">'
+        + "".join(f'<mergeCell ref="{ref}"/>' for ref in refs)
+        + "</mergeCells>"
+    )
+
+
+def _links(*refs: str) -> str:
+    return (
+        "<hyperlinks>"
+        + "".join(f'<hyperlink ref="{ref}" location="评分表!A1"/>' for ref in refs)
+        + "</hyperlinks>"
+    )
+
+
+_COMMENTS = (
+    '<?xml version="1.0"?><comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+    'main"><authors><author>x</author></authors><commentList><comment ref="{ref}" authorId="0">'
+    "<text><t>批注</t></text></comment></commentList></comments>"
+)
+
+
+@pytest.mark.parametrize(
+    ("rows", "tail", "extra", "message"),
+    [
+        (
+            _HEADINGS,
+            _merges("A1:XFD1048576"),
+            None,
+            "表格连同合并单元格共 1048576 行 16384 列：至多读取 50000 个单元格",
+        ),
+        (
+            _HEADINGS,
+            _merges("C3:Z3000"),
+            None,
+            "表格连同合并单元格共 3000 行 26 列：至多读取 50000 个单元格",
+        ),
+        (
+            _HEADINGS + '<row r="2001"><c r="Z2001"><v>1</v></c></row>',
+            "",
+            None,
+            "表格连同合并单元格共 2001 行 26 列：至多读取 50000 个单元格",
+        ),
+        (
+            _HEADINGS + '<row r="1048576"><c><v>1</v></c></row>',
+            "",
+            None,
+            "表格连同合并单元格共 1048576 行 2 列：至多读取 50000 个单元格",
+        ),
+        (
+            _HEADINGS,
+            _links("A1:XFD1048576"),
+            None,
+            "表格连同合并单元格共 1048576 行 16384 列：至多读取 50000 个单元格",
+        ),
+        (
+            _HEADINGS,
+            "",
+            {"xl/comments1.xml": _COMMENTS.format(ref="XFD1048576")},
+            "表格连同合并单元格共 1048576 行 16384 列：至多读取 50000 个单元格",
+        ),
+        (
+            _HEADINGS,
+            _merges(*(f"A{row}:B{row}" for row in range(2, 1003))),
+            None,
+            "有工作表的合并区域超过 1000 个",
+        ),
+        (
+            _HEADINGS,
+            _links(*(f"A{row}" for row in range(2, 53))),
+            None,
+            "有工作表的超链接超过 50 个",
+        ),
+    ],
+    ids=[
+        "whole-sheet-merge",
+        "merge-beyond-the-bound",
+        "two-far-cells",
+        "a-cell-placed-by-its-row",
+        "whole-sheet-link",
+        "a-far-comment",
+        "1001-merges",
+        "51-links",
+    ],
+)
+def test_a_workbook_that_would_lay_out_too_many_cells_is_refused_before_it_is_read(
+    tmp_path, rows, tail, extra, message
+):
+    """openpyxl makes a cell object for every cell a merged range, a link or a comment
+    covers, and looks every link up among the merged ranges: a 2 KB workbook merging
+    A1:XFD1048576 ran without end. Each is refused from the XML, before openpyxl reads it."""
+    path = _book(tmp_path / "table.xlsx", rows, tail, extra)
+    assert path.stat().st_size < 40_000
+    with pytest.raises(rubriceng.InputError) as caught:
+        import_table(path)
+    (problem,) = caught.value.problems
+    with using("zh"):
+        told = problem.said()
+    assert (problem.code, told) == ("table-too-large", message)
+    result = CliRunner().invoke(main, ["import-table", str(path), "-o", str(tmp_path / "r.yaml")])
+    assert result.exit_code == 1 and told in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "r.yaml").exists()
+
+
+def test_a_workbook_at_the_bounds_is_read_with_its_merged_cells(tmp_path):
+    """1,000 merged ranges, 50 links and 50,000 cells are within the bounds."""
+    rows = _HEADINGS + '<row r="2000"><c r="Y2000"><v>1</v></c></row>'
+    merges = _merges(*(f"C{row}:D{row}" for row in range(2, 1002)))
+    path = _book(tmp_path / "table.xlsx", rows, merges + _links(*(f"E{i}" for i in range(2, 52))))
+    with pytest.raises(ValueError, match="没有找到带「一级指标 / 二级指标」表头的表格"):
+        import_table(path)  # read whole; it holds headings of one level only
+
+
+def _docx_xml(path, change) -> None:
+    """``path``'s document.xml changed by ``change`` (text to text)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    parts["word/document.xml"] = change(parts["word/document.xml"].decode()).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+@pytest.mark.parametrize(
+    ("span", "message"),
+    [("100000000", "表 1 超过 2000 列"), ("2001", "表 1 超过 2000 列")],
+)
+def test_a_word_table_spanning_too_far_is_refused_at_its_row(tmp_path, span, message):
+    """python-docx lays out every grid column a cell spans: a gridSpan of 10^8 ran without
+    end."""
+    _seed_docx(tmp_path / "table.docx")
+    _docx_xml(
+        tmp_path / "table.docx",
+        lambda xml: xml.replace("<w:tcPr>", f'<w:tcPr><w:gridSpan w:val="{span}"/>', 1),
+    )
+    with pytest.raises(rubriceng.InputError) as caught:
+        import_table(tmp_path / "table.docx")
+    (problem,) = caught.value.problems
+    with using("zh"):
+        assert (problem.code, problem.line, problem.said()) == ("table-too-large", 1, message)
+
+
+def test_a_word_table_of_many_cells_is_refused_and_a_long_merge_is_read_in_one_pass(tmp_path):
+    """python-docx's row.cells walks up a vertical merge from every row it continues to
+    (rows² steps, one Python frame a row): 1,500 rows merged in one column read in one
+    pass, their first cells spanning all; 25,001 rows of two cells are more than 50,000."""
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=1500, cols=2)
+    table.cell(0, 0).text = "一级指标"
+    table.cell(0, 1).text = "分值"
+    document.save(tmp_path / "long.docx")
+    _docx_xml(
+        tmp_path / "long.docx",
+        lambda xml: xml.replace(
+            "<w:tc><w:tcPr>", '<w:tc><w:tcPr><w:vMerge w:val="continue"/>'
+        ).replace('<w:vMerge w:val="continue"/>', '<w:vMerge w:val="restart"/>', 1),
+    )
+    from rubriceng.inputs.files import docx_grids
+
+    (grid,) = docx_grids(tmp_path / "long.docx", "table")
+    assert len(grid) == 1500 and all(row == grid[0] for row in grid)
+    assert [text for _, text in grid[0]] == ["一级指标", "分值"]
+    table = document.add_table(rows=25_001, cols=2)
+    document.save(tmp_path / "wide.docx")
+    with pytest.raises(rubriceng.InputError) as caught:
+        import_table(tmp_path / "wide.docx")
+    with using("zh"):
+        assert [(p.line, p.said()) for p in caught.value.problems] == [
+            (25_001, "表 2 超过 50000 个单元格")
+        ]
+
+
+def test_a_word_row_that_starts_later_keeps_its_cells_in_their_columns(tmp_path):
+    """A row with w:gridBefore starts with empty cells, as Word shows it: its cells stay
+    under their headings (python-docx's row.cells left them out)."""
+    _seed_docx(tmp_path / "table.docx")
+    from rubriceng.inputs.files import docx_grids
+
+    before = docx_grids(tmp_path / "table.docx", "table")[0]
+    _docx_xml(
+        tmp_path / "table.docx",
+        lambda xml: xml.replace("<w:tr>", '<w:tr><w:trPr><w:gridBefore w:val="2"/></w:trPr>', 1),
+    )
+    (after,) = docx_grids(tmp_path / "table.docx", "table")
+    assert [text for _, text in after[0]] == ["", ""] + [text for _, text in before[0]]
+
+
+def _table(path, rows: list[list[str]]) -> Path:
+    import csv
+
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+def _csv_rows() -> list[list[str]]:
+    import csv
+
+    return list(csv.reader(TABLE.read_text(encoding="utf-8").splitlines()))
+
+
+def test_headings_names_and_texts_spread_over_lines_are_read_as_the_table_prints_them(tmp_path):
+    """Cells break their words over lines (一级⏎指标, 财政拨款收入⏎预决算差异率), spread
+    them with spaces (分　值, 备　　注, 合　计), and bring control characters: a heading
+    is read without its spaces, a name on one line, a text with its line breaks, and no
+    control character is kept."""
+    rows = _csv_rows()
+    rows[0] = ["一级\n指标", "分　值", "二级\n指标", "分 值", "三级指标", "分值",
+               "指标\n解释", "评分\r\n标准", "备　　注"]  # fmt: skip
+    rows[1][4] = "财政拨款收入\n预决算差异率"
+    rows[1][6] = "反映部门\x07收入\u2028预算编制的准确性。"
+    rows[2][4] = "Budget\r\ntarget 合理性"
+    rows[2][7] = "1.整体绩效目标能体现部门职能的，得5分；\r\n2.能分解成具体工作任务的，得5分。"
+    rows.append(["合　计", "100", "", "", "", "", "", "", ""])
+    imported = import_table(_table(tmp_path / "table.csv", rows))
+    assert imported.problems == ()
+    budget = imported.rubric["indicators"][0]["children"][0]["children"]
+    assert [leaf["name"] for leaf in budget] == ["财政拨款收入预决算差异率", "Budget target 合理性"]
+    assert budget[0]["description"] == "反映部门收入\n预算编制的准确性。"
+    assert budget[1]["standard"] == (
+        "1.整体绩效目标能体现部门职能的，得5分；\n2.能分解成具体工作任务的，得5分。"
+    )
+    assert budget[0]["remarks"] == "本指标根据部门决算01-1表计算"
+    path = tmp_path / "rubric.yaml"
+    path.write_text(imported.text, encoding="utf-8")
+    assert rubriceng.load_rubric(path).indicator("i1_1_1").name == "财政拨款收入预决算差异率"
+
+
+def _strings(data: object, at: str = "") -> dict[str, str]:
+    if isinstance(data, dict):
+        return {
+            k: v for key, value in data.items() for k, v in _strings(value, f"{at}.{key}").items()
+        }
+    if isinstance(data, list):
+        return {
+            k: v for i, value in enumerate(data) for k, v in _strings(value, f"{at}.{i}").items()
+        }
+    return {at: data} if isinstance(data, str) else {}
+
+
+_CELL = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1, max_size=30)
+
+
+@given(name=_CELL, standard=_CELL, other=_CELL)
+@settings(deadline=None)
+def test_whatever_a_cell_holds_the_written_rubric_reads_back_as_imported(name, standard, other):
+    """The rubric's text is written line by line, its comments quoting names from the
+    table: whatever a cell holds (line breaks, quotes, '#', ': ', YAML's own marks,
+    controls, U+2028, U+FFFE), the text reads back as exactly the data imported, every
+    comment stays a comment, and no name spans lines."""
+    import tempfile
+
+    from rubriceng.language.documents import from_text
+
+    rows = _csv_rows()
+    rows[1][4] = "差异率" + name
+    rows[2][4] = name + "合理性"
+    rows[2][5] = other  # no points, most often: a problem quoting the name
+    rows[1][7] = standard
+    rows[5][0] = "加减分：" + other
+    with tempfile.TemporaryDirectory() as folder:
+        imported = import_table(_table(Path(folder) / "t.csv", rows))
+    assert _strings(from_text(imported.text, "t.yaml").data) == _strings(imported.rubric)
+    control = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+    for leaf in imported.rubric["indicators"][0]["children"][0]["children"]:
+        assert not control.search(leaf["name"])
+    assert not control.search(imported.rubric["adjustments"][0]["name"])
+    assert all(
+        not control.search(text.replace("\n", "")) for text in _strings(imported.rubric).values()
+    )
+    comments = [line for line in imported.text.splitlines() if line.lstrip().startswith("#")]
+    assert not any(control.search(line) for line in comments)

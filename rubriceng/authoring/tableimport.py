@@ -22,7 +22,7 @@ from typing import Any
 
 import attrs
 
-from rubriceng.inputs.files import csv_rows, open_docx, open_workbook
+from rubriceng.inputs.files import csv_rows, docx_grids, open_workbook
 from rubriceng.outputs.words import term
 
 __all__ = ["Imported", "TableProblem", "import_table"]
@@ -79,7 +79,7 @@ class _Grid:
     def title(self, before: int) -> str | None:
         """The table's title: the first row above the headings with one text (merged)."""
         for _, cells in self.rows[:before]:
-            texts = list(dict.fromkeys(cell.text for cell in cells if cell.text))
+            texts = list(dict.fromkeys(_one_line(cell.text) for cell in cells if cell.text))
             if len(texts) == 1 and "：" not in texts[0] and ":" not in texts[0]:
                 return texts[0]
         return None
@@ -88,12 +88,32 @@ class _Grid:
 # -- reading ---------------------------------------------------------------------------------
 
 
+_LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x9f\ufeff\ufffe\uffff\ud800-\udfff]")
+
+
 def _text(value: Any) -> str:
+    """A cell's text as the table prints it: its line breaks as ``\\n``, a tab as a space,
+    no control character."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    text = _LINE_BREAKS.sub("\n", str(value)).replace("\t", " ")
+    return _CONTROLS.sub("", text).strip()
+
+
+def _one_line(text: str) -> str:
+    """A name broken over lines in its cell, on one line: joined as written, with a space
+    only between two Latin letters or digits."""
+    text = re.sub(r"(?<=[A-Za-z0-9])[ \u3000]*\n\s*(?=[A-Za-z0-9])", " ", text)
+    return re.sub(r"[ \u3000]*\n\s*", "", text)
+
+
+def _squeezed(text: str) -> str:
+    """A heading's words without the spaces and line breaks that spread it across its cell
+    (备　　注, 一级\\n指标)."""
+    return re.sub(r"\s+", "", text)
 
 
 def _xlsx(path: Path) -> list[_Grid]:
@@ -129,30 +149,16 @@ def _xlsx(path: Path) -> list[_Grid]:
 
 
 def _docx(path: Path) -> list[_Grid]:
-    document = open_docx(path, "table")
     grids = []
-    for index, table in enumerate(document.tables, start=1):
-        seen: dict[int, tuple[int, int]] = {}  # a merged cell is one object across its rows
-        alive: list[Any] = []  # lxml keeps one proxy per element only while it is referenced
-        raw = []
-        for number, row in enumerate(table.rows, start=1):
-            cells = []
-            for cell in row.cells:
-                alive.append(cell._tc)  # python-docx's merged cell element
-                key = id(alive[-1])
-                first, _ = seen.get(key, (number, number))
-                seen[key] = (first, number)
-                cells.append((key, cell.text.strip()))
-            raw.append((number, cells))
+    for index, table in enumerate(docx_grids(path, "table"), start=1):
+        spans: dict[int, tuple[int, int]] = {}  # a merged cell's first and last rows
+        for number, row in enumerate(table, start=1):
+            for cell, _ in row:
+                spans[cell] = (spans.get(cell, (number, number))[0], number)
+        merged = {cell: span for cell, span in spans.items() if span[0] != span[1]}
         rows = tuple(
-            (
-                number,
-                tuple(
-                    _Cell(text, seen[key] if seen[key][0] != seen[key][1] else None)
-                    for key, text in cells
-                ),
-            )
-            for number, cells in raw
+            (number, tuple(_Cell(_text(text), merged.get(cell)) for cell, text in row))
+            for number, row in enumerate(table, start=1)
         )
         grids.append(_Grid(f"表 {index}", rows))
     return grids
@@ -199,7 +205,7 @@ def _layout(grid: _Grid) -> _Layout | None:
         (
             index
             for index, (_, cells) in enumerate(rows[:30])
-            if any(word in cell.text for cell in cells for word in _LEVEL_WORDS)
+            if any(word in _squeezed(cell.text) for cell in cells for word in _LEVEL_WORDS)
         ),
         None,
     )
@@ -213,7 +219,7 @@ def _layout(grid: _Grid) -> _Layout | None:
     for column in range(width):
         parts: list[str] = []
         for _, cells in rows[start : end + 1]:
-            text = cells[column].text if column < len(cells) else ""
+            text = _squeezed(cells[column].text) if column < len(cells) else ""
             if text and (not parts or parts[-1] != text):
                 parts.append(text)
         labels.append(" ".join(parts))
@@ -250,7 +256,7 @@ def _is_heading(cells: Sequence[_Cell]) -> bool:
         "自评",
         "得分",
     )
-    texts = [cell.text for cell in cells if cell.text]
+    texts = [_squeezed(cell.text) for cell in cells if cell.text]
     return bool(texts) and all(
         any(word in text for word in words) and len(text) <= 12 for text in texts
     )
@@ -298,7 +304,7 @@ def _read_tree(
         texts = [c.text for c in cells if c.text]
         if not texts:
             continue
-        first = texts[0]
+        first = _squeezed(texts[0])
         if _TOTAL.match(first):
             break
         row_texts = {
@@ -307,8 +313,11 @@ def _read_tree(
             if role in ("description", "standard", "remarks") and cell(column).text
         }
         if _ADJUSTMENT.match(first):
-            names = [cell(layout.names[level]).text for level in sorted(layout.names)]
-            name = next((text for text in reversed(names) if text and text != first), first)
+            names = [_one_line(cell(layout.names[level]).text) for level in sorted(layout.names)]
+            name = next(
+                (text for text in reversed(names) if text and _squeezed(text) != first),
+                _one_line(texts[0]),
+            )
             name = re.sub(r"^加减分[:：]", "", name) or name
             points = _number(cell(layout.points.get(2) or layout.points.get(1)).text)
             adjustments.append((number, name, row_texts, points))
@@ -321,7 +330,7 @@ def _read_tree(
         parent: _Node | None = None
         for level in range(1, deepest + 1):
             found = levels.get(level, _Cell(""))
-            name = found.text
+            name = _one_line(found.text)
             points = _number(cell(layout.points.get(level)).text)
             if not name and level in current and level < deepest:
                 node = current[level]  # a blank parent cell: the one above carries down
@@ -453,12 +462,23 @@ def _fraction_of(number: str, unit: str | None) -> str:
 # -- writing -------------------------------------------------------------------------------
 
 
+_UNPRINTABLE = re.compile(r"[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+"""What JSON leaves as it is but YAML refuses in a file or reads as a line break."""
+
+
 def _scalar(value: Any) -> str:
+    """``value`` as a YAML scalar that reads back as exactly ``value``."""
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value == value.to_integral() else str(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)  # a YAML double-quoted scalar
+    if isinstance(value, str):  # a YAML double-quoted scalar, every escape JSON's
+        quoted = json.dumps(value, ensure_ascii=False)
+        return _UNPRINTABLE.sub(lambda found: f"\\u{ord(found.group()):04x}", quoted)
     return str(value)
+
+
+def _comment(text: str) -> str:
+    """``text`` for a YAML comment: on one line, no control character."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]+", " ", text)
 
 
 def _emit(node: _Node, ident: str, indent: int, lines: list[str]) -> dict[str, Any]:
@@ -476,7 +496,8 @@ def _emit(node: _Node, ident: str, indent: int, lines: list[str]) -> dict[str, A
                 lines.append(f"{pad}  {role}: {_scalar(texts[role])}")
                 data[role] = texts[role]
         lines.append(
-            f"{pad}  # the unit names its own parts here; the table shows: " + "、".join(parts)
+            f"{pad}  # the unit names its own parts here; the table shows: "
+            + _comment("、".join(parts))
         )
         lines.append(f"{pad}  unit_defined: {{}}")
         data["unit_defined"] = {}
@@ -494,7 +515,7 @@ def _emit(node: _Node, ident: str, indent: int, lines: list[str]) -> dict[str, A
             data[role] = texts[role]
     hint = suggestion(texts.get("standard", ""))
     if hint:
-        lines.append(f"{pad}  # suggested method: {hint}")
+        lines.append(f"{pad}  # suggested method: {_comment(hint)}")
     lines.append(f"{pad}  judgement: {{}}")
     data["judgement"] = {}
     return data
@@ -547,7 +568,8 @@ def import_table(
     version = version or "1"
     title = title or source.stem
     lines = [
-        f"# Imported from {source.name} by rubriceng import-table: every name, point value and",
+        f"# Imported from {_comment(source.name)} by rubriceng import-table: every name, point "
+        "value and",
         "# text as the table prints them. Every leaf starts as a judgement (an assessor gives",
         "# a score and a reason); replace it with a scoring method where the rule allows, as",
         "# the 'suggested method' comments propose.",
@@ -555,15 +577,15 @@ def import_table(
     if problems:
         lines.append("#")
         lines.append("# Problems found in the table (fix the table or this file):")
-        lines += [f"# - {problem}" for problem in problems]
+        lines += [f"# - {_comment(str(problem))}" for problem in problems]
     lines += [
-        f"id: {rubric_id}",
+        f"id: {_scalar(rubric_id)}",
         f"version: {_scalar(str(version))}",
         f"title: {_scalar(title)}",
     ]
     rubric: dict[str, Any] = {"id": rubric_id, "version": str(version), "title": title}
     if level:
-        lines.append(f"level: {level}")
+        lines.append(f"level: {_scalar(level)}")
         rubric["level"] = level
     if region:
         lines.append(f"region: {{name: {_scalar(region)}}}")
@@ -576,14 +598,12 @@ def import_table(
         f"total: {_scalar(total)}",
         "rounding: {digits: 2, mode: half_up}",
     ]
+    rubric["rounding"] = {"digits": 2, "mode": "half_up"}
     if total == 100:  # the grades most tables use; a table of other points sets its own
-        lines += [
-            "grades:",
-            "  - {name: 优, min: 90}",
-            "  - {name: 良, min: 80}",
-            "  - {name: 中, min: 60}",
-            "  - {name: 差, min: 0}",
-        ]
+        grades = (("优", 90), ("良", 80), ("中", 60), ("差", 0))
+        lines.append("grades:")
+        lines += [f"  - {{name: {name}, min: {least}}}" for name, least in grades]
+        rubric["grades"] = [{"name": name, "min": least} for name, least in grades]
     lines += [
         "",
         "indicators:",

@@ -11,6 +11,12 @@ checked before it is read and while it is read:
   :data:`MAX_CELLS` cells with a value;
 - a CSV is UTF-8 (with or without BOM) or, failing that, GB18030 (what Excel writes on
   Chinese Windows); a field longer than the csv module's limit is refused with its line;
+- a table read with its layout (a published 指标评分表, by ``import-table``) spans at most
+  :data:`MAX_LAID_OUT_CELLS` cells, its merged cells included, and a sheet has at most
+  :data:`MAX_LAID_OUT_RANGES` merged ranges and :data:`MAX_LAID_OUT_LINKS` links:
+  checked in the workbook's XML before openpyxl makes a cell object for every cell a
+  range covers (a 2 KB file may merge ``A1:XFD1048576``), and in a Word table's rows as
+  they are read;
 - a broken or truncated workbook or parquet file is refused, never a traceback.
 
 Every refusal is an :class:`~rubriceng.errors.InputError` naming the file, and the row
@@ -22,10 +28,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import os
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from typing import Any
+from xml.parsers import expat
 
 from rubriceng.errors import InputError, Problem
 from rubriceng.language.documents import DocumentError, read_bounded
@@ -77,6 +86,104 @@ def _checked_archive(
 
 MAX_LAID_OUT_BYTES = 32 * 1024 * 1024
 """A table read whole, with its layout (merged cells): a published rubric is far smaller."""
+MAX_LAID_OUT_CELLS = 50_000
+"""The most cells a table read with its layout may span (rows × columns, merged cells
+included): a published rubric spans a few thousand."""
+MAX_LAID_OUT_RANGES = 1_000
+"""The most merged ranges one sheet read with its layout may have."""
+MAX_LAID_OUT_LINKS = 50
+"""The most links one sheet read with its layout may have (openpyxl looks each up among
+the merged ranges)."""
+
+_CELL_REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,9})")
+
+
+def _cell_at(reference: str) -> tuple[int, int] | None:
+    """``(row, column)`` of an A1 reference, or None for anything else."""
+    found = _CELL_REFERENCE.fullmatch(reference.strip())
+    if found is None:
+        return None
+    column = 0
+    for letter in found.group(1).upper():
+        column = column * 26 + ord(letter) - 64
+    return int(found.group(2)), column
+
+
+class _Extent:
+    """How far a worksheet's XML reaches, counted as openpyxl places its cells: the last
+    row and column of any cell, merged range or link, and how many ranges it has."""
+
+    def __init__(self) -> None:
+        self.row = self.column = 0  # where openpyxl's reader is
+        self.rows = self.columns = 0
+        self.merges = self.links = 0
+        self.noted = (0, 0)  # how far comments reach (a part of their own, for some sheet)
+
+    def reach(self, row: int, column: int) -> None:
+        self.rows = max(self.rows, row)
+        self.columns = max(self.columns, column)
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        local = name.rpartition(" ")[2]
+        if local == "row":
+            try:
+                self.row = int(float(attributes["r"]))
+            except (KeyError, ValueError, OverflowError):
+                self.row += 1
+            self.column = 0
+        elif local == "c":
+            at = _cell_at(attributes.get("r", ""))
+            if at is None:
+                self.column += 1
+                at = (self.row, self.column)
+            else:
+                self.column = at[1]
+            self.reach(*at)
+        elif local in ("mergeCell", "hyperlink", "comment"):  # openpyxl makes their cells
+            self.merges += local == "mergeCell"
+            self.links += local == "hyperlink"
+            for part in attributes.get("ref", "").replace(":", " ").split():
+                at = _cell_at(part)
+                if at is not None and local == "comment":
+                    self.noted = (max(self.noted[0], at[0]), max(self.noted[1], at[1]))
+                elif at is not None:
+                    self.reach(*at)
+
+
+def _check_layout(data: bytes, what: str, source: str) -> None:
+    """Refuse a workbook whose sheets, read with their layout, would span more than
+    :data:`MAX_LAID_OUT_CELLS` cells, or hold more than :data:`MAX_LAID_OUT_RANGES`
+    merged ranges or :data:`MAX_LAID_OUT_LINKS` links: every XML part is read as openpyxl
+    would place its cells, by a streaming parser (a part that is no XML holds no sheet)."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    extents = []
+    for member in archive.infolist():
+        extent = _Extent()
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.StartElementHandler = extent.start
+        try:
+            with archive.open(member) as stream:
+                parser.ParseFile(stream)
+        except (expat.ExpatError, ValueError, zipfile.BadZipFile, OSError):
+            pass  # no XML, or broken: openpyxl refuses it, or reads no sheet from it
+        extents.append(extent)
+    # a sheet's comments are a part of their own, for one of the sheets: as far on each
+    noted = max((extent.noted[0] for extent in extents), default=0)
+    noted_columns = max((extent.noted[1] for extent in extents), default=0)
+    for extent in extents:
+        rows, columns = max(extent.rows, noted), max(extent.columns, noted_columns)
+        if rows * columns > MAX_LAID_OUT_CELLS:
+            message = (
+                f"the table spans {rows} rows by {columns} columns with its "
+                f"merged cells: at most {MAX_LAID_OUT_CELLS} cells are read"
+            )
+            raise _refuse(what, source, "table-too-large", message)
+        if extent.merges > MAX_LAID_OUT_RANGES:
+            message = f"a sheet has more than {MAX_LAID_OUT_RANGES} merged ranges"
+            raise _refuse(what, source, "table-too-large", message)
+        if extent.links > MAX_LAID_OUT_LINKS:
+            message = f"a sheet has more than {MAX_LAID_OUT_LINKS} links"
+            raise _refuse(what, source, "table-too-large", message)
 
 
 def open_workbook(
@@ -89,6 +196,8 @@ def open_workbook(
 
     limit = MAX_LAID_OUT_BYTES if merged else MAX_UNPACKED_BYTES
     data = _checked_archive(path, what, "an Excel workbook", limit)
+    if merged:  # openpyxl makes a cell object for every cell a merged range covers
+        _check_layout(data, what, str(path))
     try:
         return openpyxl.load_workbook(
             io.BytesIO(data), read_only=not merged, data_only=not formulas
@@ -132,6 +241,46 @@ def open_docx(path: str | os.PathLike[str], what: str) -> Any:
     except Exception as error:  # python-docx raises many kinds for a file it cannot read
         detail = str(error).replace(str(stream), os.path.basename(path))  # not an address
         raise _refuse(what, str(path), "input-form", f"not a Word document: {detail}") from None
+
+
+def docx_grids(path: str | os.PathLike[str], what: str) -> list[list[list[tuple[int, str]]]]:
+    """The tables of a checked ``.docx`` file, each a list of rows laid out on the table's
+    grid: one ``(cell, text)`` per grid column, where ``cell`` numbers the cell, the same
+    across the columns it spans and the rows a vertical merge continues it to, and a row
+    that starts later than the first column starts with empty cells.
+
+    Read in one pass over each row's cells (python-docx's ``row.cells`` walks up every
+    vertical merge again from each row). A table spanning more than
+    :data:`MAX_LAID_OUT_CELLS` cells is refused at the row reached.
+    """
+    source = str(path)
+    document = open_docx(path, what)
+    numbers = itertools.count(1)
+    grids = []
+    for index, table in enumerate(document.element.body.tbl_lst, start=1):
+        rows: list[list[tuple[int, str]]] = []
+        cells = 0
+        for number, tr in enumerate(table.tr_lst, start=1):
+            tcs = list(tr.tc_lst)
+            spans = [max(tc.grid_span, 1) for tc in tcs]
+            before = max(tr.grid_before, 0)  # a row that starts later than the first column
+            width = before + sum(spans)
+            cells += width
+            if width > MAX_COLUMNS or cells > MAX_LAID_OUT_CELLS:
+                message = f"table {index} spans more than {MAX_LAID_OUT_CELLS} cells"
+                if width > MAX_COLUMNS:
+                    message = f"table {index} reaches beyond column {MAX_COLUMNS}"
+                raise _refuse(what, source, "table-too-large", message, number)
+            above = rows[-1] if rows else []
+            row = [(next(numbers), "") for _ in range(before)]
+            for tc, span in zip(tcs, spans, strict=True):
+                if tc.vMerge == "continue" and len(row) < len(above):
+                    row += [above[len(row)]] * span  # the cell above, continued down
+                else:
+                    row += [(next(numbers), "\n".join(p.text for p in tc.p_lst))] * span
+            rows.append(row)
+        grids.append(rows)
+    return grids
 
 
 def sheet_rows(sheet: Any, source: str, what: str) -> Iterator[tuple[int, list[Any]]]:

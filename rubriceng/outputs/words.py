@@ -1254,6 +1254,15 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
         ("a value beyond column {limit}", "第 {limit} 列之后还有值"),
         ("more than {limit} cells", "超过 {limit} 个单元格"),
         (
+            "the table spans {rows} rows by {columns} columns with its merged cells: "
+            "at most {limit} cells are read",
+            "表格连同合并单元格共 {rows} 行 {columns} 列：至多读取 {limit} 个单元格",
+        ),
+        ("a sheet has more than {limit} merged ranges", "有工作表的合并区域超过 {limit} 个"),
+        ("a sheet has more than {limit} links", "有工作表的超链接超过 {limit} 个"),
+        ("table {table} spans more than {limit} cells", "表 {table} 超过 {limit} 个单元格"),
+        ("table {table} reaches beyond column {limit}", "表 {table} 超过 {limit} 列"),
+        (
             "{rows} rows of {columns} columns: at most {max_rows} rows of {max_columns} columns",
             "{rows} 行 {columns} 列：至多 {max_rows} 行 {max_columns} 列",
         ),
