@@ -6,7 +6,10 @@ place that makes them safe for each:
 
 - :func:`printable` shows a control character (C0 but tab and newline, DEL, C1 — ESC,
   BEL, …) as a visible escape ``\\x1b``, so it can neither move a terminal's cursor nor
-  make openpyxl refuse the workbook (``IllegalCharacterError``);
+  make openpyxl refuse the workbook (``IllegalCharacterError``); and so the bidirectional
+  overrides and isolates (U+202A–U+202E, U+2066–U+2069), which would show a unit's name
+  or a reason in another order than it is written, and the line and paragraph separators
+  (U+2028, U+2029) as ``\\u202e``;
 - :func:`csv_cell` also puts ``'`` before text that a spreadsheet program would take as a
   formula (``=``, ``+``, ``-``, ``@``, tab, CR), as the usual CSV-injection guidance says;
 - :func:`harden_workbook` makes every text cell of a workbook a text cell (a value that
@@ -21,7 +24,10 @@ import re
 import unicodedata
 from typing import Any
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f"  # C0 but tab and newline, DEL, C1
+    "\u2028\u2029\u202a-\u202e\u2066-\u2069]"  # line breaks and bidirectional controls
+)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """How text that a spreadsheet program would run as a formula starts."""
 
@@ -36,8 +42,15 @@ def printable(text: str) -> str:
 
     >>> printable("惠州\\x1b[31m单位\\x07")
     '惠州\\\\x1b[31m单位\\\\x07'
+    >>> printable("单位\\u202e甲乙")
+    '单位\\\\u202e甲乙'
     """
-    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
+    return _CONTROL.sub(_escape, text)
+
+
+def _escape(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def looks_like_formula(text: str) -> bool:

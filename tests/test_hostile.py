@@ -1011,8 +1011,10 @@ HOSTILE_TEXTS = [
     "@SUM(1,2)",
     "\t=1+1",
     "\r=1+1",
+    "单位\u202e乙甲\u2066丙\u2069\u2028行",  # shown in another order, or broken
     "单位\x1b[31m红\x1b[0m\x07",
 ]
+_UNPRINTABLE = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 
 
 def _hostile_units(huizhou_inputs, count: int = len(HOSTILE_TEXTS)) -> dict[str, dict]:
@@ -1043,7 +1045,7 @@ def _assert_inert(cells) -> None:
     assert cells
     for cell in cells:
         assert cell.data_type == "s", (cell.coordinate, cell.value)
-        assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", cell.value), cell.value
+        assert not re.search(_UNPRINTABLE, cell.value), cell.value
 
 
 def test_score_xlsx_writes_every_hostile_text_as_inert_text(huizhou, huizhou_inputs, tmp_path):
@@ -1089,11 +1091,14 @@ def test_batch_outputs_write_hostile_texts_as_inert_text(huizhou, huizhou_inputs
 
 
 def test_text_and_markdown_carry_no_control_sequence_and_no_html(huizhou, huizhou_inputs):
-    result = rubriceng.evaluate(huizhou, huizhou_inputs, unit="甲<script>alert(1)</script>\x1b[2J")
+    import re
+
+    unit = "甲<script>alert(1)</script>\x1b[2J\u202e乙"
+    result = rubriceng.evaluate(huizhou, huizhou_inputs, unit=unit)
     text, markdown = render_text(result), render_markdown(result, huizhou)
-    assert "\x1b" not in text and "\\x1b[2J" in text
+    assert "\x1b" not in text and "\\x1b[2J\\u202e乙" in text
     assert "<script>" not in markdown and "&lt;script&gt;" in markdown
-    assert "\x1b" not in markdown
+    assert not re.search(_UNPRINTABLE, text + markdown)
 
 
 def test_the_command_line_prints_no_control_sequence(tmp_path):
@@ -1129,11 +1134,11 @@ def test_a_score_never_prints_as_minus_zero(raw):
 
 def test_the_html_report_carries_no_control_character_and_no_markup(huizhou, huizhou_inputs):
     huizhou_inputs["satisfaction"] = {"score": 3, "reason": "<img src=x onerror=alert(1)>\x1b"}
-    result = rubriceng.evaluate(huizhou, huizhou_inputs, unit="<script>甲</script>\x07")
+    result = rubriceng.evaluate(huizhou, huizhou_inputs, unit="<script>甲</script>\x07\u202e")
     page = render_html(result, huizhou)
     assert "<script>甲" not in page and "<img src=x" not in page
-    assert "\x1b" not in page and "\x07" not in page
-    assert "&lt;script&gt;甲&lt;/script&gt;\\x07" in page
+    assert "\x1b" not in page and "\x07" not in page and "\u202e" not in page
+    assert "&lt;script&gt;甲&lt;/script&gt;\\x07\\u202e" in page
 
 
 @pytest.mark.parametrize("name", ["a/b", "项目[一]", "x:y*z?", "\x1b[31m项目", "很" * 40])
