@@ -108,6 +108,27 @@ def test_rubriceng_test_reports_failures_and_exits_1(small):
     assert f"FAIL  {small}:6: a wrong expectation" in english.output
 
 
+def test_rubriceng_test_tells_every_unreadable_case_file_and_runs_the_others(small):
+    """A case file that cannot be read (too large, not UTF-8, malformed) is told with its
+    problems; the other files' cases still run, and the run fails."""
+    folder = small.parent
+    (folder / "test_large.yaml").write_text("cases:\n" + "# x\n" * 300_000, encoding="utf-8")
+    (folder / "test_bytes.yaml").write_bytes(b"cases:\n\xff\xfe")
+    (folder / "test_none.yaml").write_text("cases: [{inputs: {}}]\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["test", str(folder)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[-1] == "2 个通过，2 个未通过，3 个用例文件无法读取"
+    for name, said in [
+        ("test_large.yaml", "超过 1048576 字节 [document-too-large]"),
+        ("test_bytes.yaml", "不是 UTF-8 编码的文本：invalid start byte [document-encoding]"),
+        ("test_none.yaml", "cases[0].name：必须填写"),
+    ]:
+        assert f"错误：{folder / name} 的测试用例有误" in result.output
+        assert said in result.output
+    english = CliRunner().invoke(main, ["--lang", "en", "test", str(folder)])
+    assert english.stdout.splitlines()[-1] == "2 passed, 2 failed, unreadable case files: 3"
+
+
 @needs_plugins
 def test_rubriceng_test_without_paths_runs_every_installed_plugins_cases():
     result = CliRunner().invoke(main, ["test", "-v"])

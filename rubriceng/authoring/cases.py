@@ -189,10 +189,15 @@ def is_case_file(path: Path) -> bool:
     if not any(path.match(pattern) for pattern in CASE_FILE_PATTERNS):
         return False
     try:
-        head = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        with open(path, "rb") as stream:  # its beginning: a large file is not read whole
+            head = stream.read(_HEAD_BYTES).decode("utf-8-sig", errors="ignore")
+    except OSError:
         return False
     return any(line.startswith(("cases:", '"cases"', "{")) for line in head.splitlines())
+
+
+_HEAD_BYTES = 64 * 1024
+"""How much of a file named like a test-case file is read to tell whether it is one."""
 
 
 def load_cases(path: str | os.PathLike[str]) -> list[Case]:
