@@ -142,3 +142,65 @@ def test_two_results_of_one_year_are_told_apart_by_their_file_names(tmp_path, ye
     extra.write_text(years[0].read_text(encoding="utf-8"), encoding="utf-8")
     found = load_history([*years, extra])
     assert found.years == ("甲-2023", "甲-2024", "甲-2024-复核", "甲-2025")
+
+
+@pytest.mark.parametrize(
+    ("field", "raw", "shown"),
+    [
+        ("total", '"NaN"', '"NaN"'),
+        ("total", '"Infinity"', '"Infinity"'),
+        ("total", "1e308", "1E+308"),
+        ("subtotal", '"-Infinity"', '"-Infinity"'),
+        ("subtotal", "true", "true"),
+        ("indicators[0].score", '"nan"', '"nan"'),
+        ("indicators[0].score", '"7.5e1"', '"7.5e1"'),
+        ("indicators[0].points", "[5]", "[5]"),
+        ("indicators[0].effective_points", '"5,00"', '"5,00"'),
+        ("indicators[0].effective_points", '{"n": 1}', '{"n": 1}'),
+        ("indicators[1].score", '"１.００"', '"１.００"'),
+    ],
+)
+def test_a_result_whose_numbers_are_no_numbers_is_refused_never_shown(
+    tmp_path, years, field, raw, shown
+):
+    """A result edited by hand or written by another program may hold NaN, Infinity, an
+    exponent or a value of another kind where a score is: history never shows one (it
+    showed `NaN` as the year's total); every such number of every file is told, with its
+    place."""
+    import json
+    import re
+
+    text = years[0].read_text(encoding="utf-8")
+    data = json.loads(text)
+    place = data
+    parts = re.findall(r"[a-z_]+|\[\d+\]", field)
+    for part in parts[:-1]:
+        place = place[int(part[1:-1])] if part.startswith("[") else place[part]
+    place[parts[-1]] = "@@"
+    changed = tmp_path / "甲-2026.json"
+    changed.write_text(json.dumps(data, ensure_ascii=False).replace('"@@"', raw), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_history([*years, changed])
+    assert [problem.text("zh") for problem in caught.value.problems] == [
+        f"{changed} {field}：应为 97.86 这样的数，实际为 {shown} [history-form]"
+    ]
+    out = tmp_path / "h.xlsx"
+    result = CliRunner().invoke(main, ["history", *map(str, years), str(changed), "-o", str(out)])
+    assert result.exit_code == 1 and not out.exists()
+
+
+def test_every_misread_number_of_every_result_is_told_at_once(tmp_path, years):
+    import json
+
+    data = json.loads(years[0].read_text(encoding="utf-8"))
+    data["total"], data["indicators"][1]["score"] = "NaN", "Infinity"
+    (tmp_path / "甲-2026.json").write_text(json.dumps(data), encoding="utf-8")
+    data["total"] = "97.86"
+    (tmp_path / "甲-2027.json").write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_history([*years, tmp_path / "甲-2026.json", tmp_path / "甲-2027.json"])
+    assert [(p.file[-11:], p.path) for p in caught.value.problems] == [
+        ("甲-2026.json", "total"),
+        ("甲-2026.json", "indicators[1].score"),
+        ("甲-2027.json", "indicators[1].score"),
+    ]

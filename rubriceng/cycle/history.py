@@ -11,6 +11,7 @@ from one that moved because the unit did. A year is taken from the file's name
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -70,6 +71,44 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
+_DECIMAL_TEXT = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,15})?")
+"""A number as a result writes it: text, no exponent, never NaN or Infinity."""
+
+
+def _misread_numbers(data: Mapping[str, Any], path: Path) -> list[Problem]:
+    """Each number of a result that is not one as rubriceng writes it (``"97.86"``): a file
+    edited by hand or written by another program may hold ``"NaN"``, ``1e308`` or ``true``,
+    and history never shows one as a score."""
+    problems = []
+
+    def check(value: Any, field: str, required: bool = False) -> None:
+        if value is None and not required:
+            return
+        numeric = isinstance(value, str | Decimal | int) and not isinstance(value, bool)
+        if numeric and _DECIMAL_TEXT.fullmatch(str(value)):
+            return
+        shown = str(value) if isinstance(value, Decimal) else json.dumps(value, ensure_ascii=False)
+        shown = shown if len(shown) <= 40 else shown[:39] + "…"
+        message = f"expected a decimal number such as 97.86, not {shown}"
+        problems.append(Problem("history-form", message, file=str(path), path=field))
+
+    def walk(items: Any, at: str) -> None:
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, Mapping):
+                for key in ("points", "effective_points", "score"):
+                    check(item.get(key), f"{at}[{index}].{key}")
+                walk(item.get("children"), f"{at}[{index}].children")
+
+    check(data.get("total"), "total", required=True)
+    check(data.get("subtotal"), "subtotal")
+    adjustments = data.get("adjustments")
+    for index, adjustment in enumerate(adjustments if isinstance(adjustments, list) else []):
+        if isinstance(adjustment, Mapping):
+            check(adjustment.get("points"), f"adjustments[{index}].points")
+    walk(data.get("indicators"), "indicators")
+    return problems
+
+
 def load_history(paths: Sequence[str | os.PathLike[str]]) -> History:
     """The history of the results in ``paths``, ordered by their years (or names).
 
@@ -84,14 +123,16 @@ def load_history(paths: Sequence[str | os.PathLike[str]]) -> History:
             and data.get("format") == "rubriceng.result/1"
             and isinstance(data.get("rubric"), Mapping)
             and isinstance(data.get("indicators"), list)
-            and _decimal(data.get("total")) is not None
         )
         if not shaped:
             problems.append(
                 Problem("history-form", "not a rubriceng.result/1 result", file=str(path))
             )
             continue
-        found.append((_label(path), path, data))
+        misread = _misread_numbers(data, path)
+        problems += misread
+        if not misread:
+            found.append((_label(path), path, data))
     if len({label for label, _, _ in found}) < len(found):  # two of one year: by file name
         found = [(path.stem, path, data) for _, path, data in found]
     units = {str(data.get("unit")) for _, _, data in found}

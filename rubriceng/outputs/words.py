@@ -1161,6 +1161,10 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
             "not a rubriceng.result/1 result",
             "不是 rubriceng.result/1 格式的评分结果",
         ),
+        (
+            "expected a decimal number such as 97.86, not {value}",
+            "应为 97.86 这样的数，实际为 {value}",
+        ),
     ),
     "history-units": (("results of several units: {units}", "这些结果属于不同单位：{units}"),),
     "review-not-applicable": (
