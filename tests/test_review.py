@@ -192,6 +192,50 @@ def test_every_problem_of_a_review_is_told_at_once(tmp_path, huizhou, huizhou_in
     ]
 
 
+def test_one_score_or_input_reviewed_twice_differently_is_refused_with_both_lines(
+    tmp_path, huizhou, huizhou_inputs
+):
+    """Two changes giving one indicator (by id or by name) or one input different values:
+    which one the reviewer meant is not for the program to guess. The same value twice
+    is one review."""
+    path = tmp_path / "twice.yaml"
+    path.write_text(
+        "changes:\n"
+        "  - {indicator: 项目监管, score: 1, reason: 底稿不全}\n"
+        "  - {indicator: project_supervision, score: 1.5, reason: 再查}\n"
+        "  - {indicator: 项目监管, score: 1.00, reason: 同一复核分}\n"
+        "  - {inputs: {procurement_actual: 1000000}, reason: 系统数据}\n"
+        "  - {inputs: {procurement_actual: 1000000, quarterly_spending_progress.2: 0.3}, "
+        "reason: 同}\n"
+        "  - {inputs: {procurement_actual: 900000}, reason: 另一份数据}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        review(huizhou, huizhou_inputs, load_changes(path))
+    with rubriceng.outputs.words.using("zh"):
+        assert [(p.code, p.line, p.said()) for p in caught.value.problems] == [
+            ("review-twice", 3, "项目监管 有两个复核分：第 2 行为 1，此处为 1.5"),
+            (
+                "review-twice",
+                7,
+                "填报数据 procurement_actual 有两个复核值：第 5 行为 1000000，此处为 900000",
+            ),
+        ]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(lines[:2] + lines[3:6]) + "\n", encoding="utf-8")
+    found = review(huizhou, huizhou_inputs, load_changes(path))
+    assert found.reviewed.indicator("project_supervision").score == Decimal("1.00")
+    same = [
+        Change("a", indicator="项目监管", score=Decimal(1)),
+        Change("b", indicator="项目监管", score=Decimal(2)),
+    ]
+    with pytest.raises(InputError) as caught:
+        apply_changes(huizhou, huizhou_inputs, same)
+    assert caught.value.problems[0].text("en") == (
+        "项目监管 is given two reviewed values: 1, and 2 here [review-twice] (indicator 项目监管)"
+    )
+
+
 @pytest.mark.parametrize(
     ("indicator", "score", "code"),
     [

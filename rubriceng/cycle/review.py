@@ -163,6 +163,16 @@ def apply_changes(
             )
         )
 
+    given: dict[str, tuple[Change, Any]] = {}  # what was reviewed, by which change
+
+    def once(change: Change, key: str, what: str, value: Any) -> None:
+        """Refuse a second, different value for one score or input: a probable slip."""
+        first, before = given.setdefault(key, (change, value))
+        if before != value:
+            at = "" if first.line is None else f" at line {first.line}"
+            message = f"{what} two reviewed values: {before}{at}, and {value} here"
+            problem(change, "review-twice", message)
+
     for change in changes:
         if not change.reason.strip():
             problem(change, "review-reason", "a change needs its reason (复核说明)")
@@ -171,7 +181,10 @@ def apply_changes(
         if change.score is not None:
             found = _leaf(change, names, leaves, problem)
             if found is not None:
+                once(change, found, f"{dict(names)[found]} is given", change.score)
                 scores[found] = change.score
+        for key, value in flatten(change.inputs).items():
+            once(change, f"inputs:{key}", f"input {key} is given", value)
         for name, value in change.inputs.items():
             if name.split(".")[0] not in known:
                 problem(

@@ -1181,6 +1181,24 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
         ),
     ),
     "review-indicator": (("a reviewed score names its indicator", "复核分应写明所属指标"),),
+    "review-twice": (
+        (
+            "input {name} is given two reviewed values: {first} at line {line}, and {second} here",
+            "填报数据 {name} 有两个复核值：第 {line} 行为 {first}，此处为 {second}",
+        ),
+        (
+            "input {name} is given two reviewed values: {first}, and {second} here",
+            "填报数据 {name} 有两个复核值：{first} 和 {second}",
+        ),
+        (
+            "{indicator} is given two reviewed values: {first} at line {line}, and {second} here",
+            "{indicator} 有两个复核分：第 {line} 行为 {first}，此处为 {second}",
+        ),
+        (
+            "{indicator} is given two reviewed values: {first}, and {second} here",
+            "{indicator} 有两个复核分：{first} 和 {second}",
+        ),
+    ),
     "review-group": (
         (
             "{indicator} is a group: review the indicators under it",
