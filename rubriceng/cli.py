@@ -1179,7 +1179,8 @@ def targets_check(context: click.Context, sheet: str, lang: str) -> None:
                 judged = row.judgement(lang)
             except UnitMismatch as error:
                 failures += 1
-                verdict = f"error: {error}"
+                counts["uncomparable"] = counts.get("uncomparable", 0) + 1
+                verdict = term("error", lang) + term(": ", lang) + error.text(lang)
             else:
                 if judged is None:
                     status = NEEDS_JUDGEMENT if target.judgement else "none"

@@ -602,3 +602,96 @@ def test_a_target_far_exceeded_is_flagged_as_set_too_low_and_not_rewarded(projec
 def test_long_hostile_values_are_read_in_bounded_time(text):
     target = parse_target(text)  # a hang or a crash here fails the suite's time, not a timer
     assert target.text == text
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "baseline", "zh"),
+    [
+        ("≥90%", True, None, "目标「≥90%」的实际值应为数，实际为 True"),
+        ("≥90%", [1], None, "目标「≥90%」的实际值应为数，实际为 list"),
+        ("≥90%", Decimal("NaN"), None, "目标「≥90%」的实际值应为有限的数，实际为 NaN"),
+        ("≥90%", "NaN%", None, "「NaN%」不是可与目标「≥90%」比较的数"),
+        ("≥90%", "下降5%", None, "「下降5%」是变化幅度，而目标「≥90%」不是"),
+        ("≥90%", "3人", None, "「3人」是数量（人），目标「≥90%」是百分比（%）：不能比较"),
+        ("≥2次", "5元", None, "「5元」是金额（元），目标「≥2次」是数量（次）：不能比较"),
+        ("≥90%", 95, None, "95 与百分比目标「≥90%」不能比较：应写成 95% 或小数（0.95）"),
+        (
+            "提高2个百分点",
+            "提高2%",
+            None,
+            "「提高2%」与目标「提高2个百分点」：%的变化不是个百分点的变化",
+        ),
+        (
+            "同比下降5%",
+            "95万元",
+            None,
+            "目标「同比下降5%」是相对上年的变化：请给出上年实际值（baseline），"
+            "或把实际值写成变化幅度（如「减少12%」）",
+        ),
+        (
+            "提高2个百分点",
+            "95万元",
+            "93万元",
+            "目标「提高2个百分点」是百分点的变化：实际值和上年实际值都应为比率（93% 或 0.93）",
+        ),
+        ("增长10%", "5人", "3元", "「5人」与上年实际值「3元」不能比较"),
+        ("增长10%", 5, 0, "目标「增长10%」的上年实际值为 0：相对它的变化没有定义"),
+        ("增长10%", 5, True, "目标「增长10%」的上年值的实际值应为数，实际为 True"),
+        (
+            "民兵点验310人次，入队训练61人次",
+            "310人次",
+            None,
+            "「310人次」没有给出目标「民兵点验310人次，入队训练61人次」的各部分",
+        ),
+        (
+            "民兵点验310人次，入队训练61人次",
+            310,
+            None,
+            "请分别给出目标「民兵点验310人次，入队训练61人次」各部分的实际值（名称到实际值的映射）",
+        ),
+        ("民兵点验310人次，入队训练61人次", {"民兵点验": 310}, None, "缺少 入队训练 的实际值"),
+    ],
+)
+def test_why_an_actual_value_cannot_be_judged_is_said_in_each_language(
+    target, actual, baseline, zh
+):
+    """Every mismatch an actual value can meet, in Chinese as a table shows it, and in
+    English as before (the exception's own text)."""
+    import re
+
+    with pytest.raises(UnitMismatch) as caught:
+        judge(parse_target(target), actual, baseline=baseline)
+    assert caught.value.text("zh") == zh
+    assert caught.value.text("en") == str(caught.value)
+    left = re.sub(r"「[^」]*」|baseline|True|list|NaN", "", zh)
+    assert not re.search(r"[A-Za-z]{2,}", left)
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "parts"),
+    [
+        ("≥10,000人次", Decimal(10000), ()),
+        ("≥1,000元", Decimal(1000), ()),
+        ("不低于1,234,567.5元", Decimal("1234567.5"), ()),
+        ("≥１０，０００人次", Decimal(10000), ()),  # as a Chinese input method types it
+        ("≥1,000万元", Decimal(10_000_000), ()),
+        ("民兵点验1,310人次，入队训练61人次", None, ("民兵点验", "入队训练")),
+    ],
+)
+def test_commas_that_part_thousands_make_one_number(text, number, parts):
+    """A comma between groups of three digits parts thousands; it was read as a list of
+    parts (≥1,000元 was 'all of: None at least 1; None at least 0 元')."""
+    found = parse_target(text)
+    assert (found.number, tuple(part.label for part in found.parts)) == (number, parts)
+    if parts:
+        assert found.parts[0].number == 1310
+
+
+@pytest.mark.parametrize("text", ["1,000,5元", "≥1,00元", "2,3", "≥1,0000元"])
+def test_commas_in_no_number_and_parts_without_names_are_for_a_person(text):
+    assert parse_target(text).judgement
+
+
+def test_an_actual_value_with_thousands_is_judged_against_its_target():
+    assert judge(parse_target("≥10,000人次"), "10,500人次").status == MET
+    assert judge(parse_target("≥10,000人次"), "9,000人次").completion == Decimal("0.9")

@@ -403,6 +403,13 @@ def test_target_completion_refuses_unjudged_and_mismatched_targets():
     assert caught.value.problems[0].message == (
         "补贴发放率: '3人' is a count (人) and '100%' a percent (%): they cannot be compared"
     )
+    assert caught.value.problems[0].said("zh") == (
+        "补贴发放率：「3人」是数量（人），目标「100%」是百分比（%）：不能比较"
+    )
+    tiers = [{"name": "资金发放的合规性", "target": "按规定标准发放补助", "tier": "很好"}]
+    with pytest.raises(rubriceng.InputError) as caught:  # the inputs' rules know the tiers
+        rubriceng.evaluate(rubric, {"targets": tiers})
+    assert caught.value.problems[0].said("zh").startswith("「很好」不是允许的值")
 
 
 def test_the_project_rubric_scores_a_project_from_its_target_sheet():
@@ -653,10 +660,20 @@ def test_cli_targets_check_exits_1_on_a_unit_mismatch(tmp_path):
     )
     result = CliRunner().invoke(main, ["targets", "check", str(path)])
     assert result.exit_code == 1
+    assert "错误：「3人」是数量（人），目标「100%」是百分比（%）：不能比较" in result.output
+    assert "1 个目标：无法比较 1" in result.output.splitlines()
+    english = CliRunner().invoke(main, ["--lang", "en", "targets", "check", str(path)])
     assert (
         "error: '3人' is a count (人) and '100%' a percent (%): they cannot be compared"
-        in result.output
+        in english.output
     )
+    assert "1 targets: 1 cannot be compared" in english.output.splitlines()
+    from rubriceng.targets.sheets import row_of
+
+    row = row_of({"name": "合规性", "target": "按规定发放", "tier": "很好"})  # by the API
+    with pytest.raises(UnitMismatch) as caught:
+        row.judgement()
+    assert caught.value.text("zh") == "「很好」不是评定等级：应为 达成、部分达成 或 未达成"
 
 
 def test_the_basis_in_words_names_the_unmet_targets():

@@ -34,7 +34,13 @@ class ScoringFailure(Exception):
     """Raised by a scorer when a unit cannot be scored; the engine locates it."""
 
     def __init__(
-        self, code: str, message: str, field: str | None = None, *, input: bool = False
+        self,
+        code: str,
+        message: str,
+        field: str | None = None,
+        *,
+        input: bool = False,
+        params: Mapping[str, Any] | None = None,
     ) -> None:
         self.code = code
         self.message = message
@@ -42,6 +48,11 @@ class ScoringFailure(Exception):
         self.input = input
         """True when the unit's inputs are at fault (more tasks done than due, points that
         do not add up): the unit's error is then an InputError, as a wrong input's is."""
+        self.params = params
+        """What the message is told with in any language, where ``code`` has a template in
+        :data:`rubriceng.outputs.words.MESSAGES` (a value may be a
+        :class:`~rubriceng.outputs.words.Phrase`); None: the message is read back through
+        the code's English templates, or told as it is."""
         super().__init__(message)
 
 

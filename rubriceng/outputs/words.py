@@ -49,6 +49,8 @@ __all__ = [
     "RULE_TEXTS",
     "SUMMARY_WORDS",
     "SYNTAX_READINGS",
+    "TARGET_KINDS",
+    "TARGET_MISMATCHES",
     "TARGET_SHEET_WORDS",
     "TARGET_WORDS",
     "TERMS",
@@ -851,6 +853,7 @@ TARGET_SHEET_WORDS: Mapping[str, Mapping[str, Any]] = {
         "implied": "（默认）",
         "override": "（指定）",
         "none": "未填实际值",
+        "uncomparable": "无法比较",
         "count": "{status} {n}",
         ",": "，",
         "summary": "{n} 个目标：{summary}",
@@ -864,6 +867,7 @@ TARGET_SHEET_WORDS: Mapping[str, Mapping[str, Any]] = {
         "implied": " (implied)",
         "override": " (override)",
         "none": "no actual",
+        "uncomparable": "cannot be compared",
         "count": "{n} {status}",
         ",": ", ",
         "summary": "{n} targets: {summary}",
@@ -922,6 +926,89 @@ TARGET_WORDS: Mapping[str, Mapping[str, str]] = {
 }
 """The words of parsed 绩效目标 and their judgements, by language (keys: the
 comparators >=, >, <=, <, = and the statuses met, partly_met, not_met, needs_judgement)."""
+
+TARGET_MISMATCHES: Mapping[str, Mapping[str, str]] = {
+    "not a number": {
+        "en": "expected a number for {what}, got {value}",
+        "zh": "{what}的实际值应为数，实际为 {value}",
+    },
+    "not finite": {
+        "en": "expected a finite number for {what}, got {value}",
+        "zh": "{what}的实际值应为有限的数，实际为 {value}",
+    },
+    "not comparable": {
+        "en": "{value} is not a number to compare with {what}",
+        "zh": "{value}不是可与{what}比较的数",
+    },
+    "a change": {
+        "en": "{value} is a change; {target} is not",
+        "zh": "{value}是变化幅度，而目标{target}不是",
+    },
+    "kinds": {
+        "en": "{value} is a {kind} ({unit}) and {target} a {target_kind}{target_unit}: "
+        "they cannot be compared",
+        "zh": "{value}是{kind}（{unit}），目标{target}是{target_kind}{target_unit}：不能比较",
+    },
+    "percent bare": {
+        "en": "{value} for the % target {target}: write {value}% or a fraction ({fraction})",
+        "zh": "{value} 与百分比目标{target}不能比较：应写成 {value}% 或小数（{fraction}）",
+    },
+    "change units": {
+        "en": "{value} and {target}: a change in {unit} is not a change in {target_unit}",
+        "zh": "{value}与目标{target}：{unit}的变化不是{target_unit}的变化",
+    },
+    "baseline needed": {
+        "en": "{target} is a change against a baseline: give the baseline (上年实际值, "
+        "'baseline'), or write the actual value as the change (e.g. '{example}')",
+        "zh": "目标{target}是相对上年的变化：请给出上年实际值（baseline），"
+        "或把实际值写成变化幅度（如「{example}」）",
+    },
+    "points rates": {
+        "en": "{target} is a change in percentage points: give the actual value and the "
+        "baseline as rates (93%, or 0.93)",
+        "zh": "目标{target}是百分点的变化：实际值和上年实际值都应为比率（93% 或 0.93）",
+    },
+    "baseline kinds": {
+        "en": "{value} and its baseline {baseline} cannot be compared",
+        "zh": "{value}与上年实际值{baseline}不能比较",
+    },
+    "baseline zero": {
+        "en": "the baseline of {target} is {baseline}: a change relative to it is not defined",
+        "zh": "目标{target}的上年实际值为 {baseline}：相对它的变化没有定义",
+    },
+    "parts text": {
+        "en": "{value} does not give the parts of {target}",
+        "zh": "{value}没有给出目标{target}的各部分",
+    },
+    "parts mapping": {
+        "en": "give each part of {target}: a mapping of label to value",
+        "zh": "请分别给出目标{target}各部分的实际值（名称到实际值的映射）",
+    },
+    "parts missing": {"en": "no actual value for {labels}", "zh": "缺少 {labels} 的实际值"},
+    "tier": {
+        "en": "{tier} is not a tier: 达成, 部分达成 or 未达成",
+        "zh": "{tier}不是评定等级：应为 达成、部分达成 或 未达成",
+    },
+}
+"""Why an actual value cannot be judged against its target, by language
+(:class:`rubriceng.targets.UnitMismatch`)."""
+
+TARGET_KINDS: Mapping[str, Mapping[str, str]] = {
+    "zh": {
+        "percent": "百分比",
+        "points": "百分点",
+        "money": "金额",
+        "length": "长度",
+        "area": "面积",
+        "time": "时长",
+        "score": "分数",
+        "per": "比值",
+        "count": "数量",
+        "a number": "数",
+    },
+    "en": {},
+}
+"""What a target's unit measures (:func:`rubriceng.targets.parse.unit_kind`), in words."""
 
 
 RULE_HEADINGS: Mapping[str, tuple[str, Mapping[str, str]]] = {
@@ -1035,6 +1122,7 @@ def grade(name: str | None, lang: str | None = None, english: str | None = None)
 
 
 MESSAGES: Mapping[str, Mapping[str, str]] = {
+    "target-unit": {"zh": "{name}：{detail}", "en": "{name}: {detail}"},
     "unit-duplicate": {"zh": "也在 {other} 中", "en": "also returned in {other}"},
     "form-rubric": {
         "zh": "这份表是按 {recorded} 填写的，不是 {named}："

@@ -829,6 +829,7 @@ def score_unit(plan: Plan, state: UnitState, peers: Mapping[str, Statistic], tra
                     indicator=leaf.id,
                     field=failure.field,
                     params={
+                        **(failure.params or {}),
                         "indicator_name": f"{leaf.name} {leaf.id}",
                         "indicator_en": leaf.name_en or leaf.id,
                     },

@@ -12,7 +12,7 @@ import attrs
 
 from rubriceng.decimals import isolated
 from rubriceng.exact import Exact, rational, settled
-from rubriceng.outputs.words import TARGET_WORDS
+from rubriceng.outputs.words import TARGET_KINDS, TARGET_MISMATCHES, TARGET_WORDS, Phrase
 from rubriceng.targets.parse import Target, amount, parse_target, plain
 from rubriceng.targets.quantities import Incomparable, convert
 from rubriceng.targets.terms import (
@@ -47,26 +47,70 @@ class Judgement:
 
 class UnitMismatch(ValueError):
     """An actual value whose unit cannot be compared with the target's (``52次`` for ``%``,
-    ``3个月`` for ``≤90天``), or a change judged without its baseline."""
+    ``3个月`` for ``≤90天``), or a change judged without its baseline.
+
+    ``str()`` is the English message; :meth:`text` says it in a language."""
+
+    def __init__(self, message: str, said: Phrase | None = None) -> None:
+        super().__init__(message)
+        self.said = said if said is not None else Phrase({"en": message})
+
+    def text(self, lang: str | None = None) -> str:
+        """Why, in ``lang`` (default: the language in use)."""
+        return self.said.text(lang)
 
 
-def _given(value: Any, what: str) -> tuple[Fraction, Target | None]:
+def mismatch(key: str, **values: Any) -> UnitMismatch:
+    """The mismatch ``key`` of :data:`~rubriceng.outputs.words.TARGET_MISMATCHES`, filled
+    in for each language (a :class:`Phrase` value is said in each)."""
+    said = {
+        lang: template.format(
+            **{
+                name: value.text(lang) if isinstance(value, Phrase) else value
+                for name, value in values.items()
+            }
+        )
+        for lang, template in TARGET_MISMATCHES[key].items()
+    }
+    return UnitMismatch(said["en"], Phrase(said))
+
+
+def quoted(text: Any) -> Phrase:
+    """A value as a message quotes it: ``'52次'``, 「52次」."""
+    return Phrase({"en": repr(text), "zh": f"「{text}」"})
+
+
+def _kind(kind: str) -> Phrase:
+    return Phrase({lang: words.get(kind, kind) for lang, words in TARGET_KINDS.items()})
+
+
+def _given(value: Any, what: Phrase) -> tuple[Fraction, Target | None]:
     """A number as given: (its value, the parsed text or None for a bare number)."""
     if isinstance(value, bool):
-        raise UnitMismatch(f"expected a number for {what}, got {value}")
+        raise mismatch("not a number", what=what, value=value)
     if isinstance(value, int | Decimal | float):
         if (
             isinstance(value, float | Decimal)
             and not Decimal(repr(value) if isinstance(value, float) else value).is_finite()
         ):
-            raise UnitMismatch(f"expected a finite number for {what}, got {value}")
+            raise mismatch("not finite", what=what, value=value)
         return rational(Decimal(repr(value)) if isinstance(value, float) else value), None
     if isinstance(value, str):
         parsed = parse_target(value)
         if parsed.judgement or parsed.parts or parsed.number is None:
-            raise UnitMismatch(f"{value!r} is not a number to compare with {what}")
+            raise mismatch("not comparable", value=quoted(value), what=what)
         return rational(parsed.number), parsed
-    raise UnitMismatch(f"expected a number for {what}, got {type(value).__name__}")
+    raise mismatch("not a number", what=what, value=type(value).__name__)
+
+
+def _target(target: Target) -> Phrase:
+    return Phrase({"en": repr(target.text), "zh": f"目标「{target.text}」"})
+
+
+def _baseline_of(target: Target) -> Phrase:
+    return Phrase(
+        {"en": f"the baseline of {target.text!r}", "zh": f"目标「{target.text}」的上年值"}
+    )
 
 
 def actual_value(value: Any, target: Target) -> Exact:
@@ -77,23 +121,28 @@ def actual_value(value: Any, target: Target) -> Exact:
     Units that measure different things (``人次`` and ``人``, ``月`` and ``天``, a count and
     a ``%``) are refused, and so is a bare number above 10 for a ``%`` target of at most
     1000% (``95`` for ``≥90%``), as a percentage written without its ``%``."""
-    number, parsed = _given(value, repr(target.text))
+    number, parsed = _given(value, _target(target))
     if parsed is not None and parsed.direction is not None:
-        raise UnitMismatch(f"{value!r} is a change; {target.text!r} is not")
+        raise mismatch("a change", value=quoted(value), target=quoted(target.text))
     if parsed is not None and parsed.unit:
         try:
             number = convert(number, parsed.quantity, target.quantity)
         except Incomparable:
-            raise UnitMismatch(
-                f"{value!r} is a {parsed.kind} ({parsed.unit}) and {target.text!r} a "
-                f"{target.kind}{f' ({target.unit})' if target.unit else ''}: "
-                "they cannot be compared"
+            raise mismatch(
+                "kinds",
+                value=quoted(value),
+                kind=_kind(parsed.kind),
+                unit=parsed.unit,
+                target=quoted(target.text),
+                target_kind=_kind(target.kind),
+                target_unit=Phrase({"en": f" ({target.unit})", "zh": f"（{target.unit}）"})
+                if target.unit
+                else "",
             ) from None
     goal = rational(target.number or 0)
     if (parsed is None or not parsed.unit) and target.unit == "%" and number > 10 >= goal:
-        raise UnitMismatch(
-            f"{value} for the % target {target.text!r}: write {value}% or a fraction "
-            f"({plain(number / 100)})"
+        raise mismatch(
+            "percent bare", value=value, target=quoted(target.text), fraction=plain(number / 100)
         )
     return settled(number)
 
@@ -102,35 +151,32 @@ def _change(target: Target, actual: Any, baseline: Any) -> tuple[Fraction, str]:
     """The change from ``baseline`` to ``actual`` in the target's terms (a fraction of the
     baseline for ``%``, a difference of rates for ``个百分点``), positive in the target's
     direction, and the words for it."""
-    number, parsed = _given(actual, repr(target.text))
+    number, parsed = _given(actual, _target(target))
     if parsed is not None and parsed.direction is not None:  # the change itself: 减少12%
         if parsed.unit != target.unit and {parsed.unit, target.unit} != {"%", "‰"}:
-            raise UnitMismatch(
-                f"{actual!r} and {target.text!r}: a change in {parsed.unit or 'a number'} "
-                f"is not a change in {target.unit}"
+            raise mismatch(
+                "change units",
+                value=quoted(actual),
+                target=quoted(target.text),
+                unit=parsed.unit or _kind("a number"),
+                target_unit=target.unit,
             )
         return (number if parsed.direction == target.direction else -number), ""
     if baseline is None:
-        raise UnitMismatch(
-            f"{target.text!r} is a change against a baseline: give the baseline "
-            "(上年实际值, 'baseline'), or write the actual value as the change "
-            f"(e.g. '{'减少' if target.direction == 'decrease' else '增加'}12%')"
-        )
-    before, base_parsed = _given(baseline, f"the baseline of {target.text!r}")
+        example = f"{'减少' if target.direction == 'decrease' else '增加'}12%"
+        raise mismatch("baseline needed", target=quoted(target.text), example=example)
+    before, base_parsed = _given(baseline, _baseline_of(target))
     points = target.unit == "个百分点"
     if points:  # both are rates; the change is their difference
         for value, found in ((number, parsed), (before, base_parsed)):
             if (found is not None and found.kind != "percent") or (found is None and value > 10):
-                raise UnitMismatch(
-                    f"{target.text!r} is a change in percentage points: give the actual "
-                    "value and the baseline as rates (93%, or 0.93)"
-                )
+                raise mismatch("points rates", target=quoted(target.text))
     elif parsed is not None and base_parsed is not None and (parsed.unit or base_parsed.unit):
         try:
             number = convert(number, parsed.quantity, base_parsed.quantity)
         except Incomparable:
-            raise UnitMismatch(
-                f"{actual!r} and its baseline {baseline!r} cannot be compared"
+            raise mismatch(
+                "baseline kinds", value=quoted(actual), baseline=quoted(baseline)
             ) from None
     difference = number - before
     if target.direction == "decrease":
@@ -138,9 +184,7 @@ def _change(target: Target, actual: Any, baseline: Any) -> tuple[Fraction, str]:
     if points:
         return difference, ""
     if before <= 0:
-        raise UnitMismatch(
-            f"the baseline of {target.text!r} is {baseline}: a change relative to it is not defined"
-        )
+        raise mismatch("baseline zero", target=quoted(target.text), baseline=baseline)
     return difference / before, ""
 
 
@@ -239,14 +283,14 @@ def _judge_parts(
             part.label or "": f"{plain(part.number)}{part.unit}" for part in given.parts
         }
         if not given.parts:
-            raise UnitMismatch(f"{actual!r} does not give the parts of {target.text!r}")
+            raise mismatch("parts text", value=quoted(actual), target=quoted(target.text))
     elif isinstance(actual, Mapping):
         values = actual
     else:
-        raise UnitMismatch(f"give each part of {target.text!r}: a mapping of label to value")
+        raise mismatch("parts mapping", target=quoted(target.text))
     missing = [part.label for part in target.parts if part.label not in values]
     if missing:
-        raise UnitMismatch(f"no actual value for {', '.join(map(str, missing))}")
+        raise mismatch("parts missing", labels=", ".join(map(str, missing)))
     judged = [
         judge(
             attrs.evolve(part, label=None),

@@ -153,7 +153,11 @@ class TargetCompletionScorer(Scorer):
                 judged = row.judgement()
             except UnitMismatch as error:
                 raise ScoringFailure(
-                    "target-unit", f"{row.name}: {error}", field, input=True
+                    "target-unit",
+                    f"{row.name}: {error}",
+                    field,
+                    input=True,
+                    params={"name": row.name, "detail": error.said},
                 ) from None
             if judged is None or judged.status == NEEDS_JUDGEMENT:
                 raise ScoringFailure(

@@ -118,6 +118,8 @@ _AT_MOST_NAMES = (
 )
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)")
 _SEPARATORS = re.compile(r"[,;、]")
+_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?!\d|,\d)")
+"""A number with commas parting its thousands (``≥10,000人次``): one number, not parts."""
 
 
 @attrs.frozen
@@ -259,18 +261,20 @@ def parse_target(text: str) -> Target:
     '减少幅度不低于 10%'
     >>> parse_target("民兵点验310人次，入队训练61人次").describe(lang="en")
     'all of: 民兵点验 at least 310 人次; 入队训练 at least 61 人次'
+    >>> parse_target("≥10,000人次").number, parse_target("1,000,5元").judgement
+    (Decimal('10000'), True)
     >>> parse_target("按规定标准发放补助").judgement
     True
     >>> parse_target("满意度≥百分之九十").label, parse_target("≥三次").describe()
     ('满意度', '不低于 3 次')
     """
-    clean = arabic(_normal(text))
+    clean = _THOUSANDS.sub(lambda found: found.group().replace(",", ""), arabic(_normal(text)))
     if not _NUMBER.search(clean):
         return Target(text, judgement=True)
     pieces = [piece for piece in _SEPARATORS.split(clean) if piece]
     if len(pieces) > 1 and all(_NUMBER.search(piece) for piece in pieces):
         parts = tuple(_single(piece, piece, labelled=True) for piece in pieces)
-        if all(part is not None for part in parts):
+        if all(part is not None and part.label for part in parts):  # each part named
             return Target(text, parts=tuple(part for part in parts if part is not None))
     single = _single(clean, text, labelled=False)
     return single if single is not None else Target(text, judgement=True)

@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from rubriceng.outputs.words import TARGET_WORDS
-from rubriceng.targets.judging import Judgement, UnitMismatch, judge
+from rubriceng.targets.judging import Judgement, judge, mismatch, quoted
 from rubriceng.targets.parse import Target, parse_target
 from rubriceng.targets.terms import MET, NOT_MET, TIERS
 
@@ -71,7 +71,7 @@ class TargetRow:
         if self.tier is not None:
             status = TIERS.get(self.tier)
             if status is None:
-                raise UnitMismatch(f"{self.tier!r} is not a tier: 达成, 部分达成 or 未达成")
+                raise mismatch("tier", tier=quoted(self.tier))
             done = {MET: Decimal(1), NOT_MET: Decimal(0)}.get(status)
             return Judgement(status, done, judged)
         if self.met is not None:
