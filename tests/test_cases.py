@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import rubriceng
 from rubriceng.authoring.cases import CaseFileError, load_cases, run_cases
 from rubriceng.cli import main
 from tests.conftest import needs_plugins
@@ -204,3 +205,58 @@ def test_new_plugin_scaffolds_a_plugin_that_installs_and_passes_its_own_tests(tm
     assert f"错误：{tmp_path / 'rubriceng-my-county'} 已存在，不会覆盖" in again.output
     english = ["--lang", "en", "new-plugin", "my-county", "--directory", str(tmp_path)]
     assert "rubriceng-my-county exists" in CliRunner().invoke(main, english).output
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "told"),
+    [
+        (
+            "--region",
+            '韶关市"\nid: evil',
+            "--region '韶关市\"\\nid: evil'：地区名称请用文字、数字、空格、· 和括号，至多 40 个字",
+        ),
+        (
+            "--region",
+            'x"""; import os; """',
+            '--region \'x"""; import os; """\'：'
+            "地区名称请用文字、数字、空格、· 和括号，至多 40 个字",
+        ),
+        (
+            "--region",
+            "县" * 41,
+            f"--region '{'县' * 41}'：地区名称请用文字、数字、空格、· 和括号，至多 40 个字",
+        ),
+        ("--code", "4402", "--code '4402'：行政区划代码应为 6 位数字"),
+        ("--code", '440200"', "--code '440200\"'：行政区划代码应为 6 位数字"),
+        (
+            "--level",
+            "市",
+            "--level '市'：层级应为 province、city、county、district、township、other 之一",
+        ),
+        ("--id", "Local/X", "--id 'Local/X'：评分表 id 请用小写字母、数字和 . _ / -"),
+        ("--id", "a\nb: c", "--id 'a\\nb: c'：评分表 id 请用小写字母、数字和 . _ / -"),
+    ],
+)
+def test_new_plugin_refuses_options_its_files_could_not_quote(tmp_path, option, value, told):
+    """Every option is written into Python, TOML, YAML and Markdown as it is: a quote or a
+    line break in one broke the plugin (or put code into its __init__.py). Each is refused,
+    every wrong option at once, and nothing is written."""
+    result = CliRunner().invoke(
+        main, ["new-plugin", "my-county", "--directory", str(tmp_path), option, value]
+    )
+    assert result.exit_code == 2
+    assert f"错误：{told}" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_new_plugin_tells_every_wrong_option_and_takes_a_region_as_written(tmp_path):
+    args = ["new-plugin", "x", "--directory", str(tmp_path), "--code", "1", "--level", "省"]
+    assert CliRunner().invoke(main, args).output.splitlines()[-2:] == [
+        "错误：--level '省'：层级应为 province、city、county、district、township、other 之一",
+        "--code '1'：行政区划代码应为 6 位数字",
+    ]
+    region = ["--region", "惠州市（试点）仲恺·高新区 2 期", "--level", "district"]
+    made = CliRunner().invoke(main, ["new-plugin", "x", "--directory", str(tmp_path), *region])
+    assert made.exit_code == 0, made.output
+    rubric = rubriceng.load_rubric(next((tmp_path / "rubriceng-x").rglob("dept-overall-*.yaml")))
+    assert rubric.region["name"] == "惠州市（试点）仲恺·高新区 2 期"

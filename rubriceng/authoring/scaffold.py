@@ -15,9 +15,12 @@ from typing import Any
 
 import attrs
 
+from rubriceng.language.schema import LEVELS, RUBRIC_ID_PATTERN
 from rubriceng.outputs.words import term
 
 _NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")
+_REGION = re.compile(r"[\w·（）() -]{1,40}")
+"""A region's name as the files quote it: words, digits, spaces, ·, brackets."""
 
 
 @attrs.frozen
@@ -50,8 +53,23 @@ def new_plugin(
     :func:`rubriceng.authoring.tableimport.import_table`; the test case then scores a unit with
     every judgement at full marks.
     """
-    if not _NAME.match(name):
-        raise ValueError(term("plugin name", name=name))
+    wrong = [
+        term(key, name=value, have=term("list").join(LEVELS))
+        for key, value, right in (
+            ("plugin name", name, _NAME.match(name)),
+            (
+                "plugin id",
+                rubric_id,
+                rubric_id is None or re.fullmatch(RUBRIC_ID_PATTERN, rubric_id),
+            ),
+            ("plugin level", level, level in LEVELS),
+            ("plugin region", region, _REGION.fullmatch(region)),
+            ("plugin code", code, re.fullmatch(r"[0-9]{6}", code)),
+        )
+        if not right
+    ]
+    if wrong:  # each option is written into Python, TOML and YAML files as it is
+        raise ValueError("\n".join(wrong))
     year = year or datetime.date.today().year
     distribution = f"rubriceng-{name}"
     package = "rubriceng_" + name.replace("-", "_")

@@ -179,6 +179,10 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "serve open": "在 {host} 上监听会让其他机器访问：请给出 --token（或 $RUBRICENG_TOKEN）；"
         "若前置代理负责校验来访者，用 --insecure",
         "plugin name": "{name!r}：插件名称请用小写字母和数字，以「-」连接",
+        "plugin id": "--id {name!r}：评分表 id 请用小写字母、数字和 . _ / -",
+        "plugin level": "--level {name!r}：层级应为 {have} 之一",
+        "plugin region": "--region {name!r}：地区名称请用文字、数字、空格、· 和括号，至多 40 个字",
+        "plugin code": "--code {name!r}：行政区划代码应为 6 位数字",
         "plugin exists": "{name} 已存在，不会覆盖",
         "table suffix": "{name}：评分表应为 .xlsx、.docx 或 .csv",
         "table headings": "{name}：没有找到带「一级指标 / 二级指标」表头的表格",
@@ -273,6 +277,10 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "serve open": "listening on {host} lets other machines in: give --token (or "
         "$RUBRICENG_TOKEN), or --insecure if a proxy in front checks who calls",
         "plugin name": "{name!r}: use lower-case letters and digits joined by '-'",
+        "plugin id": "--id {name!r}: a rubric id is lower-case letters, digits and . _ / -",
+        "plugin level": "--level {name!r}: one of {have}",
+        "plugin region": "--region {name!r}: words, digits, spaces, · and brackets, at most 40",
+        "plugin code": "--code {name!r}: a division code is 6 digits",
         "plugin exists": "{name} exists",
         "table suffix": "{name}: a table is .xlsx, .docx or .csv",
         "table headings": "{name}: no table with 一级指标 / 二级指标 headings was found",
