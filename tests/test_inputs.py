@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -386,6 +387,27 @@ def test_numbers_as_people_type_them_are_read(text, read):
         ),
         ("1_000", "expected a number, got '1_000'", "应为数值，实际为 '1_000'"),
         ("NaN", "expected a finite number, got 'NaN'", "应为有限的数值，实际为 'NaN'"),
+        (
+            datetime.datetime(2020, 5, 1),
+            "expected a number, got the date 2020-05-01 (is the cell formatted as a date?)",
+            "应为数值，实际为日期 2020-05-01（单元格是否设成了日期格式？）",
+        ),
+        (
+            datetime.datetime(2020, 5, 1, 8, 30),
+            "expected a number, got the date 2020-05-01T08:30:00 (is the cell formatted as a "
+            "date?)",
+            "应为数值，实际为日期 2020-05-01T08:30:00（单元格是否设成了日期格式？）",
+        ),
+        (
+            datetime.date(2021, 1, 2),
+            "expected a number, got the date 2021-01-02 (is the cell formatted as a date?)",
+            "应为数值，实际为日期 2021-01-02（单元格是否设成了日期格式？）",
+        ),
+        (
+            datetime.time(12, 0),
+            "expected a number, got the time 12:00:00 (is the cell formatted as a date?)",
+            "应为数值，实际为时间 12:00:00（单元格是否设成了日期或时间格式？）",
+        ),
     ],
     ids=[
         "decimal comma",
@@ -396,6 +418,10 @@ def test_numbers_as_people_type_them_are_read(text, read):
         "in words",
         "underscore",
         "nan",
+        "a date from Excel",
+        "a date and time",
+        "a date",
+        "a time",
     ],
 )
 def test_a_number_whose_text_is_a_probable_typo_is_refused(

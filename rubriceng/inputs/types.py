@@ -13,6 +13,7 @@ is called only to explain a unit whose inputs the checker refused.
 
 from __future__ import annotations
 
+import datetime
 import decimal
 import re
 import unicodedata
@@ -55,6 +56,14 @@ def to_decimal(value: Any) -> Decimal:
         number = _number_text(value)
     elif value is None:
         raise ValueError("expected a number, got nothing (null)")
+    elif isinstance(value, datetime.date | datetime.time):  # a cell Excel took for a date
+        midnight = isinstance(value, datetime.datetime) and value.time() == datetime.time()
+        when = value.date() if midnight else value
+        kind = "time" if isinstance(value, datetime.time) else "date"
+        raise ValueError(
+            f"expected a number, got the {kind} {when.isoformat()} (is the cell formatted as a "
+            "date?)"
+        )
     else:
         raise ValueError(f"expected a number, got {type(value).__name__}")
     if not number.is_finite():

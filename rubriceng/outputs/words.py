@@ -2066,6 +2066,14 @@ RULES: Mapping[str, Mapping[str, str]] = {
 READINGS: Mapping[str, tuple[tuple[str, str], ...]] = {
     "zh": (
         (r"^expected a number, got nothing \(null\)$", "应为数值，实际为空值（null）"),
+        (
+            r"^expected a number, got the date (\S+) \(is the cell formatted as a date\?\)$",
+            "应为数值，实际为日期 \\1（单元格是否设成了日期格式？）",
+        ),
+        (
+            r"^expected a number, got the time (\S+) \(is the cell formatted as a date\?\)$",
+            "应为数值，实际为时间 \\1（单元格是否设成了日期或时间格式？）",
+        ),
         (r"^expected a finite number, got (.+)$", "应为有限的数值，实际为 \\1"),
         (r"^expected a number, got (.+)$", "应为数值，实际为 \\1"),
         (r"^expected a whole number, got (.+)$", "应为整数，实际为 \\1"),
