@@ -57,8 +57,9 @@ def to_decimal(value: Any) -> Decimal:
     elif value is None:
         raise ValueError("expected a number, got nothing (null)")
     elif isinstance(value, datetime.date | datetime.time):  # a cell Excel took for a date
-        midnight = isinstance(value, datetime.datetime) and value.time() == datetime.time()
-        when = value.date() if midnight else value
+        when: datetime.date | datetime.time = value
+        if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+            when = value.date()  # a date alone, as the cell shows it
         kind = "time" if isinstance(value, datetime.time) else "date"
         raise ValueError(
             f"expected a number, got the {kind} {when.isoformat()} (is the cell formatted as a "
