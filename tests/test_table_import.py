@@ -682,3 +682,21 @@ def test_whatever_a_cell_holds_the_written_rubric_reads_back_as_imported(name, s
     )
     comments = [line for line in imported.text.splitlines() if line.lstrip().startswith("#")]
     assert not any(control.search(line) for line in comments)
+
+
+@pytest.mark.parametrize("written", ["{}%", "{}％", "{}分", "{} 分", "{}.0", "１０"], ids=str)
+def test_points_as_weights_in_percent_or_full_width_read_as_the_plain_table(tmp_path, written):
+    """A table whose heading is 权重 prints 10%; a Chinese input method types １０: the
+    same points as 10."""
+    plain = import_table(TABLE)
+    rows = _csv_rows()
+    for row in rows[1:]:
+        for column in (1, 3, 5):
+            if row[column] and not row[0].startswith("加减分"):
+                row[column] = written.format(row[column]) if "{}" in written else row[column]
+    if "{}" not in written:
+        rows[1][5] = written  # 财政拨款收入预决算差异率's 10
+    rows[0][5] = "权重"
+    imported = import_table(_table(tmp_path / "table.csv", rows))
+    assert imported.problems == ()
+    assert imported.rubric["indicators"] == plain.rubric["indicators"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -279,7 +280,9 @@ class _Node:
 
 
 def _number(text: str) -> Decimal | None:
-    text = text.replace("分", "").strip()
+    """Points as a table prints them: ``10``, ``10分``, ``１０``, or a weight ``10%`` (10 of
+    100 points)."""
+    text = unicodedata.normalize("NFKC", text).replace("分", "").strip().removesuffix("%")
     if not text:
         return None
     try:
