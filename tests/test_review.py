@@ -236,6 +236,42 @@ def test_one_score_or_input_reviewed_twice_differently_is_refused_with_both_line
     )
 
 
+def test_a_review_form_cell_holding_a_formula_no_program_computed_is_refused(tmp_path):
+    """A review form filled in by a script (openpyxl writes formulas without their values)
+    read such a 复核分 or 复核值 as blank — the change was dropped without a word — and such
+    a 复核说明 as missing. Each is refused with its cell and formula, all at once."""
+    form = tmp_path / "review.xlsx"
+    assert _run("review", HUIZHOU, HUIZHOU_UNIT, "--form", "-o", form).exit_code == 0
+    book = openpyxl.load_workbook(form)
+    rows = {row[0].value: row for row in book["复核"].iter_rows(min_row=5)}
+    rows["project_supervision"][4].value = "=3-2"
+    rows["satisfaction"][4].value = 3
+    rows["satisfaction"][5].value = '="问卷"&"样本不足"'
+    given = {row[0].value: row for row in book["复核填报数据"].iter_rows(min_row=2)}
+    given["procurement_actual"][3].value = "=1000000*1"
+    given["procurement_actual"][4].value = "以政府采购系统数据为准"
+    book.save(form)
+    with pytest.raises(InputError) as caught:
+        load_changes(form)
+    supervision = rows["project_supervision"][0].row
+    satisfaction = rows["satisfaction"][0].row
+    actual = given["procurement_actual"][0].row
+    assert [(p.code, p.line, p.field, p.params["cell"]) for p in caught.value.problems] == [
+        ("input-formula", supervision, "project_supervision", f"E{supervision}"),
+        ("input-formula", satisfaction, "satisfaction", f"F{satisfaction}"),
+        ("input-formula", actual, "procurement_actual", f"D{actual}"),
+    ]
+    assert caught.value.problems[0].said("zh") == (
+        f"单元格 E{supervision} 是公式 '=3-2'，文件中没有算出的值（写出文件的程序没有计算它）："
+        "请用 Excel 或 WPS 打开并保存，或直接填入数值"
+    )
+    result = _run("review", HUIZHOU, HUIZHOU_UNIT, form)
+    assert result.exit_code == 1
+    assert f"  - {form} 第 {supervision} 行 project_supervision：单元格 E{supervision} 是公式" in (
+        result.output
+    )
+
+
 @pytest.mark.parametrize(
     ("indicator", "score", "code"),
     [

@@ -34,7 +34,7 @@ import attrs
 from rubriceng.cycle.intake import other_version
 from rubriceng.decimals import isolated
 from rubriceng.errors import InputError, Problem, RubricengError
-from rubriceng.inputs.files import is_blank, open_workbook, sheet_rows
+from rubriceng.inputs.files import formula_problems, is_blank, open_workbook, sheet_rows
 from rubriceng.language.documents import Document, read_input
 from rubriceng.language.model import Rubric
 from rubriceng.language.paths import fields, flatten, nest
@@ -482,13 +482,21 @@ def _from_form(path: Path) -> ReviewFile:
                     )
                 ],
             )
+        blank: dict[tuple[str, int], dict[int, str]] = {}  # (sheet, column) → row → what
+
+        def unread(title: str, column: int, number: int, what: str) -> None:
+            """A blank cell that may hold a formula no program computed (checked below)."""
+            blank.setdefault((title, column), {})[number] = what
+
         for number, row in sheet_rows(sheet, source, "review"):
             cells = [*row, *([None] * 7)]
             if cells[0] == "unit":
                 unit = None if is_blank(cells[2]) else str(cells[2]).strip()
             elif cells[0] == "rubric":
                 rubric = None if is_blank(cells[2]) else str(cells[2]).strip()
-            elif number > 4 and not is_blank(cells[0]) and not is_blank(cells[4]):
+            elif number > 4 and not is_blank(cells[0]) and is_blank(cells[4]):
+                unread(sheet.title, 5, number, str(cells[0]).strip())
+            elif number > 4 and not is_blank(cells[0]):
                 score = _number(cells[4])
                 if score is None:
                     problems.append(
@@ -496,17 +504,27 @@ def _from_form(path: Path) -> ReviewFile:
                     )
                     continue
                 reason = "" if is_blank(cells[5]) else str(cells[5]).strip()
+                if not reason:
+                    unread(sheet.title, 6, number, str(cells[0]).strip())
                 changes.append(Change(reason, str(cells[0]).strip(), score, {}, number))
         given = _sheet_of(book, INPUTS_REVIEW_SHEETS)
         if given is not None:
             for number, row in sheet_rows(given, source, "review"):
                 cells = [*row, *([None] * 6)]
-                if number > 1 and not is_blank(cells[0]) and not is_blank(cells[3]):
-                    reason = "" if is_blank(cells[4]) else str(cells[4]).strip()
-                    field = str(cells[0]).strip()  # a dotted path: laid over the unit's
-                    changes.append(Change(reason, None, None, {field: cells[3]}, number))
+                if number <= 1 or is_blank(cells[0]):
+                    continue
+                field = str(cells[0]).strip()  # a dotted path: laid over the unit's
+                if is_blank(cells[3]):
+                    unread(given.title, 4, number, field)
+                    continue
+                reason = "" if is_blank(cells[4]) else str(cells[4]).strip()
+                if not reason:
+                    unread(given.title, 5, number, field)
+                changes.append(Change(reason, None, None, {field: cells[3]}, number))
     finally:
         book.close()
+    for (title, column), rows in blank.items():  # a script's formulas read as blank cells
+        problems += formula_problems(path, "review", title, column, rows, source)
     if problems:
         raise InputError(f"cannot read the review {source}", problems)
     return ReviewFile(tuple(changes), unit, rubric, source)

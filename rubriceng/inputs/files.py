@@ -32,7 +32,7 @@ import itertools
 import os
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 from xml.parsers import expat
 
@@ -228,6 +228,34 @@ def uncomputed_formulas(
         return found
     finally:
         book.close()
+
+
+def formula_problems(
+    path: str | os.PathLike[str],
+    what: str,
+    title: str,
+    column: int,
+    rows: Mapping[int, Any],
+    source: str | None = None,
+) -> list[Problem]:
+    """An ``input-formula`` problem for each cell of ``column`` (1 is A) at ``rows`` that
+    reads as blank but holds a formula no program computed; ``rows`` maps each row to the
+    field it gives, or None; ``source``: the file as problems name it (else ``path``)."""
+    letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[column - 1]
+    found = uncomputed_formulas(path, what, title, column, rows)
+    return [
+        Problem(
+            "input-formula",
+            f"cell {letter}{row} holds the formula {formula[:80]!r} and no value: the program "
+            "that wrote the file did not compute it; open and save it in Excel or WPS, or "
+            "type the value",
+            file=source or str(path),
+            line=row,
+            field=rows[row],
+            params={"cell": f"{letter}{row}", "formula": repr(formula[:80])},
+        )
+        for row, formula in sorted(found.items())
+    ]
 
 
 def open_docx(path: str | os.PathLike[str], what: str) -> Any:

@@ -30,11 +30,11 @@ from rubriceng.decimals import isolated
 from rubriceng.errors import InputError, Problem
 from rubriceng.inputs.files import (
     csv_rows,
+    formula_problems,
     is_blank,
     open_workbook,
     parquet_rows,
     sheet_rows,
-    uncomputed_formulas,
 )
 from rubriceng.language.documents import Document, UnitInputs
 from rubriceng.language.model import Rubric
@@ -705,24 +705,9 @@ def inputs_of_book(
             ],
         )
     if path is not None and blank:
-        formulas = uncomputed_formulas(path, "inputs", sheet.title, 3, blank)
+        formulas = formula_problems(path, "inputs", sheet.title, 3, blank, source)
         if formulas:
-            raise InputError(
-                f"cannot read inputs {source}",
-                [
-                    Problem(
-                        "input-formula",
-                        f"cell C{row} holds the formula {formula[:80]!r} and no value: the "
-                        "program that wrote the file did not compute it; open and save it "
-                        "in Excel or WPS, or type the value",
-                        file=source,
-                        line=row,
-                        field=blank[row],
-                        params={"cell": f"C{row}", "formula": repr(formula[:80])},
-                    )
-                    for row, formula in sorted(formulas.items())
-                ],
-            )
+            raise InputError(f"cannot read inputs {source}", formulas)
     try:
         inputs = nest(pairs)
     except ValueError as error:
