@@ -288,6 +288,24 @@ def test_the_excel_form_round_trips_every_sheet(seed, tmp_path):
     assert {s.year for s in again} == {2026}
 
 
+def test_an_actual_value_written_as_a_formula_no_program_computed_is_refused(tmp_path):
+    """A 申报表 filled in by a script: its formulas read as blank cells, and the targets
+    as having no actual value. Each is refused with its cell, on every sheet at once."""
+    path = tmp_path / "targets.xlsx"
+    write_xlsx(load_sheets(ACTUALS), path)
+    book = openpyxl.load_workbook(path)
+    first, second = book.worksheets[:2]
+    first["F10"] = "=1+1"  # 开展专项课题研究数量's 实际完成值
+    second["F12"] = '="4"&"日"'
+    book.save(path)
+    with pytest.raises(rubriceng.InputError) as caught:
+        load_sheets(path)
+    assert [(p.code, p.line, p.field, p.params["cell"]) for p in caught.value.problems] == [
+        ("input-formula", 10, "开展专项课题研究数量", "F10"),
+        ("input-formula", 12, "发现地方金融风险企业发送专项报告及时性", "F12"),
+    ]
+
+
 def test_an_excel_form_with_merged_levels_and_actuals(tmp_path):
     """Blank 一级/二级 cells (merged in the form) repeat the cell above."""
     path = tmp_path / "form.xlsx"

@@ -523,8 +523,7 @@ def _from_form(path: Path) -> ReviewFile:
                 changes.append(Change(reason, None, None, {field: cells[3]}, number))
     finally:
         book.close()
-    for (title, column), rows in blank.items():  # a script's formulas read as blank cells
-        problems += formula_problems(path, "review", title, column, rows, source)
+    problems += formula_problems(path, "review", blank, source)  # a script's formulas
     if problems:
         raise InputError(f"cannot read the review {source}", problems)
     return ReviewFile(tuple(changes), unit, rubric, source)

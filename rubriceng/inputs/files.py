@@ -32,7 +32,7 @@ import itertools
 import os
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 from xml.parsers import expat
 
@@ -206,55 +206,49 @@ def open_workbook(
         raise _refuse(what, str(path), "input-form", f"not an Excel workbook: {error}") from None
 
 
-def uncomputed_formulas(
-    path: str | os.PathLike[str], what: str, title: str, column: int, rows: Iterable[int]
-) -> dict[int, str]:
-    """The formulas in ``column`` of sheet ``title`` (else the first sheet) at ``rows``,
-    read where the cells showed no value: a workbook written by a program that does not
-    compute formulas keeps none, and such a cell reads as blank."""
-    wanted = set(rows)
-    if not wanted:
-        return {}
-    book = open_workbook(path, what, formulas=True)
-    try:
-        sheet = book[title] if title in book.sheetnames else book.worksheets[0]
-        found = {}
-        cells = sheet.iter_rows(
-            min_row=min(wanted), max_row=max(wanted), min_col=column, max_col=column
-        )
-        for number, (cell,) in enumerate(cells, start=min(wanted)):
-            if number in wanted and getattr(cell, "data_type", None) == "f":
-                found[number] = str(cell.value)
-        return found
-    finally:
-        book.close()
+Cells = Mapping[tuple[str, int], Mapping[int, Any]]
+"""Cells of a workbook by sheet title and column (1 is A): each row, and the field the
+cell gives (or None)."""
 
 
 def formula_problems(
-    path: str | os.PathLike[str],
-    what: str,
-    title: str,
-    column: int,
-    rows: Mapping[int, Any],
-    source: str | None = None,
+    path: str | os.PathLike[str], what: str, cells: Cells, source: str | None = None
 ) -> list[Problem]:
-    """An ``input-formula`` problem for each cell of ``column`` (1 is A) at ``rows`` that
-    reads as blank but holds a formula no program computed; ``rows`` maps each row to the
-    field it gives, or None; ``source``: the file as problems name it (else ``path``)."""
-    letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[column - 1]
-    found = uncomputed_formulas(path, what, title, column, rows)
+    """An ``input-formula`` problem for each of ``cells`` — cells that read as blank —
+    holding a formula no program computed: a workbook written by a program that does not
+    compute formulas (a script with openpyxl) keeps no value for them. The workbook is
+    read once, for all the cells; ``source``: the file as problems name it (else ``path``)."""
+    wanted = {key: rows for key, rows in cells.items() if rows}
+    if not wanted:
+        return []
+    from openpyxl.utils import get_column_letter
+
+    found = []
+    book = open_workbook(path, what, formulas=True)
+    try:
+        for order, ((title, column), rows) in enumerate(wanted.items()):
+            sheet = book[title] if title in book.sheetnames else book.worksheets[0]
+            first = min(rows)
+            lines = sheet.iter_rows(
+                min_row=first, max_row=max(rows), min_col=column, max_col=column
+            )
+            for number, (cell,) in enumerate(lines, start=first):
+                if number in rows and getattr(cell, "data_type", None) == "f":
+                    where = f"{get_column_letter(column)}{number}"
+                    found.append((order, number, column, where, str(cell.value)[:80], rows[number]))
+    finally:
+        book.close()
     return [
         Problem(
             "input-formula",
-            f"cell {letter}{row} holds the formula {formula[:80]!r} and no value: the program "
-            "that wrote the file did not compute it; open and save it in Excel or WPS, or "
-            "type the value",
+            f"cell {where} holds the formula {formula!r} and no value: the program that wrote "
+            "the file did not compute it; open and save it in Excel or WPS, or type the value",
             file=source or str(path),
-            line=row,
-            field=rows[row],
-            params={"cell": f"{letter}{row}", "formula": repr(formula[:80])},
+            line=number,
+            field=field,
+            params={"cell": where, "formula": repr(formula)},
         )
-        for row, formula in sorted(found.items())
+        for _, number, _, where, formula, field in sorted(found, key=lambda item: item[:3])
     ]
 
 

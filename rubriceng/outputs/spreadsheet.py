@@ -705,7 +705,7 @@ def inputs_of_book(
             ],
         )
     if path is not None and blank:
-        formulas = formula_problems(path, "inputs", sheet.title, 3, blank, source)
+        formulas = formula_problems(path, "inputs", {(sheet.title, 3): blank}, source)
         if formulas:
             raise InputError(f"cannot read inputs {source}", formulas)
     try:

@@ -12,7 +12,7 @@ from typing import Any
 
 from rubriceng.decimals import isolated
 from rubriceng.errors import InputError, Problem
-from rubriceng.inputs.files import open_workbook, sheet_rows
+from rubriceng.inputs.files import formula_problems, open_workbook, sheet_rows
 from rubriceng.sanitize import harden_workbook, printable_cells, sheet_title
 from rubriceng.targets.sheets import KeyTask, TargetRow, TargetSheet, money, row_of
 from rubriceng.targets.terms import COMPARATORS, TIERS
@@ -100,11 +100,13 @@ def read_xlsx(path: str | os.PathLike[str]) -> list[TargetSheet]:
     book = open_workbook(path, "targets")
     sheets = []
     problems: list[Problem] = []
+    blank: dict[tuple[str, int], dict[int, str]] = {}
     for page in book.worksheets:
-        found = _read_page(page, str(path), problems)
+        found = _read_page(page, str(path), problems, blank)
         if found is not None:
             sheets.append(found)
     book.close()
+    problems += formula_problems(path, "targets", blank)  # a script's formulas read as blank
     if problems or not sheets:
         heading = "no worksheet has a heading row 一级指标 | 二级指标 | 三级指标"
         problems = problems or [Problem("targets-form", heading, file=str(path))]
@@ -112,7 +114,13 @@ def read_xlsx(path: str | os.PathLike[str]) -> list[TargetSheet]:
     return sheets
 
 
-def _read_page(page: Any, source: str, problems: list[Problem]) -> TargetSheet | None:
+_FILLED_IN = ("实际完成值", "上年实际值", "分值", "达成情况")
+"""The columns a unit fills in: a blank one may hold a formula no program computed."""
+
+
+def _read_page(
+    page: Any, source: str, problems: list[Problem], blank: dict[tuple[str, int], dict[int, str]]
+) -> TargetSheet | None:
     details: dict[str, Any] = {}
     rows: list[TargetRow] = []
     heading: list[str] | None = None
@@ -137,6 +145,9 @@ def _read_page(page: Any, source: str, problems: list[Problem]) -> TargetSheet |
         name = cell.get("三级指标")
         if not name:
             continue  # a category without indicators
+        for column, title in enumerate(heading, start=1):
+            if title in _FILLED_IN and not cell.get(title):
+                blank.setdefault((page.title, column), {})[number] = name
         try:
             points = money(cell.get("分值"))
         except InvalidOperation:
