@@ -128,6 +128,14 @@ def test_method_pages_quote_the_bundled_rubric_and_name_their_method(page):
     (excerpt,) = _blocks(page, "yaml")
     (quoted,) = yaml.safe_load(excerpt)
     assert quoted == nodes[quoted["id"]]
+    text = page.read_text(encoding="utf-8")
+    rule = re.search(r"\*\*(.+?)\*\* \(([\d.]+) points\)\. The published rule:\n\n> (.+)\n", text)
+    if rule is not None:  # the indicator the YAML shows, by its name, points and rule text
+        name, points, standard = rule.groups()
+        assert (name, Decimal(points)) == (quoted["name"], Decimal(str(quoted["points"])))
+        assert standard == quoted["standard"].strip()
+    else:
+        assert page.stem == "target-completion", "a method page quotes its rule"
     key = page.stem.replace("-", "_")
     assert key in quoted and key in generate.BUILTIN.methods
     assert f"<!-- generated: method:{key} -->" in page.read_text(encoding="utf-8")
