@@ -25,6 +25,7 @@ from rubriceng.outputs.words import (
     BATCH_FORM_WORDS,
     SUMMARY_WORDS,
     TERMS,
+    grade,
     language,
     method_name,
     term,
@@ -216,7 +217,7 @@ def score(
         echo(registry.render(result, output_format, lang))
         return
     write_result(result, output, rubric=loaded, inputs=unit.inputs, lang=lang)
-    _done(f"{result.total} {result.grade or ''}".rstrip(), output)
+    _done(f"{result.total} {grade(result.grade, lang, result.grade_en)}".rstrip(), output)
 
 
 def _wrong_suffix(path: Path, suffixes: Sequence[str]) -> click.BadParameter:
@@ -536,7 +537,7 @@ def review_command(
             raise click.BadParameter(term("review form suffix"), param_hint="-o")
         result = evaluate(loaded, unit.inputs, unit=unit.unit, trace=False)
         write_review_form(loaded, result, unit.inputs, output, lang=lang)
-        _done(f"{result.total} {result.grade or ''}".rstrip(), output)
+        _done(f"{result.total} {grade(result.grade, lang, result.grade_en)}".rstrip(), output)
         return
     if changes is None:
         raise click.UsageError(term("review what"))

@@ -457,6 +457,49 @@ def test_lang_en_uses_english_names_where_the_rubric_has_them(tmp_path):
     assert sheet.cell(row=sheet.max_row, column=1).value == "Total"
 
 
+def test_lang_en_writes_english_around_the_units_own_words(tmp_path, huizhou):
+    """The grade the command prints, the inputs sheet's name and title, the colons and
+    brackets, and the Markdown title: English, as everything else is with --lang en; the
+    inputs sheet reads back, alone or in a batch folder."""
+    runner = CliRunner()
+    out = tmp_path / "r.xlsx"
+    args = ["--lang", "en", "score", str(HUIZHOU), str(HUIZHOU_UNIT)]
+    result = runner.invoke(main, [*args, "-o", str(out)])
+    assert result.output.splitlines() == [f"97.86 Excellent → {out}"]
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Scores", "Inputs"]
+    assert book["Scores"]["A2"].value == (
+        "Unit: 惠州市人民政府办公室    Rubric: cn.gd.huizhou/dept-overall@2020"
+    )
+    assert book["Inputs"]["A1"].value == (
+        "Huizhou municipal departments — whole-budget performance self-evaluation "
+        "(cn.gd.huizhou/dept-overall@2020)"
+    )
+    assert rubriceng.evaluate(huizhou, rubriceng.load_inputs(out).inputs).total == Decimal("97.86")
+    form = tmp_path / "forms" / "form.xlsx"
+    form.parent.mkdir()
+    assert (
+        runner.invoke(main, ["--lang", "en", "template", str(HUIZHOU), "-o", str(form)]).exit_code
+        == 0
+    )
+    assert openpyxl.load_workbook(form).sheetnames == ["Inputs"]
+    out.rename(form.parent / "scored.xlsx")
+    batch = runner.invoke(
+        main,
+        ["batch", str(HUIZHOU), str(form.parent / "scored.xlsx"), "-o", str(tmp_path / "b.xlsx")],
+    )
+    assert batch.exit_code == 0, batch.output
+    assert runner.invoke(main, [*args, "-o", str(tmp_path / "r.md")]).exit_code == 0
+    markdown = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert markdown.startswith(
+        "# Huizhou municipal departments — whole-budget performance self-evaluation — "
+        "惠州市人民政府办公室\n"
+    )
+    chinese = runner.invoke(main, ["score", str(HUIZHOU), str(HUIZHOU_UNIT), "-o", str(out)])
+    assert chinese.output.splitlines() == [f"97.86 优 → {out}"]
+    assert openpyxl.load_workbook(out).sheetnames == ["评分表", "填报数据"]
+
+
 @pytest.mark.parametrize(
     ("suffix", "check"),
     [

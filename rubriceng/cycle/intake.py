@@ -366,9 +366,10 @@ def _form_in(book: Any, source: str, path: Path | None = None) -> UnitInputs | N
     """The unit's form a workbook holds (its inputs sheet), or None for a table; given
     its ``path``, blank cells holding formulas are looked for. (The spreadsheet code is
     loaded with the first workbook, not by every command.)"""
-    from rubriceng.outputs.spreadsheet import INPUTS_SHEET, inputs_of_book
+    from rubriceng.outputs.spreadsheet import INPUTS_SHEETS, inputs_of_book
 
-    return inputs_of_book(book, source, path) if INPUTS_SHEET in book.sheetnames else None
+    named = any(name in book.sheetnames for name in INPUTS_SHEETS)
+    return inputs_of_book(book, source, path) if named else None
 
 
 def check_version(rubric: Rubric, returned: Returned) -> None:

@@ -65,6 +65,8 @@ FONT_NAME = "宋体"
 
 INPUTS_SHEET = "填报数据"
 """The name of the sheet that holds a unit's inputs (template, and the result's second)."""
+INPUTS_SHEETS = (INPUTS_SHEET, "Inputs")
+"""Its names, in Chinese and in English (``--lang en``): a form is read by either."""
 
 _LEVELS = ("一级指标", "二级指标", "三级指标", "四级指标", "五级指标", "六级指标")
 _LEVELS_EN = ("Level 1", "Level 2", "Level 3", "Level 4", "Level 5", "Level 6")
@@ -320,6 +322,7 @@ def write_scoresheet(
 
     english = lang == "en"
     words = RESULT_HEADINGS["en" if english else "zh"]
+    colon = ": " if english else "："
     explainer = Explainer(rubric, lang)
     nodes = {node.id: node for node in rubric.walk()} if rubric else {}
     adjustments = {item.id: item for item in rubric.adjustments} if rubric else {}
@@ -344,7 +347,7 @@ def write_scoresheet(
         sheet,
         2,
         1,
-        f"{words[11]}：{result.unit or ''}    {words[12]}："
+        f"{words[11]}{colon}{result.unit or ''}    {words[12]}{colon}"
         f"{result.rubric_id}@{result.rubric_version}",
     )
     # three heading rows: 评价指标 / 一级指标 … / 名称 权重
@@ -451,7 +454,12 @@ def write_scoresheet(
     _print_setup(sheet, "3:5")
     if inputs is not None and rubric is not None:
         _form_sheet(
-            book.create_sheet(INPUTS_SHEET), rubric, style, lang, unit=result.unit, values=inputs
+            book.create_sheet(INPUTS_SHEETS[english]),
+            rubric,
+            style,
+            lang,
+            unit=result.unit,
+            values=inputs,
         )
     harden_workbook(book)
     book.save(path)
@@ -514,7 +522,8 @@ def _form_sheet(
     called = names(rubric, lang)
     title = (rubric.title_en or rubric.title) if english else rubric.title
     sheet.merge_cells("A1:H1")
-    style.cell(sheet, 1, 1, f"{title}（{rubric.ref}）", centre=True).font = style.title
+    named = f"{title} ({rubric.ref})" if english else f"{title}（{rubric.ref}）"
+    style.cell(sheet, 1, 1, named, centre=True).font = style.title
     style.cell(sheet, 2, 1, "unit", heading=True)
     style.cell(sheet, 2, 2, "单位名称" if not english else "unit name", heading=True)
     style.cell(sheet, 2, 3, unit)
@@ -589,7 +598,7 @@ def write_template(rubric: Rubric, path: str | os.PathLike[str], *, lang: str = 
     openpyxl = _openpyxl()
     book = openpyxl.Workbook()
     _form_sheet(book.active, rubric, _Style(), lang)
-    book.active.title = INPUTS_SHEET
+    book.active.title = INPUTS_SHEETS[lang == "en"]
     harden_workbook(book)
     book.save(path)
 
@@ -669,7 +678,8 @@ def inputs_of_book(
     """:func:`read_inputs` of a workbook already open (``source`` names it in problems).
     Given its ``path``, a value cell left blank that holds a formula no program computed
     (a workbook written by a script) is refused, never read as not filled in."""
-    sheet = book[INPUTS_SHEET] if INPUTS_SHEET in book.sheetnames else book.worksheets[0]
+    title = next((name for name in INPUTS_SHEETS if name in book.sheetnames), None)
+    sheet = book[title] if title is not None else book.worksheets[0]
     unit: str | None = None
     recorded: str | None = None
     pairs: list[tuple[str, Any]] = []

@@ -132,7 +132,8 @@ def render_markdown(result: Result, rubric: Rubric | None = None, lang: str = "z
         if english
         else ("指标", "分值", "得分", "评分依据")
     )
-    title = markdown_text(result.rubric_title + (f" — {result.unit}" if result.unit else ""))
+    named = (rubric.title_en or rubric.title) if english and rubric else result.rubric_title
+    title = markdown_text(named + (f" — {result.unit}" if result.unit else ""))
     out = [
         f"# {title}",
         "",
