@@ -495,6 +495,15 @@ def test_lang_en_writes_english_around_the_units_own_words(tmp_path, huizhou):
         "# Huizhou municipal departments — whole-budget performance self-evaluation — "
         "惠州市人民政府办公室\n"
     )
+    assert "| Bonus for commendations | | +0 | 0 events |" in markdown.splitlines()
+    text = runner.invoke(main, args).output.splitlines()
+    assert [line.split("  ")[0] for line in text if line.startswith(("Bonus", "Penalty"))] == [
+        "Bonus for commendations",
+        "Penalty for accountability findings",
+    ]
+    sheet = openpyxl.load_workbook(form.parent / "scored.xlsx")["Scores"]
+    labels = [row[0] for row in sheet.iter_rows(values_only=True)]
+    assert "Bonus / penalty: Bonus for commendations" in labels
     chinese = runner.invoke(main, ["score", str(HUIZHOU), str(HUIZHOU_UNIT), "-o", str(out)])
     assert chinese.output.splitlines() == [f"97.86 优 → {out}"]
     assert openpyxl.load_workbook(out).sheetnames == ["评分表", "填报数据"]

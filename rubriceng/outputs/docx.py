@@ -97,7 +97,7 @@ def write_docx(
         cells[3].text = printable(explainer.basis(row)) if not row.children and row.trace else ""
     for adjustment in result.adjustments:
         cells = table.add_row().cells
-        cells[0].text = printable(adjustment.name)
+        cells[0].text = printable(adjustment.named(english))
         cells[2].text = str(adjustment.points)
     cells = table.add_row().cells
     cells[0].text, cells[2].text = words["total"], str(result.total)

@@ -161,9 +161,10 @@ def render_html(result: Result, rubric: Rubric | None = None, lang: str = "zh") 
     for top in result.indicators:
         body.extend(_rows(top, 0, explainer, english, nodes))
     bonus = "Bonus / penalty" if english else "加减分"
+    colon = ": " if english else "："
     for adjustment in result.adjustments:
         body.append(
-            f"<tr><td>{bonus}：{_escape(adjustment.name)}</td>"
+            f"<tr><td>{bonus}{colon}{_escape(adjustment.named(english))}</td>"
             f'<td></td><td class="n">{adjustment.points:+}</td>'
             f"<td>{adjustment.events} {'events' if english else '次'}"
             f"{_rule(rules.get(adjustment.id), english)}</td></tr>"

@@ -418,8 +418,8 @@ def write_scoresheet(
         sheet.merge_cells(
             start_row=row_number, start_column=1, end_row=row_number, end_column=2 * depth
         )
-        label = adjustment.name if not english else adjustment.id
-        style.cell(sheet, row_number, 1, f"{words[8]}：{label}", bold=True)
+        label = adjustment.named(english)
+        style.cell(sheet, row_number, 1, f"{words[8]}{colon}{label}", bold=True)
         style.cell(
             sheet,
             row_number,

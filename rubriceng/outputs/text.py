@@ -75,7 +75,7 @@ def render_text(result: Result, english: bool = False) -> str:
     for adjustment in result.adjustments:
         rows.append(
             (
-                adjustment.id if english else adjustment.name,
+                adjustment.named(english),
                 "",
                 "",
                 f"{adjustment.points:+}",
@@ -162,7 +162,7 @@ def render_markdown(result: Result, rubric: Rubric | None = None, lang: str = "z
     for top in result.indicators:
         visit(top, 0)
     for adjustment in result.adjustments:
-        name = cell(adjustment.id if english else adjustment.name)
+        name = cell(adjustment.named(english))
         events = term("events", lang, count=adjustment.events)
         out.append(f"| {name} | | {adjustment.points:+} | {events} |")
     total = term("total", lang)

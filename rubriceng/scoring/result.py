@@ -155,11 +155,18 @@ class AdjustmentResult:
     name: str
     events: int
     points: Decimal
+    name_en: str | None = None
+    """The English name, where the rubric gives one (shown with ``--lang en``; not in
+    :meth:`to_dict`, whose layout is fixed)."""
 
     @isolated
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON types."""
         return {"id": self.id, "name": self.name, "events": self.events, "points": str(self.points)}
+
+    def named(self, english: bool = False) -> str:
+        """Its name, in English where asked for and given."""
+        return (self.name_en or self.name) if english else self.name
 
 
 @attrs.frozen

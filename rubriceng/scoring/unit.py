@@ -122,7 +122,7 @@ def adjust(adjustment: Adjustment, events: int) -> AdjustmentResult:
     if adjustment.max is not None and abs(amount) > adjustment.max:
         amount = adjustment.max if amount > 0 else -adjustment.max
     amount = amount if amount else ZERO  # never "-0"
-    return AdjustmentResult(adjustment.id, adjustment.name, events, amount)
+    return AdjustmentResult(adjustment.id, adjustment.name, events, amount, adjustment.name_en)
 
 
 def finish(
