@@ -504,6 +504,11 @@ def test_lang_en_writes_english_around_the_units_own_words(tmp_path, huizhou):
     sheet = openpyxl.load_workbook(form.parent / "scored.xlsx")["Scores"]
     labels = [row[0] for row in sheet.iter_rows(values_only=True)]
     assert "Bonus / penalty: Bonus for commendations" in labels
+    assert "Grade: Excellent" in [cell for row in sheet.iter_rows(values_only=True) for cell in row]
+    assert runner.invoke(main, [*args, "-o", str(tmp_path / "r.html")]).exit_code == 0
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<b>Standard</b>: 差异率" not in page and "<b>Standard</b>: " in page
+    assert "</b>：" not in page and "Bonus / penalty: Bonus for commendations" in page
     chinese = runner.invoke(main, ["score", str(HUIZHOU), str(HUIZHOU_UNIT), "-o", str(out)])
     assert chinese.output.splitlines() == [f"97.86 优 → {out}"]
     assert openpyxl.load_workbook(out).sheetnames == ["评分表", "填报数据"]

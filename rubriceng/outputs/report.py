@@ -85,7 +85,8 @@ def _rule(declared: Indicator | Adjustment | None, english: bool) -> str:
         return ""
     summary, labels = RULE_HEADINGS["en" if english else "zh"]
     texts = [(label, getattr(declared, key, None)) for key, label in labels.items()]
-    shown = "".join(f"<p><b>{label}</b>：{_escape(text)}</p>" for label, text in texts if text)
+    colon = ": " if english else "："
+    shown = "".join(f"<p><b>{label}</b>{colon}{_escape(text)}</p>" for label, text in texts if text)
     return f"<details><summary>{summary}</summary>{shown}</details>" if shown else ""
 
 

@@ -443,7 +443,7 @@ def write_scoresheet(
         sheet, row_number, first_text, result.total, bold=True, centre=True, number=score_format
     )
     graded = grade(result.grade, lang, result.grade_en) or "—"
-    style.cell(sheet, row_number, first_text + 1, f"{words[10]}：{graded}", bold=True)
+    style.cell(sheet, row_number, first_text + 1, f"{words[10]}{colon}{graded}", bold=True)
     style.box(sheet, 6, 1, row_number, last)
 
     widths = [14, 7] * depth + [9, 46, 30, 40, 16]
@@ -900,7 +900,9 @@ def failures_sheet(book: Any, batch: Batch, lang: str = "zh") -> None:
     for failure in batch.failures:
         for problem in failure.problems:
             label = (problem.params or {}).get("label")
-            subject = f"{label}（{problem.field}）" if label and problem.field else problem.field
+            subject = problem.field
+            if label and problem.field:
+                subject = f"{label} ({subject})" if lang == "en" else f"{label}（{subject}）"
             where = ", ".join(
                 str(part)
                 for part in (problem.file, problem.line, subject, problem.path, problem.indicator)
