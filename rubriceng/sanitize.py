@@ -20,8 +20,13 @@ place that makes them safe for each:
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import secrets
 import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 _CONTROL = re.compile(
@@ -72,8 +77,15 @@ def csv_cell(value: Any) -> Any:
 
 
 def harden_workbook(book: Any) -> None:
-    """Every text cell of ``book`` printable and stored as text, never as a formula."""
+    """Every text cell of ``book`` printable and stored as text, never as a formula; every
+    data validation's title and message printable and within Excel's lengths (a label with
+    a control character made openpyxl fail half-way through writing the file)."""
     for sheet in book.worksheets:
+        for check in sheet.data_validations.dataValidation:
+            for name, limit in _VALIDATION_TEXTS:
+                value = getattr(check, name, None)
+                if isinstance(value, str):
+                    setattr(check, name, printable(value)[:limit])
         for row in sheet.iter_rows():
             for cell in row:
                 value = cell.value
@@ -85,6 +97,28 @@ def harden_workbook(book: Any) -> None:
                 if cell.data_type == "f" or looks_like_formula(text):
                     cell.data_type = "s"  # openpyxl takes "=…" for a formula
                     cell.quotePrefix = True
+
+
+_VALIDATION_TEXTS = (("error", 255), ("errorTitle", 32), ("prompt", 255), ("promptTitle", 32))
+"""A data validation's texts, and the most characters Excel takes in each."""
+
+
+@contextlib.contextmanager
+def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """A file beside ``path`` to write the output to: it replaces ``path`` when the block
+    ends, and is removed if the block fails, so no output is ever left half-written. (A
+    ``path`` that exists and is not a regular file, such as ``/dev/stdout``, is written
+    directly.)"""
+    target = Path(path)
+    if target.exists() and not target.is_file():
+        yield target
+        return
+    temporary = target.with_name(f".{target.stem}-{secrets.token_hex(4)}{target.suffix}")
+    try:
+        yield temporary
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def printable_cells(values: Any) -> list[Any]:

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import codecs
 import decimal
+import re
 from decimal import Decimal
+from pathlib import Path
 
+import openpyxl
 import pytest
 
 import rubriceng
@@ -1376,3 +1379,90 @@ def test_a_plugin_rubric_extends_a_file_elsewhere_in_its_plugins_folder(tmp_path
     with pytest.raises(rubriceng.RubricError) as raised:
         registry.load_rubric(escaping)
     assert "outside the rubric's own folder" in raised.value.problems[0].message
+
+
+_CONTROLLED = {
+    "id": "x/hostile-labels",
+    "version": "1",
+    "title": '=HYPERLINK("http://x")\x1b[31m',
+    "total": 12,
+    "inputs": {
+        "done": {"type": "count", "label": "=cmd|' /C calc'!A0\x07" + "长" * 300},
+        "planned": {"type": "count", "label": "@SUM(1)\u202e"},
+        "ok": {"type": "boolean", "label": "是否\x00通过"},
+    },
+    "indicators": [
+        {
+            "id": "a",
+            "name": "-2+3\x1b",
+            "points": 10,
+            "ratio": {"actual": "done", "target": "planned"},
+        },
+        {"id": "b", "name": "乙\u2066", "points": 2, "all_or_nothing": "ok"},
+    ],
+}
+
+
+def test_a_rubric_whose_labels_carry_control_characters_writes_inert_workbooks(tmp_path):
+    """A label went as it was into a form's data validation message: openpyxl refused it
+    half-way through writing (a traceback, and a broken file left behind). Every
+    validation's texts are printable and within Excel's lengths; the form reads back."""
+    rubric = rubriceng.load_rubric(_CONTROLLED)
+    from rubriceng.outputs.spreadsheet import write_template
+
+    path = tmp_path / "form.xlsx"
+    write_template(rubric, path)
+    book = openpyxl.load_workbook(path)
+    checks = [check for sheet in book.worksheets for check in sheet.data_validations.dataValidation]
+    assert len(checks) == 3
+    for check in checks:
+        assert not re.search(_UNPRINTABLE, check.error) and len(check.error) <= 255
+    assert checks[0].error.startswith("=cmd|' /C calc'!A0\\x07长")
+    _assert_inert(
+        [
+            cell
+            for sheet in book.worksheets
+            for row in sheet.iter_rows()
+            for cell in row
+            if isinstance(cell.value, str)
+        ]
+    )
+    sheet = book.worksheets[0]
+    for row in sheet.iter_rows(min_row=5):
+        row[2].value = {"done": 3, "planned": 4, "ok": "是"}[row[0].value]
+    book.save(path)
+    result = rubriceng.evaluate(rubric, rubriceng.load_inputs(path).inputs)
+    assert result.total == Decimal("9.50")
+    write_result(
+        result, tmp_path / "result.xlsx", rubric=rubric, inputs=rubriceng.load_inputs(path).inputs
+    )
+    _assert_inert(_workbook_cells(tmp_path / "result.xlsx"))
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx", ".html", ".md", ".json", ".txt"])
+def test_an_output_that_fails_half_way_leaves_the_file_as_it_was(
+    tmp_path, monkeypatch, huizhou, huizhou_inputs, suffix
+):
+    """Each output is written beside its path and put in place when whole: a failure part
+    way leaves the file there before untouched, and nothing else behind."""
+    result = rubriceng.evaluate(huizhou, huizhou_inputs)
+    path = tmp_path / f"report{suffix}"
+    path.write_bytes(b"before")
+
+    def broken(*args, **kwargs):
+        target = args[-1] if args else kwargs.get("filename")
+        Path(target).write_bytes(b"half")  # what a writer had written when it failed
+        raise OSError("disk full")
+
+    import docx.document
+    import openpyxl.workbook.workbook
+
+    monkeypatch.setattr(
+        openpyxl.workbook.workbook.Workbook, "save", lambda self, name: broken(name)
+    )
+    monkeypatch.setattr(docx.document.Document, "save", lambda self, name: broken(name))
+    monkeypatch.setattr(Path, "write_text", lambda self, *a, **k: broken(self))
+    with pytest.raises(OSError, match="disk full"):
+        write_result(result, path, rubric=huizhou, inputs=huizhou_inputs)
+    assert path.read_bytes() == b"before"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]

@@ -24,7 +24,7 @@ import attrs
 from rubriceng.errors import InputError, Problem
 from rubriceng.language.documents import read_input
 from rubriceng.outputs.words import SUMMARY_WORDS, TERMS, grade, language
-from rubriceng.sanitize import display_width, printable
+from rubriceng.sanitize import display_width, printable, replacing
 
 __all__ = ["History", "Line", "history_text", "load_history", "write_history"]
 
@@ -267,7 +267,8 @@ def write_history(found: History, path: str | os.PathLike[str], *, lang: str | N
     chart of the totals) or ``.html`` (the table and the chart, drawn as SVG)."""
     lang = language(lang)
     if str(path).lower().endswith(".html"):
-        Path(path).write_text(_html(found, lang), encoding="utf-8")
+        with replacing(path) as written:
+            written.write_text(_html(found, lang), encoding="utf-8")
         return
     from openpyxl import Workbook
     from openpyxl.chart import LineChart, Reference
@@ -312,7 +313,8 @@ def write_history(found: History, path: str | os.PathLike[str], *, lang: str | N
     chart.set_categories(Reference(sheet, min_col=2, max_col=1 + len(found.years), min_row=1))
     sheet.add_chart(chart, f"A{sheet.max_row + 2}")
     harden_workbook(book)
-    book.save(path)
+    with replacing(path) as written:
+        book.save(written)
 
 
 def _html(found: History, lang: str) -> str:

@@ -39,6 +39,7 @@ from rubriceng.language.documents import Document, read_input
 from rubriceng.language.model import Rubric
 from rubriceng.language.paths import fields, flatten, nest
 from rubriceng.outputs.words import SUMMARY_WORDS, TERMS, grade, language
+from rubriceng.sanitize import replacing
 from rubriceng.scoring.engine import evaluate
 from rubriceng.scoring.result import NOT_APPLICABLE, IndicatorResult, Result
 
@@ -620,7 +621,8 @@ def write_review_form(
             ],
         )
     harden_workbook(book)
-    book.save(path)
+    with replacing(path) as written:
+        book.save(written)
 
 
 def _depths(rubric: Rubric) -> list[tuple[Any, int]]:
@@ -696,7 +698,8 @@ def write_review(found: Review, path: str | os.PathLike[str], *, lang: str | Non
             for cell in cells:
                 cell.font = Font(name=FONT_NAME, bold=True)
     harden_workbook(book)
-    book.save(path)
+    with replacing(path) as written:
+        book.save(written)
 
 
 def review_text(found: Review, lang: str | None = None, *, every: bool = False) -> str:

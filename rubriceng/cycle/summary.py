@@ -28,7 +28,7 @@ from rubriceng.decimals import isolated
 from rubriceng.language.model import Rubric
 from rubriceng.outputs.explanation import Explainer, rule_words
 from rubriceng.outputs.words import SUMMARY_WORDS, TERMS, grade, language
-from rubriceng.sanitize import csv_cell
+from rubriceng.sanitize import csv_cell, replacing
 from rubriceng.scoring.result import BATCH_FORMAT, NOT_APPLICABLE, Batch, IndicatorResult, Result
 
 __all__ = [
@@ -300,7 +300,8 @@ def write_summary(
 
     scores_sheet(book, rubric, batch, lang)
     harden_workbook(book)
-    book.save(path)
+    with replacing(path) as written:
+        book.save(written)
     return figures
 
 
@@ -339,7 +340,7 @@ def write_batch_json(
     import json  # here: only a JSON output needs it
 
     explainer = Explainer(rubric, language(lang))
-    with open(path, "w", encoding="utf-8") as handle:
+    with replacing(path) as written, open(written, "w", encoding="utf-8") as handle:
         handle.write(f'{{"format": {json.dumps(BATCH_FORMAT)},\n "results": [')
         for index, result in enumerate(batch.results):
             found = _with_basis(result.to_dict(), result, explainer)
@@ -393,9 +394,10 @@ def write_scores(
         import pandas
 
         frame = pandas.DataFrame(rows[1:], columns=rows[0], dtype="string")
-        frame.to_parquet(path, index=False)
+        with replacing(path) as written:
+            frame.to_parquet(written, index=False)
         return
-    with open(path, "w", newline="", encoding="utf-8-sig") as handle:
+    with replacing(path) as written, open(written, "w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
         for row in rows:
             writer.writerow([csv_cell(cell) for cell in row])

@@ -14,7 +14,7 @@ from rubriceng.decimals import isolated
 from rubriceng.language.model import Rubric
 from rubriceng.outputs.explanation import Explainer
 from rubriceng.outputs.words import REPORT_WORDS, grade, language
-from rubriceng.sanitize import printable
+from rubriceng.sanitize import printable, replacing
 from rubriceng.scoring.result import NOT_APPLICABLE, IndicatorResult, Result
 
 __all__ = ["write_docx"]
@@ -135,7 +135,8 @@ def write_docx(
     say(words["measures"])
     say(words["fill"])
     say(words["draft"], size=9)
-    document.save(path)
+    with replacing(path) as written:
+        document.save(written)
 
 
 def _walk(rows: tuple[IndicatorResult, ...], depth: int = 0) -> list[tuple[int, IndicatorResult]]:

@@ -53,6 +53,7 @@ from rubriceng.sanitize import (
     harden_workbook,
     printable,
     printable_cells,
+    replacing,
     sheet_title,
 )
 from rubriceng.scoring.result import NOT_APPLICABLE, Batch, IndicatorResult, Result
@@ -462,7 +463,8 @@ def write_scoresheet(
             values=inputs,
         )
     harden_workbook(book)
-    book.save(path)
+    with replacing(path) as written:
+        book.save(written)
 
 
 # -- input forms ---------------------------------------------------------------------------
@@ -600,7 +602,8 @@ def write_template(rubric: Rubric, path: str | os.PathLike[str], *, lang: str = 
     _form_sheet(book.active, rubric, _Style(), lang)
     book.active.title = INPUTS_SHEETS[lang == "en"]
     harden_workbook(book)
-    book.save(path)
+    with replacing(path) as written:
+        book.save(written)
 
 
 @isolated
@@ -658,7 +661,8 @@ def write_batch_form(
     style.cell(help_sheet, 6, 1, "rubric", bold=True)
     style.cell(help_sheet, 6, 2, rubric.ref)
     harden_workbook(book)
-    book.save(path)
+    with replacing(path) as written:
+        book.save(written)
 
 
 @isolated
@@ -832,7 +836,8 @@ def write_batch(
     book.remove(book.active)
     scores_sheet(book, rubric, batch, lang)
     harden_workbook(book)
-    book.save(path)
+    with replacing(path) as written:
+        book.save(written)
 
 
 def scores_sheet(book: Any, rubric: Rubric, batch: Batch, lang: str = "zh") -> None:

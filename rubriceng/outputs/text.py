@@ -17,7 +17,7 @@ import attrs
 from rubriceng.decimals import isolated
 from rubriceng.language.model import Rubric
 from rubriceng.outputs.words import grade, term
-from rubriceng.sanitize import display_width, markdown_text, printable
+from rubriceng.sanitize import display_width, markdown_text, printable, replacing
 from rubriceng.scoring.result import JUDGED, NOT_APPLICABLE, IndicatorResult, Result
 
 
@@ -209,7 +209,8 @@ def write_result(
         text = render_text(result, english=lang == "en") + "\n"
     else:
         raise ValueError(f"{path}: write .xlsx, .html, .docx, .json, .md or .txt")
-    Path(path).write_text(text, encoding="utf-8")
+    with replacing(path) as written:
+        written.write_text(text, encoding="utf-8")
 
 
 @isolated

@@ -13,7 +13,7 @@ from typing import Any
 from rubriceng.decimals import isolated
 from rubriceng.errors import InputError, Problem
 from rubriceng.inputs.files import formula_problems, open_workbook, sheet_rows
-from rubriceng.sanitize import harden_workbook, printable_cells, sheet_title
+from rubriceng.sanitize import harden_workbook, printable_cells, replacing, sheet_title
 from rubriceng.targets.sheets import KeyTask, TargetRow, TargetSheet, money, row_of
 from rubriceng.targets.terms import COMPARATORS, TIERS
 
@@ -85,7 +85,8 @@ def write_xlsx(sheets: Sequence[TargetSheet], path: str | os.PathLike[str]) -> N
             for cell in cells:
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
     harden_workbook(book)
-    book.save(path)
+    with replacing(path) as written:
+        book.save(written)
 
 
 def _cell(value: Any) -> Any:
