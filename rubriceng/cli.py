@@ -31,7 +31,7 @@ from rubriceng.outputs.words import (
     term,
     using,
 )
-from rubriceng.sanitize import csv_cell, printable
+from rubriceng.sanitize import csv_cell, printable, replacing
 
 if TYPE_CHECKING:  # the commands import what they use, so that --help is quick
     from rubriceng.host.registry import Registry
@@ -227,6 +227,12 @@ def _wrong_suffix(path: Path, suffixes: Sequence[str]) -> click.BadParameter:
     )
 
 
+def _write(path: Path, text: str, encoding: str = "utf-8") -> None:
+    """``text`` to ``path``, put in place whole."""
+    with replacing(path) as written:
+        written.write_text(text, encoding=encoding)
+
+
 def _done(what: str, path: Path) -> None:
     """Say on stderr what was written where (stdout stays for data)."""
     echo(Styled(what, bold=True), f" → {path}", err=True)
@@ -315,12 +321,15 @@ def template(
 
         write_template(loaded, output, lang=lang)
     elif suffix in (".yaml", ".yml"):
-        output.write_text(template_yaml(loaded, lang), encoding="utf-8")
+        _write(output, template_yaml(loaded, lang), encoding="utf-8")
     elif suffix == ".json":
-        output.write_text(template_json(loaded), encoding="utf-8")
+        _write(output, template_json(loaded), encoding="utf-8")
     elif suffix == ".csv":  # --batch: the labels over the ids, as in the .xlsx batch form
         every = fields(loaded)
-        with open(output, "w", newline="", encoding="utf-8-sig") as handle:
+        with (
+            replacing(output) as written,
+            open(written, "w", newline="", encoding="utf-8-sig") as handle,
+        ):
             writer = csv.writer(handle)
             if many:
                 writer.writerow(
@@ -547,8 +556,10 @@ def review_command(
     if output is None:
         echo(review_text(found, lang, every=every))
     elif output.suffix.lower() == ".json":
-        output.write_text(
-            json.dumps(found.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        _write(
+            output,
+            json.dumps(found.to_dict(), ensure_ascii=False, indent=2) + "\n",
+            encoding="utf-8",
         )
     else:
         write_review(found, output, lang=lang)
@@ -585,7 +596,8 @@ def history_command(results: tuple[str, ...], output: Path | None, lang: str) ->
         return
     suffix = output.suffix.lower()
     if suffix == ".json":
-        output.write_text(
+        _write(
+            output,
             json.dumps(attrs.asdict(found), ensure_ascii=False, indent=2, default=str) + "\n",
             encoding="utf-8",
         )
@@ -1041,7 +1053,7 @@ def import_table_command(
         raise click.UsageError(str(error)) from None
     for problem in imported.problems:
         echo(Styled(term("warning"), fg="yellow", bold=True), f"{term(': ')}{problem}")
-    output.write_text(imported.text, encoding="utf-8")
+    _write(output, imported.text, encoding="utf-8")
     lines = [line.strip() for line in imported.text.splitlines()]  # a text is one quoted line
     leaves = lines.count("judgement: {}") + lines.count("unit_defined: {}")
     hints = sum(line.startswith("# suggested method:") for line in lines)
