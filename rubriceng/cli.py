@@ -909,12 +909,21 @@ def diff(
       rubriceng diff cn.gd.huizhou/dept-overall@2020 cn.gd.huizhou/dept-overall@2025 \\
           examples/huizhou-2020-office.yaml
     """
-    from rubriceng.authoring.comparison import SAME, compare
+    from rubriceng.authoring.comparison import SAME, SCORED_BY, compare
     from rubriceng.loader import load_inputs
 
     registry = _registry(context)
     unit = load_inputs(inputs)
-    comparison = compare(registry.load(before), registry.load(after), unit.inputs, unit=unit.unit)
+    try:
+        comparison = compare(
+            registry.load(before), registry.load(after), unit.inputs, unit=unit.unit
+        )
+    except RubricengError as error:  # say which of the two rubrics the unit failed
+        notes = getattr(error, "__notes__", ())
+        scored = [note.removeprefix(SCORED_BY) for note in notes if note.startswith(SCORED_BY)]
+        if scored:
+            echo(term("diff scoring", ref=scored[-1]), err=True)
+        raise
     if as_json:
         echo(json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2))
         return

@@ -128,6 +128,20 @@ def test_diff_lists_what_a_variant_changes(tmp_path):
     ]
 
 
+def test_diff_says_which_rubric_a_unit_could_not_be_scored_by():
+    """The 2025 table asks for figures the 2020 form has not: the error says it came from
+    scoring by the 2025 rubric (it named neither)."""
+    args = ["diff", "cn.gd.huizhou/dept-overall@2020", "cn.gd.huizhou/dept-overall@2025"]
+    result = CliRunner().invoke(main, [*args, str(HUIZHOU_UNIT)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:2] == [
+        "按 cn.gd.huizhou/dept-overall@2025 评分时：",
+        "错误：单位「惠州市人民政府办公室」的填报数据有误（2 个问题）：",
+    ]
+    swapped = CliRunner().invoke(main, ["--lang", "en", *args[:1], *args[:0:-1], str(HUIZHOU_UNIT)])
+    assert swapped.output.splitlines()[0] == "scoring by cn.gd.huizhou/dept-overall@2025:"
+
+
 def test_plugins_lists_what_loaded():
     result = CliRunner().invoke(main, ["--strict", "plugins"])
     assert result.exit_code == 0, result.output

@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 
 from rubriceng.decimals import isolated
+from rubriceng.errors import RubricengError
 from rubriceng.language.model import Rubric
 from rubriceng.scoring.engine import evaluate
 from rubriceng.scoring.result import IndicatorResult, Result
@@ -108,6 +109,19 @@ class Comparison:
         }
 
 
+SCORED_BY = "while scoring by "
+"""How the note added to an error of :func:`compare` begins: the rubric's reference
+follows, so that the error says which of the two rubrics it came from."""
+
+
+def _scored(rubric: Rubric, inputs: Mapping[str, Any], unit: str | None) -> Result:
+    try:
+        return evaluate(rubric, _known(rubric, inputs), unit=unit)
+    except RubricengError as error:
+        error.add_note(SCORED_BY + rubric.ref)
+        raise
+
+
 @isolated
 def compare(
     before: Rubric, after: Rubric, inputs: Mapping[str, Any], *, unit: str | None = None
@@ -133,8 +147,8 @@ def compare(
     >>> [(item.id, item.delta) for item in comparison.differences]
     [('completion', Decimal('-8.75'))]
     """
-    first = evaluate(before, _known(before, inputs), unit=unit)
-    second = evaluate(after, _known(after, inputs), unit=unit)
+    first = _scored(before, inputs, unit)
+    second = _scored(after, inputs, unit)
     ours = {found.id: found for found in first.walk()}
     theirs = {found.id: found for found in second.walk()}
     differences = [
