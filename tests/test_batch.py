@@ -246,3 +246,28 @@ def test_results_and_batches_pickle_and_come_back_equal(huizhou, huizhou_inputs)
         failure.problems for failure in batch.failures
     ]
     assert again.to_dict() == batch.to_dict()
+
+
+def test_a_table_whose_cells_hold_formulas_no_program_computed_is_refused(tmp_path, units):
+    """A table of units written by a script: a value written as a formula read as blank,
+    and the unit as not having filled it in. Refused with the cell and formula, by the
+    batch command and by read_units; a table with blank cells and no formula is read as
+    before (one scan of its bytes finds no formula)."""
+    rows = [dict(row) for row in units[:5]]
+    rows[1]["procurement_plan"] = "=1331100*1"
+    path = tmp_path / "units.xlsx"
+    _write_xlsx(rows, path)
+    header = list(dict.fromkeys(key for row in rows for key in row))
+    cell = f"{openpyxl.utils.get_column_letter(header.index('procurement_plan') + 1)}3"
+    rubric = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
+    from rubriceng.cycle.intake import read_returns
+
+    for read in (lambda: read_units(path), lambda: read_returns(rubric, [path])):
+        with pytest.raises(rubriceng.InputError) as caught:
+            read()
+        assert [(p.code, p.line, p.params["cell"]) for p in caught.value.problems] == [
+            ("input-formula", 3, cell)
+        ]
+    rows[1]["procurement_plan"] = None  # blank, and no formula anywhere
+    _write_xlsx(rows, path)
+    assert len(read_units(path)) == 5

@@ -31,7 +31,15 @@ import attrs
 
 from rubriceng.decimals import isolated
 from rubriceng.errors import InputError, Problem, RubricengError
-from rubriceng.inputs.files import csv_rows, is_blank, open_workbook, parquet_rows, sheet_rows
+from rubriceng.inputs.files import (
+    blank_cells,
+    csv_rows,
+    formula_problems,
+    is_blank,
+    open_workbook,
+    parquet_rows,
+    sheet_rows,
+)
 from rubriceng.inputs.types import COERCIONS
 from rubriceng.language.documents import UnitInputs
 from rubriceng.language.model import Rubric
@@ -419,8 +427,12 @@ def _read(path: Path, columns: _Columns, rubric: Rubric, warnings: list[Problem]
                 book.worksheets[0],
             )
             rows = list(sheet_rows(sheet, source, "units"))
+            title = sheet.title
         finally:
             book.close()
+        formulas = formula_problems(path, "units", blank_cells(title, rows))
+        if formulas:  # a table written by a script: its formulas read as blank cells
+            raise InputError(f"cannot read units {path}", formulas)
     else:
         raise InputError(
             f"cannot read units {path}",

@@ -32,7 +32,7 @@ import itertools
 import os
 import re
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 from xml.parsers import expat
 
@@ -206,9 +206,49 @@ def open_workbook(
         raise _refuse(what, str(path), "input-form", f"not an Excel workbook: {error}") from None
 
 
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+"""A formula element in a worksheet's XML (``<f>``, ``<x:f t="shared" …/>``)."""
+
+
+def _has_formulas(path: str | os.PathLike[str]) -> bool:
+    """Whether any part of a workbook holds a formula: read in blocks, so that a table of
+    many blank cells and no formula costs one scan of its bytes, not a second reading."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for member in archive.infolist():
+                with archive.open(member) as stream:
+                    tail = b""
+                    while block := stream.read(1 << 20):
+                        if _FORMULA.search(tail + block):
+                            return True
+                        tail = block[-16:]
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return True  # let openpyxl say what is wrong with it
+    return False
+
+
 Cells = Mapping[tuple[str, int], Mapping[int, Any]]
 """Cells of a workbook by sheet title and column (1 is A): each row, and the field the
 cell gives (or None)."""
+
+
+def blank_cells(
+    title: str,
+    rows: Iterable[tuple[int, Sequence[Any]]],
+    names: Sequence[str | None] | None = None,
+) -> dict[tuple[str, int], dict[int, str | None]]:
+    """The blank cells of a table's rows that are not blank, as :func:`formula_problems`
+    takes them: under each column of ``names`` that has a name (the field it gives), or
+    under any column the rows reach (no field)."""
+    rows = [(number, row) for number, row in rows if not all(map(is_blank, row))]
+    width = len(names) if names is not None else max((len(row) for _, row in rows), default=0)
+    blank: dict[tuple[str, int], dict[int, str | None]] = {}
+    for number, row in rows:
+        for index in range(width):
+            name = names[index] if names is not None else None
+            if (names is None or name) and (index >= len(row) or is_blank(row[index])):
+                blank.setdefault((title, index + 1), {})[number] = name
+    return blank
 
 
 def formula_problems(
@@ -219,23 +259,34 @@ def formula_problems(
     compute formulas (a script with openpyxl) keeps no value for them. The workbook is
     read once, for all the cells; ``source``: the file as problems name it (else ``path``)."""
     wanted = {key: rows for key, rows in cells.items() if rows}
-    if not wanted:
+    if not wanted or not _has_formulas(path):
         return []
     from openpyxl.utils import get_column_letter
 
+    sheets: dict[str, dict[int, Mapping[int, Any]]] = {}  # title → column → rows
+    for (title, column), rows in wanted.items():
+        sheets.setdefault(title, {})[column] = rows
     found = []
     book = open_workbook(path, what, formulas=True)
     try:
-        for order, ((title, column), rows) in enumerate(wanted.items()):
+        for order, (title, columns) in enumerate(sheets.items()):  # one pass a sheet
             sheet = book[title] if title in book.sheetnames else book.worksheets[0]
-            first = min(rows)
+            first = min(min(rows) for rows in columns.values())
             lines = sheet.iter_rows(
-                min_row=first, max_row=max(rows), min_col=column, max_col=column
+                min_row=first,
+                max_row=max(max(rows) for rows in columns.values()),
+                min_col=min(columns),
+                max_col=max(columns),
             )
-            for number, (cell,) in enumerate(lines, start=first):
-                if number in rows and getattr(cell, "data_type", None) == "f":
-                    where = f"{get_column_letter(column)}{number}"
-                    found.append((order, number, column, where, str(cell.value)[:80], rows[number]))
+            for number, line in enumerate(lines, start=first):
+                for column, rows in columns.items():
+                    cell = (
+                        line[column - min(columns)] if column - min(columns) < len(line) else None
+                    )
+                    if number in rows and getattr(cell, "data_type", None) == "f":
+                        where = f"{get_column_letter(column)}{number}"
+                        formula = str(getattr(cell, "value", ""))[:80]
+                        found.append((order, number, column, where, formula, rows[number]))
     finally:
         book.close()
     return [

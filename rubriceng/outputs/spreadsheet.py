@@ -29,6 +29,7 @@ import attrs
 from rubriceng.decimals import isolated
 from rubriceng.errors import InputError, Problem
 from rubriceng.inputs.files import (
+    blank_cells,
     csv_rows,
     formula_problems,
     is_blank,
@@ -770,8 +771,15 @@ def read_units(path: str | os.PathLike[str]) -> list[UnitRow]:
         rows = csv_rows(path, "units")
     elif suffix in (".xlsx", ".xlsm"):
         book = open_workbook(path, "units")
+        title = book.worksheets[0].title
         rows = [row for _, row in sheet_rows(book.worksheets[0], str(path), "units")]
         book.close()
+        header = rows[0] if rows else []
+        names = [None if is_blank(cell) else str(cell).strip() for cell in header]
+        cells = blank_cells(title, enumerate(rows[1:], start=2), names)
+        formulas = formula_problems(path, "units", cells)
+        if formulas:  # a table written by a script: its formulas read as blank cells
+            raise InputError(f"cannot read units {path}", formulas)
     elif suffix == ".parquet":
         rows = parquet_rows(path, "units")
     else:
