@@ -700,3 +700,26 @@ def test_points_as_weights_in_percent_or_full_width_read_as_the_plain_table(tmp_
     imported = import_table(_table(tmp_path / "table.csv", rows))
     assert imported.problems == ()
     assert imported.rubric["indicators"] == plain.rubric["indicators"]
+
+
+@pytest.mark.parametrize(
+    "points",
+    ["1e999999999", "10000000000000000000", "-5", "1.23456", "NaN", "Infinity", "5e-999999"],
+)
+def test_points_no_rubric_can_have_are_reported_and_never_written(tmp_path, points):
+    """A cell of 1e999999999 was written out in full (a billion digits), and a 20-digit
+    one made a file the loader refuses: points outside 0 to 1,000,000 or with more than
+    four decimal places are a problem of their row, and the file reads back."""
+    from rubriceng.language.documents import from_text
+
+    rows = _csv_rows()
+    rows[2][5] = points  # 绩效目标合理性
+    rows[6][7] = "表彰一次加99999999999999999999分，累计加分最多1e999999999分。"
+    imported = import_table(_table(tmp_path / "table.csv", rows))
+    assert "「绩效目标合理性」没有分值" in [problem.message for problem in imported.problems]
+    assert "「加分项」的每次加减分值未在评分标准中找到，暂按 1" in [
+        problem.message for problem in imported.problems
+    ]
+    assert len(imported.text) < 10_000
+    data = from_text(imported.text, "t.yaml").data
+    assert "max" not in data["adjustments"][0]

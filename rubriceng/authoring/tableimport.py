@@ -24,6 +24,7 @@ from typing import Any
 import attrs
 
 from rubriceng.inputs.files import csv_rows, docx_grids, open_workbook
+from rubriceng.language.model import MAX_POINTS
 from rubriceng.outputs.words import term
 
 __all__ = ["Imported", "TableProblem", "import_table"]
@@ -286,10 +287,17 @@ def _number(text: str) -> Decimal | None:
     if not text:
         return None
     try:
-        number = Decimal(text)
+        return _plausible(Decimal(text))
     except InvalidOperation:
         return None
-    return number if number.is_finite() else None
+
+
+def _plausible(number: Decimal) -> Decimal | None:
+    """``number`` if it can be points — finite, 0 to :data:`MAX_POINTS`, at most four
+    decimal places — else None (a cell of ``1e999999999`` would be a billion digits)."""
+    if not number.is_finite() or not 0 <= number <= MAX_POINTS:
+        return None
+    return number if number == number.quantize(Decimal("0.0001")) else None
 
 
 def _read_tree(
@@ -363,7 +371,8 @@ def _read_tree(
                     ):
                         match = _POINTS_IN_NAME.match(name)
                         assert match is not None
-                        name, points = match.group("name").strip(), Decimal(match.group("points"))
+                        name = match.group("name").strip()
+                        points = _plausible(Decimal(match.group("points")))
                     node = _Node(name, points, number, level, found.span)
                     _attach(node, parent, tops)
                     for deeper in [key for key in current if key > level]:
@@ -623,7 +632,9 @@ def import_table(
             amount = _ADJUSTMENT_AMOUNT.search(rule)
             cap = _ADJUSTMENT_MAX.search(rule)
             sign = -1 if (amount and amount.group(1) != "加") or "减" in name or "扣" in name else 1
-            per_event = Decimal(amount.group(2)) * sign if amount else Decimal(sign)
+            found = _plausible(Decimal(amount.group(2))) if amount else None
+            amount = amount if found is not None else None
+            per_event = found * sign if found is not None else Decimal(sign)
             if amount is None:
                 message = f"「{name}」的每次加减分值未在评分标准中找到，暂按 {per_event}"
                 problems.append(TableProblem(grid.where, row, message))
@@ -636,9 +647,10 @@ def import_table(
             lines.append(f"  - id: adjustment_{index}")
             lines.append(f"    name: {_scalar(name)}")
             lines.append(f"    per_event: {_scalar(per_event)}")
-            if cap:
-                item["max"] = Decimal(cap.group(1))
-                lines.append(f"    max: {_scalar(item['max'])}")
+            most = _plausible(Decimal(cap.group(1))) if cap else None
+            if most is not None:
+                item["max"] = most
+                lines.append(f"    max: {_scalar(most)}")
             for role in ("description", "standard"):
                 if texts.get(role):
                     lines.append(f"    {role}: {_scalar(texts[role])}")
