@@ -396,6 +396,11 @@ class InputError(RubricengError):
     code = "input-invalid"
 
 
+class TableError(InputError):
+    """A published 指标评分表 cannot be read as a table (``import-table``): the file,
+    its layout or its size."""
+
+
 class EvaluationError(RubricengError):
     """A formula could not be evaluated on a unit's (valid) inputs, e.g. a zero divisor."""
 

@@ -507,6 +507,7 @@ def test_a_workbook_that_would_lay_out_too_many_cells_is_refused_before_it_is_re
     assert (problem.code, told) == ("table-too-large", message)
     result = CliRunner().invoke(main, ["import-table", str(path), "-o", str(tmp_path / "r.yaml")])
     assert result.exit_code == 1 and told in result.output and "Traceback" not in result.output
+    assert result.output.startswith(f"错误：{path} 的指标评分表无法读取（1 个问题）：")
     assert not (tmp_path / "r.yaml").exists()
 
 

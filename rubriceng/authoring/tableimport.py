@@ -23,6 +23,7 @@ from typing import Any
 
 import attrs
 
+from rubriceng.errors import InputError, TableError
 from rubriceng.inputs.files import csv_rows, docx_grids, open_workbook
 from rubriceng.language.model import MAX_POINTS
 from rubriceng.outputs.words import term
@@ -181,13 +182,13 @@ def _csv(path: Path) -> list[_Grid]:
 
 def _grids(path: Path) -> list[_Grid]:
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _xlsx(path)
-    if suffix == ".docx":
-        return _docx(path)
-    if suffix in (".csv", ".txt"):
-        return _csv(path)
-    raise ValueError(term("table suffix", name=path.name))
+    readers = {".xlsx": _xlsx, ".xlsm": _xlsx, ".docx": _docx, ".csv": _csv, ".txt": _csv}
+    if suffix not in readers:
+        raise ValueError(term("table suffix", name=path.name))
+    try:
+        return readers[suffix](path)
+    except InputError as error:  # told as the published table it is, not a unit's inputs
+        raise TableError(error.summary, error.problems) from None
 
 
 # -- the layout ----------------------------------------------------------------------------
@@ -553,7 +554,8 @@ def import_table(
     Every name, point value and text is kept as the table prints it; every leaf is a
     ``judgement``; what does not add up is in :attr:`Imported.problems` (and in the
     text, as comments). Raises :class:`ValueError` when no table with 一级/二级/三级
-    headings is found.
+    headings is found, and :class:`~rubriceng.errors.TableError` (an ``InputError``)
+    when the file cannot be read as a table, with every problem.
     """
     source = Path(path)
     problems: list[TableProblem] = []

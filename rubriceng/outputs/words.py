@@ -154,6 +154,7 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "one row": "第 {first} 行",
         "did you mean": "；是否应为 {names}？",
         "InputError": "填报数据有误",
+        "TableError": "指标评分表无法读取",
         "RubricError": "评分表有误",
         "EvaluationError": "评分出错",
         "RubricNotFoundError": "找不到评分表",
