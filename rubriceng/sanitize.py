@@ -15,7 +15,9 @@ place that makes them safe for each:
 - :func:`harden_workbook` makes every text cell of a workbook a text cell (a value that
   starts with ``=`` is never written as a formula) with the quote prefix Excel itself
   sets for text that looks like a formula;
-- :func:`markdown_text` also escapes ``<``, ``>``, ``&`` and ``|``.
+- :func:`markdown_text` also escapes ``<``, ``>``, ``&`` and ``|``;
+- :func:`replacing` has an output file written beside its path and put in place whole, so
+  that a failure part way never leaves a half-written file.
 """
 
 from __future__ import annotations

@@ -171,7 +171,7 @@ def apply_changes(
         first, before = given.setdefault(key, (change, value))
         if before != value:
             at = "" if first.line is None else f" at line {first.line}"
-            message = f"{what} two reviewed values: {before}{at}, and {value} here"
+            message = f"{what} is given two reviewed values: {before}{at}, and {value} here"
             problem(change, "review-twice", message)
 
     for change in changes:
@@ -182,10 +182,10 @@ def apply_changes(
         if change.score is not None:
             found = _leaf(change, names, leaves, problem)
             if found is not None:
-                once(change, found, f"{dict(names)[found]} is given", change.score)
+                once(change, found, dict(names)[found], change.score)
                 scores[found] = change.score
         for key, value in flatten(change.inputs).items():
-            once(change, f"inputs:{key}", f"input {key} is given", value)
+            once(change, f"inputs:{key}", f"input {key}", value)
         for name, value in change.inputs.items():
             if name.split(".")[0] not in known:
                 problem(
