@@ -496,6 +496,16 @@ def test_lang_en_writes_english_around_the_units_own_words(tmp_path, huizhou):
         "惠州市人民政府办公室\n"
     )
     assert "| Bonus for commendations | | +0 | 0 events |" in markdown.splitlines()
+    printed = runner.invoke(main, [*args, "--format", "markdown"]).output
+    assert printed.splitlines()[0] == markdown.splitlines()[0]  # the renderer's, from the result
+    unit = dict(rubriceng.load_inputs(HUIZHOU_UNIT).inputs)
+    for result in (
+        rubriceng.evaluate(huizhou, unit),
+        rubriceng.evaluate(huizhou, unit, trace=False),
+        rubriceng.evaluate_many(huizhou, {"甲": unit})[0],
+    ):
+        assert result.rubric_title_en == huizhou.title_en != result.rubric_title
+        assert "rubric_title_en" not in str(result.to_dict())
     text = runner.invoke(main, args).output.splitlines()
     assert [line.split("  ")[0] for line in text if line.startswith(("Bonus", "Penalty"))] == [
         "Bonus for commendations",

@@ -132,7 +132,7 @@ def render_markdown(result: Result, rubric: Rubric | None = None, lang: str = "z
         if english
         else ("指标", "分值", "得分", "评分依据")
     )
-    named = (rubric.title_en or rubric.title) if english and rubric else result.rubric_title
+    named = (result.rubric_title_en or result.rubric_title) if english else result.rubric_title
     title = markdown_text(named + (f" — {result.unit}" if result.unit else ""))
     out = [
         f"# {title}",

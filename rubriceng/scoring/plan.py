@@ -454,6 +454,7 @@ class Plan:
             rubric.provenance,
             rubric.extends,
             grade_en,
+            rubric.title_en,
             scored=None if traced is None else quick,
         )
 
@@ -860,6 +861,7 @@ def score_unit(plan: Plan, state: UnitState, peers: Mapping[str, Statistic], tra
         rubric.provenance,
         rubric.extends,
         next((item.name_en for item in rubric.grades if item.name == grade), None),
+        rubric.title_en,
     )
 
 

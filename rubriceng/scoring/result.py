@@ -201,6 +201,8 @@ class Result:
     """The rubric the scoring rubric is a variant of, if any."""
     grade_en: str | None = None
     """The grade's English name, where the rubric gives one (not in :meth:`to_dict`)."""
+    rubric_title_en: str | None = None
+    """The rubric's English title, where it gives one (not in :meth:`to_dict`)."""
     _pending: Callable[[], tuple[IndicatorResult, ...]] | None = attrs.field(
         default=None, init=False, eq=False, repr=False
     )
@@ -219,7 +221,7 @@ class Result:
     ) -> Result:
         """A result whose :attr:`indicators` are built by ``build()`` when first read (the
         row kernel's answer: a total is often all that is read). ``fields`` are the other
-        fields in order (``rubric_id`` … ``grade_en``, ``indicators`` left out), already
+        fields in order (``rubric_id`` … ``rubric_title_en``, ``indicators`` left out), already
         converted. ``scored()``, if given, builds the same tree without traces, cheaper:
         what :meth:`row`, :meth:`scores` and :meth:`statuses` read while the indicators
         are not built."""
