@@ -256,6 +256,16 @@ def test_a_filled_form_comes_back_as_the_scored_workbook(client, rubric, tmp_pat
     assert [problem["file"] for problem in broken.json()["problems"]] == ["form.xlsx"]
     empty = client.post("/v1/score/xlsx", params={"rubric": REF, "lang": "en"}, content=b"")
     assert "/tmp" not in empty.text and "rubriceng-" not in empty.text, empty.text
+    book = openpyxl.load_workbook(form)  # filled in by a script: a formula and no value
+    sheet = book["填报数据"]
+    row = next(row for row in sheet.iter_rows(min_row=5) if row[0].value == "procurement_plan")
+    row[2].value = "=1331100*1"
+    book.save(form)
+    scripted = client.post("/v1/score/xlsx", params={"rubric": REF}, content=form.read_bytes())
+    assert scripted.status_code == 422
+    assert [(p["code"], p["file"], p["line"]) for p in scripted.json()["problems"]] == [
+        ("input-formula", "form.xlsx", row[0].row)
+    ]
 
 
 # -- errors ----------------------------------------------------------------------------------
