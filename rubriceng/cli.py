@@ -1202,7 +1202,7 @@ def targets_check(context: click.Context, sheet: str, lang: str) -> None:
             except UnitMismatch as error:
                 failures += 1
                 counts["uncomparable"] = counts.get("uncomparable", 0) + 1
-                verdict = term("error", lang) + term(": ", lang) + error.text(lang)
+                verdict = _labelled("error", lang, error.text(lang))
             else:
                 if judged is None:
                     status = NEEDS_JUDGEMENT if target.judgement else "none"

@@ -146,6 +146,7 @@ def apply_changes(
     rubric, a score for a group, an input the rubric does not ask for."""
     leaves = {node.id for node in rubric.walk() if node.method}
     names = [(node.id, node.name) for node in rubric.walk()]
+    named = dict(names)
     known = {field.input for field in fields(rubric)}
     flat = flatten(inputs)
     emptied: dict[str, Any] = {}
@@ -182,7 +183,7 @@ def apply_changes(
         if change.score is not None:
             found = _leaf(change, names, leaves, problem)
             if found is not None:
-                once(change, found, dict(names)[found], change.score)
+                once(change, found, named[found], change.score)
                 scores[found] = change.score
         for key, value in flatten(change.inputs).items():
             once(change, f"inputs:{key}", f"input {key}", value)

@@ -271,19 +271,19 @@ def formula_problems(
     try:
         for order, (title, columns) in enumerate(sheets.items()):  # one pass a sheet
             sheet = book[title] if title in book.sheetnames else book.worksheets[0]
-            first = min(min(rows) for rows in columns.values())
+            first, left = min(min(rows) for rows in columns.values()), min(columns)
             lines = sheet.iter_rows(
                 min_row=first,
                 max_row=max(max(rows) for rows in columns.values()),
-                min_col=min(columns),
+                min_col=left,
                 max_col=max(columns),
             )
             for number, line in enumerate(lines, start=first):
                 for column, rows in columns.items():
-                    cell = (
-                        line[column - min(columns)] if column - min(columns) < len(line) else None
-                    )
-                    if number in rows and getattr(cell, "data_type", None) == "f":
+                    if number not in rows or column - left >= len(line):
+                        continue
+                    cell = line[column - left]
+                    if getattr(cell, "data_type", None) == "f":
                         where = f"{get_column_letter(column)}{number}"
                         formula = str(getattr(cell, "value", ""))[:80]
                         found.append((order, number, column, where, formula, rows[number]))
