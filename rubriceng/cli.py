@@ -653,8 +653,10 @@ def _write_batch(
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--warnings-as-errors", is_flag=True, help="Exit 1 on warnings too.")
+@_LANG
 @click.pass_context
-def check(context: click.Context, file: str, warnings_as_errors: bool) -> None:
+@_reported
+def check(context: click.Context, file: str, warnings_as_errors: bool, lang: str) -> None:
     """Lint a rubric FILE: every error that stops it loading, else warnings (an input no
     indicator reads, an indicator that can never apply, a band no value reaches, points
     a method cannot give), each with file:line.
@@ -686,9 +688,12 @@ def check(context: click.Context, file: str, warnings_as_errors: bool) -> None:
 @click.option("--result", "which", flag_value="result", help="The schema of results.")
 @click.option("--batch", "which", flag_value="batch", help="The schema of batch results.")
 @_YEAR
+@_LANG
 @click.pass_context
 @_reported
-def schema(context: click.Context, rubric: str | None, which: str | None, year: int | None) -> None:
+def schema(
+    context: click.Context, rubric: str | None, which: str | None, year: int | None, lang: str
+) -> None:
     """Print a JSON Schema: of RUBRIC's inputs, or with --result / --batch of results.
 
     \b
@@ -711,10 +716,11 @@ def schema(context: click.Context, rubric: str | None, which: str | None, year: 
 @click.option("--level", help="province, city, county, …")
 @click.option("--region", help="A region's name (惠州) or code (441300).")
 @click.option("--year", type=int, help="Only versions in force in that evaluation year.")
+@_LANG
 @click.pass_context
 @_reported
 def list_rubrics(
-    context: click.Context, level: str | None, region: str | None, year: int | None
+    context: click.Context, level: str | None, region: str | None, year: int | None, lang: str
 ) -> None:
     """List the rubrics the installed plugins offer.
 
@@ -732,7 +738,7 @@ def list_rubrics(
             " ".join(filter(None, [entry.region_name, entry.region_code])),
             str(entry.in_force or ""),
             entry.plugin,
-            entry.title,
+            (entry.title_en or entry.title) if lang == "en" else entry.title,
         )
         for entry in entries
     ]
@@ -817,8 +823,10 @@ def show(
 
 
 @main.command()
+@_LANG
 @click.pass_context
-def plugins(context: click.Context) -> None:
+@_reported
+def plugins(context: click.Context, lang: str) -> None:
     """List the plugins that loaded (name, version, hooks, rubrics) and what failed.
 
     \b
@@ -852,9 +860,10 @@ def plugins(context: click.Context) -> None:
 @main.command(name="test")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("-v", "--verbose", is_flag=True, help="Name every case, passed or not.")
+@_LANG
 @click.pass_context
 @_reported
-def test_cases(context: click.Context, paths: tuple[str, ...], verbose: bool) -> None:
+def test_cases(context: click.Context, paths: tuple[str, ...], verbose: bool, lang: str) -> None:
     """Run rule-author test cases (test_*.yaml) in PATHS, or every installed plugin's.
 
     \b
@@ -895,10 +904,17 @@ def test_cases(context: click.Context, paths: tuple[str, ...], verbose: bool) ->
 @click.argument("inputs", type=click.Path(dir_okay=False))
 @click.option("--all", "show_all", is_flag=True, help="Also list indicators that did not change.")
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+@_LANG
 @click.pass_context
 @_reported
 def diff(
-    context: click.Context, before: str, after: str, inputs: str, show_all: bool, as_json: bool
+    context: click.Context,
+    before: str,
+    after: str,
+    inputs: str,
+    show_all: bool,
+    as_json: bool,
+    lang: str,
 ) -> None:
     """Score INPUTS by two rubrics and show the differences, indicator by indicator.
 
@@ -907,7 +923,7 @@ def diff(
     \b
     Example:
       rubriceng diff cn.gd.huizhou/dept-overall@2020 cn.gd.huizhou/dept-overall@2025 \\
-          examples/huizhou-2020-office.yaml
+          examples/huizhou-office-2020-and-2025.yaml
     """
     from rubriceng.authoring.comparison import SAME, SCORED_BY, compare
     from rubriceng.loader import load_inputs
@@ -931,9 +947,11 @@ def diff(
     for item in comparison.differences:
         if item.status == SAME and not show_all:
             continue
+        side = item.after or item.before
+        english = side.name_en if side is not None and lang == "en" else None
         rows.append(
             (
-                item.name,
+                english or item.name,
                 item.id,
                 str(item.before.score) if item.before else "—",
                 str(item.after.score) if item.after else "—",
@@ -977,6 +995,8 @@ def diff(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Start from a published 指标评分表 (.xlsx, .docx or .csv), as import-table reads it.",
 )
+@_LANG
+@_reported
 def new_plugin_command(
     name: str,
     directory: Path,
@@ -986,6 +1006,7 @@ def new_plugin_command(
     code: str,
     year: int | None,
     table: Path | None,
+    lang: str,
 ) -> None:
     """Write a working plugin skeleton, rubriceng-NAME: one rubric, its test cases.
 
@@ -1031,6 +1052,7 @@ def new_plugin_command(
 @click.option("--level", help="province, city, county, district, township or other.")
 @click.option("--region", help="The region's name (惠州市).")
 @click.option("--title", help="The title (default: the table's own, or the file name).")
+@_LANG
 @_reported
 def import_table_command(
     table: Path,
@@ -1040,6 +1062,7 @@ def import_table_command(
     level: str | None,
     region: str | None,
     title: str | None,
+    lang: str,
 ) -> None:
     """Read a published 指标评分表 TABLE (.xlsx, .docx or .csv) into a rubric: every name,
     point value and text as the table prints them, every leaf a judgement, a suggested

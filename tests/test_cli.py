@@ -187,6 +187,89 @@ def test_every_command_has_help_with_an_example():
     assert "Exit codes:" in top and "2  a usage error" in top
 
 
+_SPEAKS_PER_REQUEST = {"serve"}  # the service answers each request in its own language
+
+
+def _commands(group=main, path=()):
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            yield from _commands(command, (*path, name))
+        else:
+            yield (*path, name), command
+
+
+def test_every_command_takes_lang_after_its_name():
+    runner = CliRunner()
+    for path, _ in _commands():
+        if path[0] in _SPEAKS_PER_REQUEST:
+            continue
+        result = runner.invoke(main, [*path, "--lang", "en", "--help"])
+        assert result.exit_code == 0, (path, result.output)
+        assert "--lang [zh|en]" in result.output, path
+
+
+def test_list_check_and_diff_speak_english_after_the_command(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    runner = CliRunner()
+    listed = runner.invoke(main, ["list", "--region", "惠州", "--year", "2020", "--lang", "en"])
+    assert listed.exit_code == 0, listed.output
+    assert listed.output.split()[:6] == ["rubric", "level", "region", "in", "force", "plugin"]
+    assert listed.output.splitlines()[2].endswith(
+        "Huizhou municipal departments — whole-budget performance self-evaluation"
+    )
+    checked = runner.invoke(main, ["check", str(HUIZHOU), "--lang", "en"])
+    assert checked.output == "0 error(s), 0 warning(s)\n"
+    before, after = "cn.gd.huizhou/dept-overall@2020", "cn.gd.huizhou/dept-overall@2025"
+    both = "examples/huizhou-office-2020-and-2025.yaml"
+    rows = runner.invoke(main, ["diff", before, after, both, "--lang", "en"]).output.splitlines()
+    change = ["budget_execution", "42.86", "42.67", "-0.19"]
+    assert rows[2].split() == ["Budget", "execution", *change, "changed"]
+    assert rows[-1].split() == ["Total", "97.86", "97.67", "-0.19"]
+    rows = runner.invoke(main, ["diff", before, after, both]).output.splitlines()
+    assert rows[2].split() == ["预算执行情况", *change, "变化"]
+
+
+def _runnable_examples():
+    """Each example a command's help gives (in either language), or the README, that reads
+    only files in this repository and writes none."""
+    import shlex
+
+    from rubriceng.outputs.words import COMMAND_HELP
+
+    def examples(text):
+        lines = text.replace("\\\n", " ").splitlines()
+        for line in lines:
+            line = line.split("#")[0].split(">")[0].strip().removeprefix("$ ")
+            if line.startswith("rubriceng "):
+                yield shlex.split(line)[1:]
+
+    helps = [command.help or "" for _, command in _commands()] + list(COMMAND_HELP.values())
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    helps += re.findall(r"```(?:sh|console)\n(.*?)```", readme, flags=re.S)
+    found = set()
+    for text in helps:
+        for args in examples(text):
+            writes = {"-o", "--output", "new-plugin", "serve", "import-table"} & set(args)
+            paths = [arg for arg in args if "." in arg.rsplit("/", 1)[-1] and "@" not in arg]
+            paths += [arg for arg in args if arg.endswith("/")]
+            if writes or not all((ROOT / path).exists() for path in paths):
+                continue
+            found.add(tuple(args))
+    return sorted(found)
+
+
+@pytest.mark.parametrize("args", _runnable_examples(), ids=" ".join)
+def test_every_runnable_example_in_the_help_runs(monkeypatch, args):
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 0, result.output
+
+
+def test_the_help_gives_runnable_examples_of_the_main_commands():
+    commands = {args[0] if args[0] != "--strict" else args[1] for args in _runnable_examples()}
+    assert {"score", "explain", "show", "list", "diff", "test", "targets", "schema"} <= commands
+
+
 def test_show_rules_prints_each_indicators_rule_from_the_rubric():
     result = CliRunner().invoke(
         main, ["show", str(HUIZHOU), "treasury_stock_efficiency", "fund_management", "--lang", "en"]

@@ -49,6 +49,8 @@ class RubricEntry:
     in_force: InForce | None = None
     extends: str | None = None
     document: Document = attrs.field(eq=False, repr=False, default=None)
+    title_en: str | None = None
+    """The English title, where the rubric gives one."""
 
     @property
     def ref(self) -> str:
@@ -374,7 +376,7 @@ def _entry(plugin: str, name: str, document: Document) -> RubricEntry | Phrase:
             return Phrase(
                 {lang: f"in_force{term(': ', lang)}{problem.said(lang)}" for lang in LANGUAGES}
             )
-    extends = data.get("extends")
+    extends, english = data.get("extends"), data.get("title_en")
     return RubricEntry(
         id=data["id"],
         version=str(data["version"]),
@@ -387,4 +389,5 @@ def _entry(plugin: str, name: str, document: Document) -> RubricEntry | Phrase:
         in_force=in_force,
         extends=extends if isinstance(extends, str) else None,
         document=document,
+        title_en=english if isinstance(english, str) else None,
     )

@@ -2344,7 +2344,7 @@ COMMAND_HELP: Mapping[str, str] = {
     "INPUTS 可以包含两个评分表的填报项，各取所声明的。\n\n"
     "\b\n示例：\n"
     "  rubriceng diff cn.gd.huizhou/dept-overall@2020 cn.gd.huizhou/dept-overall@2025 \\\n"
-    "      examples/huizhou-2020-office.yaml",
+    "      examples/huizhou-office-2020-and-2025.yaml",
     "diff --all": "也列出没有变化的指标。",
     "diff --json": "以 JSON 输出比较结果。",
     "new-plugin": "生成可运行的插件骨架 rubriceng-NAME：一个评分表及其测试用例。\n\n"
