@@ -23,11 +23,11 @@ from rubriceng.commandhelp import Group, spoken
 from rubriceng.errors import RubricengError
 from rubriceng.outputs.words import (
     BATCH_FORM_WORDS,
-    SUMMARY_WORDS,
     TERMS,
     grade,
     language,
     method_name,
+    summary_words,
     term,
     using,
 )
@@ -99,6 +99,9 @@ def main(context: click.Context, strict: bool, debug: bool, lang: str | None) ->
          that could not be scored, a rubric file with errors
       2  a usage error (a missing argument, an unknown option or suffix)
     """
+    from rubriceng.inputs.files import quiet_readers
+
+    quiet_readers()
     context.obj = {"strict": strict, "debug": debug}
     if lang:
         context.with_resource(using(lang))
@@ -646,7 +649,7 @@ def _write_batch(
         write_batch_json(rubric, found, output, lang=lang)
     else:
         write_scores(rubric, found, output, lang=lang)
-    done = SUMMARY_WORDS[language(lang)]["done"]
+    done = summary_words(language(lang), rubric.subject)["done"]
     _done(done.format(scored=len(found.results), failed=len(found.failures)), output)
 
 

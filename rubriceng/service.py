@@ -59,6 +59,7 @@ from rubriceng.errors import (
 )
 from rubriceng.host.index import RubricEntry
 from rubriceng.host.registry import Registry
+from rubriceng.inputs.files import quiet_readers
 from rubriceng.language.documents import Document
 from rubriceng.language.lookup import IndicatorNotFoundError
 from rubriceng.language.model import Indicator, Rubric
@@ -1034,6 +1035,7 @@ def _published() -> dict[str, Any]:
 
 def create_app(registry: Registry | None = None, settings: Settings | None = None) -> Starlette:
     """The service as an ASGI application (for uvicorn, or any ASGI server)."""
+    quiet_readers()
     service = Service(registry or Registry(), settings or Settings())
     app = Starlette(
         routes=[

@@ -364,6 +364,102 @@ def test_a_broken_workbook_is_a_located_input_error(tmp_path, kind, reader):
     assert problem.message.startswith(("not an Excel workbook", "sheet 'Sheet1' cannot be read"))
 
 
+def _sheetless(tmp_path, kind: str):
+    path = tmp_path / f"{kind}.xlsx"
+    if kind == "no sheets listed":
+        listing = _PARTS["xl/workbook.xml"].replace(
+            '<sheet name="Sheet1" sheetId="1" r:id="rId1"/>', ""
+        )
+    else:  # a sheet whose relationship is in no namespace openpyxl knows: not read
+        listing = _PARTS["xl/workbook.xml"].replace('r:id="rId1"', 'x:id="rId1"')
+        listing = listing.replace("<workbook ", '<workbook xmlns:x="urn:elsewhere" ')
+    return _workbook(path, _HEADER + _UNIT, extra={"xl/workbook.xml": listing})
+
+
+def _chart_only(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.create_chartsheet("图表")
+    book.remove(book.worksheets[0])
+    book.save(tmp_path / "chart.xlsx")
+    return tmp_path / "chart.xlsx"
+
+
+@pytest.mark.filterwarnings("ignore:File contains an invalid specification:UserWarning")
+@pytest.mark.parametrize("kind", ["no sheets listed", "unlinked sheet", "charts only"])
+@pytest.mark.parametrize(
+    "reader", ["batch", "load_inputs", "load_sheets", "review", "intake", "import-table"]
+)
+def test_a_workbook_without_a_worksheet_is_a_located_input_error(tmp_path, kind, reader):
+    from rubriceng.authoring.tableimport import import_table
+    from rubriceng.cycle.intake import read_returns
+    from rubriceng.cycle.review import load_changes
+
+    path = _chart_only(tmp_path) if kind == "charts only" else _sheetless(tmp_path, kind)
+    huizhou = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
+    read = {
+        **_loaders(path),
+        "review": lambda: load_changes(path),
+        "intake": lambda: read_returns(huizhou, [path]),
+        "import-table": lambda: import_table(path),
+    }
+    with pytest.raises(rubriceng.InputError) as raised:
+        read[reader]()
+    (problem,) = raised.value.problems
+    assert (problem.code, problem.file) == ("input-form", str(path))
+    if kind == "charts only":  # openpyxl cannot read it back: told as a file it cannot read
+        assert problem.text("zh").startswith(f"{path}：不是可读取的 Excel 工作簿")
+        return
+    assert problem.text("zh") == (
+        f"{path}：工作簿中没有工作表（只有图表，或文件已损坏） [input-form]"
+    )
+    assert problem.text("en") == f"{path}: the workbook has no worksheet [input-form]"
+
+
+_EXTENSION = (
+    '<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" xmlns:x14="http://schemas.'
+    'microsoft.com/office/spreadsheetml/2009/9/main"><x14:dataValidations count="0"/></ext>'
+    "</extLst></worksheet>"
+)
+
+
+def test_the_command_line_prints_no_warning_of_openpyxls(tmp_path):
+    """What openpyxl warns of in English (an Excel extension it drops, a defined name of a
+    sheet it cannot find) is not for the user: the form is scored, and a workbook with no
+    sheet is told in Chinese, with no other word."""
+    import warnings
+    import zipfile
+
+    from click.testing import CliRunner
+
+    from rubriceng.cli import main
+
+    form = tmp_path / "form.xlsx"
+    assert CliRunner().invoke(main, ["template", str(HUIZHOU), "-o", str(form)]).exit_code == 0
+    filled = tmp_path / "filled.xlsx"
+    with zipfile.ZipFile(form) as source, zipfile.ZipFile(filled, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":  # as Excel writes a list from another sheet
+                data = data.replace(b"</worksheet>", _EXTENSION.encode())
+            target.writestr(name, data)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rubriceng.load_inputs(filled)
+    assert any("extension is not supported" in str(found.message) for found in caught)
+    result = CliRunner().invoke(main, ["score", str(HUIZHOU), str(filled)])
+    assert result.exit_code == 1, result.output  # the template is blank: inputs missing
+    assert "Warning" not in result.output and "openpyxl" not in result.output
+    assert result.output.startswith("错误：")
+    broken = _sheetless(tmp_path, "unlinked sheet")
+    result = CliRunner().invoke(main, ["score", str(HUIZHOU), str(broken)])
+    assert result.output.splitlines() == [
+        f"错误：{broken} 的填报数据有误（1 个问题）：",
+        f"  - {broken}：工作簿中没有工作表（只有图表，或文件已损坏） [input-form]",
+    ]
+
+
 def _archive(path, parts):
     import zipfile
 

@@ -104,7 +104,10 @@ def test_the_default_registry_does_not_know_a_plugins_method():
         Registry(entry_points=False).load_rubric(EXTRAS_RUBRIC)
     messages = [problem.message for problem in raised.value.problems]
     assert "unknown key" in messages
-    assert "unallowed value percent_points" in messages
+    assert (
+        "percent_points is not allowed (one of money, number, rate, count, boolean, text, list, "
+        "targets)" in messages
+    )
 
 
 def test_hooks_are_resolved_once_not_per_evaluation():

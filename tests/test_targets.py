@@ -353,7 +353,8 @@ def test_bad_target_files_list_every_problem_with_lines(tmp_path):
     with pytest.raises(rubriceng.InputError) as caught:
         load_sheets(path)
     assert [problem.text("en") for problem in caught.value.problems] == [
-        f"{path}:4: sheets[0].kind: unallowed value programme [targets-form]",
+        f"{path}:4: sheets[0].kind: programme is not allowed (one of department, project) "
+        "[targets-form]",
         f"{path}:6: sheets[0].rows[0].met: must be true or false, got 'maybe' [targets-form]",
     ]
     assert [problem.text("zh") for problem in caught.value.problems] == [
@@ -728,6 +729,82 @@ def test_cli_targets_score_scores_every_project_and_writes_the_table(tmp_path):
     assert out.read_text(encoding="utf-8-sig").splitlines()[1].endswith(",91.86,优")
 
 
+@pytest.mark.parametrize(
+    ("lang", "done", "ranking", "losses", "basis"),
+    [
+        (
+            "zh",
+            "2 个项目已评分，0 个未能评分",
+            ["排名", "项目", "总分", "等级"],
+            ["指标", "分值", "适用项目数", "失分项目数", "平均失分", "最常见的失分原因"],
+            [
+                ("参数项", "取值"),
+                ("评分表", "cn/project-self-evaluation@2020"),
+                ("已评分项目", 2),
+                ("未能评分项目", 0),
+            ],
+        ),
+        (
+            "en",
+            "2 scored, 0 failed",
+            ["Rank", "Project", "Total", "Grade"],
+            [
+                "Indicator",
+                "Points",
+                "Projects it applies to",
+                "Projects losing points",
+                "Average lost",
+                "Most common reason",
+            ],
+            [
+                ("What", "Value"),
+                ("Rubric", "cn/project-self-evaluation@2020"),
+                ("Projects scored", 2),
+                ("Projects not scored", 0),
+            ],
+        ),
+    ],
+)
+def test_a_summary_of_projects_names_its_rows_projects(
+    tmp_path, lang, done, ranking, losses, basis
+):
+    """The project rubric scores projects (``subject: project``): the summary workbook and
+    the command's last line say 项目 where a batch of units says 单位."""
+    import openpyxl
+
+    out = tmp_path / "projects.xlsx"
+    result = CliRunner().invoke(
+        main, ["targets", "score", str(ACTUALS), "-o", str(out), "--lang", lang]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == f"{done} → {out}"
+    book = openpyxl.load_workbook(out)
+    first = [[cell.value for cell in next(sheet.iter_rows())] for sheet in book.worksheets]
+    assert first[0][:4] == ranking
+    assert first[1] == [ranking[3], "项目数" if lang == "zh" else "Projects"]
+    assert first[2][:6] == losses
+    assert list(book.worksheets[3].iter_rows(max_row=4, values_only=True)) == basis
+    assert first[4][:3] == ranking[1:]
+    assert rubriceng.load_rubric(PROJECT_RUBRIC).subject == "project"
+
+
+def test_a_rubric_scores_units_unless_it_says_projects(tmp_path):
+    assert rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020").subject == "unit"
+    document = rubriceng.load_rubric(PROJECT_RUBRIC).document
+    with pytest.raises(rubriceng.RubricError) as raised:
+        rubriceng.load_rubric({**document.data, "subject": "projects"})
+    (problem,) = raised.value.problems
+    assert problem.path == "subject"
+    assert (
+        problem.text("en")
+        == "<mapping>: subject: projects is not allowed (one of unit, project) [schema]"
+    )
+    assert (
+        problem.text("zh")
+        == "<mapping> subject：「projects」不是允许的值（应为 unit、project 之一） [schema]"
+    )
+
+
 def test_a_flat_table_of_projects_scores_as_their_sheets(tmp_path):
     """In a CSV (or DataFrame) of projects, a project that leaves every cell of its 效益
     targets blank declared none: the empty list a flat table cannot otherwise write."""
@@ -838,3 +915,95 @@ def test_any_written_comparator_number_and_unit_parses_to_its_parts(
         expected /= 100
     assert (parsed.comparator, parsed.number, parsed.judgement) == (comparator, expected, False)
     assert parsed.unit == ("" if unit == "万" else unit)
+
+
+_AMOUNT_PLACES = {
+    "budget": (("budget",), "sheets[0].budget"),
+    "spent": (("spent",), "sheets[0].spent"),
+    "an amount": (("amounts", "基本支出"), "sheets[0].amounts.基本支出"),
+    "a task's funds": (("tasks", 0, "funds"), "sheets[0].tasks[0].funds"),
+}
+
+
+@pytest.mark.parametrize("place", sorted(_AMOUNT_PLACES))
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("否", "'否'"),
+        ("NaN", "'NaN'"),
+        ("-5", "'-5'"),
+        ("1e999999999", "'1e999999999'"),
+        (Decimal("1E+300"), "1E+300"),
+        (-1, "-1"),
+    ],
+)
+def test_an_amount_of_a_targets_file_that_is_no_amount_is_refused_where_it_is(place, value, shown):
+    """Text that is no number, not finite, negative or beyond any budget, in any amount a
+    targets file gives: a located problem, every one at once, never a traceback."""
+    import yaml
+
+    data = yaml.safe_load(SEED.read_text(encoding="utf-8"))
+    keys, path = _AMOUNT_PLACES[place]
+    parent = data["sheets"][0]
+    for key in keys[:-1]:
+        parent = parent[key]
+    parent[keys[-1]] = value
+    data["sheets"][1]["budget"] = "五万"  # a second problem, told with the first
+    with pytest.raises(rubriceng.InputError) as raised:
+        load_sheets(data)
+    told = [problem.text("zh") for problem in raised.value.problems]
+    assert told == [
+        f"<mapping> {path}：应为金额（如 1,234.50），实际为 {shown} [targets-form]",
+        "<mapping> sheets[1].budget：应为金额（如 1,234.50），实际为 '五万' [targets-form]",
+    ]
+    english = raised.value.problems[0].text("en")
+    assert english == f"<mapping>: {path}: expected an amount such as 1,234.50, not {shown} " + (
+        "[targets-form]"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "budget"),
+    [("1,234.5", "12345000.0"), ("１２３", "1230000"), (0, "0"), ("  6904.16 ", "69041600.00")],
+)
+def test_an_amount_as_a_form_writes_it_is_read(value, budget):
+    import yaml
+
+    data = yaml.safe_load(SEED.read_text(encoding="utf-8"))
+    data["sheets"][0]["budget"] = value  # in 万元
+    assert str(load_sheets(data)[0].budget) == budget
+
+
+@pytest.mark.parametrize("cell", ["NaN", "-5", "否", "1e999999999", -5])
+def test_a_workbooks_budget_that_is_no_amount_is_refused(tmp_path, cell):
+    from rubriceng.targets.files import write_xlsx
+
+    path = tmp_path / "targets.xlsx"
+    write_xlsx(load_sheets(ACTUALS), path)
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    (found,) = [row for row in sheet.iter_rows() if str(row[0].value or "").endswith("预算金额")]
+    found[1].value = cell
+    book.save(path)
+    with pytest.raises(rubriceng.InputError) as raised:
+        load_sheets(path)
+    (problem,) = raised.value.problems
+    assert problem.text("zh") == (
+        f"{path} 01 决策咨询工作经费：2026年预算金额：应为金额（如 1,234.50），实际为 '{cell}' "
+        "[targets-form]"
+    )
+
+
+@pytest.mark.parametrize(
+    "value", [float("inf"), float("nan"), -0.5, True, "1e16", "", None, "0", 10**15]
+)
+def test_money_is_a_finite_amount_up_to_a_quadrillion_or_blank(value):
+    from rubriceng.targets.sheets import money
+
+    if value in ("", None):
+        assert money(value) is None
+    elif value in ("0", 10**15):
+        assert money(value) == Decimal(value)
+    else:
+        with pytest.raises(ValueError):
+            money(value)

@@ -27,7 +27,7 @@ import attrs
 from rubriceng.decimals import isolated
 from rubriceng.language.model import Rubric
 from rubriceng.outputs.explanation import Explainer, rule_words
-from rubriceng.outputs.words import SUMMARY_WORDS, TERMS, grade, language
+from rubriceng.outputs.words import SUMMARY_WORDS, TERMS, grade, language, summary_words
 from rubriceng.sanitize import csv_cell, replacing
 from rubriceng.scoring.result import BATCH_FORMAT, NOT_APPLICABLE, Batch, IndicatorResult, Result
 
@@ -213,7 +213,7 @@ def write_summary(
     from rubriceng.sanitize import harden_workbook
 
     lang = language(lang)
-    words = SUMMARY_WORDS[lang]
+    words = summary_words(lang, rubric.subject)
     figures = summarize(rubric, batch, lang)
     book = Workbook()
 

@@ -31,6 +31,7 @@ import io
 import itertools
 import os
 import re
+import warnings
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -186,6 +187,15 @@ def _check_layout(data: bytes, what: str, source: str) -> None:
             raise _refuse(what, source, "table-too-large", message)
 
 
+def quiet_readers() -> None:
+    """Silence the warnings openpyxl gives in English of what a workbook holds that
+    rubriceng does not read (extensions, defined names of a missing sheet, no default
+    style): for applications — the command line and the service — whose users read
+    Chinese and are told of what matters by rubriceng's own problems. A library leaves
+    the process's warning filters to its caller."""
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\.|$)")
+
+
 def open_workbook(
     path: str | os.PathLike[str], what: str, *, merged: bool = False, formulas: bool = False
 ) -> Any:
@@ -199,11 +209,14 @@ def open_workbook(
     if merged:  # openpyxl makes a cell object for every cell a merged range covers
         _check_layout(data, what, str(path))
     try:
-        return openpyxl.load_workbook(
+        book = openpyxl.load_workbook(
             io.BytesIO(data), read_only=not merged, data_only=not formulas
         )
     except Exception as error:  # openpyxl raises many kinds for a file it cannot read
         raise _refuse(what, str(path), "input-form", f"not an Excel workbook: {error}") from None
+    if not book.worksheets:  # every sheet a chart, or a workbook part naming no sheet it has
+        raise _refuse(what, str(path), "input-form", "the workbook has no worksheet")
+    return book
 
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")

@@ -169,6 +169,7 @@ class _Builder:
             adjustments=adjustments,
             total_bounds=self._bounds(total),
             level=data.get("level"),
+            subject=data.get("subject", "unit"),
             region=data.get("region"),
             notes=_notes(data.get("notes")),
             notes_en=_notes(data.get("notes_en")),

@@ -285,6 +285,9 @@ class Rubric:
     in_force: InForce | None = None
     extends: str | None = None
     """The rubric this one is a variant of (``id@version``), if any."""
+    subject: str = "unit"
+    """What one result is of: ``unit`` (a budget unit's whole spending, 单位) or
+    ``project`` (one project, 项目); batch outputs name their rows so."""
     needs: InputNeeds | None = attrs.field(default=None, eq=False, repr=False)
     """What the rubric asks of a unit; set by the compiler."""
     trace_words: Mapping[str, Mapping[str, Mapping[str, str]]] = attrs.field(

@@ -36,6 +36,8 @@ from rubriceng.sanitize import brief
 ID_PATTERN = r"[a-z][a-z0-9_]*"
 RUBRIC_ID_PATTERN = r"[a-z0-9][a-z0-9._/-]*"
 LEVELS = ("province", "city", "county", "district", "township", "other")
+SUBJECTS = ("unit", "project")
+"""What a rubric scores: a budget unit's whole spending (单位), or one project (项目)."""
 
 _TYPE_WORDS = {
     "decimal": "a number",
@@ -251,6 +253,7 @@ def rubric_schema(
         "title_en": _text(),
         "description": _text(),
         "level": {"type": "string", "allowed": list(LEVELS)},
+        "subject": {"type": "string", "allowed": list(SUBJECTS)},
         "in_force": {"type": "dict", "schema": {"from": _DAY, "until": _DAY}},
         "extends": _text(),
         "region": {
@@ -387,6 +390,9 @@ def _message(error: Any) -> str:
     if error.code == 0x41:  # regex
         rule = _REGEX_RULES.get(str(error.constraint), "regex")
         return RULES["en"][rule].format(value=_show(error.value))
+    if error.rule == "allowed" and isinstance(error.constraint, list | tuple):
+        choices = ", ".join(str(item) for item in error.constraint)
+        return RULES["en"]["allowed"].format(value=error.value, constraint=choices)
     template = BasicErrorHandler.messages.get(error.code, "invalid")
     return str(
         template.format(
@@ -413,7 +419,8 @@ def _params(error: Any) -> dict[str, Any]:
         rule = _REGEX_RULES.get(str(error.constraint), "regex")
     constraint = error.constraint
     if isinstance(constraint, list | tuple):
-        constraint = "、".join(str(item) for item in constraint)
+        items = [str(item) for item in constraint]
+        constraint = Phrase({"zh": "、".join(items), "en": ", ".join(items)})
     value = str(error.value) if rule == "allowed" else _shown(error.value)
     return {"template": "input-rule", "rule": rule, "constraint": constraint, "value": value}
 

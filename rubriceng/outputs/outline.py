@@ -29,7 +29,7 @@ def rule_lines(indicator: Indicator, lang: str = "zh") -> list[str]:
     Budget execution rate (budget_execution) — 10.00 points, ratio
       standard: 得分=分值×全年执行数÷全年预算数，最高为满分。
       ratio: actual = spent, target = budget
-      source: ...project-self-evaluation-2020.yaml:59
+      source: ...project-self-evaluation-2020.yaml:60
     >>> print("\\n".join(rule_lines(rubric.indicator("budget_execution"))[1:3]))
       评分标准：得分=分值×全年执行数÷全年预算数，最高为满分。
       ratio：actual = spent, target = budget

@@ -48,6 +48,7 @@ from rubriceng.outputs.words import (
     SUMMARY_WORDS,
     grade,
     kind_word,
+    summary_words,
 )
 from rubriceng.sanitize import (
     display_width,
@@ -859,7 +860,7 @@ def scores_sheet(book: Any, rubric: Rubric, batch: Batch, lang: str = "zh") -> N
     """
     from openpyxl.utils import get_column_letter
 
-    words = SUMMARY_WORDS[lang]
+    words = summary_words(lang, rubric.subject)
     style = _Style()
     sheet = book.create_sheet(words["scores"])
     columns = [
@@ -897,13 +898,13 @@ def scores_sheet(book: Any, rubric: Rubric, batch: Batch, lang: str = "zh") -> N
     sheet.page_setup.fitToWidth = 0  # many columns: pages across, unit and total on each
     sheet.print_title_cols = "A:C"
     if batch.failures:
-        failures_sheet(book, batch, lang)
+        failures_sheet(book, batch, lang, rubric.subject)
 
 
-def failures_sheet(book: Any, batch: Batch, lang: str = "zh") -> None:
-    """Add to ``book`` a sheet of the units that could not be scored: every problem, in
-    ``lang``, with where it is."""
-    words = SUMMARY_WORDS[lang]
+def failures_sheet(book: Any, batch: Batch, lang: str = "zh", subject: str = "unit") -> None:
+    """Add to ``book`` a sheet of the units (or, by the rubric's ``subject``, projects)
+    that could not be scored: every problem, in ``lang``, with where it is."""
+    words = summary_words(lang, subject)
     style = _Style()
     failed = book.create_sheet(words["failures"])
     headings = (words["unit"], words["code"], words["problem"], words["where"])
@@ -913,12 +914,12 @@ def failures_sheet(book: Any, batch: Batch, lang: str = "zh") -> None:
     for failure in batch.failures:
         for problem in failure.problems:
             label = (problem.params or {}).get("label")
-            subject = problem.field
+            field = problem.field
             if label and problem.field:
-                subject = f"{label} ({subject})" if lang == "en" else f"{label}（{subject}）"
+                field = f"{label} ({field})" if lang == "en" else f"{label}（{field}）"
             where = ", ".join(
                 str(part)
-                for part in (problem.file, problem.line, subject, problem.path, problem.indicator)
+                for part in (problem.file, problem.line, field, problem.path, problem.indicator)
                 if part is not None
             )
             cells = (failure.unit, problem.code, problem.said(lang), where)

@@ -47,6 +47,7 @@ __all__ = [
     "RULE_HEADINGS",
     "RULE_PATTERNS",
     "RULE_TEXTS",
+    "SUBJECT_WORDS",
     "SUMMARY_WORDS",
     "SYNTAX_READINGS",
     "TARGET_KINDS",
@@ -59,6 +60,7 @@ __all__ = [
     "grade",
     "kind_word",
     "language",
+    "summary_words",
     "term",
     "unit_word",
     "unknown_environment",
@@ -777,6 +779,42 @@ SUMMARY_WORDS: Mapping[str, Mapping[str, str]] = {
 }
 """The words of batch summaries, reviews and histories, by language."""
 
+SUBJECT_WORDS: Mapping[str, Mapping[str, Mapping[str, str]]] = {
+    "project": {
+        "zh": {
+            "unit": "项目",
+            "count": "项目数",
+            "units": "适用项目数",
+            "losing": "失分项目数",
+            "reason count": "涉及项目数",
+            "scored": "已评分项目",
+            "failed": "未能评分项目",
+            "done": "{scored} 个项目已评分，{failed} 个未能评分",
+            "reviewed units": "按复核结果评分的项目",
+            "what": "参数项",
+        },
+        "en": {
+            "unit": "Project",
+            "count": "Projects",
+            "units": "Projects it applies to",
+            "losing": "Projects losing points",
+            "reason count": "Projects",
+            "scored": "Projects scored",
+            "failed": "Projects not scored",
+            "reviewed units": "Projects scored as reviewed",
+        },
+    },
+}
+"""The words of :data:`SUMMARY_WORDS` that name what a rubric scores, where it scores
+something other than a budget unit (its ``subject``), by subject and language."""
+
+
+def summary_words(lang: str, subject: str = "unit") -> Mapping[str, str]:
+    """:data:`SUMMARY_WORDS` in ``lang`` for a rubric whose results are of ``subject``."""
+    words = SUMMARY_WORDS[lang]
+    named = SUBJECT_WORDS.get(subject, {}).get(lang)
+    return {**words, **named} if named else words
+
 
 REPORT_WORDS: Mapping[str, Mapping[str, str]] = {
     "zh": {
@@ -1494,6 +1532,10 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
             "不是可读取的 Excel 工作簿（文件可能已损坏），读取时的原文：{detail}",
         ),
         (
+            "the workbook has no worksheet",
+            "工作簿中没有工作表（只有图表，或文件已损坏）",
+        ),
+        (
             "not a Word document: File is not a zip file",
             "不是 Word 文档：文件不是 zip 格式（.docx 文档是 zip 压缩包）",
         ),
@@ -1846,7 +1888,14 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
         ),
         ("a targets file is a mapping with 'sheets'", "绩效目标文件应为含 sheets 的映射"),
         ("分值 {value} is not a number", "分值 {value} 不是数值"),
-        ("the budget is not a number", "预算数不是数值"),
+        (
+            "{name}: expected an amount such as 1,234.50, not {value}",
+            "{name}：应为金额（如 1,234.50），实际为 {value}",
+        ),
+        (
+            "expected an amount such as 1,234.50, not {value}",
+            "应为金额（如 1,234.50），实际为 {value}",
+        ),
         (
             "no worksheet has a heading row 一级指标 | 二级指标 | 三级指标",
             "没有工作表含表头行 一级指标 | 二级指标 | 三级指标",
@@ -2045,7 +2094,7 @@ RULES: Mapping[str, Mapping[str, str]] = {
         "max": "max value is {constraint}",
         "minlength": "min length is {constraint}",
         "maxlength": "max length is {constraint}",
-        "allowed": "unallowed value {value}",
+        "allowed": "{value} is not allowed (one of {constraint})",
         "regex": "{value} is not a valid id (lower-case letters, digits and _)",
         "regex-rubric": "{value} is not a valid rubric id (lower-case letters, digits and . _ / "
         "-, from a letter or digit)",

@@ -7,13 +7,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from rubriceng.decimals import isolated
 from rubriceng.errors import InputError, Problem
 from rubriceng.inputs.files import formula_problems, open_workbook, sheet_rows
-from rubriceng.sanitize import harden_workbook, printable_cells, replacing, sheet_title
+from rubriceng.language.model import MAX_POINTS
+from rubriceng.sanitize import brief, harden_workbook, printable_cells, replacing, sheet_title
 from rubriceng.targets.sheets import KeyTask, TargetRow, TargetSheet, money, row_of
 from rubriceng.targets.terms import COMPARATORS, TIERS
 
@@ -151,7 +152,7 @@ def _read_page(
                 blank.setdefault((page.title, column), {})[number] = name
         try:
             points = money(cell.get("分值"))
-        except InvalidOperation:
+        except ValueError:
             problems.append(
                 Problem(
                     "targets-form",
@@ -185,14 +186,18 @@ def _read_page(
     period = details.get("实施周期") or []
     budget_key = next((key for key in details if key.endswith("预算金额")), None)
     year_text = budget_key[:4] if budget_key and budget_key[:4].isdecimal() else None
-    try:
-        budget = money((details.get(budget_key) or [None])[0]) if budget_key else None
-        spent = money((details.get("实际支出金额") or [None])[0])
-    except InvalidOperation:
-        problems.append(
-            Problem("targets-form", "the budget is not a number", file=source, path=page.title)
-        )
+    amounts: list[Decimal | None] = []
+    for key in (budget_key, "实际支出金额"):
+        value = (details.get(key) or [None])[0] if key else None
+        try:
+            amounts.append(money(value))
+        except ValueError:
+            shown = brief(value) if isinstance(value, str) else str(value)
+            message = f"{key}: expected an amount such as 1,234.50, not {shown}"
+            problems.append(Problem("targets-form", message, file=source, path=page.title))
+    if len(amounts) < 2:
         return None
+    budget, spent = amounts
     return TargetSheet(
         str(name_cell[0]),
         "department" if "部门名称" in details else "project",
@@ -249,6 +254,33 @@ def _row_problems(document: Any) -> list[Problem]:
     return found
 
 
+def _amount_problems(document: Any) -> list[Problem]:
+    """Every amount of a checked targets file that is no amount (``budget: 否``, ``NaN``,
+    a negative one), each where it is."""
+    found = []
+    for index, sheet in enumerate(document.data["sheets"]):
+        scale = _UNIT_SCALES[sheet.get("money_unit", "元")]
+        places: list[tuple[Any, tuple[Any, ...], Decimal]] = [
+            (sheet.get(key), ("sheets", index, key), scale) for key in ("budget", "spent")
+        ]
+        places += [
+            (value, ("sheets", index, "amounts", name), scale)
+            for name, value in (sheet.get("amounts") or {}).items()
+        ]
+        places += [  # in 元, as the form prints them
+            (task.get("funds"), ("sheets", index, "tasks", number, "funds"), Decimal(1))
+            for number, task in enumerate(sheet.get("tasks") or ())
+        ]
+        for value, path, scaled in places:
+            try:
+                money(value, scaled)
+            except ValueError:
+                shown = brief(value) if isinstance(value, str) else str(value)
+                message = f"expected an amount such as 1,234.50, not {shown}"
+                found.append(document.problem("targets-form", message, path))
+    return found
+
+
 _UNIT_SCALES = {"元": Decimal(1), "万元": Decimal(10_000)}
 
 _SHEET_SCHEMA: dict[str, Any] = {
@@ -268,7 +300,7 @@ _SHEET_SCHEMA: dict[str, Any] = {
     "amounts": {
         "type": "dict",
         "keysrules": {"type": "string"},
-        "valuesrules": {"type": ["decimal", "integer"]},
+        "valuesrules": {"type": ["decimal", "integer", "string"]},
     },
     "tasks": {
         "type": "list",
@@ -277,7 +309,7 @@ _SHEET_SCHEMA: dict[str, Any] = {
             "schema": {
                 "name": {"type": "string", "required": True, "empty": False},
                 "content": {"type": "string"},
-                "funds": {"type": ["decimal", "integer"]},
+                "funds": {"type": ["decimal", "integer", "string"]},
                 "goal": {"type": "string"},
             },
         },
@@ -296,7 +328,7 @@ _SHEET_SCHEMA: dict[str, Any] = {
                 "actual": {"nullable": True},
                 "comparator": {"type": "string", "allowed": list(COMPARATORS)},
                 "met": {"type": "boolean"},
-                "points": {"type": ["decimal", "integer"], "min": 0},
+                "points": {"type": ["decimal", "integer"], "min": 0, "max": MAX_POINTS},
                 "baseline": {"nullable": True},
                 "tier": {"type": "string", "allowed": list(TIERS)},
                 "reason": {"type": "string", "nullable": True},
@@ -352,6 +384,9 @@ def load_sheets(source: str | os.PathLike[str] | Mapping[str, Any]) -> list[Targ
         )
         raise InputError(f"cannot read targets {name_of(source)}", found)
     data = document.data
+    found_amounts = _amount_problems(document)
+    if found_amounts:
+        raise InputError(f"cannot read targets {name_of(source)}", found_amounts)
     sheets = []
     for index, raw in enumerate(data["sheets"]):
         scale = _UNIT_SCALES[raw.get("money_unit", "元")]
@@ -360,8 +395,9 @@ def load_sheets(source: str | os.PathLike[str] | Mapping[str, Any]) -> list[Targ
             row_of(row, document.line_of(("sheets", index, "rows", number)))
             for number, row in enumerate(raw["rows"])
         )
-        amounts = {
-            name: Decimal(value) * scale for name, value in (raw.get("amounts") or {}).items()
+        amounts = {  # each checked by _amount_problems
+            name: money(value, scale) or Decimal(0)
+            for name, value in (raw.get("amounts") or {}).items()
         }
         tasks = tuple(
             KeyTask(task["name"], task.get("content"), money(task.get("funds")), task.get("goal"))

@@ -182,11 +182,28 @@ def row_of(data: Mapping[str, Any], line: int | None = None) -> TargetRow:
     )
 
 
+MAX_MONEY = Decimal(10) ** 15
+"""The largest amount a 申报表 may give (in 元; a province's whole budget is far less)."""
+
+
 def money(value: Any, scale: Decimal = Decimal(1)) -> Decimal | None:
-    """A number as a form writes it (``1,234.5``), times ``scale``; None if blank."""
+    """A number as a form writes it (``1,234.5``), times ``scale``; None if blank.
+    Raises ValueError for anything else: text that is no number, a true/false, a
+    negative amount, one that is not finite or beyond :data:`MAX_MONEY`."""
     if value is None or value == "":
         return None
-    return Decimal(str(value).replace(",", "")) * scale
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        raise ValueError(value)
+    text = str(value).strip().replace(",", "").replace("，", "")
+    if len(text) > 40:
+        raise ValueError(value)
+    try:
+        found = Decimal(text) * scale
+    except ArithmeticError:  # InvalidOperation: no number
+        raise ValueError(value) from None
+    if not found.is_finite() or not 0 <= found <= MAX_MONEY:
+        raise ValueError(value)
+    return found
 
 
 def _text(value: Any) -> str | None:
