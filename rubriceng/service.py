@@ -295,6 +295,23 @@ class _NotJson(ValueError):
         self.params = params
 
 
+MAX_DIGITS = 100
+"""The most digits a whole number of a request may have (as in a rubric or inputs file)."""
+
+
+def _bounded_int(text: str) -> int:
+    """A JSON whole number, if it has at most :data:`MAX_DIGITS` digits (Python refuses
+    to read more than 4,300, and no amount has more than 20)."""
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise _NotJson(
+            f"the request body has a number of more than {MAX_DIGITS} digits: {text[:20]}…",
+            "request-json-digits",
+            limit=MAX_DIGITS,
+            number=f"{text[:20]}…",
+        )
+    return int(text)
+
+
 def _reject_constant(name: str) -> Any:
     raise _NotJson(
         f"the request body is not JSON: {name} is not a number JSON allows",
@@ -341,6 +358,7 @@ def parse_body(raw: bytes) -> Any:
         return json.loads(
             text,
             parse_float=Decimal,
+            parse_int=_bounded_int,
             parse_constant=_reject_constant,
             object_pairs_hook=_distinct_keys,
         )

@@ -372,6 +372,16 @@ def test_each_kind_of_refusal_has_its_status_and_code(client):
         ),
         (b"[" * 100_000, "请求体嵌套过深", "the request body is nested too deeply"),
         (
+            b'{"inputs": {"revenue_final": ' + b"9" * 5000 + b"}}",
+            "请求体中的数 99999999999999999999… 超过 100 位",
+            "the request body has a number of more than 100 digits: 99999999999999999999…",
+        ),
+        (
+            b'{"rubric": "x", "year": -' + b"1" * 101 + b"}",
+            "请求体中的数 -1111111111111111111… 超过 100 位",
+            "the request body has a number of more than 100 digits: -1111111111111111111…",
+        ),
+        (
             b'{"rubric": "x", "inputs": {"revenue_final": 1, "revenue_final": 2}}',
             "请求体的同一个对象中键 'revenue_final' 出现了两次",
             "the request body gives the key 'revenue_final' twice in one object",
@@ -394,6 +404,8 @@ def test_each_kind_of_refusal_has_its_status_and_code(client):
         "infinity",
         "utf8",
         "deep",
+        "digits",
+        "negative digits",
         "duplicate input",
         "duplicate field",
     ],

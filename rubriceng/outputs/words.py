@@ -1258,6 +1258,10 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "zh": "请求体不是有效的 JSON：{name} 不是 JSON 允许的数值",
         "en": "the request body is not JSON: {name} is not a number JSON allows",
     },
+    "request-json-digits": {
+        "zh": "请求体中的数 {number} 超过 {limit} 位",
+        "en": "the request body has a number of more than {limit} digits: {number}",
+    },
     "request-json-deep": {
         "zh": "请求体嵌套过深",
         "en": "the request body is nested too deeply",
