@@ -514,6 +514,44 @@ def test_an_archive_that_is_no_workbook_is_told_why_in_chinese(tmp_path, make, c
         assert told == f"{path}：{chinese} [input-form]"
 
 
+@pytest.mark.parametrize("depth", [300, 5000])
+@pytest.mark.parametrize("part", ["word/document.xml", "word/styles.xml"])
+def test_a_word_document_nested_past_the_parsers_limit_is_told_in_the_users_words(
+    tmp_path, depth, part
+):
+    """lxml stops at 256 levels and says so with advice for programmers
+    (``use XML_PARSE_HUGE option``): told as what it is, in either language."""
+    import zipfile
+
+    import docx
+
+    from rubriceng.authoring.tableimport import import_table
+
+    plain = tmp_path / "plain.docx"
+    document = docx.Document()
+    document.add_table(rows=2, cols=2)
+    document.save(plain)
+    path = tmp_path / "评分表.docx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == part:
+                opening = data.index(b">", data.index(b"<w:", data.index(b"?>") + 2)) + 1
+                nested = b"<w:sdt><w:sdtContent>" * depth + b"</w:sdtContent></w:sdt>" * depth
+                data = data[:opening] + nested + data[opening:]
+            target.writestr(name, data)
+    with pytest.raises(rubriceng.InputError) as raised:
+        import_table(path)
+    (problem,) = raised.value.problems
+    assert problem.text("zh") == (
+        f"{path}：不是可读取的 Word 文档：XML 元素嵌套超过 256 层（文件已损坏，或不是 Word 保存的）"
+        " [input-form]"
+    )
+    assert problem.text("en") == (
+        f"{path}: not a Word document: its XML nests more than 256 elements deep [input-form]"
+    )
+
+
 def test_a_workbook_given_as_a_word_document_is_told_so_without_an_address(tmp_path):
     from rubriceng.inputs.files import open_docx
 

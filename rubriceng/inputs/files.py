@@ -326,6 +326,9 @@ def open_docx(path: str | os.PathLike[str], what: str) -> Any:
         return docx.Document(stream)
     except Exception as error:  # python-docx raises many kinds for a file it cannot read
         detail = str(error).replace(str(stream), os.path.basename(path))  # not an address
+        deep = re.match(r"Excessive depth in document: (\d+)", detail)  # lxml's own limit
+        if deep:
+            detail = f"its XML nests more than {deep[1]} elements deep"
         raise _refuse(what, str(path), "input-form", f"not a Word document: {detail}") from None
 
 

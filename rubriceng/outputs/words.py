@@ -1548,6 +1548,10 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
             "不是 Word 文档：{file} 的内容类型是 {kind}（是改了后缀的 Excel 工作簿或别的文件？）",
         ),
         (
+            "not a Word document: its XML nests more than {depth} elements deep",
+            "不是可读取的 Word 文档：XML 元素嵌套超过 {depth} 层（文件已损坏，或不是 Word 保存的）",
+        ),
+        (
             "not a Word document: {detail}",
             "不是可读取的 Word 文档（文件可能已损坏），读取时的原文：{detail}",
         ),
