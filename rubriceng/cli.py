@@ -20,7 +20,7 @@ import attrs
 import click
 
 from rubriceng.commandhelp import Group, spoken
-from rubriceng.errors import RubricengError
+from rubriceng.errors import InputError, RubricengError
 from rubriceng.outputs.words import (
     BATCH_FORM_WORDS,
     TERMS,
@@ -34,6 +34,7 @@ from rubriceng.outputs.words import (
 from rubriceng.sanitize import csv_cell, printable, replacing
 
 if TYPE_CHECKING:  # the commands import what they use, so that --help is quick
+    from rubriceng.cycle.roster import Roster
     from rubriceng.host.registry import Registry
     from rubriceng.language.model import Indicator, Rubric
     from rubriceng.scoring.result import Batch
@@ -151,6 +152,17 @@ _LANG = click.option(
     help="Indicator names, headings and errors: Chinese, or English where the rubric has it.",
 )
 
+
+def _roster(text: str) -> Callable[[F], F]:
+    """``--units FILE``: a roster (名单), read by :func:`rubriceng.cycle.roster.read_roster`."""
+    return click.option(
+        "--units",
+        "roster_file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help=text,
+    )
+
+
 _OUTPUT_SUFFIXES = (".txt", ".md", ".json", ".html", ".xlsx", ".docx")
 
 
@@ -223,6 +235,34 @@ def score(
     _done(f"{result.total} {grade(result.grade, lang, result.grade_en)}".rstrip(), output)
 
 
+def _write_forms(rubric: Rubric, units: Sequence[str], folder: Path, lang: str) -> None:
+    """A form for each of ``units`` in ``folder``, named by the unit, its name filled in."""
+    from rubriceng.outputs.spreadsheet import write_template
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for unit, name in zip(units, _file_names(units), strict=True):
+        write_template(rubric, folder / f"{name}.xlsx", lang=lang, unit=unit)
+    _done(term("forms written", count=len(units)), folder)
+
+
+def _file_names(names: Sequence[str]) -> list[str]:
+    """A file name for each of ``names``, none twice on a case-blind disk (a/b and a_b;
+    甲 and 甲): the second of a kind numbered."""
+    from rubriceng.sanitize import file_name
+
+    taken: set[str] = set()
+    found = []
+    for text in names:
+        name = base = file_name(text)
+        number = 1
+        while name.lower() in taken:
+            number += 1
+            name = f"{base}-{number}"
+        taken.add(name.lower())
+        found.append(name)
+    return found
+
+
 def _wrong_suffix(path: Path, suffixes: Sequence[str]) -> click.BadParameter:
     """The usage error of an output file whose suffix is none of ``suffixes``."""
     return click.BadParameter(
@@ -288,12 +328,23 @@ def explain(
     is_flag=True,
     help="A form for many units, one per row (.xlsx or .csv), to send out at once.",
 )
+@_roster(
+    "The units to send forms to (名单: .txt, one a line, or the first column of a "
+    ".csv or .xlsx): with --batch a row for each, named; else -o is a folder and each "
+    "unit gets its own form, its name filled in."
+)
 @_YEAR
 @_LANG
 @click.pass_context
 @_reported
 def template(
-    context: click.Context, rubric: str, output: Path, many: bool, year: int | None, lang: str
+    context: click.Context,
+    rubric: str,
+    output: Path,
+    many: bool,
+    roster_file: Path | None,
+    year: int | None,
+    lang: str,
 ) -> None:
     """Write an input form for RUBRIC: every input with its label, unit, type, allowed
     range and the indicators that use it. The form records the rubric's id@version, and
@@ -308,6 +359,7 @@ def template(
       rubriceng template cn.gd.huizhou/dept-overall@2020 -o form.xlsx
       rubriceng template cn.gd.huizhou/dept-overall@2020 --batch -o units.xlsx
       rubriceng template cn.gd.huizhou/dept-overall@2020 -o units.csv
+      rubriceng template cn.gd.huizhou/dept-overall@2020 --units 名单.txt -o forms
     """
     from rubriceng.language.paths import fields, template_json, template_yaml
 
@@ -315,10 +367,20 @@ def template(
     suffix = output.suffix.lower()
     if many and suffix not in (".xlsx", ".csv"):
         raise click.BadParameter(term("batch form suffix", name=output.name), param_hint="-o")
+    units: tuple[str, ...] = ()
+    if roster_file is not None:
+        from rubriceng.cycle.roster import read_roster
+
+        if not many and (suffix or output.is_file()):
+            raise click.BadParameter(term("forms folder", name=output.name), param_hint="-o")
+        units = read_roster(roster_file).units
+    if roster_file is not None and not many:
+        _write_forms(loaded, units, output, lang)
+        return
     if many and suffix == ".xlsx":
         from rubriceng.outputs.spreadsheet import write_batch_form
 
-        write_batch_form(loaded, output, lang=lang)
+        write_batch_form(loaded, output, lang=lang, units=units)
     elif suffix == ".xlsx":
         from rubriceng.outputs.spreadsheet import write_template
 
@@ -342,6 +404,7 @@ def template(
                     ]
                 )
             writer.writerow(["unit", *(field.path for field in every)])
+            writer.writerows([csv_cell(unit)] for unit in units)
     else:
         raise _wrong_suffix(output, (".xlsx", ".yaml", ".json", ".csv"))
     _done(term("inputs written", lang, count=len(fields(loaded))), output)
@@ -370,6 +433,11 @@ def template(
     help="Reviewers' files (复核; a file or a folder, repeatable), each naming its "
     "unit: units are scored and ranked as reviewed.",
 )
+@_roster(
+    "The units that were sent forms (名单, as template --units reads it): a unit "
+    "returned under a name not on it stops the batch, with the names it is close to; "
+    "those that returned nothing are listed (未报送), in the summary too."
+)
 @_YEAR
 @_LANG
 @click.pass_context
@@ -381,6 +449,7 @@ def batch(
     output: Path,
     tables: bool,
     reviews: tuple[str, ...],
+    roster_file: Path | None,
     year: int | None,
     lang: str,
 ) -> None:
@@ -402,11 +471,15 @@ def batch(
       rubriceng batch cn.gd.huizhou/dept-overall@2020 returned/ -o summary.xlsx --tables
       rubriceng batch cn.gd.huizhou/dept-overall@2020 returned/ --reviews reviews/ \\
           -o reviewed.xlsx
+      rubriceng batch cn.gd.huizhou/dept-overall@2020 returned/ --units 名单.txt \\
+          -o summary.xlsx
     """
     from rubriceng.cycle.intake import read_returns, rubric_for
+    from rubriceng.cycle.roster import read_roster
     from rubriceng.scoring.engine import evaluate_many
 
     _check_batch_suffix(output)
+    roster = read_roster(roster_file) if roster_file is not None else None
     output.parent.mkdir(parents=True, exist_ok=True)
     registry = _registry(context)
     loaded = rubric_for(rubric, paths, lambda ref: registry.load(ref, year=year))
@@ -419,6 +492,15 @@ def batch(
         intake = read_returns(loaded, paths, exclude=own)
     for warning in intake.warnings:
         echo(_labelled("warning", lang, warning.text(lang)), err=True)
+    if roster is not None:
+        unlisted = roster.unlisted(intake)
+        if unlisted:
+            raise InputError(f"{len(unlisted)} units returned are not on the roster", unlisted)
+        missing = roster.missing(unit.unit for unit in intake.units)
+        if missing:
+            names = term("list", lang).join(missing)
+            said = term("not returned", lang, file=roster.source, count=len(missing), names=names)
+            echo(_labelled("warning", lang, said), err=True)
     named: Mapping[str, Mapping[str, Any]] = intake.named()
     scores: dict[str, dict[str, Decimal]] = {}
     if reviews:
@@ -440,7 +522,8 @@ def batch(
     else:
         found = evaluate_many(loaded, named, trace=True, errors="collect", reviewed=scores)
     found = intake.locate(found)
-    _write_batch(loaded, found, output, lang, reviewed=len(scores) if reviews else None)
+    reviewed = len(scores) if reviews else None
+    _write_batch(loaded, found, output, lang, reviewed=reviewed, roster=roster)
     if tables:
         _write_tables(loaded, found, intake, output, lang)
     for failure in found.failures:
@@ -464,19 +547,12 @@ def _tables_folder(output: Path, lang: str) -> Path:
 def _write_tables(rubric: Rubric, found: Batch, intake: Any, output: Path, lang: str) -> None:
     """Each unit's 指标评分表 in a folder beside ``output``, named by the unit."""
     from rubriceng.outputs.spreadsheet import write_scoresheet
-    from rubriceng.sanitize import file_name
 
     folder = _tables_folder(output, lang)
     folder.mkdir(exist_ok=True)
     inputs = {unit.unit: unit.inputs for unit in intake.units}
-    taken: set[str] = set()
-    for result in found.results:
-        name = base = file_name(result.unit or "unit")
-        number = 1
-        while name.lower() in taken:  # a/b and a_b; 甲 and 甲 on a case-blind disk
-            number += 1
-            name = f"{base}-{number}"
-        taken.add(name.lower())
+    named = _file_names([result.unit or "unit" for result in found.results])
+    for result, name in zip(found.results, named, strict=True):
         write_scoresheet(
             result,
             folder / f"{name}.xlsx",
@@ -637,14 +713,19 @@ def _check_batch_suffix(output: Path | None) -> None:
 
 
 def _write_batch(
-    rubric: Rubric, found: Batch, output: Path, lang: str, reviewed: int | None = None
+    rubric: Rubric,
+    found: Batch,
+    output: Path,
+    lang: str,
+    reviewed: int | None = None,
+    roster: Roster | None = None,
 ) -> None:
     """Write a batch's scores in the form the suffix of ``output`` names."""
     from rubriceng.cycle.summary import write_batch_json, write_scores, write_summary
 
     suffix = output.suffix.lower()
     if suffix == ".xlsx":
-        write_summary(rubric, found, output, lang=lang, reviewed=reviewed)
+        write_summary(rubric, found, output, lang=lang, reviewed=reviewed, roster=roster)
     elif suffix == ".json":
         write_batch_json(rubric, found, output, lang=lang)
     else:

@@ -401,6 +401,10 @@ class TableError(InputError):
     its layout or its size."""
 
 
+class RosterError(InputError):
+    """A bureau's list of units (名单) cannot be read, or names a unit twice."""
+
+
 class EvaluationError(RubricengError):
     """A formula could not be evaluated on a unit's (valid) inputs, e.g. a zero divisor."""
 

@@ -322,6 +322,8 @@ def read_returns(
         seen.setdefault(unit.unit, unit)
         if unit.rubric and unit.rubric != rubric.ref:
             problems.append(_other_version(unit, rubric))
+    if not units and not problems:  # rows of names alone, or nothing at all
+        problems = [warning for warning in warnings if warning.code == "unit-blank"]
     if not units and not problems:
         problems.append(
             Problem(
@@ -517,6 +519,18 @@ def _table(
         )
         name = row[unit_at] if unit_at is not None and unit_at < given else None
         unit = str(name).strip() if not is_blank(name) else f"{Path(source).name}:{number}"
+        if not nested:  # a row of a form sent out with the names in: not filled in
+            warnings.append(
+                Problem(
+                    "unit-blank",
+                    "names the unit and fills in nothing: not scored",
+                    file=source,
+                    line=number,
+                    unit=unit,
+                    params={},
+                )
+            )
+            continue
         found.append(Returned(unit, {**blanks, **nested}, source, number))
     return found
 

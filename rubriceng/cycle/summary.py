@@ -20,7 +20,7 @@ import csv
 import os
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -30,6 +30,9 @@ from rubriceng.outputs.explanation import Explainer, rule_words
 from rubriceng.outputs.words import SUMMARY_WORDS, TERMS, grade, language, summary_words
 from rubriceng.sanitize import csv_cell, replacing
 from rubriceng.scoring.result import BATCH_FORMAT, NOT_APPLICABLE, Batch, IndicatorResult, Result
+
+if TYPE_CHECKING:
+    from rubriceng.cycle.roster import Roster
 
 __all__ = [
     "Loss",
@@ -201,10 +204,12 @@ def write_summary(
     *,
     lang: str | None = None,
     reviewed: int | None = None,
+    roster: Roster | None = None,
 ) -> Summary:
     """Write the bureau's summary workbook of ``batch`` to ``path`` (``.xlsx``); returns
     the figures written. ``reviewed``: how many units were scored as reviewed (复核), said
-    on the 参数 sheet."""
+    on the 参数 sheet. ``roster``: the units that were sent forms; those the batch has
+    neither scored nor failed are listed on a sheet of their own (未报送)."""
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Alignment
@@ -295,10 +300,23 @@ def write_summary(
     append_row(basis, [words["failed"], len(batch.failures)])
     if reviewed is not None:
         append_row(basis, [words["reviewed units"], reviewed])
+    missing: tuple[str, ...] = ()
+    if roster is not None:
+        returned = [result.unit or "" for result in batch.results]
+        missing = roster.missing(returned + [failure.unit for failure in batch.failures])
+        append_row(basis, [words["roster"], roster.source])
+        append_row(basis, [words["roster units"], len(roster.units)])
+        append_row(basis, [words["not returned"], len(missing)])
     for name, statistic, value in figures.peers:
         append_row(basis, [f"{name} ({statistic})" if english else f"{name}（{statistic}）", value])
 
     scores_sheet(book, rubric, batch, lang)
+    if missing and roster is not None:
+        absent = table_sheet(
+            book, words["not returned"], [words["unit"], words["roster line"]], [30, 10]
+        )
+        for unit in missing:
+            append_row(absent, [unit, roster.lines.get(unit)])
     harden_workbook(book)
     with replacing(path) as written:
         book.save(written)

@@ -465,18 +465,31 @@ def _delimiter(text: str) -> str:
     return "\t" if "\t" in first and "," not in first else ","
 
 
+def _checked_text(path: str | os.PathLike[str], what: str) -> str:
+    """The text of a checked file: UTF-8, GB18030, or UTF-16 with its BOM."""
+    data = _checked_bytes(path, what)
+    try:
+        return _decode(data)
+    except _Undecodable as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise _refuse(
+            what, str(path), "document-encoding", f"{error} (byte {error.start + 1})", line
+        ) from None
+
+
+def text_lines(path: str | os.PathLike[str], what: str) -> list[str]:
+    """The lines of a checked text file, in the encodings :func:`csv_rows` reads."""
+    lines = _checked_text(path, what).splitlines()
+    if len(lines) > MAX_ROWS:
+        raise _refuse(what, str(path), "table-too-large", f"more than {MAX_ROWS} rows")
+    return lines
+
+
 def csv_rows(path: str | os.PathLike[str], what: str) -> list[list[Any]]:
     """The rows of a checked CSV file (UTF-8, GB18030, or UTF-16 with its BOM; separated
     by commas, or by tabs)."""
     source = str(path)
-    data = _checked_bytes(path, what)
-    try:
-        text = _decode(data)
-    except _Undecodable as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise _refuse(
-            what, source, "document-encoding", f"{error} (byte {error.start + 1})", line
-        ) from None
+    text = _checked_text(path, what)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     rows: list[list[Any]] = []
     cells = 0

@@ -597,11 +597,14 @@ def _with_extra_items(found: list[Field], flat: Mapping[str, Any]) -> list[Field
 
 
 @isolated
-def write_template(rubric: Rubric, path: str | os.PathLike[str], *, lang: str = "zh") -> None:
-    """Write an input form for ``rubric`` to ``path`` (``.xlsx``): fill in column C."""
+def write_template(
+    rubric: Rubric, path: str | os.PathLike[str], *, lang: str = "zh", unit: str | None = None
+) -> None:
+    """Write an input form for ``rubric`` to ``path`` (``.xlsx``): fill in column C; the
+    unit's name filled in, where given."""
     openpyxl = _openpyxl()
     book = openpyxl.Workbook()
-    _form_sheet(book.active, rubric, _Style(), lang)
+    _form_sheet(book.active, rubric, _Style(), lang, unit=unit)
     book.active.title = INPUTS_SHEETS[lang == "en"]
     harden_workbook(book)
     with replacing(path) as written:
@@ -610,16 +613,23 @@ def write_template(rubric: Rubric, path: str | os.PathLike[str], *, lang: str = 
 
 @isolated
 def write_batch_form(
-    rubric: Rubric, path: str | os.PathLike[str], *, lang: str = "zh", rows: int = 200
+    rubric: Rubric,
+    path: str | os.PathLike[str],
+    *,
+    lang: str = "zh",
+    rows: int = 200,
+    units: Sequence[str] = (),
 ) -> None:
     """Write a batch input form for ``rubric`` to ``path`` (``.xlsx``): one unit per row.
 
     Row 1 heads each column with the input's label and unit (``财政拨款收入决算数（万元）``,
     ``%`` for rates); row 2, hidden, holds the input ids (``rubriceng batch`` reads by
-    them). ``rows`` rows carry the single-unit form's data validation, rates are
-    formatted as percentages (typing 95 gives 0.95), and a second sheet says how to fill
-    it in and which rubric version it is for.
+    them). ``rows`` rows (at least one for each of ``units``, whose names fill the first
+    column) carry the single-unit form's data validation, rates are formatted as
+    percentages (typing 95 gives 0.95), and a second sheet says how to fill it in and
+    which rubric version it is for.
     """
+    rows = max(rows, len(units))
     openpyxl = _openpyxl()
     from openpyxl.comments import Comment
     from openpyxl.utils import get_column_letter
@@ -632,6 +642,8 @@ def write_batch_form(
     chosen = fields(rubric)
     style.cell(sheet, 1, 1, words["unit"], heading=True)
     style.cell(sheet, 2, 1, "unit")
+    for row, unit in enumerate(units, start=3):
+        style.cell(sheet, row, 1, unit)
     last = rows + 2
     for column, field in enumerate(chosen, start=2):
         head = style.cell(sheet, 1, column, field.heading(lang), heading=True)

@@ -157,6 +157,7 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "did you mean": "；是否应为 {names}？",
         "InputError": "填报数据有误",
         "TableError": "指标评分表无法读取",
+        "RosterError": "名单有误",
         "RubricError": "评分表有误",
         "EvaluationError": "评分出错",
         "RubricNotFoundError": "找不到评分表",
@@ -175,6 +176,9 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "suffix must": "{name}：文件后缀应为 {suffixes} 之一",
         "format unknown": "{format!r}（可用：{have}）",
         "batch form suffix": "{name}：多单位填报表应为 .xlsx 或 .csv",
+        "forms folder": "{name}：按名单为每个单位各写一份填报表时，-o 应为文件夹（不带后缀）",
+        "forms written": "{count} 份填报表",
+        "not returned": "名单 {file} 中有 {count} 个单位未报送：{names}",
         "review form suffix": "复核表须写成 .xlsx 文件",
         "review what": "请给出复核意见 CHANGES，或用 --form 生成复核表",
         "schema what": "请给出 RUBRIC，或用 --result、--batch",
@@ -274,6 +278,9 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "suffix must": "{name}: the suffix must be one of {suffixes}",
         "format unknown": "{format!r} (have: {have})",
         "batch form suffix": "{name}: a batch form is .xlsx or .csv",
+        "forms folder": "{name}: with a form for each unit of a roster, -o is a folder (no suffix)",
+        "forms written": "{count} forms",
+        "not returned": "{count} units of the roster {file} returned nothing: {names}",
         "review form suffix": "a review form is written to an .xlsx file",
         "review what": "give the reviewer's CHANGES, or --form to write a form for them",
         "schema what": "give a RUBRIC, or --result or --batch",
@@ -707,6 +714,10 @@ SUMMARY_WORDS: Mapping[str, Mapping[str, str]] = {
         "id": "id",
         "input": "填报项",
         "reviewed units": "按复核结果评分的单位",
+        "roster": "名单",
+        "roster units": "名单中的单位",
+        "not returned": "未报送",
+        "roster line": "名单行",
         "overview": "复核概况",
         "self total": "自评总分",
         "self grade": "自评等级",
@@ -766,6 +777,10 @@ SUMMARY_WORDS: Mapping[str, Mapping[str, str]] = {
         "rate short": "rate below 100%",
         "id": "id",
         "reviewed units": "Units scored as reviewed",
+        "roster": "Roster",
+        "roster units": "Units on the roster",
+        "not returned": "Not returned",
+        "roster line": "Roster line",
         "input": "Input",
         "overview": "Overview",
         "self total": "Self-assessed total",
@@ -1173,6 +1188,24 @@ def grade(name: str | None, lang: str | None = None, english: str | None = None)
 MESSAGES: Mapping[str, Mapping[str, str]] = {
     "target-unit": {"zh": "{name}：{detail}", "en": "{name}: {detail}"},
     "unit-duplicate": {"zh": "也在 {other} 中", "en": "also returned in {other}"},
+    "unit-blank": {
+        "zh": "只有单位名称，没有填写任何数据：未评分",
+        "en": "names the unit and fills in nothing: not scored",
+    },
+    "unit-not-on-roster": {
+        "zh": "不在名单 {roster} 中{suggestion}",
+        "en": "not on the roster {roster}{suggestion}",
+    },
+    "unit-not-returned": {
+        "zh": "未报送（名单第 {line} 行）",
+        "en": "returned nothing (roster line {line})",
+    },
+    "roster-twice": {"zh": "{name} 已在第 {first} 行", "en": "{name} is also on line {first}"},
+    "roster-name": {
+        "zh": "名称 {name} 含有控制字符",
+        "en": "the name {name} has a control character",
+    },
+    "roster-empty": {"zh": "名单中没有单位", "en": "the roster names no unit"},
     "form-rubric": {
         "zh": "这份表是按 {recorded} 填写的，不是 {named}："
         "请用表上的版本评分，或请单位按新版重新填写",
@@ -1511,6 +1544,7 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
             "no column names an input of {rubric}: a table of scores, or of another rubric?",
             "没有一列是 {rubric} 的填报项：这是得分表，或是别的评分表的表格吗？",
         ),
+        ("a roster is a .txt, .csv or .xlsx file", "名单应为 .txt、.csv 或 .xlsx 文件"),
         (
             "units are read from .xlsx, .csv or .parquet",
             "单位数据只能从 .xlsx、.csv 或 .parquet 读取",
@@ -2322,7 +2356,10 @@ COMMAND_HELP: Mapping[str, str] = {
     "\b\n示例：\n"
     "  rubriceng template cn.gd.huizhou/dept-overall@2020 -o form.xlsx\n"
     "  rubriceng template cn.gd.huizhou/dept-overall@2020 --batch -o units.xlsx\n"
-    "  rubriceng template cn.gd.huizhou/dept-overall@2020 -o units.csv",
+    "  rubriceng template cn.gd.huizhou/dept-overall@2020 -o units.csv\n"
+    "  rubriceng template cn.gd.huizhou/dept-overall@2020 --units 名单.txt -o forms",
+    "template --units": "要下发填报表的单位（名单：.txt 每行一个，或 .csv、.xlsx 的第一列）："
+    "加 --batch 时每个单位一行、写好名称；否则 -o 为文件夹，每个单位各一份填报表，写好名称。",
     "template --output": ".xlsx（带数据验证的填报表）、.yaml（带注释）、.json，"
     "或 .csv（批量文件的表头）。",
     "template --batch": "多单位填报表，每行一个单位（.xlsx 或 .csv），可一次下发。",
@@ -2338,7 +2375,11 @@ COMMAND_HELP: Mapping[str, str] = {
     "  rubriceng batch cn.gd.huizhou/dept-overall units.xlsx late/ -o scores.json\n"
     "  rubriceng batch cn.gd.huizhou/dept-overall@2020 returned/ -o summary.xlsx --tables\n"
     "  rubriceng batch cn.gd.huizhou/dept-overall@2020 returned/ --reviews reviews/ \\\n"
-    "      -o reviewed.xlsx",
+    "      -o reviewed.xlsx\n"
+    "  rubriceng batch cn.gd.huizhou/dept-overall@2020 returned/ --units 名单.txt \\\n"
+    "      -o summary.xlsx",
+    "batch --units": "下发了填报表的单位（名单，格式同 template --units）：交回的单位名称不在名单中"
+    "时批量停止，并列出相近的名称；未交回的单位逐一列出（未报送），汇总表中也有。",
     "batch --output": ".xlsx（财政局汇总表：排名、等级分布、失分分析、参数和全部得分）、"
     ".csv、.parquet 或 .json（rubriceng.batch/1，含各指标的评分依据）。",
     "batch --tables": "同时把每个单位的指标评分表（.xlsx）写入输出文件旁的文件夹。",

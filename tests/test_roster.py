@@ -1,0 +1,228 @@
+"""The bureau's list of units (名单): forms sent to each unit by name, and forms back
+checked against it — a name not on it refused with the names it is close to, and the
+units that returned nothing listed."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+import yaml
+from click.testing import CliRunner
+
+import rubriceng
+from rubriceng.cli import main
+from rubriceng.cycle.roster import read_roster
+from rubriceng.errors import RosterError
+from tests.conftest import HUIZHOU_UNIT
+
+REF = "cn.gd.huizhou/dept-overall@2020"
+NAMES = ["惠州市人民政府办公室", "市财政局", "市教育局", "市 卫健局"]
+
+
+def _run(*args):
+    return CliRunner().invoke(main, [str(arg) for arg in args])
+
+
+@pytest.fixture
+def roster(tmp_path):
+    path = tmp_path / "名单.txt"
+    path.write_text("# 2020 年市直单位\n" + "\n".join(NAMES[:2]) + "\n\n" + "\n".join(NAMES[2:]))
+    return path
+
+
+def _returned(folder, *names):
+    folder.mkdir(exist_ok=True)
+    text = HUIZHOU_UNIT.read_text(encoding="utf-8")
+    for number, name in enumerate(names):
+        (folder / f"{number}.yaml").write_text(
+            text.replace("unit: 惠州市人民政府办公室", f"unit: {name}"), encoding="utf-8"
+        )
+    return folder
+
+
+# -- reading a roster ----------------------------------------------------------------------
+
+
+def test_a_text_roster_leaves_out_comments_and_blank_lines_and_knows_each_line(roster):
+    found = read_roster(roster)
+    assert found.units == tuple(NAMES)
+    assert dict(found.lines) == {NAMES[0]: 2, NAMES[1]: 3, NAMES[2]: 5, NAMES[3]: 6}
+
+
+@pytest.mark.parametrize("heading", ["单位名称", "unit", "单位", None])
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_table_roster_is_its_first_column_under_an_optional_heading(tmp_path, heading, suffix):
+    rows = ([[heading, "备注"]] if heading else []) + [[name, "x"] for name in NAMES]
+    path = tmp_path / f"名单{suffix}"
+    if suffix == ".csv":
+        path.write_text("\n".join(",".join(row) for row in rows), encoding="gb18030")
+    else:
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(path)
+    assert read_roster(path).units == tuple(NAMES)
+
+
+def test_every_problem_of_a_roster_is_told_at_once_where_it_is(tmp_path):
+    path = tmp_path / "名单.txt"
+    path.write_text("市财政局\n市教育局\n市 财政局\n甲\x07局\n市教育局\n", encoding="utf-8")
+    with pytest.raises(RosterError) as raised:
+        read_roster(path)
+    assert raised.value.text("zh").splitlines() == [
+        f"{path} 的名单有误（3 个问题）：",
+        f"  - {path}:3：市 财政局 已在第 1 行 [roster-twice]",
+        f"  - {path}:4：名称 甲\\x07局 含有控制字符 [roster-name]",
+        f"  - {path}:5：市教育局 已在第 2 行 [roster-twice]",
+    ]
+    assert [problem.text("en") for problem in raised.value.problems] == [
+        f"{path}:3: 市 财政局 is also on line 1 [roster-twice]",
+        f"{path}:4: the name 甲\\x07局 has a control character [roster-name]",
+        f"{path}:5: 市教育局 is also on line 2 [roster-twice]",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "told"),
+    [
+        ("名单.txt", b"# nobody yet\n\n", "名单中没有单位 [roster-empty]"),
+        ("名单.doc", b"x", "名单应为 .txt、.csv 或 .xlsx 文件 [input-form]"),
+        ("名单.txt", "市财政局\n".encode() + b"\xff\xfe\xfd" * 40, None),
+        ("名单.xlsx", b"PK\x03\x04 not a workbook", None),
+    ],
+)
+def test_a_roster_that_cannot_be_read_is_a_roster_error(tmp_path, name, content, told):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(RosterError) as raised:
+        read_roster(path)
+    (problem,) = raised.value.problems
+    assert problem.file == str(path)
+    assert raised.value.text("zh").startswith(f"{path} 的名单有误")
+    if told is not None:
+        assert problem.text("zh") == f"{path}：{told}"
+
+
+# -- forms out ----------------------------------------------------------------------------
+
+
+def test_each_unit_of_the_roster_gets_its_own_form_with_its_name(tmp_path, roster):
+    result = _run("template", REF, "--units", roster, "-o", tmp_path / "forms")
+    assert result.exit_code == 0, result.output
+    assert result.output == f"4 份填报表 → {tmp_path / 'forms'}\n"
+    made = sorted(path.name for path in (tmp_path / "forms").iterdir())
+    assert made == sorted(f"{name}.xlsx" for name in NAMES)
+    form = rubriceng.load_inputs(tmp_path / "forms" / "市 卫健局.xlsx")
+    assert (form.unit, form.rubric, dict(form.inputs)) == ("市 卫健局", REF, {})
+
+
+def test_names_that_make_one_file_name_each_keep_their_form(tmp_path):
+    path = tmp_path / "名单.txt"
+    path.write_text("局/一科\n局_一科\nCON\n", encoding="utf-8")
+    assert _run("template", REF, "--units", path, "-o", tmp_path / "forms").exit_code == 0
+    made = sorted(path.name for path in (tmp_path / "forms").iterdir())
+    assert made == ["_CON.xlsx", "局_一科-2.xlsx", "局_一科.xlsx"]
+    assert rubriceng.load_inputs(tmp_path / "forms" / "局_一科.xlsx").unit == "局/一科"
+
+
+def test_forms_for_a_roster_go_into_a_folder(tmp_path, roster):
+    result = _run("template", REF, "--units", roster, "-o", tmp_path / "forms.xlsx")
+    assert result.exit_code == 2
+    assert "-o 应为文件夹（不带后缀）" in result.output
+    assert not (tmp_path / "forms.xlsx").exists()
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_batch_form_for_a_roster_has_a_row_named_for_each_unit(tmp_path, roster, suffix):
+    output = tmp_path / f"units{suffix}"
+    assert _run("template", REF, "--batch", "--units", roster, "-o", output).exit_code == 0
+    if suffix == ".xlsx":
+        sheet = openpyxl.load_workbook(output).worksheets[0]
+        column = [sheet.cell(row, 1).value for row in range(1, 8)]
+    else:
+        column = [line.split(",")[0] for line in output.read_text("utf-8-sig").splitlines()]
+    assert column[:6] == ["单位名称", "unit", *NAMES]
+
+
+# -- forms back ---------------------------------------------------------------------------
+
+
+def test_a_unit_returned_under_a_name_not_on_the_roster_stops_the_batch(tmp_path, roster):
+    returned = _returned(tmp_path / "returned", "惠州市人民政府办公室", "市财正局", "某某中心")
+    output = tmp_path / "summary.xlsx"
+    result = _run("batch", REF, returned, "--units", roster, "-o", output)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[1:] == [
+        f"  - {returned / '1.yaml'} 单位「市财正局」：不在名单 {roster} 中；是否应为 市财政局？ "
+        "[unit-not-on-roster]",
+        f"  - {returned / '2.yaml'} 单位「某某中心」：不在名单 {roster} 中 [unit-not-on-roster]",
+    ]
+    assert not output.exists()
+    english = _run("batch", REF, returned, "--units", roster, "-o", output, "--lang", "en")
+    assert (
+        f"{returned / '1.yaml'}: unit '市财正局': not on the roster {roster}; did you mean "
+        "市财政局? [unit-not-on-roster]"
+    ) in english.output
+
+
+def test_the_units_that_returned_nothing_are_told_and_listed_in_the_summary(tmp_path, roster):
+    returned = _returned(tmp_path / "returned", "惠州市人民政府办公室", "市卫健局")
+    output = tmp_path / "summary.xlsx"
+    result = _run("batch", REF, returned, "--units", roster, "-o", output)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"警告：名单 {roster} 中有 2 个单位未报送：市财政局、市教育局",
+        f"2 个单位已评分，0 个未能评分 → {output}",
+    ]
+    book = openpyxl.load_workbook(output)
+    assert list(book["未报送"].iter_rows(values_only=True)) == [
+        ("单位", "名单行"),
+        ("市财政局", 3),
+        ("市教育局", 5),
+    ]
+    basis = {row[0]: row[1] for row in book["参数"].iter_rows(min_row=2, values_only=True)}
+    assert (basis["名单"], basis["名单中的单位"], basis["未报送"]) == (str(roster), 4, 2)
+    ranked = [row[1] for row in book["排名"].iter_rows(min_row=2, values_only=True)]
+    assert sorted(ranked) == ["市卫健局", "惠州市人民政府办公室"]  # as returned, spaces or not
+
+
+def test_every_unit_returned_leaves_no_sheet_of_missing_units(tmp_path, roster):
+    returned = _returned(tmp_path / "returned", *NAMES)
+    output = tmp_path / "summary.xlsx"
+    result = _run("batch", REF, returned, "--units", roster, "-o", output, "--lang", "en")
+    assert result.output == f"4 scored, 0 failed → {output}\n"
+    book = openpyxl.load_workbook(output)
+    assert "Not returned" not in book.sheetnames
+    basis = {row[0]: row[1] for row in book["Basis"].iter_rows(min_row=2, values_only=True)}
+    assert (basis["Units on the roster"], basis["Not returned"]) == (4, 0)
+
+
+def test_rows_of_a_batch_form_left_blank_but_for_the_name_are_not_scored(tmp_path, roster):
+    """The batch form sent out with the names in: a unit that filled in nothing has not
+    returned its form — told, and not a failure of 49 missing values."""
+    form = tmp_path / "units.xlsx"
+    assert _run("template", REF, "--batch", "--units", roster, "-o", form).exit_code == 0
+    output = tmp_path / "summary.xlsx"
+    result = _run("batch", REF, form, "--units", roster, "-o", output)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[1:] == [
+        f"  - {form} 第 {row} 行 单位「{name}」：只有单位名称，没有填写任何数据：未评分 "
+        "[unit-blank]"
+        for row, name in enumerate(NAMES, start=3)
+    ]
+    book = openpyxl.load_workbook(form)
+    sheet = book.worksheets[0]
+    ids = [cell.value for cell in sheet[2]]
+    inputs = yaml.safe_load(HUIZHOU_UNIT.read_text(encoding="utf-8"))["inputs"]
+    sheet.cell(4, ids.index("procurement_plan") + 1).value = inputs["procurement_plan"]
+    book.save(form)
+    result = _run("batch", REF, form, "--units", roster, "-o", output)
+    lines = result.output.splitlines()
+    assert lines[:3] == [
+        f"警告：{form} 第 {row} 行 单位「{name}」：只有单位名称，没有填写任何数据：未评分 "
+        "[unit-blank]"
+        for row, name in ((3, NAMES[0]), (5, NAMES[2]), (6, NAMES[3]))
+    ]
+    absent = "、".join(NAMES[:1] + NAMES[2:])
+    assert lines[3] == f"警告：名单 {roster} 中有 3 个单位未报送：{absent}"
+    assert "市财政局" in lines[5]  # the unit that began filling in: its missing values told
