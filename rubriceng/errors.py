@@ -11,6 +11,11 @@ when scoring, the unit.
     RubricengError                  code "rubriceng"
     ├── RubricError                 code "rubric-invalid"      the rubric document is invalid
     ├── InputError                  code "input-invalid"       a unit's inputs are invalid
+    │   ├── TableError                                          a published table (import-table)
+    │   ├── RosterError                                         a roster of units (名单)
+    │   ├── TargetsError                                        a 绩效目标 file
+    │   ├── ReviewError                                         a review (复核) file
+    │   └── HistoryError                                        results of former years
     ├── EvaluationError             code "evaluation-failed"   a formula failed on valid inputs
     ├── RubricNotFoundError         code "rubric-not-found"    no rubric has that id or path
     └── PluginError                 code "plugin-failed"       a plugin failed (strict mode)
@@ -22,8 +27,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 import attrs
 
@@ -403,6 +408,41 @@ class TableError(InputError):
 
 class RosterError(InputError):
     """A bureau's list of units (名单) cannot be read, or names a unit twice."""
+
+
+class TargetsError(InputError):
+    """A 绩效目标 file (申报表, with or without actual values) cannot be read."""
+
+
+class ReviewError(InputError):
+    """A review (复核) cannot be read, or does not fit the unit or batch it is applied to."""
+
+
+class HistoryError(InputError):
+    """Results of former years cannot be read as one unit's history."""
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def raised_as(kind: type[InputError]) -> Callable[[_F], _F]:
+    """A reader whose :class:`InputError` (its file's, however deep it was found) is
+    raised as ``kind``, with the same summary and problems: told under the heading of
+    what it reads (绩效目标表有误), not of a unit's inputs."""
+
+    def wrap(function: _F) -> _F:
+        @functools.wraps(function)
+        def read(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return function(*args, **kwargs)
+            except InputError as error:
+                if isinstance(error, kind):
+                    raise
+                raise kind(error.summary, error.problems) from None
+
+        return read  # type: ignore[return-value]
+
+    return wrap
 
 
 class EvaluationError(RubricengError):

@@ -249,3 +249,72 @@ def test_the_version_is_told_in_the_language_spoken():
     assert runner.invoke(main, ["--version"]).output == f"rubriceng，版本 {version('rubriceng')}\n"
     english = runner.invoke(main, ["--version", "--lang", "en"]).output
     assert english == f"rubriceng, version {version('rubriceng')}\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "heading", "english", "kind"),
+    [
+        (["history", HUIZHOU_UNIT], "历年得分无法读取", "cannot read the history", "HistoryError"),
+        (
+            ["review", "cn.gd.huizhou/dept-overall@2020", HUIZHOU_UNIT, HUIZHOU_UNIT],
+            "复核文件有误",
+            "cannot read the review",
+            "ReviewError",
+        ),
+        (
+            ["targets", "check", HUIZHOU_UNIT],
+            "绩效目标表有误",
+            "cannot read targets",
+            "TargetsError",
+        ),
+        (["import-table", HUIZHOU_UNIT, "-o", "x.yaml"], None, None, None),
+    ],
+    ids=["history", "review", "targets", "usage"],
+)
+def test_a_file_that_is_not_what_the_command_reads_is_headed_by_what_it_reads(
+    command, heading, english, kind
+):
+    """A unit's inputs given where a history, a review or a 绩效目标 file belongs: headed
+    by what the command reads, never as a unit's inputs (填报数据有误)."""
+    import rubriceng.errors
+
+    args = [str(arg) for arg in command]
+    told = CliRunner().invoke(main, args)
+    if heading is None:  # import-table reads .xlsx, .docx, .csv: a usage error
+        assert told.exit_code == 2
+        return
+    assert told.exit_code == 1
+    assert told.output.splitlines()[0].startswith(f"错误：{HUIZHOU_UNIT} 的{heading}（")
+    assert "填报数据" not in told.output
+    first = CliRunner().invoke(main, [*args, "--lang", "en"]).output.splitlines()[0]
+    assert first.startswith(f"error: {english}")
+    assert issubclass(getattr(rubriceng.errors, kind), rubriceng.errors.InputError)
+
+
+@pytest.mark.parametrize(
+    ("reader", "kind"),
+    [
+        ("rubriceng.targets:load_sheets", "TargetsError"),
+        ("rubriceng.targets.files:read_xlsx", "TargetsError"),
+        ("rubriceng.cycle.review:load_changes", "ReviewError"),
+        ("rubriceng.cycle.roster:read_roster", "RosterError"),
+    ],
+)
+def test_each_reader_raises_its_own_kind_of_input_error_for_any_problem_of_its_file(
+    tmp_path, reader, kind
+):
+    """However deep the problem is found (the file cannot be opened, is not a workbook,
+    has a bad cell), the reader's own error, which callers may still catch as
+    InputError."""
+    import importlib
+
+    import rubriceng.errors
+
+    module, name = reader.split(":")
+    read = getattr(importlib.import_module(module), name)
+    suffix = ".txt" if "roster" in reader else ".xlsx"
+    for content in (b"", b"PK\x03\x04 broken", b"\xff\xfe\x00"):
+        path = tmp_path / f"file{suffix}"
+        path.write_bytes(content)
+        with pytest.raises(getattr(rubriceng.errors, kind)):
+            read(path)

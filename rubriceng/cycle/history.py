@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from rubriceng.errors import InputError, Problem
+from rubriceng.errors import HistoryError, Problem, raised_as
 from rubriceng.language.documents import read_input
 from rubriceng.outputs.words import SUMMARY_WORDS, TERMS, grade, language
 from rubriceng.sanitize import display_width, printable, replacing
@@ -109,10 +109,11 @@ def _misread_numbers(data: Mapping[str, Any], path: Path) -> list[Problem]:
     return problems
 
 
+@raised_as(HistoryError)
 def load_history(paths: Sequence[str | os.PathLike[str]]) -> History:
     """The history of the results in ``paths``, ordered by their years (or names).
 
-    Raises :class:`InputError` listing every file that is not a result, and results of
+    Raises :class:`HistoryError` listing every file that is not a result, and results of
     different units."""
     problems: list[Problem] = []
     found: list[tuple[str, Path, Mapping[str, Any]]] = []
@@ -141,7 +142,7 @@ def load_history(paths: Sequence[str | os.PathLike[str]]) -> History:
             Problem("history-units", f"results of several units: {', '.join(sorted(units))}")
         )
     if problems:
-        raise InputError("cannot read the history", problems)
+        raise HistoryError("cannot read the history", problems)
     found.sort(key=lambda item: item[0])
     years = tuple(label for label, _, _ in found)
     rows: list[dict[str, tuple[int, Mapping[str, Any]]]] = []

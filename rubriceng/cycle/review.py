@@ -33,7 +33,7 @@ import attrs
 
 from rubriceng.cycle.intake import other_version
 from rubriceng.decimals import isolated
-from rubriceng.errors import InputError, Problem, RubricengError
+from rubriceng.errors import InputError, Problem, ReviewError, RubricengError, raised_as
 from rubriceng.inputs.files import formula_problems, is_blank, open_workbook, sheet_rows
 from rubriceng.language.documents import Document, read_input
 from rubriceng.language.model import Rubric
@@ -141,7 +141,7 @@ def apply_changes(
     rubric: Rubric, inputs: Mapping[str, Any], changes: Sequence[Change], source: str | None = None
 ) -> tuple[dict[str, Any], dict[str, Decimal]]:
     """The reviewed inputs (the unit's, with each change's inputs laid over them) and the
-    reviewed scores by leaf id. Raises :class:`InputError` listing every problem: a
+    reviewed scores by leaf id. Raises :class:`ReviewError` listing every problem: a
     change without a reason, or with neither a score nor inputs, an indicator not in the
     rubric, a score for a group, an input the rubric does not ask for."""
     leaves = {node.id for node in rubric.walk() if node.method}
@@ -203,11 +203,11 @@ def apply_changes(
                     emptied[name] = []
             flat.update(flatten({name: value}))
     if problems:
-        raise InputError(f"cannot apply the review {source or ''}".rstrip(), problems)
+        raise ReviewError(f"cannot apply the review {source or ''}".rstrip(), problems)
     try:
         merged = nest(flat.items())
     except ValueError as error:  # a part of an input given as a whole, or the reverse
-        raise InputError(
+        raise ReviewError(
             f"cannot apply the review {source or ''}".rstrip(),
             [Problem("review-input", str(error), file=source)],
         ) from None
@@ -296,7 +296,7 @@ def _check_file(found: ReviewFile, rubric: Rubric, unit: str | None) -> None:
     if found.rubric is not None and found.rubric != rubric.ref:
         problems.append(other_version(found.rubric, rubric, file=found.source))
     if problems:
-        raise InputError(f"cannot apply the review {found.source or ''}".rstrip(), problems)
+        raise ReviewError(f"cannot apply the review {found.source or ''}".rstrip(), problems)
 
 
 def differences(
@@ -384,16 +384,17 @@ def differences(
 
 
 @isolated
+@raised_as(ReviewError)
 def load_changes(source: str | os.PathLike[str] | Mapping[str, Any]) -> ReviewFile:
     """A reviewer's file: YAML or JSON (``changes:``), or the filled-in ``.xlsx`` form.
-    Raises :class:`InputError` naming the line or row of every problem."""
+    Raises :class:`ReviewError` naming the line or row of every problem."""
     if not isinstance(source, Mapping) and Path(source).suffix.lower() in (".xlsx", ".xlsm"):
         return _from_form(Path(source))
     document = read_input(source, "review")
     data = document.data
     problems: list[Problem] = []
     if not isinstance(data, Mapping) or not isinstance(data.get("changes"), list):
-        raise InputError(
+        raise ReviewError(
             "cannot read the review",
             [document.problem("review-form", "a review is a mapping with a list of 'changes'", ())],
         )
@@ -410,7 +411,7 @@ def load_changes(source: str | os.PathLike[str] | Mapping[str, Any]) -> ReviewFi
         if data.get(key) is not None and not isinstance(data[key], str):
             problems.append(document.problem("review-form", f"'{key}' must be text", (key,)))
     if problems:
-        raise InputError("cannot read the review", problems)
+        raise ReviewError("cannot read the review", problems)
     return ReviewFile(tuple(changes), data.get("unit"), data.get("rubric"), document.source)
 
 
@@ -473,7 +474,7 @@ def _from_form(path: Path) -> ReviewFile:
     try:
         sheet = _sheet_of(book, REVIEW_SHEETS)
         if sheet is None:
-            raise InputError(
+            raise ReviewError(
                 f"cannot read the review {source}",
                 [
                     Problem(
@@ -527,7 +528,7 @@ def _from_form(path: Path) -> ReviewFile:
         book.close()
     problems += formula_problems(path, "review", blank, source)  # a script's formulas
     if problems:
-        raise InputError(f"cannot read the review {source}", problems)
+        raise ReviewError(f"cannot read the review {source}", problems)
     return ReviewFile(tuple(changes), unit, rubric, source)
 
 
@@ -800,5 +801,5 @@ def apply_reviews(
         except InputError as error:
             problems += error.problems
     if problems:
-        raise InputError(f"cannot apply the reviews ({len(reviews)} files)", problems)
+        raise ReviewError(f"cannot apply the reviews ({len(reviews)} files)", problems)
     return named, scores

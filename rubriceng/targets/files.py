@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from rubriceng.decimals import isolated
-from rubriceng.errors import InputError, Problem
+from rubriceng.errors import Problem, TargetsError, raised_as
 from rubriceng.inputs.files import formula_problems, open_workbook, sheet_rows
 from rubriceng.language.model import MAX_POINTS
 from rubriceng.sanitize import brief, harden_workbook, printable_cells, replacing, sheet_title
@@ -94,6 +94,7 @@ def _cell(value: Any) -> Any:
     return value if value is None or isinstance(value, str | int | Decimal) else str(value)
 
 
+@raised_as(TargetsError)
 def read_xlsx(path: str | os.PathLike[str]) -> list[TargetSheet]:
     """Sheets from a workbook laid out like the published form: a worksheet per sheet
     with 部门名称 or 项目名称, 用款单位, 实施周期, 预算金额 and the indicator table under a
@@ -112,7 +113,7 @@ def read_xlsx(path: str | os.PathLike[str]) -> list[TargetSheet]:
     if problems or not sheets:
         heading = "no worksheet has a heading row 一级指标 | 二级指标 | 三级指标"
         problems = problems or [Problem("targets-form", heading, file=str(path))]
-        raise InputError(f"cannot read targets {path}", problems)
+        raise TargetsError(f"cannot read targets {path}", problems)
     return sheets
 
 
@@ -350,6 +351,7 @@ _BOOK_SCHEMA: dict[str, Any] = {
 
 
 @isolated
+@raised_as(TargetsError)
 def load_sheets(source: str | os.PathLike[str] | Mapping[str, Any]) -> list[TargetSheet]:
     """The sheets of a 申报表: a YAML/JSON file or mapping ``{unit, year, sheets: [...]}``,
     or an ``.xlsx`` workbook laid out like the published form (one sheet per worksheet).
@@ -375,18 +377,18 @@ def load_sheets(source: str | os.PathLike[str] | Mapping[str, Any]) -> list[Targ
     validator = make_validator(_BOOK_SCHEMA)
     found_rows = _row_problems(document)
     if found_rows:
-        raise InputError(f"cannot read targets {name_of(source)}", found_rows)
+        raise TargetsError(f"cannot read targets {name_of(source)}", found_rows)
     if not isinstance(document.data, dict) or not validator.validate(document.data):
         found = (
             problems(validator, document, code="targets-form")
             if isinstance(document.data, dict)
             else [document.problem("targets-form", "a targets file is a mapping with 'sheets'", ())]
         )
-        raise InputError(f"cannot read targets {name_of(source)}", found)
+        raise TargetsError(f"cannot read targets {name_of(source)}", found)
     data = document.data
     found_amounts = _amount_problems(document)
     if found_amounts:
-        raise InputError(f"cannot read targets {name_of(source)}", found_amounts)
+        raise TargetsError(f"cannot read targets {name_of(source)}", found_amounts)
     sheets = []
     for index, raw in enumerate(data["sheets"]):
         scale = _UNIT_SCALES[raw.get("money_unit", "元")]
