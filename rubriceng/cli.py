@@ -374,9 +374,9 @@ def template(
         if not many and (suffix or output.is_file()):
             raise click.BadParameter(term("forms folder", name=output.name), param_hint="-o")
         units = read_roster(roster_file).units
-    if roster_file is not None and not many:
-        _write_forms(loaded, units, output, lang)
-        return
+        if not many:  # a form for each unit
+            _write_forms(loaded, units, output, lang)
+            return
     if many and suffix == ".xlsx":
         from rubriceng.outputs.spreadsheet import write_batch_form
 

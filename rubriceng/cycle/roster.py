@@ -23,14 +23,11 @@ from pathlib import Path
 import attrs
 
 from rubriceng.cycle.intake import Intake
-from rubriceng.errors import InputError, Problem, RosterError
-from rubriceng.inputs.files import MAX_ROWS, csv_rows, open_workbook, sheet_rows, text_lines
+from rubriceng.errors import Problem, RosterError, raised_as
+from rubriceng.inputs.files import csv_rows, open_workbook, sheet_rows, text_lines
 from rubriceng.sanitize import printable
 
-__all__ = ["ROSTERS", "Roster", "read_roster"]
-
-ROSTERS = (".txt", ".csv", ".xlsx")
-"""Suffixes of roster files."""
+__all__ = ["Roster", "read_roster"]
 
 _HEADINGS = frozenset({"unit", "单位", "单位名称", "unitname"})
 
@@ -77,6 +74,7 @@ class Roster:
         return problems
 
 
+@raised_as(RosterError)
 def read_roster(path: str | os.PathLike[str]) -> Roster:
     """The roster in ``path`` (``.txt``, ``.csv`` or ``.xlsx``).
 
@@ -85,12 +83,7 @@ def read_roster(path: str | os.PathLike[str]) -> Roster:
     character, a roster naming no unit.
     """
     source = str(path)
-    try:
-        rows = _rows(path, source)
-    except RosterError:
-        raise
-    except InputError as error:  # the file itself: told under the roster's heading
-        raise RosterError(f"cannot read roster {source}", list(error.problems)) from None
+    rows = _rows(path, source)
     if rows and _key(rows[0][1]).lower() in _HEADINGS:
         rows = rows[1:]
     problems: list[Problem] = []
@@ -128,8 +121,6 @@ def read_roster(path: str | os.PathLike[str]) -> Roster:
         lines[name] = number
     if not units and not problems:
         problems.append(Problem("roster-empty", "the roster names no unit", file=source, params={}))
-    if len(units) > MAX_ROWS:  # pragma: no cover - the readers stop at MAX_ROWS rows
-        problems.append(Problem("table-too-large", f"more than {MAX_ROWS} rows", file=source))
     if problems:
         raise RosterError(f"cannot read roster {source}", problems)
     return Roster(tuple(units), source, lines)
