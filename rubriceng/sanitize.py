@@ -65,17 +65,36 @@ def looks_like_formula(text: str) -> bool:
     return text.startswith(FORMULA_STARTS)
 
 
-def csv_cell(value: Any) -> Any:
-    """A CSV cell: text made printable, and quoted with ``'`` if it looks like a formula;
-    numbers as they are.
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+"""A negative number as rubriceng writes one (a deduction, ``-0.50``): a spreadsheet reads
+it as the number it is, never as a formula."""
 
-    >>> [csv_cell(v) for v in ("=HYPERLINK(1)", "-2 分", "惠州", 3)]
-    ["'=HYPERLINK(1)", "'-2 分", '惠州', 3]
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell: text made printable, and quoted with ``'`` if it looks like a formula
+    (but not a plain negative number); numbers as they are.
+
+    >>> [csv_cell(v) for v in ("=HYPERLINK(1)", "-2 分", "-2+3", "-0.50", "惠州", 3)]
+    ["'=HYPERLINK(1)", "'-2 分", "'-2+3", '-0.50', '惠州', 3]
     """
     if not isinstance(value, str):
         return value
     text = printable(value)
-    return "'" + text if looks_like_formula(text) else text
+    if looks_like_formula(text) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def csv_text(cell: str) -> str:
+    """A CSV cell's text as :func:`csv_cell` was given it: the ``'`` it put before text
+    that looks like a formula taken off (a unit named ``=甲`` reads back as ``=甲``).
+
+    >>> csv_text("'=HYPERLINK(1)"), csv_text("'-2 分"), csv_text("'惠州"), csv_text("-0.5")
+    ('=HYPERLINK(1)', '-2 分', "'惠州", '-0.5')
+    """
+    if cell.startswith("'") and looks_like_formula(cell[1:]):
+        return cell[1:]
+    return cell
 
 
 def harden_workbook(book: Any) -> None:

@@ -696,3 +696,24 @@ def _leaves_of(data: dict[str, Any]) -> list[dict[str, Any]]:
         if not children:
             found.append(item)
     return found
+
+
+@pytest.mark.parametrize(("events", "points"), [(1, -2), (2, -4), (5, -6)])  # at most 6 off
+def test_a_deduction_in_the_scores_csv_is_a_number_not_quoted_text(tmp_path, events, points):
+    """The CSV guard against formulas (a ``'`` before ``=``, ``+``, ``-``, ``@``) leaves a
+    negative number as it is: ``-4`` is read by Excel and pandas as the number it is."""
+    source = ROOT / "examples" / "huizhou-2020-units.csv"
+    rows = list(csv.reader(source.open(encoding="utf-8-sig")))
+    rows[1][rows[0].index("accountability_findings")] = str(events)
+    units = tmp_path / "units.csv"
+    with units.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    output = tmp_path / "scores.csv"
+    assert _run("batch", REF, units, "-o", output).exit_code == 0
+    frame = pandas.read_csv(output, encoding="utf-8-sig", index_col="unit")
+    first = frame.loc["惠州市人民政府办公室"]
+    assert first["accountability_findings"] == points
+    total = Decimal("97.86") + points
+    assert Decimal(str(first["total"])) == total
+    raw = output.read_text(encoding="utf-8-sig").splitlines()[1].split(",")
+    assert raw[-3:-1] == [str(points), str(total)]

@@ -226,3 +226,27 @@ def test_rows_of_a_batch_form_left_blank_but_for_the_name_are_not_scored(tmp_pat
     absent = "、".join(NAMES[:1] + NAMES[2:])
     assert lines[3] == f"警告：名单 {roster} 中有 3 个单位未报送：{absent}"
     assert "市财政局" in lines[5]  # the unit that began filling in: its missing values told
+
+
+def test_names_that_look_like_formulas_go_out_inert_and_come_back_as_they_were(tmp_path):
+    """A roster's =, +, - and @ names are written as text in every form (a CSV cell
+    behind ``'``), and a CSV form filled in and returned reads them back without it."""
+    import csv
+
+    roster = tmp_path / "名单.txt"
+    names = ['=HYPERLINK("http://x","y")', "+1+1", "@SUM(1)", "-2+3"]
+    roster.write_text("\n".join(names), encoding="utf-8")
+    form = tmp_path / "units.csv"
+    assert _run("template", REF, "--batch", "--units", roster, "-o", form).exit_code == 0
+    rows = list(csv.reader(form.open(encoding="utf-8-sig")))
+    assert [row[0] for row in rows[2:]] == [f"'{name}" for name in names]
+    inputs = yaml.safe_load(HUIZHOU_UNIT.read_text(encoding="utf-8"))["inputs"]
+    rows[3] += [""] * (len(rows[1]) - len(rows[3]))
+    rows[3][rows[1].index("procurement_plan")] = str(inputs["procurement_plan"])
+    with form.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    output = tmp_path / "summary.xlsx"
+    result = _run("batch", REF, form, "--units", roster, "-o", output)
+    assert "不在名单" not in result.output
+    assert f"单位「{names[1]}」的填报数据有误" in result.output  # read back as it was named
+    assert f"中有 3 个单位未报送：{'、'.join(names[:1] + names[2:])}" in result.output

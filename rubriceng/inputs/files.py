@@ -39,6 +39,7 @@ from xml.parsers import expat
 
 from rubriceng.errors import InputError, Problem
 from rubriceng.language.documents import DocumentError, read_bounded
+from rubriceng.sanitize import csv_text
 
 MAX_TABLE_BYTES = 50 * 1024 * 1024
 """The largest table file read (a workbook, CSV or parquet file)."""
@@ -510,6 +511,7 @@ def csv_rows(path: str | os.PathLike[str], what: str) -> list[list[Any]]:
                     reader.line_num,
                 )
             cells += len(row)
+            row = [csv_text(cell) for cell in row]  # rubriceng's own CSV reads back as written
             if cells > MAX_CELLS:
                 raise _refuse(
                     what, source, "table-too-large", f"more than {MAX_CELLS} cells", reader.line_num
