@@ -879,6 +879,8 @@ def show(
         echo(term("extends", lang, ref=loaded.extends))
     if loaded.in_force:
         echo(term("in force", lang, days=loaded.in_force))
+    if loaded.subject != "unit":
+        echo(term(f"scores {loaded.subject}", lang))
     echo(term("provenance", lang, text=_provenance(loaded.provenance, full=True, lang=lang)))
     rows: list[tuple[str, ...]] = []
 

@@ -790,6 +790,12 @@ def test_a_summary_of_projects_names_its_rows_projects(
 
 def test_a_rubric_scores_units_unless_it_says_projects(tmp_path):
     assert rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020").subject == "unit"
+    shown = CliRunner().invoke(main, ["show", str(PROJECT_RUBRIC)]).output.splitlines()
+    assert shown[2] == "评分对象：项目（每个项目一份结果）"
+    english = CliRunner().invoke(main, ["show", str(PROJECT_RUBRIC), "--lang", "en"]).output
+    assert english.splitlines()[2] == "scores projects (one result a project)"
+    unit = CliRunner().invoke(main, ["show", "cn.gd.huizhou/dept-overall@2020"]).output
+    assert "评分对象" not in unit
     document = rubriceng.load_rubric(PROJECT_RUBRIC).document
     with pytest.raises(rubriceng.RubricError) as raised:
         rubriceng.load_rubric({**document.data, "subject": "projects"})
