@@ -193,8 +193,7 @@ def _read_page(
         try:
             amounts.append(money(value))
         except ValueError:
-            shown = brief(value) if isinstance(value, str) else str(value)
-            message = f"{key}: expected an amount such as 1,234.50, not {shown}"
+            message = f"{key}: expected an amount such as 1,234.50, not {_shown(value)}"
             problems.append(Problem("targets-form", message, file=source, path=page.title))
     if len(amounts) < 2:
         return None
@@ -276,10 +275,14 @@ def _amount_problems(document: Any) -> list[Problem]:
             try:
                 money(value, scaled)
             except ValueError:
-                shown = brief(value) if isinstance(value, str) else str(value)
-                message = f"expected an amount such as 1,234.50, not {shown}"
+                message = f"expected an amount such as 1,234.50, not {_shown(value)}"
                 found.append(document.problem("targets-form", message, path))
     return found
+
+
+def _shown(value: Any) -> str:
+    """A value as a problem quotes it: text in quotes, a number as it is."""
+    return brief(value) if isinstance(value, str) else str(value)
 
 
 _UNIT_SCALES = {"元": Decimal(1), "万元": Decimal(10_000)}
