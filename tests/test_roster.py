@@ -82,6 +82,23 @@ def test_every_problem_of_a_roster_is_told_at_once_where_it_is(tmp_path):
     ]
 
 
+def test_a_roster_is_bounded_in_units_and_in_the_length_of_a_name(tmp_path, monkeypatch):
+    from rubriceng.cycle import roster as module
+
+    path = tmp_path / "名单.txt"
+    path.write_text("市财政局\n" + "丙" * 201 + "\n" + "丁" * 200 + "\n", encoding="utf-8")
+    with pytest.raises(RosterError) as raised:
+        read_roster(path)
+    (problem,) = raised.value.problems
+    assert problem.text("zh") == f"{path}:2：单位名称超过 200 个字符：{'丙' * 20}… [roster-long]"
+    monkeypatch.setattr(module, "MAX_UNITS", 2)
+    path.write_text("甲\n乙\n丙\n丁\n", encoding="utf-8")
+    with pytest.raises(RosterError) as raised:
+        read_roster(path)
+    (problem,) = raised.value.problems
+    assert problem.text("en") == f"{path}:3: more than 2 units [roster-many]"
+
+
 @pytest.mark.parametrize(
     ("name", "content", "told"),
     [

@@ -31,6 +31,11 @@ __all__ = ["Roster", "read_roster"]
 
 _HEADINGS = frozenset({"unit", "单位", "单位名称", "unitname"})
 
+MAX_UNITS = 10_000
+"""The most units a roster may name (a province has a few thousand budget units)."""
+MAX_NAME = 200
+"""The most characters a unit's name on a roster may have."""
+
 
 def _key(name: str) -> str:
     """A unit's name as compared: full-width forms folded, spaces dropped."""
@@ -93,6 +98,17 @@ def read_roster(path: str | os.PathLike[str]) -> Roster:
     for number, name in rows:
         if not name:
             continue
+        if len(name) > MAX_NAME:
+            problems.append(
+                Problem(
+                    "roster-long",
+                    f"a name of more than {MAX_NAME} characters: {name[:20]}…",
+                    file=source,
+                    line=number,
+                    params={"count": MAX_NAME, "name": f"{printable(name[:20])}…"},
+                )
+            )
+            continue
         if printable(name) != name:
             problems.append(
                 Problem(
@@ -119,6 +135,16 @@ def read_roster(path: str | os.PathLike[str]) -> Roster:
         seen[_key(name)] = number
         units.append(name)
         lines[name] = number
+    if len(units) > MAX_UNITS:
+        problems.append(
+            Problem(
+                "roster-many",
+                f"more than {MAX_UNITS} units",
+                file=source,
+                line=lines[units[MAX_UNITS]],
+                params={"count": MAX_UNITS},
+            )
+        )
     if not units and not problems:
         problems.append(Problem("roster-empty", "the roster names no unit", file=source, params={}))
     if problems:

@@ -1211,6 +1211,11 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "en": "the name {name} has a control character",
     },
     "roster-empty": {"zh": "名单中没有单位", "en": "the roster names no unit"},
+    "roster-long": {
+        "zh": "单位名称超过 {count} 个字符：{name}",
+        "en": "a name of more than {count} characters: {name}",
+    },
+    "roster-many": {"zh": "名单超过 {count} 个单位", "en": "more than {count} units"},
     "form-rubric": {
         "zh": "这份表是按 {recorded} 填写的，不是 {named}："
         "请用表上的版本评分，或请单位按新版重新填写",
