@@ -371,10 +371,11 @@ def template(
     if roster_file is not None:
         from rubriceng.cycle.roster import read_roster
 
-        if not many and (suffix or output.is_file()):
+        apart = not many and suffix != ".csv"  # a .csv is a table of units: one file
+        if apart and (suffix or output.is_file()):
             raise click.BadParameter(term("forms folder", name=output.name), param_hint="-o")
         units = read_roster(roster_file).units
-        if not many:  # a form for each unit
+        if apart:  # a form for each unit
             _write_forms(loaded, units, output, lang)
             return
     if many and suffix == ".xlsx":

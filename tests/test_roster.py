@@ -161,6 +161,15 @@ def test_a_batch_form_for_a_roster_has_a_row_named_for_each_unit(tmp_path, roste
     assert column[:6] == ["单位名称", "unit", *NAMES]
 
 
+def test_a_csv_for_a_roster_is_one_table_of_units_with_or_without_batch(tmp_path, roster):
+    """``-o units.csv`` writes a table of units (its ids heading) with or without
+    ``--batch``: with the roster, a row named for each unit."""
+    output = tmp_path / "units.csv"
+    assert _run("template", REF, "--units", roster, "-o", output).exit_code == 0
+    column = [line.split(",")[0] for line in output.read_text("utf-8-sig").splitlines()]
+    assert column == ["unit", *NAMES]
+
+
 # -- forms back ---------------------------------------------------------------------------
 
 
