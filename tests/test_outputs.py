@@ -507,6 +507,10 @@ def test_lang_en_writes_english_around_the_units_own_words(tmp_path, huizhou):
         assert result.rubric_title_en == huizhou.title_en != result.rubric_title
         assert "rubric_title_en" not in str(result.to_dict())
     text = runner.invoke(main, args).output.splitlines()
+    english_title = markdown.splitlines()[0].removeprefix("# ")
+    assert text[0] == english_title  # the plain table too, printed or written
+    assert runner.invoke(main, [*args, "-o", str(tmp_path / "r.txt")]).exit_code == 0
+    assert (tmp_path / "r.txt").read_text(encoding="utf-8").splitlines()[0] == english_title
     assert [line.split("  ")[0] for line in text if line.startswith(("Bonus", "Penalty"))] == [
         "Bonus for commendations",
         "Penalty for accountability findings",

@@ -104,7 +104,8 @@ def render_text(result: Result, english: bool = False) -> str:
         ).rstrip()
 
     rule = "-" * display_width(line(header))
-    title = result.rubric_title + (f" — {result.unit}" if result.unit else "")
+    named = (result.rubric_title_en or result.rubric_title) if english else result.rubric_title
+    title = named + (f" — {result.unit}" if result.unit else "")
     out = [title, rule, line(header), rule, *(line(row) for row in rows), rule]
     out.append(
         line(
