@@ -94,7 +94,7 @@ def test_results_of_two_units_or_not_results_are_refused(tmp_path, years):
         load_history([*years, tmp_path / "乙-2026.json", tmp_path / "x.json"])
     assert [problem.text("zh") for problem in caught.value.problems] == [
         f"{tmp_path / 'x.json'}：不是 rubriceng.result/1 格式的评分结果 [history-form]",
-        "这些结果属于不同单位：乙, 甲 [history-units]",
+        "这些结果属于不同单位：乙、甲 [history-units]",
     ]
 
 
@@ -204,3 +204,26 @@ def test_every_misread_number_of_every_result_is_told_at_once(tmp_path, years):
         ("甲-2026.json", "indicators[1].score"),
         ("甲-2027.json", "indicators[1].score"),
     ]
+
+
+def test_the_history_in_english_names_indicators_as_the_results_do(tmp_path):
+    """Results carry each indicator's English name where the rubric gives one: the
+    history's table, workbook and page name them so with --lang en."""
+    huizhou = rubriceng.find_rubric("cn.gd.huizhou/dept-overall@2020")
+    unit = yaml.safe_load(HUIZHOU_UNIT.read_text(encoding="utf-8"))
+    path = tmp_path / "2020.json"
+    path.write_text(rubriceng.evaluate(huizhou, unit["inputs"], unit=unit["unit"]).to_json())
+    runner = CliRunner()
+    english = runner.invoke(main, ["history", str(path), "--lang", "en"]).output.splitlines()
+    assert english[1].split() == ["Budget", "preparation", "23.00"]
+    assert [line.split() for line in english[-2:]] == [["Total", "97.86"], ["Grade", "Excellent"]]
+    chinese = runner.invoke(main, ["history", str(path)]).output.splitlines()
+    assert chinese[1].split() == ["预算编制情况", "23.00"]
+    book = tmp_path / "history.xlsx"
+    runner.invoke(main, ["history", str(path), "-o", str(book), "--lang", "en"])
+    sheet = openpyxl.load_workbook(book).worksheets[0]
+    first = [row[0] for row in sheet.iter_rows(values_only=True)]
+    assert first[1] == "Budget preparation" and "　　Reasonableness of the budget" in first
+    page = tmp_path / "history.html"
+    runner.invoke(main, ["history", str(path), "-o", str(page), "--lang", "en"])
+    assert ">Budget preparation</td>" in page.read_text(encoding="utf-8")

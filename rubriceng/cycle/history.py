@@ -23,7 +23,7 @@ import attrs
 
 from rubriceng.errors import HistoryError, Problem, raised_as
 from rubriceng.language.documents import read_input
-from rubriceng.outputs.words import SUMMARY_WORDS, TERMS, grade, language
+from rubriceng.outputs.words import SUMMARY_WORDS, TERMS, Phrase, grade, language
 from rubriceng.sanitize import display_width, printable, replacing
 
 __all__ = ["History", "Line", "history_text", "load_history", "write_history"]
@@ -44,6 +44,12 @@ class Line:
     scores: tuple[Decimal | None, ...]
     statuses: tuple[str | None, ...]
     changes: tuple[str, ...]
+    name_en: str | None = None
+    """The English name, where the newest result gives one."""
+
+    def named(self, english: bool = False) -> str:
+        """Its name, in English where asked for and given."""
+        return (self.name_en or self.name) if english else self.name
 
 
 @attrs.frozen
@@ -138,23 +144,31 @@ def load_history(paths: Sequence[str | os.PathLike[str]]) -> History:
         found = [(path.stem, path, data) for _, path, data in found]
     units = {str(data.get("unit")) for _, _, data in found}
     if len(units) > 1:
+        named = sorted(units)
+        said = Phrase({"zh": "、".join(named), "en": ", ".join(named)})
         problems.append(
-            Problem("history-units", f"results of several units: {', '.join(sorted(units))}")
+            Problem(
+                "history-units",
+                f"results of several units: {said.text('en')}",
+                params={"units": said},
+            )
         )
     if problems:
         raise HistoryError("cannot read the history", problems)
     found.sort(key=lambda item: item[0])
     years = tuple(label for label, _, _ in found)
     rows: list[dict[str, tuple[int, Mapping[str, Any]]]] = []
-    order: dict[str, tuple[int, str]] = {}
+    order: dict[str, tuple[int, str, str | None]] = {}
     for _, _, data in reversed(found):  # the newest year's order and names first
         flat: dict[str, tuple[int, Mapping[str, Any]]] = {}
         _flatten(data.get("indicators") or [], 0, flat)
         for key, (depth, item) in flat.items():
-            order.setdefault(key, (depth, str(item.get("name", key))))
+            english = item.get("name_en")
+            english = english if isinstance(english, str) else None
+            order.setdefault(key, (depth, str(item.get("name", key)), english))
         rows.insert(0, flat)
     lines = []
-    for key, (depth, name) in order.items():
+    for key, (depth, name, name_en) in order.items():
         points = tuple(
             _decimal(row[key][1].get("effective_points")) if key in row else None for row in rows
         )
@@ -175,7 +189,7 @@ def load_history(paths: Sequence[str | os.PathLike[str]]) -> History:
             )
             for index in range(len(rows))
         ]
-        lines.append(Line(key, name, depth, points, scores, statuses, tuple(changes)))
+        lines.append(Line(key, name, depth, points, scores, statuses, tuple(changes), name_en))
     lines.sort(key=lambda line: list(order).index(line.id))
     return History(
         next(iter(units)) if units else None,
@@ -242,7 +256,7 @@ def history_text(found: History, lang: str | None = None) -> str:
         ]
         rows.append(
             [
-                "  " * line.depth + printable(line.name),
+                "  " * line.depth + printable(line.named(lang == "en")),
                 *(_cell(line, index, lang) for index in range(len(found.years))),
                 TERMS[lang]["; "].join(notes),
             ]
@@ -299,7 +313,8 @@ def write_history(found: History, path: str | os.PathLike[str], *, lang: str | N
             else _cell(line, index, lang)
             for index in range(len(found.years))
         ]
-        append_row(sheet, ["　" * line.depth + line.name, *cells, TERMS[lang]["; "].join(notes)])
+        name = "　" * line.depth + line.named(lang == "en")
+        append_row(sheet, [name, *cells, TERMS[lang]["; "].join(notes)])
     append_row(sheet, [words["total"], *found.totals, ""])
     append_row(sheet, [words["grade"], *(grade(name, lang) for name in found.grades), ""])
     append_row(sheet, [words["rubric"], *found.rubrics, ""])
@@ -327,7 +342,7 @@ def _html(found: History, lang: str) -> str:
     head = "".join(f"<th>{text(year)}</th>" for year in found.years)
     body = []
     for line in found.lines:
-        notes = "；".join(
+        notes = TERMS[lang]["; "].join(
             f"{year} {change_words(change, lang)}"
             for year, change in zip(found.years, line.changes, strict=True)
             if change
@@ -335,8 +350,9 @@ def _html(found: History, lang: str) -> str:
         cells = "".join(
             f"<td>{text(_cell(line, index, lang))}</td>" for index in range(len(found.years))
         )
+        name = text(line.named(lang == "en"))
         body.append(
-            f'<tr><td style="padding-left:{line.depth * 1.5}em">{text(line.name)}</td>'
+            f'<tr><td style="padding-left:{line.depth * 1.5}em">{name}</td>'
             f"{cells}<td>{text(notes)}</td></tr>"
         )
     totals = "".join(f"<td><b>{text(total)}</b></td>" for total in found.totals)

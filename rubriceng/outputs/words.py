@@ -1193,6 +1193,10 @@ def grade(name: str | None, lang: str | None = None, english: str | None = None)
 MESSAGES: Mapping[str, Mapping[str, str]] = {
     "target-unit": {"zh": "{name}：{detail}", "en": "{name}: {detail}"},
     "unit-duplicate": {"zh": "也在 {other} 中", "en": "also returned in {other}"},
+    "history-units": {
+        "zh": "这些结果属于不同单位：{units}",
+        "en": "results of several units: {units}",
+    },
     "unit-blank": {
         "zh": "只有单位名称，没有填写任何数据：未评分",
         "en": "names the unit and fills in nothing: not scored",
@@ -1350,7 +1354,6 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
             "应为 97.86 这样的数，实际为 {value}",
         ),
     ),
-    "history-units": (("results of several units: {units}", "这些结果属于不同单位：{units}"),),
     "review-not-applicable": (
         (
             "the indicator does not apply to this unit: it takes no reviewed score",
