@@ -695,3 +695,54 @@ def test_commas_in_no_number_and_parts_without_names_are_for_a_person(text):
 def test_an_actual_value_with_thousands_is_judged_against_its_target():
     assert judge(parse_target("≥10,000人次"), "10,500人次").status == MET
     assert judge(parse_target("≥10,000人次"), "9,000人次").completion == Decimal("0.9")
+
+
+# -- actual values below zero ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("minus", ["-", "－", "\u2212"], ids=["ascii", "full-width", "minus sign"])
+@pytest.mark.parametrize(
+    ("target", "actual", "number", "status"),
+    [
+        ("≥5%", "2%", Decimal("-0.02"), NOT_MET),  # a growth rate that fell
+        ("≤3%", "1%", Decimal("-0.01"), MET),
+        ("≥100万元", "5万元", Decimal(-50000), NOT_MET),
+        ("≥2个百分点", "1个百分点", Decimal("-0.01"), NOT_MET),
+    ],
+)
+def test_an_actual_value_below_zero_is_read_as_the_number_it_is(
+    minus, target, actual, number, status
+):
+    """Text with a minus sign (ASCII, full-width or U+2212) is judged as the number: as
+    ``-0.02`` is, and never refused as text that is no number."""
+    parsed = parse_target(target)
+    written = judge(parsed, minus + actual)
+    assert written == judge(parsed, number)
+    assert written.status == status
+
+
+@pytest.mark.parametrize(
+    ("target", "actual"),
+    [
+        ("≤3次", "-1次"),
+        ("≤3次", -1),
+        ("≤3天", "－2天"),
+        ("≥45家次", Decimal("-45")),
+        ("≤5公里", "-1"),
+    ],
+)
+def test_a_count_a_duration_or_a_length_below_zero_is_refused_as_a_slip(target, actual):
+    with pytest.raises(UnitMismatch) as raised:
+        judge(parse_target(target), actual)
+    told = raised.value.text("zh")
+    assert told == f"「{actual}」小于零，而目标「{target}」不会是负数：是否填错？"
+    assert raised.value.text("en") == (
+        f"'{actual}' is below zero, which '{target}' cannot be: a slip?"
+    )
+
+
+@pytest.mark.parametrize("actual", ["-≥2%", "--2%", "-", "-增加2%", "-满意度90%"])
+def test_a_minus_before_anything_but_a_number_is_not_a_number(actual):
+    with pytest.raises(UnitMismatch) as raised:
+        judge(parse_target("≥5%"), actual)
+    assert raised.value.text("zh") == f"「{actual}」不是可与目标「≥5%」比较的数"

@@ -1018,6 +1018,10 @@ TARGET_MISMATCHES: Mapping[str, Mapping[str, str]] = {
         "they cannot be compared",
         "zh": "{value}是{kind}（{unit}），目标{target}是{target_kind}{target_unit}：不能比较",
     },
+    "negative": {
+        "en": "{value} is below zero, which {target} cannot be: a slip?",
+        "zh": "{value}小于零，而目标{target}不会是负数：是否填错？",
+    },
     "percent bare": {
         "en": "{value} for the % target {target}: write {value}% or a fraction ({fraction})",
         "zh": "{value} 与百分比目标{target}不能比较：应写成 {value}% 或小数（{fraction}）",

@@ -3,6 +3,7 @@ completion ratio capped at 1) or needs judgement; units are checked."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -84,6 +85,11 @@ def _kind(kind: str) -> Phrase:
     return Phrase({lang: words.get(kind, kind) for lang, words in TARGET_KINDS.items()})
 
 
+SIGNED_KINDS = frozenset({"percent", "points", "money"})
+"""The kinds of target whose actual value may be below zero (a growth rate, a change in
+percentage points, an amount saved); a count, a duration or a length cannot."""
+
+
 def _given(value: Any, what: Phrase) -> tuple[Fraction, Target | None]:
     """A number as given: (its value, the parsed text or None for a bare number)."""
     if isinstance(value, bool):
@@ -96,10 +102,13 @@ def _given(value: Any, what: Phrase) -> tuple[Fraction, Target | None]:
             raise mismatch("not finite", what=what, value=value)
         return rational(Decimal(repr(value)) if isinstance(value, float) else value), None
     if isinstance(value, str):
-        parsed = parse_target(value)
-        if parsed.judgement or parsed.parts or parsed.number is None:
+        text = unicodedata.normalize("NFKC", value).strip()
+        negative = text[:1] in ("-", "\u2212")  # -2%, －2% (NFKC: -), −2% (a minus sign)
+        parsed = parse_target(text[1:] if negative else text)
+        told = parsed.comparator or parsed.direction or parsed.label
+        if parsed.judgement or parsed.parts or parsed.number is None or (negative and told):
             raise mismatch("not comparable", value=quoted(value), what=what)
-        return rational(parsed.number), parsed
+        return (-1 if negative else 1) * rational(parsed.number), parsed
     raise mismatch("not a number", what=what, value=type(value).__name__)
 
 
@@ -139,6 +148,9 @@ def actual_value(value: Any, target: Target) -> Exact:
                 if target.unit
                 else "",
             ) from None
+    if number < 0 and target.kind not in SIGNED_KINDS:
+        shown = value if isinstance(value, str) else str(value)
+        raise mismatch("negative", value=quoted(shown), target=quoted(target.text))
     goal = rational(target.number or 0)
     if (parsed is None or not parsed.unit) and target.unit == "%" and number > 10 >= goal:
         raise mismatch(
