@@ -312,6 +312,19 @@ def _bounded_int(text: str) -> int:
     return int(text)
 
 
+def _decimal(text: str) -> Decimal:
+    """A JSON number with a fraction or an exponent, exactly (an exponent beyond what a
+    Decimal can hold, ``1e99…9`` of hundreds of digits, is refused)."""
+    try:
+        return Decimal(text)
+    except ArithmeticError:  # InvalidOperation: an exponent too large to read
+        raise _NotJson(
+            f"the request body has a number too large to read: {text[:20]}…",
+            "request-json-number",
+            number=f"{text[:20]}…",
+        ) from None
+
+
 def _reject_constant(name: str) -> Any:
     raise _NotJson(
         f"the request body is not JSON: {name} is not a number JSON allows",
@@ -357,7 +370,7 @@ def parse_body(raw: bytes) -> Any:
     try:
         return json.loads(
             text,
-            parse_float=Decimal,
+            parse_float=_decimal,
             parse_int=_bounded_int,
             parse_constant=_reject_constant,
             object_pairs_hook=_distinct_keys,

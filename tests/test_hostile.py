@@ -1600,3 +1600,101 @@ def test_an_output_that_fails_half_way_leaves_the_file_as_it_was(
         write_result(result, path, rubric=huizhou, inputs=huizhou_inputs)
     assert path.read_bytes() == b"before"
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+# -- numbers whose exact value no arithmetic finishes with --------------------------------
+
+_VAST = "1e-999999"  # one digit; exactly a fraction over 10^999999
+
+
+@pytest.mark.parametrize(
+    ("where", "raw"),
+    [
+        ("inputs", _VAST),
+        ("inputs", "1e999999"),
+        ("inputs", "1.5e-101"),
+        ("rubric", _VAST),
+        ("rubric", "2e101"),
+    ],
+)
+def test_a_file_number_of_vast_exactness_is_refused_where_it_is(tmp_path, where, raw):
+    """A step size of 1e-999999 took a minute a unit; an input of it did not finish."""
+    import time
+
+    source = HUIZHOU if where == "rubric" else HUIZHOU_UNIT
+    text = source.read_text(encoding="utf-8")
+    old = "size: 0.05," if where == "rubric" else "procurement_actual: 1236754.68"
+    new = f"size: {raw}," if where == "rubric" else f"procurement_actual: {raw}"
+    assert old in text
+    path = tmp_path / source.name
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1
+    start = time.monotonic()
+    with pytest.raises(rubriceng.RubricengError) as raised:
+        if where == "rubric":
+            rubriceng.evaluate(
+                rubriceng.load_rubric(path), rubriceng.load_inputs(HUIZHOU_UNIT).inputs
+            )
+        else:
+            rubriceng.evaluate(rubriceng.load_rubric(HUIZHOU), rubriceng.load_inputs(path).inputs)
+    assert time.monotonic() - start < 10
+    (problem,) = raised.value.problems
+    assert (problem.code, problem.file, problem.line) == ("document-number", str(path), line)
+    assert problem.text("zh").endswith(
+        f"{raw} 超出文件中数值的范围（至多 100 位数字，小数点移动不超过 100 位） [document-number]"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "told"),
+    [
+        (_VAST, "1e-999999 的小数多于 40 位"),
+        ("0." + "0" * 40 + "1", "0.000000000000000000… 的小数多于 40 位"),
+        (Decimal(_VAST), "1E-999999 的小数多于 40 位"),
+        (5e-324, "5e-324 的小数多于 40 位"),
+        ("1e" + "9" * 400, "1e999999999999999999… 不是可以读取的数值（指数过大）"),
+    ],
+    ids=["text", "long text", "decimal", "float", "vast exponent"],
+)
+def test_an_input_of_vast_exactness_is_refused_on_rows_and_columns(
+    huizhou, huizhou_inputs, value, told
+):
+    import time
+
+    import numpy as np
+
+    expected = (
+        f"实际采购金额合计数（procurement_actual）：{told}，用于政府采购执行率 [input-invalid]"
+    )
+    start = time.monotonic()
+    with pytest.raises(rubriceng.InputError) as raised:
+        rubriceng.evaluate(huizhou, {**huizhou_inputs, "procurement_actual": value})
+    (problem,) = raised.value.problems
+    assert problem.text("zh") == expected
+    from benchmarks.huizhou import to_columns
+
+    columns = to_columns([huizhou_inputs] * 3, credits={})
+    cells = np.array(list(columns["procurement_actual"]), dtype=object)
+    cells[1] = value
+    table = rubriceng.evaluate_table(
+        huizhou, {**columns, "procurement_actual": cells}, errors="collect"
+    )
+    (failure,) = table.failures
+    assert failure.unit == "2"
+    assert failure.problems[0].text("zh").endswith(expected)
+    assert time.monotonic() - start < 10
+
+
+@pytest.mark.parametrize(
+    "actual", [Decimal("1e-99999"), "0." + "0" * 100 + "1%", 10**30, Decimal("1e-41")]
+)
+def test_an_actual_value_of_vast_exactness_is_refused_at_once(actual):
+    import time
+
+    from rubriceng.targets import UnitMismatch, judge, parse_target
+
+    start = time.monotonic()
+    with pytest.raises(UnitMismatch) as raised:
+        judge(parse_target("≥5%"), actual)
+    assert time.monotonic() - start < 2
+    assert "超出目标「≥5%」实际值可取的范围" in raised.value.text("zh")

@@ -377,6 +377,11 @@ def test_each_kind_of_refusal_has_its_status_and_code(client):
             "the request body has a number of more than 100 digits: 99999999999999999999…",
         ),
         (
+            b'{"rubric": "x", "year": 1e' + b"9" * 400 + b"}",
+            "请求体中的数 1e999999999999999999… 过大，无法读取",
+            "the request body has a number too large to read: 1e999999999999999999…",
+        ),
+        (
             b'{"rubric": "x", "year": -' + b"1" * 101 + b"}",
             "请求体中的数 -1111111111111111111… 超过 100 位",
             "the request body has a number of more than 100 digits: -1111111111111111111…",
@@ -405,6 +410,7 @@ def test_each_kind_of_refusal_has_its_status_and_code(client):
         "utf8",
         "deep",
         "digits",
+        "exponent",
         "negative digits",
         "duplicate input",
         "duplicate field",

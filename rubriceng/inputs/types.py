@@ -33,6 +33,9 @@ MAX_NUMBER = Decimal("1e18")
 """The largest magnitude a unit's number may have (far above any budget, in 元)."""
 MAX_DIGITS = 34
 """The most significant digits a unit's number may have (the precision of the arithmetic)."""
+MAX_PLACES = 40
+"""The most decimal places a unit's number may have: ``1e-999999`` is a finite number of one
+digit, but its exact value is a fraction over 10^999999, which no arithmetic finishes with."""
 
 
 def to_decimal(value: Any) -> Decimal:
@@ -73,6 +76,9 @@ def to_decimal(value: Any) -> Decimal:
         raise ValueError(f"{_short(value)} is too large (the limit is 10^18)")
     if _SIGNIFICANT.plus(number) != number:  # rounding to 34 digits would change it
         raise ValueError(f"{_short(value)} has more than {MAX_DIGITS} significant digits")
+    exponent = _SIGNIFICANT.normalize(number).as_tuple().exponent  # exact: ≤ 34 digits
+    if isinstance(exponent, int) and exponent < -MAX_PLACES:
+        raise ValueError(f"{_short(value)} has more than {MAX_PLACES} decimal places")
     return number
 
 
@@ -115,7 +121,11 @@ def _number_text(value: str) -> Decimal:
             raise ValueError(f"expected a number without a currency or unit, got {brief(value)}")
         raise ValueError(f"expected a number, got {brief(value)}")
     digits = (found["digits"] or "0").replace(",", "")
-    number = Decimal(f"{found['sign']}{digits}{found['fraction'] or ''}{found['exponent'] or ''}")
+    written = f"{found['sign']}{digits}{found['fraction'] or ''}{found['exponent'] or ''}"
+    try:
+        number = Decimal(written)
+    except ArithmeticError:  # an exponent of hundreds of digits: no Decimal holds it
+        raise ValueError(f"{_short(value)} is not a number that can be read") from None
     return number / 100 if found["percent"] else number
 
 

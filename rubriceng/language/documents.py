@@ -47,6 +47,9 @@ MAPPING_NAME = "<mapping>"
 MAX_DOCUMENT_BYTES = 1024 * 1024
 MAX_NODES = 200_000
 MAX_DEPTH = 64
+MAX_NUMBER_DIGITS = 100
+"""The most digits a number in a file may have, and the most places its exponent may move
+the point either way."""
 
 PathKey = tuple[str | int, ...]
 
@@ -375,7 +378,7 @@ class _Converter:
             return text.lower() == "true"
         if kind == "int":
             digits = text.replace("_", "")
-            if len(digits) > 100:
+            if len(digits) > MAX_NUMBER_DIGITS:
                 self.fail("document-number", f"{digits[:20]}… has too many digits", path)
                 return None
             if digits.startswith(("0o", "0x")):
@@ -389,9 +392,23 @@ class _Converter:
             if number is None or not number.is_finite():
                 # Keep the text: the schema refuses it as a value of the wrong type.
                 return _NonFinite(text)
-            return number
+            return self._bounded(number, text, path)
         self.fail("document-tag", f"YAML tag {node.tag} is not allowed", path)
         return None
+
+    def _bounded(self, number: Decimal, text: str, path: PathKey) -> Decimal | None:
+        """``number``, if its exact value is of a size arithmetic finishes with: at most
+        :data:`MAX_NUMBER_DIGITS` digits and an exponent within as many places either way
+        (``1e-999999`` is one digit, but exactly a fraction over 10^999999)."""
+        _, digits, exponent = number.as_tuple()
+        assert isinstance(exponent, int)  # finite
+        if len(digits) > MAX_NUMBER_DIGITS or not (
+            exponent >= -MAX_NUMBER_DIGITS and exponent + len(digits) <= MAX_NUMBER_DIGITS
+        ):
+            shown = text if len(text) <= 24 else f"{text[:20]}…"
+            self.fail("document-number", f"{shown} is beyond the numbers a file may give", path)
+            return None
+        return number
 
     # -- Python objects -------------------------------------------------------------------
 
@@ -411,12 +428,12 @@ class _Converter:
             if not value.is_finite():
                 self.fail("document-number", f"{value} is not a finite number", path)
                 return None
-            return value
+            return self._bounded(value, str(value), path)
         if isinstance(value, float):
             if not math.isfinite(value):
                 self.fail("document-number", f"{value} is not a finite number", path)
                 return None
-            return Decimal(repr(value))
+            return self._bounded(Decimal(repr(value)), repr(value), path)
         if isinstance(value, datetime.date):
             return value.isoformat()
         self.fail("document-value", f"values of type {type(value).__name__} are not allowed", path)

@@ -1018,6 +1018,12 @@ TARGET_MISMATCHES: Mapping[str, Mapping[str, str]] = {
         "they cannot be compared",
         "zh": "{value}是{kind}（{unit}），目标{target}是{target_kind}{target_unit}：不能比较",
     },
+    "out of range": {
+        "en": "{value} is beyond what a value for {what} can be (at most 10^18, with 34 "
+        "digits and 40 decimal places)",
+        "zh": "{value}超出{what}实际值可取的范围"
+        "（绝对值不超过 10^18，至多 34 位有效数字、40 位小数）",
+    },
     "negative": {
         "en": "{value} is below zero, which {target} cannot be: a slip?",
         "zh": "{value}小于零，而目标{target}不会是负数：是否填错？",
@@ -1313,6 +1319,10 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "zh": "请求体中的数 {number} 超过 {limit} 位",
         "en": "the request body has a number of more than {limit} digits: {number}",
     },
+    "request-json-number": {
+        "zh": "请求体中的数 {number} 过大，无法读取",
+        "en": "the request body has a number too large to read: {number}",
+    },
     "request-json-deep": {
         "zh": "请求体嵌套过深",
         "en": "the request body is nested too deeply",
@@ -1526,6 +1536,10 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
     "document-number": (
         ("{digits}… has too many digits", "{digits}… 位数过多"),
         ("{value} is not a finite number", "{value} 不是有限的数值"),
+        (
+            "{value} is beyond the numbers a file may give",
+            "{value} 超出文件中数值的范围（至多 100 位数字，小数点移动不超过 100 位）",
+        ),
     ),
     "document-tag": (("YAML tag {tag} is not allowed", "不允许 YAML 标签 {tag}"),),
     "case-file": (
@@ -2203,6 +2217,8 @@ READINGS: Mapping[str, tuple[tuple[str, str], ...]] = {
         (r"^expected true or false, got (.+)$", "应为是/否（true/false），实际为 \\1"),
         (r"^(.+) is too large \(the limit is 10\^18\)$", "\\1 过大（上限为 10^18）"),
         (r"^(.+) has more than (\d+) significant digits$", "\\1 的有效数字多于 \\2 位"),
+        (r"^(.+) has more than (\d+) decimal places$", "\\1 的小数多于 \\2 位"),
+        (r"^(.+) is not a number that can be read$", "\\1 不是可以读取的数值（指数过大）"),
         (r"^must be at least (\S+), got (.+)$", "不能小于 \\1，实际为 \\2"),
         (
             r"^must be at most (\S+), got (\S+) \(a percentage\? write (\S+) or '(.+)'\)$",

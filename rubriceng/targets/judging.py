@@ -13,7 +13,9 @@ import attrs
 
 from rubriceng.decimals import isolated
 from rubriceng.exact import Exact, rational, settled
+from rubriceng.inputs.types import to_decimal
 from rubriceng.outputs.words import TARGET_KINDS, TARGET_MISMATCHES, TARGET_WORDS, Phrase
+from rubriceng.sanitize import brief
 from rubriceng.targets.parse import Target, amount, parse_target, plain
 from rubriceng.targets.quantities import Incomparable, convert
 from rubriceng.targets.terms import (
@@ -100,7 +102,7 @@ def _given(value: Any, what: Phrase) -> tuple[Fraction, Target | None]:
             and not Decimal(repr(value) if isinstance(value, float) else value).is_finite()
         ):
             raise mismatch("not finite", what=what, value=value)
-        return rational(Decimal(repr(value)) if isinstance(value, float) else value), None
+        return _bounded(value, value, what), None
     if isinstance(value, str):
         text = unicodedata.normalize("NFKC", value).strip()
         negative = text[:1] in ("-", "\u2212")  # -2%, －2% (NFKC: -), −2% (a minus sign)
@@ -108,8 +110,19 @@ def _given(value: Any, what: Phrase) -> tuple[Fraction, Target | None]:
         told = parsed.comparator or parsed.direction or parsed.label
         if parsed.judgement or parsed.parts or parsed.number is None or (negative and told):
             raise mismatch("not comparable", value=quoted(value), what=what)
-        return (-1 if negative else 1) * rational(parsed.number), parsed
+        return (-1 if negative else 1) * _bounded(parsed.number, value, what), parsed
     raise mismatch("not a number", what=what, value=type(value).__name__)
+
+
+def _bounded(number: Any, value: Any, what: Phrase) -> Fraction:
+    """``number`` exactly, if it is a number a unit's input could be (at most 10^18, 34
+    significant digits and 40 decimal places: ``1e-99999`` would be a fraction over
+    10^99999, which no comparison finishes with)."""
+    try:
+        return rational(to_decimal(number))
+    except ValueError:
+        shown = brief(value) if isinstance(value, int) else str(value)  # an int of any size
+        raise mismatch("out of range", value=quoted(shown), what=what) from None
 
 
 def _target(target: Target) -> Phrase:
