@@ -1698,3 +1698,18 @@ def test_an_actual_value_of_vast_exactness_is_refused_at_once(actual):
         judge(parse_target("≥5%"), actual)
     assert time.monotonic() - start < 2
     assert "超出目标「≥5%」实际值可取的范围" in raised.value.text("zh")
+
+
+@pytest.mark.parametrize(
+    ("score", "shown"),
+    [(Decimal(_VAST), "1E-999999"), (10**5000, "1.000000e+5000"), (Decimal("3.005"), "3.005")],
+    ids=["tiny", "vast", "three places"],
+)
+def test_a_reviewed_score_out_of_range_is_told_briefly(huizhou, huizhou_inputs, score, shown):
+    with pytest.raises(rubriceng.InputError) as raised:
+        rubriceng.evaluate(huizhou, huizhou_inputs, reviewed={"project_supervision": score})
+    (problem,) = raised.value.problems
+    assert problem.text("zh") == (
+        f"score：复核分应为 0 到 3.00 之间、至多 2 位小数的数，实际为 {shown} "
+        "[review-out-of-range]（指标 项目监管 project_supervision）"
+    )

@@ -752,10 +752,11 @@ def _reviewed_leaf(
 ) -> IndicatorResult:
     """A leaf scored by a reviewer: ``score`` out of its effective points, as given."""
     if not ZERO <= score <= effective or rounding.apply(score) != score:
+        shown = str(score) if score.adjusted() < 20 else f"{score:.6e}"  # a vast one briefly
         raise ScoringFailure(
             "review-out-of-range",
             f"a reviewed score is a number from 0 to {effective} with at most "
-            f"{rounding.digits} decimal places, not {score}",
+            f"{rounding.digits} decimal places, not {shown}",
             "score",
             input=True,
         )
