@@ -276,3 +276,32 @@ def test_names_that_look_like_formulas_go_out_inert_and_come_back_as_they_were(t
     assert "不在名单" not in result.output
     assert f"单位「{names[1]}」的填报数据有误" in result.output  # read back as it was named
     assert f"中有 3 个单位未报送：{'、'.join(names[:1] + names[2:])}" in result.output
+
+
+def test_named_forms_left_blank_in_the_returned_folder_are_not_returned(tmp_path, roster):
+    """Forms sent out by name and put back unfilled (a shared folder): each is told and
+    not scored, and counts as not returned; a filled one is scored."""
+    forms = tmp_path / "forms"
+    assert _run("template", REF, "--units", roster, "-o", forms).exit_code == 0
+    _returned(tmp_path / "filled", NAMES[1])
+    (forms / f"{NAMES[1]}.xlsx").unlink()
+    (tmp_path / "filled" / "0.yaml").rename(forms / "filled.yaml")
+    (forms / "empty.yaml").write_text(f"unit: {NAMES[2]}\ninputs: {{}}\n", encoding="utf-8")
+    (forms / f"{NAMES[2]}.xlsx").unlink()
+    output = tmp_path / "summary.xlsx"
+    result = _run("batch", REF, forms, "--units", roster, "-o", output)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    told = [line for line in lines if "[unit-blank]" in line]
+    blank = "：只有单位名称，没有填写任何数据：未评分 [unit-blank]"
+    assert sorted(told) == sorted(
+        [
+            f"警告：{forms / f'{NAMES[0]}.xlsx'} 单位「{NAMES[0]}」{blank}",
+            f"警告：{forms / f'{NAMES[3]}.xlsx'} 单位「{NAMES[3]}」{blank}",
+            f"警告：{forms / 'empty.yaml'} 单位「{NAMES[2]}」{blank}",
+        ]
+    )
+    assert lines[-2:] == [
+        f"警告：名单 {roster} 中有 3 个单位未报送：{'、'.join(NAMES[:1] + NAMES[2:])}",
+        f"1 个单位已评分，0 个未能评分 → {output}",
+    ]

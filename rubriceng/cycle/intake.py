@@ -409,7 +409,7 @@ def _read(path: Path, columns: _Columns, rubric: Rubric, warnings: list[Problem]
     suffix = path.suffix.lower()
     source = str(path)
     if suffix in FORMS:
-        return [returned_form(load_inputs(path), path)]
+        return _filled(returned_form(load_inputs(path), path), warnings)
     if suffix == ".csv":
         rows = list(enumerate(csv_rows(path, "units"), start=1))
     elif suffix == ".parquet":
@@ -419,7 +419,7 @@ def _read(path: Path, columns: _Columns, rubric: Rubric, warnings: list[Problem]
         try:
             form = _form_in(book, source, path)
             if form is not None:
-                return [returned_form(form, path)]
+                return _filled(returned_form(form, path), warnings)
             sheet = next(
                 (
                     book[name]
@@ -519,20 +519,29 @@ def _table(
         )
         name = row[unit_at] if unit_at is not None and unit_at < given else None
         unit = str(name).strip() if not is_blank(name) else f"{Path(source).name}:{number}"
-        if not nested:  # a row of a form sent out with the names in: not filled in
-            warnings.append(
-                Problem(
-                    "unit-blank",
-                    "names the unit and fills in nothing: not scored",
-                    file=source,
-                    line=number,
-                    unit=unit,
-                    params={},
-                )
-            )
-            continue
-        found.append(Returned(unit, {**blanks, **nested}, source, number))
+        found += _filled(Returned(unit, {**blanks, **nested}, source, number), warnings, nested)
     return found
+
+
+def _filled(
+    returned: Returned, warnings: list[Problem], given: Mapping[str, Any] | None = None
+) -> list[Returned]:
+    """``[returned]``, or none when it gives nothing but the unit's name (``given``: what
+    its cells gave): a form sent out with the name in and not filled in, told, not scored
+    as a unit missing every value."""
+    if given if given is not None else returned.inputs:
+        return [returned]
+    warnings.append(
+        Problem(
+            "unit-blank",
+            "names the unit and fills in nothing: not scored",
+            file=returned.source,
+            line=returned.row,
+            unit=returned.unit,
+            params={},
+        )
+    )
+    return []
 
 
 def _header(
