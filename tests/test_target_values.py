@@ -746,3 +746,26 @@ def test_a_minus_before_anything_but_a_number_is_not_a_number(actual):
     with pytest.raises(UnitMismatch) as raised:
         judge(parse_target("≥5%"), actual)
     assert raised.value.text("zh") == f"「{actual}」不是可与目标「≥5%」比较的数"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "≥0." + "0" * 100_000 + "1%",
+        "≥1" + "0" * 30 + "元",
+        "≥" + "9" * 40 + "人",
+        "≥0." + "0" * 45 + "5",
+    ],
+    ids=["100,000 places", "10^30 元", "40 digits", "46 places"],
+)
+def test_a_target_of_a_number_no_value_could_be_is_for_a_person(text):
+    """Beyond what a unit's value may be (10^18, 34 digits, 40 places) a target is not
+    read as a number — it was, and judging it failed in Python's words — but left for a
+    person, at once."""
+    import time
+
+    start = time.monotonic()
+    target = parse_target(text)
+    assert (target.judgement, target.number) == (True, None)
+    assert judge(target, "0.5%").status == "needs_judgement"
+    assert time.monotonic() - start < 2

@@ -7,13 +7,14 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 
 import attrs
 
 from rubriceng.decimals import isolated
 from rubriceng.exact import Exact, rational, round_to, settled
+from rubriceng.inputs.types import to_decimal
 from rubriceng.outputs.words import TARGET_WORDS
 from rubriceng.targets.quantities import Unit, arabic, read_unit
 from rubriceng.targets.terms import (
@@ -313,9 +314,9 @@ def _single(clean: str, text: str, *, labelled: bool) -> Target | None:
         if after.endswith(word) and comparator is None:
             comparator, after = found, after[: -len(word)]
             break
-    try:
-        number = Decimal(match.group("number"))
-    except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+    try:  # a number no unit's value could be (1e18, 34 digits, 40 places): a person judges
+        number = to_decimal(match.group("number"))
+    except ValueError:
         return None
     if after[:1] in _SCALES and (len(after) == 1 or read_unit(after[1:]) is not None):
         number *= _SCALES[after[0]]
@@ -325,4 +326,8 @@ def _single(clean: str, text: str, *, labelled: bool) -> Target | None:
         return None  # 2026年底前完成 and the like: words, not a unit — a person judges
     if unit.text in ("%", "‰", "个百分点"):
         number /= 100 if unit.text != "‰" else 1000
+    try:
+        number = to_decimal(number)  # scaled (亿, ‰) within the bounds too
+    except ValueError:
+        return None
     return Target(text, comparator, number, unit.text, direction, label)
