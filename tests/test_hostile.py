@@ -1686,9 +1686,16 @@ def test_an_input_of_vast_exactness_is_refused_on_rows_and_columns(
 
 
 @pytest.mark.parametrize(
-    "actual", [Decimal("1e-99999"), "0." + "0" * 100 + "1%", 10**30, Decimal("1e-41")]
+    ("actual", "told"),
+    [
+        (Decimal("1e-99999"), "「1E-99999」超出"),
+        (10**30, "「1000000000000000000000000000000」超出"),
+        (Decimal("1e-41"), "「1E-41」超出"),
+        ("0." + "0" * 100 + "1%", None),  # text: not a value at all (a target is not either)
+    ],
+    ids=["tiny", "vast", "41 places", "text"],
 )
-def test_an_actual_value_of_vast_exactness_is_refused_at_once(actual):
+def test_an_actual_value_of_vast_exactness_is_refused_at_once(actual, told):
     import time
 
     from rubriceng.targets import UnitMismatch, judge, parse_target
@@ -1697,7 +1704,9 @@ def test_an_actual_value_of_vast_exactness_is_refused_at_once(actual):
     with pytest.raises(UnitMismatch) as raised:
         judge(parse_target("≥5%"), actual)
     assert time.monotonic() - start < 2
-    assert "超出目标「≥5%」实际值可取的范围" in raised.value.text("zh")
+    range_ = "目标「≥5%」实际值可取的范围（绝对值不超过 10^18，至多 34 位有效数字、40 位小数）"
+    expected = f"{told}{range_}" if told else f"「{actual}」不是可与目标「≥5%」比较的数"
+    assert raised.value.text("zh") == expected
 
 
 @pytest.mark.parametrize(

@@ -305,3 +305,22 @@ def test_named_forms_left_blank_in_the_returned_folder_are_not_returned(tmp_path
         f"警告：名单 {roster} 中有 3 个单位未报送：{'、'.join(NAMES[:1] + NAMES[2:])}",
         f"1 个单位已评分，0 个未能评分 → {output}",
     ]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("市财政局", "市 财政局"), ("市财政局", "市财政局　"), ("ＡＢ局", "AB局")],
+    ids=["a space", "a full-width space", "full-width letters"],
+)
+def test_one_unit_returned_under_two_spellings_of_its_name_is_returned_twice(
+    tmp_path, first, second
+):
+    """As a person reads the names they are one unit: refused as returned twice (it was
+    scored and ranked twice), with or without a roster."""
+    returned = _returned(tmp_path / "returned", first, second)
+    result = _run("batch", REF, returned, "-o", tmp_path / "summary.xlsx")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[1] == (
+        f"  - {returned / '1.yaml'} 单位「{second}」：也在 {returned / '0.yaml'} 中 "
+        "[unit-duplicate]"
+    )

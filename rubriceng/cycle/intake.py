@@ -67,6 +67,7 @@ __all__ = [
     "read_returns",
     "returned_form",
     "rubric_for",
+    "unit_key",
 ]
 
 FORMS = (".yaml", ".yml", ".json")
@@ -236,6 +237,12 @@ def _headings(field: Field) -> list[str]:
     return found
 
 
+def unit_key(name: str) -> str:
+    """A unit's name as names are compared: full-width forms folded and spaces dropped
+    (``市 财政局`` is ``市财政局``), case kept."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
 def _key(text: str) -> str:
     """A heading as compared: full-width forms folded, spaces and case dropped."""
     return "".join(unicodedata.normalize("NFKC", text).split()).lower()
@@ -307,19 +314,19 @@ def read_returns(
         if progress is not None:
             progress(done)
     seen: dict[str, Returned] = {}
-    for unit in units:
-        if unit.unit in seen:
+    for unit in units:  # one name as a person reads it: 市财政局 is 市 财政局, ｜ is |
+        first = seen.setdefault(unit_key(unit.unit), unit)
+        if first is not unit:
             problems.append(
                 Problem(
                     "unit-duplicate",
-                    f"also returned in {seen[unit.unit].where()}",
+                    f"also returned in {first.where()}",
                     file=unit.source,
                     line=unit.row,
                     unit=unit.unit,
-                    params={"other": seen[unit.unit].where()},
+                    params={"other": first.where()},
                 )
             )
-        seen.setdefault(unit.unit, unit)
         if unit.rubric and unit.rubric != rubric.ref:
             problems.append(_other_version(unit, rubric))
     if not units and not problems:  # rows of names alone, or nothing at all

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import difflib
 import os
-import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import attrs
 
-from rubriceng.cycle.intake import Intake
+from rubriceng.cycle.intake import Intake, unit_key
 from rubriceng.errors import Problem, RosterError, raised_as
 from rubriceng.inputs.files import csv_rows, open_workbook, sheet_rows, text_lines
 from rubriceng.sanitize import printable
@@ -37,11 +36,6 @@ MAX_NAME = 200
 """The most characters a unit's name on a roster may have."""
 
 
-def _key(name: str) -> str:
-    """A unit's name as compared: full-width forms folded, spaces dropped."""
-    return "".join(unicodedata.normalize("NFKC", name).split())
-
-
 @attrs.frozen
 class Roster:
     """The units of a roster, in its order, and the line each is on."""
@@ -52,18 +46,18 @@ class Roster:
 
     def missing(self, returned: Iterable[str]) -> tuple[str, ...]:
         """The roster's units none of ``returned`` names, in the roster's order."""
-        given = {_key(name) for name in returned}
-        return tuple(unit for unit in self.units if _key(unit) not in given)
+        given = {unit_key(name) for name in returned}
+        return tuple(unit for unit in self.units if unit_key(unit) not in given)
 
     def unlisted(self, intake: Intake) -> list[Problem]:
         """A problem for each returned unit the roster does not name, where it was
         returned, with the roster's names it is close to."""
-        known = {_key(unit): unit for unit in self.units}
+        known = {unit_key(unit): unit for unit in self.units}
         problems = []
         for returned in intake.units:
-            if _key(returned.unit) in known:
+            if unit_key(returned.unit) in known:
                 continue
-            close = difflib.get_close_matches(_key(returned.unit), list(known), n=3, cutoff=0.6)
+            close = difflib.get_close_matches(unit_key(returned.unit), list(known), n=3, cutoff=0.6)
             suggestion = [known[key] for key in close]
             hint = f"; did you mean {', '.join(suggestion)}?" if suggestion else ""
             problems.append(
@@ -89,7 +83,7 @@ def read_roster(path: str | os.PathLike[str]) -> Roster:
     """
     source = str(path)
     rows = _rows(path, source)
-    if rows and _key(rows[0][1]).lower() in _HEADINGS:
+    if rows and unit_key(rows[0][1]).lower() in _HEADINGS:
         rows = rows[1:]
     problems: list[Problem] = []
     units: list[str] = []
@@ -120,8 +114,8 @@ def read_roster(path: str | os.PathLike[str]) -> Roster:
                 )
             )
             continue
-        if _key(name) in seen:
-            first = seen[_key(name)]
+        if unit_key(name) in seen:
+            first = seen[unit_key(name)]
             problems.append(
                 Problem(
                     "roster-twice",
@@ -132,7 +126,7 @@ def read_roster(path: str | os.PathLike[str]) -> Roster:
                 )
             )
             continue
-        seen[_key(name)] = number
+        seen[unit_key(name)] = number
         units.append(name)
         lines[name] = number
     if len(units) > MAX_UNITS:
