@@ -409,3 +409,16 @@ def test_reviewed_scores_for_what_has_no_rule_are_refused(huizhou, huizhou_input
         rubriceng.evaluate(huizhou, huizhou_inputs, reviewed={key: Decimal(1)})
     with pytest.raises(ValueError, match=f"reviewed scores for {key}"):
         rubriceng.evaluate_many(huizhou, {"甲": huizhou_inputs}, reviewed={"甲": {key: 1}})
+
+
+@pytest.mark.parametrize("spelled", ["单位 1", "单位１", "单位1"])
+def test_a_review_finds_its_unit_as_a_person_reads_the_name(huizhou, spelled):
+    """A review naming 单位 1 (a space, a full-width digit) reviews the batch's 单位1."""
+    from benchmarks.huizhou import generate
+    from rubriceng.cycle.review import Change, ReviewFile, apply_reviews
+
+    units = {f"单位{index}": unit for index, unit in enumerate(generate(2, seed=5))}
+    change = Change("无问卷", indicator="satisfaction", score=Decimal(0))
+    named, scores = apply_reviews(huizhou, units, [ReviewFile((change,), unit=spelled)])
+    assert scores == {"单位1": {"satisfaction": Decimal(0)}}
+    assert set(named) == set(units)

@@ -31,7 +31,7 @@ from typing import Any
 
 import attrs
 
-from rubriceng.cycle.intake import other_version
+from rubriceng.cycle.intake import other_version, unit_key
 from rubriceng.decimals import isolated
 from rubriceng.errors import InputError, Problem, ReviewError, RubricengError, raised_as
 from rubriceng.inputs.files import formula_problems, is_blank, open_workbook, sheet_rows
@@ -771,7 +771,10 @@ def apply_reviews(
     scores: dict[str, dict[str, Decimal]] = {}
     problems: list[Problem] = []
     seen: dict[str, str | None] = {}
+    spelled = {unit_key(name): name for name in units}  # as a person reads a name
     for found in reviews:
+        if found.unit is not None and found.unit not in units:
+            found = attrs.evolve(found, unit=spelled.get(unit_key(found.unit), found.unit))
         if found.unit is None or found.unit not in units:
             problems.append(
                 Problem(
