@@ -227,3 +227,14 @@ def test_the_history_in_english_names_indicators_as_the_results_do(tmp_path):
     page = tmp_path / "history.html"
     runner.invoke(main, ["history", str(path), "-o", str(page), "--lang", "en"])
     assert ">Budget preparation</td>" in page.read_text(encoding="utf-8")
+
+
+def test_results_of_one_unit_spelled_two_ways_are_one_history(tmp_path):
+    rubric = _rubric("1", [("a", "完成率", 10)])
+    paths = []
+    for year, name in (("2023", "市财政局"), ("2024", "市 财政局"), ("2025", "市财政局　")):
+        result = rubriceng.evaluate(rubric, {"done": 1, "planned": 2}, unit=name)
+        paths.append(tmp_path / f"{year}.json")
+        paths[-1].write_text(result.to_json(), encoding="utf-8")
+    found = load_history(paths)
+    assert (found.unit, found.years) == ("市财政局　", ("2023", "2024", "2025"))

@@ -21,6 +21,7 @@ from typing import Any
 
 import attrs
 
+from rubriceng.cycle.intake import unit_key
 from rubriceng.errors import HistoryError, Problem, raised_as
 from rubriceng.language.documents import read_input
 from rubriceng.outputs.words import SUMMARY_WORDS, TERMS, Phrase, grade, language
@@ -143,7 +144,7 @@ def load_history(paths: Sequence[str | os.PathLike[str]]) -> History:
     if len({label for label, _, _ in found}) < len(found):  # two of one year: by file name
         found = [(path.stem, path, data) for _, path, data in found]
     units = {str(data.get("unit")) for _, _, data in found}
-    if len(units) > 1:
+    if len({unit_key(unit) for unit in units}) > 1:  # 市 财政局 is 市财政局
         named = sorted(units)
         said = Phrase({"zh": "、".join(named), "en": ", ".join(named)})
         problems.append(
@@ -192,7 +193,7 @@ def load_history(paths: Sequence[str | os.PathLike[str]]) -> History:
         lines.append(Line(key, name, depth, points, scores, statuses, tuple(changes), name_en))
     lines.sort(key=lambda line: list(order).index(line.id))
     return History(
-        next(iter(units)) if units else None,
+        str(found[-1][2].get("unit")) if found else None,  # as the newest result names it
         years,
         tuple(
             f"{data['rubric'].get('id')}@{data['rubric'].get('version')}" for _, _, data in found
