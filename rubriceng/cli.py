@@ -7,11 +7,12 @@ messages) or a failing test case; 2 a usage error. ``--debug`` shows tracebacks;
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import json
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -240,8 +241,12 @@ def _write_forms(rubric: Rubric, units: Sequence[str], folder: Path, lang: str) 
     from rubriceng.outputs.spreadsheet import write_template
 
     folder.mkdir(parents=True, exist_ok=True)
-    for unit, name in zip(units, _file_names(units), strict=True):
-        write_template(rubric, folder / f"{name}.xlsx", lang=lang, unit=unit)
+    named: Iterable[tuple[str, str]] = list(zip(units, _file_names(units), strict=True))
+    with contextlib.ExitStack() as stack:
+        if _on_terminal():  # a province's roster takes minutes: a bar, never in a pipe
+            named = stack.enter_context(click.progressbar(named, label="writing", file=sys.stderr))
+        for unit, name in named:
+            write_template(rubric, folder / f"{name}.xlsx", lang=lang, unit=unit)
     _done(term("forms written", count=len(units)), folder)
 
 

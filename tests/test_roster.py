@@ -133,6 +133,16 @@ def test_each_unit_of_the_roster_gets_its_own_form_with_its_name(tmp_path, roste
     assert (form.unit, form.rubric, dict(form.inputs)) == ("市 卫健局", REF, {})
 
 
+def test_forms_for_a_roster_show_a_bar_on_a_terminal_and_none_in_a_pipe(
+    tmp_path, roster, monkeypatch
+):
+    args = ["template", REF, "--units", roster, "-o", tmp_path / "forms"]
+    assert "writing" not in _run(*args).output
+    monkeypatch.setattr("rubriceng.cli._on_terminal", lambda: True)
+    shown = _run(*args).output
+    assert "writing" in shown and shown.endswith(f"4 份填报表 → {tmp_path / 'forms'}\n")
+
+
 def test_names_that_make_one_file_name_each_keep_their_form(tmp_path):
     path = tmp_path / "名单.txt"
     path.write_text("局/一科\n局_一科\nCON\n", encoding="utf-8")
