@@ -236,6 +236,9 @@ def score(
     _done(f"{result.total} {grade(result.grade, lang, result.grade_en)}".rstrip(), output)
 
 
+_FILE = click.Path(dir_okay=False, path_type=Path)
+
+
 def _write_forms(rubric: Rubric, units: Sequence[str], folder: Path, lang: str) -> None:
     """A form for each of ``units`` in ``folder``, named by the unit, its name filled in."""
     from rubriceng.outputs.spreadsheet import write_template
@@ -322,7 +325,7 @@ def explain(
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # a folder with --units: checked below
     required=True,
     help=".xlsx (a form with data validation), .yaml (commented), .json, "
     "or .csv (the header of a batch file).",
@@ -380,9 +383,11 @@ def template(
         if apart and (suffix or output.is_file()):
             raise click.BadParameter(term("forms folder", name=output.name), param_hint="-o")
         units = read_roster(roster_file).units
-        if apart:  # a form for each unit
+        if apart:  # a form for each unit, into a folder (again, when the roster grew)
             _write_forms(loaded, units, output, lang)
             return
+    option = next(param for param in context.command.params if param.name == "output")
+    _FILE.convert(output, option, context)  # one file: never a folder, as click says
     if many and suffix == ".xlsx":
         from rubriceng.outputs.spreadsheet import write_batch_form
 

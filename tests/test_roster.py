@@ -139,8 +139,11 @@ def test_forms_for_a_roster_show_a_bar_on_a_terminal_and_none_in_a_pipe(
     args = ["template", REF, "--units", roster, "-o", tmp_path / "forms"]
     assert "writing" not in _run(*args).output
     monkeypatch.setattr("rubriceng.cli._on_terminal", lambda: True)
-    shown = _run(*args).output
+    shown = _run(*args).output  # into the folder again (the roster grew): as the first time
     assert "writing" in shown and shown.endswith(f"4 份填报表 → {tmp_path / 'forms'}\n")
+    single = _run("template", REF, "-o", tmp_path / "forms")  # one form: never a folder
+    assert single.exit_code == 2
+    assert f"'{tmp_path / 'forms'}' 是文件夹，不是文件。" in single.output
 
 
 def test_names_that_make_one_file_name_each_keep_their_form(tmp_path):
