@@ -22,7 +22,7 @@ from rubriceng.language.paths import flatten
 from rubriceng.outputs.report import render_html
 from rubriceng.outputs.text import render_markdown, render_text, write_result
 from rubriceng.plugin import Context, Method, Renderer, Scored, Scorer, hookimpl
-from tests.conftest import HUIZHOU, HUIZHOU_UNIT
+from tests.conftest import HUIZHOU, HUIZHOU_UNIT, ROOT
 
 # -- YAML merge keys -----------------------------------------------------------------------
 
@@ -1722,3 +1722,45 @@ def test_a_reviewed_score_out_of_range_is_told_briefly(huizhou, huizhou_inputs, 
         f"score：复核分应为 0 到 3.00 之间、至多 2 位小数的数，实际为 {shown} "
         "[review-out-of-range]（指标 项目监管 project_supervision）"
     )
+
+
+_DIGITS = "9" * 5000  # Python reads no more than 4,300 digits as an int
+
+
+def test_runs_of_thousands_of_digits_in_names_keys_and_versions_are_read(tmp_path):
+    """A key, a version or a column heading with a run of 5,000 digits: sorted, found and
+    read as the text it is (each took Python's 4,300-digit limit as a traceback)."""
+    from click.testing import CliRunner
+
+    from rubriceng.cli import main
+
+    text = HUIZHOU.read_text(encoding="utf-8")
+    keyed = tmp_path / "keyed.yaml"
+    flow = "{id: allocated_by_priority, name: "  # a flow mapping takes a key of any length
+    assert flow in text
+    keyed.write_text(text.replace(flow, flow.replace("name: ", f"name{_DIGITS}")), "utf-8")
+    with pytest.raises(rubriceng.RubricError) as raised:
+        rubriceng.load_rubric(keyed)
+    assert {problem.code for problem in raised.value.problems} == {"schema"}
+    folder = tmp_path / "rubrics"
+    folder.mkdir()
+    (folder / "vast.yaml").write_text(
+        text.replace('version: "2020"', f'version: "{_DIGITS}"'), "utf-8"
+    )
+    registry = rubriceng.Registry(entry_points=False, search_path=[folder])
+    huizhou = [entry for entry in registry.rubrics() if entry.id == "cn.gd.huizhou/dept-overall"]
+    assert [entry.version for entry in huizhou] == [_DIGITS]
+    assert registry.load("cn.gd.huizhou/dept-overall").version == _DIGITS  # the newest
+    units = (ROOT / "examples" / "huizhou-2020-units.csv").read_text("utf-8-sig").split("\n", 1)
+    table = tmp_path / "units.csv"
+    table.write_text(
+        units[0].replace("quarterly_spending_progress.4", f"quarterly_spending_progress.{_DIGITS}")
+        + "\n"
+        + units[1],
+        "utf-8",
+    )
+    result = CliRunner().invoke(
+        main, ["batch", str(HUIZHOU), str(table), "-o", str(tmp_path / "s.json")]
+    )
+    assert result.exit_code in (0, 1) and "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -27,6 +27,7 @@ from rubriceng.errors import Problem, RubricError
 from rubriceng.host.registry import Registry, default_registry
 from rubriceng.language.documents import DocumentError, read
 from rubriceng.language.model import Indicator, Rubric
+from rubriceng.language.paths import number_key
 from rubriceng.methods.bands import BandsScorer
 from rubriceng.methods.checklist import ChecklistScorer
 from rubriceng.methods.judgement import JudgementScorer
@@ -124,7 +125,7 @@ def _warnings(rubric: Rubric, where: _Where) -> Iterator[Problem]:
     for node in rubric.walk():
         for problem in _node_warnings(node, ranges):
             field = tuple(
-                int(part) if part.isdecimal() else part
+                number_key(part) if part.isdecimal() else part
                 for part in (problem.field or "").replace("[", ".").replace("]", "").split(".")
             )
             yield attrs.evolve(problem, file=where.source, line=where.line(node.id, *field))

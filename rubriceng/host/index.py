@@ -9,7 +9,6 @@ The :class:`~rubriceng.host.registry.Registry` builds one when first asked.
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from rubriceng.language.documents import (
     read_bounded,
 )
 from rubriceng.language.model import InForce, parse_day
+from rubriceng.language.paths import natural_key
 from rubriceng.language.variants import MAX_DEPTH
 from rubriceng.outputs.words import LANGUAGES, Phrase, term
 
@@ -189,13 +189,7 @@ def _day(year: int | None, on: datetime.date | None) -> datetime.date | None:
 
 def _recency(entry: RubricEntry) -> tuple[datetime.date, list[Any]]:
     start = entry.in_force.start if entry.in_force and entry.in_force.start else datetime.date.min
-    return start, _natural(entry.version)
-
-
-def _natural(text: str) -> list[Any]:
-    return [
-        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text) if part
-    ]
+    return start, natural_key(entry.version)
 
 
 def _describe_query(

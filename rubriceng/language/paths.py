@@ -10,6 +10,7 @@ them; :func:`nest` turns flat paths and values back into the nested inputs.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -201,9 +202,28 @@ def _criteria(rubric: Rubric, name: str) -> dict[str, tuple[str, str]]:
 # -- flat paths and nested inputs ----------------------------------------------------------
 
 
+MAX_NUMBER_KEY = 10**18
+"""A run of digits in a key, a path or a version is read as at most this number: no list
+reaches it, and Python refuses to read more than 4,300 digits."""
+
+
+def number_key(digits: str) -> int:
+    """A run of decimal digits as the number it is, at most :data:`MAX_NUMBER_KEY`."""
+    return int(digits) if len(digits) <= 18 else MAX_NUMBER_KEY
+
+
+def natural_key(text: str) -> list[tuple[int, int | str]]:
+    """``text`` for sorting as people do: ``a2`` before ``a10``, runs of digits by value."""
+    return [
+        (0, number_key(part)) if part.isdecimal() else (1, part)
+        for part in re.split(r"(\d+)", text)
+        if part
+    ]
+
+
 def segments(path: str) -> tuple[str | int, ...]:
     """A dotted path's keys: numbers (counted from 1) become list positions from 0."""
-    return tuple(int(part) - 1 if part.isdecimal() else part for part in path.split("."))
+    return tuple(number_key(part) - 1 if part.isdecimal() else part for part in path.split("."))
 
 
 def nest(values: Iterable[tuple[str, Any]]) -> dict[str, Any]:

@@ -9,7 +9,6 @@ cerberus errors into located :class:`~rubriceng.errors.Problem` records.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -29,6 +28,7 @@ from rubriceng.inputs.types import (
 )
 from rubriceng.language.documents import Document, PathKey
 from rubriceng.language.model import MAX_POINTS, NOT_APPLICABLE_STRATEGIES, ROUNDING_MODES
+from rubriceng.language.paths import natural_key
 from rubriceng.methods.base import Method
 from rubriceng.outputs.words import RULES, Phrase
 from rubriceng.sanitize import brief
@@ -464,7 +464,7 @@ def problems(
         details = dict(locate(path)) if locate else {}
         params = {**_params(error), **details.pop("params", {})}
         found.append(document.problem(code, _message(error), path, params=params, **details))
-    found.sort(key=lambda p: (p.line or 0, _natural(p.path or "")))
+    found.sort(key=lambda p: (p.line or 0, natural_key(p.path or "")))
     dropped = validator.dropped
     if dropped:
         unit = found[0].unit if found else None
@@ -477,7 +477,3 @@ def invalid_fields(validator: Validator) -> set[Any]:
     ``validator.errors``, without building cerberus' tree of messages (a tenth of the
     cost of a unit with many problems)."""
     return {error.document_path[0] for error in validator._errors if error.document_path}
-
-
-def _natural(text: str) -> list[Any]:
-    return [int(part) if part.isdecimal() else part for part in re.split(r"(\d+)", text)]

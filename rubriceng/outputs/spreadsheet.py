@@ -39,7 +39,7 @@ from rubriceng.inputs.files import (
 )
 from rubriceng.language.documents import Document, UnitInputs
 from rubriceng.language.model import Rubric
-from rubriceng.language.paths import Field, fields, flatten, names, nest
+from rubriceng.language.paths import Field, fields, flatten, names, nest, number_key
 from rubriceng.outputs.explanation import Explainer
 from rubriceng.outputs.words import (
     BATCH_FORM_WORDS,
@@ -750,7 +750,7 @@ def _list_lines(lines: Mapping[tuple[Any, ...], int]) -> dict[tuple[Any, ...], i
     """Paths with list positions as the document has them (``a.2`` is ``a[1]``)."""
     found: dict[tuple[Any, ...], int] = {}
     for path, line in lines.items():
-        keys = tuple(int(key) - 1 if key.isdecimal() else key for key in path[1:])
+        keys = tuple(number_key(key) - 1 if key.isdecimal() else key for key in path[1:])
         for end in range(1, len(keys) + 1):
             found.setdefault(("inputs", *keys[:end]), line)
     return found
