@@ -557,7 +557,7 @@ def _year(request: Request) -> int | None:
     text = request.query_params.get("year")
     if text is None or text == "":
         return None
-    if not (text.isdecimal() and 1949 <= int(text) <= 2200):
+    if not (text.isdecimal() and len(text) == 4 and 1949 <= int(text) <= 2200):
         raise _refusal(
             422,
             "request-invalid",

@@ -142,6 +142,13 @@ def test_rubrics_are_listed_with_filters(client):
     cities = client.get("/v1/rubrics", params={"level": "city"}).json()["rubrics"]
     assert {entry["level"] for entry in cities} == {"city"}
     assert client.get("/v1/rubrics", params={"year": "1800"}).status_code == 422
+    for year in ("9" * 5000, "02025", "２０２５x", "-2025"):  # 5,000 digits: it was a 500
+        for path in ("/v1/rubrics", "/v1/rubrics/cn.gd.huizhou/dept-overall"):
+            answer = client.get(path, params={"year": year, "lang": "en"})
+            assert answer.status_code == 422, (path, year)
+            assert answer.json()["message"] == (
+                f"year: year must be between 1949 and 2200, got {year[:20]} [request-invalid]"
+            )
 
 
 def test_a_rubrics_outline_carries_its_rule_texts_and_its_inputs_schema(client, rubric):
