@@ -1759,8 +1759,7 @@ def test_runs_of_thousands_of_digits_in_names_keys_and_versions_are_read(tmp_pat
         + units[1],
         "utf-8",
     )
-    result = CliRunner().invoke(
-        main, ["batch", str(HUIZHOU), str(table), "-o", str(tmp_path / "s.json")]
-    )
-    assert result.exit_code in (0, 1) and "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit)
+    out = tmp_path / "s.json"
+    result = CliRunner().invoke(main, ["batch", str(HUIZHOU), str(table), "-o", str(out)])
+    # the vast position is the list's last: the fourth quarter, as lists close up their gaps
+    assert result.output == f"5 个单位已评分，0 个未能评分 → {out}\n"
