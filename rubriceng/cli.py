@@ -510,7 +510,13 @@ def batch(
         missing = roster.missing(unit.unit for unit in intake.units)
         if missing:
             names = term("list", lang).join(missing)
-            said = term("not returned", lang, file=roster.source, count=len(missing), names=names)
+            said = term(
+                "not returned" if loaded.subject == "unit" else f"not returned {loaded.subject}",
+                lang,
+                file=roster.source,
+                count=len(missing),
+                names=names,
+            )
             echo(_labelled("warning", lang, said), err=True)
     named: Mapping[str, Mapping[str, Any]] = intake.named()
     scores: dict[str, dict[str, Decimal]] = {}

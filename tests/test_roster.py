@@ -13,7 +13,7 @@ import rubriceng
 from rubriceng.cli import main
 from rubriceng.cycle.roster import read_roster
 from rubriceng.errors import RosterError
-from tests.conftest import HUIZHOU_UNIT
+from tests.conftest import HUIZHOU_UNIT, ROOT
 
 REF = "cn.gd.huizhou/dept-overall@2020"
 NAMES = ["惠州市人民政府办公室", "市财政局", "市教育局", "市 卫健局"]
@@ -336,4 +336,43 @@ def test_one_unit_returned_under_two_spellings_of_its_name_is_returned_twice(
     assert result.output.splitlines()[1] == (
         f"  - {returned / '1.yaml'} 单位「{second}」：也在 {returned / '0.yaml'} 中 "
         "[unit-duplicate]"
+    )
+
+
+def test_a_roster_of_projects_says_projects(tmp_path):
+    """The project rubric scores projects: what did not come back is a project."""
+    import json
+
+    sheet = rubriceng.load_sheets(ROOT / "tests" / "data" / "targets-with-actuals.yaml")[0]
+    returned = tmp_path / "returned"
+    returned.mkdir()
+    inputs = json.loads(json.dumps(sheet.project_inputs(), default=str))
+    (returned / "p.yaml").write_text(
+        yaml.safe_dump({"unit": sheet.name, "inputs": inputs}, allow_unicode=True), "utf-8"
+    )
+    roster = tmp_path / "projects.txt"
+    roster.write_text(f"{sheet.name}\n某某项目\n", encoding="utf-8")
+    output = tmp_path / "projects.xlsx"
+    result = _run(
+        "batch", "cn/project-self-evaluation@2020", returned, "--units", roster, "-o", output
+    )
+    assert result.output.splitlines() == [
+        f"警告：名单 {roster} 中有 1 个项目未报送：某某项目",
+        f"1 个项目已评分，0 个未能评分 → {output}",
+    ]
+    basis = openpyxl.load_workbook(output)["参数"]
+    assert ("名单中的项目", 2) in list(basis.iter_rows(values_only=True))
+    english = _run(
+        "batch",
+        "cn/project-self-evaluation@2020",
+        returned,
+        "--units",
+        roster,
+        "-o",
+        output,
+        "--lang",
+        "en",
+    )
+    assert english.output.splitlines()[0] == (
+        f"warning: 1 projects of the roster {roster} returned nothing: 某某项目"
     )

@@ -182,6 +182,7 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "forms folder": "{name}：按名单为每个单位各写一份填报表时，-o 应为文件夹（不带后缀）",
         "forms written": "{count} 份填报表",
         "not returned": "名单 {file} 中有 {count} 个单位未报送：{names}",
+        "not returned project": "名单 {file} 中有 {count} 个项目未报送：{names}",
         "review form suffix": "复核表须写成 .xlsx 文件",
         "review what": "请给出复核意见 CHANGES，或用 --form 生成复核表",
         "schema what": "请给出 RUBRIC，或用 --result、--batch",
@@ -285,6 +286,7 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "forms folder": "{name}: with a form for each unit of a roster, -o is a folder (no suffix)",
         "forms written": "{count} forms",
         "not returned": "{count} units of the roster {file} returned nothing: {names}",
+        "not returned project": "{count} projects of the roster {file} returned nothing: {names}",
         "review form suffix": "a review form is written to an .xlsx file",
         "review what": "give the reviewer's CHANGES, or --form to write a form for them",
         "schema what": "give a RUBRIC, or --result or --batch",
@@ -812,6 +814,7 @@ SUBJECT_WORDS: Mapping[str, Mapping[str, Mapping[str, str]]] = {
             "done": "{scored} 个项目已评分，{failed} 个未能评分",
             "reviewed units": "按复核结果评分的项目",
             "what": "参数项",
+            "roster units": "名单中的项目",
         },
         "en": {
             "unit": "Project",
@@ -822,6 +825,7 @@ SUBJECT_WORDS: Mapping[str, Mapping[str, Mapping[str, str]]] = {
             "scored": "Projects scored",
             "failed": "Projects not scored",
             "reviewed units": "Projects scored as reviewed",
+            "roster units": "Projects on the roster",
         },
     },
 }
