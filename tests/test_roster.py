@@ -374,5 +374,5 @@ def test_a_roster_of_projects_says_projects(tmp_path):
         "en",
     )
     assert english.output.splitlines()[0] == (
-        f"warning: 1 projects of the roster {roster} returned nothing: 某某项目"
+        f"warning: 1 of the projects on the roster {roster} returned nothing: 某某项目"
     )

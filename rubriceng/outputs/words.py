@@ -285,8 +285,9 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "batch form suffix": "{name}: a batch form is .xlsx or .csv",
         "forms folder": "{name}: with a form for each unit of a roster, -o is a folder (no suffix)",
         "forms written": "{count} forms",
-        "not returned": "{count} units of the roster {file} returned nothing: {names}",
-        "not returned project": "{count} projects of the roster {file} returned nothing: {names}",
+        "not returned": "{count} of the units on the roster {file} returned nothing: {names}",
+        "not returned project": "{count} of the projects on the roster {file} returned nothing: "
+        "{names}",
         "review form suffix": "a review form is written to an .xlsx file",
         "review what": "give the reviewer's CHANGES, or --form to write a form for them",
         "schema what": "give a RUBRIC, or --result or --batch",
