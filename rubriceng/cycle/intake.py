@@ -244,8 +244,8 @@ def unit_key(name: str) -> str:
 
 
 def _key(text: str) -> str:
-    """A heading as compared: full-width forms folded, spaces and case dropped."""
-    return "".join(unicodedata.normalize("NFKC", text).split()).lower()
+    """A heading as compared: as a unit's name is (:func:`unit_key`), and case dropped."""
+    return unit_key(text).lower()
 
 
 def _value(cell: Any, rate: bool, coerce: Callable[[Any], Any] | None = None) -> Any:

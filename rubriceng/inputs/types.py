@@ -76,9 +76,11 @@ def to_decimal(value: Any) -> Decimal:
         raise ValueError(f"{_short(value)} is too large (the limit is 10^18)")
     if _SIGNIFICANT.plus(number) != number:  # rounding to 34 digits would change it
         raise ValueError(f"{_short(value)} has more than {MAX_DIGITS} significant digits")
-    exponent = _SIGNIFICANT.normalize(number).as_tuple().exponent  # exact: ≤ 34 digits
-    if isinstance(exponent, int) and exponent < -MAX_PLACES:
-        raise ValueError(f"{_short(value)} has more than {MAX_PLACES} decimal places")
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_PLACES:  # trailing zeros aside?
+        exponent = _SIGNIFICANT.normalize(number).as_tuple().exponent  # exact: ≤ 34 digits
+        if isinstance(exponent, int) and exponent < -MAX_PLACES:
+            raise ValueError(f"{_short(value)} has more than {MAX_PLACES} decimal places")
     return number
 
 
