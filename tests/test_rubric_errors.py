@@ -96,7 +96,7 @@ def test_alias_bomb_is_refused(tmp_path):
         (
             {"id": "x", "name": "x", "points": 4, "score": "1", "bands": [{"else": 0}]},
             "method-conflict",
-            "give one scoring method, not score and bands",
+            "give one scoring method, not score, bands",
         ),
         (
             {"id": "x", "name": "x", "points": 4},

@@ -52,13 +52,14 @@ def _codes_in_source() -> dict[str, str]:
             name = ast.unparse(node.func).split(".")[-1]
             if not makers.search(name):
                 continue
-            for argument in node.args[:4]:
-                if (
-                    isinstance(argument, ast.Constant)
-                    and isinstance(argument.value, str)
-                    and re.fullmatch(r"[a-z]+(-[a-z0-9]+)+", argument.value)
-                ):
-                    found.setdefault(argument.value, f"{path.name}:{node.lineno}")
+            for argument in node.args[:4]:  # a code as written, or chosen ("a" if x else "b")
+                for part in ast.walk(argument):
+                    if (
+                        isinstance(part, ast.Constant)
+                        and isinstance(part.value, str)
+                        and re.fullmatch(r"[a-z]+(-[a-z0-9]+)+", part.value)
+                    ):
+                        found.setdefault(part.value, f"{path.name}:{node.lineno}")
     return found
 
 
@@ -77,6 +78,8 @@ def test_the_scan_finds_the_codes_it_should():
         "request-too-large",
         "variant-form",
         "target-counts",
+        "method-missing",  # chosen by an expression
+        "method-conflict",
     } <= set(CODES)
 
 
@@ -127,6 +130,19 @@ RUBRICS = [  # (what is wrong, the rubric, the code, the Chinese message)
         make_rubric([_leaf(score="a +")], INPUTS),
         "formula-syntax",
         "无法解析公式 'a +'：语法有误",
+    ),
+    (
+        "no method",
+        make_rubric([_leaf()], INPUTS),
+        "method-missing",
+        "请给出一种评分方法（score, ratio, bands, steps, checklist, deductions, all_or_nothing, "
+        "average, peer, judgement, unit_defined, target_completion 之一），或给出下级指标",
+    ),
+    (
+        "two methods",
+        make_rubric([_leaf(score=4, bands=[{"else": 0}])], INPUTS),
+        "method-conflict",
+        "只能给出一种评分方法，不能同时给出 score, bands",
     ),
     (
         "function",

@@ -187,6 +187,27 @@ def test_the_shape_of_changes_is_checked_first(files):
     ]
 
 
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ("inputs: [done]\n", "inputs 应为填报项 id 到其规则的映射"),
+        ("inputs: 3\n", "inputs 应为填报项 id 到其规则的映射"),
+        ("changes:\n  - {move: openness, under: [delivery]}\n", "under 需要一个指标 id"),
+        ("changes:\n  - {add: {id: x}, under: {id: delivery}}\n", "under 需要一个指标 id"),
+        ("changes:\n  - {move: openness, under: null, after: 3}\n", "after 需要一个指标 id"),
+        ("changes:\n  - {add: {id: x}, before: [a]}\n", "before 需要一个指标 id"),
+        ("changes:\n  - {update: openness, unset: [[points]]}\n", "unset 需要键的列表"),
+        ("changes:\n  - {update: openness, unset: [{a: 1}]}\n", "unset 需要键的列表"),
+    ],
+)
+def test_a_variant_s_sections_of_the_wrong_kind_are_told_not_merged(files, body, said):
+    with pytest.raises(rubriceng.RubricError) as raised:
+        _load(_variant(files, body))
+    [problem] = raised.value.problems
+    line = 4 if body.startswith("inputs") else 5  # the section, or the change
+    assert (problem.code, problem.line, problem.said("zh")) == ("variant-form", line, said)
+
+
 def test_the_merged_rubric_is_checked_as_a_whole_with_each_problem_in_its_own_file(files):
     path = _variant(files, "changes:\n  - remove: timeliness\n  - update: ghostly\n")
     with pytest.raises(rubriceng.RubricError):

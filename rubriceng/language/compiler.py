@@ -350,7 +350,7 @@ class _Builder:
             message = (
                 f"give one scoring method ({names}) or children"
                 if not method_keys
-                else f"give one scoring method, not {' and '.join(method_keys)}"
+                else f"give one scoring method, not {', '.join(method_keys)}"
             )
             self.report(
                 "method-missing" if not method_keys else "method-conflict", message, path, **details

@@ -122,12 +122,29 @@ def variant_problems(document: Document) -> list[Problem]:
                 found.append(
                     document.problem("variant-form", f"'{key}' takes {what}", (*path, key))
                 )
+        if isinstance(change.get("unset"), list) and not all(
+            isinstance(item, str) for item in change["unset"]
+        ):
+            found.append(
+                document.problem("variant-form", "'unset' takes a list of keys", (*path, "unset"))
+            )
+        for key in ("under", "after", "before"):  # an indicator's id (under: null, the top)
+            if key in change and not isinstance(change[key], str | None):
+                found.append(
+                    document.problem("variant-form", f"'{key}' takes an indicator id", (*path, key))
+                )
         if op == "replace" and "with" not in change:
             found.append(document.problem("variant-form", "'replace' needs 'with'", path))
         if op == "move" and "under" not in change:
             found.append(
                 document.problem("variant-form", "'move' needs 'under' (null: top level)", path)
             )
+    if "inputs" in data and not isinstance(data["inputs"], Mapping | None):
+        found.append(
+            document.problem(
+                "variant-form", "'inputs' is a mapping of input ids to their rules", ("inputs",)
+            )
+        )
     removed = data.get("remove_inputs", [])
     if not isinstance(removed, list) or not all(isinstance(item, str) for item in removed):
         found.append(

@@ -1710,6 +1710,15 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
             "{key} 只能用于末级指标；本指标有下级指标",
         ),
     ),
+    "method-missing": (
+        (
+            "give one scoring method ({names}) or children",
+            "请给出一种评分方法（{names} 之一），或给出下级指标",
+        ),
+    ),
+    "method-conflict": (
+        ("give one scoring method, not {keys}", "只能给出一种评分方法，不能同时给出 {keys}"),
+    ),
     "value-missing": (
         (
             "'{key}' scores a 'value': give the formula for it",
@@ -2033,6 +2042,10 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
         ("'replace' needs 'with'", "replace 需要 with"),
         ("'move' needs 'under' (null: top level)", "move 需要 under（null 表示顶层）"),
         ("'remove_inputs' is a list of ids", "remove_inputs 应为 id 的列表"),
+        (
+            "'inputs' is a mapping of input ids to their rules",
+            "inputs 应为填报项 id 到其规则的映射",
+        ),
         ("'extends' names a rubric", "extends 应指明一个评分表"),
         (
             "a variant changes the indicators with 'changes', it does not list them",
