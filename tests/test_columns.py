@@ -724,6 +724,8 @@ def test_a_pandas_text_column_becomes_python_text_only_when_a_row_reads_it():
     assert present.tolist() == [True, False, True] and empty.tolist() == [False, False, True]
     assert list(table.columns) == ["a.name", "b"] and "a.name" in table.columns
     assert "a.name" in table.columns._pending
+    assert table.rows([2, 1]) == [{"a": {"name": ""}, "b": 3.0}, {"b": 2.0}]
+    assert "a.name" in table.columns._pending  # a few rows read: only their cells
     assert table.row(0) == {"a": {"name": "x"}, "b": 1.0}
     assert table.columns["a.name"].tolist() == ["x", None, ""]
 

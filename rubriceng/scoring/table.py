@@ -70,6 +70,14 @@ class Columns(Mapping[str, Any]):
             found = self._arrays[name] = series.to_numpy(dtype=object, na_value=None)
         return found
 
+    def cells(self, name: str, picked: Any) -> Any:
+        """The cells ``picked`` (row positions) of column ``name``, without making Python
+        text of the rest of a pandas text column."""
+        series = self._pending.get(name)
+        if series is None:
+            return self[name][picked]
+        return series.take(picked).to_numpy(dtype=object, na_value=None)
+
     def __contains__(self, name: object) -> bool:
         return name in self._arrays or name in self._pending
 
@@ -121,7 +129,8 @@ class Table:
                     pending[str(name)] = series
                 else:
                     columns[str(name)] = series.to_numpy()
-            names = list(map(as_text, table.index.tolist()))
+            index = table.index.tolist()
+            names = list(map(str if table.index.dtype.kind in "iu" else as_text, index))
         elif isinstance(table, Mapping):
             _distinct([str(name) for name in table])
             columns = {str(name): np.asarray(values) for name, values in table.items()}
@@ -174,14 +183,16 @@ class Table:
         return found
 
     def rows(self, indices: Sequence[int]) -> list[dict[str, Any]]:
-        """Rows ``indices``, each as :meth:`row` gives it, read a column at a time."""
+        """Rows ``indices``, each as :meth:`row` gives it, read a column at a time (of a
+        pandas text column, only those rows' cells become Python text)."""
         picked = np.asarray(indices, dtype=np.intp)
         columns = []
-        for name, column in self.columns.items():
-            cells = column[picked]
-            if column.dtype.kind == "f":  # empty where NaN; tolist gives Python floats
+        table = self.columns
+        for name in table:
+            cells = table.cells(name, picked) if isinstance(table, Columns) else table[name][picked]
+            if cells.dtype.kind == "f":  # empty where NaN; tolist gives Python floats
                 given = (~np.isnan(cells)).tolist()
-            elif column.dtype.kind == "O":
+            elif cells.dtype.kind == "O":
                 given = [not missing(value) for value in cells]
                 cells = [python_value(value) for value in cells]
             else:  # numbers, true/false, text: every cell given, as a Python value
