@@ -33,7 +33,8 @@ from typing import Any
 
 _CONTROL = re.compile(
     "[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f"  # C0 but tab and newline, DEL, C1
-    "\u2028\u2029\u202a-\u202e\u2066-\u2069]"  # line breaks and bidirectional controls
+    "\u2028\u2029\u202a-\u202e\u2066-\u2069"  # line breaks and bidirectional controls
+    "\ud800-\udfff\ufffe\uffff]"  # what no XML file may hold: surrogates, U+FFFE, U+FFFF
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """How text that a spreadsheet program would run as a formula starts."""
@@ -49,8 +50,8 @@ def printable(text: str) -> str:
 
     >>> printable("惠州\\x1b[31m单位\\x07")
     '惠州\\\\x1b[31m单位\\\\x07'
-    >>> printable("单位\\u202e甲乙")
-    '单位\\\\u202e甲乙'
+    >>> printable("单位\\u202e甲乙"), printable("单位\\ufffe")
+    ('单位\\\\u202e甲乙', '单位\\\\ufffe')
     """
     return _CONTROL.sub(_escape, text)
 

@@ -69,12 +69,13 @@ def test_the_draft_in_english_says_not_applicable_and_keeps_text_inert(
     tmp_path, huizhou, huizhou_inputs
 ):
     inputs = {**huizhou_inputs, "has_transfer_payments": False}
-    result = rubriceng.evaluate(huizhou, inputs, unit="=CMD()\x07单位\x1b[2J")
+    inputs["satisfaction"] = {"score": 3, "reason": "满意\ud800"}  # no Word file holds these
+    result = rubriceng.evaluate(huizhou, inputs, unit="=CMD()\x07单位\x1b[2J\ufffe\uffff")
     out = tmp_path / "report.docx"
     write_result(result, out, rubric=huizhou, lang="en")
     paragraphs, table = _read(out)
     assert paragraphs[0] == "Self-evaluation report on whole-budget spending (the scoring part)"
-    assert paragraphs[1] == "Unit: =CMD()\\x07单位\\x1b[2J"
+    assert paragraphs[1] == "Unit: =CMD()\\x07单位\\x1b[2J\\ufffe\\uffff"
     rows = {row[0].strip("　"): row for row in table}
     assert rows["Share of transfer payments released in advance"][2] == "n/a"
     assert paragraphs[-5:-1] == [

@@ -1149,9 +1149,13 @@ HOSTILE_TEXTS = [
     "\t=1+1",
     "\r=1+1",
     "单位\u202e乙甲\u2066丙\u2069\u2028行",  # shown in another order, or broken
+    "单位\ufffe乙\uffff甲\ud800",  # what no XML file may hold (a Word or Excel file failed)
     "单位\x1b[31m红\x1b[0m\x07",
 ]
-_UNPRINTABLE = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+_UNPRINTABLE = (
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff\ufffe\uffff]"
+)
 
 
 def _hostile_units(huizhou_inputs, count: int = len(HOSTILE_TEXTS)) -> dict[str, dict]:
