@@ -246,15 +246,13 @@ phrase."""
 
 def _detail(message: str, readings: tuple[tuple[str, str], ...]) -> str:
     """``message`` with each of ``readings`` replaced, if nothing English is left (but
-    quoted text, code points U+…, and the names YAML and Tab); else ``message`` as it is."""
+    quoted text, code points U+… and #x…, and names: YAML, %TAG, Tab, URI, UTF-8,
+    Unicode); else ``message`` as it is."""
     told = message
     for pattern, replacement in readings:
         told = re.sub(pattern, replacement, told)
-    return (
-        message
-        if re.search(r"[A-Za-z]{2,}", re.sub(r"'[^']*'|U\+[0-9A-F]+|YAML|Tab", "", told))
-        else told
-    )
+    names = r"'[^']*'|U\+[0-9A-F]+|#x[0-9A-Fa-f]+|YAML|%?TAG|Tab|URI|UTF-\d+|Unicode"
+    return message if re.search(r"[A-Za-z]{2,}", re.sub(names, "", told)) else told
 
 
 def _formula_error(message: str) -> str:

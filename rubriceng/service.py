@@ -368,7 +368,7 @@ def parse_body(raw: bytes) -> Any:
             byte=error.start + 1,
         ) from None
     try:
-        return json.loads(
+        parsed = json.loads(
             text,
             parse_float=_decimal,
             parse_int=_bounded_int,
@@ -387,6 +387,36 @@ def parse_body(raw: bytes) -> Any:
         ) from None
     except RecursionError:
         raise _NotJson("the request body is nested too deeply", "request-json-deep") from None
+    if _ESCAPED_SURROGATE.search(text):  # "\ud800": JSON's grammar allows it, Unicode not
+        _refuse_surrogates(parsed)
+    return parsed
+
+
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+"""Half of a surrogate pair as JSON writes it: a lone one is no character."""
+
+
+def _refuse_surrogates(value: Any) -> None:
+    """Refuse text holding a lone surrogate (no UTF-8 answer, file or workbook can hold it:
+    an unpaired ``\\ud800`` is a broken string, not text)."""
+    found = [value]
+    while found:
+        item = found.pop()
+        if isinstance(item, dict):
+            found.extend(item)
+            found.extend(item.values())
+        elif isinstance(item, list):
+            found.extend(item)
+        elif isinstance(item, str) and _SURROGATE.search(item):
+            escaped = item.encode("utf-8", "backslashreplace").decode("utf-8")
+            raise _NotJson(
+                f"the request body has text with half of a surrogate pair: {escaped[:40]!r}",
+                "request-json-surrogate",
+                text=repr(escaped[:40]),
+            )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 async def _body(request: Request, settings: Settings) -> bytes:

@@ -380,7 +380,11 @@ HOSTILE_DOCUMENTS = [
     ("x: 1\n1: a\n", "document-key", 2, "key 1 must be text"),
     ("? [a, b]\n: c\n", "document-key", 1, "a key must be text, not a list"),
     ("x: 1\n? {a: b}\n: c\n", "document-key", 2, "a key must be text, not a mapping"),
-    ("x: 1\ntrue: c\n", "document-key", 2, "key True must be text"),
+    ("x: 1\ntrue: c\n", "document-key", 2, "key true must be text"),
+    ("x: 1\n0.75: c\n", "document-key", 2, "key 0.75 must be text"),
+    ("x: 1\n~: c\n", "document-key", 2, "key ~ must be text"),
+    ("x: 1\n? \n: c\n", "document-key", 2, "key null must be text"),
+    ("x: 1\n" + "9" * 60 + ": c\n", "document-key", 2, "key " + "9" * 39 + "… must be text"),
     ("id: a\n---\nid: b\n", "document-syntax", 2, None),
 ]
 

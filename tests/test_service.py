@@ -403,6 +403,16 @@ def test_each_kind_of_refusal_has_its_status_and_code(client):
             "请求体的同一个对象中键 'inputs' 出现了两次",
             "the request body gives the key 'inputs' twice in one object",
         ),
+        (
+            b'{"rubric": "x", "unit": "\\u5355\\u4f4d\\ud800", "inputs": {}}',
+            "请求体中的文字含有不成对的代理项（不是有效的 Unicode 文字）：'单位\\\\ud800'",
+            "the request body has text with half of a surrogate pair: '单位\\\\ud800'",
+        ),
+        (
+            b'{"rubric": "x", "inputs": {"\\udfff": 1}}',
+            "请求体中的文字含有不成对的代理项（不是有效的 Unicode 文字）：'\\\\udfff'",
+            "the request body has text with half of a surrogate pair: '\\\\udfff'",
+        ),
     ],
     ids=[
         "value",
@@ -421,6 +431,8 @@ def test_each_kind_of_refusal_has_its_status_and_code(client):
         "negative digits",
         "duplicate input",
         "duplicate field",
+        "lone surrogate",
+        "lone surrogate key",
     ],
 )
 def test_a_body_that_is_not_json_is_told_where_in_the_users_language(client, raw, chinese, english):
@@ -435,6 +447,11 @@ def test_a_body_that_is_not_json_is_told_where_in_the_users_language(client, raw
     told = client.post("/v1/score", content=raw, params={"lang": "en"}).json()
     assert told["message"] == f"{english} [request-malformed]"
     assert told["problems"][0]["message"] == english
+
+
+def test_text_with_a_surrogate_pair_is_read_as_its_character():
+    body = parse_body(b'{"unit": "\\ud83d\\ude00\\u5355\\u4f4d", "a": ["\\uD83D\\uDE00"]}')
+    assert body == {"unit": "\U0001f600单位", "a": ["\U0001f600"]}
 
 
 def test_a_body_with_a_byte_order_mark_is_read():

@@ -267,6 +267,119 @@ def test_a_unit_that_cannot_be_scored_is_told_why_in_chinese(rule, inputs, code,
     assert problem.text("en").startswith("unit '某局': ")
 
 
+LIBYAML_CONTEXTS = [  # every context libyaml's scanner and parser give (src/scanner.c, parser.c)
+    *(
+        f"while parsing a {what}"
+        for what in (
+            "%TAG directive",
+            "block collection",
+            "block mapping",
+            "block node",
+            "flow mapping",
+            "flow node",
+            "flow sequence",
+            "node",
+            "quoted scalar",
+            "tag directive",
+            "tag",
+        )
+    ),
+    *(
+        f"while scanning {what}"
+        for what in (
+            "a %TAG directive",
+            "a %YAML directive",
+            "a block scalar",
+            "a directive",
+            "a plain scalar",
+            "a quoted scalar",
+            "a simple key",
+            "a tag directive",
+            "a tag",
+            "an alias",
+            "an anchor",
+            "for the next token",
+        )
+    ),
+]
+LIBYAML_PROBLEMS = [  # and every problem they report
+    "block sequence entries are not allowed in this context",
+    "could not find expected ':'",
+    "could not find expected directive name",
+    "did not find URI escaped octet",
+    "did not find expected '!'",
+    "did not find expected ',' or ']'",
+    "did not find expected ',' or '}'",
+    "did not find expected '-' indicator",
+    "did not find expected <document start>",
+    "did not find expected <stream-start>",
+    "did not find expected alphabetic or numeric character",
+    "did not find expected comment or line break",
+    "did not find expected digit or '.' character",
+    "did not find expected hexdecimal number",
+    "did not find expected key",
+    "did not find expected node content",
+    "did not find expected tag URI",
+    "did not find expected version number",
+    "did not find expected whitespace or line break",
+    "did not find expected whitespace",
+    "did not find the expected '>'",
+    "expected low surrogate area",
+    "found a tab character that violates indentation",
+    "found a tab character where an indentation space is expected",
+    "found an incorrect leading UTF-8 octet",
+    "found an incorrect trailing UTF-8 octet",
+    "found an indentation indicator equal to 0",
+    "found character that cannot start any token",
+    "found duplicate %TAG directive",
+    "found duplicate %YAML directive",
+    "found extremely long version number",
+    "found incompatible YAML document",
+    "found invalid Unicode character escape code",
+    "found undefined tag handle",
+    "found unexpected ':'",
+    "found unexpected document indicator",
+    "found unexpected end of stream",
+    "found unexpected non-alphabetical character",
+    "found unknown directive name",
+    "found unknown escape character",
+    "incomplete UTF-16 character",
+    "incomplete UTF-16 surrogate pair",
+    "incomplete UTF-8 octet sequence",
+    "input is too long",
+    "invalid Unicode character",
+    "invalid leading UTF-8 octet",
+    "invalid length of a UTF-8 sequence",
+    "invalid trailing UTF-8 octet",
+    "mapping keys are not allowed in this context",
+    "mapping values are not allowed in this context",
+    "unexpected low surrogate area",
+    "unacceptable character #xfffe: special characters are not allowed",
+    "unacceptable character #x0001: control characters are not allowed",
+]
+_NAMES = r"'[^']*'|#x[0-9a-f]+|YAML|%?TAG|URI|UTF-\d+|Unicode|Tab"
+
+
+@pytest.mark.parametrize("context", ["", *LIBYAML_CONTEXTS])
+def test_every_message_of_the_yaml_parser_is_told_in_chinese(context):
+    for message in LIBYAML_PROBLEMS:
+        said = rubriceng.Problem("document-syntax", f"{context} {message}".strip()).said("zh")
+        assert said.startswith("语法错误：")
+        assert not re.search(r"[A-Za-z]{2,}", re.sub(_NAMES, "", said)), said
+
+
+def test_a_key_that_is_not_text_is_shown_as_written():
+    with pytest.raises(rubriceng.RubricError) as raised:
+        rubriceng.load_rubric({"id": "x", Decimal("0.75"): 1, None: 2, True: 3, ("a",): 4})
+    said = sorted(p.said("zh") for p in raised.value.problems if p.code == "document-key")
+    assert said == [
+        "键 ('a',) 应为文字",
+        "键 0.75 应为文字",
+        "键 null 应为文字",
+        "键 true 应为文字",
+    ]
+
+
 def test_a_message_no_template_fits_stays_english_whole():
     problem = rubriceng.Problem(
         "points-mismatch", "something new and unforeseen", file="r.yaml", line=3

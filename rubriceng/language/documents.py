@@ -42,6 +42,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _FastParser = None  # type: ignore[assignment,misc]
 
 from rubriceng.errors import InputError, Problem
+from rubriceng.sanitize import brief
 
 MAPPING_NAME = "<mapping>"
 MAX_DOCUMENT_BYTES = 1024 * 1024
@@ -186,6 +187,11 @@ class DocumentError(Exception):
         super().__init__("; ".join(p.text("en") for p in problems))
 
 
+def _written(text: str, limit: int = 40) -> str:
+    """A key as the problem shows it: at most ``limit`` characters."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 _TAG = "tag:yaml.org,2002:"
 
 
@@ -324,8 +330,9 @@ class _Converter:
                 continue
             key = self._node_scalar(key_node, path) if isinstance(key_node, ScalarNode) else None
             if not isinstance(key, str) or key_node.tag != _TAG + "str":
-                if isinstance(key_node, ScalarNode):
-                    shown, message = str(key), f"key {key!r} must be text"
+                if isinstance(key_node, ScalarNode):  # shown as written: 0.75, true, null
+                    written = _written(key_node.value or "null")
+                    shown, message = str(key), f"key {written} must be text"
                 else:
                     kind = "list" if isinstance(key_node, SequenceNode) else "mapping"
                     shown, message = f"<{kind}>", f"a key must be text, not a {kind}"
@@ -416,7 +423,11 @@ class _Converter:
         result: dict[str, Any] = {}
         for key in value:
             if not isinstance(key, str):
-                self.fail("document-key", f"key {key!r} must be text", (*path, str(key)))
+                if key is None or isinstance(key, bool):
+                    written = "null" if key is None else str(key).lower()
+                else:
+                    written = _written(str(key) if isinstance(key, int | Decimal) else brief(key))
+                self.fail("document-key", f"key {written} must be text", (*path, str(key)))
                 continue
             result[key] = self.convert(value[key], (*path, key))
         return result
