@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -135,7 +134,7 @@ def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
     if target.exists() and not target.is_file():
         yield target
         return
-    temporary = target.with_name(f".{target.stem}-{secrets.token_hex(4)}{target.suffix}")
+    temporary = target.with_name(f".{target.stem}-{os.urandom(4).hex()}{target.suffix}")
     try:
         yield temporary
         os.replace(temporary, target)
