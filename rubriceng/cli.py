@@ -11,6 +11,7 @@ import contextlib
 import csv
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -208,6 +209,7 @@ def score(
       rubriceng score cn.gd.huizhou/dept-overall@2020 unit.yaml -o report.html --lang en
       rubriceng score cn.gd.huizhou/dept-overall@2020 unit.yaml -o 自评报告.docx
     """
+    _apart(output, inputs, rubric)
     from rubriceng.cycle.intake import check_version, returned_form, rubric_for
     from rubriceng.loader import load_inputs
     from rubriceng.outputs.text import write_result
@@ -276,6 +278,16 @@ def _wrong_suffix(path: Path, suffixes: Sequence[str]) -> click.BadParameter:
     return click.BadParameter(
         term("suffix must", name=path.name, suffixes=term("list").join(suffixes)), param_hint="-o"
     )
+
+
+def _apart(output: Path | None, *read: str | os.PathLike[str] | None) -> None:
+    """Refuse an output (``-o``) that is one of the files the command reads: writing it
+    would replace a unit's form, a roster or a table with the command's answer."""
+    if output is None or not output.is_file():
+        return
+    for item in read:
+        if item is not None and Path(item).is_file() and os.path.samefile(item, output):
+            raise click.BadParameter(term("output is input", name=output.name), param_hint="-o")
 
 
 def _write(path: Path, text: str, encoding: str = "utf-8") -> None:
@@ -369,6 +381,7 @@ def template(
       rubriceng template cn.gd.huizhou/dept-overall@2020 -o units.csv
       rubriceng template cn.gd.huizhou/dept-overall@2020 --units 名单.txt -o forms
     """
+    _apart(output, roster_file)
     from rubriceng.language.paths import fields, template_json, template_yaml
 
     loaded = _registry(context).load(rubric, year=year)
@@ -485,6 +498,7 @@ def batch(
       rubriceng batch cn.gd.huizhou/dept-overall@2020 returned/ --units 名单.txt \\
           -o summary.xlsx
     """
+    _apart(output, *paths, roster_file, *reviews)
     from rubriceng.cycle.intake import read_returns, rubric_for
     from rubriceng.cycle.roster import read_roster
     from rubriceng.scoring.engine import evaluate_many
@@ -622,6 +636,7 @@ def review_command(
       rubriceng review cn.gd.huizhou/dept-overall@2020 unit.yaml review.xlsx
       rubriceng review cn.gd.huizhou/dept-overall@2020 unit.yaml review.yaml -o reviewed.xlsx
     """
+    _apart(output, inputs, changes, rubric)
     from rubriceng.cycle.intake import check_version, returned_form, rubric_for
     from rubriceng.cycle.review import (
         load_changes,
@@ -684,6 +699,7 @@ def history_command(results: tuple[str, ...], output: Path | None, lang: str) ->
       rubriceng history 2023.json 2024.json 2025.json
       rubriceng history results/*.json -o history.xlsx
     """
+    _apart(output, *results)
     from rubriceng.cycle.history import history_text, load_history, write_history
 
     found = load_history(results)
@@ -1178,6 +1194,7 @@ def import_table_command(
           --version 2025 --level city --region 韶关市
       rubriceng check rubric.yaml
     """
+    _apart(output, table)
     from rubriceng.authoring.tableimport import import_table
 
     try:
@@ -1395,6 +1412,7 @@ def targets_score(
     Example:
       rubriceng targets score tests/data/targets-with-actuals.yaml -o projects.xlsx
     """
+    _apart(output, sheet, rubric_ref)
     from rubriceng.scoring.engine import evaluate_many
     from rubriceng.targets import load_sheets
 

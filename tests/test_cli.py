@@ -333,3 +333,46 @@ def test_show_in_english_where_the_rubric_has_names():
         line.split()[:3] == ["Government", "procurement", "execution"]
         for line in result.output.splitlines()
     )
+
+
+def _outputs_over_inputs(folder):
+    """Each command that writes -o, given one of the files it reads as its output."""
+    unit = folder / "unit.yaml"
+    unit.write_bytes(HUIZHOU_UNIT.read_bytes())
+    roster = folder / "roster.csv"
+    roster.write_text("示例单位\n", encoding="utf-8")
+    rubric = folder / "rubric.yaml"
+    rubric.write_bytes(HUIZHOU.read_bytes())
+    table = folder / "table.csv"
+    table.write_bytes((ROOT / "examples" / "table-mouxian-2026.csv").read_bytes())
+    units = folder / "units.csv"
+    units.write_bytes((ROOT / "examples" / "huizhou-2020-units.csv").read_bytes())
+    ref = "cn.gd.huizhou/dept-overall@2020"
+    result = folder / "2020.json"
+    unit_result = rubriceng.evaluate(rubriceng.find_rubric(ref), rubriceng.load_inputs(unit).inputs)
+    result.write_text(json.dumps(unit_result.to_dict(), ensure_ascii=False), encoding="utf-8")
+    return [
+        (result, ["history", str(result), "-o", str(result)]),
+        (unit, ["score", ref, str(unit), "-o", str(unit)]),
+        (rubric, ["score", str(rubric), str(unit), "-o", str(rubric)]),
+        (units, ["batch", ref, str(units), "-o", str(units)]),
+        (roster, ["batch", ref, str(unit), "--units", str(roster), "-o", str(roster)]),
+        (roster, ["template", ref, "--batch", "--units", str(roster), "-o", str(roster)]),
+        (unit, ["review", ref, str(unit), "--form", "-o", str(unit)]),
+        (table, ["import-table", str(table), "-o", str(table)]),
+    ]
+
+
+def test_an_output_over_a_file_the_command_reads_is_refused_and_the_file_kept(tmp_path):
+    for kept, args in _outputs_over_inputs(tmp_path):
+        before = kept.read_bytes()
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert (
+            f"{kept.name} 是本命令要读取的文件，写入结果会覆盖它：请另选输出文件" in result.output
+        )
+        assert kept.read_bytes() == before
+    english = CliRunner().invoke(main, ["--lang", "en", *args])
+    assert f"{kept.name} is a file this command reads: writing the output would replace it" in (
+        english.output
+    )

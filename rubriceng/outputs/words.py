@@ -177,6 +177,7 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "lang variable": "环境变量 RUBRICENG_LANG 的值 {value!r} 不是 {have} 之一"
         "（用 --lang 选择，或改正该变量）",
         "suffix must": "{name}：文件后缀应为 {suffixes} 之一",
+        "output is input": "{name} 是本命令要读取的文件，写入结果会覆盖它：请另选输出文件",
         "format unknown": "{format!r}（可用：{have}）",
         "batch form suffix": "{name}：多单位填报表应为 .xlsx 或 .csv",
         "forms folder": "{name}：按名单为每个单位各写一份填报表时，-o 应为文件夹（不带后缀）",
@@ -281,6 +282,8 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "lang variable": "the environment variable RUBRICENG_LANG is {value!r}, not one of "
         "{have} (choose with --lang, or correct it)",
         "suffix must": "{name}: the suffix must be one of {suffixes}",
+        "output is input": "{name} is a file this command reads: writing the output would "
+        "replace it; choose another output file",
         "format unknown": "{format!r} (have: {have})",
         "batch form suffix": "{name}: a batch form is .xlsx or .csv",
         "forms folder": "{name}: with a form for each unit of a roster, -o is a folder (no suffix)",
