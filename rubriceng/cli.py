@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import functools
 import json
 import os
@@ -25,6 +26,7 @@ from rubriceng.commandhelp import Group, spoken
 from rubriceng.errors import InputError, RubricengError
 from rubriceng.outputs.words import (
     BATCH_FORM_WORDS,
+    SYSTEM_REASONS,
     TERMS,
     grade,
     language,
@@ -33,7 +35,7 @@ from rubriceng.outputs.words import (
     term,
     using,
 )
-from rubriceng.sanitize import csv_cell, printable, replacing
+from rubriceng.sanitize import WriteError, csv_cell, make_folder, printable, replacing
 
 if TYPE_CHECKING:  # the commands import what they use, so that --help is quick
     from rubriceng.cycle.roster import Roster
@@ -132,8 +134,26 @@ def _reported(command: F) -> F:
                     raise
                 echo(_labelled("error", error.spoken(), error.text()), err=True)
                 sys.exit(1)
+            except OSError as error:  # the system refused a file: which, and why
+                context = click.get_current_context()
+                if isinstance(error, BrokenPipeError) or (context.obj or {}).get("debug"):
+                    raise
+                echo(_labelled("error", None, system_error(error)), err=True)
+                sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+def system_error(error: OSError) -> str:
+    """What the system's refusal to read or write a file means, in the user's language."""
+    written = isinstance(error, WriteError)
+    name = errno.errorcode.get(error.errno or 0, "")
+    reasons = SYSTEM_REASONS[language()]
+    reason = reasons.get(f"{name} write" if written else name) or reasons.get(name)
+    if reason is None:
+        reason = reasons["other"].format(error=name or error.strerror or type(error).__name__)
+    where = printable(str(error.filename)) if error.filename is not None else "?"
+    return term("cannot write" if written else "cannot read", file=where, error=reason)
 
 
 def _labelled(kind: str, lang: str | None, text: str) -> str:
@@ -245,7 +265,7 @@ def _write_forms(rubric: Rubric, units: Sequence[str], folder: Path, lang: str) 
     """A form for each of ``units`` in ``folder``, named by the unit, its name filled in."""
     from rubriceng.outputs.spreadsheet import write_template
 
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
     named: Iterable[tuple[str, str]] = list(zip(units, _file_names(units), strict=True))
     with contextlib.ExitStack() as stack:
         if _on_terminal():  # a province's roster takes minutes: a bar, never in a pipe
@@ -505,7 +525,7 @@ def batch(
 
     _check_batch_suffix(output)
     roster = read_roster(roster_file) if roster_file is not None else None
-    output.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(output.parent)
     registry = _registry(context)
     loaded = rubric_for(rubric, paths, lambda ref: registry.load(ref, year=year))
     own = [output, _tables_folder(output, lang)]  # a rerun never reads its own output
@@ -580,7 +600,7 @@ def _write_tables(rubric: Rubric, found: Batch, intake: Any, output: Path, lang:
     from rubriceng.outputs.spreadsheet import write_scoresheet
 
     folder = _tables_folder(output, lang)
-    folder.mkdir(exist_ok=True)
+    make_folder(folder)
     inputs = {unit.unit: unit.inputs for unit in intake.units}
     named = _file_names([result.unit or "unit" for result in found.results])
     for result, name in zip(found.results, named, strict=True):

@@ -124,12 +124,26 @@ _VALIDATION_TEXTS = (("error", 255), ("errorTitle", 32), ("prompt", 255), ("prom
 """A data validation's texts, and the most characters Excel takes in each."""
 
 
+class WriteError(OSError):
+    """An output that could not be written (its folder missing, a file where a folder
+    should be, no permission, no space): ``filename`` is the output's own path."""
+
+
+def make_folder(path: str | os.PathLike[str]) -> None:
+    """The folder ``path`` (and those above it), made if missing; the system's refusal
+    is a :class:`WriteError` naming it."""
+    try:
+        Path(path).mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise WriteError(error.errno, error.strerror or str(error), str(path)) from None
+
+
 @contextlib.contextmanager
 def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
     """A file beside ``path`` to write the output to: it replaces ``path`` when the block
     ends, and is removed if the block fails, so no output is ever left half-written. (A
     ``path`` that exists and is not a regular file, such as ``/dev/stdout``, is written
-    directly.)"""
+    directly.) The system's refusal to write is a :class:`WriteError` naming ``path``."""
     target = Path(path)
     if target.exists() and not target.is_file():
         yield target
@@ -138,8 +152,13 @@ def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
     try:
         yield temporary
         os.replace(temporary, target)
+    except OSError as error:
+        if isinstance(error, WriteError):
+            raise
+        raise WriteError(error.errno, error.strerror or str(error), str(target)) from None
     finally:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # (no folder to remove it from: nothing written)
+            temporary.unlink(missing_ok=True)
 
 
 def printable_cells(values: Any) -> list[Any]:

@@ -376,3 +376,77 @@ def test_an_output_over_a_file_the_command_reads_is_refused_and_the_file_kept(tm
     assert f"{kept.name} is a file this command reads: writing the output would replace it" in (
         english.output
     )
+
+
+def test_an_output_the_system_cannot_write_is_told_which_and_why(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    ref = "cn.gd.huizhou/dept-overall@2020"
+    cases = [
+        (
+            ["score", ref, str(HUIZHOU_UNIT), "-o"],
+            tmp_path / "missing" / "r.xlsx",
+            "所在的文件夹不存在",
+        ),
+        (
+            ["score", ref, str(HUIZHOU_UNIT), "-o"],
+            tmp_path / "missing" / "r.json",
+            "所在的文件夹不存在",
+        ),
+        (
+            ["score", ref, str(HUIZHOU_UNIT), "-o"],
+            blocker / "r.docx",
+            "路径中有一项是文件，不是文件夹",
+        ),
+        (["batch", ref, str(HUIZHOU_UNIT), "-o"], blocker / "s" / "s.xlsx", None),
+        (
+            ["template", ref, "--units", str(ROOT / "examples" / "huizhou-2020-roster.txt"), "-o"],
+            blocker / "forms",
+            None,
+        ),
+    ]
+    for args, output, reason in cases:
+        result = CliRunner().invoke(main, [*args, str(output)])
+        assert result.exit_code == 1, (args, result.output)
+        assert "Traceback" not in result.output and result.exception is not None
+        told = result.output.strip().splitlines()[-1]
+        where = output if reason else blocker / output.relative_to(blocker).parts[0]
+        assert told == f"错误：无法写入 {where}：{reason or '路径中有一项是文件，不是文件夹'}"
+    assert list(tmp_path.iterdir()) == [blocker]  # nothing left behind
+    english = CliRunner().invoke(main, ["--lang", "en", *cases[0][0], str(cases[0][1])])
+    assert english.output.strip().endswith(f"cannot write {cases[0][1]}: its folder does not exist")
+
+
+@pytest.mark.parametrize(
+    ("error", "chinese", "english"),
+    [
+        (
+            OSError(13, "Permission denied", "单位.yaml"),
+            "无法读取 单位.yaml：没有权限",
+            "cannot read 单位.yaml: permission denied",
+        ),
+        (
+            OSError(28, "No space left on device", "s.xlsx"),
+            "无法读取 s.xlsx：磁盘空间不足",
+            "cannot read s.xlsx: no space left on the disk",
+        ),
+        (
+            OSError(5, "Input/output error", None),
+            "无法读取 ?：读写设备出错",
+            "cannot read ?: the device failed to read or write",
+        ),
+        (
+            OSError(71, "Protocol error", "a\x1b.csv"),
+            "无法读取 a\\x1b.csv：系统错误 EPROTO",
+            "cannot read a\\x1b.csv: system error EPROTO",
+        ),
+    ],
+)
+def test_what_the_system_refuses_is_said_in_the_users_language(error, chinese, english):
+    from rubriceng.cli import system_error
+    from rubriceng.outputs.words import using
+
+    with using("zh"):
+        assert system_error(error) == chinese
+    with using("en"):
+        assert system_error(error) == english

@@ -17,6 +17,7 @@ import attrs
 
 from rubriceng.language.schema import LEVELS, RUBRIC_ID_PATTERN
 from rubriceng.outputs.words import term
+from rubriceng.sanitize import make_folder, replacing
 
 _NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")
 _REGION = re.compile(r"[\w·（）() -]{1,40}")
@@ -108,8 +109,9 @@ def new_plugin(
             table, rubric_id, str(year), level, region
         )
     for path, text in texts.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        make_folder(path.parent)
+        with replacing(path) as written:
+            written.write_text(text, encoding="utf-8")
     return Skeleton(root, distribution, package, entry_point, rubric_id, tuple(files))
 
 

@@ -178,6 +178,8 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "（用 --lang 选择，或改正该变量）",
         "suffix must": "{name}：文件后缀应为 {suffixes} 之一",
         "output is input": "{name} 是本命令要读取的文件，写入结果会覆盖它：请另选输出文件",
+        "cannot write": "无法写入 {file}：{error}",
+        "cannot read": "无法读取 {file}：{error}",
         "format unknown": "{format!r}（可用：{have}）",
         "batch form suffix": "{name}：多单位填报表应为 .xlsx 或 .csv",
         "forms folder": "{name}：按名单为每个单位各写一份填报表时，-o 应为文件夹（不带后缀）",
@@ -284,6 +286,8 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "suffix must": "{name}: the suffix must be one of {suffixes}",
         "output is input": "{name} is a file this command reads: writing the output would "
         "replace it; choose another output file",
+        "cannot write": "cannot write {file}: {error}",
+        "cannot read": "cannot read {file}: {error}",
         "format unknown": "{format!r} (have: {have})",
         "batch form suffix": "{name}: a batch form is .xlsx or .csv",
         "forms folder": "{name}: with a form for each unit of a roster, -o is a folder (no suffix)",
@@ -2255,6 +2259,45 @@ READINGS: Mapping[str, tuple[tuple[str, str], ...]] = {
 }
 """How the readers of input values (``rubriceng.inputs.types``) say a value cannot be read, in
 languages other than English: a pattern of the English text and its replacement."""
+
+
+SYSTEM_REASONS: Mapping[str, Mapping[str, str]] = {
+    "zh": {
+        "ENOENT": "文件不存在",
+        "ENOENT write": "所在的文件夹不存在",
+        "ENOTDIR": "路径中有一项是文件，不是文件夹",
+        "EISDIR": "这是一个文件夹",
+        "EACCES": "没有权限",
+        "EPERM": "没有权限",
+        "EROFS": "所在的磁盘只读",
+        "ENOSPC": "磁盘空间不足",
+        "EDQUOT": "超出磁盘配额",
+        "ENAMETOOLONG": "文件名过长",
+        "EEXIST": "文件已存在",
+        "ELOOP": "符号链接循环",
+        "EBUSY": "文件正被占用",
+        "EIO": "读写设备出错",
+        "other": "系统错误 {error}",
+    },
+    "en": {
+        "ENOENT": "no such file",
+        "ENOENT write": "its folder does not exist",
+        "ENOTDIR": "a part of the path is a file, not a folder",
+        "EISDIR": "it is a folder",
+        "EACCES": "permission denied",
+        "EPERM": "permission denied",
+        "EROFS": "the disk is read-only",
+        "ENOSPC": "no space left on the disk",
+        "EDQUOT": "the disk quota is exceeded",
+        "ENAMETOOLONG": "the file name is too long",
+        "EEXIST": "the file exists",
+        "ELOOP": "a loop of symbolic links",
+        "EBUSY": "the file is in use",
+        "EIO": "the device failed to read or write",
+        "other": "system error {error}",
+    },
+}
+"""Why the system refused to read or write a file, by its error's name (``errno``)."""
 
 
 SYNTAX_READINGS: tuple[tuple[str, str], ...] = (
