@@ -214,10 +214,11 @@ def markdown_text(text: str) -> str:
 def brief(value: Any, limit: int = 60) -> str:
     """A short description of any value for a message: its ``repr`` cut to ``limit``
     characters, an integer too long to write out by its magnitude, and a value whose
-    ``repr`` fails by its type's name. Never raises.
+    ``repr`` fails, or says only where it lives in memory, by its type's name. Never
+    raises.
 
-    >>> brief(10**5000), brief("abc"), brief("x" * 80, 10)
-    ('1.000000e+5000', "'abc'", "'xxxxxx...")
+    >>> brief(10**5000), brief("abc"), brief("x" * 80, 10), brief(x for x in ())
+    ('1.000000e+5000', "'abc'", "'xxxxxx...", '<generator>')
     """
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
         from decimal import Decimal  # here: only a very long integer needs it
@@ -229,7 +230,13 @@ def brief(value: Any, limit: int = 60) -> str:
         return f"<{type(value).__name__}>"
     if not isinstance(text, str):  # pragma: no cover - repr() checks this itself
         return f"<{type(value).__name__}>"
+    if _ADDRESS.fullmatch(text):  # <generator object <genexpr> at 0x7f…>: no news to anyone
+        return f"<{type(value).__name__}>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_ADDRESS = re.compile(r"<.* at 0x[0-9a-fA-F]+>", re.DOTALL)
+"""Python's default ``repr``: a type and a memory address."""
 
 
 def as_text(value: Any) -> str:

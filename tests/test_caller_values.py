@@ -348,3 +348,18 @@ def test_an_items_key_of_another_kind_is_an_unknown_item_named_as_it_prints(
         "[input-invalid]",
         f"效果性（effect_indicators.1.{shown}）：没有这一项，用于效果性 [input-invalid]",
     ]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "shown"),
+    [
+        ("quarterly_spending_progress", (x for x in (1, 2)), "<generator>"),
+        ("revenue_final", object(), "实际为 object"),
+        ("satisfaction", lambda: 3, "<function>"),
+    ],
+)
+def test_an_object_that_prints_only_its_address_is_told_by_its_type(
+    huizhou, huizhou_inputs, field, value, shown
+):
+    text = " ".join(_problems(huizhou, dict(huizhou_inputs, **{field: value}), "zh"))
+    assert shown in text and " at 0x" not in text, text
