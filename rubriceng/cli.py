@@ -24,6 +24,7 @@ import click
 
 from rubriceng.commandhelp import Group, spoken
 from rubriceng.errors import InputError, RubricengError
+from rubriceng.language.years import EVALUATION_YEARS
 from rubriceng.outputs.words import (
     BATCH_FORM_WORDS,
     SYSTEM_REASONS,
@@ -162,7 +163,9 @@ def _labelled(kind: str, lang: str | None, text: str) -> str:
 
 
 _YEAR = click.option(
-    "--year", type=int, help="With a rubric id: the version in force in that evaluation year."
+    "--year",
+    type=click.IntRange(*EVALUATION_YEARS),  # 0 or 10^20 is told, not a traceback
+    help="With a rubric id: the version in force in that evaluation year.",
 )
 
 
@@ -852,7 +855,11 @@ def schema(
 @main.command(name="list")
 @click.option("--level", help="province, city, county, …")
 @click.option("--region", help="A region's name (惠州) or code (441300).")
-@click.option("--year", type=int, help="Only versions in force in that evaluation year.")
+@click.option(
+    "--year",
+    type=click.IntRange(*EVALUATION_YEARS),
+    help="Only versions in force in that evaluation year.",
+)
 @_LANG
 @click.pass_context
 @_reported
@@ -1127,7 +1134,11 @@ def diff(
 @click.option("--level", default="county", show_default=True)
 @click.option("--region", default="示例县", show_default=True, help="The region's name.")
 @click.option("--code", default="000000", show_default=True, help="Its administrative code.")
-@click.option("--year", type=int, help="First evaluation year (default: this year).")
+@click.option(
+    "--year",
+    type=click.IntRange(*EVALUATION_YEARS),
+    help="First evaluation year (default: this year).",
+)
 @click.option(
     "--from-table",
     "table",

@@ -64,6 +64,7 @@ from rubriceng.language.documents import Document
 from rubriceng.language.lookup import IndicatorNotFoundError
 from rubriceng.language.model import Indicator, Rubric
 from rubriceng.language.schema import Validator, problems
+from rubriceng.language.years import EVALUATION_YEARS
 from rubriceng.outputs.explanation import explain
 from rubriceng.outputs.schemas import BATCH_SCHEMA, RESULT_SCHEMA, inputs_schema
 from rubriceng.outputs.words import JSON_READINGS, LANGUAGES, Phrase, language
@@ -587,11 +588,12 @@ def _year(request: Request) -> int | None:
     text = request.query_params.get("year")
     if text is None or text == "":
         return None
-    if not (text.isdecimal() and len(text) == 4 and 1949 <= int(text) <= 2200):
+    first, last = EVALUATION_YEARS
+    if not (text.isdecimal() and len(text) == 4 and first <= int(text) <= last):
         raise _refusal(
             422,
             "request-invalid",
-            f"year must be between 1949 and 2200, got {text[:20]!r}",
+            f"year must be between {first} and {last}, got {text[:20]!r}",
             field="year",
             template="request-year",
             value=text[:20],

@@ -450,3 +450,21 @@ def test_what_the_system_refuses_is_said_in_the_users_language(error, chinese, e
         assert system_error(error) == chinese
     with using("en"):
         assert system_error(error) == english
+
+
+@pytest.mark.parametrize("year", ["0", "-1", "1948", "2201", "99999999999999999999"])
+def test_a_year_no_evaluation_has_is_a_usage_error_in_every_command(year, tmp_path):
+    ref = "cn.gd.huizhou/dept-overall"
+    for args in (
+        ["score", ref, str(HUIZHOU_UNIT)],
+        ["show", ref],
+        ["list"],
+        ["template", ref, "-o", str(tmp_path / "form.xlsx")],
+        ["explain", ref, str(HUIZHOU_UNIT), "satisfaction"],
+        ["batch", ref, str(HUIZHOU_UNIT), "-o", str(tmp_path / "s.xlsx")],
+        ["new-plugin", "x", "--directory", str(tmp_path / "p")],
+    ):
+        result = CliRunner().invoke(main, [*args, "--year", year])
+        assert result.exit_code == 2, (args, result.output)
+        assert f"错误：'--year' 的值无效：{year} 不在 1949<=x<=2200 范围内。" in result.output
+    assert list(tmp_path.iterdir()) == []
