@@ -165,6 +165,7 @@ def _labelled(kind: str, lang: str | None, text: str) -> str:
 _YEAR = click.option(
     "--year",
     type=click.IntRange(*EVALUATION_YEARS),  # 0 or 10^20 is told, not a traceback
+    metavar="YEAR",
     help="With a rubric id: the version in force in that evaluation year.",
 )
 
@@ -858,6 +859,7 @@ def schema(
 @click.option(
     "--year",
     type=click.IntRange(*EVALUATION_YEARS),
+    metavar="YEAR",
     help="Only versions in force in that evaluation year.",
 )
 @_LANG
@@ -1137,6 +1139,7 @@ def diff(
 @click.option(
     "--year",
     type=click.IntRange(*EVALUATION_YEARS),
+    metavar="YEAR",
     help="First evaluation year (default: this year).",
 )
 @click.option(

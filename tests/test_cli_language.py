@@ -89,7 +89,7 @@ def test_the_score_commands_help_in_full():
         "    rubriceng score cn.gd.huizhou/dept-overall@2020 unit.yaml -o 自评报告.docx\n"
         "\n"
         "选项：\n"
-        "  --year INTEGER     给出评分表 id 时：所评年度施行的版本。\n"
+        "  --year YEAR        给出评分表 id 时：所评年度施行的版本。 [1949<=x<=2200]\n"
         "  -o, --output FILE  把结果写入文件，后缀决定形式：.xlsx（指标评分表和填报数\n"
         "                     据）、.html（报告）、.docx（自评报告的评分部分，待补\n"
         "                     充）、.json、.md 或 .txt。\n"
@@ -123,7 +123,7 @@ def test_the_score_commands_help_in_full():
         (
             ["score", str(HUIZHOU), "nowhere.yaml", "--year", "x"],
             "错误：'--year' 的值无效：'x' 不是有效的数值。",
-            "Error: Invalid value for '--year': 'x' is not a valid integer.",
+            "Error: Invalid value for '--year': 'x' is not a valid integer range.",
         ),
         (
             ["score", str(HUIZHOU), str(HUIZHOU_UNIT), "-o", "r.pdf"],
