@@ -724,3 +724,53 @@ def test_points_no_rubric_can_have_are_reported_and_never_written(tmp_path, poin
     assert len(imported.text) < 10_000
     data = from_text(imported.text, "t.yaml").data
     assert "max" not in data["adjustments"][0]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "told"),
+    [
+        ("--id", " ", "--id ' '：评分表 id 请用小写字母、数字和 . _ / -"),
+        ("--id", "Local/X", "--id 'Local/X'：评分表 id 请用小写字母、数字和 . _ / -"),
+        (
+            "--level",
+            " ",
+            "--level ' '：层级应为 province、city、county、district、township、other 之一",
+        ),
+        ("--region", " ", "--region ' '：地区名称请用文字、数字、空格、· 和括号，至多 40 个字"),
+        ("--version", " ", "--version ' '：版本请用字母、数字和 . _ -，至多 40 个字"),
+        ("--version", "a: b", "--version 'a: b'：版本请用字母、数字和 . _ -，至多 40 个字"),
+        ("--title", "  ", "--title '  '：标题应为可见的文字，不能全是空格，不能有控制字符"),
+        (
+            "--title",
+            "表\x1b[2J",
+            "--title '表\\x1b[2J'：标题应为可见的文字，不能全是空格，不能有控制字符",
+        ),
+    ],
+)
+def test_import_table_refuses_options_its_rubric_could_not_load_with(tmp_path, option, value, told):
+    """An option is written into the rubric as it is: one its schema refuses (a blank id, a
+    level of spaces) made a file that `check` then failed, after "0 problems". Refused
+    before the table is read, every wrong option at once, nothing written."""
+    output = tmp_path / "rubric.yaml"
+    table = ROOT / "examples" / "table-mouxian-2026.csv"
+    result = CliRunner().invoke(
+        main, ["import-table", str(table), "-o", str(output), option, value]
+    )
+    assert result.exit_code == 2, result.output
+    assert f"错误：{told}" in result.output
+    assert not output.exists()
+    fine = CliRunner().invoke(
+        main,
+        [
+            "import-table",
+            str(table),
+            "-o",
+            str(output),
+            "--version",
+            "2025.1",
+            "--title",
+            "某县 2026",
+        ],
+    )
+    assert fine.exit_code == 0, fine.output
+    assert CliRunner().invoke(main, ["check", str(output)]).exit_code == 0

@@ -15,13 +15,11 @@ from typing import Any
 
 import attrs
 
-from rubriceng.language.schema import LEVELS, RUBRIC_ID_PATTERN
+from rubriceng.authoring.tableimport import option_problems
 from rubriceng.outputs.words import term
 from rubriceng.sanitize import make_folder, replacing
 
 _NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")
-_REGION = re.compile(r"[\w·（）() -]{1,40}")
-"""A region's name as the files quote it: words, digits, spaces, ·, brackets."""
 
 
 @attrs.frozen
@@ -54,21 +52,10 @@ def new_plugin(
     :func:`rubriceng.authoring.tableimport.import_table`; the test case then scores a unit with
     every judgement at full marks.
     """
-    wrong = [
-        term(key, name=value, have=term("list").join(LEVELS))
-        for key, value, right in (
-            ("plugin name", name, _NAME.match(name)),
-            (
-                "plugin id",
-                rubric_id,
-                rubric_id is None or re.fullmatch(RUBRIC_ID_PATTERN, rubric_id),
-            ),
-            ("plugin level", level, level in LEVELS),
-            ("plugin region", region, _REGION.fullmatch(region)),
-            ("plugin code", code, re.fullmatch(r"[0-9]{6}", code)),
-        )
-        if not right
-    ]
+    wrong = [term("plugin name", name=name)] if not _NAME.match(name) else []
+    wrong += option_problems(rubric_id=rubric_id, level=level, region=region)
+    if not re.fullmatch(r"[0-9]{6}", code):
+        wrong.append(term("plugin code", name=code))
     if wrong:  # each option is written into Python, TOML and YAML files as it is
         raise ValueError("\n".join(wrong))
     year = year or datetime.date.today().year

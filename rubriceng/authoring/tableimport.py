@@ -26,7 +26,9 @@ import attrs
 from rubriceng.errors import InputError, TableError
 from rubriceng.inputs.files import csv_rows, docx_grids, open_workbook
 from rubriceng.language.model import MAX_POINTS
+from rubriceng.language.schema import LEVELS, RUBRIC_ID_PATTERN
 from rubriceng.outputs.words import term
+from rubriceng.sanitize import printable
 
 __all__ = ["Imported", "TableProblem", "import_table"]
 
@@ -540,6 +542,38 @@ _ADJUSTMENT_AMOUNT = re.compile(
 _ADJUSTMENT_MAX = re.compile(r"(?:最多|最高|累计不超过|上限)[^，,；;。\d]{0,6}(\d+(?:\.\d+)?)\s*分")
 
 
+REGION = re.compile(r"(?=.{1,40}\Z)[\w·（）()]([\w·（）() -]*[\w·（）()])?")
+"""A region's name as the files quote it: words, digits, spaces, ·, brackets, at most
+40 characters, neither beginning nor ending with a space (a name of spaces is none)."""
+
+_VERSION = re.compile(r"(?=.{1,40}\Z)[\w.-]+")
+"""A version as a rubric's id@version names it: ``2025``, ``2025.1``, ``v2``."""
+
+
+def option_problems(
+    *,
+    rubric_id: str | None = None,
+    version: str | None = None,
+    level: str | None = None,
+    region: str | None = None,
+    title: str | None = None,
+) -> list[str]:
+    """What is wrong with the options a generated rubric is given (each is written into it
+    as it is), in the user's language; nothing given, nothing wrong."""
+    checks = (
+        ("plugin id", rubric_id, lambda text: re.fullmatch(RUBRIC_ID_PATTERN, text)),
+        ("plugin version", version, _VERSION.fullmatch),
+        ("plugin level", level, lambda text: text in LEVELS),
+        ("plugin region", region, REGION.fullmatch),
+        ("plugin title", title, lambda text: text.strip() and printable(text) == text),
+    )
+    return [
+        term(key, name=value, have=term("list").join(LEVELS))
+        for key, value, right in checks
+        if value is not None and not right(value)
+    ]
+
+
 def import_table(
     path: str | os.PathLike[str],
     *,
@@ -557,6 +591,11 @@ def import_table(
     headings is found, and :class:`~rubriceng.errors.TableError` (an ``InputError``)
     when the file cannot be read as a table, with every problem.
     """
+    wrong = option_problems(
+        rubric_id=rubric_id, version=version, level=level, region=region, title=title
+    )
+    if wrong:  # refused before the table is read: the rubric would not load
+        raise ValueError("\n".join(wrong))
     source = Path(path)
     problems: list[TableProblem] = []
     for grid in _grids(source):
