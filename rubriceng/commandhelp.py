@@ -29,7 +29,7 @@ from rubriceng.outputs.words import (
     unknown_environment,
 )
 from rubriceng.outputs.words import term as said
-from rubriceng.sanitize import display_width
+from rubriceng.sanitize import display_width, printable
 
 _SPOKEN: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "rubriceng_click_language", default=None
@@ -285,6 +285,10 @@ class Group(Command, click.Group):
         # a $RUBRICENG_LANG that names no language is a usage error, told in each language
         # (which one the user reads is what it failed to say); --lang anywhere overrides it
         value = None if lang_in(args) else unknown_environment()
+        nul = next((arg for arg in args if "\x00" in arg), None)  # (main() called by a program)
+        if nul is not None and not ctx.resilient_parsing:
+            told = said("nul argument", lang_in(args), value=printable(nul)[:60])
+            raise click.UsageError(told, ctx)
         rest = super().parse_args(ctx, args)
         if value is not None and not ctx.resilient_parsing:
             have = ", ".join(map(repr, LANGUAGES))

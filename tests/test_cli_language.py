@@ -136,8 +136,13 @@ def test_the_score_commands_help_in_full():
             "错误：选项 '--level' 需要一个值。",
             "Error: Option '--level' requires an argument.",
         ),
+        (  # only a program calling main() can pass one: no file is named so
+            ["check", "rubric\x00.yaml"],
+            "错误：参数 rubric\\x00.yaml 含有空字符（NUL），不能是文件名或其他值",
+            "Error: the argument rubric\\x00.yaml holds a NUL character: no file or value is named so",
+        ),
     ],
-    ids=["missing", "command", "option", "no value", "not a number", "suffix", "group"],
+    ids=["missing", "command", "option", "no value", "not a number", "suffix", "group", "nul"],
 )
 def test_usage_errors_are_told_in_the_users_language(args, chinese, english):
     result = CliRunner().invoke(main, args)

@@ -178,6 +178,7 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "（用 --lang 选择，或改正该变量）",
         "suffix must": "{name}：文件后缀应为 {suffixes} 之一",
         "output is input": "{name} 是本命令要读取的文件，写入结果会覆盖它：请另选输出文件",
+        "nul argument": "参数 {value} 含有空字符（NUL），不能是文件名或其他值",
         "cannot write": "无法写入 {file}：{error}",
         "cannot read": "无法读取 {file}：{error}",
         "format unknown": "{format!r}（可用：{have}）",
@@ -286,6 +287,7 @@ TERMS: Mapping[str, Mapping[str, str]] = {
         "lang variable": "the environment variable RUBRICENG_LANG is {value!r}, not one of "
         "{have} (choose with --lang, or correct it)",
         "suffix must": "{name}: the suffix must be one of {suffixes}",
+        "nul argument": "the argument {value} holds a NUL character: no file or value is named so",
         "output is input": "{name} is a file this command reads: writing the output would "
         "replace it; choose another output file",
         "cannot write": "cannot write {file}: {error}",
