@@ -139,7 +139,8 @@ def test_the_score_commands_help_in_full():
         (  # only a program calling main() can pass one: no file is named so
             ["check", "rubric\x00.yaml"],
             "错误：参数 rubric\\x00.yaml 含有空字符（NUL），不能是文件名或其他值",
-            "Error: the argument rubric\\x00.yaml holds a NUL character: no file or value is named so",
+            "Error: the argument rubric\\x00.yaml holds a NUL character: no file or value is "
+            "named so",
         ),
     ],
     ids=["missing", "command", "option", "no value", "not a number", "suffix", "group", "nul"],
