@@ -287,8 +287,9 @@ class Group(Command, click.Group):
         value = None if lang_in(args) else unknown_environment()
         nul = next((arg for arg in args if "\x00" in arg), None)  # (main() called by a program)
         if nul is not None and not ctx.resilient_parsing:
-            told = said("nul argument", lang_in(args), value=printable(nul)[:60])
-            raise click.UsageError(told, ctx)
+            raise click.UsageError(
+                said("nul argument", lang_in(args), value=printable(nul)[:60]), ctx
+            )
         rest = super().parse_args(ctx, args)
         if value is not None and not ctx.resilient_parsing:
             have = ", ".join(map(repr, LANGUAGES))
