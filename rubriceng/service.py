@@ -45,6 +45,7 @@ import anyio
 import anyio.to_thread
 import attrs
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -68,6 +69,7 @@ from rubriceng.language.years import EVALUATION_YEARS
 from rubriceng.outputs.explanation import explain
 from rubriceng.outputs.schemas import BATCH_SCHEMA, RESULT_SCHEMA, inputs_schema
 from rubriceng.outputs.words import JSON_READINGS, LANGUAGES, Phrase, language
+from rubriceng.sanitize import printable
 from rubriceng.scoring.engine import evaluate, evaluate_many
 
 __all__ = [
@@ -1096,11 +1098,37 @@ def _published() -> dict[str, Any]:
 # -- the application -------------------------------------------------------------------------
 
 
+async def _not_routed(request: Request, error: Exception) -> Response:
+    """A path no endpoint has (404) or a method its endpoint does not take (405), answered
+    as every refusal is: JSON, in the request's language (the ``Allow`` header kept)."""
+    status = error.status_code if isinstance(error, HTTPException) else 404
+    headers = dict(error.headers or {}) if isinstance(error, HTTPException) else {}
+    path = printable(request.url.path)[:100]
+    if status == 405:
+        given = next((value for key, value in headers.items() if key.lower() == "allow"), "")
+        allowed = ", ".join(sorted(method.strip() for method in given.split(",") if method))
+        headers = {"Allow": allowed}  # (starlette's order is a set's: it varies by process)
+        refusal = _refusal(
+            405,
+            "method-not-allowed",
+            f"{path} takes no {request.method} request; it takes {allowed}",
+            method=request.method[:20],
+            path=path,
+            allowed=allowed,
+        )
+    else:
+        refusal = _refusal(
+            404, "route-not-found", f"no endpoint is at {path}; see /docs", path=path
+        )
+    return JSONResponse(_refusal_json(refusal, _lang(request)), status, headers=headers or None)
+
+
 def create_app(registry: Registry | None = None, settings: Settings | None = None) -> Starlette:
     """The service as an ASGI application (for uvicorn, or any ASGI server)."""
     quiet_readers()
     service = Service(registry or Registry(), settings or Settings())
     app = Starlette(
+        exception_handlers={404: _not_routed, 405: _not_routed},
         routes=[
             Route("/health", _endpoint(_health, open_to_all=True)),
             Route("/openapi.json", _endpoint(_openapi, open_to_all=True)),
@@ -1112,7 +1140,7 @@ def create_app(registry: Registry | None = None, settings: Settings | None = Non
             Route("/v1/batch", _endpoint(_batch), methods=["POST"]),
             Route("/v1/explain", _endpoint(_explain), methods=["POST"]),
             Route("/v1/score/xlsx", _endpoint(_score_workbook), methods=["POST"]),
-        ]
+        ],
     )
     app.state.service = service
     return app

@@ -582,3 +582,23 @@ def test_schemathesis_finds_no_server_error_and_no_answer_breaking_its_schema(se
         check()
         checked += 1
     assert checked == 7
+
+
+def test_a_path_or_a_method_no_endpoint_has_is_refused_as_json_in_the_users_language(client):
+    """A Java or .NET client reads every refusal the same way: starlette's own plain-text
+    'Not Found' and 'Method Not Allowed' are answered as JSON refusals too."""
+    missing = client.get("/v1/nowhere")
+    assert (missing.status_code, missing.headers["content-type"]) == (404, "application/json")
+    assert missing.json()["error"] == "route-not-found"
+    assert missing.json()["message"] == "没有接口 /v1/nowhere；可用的接口见 /docs [route-not-found]"
+    english = client.get("/v1/nowhere", headers={"accept-language": "en"}).json()
+    assert english["message"] == "no endpoint is at /v1/nowhere; see /docs [route-not-found]"
+    wrong = client.get("/v1/score")
+    assert (wrong.status_code, wrong.headers["allow"]) == (405, "POST")
+    assert wrong.json()["message"] == "/v1/score 不接受 GET 请求；可用：POST [method-not-allowed]"
+    posted = client.post("/v1/rubrics", params={"lang": "en"}).json()
+    assert posted["message"] == (
+        "/v1/rubrics takes no POST request; it takes GET, HEAD [method-not-allowed]"
+    )
+    shown = client.get("/\u202e").json()["message"]
+    assert "\u202e" not in shown and "\\u202e" in shown

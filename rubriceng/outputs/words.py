@@ -1341,6 +1341,14 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "zh": "请求体中的数 {number} 过大，无法读取",
         "en": "the request body has a number too large to read: {number}",
     },
+    "route-not-found": {
+        "zh": "没有接口 {path}；可用的接口见 /docs",
+        "en": "no endpoint is at {path}; see /docs",
+    },
+    "method-not-allowed": {
+        "zh": "{path} 不接受 {method} 请求；可用：{allowed}",
+        "en": "{path} takes no {method} request; it takes {allowed}",
+    },
     "request-json-surrogate": {
         "zh": "请求体中的文字含有不成对的代理项（不是有效的 Unicode 文字）：{text}",
         "en": "the request body has text with half of a surrogate pair: {text}",
