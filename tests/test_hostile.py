@@ -667,6 +667,25 @@ def test_excels_unicode_text_and_tab_separated_tables_are_read(tmp_path, encodin
     ]
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "gb18030"])
+def test_a_table_separated_by_semicolons_is_refused_with_how_to_save_it(tmp_path, encoding):
+    """Excel where the decimal mark is a comma separates by semicolons, and writes 1.234 as
+    1,234, which a comma-reading table would take for 1234: refused, never guessed."""
+    from rubriceng.outputs.spreadsheet import read_units
+
+    path = tmp_path / "units.csv"
+    path.write_bytes("unit;procurement_plan\n甲;1,234\n".encode(encoding))
+    with pytest.raises(rubriceng.InputError) as raised:
+        read_units(path)
+    (problem,) = raised.value.problems
+    assert (problem.code, problem.line) == ("input-form", 1)
+    assert (
+        problem.said("zh") == "各值以分号分隔（小数点为逗号的 Excel 所存）：请另存为逗号分隔的 CSV"
+    )
+    path.write_bytes("unit,procurement_plan\n甲;乙,1234\n".encode(encoding))  # names may hold one
+    assert [unit.unit for unit in read_units(path)] == ["甲;乙"]
+
+
 @pytest.mark.parametrize("size", [5, 6])
 def test_rows_beyond_the_limit_are_refused_in_csv_and_xlsx(tmp_path, monkeypatch, size):
     from rubriceng.inputs import files as tablefiles

@@ -491,6 +491,15 @@ def csv_rows(path: str | os.PathLike[str], what: str) -> list[list[Any]]:
     by commas, or by tabs)."""
     source = str(path)
     text = _checked_text(path, what)
+    first = text.split("\n", 1)[0]
+    if ";" in first and "," not in first and "\t" not in first:  # a decimal comma's Excel
+        raise _refuse(  # (its "1,234" is 1.234: never read as 1234)
+            what,
+            source,
+            "input-form",
+            "its values are separated by semicolons: save it again as CSV (comma-separated)",
+            1,
+        )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     rows: list[list[Any]] = []
     cells = 0

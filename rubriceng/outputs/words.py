@@ -1579,6 +1579,10 @@ TOLD: Mapping[str, tuple[tuple[str, str], ...]] = {
     ),
     "input-form": (
         (
+            "its values are separated by semicolons: save it again as CSV (comma-separated)",
+            "各值以分号分隔（小数点为逗号的 Excel 所存）：请另存为逗号分隔的 CSV",
+        ),
+        (
             "an inputs file is a mapping with 'inputs' (and optionally 'unit')",
             "填报文件应为含 inputs（及可选 unit）的映射",
         ),
