@@ -671,6 +671,7 @@ def test_excels_unicode_text_and_tab_separated_tables_are_read(tmp_path, encodin
 def test_a_table_separated_by_semicolons_is_refused_with_how_to_save_it(tmp_path, encoding):
     """Excel where the decimal mark is a comma separates by semicolons, and writes 1.234 as
     1,234, which a comma-reading table would take for 1234: refused, never guessed."""
+    from rubriceng.cycle.roster import read_roster
     from rubriceng.outputs.spreadsheet import read_units
 
     path = tmp_path / "units.csv"
@@ -684,6 +685,9 @@ def test_a_table_separated_by_semicolons_is_refused_with_how_to_save_it(tmp_path
     )
     path.write_bytes("unit,procurement_plan\n甲;乙,1234\n".encode(encoding))  # names may hold one
     assert [unit.unit for unit in read_units(path)] == ["甲;乙"]
+    roster = tmp_path / "名单.csv"  # one column, its first name with a semicolon
+    roster.write_bytes("某局;某处\n财政局\n".encode(encoding))
+    assert read_roster(roster).units == ("某局;某处", "财政局")
 
 
 @pytest.mark.parametrize("size", [5, 6])

@@ -466,6 +466,16 @@ def _delimiter(text: str) -> str:
     return "\t" if "\t" in first and "," not in first else ","
 
 
+def _by_semicolons(text: str) -> bool:
+    """Whether a CSV is separated by semicolons: a first line with semicolons and no comma
+    or tab, and a second with as many (a one-column file, a roster say, may have a name
+    with a semicolon in it; a European export's data has decimal commas)."""
+    lines = [line for line in text.split("\n", 3)[:3] if line.strip()][:2]
+    if len(lines) < 2 or "," in lines[0] or "\t" in lines[0]:
+        return False
+    return 0 < lines[0].count(";") == lines[1].count(";")
+
+
 def _checked_text(path: str | os.PathLike[str], what: str) -> str:
     """The text of a checked file: UTF-8, GB18030, or UTF-16 with its BOM."""
     data = _checked_bytes(path, what)
@@ -491,9 +501,8 @@ def csv_rows(path: str | os.PathLike[str], what: str) -> list[list[Any]]:
     by commas, or by tabs)."""
     source = str(path)
     text = _checked_text(path, what)
-    first = text.split("\n", 1)[0]
-    if ";" in first and "," not in first and "\t" not in first:  # a decimal comma's Excel
-        raise _refuse(  # (its "1,234" is 1.234: never read as 1234)
+    if _by_semicolons(text):  # a decimal comma's Excel (its "1,234" is 1.234: never 1234)
+        raise _refuse(
             what,
             source,
             "input-form",
