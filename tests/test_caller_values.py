@@ -330,6 +330,13 @@ def test_unit_names_of_any_kind_are_text(huizhou, huizhou_inputs):
         huizhou, {"unit": np.array([_Unprintable(), 3.5], dtype=object), **columns}
     )
     assert table.units == ("<_Unprintable>", "3.5")
+    blank = {"unit": np.array([None, float("nan"), "丙"], dtype=object)}  # an empty cell:
+    columns = {name: [value] * 3 for name, value in flatten(huizhou_inputs).items()}
+    table = rubriceng.evaluate_table(huizhou, {**blank, **columns})  # its row's number
+    assert table.units == ("1", "2", "丙")
+    pandas = pytest.importorskip("pandas")
+    frame = pandas.DataFrame(columns, index=pandas.Index(["甲", None, float("nan")]))
+    assert rubriceng.evaluate_table(huizhou, frame).units == ("甲", "2", "3")
 
 
 @pytest.mark.parametrize(

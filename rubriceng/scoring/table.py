@@ -88,6 +88,12 @@ class Columns(Mapping[str, Any]):
         return len(self._order)
 
 
+def _named(cells: Sequence[Any]) -> list[str]:
+    """Units' names from a table's cells: text as it is, an empty cell (None, NaN, NA) by
+    its row's number from 1, as a table with no ``unit`` column names every row."""
+    return [str(row) if missing(cell) else as_text(cell) for row, cell in enumerate(cells, 1)]
+
+
 def _distinct(names: Sequence[str]) -> None:
     """Refuse a table with two columns of one name (ValueError): which one a unit gave
     could not be told."""
@@ -130,7 +136,7 @@ class Table:
                 else:
                     columns[str(name)] = series.to_numpy()
             index = table.index.tolist()
-            names = list(map(str if table.index.dtype.kind in "iu" else as_text, index))
+            names = list(map(str, index)) if table.index.dtype.kind in "iu" else _named(index)
         elif isinstance(table, Mapping):
             _distinct([str(name) for name in table])
             columns = {str(name): np.asarray(values) for name, values in table.items()}
@@ -142,7 +148,7 @@ class Table:
         else:
             raise TypeError("expected a pandas DataFrame or a mapping of column name to values")
         if "unit" in columns:
-            names = list(map(as_text, columns.pop("unit").tolist()))
+            names = _named(columns.pop("unit").tolist())
         if rubric is not None:  # an optional input the table leaves out takes its default
             for spec in rubric.inputs:
                 if spec.default is not None and spec.id not in columns and spec.id not in pending:
