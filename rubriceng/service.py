@@ -192,7 +192,13 @@ def _whole(value: Any) -> Any:
 
 _UNIT_FIELDS: dict[str, Any] = {
     "rubric": {"type": "string", "required": True, "empty": False, "maxlength": 300},
-    "year": {"type": "integer", "nullable": True, "min": 1949, "max": 2200, "coerce": _whole},
+    "year": {
+        "type": "integer",
+        "nullable": True,
+        "min": EVALUATION_YEARS[0],
+        "max": EVALUATION_YEARS[1],
+        "coerce": _whole,
+    },
     "unit": {"type": "string", "nullable": True, "maxlength": 300},
     "lang": {"type": "string", "nullable": True, "allowed": list(LANGUAGES)},
     "trace": {"type": "boolean"},
@@ -599,6 +605,8 @@ def _year(request: Request) -> int | None:
             field="year",
             template="request-year",
             value=text[:20],
+            first=first,
+            last=last,
         )
     return int(text)
 
@@ -866,7 +874,11 @@ def openapi(settings: Settings | None = None, registry: Registry | None = None) 
         "name": "year",
         "in": "query",
         "required": False,
-        "schema": {"type": "integer", "minimum": 1949, "maximum": 2200},
+        "schema": {
+            "type": "integer",
+            "minimum": EVALUATION_YEARS[0],
+            "maximum": EVALUATION_YEARS[1],
+        },
     }
     lang = {
         "name": "lang",

@@ -542,7 +542,7 @@ _ADJUSTMENT_AMOUNT = re.compile(
 _ADJUSTMENT_MAX = re.compile(r"(?:最多|最高|累计不超过|上限)[^，,；;。\d]{0,6}(\d+(?:\.\d+)?)\s*分")
 
 
-REGION = re.compile(r"(?=.{1,40}\Z)[\w·（）()]([\w·（）() -]*[\w·（）()])?")
+_REGION = re.compile(r"(?=.{1,40}\Z)[\w·（）()]([\w·（）() -]*[\w·（）()])?")
 """A region's name as the files quote it: words, digits, spaces, ·, brackets, at most
 40 characters, neither beginning nor ending with a space (a name of spaces is none)."""
 
@@ -564,7 +564,7 @@ def option_problems(
         ("plugin id", rubric_id, lambda text: re.fullmatch(RUBRIC_ID_PATTERN, text)),
         ("plugin version", version, _VERSION.fullmatch),
         ("plugin level", level, lambda text: text in LEVELS),
-        ("plugin region", region, REGION.fullmatch),
+        ("plugin region", region, _REGION.fullmatch),
         ("plugin title", title, lambda text: text.strip() and printable(text) == text),
     )
     return [

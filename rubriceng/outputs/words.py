@@ -1312,8 +1312,8 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "en": "the request body must be a JSON object",
     },
     "request-year": {
-        "zh": "年度应在 1949 至 2200 之间，实际为 {value}",
-        "en": "year must be between 1949 and 2200, got {value}",
+        "zh": "年度应在 {first} 至 {last} 之间，实际为 {value}",
+        "en": "year must be between {first} and {last}, got {value}",
     },
     "request-rubric": {
         "zh": "请以 ?rubric=id@version 给出评分表",
