@@ -95,6 +95,12 @@ class Returned:
         """``file`` or ``file:row``."""
         return self.source if self.row is None else f"{self.source}:{self.row}"
 
+    def problem(self, code: str, message: str, **params: Any) -> Problem:
+        """A problem of this unit, located where it was returned."""
+        return Problem(
+            code, message, file=self.source, line=self.row, unit=self.unit, params=params
+        )
+
 
 @attrs.frozen
 class Intake:
@@ -317,15 +323,9 @@ def read_returns(
     for unit in units:  # one name as a person reads it: 市财政局 is 市 财政局, ｜ is |
         first = seen.setdefault(unit_key(unit.unit), unit)
         if first is not unit:
+            where = first.where()
             problems.append(
-                Problem(
-                    "unit-duplicate",
-                    f"also returned in {first.where()}",
-                    file=unit.source,
-                    line=unit.row,
-                    unit=unit.unit,
-                    params={"other": first.where()},
-                )
+                unit.problem("unit-duplicate", f"also returned in {where}", other=where)
             )
         if unit.rubric and unit.rubric != rubric.ref:
             problems.append(_other_version(unit, rubric))
@@ -539,14 +539,7 @@ def _filled(
     if given if given is not None else returned.inputs:
         return [returned]
     warnings.append(
-        Problem(
-            "unit-blank",
-            "names the unit and fills in nothing: not scored",
-            file=returned.source,
-            line=returned.row,
-            unit=returned.unit,
-            params={},
-        )
+        returned.problem("unit-blank", "names the unit and fills in nothing: not scored")
     )
     return []
 

@@ -61,13 +61,11 @@ class Roster:
             suggestion = [known[key] for key in close]
             hint = f"; did you mean {', '.join(suggestion)}?" if suggestion else ""
             problems.append(
-                Problem(
+                returned.problem(
                     "unit-not-on-roster",
                     f"not on the roster {self.source}{hint}",
-                    file=returned.source,
-                    line=returned.row,
-                    unit=returned.unit,
-                    params={"roster": self.source, "suggestion": suggestion},
+                    roster=self.source,
+                    suggestion=suggestion,
                 )
             )
         return problems
