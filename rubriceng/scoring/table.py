@@ -91,7 +91,10 @@ class Columns(Mapping[str, Any]):
 def _named(cells: Sequence[Any]) -> list[str]:
     """Units' names from a table's cells: text as it is, an empty cell (None, NaN, NA) by
     its row's number from 1, as a table with no ``unit`` column names every row."""
-    return [str(row) if missing(cell) else as_text(cell) for row, cell in enumerate(cells, 1)]
+    return [
+        cell if type(cell) is str else str(row) if missing(cell) else as_text(cell)
+        for row, cell in enumerate(cells, 1)
+    ]  # (text, the common case, is taken as it is: no call a cell)
 
 
 def _distinct(names: Sequence[str]) -> None:
